@@ -1,0 +1,3 @@
+from packstation.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""The ``packstation`` command line: the root group, error handling and command discovery.
+
+Commands live in ``packstation.commands.*`` (one module per group); this module never imports
+Textual — the commands that open an application import it when they run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import click
+
+import packstation.commands
+from packstation import __version__
+from packstation.commands.context import CliContext
+from packstation.errors import UserError
+from packstation.i18n import _, default_language, set_language
+
+
+def _early_language(argv: Sequence[str]) -> str:
+    """The language for help texts, decided before the commands are built."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    env = os.environ.get("PACKSTATION_LANG")
+    if env:
+        return env
+    try:
+        from packstation.config import find_config, parse_settings
+
+        path = find_config(_option(argv, "--config"))
+        if path is not None and path.is_file():
+            configured = parse_settings(path.read_text(encoding="utf-8"), str(path)).ui.language
+            if configured:
+                return configured
+    except (UserError, OSError, UnicodeDecodeError):
+        pass  # the real error is reported when a command reads the configuration
+    return default_language()
+
+
+def _option(argv: Sequence[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_cli() -> click.Group:
+    @click.group(
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+        help=_("packstation: scan, check, weigh and label e-commerce orders at the packing bench."),
+    )
+    @click.option(
+        "--db", metavar="URL", help=_("Store URL (overrides PACKSTATION_DB and the configuration).")
+    )
+    @click.option(
+        "--config",
+        "config_path",
+        metavar="FILE",
+        help=_("Configuration file (or PACKSTATION_CONFIG)."),
+    )
+    @click.option(
+        "--lang",
+        type=click.Choice(["en", "zh_CN"]),
+        help=_("Language of messages (or PACKSTATION_LANG)."),
+    )
+    @click.version_option(__version__, prog_name="packstation")
+    @click.pass_context
+    def root(ctx: click.Context, db: str | None, config_path: str | None, lang: str | None) -> None:
+        ctx.obj = CliContext(config_path=config_path, db_url=db)
+        ctx.call_on_close(ctx.obj.close)
+
+    for module_info in sorted(
+        pkgutil.iter_modules(packstation.commands.__path__), key=lambda m: m.name
+    ):
+        module = importlib.import_module(f"packstation.commands.{module_info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            root.add_command(command)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    language = _early_language(args)
+    set_language(language if language in ("en", "zh_CN") else "en")
+    root = build_cli()
+    try:
+        root.main(args=args, prog_name="packstation", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(_("Aborted."), err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UserError as exc:
+        click.echo(_("packstation: {message}").format(message=exc), err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo(_("Interrupted."), err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

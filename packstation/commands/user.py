@@ -1,0 +1,47 @@
+"""``packstation user``: the people who sign in at the benches."""
+
+from __future__ import annotations
+
+import click
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.i18n import _
+from packstation.services.users import add_user, list_users
+
+
+@click.group(help=_("Packers and leads."))
+def user() -> None:
+    pass
+
+
+@user.command("add", help=_("Add a packer or a lead (a lead needs a PIN for overrides)."))
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["packer", "lead"]),
+    default="packer",
+    show_default=True,
+    help=_("What the user may do."),
+)
+@click.option("--badge", metavar="CODE", help=_("The badge barcode the user scans to sign in."))
+@click.option("--pin", is_flag=True, help=_("Ask for a PIN (required for leads)."))
+@pass_cli
+def user_add(cli: CliContext, name: str, role: str, badge: str | None, pin: bool) -> None:
+    pin_text = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True) if pin else None
+    added = add_user(cli.uow(), name=name, role=role, badge=badge, pin=pin_text)
+    click.echo(_("Added {role} {name}.").format(role=added.role, name=added.name))
+
+
+@user.command("list", help=_("List the active users."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def user_list(cli: CliContext, as_json: bool) -> None:
+    users = list_users(cli.uow(readonly=True))
+    if as_json:
+        echo_json([{"name": u.name, "role": u.role, "badge": u.badge} for u in users])
+        return
+    for u in users:
+        click.echo(f"{u.name}\t{u.role}\t{u.badge or ''}")
+
+
+COMMANDS = [user]

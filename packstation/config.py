@@ -1,0 +1,264 @@
+"""Configuration: a TOML file validated into typed settings.
+
+Called by the command line (once per run) and by tests.  Found through ``--config``, then
+``PACKSTATION_CONFIG``, then ``config.toml`` in the user config directory; a missing file means
+the defaults.  ``PACKSTATION_DB`` / ``--db`` override the store URL.  Every key is documented in
+``config.example.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from packstation.errors import ConfigError
+from packstation.i18n import _
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _clock(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError("a time of day as HH:MM")
+    return value
+
+
+class StoreSettings(_Section):
+    url: str = "sqlite:///packstation.db"
+    lease_seconds: int = Field(default=120, ge=10)
+
+
+class BenchSettings(_Section):
+    name: str = "bench-1"
+    label_check: bool = False  # the packer scans the printed label back
+
+
+class DeviceSettings(_Section):
+    scanner: str = "keyboard"
+    scale: str = "sim://"
+    printer: str = "sim://"
+    slip_printer: str = ""  # empty: slips go to the label printer
+    # keyboard-wedge detection
+    scan_max_gap_ms: int = Field(default=30, ge=1)
+    scan_min_length: int = Field(default=6, ge=1)
+    scan_prefix: str = ""
+    scan_suffix: str = "enter"
+    # a weight counts after this many equal stable readings
+    stable_readings: int = Field(default=3, ge=1)
+
+
+class PrintingSettings(_Section):
+    language: Literal["zpl", "escpos"] = "zpl"
+    label_size: Literal["100x150", "76x130", "4x6"] = "100x150"
+    slip_size: Literal["80mm", "58mm", "label"] = "label"
+    dpi: int = Field(default=203, ge=100, le=600)
+    cjk_font: str = ""  # a path; empty: found on the system
+    mask_recipient: bool = True
+    timeout_seconds: float = Field(default=5.0, gt=0)
+
+
+class ShopSettings(_Section):
+    name: str = "packstation 示例店铺"
+    sender_name: str = "仓库发货组"
+    sender_phone: str = "0571-88888888"
+    sender_address: str = "浙江省 杭州市 余杭区 仓前街道 文一西路 1号"
+    slip_note: str = "感谢您的惠顾！如有问题请联系在线客服。"
+
+
+class ShippingSettings(_Section):
+    timezone: str = "Asia/Shanghai"
+    cutoff: str = "16:00"
+    confirm_by: str = "21:00"
+    default_carrier: str = "YTO"
+    non_shipping_weekdays: list[int] = Field(default_factory=list)  # 1 = Monday … 7 = Sunday
+    holidays: list[dt.date] = Field(default_factory=list)
+
+    _check_cutoff = field_validator("cutoff", "confirm_by")(_clock)
+
+    @field_validator("non_shipping_weekdays")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if any(d < 1 or d > 7 for d in value):
+            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        return value
+
+
+class CarrierSettings(_Section):
+    name: str = ""
+    pickup: str = "18:00"
+    waybill_range: list[str] = Field(default_factory=list)
+    service: str = ""
+
+    _check_pickup = field_validator("pickup")(_clock)
+
+    @field_validator("waybill_range")
+    @classmethod
+    def _range(cls, value: list[str]) -> list[str]:
+        if value and len(value) != 2:
+            raise ValueError("a waybill range is [first, last]")
+        return value
+
+
+class CartonSettings(_Section):
+    code: str
+    name: str = ""
+    length_mm: int = Field(gt=0)
+    width_mm: int = Field(gt=0)
+    height_mm: int = Field(gt=0)
+    tare_g: int = Field(ge=0)
+    barcode: str = ""
+
+
+class WeighingSettings(_Section):
+    tolerance_g: int = Field(default=50, ge=0)
+    tolerance_pct: float = Field(default=5.0, ge=0)
+
+
+class UISettings(_Section):
+    language: Literal["zh_CN", "en", ""] = ""  # empty: from the locale
+
+
+DEFAULT_CARTONS = [
+    CartonSettings(
+        code="S1",
+        name="小号 Small",
+        length_mm=200,
+        width_mm=150,
+        height_mm=100,
+        tare_g=80,
+        barcode="CARTON-S1",
+    ),
+    CartonSettings(
+        code="M2",
+        name="中号 Medium",
+        length_mm=300,
+        width_mm=200,
+        height_mm=150,
+        tare_g=150,
+        barcode="CARTON-M2",
+    ),
+    CartonSettings(
+        code="L3",
+        name="大号 Large",
+        length_mm=400,
+        width_mm=300,
+        height_mm=250,
+        tare_g=280,
+        barcode="CARTON-L3",
+    ),
+]
+
+
+class Settings(_Section):
+    store: StoreSettings = StoreSettings()
+    bench: BenchSettings = BenchSettings()
+    devices: DeviceSettings = DeviceSettings()
+    printing: PrintingSettings = PrintingSettings()
+    shop: ShopSettings = ShopSettings()
+    shipping: ShippingSettings = ShippingSettings()
+    carriers: dict[str, CarrierSettings] = Field(default_factory=dict)
+    cartons: list[CartonSettings] = Field(default_factory=lambda: list(DEFAULT_CARTONS))
+    weighing: WeighingSettings = WeighingSettings()
+    ui: UISettings = UISettings()
+
+    # where the settings came from, for doctor; not a key of the file
+    source: str = Field(default="", exclude=True)
+
+    def with_store_url(self, url: str) -> Settings:
+        return self.model_copy(update={"store": self.store.model_copy(update={"url": url})})
+
+    def carrier(self, code: str) -> CarrierSettings:
+        return self.carriers.get(code.upper(), CarrierSettings())
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir("packstation")) / "config.toml"
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """The file to read: ``--config``, then ``PACKSTATION_CONFIG``, then the user config dir."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("PACKSTATION_CONFIG")
+    if env:
+        return Path(env)
+    path = user_config_path()
+    return path if path.is_file() else None
+
+
+def _line_of(text: str, key_path: tuple[str | int, ...]) -> int | None:
+    """The line where the last named key of ``key_path`` is written, best effort."""
+    names = [str(k) for k in key_path if isinstance(k, str)]
+    if not names:
+        return None
+    key = re.escape(names[-1])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*(\[+\s*)?([\w.\"-]*\.)?\"?{key}\"?\s*(=|\]|\.)", line):
+            return number
+    return None
+
+
+def parse_settings(text: str, origin: str) -> Settings:
+    """Validate TOML text; errors name the file, the key and the line."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            _(
+                "{file}: not valid TOML ({problem}); fix the file or start from config.example.toml."
+            ).format(file=origin, problem=exc)
+        ) from None
+    if "carriers" in data and isinstance(data["carriers"], dict):
+        data["carriers"] = {str(k).upper(): v for k, v in data["carriers"].items()}
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        key = ".".join(str(k) for k in loc)
+        line = _line_of(text, loc)
+        where = _("line {line}").format(line=line) if line else _("no line")
+        if first["type"] == "extra_forbidden":
+            message = _(
+                "{file}, {where}: unknown key '{key}'; check the spelling against config.example.toml."
+            )
+        else:
+            message = _("{file}, {where}: key '{key}' is wrong: {problem}.")
+        raise ConfigError(
+            message.format(file=origin, where=where, key=key, problem=first["msg"])
+        ) from None
+    return settings.model_copy(update={"source": origin})
+
+
+def load_settings(config: str | None = None, db: str | None = None) -> Settings:
+    """Settings for one run of the command line or the app."""
+    path = find_config(config)
+    if path is None:
+        settings = Settings()
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(
+                _(
+                    "{file}: no such configuration file; check the path or copy config.example.toml."
+                ).format(file=path)
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                _("{file}: cannot be read ({problem}).").format(file=path, problem=exc)
+            ) from None
+        settings = parse_settings(text, str(path))
+    url = db or os.environ.get("PACKSTATION_DB")
+    if url:
+        settings = settings.with_store_url(url)
+    return settings

@@ -1,0 +1,64 @@
+"""The words of the trade for states and kinds, shared by every layer."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    IMPORTED = "imported"
+    READY = "ready"
+    PACKING = "packing"
+    ON_HOLD = "on_hold"
+    PACKED = "packed"
+    HANDED_OVER = "handed_over"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class ParcelStatus(StrEnum):
+    OPEN = "open"  # items being ticked into it
+    WEIGHED = "weighed"
+    LABELLED = "labelled"
+    PACKED = "packed"
+    HANDED_OVER = "handed_over"
+    VOID = "void"
+
+
+class PrintStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    VOID = "void"
+
+
+class PrintKind(StrEnum):
+    LABEL = "label"
+    SLIP = "slip"
+    MANIFEST = "manifest"
+    PICK_LIST = "pick_list"
+    TEST = "test"
+    COMMAND_SHEET = "command_sheet"
+
+
+class ExceptionKind(StrEnum):
+    SHORT = "short"
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+    WEIGHT = "weight"
+    ADDRESS = "address"
+    CANCELLED = "cancelled"
+    CHANGED = "changed"  # the marketplace changed an order already packed
+
+
+class Role(StrEnum):
+    PACKER = "packer"
+    LEAD = "lead"
+
+
+class WeightSource(StrEnum):
+    SCALE = "scale"
+    MANUAL = "manual"  # typed: no scale
+    OVERRIDE = "override"  # a lead accepted a weight outside tolerance

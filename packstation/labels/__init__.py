@@ -1,0 +1,1 @@
+"""Labels layer of packstation."""

@@ -1,0 +1,1 @@
+"""Screens layer of packstation."""

@@ -1,0 +1,1 @@
+"""Services layer of packstation."""

@@ -1,0 +1,92 @@
+"""People at the benches: adding users, signing in by badge or name, checking a lead's PIN.
+
+PINs are stored as Argon2 hashes (a deliberately slow hash), never in clear.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import col, select
+
+from packstation.domain.status import Role
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.store.models import User
+from packstation.store.uow import UnitOfWork
+
+_hasher = PasswordHasher()
+
+
+def hash_pin(pin: str) -> str:
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        raise UserError(_("A PIN is 4 to 12 digits; choose another."))
+    return _hasher.hash(pin)
+
+
+def pin_matches(pin_hash: str, pin: str) -> bool:
+    if not pin_hash:
+        return False
+    try:
+        return _hasher.verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_user(
+    uow: UnitOfWork, *, name: str, role: str, badge: str | None = None, pin: str | None = None
+) -> User:
+    """Create a user; a lead needs a PIN for overrides."""
+    name = name.strip()
+    if not name:
+        raise UserError(_("A user needs a name."))
+    if role not in (Role.PACKER, Role.LEAD):
+        raise UserError(_("The role '{role}' is unknown; use packer or lead.").format(role=role))
+    if role == Role.LEAD and not pin:
+        raise UserError(_("A lead needs a PIN for overrides; add --pin."))
+    with uow:
+        if uow.session.exec(select(User).where(User.name == name)).first():
+            raise UserError(_("A user named '{name}' already exists.").format(name=name))
+        if badge and uow.session.exec(select(User).where(User.badge == badge)).first():
+            raise UserError(
+                _("The badge '{badge}' already belongs to another user.").format(badge=badge)
+            )
+        user = User(
+            name=name, role=role, badge=badge or None, pin_hash=hash_pin(pin) if pin else ""
+        )
+        uow.session.add(user)
+        uow.record("user_added", name=name, role=role, badge=badge or "")
+        uow.commit()
+        return user
+
+
+def find_user(uow: UnitOfWork, code: str) -> User | None:
+    """The active user whose badge (or, failing that, name) is ``code``."""
+    code = code.strip()
+    with uow:
+        for column in (User.badge, User.name):
+            user = uow.session.exec(
+                select(User).where(column == code, col(User.active).is_(True))
+            ).first()
+            if user is not None:
+                return user
+        return None
+
+
+def list_users(uow: UnitOfWork) -> list[User]:
+    with uow:
+        return list(
+            uow.session.exec(select(User).where(col(User.active).is_(True)).order_by(User.name))
+        )
+
+
+def check_lead_pin(uow: UnitOfWork, *, name: str, pin: str) -> User:
+    """The lead ``name`` if ``pin`` is theirs; a one-sentence refusal otherwise."""
+    user = find_user(uow, name)
+    if user is None or user.role != Role.LEAD:
+        raise UserError(
+            _("'{name}' is not a lead; a lead must confirm this override.").format(name=name)
+        )
+    if not pin_matches(user.pin_hash, pin):
+        raise UserError(_("Wrong PIN for {name}; nothing was overridden.").format(name=name))
+    return user

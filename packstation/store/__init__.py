@@ -1,0 +1,1 @@
+"""Store layer of packstation."""

@@ -1,0 +1,172 @@
+"""The engine factory: an engine is built from settings when asked, never at import time.
+
+SQLite gets WAL, ``busy_timeout``, foreign keys and ``synchronous=FULL``, and every transaction
+that may write begins ``IMMEDIATE`` so that two benches never meet in the deferred-upgrade trap
+(SQLITE_BUSY on the first write of a transaction that began reading).  Read-only units of work
+begin a plain deferred transaction and never block writers.  A SQLite file on a network
+filesystem is refused: several machines must share PostgreSQL instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from packstation.errors import StoreError
+from packstation.i18n import _
+
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb3",
+        "smbfs",
+        "fuse",
+        "sshfs",
+        "9p",
+        "afs",
+        "glusterfs",
+        "ceph",
+        "davfs",
+    }
+)
+READONLY = "packstation_readonly"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
+    """The type of the filesystem holding ``path`` (from /proc/mounts), or '' when unknown."""
+    if mounts_text is None:
+        try:
+            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+    target = str(path.resolve())
+    best, best_type = "", ""
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount_point = fields[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, fields[2]
+    return best_type
+
+
+def is_network_filesystem(fs_type: str) -> bool:
+    return (
+        fs_type in NETWORK_FILESYSTEMS or fs_type.startswith("fuse.") or fs_type.startswith("nfs")
+    )
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, None for an in-memory database."""
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _check_sqlite_location(path: Path, mounts_text: str | None = None) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise StoreError(
+            _(
+                "The folder {folder} of the SQLite store does not exist; create it or fix the store URL."
+            ).format(folder=folder)
+        )
+    fs_type = filesystem_type(folder, mounts_text)
+    if is_network_filesystem(fs_type):
+        raise StoreError(
+            _(
+                "The SQLite store {path} is on a network filesystem ({fs}), where SQLite can lose data; "
+                "share PostgreSQL between machines instead."
+            ).format(path=path, fs=fs_type)
+        )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event decide how transactions start (pysqlite would otherwise
+    # issue a deferred BEGIN by itself).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(READONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None) -> Engine:
+    """An engine for the store at ``url``: ``sqlite:///FILE`` or ``postgresql+psycopg://…``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            _(
+                "The store URL '{url}' is not valid; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB."
+            ).format(url=url)
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            _check_sqlite_location(path, mounts_text)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            poolclass=NullPool if path is None else None,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(
+            parsed,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=5,
+            connect_args={"connect_timeout": 5, "application_name": "packstation"},
+        )
+    raise StoreError(
+        _("The store URL '{url}' names an unsupported database; use SQLite or PostgreSQL.").format(
+            url=url
+        )
+    )
+
+
+def readonly(engine: Engine) -> Engine:
+    """The same engine, but its transactions begin deferred (SQLite) — for reads only."""
+    return engine.execution_options(**{READONLY: True})
+
+
+def store_label(url: str) -> str:
+    """The URL without its password, for messages and the screen."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def default_sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{os.fspath(folder / 'packstation.db')}"

@@ -1,0 +1,90 @@
+"""Schema migrations through Alembic: upgrade to head, and tell whether a store is at head.
+
+Called by ``packstation db upgrade``, the demo, ``doctor`` and the test fixtures.  The app never
+creates tables any other way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from packstation.errors import StoreError
+from packstation.i18n import _
+from packstation.store.engine import store_label
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config() -> Config:
+    if not (MIGRATIONS_DIR / "env.py").is_file():
+        raise StoreError(
+            _(
+                "The migrations folder {folder} is missing; reinstall packstation from its source tree."
+            ).format(folder=MIGRATIONS_DIR)
+        )
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except (OperationalError, DBAPIError) as exc:
+        raise unreachable(engine, exc) from None
+
+
+def unreachable(engine: Engine, exc: BaseException) -> StoreError:
+    reason = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    )
+    return StoreError(
+        _(
+            "The store {url} cannot be reached ({reason}); check the URL and that the database server is running."
+        ).format(url=store_label(str(engine.url)), reason=reason)
+    )
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Bring the store to ``revision``; returns (revision before, revision after)."""
+    before = current_revision(engine)
+    config = alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    except (OperationalError, DBAPIError) as exc:
+        raise StoreError(
+            _("Upgrading the store {url} failed ({reason}); nothing was changed.").format(
+                url=store_label(str(engine.url)),
+                reason=str(getattr(exc, "orig", exc)).splitlines()[0],
+            )
+        ) from None
+    return before, head_revision()
+
+
+def require_head(engine: Engine) -> None:
+    """Refuse to work on a store that is not at the schema this version expects."""
+    current = current_revision(engine)
+    if current != head_revision():
+        if current is None:
+            message = _("The store {url} is empty; run 'packstation db upgrade' first.")
+        else:
+            message = _(
+                "The store {url} is at an older schema; run 'packstation db upgrade' first."
+            )
+        raise StoreError(message.format(url=store_label(str(engine.url))))

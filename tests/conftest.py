@@ -1,0 +1,141 @@
+"""Store fixtures for every test: a fresh, migrated store per test, on SQLite and PostgreSQL.
+
+``store_url`` is parametrised over both stores.  PostgreSQL comes from ``PACKSTATION_TEST_PG`` (a
+server URL whose user may create databases) or from a throwaway cluster the tests start; in CI
+(``CI`` set) a PostgreSQL that cannot be had fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from packstation.config import Settings
+from packstation.i18n import set_language
+from packstation.store.engine import make_engine
+from packstation.store.migrate import upgrade
+from packstation.store.uow import UnitOfWork
+from tests.support.pgcluster import Cluster
+
+_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test copies it."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server's admin database."""
+    given = os.environ.get("PACKSTATION_TEST_PG")
+    if given:
+        yield given
+        return
+    cluster = Cluster()
+    try:
+        url = cluster.start()
+    except Exception as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL could not be started in CI: {exc}")
+        pytest.skip(f"PostgreSQL not available here ({exc}); CI runs these tests")
+    cluster_ref.append(cluster)
+    try:
+        yield url
+    finally:
+        cluster_ref.remove(cluster)
+        cluster.stop()
+
+
+cluster_ref: list[Cluster] = []
+
+
+def _admin(server_url: str) -> Engine:
+    return create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    name = f"pstemplate_{os.getpid()}"
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(
+        str(make_url(pg_server).set(database=name).render_as_string(hide_password=False))
+    )
+    upgrade(engine)
+    engine.dispose()
+    admin.dispose()
+    return name
+
+
+def new_pg_database(pg_server: str, template: str) -> str:
+    name = f"ps_{os.getpid()}_{next(_counter)}"
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+
+
+def new_sqlite_store(template: Path, folder: Path) -> str:
+    path = folder / f"store-{next(_counter)}.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh store at head, on each backend."""
+    if request.param == "sqlite":
+        return new_sqlite_store(sqlite_template, tmp_path)
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_template")
+    return new_pg_database(server, template)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh SQLite store at head (for tests that are about SQLite alone)."""
+    return new_sqlite_store(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    engine = make_engine(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(store_url: str) -> Settings:
+    return Settings().with_store_url(store_url)
+
+
+@pytest.fixture
+def uow_factory(engine: Engine) -> Callable[..., UnitOfWork]:
+    def make(bench: str = "bench-test", user: str = "tester", readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, bench=bench, user=user, readonly=readonly)
+
+    return make

@@ -1,0 +1,68 @@
+"""The store on both backends: migrations match the models, the audit log is append-only,
+the unit of work rolls back unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import SQLModel, select
+
+from packstation.store.migrate import current_revision, head_revision, require_head
+from packstation.store.models import Event, Product
+from packstation.store.uow import UnitOfWork
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+    assert current_revision(engine) == head_revision()
+    require_head(engine)
+
+
+def test_event_rows_cannot_be_updated_or_deleted(
+    uow_factory: Callable[..., UnitOfWork], engine: Engine
+) -> None:
+    uow = uow_factory()
+    with uow:
+        uow.record("test_event", note="kept")
+        uow.commit()
+    for statement in ("UPDATE event SET kind = 'changed'", "DELETE FROM event"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    with uow_factory() as uow:
+        kinds = [e.kind for e in uow.session.exec(select(Event))]
+    assert kinds == ["test_event"]
+
+
+def test_uow_rolls_back_unless_committed(uow_factory: Callable[..., UnitOfWork]) -> None:
+    with uow_factory() as uow:
+        uow.session.add(Product(sku="A1", name="未提交"))
+        uow.flush()
+    with uow_factory() as uow:
+        uow.session.add(Product(sku="B2", name="已提交"))
+        uow.commit()
+    with pytest.raises(RuntimeError), uow_factory() as uow:
+        uow.session.add(Product(sku="C3", name="出错"))
+        uow.flush()
+        raise RuntimeError("boom")
+    with uow_factory(readonly=True) as uow:
+        skus = [p.sku for p in uow.session.exec(select(Product))]
+    assert skus == ["B2"]
+
+
+def test_each_bench_numbers_its_events(uow_factory: Callable[..., UnitOfWork]) -> None:
+    for bench in ("b1", "b2", "b1"):
+        uow = uow_factory(bench=bench)
+        with uow:
+            uow.record("tick")
+            uow.commit()
+    with uow_factory() as uow:
+        rows = [(e.bench, e.bench_seq) for e in uow.session.exec(select(Event).order_by(Event.id))]
+    assert rows == [("b1", 1), ("b2", 1), ("b1", 2)]

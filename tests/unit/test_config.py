@@ -1,0 +1,74 @@
+"""Configuration: defaults, the example file, broken files named with key and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packstation.config import Settings, load_settings, parse_settings
+from packstation.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_example_file_is_valid_and_documents_every_key() -> None:
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    settings = parse_settings(text, "config.example.toml")
+    assert settings.shipping.cutoff == "16:00"
+    assert settings.shipping.default_carrier == "YTO"
+    for section, model in Settings.model_fields.items():
+        if section == "source":
+            continue
+        assert f"[{section}" in text, section
+        sub = getattr(model.annotation, "model_fields", {})
+        for key in sub:
+            assert f"{key} =" in text or f"# {key} =" in text, f"{section}.{key} undocumented"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (
+            "[store]\nurl = 'sqlite:///a.db'\n[weighing]\ntolerance_g = 5\ntolernce_pct = 3\n",
+            "line 5: unknown key 'weighing.tolernce_pct'",
+        ),
+        ("[shipping]\ncutoff = '25:00'\n", "line 2: key 'shipping.cutoff' is wrong"),
+        ("[weighing]\ntolerance_g = 'many'\n", "line 2: key 'weighing.tolerance_g' is wrong"),
+        ("[store\nurl = 1\n", "not valid TOML"),
+        ("[printing]\nlanguage = 'pdf'\n", "key 'printing.language' is wrong"),
+        ("[colours]\nred = 1\n", "unknown key 'colours'"),
+    ],
+)
+def test_broken_files_are_one_sentence(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "bench.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(str(path))
+    message = str(info.value)
+    assert str(path) in message
+    assert needle in message
+    assert "\n" not in message
+
+
+def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = tmp_path / "a.toml"
+    a.write_text("[bench]\nname = 'from-flag'\n", encoding="utf-8")
+    b = tmp_path / "b.toml"
+    b.write_text("[bench]\nname = 'from-env'\n[store]\nurl = 'sqlite:///b.db'\n", encoding="utf-8")
+    monkeypatch.setenv("PACKSTATION_CONFIG", str(b))
+    monkeypatch.delenv("PACKSTATION_DB", raising=False)
+    assert load_settings(str(a)).bench.name == "from-flag"
+    assert load_settings(None).bench.name == "from-env"
+    monkeypatch.setenv("PACKSTATION_DB", "sqlite:///env.db")
+    assert load_settings(None).store.url == "sqlite:///env.db"
+    assert load_settings(None, db="sqlite:///flag.db").store.url == "sqlite:///flag.db"
+    monkeypatch.setenv("PACKSTATION_CONFIG", str(tmp_path / "missing.toml"))
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_settings(None)
+
+
+def test_carrier_codes_are_upper_case() -> None:
+    settings = parse_settings("[carriers.yto]\nname = '圆通速递'\npickup = '17:30'\n", "x.toml")
+    assert settings.carrier("yto").pickup == "17:30"
+    assert settings.carrier("ZTO").pickup == "18:00"

@@ -1,0 +1,51 @@
+"""Every user-visible string has a Simplified Chinese translation."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from packstation.i18n import _, catalogue, set_language
+
+PACKAGE = Path(__file__).resolve().parents[2] / "packstation"
+
+
+def _marked_strings() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found[node.args[0].value] = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+    return found
+
+
+def test_every_marked_string_is_translated() -> None:
+    zh = catalogue("zh_CN")
+    missing = {text: where for text, where in _marked_strings().items() if text not in zh}
+    assert not missing, "untranslated:\n" + "\n".join(
+        f"{w}: {t}" for t, w in sorted(missing.items(), key=lambda x: x[1])
+    )
+
+
+def test_translations_keep_their_placeholders() -> None:
+    import re
+
+    for msgid, msgstr in catalogue("zh_CN").items():
+        assert sorted(re.findall(r"\{\w*\}", msgid)) == sorted(re.findall(r"\{\w*\}", msgstr)), (
+            msgid
+        )
+
+
+def test_switching_language() -> None:
+    set_language("zh_CN")
+    assert _("Aborted.") != "Aborted."
+    set_language("en")
+    assert _("Aborted.") == "Aborted."
