@@ -1,0 +1,31 @@
+"""``packstation bench``: the packing-bench application."""
+
+from __future__ import annotations
+
+import click
+
+from packstation.commands.context import CliContext, pass_cli
+from packstation.i18n import _
+
+
+@click.command(help=_("Open the packing-bench application."))
+@click.option(
+    "--bench",
+    "bench_name",
+    metavar="NAME",
+    help=_("This bench's name (overrides the configuration)."),
+)
+@pass_cli
+def bench(cli: CliContext, bench_name: str | None) -> None:
+    settings = cli.settings
+    if bench_name:
+        settings = settings.model_copy(
+            update={"bench": settings.bench.model_copy(update={"name": bench_name})}
+        )
+    cli.engine()  # refuse an unreachable or outdated store before the screen opens
+    from packstation.app import run_bench  # Textual is imported only when the app runs
+
+    run_bench(settings)
+
+
+COMMANDS = [bench]

@@ -1,0 +1,90 @@
+"""What the rest of packstation knows about devices: readings, states and the three interfaces.
+
+Screens and services use only these; each transport and protocol lives in its own module and is
+chosen from a URI by ``packstation.devices.registry``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+
+class DeviceError(Exception):
+    """A device is absent, silent or answered nonsense; the message is one sentence for a person."""
+
+
+class ScaleStatus(StrEnum):
+    STABLE = "stable"
+    MOTION = "motion"
+    OVERLOAD = "overload"
+    UNDERLOAD = "underload"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ScaleReading:
+    """One frame from a scale, converted to grams (an exact decimal)."""
+
+    grams: Decimal | None
+    status: ScaleStatus
+    raw: bytes = b""
+    unit: str = "g"  # the unit the scale sent
+
+    @property
+    def stable(self) -> bool:
+        return self.status is ScaleStatus.STABLE and self.grams is not None
+
+
+class Scale(Protocol):
+    """A connected scale."""
+
+    description: str
+
+    def read(self, timeout: float = 1.0) -> ScaleReading:
+        """The next reading; raises DeviceError when the scale is absent or silent."""
+        ...
+
+    def zero(self) -> None: ...
+
+    def tare(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PrinterState:
+    """What a printer said about itself; ``ready`` False means jobs must wait."""
+
+    ready: bool
+    message: str = ""
+    paper_out: bool = False
+    head_open: bool = False
+    paused: bool = False
+    details: dict[str, str] = field(default_factory=dict)
+
+
+class PrinterTransport(Protocol):
+    """A connection to a printer: bytes out, status in where the printer language allows."""
+
+    description: str
+
+    def send(self, data: bytes, timeout: float = 5.0) -> None:
+        """Deliver one job; raises DeviceError when the printer refuses or is unreachable."""
+        ...
+
+    def status(self, timeout: float = 2.0) -> PrinterState:
+        """Ask the printer; no answer within ``timeout`` is a fault, never 'ready'."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One barcode read, from whichever scanner."""
+
+    code: str
+    source: str = "keyboard"  # keyboard | serial | evdev | sim

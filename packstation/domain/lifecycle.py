@@ -1,0 +1,42 @@
+"""The order lifecycle (DESIGN §4): which transitions are allowed.
+
+``imported → ready → packing → packed → handed_over → confirmed``, with ``on_hold`` from ready or
+packing, and ``cancelled`` from any state before handed_over.
+"""
+
+from __future__ import annotations
+
+from packstation.domain.status import OrderStatus as S
+
+
+class TransitionRefused(Exception):
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(f"{current} -> {wanted}")
+        self.current = current
+        self.wanted = wanted
+
+
+ALLOWED: dict[S, frozenset[S]] = {
+    S.IMPORTED: frozenset({S.READY, S.CANCELLED, S.ON_HOLD}),
+    S.READY: frozenset({S.PACKING, S.ON_HOLD, S.CANCELLED, S.PACKED}),
+    S.PACKING: frozenset({S.READY, S.PACKED, S.ON_HOLD, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.READY, S.CANCELLED, S.PACKING}),
+    S.PACKED: frozenset({S.HANDED_OVER, S.CANCELLED, S.ON_HOLD, S.PACKING, S.CONFIRMED}),
+    S.HANDED_OVER: frozenset({S.CONFIRMED}),
+    S.CONFIRMED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+def can_move(current: str, wanted: str) -> bool:
+    return S(wanted) in ALLOWED[S(current)]
+
+
+def check_move(current: str, wanted: str) -> None:
+    if not can_move(current, wanted):
+        raise TransitionRefused(current, wanted)
+
+
+def is_open(status: str) -> bool:
+    """Still to be shipped: neither cancelled nor gone to the courier."""
+    return S(status) in {S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD, S.PACKED}
