@@ -14,10 +14,12 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from packstation.domain.due import ShippingCalendar, parse_clock
 from packstation.errors import ConfigError
 from packstation.i18n import _
 
@@ -89,6 +91,23 @@ class ShippingSettings(_Section):
     def _weekdays(cls, value: list[int]) -> list[int]:
         if any(d < 1 or d > 7 for d in value):
             raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        return value
+
+    def calendar(self) -> ShippingCalendar:
+        return ShippingCalendar(
+            timezone=self.timezone,
+            cutoff=parse_clock(self.cutoff),
+            non_shipping_weekdays=tuple(self.non_shipping_weekdays),
+            holidays=tuple(self.holidays),
+        )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("an IANA time zone such as Asia/Shanghai") from None
         return value
 
 
