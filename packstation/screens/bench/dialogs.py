@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from packstation.domain.packing import command_of
 from packstation.i18n import _
 
 
@@ -52,6 +53,12 @@ class _Form(ModalScreen[object]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
+        if event.input not in inputs:
+            return
+        event.stop()
+        if command_of(event.value) == "cancel":  # the CANCEL command barcode backs out
+            self.dismiss(None)
+            return
         index = inputs.index(event.input)
         if index + 1 < len(inputs):
             inputs[index + 1].focus()

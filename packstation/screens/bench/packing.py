@@ -100,6 +100,7 @@ class BenchScreen(Screen[None]):
         yield Static(id="order")
         yield Static(id="notes")
         yield PickList(id="picklist")
+        yield Static(id="idle")
         with Horizontal(id="progress-row"):
             yield Static(id="progress")
             yield Static(id="box")
@@ -179,7 +180,16 @@ class BenchScreen(Screen[None]):
             )
             notes.update("")
             notes.display = False
-            table.show([], insured=False, highlight=None)
+            table.display = False
+            idle = self.query_one("#idle", Static)
+            idle.display = True
+            idle.update(
+                Text.assemble(
+                    (_("Ready for the next order") + "\n\n", "bold"),
+                    _("Scan the order number, the packing slip or the waybill,") + "\n",
+                    _("or press F2 (or scan NEXT) for the next due order."),
+                )
+            )
             self.query_one("#progress", Static).update("")
             self.query_one("#box", Static).update("")
             self.draw_weight()
@@ -206,6 +216,8 @@ class BenchScreen(Screen[None]):
             note.append(view.seller_note, style="bold yellow")
         notes.update(note)
         notes.display = bool(view.buyer_note or view.seller_note)
+        self.query_one("#idle", Static).display = False
+        table.display = True
         table.show(view.lines, insured=view.insured_value_fen > 0, highlight=highlight)
         self.draw_progress(view)
         self.draw_weight()
@@ -265,6 +277,7 @@ class BenchScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "scan":
             return
+        event.stop()
         code = event.value.strip()
         event.input.value = ""
         if code:
