@@ -16,6 +16,10 @@ class DeviceError(Exception):
     """A device is absent, silent or answered nonsense; the message is one sentence for a person."""
 
 
+class DeviceDisconnected(DeviceError):
+    """The device went away: unplugged, asleep, or its connection closed; worth reconnecting."""
+
+
 class ScaleStatus(StrEnum):
     STABLE = "stable"
     MOTION = "motion"
