@@ -85,7 +85,12 @@ class TcpPrinter:
         except TimeoutError:
             return no_answer(self.description, timeout)
         except OSError as exc:
-            return PrinterState(ready=False, message=str(exc.strerror or exc))
+            return PrinterState(
+                ready=False,
+                message=_("the printer at {where} dropped the connection ({problem})").format(
+                    where=self.description, problem=exc.strerror or exc
+                ),
+            )
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
