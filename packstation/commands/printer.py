@@ -118,7 +118,9 @@ def printer_status(
     else:
         click.echo(_("{device}: {state}").format(device=opened.description, state=state.message))
     if not state.ready:
-        raise UserError(_("The printer is not ready: {reason}.").format(reason=state.message))
+        raise UserError(
+            _("The printer is not ready: {reason}.").format(reason=state.message.rstrip("."))
+        )
 
 
 COMMANDS = [printer]

@@ -57,18 +57,18 @@ def parse_uri(text: str) -> DeviceUri:
     if "://" not in text:
         return DeviceUri(text=text, scheme=text.lower())
     parts = urlsplit(text)
-    try:
-        port = parts.port
-    except ValueError:
-        raise DeviceError(
-            _("'{uri}': the port is not a number between 1 and 65535.").format(uri=text)
-        ) from None
-    host = unquote(parts.hostname or "")
-    # ``netloc`` keeps the case that ``hostname`` lowers: queue names and VID:PID need it raw
-    netloc = unquote(parts.netloc.rsplit("@", 1)[-1])
-    if parts.scheme in ("usb", "hid", "cups"):
-        host = netloc
-        port = None
+    port: int | None = None
+    if parts.scheme.lower() in ("usb", "hid", "cups"):
+        # ``netloc`` keeps the case that ``hostname`` lowers: queue names and VID:PID need it raw
+        host = unquote(parts.netloc.rsplit("@", 1)[-1])
+    else:
+        host = unquote(parts.hostname or "")
+        try:
+            port = parts.port
+        except ValueError:
+            raise DeviceError(
+                _("'{uri}': the port is not a number between 1 and 65535.").format(uri=text)
+            ) from None
     return DeviceUri(
         text=text,
         scheme=parts.scheme.lower(),

@@ -60,7 +60,7 @@ def format_reading(grams: Decimal | None, status: ScaleStatus, unit: str = "g") 
         ScaleStatus.OVERLOAD: 6,
         ScaleStatus.ERROR: 1,
     }[status]
-    exponent = 0 if unit in ("g", "mg") else -1
+    exponent = {"g": 0, "mg": 0, "kg": -3, "oz": -1}.get(unit, -2)
     number = int((abs(value) / GRAMS_PER_UNIT[unit]).scaleb(-exponent).to_integral_value())
     number = min(number, 0xFFFF)
     return bytes([REPORT_ID, code, _UNIT_CODES[unit], exponent & 0xFF, number & 0xFF, number >> 8])
