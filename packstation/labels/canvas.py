@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from packstation.labels import code128
 from packstation.labels.fonts import load_font
 
 Align = Literal["left", "center", "right"]
+# Pillow's 1-bit images store 1 for white; printers want 1 for ink: bytes.translate flips them.
+INVERT = bytes(255 - i for i in range(256))
 
 
 @dataclass(frozen=True)
@@ -73,44 +76,74 @@ def is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+OPENING = set("（(【[《“‘「『")
+CLOSING = set("）)】]》”’」』，,。.、；;：:！!？?")
+
+
 def _break_points(text: str) -> list[str]:
-    """Tokens a line may break between: each CJK character alone, Latin words with their space."""
+    """Tokens a line may break between: each CJK character alone, Latin words with their space.
+    Opening brackets stay with what follows and closing punctuation with what precedes, so no
+    line ends in （ or starts with ）."""
     tokens: list[str] = []
     word = ""
+    prefix = ""
     for char in text:
-        if is_wide(char):
+        if char in OPENING and is_wide(char):
             if word:
                 tokens.append(word)
                 word = ""
-            tokens.append(char)
+            prefix += char
+        elif char in CLOSING and is_wide(char) and (word or tokens):
+            if word:
+                word += char
+            else:
+                tokens[-1] += char
+        elif is_wide(char):
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(prefix + char)
+            prefix = ""
         elif char == " ":
-            tokens.append(word + " ")
-            word = ""
+            tokens.append(prefix + word + " ")
+            word = prefix = ""
         else:
-            word += char
-    if word:
-        tokens.append(word)
+            word = prefix + word + char if prefix else word + char
+            prefix = ""
+    if word or prefix:
+        tokens.append(prefix + word)
     return tokens
+
+
+@cache
+def _token_width(font: ImageFont.FreeTypeFont, token: str) -> float:
+    return font.getlength(token)
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
+        used = 0.0
         for token in _break_points(paragraph):
-            candidate = line + token
-            if line and font.getlength(candidate.rstrip()) > width:
+            size = _token_width(font, token)
+            # a word's trailing space does not count at the end of a line
+            bare = _token_width(font, token.rstrip(" ")) if token.endswith(" ") else size
+            if line and used + bare > width:
                 lines.append(line.rstrip())
-                line = token.lstrip()
+                line, used = "", 0.0
+            if not line and bare > width:
                 # a single token wider than the line is cut by characters
-                while font.getlength(line) > width and len(line) > 1:
-                    cut = len(line)
-                    while cut > 1 and font.getlength(line[:cut]) > width:
-                        cut -= 1
-                    lines.append(line[:cut])
-                    line = line[cut:]
-            else:
-                line = candidate
+                for char in token:
+                    cw = _token_width(font, char)
+                    if line and used + cw > width:
+                        lines.append(line.rstrip())
+                        line, used = "", 0.0
+                    line += char
+                    used += cw
+                continue
+            line += token
+            used += size
         lines.append(line.rstrip())
     return lines
 
@@ -147,12 +180,9 @@ def text_bitmap(
         lines[-1] = last + "…"
     image = Image.new("1", (width, height), 1)
     draw = ImageDraw.Draw(image)
-    # Bold is the same glyphs struck again one dot to the right (a dot more for big text):
-    # cleaner than an outline stroke at thermal-printer resolution, and faster.
-    strikes = 1 + (max(1, current // 30) if bold else 0)
     y = 0
     for line in lines:
-        length = int(font.getlength(line)) + strikes - 1
+        length = int(sum(_token_width(font, t) for t in _break_points(line)))
         x = (
             0
             if align == "left"
@@ -160,9 +190,17 @@ def text_bitmap(
             if align == "right"
             else (width - length) // 2
         )
-        for dx in range(strikes):
-            draw.text((x + dx, y), line, font=font, fill=0)
+        if bold and align != "left":
+            x -= current // 18  # keep the emboldened line inside its box
+        draw.text((x, y), line, font=font, fill=0)
         y += current + spacing
+    if bold:
+        # Bold is the same ink laid again a dot or two to the right: cleaner than an outline
+        # stroke at thermal-printer resolution, and one glyph rendering instead of several.
+        for _dot in range(max(1, current // 18)):
+            shifted = Image.new("1", image.size, 1)
+            shifted.paste(image.crop((0, 0, width - 1, height)), (1, 0))
+            image = ImageChops.logical_and(image, shifted)
     return image
 
 

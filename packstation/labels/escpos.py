@@ -8,12 +8,12 @@ GB18030 without switching the printer's Chinese mode on, which many printers pri
 
 from __future__ import annotations
 
-import logging
+import copy
 
 from escpos.printer import Dummy
 from PIL import Image
 
-from packstation.labels.canvas import Drawing, paint
+from packstation.labels.canvas import INVERT, Drawing, paint
 
 _INIT = b"\x1b@"
 _RASTER = b"\x1dv0"
@@ -22,19 +22,15 @@ _RASTER = b"\x1dv0"
 def write(drawings: list[Drawing]) -> bytes:
     """Initialise, print each drawing as raster, feed and cut after each."""
     printer = Dummy()
-    # python-escpos warns (and cannot centre) when the profile has no paper width; we always
-    # send images exactly as wide as the print head, so give it the drawing's width.
-    printer.profile.profile_data["media"]["width"]["pixel"] = max(d.width for d in drawings)
+    # python-escpos prints a warning on stdout (and cannot check the width) when the profile has
+    # no paper width; give it the drawing's width, on a copy since profiles are shared.
+    profile = copy.deepcopy(printer.profile.profile_data)
+    profile["media"]["width"]["pixels"] = max(d.width for d in drawings)
+    printer.profile.profile_data = profile
     printer.hw("INIT")
-    logger = logging.getLogger("escpos")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        for drawing in drawings:
-            printer.image(paint(drawing), impl="bitImageRaster", center=False)
-            printer.cut()
-    finally:
-        logger.setLevel(level)
+    for drawing in drawings:
+        printer.image(paint(drawing), impl="bitImageRaster", center=False)
+        printer.cut()
     return bytes(printer.output)
 
 
@@ -49,7 +45,7 @@ def parse(data: bytes) -> list[Image.Image]:
             height = data[i + 6] | data[i + 7] << 8
             start = i + 8
             ink = data[start : start + per_row * height]
-            strips.append(Image.frombytes("1", (per_row * 8, height), bytes(b ^ 0xFF for b in ink)))
+            strips.append(Image.frombytes("1", (per_row * 8, height), ink.translate(INVERT)))
             i = start + per_row * height
         elif data.startswith(b"\x1dV", i):
             pages.append(_stack(strips))

@@ -9,59 +9,33 @@ draws exactly the symbols the preview paints.  The parser understands what the w
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import zlib
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from packstation.labels import code128
-from packstation.labels.canvas import Bars, Bitmap, Drawing, Rect
-
-
-def _run(count: int, char: str) -> str:
-    """ZPL's repeat count: G..Y are 1..19, g..z are 20..400, written before the character."""
-    out: list[str] = []
-    while count > 0:
-        chunk = min(count, 419)
-        high, low = divmod(chunk, 20)
-        prefix = (chr(ord("g") + high - 1) if high else "") + (chr(ord("F") + low) if low else "")
-        out.append(prefix + char if chunk > 1 else char)
-        count -= chunk
-    return "".join(out)
-
-
-def _compress_row(row: str) -> str:
-    body = row.rstrip("0")
-    if not body:
-        return ","
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        j = i
-        while j < len(body) and body[j] == body[i]:
-            j += 1
-        out.append(_run(j - i, body[i]))
-        i = j
-    return "".join(out) + ("," if len(body) < len(row) else "")
+from packstation.labels.canvas import INVERT, Bars, Bitmap, Drawing, Rect
 
 
 def graphic_field(image: Image.Image) -> str:
-    """``^GFA`` for a 1-bit image (black = ink), rows compressed; ':' repeats a row."""
+    """``^GFA`` for a 1-bit image (black = ink), Z64-compressed (zlib, base64, CRC-16)."""
     width, height = image.size
     per_row = (width + 7) // 8
+    if width % 8:
+        # pad each row to whole bytes with white, so no stray ink reaches the pad bits
+        padded = Image.new("1", (per_row * 8, height), 1)
+        padded.paste(image.convert("1"), (0, 0))
+        image = padded
     # Pillow's "1" packs MSB first with 1 = white; ZPL wants 1 = ink.
-    raw = bytes(b ^ 0xFF for b in image.convert("1").tobytes())
-    pad_mask = (0xFF << (per_row * 8 - width)) & 0xFF  # clear the pad bits of each row's last byte
-    rows: list[str] = []
-    previous = None
-    for r in range(height):
-        data = bytearray(raw[r * per_row : (r + 1) * per_row])
-        data[-1] &= pad_mask
-        hexed = data.hex().upper()
-        rows.append(":" if hexed == previous else _compress_row(hexed))
-        previous = hexed
+    ink = image.convert("1").tobytes().translate(INVERT)
+    encoded = base64.b64encode(zlib.compress(ink, 6))
+    crc = binascii.crc_hqx(encoded, 0)
     total = per_row * height
-    return f"^GFA,{total},{total},{per_row},{''.join(rows)}"
+    return f"^GFA,{total},{total},{per_row},:Z64:{encoded.decode('ascii')}:{crc:04X}"
 
 
 def _field_data(symbols: tuple[int, ...]) -> str:
@@ -120,6 +94,13 @@ class Format:
 
 
 def _expand(data: str, per_row: int, height: int) -> bytes:
+    """The bytes of a ^GF field: Z64 (zlib + base64, CRC checked) or ASCII hex with ZPL's
+    run-length compression."""
+    if data.startswith(":Z64:"):
+        body, crc = data[5:].rsplit(":", 1)
+        if binascii.crc_hqx(body.encode("ascii"), 0) != int(crc[:4], 16):
+            raise ValueError("^GF Z64 data fails its CRC")
+        return zlib.decompress(base64.b64decode(body))[: per_row * height]
     hex_per_row = per_row * 2
     counts = {chr(ord("G") + i): i + 1 for i in range(19)}
     counts.update({chr(ord("g") + i): 20 * (i + 1) for i in range(20)})
@@ -230,7 +211,7 @@ def parse(data: bytes) -> list[Format]:
             _fmt, _b, total, per_row, payload = args.split(",", 4)
             height = int(total) // int(per_row)
             ink = _expand(payload, int(per_row), height)
-            image = Image.frombytes("1", (int(per_row) * 8, height), bytes(b ^ 0xFF for b in ink))
+            image = Image.frombytes("1", (int(per_row) * 8, height), ink.translate(INVERT))
             current.drawing.items.append(Bitmap(x, y, image))
         elif name == "GB":
             w, h, t = (int(v) for v in args.split(",")[:3])

@@ -33,6 +33,7 @@ __all__ = [
     "check_label_scan",
     "find_order_id_by_tracking",
     "label_counts",
+    "order_label_preview_png",
     "parcel_label_preview_png",
     "preview_png",
     "queue_job",
@@ -302,6 +303,10 @@ def parcel_label_preview_png(uow: UnitOfWork, *, parcel_id: int, settings: Setti
     live = [j for j in label_jobs(uow, parcel_id) if j.status in LIVE]
     if live:
         return render_preview(live[-1].language, live[-1].content)
+    return _draw_preview(uow, settings, parcel)
+
+
+def _draw_preview(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> bytes:
     order = _order(uow, parcel.order_id)
     number = (
         parcel.tracking_no
@@ -320,6 +325,23 @@ def parcel_label_preview_png(uow: UnitOfWork, *, parcel_id: int, settings: Setti
         settings, documents.label_data(uow, settings, parcel, number)
     )
     return render_preview(rendered.language, rendered.content)
+
+
+def order_label_preview_png(
+    uow: UnitOfWork, *, order_id: int, settings: Settings, seq: int = 1
+) -> bytes:
+    """An order's label as it would print: its parcel's, or (no parcel yet) the waybill a batch
+    printed for it, or the one ``packstation label`` would print now.  Queues nothing."""
+    parcel = uow.session.exec(
+        select(Parcel).where(Parcel.order_id == order_id, Parcel.seq == seq)
+    ).first()
+    if parcel is not None and parcel.id is not None:
+        return parcel_label_preview_png(uow, parcel_id=parcel.id, settings=settings)
+    order = _order(uow, order_id)
+    batch = [j for j in _batch_jobs(uow, order_id) if j.kind == PrintKind.LABEL]
+    if batch:
+        return render_preview(batch[-1].language, batch[-1].content)
+    return _draw_preview(uow, settings, Parcel(order_id=order_id, seq=seq, carrier=order.carrier))
 
 
 def label_counts(uow: UnitOfWork, order_id: int) -> dict[str, int]:

@@ -26,18 +26,27 @@ from packstation.store.uow import UnitOfWork
 MAX_SKIP = 1000
 
 
-def number_in_use(uow: UnitOfWork, number: str, *, parcel_id: int | None = None) -> bool:
-    """Is ``number`` already bound to another parcel, or pre-assigned to an order of another?"""
+def number_in_use(
+    uow: UnitOfWork, number: str, *, parcel_id: int | None = None, order_id: int | None = None
+) -> bool:
+    """Is ``number`` bound to another parcel, or pre-assigned to another order?
+
+    ``parcel_id`` / ``order_id`` name the parcel or order asking, whose own number is no clash
+    (a parcel's own order may carry the number it was printed with)."""
+    if parcel_id is not None and order_id is None:
+        parcel = uow.session.get(Parcel, parcel_id)
+        order_id = parcel.order_id if parcel is not None else None
     query = select(Parcel.id).where(Parcel.tracking_no == number)
     if parcel_id is not None:
         query = query.where(Parcel.id != parcel_id)
+    elif order_id is not None:
+        # an order-level print asks: its own parcels may already carry it
+        query = query.where(Parcel.order_id != order_id)
     if uow.session.exec(query).first() is not None:
         return True
     order_query = select(Order.id).where(Order.tracking_no == number)
-    if parcel_id is not None:
-        parcel = uow.session.get(Parcel, parcel_id)
-        if parcel is not None:
-            order_query = order_query.where(Order.id != parcel.order_id)
+    if order_id is not None:
+        order_query = order_query.where(Order.id != order_id)
     return uow.session.exec(order_query).first() is not None
 
 
@@ -99,7 +108,14 @@ def peek(uow: UnitOfWork, settings: Settings, carrier: str) -> str | None:
     return None
 
 
-def check_number(uow: UnitOfWork, carrier: str, number: str, *, parcel_id: int | None) -> str:
+def check_number(
+    uow: UnitOfWork,
+    carrier: str,
+    number: str,
+    *,
+    parcel_id: int | None,
+    order_id: int | None = None,
+) -> str:
     """A number normalised and checked: the carrier's format, and not used elsewhere."""
     number = normalise(number)
     row = uow.session.get(Carrier, carrier.upper())
@@ -111,7 +127,7 @@ def check_number(uow: UnitOfWork, carrier: str, number: str, *, parcel_id: int |
                 "the order's carrier."
             ).format(number=number, carrier=carrier.upper())
         )
-    if number_in_use(uow, number, parcel_id=parcel_id):
+    if number_in_use(uow, number, parcel_id=parcel_id, order_id=order_id):
         raise UserError(
             _(
                 "Tracking number {number} is already used by another parcel; use a new waybill."
@@ -133,6 +149,34 @@ def bind(uow: UnitOfWork, parcel: Parcel, number: str, *, source: str) -> None:
         carrier=parcel.carrier,
         source=source,
     )
+
+
+def bind_to_order(uow: UnitOfWork, settings: Settings, order: Order) -> str:
+    """Print first: the order's number for the waybill printed before packing (in transaction).
+
+    Kept on the order (like a number pre-assigned by the export), so that scanning the waybill
+    at the bench opens the order and its first parcel takes the number."""
+    ensure_carrier(uow, settings, order.carrier)
+    if order.tracking_no:
+        number = check_number(
+            uow, order.carrier, order.tracking_no, parcel_id=None, order_id=order.id
+        )
+        source = "order"
+    else:
+        number = allocate(uow, settings, order.carrier)
+        source = "range"
+    if order.tracking_no != number:
+        order.tracking_no = number
+        uow.session.add(order)
+        uow.flush()
+        uow.record(
+            "tracking_assigned",
+            order_id=order.id,
+            tracking_no=number,
+            carrier=order.carrier,
+            source=source,
+        )
+    return number
 
 
 def bind_scanned(uow: UnitOfWork, settings: Settings, *, parcel_id: int, scanned: str) -> str:
