@@ -153,12 +153,9 @@ def label(
             report(cli, job_ids, queue_only, as_json, order_no=found.order_no)
             return
     if parcel_id is None:
-        raise UserError(
-            _(
-                "Order {order} has no parcel yet; reprint its batch with `print batch --reprint`."
-            ).format(order=found.order_no)
-        )
-    job = printing.reprint(cli.uow(), parcel_id=parcel_id, reason=reason)
+        job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)
+    else:
+        job = printing.reprint(cli.uow(), parcel_id=parcel_id, reason=reason)
     assert job.id is not None
     report(cli, [job.id], queue_only, as_json, order_no=found.order_no, reprint_of=job.reprint_of)
 

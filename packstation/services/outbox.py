@@ -39,7 +39,12 @@ OpenPrinter = Callable[..., PrinterTransport]
 
 
 def _registry_open_printer(uri: str, **kwargs: Any) -> PrinterTransport:
-    registry = importlib.import_module("packstation.devices.registry")
+    try:
+        registry = importlib.import_module("packstation.devices.registry")
+    except ModuleNotFoundError:
+        raise DeviceError(
+            _("No printer transport is installed for {uri}.").format(uri=uri)
+        ) from None
     transport: PrinterTransport = registry.open_printer(uri, **kwargs)
     return transport
 

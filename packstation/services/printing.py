@@ -38,6 +38,7 @@ __all__ = [
     "preview_png",
     "queue_job",
     "reprint",
+    "reprint_order_label",
     "void_parcel_labels",
 ]
 
@@ -226,11 +227,15 @@ def void_parcel_labels(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     return len(voided)
 
 
-def _queue_reprint(uow: UnitOfWork, parcel_id: int, reason: str) -> PrintJob:
+def _queue_reprint(
+    uow: UnitOfWork, parcel_id: int | None, reason: str, *, jobs: list[PrintJob] | None = None
+) -> PrintJob:
     reason = reason.strip()
     if not reason:
         raise UserError(_("A reprint needs a reason; say why the label is printed again."))
-    jobs = label_jobs(uow, parcel_id)
+    if jobs is None:
+        assert parcel_id is not None
+        jobs = label_jobs(uow, parcel_id)
     if not jobs:
         raise UserError(
             _("Parcel {id} has no label to reprint yet; print its label first.").format(
@@ -265,6 +270,21 @@ def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
     """Queue the stored bytes of the parcel's label again, with a reason; commits."""
     with uow:
         job = _queue_reprint(uow, parcel_id, reason)
+        uow.commit()
+    return job
+
+
+def reprint_order_label(uow: UnitOfWork, *, order_id: int, reason: str) -> PrintJob:
+    """Print first: the waybill a batch printed for an order without a parcel, again; commits."""
+    with uow:
+        jobs = [j for j in _batch_jobs(uow, order_id) if j.kind == PrintKind.LABEL]
+        if not jobs:
+            raise UserError(
+                _("Order {id} has no label to reprint yet; print its label first.").format(
+                    id=order_id
+                )
+            )
+        job = _queue_reprint(uow, None, reason, jobs=jobs)
         uow.commit()
     return job
 
