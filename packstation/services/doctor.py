@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from packstation.config import Settings
 from packstation.errors import StoreError
 from packstation.i18n import _
+from packstation.labels.fonts import font_check
 from packstation.store.engine import make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision
 
@@ -67,7 +68,12 @@ def check_store(settings: Settings) -> list[Check]:
     return checks
 
 
-CHECKS: list[Callable[[Settings], list[Check]]] = [check_config, check_store]
+def check_font(settings: Settings) -> list[Check]:
+    ok, detail = font_check(settings)
+    return [Check(_("CJK font"), ok, detail)]
+
+
+CHECKS: list[Callable[[Settings], list[Check]]] = [check_config, check_store, check_font]
 
 
 def run_checks(settings: Settings) -> list[Check]:
