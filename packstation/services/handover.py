@@ -380,6 +380,7 @@ def seal_handover(
     courier_name: str = "",
     print_list: bool = True,
     csv_file: Path | None = None,
+    save_csv: bool = True,
     now: dt.datetime | None = None,
 ) -> SealedHandover:
     """Seal a handover: its parcels (and fully handed-over orders) become ``handed_over``, the
@@ -415,16 +416,17 @@ def seal_handover(
         )
         manifest = _manifest(uow, [handover], handover.carrier, handover.date)
         job_id = _queue_print(uow, manifest, settings) if print_list else None
-        path = csv_file or csv_path_for(manifest, settings)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(manifest_csv(manifest), encoding="utf-8")
-        except OSError as exc:
-            raise UserError(
-                _("The list cannot be saved to {path} ({problem}); check shipping.manifest_dir.").format(
-                    path=path, problem=exc.strerror or exc
-                )
-            ) from None
+        path = (csv_file or csv_path_for(manifest, settings)) if save_csv else None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(manifest_csv(manifest), encoding="utf-8")
+            except OSError as exc:
+                raise UserError(
+                    _("The list cannot be saved to {path} ({problem}); check shipping.manifest_dir.").format(
+                        path=path, problem=exc.strerror or exc
+                    )
+                ) from None
         uow.commit()
         return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
 
@@ -482,6 +484,7 @@ def seal_all_waiting(
     settings: Settings,
     print_list: bool,
     csv_file: Path | None,
+    save_csv: bool = True,
     now: dt.datetime | None = None,
 ) -> SealedHandover | None:
     """What ``packstation manifest`` does on the day: every waiting parcel of the carrier goes
@@ -500,5 +503,6 @@ def seal_all_waiting(
         settings=settings,
         print_list=print_list,
         csv_file=csv_file,
+        save_csv=save_csv,
         now=now,
     )
