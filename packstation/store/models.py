@@ -204,6 +204,9 @@ class Event(SQLModel, table=True):
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     kind: str = Field(max_length=40, index=True)
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # the bench's id for one action (a scan, a weight…): a retried action whose first attempt did
+    # commit is recognised by it and never applied twice
+    action_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class OrderException(SQLModel, table=True):
