@@ -74,7 +74,7 @@ def _refuse_move(order: Order, wanted: str) -> None:
         )
 
 
-def _printing(name: str) -> Callable[..., Any] | None:
+def printing_function(name: str) -> Callable[..., Any] | None:
     """A function of the printing service, when that service is installed."""
     try:
         module = importlib.import_module("packstation.services.printing")
@@ -83,9 +83,9 @@ def _printing(name: str) -> Callable[..., Any] | None:
     return cast("Callable[..., Any] | None", getattr(module, name, None))
 
 
-def _void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
+def void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
     assert parcel.id is not None
-    void = _printing("void_parcel_labels")
+    void = printing_function("void_parcel_labels")
     if void is not None:
         return int(void(uow, parcel_id=parcel.id, reason=reason))
     jobs = uow.session.exec(
@@ -261,7 +261,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         before = order.carrier
         labelled = _labelled(uow, order_id)
         for parcel in labelled:
-            _void_labels(uow, parcel, f"courier changed to {code}")
+            void_labels(uow, parcel, f"courier changed to {code}")
             parcel.status = ParcelStatus.VOID
             uow.session.add(parcel)
         for parcel in uow.session.exec(
@@ -311,10 +311,10 @@ def correct_address(
         uow.flush()
         uow.record("address_corrected", order_id=order_id, before=before, after=after)
         relabelled = []
-        reprint_documents = _printing("add_parcel_documents")
+        reprint_documents = printing_function("add_parcel_documents")
         for parcel in _labelled(uow, order_id):
             assert parcel.id is not None
-            _void_labels(uow, parcel, "address corrected")
+            void_labels(uow, parcel, "address corrected")
             if reprint_documents is not None:
                 reprint_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
             else:
@@ -370,7 +370,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         order = _order(uow, order_id)
         _refuse_move(order, OrderStatus.CANCELLED)
         for parcel in _labelled(uow, order_id):
-            _void_labels(uow, parcel, "order cancelled")
+            void_labels(uow, parcel, "order cancelled")
             parcel.status = ParcelStatus.VOID
             uow.session.add(parcel)
         _resolve_all(uow, order_id, "cancelled")
@@ -406,3 +406,10 @@ def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         uow.record("not_shipping_today", order_id=order_id, reason=reason)
         uow.commit()
         return order
+
+
+def address_of(uow: UnitOfWork, *, order_id: int) -> tuple[str, dict[str, str]]:
+    """An order's number and its recipient and address fields, for the correction form."""
+    with uow:
+        order = _order(uow, order_id)
+        return order.order_no, {name: str(getattr(order, name)) for name in ADDRESS_FIELDS}

@@ -154,7 +154,7 @@ def deadlines(
     found.append(
         Deadline(
             "confirm",
-            _("confirm online"),
+            _("confirm"),
             calendar.at(day, parse_clock(settings.shipping.confirm_by)),
             dt.timedelta(0),
         )
