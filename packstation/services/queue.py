@@ -213,7 +213,14 @@ def token_condition(token: str, settings: Settings) -> ColumnElement[bool]:
     if word.upper() in settings.carriers or word.upper() == settings.shipping.default_carrier:
         return col(Order.carrier) == word.upper()
     pattern = _like(word)
-    tracking = select(Parcel.order_id).where(col(Parcel.tracking_no).ilike(pattern, escape="\\"))
+    # a packed order's bench, packer and tracking numbers are on its parcels
+    parcels = select(Parcel.order_id).where(
+        or_(
+            col(Parcel.tracking_no).ilike(pattern, escape="\\"),
+            col(Parcel.bench) == word,
+            col(Parcel.packer).ilike(pattern, escape="\\"),
+        )
+    )
     return or_(
         col(Order.carrier) == word.upper(),
         col(Order.claimed_bench) == word,
@@ -223,7 +230,7 @@ def token_condition(token: str, settings: Settings) -> ColumnElement[bool]:
         col(Order.recipient_name).ilike(pattern, escape="\\"),
         col(Order.buyer).ilike(pattern, escape="\\"),
         col(Order.claimed_user).ilike(pattern, escape="\\"),
-        col(Order.id).in_(tracking),
+        col(Order.id).in_(parcels),
     )
 
 
