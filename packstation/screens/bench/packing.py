@@ -528,6 +528,7 @@ class BenchScreen(Screen[None]):
             return
         self.blocked_grams = None
         self.submitted_grams = None
+        self.bench_app.weighed()
         if result.await_label_scan:
             self.refresh_order()
             self.say(result.message + "  " + _("Scan the printed label."), "ok")

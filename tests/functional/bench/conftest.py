@@ -17,6 +17,7 @@ from packstation.config import Settings
 from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.screens.bench.packing import BenchScreen
 from packstation.store.engine import make_engine
+from tests.integration.packing.conftest import shop_settings
 from tests.integration.packing.factories import add_order, seed_catalogue
 
 NOW = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.UTC)
@@ -55,7 +56,7 @@ def shop(sqlite_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def bench_settings(sqlite_url: str) -> Settings:
-    return Settings().with_store_url(sqlite_url)
+    return shop_settings(sqlite_url)
 
 
 def make_app(engine: Engine, settings: Settings, bench: str = "bench-1") -> BenchApp:
