@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from packstation.domain.packing import command_of
-from packstation.i18n import _
+from packstation.i18n import N_, _
 
 
 def _input(placeholder: str, *, id: str, password: bool = False, number: bool = False) -> Input:
@@ -33,7 +33,7 @@ def _input(placeholder: str, *, id: str, password: bool = False, number: bool = 
 
 
 class _Form(ModalScreen[object]):
-    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    BINDINGS = [Binding("escape", "dismiss_none", N_("Back"))]
     DEFAULT_CSS = """
     _Form { align: center middle; }
     _Form > Vertical {

@@ -24,7 +24,7 @@ from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.screens.bench.dialogs import (
     LineChoice,
     LineForm,
@@ -54,16 +54,16 @@ T = TypeVar("T")
 class BenchScreen(Screen[None]):
     CSS_PATH = "packing.tcss"
     BINDINGS = [
-        Binding("f2", "next_order", "Next order"),
-        Binding("f3", "new_box", "New box"),
-        Binding("f4", "tick_by_hand", "Tick by hand"),
-        Binding("f5", "type_weight", "Type weight"),
-        Binding("f6", "exception", "Short/damaged"),
-        Binding("f7", "reprint", "Reprint"),
-        Binding("f8", "override", "Lead override"),
-        Binding("f9", "release", "Put back"),
-        Binding("f10", "sign_out", "Sign out"),
-        Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("f2", "next_order", N_("Next order")),
+        Binding("f3", "new_box", N_("New box")),
+        Binding("f4", "tick_by_hand", N_("Tick by hand")),
+        Binding("f5", "type_weight", N_("Type weight")),
+        Binding("f6", "exception", N_("Short/damaged")),
+        Binding("f7", "reprint", N_("Reprint")),
+        Binding("f8", "override", N_("Lead override")),
+        Binding("f9", "release", N_("Put back")),
+        Binding("f10", "sign_out", N_("Sign out")),
+        Binding("ctrl+q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, engine: Engine, packer: Packer, notice: str = "") -> None:
@@ -394,7 +394,8 @@ class BenchScreen(Screen[None]):
         if not ok:
             self.say(
                 _(
-                    "The label {code} is not this box's: find the right label or reprint (F7)."
+                    "The label {code} is not this box's: it is void and a new one is printing; "
+                    "stick the new label on and scan it."
                 ).format(code=code),
                 "refused",
             )
