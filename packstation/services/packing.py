@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, or_, select
 
 from packstation.config import Settings
@@ -275,14 +276,16 @@ def _tick(uow: UnitOfWork, order: Order, box: Parcel, line: OrderLine, units: in
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    uow.session.refresh(line)
-    item = uow.session.exec(
-        select(ParcelItem).where(ParcelItem.parcel_id == box.id, ParcelItem.line_id == line.id)
-    ).first()
-    if item is None:
-        item = ParcelItem(parcel_id=box.id, line_id=line.id, quantity=0)
-    item.quantity += units
-    uow.session.add(item)
+    # the row is locked by this transaction: our copy may follow it without reading it back
+    set_committed_value(line, "quantity_packed", line.quantity_packed + units)
+    added = uow.session.execute(
+        update(ParcelItem)
+        .where(col(ParcelItem.parcel_id) == box.id, col(ParcelItem.line_id) == line.id)
+        .values(quantity=col(ParcelItem.quantity) + units)
+        .execution_options(synchronize_session=False)
+    )
+    if added.rowcount == 0:  # type: ignore[attr-defined]
+        uow.session.add(ParcelItem(parcel_id=box.id, line_id=line.id, quantity=units))
     return True
 
 
@@ -299,9 +302,17 @@ def _box_for_ticking(uow: UnitOfWork, order: Order, settings: Settings) -> Parce
     return box
 
 
-def _after_tick(uow: UnitOfWork, order: Order, box: Parcel, settings: Settings) -> bool:
-    """Close the box by itself once every unit of the order is ticked."""
-    lines = _lines(uow, order.id or 0)
+def _after_tick(
+    uow: UnitOfWork,
+    order: Order,
+    box: Parcel,
+    settings: Settings,
+    lines: list[OrderLine] | None = None,
+) -> bool:
+    """Close the box by itself once every unit of the order is ticked (``lines``: the order's
+    lines already read and locked in this transaction)."""
+    if lines is None:
+        lines = _lines(uow, order.id or 0)
     if all(line.quantity_packed >= line.quantity for line in lines):
         _close_box(uow, order, box, settings)
         return True
@@ -311,7 +322,8 @@ def _after_tick(uow: UnitOfWork, order: Order, box: Parcel, settings: Settings) 
 def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) -> ScanResult:
     """One product scan: ticks one unit (a case barcode its multiplier) or is refused, with the
     reason naming what was scanned and what is still wanted.  Refusals tick nothing and are
-    recorded too."""
+    recorded too.  The ticking path is the packer's every second: it reads only the claim, the
+    barcode, the lines and the box."""
     code = code.strip()
     with uow:
         order = held_order(uow, order_id)
@@ -320,22 +332,15 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         barcode = uow.session.exec(
             select(ProductBarcode).where(ProductBarcode.code == code)
         ).first()
-        products = _products(
-            uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
-        )
         match = match_scan(
             [line_state(line) for line in lines],
             barcode.sku if barcode else None,
             barcode.multiplier if barcode else 1,
         )
-        wanted = _wanted(lines, products)
-        wanted_text = "; ".join(wanted) or _("nothing")
-        product = products.get(barcode.sku) if barcode else None
-        name = product.name if product else ""
         if match.outcome is ScanOutcome.TICKED:
             line = next(line for line in lines if line.id == match.line_id)
             if _tick(uow, order, box, line, match.units):
-                closed = _after_tick(uow, order, box, settings)
+                closed = _after_tick(uow, order, box, settings, lines)
                 uow.record(
                     "item_scanned",
                     order_id=order_id,
@@ -347,12 +352,17 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
                 )
                 uow.commit()
                 message = _("✔ {sku} {name} ×{units}").format(
-                    sku=line.sku, name=name, units=match.units
+                    sku=line.sku, name=line.title, units=match.units
                 )
-                return ScanResult(
-                    ScanOutcome.TICKED, message, line.sku, match.units, closed, wanted
-                )
+                return ScanResult(ScanOutcome.TICKED, message, line.sku, match.units, closed)
             match = ScanMatch(ScanOutcome.OVER_SCAN, line_id=line.id)
+        products = _products(
+            uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
+        )
+        wanted = _wanted(lines, products)
+        wanted_text = "; ".join(wanted) or _("nothing")
+        product = products.get(barcode.sku) if barcode else None
+        name = product.name if product else ""
         if match.outcome is ScanOutcome.UNKNOWN:
             message = _("Unknown barcode {code}: no product has it. Wanted: {wanted}.").format(
                 code=code, wanted=wanted_text
@@ -398,7 +408,8 @@ def tick_manually(
     with uow:
         order = held_order(uow, order_id)
         box = _box_for_ticking(uow, order, settings)
-        line = next((x for x in _lines(uow, order_id) if x.id == line_id), None)
+        lines = _lines(uow, order_id)
+        line = next((x for x in lines if x.id == line_id), None)
         if line is None:
             raise UserError(_("That line is not on this order."))
         if not _tick(uow, order, box, line, 1):
@@ -407,7 +418,7 @@ def tick_manually(
                     sku=line.sku, qty=line.quantity
                 )
             )
-        closed = _after_tick(uow, order, box, settings)
+        closed = _after_tick(uow, order, box, settings, lines)
         uow.record(
             "item_ticked_by_hand",
             order_id=order_id,

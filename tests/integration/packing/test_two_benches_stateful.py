@@ -296,8 +296,8 @@ def test_two_benches(sqlite_template: Path, tmp_path: Path) -> None:
     run_state_machine_as_test(
         lambda: TwoBenches(sqlite_template, tmp_path),
         settings=settings(
-            max_examples=40,
-            stateful_step_count=40,
+            max_examples=25,
+            stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
