@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, or_, select
@@ -243,6 +244,7 @@ class ScanResult:
     units: int = 0
     box_closed: bool = False  # the last unit was ticked: weigh now
     wanted: list[str] = field(default_factory=list)
+    line_id: int | None = None  # the line ticked
 
     @property
     def ok(self) -> bool:
@@ -326,6 +328,10 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
     barcode, the lines and the box."""
     code = code.strip()
     with uow:
+        quick = _quick_tick(uow, order_id, code)
+        if quick is not None:
+            uow.commit()
+            return quick
         order = held_order(uow, order_id)
         box = _box_for_ticking(uow, order, settings)
         lines = _lines(uow, order_id)
@@ -354,7 +360,9 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
                 message = _("✔ {sku} {name} ×{units}").format(
                     sku=line.sku, name=line.title, units=match.units
                 )
-                return ScanResult(ScanOutcome.TICKED, message, line.sku, match.units, closed)
+                return ScanResult(
+                    ScanOutcome.TICKED, message, line.sku, match.units, closed, line_id=line.id
+                )
             match = ScanMatch(ScanOutcome.OVER_SCAN, line_id=line.id)
         products = _products(
             uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
@@ -392,6 +400,90 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         )
         uow.commit()
         return ScanResult(match.outcome, message, barcode.sku if barcode else "", 0, False, wanted)
+
+
+def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
+    """The common scan, in plain statements: a right item into an open box that stays open.
+    Returns None, having changed nothing, for anything else (a refusal, a closed box, the last
+    unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
+    conn = uow.session.connection()
+    claim = conn.execute(
+        sa_select(col(Order.status), col(Order.claimed_bench))
+        .where(col(Order.id) == order_id)
+        .with_for_update()
+    ).first()
+    if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
+        return None
+    box = conn.execute(
+        sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
+        .where(
+            col(Parcel.order_id) == order_id,
+            col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
+        )
+        .order_by(col(Parcel.seq).desc())
+        .limit(1)
+    ).first()
+    if box is None or box[1] != ParcelStatus.OPEN or box[2] is not None:
+        return None
+    barcode = conn.execute(
+        sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
+            col(ProductBarcode.code) == code
+        )
+    ).first()
+    if barcode is None:
+        return None
+    rows = conn.execute(
+        sa_select(
+            col(OrderLine.id),
+            col(OrderLine.sku),
+            col(OrderLine.quantity),
+            col(OrderLine.quantity_packed),
+            col(OrderLine.title),
+        )
+        .where(col(OrderLine.order_id) == order_id)
+        .order_by(col(OrderLine.line_no), col(OrderLine.id))
+        .with_for_update()
+    ).all()
+    states = [LineState(r[0] or 0, r[1], r[2], r[3]) for r in rows]
+    match = match_scan(states, barcode[0], barcode[1])
+    if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
+        return None
+    left = sum(x.remaining for x in states) - match.units
+    if left <= 0:
+        return None  # the last unit closes the box: the full path does that
+    done = conn.execute(
+        update(OrderLine)
+        .where(
+            col(OrderLine.id) == match.line_id,
+            col(OrderLine.quantity_packed) + match.units <= col(OrderLine.quantity),
+        )
+        .values(quantity_packed=col(OrderLine.quantity_packed) + match.units)
+    )
+    if done.rowcount != 1:
+        return None
+    added = conn.execute(
+        update(ParcelItem)
+        .where(col(ParcelItem.parcel_id) == box[0], col(ParcelItem.line_id) == match.line_id)
+        .values(quantity=col(ParcelItem.quantity) + match.units)
+    )
+    if added.rowcount == 0:
+        uow.session.add(
+            ParcelItem(parcel_id=box[0] or 0, line_id=match.line_id, quantity=match.units)
+        )
+    row = next(r for r in rows if r[0] == match.line_id)
+    uow.record(
+        "item_scanned",
+        order_id=order_id,
+        parcel_id=box[0],
+        code=code,
+        sku=row[1],
+        units=match.units,
+        line_id=match.line_id,
+    )
+    message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
+    return ScanResult(
+        ScanOutcome.TICKED, message, row[1], match.units, False, line_id=match.line_id
+    )
 
 
 def line_state(line: OrderLine) -> LineState:

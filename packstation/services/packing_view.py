@@ -7,7 +7,7 @@ the ORM; it reads these frozen dataclasses.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 
@@ -115,6 +115,24 @@ class OrderView:
         if box.closed:
             return Phase.WEIGHING
         return Phase.PICKING
+
+    def with_tick(self, line_id: int, units: int) -> OrderView:
+        """This view after ``units`` more of line ``line_id`` went into the open box: what the
+        store holds after a successful scan, without reading it back."""
+        lines = tuple(
+            replace(x, packed=x.packed + units, in_box=x.in_box + units)
+            if x.line_id == line_id
+            else x
+            for x in self.lines
+        )
+        box = self.current
+        parcels = tuple(
+            replace(p, units=p.units + units)
+            if box is not None and p.parcel_id == box.parcel_id
+            else p
+            for p in self.parcels
+        )
+        return replace(self, lines=lines, parcels=parcels)
 
     def line_states(self) -> list[LineState]:
         return [line.state() for line in self.lines]

@@ -163,10 +163,10 @@ class BenchScreen(Screen[None]):
 
     # --- drawing --------------------------------------------------------------------------
 
-    def refresh_order(self, highlight: int | None = None) -> None:
+    def refresh_order(self, highlight: int | None = None, view: OrderView | None = None) -> None:
+        """Redraw from the store (or from ``view``, the store's state already known)."""
         settings = self.bench_app.settings
-        view = None
-        if self.order_id is not None:
+        if view is None and self.order_id is not None:
             view = read_order(self.uow(readonly=True), self.order_id, settings)
         self.view = view
         order = self.query_one("#order", Static)
@@ -331,10 +331,13 @@ class BenchScreen(Screen[None]):
         )
         if result is None:
             return
-        line = None
-        if result.ok and self.view is not None:
-            line = next((x.line_id for x in self.view.lines if x.sku == result.sku), None)
-        self.refresh_order(highlight=line)
+        if result.ok and not result.box_closed and self.view and result.line_id:
+            # the transaction added exactly this: no need to read the order back
+            self.refresh_order(
+                highlight=result.line_id, view=self.view.with_tick(result.line_id, result.units)
+            )
+        else:
+            self.refresh_order(highlight=result.line_id)
         if result.ok:
             if result.box_closed:
                 self.weigh_prompt()
