@@ -7,6 +7,7 @@ the ORM; it reads these frozen dataclasses.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
@@ -14,7 +15,7 @@ from sqlmodel import col, select
 from packstation.config import Settings
 from packstation.domain.packing import Carton, LineState, tolerance
 from packstation.domain.status import ParcelStatus
-from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product
+from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
 
 
@@ -251,3 +252,22 @@ def order_status(uow: UnitOfWork, order_id: int) -> tuple[str, str]:
         if row is None:
             return "", ""
         return row[0], row[1] or ""
+
+
+def blocked_weight(uow: UnitOfWork, parcel_id: int) -> int | None:
+    """The weight last refused for a box still waiting for one (shown again after a restart, so
+    a lead can override it), or None."""
+    with uow:
+        rows = uow.session.exec(
+            select(Event.kind, Event.payload)
+            .where(
+                Event.parcel_id == parcel_id,
+                col(Event.kind).in_(["weight_refused", "weight_accepted", "box_closed"]),
+            )
+            .order_by(col(Event.id).desc())
+            .limit(1)
+        ).all()
+        if rows and rows[0][0] == "weight_refused":
+            grams = json.loads(rows[0][1]).get("grams")
+            return int(grams) if grams is not None else None
+        return None

@@ -36,7 +36,13 @@ from packstation.screens.bench.dialogs import (
 from packstation.screens.bench.signin import Packer
 from packstation.screens.bench.stop import StopScreen
 from packstation.services import claims, packing
-from packstation.services.packing_view import OrderView, Phase, order_status, read_order
+from packstation.services.packing_view import (
+    OrderView,
+    Phase,
+    blocked_weight,
+    order_status,
+    read_order,
+)
 from packstation.services.users import check_lead_pin
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
@@ -124,6 +130,11 @@ class BenchScreen(Screen[None]):
             self.guard(lambda: packing.prepare(self.uow(), order_id=resumed, settings=settings))
             self.order_id = resumed
             self.refresh_order()
+            box = self.view.current if self.view else None
+            if box is not None and box.closed:
+                self.blocked_grams = blocked_weight(self.uow(readonly=True), box.parcel_id)
+                self.submitted_grams = self.blocked_grams
+                self.draw_weight()
             self.say(_("Resumed the order this bench was packing."), "attention")
         else:
             self.refresh_order()

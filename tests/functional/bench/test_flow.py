@@ -286,3 +286,28 @@ async def test_two_benches_scanning_the_same_order(shop: Engine, bench_settings:
         assert bench(second).order_id is None
         await scan(two, SOAP)  # with no order open, a product is not an order
         assert bench(first).view is not None and bench(first).view.ticked == 0
+
+
+async def test_restart_keeps_the_box_and_its_refused_weight(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        screen = bench(app)
+        expected = screen.view.current.expected_g if screen.view and screen.view.current else 0
+        await put_on_scale(pilot, app, expected + 800)
+    again = make_app(shop, bench_settings)
+    async with again.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-900")  # the lead comes over
+        screen = bench(again)
+        assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        assert screen.blocked_grams == expected + 800
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press(*"4321", "enter", *"scale checked", "enter")  # the lead's name is filled in
+        await pilot.pause()
+        assert "PACKED" in feedback(again)
