@@ -42,7 +42,9 @@ class StreamScale:
 
     def _read_some(self, wait: float) -> bytes:
         try:
-            self._port.timeout = max(0.0, wait)
+            wait = max(0.0, wait)
+            if self._port.timeout != wait:  # a change reconfigures a real serial port
+                self._port.timeout = wait
             data: bytes = self._port.read(1)
             if data:
                 data += self._port.read(self._port.in_waiting)
