@@ -179,9 +179,7 @@ def test_previews_show_what_prints(
     assert label.id is not None
     with uow_factory(readonly=True) as uow:
         stored = printing.preview_png(uow, job_id=label.id)
-        again = printing.parcel_label_preview_png(
-            uow, parcel_id=parcel_id, settings=print_settings
-        )
+        again = printing.parcel_label_preview_png(uow, parcel_id=parcel_id, settings=print_settings)
     assert stored == again
     assert before[:8] == b"\x89PNG\r\n\x1a\n"
     assert pages_of("zpl", label.content)[0].size == (800, 1200)

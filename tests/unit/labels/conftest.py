@@ -24,7 +24,9 @@ def chinese_label(**changes: object) -> LabelData:
         carrier_name_en="YTO Express",
         service="标准快递",
         tracking_no="YT7000000000001",
-        recipient=Party("张*", "138****5678", "浙江省 杭州市 西湖区 文三路 123号 华星科技大厦 8楼 (310012)"),
+        recipient=Party(
+            "张*", "138****5678", "浙江省 杭州市 西湖区 文三路 123号 华星科技大厦 8楼 (310012)"
+        ),
         sender=Party("仓库发货组", "0571-88888888", "浙江省 杭州市 余杭区 仓前街道 文一西路 1号"),
         goods="不锈钢保温杯 500ml 黑色 ×2；杯刷 ×1（赠品）",
         order_no="3364111318168545451",

@@ -20,8 +20,17 @@ def read_bars(bits: list[int]) -> tuple[int, ...]:
 
 @pytest.mark.parametrize(
     "text",
-    ["YT7000000000001", "SF1234567890123", "3364111318168545451", "JDVA12345678901", "A", "12",
-     "AB-12345678-CD", "RA473124829GB", "X>1"],
+    [
+        "YT7000000000001",
+        "SF1234567890123",
+        "3364111318168545451",
+        "JDVA12345678901",
+        "A",
+        "12",
+        "AB-12345678-CD",
+        "RA473124829GB",
+        "X>1",
+    ],
 )
 def test_bars_decode_to_the_text(text: str) -> None:
     symbols = code128.plan(text)

@@ -43,14 +43,16 @@ def test_label_structure(size: str, make: object, font_path: str) -> None:
         else:
             assert isinstance(item, Rect)
             w, h = item.w, item.h
-        assert 0 <= item.x and item.x + w <= width, item
-        assert 0 <= item.y and item.y + h <= length, item
+        assert item.x >= 0 and item.x + w <= width, item
+        assert item.y >= 0 and item.y + h <= length, item
     assert len(re.findall(r"\^GFA", text)) >= 10  # text goes as graphics (CJK is never in ^FD)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_preview_is_the_label(size: str, font_path: str) -> None:
-    rendered = render_label(chinese_label(), language="zpl", size=size, dpi=203, font_path=font_path)
+    rendered = render_label(
+        chinese_label(), language="zpl", size=size, dpi=203, font_path=font_path
+    )
     (page,) = pages_of("zpl", rendered.content)
     expected = paint(rendered.drawings[0])
     assert page.size == expected.size
@@ -58,7 +60,9 @@ def test_preview_is_the_label(size: str, font_path: str) -> None:
 
 
 def test_barcode_quiet_zones_stay_inside_the_label(font_path: str) -> None:
-    rendered = render_label(chinese_label(), language="zpl", size="76x130", dpi=203, font_path=font_path)
+    rendered = render_label(
+        chinese_label(), language="zpl", size="76x130", dpi=203, font_path=font_path
+    )
     (fmt,) = zpl.parse(rendered.content)
     for bars in fmt.drawing.barcodes():
         quiet = 10 * bars.module
