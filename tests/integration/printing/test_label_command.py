@@ -62,7 +62,7 @@ def test_preview_print_reprint_void(tmp_path: Path, sqlite_url: str) -> None:
 
 
 def test_print_batch_command(tmp_path: Path, sqlite_url: str) -> None:
-    base, folder = setup(tmp_path, sqlite_url)
+    base, _folder = setup(tmp_path, sqlite_url)
     engine = make_engine(sqlite_url)
     with UnitOfWork(engine) as uow:
         from sqlmodel import select

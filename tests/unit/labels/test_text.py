@@ -71,7 +71,7 @@ def test_a_configured_font_that_is_not_cjk_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "x.ttf"
     bogus.write_bytes(b"not a font")
     settings = Settings(printing=PrintingSettings(cjk_font=str(bogus)))
-    with pytest.raises(UserError, match="printing.cjk_font"):
+    with pytest.raises(UserError, match=r"printing\.cjk_font"):
         fonts.find_cjk_font(settings)
 
 
