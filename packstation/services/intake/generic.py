@@ -148,9 +148,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 signatures[key] = signature
         elif signatures[key] != signature:
             differing = next(
-                ORDER_FIELDS[i]
-                for i, (a, b) in enumerate(zip(signature, signatures[key]))
-                if a != b
+                ORDER_FIELDS[i] for i, (a, b) in enumerate(zip(signature, signatures[key])) if a != b
             )
             check.fail(
                 differing,
