@@ -203,3 +203,13 @@ def test_masking_can_be_turned_off(
         assert order is not None
     assert masked.recipient.name == "张**" and masked.recipient.phone == "138****5678"
     assert clear.recipient.name == "张三丰" and clear.recipient.phone == "13812345678"
+
+
+def test_preview_opens_its_own_transaction_when_given_none(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings
+) -> None:
+    _o, (parcel_id,) = new_order()
+    label = queue(uow_factory(), parcel_id, print_settings)[0]
+    assert label.id is not None
+    png = printing.preview_png(uow_factory(readonly=True), job_id=label.id)
+    assert png[:4] == b"\x89PNG"
