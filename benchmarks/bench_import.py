@@ -22,13 +22,48 @@ from pathlib import Path
 
 from benchmarks.table import Row
 
-ORDER_HEADER = (
-    "订单编号,买家会员名,买家支付宝账号,买家应付货款,买家应付邮费,买家支付积分,总金额,返点积分,"
-    "买家实际支付金额,买家实际支付积分,订单状态,买家留言,收货人姓名,收货地址 ,运送方式,联系电话 ,"
-    "联系手机,订单创建时间,订单付款时间 ,宝贝标题 ,宝贝种类,物流单号,物流公司,订单备注,宝贝总数量,"
-    "店铺Id,店铺名称,订单关闭原因"
-).split(",")
-ITEM_HEADER = "订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码".split(",")
+ORDER_HEADER = [
+    "订单编号",
+    "买家会员名",
+    "买家支付宝账号",
+    "买家应付货款",
+    "买家应付邮费",
+    "买家支付积分",
+    "总金额",
+    "返点积分",
+    "买家实际支付金额",
+    "买家实际支付积分",
+    "订单状态",
+    "买家留言",
+    "收货人姓名",
+    "收货地址 ",
+    "运送方式",
+    "联系电话 ",
+    "联系手机",
+    "订单创建时间",
+    "订单付款时间 ",
+    "宝贝标题 ",
+    "宝贝种类",
+    "物流单号",
+    "物流公司",
+    "订单备注",
+    "宝贝总数量",
+    "店铺Id",
+    "店铺名称",
+    "订单关闭原因",
+]
+ITEM_HEADER = [
+    "订单编号",
+    "标题",
+    "价格",
+    "购买数量",
+    "外部系统编号",
+    "商品属性",
+    "套餐信息",
+    "备注",
+    "订单状态",
+    "商家编码",
+]
 PROVINCES = [
     "浙江省 杭州市 西湖区",
     "江苏省 南京市 鼓楼区",
@@ -58,24 +93,61 @@ def generate(folder: Path, orders: int, seed: int = 3) -> tuple[Path, Path, Path
     for n in range(orders):
         no = str(3364111318168545451 + n)
         status = rnd.choice(STATUSES)
-        paid = "" if status.startswith("等待买家") else f"2026-03-02 {rnd.randrange(24):02d}:{rnd.randrange(60):02d}:00"
+        paid = (
+            ""
+            if status.startswith("等待买家")
+            else f"2026-03-02 {rnd.randrange(24):02d}:{rnd.randrange(60):02d}:00"
+        )
         lines = rnd.choice((1, 1, 2, 3, 3, 4, 4))  # 2.5 on average
         note = "请尽快发货，谢谢" if n % 7 == 0 else ""
         ow.writerow(
             [
-                f'="{no}"', f"buyer{n}", "", "99.00", "0.00", "0", "99.00", "0", "99.00", "0",
-                status, note, f"收货人{n % 1000}",
-                f"{rnd.choice(PROVINCES)} 文三路{n % 500}号 {n % 30}幢 (310000)", "快递", "",
-                f"'138{n % 100000000:08d}", "2026-03-02 09:00:00", paid, "纯棉T恤", str(lines),
-                "", "圆通速递" if n % 3 else "", "", str(lines), "12345", "示例旗舰店", "",
+                f'="{no}"',
+                f"buyer{n}",
+                "",
+                "99.00",
+                "0.00",
+                "0",
+                "99.00",
+                "0",
+                "99.00",
+                "0",
+                status,
+                note,
+                f"收货人{n % 1000}",
+                f"{rnd.choice(PROVINCES)} 文三路{n % 500}号 {n % 30}幢 (310000)",
+                "快递",
+                "",
+                f"'138{n % 100000000:08d}",
+                "2026-03-02 09:00:00",
+                paid,
+                "纯棉T恤",
+                str(lines),
+                "",
+                "圆通速递" if n % 3 else "",
+                "",
+                str(lines),
+                "12345",
+                "示例旗舰店",
+                "",
             ]
         )
         for k in range(lines):
             sku = SKUS[(n * 7 + k * 13) % len(SKUS)]
             price = "0.00" if k == 3 else "39.90"
             iw.writerow(
-                [f'="{no}"', f"商品标题 {sku}", price, str(1 + (n + k) % 3), "",
-                 "颜色分类：白色;尺码：L", "", "", status, sku]
+                [
+                    f'="{no}"',
+                    f"商品标题 {sku}",
+                    price,
+                    str(1 + (n + k) % 3),
+                    "",
+                    "颜色分类：白色;尺码：L",
+                    "",
+                    "",
+                    status,
+                    sku,
+                ]
             )
     order_path = folder / "ExportOrderList.csv"
     item_path = folder / "ExportOrderDetailList.csv"
@@ -93,7 +165,10 @@ def baseline(folder: Path, order_path: Path, item_path: Path) -> tuple[float, in
     conn.execute(f"CREATE TABLE o ({', '.join(f'c{i} TEXT' for i in range(len(ORDER_HEADER)))})")
     conn.execute(f"CREATE TABLE i ({', '.join(f'c{i} TEXT' for i in range(len(ITEM_HEADER)))})")
     rows = 0
-    for path, table, width in ((order_path, "o", len(ORDER_HEADER)), (item_path, "i", len(ITEM_HEADER))):
+    for path, table, width in (
+        (order_path, "o", len(ORDER_HEADER)),
+        (item_path, "i", len(ITEM_HEADER)),
+    ):
         with path.open(encoding="gb18030", newline="") as f:
             reader = csv.reader(f)
             next(reader)
@@ -130,7 +205,11 @@ def child(folder: str) -> None:
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine.dispose()
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "report": report.as_dict()}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_mb": peak_mb, "report": report.as_dict()}, ensure_ascii=False
+        )
+    )
 
 
 def run(args: argparse.Namespace) -> list[Row]:
@@ -140,7 +219,11 @@ def run(args: argparse.Namespace) -> list[Row]:
         _products, order_path, item_path = generate(folder, orders)
         bare, rows = baseline(folder, order_path, item_path)
         done = subprocess.run(
-            [sys.executable, "-c", f"from benchmarks.bench_import import child; child({str(folder)!r})"],
+            [
+                sys.executable,
+                "-c",
+                f"from benchmarks.bench_import import child; child({str(folder)!r})",
+            ],
             capture_output=True,
             text=True,
             check=False,

@@ -80,7 +80,9 @@ def import_orders(
 
 def _format_name(files: list[tuple[Kind, CsvFile]]) -> str:
     kinds = {k for k, _f in files}
-    return "generic" if kinds == {Kind.GENERIC} else "taobao" if Kind.GENERIC not in kinds else "mixed"
+    return (
+        "generic" if kinds == {Kind.GENERIC} else "taobao" if Kind.GENERIC not in kinds else "mixed"
+    )
 
 
 def _classify(paths: list[Path], fmt: str, report: ImportReport) -> list[tuple[Kind, CsvFile]]:

@@ -384,7 +384,8 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
     parcels = list(
         session.execute(
             select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]
-                Parcel.order_id == known.id, Parcel.tracking_no.is_not(None)  # type: ignore[union-attr]
+                Parcel.order_id == known.id,
+                Parcel.tracking_no.is_not(None),  # type: ignore[union-attr]
             )
         )
     )

@@ -234,9 +234,9 @@ def attach_lines(
                     row,
                     "订单状态",
                     line.sku,
-                    _(
-                        "The line of order {order} was refunded or closed; it is not packed."
-                    ).format(order=order.order_no),
+                    _("The line of order {order} was refunded or closed; it is not packed.").format(
+                        order=order.order_no
+                    ),
                 )
             )
             continue

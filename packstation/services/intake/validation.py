@@ -91,7 +91,9 @@ class RowCheck:
     def fail(self, key: str, value: str, problem: str) -> None:
         self.failed = True
         self.problems.append(
-            Problem(self.columns.file.name, self.row, self.columns.label(key), shown(value), problem)
+            Problem(
+                self.columns.file.name, self.row, self.columns.label(key), shown(value), problem
+            )
         )
 
     def width(self, cells: Sequence[str]) -> bool:
