@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from packstation.store.models import Event, Order, OrderException, OrderLine, Product, ProductBarcode
+from packstation.store.models import (
+    Event,
+    Order,
+    OrderException,
+    OrderLine,
+    Product,
+    ProductBarcode,
+)
 from packstation.store.uow import UnitOfWork
 
 Factory = Callable[..., UnitOfWork]
@@ -56,7 +63,9 @@ def events(uow_factory: Factory, kind: str) -> list[tuple[int | None, dict[str, 
     with uow_factory(readonly=True) as uow:
         return [
             (e.order_id, json.loads(e.payload))
-            for e in uow.session.exec(select(Event).where(Event.kind == kind).order_by(col(Event.id)))
+            for e in uow.session.exec(
+                select(Event).where(Event.kind == kind).order_by(col(Event.id))
+            )
         ]
 
 

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 def _export(folder: Path) -> tuple[Path, Path]:
     return write_taobao(
         folder,
-        [TOrder(str(3364111318168545451 + n), [Item("MUG-01"), Item("TS-WHT-L", 2)]) for n in range(5)],
+        [
+            TOrder(str(3364111318168545451 + n), [Item("MUG-01"), Item("TS-WHT-L", 2)])
+            for n in range(5)
+        ],
     )
 
 

@@ -40,7 +40,10 @@ def _orders() -> list[TOrder]:
         ),
         TOrder(
             "3364111318168545452",
-            [Item("MUG-01", 1, "59.00", "陶瓷马克杯", "容量：350ml"), Item("TS-BLK-M", 1, "9.90", "赠品 T恤")],
+            [
+                Item("MUG-01", 1, "59.00", "陶瓷马克杯", "容量：350ml"),
+                Item("TS-BLK-M", 1, "9.90", "赠品 T恤"),
+            ],
             courier="中通快递",
             paid="2026-03-02 16:30:00",
             address="北京 北京市 朝阳区 建国路88号, SOHO 1号楼 (100022)",
@@ -173,11 +176,11 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
         "中山路1号",
         "改地址",
     )
-    (order_id, payload), = events(uow_factory, "order_updated")
+    ((order_id, payload),) = events(uow_factory, "order_updated")
     assert payload["changes"]["address"] == ["文三路123号", "中山路1号"]
     packed = order(uow_factory, live[1].no)
     assert packed.address == "建国路88号, SOHO 1号楼"  # packed data is not touched
-    (_id, raised), = events(uow_factory, "exception_raised")
+    ((_id, raised),) = events(uow_factory, "exception_raised")
     assert raised["exception_kind"] == ExceptionKind.CHANGED
     # importing the same change again does not raise it twice
     again = import_orders(

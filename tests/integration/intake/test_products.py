@@ -46,7 +46,12 @@ def test_products_are_added_then_updated(uow_factory: Factory, tmp_path: Path) -
     assert (report.products_added, report.products_updated, report.products_unchanged) == (0, 1, 1)
     with uow_factory(readonly=True) as uow:
         cup = uow.session.exec(select(Product).where(Product.sku == "CUP-1")).one()
-        assert (cup.name, cup.unit_weight_g, cup.on_hand, cup.location) == ("杯子 新款", 310, 7, "A-2")
+        assert (cup.name, cup.unit_weight_g, cup.on_hand, cup.location) == (
+            "杯子 新款",
+            310,
+            7,
+            "A-2",
+        )
         assert find_by_code(uow, "6900000000028") is None  # the file is the truth for its barcodes
 
 

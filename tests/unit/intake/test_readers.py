@@ -17,7 +17,7 @@ from packstation.services.intake.readers import (
 from packstation.services.intake.validation import parse_instant
 from packstation.services.shipments import neutralise
 
-TEXT = "订单编号,收货地址 \r\n=\"3364111318168545451\",\"浙江省 杭州市, 西湖区\n文三路\"\r\n"
+TEXT = '订单编号,收货地址 \r\n="3364111318168545451","浙江省 杭州市, 西湖区\n文三路"\r\n'
 
 
 @pytest.mark.parametrize(
