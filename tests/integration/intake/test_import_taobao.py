@@ -176,7 +176,7 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
         "中山路1号",
         "改地址",
     )
-    ((order_id, payload),) = events(uow_factory, "order_updated")
+    ((_order_id, payload),) = events(uow_factory, "order_updated")
     assert payload["changes"]["address"] == ["文三路123号", "中山路1号"]
     packed = order(uow_factory, live[1].no)
     assert packed.address == "建国路88号, SOHO 1号楼"  # packed data is not touched

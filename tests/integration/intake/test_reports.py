@@ -209,7 +209,7 @@ def test_cancelling_a_labelled_order_leaves_voiding_to_the_bench(
         uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
     )
     assert report.orders_cancelled == 1
-    ((order_id, payload),) = events(uow_factory, "order_cancelled")
+    ((_order_id, payload),) = events(uow_factory, "order_cancelled")
     assert payload["was"] == "packed"
     assert len(payload["labels_to_void"]) == 1
     assert payload["tracking_numbers"] == ["YT7000000000002"]
