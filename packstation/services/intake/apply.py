@@ -112,6 +112,7 @@ def apply_orders(
         else:
             report.orders_skipped_shipped += 1
     if write and fresh:
+        uow.session.flush()  # events of the known orders first: the bulk numbers follow theirs
         with _big_cache(conn):
             _insert(uow, conn, fresh, settings.shipping.calendar())
 
