@@ -239,6 +239,7 @@ def upgrade() -> None:
         sa.Column("parcel_id", sa.Integer(), nullable=True),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("payload", sa.Text(), server_default="{}", nullable=False),
+        sa.Column("action_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["order.id"],
@@ -250,9 +251,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_event_action_id"), ["action_id"], unique=True)
         batch_op.create_index(batch_op.f("ix_event_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_order_id"), ["order_id"], unique=False)
+        batch_op.create_index("uq_event_bench_seq", ["bench", "bench_seq"], unique=True)
 
     op.create_table(
         "parcel_item",
@@ -358,6 +361,7 @@ def downgrade() -> None:
 
     op.drop_table("parcel_item")
     with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("uq_event_bench_seq")
         batch_op.drop_index(batch_op.f("ix_event_order_id"))
         batch_op.drop_index(batch_op.f("ix_event_kind"))
         batch_op.drop_index(batch_op.f("ix_event_at"))

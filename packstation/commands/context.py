@@ -11,7 +11,7 @@ import click
 from sqlalchemy import Engine
 
 from packstation.config import Settings, load_settings
-from packstation.store.engine import make_engine
+from packstation.store.engine import make_engine, require_existing_store
 from packstation.store.migrate import require_head
 from packstation.store.uow import UnitOfWork
 
@@ -32,6 +32,8 @@ class CliContext:
     def engine(self, *, check_schema: bool = True) -> Engine:
         """The store's engine; refuses a store that is not at the current schema."""
         if self._engine is None:
+            if check_schema:
+                require_existing_store(self.settings.store.url)
             engine = make_engine(self.settings.store.url)
             if check_schema:
                 require_head(engine)

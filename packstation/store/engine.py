@@ -155,6 +155,21 @@ def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None)
     )
 
 
+def require_existing_store(url: str) -> None:
+    """Refuse a SQLite file that does not exist yet instead of silently creating an empty one."""
+    try:
+        is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError:
+        return  # make_engine reports the bad URL
+    path = sqlite_path(url) if is_sqlite else None
+    if path is not None and not path.exists():
+        raise StoreError(
+            _(
+                "There is no store at {path}; run 'packstation db upgrade' to create it (or 'packstation demo')."
+            ).format(path=path)
+        )
+
+
 def readonly(engine: Engine) -> Engine:
     """The same engine, but its transactions begin deferred (SQLite) — for reads only."""
     return engine.execution_options(**{READONLY: True})

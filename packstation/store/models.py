@@ -194,6 +194,9 @@ class Event(SQLModel, table=True):
     """Append-only audit: the database refuses UPDATE and DELETE (triggers in the migration)."""
 
     __tablename__ = "event"
+    # each bench numbers its events 1, 2, 3…: the index makes the next number cheap to find and
+    # lets the store refuse a number given twice
+    __table_args__ = (Index("uq_event_bench_seq", "bench", "bench_seq", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, sa_column=_instant(nullable=False, index=True))
@@ -204,6 +207,9 @@ class Event(SQLModel, table=True):
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     kind: str = Field(max_length=40, index=True)
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # the bench's id for one action (a scan, a weight…): a retried action whose first attempt did
+    # commit is recognised by it and never applied twice
+    action_id: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class OrderException(SQLModel, table=True):

@@ -15,7 +15,7 @@ import json
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from packstation.store.engine import readonly as readonly_engine
@@ -28,16 +28,26 @@ class UnitOfWork:
     session: Session
 
     def __init__(
-        self, engine: Engine, *, bench: str = "", user: str = "", readonly: bool = False
+        self,
+        engine: Engine,
+        *,
+        bench: str = "",
+        user: str = "",
+        readonly: bool = False,
+        action_id: str | None = None,
     ) -> None:
         self.engine = readonly_engine(engine) if readonly else engine
         self.bench = bench
         self.user = user
+        # stamped on the first event this unit records; see ``already_applied``
+        self.action_id = action_id
+        self._action_stamped = False
         self._session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.session = self._session
+        self._action_stamped = False
         return self
 
     def __exit__(
@@ -76,11 +86,21 @@ class UnitOfWork:
         """Append an audit event to this transaction."""
         seq: int | None = None
         if self.bench:
+            if self.session.get_bind().dialect.name == "postgresql":
+                # Two transactions of one bench (the screen and its print sender) must not take
+                # the same number: hold a lock on the bench's numbering until this one ends.
+                self.session.connection().execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:bench))"), {"bench": self.bench}
+                )
             last = self.session.exec(
                 select(func.max(Event.bench_seq)).where(Event.bench == self.bench)
             ).one()
             seq = (last or 0) + 1
+        action_id = None
+        if self.action_id and not self._action_stamped:
+            action_id, self._action_stamped = self.action_id, True
         event = Event(
+            action_id=action_id,
             bench=self.bench,
             bench_seq=seq,
             user=self.user,
@@ -91,3 +111,10 @@ class UnitOfWork:
         )
         self.session.add(event)
         return event
+
+    def already_applied(self) -> bool:
+        """True when an earlier attempt of this unit's action committed (its event exists)."""
+        if not self.action_id:
+            return False
+        found = self.session.exec(select(Event.id).where(Event.action_id == self.action_id)).first()
+        return found is not None

@@ -1,0 +1,79 @@
+"""``packstation demo``: the demo bench on the embedded SQLite store with simulated devices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import platformdirs
+
+from packstation.commands.context import CliContext, pass_cli
+from packstation.demo.catalogue import USERS
+from packstation.i18n import _
+from packstation.services.demo import prepare_demo
+
+
+def default_demo_dir() -> Path:
+    return Path(platformdirs.user_data_dir("packstation")) / "demo"
+
+
+@click.command(help=_("Create (or reuse) a demo shop with simulated devices and open the bench."))
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help=_("Folder for the demo store, configuration and labels."),
+)
+@click.option(
+    "--orders",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help=_("How many orders to seed."),
+)
+@click.option(
+    "--seed-only",
+    is_flag=True,
+    help=_("Only create and seed the demo store; do not open the bench."),
+)
+@pass_cli
+def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> None:
+    folder = folder or default_demo_dir()
+    settings, summary = prepare_demo(folder, orders=orders)
+    verb = _("Seeded") if summary.seeded_now else _("Reusing")
+    click.echo(
+        _(
+            "{verb} the demo store in {folder}: {products} products, {orders} orders, {users} users."
+        ).format(
+            verb=verb,
+            folder=summary.folder,
+            products=summary.products,
+            orders=summary.orders,
+            users=summary.users,
+        )
+    )
+    click.echo(
+        _("Labels are written to {labels}; the scale is simulated.").format(labels=summary.labels)
+    )
+    people = ", ".join(f"{name} ({badge})" for name, _role, badge, _pin in USERS)
+    lead_pin = next(pin for _n, role, _b, pin in USERS if role == "lead")
+    click.echo(
+        _("Sign in as: {people}; the lead's PIN is {pin}.").format(people=people, pin=lead_pin)
+    )
+    click.echo(
+        _("Other commands on this store: packstation --config {config} …").format(
+            config=summary.config
+        )
+    )
+    if seed_only:
+        return
+    from packstation.app import run_bench  # Textual is imported only when the app runs
+
+    notice = _("DEMO · labels go to {labels} · scale and printer are simulated").format(
+        labels=summary.labels
+    )
+    run_bench(settings, notice=notice)
+
+
+COMMANDS = [demo]

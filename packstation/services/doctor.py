@@ -1,0 +1,93 @@
+"""``doctor``: is this bench ready to work?  Each check is one line, OK or what to do.
+
+Called by ``packstation doctor``; the checks of fonts and devices come from ``labels`` and
+``devices``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from packstation.config import Settings
+from packstation.devices.doctor import device_checks
+from packstation.errors import StoreError
+from packstation.i18n import _
+from packstation.labels.fonts import font_check
+from packstation.store.engine import make_engine, require_existing_store, store_label
+from packstation.store.migrate import current_revision, head_revision
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_config(settings: Settings) -> list[Check]:
+    if settings.source:
+        return [Check(_("configuration"), True, _("read from {file}").format(file=settings.source))]
+    return [
+        Check(
+            _("configuration"),
+            True,
+            _(
+                "no file found; using the defaults (copy config.example.toml to configure this bench)"
+            ),
+        )
+    ]
+
+
+def check_store(settings: Settings) -> list[Check]:
+    label = store_label(settings.store.url)
+    try:
+        require_existing_store(settings.store.url)
+        engine = make_engine(settings.store.url)
+    except StoreError as exc:
+        return [Check(_("store"), False, str(exc))]
+    try:
+        current = current_revision(engine)
+    except StoreError as exc:
+        return [Check(_("store"), False, str(exc))]
+    finally:
+        engine.dispose()
+    checks = [Check(_("store"), True, _("{url} is reachable").format(url=label))]
+    head = head_revision()
+    if current == head:
+        checks.append(Check(_("schema"), True, _("at the current schema {rev}").format(rev=head)))
+    else:
+        checks.append(
+            Check(
+                _("schema"),
+                False,
+                _("at {current}, this version needs {head}; run 'packstation db upgrade'").format(
+                    current=current or _("empty"), head=head
+                ),
+            )
+        )
+    return checks
+
+
+def check_font(settings: Settings) -> list[Check]:
+    ok, detail = font_check(settings)
+    return [Check(_("CJK font"), ok, detail)]
+
+
+def check_devices(settings: Settings) -> list[Check]:
+    return [Check(name, ok, detail) for name, ok, detail in device_checks(settings)]
+
+
+CHECKS: list[Callable[[Settings], list[Check]]] = [
+    check_config,
+    check_store,
+    check_font,
+    check_devices,
+]
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    results: list[Check] = []
+    for check in CHECKS:
+        results.extend(check(settings))
+    return results

@@ -1,0 +1,108 @@
+"""Running one bench action against a store that may drop the connection.
+
+A bench calls a service through ``run_action``: the action gets an id that the unit of work stamps
+on its first event (a unique column).  When the connection breaks — PostgreSQL restarted, the
+session killed, SQLite busy for too long — the action is retried with back-off; before a retry we
+look for the id, so an action whose commit did reach the store before the connection broke is
+never applied twice.  Errors a user caused are not retried.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import select
+
+from packstation.errors import StoreError
+from packstation.i18n import _
+from packstation.store.models import Event
+from packstation.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+class AlreadyApplied(Exception):
+    """An earlier attempt of this action committed; re-read the state instead of applying it."""
+
+
+def new_action_id() -> str:
+    return uuid.uuid4().hex
+
+
+def is_connection_problem(exc: BaseException) -> bool:
+    """A broken or busy connection, worth retrying (not a constraint or a user's mistake)."""
+    if isinstance(exc, IntegrityError):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError)
+
+
+def _is_duplicate_action(exc: IntegrityError) -> bool:
+    return "action_id" in str(exc.orig) or "ix_event_action_id" in str(exc.orig)
+
+
+def action_committed(engine: Engine, action_id: str) -> bool:
+    with UnitOfWork(engine, readonly=True) as uow:
+        return (
+            uow.session.exec(select(Event.id).where(Event.action_id == action_id)).first()
+            is not None
+        )
+
+
+def run_action(
+    engine: Engine,
+    action: Callable[[UnitOfWork], T],
+    *,
+    bench: str,
+    user: str,
+    action_id: str | None = None,
+    deadline_s: float = 60.0,
+    on_state: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``action`` in a fresh unit of work until it commits, retrying lost connections.
+
+    Raises ``AlreadyApplied`` when a retry finds that an earlier attempt committed, and
+    ``StoreError`` when the store stays unreachable past ``deadline_s``.
+    """
+    action_id = action_id or new_action_id()
+    started = time.monotonic()
+    delay = 0.1
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            if attempt > 1 and action_committed(engine, action_id):
+                raise AlreadyApplied(action_id)
+            result = action(UnitOfWork(engine, bench=bench, user=user, action_id=action_id))
+        except IntegrityError as exc:
+            if _is_duplicate_action(exc):
+                raise AlreadyApplied(action_id) from None
+            raise
+        except (OperationalError, DBAPIError) as exc:
+            if not is_connection_problem(exc):
+                raise
+            if time.monotonic() - started > deadline_s:
+                raise StoreError(
+                    _(
+                        "The store is unreachable ({reason}); the bench keeps what it has and will retry when you try again."
+                    ).format(
+                        reason=str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+                        if str(exc)
+                        else type(exc).__name__
+                    )
+                ) from None
+            if on_state:
+                on_state("unreachable")
+            sleep(delay)
+            delay = min(delay * 2, 5.0)
+            continue
+        if attempt > 1 and on_state:
+            on_state("reachable")
+        return result

@@ -1,0 +1,86 @@
+"""The command line: help everywhere, one-sentence errors, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from packstation.cli import build_cli
+
+
+def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _all_commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+def test_every_command_has_help() -> None:
+    root = build_cli()
+    commands = _all_commands(root)
+    assert ("demo",) in commands and ("db", "upgrade") in commands and ("doctor",) in commands
+    for path in commands:
+        result = CliRunner().invoke(root, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage:" in result.output
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "packstation", *args], capture_output=True, text=True, env=env
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--db", "oracle://x", "user", "list"), "unsupported database"),
+        (("--db", "sqlite:////nonexistent/dir/x.db", "db", "upgrade"), "does not exist"),
+        (
+            ("--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "user", "list"),
+            "cannot be reached",
+        ),
+    ],
+)
+def test_user_mistakes_are_one_line_without_traceback(args: tuple[str, ...], needle: str) -> None:
+    result = _run(*args)
+    assert result.returncode != 0
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_broken_config_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "bench.toml"
+    config.write_text("[devices]\nscaler = 'sim://'\n", encoding="utf-8")
+    result = _run("--config", str(config), "doctor")
+    assert result.returncode == 2
+    assert f"{config}, line 2: unknown key 'devices.scaler'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_older_store_is_refused_until_upgraded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/old.db"
+    from packstation.store.engine import make_engine
+    from packstation.store.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine, "base")  # an empty, unversioned file
+    engine.dispose()
+    result = _run("--db", url, "user", "list")
+    assert result.returncode != 0 and "run 'packstation db upgrade' first" in result.stderr
+    assert _run("--db", url, "db", "upgrade").returncode == 0
+    assert _run("--db", url, "user", "list").returncode == 0
+
+
+def test_chinese_help() -> None:
+    result = _run("--lang", "zh_CN", "--help")
+    assert "打包台" in result.stdout

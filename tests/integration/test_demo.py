@@ -1,0 +1,101 @@
+"""The demo store: a realistic shop seeded once, reused after, refused where it cannot be written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import col, func, select
+
+from packstation.cli import build_cli
+from packstation.domain.barcodes import is_ean13
+from packstation.domain.status import OrderStatus
+from packstation.errors import UserError
+from packstation.services.demo import prepare_demo
+from packstation.store.engine import make_engine
+from packstation.store.models import Order, OrderLine, Product, ProductBarcode, User
+from packstation.store.uow import UnitOfWork
+
+NOW = dt.datetime(2026, 11, 26, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def test_demo_seeds_a_realistic_shop(tmp_path: Path) -> None:
+    settings, summary = prepare_demo(tmp_path / "demo", orders=60, now=NOW)
+    assert summary.seeded_now
+    assert settings.devices.printer == f"dir://{tmp_path / 'demo' / 'labels'}"
+    assert settings.devices.scale == "sim://"
+    engine = make_engine(settings.store.url)
+    with UnitOfWork(engine, readonly=True) as uow:
+        s = uow.session
+        products = list(s.exec(select(Product)))
+        assert len(products) >= 20
+        assert any(p.fragile for p in products)
+        assert all(p.name and p.name_en and p.spec and p.unit_weight_g > 0 for p in products)
+        codes = list(s.exec(select(ProductBarcode)))
+        assert all(is_ean13(c.code) for c in codes)
+        assert [c.multiplier for c in codes if c.multiplier > 1] == [6]
+        orders = list(s.exec(select(Order)))
+        assert len(orders) >= 60
+        cutoff_today = NOW.replace(hour=16, minute=0)
+        paid = [o.paid_at for o in orders if o.paid_at]
+        assert any(p.date() < NOW.date() for p in (x.astimezone(NOW.tzinfo) for x in paid))
+        assert any(x < cutoff_today and x.astimezone(NOW.tzinfo).date() == NOW.date() for x in paid)
+        assert any(x >= cutoff_today for x in paid)
+        assert {o.due_date for o in orders} >= {
+            NOW.date() - dt.timedelta(days=1),
+            NOW.date(),
+            NOW.date() + dt.timedelta(days=1),
+        }
+        assert sum(o.status == OrderStatus.CANCELLED for o in orders) == 1
+        assert len({o.carrier for o in orders}) >= 2
+        assert any(o.buyer_note for o in orders)
+        lines = list(s.exec(select(OrderLine)))
+        assert any(line.is_gift and line.unit_price_fen == 0 for line in lines)
+        multi = s.exec(
+            select(func.count())
+            .select_from(OrderLine)
+            .group_by(col(OrderLine.order_id))
+            .having(func.count() > 1)
+        ).all()
+        assert len(multi) > 10
+        users = {u.name: u for u in s.exec(select(User))}
+        assert {"packer", "lead"} == {u.role for u in users.values()}
+        assert all(u.pin_hash.startswith("$argon2") for u in users.values() if u.role == "lead")
+    engine.dispose()
+    _, again = prepare_demo(tmp_path / "demo", orders=60, now=NOW)
+    assert not again.seeded_now
+    assert again.orders == summary.orders
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_read_only_folder_is_refused(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    with pytest.raises(UserError, match="choose a writable folder"):
+        prepare_demo(locked / "demo")
+
+
+def test_unwritable_folder_is_refused_by_the_command(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(
+        build_cli(), ["demo", "--dir", str(blocker / "demo"), "--seed-only"]
+    )
+    assert result.exit_code != 0
+    assert isinstance(result.exception, UserError)
+    assert "choose a writable folder with --dir" in str(result.exception)
+
+
+def test_demo_command_seed_only_then_doctor(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(build_cli(), ["demo", "--dir", str(tmp_path / "d"), "--seed-only"])
+    assert result.exit_code == 0, result.output
+    assert "Labels are written to" in result.output
+    doctor = runner.invoke(
+        build_cli(), ["--config", str(tmp_path / "d" / "demo.toml"), "doctor", "--json"]
+    )
+    assert '"check": "store", "ok": true' in doctor.output
