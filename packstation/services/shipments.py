@@ -56,6 +56,7 @@ class ShipmentExport:
     orders: int = 0
     parcels: int = 0
     confirmed: int = 0
+    rows: int = 0  # data rows written (the lead's end-of-day screen shows this)
     skipped: list[dict[str, str]] = field(default_factory=list)  # order_no, reason
 
     def as_dict(self) -> dict[str, object]:
@@ -66,6 +67,7 @@ class ShipmentExport:
             "orders": self.orders,
             "parcels": self.parcels,
             "confirmed": self.confirmed,
+            "rows": self.rows,
             "skipped": self.skipped,
         }
 
@@ -163,6 +165,7 @@ def export_shipments(
                     ]
                 )
         result.orders = len(exported)
+        result.rows = len(rows)
         _write(path, TAOBAO_HEADER if fmt == "taobao" else GENERIC_HEADER, rows, encoding)
         if mark_confirmed and exported:
             now = utcnow()
