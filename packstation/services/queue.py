@@ -159,13 +159,16 @@ def deadlines(
             dt.timedelta(0),
         )
     )
-    return [
-        Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)
-    ]
+    return [Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)]
 
 
 def is_at_risk(
-    *, status: str, due_date: dt.date | None, day: dt.date, now: dt.datetime, settings: Settings,
+    *,
+    status: str,
+    due_date: dt.date | None,
+    day: dt.date,
+    now: dt.datetime,
+    settings: Settings,
     carrier: str,
 ) -> bool:
     """An order stands out when it is overdue, or a deadline it has not met is near or past."""
@@ -214,7 +217,7 @@ def token_condition(token: str, settings: Settings) -> ColumnElement[bool]:
         return col(Order.carrier) == word.upper()
     pattern = _like(word)
     # a packed order's bench, packer and tracking numbers are on its parcels
-    parcels = select(Parcel.order_id).where(
+    parcels = select(col(Parcel.order_id)).where(
         or_(
             col(Parcel.tracking_no).ilike(pattern, escape="\\"),
             col(Parcel.bench) == word,
@@ -243,9 +246,7 @@ def _conditions(
 
 
 def _urgency() -> ColumnElement[int]:
-    return case(
-        *((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9
-    )
+    return case(*((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9)
 
 
 def queue_page(
@@ -268,17 +269,17 @@ def queue_page(
         ).scalar_one()
         statement = (
             select(
-                Order.id,
-                Order.order_no,
-                Order.status,
-                Order.due_date,
-                Order.paid_at,
-                Order.carrier,
-                Order.claimed_bench,
-                Order.claimed_user,
-                Order.recipient_name,
-                Order.hold_reason,
-                Order.not_shipping_reason,
+                col(Order.id),
+                col(Order.order_no),
+                col(Order.status),
+                col(Order.due_date),
+                col(Order.paid_at),
+                col(Order.carrier),
+                col(Order.claimed_bench),
+                col(Order.claimed_user),
+                col(Order.recipient_name),
+                col(Order.hold_reason),
+                col(Order.not_shipping_reason),
             )
             .where(*conditions)
             .order_by(
@@ -295,7 +296,7 @@ def queue_page(
         packed_by: dict[int, tuple[str, str]] = {}
         ids = [r.id for r in found if not r.claimed_bench]
         if ids:
-            parcels = select(Parcel.order_id, Parcel.bench, Parcel.packer).where(
+            parcels = select(col(Parcel.order_id), col(Parcel.bench), col(Parcel.packer)).where(
                 col(Parcel.order_id).in_(ids), col(Parcel.bench) != ""
             )
             for order_id, bench, packer in uow.session.execute(parcels).all():
@@ -335,7 +336,7 @@ def queue_counts(
     counts = {str(s): 0 for s in S}
     with uow:
         statement = (
-            select(Order.status, func.count())
+            select(col(Order.status), func.count())
             .where(_window(day, include_tomorrow, settings))
             .group_by(col(Order.status))
         )
