@@ -21,7 +21,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.queue import OPEN
+from packstation.services.queue import OPEN, status_label
 from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -69,7 +69,7 @@ def _refuse_move(order: Order, wanted: str) -> None:
     if not can_move(order.status, wanted):
         raise UserError(
             _("Order {order} is {status} and cannot become {wanted}.").format(
-                order=order.order_no, status=order.status, wanted=wanted
+                order=order.order_no, status=status_label(order.status), wanted=wanted
             )
         )
 
@@ -259,7 +259,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         if order.status not in OPEN:
             raise UserError(
                 _("Order {order} is {status}; its courier can no longer change.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         if order.carrier == code:
@@ -311,7 +311,7 @@ def correct_address(
         if order.status not in OPEN:
             raise UserError(
                 _("Order {order} is {status}; its address can no longer change.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         before = {name: getattr(order, name) for name in changes}
@@ -347,7 +347,7 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
         if order.status not in (OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD):
             raise UserError(
                 _("Order {order} is {status}; split it before a bench starts packing it.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         existing = uow.session.exec(
@@ -414,7 +414,7 @@ def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         if order.status not in OPEN:
             raise UserError(
                 _("Order {order} is {status}; it needs no reason.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         order.not_shipping_reason = reason

@@ -64,8 +64,8 @@ class ExceptionsScreen(LeadScreen):
     TITLE_TEXT = N_("Exceptions")
     BINDINGS = [
         Binding("r", "release", N_("Release")),
-        Binding("c", "courier", N_("Courier")),
-        Binding("a", "address", N_("Address")),
+        Binding("c", "courier", N_("Change courier")),
+        Binding("a", "address", N_("Correct address")),
         Binding("s", "split", N_("Split")),
         Binding("x", "cancel_order", N_("Cancel order")),
         Binding("n", "not_today", N_("Not today")),
