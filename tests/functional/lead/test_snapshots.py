@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from packstation.i18n import set_language
 from packstation.lead_app import LeadApp
+from packstation.screens.lead.queue import QueueScreen
 from tests.functional.lead.conftest import until
 
 SCREENS = {
@@ -44,6 +45,10 @@ def test_screen(
             key, table = SCREENS[name]
             await pilot.press(key)
             await until(pilot, lambda: _filled(app, table))
+            if name == "queue":
+                screen = app.screen
+                assert isinstance(screen, QueueScreen)
+                await until(pilot, lambda: screen.counted >= 1)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=show)
