@@ -137,6 +137,7 @@ class CartonSettings(_Section):
     height_mm: int = Field(gt=0)
     tare_g: int = Field(ge=0)
     barcode: str = ""
+    max_weight_g: int = Field(default=0, ge=0)  # 0: no limit
 
 
 class WeighingSettings(_Section):

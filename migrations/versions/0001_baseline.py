@@ -256,6 +256,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_event_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_order_id"), ["order_id"], unique=False)
+        batch_op.create_index("uq_event_bench_seq", ["bench", "bench_seq"], unique=True)
 
     op.create_table(
         "parcel_item",
@@ -361,6 +362,7 @@ def downgrade() -> None:
 
     op.drop_table("parcel_item")
     with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("uq_event_bench_seq")
         batch_op.drop_index(batch_op.f("ix_event_order_id"))
         batch_op.drop_index(batch_op.f("ix_event_kind"))
         batch_op.drop_index(batch_op.f("ix_event_at"))

@@ -196,6 +196,9 @@ class Event(SQLModel, table=True):
     """Append-only audit: the database refuses UPDATE and DELETE (triggers in the migration)."""
 
     __tablename__ = "event"
+    # each bench numbers its events 1, 2, 3…: the index makes the next number cheap to find and
+    # lets the store refuse a number given twice
+    __table_args__ = (Index("uq_event_bench_seq", "bench", "bench_seq", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, sa_column=_instant(nullable=False, index=True))

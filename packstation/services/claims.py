@@ -1,0 +1,201 @@
+"""Claims: which bench holds which order (DESIGN §4, §8).
+
+Called by ``packstation.services.packing`` and the bench application.  An order is claimed by at
+most one bench: the claim sets ``claimed_bench/claimed_user/claimed_at/lease_until`` and status
+``packing``; a bench renews its lease on a timer while the order is open; an expired lease may be
+taken over by another bench.  Each function is one short transaction that re-reads the row it
+changes under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
+serialises writers), so many bench processes can call them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import and_, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from packstation.domain.status import OrderStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.store.models import Order
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+
+class ClaimLost(UserError):
+    """This bench no longer holds the order (another bench took over an expired lease, or the
+    order was released, put on hold or cancelled elsewhere)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    order_id: int
+    order_no: str
+    taken_over_from: str = ""  # the bench whose expired lease this claim replaced
+    resumed: bool = False  # this bench already held it
+
+
+def _is_postgres(uow: UnitOfWork) -> bool:
+    return uow.session.get_bind().dialect.name == "postgresql"
+
+
+def lock_order(uow: UnitOfWork, order_id: int) -> Order | None:
+    """The order, re-read and locked for the rest of the transaction."""
+    return uow.session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+
+
+def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
+    """Why ``bench`` cannot take ``order`` now, or '' when it can."""
+    status = order.status
+    if status == OrderStatus.CANCELLED:
+        return _("Order {no} was cancelled: do not pack it; put the goods back.").format(
+            no=order.order_no
+        )
+    if status == OrderStatus.ON_HOLD:
+        return _("Order {no} is on hold ({reason}); give it to the lead.").format(
+            no=order.order_no, reason=order.hold_reason or _("no reason given")
+        )
+    if status == OrderStatus.PACKED:
+        return _("Order {no} is already packed; check the tote for a duplicate.").format(
+            no=order.order_no
+        )
+    if status in (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED):
+        return _("Order {no} has already shipped; check the tote for a duplicate.").format(
+            no=order.order_no
+        )
+    if status == OrderStatus.IMPORTED:
+        return _("Order {no} is not released for packing yet; ask the lead.").format(
+            no=order.order_no
+        )
+    if (
+        status == OrderStatus.PACKING
+        and order.claimed_bench
+        and order.claimed_bench != bench
+        and order.lease_until is not None
+        and order.lease_until > now
+    ):
+        return _(
+            "Order {no} is being packed at {bench} by {user}; leave it to them or ask the lead."
+        ).format(no=order.order_no, bench=order.claimed_bench, user=order.claimed_user or "?")
+    return ""
+
+
+def take_claim(order: Order, uow: UnitOfWork, *, now: dt.datetime, lease_seconds: int) -> Claim:
+    previous = order.claimed_bench or ""
+    resumed = order.status == OrderStatus.PACKING and previous == uow.bench
+    taken_over = previous if order.status == OrderStatus.PACKING and not resumed else ""
+    order.status = OrderStatus.PACKING
+    order.claimed_bench = uow.bench
+    order.claimed_user = uow.user
+    if not resumed:
+        order.claimed_at = now
+    order.lease_until = now + dt.timedelta(seconds=lease_seconds)
+    order.updated_at = now
+    uow.session.add(order)
+    assert order.id is not None
+    if taken_over:
+        uow.record("claim_taken_over", order_id=order.id, previous_bench=taken_over)
+    uow.record("order_claimed", order_id=order.id, resumed=resumed)
+    return Claim(order.id, order.order_no, taken_over_from=taken_over, resumed=resumed)
+
+
+def claim_order(
+    uow: UnitOfWork, *, order_id: int, lease_seconds: int, now: dt.datetime | None = None
+) -> Claim:
+    """Claim one order for ``uow.bench``/``uow.user``; a UserError saying why when it cannot be."""
+    now = now or utcnow()
+    with uow:
+        order = lock_order(uow, order_id)
+        if order is None:
+            raise UserError(_("That order no longer exists; scan another."))
+        reason = refusal(order, bench=uow.bench, now=now)
+        if reason:
+            raise UserError(reason)
+        claim = take_claim(order, uow, now=now, lease_seconds=lease_seconds)
+        uow.commit()
+        return claim
+
+
+def next_due_query(now: dt.datetime, *, postgres: bool) -> SelectOfScalar[Order]:
+    """The oldest claimable order: overdue first, then today's by paid time.
+
+    Claimable is ``ready``, or ``packing`` under an expired lease (a bench that died).  On
+    PostgreSQL ``SKIP LOCKED`` lets sixteen benches ask at once without queueing on one row.
+    """
+    query = (
+        select(Order)
+        .where(
+            or_(
+                Order.status == OrderStatus.READY,
+                and_(Order.status == OrderStatus.PACKING, col(Order.lease_until) < now),
+            )
+        )
+        .order_by(
+            col(Order.due_date).is_(None),
+            col(Order.due_date),
+            col(Order.paid_at).is_(None),
+            col(Order.paid_at),
+            col(Order.id),
+        )
+        .limit(1)
+    )
+    if postgres:
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
+def claim_next_due(
+    uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime | None = None
+) -> Claim | None:
+    """Claim the next due order for this bench, or None when the queue is empty."""
+    now = now or utcnow()
+    with uow:
+        order = uow.session.exec(next_due_query(now, postgres=_is_postgres(uow))).first()
+        if order is None:
+            return None
+        claim = take_claim(order, uow, now=now, lease_seconds=lease_seconds)
+        uow.commit()
+        return claim
+
+
+def held_order(uow: UnitOfWork, order_id: int, *, now: dt.datetime | None = None) -> Order:
+    """Inside a transaction: the order, locked, if this bench still holds it; ClaimLost if not."""
+    order = lock_order(uow, order_id)
+    if order is None or order.status != OrderStatus.PACKING or order.claimed_bench != uow.bench:
+        raise ClaimLost(_("This bench no longer holds the order; scan it again or take the next."))
+    return order
+
+
+def renew_lease(
+    uow: UnitOfWork, *, order_id: int, lease_seconds: int, now: dt.datetime | None = None
+) -> bool:
+    """Extend this bench's lease; False when the claim is gone (the bench must stop)."""
+    now = now or utcnow()
+    with uow:
+        order = lock_order(uow, order_id)
+        if order is None or order.status != OrderStatus.PACKING or order.claimed_bench != uow.bench:
+            return False
+        order.lease_until = now + dt.timedelta(seconds=lease_seconds)
+        uow.session.add(order)
+        uow.commit()
+        return True
+
+
+def clear_claim(order: Order) -> None:
+    order.claimed_bench = None
+    order.claimed_user = None
+    order.claimed_at = None
+    order.lease_until = None
+
+
+def claimed_here(uow: UnitOfWork) -> int | None:
+    """The order this bench held when it stopped (to resume after a crash), if any."""
+    with uow:
+        return uow.session.exec(
+            select(Order.id)
+            .where(Order.status == OrderStatus.PACKING, Order.claimed_bench == uow.bench)
+            .order_by(col(Order.claimed_at).desc())
+            .limit(1)
+        ).first()

@@ -1,0 +1,235 @@
+"""What the bench screen shows of an order: a read-only snapshot, built in one transaction.
+
+Called by the bench application after every action, and by tests.  The screen never touches
+the ORM; it reads these frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.packing import Carton, LineState, tolerance
+from packstation.domain.status import ParcelStatus
+from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product
+from packstation.store.uow import UnitOfWork
+
+
+class Phase:
+    PICKING = "picking"  # ticking items into the open box
+    WEIGHING = "weighing"  # the box is closed: weigh it
+    LABEL_CHECK = "label_check"  # scan the printed label back
+    DONE = "done"  # nothing left to do at this bench
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_id: int
+    line_no: int
+    sku: str
+    title: str
+    spec: str
+    quantity: int
+    packed: int
+    in_box: int  # units of this line in the open box
+    is_gift: bool
+    fragile: bool
+    unit_weight_g: int
+    location: str
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.packed
+
+    def state(self) -> LineState:
+        return LineState(self.line_id, self.sku, self.quantity, self.packed)
+
+
+@dataclass(frozen=True)
+class ParcelView:
+    parcel_id: int
+    seq: int
+    carton: str
+    status: str
+    expected_g: int | None
+    measured_g: int | None
+    weight_source: str
+    tracking_no: str
+    units: int
+
+    @property
+    def closed(self) -> bool:
+        """Closed for ticking: its expected weight is fixed and it waits for the scale."""
+        return self.expected_g is not None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    order_id: int
+    order_no: str
+    platform: str
+    status: str
+    carrier: str
+    recipient: str
+    region: str
+    due_date: dt.date | None
+    paid_at: dt.datetime | None
+    buyer_note: str
+    seller_note: str
+    insured_value_fen: int
+    hold_reason: str
+    claimed_bench: str
+    claimed_user: str
+    lines: tuple[LineView, ...]
+    parcels: tuple[ParcelView, ...]
+    tolerance_g: int = 0
+
+    @property
+    def ticked(self) -> int:
+        return sum(line.packed for line in self.lines)
+
+    @property
+    def total(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def all_ticked(self) -> bool:
+        return all(line.remaining <= 0 for line in self.lines)
+
+    @property
+    def current(self) -> ParcelView | None:
+        """The box being worked on: the last one not yet packed or void."""
+        live = [p for p in self.parcels if p.status not in (ParcelStatus.PACKED, ParcelStatus.VOID)]
+        return live[-1] if live else None
+
+    @property
+    def phase(self) -> str:
+        box = self.current
+        if box is None:
+            return Phase.DONE if self.all_ticked else Phase.PICKING
+        if box.status == ParcelStatus.LABELLED:
+            return Phase.LABEL_CHECK
+        if box.closed:
+            return Phase.WEIGHING
+        return Phase.PICKING
+
+    def line_states(self) -> list[LineState]:
+        return [line.state() for line in self.lines]
+
+    @property
+    def box_count(self) -> int:
+        return len([p for p in self.parcels if p.status != ParcelStatus.VOID])
+
+
+def cartons(settings: Settings) -> list[Carton]:
+    return [
+        Carton(c.code, c.length_mm, c.width_mm, c.height_mm, c.tare_g, c.max_weight_g)
+        for c in settings.cartons
+    ]
+
+
+def read_order(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView | None:
+    """A snapshot of one order for the screen (opens and closes its own transaction)."""
+    with uow:
+        return order_view(uow, order_id, settings)
+
+
+def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView | None:
+    """The snapshot, inside a transaction the caller holds."""
+    order = uow.session.get(Order, order_id)
+    if order is None:
+        return None
+    rows = uow.session.exec(
+        select(OrderLine, Product)
+        .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
+        .where(OrderLine.order_id == order_id)
+        .order_by(col(OrderLine.line_no), col(OrderLine.id))
+    ).all()
+    parcels = list(
+        uow.session.exec(
+            select(Parcel).where(Parcel.order_id == order_id).order_by(col(Parcel.seq))
+        )
+    )
+    items: dict[int, dict[int, int]] = {}
+    if parcels:
+        for item in uow.session.exec(
+            select(ParcelItem).where(
+                col(ParcelItem.parcel_id).in_([p.id for p in parcels if p.id is not None])
+            )
+        ):
+            items.setdefault(item.parcel_id, {})[item.line_id] = item.quantity
+    live = [p for p in parcels if p.status not in (ParcelStatus.PACKED, ParcelStatus.VOID)]
+    open_items = items.get(live[-1].id or 0, {}) if live else {}
+    lines = tuple(
+        LineView(
+            line_id=line.id or 0,
+            line_no=line.line_no,
+            sku=line.sku,
+            title=(product.name if product and not line.title else line.title) or line.sku,
+            spec=line.spec or (product.spec if product else ""),
+            quantity=line.quantity,
+            packed=line.quantity_packed,
+            in_box=open_items.get(line.id or 0, 0),
+            is_gift=line.is_gift,
+            fragile=bool(product and product.fragile),
+            unit_weight_g=product.unit_weight_g if product else 0,
+            location=product.location if product else "",
+        )
+        for line, product in rows
+    )
+    parcel_views = tuple(
+        ParcelView(
+            parcel_id=p.id or 0,
+            seq=p.seq,
+            carton=p.carton,
+            status=p.status,
+            expected_g=p.expected_weight_g,
+            measured_g=p.measured_weight_g,
+            weight_source=p.weight_source,
+            tracking_no=p.tracking_no or "",
+            units=sum(items.get(p.id or 0, {}).values()),
+        )
+        for p in parcels
+    )
+    current = live[-1] if live else None
+    tol = 0
+    if current is not None and current.expected_weight_g is not None:
+        tol = tolerance(
+            current.expected_weight_g,
+            settings.weighing.tolerance_g,
+            settings.weighing.tolerance_pct,
+        )
+    return OrderView(
+        order_id=order_id,
+        order_no=order.order_no,
+        platform=order.platform,
+        status=order.status,
+        carrier=order.carrier,
+        recipient=order.recipient_name,
+        region=" ".join(x for x in (order.province, order.city, order.district) if x),
+        due_date=order.due_date,
+        paid_at=order.paid_at,
+        buyer_note=order.buyer_note,
+        seller_note=order.seller_note,
+        insured_value_fen=order.insured_value_fen,
+        hold_reason=order.hold_reason,
+        claimed_bench=order.claimed_bench or "",
+        claimed_user=order.claimed_user or "",
+        lines=lines,
+        parcels=parcel_views,
+        tolerance_g=tol,
+    )
+
+
+def order_status(uow: UnitOfWork, order_id: int) -> tuple[str, str]:
+    """The order's status and the bench holding it (a cheap poll for cancellations)."""
+    with uow:
+        row = uow.session.exec(
+            select(Order.status, Order.claimed_bench).where(Order.id == order_id)
+        ).first()
+        if row is None:
+            return "", ""
+        return row[0], row[1] or ""

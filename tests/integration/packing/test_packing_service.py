@@ -1,0 +1,239 @@
+"""The packing services on both stores: claims, ticks, weighing, boxes, exceptions, cancels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from packstation.config import Settings
+from packstation.domain.packing import ScanOutcome
+from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus, WeightSource
+from packstation.errors import UserError
+from packstation.services import claims, packing
+from packstation.services.packing_view import Phase, read_order
+from packstation.store.models import Event, Order, OrderException
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order, seed_catalogue
+
+TEA, CUP, SOAP = "6901234567892", "6901234567908", "6901234567922"
+
+
+@pytest.fixture
+def shop(engine: Engine) -> Engine:
+    seed_catalogue(engine)
+    return engine
+
+
+def uow(engine: Engine, bench: str = "bench-1", user: str = "王芳") -> UnitOfWork:
+    return UnitOfWork(engine, bench=bench, user=user)
+
+
+def kinds(engine: Engine, order_id: int) -> list[str]:
+    with UnitOfWork(engine) as u:
+        return list(
+            u.session.exec(select(Event.kind).where(Event.order_id == order_id).order_by(Event.id))
+        )
+
+
+def test_open_scan_weigh_pack(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "T1", [("TEA-001", 2), ("CUP-002", 1)])
+    claim = packing.open_order(uow(shop), code="T1", settings=settings)
+    assert claim is not None and claim.order_id == oid
+    assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).ok
+    wrong = packing.scan_item(uow(shop), order_id=oid, code="6901234567915", settings=settings)
+    assert wrong.outcome is ScanOutcome.WRONG_ITEM and "PAN-003" in wrong.message
+    assert "TEA-001" in wrong.message  # says what is wanted
+    unknown = packing.scan_item(uow(shop), order_id=oid, code="123", settings=settings)
+    assert unknown.outcome is ScanOutcome.UNKNOWN
+    assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).ok
+    over = packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    assert over.outcome is ScanOutcome.OVER_SCAN
+    last = packing.scan_item(uow(shop), order_id=oid, code=CUP, settings=settings)
+    assert last.ok and last.box_closed
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.phase == Phase.WEIGHING and view.ticked == 3
+    expected = view.current.expected_g if view.current else 0
+    # 2 × 300 + 400 + carton tare
+    assert expected is not None and expected > 1000
+    refused = packing.weigh(
+        uow(shop), order_id=oid, grams=expected + 500, source=WeightSource.SCALE, settings=settings
+    )
+    assert not refused.accepted
+    ok = packing.weigh(
+        uow(shop), order_id=oid, grams=expected + 20, source=WeightSource.SCALE, settings=settings
+    )
+    assert ok.accepted and ok.order_packed
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.status == OrderStatus.PACKED and view.claimed_bench == ""
+    events = kinds(shop, oid)
+    for kind in (
+        "order_claimed",
+        "item_scanned",
+        "scan_refused",
+        "weight_refused",
+        "weight_accepted",
+        "order_packed",
+    ):
+        assert kind in events
+
+
+def test_case_barcode_and_over_scan_of_a_case(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "T2", [("SOAP-04", 8)])
+    packing.open_order(uow(shop), code="T2", settings=settings)
+    assert (
+        packing.scan_item(uow(shop), order_id=oid, code=CASE_BARCODE, settings=settings).units == 6
+    )
+    over = packing.scan_item(uow(shop), order_id=oid, code=CASE_BARCODE, settings=settings)
+    assert over.outcome is ScanOutcome.OVER_SCAN
+    assert packing.scan_item(uow(shop), order_id=oid, code=SOAP, settings=settings).ok
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.ticked == 7
+
+
+def test_refusals_name_the_reason(shop: Engine, settings: Settings) -> None:
+    add_order(shop, "C1", [("TEA-001", 1)], status=OrderStatus.CANCELLED)
+    add_order(shop, "H1", [("TEA-001", 1)], status=OrderStatus.ON_HOLD)
+    add_order(shop, "P1", [("TEA-001", 1)], status=OrderStatus.PACKED)
+    add_order(shop, "B1", [("TEA-001", 1)])
+    for code, word in (("C1", "cancelled"), ("H1", "on hold"), ("P1", "already packed")):
+        with pytest.raises(UserError, match=word):
+            packing.open_order(uow(shop), code=code, settings=settings)
+    assert packing.open_order(uow(shop), code="nope", settings=settings) is None
+    packing.open_order(uow(shop), code="B1", settings=settings)
+    with pytest.raises(UserError, match="bench-1 by 王芳"):
+        packing.open_order(uow(shop, "bench-2", "Li Lei"), code="B1", settings=settings)
+
+
+def test_waybill_opens_the_order(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "W1", [("TEA-001", 1)], tracking_no="YT7000000000123")
+    claim = packing.open_order(uow(shop), code="YT7000000000123", settings=settings)
+    assert claim is not None and claim.order_id == oid
+
+
+def test_next_due_overdue_first_then_paid_time(shop: Engine, settings: Settings) -> None:
+    late = dt.datetime(2026, 11, 26, 5, 0, tzinfo=dt.UTC)
+    early = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
+    a = add_order(shop, "N-today-late", [("TEA-001", 1)], paid_at=late)
+    b = add_order(shop, "N-today-early", [("TEA-001", 1)], paid_at=early)
+    c = add_order(
+        shop, "N-overdue", [("TEA-001", 1)], due=TODAY - dt.timedelta(days=1), paid_at=late
+    )
+    got = [claims.claim_next_due(uow(shop), lease_seconds=60) for _ in range(4)]
+    assert [g.order_id if g else None for g in got] == [c, b, a, None]
+
+
+def test_expired_lease_is_taken_over_and_the_old_bench_stops(
+    shop: Engine, settings: Settings
+) -> None:
+    oid = add_order(shop, "L1", [("TEA-001", 2)])
+    t0 = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.UTC)
+    packing.open_order(uow(shop), code="L1", settings=settings, now=t0)
+    # bench-1 dies; after the lease, bench-2's next-due takes the order over
+    later = t0 + dt.timedelta(seconds=settings.store.lease_seconds + 1)
+    claim = claims.claim_next_due(uow(shop, "bench-2", "Li Lei"), lease_seconds=60, now=later)
+    assert claim is not None and claim.order_id == oid and claim.taken_over_from == "bench-1"
+    assert not claims.renew_lease(uow(shop), order_id=oid, lease_seconds=60)
+    with pytest.raises(claims.ClaimLost):
+        packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+
+
+def test_manual_tick_and_several_boxes(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "M1", [("PAN-003", 2), ("TEA-001", 1)])
+    packing.open_order(uow(shop), code="M1", settings=settings)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None
+    pan = view.lines[0].line_id
+    with pytest.raises(UserError):
+        packing.tick_manually(uow(shop), order_id=oid, line_id=pan, reason=" ", settings=settings)
+    packing.tick_manually(
+        uow(shop), order_id=oid, line_id=pan, reason="条码破损", settings=settings
+    )
+    assert packing.close_box(uow(shop), order_id=oid, settings=settings) == 1
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.current is not None
+    first = view.current.expected_g or 0
+    res = packing.weigh(
+        uow(shop), order_id=oid, grams=first, source=WeightSource.MANUAL, settings=settings
+    )
+    assert res.accepted and not res.order_packed
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.current is not None and view.current.seq == 2
+    packing.scan_item(uow(shop), order_id=oid, code="6901234567915", settings=settings)
+    done = packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    assert done.box_closed
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.current is not None
+    res = packing.weigh(
+        uow(shop),
+        order_id=oid,
+        grams=(view.current.expected_g or 0) * 3,
+        source=WeightSource.OVERRIDE,
+        settings=settings,
+        lead="陈主管",
+        reason="加了泡沫",
+    )
+    assert res.accepted and res.order_packed
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None
+    assert [p.status for p in view.parcels] == [ParcelStatus.PACKED, ParcelStatus.PACKED]
+    assert "item_ticked_by_hand" in kinds(shop, oid)
+
+
+def test_short_puts_on_hold_and_lists_the_sku(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "S1", [("TEA-001", 3)])
+    packing.open_order(uow(shop), code="S1", settings=settings)
+    packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None
+    packing.raise_exception(
+        uow(shop), order_id=oid, kind=ExceptionKind.SHORT, line_id=view.lines[0].line_id, quantity=2
+    )
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, oid)
+        assert (
+            order is not None
+            and order.status == OrderStatus.ON_HOLD
+            and order.claimed_bench is None
+        )
+        exc = u.session.exec(select(OrderException)).one()
+        assert (exc.kind, exc.sku, exc.quantity_short) == ("short", "TEA-001", 2)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.ticked == 0
+
+
+def test_cancelled_during_packing_is_stopped(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "X1", [("TEA-001", 2)])
+    packing.open_order(uow(shop), code="X1", settings=settings)
+    packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    with UnitOfWork(shop, bench="import", user="importer") as u:
+        order = u.session.get(Order, oid)
+        assert order is not None
+        order.status = OrderStatus.CANCELLED
+        u.session.add(order)
+        u.record("order_cancelled", order_id=oid)
+        u.commit()
+    with pytest.raises(claims.ClaimLost):
+        packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    packing.stop_cancelled(uow(shop), order_id=oid)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and all(p.status == ParcelStatus.VOID for p in view.parcels)
+    assert "cancelled_at_bench" in kinds(shop, oid)
+
+
+def test_release_gives_the_units_back(shop: Engine, settings: Settings) -> None:
+    oid = add_order(shop, "R1", [("TEA-001", 2)])
+    packing.open_order(uow(shop), code="R1", settings=settings)
+    packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    packing.release_order(uow(shop), order_id=oid, reason="sign out")
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.status == OrderStatus.READY and view.ticked == 0
+    with UnitOfWork(shop) as u:
+        payloads = [
+            json.loads(e.payload)
+            for e in u.session.exec(select(Event).where(Event.kind == "order_released"))
+        ]
+    assert payloads == [{"reason": "sign out"}]
