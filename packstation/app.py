@@ -1,31 +1,114 @@
 """The packing-bench application (Textual).  ``run_bench`` is what ``packstation bench`` and
-``packstation demo`` call; the screens live in ``packstation.screens``."""
+``packstation demo`` call; the screens live in ``packstation.screens.bench``."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from textual.app import App
 
 from packstation.config import Settings
-from packstation.i18n import _
+from packstation.devices.base import ScaleReading
+from packstation.i18n import default_language, set_language
+from packstation.store.engine import make_engine
+from packstation.store.types import utcnow
 
 
 class BenchApp(App[None]):
     TITLE = "packstation"
-    BINDINGS = [("ctrl+q", "quit", _("Quit"))]
+    ENABLE_COMMAND_PALETTE = False  # ctrl+p would steal a key; everything is on the footer
 
-    def __init__(self, settings: Settings, *, notice: str = "") -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        notice: str = "",
+        engine: Engine | None = None,
+        devices: bool = True,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.notice = notice
+        self.engine = engine or make_engine(settings.store.url)
+        self.now = clock
+        self.use_devices = devices
+        self.bench_screen: object | None = None
+        self.devices: object | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(
-            self.notice or _("Bench {name}").format(name=self.settings.bench.name), id="notice"
-        )
-        yield Footer()
+    def on_mount(self) -> None:
+        from packstation.screens.bench.signin import SignInScreen
+
+        self.push_screen(SignInScreen(self.engine, self.settings.bench.name, self.notice))
+        if self.use_devices:
+            from packstation.screens.bench.devices import DeviceLink
+
+            link = DeviceLink(
+                self,
+                self.settings,
+                self.engine,
+                on_reading=self.scale_reading,
+                on_scale_state=self.scale_state,
+                on_printer=self.printer_state,
+            )
+            self.devices = link
+            link.start()
+
+    def on_unmount(self) -> None:
+        from packstation.screens.bench.devices import DeviceLink
+
+        if isinstance(self.devices, DeviceLink):
+            self.devices.stop()
+
+    # The device link reports here; the packing screen (when one is open) shows it.
+    def screen_ready(self, screen: object) -> None:
+        self.bench_screen = screen
+        if self._scale_state_text:
+            self.scale_state(self._scale_state_text)
+        if self._printer is not None:
+            self.printer_state(*self._printer)
+
+    _scale_state_text = ""
+    _printer: tuple[str, bool] | None = None
+
+    def _bench(self) -> object | None:
+        from packstation.screens.bench.packing import BenchScreen
+
+        screen = self.bench_screen
+        return screen if isinstance(screen, BenchScreen) and screen.is_attached else None
+
+    def scale_reading(self, reading: ScaleReading) -> None:
+        from packstation.screens.bench.packing import BenchScreen
+
+        screen = self._bench()
+        if isinstance(screen, BenchScreen):
+            screen.scale_reading(reading)
+
+    def scale_state(self, message: str) -> None:
+        from packstation.screens.bench.packing import BenchScreen
+
+        self._scale_state_text = message
+        screen = self._bench()
+        if isinstance(screen, BenchScreen):
+            screen.scale_state(message)
+
+    def printer_state(self, message: str, ready: bool) -> None:
+        from packstation.screens.bench.packing import BenchScreen
+
+        self._printer = (message, ready)
+        screen = self._bench()
+        if isinstance(screen, BenchScreen):
+            screen.printer_state(message, ready)
+
+    def box_on_scale(self, grams: int) -> None:
+        from packstation.screens.bench.devices import DeviceLink
+
+        if isinstance(self.devices, DeviceLink):
+            self.devices.box_on_scale(grams)
 
 
 def run_bench(settings: Settings, *, notice: str = "") -> None:
+    set_language(settings.ui.language or default_language())
     BenchApp(settings, notice=notice).run()

@@ -49,6 +49,7 @@ class DeviceSettings(_Section):
     scale: str = "sim://"
     printer: str = "sim://"
     slip_printer: str = ""  # empty: slips go to the label printer
+    manifest_printer: str = ""  # empty: the slip printer, else the label printer
     # keyboard-wedge detection
     scan_max_gap_ms: int = Field(default=30, ge=1)
     scan_min_length: int = Field(default=6, ge=1)
@@ -83,6 +84,7 @@ class ShippingSettings(_Section):
     default_carrier: str = "YTO"
     non_shipping_weekdays: list[int] = Field(default_factory=list)  # 1 = Monday … 7 = Sunday
     holidays: list[dt.date] = Field(default_factory=list)
+    manifest_dir: str = ""  # where sealed handover lists are saved as CSV; empty: current folder
 
     _check_cutoff = field_validator("cutoff", "confirm_by")(_clock)
 

@@ -11,9 +11,20 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from packstation.errors import UserError
 
-class DeviceError(Exception):
-    """A device is absent, silent or answered nonsense; the message is one sentence for a person."""
+
+class DeviceError(UserError):
+    """A device is absent, silent or answered nonsense; the message is one sentence for a person.
+
+    A ``UserError``: the command line prints it on one line and exits non-zero.
+    """
+
+    exit_code = 4
+
+
+class DeviceDisconnected(DeviceError):
+    """The device went away: unplugged, asleep, or its connection closed; worth reconnecting."""
 
 
 class ScaleStatus(StrEnum):

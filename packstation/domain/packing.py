@@ -145,3 +145,20 @@ def suggest_carton(cartons: Sequence[Carton], items: Sequence[Item]) -> Carton |
         if fits_volume and fits_side and fits_weight:
             return carton
     return by_size[-1]
+
+
+# Command barcodes (printed on the sheet by ``packstation sheet``): a packer never needs the
+# keyboard.  Plain ASCII so every scanner and keyboard layout sends them unchanged.
+COMMAND_BARCODES: dict[str, str] = {
+    "CMD-NEXT": "next",
+    "CMD-NEWBOX": "new_box",
+    "CMD-SHORT": "short",
+    "CMD-REPRINT": "reprint",
+    "CMD-CANCEL": "cancel",
+    "CMD-SIGNOUT": "sign_out",
+}
+
+
+def command_of(code: str) -> str | None:
+    """The bench command a scanned code stands for, or None for any other code."""
+    return COMMAND_BARCODES.get(code.strip().upper())

@@ -1,1 +1,0 @@
-"""Screens layer of packstation."""

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from packstation.config import Settings
+from packstation.devices.doctor import device_checks
 from packstation.errors import StoreError
 from packstation.i18n import _
+from packstation.labels.fonts import font_check
 from packstation.store.engine import make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision
 
@@ -67,7 +69,21 @@ def check_store(settings: Settings) -> list[Check]:
     return checks
 
 
-CHECKS: list[Callable[[Settings], list[Check]]] = [check_config, check_store]
+def check_font(settings: Settings) -> list[Check]:
+    ok, detail = font_check(settings)
+    return [Check(_("CJK font"), ok, detail)]
+
+
+def check_devices(settings: Settings) -> list[Check]:
+    return [Check(name, ok, detail) for name, ok, detail in device_checks(settings)]
+
+
+CHECKS: list[Callable[[Settings], list[Check]]] = [
+    check_config,
+    check_store,
+    check_font,
+    check_devices,
+]
 
 
 def run_checks(settings: Settings) -> list[Check]:

@@ -707,10 +707,10 @@ def raise_exception(
     note: str = "",
     line_id: int | None = None,
     quantity: int = 0,
-) -> None:
+) -> str:
     """Short, damaged or wrong item in the tote: the order goes on hold with the reason and the
     claim is released; a short line is what purchasing must buy (``exception`` rows of kind
-    short with the SKU and the quantity missing)."""
+    short with the SKU and the quantity missing).  Returns the hold reason."""
     with uow:
         order = held_order(uow, order_id)
         sku = ""
@@ -757,6 +757,7 @@ def raise_exception(
             note=note,
         )
         uow.commit()
+        return order.hold_reason
 
 
 def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:

@@ -15,7 +15,7 @@ import json
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from packstation.store.engine import readonly as readonly_engine
@@ -86,6 +86,12 @@ class UnitOfWork:
         """Append an audit event to this transaction."""
         seq: int | None = None
         if self.bench:
+            if self.session.get_bind().dialect.name == "postgresql":
+                # Two transactions of one bench (the screen and its print sender) must not take
+                # the same number: hold a lock on the bench's numbering until this one ends.
+                self.session.connection().execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:bench))"), {"bench": self.bench}
+                )
             last = self.session.exec(
                 select(func.max(Event.bench_seq)).where(Event.bench == self.bench)
             ).one()

@@ -66,3 +66,32 @@ def test_each_bench_numbers_its_events(uow_factory: Callable[..., UnitOfWork]) -
     with uow_factory() as uow:
         rows = [(e.bench, e.bench_seq) for e in uow.session.exec(select(Event).order_by(Event.id))]
     assert rows == [("b1", 1), ("b2", 1), ("b1", 2)]
+
+
+def test_one_bench_numbers_its_events_without_collisions_from_threads(engine: Engine) -> None:
+    """The bench screen and its print sender write events of the same bench at the same time."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for _ in range(15):
+                uow = UnitOfWork(engine, bench="busy", user="u")
+                with uow:
+                    uow.record("tick")
+                    uow.commit()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with UnitOfWork(engine, readonly=True) as uow:
+        seqs = sorted(
+            e.bench_seq or 0 for e in uow.session.exec(select(Event).where(Event.bench == "busy"))
+        )
+    assert seqs == list(range(1, 61))

@@ -1,0 +1,163 @@
+"""``packstation label``: print, reprint, void or preview an order's courier label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlmodel import col, select
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.domain.status import PrintStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services import printing
+from packstation.services.batch import has_label, queue_order_documents
+from packstation.services.tracking import find_order_id_by_tracking
+from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+
+
+def resolve_order(uow: UnitOfWork, text: str) -> Order:
+    """An order by its number or by a tracking number (in transaction)."""
+    found = uow.session.exec(
+        select(Order).where(Order.order_no == text.strip()).order_by(col(Order.id))
+    ).first()
+    if found is None:
+        order_id = find_order_id_by_tracking(uow, text)
+        found = uow.session.get(Order, order_id) if order_id is not None else None
+    if found is None:
+        raise UserError(
+            _("No order or tracking number {text} is known; check the number.").format(text=text)
+        )
+    return found
+
+
+def _parcel(uow: UnitOfWork, order: Order, seq: int) -> Parcel | None:
+    return uow.session.exec(
+        select(Parcel).where(Parcel.order_id == order.id, Parcel.seq == seq)
+    ).first()
+
+
+def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
+    """Send what is queued now; returns how many of ``job_ids`` went out and the printer's word."""
+    sender = printing.OutboxSender(cli.engine(), cli.settings)
+    try:
+        sender.run_once()
+        state = sender.state()
+    finally:
+        sender.stop()
+    with cli.uow(readonly=True) as uow:
+        sent = [
+            j
+            for j in uow.session.exec(select(PrintJob).where(col(PrintJob.id).in_(job_ids)))
+            if j.status == PrintStatus.SENT
+        ]
+    return len(sent), state.message
+
+
+def report(
+    cli: CliContext, jobs: list[int], queue_only: bool, as_json: bool, **extra: object
+) -> None:
+    sent, message = (0, "") if queue_only else deliver(cli, jobs)
+    if as_json:
+        echo_json({**extra, "jobs": jobs, "sent": sent, "printer": message})
+        return
+    if queue_only:
+        click.echo(_("{count} print jobs queued.").format(count=len(jobs)))
+    elif sent == len(jobs):
+        click.echo(_("{count} print jobs sent to the printer.").format(count=sent))
+    else:
+        click.echo(
+            _("{sent} of {count} print jobs sent; the rest wait in the queue ({message}).").format(
+                sent=sent, count=len(jobs), message=message or _("printer not ready")
+            )
+        )
+
+
+@click.command("label", help=_("Print, reprint, void or preview an order's courier label."))
+@click.argument("order")
+@click.option("--parcel", "seq", type=int, default=1, show_default=True, help=_("Parcel number."))
+@click.option("--reprint", is_flag=True, help=_("Print the stored label again (needs --reason)."))
+@click.option("--void", "void", is_flag=True, help=_("Void the parcel's label (needs --reason)."))
+@click.option("--reason", default="", help=_("Why the label is reprinted or voided."))
+@click.option(
+    "--preview",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Write what would print to a PNG file; nothing is printed."),
+)
+@click.option("--queue-only", is_flag=True, help=_("Queue the jobs for the bench's sender."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def label(
+    cli: CliContext,
+    order: str,
+    seq: int,
+    reprint: bool,
+    void: bool,
+    reason: str,
+    preview: Path | None,
+    queue_only: bool,
+    as_json: bool,
+) -> None:
+    settings = cli.settings
+    if preview is not None:
+        with cli.uow(readonly=True) as uow:
+            found = resolve_order(uow, order)
+            assert found.id is not None
+            png = printing.order_label_preview_png(
+                uow, order_id=found.id, settings=settings, seq=seq
+            )
+        preview.write_bytes(png)
+        if as_json:
+            echo_json({"order_no": found.order_no, "preview": str(preview)})
+        else:
+            click.echo(_("Preview written to {path}.").format(path=preview))
+        return
+    if (reprint or void) and not reason.strip():
+        raise UserError(_("A reprint or a void needs a reason; add --reason TEXT."))
+    uow = cli.uow()
+    with uow:
+        found = resolve_order(uow, order)
+        assert found.id is not None
+        parcel = _parcel(uow, found, seq)
+        if void:
+            if parcel is None or parcel.id is None:
+                raise UserError(
+                    _("Order {order} has no parcel {seq}; nothing to void.").format(
+                        order=found.order_no, seq=seq
+                    )
+                )
+            count = printing.void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
+            uow.commit()
+            if as_json:
+                echo_json({"order_no": found.order_no, "voided": count})
+            else:
+                click.echo(_("{count} labels voided.").format(count=count))
+            return
+        parcel_id = parcel.id if parcel is not None else None
+        if not reprint:
+            if has_label(uow, found.id):
+                raise UserError(
+                    _(
+                        "Order {order} already has a label; use --reprint --reason TEXT to print "
+                        "it again."
+                    ).format(order=found.order_no)
+                )
+            if parcel_id is not None:
+                jobs = printing.add_parcel_documents(uow, parcel_id=parcel_id, settings=settings)
+            else:
+                jobs = queue_order_documents(uow, settings, found)
+            uow.commit()
+            job_ids = [j.id for j in jobs if j.id is not None]
+            report(cli, job_ids, queue_only, as_json, order_no=found.order_no)
+            return
+    if parcel_id is None:
+        job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)
+    else:
+        job = printing.reprint(cli.uow(), parcel_id=parcel_id, reason=reason)
+    assert job.id is not None
+    report(cli, [job.id], queue_only, as_json, order_no=found.order_no, reprint_of=job.reprint_of)
+
+
+COMMANDS = [label]

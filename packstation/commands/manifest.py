@@ -1,0 +1,124 @@
+"""``packstation manifest``: hand a carrier's waiting parcels over and print or save the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services.handover import (
+    Manifest,
+    day_manifest,
+    manifest_csv,
+    seal_all_waiting,
+)
+from packstation.services.manifest_print import kilograms
+from packstation.services.queue import today
+from packstation.store.uow import UnitOfWork
+
+
+def _day(value: str | None, cli: CliContext) -> dt.date:
+    if not value:
+        return today(cli.settings)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError(
+            _("The date '{value}' is not a date; write it as YYYY-MM-DD.").format(value=value)
+        ) from None
+
+
+def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict[str, object]:
+    return {
+        "carrier": manifest.carrier,
+        "date": manifest.date.isoformat(),
+        "handovers": manifest.handover_ids,
+        "sealed_now": sealed_now,
+        "print_job": print_job,
+        "count": manifest.count,
+        "total_weight_g": manifest.total_weight_g,
+        "parcels": [
+            {"tracking_no": line.tracking_no, "order_no": line.order_no, "weight_g": line.weight_g}
+            for line in manifest.lines
+        ],
+    }
+
+
+@click.command(
+    help=_(
+        "Hand the carrier's packed parcels over: seal them into a pickup handover, then write "
+        "the day's list (CSV) and print it."
+    )
+)
+@click.option("--carrier", required=True, metavar="CODE", help=_("The carrier, e.g. YTO."))
+@click.option(
+    "--date",
+    "date_text",
+    metavar="YYYY-MM-DD",
+    help=_("The day of the list (default today); only today's waiting parcels are sealed."),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Write the CSV list to this file (default: standard output)."),
+)
+@click.option("--print", "print_list", is_flag=True, help=_("Queue the printed list."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def manifest(
+    cli: CliContext,
+    carrier: str,
+    date_text: str | None,
+    output: Path | None,
+    print_list: bool,
+    as_json: bool,
+) -> None:
+    settings = cli.settings
+    day = _day(date_text, cli)
+    code = carrier.strip().upper()
+    engine = cli.engine()
+
+    def make_uow() -> UnitOfWork:
+        return UnitOfWork(engine, bench=settings.bench.name, user="cli")
+
+    sealed = None
+    if day == today(settings):
+        # the CSV goes where -o says (or to standard output), not to the screen's folder
+        sealed = seal_all_waiting(
+            make_uow,
+            carrier=code,
+            day=day,
+            settings=settings,
+            print_list=print_list,
+            csv_file=None,
+            save_csv=False,
+        )
+    listed = day_manifest(make_uow(), carrier=code, day=day)
+    text = manifest_csv(listed)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    job = sealed.print_job_id if sealed else None
+    if as_json:
+        echo_json(_as_json(listed, sealed.manifest.count if sealed else 0, job))
+        return
+    if output is None:
+        sys.stdout.write(text)
+    message = _("{carrier} {date}: {count} parcels, {weight}; {sealed} handed over now.").format(
+        carrier=code,
+        date=day.isoformat(),
+        count=listed.count,
+        weight=kilograms(listed.total_weight_g),
+        sealed=sealed.manifest.count if sealed else 0,
+    )
+    click.echo(message, err=output is None)
+    if job is not None:
+        click.echo(_("The list is queued for printing (job {job}).").format(job=job), err=output is None)
+
+
+COMMANDS = [manifest]

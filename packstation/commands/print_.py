@@ -1,0 +1,73 @@
+"""``packstation print batch``: print first, pick after — waybills, slips and a pick list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from packstation.commands.context import CliContext, pass_cli
+from packstation.commands.label import report
+from packstation.i18n import _
+from packstation.services.batch import print_batch, reprint_batch
+from packstation.services.documents import local_now
+
+
+@click.group("print", help=_("Print documents for many orders at once."))
+def print_group() -> None:
+    pass
+
+
+@print_group.command(
+    "batch",
+    help=_(
+        "Print a waybill and a packing slip for each ready order, with a pick list on top; "
+        "scanning a waybill at the bench then opens its order."
+    ),
+)
+@click.option(
+    "--due",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help=_("Orders due on or before this date (default: today)."),
+)
+@click.option("--carrier", metavar="CODE", help=_("Only orders for this carrier."))
+@click.option("--limit", type=click.IntRange(min=1), help=_("At most this many orders."))
+@click.option(
+    "--reprint", "again", metavar="BATCH", help=_("Print a batch again (needs --reason).")
+)
+@click.option("--reason", default="", help=_("Why the batch is printed again."))
+@click.option("--queue-only", is_flag=True, help=_("Queue the jobs for the bench's sender."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def batch(
+    cli: CliContext,
+    due: dt.datetime | None,
+    carrier: str | None,
+    limit: int | None,
+    again: str | None,
+    reason: str,
+    queue_only: bool,
+    as_json: bool,
+) -> None:
+    if again:
+        result = reprint_batch(cli.uow(), batch=again, reason=reason)
+    else:
+        day = due.date() if due else local_now(cli.settings).date()
+        result = print_batch(cli.uow(), cli.settings, due=day, carrier=carrier, limit=limit)
+    if not as_json:
+        click.echo(
+            _("Batch {batch}: {count} orders.").format(
+                batch=result.batch, count=len(result.order_nos)
+            )
+        )
+    report(
+        cli,
+        list(result.jobs),
+        queue_only,
+        as_json,
+        batch=result.batch,
+        orders=list(result.order_nos),
+    )
+
+
+COMMANDS = [print_group]

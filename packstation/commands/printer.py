@@ -1,0 +1,126 @@
+"""``packstation printer``: a test label and the printer's status."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+from typing import Any
+
+import click
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.devices.base import PrinterState
+from packstation.devices.registry import close_quietly, open_printer
+from packstation.errors import UserError
+from packstation.i18n import _
+
+_PRINTER = click.option(
+    "--printer",
+    metavar="URI",
+    help=_("Printer URI (default: devices.printer in the configuration)."),
+)
+_LANGUAGE = click.option(
+    "--language",
+    type=click.Choice(["zpl", "escpos"]),
+    help=_("Printer language (default: printing.language in the configuration)."),
+)
+
+
+def test_job(language: str, bench: str, when: dt.datetime) -> bytes:
+    """A small Latin-text test label with a barcode."""
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S")
+    if language == "escpos":
+        from escpos.printer import Dummy
+
+        printer = Dummy()
+        printer.set(align="center", bold=True, double_height=True)
+        printer.text("packstation test\n")
+        printer.set(align="center")
+        printer.text(f"{bench}\n{stamp}\n")
+        with contextlib.redirect_stdout(io.StringIO()):  # python-escpos prints a remark
+            printer.barcode("PACKSTATION", "CODE39", function_type="A")
+        printer.cut()
+        return bytes(printer.output)
+    return (
+        "^XA^CI28^PW800^LL600\n"
+        "^FO40,40^A0N,60,60^FDpackstation test^FS\n"
+        f"^FO40,120^A0N,40,40^FD{bench}^FS\n"
+        f"^FO40,170^A0N,40,40^FD{stamp}^FS\n"
+        "^FO40,240^BY3^BCN,120,Y,N,N^FDPACKSTATION^FS\n"
+        "^XZ\n"
+    ).encode("ascii", errors="replace")
+
+
+def state_json(state: PrinterState, device: str) -> dict[str, Any]:
+    return {
+        "device": device,
+        "ready": state.ready,
+        "message": state.message,
+        "paper_out": state.paper_out,
+        "head_open": state.head_open,
+        "paused": state.paused,
+    }
+
+
+@click.group(help=_("The label printer: test label, status."))
+def printer() -> None:
+    pass
+
+
+@printer.command("test", help=_("Print a test label and show the printer's status."))
+@_PRINTER
+@_LANGUAGE
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def printer_test(cli: CliContext, printer: str | None, language: str | None, as_json: bool) -> None:
+    settings = cli.settings
+    uri = printer or settings.devices.printer
+    lang = language or settings.printing.language
+    timeout = settings.printing.timeout_seconds
+    opened = open_printer(uri, language=lang, timeout=timeout)
+    try:
+        opened.send(test_job(lang, settings.bench.name, dt.datetime.now()), timeout=timeout)
+        state = opened.status(timeout=min(timeout, 3.0))
+    finally:
+        close_quietly(opened)
+    if as_json:
+        echo_json({"sent": True, **state_json(state, opened.description)})
+    else:
+        click.echo(_("Test label sent to {device}.").format(device=opened.description))
+        click.echo(_("Printer: {state}").format(state=state.message))
+    if not state.ready:
+        raise UserError(
+            _("The printer took the test label but is not ready: {reason}.").format(
+                reason=state.message.rstrip(".")
+            )
+        )
+
+
+@printer.command("status", help=_("Ask the printer how it is."))
+@_PRINTER
+@_LANGUAGE
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def printer_status(
+    cli: CliContext, printer: str | None, language: str | None, as_json: bool
+) -> None:
+    settings = cli.settings
+    uri = printer or settings.devices.printer
+    lang = language or settings.printing.language
+    opened = open_printer(uri, language=lang, timeout=settings.printing.timeout_seconds)
+    try:
+        state = opened.status(timeout=min(settings.printing.timeout_seconds, 3.0))
+    finally:
+        close_quietly(opened)
+    if as_json:
+        echo_json(state_json(state, opened.description))
+    else:
+        click.echo(_("{device}: {state}").format(device=opened.description, state=state.message))
+    if not state.ready:
+        raise UserError(
+            _("The printer is not ready: {reason}.").format(reason=state.message.rstrip("."))
+        )
+
+
+COMMANDS = [printer]

@@ -1,0 +1,106 @@
+"""Device checks for ``packstation doctor``: ports and HID scales seen, the configured scale and
+printer answering.  Each check is (name, ok, one sentence)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from packstation.devices.base import DeviceError
+from packstation.devices.registry import close_quietly, open_printer, open_scale
+from packstation.i18n import _
+
+if TYPE_CHECKING:
+    from packstation.config import Settings
+
+
+def serial_ports() -> list[tuple[str, str]]:
+    """(device, description) of every serial port pyserial sees."""
+    from serial.tools import list_ports
+
+    return [(p.device, p.description or "") for p in sorted(list_ports.comports())]
+
+
+def _ports_check() -> tuple[str, bool, str]:
+    ports = serial_ports()
+    if not ports:
+        return (_("serial ports"), True, _("No serial ports seen."))
+    listed = ", ".join(f"{dev} ({desc})" if desc and desc != "n/a" else dev for dev, desc in ports)
+    return (_("serial ports"), True, _("Serial ports seen: {ports}.").format(ports=listed))
+
+
+def _hid_check() -> tuple[str, bool, str] | None:
+    from packstation.devices.transports.hid_scale import hid_scales
+
+    try:
+        import hid  # noqa: F401
+    except ImportError:
+        return None
+    scales = hid_scales()
+    if not scales:
+        return (_("USB scales"), True, _("No USB HID scales seen."))
+    listed = ", ".join(
+        f"{d.get('product_string') or '?'} ({d['vendor_id']:04x}:{d['product_id']:04x})"
+        for d in scales
+    )
+    return (_("USB scales"), True, _("USB HID scales seen: {scales}.").format(scales=listed))
+
+
+def _scale_check(uri: str) -> tuple[str, bool, str]:
+    name = _("scale")
+    if uri.strip().lower() in ("none", "manual", "off", ""):
+        return (name, True, _("No scale configured: weights are typed by hand."))
+    try:
+        scale = open_scale(uri)
+    except DeviceError as exc:
+        return (name, False, str(exc))
+    try:
+        reading = scale.read(2.0)
+    except DeviceError as exc:
+        return (name, False, str(exc))
+    finally:
+        close_quietly(scale)
+    grams = "-" if reading.grams is None else f"{reading.grams.normalize():f} g"
+    return (
+        name,
+        True,
+        _("The scale at {where} answers: {grams}, {status}.").format(
+            where=scale.description, grams=grams, status=reading.status.value
+        ),
+    )
+
+
+def _printer_check(uri: str, language: str, timeout: float) -> tuple[str, bool, str]:
+    name = _("printer")
+    try:
+        printer = open_printer(uri, language=language, timeout=timeout)
+    except DeviceError as exc:
+        return (name, False, str(exc))
+    try:
+        state = printer.status(timeout=min(timeout, 3.0))
+    finally:
+        close_quietly(printer)
+    if state.ready:
+        return (name, True, _("The printer at {where} is ready.").format(where=printer.description))
+    return (
+        name,
+        False,
+        _("The printer at {where} is not ready: {reason}.").format(
+            where=printer.description, reason=state.message
+        ),
+    )
+
+
+def device_checks(settings: Settings) -> list[tuple[str, bool, str]]:
+    checks = [_ports_check()]
+    hid = _hid_check()
+    if hid is not None:
+        checks.append(hid)
+    devices = settings.devices
+    checks.append(_scale_check(devices.scale))
+    language = settings.printing.language
+    timeout = settings.printing.timeout_seconds
+    checks.append(_printer_check(devices.printer, language, timeout))
+    if devices.slip_printer:
+        slip = _printer_check(devices.slip_printer, language, timeout)
+        checks.append((_("slip printer"), slip[1], slip[2]))
+    return checks

@@ -1,0 +1,1 @@
+"""Printer connections: bytes out, status in where the printer language allows."""

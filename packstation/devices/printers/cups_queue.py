@@ -1,0 +1,61 @@
+"""``cups://QUEUE``: a CUPS raw queue through pycups (an optional extra)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from packstation.devices.base import DeviceError, PrinterState
+from packstation.i18n import _
+
+_STOPPED = 5
+
+
+class CupsPrinter:
+    def __init__(self, queue: str) -> None:
+        self.queue = queue
+        self.description = f"cups://{queue}"
+        try:
+            import cups
+        except ImportError:
+            raise DeviceError(
+                _("CUPS queues need the cups extra: pip install 'packstation[cups]'.")
+            ) from None
+        try:
+            self._connection: Any = cups.Connection()
+        except (RuntimeError, cups.IPPError) as exc:
+            raise DeviceError(
+                _("Cannot reach the CUPS server ({problem}).").format(problem=exc)
+            ) from None
+        self._cups = cups
+
+    def send(self, data: bytes, timeout: float = 5.0) -> None:
+        fd, path = tempfile.mkstemp(prefix="packstation-", suffix=".raw")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            # raw: CUPS passes the bytes on untouched (the printer speaks ZPL or ESC/POS)
+            self._connection.printFile(self.queue, path, "packstation", {"raw": "true"})
+        except self._cups.IPPError as exc:
+            raise DeviceError(
+                _("CUPS refused the job for {queue} ({problem}).").format(
+                    queue=self.queue, problem=exc
+                )
+            ) from None
+        finally:
+            os.unlink(path)
+
+    def status(self, timeout: float = 2.0) -> PrinterState:
+        try:
+            attributes = self._connection.getPrinterAttributes(self.queue)
+        except self._cups.IPPError as exc:
+            return PrinterState(ready=False, message=str(exc))
+        state = attributes.get("printer-state")
+        message = str(attributes.get("printer-state-message", ""))
+        if state == _STOPPED or not attributes.get("printer-is-accepting-jobs", True):
+            return PrinterState(ready=False, message=message or _("the CUPS queue is stopped"))
+        return PrinterState(ready=True, message=message or _("ready"))
+
+    def close(self) -> None:
+        pass

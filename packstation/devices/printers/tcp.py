@@ -1,0 +1,108 @@
+"""Raw TCP printing (port 9100, "JetDirect"), with timeouts on connect, send and status."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+
+from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.printers.status import (
+    answer_complete,
+    no_answer,
+    parse_answer,
+    query_for,
+)
+from packstation.devices.protocols.base import FrameError
+from packstation.i18n import _
+
+
+class TcpPrinter:
+    def __init__(self, host: str, port: int = 9100, *, language: str = "zpl", timeout: float = 5.0):
+        self.host = host
+        self.port = port
+        self.language = language
+        self.timeout = timeout
+        self.description = f"tcp://{host}:{port}"
+
+    def _connect(self, timeout: float) -> socket.socket:
+        try:
+            return socket.create_connection((self.host, self.port), timeout=timeout)
+        except TimeoutError:
+            raise DeviceError(
+                _("The printer at {where} did not accept a connection within {seconds} s.").format(
+                    where=self.description, seconds=f"{timeout:g}"
+                )
+            ) from None
+        except OSError as exc:
+            raise DeviceError(
+                _(
+                    "The printer at {where} cannot be reached ({problem}); check it is on and on the network."
+                ).format(where=self.description, problem=exc.strerror or exc)
+            ) from None
+
+    def send(self, data: bytes, timeout: float = 5.0) -> None:
+        conn = self._connect(timeout)
+        try:
+            conn.settimeout(timeout)
+            conn.sendall(data)
+            # a clean close makes the printer take the job at once; the linger waits for the
+            # bytes to leave, so that a printer that stopped reading shows up as an error here
+            conn.shutdown(socket.SHUT_WR)
+        except TimeoutError:
+            raise DeviceError(
+                _(
+                    "The printer at {where} stopped taking data within {seconds} s; the job was not printed completely."
+                ).format(where=self.description, seconds=f"{timeout:g}")
+            ) from None
+        except OSError as exc:
+            raise DeviceError(
+                _("The printer at {where} refused the job ({problem}).").format(
+                    where=self.description, problem=exc.strerror or exc
+                )
+            ) from None
+        finally:
+            conn.close()
+
+    def status(self, timeout: float = 2.0) -> PrinterState:
+        deadline = time.monotonic() + timeout
+        try:
+            conn = self._connect(timeout)
+        except DeviceError as exc:
+            return PrinterState(ready=False, message=str(exc))
+        answer = b""
+        try:
+            conn.sendall(query_for(self.language))
+            while not answer_complete(self.language, answer):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return no_answer(self.description, timeout)
+                conn.settimeout(remaining)
+                chunk = conn.recv(1024)
+                if not chunk:
+                    return no_answer(self.description, timeout)
+                answer += chunk
+        except TimeoutError:
+            return no_answer(self.description, timeout)
+        except OSError as exc:
+            return PrinterState(
+                ready=False,
+                message=_("the printer at {where} dropped the connection ({problem})").format(
+                    where=self.description, problem=exc.strerror or exc
+                ),
+            )
+        finally:
+            with contextlib.suppress(OSError):
+                conn.close()
+        try:
+            return parse_answer(self.language, answer)
+        except FrameError:
+            return PrinterState(
+                ready=False,
+                message=_("the printer at {where} answered the status query with nonsense").format(
+                    where=self.description
+                ),
+            )
+
+    def close(self) -> None:
+        pass  # one connection per job and per status query

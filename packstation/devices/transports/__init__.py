@@ -1,0 +1,1 @@
+"""Byte transports for scales and scanners: serial lines, TCP (through pyserial) and HID."""

@@ -1,0 +1,55 @@
+"""Opening a serial line (``serial:///dev/ttyUSB0?baud=9600``) or serial-over-Ethernet
+(``tcp://host:port``) as one pyserial object, so scales and scanners read both the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import serial
+
+from packstation.devices.base import DeviceError
+from packstation.devices.uri import DeviceUri
+from packstation.i18n import _
+
+_PARITY = {"n": serial.PARITY_NONE, "e": serial.PARITY_EVEN, "o": serial.PARITY_ODD}
+
+
+def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
+    """A pyserial port for a ``serial://`` or ``tcp://`` URI; only ``DeviceError`` escapes."""
+    try:
+        if uri.scheme == "tcp":
+            if not uri.host or not uri.port:
+                raise DeviceError(
+                    _("'{uri}' needs a host and a port, such as tcp://192.168.1.50:4001.").format(
+                        uri=uri.text
+                    )
+                )
+            port = serial.serial_for_url(
+                f"socket://{uri.host}:{uri.port}", timeout=timeout, write_timeout=timeout
+            )
+        else:
+            path = uri.target
+            if not path:
+                raise DeviceError(
+                    _("'{uri}' names no port, such as serial:///dev/ttyUSB0.").format(uri=uri.text)
+                )
+            parity = _PARITY.get(uri.option("parity", "n")[:1].lower())
+            if parity is None:
+                raise DeviceError(_("'{uri}': parity is n, e or o.").format(uri=uri.text))
+            port = serial.Serial(
+                path,
+                baudrate=uri.int_option("baud", 9600),
+                bytesize=uri.int_option("bits", 8),
+                parity=parity,
+                stopbits=uri.int_option("stop", 1),
+                timeout=timeout,
+                write_timeout=timeout,
+                exclusive=True,
+            )
+    except (serial.SerialException, OSError, ValueError) as exc:
+        raise DeviceError(
+            _(
+                "Cannot open the {what} at {uri} ({problem}); check the cable, that it is switched on and the permissions (group dialout)."
+            ).format(what=what or _("device"), uri=uri.text, problem=exc)
+        ) from None
+    return port

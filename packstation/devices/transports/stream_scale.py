@@ -1,0 +1,137 @@
+"""A scale on a serial line or TCP: polls polling protocols, reads streaming ones.
+
+Made by ``registry.open_scale``; the parsing is the protocol's, the bytes come from pyserial.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Any
+
+import serial
+
+from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading
+from packstation.devices.protocols.base import FrameError, ScaleProtocol, split_frames
+from packstation.devices.protocols.registry import SERIAL_PROTOCOLS
+from packstation.i18n import _
+
+
+class StreamScale:
+    """Implements ``Scale`` over a pyserial port (a real serial line, a pty or ``socket://``)."""
+
+    def __init__(self, port: Any, protocol: ScaleProtocol, where: str, *, found: bool = False):
+        self._port = port
+        self.protocol = protocol
+        self.where = where
+        self.garbage = 0  # frames skipped because they were not readings
+        self._buffer = bytearray()
+        if found:
+            self.description = _("{where} ({protocol}, found automatically)").format(
+                where=where, protocol=protocol.title
+            )
+        else:
+            self.description = f"{where} ({protocol.title})"
+
+    def _fail(self, exc: Exception) -> DeviceError:
+        return DeviceDisconnected(
+            _(
+                "The scale at {where} is disconnected ({problem}); check the cable and that it is switched on."
+            ).format(where=self.where, problem=exc)
+        )
+
+    def _read_some(self, wait: float) -> bytes:
+        try:
+            self._port.timeout = max(0.0, wait)
+            data: bytes = self._port.read(1)
+            if data:
+                data += self._port.read(self._port.in_waiting)
+            return data
+        except (serial.SerialException, OSError) as exc:
+            raise self._fail(exc) from None
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._port.write(data)
+        except (serial.SerialException, OSError) as exc:
+            raise self._fail(exc) from None
+
+    def read(self, timeout: float = 1.0) -> ScaleReading:
+        deadline = time.monotonic() + timeout
+        if self.protocol.poll is not None:
+            with contextlib.suppress(serial.SerialException, OSError):
+                self._port.reset_input_buffer()
+            self._buffer.clear()
+            self._write(self.protocol.poll)
+        latest: ScaleReading | None = None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            # a streaming scale has sent many frames since the last read: take the newest one
+            data = self._read_some(0.0 if latest is not None else min(remaining, 0.1))
+            if not data:
+                if latest is not None:
+                    return latest
+                continue
+            self._buffer += data
+            frames, dropped = split_frames(self._buffer, self.protocol.terminators)
+            self.garbage += dropped
+            for frame in frames:
+                try:
+                    reading = self.protocol.parse(frame)
+                except FrameError:
+                    self.garbage += 1
+                    continue
+                if reading is not None:
+                    latest = reading
+            if latest is not None and self.protocol.poll is not None:
+                return latest
+        if latest is not None:
+            return latest
+        raise DeviceError(
+            _(
+                "The scale at {where} did not answer within {seconds} s; check that it is on and awake."
+            ).format(where=self.where, seconds=f"{timeout:g}")
+        )
+
+    def _command(self, command: bytes | None, action: str) -> None:
+        if command is None:
+            raise DeviceError(
+                _("A {protocol} scale cannot {action} from the bench; use the scale's key.").format(
+                    protocol=self.protocol.title, action=action
+                )
+            )
+        self._write(command)
+
+    def zero(self) -> None:
+        self._command(self.protocol.zero_command, _("zero"))
+
+    def tare(self) -> None:
+        self._command(self.protocol.tare_command, _("tare"))
+
+    def close(self) -> None:
+        with contextlib.suppress(serial.SerialException, OSError):
+            self._port.close()
+
+
+def detect_protocol(port: Any, where: str, *, wait: float = 0.6) -> StreamScale:
+    """``protocol=auto``: listen for a streaming scale, then ask in each polling protocol."""
+    for protocol in SERIAL_PROTOCOLS:
+        scale = StreamScale(port, protocol, where, found=True)
+        try:
+            reading = scale.read(wait)
+        except DeviceDisconnected:
+            raise
+        except DeviceError:
+            continue
+        if reading is not None:
+            scale.garbage = 0
+            return scale
+    with contextlib.suppress(serial.SerialException, OSError):
+        port.close()
+    raise DeviceError(
+        _(
+            "No scale protocol answered at {where}; set protocol=mt-sics, ad or nci in the URI."
+        ).format(where=where)
+    )

@@ -1,0 +1,85 @@
+"""Rules about marketplace orders that do not depend on a file format or a store.
+
+Called by the order import (both formats) and by the tests.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+
+class MarketState(StrEnum):
+    """Where the marketplace says an order is."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"  # paid, waiting for the seller to ship: the only state that is queued
+    SHIPPED = "shipped"
+    DONE = "done"
+    CLOSED = "closed"  # closed or refunded
+
+
+# Taobao/Tmall wording (reference/marketplace.md); looked up by substring, longest first,
+# because exports add details ("交易关闭（退款成功）", "部分发货").
+_TAOBAO_STATES: tuple[tuple[str, MarketState], ...] = (
+    ("等待买家付款", MarketState.UNPAID),
+    ("等待卖家发货", MarketState.PAID),
+    ("买家已付款", MarketState.PAID),
+    ("部分发货", MarketState.PAID),
+    ("卖家已发货", MarketState.SHIPPED),
+    ("等待买家确认", MarketState.SHIPPED),
+    ("交易成功", MarketState.DONE),
+    ("交易关闭", MarketState.CLOSED),
+    ("关闭", MarketState.CLOSED),
+    ("退款成功", MarketState.CLOSED),
+)
+
+_GENERIC_STATES: dict[str, MarketState] = {
+    "": MarketState.PAID,
+    "paid": MarketState.PAID,
+    "unpaid": MarketState.UNPAID,
+    "shipped": MarketState.SHIPPED,
+    "done": MarketState.DONE,
+    "closed": MarketState.CLOSED,
+    "cancelled": MarketState.CLOSED,
+    "canceled": MarketState.CLOSED,
+    "refunded": MarketState.CLOSED,
+}
+
+
+def taobao_state(text: str) -> MarketState | None:
+    text = text.strip()
+    for words, state in _TAOBAO_STATES:
+        if words in text:
+            return state
+    return None
+
+
+def generic_state(text: str) -> MarketState | None:
+    found = _GENERIC_STATES.get(text.strip().lower())
+    return found if found is not None else taobao_state(text) if text.strip() else None
+
+
+GIFT_WORD = "赠品"
+
+
+def is_gift(title: str, price_fen: int) -> bool:
+    """A promotional gift: a line at price 0 or titled with 赠品."""
+    return price_fen == 0 or GIFT_WORD in title
+
+
+def yuan_to_fen(text: str) -> int | None:
+    """``12.5`` → 1250; None when not a non-negative amount with at most two decimals."""
+    cleaned = text.strip().replace(",", "").lstrip("¥￥")
+    if not cleaned:
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        return None
+    return int(fen)

@@ -1,0 +1,240 @@
+"""A drawing in printer dots: the one description every output is made from.
+
+``compose`` builds a ``Drawing`` from a template and a parcel's data; ``zpl`` and ``escpos``
+turn it into printer bytes and back, and ``paint`` turns it into the preview image.  Because the
+preview is painted from the same primitives (and, for a stored job, from the bytes parsed back),
+it shows what prints.  Text is always rasterised here with Pillow, so Chinese and Latin text look
+the same on the preview and on paper.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from packstation.labels import code128
+from packstation.labels.fonts import load_font
+
+Align = Literal["left", "center", "right"]
+# Pillow's 1-bit images store 1 for white; printers want 1 for ink: bytes.translate flips them.
+INVERT = bytes(255 - i for i in range(256))
+
+
+@dataclass(frozen=True)
+class Bitmap:
+    """A 1-bit picture (Pillow mode "1": 0 is black) placed at x, y."""
+
+    x: int
+    y: int
+    image: Image.Image
+
+
+@dataclass(frozen=True)
+class Bars:
+    """A Code 128 symbol: its symbol values (start … check, without stop), module width, height."""
+
+    x: int
+    y: int
+    module: int
+    height: int
+    symbols: tuple[int, ...]
+
+    @property
+    def width(self) -> int:
+        return code128.width_in_modules(self.symbols) * self.module
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A box outline of ``thickness`` dots; a thickness of min(w, h) fills it."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    thickness: int = 2
+
+
+Item = Bitmap | Bars | Rect
+
+
+@dataclass
+class Drawing:
+    width: int
+    height: int
+    items: list[Item] = field(default_factory=list)
+
+    def barcodes(self) -> list[Bars]:
+        return [i for i in self.items if isinstance(i, Bars)]
+
+
+def is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+OPENING = set("（(【[《“‘「『")
+CLOSING = set("）)】]》”’」』，,。.、；;：:！!？?")
+
+
+def _break_points(text: str) -> list[str]:
+    """Tokens a line may break between: each CJK character alone, Latin words with their space.
+    Opening brackets stay with what follows and closing punctuation with what precedes, so no
+    line ends in （ or starts with ）."""
+    tokens: list[str] = []
+    word = ""
+    prefix = ""
+    for char in text:
+        if char in OPENING and is_wide(char):
+            if word:
+                tokens.append(word)
+                word = ""
+            prefix += char
+        elif char in CLOSING and is_wide(char) and (word or tokens):
+            if word:
+                word += char
+            else:
+                tokens[-1] += char
+        elif is_wide(char):
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(prefix + char)
+            prefix = ""
+        elif char == " ":
+            tokens.append(prefix + word + " ")
+            word = prefix = ""
+        else:
+            word = prefix + word + char if prefix else word + char
+            prefix = ""
+    if word or prefix:
+        tokens.append(prefix + word)
+    return tokens
+
+
+@cache
+def _token_width(font: ImageFont.FreeTypeFont, token: str) -> float:
+    return font.getlength(token)
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        used = 0.0
+        for token in _break_points(paragraph):
+            size = _token_width(font, token)
+            # a word's trailing space does not count at the end of a line
+            bare = _token_width(font, token.rstrip(" ")) if token.endswith(" ") else size
+            if line and used + bare > width:
+                lines.append(line.rstrip())
+                line, used = "", 0.0
+            if not line and bare > width:
+                # a single token wider than the line is cut by characters
+                for char in token:
+                    cw = _token_width(font, char)
+                    if line and used + cw > width:
+                        lines.append(line.rstrip())
+                        line, used = "", 0.0
+                    line += char
+                    used += cw
+                continue
+            line += token
+            used += size
+        lines.append(line.rstrip())
+    return lines
+
+
+def text_bitmap(
+    text: str,
+    *,
+    font_path: str,
+    size: int,
+    width: int,
+    height: int,
+    max_lines: int = 1,
+    bold: bool = False,
+    align: Align = "left",
+    min_size: int = 0,
+) -> Image.Image:
+    """Text set into a box of width × height dots: wrapped, shrunk to ``min_size`` if it must be,
+    and cut with an ellipsis when it still does not fit.  The box is white where there is no ink."""
+    min_size = min_size or max(12, int(size * 0.7))
+    current = size
+    while True:
+        font = load_font(font_path, current)
+        spacing = max(2, current // 6)
+        fits = max(1, min(max_lines, (height + spacing) // (current + spacing)))
+        lines = wrap(text, font, width)
+        if len(lines) <= fits or current <= min_size:
+            break
+        current = max(min_size, int(current * 0.88))
+    if len(lines) > fits:
+        lines = lines[:fits]
+        last = lines[-1]
+        while last and font.getlength(last + "…") > width:
+            last = last[:-1]
+        lines[-1] = last + "…"
+    image = Image.new("1", (width, height), 1)
+    draw = ImageDraw.Draw(image)
+    y = 0
+    for line in lines:
+        length = int(sum(_token_width(font, t) for t in _break_points(line)))
+        x = (
+            0
+            if align == "left"
+            else (width - length)
+            if align == "right"
+            else (width - length) // 2
+        )
+        if bold and align != "left":
+            x -= current // 18  # keep the emboldened line inside its box
+        draw.text((x, y), line, font=font, fill=0)
+        y += current + spacing
+    if bold:
+        # Bold is the same ink laid again a dot or two to the right: cleaner than an outline
+        # stroke at thermal-printer resolution, and one glyph rendering instead of several.
+        for _dot in range(max(1, current // 18)):
+            shifted = Image.new("1", image.size, 1)
+            shifted.paste(image.crop((0, 0, width - 1, height)), (1, 0))
+            image = ImageChops.logical_and(image, shifted)
+    return image
+
+
+def trim(image: Image.Image) -> Image.Image:
+    """The image cut to its ink, so a bitmap carries no empty margin to the printer."""
+    box = Image.eval(image.convert("L"), lambda v: 255 - v).getbbox()
+    if box is None:
+        return image.crop((0, 0, 1, 1))
+    return image.crop(box)
+
+
+def paint(drawing: Drawing) -> Image.Image:
+    """The drawing as a 1-bit image, exactly as a printer lays the same primitives down."""
+    image = Image.new("1", (drawing.width, drawing.height), 1)
+    draw = ImageDraw.Draw(image)
+    for item in drawing.items:
+        if isinstance(item, Bitmap):
+            # paste only the ink: black pixels of the bitmap, like a printer ORing dots
+            ink = Image.eval(item.image.convert("L"), lambda v: 255 - v).convert("1")
+            image.paste(0, (item.x, item.y), ink)
+        elif isinstance(item, Bars):
+            x = item.x
+            for bit in code128.modules(item.symbols):
+                if bit:
+                    draw.rectangle(
+                        (x, item.y, x + item.module - 1, item.y + item.height - 1), fill=0
+                    )
+                x += item.module
+        else:
+            t = min(item.thickness, item.w, item.h)
+            if t >= min(item.w, item.h):
+                draw.rectangle((item.x, item.y, item.x + item.w - 1, item.y + item.h - 1), fill=0)
+            else:
+                draw.rectangle(
+                    (item.x, item.y, item.x + item.w - 1, item.y + item.h - 1), outline=0, width=t
+                )
+    return image

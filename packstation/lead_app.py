@@ -1,0 +1,96 @@
+"""The shift lead's application (Textual).  ``run_lead`` is what ``packstation lead`` calls.
+
+Six screens, one per job of the shift lead, switched with F1–F6: the day's queue, exceptions,
+reprints, people and benches, courier handover and the end of day.  Screens call services in
+thread workers; the clock is injectable so that tests see a fixed time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from textual.app import App
+from textual.binding import Binding
+
+from packstation.config import Settings
+from packstation.i18n import N_, _
+from packstation.screens.lead.closing import ClosingScreen
+from packstation.screens.lead.exceptions import ExceptionsScreen
+from packstation.screens.lead.handover import HandoverScreen
+from packstation.screens.lead.people import PeopleScreen
+from packstation.screens.lead.queue import QueueScreen
+from packstation.screens.lead.reprint import ReprintScreen
+from packstation.store.engine import make_engine
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+from packstation.widgets.lead.bindings import translate_bindings
+
+Clock = Callable[[], dt.datetime]
+
+
+class LeadApp(App[None]):
+    TITLE = "packstation"
+    CSS_PATH = "screens/lead/lead.tcss"
+    MODES = {
+        "queue": QueueScreen,
+        "exceptions": ExceptionsScreen,
+        "reprint": ReprintScreen,
+        "people": PeopleScreen,
+        "handover": HandoverScreen,
+        "closing": ClosingScreen,
+    }
+    DEFAULT_MODE = "queue"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f1", "switch_mode('queue')", N_("Queue"), priority=True, show=False),
+        Binding("f2", "switch_mode('exceptions')", N_("Exceptions"), priority=True, show=False),
+        Binding("f3", "switch_mode('reprint')", N_("Reprint"), priority=True, show=False),
+        Binding("f4", "switch_mode('people')", N_("People"), priority=True, show=False),
+        Binding("f5", "switch_mode('handover')", N_("Handover"), priority=True, show=False),
+        Binding("f6", "switch_mode('closing')", N_("End of day"), priority=True, show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        clock: Clock = utcnow,
+        user: str = "lead",
+        refresh_seconds: float = 2.0,
+        blink: bool = True,
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.settings = settings
+        self.engine = engine or make_engine(settings.store.url)
+        self.clock = clock
+        self.user = user
+        self.refresh_seconds = refresh_seconds
+        self.blink = blink
+        self.sub_title = _("Shift lead")
+
+    def uow(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(
+            self.engine, bench=self.settings.bench.name, user=self.user, readonly=readonly
+        )
+
+    @property
+    def day(self) -> dt.date:
+        """The shop's date now."""
+        return self.settings.shipping.calendar().today(self.clock())
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return self.settings.shipping.calendar().zone
+
+
+def run_lead(settings: Settings, *, user: str = "lead") -> None:
+    app = LeadApp(settings, user=user)
+    try:
+        app.run()
+    finally:
+        app.engine.dispose()

@@ -1,0 +1,1 @@
+"""The screens of the packing bench (``packstation bench``)."""

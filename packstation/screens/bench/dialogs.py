@@ -1,0 +1,212 @@
+"""Small forms the bench opens over the pick list: a reason, a typed weight, a lead's override,
+an exception, a line to tick by hand.  Each dismisses with its answer, or None on Escape.
+
+Every form keeps the keyboard in an Input so a scanner can fill it too; Enter moves to the next
+field and submits on the last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from packstation.i18n import _
+
+
+def _input(placeholder: str, *, id: str, password: bool = False, number: bool = False) -> Input:
+    field = Input(
+        placeholder=placeholder,
+        id=id,
+        password=password,
+        type="integer" if number else "text",
+    )
+    field.cursor_blink = False
+    return field
+
+
+class _Form(ModalScreen[object]):
+    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    DEFAULT_CSS = """
+    _Form { align: center middle; }
+    _Form > Vertical {
+        width: 84; height: auto; border: thick $accent; background: $surface; padding: 1 2;
+    }
+    _Form Label.title { text-style: bold; width: 100%; content-align: center middle; }
+    _Form Label.error { color: $error; text-style: bold; }
+    _Form OptionList { height: auto; max-height: 12; }
+    """
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    def error(self, message: str) -> None:
+        self.query_one("#error", Label).update(message)
+        self.app.bell()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.submit()
+
+    def submit(self) -> None:  # pragma: no cover - each form has its own
+        raise NotImplementedError
+
+
+class ReasonForm(_Form):
+    """A reason in words (reprint, release, …)."""
+
+    def __init__(self, title: str, placeholder: str) -> None:
+        super().__init__()
+        self._title = title
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title, classes="title")
+            yield _input(self._placeholder, id="reason")
+            yield Label("", id="error", classes="error")
+            yield Label(_("Enter: confirm   Esc: back"))
+
+    def submit(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.error(_("Write a reason first."))
+            return
+        self.dismiss(reason)
+
+
+class WeightForm(_Form):
+    """A weight typed in grams (no scale, or a scale that cannot be read)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("Type the weight of the box in grams"), classes="title")
+            yield _input(_("grams, e.g. 1250"), id="grams", number=True)
+            yield Label("", id="error", classes="error")
+            yield Label(_("Enter: confirm   Esc: back"))
+
+    def submit(self) -> None:
+        text = self.query_one("#grams", Input).value.strip()
+        if not text.isdigit() or int(text) <= 0:
+            self.error(_("Type the weight as whole grams, more than 0."))
+            return
+        self.dismiss(int(text))
+
+
+@dataclass(frozen=True)
+class Override:
+    lead: str
+    pin: str
+    reason: str
+
+
+class OverrideForm(_Form):
+    """A lead's badge (or name), PIN and reason to accept a weight outside the tolerance."""
+
+    def __init__(self, grams: int, expected_g: int, lead: str = "") -> None:
+        super().__init__()
+        self._grams = grams
+        self._expected = expected_g
+        self._lead = lead
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(
+                _("Lead override: accept {grams} g (expected {expected} g)").format(
+                    grams=self._grams, expected=self._expected
+                ),
+                classes="title",
+            )
+            lead = _input(_("lead: scan the badge or type the name"), id="lead")
+            lead.value = self._lead
+            yield lead
+            yield _input(_("PIN"), id="pin", password=True)
+            yield _input(_("reason, e.g. extra padding for fragile goods"), id="reason")
+            yield Label("", id="error", classes="error")
+            yield Label(_("Enter: next field / confirm   Esc: back"))
+
+    def on_mount(self) -> None:
+        if self._lead:
+            self.query_one("#pin", Input).focus()
+
+    def submit(self) -> None:
+        lead = self.query_one("#lead", Input).value.strip()
+        pin = self.query_one("#pin", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip()
+        if not (lead and pin and reason):
+            self.error(_("A lead, the PIN and a reason are all needed."))
+            return
+        self.dismiss(Override(lead, pin, reason))
+
+
+@dataclass(frozen=True)
+class LineChoice:
+    line_id: int
+    label: str
+
+
+class LineForm(_Form):
+    """Choose a line (arrow keys) and give a reason: ticking by hand, or an exception."""
+
+    def __init__(
+        self,
+        title: str,
+        lines: Sequence[LineChoice],
+        *,
+        kinds: Sequence[tuple[str, str]] = (),
+        placeholder: str = "",
+        reason_required: bool = True,
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._lines = lines
+        self._kinds = kinds
+        self._placeholder = placeholder
+        self._reason_required = reason_required
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title, classes="title")
+            if self._kinds:
+                yield OptionList(*[Option(text, id=key) for key, text in self._kinds], id="kinds")
+            yield OptionList(
+                *[Option(choice.label, id=str(choice.line_id)) for choice in self._lines],
+                id="lines",
+            )
+            yield _input(self._placeholder, id="reason")
+            yield Label("", id="error", classes="error")
+            yield Label(_("↑↓: choose   Tab: next   Enter: confirm   Esc: back"))
+
+    def on_mount(self) -> None:
+        for options in self.query(OptionList):
+            options.highlighted = 0
+        self.query_one("#kinds" if self._kinds else "#lines", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.focus_next()
+
+    def submit(self) -> None:
+        lines = self.query_one("#lines", OptionList)
+        reason = self.query_one("#reason", Input).value.strip()
+        if lines.highlighted is None:
+            self.error(_("Choose a line first."))
+            return
+        if self._reason_required and not reason:
+            self.error(_("Write a reason first."))
+            return
+        line_id = int(lines.get_option_at_index(lines.highlighted).id or 0)
+        kind = ""
+        if self._kinds:
+            kinds = self.query_one("#kinds", OptionList)
+            kind = kinds.get_option_at_index(kinds.highlighted or 0).id or ""
+        self.dismiss((kind, line_id, reason))

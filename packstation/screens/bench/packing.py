@@ -1,0 +1,743 @@
+"""The packing screen (DESIGN §5): the pick list, scanning, weighing, labels, exceptions.
+
+Pushed by the sign-in screen.  Every action calls one service in ``packstation.services.packing``
+(one committed transaction each), then redraws from a fresh snapshot of the order, so what the
+screen shows is always what the store holds.  Scans are handled in order on the event loop: each
+is a millisecond transaction, and a worker per scan could reorder them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from rich.text import Text
+from sqlalchemy import Engine
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from packstation.devices.base import ScaleReading, ScaleStatus
+from packstation.domain.packing import ScanOutcome, command_of
+from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.screens.bench.dialogs import (
+    LineChoice,
+    LineForm,
+    Override,
+    OverrideForm,
+    ReasonForm,
+    WeightForm,
+)
+from packstation.screens.bench.signin import Packer
+from packstation.screens.bench.stop import StopScreen
+from packstation.services import claims, packing
+from packstation.services.packing_view import OrderView, Phase, order_status, read_order
+from packstation.services.users import check_lead_pin
+from packstation.store.uow import UnitOfWork
+from packstation.widgets.feedback import Feedback
+from packstation.widgets.key_bar import KeyBar
+from packstation.widgets.pick_list import PickList
+from packstation.widgets.status_bar import StatusBar
+from packstation.widgets.weight_panel import WeightPanel
+
+if TYPE_CHECKING:
+    from packstation.app import BenchApp
+
+T = TypeVar("T")
+
+
+class BenchScreen(Screen[None]):
+    CSS_PATH = "packing.tcss"
+    BINDINGS = [
+        Binding("f2", "next_order", "Next order"),
+        Binding("f3", "new_box", "New box"),
+        Binding("f4", "tick_by_hand", "Tick by hand"),
+        Binding("f5", "type_weight", "Type weight"),
+        Binding("f6", "exception", "Short/damaged"),
+        Binding("f7", "reprint", "Reprint"),
+        Binding("f8", "override", "Lead override"),
+        Binding("f9", "release", "Put back"),
+        Binding("f10", "sign_out", "Sign out"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, engine: Engine, packer: Packer, notice: str = "") -> None:
+        super().__init__()
+        self.engine = engine
+        self.packer = packer
+        self.notice = notice
+        self.order_id: int | None = None
+        self.view: OrderView | None = None
+        self.last_order_id: int | None = None  # for a reprint after the order is packed
+        self.blocked_grams: int | None = None  # a weight refused: a lead may override it
+        self.submitted_grams: int | None = None  # the stable reading last sent for weighing
+        self.live = ""
+        self.stopped = False
+        self._flash: Timer | None = None
+
+    @property
+    def bench_app(self) -> BenchApp:
+        from packstation.app import BenchApp
+
+        assert isinstance(self.app, BenchApp)
+        return self.app
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        bar = StatusBar(id="status")
+        bar.bench = self.bench_app.settings.bench.name
+        role = _("lead") if self.packer.role == Role.LEAD else _("packer")
+        bar.user = f"{self.packer.name} ({role})"
+        yield bar
+        if self.notice:
+            yield Static(self.notice, id="notice")
+        yield Static(id="order")
+        yield Static(id="notes")
+        yield PickList(id="picklist")
+        with Horizontal(id="progress-row"):
+            yield Static(id="progress")
+            yield Static(id="box")
+        yield WeightPanel(id="weight")
+        yield Feedback(id="feedback")
+        scan = Input(placeholder=_("scan here"), id="scan")
+        scan.cursor_blink = False
+        yield scan
+        yield KeyBar(self.BINDINGS, id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#scan", Input).focus()
+        settings = self.bench_app.settings
+        self.set_interval(1.0, self.poll_order, name="poll")
+        self.set_interval(max(settings.store.lease_seconds / 3, 1), self.renew, name="lease")
+        resumed = claims.claimed_here(self.uow(readonly=True))
+        if resumed is not None:
+            self.guard(lambda: packing.prepare(self.uow(), order_id=resumed, settings=settings))
+            self.order_id = resumed
+            self.refresh_order()
+            self.say(_("Resumed the order this bench was packing."), "attention")
+        else:
+            self.refresh_order()
+            self.say(
+                _("Scan an order, a packing slip or a waybill — or F2 for the next due order.")
+            )
+        self.bench_app.screen_ready(self)
+
+    def uow(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(
+            self.engine,
+            bench=self.bench_app.settings.bench.name,
+            user=self.packer.name,
+            readonly=readonly,
+        )
+
+    # --- feedback -------------------------------------------------------------------------
+
+    def say(self, message: str, tone: str = "") -> None:
+        self.query_one(Feedback).show(message, tone)
+        if tone == "refused":
+            self.app.bell()
+            self.add_class("flash")
+            if self._flash is not None:
+                self._flash.stop()
+            self._flash = self.set_timer(0.6, lambda: self.remove_class("flash"))
+
+    def guard(self, call: Callable[[], T]) -> T | None:
+        """Run a service call; a refusal becomes the red message, a lost claim stops the order."""
+        try:
+            return call()
+        except claims.ClaimLost as exc:
+            self.claim_lost(str(exc))
+        except UserError as exc:
+            self.say(str(exc), "refused")
+        return None
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def refresh_order(self, highlight: int | None = None) -> None:
+        settings = self.bench_app.settings
+        view = None
+        if self.order_id is not None:
+            view = read_order(self.uow(readonly=True), self.order_id, settings)
+        self.view = view
+        order = self.query_one("#order", Static)
+        notes = self.query_one("#notes", Static)
+        table = self.query_one(PickList)
+        if view is None:
+            order.update(
+                Text(
+                    _(
+                        "No order open. Scan an order number, a packing slip or a waybill; F2 takes the next due order."
+                    ),
+                    style="bold",
+                )
+            )
+            notes.update("")
+            notes.display = False
+            table.show([], insured=False, highlight=None)
+            self.query_one("#progress", Static).update("")
+            self.query_one("#box", Static).update("")
+            self.draw_weight()
+            return
+        head = Text()
+        head.append(_("Order") + " ", style="bold")
+        head.append(view.order_no, style="bold reverse")
+        head.append(f"  │  {view.carrier}  │  {view.recipient} · {view.region}")
+        if view.due_date is not None:
+            today = settings.shipping.calendar().today(self.bench_app.now())
+            late = view.due_date < today
+            head.append("  │  " + _("due") + f" {view.due_date.isoformat()}")
+            if late:
+                head.append(" " + _("OVERDUE"), style="bold red reverse")
+        order.update(head)
+        note = Text()
+        if view.buyer_note:
+            note.append(_("Buyer note") + ": ", style="bold")
+            note.append(view.buyer_note, style="bold yellow")
+        if view.seller_note:
+            if view.buyer_note:
+                note.append("   ")
+            note.append(_("Seller note") + ": ", style="bold")
+            note.append(view.seller_note, style="bold yellow")
+        notes.update(note)
+        notes.display = bool(view.buyer_note or view.seller_note)
+        table.show(view.lines, insured=view.insured_value_fen > 0, highlight=highlight)
+        self.draw_progress(view)
+        self.draw_weight()
+
+    def draw_progress(self, view: OrderView) -> None:
+        width = 40
+        done = view.ticked
+        total = max(view.total, 1)
+        filled = round(width * done / total)
+        bar = Text()
+        bar.append(_("Progress") + "  ", style="bold")
+        bar.append("█" * filled, style="green")
+        bar.append("░" * (width - filled), style="dim")
+        bar.append(f"  {done} / {view.total} " + _("units"), style="bold")
+        self.query_one("#progress", Static).update(bar)
+        box = view.current
+        text = Text()
+        if box is not None:
+            text.append(_("Box {seq}").format(seq=box.seq), style="bold")
+            text.append(f" ({box.units} " + _("units") + ")")
+            text.append("  " + _("Carton") + f" {box.carton or '—'}")
+        if view.box_count > 1 or (box and box.seq > 1):
+            text.append("  │  " + _("{n} boxes").format(n=view.box_count))
+        self.query_one("#box", Static).update(text)
+
+    def draw_weight(self) -> None:
+        panel = self.query_one(WeightPanel)
+        view = self.view
+        box = view.current if view else None
+        if view is None or box is None or view.phase != Phase.WEIGHING:
+            panel.show(expected_g=None, tolerance_g=0, live="", verdict="")
+            if view is not None and view.phase == Phase.LABEL_CHECK:
+                panel.show(
+                    expected_g=box.expected_g if box else None,
+                    tolerance_g=view.tolerance_g,
+                    live=f"{box.measured_g} g" if box and box.measured_g else "",
+                    verdict=_("scan the printed label"),
+                    accepted=True,
+                )
+            return
+        blocked = self.blocked_grams is not None
+        verdict = (
+            _("BLOCKED: {grams} g is outside the tolerance").format(grams=self.blocked_grams)
+            if blocked
+            else _("put the box on the scale")
+        )
+        panel.show(
+            expected_g=box.expected_g,
+            tolerance_g=view.tolerance_g,
+            live=self.live,
+            verdict=verdict,
+            blocked=blocked,
+        )
+
+    # --- scanning -------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "scan":
+            return
+        code = event.value.strip()
+        event.input.value = ""
+        if code:
+            self.handle_code(code)
+
+    def handle_code(self, code: str) -> None:
+        command = command_of(code)
+        if command is not None:
+            self.run_command(command)
+            return
+        settings = self.bench_app.settings
+        if self.order_id is None or self.view is None:
+            self.open_code(code)
+            return
+        carton = packing.find_carton(settings, code)
+        if carton is not None:
+            order_id = self.order_id
+            self.guard(
+                lambda: packing.select_carton(
+                    self.uow(), order_id=order_id, carton=carton, settings=settings
+                )
+            )
+            self.refresh_order()
+            self.say(_("Carton {code} selected.").format(code=carton), "ok")
+            return
+        if self.view.phase == Phase.LABEL_CHECK:
+            self.check_label(code)
+            return
+        self.scan_item(code)
+
+    def scan_item(self, code: str) -> None:
+        assert self.order_id is not None
+        order_id = self.order_id
+        settings = self.bench_app.settings
+        result = self.guard(
+            lambda: packing.scan_item(self.uow(), order_id=order_id, code=code, settings=settings)
+        )
+        if result is None:
+            return
+        line = None
+        if result.ok and self.view is not None:
+            line = next((x.line_id for x in self.view.lines if x.sku == result.sku), None)
+        self.refresh_order(highlight=line)
+        if result.ok:
+            if result.box_closed:
+                self.weigh_prompt()
+                self.say(result.message + "  —  " + _("all ticked: put the box on the scale"), "ok")
+            else:
+                self.say(result.message, "ok")
+            return
+        message = result.message
+        if result.outcome is ScanOutcome.UNKNOWN and self.is_order_code(code):
+            message = _(
+                "{code} is another order: finish this one, or put it back (F9) first."
+            ).format(code=code)
+        self.say(message, "refused")
+
+    def weigh_prompt(self) -> None:
+        """A box was closed: wait for a fresh stable reading."""
+        self.blocked_grams = None
+        self.submitted_grams = None
+        self.draw_weight()
+        box = self.view.current if self.view else None
+        if box is not None and box.expected_g is not None:
+            self.bench_app.box_on_scale(box.expected_g)
+
+    def is_order_code(self, code: str) -> bool:
+        with self.uow(readonly=True) as uow:
+            return packing.find_order_id(uow, code) is not None
+
+    def open_code(self, code: str) -> None:
+        settings = self.bench_app.settings
+        try:
+            claim = packing.open_order(self.uow(), code=code, settings=settings)
+        except UserError as exc:
+            self.say(str(exc), "refused")
+            return
+        if claim is None:
+            self.say(
+                _(
+                    "No order has the number or waybill {code}; scan the order number on the slip."
+                ).format(code=code),
+                "refused",
+            )
+            return
+        self.opened(claim)
+
+    def opened(self, claim: claims.Claim) -> None:
+        self.order_id = claim.order_id
+        self.last_order_id = claim.order_id
+        self.blocked_grams = None
+        self.submitted_grams = None
+        self.refresh_order()
+        if claim.taken_over_from:
+            self.say(
+                _("Order {no} taken over from {bench} (its lease expired).").format(
+                    no=claim.order_no, bench=claim.taken_over_from
+                ),
+                "attention",
+            )
+        else:
+            self.say(_("Order {no} opened: scan each item.").format(no=claim.order_no), "ok")
+
+    def check_label(self, code: str) -> None:
+        assert self.order_id is not None
+        order_id = self.order_id
+        settings = self.bench_app.settings
+        result = self.guard(
+            lambda: packing.check_label(self.uow(), order_id=order_id, code=code, settings=settings)
+        )
+        if result is None:
+            return
+        ok, packed = result
+        if not ok:
+            self.say(
+                _(
+                    "The label {code} is not this box's: find the right label or reprint (F7)."
+                ).format(code=code),
+                "refused",
+            )
+            return
+        self.after_box(packed)
+
+    # --- commands -------------------------------------------------------------------------
+
+    def run_command(self, command: str) -> None:
+        actions: dict[str, Callable[[], object]] = {
+            "next": self.action_next_order,
+            "new_box": self.action_new_box,
+            "short": self.action_exception,
+            "reprint": self.action_reprint,
+            "cancel": self.action_release,
+            "sign_out": self.action_sign_out,
+        }
+        actions[command]()
+
+    def action_next_order(self) -> None:
+        if self.order_id is not None:
+            self.say(
+                _("Finish this order, or put it back (F9), before taking the next."), "refused"
+            )
+            return
+        settings = self.bench_app.settings
+        claim = claims.claim_next_due(self.uow(), lease_seconds=settings.store.lease_seconds)
+        if claim is None:
+            self.say(_("No order is waiting: the queue is empty."), "attention")
+            return
+        self.guard(lambda: packing.prepare(self.uow(), order_id=claim.order_id, settings=settings))
+        self.opened(claim)
+
+    def action_new_box(self) -> None:
+        if self.order_id is None:
+            self.say(_("Open an order first."), "refused")
+            return
+        order_id = self.order_id
+        seq = self.guard(
+            lambda: packing.close_box(
+                self.uow(), order_id=order_id, settings=self.bench_app.settings
+            )
+        )
+        if seq is None:
+            return
+        self.refresh_order()
+        self.weigh_prompt()
+        self.say(
+            _("Box {seq} closed: weigh it; the next box opens after its label.").format(seq=seq),
+            "ok",
+        )
+
+    def action_tick_by_hand(self) -> None:
+        view = self.view
+        if view is None or self.order_id is None or view.phase != Phase.PICKING:
+            self.say(_("Nothing to tick now."), "refused")
+            return
+        choices = [
+            LineChoice(
+                line.line_id,
+                f"{line.sku}  {line.title}  {line.spec}  ({line.packed}/{line.quantity})",
+            )
+            for line in view.lines
+            if line.remaining > 0
+        ]
+        order_id = self.order_id
+
+        def done(answer: object) -> None:
+            if not isinstance(answer, tuple):
+                return
+            _kind, line_id, reason = answer
+            result = self.guard(
+                lambda: packing.tick_manually(
+                    self.uow(),
+                    order_id=order_id,
+                    line_id=line_id,
+                    reason=reason,
+                    settings=self.bench_app.settings,
+                )
+            )
+            if result is not None:
+                self.refresh_order(highlight=line_id)
+                if result.box_closed:
+                    self.weigh_prompt()
+                self.say(result.message, "ok")
+
+        self.app.push_screen(
+            LineForm(
+                _("Tick one unit by hand"),
+                choices,
+                placeholder=_("why, e.g. barcode torn"),
+            ),
+            done,
+        )
+
+    def action_type_weight(self) -> None:
+        if self.view is None or self.view.phase != Phase.WEIGHING:
+            self.say(_("No box is waiting to be weighed."), "refused")
+            return
+
+        def done(grams: object) -> None:
+            if isinstance(grams, int):
+                self.submit_weight(grams, WeightSource.MANUAL)
+
+        self.app.push_screen(WeightForm(), done)
+
+    def submit_weight(
+        self, grams: int, source: WeightSource, override: Override | None = None
+    ) -> None:
+        assert self.order_id is not None
+        order_id = self.order_id
+        lead = override.lead if override else ""
+        reason = override.reason if override else ""
+        result = self.guard(
+            lambda: packing.weigh(
+                self.uow(),
+                order_id=order_id,
+                grams=grams,
+                source=source,
+                settings=self.bench_app.settings,
+                lead=lead,
+                reason=reason,
+            )
+        )
+        if result is None:
+            return
+        if not result.accepted:
+            self.blocked_grams = grams
+            self.refresh_order()
+            self.say(result.message, "refused")
+            return
+        self.blocked_grams = None
+        self.submitted_grams = None
+        if result.await_label_scan:
+            self.refresh_order()
+            self.say(result.message + "  " + _("Scan the printed label."), "ok")
+            return
+        self.after_box(result.order_packed, result.message)
+
+    def after_box(self, order_packed: bool, message: str = "") -> None:
+        view = self.view
+        if order_packed:
+            no = view.order_no if view else ""
+            self.order_id = None
+            self.refresh_order()
+            self.say(
+                (message + "  " if message else "")
+                + _("✔ Order {no} PACKED. Scan the next order or press F2.").format(no=no),
+                "ok",
+            )
+        else:
+            self.refresh_order()
+            self.say(
+                (message + "  " if message else "")
+                + _("Box done: scan the items of the next box."),
+                "ok",
+            )
+
+    def action_override(self) -> None:
+        view = self.view
+        if view is None or view.phase != Phase.WEIGHING or self.blocked_grams is None:
+            self.say(_("Nothing to override: only a blocked weight needs a lead."), "refused")
+            return
+        box = view.current
+        expected = box.expected_g if box and box.expected_g else 0
+        grams = self.blocked_grams
+        lead = self.packer.name if self.packer.role == Role.LEAD else ""
+
+        def done(answer: object) -> None:
+            if not isinstance(answer, Override):
+                return
+            try:
+                check_lead_pin(self.uow(readonly=True), name=answer.lead, pin=answer.pin)
+            except UserError as exc:
+                order_id = self.order_id
+                if order_id is not None:
+                    packing.refuse_override(
+                        self.uow(), order_id=order_id, lead=answer.lead, why=str(exc)
+                    )
+                self.say(str(exc), "refused")
+                return
+            self.submit_weight(grams, WeightSource.OVERRIDE, answer)
+
+        self.app.push_screen(OverrideForm(grams, expected, lead), done)
+
+    def action_exception(self) -> None:
+        view = self.view
+        if view is None or self.order_id is None:
+            self.say(_("Open an order first."), "refused")
+            return
+        order_id = self.order_id
+        kinds = [
+            (str(ExceptionKind.SHORT), _("Short: not enough stock")),
+            (str(ExceptionKind.DAMAGED), _("Damaged item")),
+            (str(ExceptionKind.WRONG_ITEM), _("Wrong item in the tote")),
+        ]
+        choices = [
+            LineChoice(
+                line.line_id,
+                f"{line.sku}  {line.title}  {line.spec}  ({line.packed}/{line.quantity})",
+            )
+            for line in view.lines
+        ]
+
+        def done(answer: object) -> None:
+            if not isinstance(answer, tuple):
+                return
+            kind, line_id, note = answer
+            no = view.order_no
+            reason = self.guard(
+                lambda: packing.raise_exception(
+                    self.uow(),
+                    order_id=order_id,
+                    kind=ExceptionKind(kind),
+                    note=note,
+                    line_id=line_id,
+                )
+            )
+            if reason is None:
+                return
+            self.order_id = None
+            self.refresh_order()
+            self.say(
+                _("Order {no} is ON HOLD; put the tote on the lead's shelf.").format(no=no),
+                "attention",
+            )
+
+        self.app.push_screen(
+            LineForm(
+                _("Exception: the order goes on hold"),
+                choices,
+                kinds=kinds,
+                placeholder=_("note (optional)"),
+                reason_required=False,
+            ),
+            done,
+        )
+
+    def action_reprint(self) -> None:
+        order_id = self.order_id or self.last_order_id
+        if order_id is None:
+            self.say(_("No order to reprint."), "refused")
+            return
+
+        def done(reason: object) -> None:
+            if isinstance(reason, str) and self.guard(
+                lambda: packing.reprint(self.uow(), order_id=order_id, reason=reason) > 0
+            ):
+                self.say(_("Label reprint queued."), "ok")
+
+        self.app.push_screen(ReasonForm(_("Reprint the label"), _("why, e.g. label jammed")), done)
+
+    def action_release(self) -> None:
+        if self.order_id is None:
+            self.say(_("No order is open."), "attention")
+            return
+        order_id = self.order_id
+        no = self.view.order_no if self.view else ""
+        self.guard(lambda: packing.release_order(self.uow(), order_id=order_id, reason="put back"))
+        self.order_id = None
+        self.refresh_order()
+        self.say(
+            _("Order {no} put back in the queue; its open box was undone.").format(no=no),
+            "attention",
+        )
+
+    def action_sign_out(self) -> None:
+        if self.order_id is not None:
+            self.action_release()
+        with self.uow() as uow:
+            uow.record("signed_out")
+            uow.commit()
+        self.dismiss(None)
+
+    # --- timers and devices ---------------------------------------------------------------
+
+    def poll_order(self) -> None:
+        """Notice at once an order cancelled by an import (or taken by another bench)."""
+        if self.order_id is None or self.stopped:
+            return
+        status, bench = order_status(self.uow(readonly=True), self.order_id)
+        if status == OrderStatus.CANCELLED:
+            self.stop_cancelled()
+        elif status != OrderStatus.PACKING or bench != self.bench_app.settings.bench.name:
+            self.claim_lost(_("This bench no longer holds the order."))
+
+    def renew(self) -> None:
+        if self.order_id is None:
+            return
+        ok = claims.renew_lease(
+            self.uow(),
+            order_id=self.order_id,
+            lease_seconds=self.bench_app.settings.store.lease_seconds,
+        )
+        if not ok:
+            self.poll_order()
+
+    def claim_lost(self, message: str) -> None:
+        if self.order_id is None:
+            return
+        status, _bench = order_status(self.uow(readonly=True), self.order_id)
+        if status == OrderStatus.CANCELLED:
+            self.stop_cancelled()
+            return
+        self.order_id = None
+        self.refresh_order()
+        self.say(message + " " + _("Put the goods aside and ask the lead."), "refused")
+
+    def stop_cancelled(self) -> None:
+        if self.order_id is None:
+            return
+        order_id = self.order_id
+        no = self.view.order_no if self.view else ""
+        voided = packing.stop_cancelled(self.uow(), order_id=order_id)
+        self.order_id = None
+        self.stopped = True
+        self.refresh_order()
+        self.say(_("Order {no} was cancelled: set the goods aside.").format(no=no), "refused")
+
+        def acknowledged(_none: object) -> None:
+            self.stopped = False
+            self.query_one("#scan", Input).focus()
+
+        self.app.push_screen(StopScreen(no, voided), acknowledged)
+
+    def scale_reading(self, reading: ScaleReading) -> None:
+        """A reading from the scale monitor (forwarded from its thread)."""
+        if reading.grams is None:
+            self.live = {
+                ScaleStatus.OVERLOAD: _("overload"),
+                ScaleStatus.UNDERLOAD: _("under zero"),
+            }.get(reading.status, _("error"))
+        else:
+            grams = int(reading.grams)
+            self.live = f"{grams} g " + (_("stable") if reading.stable else _("moving"))
+            if grams < 5:
+                self.submitted_grams = None  # the box came off: weigh it again when it is back
+        self.query_one(StatusBar).scale = self.live
+        view = self.view
+        if view is None or view.phase != Phase.WEIGHING or self.stopped:
+            self.draw_weight()
+            return
+        if reading.stable and reading.grams is not None:
+            grams = int(reading.grams)
+            if grams >= 5 and grams != self.submitted_grams:
+                self.submitted_grams = grams
+                self.submit_weight(grams, WeightSource.SCALE)
+                return
+        self.draw_weight()
+
+    def scale_state(self, message: str) -> None:
+        self.live = message
+        self.query_one(StatusBar).scale = message
+        self.draw_weight()
+
+    def printer_state(self, message: str, ready: bool) -> None:
+        bar = self.query_one(StatusBar)
+        bar.printer = message
+        bar.printer_ok = ready

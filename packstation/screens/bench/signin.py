@@ -1,0 +1,105 @@
+"""Sign-in: scan a badge, or type a name, or choose it from the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from packstation.i18n import _
+from packstation.services.users import find_user, list_users
+from packstation.store.uow import UnitOfWork
+from packstation.widgets.key_bar import KeyBar
+from packstation.widgets.status_bar import StatusBar
+
+
+@dataclass(frozen=True)
+class Packer:
+    name: str
+    role: str  # packer | lead
+
+
+class SignInScreen(Screen[None]):
+    CSS_PATH = "signin.tcss"
+    BINDINGS = [
+        Binding("down", "to_list", "Choose a name", key_display="↓"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, engine: Engine, bench: str, notice: str = "") -> None:
+        super().__init__()
+        self.engine = engine
+        self.bench = bench
+        self.notice = notice
+
+    def compose(self) -> ComposeResult:
+        bar = StatusBar(id="status")
+        bar.bench = self.bench
+        yield bar
+        if self.notice:
+            yield Static(self.notice, id="notice")
+        with Vertical(id="signin"):
+            yield Static(_("Sign in"), id="title")
+            yield Static(_("Scan your badge, or type your name and press Enter."), id="hint")
+            field = Input(placeholder=_("badge or name"), id="who")
+            field.cursor_blink = False
+            yield field
+            yield Static("", id="error")
+            yield OptionList(id="names")
+        yield KeyBar(self.BINDINGS, id="keys")
+
+    def on_mount(self) -> None:
+        self.refill()
+        self.query_one("#who", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refill()
+        self.query_one("#who", Input).value = ""
+        self.query_one("#error", Static).update("")
+        self.query_one("#who", Input).focus()
+
+    def refill(self) -> None:
+        names = self.query_one("#names", OptionList)
+        names.clear_options()
+        for user in list_users(UnitOfWork(self.engine, readonly=True)):
+            role = _("lead") if user.role == "lead" else _("packer")
+            names.add_option(Option(f"{user.name}  ({role})", id=user.name))
+
+    def action_to_list(self) -> None:
+        names = self.query_one("#names", OptionList)
+        names.focus()
+        if names.highlighted is None and names.option_count:
+            names.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.sign_in(event.value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.sign_in(event.option.id or "")
+
+    def sign_in(self, code: str) -> None:
+        code = code.strip()
+        if not code:
+            return
+        user = find_user(UnitOfWork(self.engine, readonly=True), code)
+        if user is None:
+            self.query_one("#error", Static).update(
+                _("Nobody has the badge or name '{code}'; scan again or choose a name.").format(
+                    code=code
+                )
+            )
+            self.query_one("#who", Input).value = ""
+            self.app.bell()
+            return
+        with UnitOfWork(self.engine, bench=self.bench, user=user.name) as uow:
+            uow.record("signed_in", role=user.role, via="badge" if code == user.badge else "name")
+            uow.commit()
+        from packstation.screens.bench.packing import BenchScreen
+
+        self.app.push_screen(BenchScreen(self.engine, Packer(user.name, user.role), self.notice))

@@ -1,0 +1,48 @@
+"""STOP: the order was cancelled while on the bench.  Takes over the whole screen until the
+packer confirms the goods are set aside (Enter, or any command barcode)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from packstation.i18n import _
+
+
+class StopScreen(ModalScreen[None]):
+    CSS_PATH = "stop.tcss"
+
+    def __init__(self, order_no: str, voided: int) -> None:
+        super().__init__()
+        self._order_no = order_no
+        self._voided = voided
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="stop"):
+            yield Static(_("STOP"), id="stop-word")
+            yield Static(
+                _("Order {no} was CANCELLED while you were packing it.").format(no=self._order_no),
+                id="stop-what",
+            )
+            yield Static(
+                _(
+                    "Do not ship it. Take the goods out of the box and put them aside for the lead. "
+                    "No label will print; {voided} label(s) already printed are void: tear them up."
+                ).format(voided=self._voided),
+                id="stop-do",
+            )
+            yield Static(
+                _("Press Enter (or scan any command) when the goods are aside."), id="stop-ack"
+            )
+            field = Input(id="stop-input")
+            field.cursor_blink = False
+            yield field
+
+    def on_mount(self) -> None:
+        self.app.bell()
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""The screens of the shift lead's application (``packstation lead``)."""

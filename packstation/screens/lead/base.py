@@ -1,0 +1,109 @@
+"""What every screen of the lead's application shares: translated keys, the message line, and
+running a service call in a thread worker with its outcome posted back as a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from packstation.errors import UserError
+from packstation.i18n import N_, _
+from packstation.widgets.lead.bindings import translate_bindings
+
+#: the screens in the order of their function keys (class name, title)
+SCREENS = (
+    ("QueueScreen", N_("Queue")),
+    ("ExceptionsScreen", N_("Exceptions")),
+    ("ReprintScreen", N_("Reprint")),
+    ("PeopleScreen", N_("People")),
+    ("HandoverScreen", N_("Handover")),
+    ("ClosingScreen", N_("End of day")),
+)
+
+if TYPE_CHECKING:
+    from packstation.lead_app import LeadApp
+
+
+class ActionDone(Message):
+    """A decision or command finished: ``ok`` False means it was refused and ``text`` says why."""
+
+    def __init__(self, text: str, ok: bool) -> None:
+        super().__init__()
+        self.text = text
+        self.ok = ok
+
+
+class LeadScreen(Screen[None]):
+    """A screen of the lead's application."""
+
+    TITLE_TEXT = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    @property
+    def lead(self) -> LeadApp:
+        return cast("LeadApp", self.app)
+
+    def compose_header(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Static(self._navigation(), id="navigation")
+
+    def _navigation(self) -> Text:
+        line = Text()
+        for index, (mode, label) in enumerate(SCREENS, start=1):
+            current = type(self).__name__ == mode
+            line.append(f" F{index} ", style="bold reverse" if current else "bold")
+            line.append(f"{_(label)} ", style="bold" if current else "")
+        return line
+
+    def compose_footer(self) -> ComposeResult:
+        yield Static("", id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _(self.TITLE_TEXT) if self.TITLE_TEXT else "packstation"
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_class(error, "error")
+        message.set_class(not error, "ok")
+        if error:
+            self.app.bell()
+
+    def act(self, job: Callable[[], str]) -> None:
+        """Run a service call off the screen's thread; its sentence comes back as ``ActionDone``."""
+
+        def run() -> None:
+            try:
+                text = job()
+            except UserError as exc:
+                self.post_message(ActionDone(str(exc), ok=False))
+            else:
+                self.post_message(ActionDone(text, ok=True))
+
+        self.run_worker(run, thread=True, group="act", exit_on_error=False)
+
+    def on_action_done(self, message: ActionDone) -> None:
+        self.say(message.text, error=not message.ok)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the screen's data again (in a worker)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = str(error) if isinstance(error, UserError) else _(
+                "Something went wrong: {problem}"
+            ).format(problem=error)
+            self.say(text, error=True)

@@ -1,0 +1,119 @@
+"""End of day: the reconciliation (imported, packed, handed over, confirmed, cancelled, on hold,
+missing) and the ship-confirm export for the marketplace."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Label, Static
+
+from packstation.i18n import N_, _
+from packstation.screens.lead.base import LeadScreen
+from packstation.screens.lead.dialogs import Prompt
+from packstation.screens.lead.format import due_cell, status_cell
+from packstation.services.closing import Reconciliation, reconciliation
+from packstation.services.shipconfirm import export_ship_confirm
+
+FIGURE_LABELS = {
+    "imported": N_("Imported (due today)"),
+    "ready": N_("Ready, not packed"),
+    "packing": N_("Packing"),
+    "packed": N_("Packed, not handed over"),
+    "handed_over": N_("Handed over"),
+    "confirmed": N_("Confirmed online"),
+    "cancelled": N_("Cancelled"),
+    "on_hold": N_("On hold"),
+    "missing": N_("Missing (not shipped, no reason)"),
+}
+
+
+class ReconciliationLoaded(Message):
+    def __init__(self, result: Reconciliation) -> None:
+        super().__init__()
+        self.result = result
+
+
+class ClosingScreen(LeadScreen):
+    TITLE_TEXT = N_("End of day")
+    BINDINGS = [
+        Binding("e", "export", N_("Ship-confirm export")),
+        Binding("r", "reload", N_("Refresh")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Label("", id="closing-title", classes="section")
+        with Horizontal(id="closing-body"):
+            with Vertical(id="figures-box"):
+                figures: DataTable[str | Text] = DataTable(id="figures", cursor_type="none", show_cursor=False)
+                yield figures
+                yield Static("", id="verdict")
+            with Vertical():
+                yield Label(_("Missing orders (F2 to give each a reason)"), classes="section")
+                missing: DataTable[str | Text] = DataTable(id="missing", cursor_type="row")
+                yield missing
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        figures = self.query_one("#figures", DataTable)
+        figures.add_column(_("Figure"))
+        figures.add_column(_("Orders"))
+        missing = self.query_one("#missing", DataTable)
+        for label in (N_("Order"), N_("Status"), N_("Carrier"), N_("Due")):
+            missing.add_column(_(label))
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="closing", exit_on_error=False)
+    def _load(self) -> None:
+        result = reconciliation(self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings)
+        self.post_message(ReconciliationLoaded(result))
+
+    def on_reconciliation_loaded(self, message: ReconciliationLoaded) -> None:
+        result = message.result
+        self.query_one("#closing-title", Label).update(
+            _("Reconciliation of {date}").format(date=result.day.isoformat())
+        )
+        figures = self.query_one("#figures", DataTable)
+        figures.clear()
+        for key, value in result.figures():
+            style = "bold red" if key == "missing" and value else ("bold green" if key == "missing" else "")
+            figures.add_row(Text(_(FIGURE_LABELS[key]), style=style), Text(f"{value:,}", style=style, justify="right"))
+        verdict = self.query_one("#verdict", Static)
+        if result.missing_count:
+            verdict.update(Text(_("{count} orders are missing: ship them or write why they do not ship.").format(count=result.missing_count), style="bold red"))
+        else:
+            verdict.update(Text(_("No order is missing. The day can be closed."), style="bold green"))
+        missing = self.query_one("#missing", DataTable)
+        missing.clear()
+        for row in result.missing:
+            missing.add_row(row.order_no, status_cell(row.status), row.carrier, due_cell(row.due_date, result.day))
+
+    def action_export(self) -> None:
+        lead = self.lead
+        default = f"ship-confirm-{lead.day.isoformat()}.csv"
+
+        def answered(path: str | None) -> None:
+            if not path:
+                return
+
+            def job() -> str:
+                count = export_ship_confirm(lead.uow(), day=lead.day, settings=lead.settings, path=path)
+                return _("{count} shipments written to {path}; upload it to the marketplace before the deadline.").format(count=count, path=path)
+
+            self.act(job)
+
+        self.app.push_screen(Prompt(_("Write the ship-confirm file to:"), value=default), answered)

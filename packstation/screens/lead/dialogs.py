@@ -1,0 +1,123 @@
+"""Small modal dialogs of the lead's application: a question with one answer, an address form
+and a page of text."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from packstation.i18n import N_, _
+from packstation.widgets.lead.bindings import translate_bindings
+
+
+class Prompt(ModalScreen[str | None]):
+    """Ask for one line (a reason, a carrier, a number); Enter answers, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def __init__(self, question: str, *, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.question = question
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="question")
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            yield Label(_("Enter: confirm   Esc: cancel"), classes="hint")
+
+    def on_mount(self) -> None:
+        answer = self.query_one(Input)
+        answer.cursor_blink = getattr(self.app, "blink", True)
+        answer.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())  # may be empty; Escape gives None
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+ADDRESS_LABELS = {
+    "recipient_name": N_("Recipient"),
+    "phone": N_("Phone"),
+    "province": N_("Province"),
+    "city": N_("City"),
+    "district": N_("District"),
+    "address": N_("Address"),
+    "postcode": N_("Postcode"),
+}
+
+
+class AddressForm(ModalScreen[dict[str, str] | None]):
+    """Correct a recipient's address; Enter on the last field (or Ctrl+S) saves the changes."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+    ]
+
+    def __init__(self, order_no: str, current: dict[str, str]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.order_no = order_no
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(
+                _("Correct the address of order {order}").format(order=self.order_no),
+                classes="question",
+            )
+            for name, label in ADDRESS_LABELS.items():
+                yield Label(_(label))
+                yield Input(value=self.current.get(name, ""), id=f"field-{name}")
+            yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = getattr(self.app, "blink", True)
+        self.query_one("#field-address", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        changes = {}
+        for name in ADDRESS_LABELS:
+            value = self.query_one(f"#field-{name}", Input).value.strip()
+            if value != self.current.get(name, ""):
+                changes[name] = value
+        self.dismiss(changes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPage(ModalScreen[None]):
+    """A page of text (the handover list, a label's preview); Escape or Enter closes it."""
+
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"))]
+
+    def __init__(self, title: str, body: object) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.heading = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog page"):
+            yield Label(self.heading, classes="question")
+            with VerticalScroll():
+                yield Static(self.body)  # type: ignore[arg-type]
+            yield Label(_("Esc: close"), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

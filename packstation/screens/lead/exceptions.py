@@ -1,0 +1,252 @@
+"""Exceptions: the orders on hold with their reasons, and the orders that have not shipped and
+have no reason yet.  Each key is one decision on the selected order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Label
+
+from packstation.errors import UserError
+from packstation.i18n import N_, _
+from packstation.screens.lead.base import LeadScreen
+from packstation.screens.lead.dialogs import AddressForm, Prompt
+from packstation.screens.lead.format import due_cell, local_time, status_cell
+from packstation.services.lead import (
+    HeldOrder,
+    UnshippedOrder,
+    address_of,
+    cancel_order,
+    change_courier,
+    correct_address,
+    held_orders,
+    not_shipping_today,
+    release,
+    split_order,
+    unshipped_without_reason,
+)
+
+HELD_COLUMNS = (N_("Order"), N_("Carrier"), N_("Due"), N_("Exception"), N_("Reason"), N_("Raised by"), N_("Raised at"))
+UNSHIPPED_COLUMNS = (N_("Order"), N_("Status"), N_("Carrier"), N_("Due"))
+KIND_LABELS = {
+    "short": N_("short"),
+    "damaged": N_("damaged"),
+    "wrong_item": N_("wrong item"),
+    "weight": N_("weight"),
+    "address": N_("address"),
+    "cancelled": N_("cancelled"),
+    "changed": N_("changed"),
+}
+
+
+class ExceptionsLoaded(Message):
+    def __init__(self, held: list[HeldOrder], count: int, unshipped: list[UnshippedOrder]) -> None:
+        super().__init__()
+        self.held = held
+        self.count = count
+        self.unshipped = unshipped
+
+
+class ExceptionsScreen(LeadScreen):
+    TITLE_TEXT = N_("Exceptions")
+    BINDINGS = [
+        Binding("r", "release", N_("Release")),
+        Binding("c", "courier", N_("Courier")),
+        Binding("a", "address", N_("Address")),
+        Binding("s", "split", N_("Split")),
+        Binding("x", "cancel_order", N_("Cancel order")),
+        Binding("n", "not_today", N_("Not today")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Label("", id="held-title", classes="section")
+        held: DataTable[str | Text] = DataTable(id="held", cursor_type="row")
+        yield held
+        yield Label("", id="unshipped-title", classes="section")
+        unshipped: DataTable[str | Text] = DataTable(id="unshipped", cursor_type="row")
+        yield unshipped
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for label in HELD_COLUMNS:
+            self.query_one("#held", DataTable).add_column(_(label))
+        for label in UNSHIPPED_COLUMNS:
+            self.query_one("#unshipped", DataTable).add_column(_(label))
+        self.query_one("#held", DataTable).focus()
+        self.set_interval(self.lead.refresh_seconds * 3, self.reload)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="exceptions", exit_on_error=False)
+    def _load(self) -> None:
+        held = held_orders(self.lead.uow(readonly=True))
+        count, unshipped = unshipped_without_reason(self.lead.uow(readonly=True), day=self.lead.day)
+        self.post_message(ExceptionsLoaded(held, count, unshipped))
+
+    def on_exceptions_loaded(self, message: ExceptionsLoaded) -> None:
+        day = self.lead.day
+        zone = self.lead.zone
+        held = self.query_one("#held", DataTable)
+        keep = held.cursor_row
+        held.clear()
+        for order in message.held:
+            first = order.exceptions[0] if order.exceptions else None
+            kinds = ", ".join(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
+            notes = "; ".join(e.note for e in order.exceptions if e.note) or order.reason
+            held.add_row(
+                order.order_no,
+                order.carrier,
+                due_cell(order.due_date, day),
+                kinds,
+                Text(notes, style="yellow"),
+                first.raised_by if first else "",
+                local_time(first.raised_at, zone) if first else "",
+                key=str(order.order_id),
+            )
+        if message.held:
+            held.move_cursor(row=min(keep, len(message.held) - 1))
+        unshipped = self.query_one("#unshipped", DataTable)
+        keep = unshipped.cursor_row
+        unshipped.clear()
+        for row in message.unshipped:
+            unshipped.add_row(
+                row.order_no,
+                status_cell(row.status),
+                row.carrier,
+                due_cell(row.due_date, day),
+                key=str(row.order_id),
+            )
+        if message.unshipped:
+            unshipped.move_cursor(row=min(keep, len(message.unshipped) - 1))
+        self.query_one("#held-title", Label).update(
+            _("On hold: {count}   (R release · C courier · A address · S split · X cancel · N not today)").format(
+                count=len(message.held)
+            )
+        )
+        self.query_one("#unshipped-title", Label).update(
+            _("Not shipped and no reason yet: {count}   (N: write the reason)").format(
+                count=message.count
+            )
+        )
+
+    def _selected(self) -> tuple[int, str] | None:
+        focused = self.focused if isinstance(self.focused, DataTable) else self.query_one("#held", DataTable)
+        table: DataTable[str | Text] = focused
+        if table.row_count == 0:
+            self.say(_("Nothing selected; choose an order with the arrow keys (Tab: the other list)."), error=True)
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        number = table.get_row_at(table.cursor_row)[0]
+        return int(key or 0), str(number)
+
+    def _ask(self, question: str, then: Callable[[int, str], Callable[[], str]], value: str = "") -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        order_id, order_no = selected
+
+        def answered(answer: str | None) -> None:
+            if answer:
+                self.act(then(order_id, answer))
+
+        self.app.push_screen(Prompt(question.format(order=order_no), value=value), answered)
+
+    def action_release(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        order_id, order_no = selected
+        lead = self.lead
+
+        def job() -> str:
+            release(lead.uow(), order_id=order_id, note=_("released by the lead"))
+            return _("Order {order} is back in the queue.").format(order=order_no)
+
+        self.act(job)
+
+    def action_courier(self) -> None:
+        lead = self.lead
+        known = ", ".join(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
+
+        def then(order_id: int, code: str) -> Callable[[], str]:
+            def job() -> str:
+                order = change_courier(lead.uow(), order_id=order_id, carrier=code, settings=lead.settings)
+                return _("Order {order} now ships with {carrier}.").format(order=order.order_no, carrier=order.carrier)
+
+            return job
+
+        self._ask(_("New courier for order {order} ({known}):").replace("{known}", known), then)
+
+    def action_address(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        order_id, _number = selected
+        lead = self.lead
+        order_no, current = address_of(lead.uow(readonly=True), order_id=order_id)
+
+        def saved(changes: dict[str, str] | None) -> None:
+            if not changes:
+                return
+
+            def job() -> str:
+                relabelled = correct_address(lead.uow(), order_id=order_id, changes=changes, settings=lead.settings)
+                if relabelled:
+                    return _("Address of order {order} corrected; {count} label(s) voided and printed again.").format(
+                        order=order_no, count=len(relabelled)
+                    )
+                return _("Address of order {order} corrected.").format(order=order_no)
+
+            self.act(job)
+
+        self.app.push_screen(AddressForm(order_no, current), saved)
+
+    def action_split(self) -> None:
+        lead = self.lead
+
+        def then(order_id: int, answer: str) -> Callable[[], str]:
+            def job() -> str:
+                if not answer.isdigit():
+                    raise UserError(_("Type the number of parcels, e.g. 2."))
+                ids = split_order(lead.uow(), order_id=order_id, parcels=int(answer))
+                return _("The order ships in {count} parcels.").format(count=len(ids))
+
+            return job
+
+        self._ask(_("Split order {order} into how many parcels?"), then, value="2")
+
+    def action_cancel_order(self) -> None:
+        lead = self.lead
+
+        def then(order_id: int, reason: str) -> Callable[[], str]:
+            def job() -> str:
+                order = cancel_order(lead.uow(), order_id=order_id, reason=reason)
+                return _("Order {order} is cancelled.").format(order=order.order_no)
+
+            return job
+
+        self._ask(_("Why is order {order} cancelled?"), then)
+
+    def action_not_today(self) -> None:
+        lead = self.lead
+
+        def then(order_id: int, reason: str) -> Callable[[], str]:
+            def job() -> str:
+                order = not_shipping_today(lead.uow(), order_id=order_id, reason=reason)
+                return _("Reason written for order {order}.").format(order=order.order_no)
+
+            return job
+
+        self._ask(_("Why does order {order} not ship today?"), then)

@@ -1,0 +1,306 @@
+"""Courier handover: parcels are scanned into a bag, cage or pickup of one carrier; sealing
+prints the list and saves it as CSV.  Parcels packed but not handed over are listed beside."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from packstation.errors import UserError
+from packstation.i18n import N_, _
+from packstation.screens.lead.base import ActionDone, LeadScreen
+from packstation.screens.lead.dialogs import Prompt, TextPage
+from packstation.screens.lead.format import grams, local_time
+from packstation.services.handover import (
+    KINDS,
+    HandoverRefused,
+    Manifest,
+    ScannedParcel,
+    SealedHandover,
+    WaitingParcel,
+    handover_manifest,
+    open_handover,
+    open_handovers,
+    remove_parcel,
+    scan_parcel,
+    seal_handover,
+    waiting_parcels,
+)
+from packstation.services.manifest_print import kilograms, manifest_text
+
+KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
+
+
+class HandoverLoaded(Message):
+    def __init__(self, manifest: Manifest | None, waiting: list[WaitingParcel], open_ids: list[int]) -> None:
+        super().__init__()
+        self.manifest = manifest
+        self.waiting = waiting
+        self.open_ids = open_ids
+
+
+class ParcelScanned(Message):
+    def __init__(self, scanned: ScannedParcel | None, refusal: str) -> None:
+        super().__init__()
+        self.scanned = scanned
+        self.refusal = refusal
+
+
+class HandoverSealed(Message):
+    def __init__(self, sealed: SealedHandover) -> None:
+        super().__init__()
+        self.sealed = sealed
+
+
+class HandoverScreen(LeadScreen):
+    TITLE_TEXT = N_("Courier handover")
+    BINDINGS = [
+        Binding("ctrl+n", "new", N_("New handover")),
+        Binding("ctrl+s", "seal", N_("Seal and print")),
+        Binding("ctrl+r", "remove", N_("Take out")),
+        Binding("ctrl+o", "next_open", N_("Next open")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handover_id: int | None = None
+        self.manifest: Manifest | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Label(_("No handover open: Ctrl+N opens one for a carrier."), id="handover-line", classes="section")
+        yield Input(placeholder=_("Scan each parcel's label (tracking number) into the handover"), id="scan")
+        yield Static("", id="flash")
+        with Horizontal(id="handover-body"):
+            with Vertical():
+                yield Label(_("In this handover"), classes="section")
+                inside: DataTable[str | Text] = DataTable(id="inside", cursor_type="row")
+                yield inside
+            with Vertical():
+                yield Label("", id="waiting-title", classes="section")
+                waiting: DataTable[str | Text] = DataTable(id="waiting", cursor_type="row")
+                yield waiting
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        inside = self.query_one("#inside", DataTable)
+        for label in (N_("No."), N_("Tracking number"), N_("Order"), N_("Weight")):
+            inside.add_column(_(label))
+        waiting = self.query_one("#waiting", DataTable)
+        for label in (N_("Carrier"), N_("Tracking number"), N_("Order"), N_("Packed at")):
+            waiting.add_column(_(label))
+        field = self.query_one("#scan", Input)
+        field.cursor_blink = self.lead.blink
+        field.focus()
+        self.set_interval(self.lead.refresh_seconds * 3, self.reload)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.handover_id)
+
+    @work(thread=True, exclusive=True, group="handover", exit_on_error=False)
+    def _load(self, handover_id: int | None) -> None:
+        lead = self.lead
+        opened = [h.id or 0 for h, _count in open_handovers(lead.uow(readonly=True), day=lead.day)]
+        if handover_id is None and opened:
+            handover_id = opened[-1]
+        manifest = handover_manifest(lead.uow(readonly=True), handover_id=handover_id) if handover_id else None
+        carrier = manifest.carrier if manifest else None
+        waiting = waiting_parcels(lead.uow(readonly=True), carrier=carrier, limit=500)
+        self.post_message(HandoverLoaded(manifest, waiting, opened))
+
+    def on_handover_loaded(self, message: HandoverLoaded) -> None:
+        manifest = message.manifest
+        self.manifest = manifest
+        self.handover_id = manifest.handover_ids[0] if manifest else None
+        line = self.query_one("#handover-line", Label)
+        if manifest is None:
+            line.update(_("No handover open: Ctrl+N opens one for a carrier."))
+        else:
+            sealed = manifest.sealed_at is not None
+            text = _("Handover {id} · {carrier} {name} · {kind} · {count} parcels · {weight}").format(
+                id=self.handover_id,
+                carrier=manifest.carrier,
+                name=manifest.carrier_name,
+                kind=_(KIND_LABELS.get(manifest.kind, manifest.kind)),
+                count=manifest.count,
+                weight=kilograms(manifest.total_weight_g),
+            )
+            if sealed:
+                text += "  " + _("(sealed)")
+            if len(message.open_ids) > 1:
+                text += "  " + _("{count} open, Ctrl+O: next").format(count=len(message.open_ids))
+            line.update(text)
+        inside = self.query_one("#inside", DataTable)
+        inside.clear()
+        for number, row in enumerate(manifest.lines if manifest else [], start=1):
+            inside.add_row(str(number), row.tracking_no, row.order_no, grams(row.weight_g))
+        if inside.row_count:
+            inside.move_cursor(row=inside.row_count - 1)
+        waiting = self.query_one("#waiting", DataTable)
+        waiting.clear()
+        outside = [w for w in message.waiting if w.handover_id is None]
+        for row in outside:
+            waiting.add_row(row.carrier, row.tracking_no, row.order_no, local_time(row.packed_at, self.lead.zone))
+        carrier = manifest.carrier if manifest else _("all carriers")
+        self.query_one("#waiting-title", Label).update(
+            _("Packed, not handed over ({carrier}): {count}").format(carrier=carrier, count=len(outside))
+        )
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        event.input.value = ""
+        if not code:
+            return
+        if self.handover_id is None or (self.manifest and self.manifest.sealed_at):
+            self._flash(_("Open a handover first: Ctrl+N."), error=True)
+            return
+        self._scan(self.handover_id, code)
+
+    @work(thread=True, group="scan", exit_on_error=False)
+    def _scan(self, handover_id: int, code: str) -> None:
+        try:
+            scanned = scan_parcel(self.lead.uow(), handover_id=handover_id, code=code)
+        except HandoverRefused as exc:
+            self.post_message(ParcelScanned(None, str(exc)))
+        else:
+            self.post_message(ParcelScanned(scanned, ""))
+
+    def on_parcel_scanned(self, message: ParcelScanned) -> None:
+        if message.scanned is None:
+            self._flash(_("REFUSED: {reason}").format(reason=message.refusal), error=True)
+        else:
+            s = message.scanned
+            self._flash(
+                _("✓ {code} · order {order} · {weight} · {count} in the handover").format(
+                    code=s.tracking_no, order=s.order_no, weight=grams(s.weight_g), count=s.count
+                ),
+                error=False,
+            )
+        self.reload()
+
+    def _flash(self, text: str, *, error: bool) -> None:
+        flash = self.query_one("#flash", Static)
+        flash.update(text)
+        flash.set_class(error, "refused")
+        flash.set_class(not error, "accepted")
+        if error:
+            self.app.bell()
+
+    def action_new(self) -> None:
+        lead = self.lead
+        known = " ".join(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
+
+        def answered(answer: str | None) -> None:
+            if not answer:
+                return
+            words = answer.split()
+            carrier = words[0]
+            kind = words[1].lower() if len(words) > 1 else "bag"
+
+            def job() -> str:
+                handover = open_handover(lead.uow(), carrier=carrier, day=lead.day, settings=lead.settings, kind=kind)
+                self.handover_id = handover.id
+                return _("Handover {id} for {carrier} is open: scan its parcels.").format(id=handover.id, carrier=handover.carrier)
+
+            self.act(job)
+
+        self.app.push_screen(
+            Prompt(
+                _("Carrier and kind ({kinds}), e.g. YTO bag. Carriers: {known}").format(
+                    kinds=", ".join(_(KIND_LABELS[k]) for k in KINDS), known=known
+                ),
+                value=f"{lead.settings.shipping.default_carrier} bag",
+            ),
+            answered,
+        )
+
+    def on_action_done(self, message: ActionDone) -> None:
+        super().on_action_done(message)
+        self.query_one("#scan", Input).focus()
+
+    def action_next_open(self) -> None:
+        self._next_open()
+
+    @work(thread=True, exclusive=True, group="handover", exit_on_error=False)
+    def _next_open(self) -> None:
+        opened = [h.id or 0 for h, _count in open_handovers(self.lead.uow(readonly=True), day=self.lead.day)]
+        if not opened:
+            return
+        later = [i for i in opened if self.handover_id is None or i > self.handover_id]
+        self.handover_id = later[0] if later else opened[0]
+        self.call_from_thread(self.reload)
+
+    def action_remove(self) -> None:
+        if self.handover_id is None:
+            return
+        handover_id = self.handover_id
+        lead = self.lead
+
+        def answered(code: str | None) -> None:
+            if not code:
+                return
+
+            def job() -> str:
+                remove_parcel(lead.uow(), handover_id=handover_id, code=code)
+                return _("Parcel {code} taken out of the handover.").format(code=code)
+
+            self.act(job)
+
+        self.app.push_screen(Prompt(_("Scan the parcel to take out of the handover:")), answered)
+
+    def action_seal(self) -> None:
+        if self.handover_id is None or self.manifest is None or self.manifest.sealed_at is not None:
+            self._flash(_("Open a handover first: Ctrl+N."), error=True)
+            return
+        handover_id = self.handover_id
+        count = self.manifest.count
+
+        def answered(courier: str | None) -> None:
+            if courier is None:
+                return
+            self._seal(handover_id, courier)
+
+        self.app.push_screen(
+            Prompt(
+                _("Seal handover {id} with {count} parcels? Courier's name (may stay empty), Enter to seal:").format(
+                    id=handover_id, count=count
+                )
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="seal", exit_on_error=False)
+    def _seal(self, handover_id: int, courier: str) -> None:
+        lead = self.lead
+        try:
+            sealed = seal_handover(lead.uow(), handover_id=handover_id, settings=lead.settings, courier_name=courier, now=lead.clock())
+        except UserError as exc:
+            self.call_from_thread(self._flash, str(exc), error=True)
+            return
+        self.post_message(HandoverSealed(sealed))
+
+    def on_handover_sealed(self, message: HandoverSealed) -> None:
+        sealed = message.sealed
+        self.handover_id = None
+        self.manifest = None
+        self._flash(
+            _("Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as {path}.").format(
+                count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path
+            ),
+            error=False,
+        )
+        self.reload()
+        self.app.push_screen(
+            TextPage(_("Handover list"), manifest_text(sealed.manifest, self.lead.settings.shop.name))
+        )

@@ -1,0 +1,196 @@
+"""The day's queue: every order due today or overdue, most urgent first, filtered as the lead
+types, one page at a time, refreshed by itself while the benches work."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from packstation.i18n import N_, _
+from packstation.screens.lead.base import LeadScreen
+from packstation.screens.lead.format import due_cell, local_time, status_cell
+from packstation.services.queue import QueuePage, deadlines, queue_counts, queue_page
+from packstation.widgets.lead.countdowns import Countdowns
+
+COLUMNS = (
+    N_("Order"),
+    N_("Status"),
+    N_("Due"),
+    N_("Paid"),
+    N_("Carrier"),
+    N_("Bench"),
+    N_("Packer"),
+    N_("Recipient"),
+    N_("Reason"),
+)
+SUMMARY = (
+    ("ready", N_("ready")),
+    ("packing", N_("packing")),
+    ("on_hold", N_("on hold")),
+    ("packed", N_("packed")),
+    ("handed_over", N_("handed over")),
+    ("confirmed", N_("confirmed")),
+    ("cancelled", N_("cancelled")),
+)
+
+
+class QueueLoaded(Message):
+    def __init__(self, page: QueuePage, counts: dict[str, int] | None) -> None:
+        super().__init__()
+        self.page = page
+        self.counts = counts
+
+
+class QueueScreen(LeadScreen):
+    TITLE_TEXT = N_("The day's queue")
+    BINDINGS = [
+        Binding("pagedown", "page(1)", N_("Next page"), priority=True, show=False),
+        Binding("pageup", "page(-1)", N_("Previous page"), priority=True, show=False),
+        Binding("ctrl+t", "tomorrow", N_("Tomorrow too")),
+        Binding("escape", "clear", N_("Clear filter"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_offset = 0
+        self.include_tomorrow = False
+        self.total = 0
+        self.refreshes = 0  # pages shown so far (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Countdowns(id="countdowns")
+        yield Static("", id="summary")
+        yield Input(
+            placeholder=_("Filter: status, carrier, bench, any number (order, tracking, phone) or name"),
+            id="filter",
+        )
+        table: DataTable[str | Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="pageinfo")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#queue", DataTable)
+        for label in COLUMNS:
+            table.add_column(_(label), key=label)
+        field = self.query_one("#filter", Input)
+        field.cursor_blink = self.lead.blink
+        field.focus()
+        self.tick()
+        self.set_interval(1.0, self.tick)
+        self.set_interval(self.lead.refresh_seconds, self.reload)
+        # the page size follows the table's height, known once the screen is laid out
+        self.call_after_refresh(self.reload)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.reload)
+
+    @property
+    def page_size(self) -> int:
+        height = self.query_one("#queue", DataTable).size.height
+        return max(5, height - 1) if height else 20
+
+    def tick(self) -> None:
+        found = deadlines(self.lead.settings, day=self.lead.day, now=self.lead.clock())
+        self.query_one(Countdowns).show(found, self.lead.zone)
+
+    def reload(self, with_counts: bool = True) -> None:
+        self._load(self.query_one("#filter", Input).value, self.page_offset, self.page_size, with_counts)
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def _load(self, text: str, offset: int, limit: int, with_counts: bool) -> None:
+        lead = self.lead
+        page = queue_page(
+            lead.uow(readonly=True),
+            day=lead.day,
+            settings=lead.settings,
+            filter_text=text,
+            include_tomorrow=self.include_tomorrow,
+            offset=offset,
+            limit=limit,
+            now=lead.clock(),
+        )
+        counts = None
+        if with_counts:
+            counts = queue_counts(
+                lead.uow(readonly=True),
+                day=lead.day,
+                settings=lead.settings,
+                include_tomorrow=self.include_tomorrow,
+            )
+        self.post_message(QueueLoaded(page, counts))
+
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
+        page = message.page
+        self.total = page.total
+        table = self.query_one("#queue", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        day = self.lead.day
+        zone = self.lead.zone
+        for row in page.rows:
+            number = Text(row.order_no, style="bold red" if row.at_risk else "")
+            table.add_row(
+                number,
+                status_cell(row.status),
+                due_cell(row.due_date, day),
+                local_time(row.paid_at, zone),
+                row.carrier,
+                row.bench,
+                row.packer,
+                row.recipient,
+                Text(row.reason, style="yellow"),
+                key=str(row.order_id),
+            )
+        if page.rows:
+            table.move_cursor(row=min(keep, len(page.rows) - 1))
+        if message.counts is not None:
+            parts = [f"{_(label)} {message.counts.get(key, 0)}" for key, label in SUMMARY]
+            risk = sum(1 for r in page.rows if r.at_risk)
+            line = Text("   ".join(parts))
+            if self.include_tomorrow:
+                line.append("   " + _("(with tomorrow)"), style="bold")
+            if risk:
+                line.append("   " + _("{count} at risk on this page").format(count=risk), style="bold red")
+            self.query_one("#summary", Static).update(line)
+        first = page.offset + 1 if page.rows else 0
+        last = page.offset + len(page.rows)
+        self.query_one("#pageinfo", Static).update(
+            _("{first}–{last} of {total}   PgUp/PgDn: pages").format(
+                first=first, last=last, total=f"{page.total:,}"
+            )
+        )
+        self.refreshes += 1
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self) -> None:
+        self.page_offset = 0
+        self.reload(with_counts=False)
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.query_one("#queue", DataTable).focus()
+
+    def action_page(self, step: int) -> None:
+        size = self.page_size
+        offset = self.page_offset + step * size
+        if offset < 0 or (step > 0 and offset >= self.total):
+            return
+        self.page_offset = offset
+        self.reload(with_counts=False)
+
+    def action_tomorrow(self) -> None:
+        self.include_tomorrow = not self.include_tomorrow
+        self.page_offset = 0
+        self.reload(with_counts=True)
+
+    def action_clear(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.focus()

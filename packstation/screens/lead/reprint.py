@@ -1,0 +1,211 @@
+"""Reprint from the keyboard: find an order or parcel by any number, look at its label, reprint
+it with a reason (counted) or void it."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+
+from packstation.i18n import N_, _
+from packstation.screens.lead.base import LeadScreen
+from packstation.screens.lead.dialogs import Prompt
+from packstation.screens.lead.format import grams, local_time
+from packstation.services.queue import status_label
+from packstation.services.reprints import (
+    OrderLabels,
+    find_labels,
+    label_content,
+    preview_png,
+    reprint_label,
+    void_label,
+)
+from packstation.widgets.lead.halfblock import png_to_text
+
+COLUMNS = (N_("Parcel"), N_("Tracking number"), N_("Status"), N_("Weight"), N_("Labels"), N_("Reprints"), N_("Last printed"))
+
+
+class LabelsFound(Message):
+    def __init__(self, found: OrderLabels) -> None:
+        super().__init__()
+        self.found = found
+
+
+class PreviewReady(Message):
+    def __init__(self, body: Text, path: Path | None) -> None:
+        super().__init__()
+        self.body = body
+        self.path = path
+
+
+class ReprintScreen(LeadScreen):
+    TITLE_TEXT = N_("Reprint")
+    BINDINGS = [
+        Binding("f7", "reprint", N_("Reprint")),
+        Binding("f8", "void", N_("Void label")),
+        Binding("ctrl+l", "find", N_("New search")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: OrderLabels | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Input(placeholder=_("Scan or type an order number or a tracking number, then Enter"), id="code")
+        yield Label(_("No order chosen."), id="order-line", classes="section")
+        with Horizontal(id="reprint-body"):
+            with Vertical(id="reprint-left"):
+                table: DataTable[str | Text] = DataTable(id="parcels", cursor_type="row")
+                yield table
+                yield Static(
+                    _("↑/↓ choose a parcel · F7 reprint · F8 void · Ctrl+L new search"),
+                    classes="hint",
+                )
+            with VerticalScroll(id="preview-box"):
+                yield Static(_("The label preview appears here."), id="preview")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#parcels", DataTable)
+        for label in COLUMNS:
+            table.add_column(_(label))
+        field = self.query_one("#code", Input)
+        field.cursor_blink = self.lead.blink
+        field.focus()
+
+    def action_find(self) -> None:
+        field = self.query_one("#code", Input)
+        field.value = ""
+        field.focus()
+
+    @on(Input.Submitted, "#code")
+    def code_submitted(self, event: Input.Submitted) -> None:
+        self._find(event.value)
+
+    def reload(self) -> None:
+        if self.found is not None:
+            self._find(self.found.order_no)
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    def _find(self, code: str) -> None:
+        self.post_message(LabelsFound(find_labels(self.lead.uow(readonly=True), code)))
+
+    def on_labels_found(self, message: LabelsFound) -> None:
+        found = message.found
+        self.found = found
+        self.query_one("#order-line", Label).update(
+            _("Order {order} · {status} · {carrier} · {recipient}").format(
+                order=found.order_no,
+                status=status_label(found.status),
+                carrier=found.carrier,
+                recipient=found.recipient,
+            )
+        )
+        table = self.query_one("#parcels", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for parcel in found.parcels:
+            last = parcel.last_job
+            table.add_row(
+                str(parcel.seq),
+                parcel.tracking_no or "-",
+                parcel.status,
+                grams(parcel.weight_g),
+                str(len(parcel.jobs)),
+                str(parcel.reprints),
+                local_time(last.created_at, self.lead.zone) if last else "-",
+                key=str(parcel.parcel_id),
+            )
+        if found.parcels:
+            table.move_cursor(row=min(keep, len(found.parcels) - 1))
+            table.focus()
+            self._preview_selected()
+        else:
+            self.say(_("Order {order} has no parcel yet.").format(order=found.order_no), error=True)
+
+    @on(DataTable.RowHighlighted, "#parcels")
+    def parcel_highlighted(self) -> None:
+        self._preview_selected()
+
+    def _selected_parcel(self) -> int | None:
+        table = self.query_one("#parcels", DataTable)
+        if self.found is None or table.row_count == 0:
+            self.say(_("Find an order first: scan or type its number."), error=True)
+            return None
+        return self.found.parcels[table.cursor_row].parcel_id
+
+    def _preview_selected(self) -> None:
+        table = self.query_one("#parcels", DataTable)
+        if self.found is None or table.row_count == 0:
+            return
+        parcel = self.found.parcels[min(table.cursor_row, len(self.found.parcels) - 1)]
+        last = parcel.last_job
+        if last is None:
+            self.query_one("#preview", Static).update(_("This parcel has no label."))
+            return
+        self._render_preview(last.id)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _render_preview(self, job_id: int) -> None:
+        png = preview_png(self.lead.uow(readonly=True), job_id=job_id)
+        if png is not None:
+            path = Path(tempfile.gettempdir()) / f"packstation-label-{job_id}.png"
+            path.write_bytes(png)
+            self.post_message(PreviewReady(png_to_text(png, width=42), path))
+            return
+        language, content = label_content(self.lead.uow(readonly=True), job_id=job_id)
+        body = Text(_("Label {job} ({language}), as sent to the printer:").format(job=job_id, language=language) + "\n", style="bold")
+        body.append(content.decode("utf-8", errors="replace")[:4000])
+        self.post_message(PreviewReady(body, None))
+
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        body = message.body
+        if message.path is not None:
+            body = body.copy()
+            body.append(_("Saved as {path}").format(path=message.path), style="dim")
+        self.query_one("#preview", Static).update(body)
+
+    def action_reprint(self) -> None:
+        parcel_id = self._selected_parcel()
+        if parcel_id is None:
+            return
+        lead = self.lead
+
+        def answered(reason: str | None) -> None:
+            if not reason:
+                return
+
+            def job() -> str:
+                job_id = reprint_label(lead.uow(), parcel_id=parcel_id, reason=reason)
+                return _("Label sent again (job {job}); the reprint is counted.").format(job=job_id)
+
+            self.act(job)
+
+        self.app.push_screen(Prompt(_("Why reprint this label? (smudged, lost, torn…)")), answered)
+
+    def action_void(self) -> None:
+        parcel_id = self._selected_parcel()
+        if parcel_id is None:
+            return
+        lead = self.lead
+
+        def answered(reason: str | None) -> None:
+            if not reason:
+                return
+
+            def job() -> str:
+                count = void_label(lead.uow(), parcel_id=parcel_id, reason=reason)
+                return _("{count} label(s) voided; the parcel needs a new label at a bench.").format(count=count)
+
+            self.act(job)
+
+        self.app.push_screen(Prompt(_("Why void this label?")), answered)

@@ -1,0 +1,70 @@
+"""The ``carrier`` table, kept in step with the configuration and the built-in carriers.
+
+Called by ``services.tracking`` before it allocates a number (so a carrier configured a moment
+ago works at once), and by anyone who wants the table filled (``sync_carriers``).  A configured
+``waybill_range`` starts counting from its first number; the row remembers how far it got, and a
+changed range (a new last number) starts again from its first.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from packstation.config import CarrierSettings, Settings
+from packstation.domain.tracking import CARRIERS, normalise, same_range
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.store.models import Carrier
+from packstation.store.uow import UnitOfWork
+
+
+def carrier_codes(settings: Settings) -> list[str]:
+    return sorted(set(CARRIERS) | set(settings.carriers))
+
+
+def apply_settings(row: Carrier, code: str, config: CarrierSettings) -> None:
+    info = CARRIERS.get(code)
+    row.name = config.name or (info.name if info else code)
+    if info and not row.name_en:
+        row.name_en = info.name_en
+    if info and not row.tracking_pattern:
+        row.tracking_pattern = info.pattern
+    if config.waybill_range:
+        first, last = (normalise(n) for n in config.waybill_range)
+        if not same_range(first, last):
+            raise UserError(
+                _(
+                    "carriers.{code}.waybill_range [{first}, {last}] is not one range; both "
+                    "numbers need the same prefix and length, the first not after the last."
+                ).format(code=code, first=first, last=last)
+            )
+        if row.range_last != last:
+            row.range_next, row.range_last = first, last
+
+
+def ensure_carrier(uow: UnitOfWork, settings: Settings, code: str) -> Carrier:
+    """The carrier's row, created or brought up to date with the configuration (in transaction)."""
+    code = code.upper()
+    config = settings.carrier(code)
+    row = uow.session.get(Carrier, code)
+    if row is None:
+        row = Carrier(code=code, name=code)
+        apply_settings(row, code, config)
+        try:
+            # another bench may create the same row at this moment: a savepoint keeps our
+            # transaction usable when it wins
+            with uow.session.begin_nested():
+                uow.session.add(row)
+        except IntegrityError:
+            row = uow.session.get(Carrier, code, populate_existing=True)
+            assert row is not None
+    before = (row.name, row.name_en, row.tracking_pattern, row.range_next, row.range_last)
+    apply_settings(row, code, config)
+    if (row.name, row.name_en, row.tracking_pattern, row.range_next, row.range_last) != before:
+        uow.session.add(row)
+    return row
+
+
+def sync_carriers(uow: UnitOfWork, settings: Settings) -> list[Carrier]:
+    """Every built-in and configured carrier in the table (in transaction; the caller commits)."""
+    return [ensure_carrier(uow, settings, code) for code in carrier_codes(settings)]

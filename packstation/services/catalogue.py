@@ -1,0 +1,162 @@
+"""The catalogue: products and their barcodes (a case barcode counts several units).
+
+Called by ``import products`` (through ``intake.products``) and by whoever needs a product from a
+scanned code.  Products are matched by SKU; a barcode belongs to exactly one SKU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+
+from packstation.i18n import _
+from packstation.services.intake.report import Problem, ProductReport
+from packstation.store.models import Product, ProductBarcode
+from packstation.store.uow import UnitOfWork
+
+
+@dataclass
+class ProductRow:
+    """One product as a file gives it; None means "the file does not say: keep what is stored"."""
+
+    sku: str
+    name: str
+    barcodes: dict[str, int]  # code → units it counts
+    row: int = 0
+    spec: str | None = None
+    name_en: str | None = None
+    weight_g: int = 0
+    fragile: bool | None = None
+    on_hand: int | None = None
+    location: str | None = None
+    length_mm: int | None = None
+    width_mm: int | None = None
+    height_mm: int | None = None
+    _fields: tuple[str, ...] = field(
+        default=(
+            "name",
+            "spec",
+            "name_en",
+            "weight_g",
+            "fragile",
+            "on_hand",
+            "location",
+            "length_mm",
+            "width_mm",
+            "height_mm",
+        ),
+        repr=False,
+    )
+
+    def values(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name in self._fields:
+            value = getattr(self, name)
+            if value is not None:
+                out["unit_weight_g" if name == "weight_g" else name] = value
+        return out
+
+
+def find_by_code(uow: UnitOfWork, code: str) -> tuple[Product, int] | None:
+    """The product a scanned code means and how many units it counts (a SKU counts one)."""
+    session = uow.session
+    hit = session.exec(select(ProductBarcode).where(ProductBarcode.code == code)).first()
+    if hit is not None:
+        product = session.exec(select(Product).where(Product.sku == hit.sku)).first()
+        return (product, hit.multiplier) if product else None
+    product = session.exec(select(Product).where(Product.sku == code)).first()
+    return (product, 1) if product else None
+
+
+def upsert_products(
+    uow: UnitOfWork, rows: Sequence[ProductRow], report: ProductReport, *, write: bool
+) -> None:
+    """Insert or update by SKU; a barcode that already belongs to another SKU is an error."""
+    with uow:
+        session = uow.session
+        skus = [r.sku for r in rows]
+        existing: dict[str, Product] = {}
+        for start in range(0, len(skus), 500):
+            chunk = skus[start : start + 500]
+            for product in session.exec(select(Product).where(col(Product.sku).in_(chunk))):
+                existing[product.sku] = product
+        codes = [c for r in rows for c in r.barcodes]
+        owners: dict[str, ProductBarcode] = {}
+        for start in range(0, len(codes), 500):
+            chunk = codes[start : start + 500]
+            for barcode in session.exec(
+                select(ProductBarcode).where(col(ProductBarcode.code).in_(chunk))
+            ):
+                owners[barcode.code] = barcode
+        for r in rows:
+            for code in r.barcodes:
+                owner = owners.get(code)
+                if owner is not None and owner.sku != r.sku:
+                    report.errors.append(
+                        Problem(
+                            report.file,
+                            r.row,
+                            "barcode",
+                            code,
+                            _(
+                                "The barcode {code} already belongs to SKU {sku}; correct the "
+                                "barcode or change SKU {sku} first."
+                            ).format(code=code, sku=owner.sku),
+                        )
+                    )
+        if report.errors:
+            return
+        for r in rows:
+            _store(uow, r, existing.get(r.sku), report)
+            report.barcodes += len(r.barcodes)
+        if not write:
+            return
+        uow.record(
+            "products_imported",
+            file=report.file,
+            added=report.products_added,
+            updated=report.products_updated,
+        )
+        uow.commit()
+        report.stored = True
+
+
+def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, report: ProductReport) -> None:
+    session = uow.session
+    values = row.values()
+    if product is None:
+        product = Product(sku=row.sku, **values)  # type: ignore[arg-type]
+        session.add(product)
+        session.flush()  # the barcodes refer to the SKU
+        report.products_added += 1
+        new = changed = True
+    else:
+        new = False
+        changed = False
+        for name, value in values.items():
+            if getattr(product, name) != value:
+                setattr(product, name, value)
+                changed = True
+    stored = {
+        b.code: b for b in session.exec(select(ProductBarcode).where(ProductBarcode.sku == row.sku))
+    }
+    for code, barcode in stored.items():
+        if code not in row.barcodes:
+            session.delete(barcode)
+            changed = True
+    for code, multiplier in row.barcodes.items():
+        kept = stored.get(code)
+        if kept is None:
+            session.add(ProductBarcode(code=code, sku=row.sku, multiplier=multiplier))
+            changed = True
+        elif kept.multiplier != multiplier:
+            kept.multiplier = multiplier
+            changed = True
+    if new:
+        return
+    if changed:
+        report.products_updated += 1
+    else:
+        report.products_unchanged += 1

@@ -1,0 +1,220 @@
+"""From rows of the store to rendered documents: a parcel's label, an order's slip, a pick list.
+
+Called by ``services.printing`` (which queues the bytes) and by the previews.  Reads only; the
+tracking number must already be decided by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.status import ParcelStatus
+from packstation.domain.tracking import CARRIERS
+from packstation.labels.compose import masked_party
+from packstation.labels.content import LabelData, Party, PickListData, SlipData, SlipLine
+from packstation.labels.fonts import find_cjk_font
+from packstation.labels.render import Rendered, render_label, render_pick_list, render_slip
+from packstation.store.models import Carrier, Order, OrderLine, Parcel, ParcelItem, Product
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+RECEIPT_SIZES = ("80mm", "58mm")
+
+
+def local_now(settings: Settings) -> dt.datetime:
+    return utcnow().astimezone(ZoneInfo(settings.shipping.timezone))
+
+
+def full_address(order: Order) -> str:
+    detail = order.address.strip()
+    head = " ".join(p for p in (order.province, order.city, order.district) if p)
+    # an export's detail often repeats the province; do not print it twice
+    if head and not detail.startswith(order.province or "\0"):
+        detail = f"{head} {detail}".strip()
+    if order.postcode:
+        detail += f" ({order.postcode})"
+    return detail
+
+
+def destination(order: Order) -> str:
+    return " ".join(p for p in (order.province, order.city) if p) or order.district
+
+
+def _lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:
+    return list(
+        uow.session.exec(
+            select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.line_no))
+        )
+    )
+
+
+def _goods(uow: UnitOfWork, parcel: Parcel) -> tuple[str, bool]:
+    """A summary of what is in the parcel (the whole order if nothing is ticked into it yet)."""
+    items = list(
+        uow.session.exec(
+            select(OrderLine, ParcelItem.quantity)
+            .join(ParcelItem, col(ParcelItem.line_id) == col(OrderLine.id))
+            .where(ParcelItem.parcel_id == parcel.id, ParcelItem.quantity > 0)
+            .order_by(col(OrderLine.line_no))
+        )
+    )
+    if not items:
+        items = [(line, line.quantity) for line in _lines(uow, parcel.order_id)]
+    parts = []
+    for line, qty in items:
+        title = line.title or line.sku
+        if line.spec:
+            title += f" {line.spec}"
+        parts.append(f"{title} ×{qty}" + ("（赠品）" if line.is_gift else ""))
+    skus = [line.sku for line, _qty in items]
+    fragile = bool(skus) and (
+        uow.session.exec(
+            select(Product.id).where(col(Product.sku).in_(skus), col(Product.fragile).is_(True))
+        ).first()
+        is not None
+    )
+    return "；".join(parts), fragile
+
+
+def label_data(uow: UnitOfWork, settings: Settings, parcel: Parcel, tracking_no: str) -> LabelData:
+    order = uow.session.get(Order, parcel.order_id)
+    assert order is not None
+    code = (parcel.carrier or order.carrier).upper()
+    carrier = uow.session.get(Carrier, code)
+    info = CARRIERS.get(code)
+    name = carrier.name if carrier else (info.name if info else code)
+    name_en = carrier.name_en if carrier else (info.name_en if info else "")
+    count = len(
+        list(
+            uow.session.exec(
+                select(Parcel.id).where(
+                    Parcel.order_id == order.id, Parcel.status != ParcelStatus.VOID
+                )
+            )
+        )
+    )
+    mask = settings.printing.mask_recipient
+    rname, rphone, raddress = masked_party(
+        order.recipient_name, order.phone, full_address(order), mask=mask
+    )
+    goods, fragile = _goods(uow, parcel)
+    shop = settings.shop
+    return LabelData(
+        carrier_code=code,
+        carrier_name=name,
+        carrier_name_en=name_en,
+        service=settings.carrier(code).service,
+        tracking_no=tracking_no,
+        recipient=Party(rname, rphone, raddress),
+        sender=Party(shop.sender_name, shop.sender_phone, shop.sender_address),
+        goods=goods,
+        order_no=order.order_no,
+        parcel_seq=parcel.seq,
+        parcel_count=max(count, parcel.seq),
+        weight_g=parcel.measured_weight_g or parcel.expected_weight_g,
+        printed_at=local_now(settings),
+        destination=destination(order),
+        fragile=fragile,
+        insured_fen=order.insured_value_fen,
+    )
+
+
+def slip_data(uow: UnitOfWork, settings: Settings, order: Order, tracking_no: str) -> SlipData:
+    assert order.id is not None
+    lines = tuple(
+        SlipLine(line.sku, line.title or line.sku, line.spec, line.quantity, line.is_gift)
+        for line in _lines(uow, order.id)
+    )
+    count = len(list(uow.session.exec(select(Parcel.id).where(Parcel.order_id == order.id))))
+    paid = order.paid_at.astimezone(ZoneInfo(settings.shipping.timezone)) if order.paid_at else None
+    return SlipData(
+        shop=order.shop or settings.shop.name,
+        order_no=order.order_no,
+        recipient=f"{order.recipient_name} {order.city}".strip(),
+        lines=lines,
+        note=settings.shop.slip_note,
+        buyer_note=order.buyer_note,
+        paid_at=paid,
+        tracking_no=tracking_no,
+        parcel_count=max(count, 1),
+    )
+
+
+def pick_list_data(
+    uow: UnitOfWork, settings: Settings, orders: list[Order], *, batch: str, filters: str
+) -> PickListData:
+    """SKU totals over the batch, sorted by storage location so the picker walks one round."""
+    totals: dict[str, int] = defaultdict(int)
+    titles: dict[str, tuple[str, str]] = {}
+    for order in orders:
+        assert order.id is not None
+        for line in _lines(uow, order.id):
+            totals[line.sku] += line.quantity
+            titles.setdefault(line.sku, (line.title, line.spec))
+    products = {
+        p.sku: p for p in uow.session.exec(select(Product).where(col(Product.sku).in_(totals)))
+    }
+    lines = [
+        SlipLine(
+            sku,
+            (products[sku].name if sku in products else titles[sku][0]) or sku,
+            titles[sku][1],
+            qty,
+            location=products[sku].location if sku in products else "",
+        )
+        for sku, qty in totals.items()
+    ]
+    lines.sort(key=lambda line: (line.location == "", line.location, line.sku))
+    return PickListData(
+        batch=batch,
+        orders=len(orders),
+        lines=tuple(lines),
+        printed_at=local_now(settings),
+        filters=filters,
+        order_nos=tuple(o.order_no for o in orders),
+    )
+
+
+def font_path(settings: Settings) -> str:
+    return str(find_cjk_font(settings))
+
+
+def render_parcel_label(settings: Settings, data: LabelData) -> Rendered:
+    p = settings.printing
+    return render_label(
+        data, language=p.language, size=p.label_size, dpi=p.dpi, font_path=font_path(settings)
+    )
+
+
+def slip_language_and_size(settings: Settings) -> tuple[str, str]:
+    p = settings.printing
+    if p.slip_size in RECEIPT_SIZES:
+        return "escpos", p.slip_size
+    return p.language, p.label_size
+
+
+def render_order_slip(settings: Settings, data: SlipData) -> Rendered:
+    language, size = slip_language_and_size(settings)
+    return render_slip(
+        data, language=language, size=size, dpi=settings.printing.dpi, font_path=font_path(settings)
+    )
+
+
+def render_batch_pick_list(settings: Settings, data: PickListData) -> Rendered:
+    language, size = slip_language_and_size(settings)
+    return render_pick_list(
+        data, language=language, size=size, dpi=settings.printing.dpi, font_path=font_path(settings)
+    )
+
+
+def label_printer(settings: Settings) -> str:
+    return settings.devices.printer
+
+
+def slip_printer(settings: Settings) -> str:
+    return settings.devices.slip_printer or settings.devices.printer

@@ -1,0 +1,508 @@
+"""Courier handover: parcels scanned into a bag, cage or pickup for one carrier, then sealed.
+
+Called by the lead application's handover screen and by ``packstation manifest``.  Sealing turns
+the parcels and (when all their parcels went) their orders ``handed_over``, queues the printed
+list in the print outbox (kind ``manifest``) and returns the rows for the CSV file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.lifecycle import can_move
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services.manifest_print import render_manifest
+from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+KINDS = ("bag", "cage", "pickup")
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class HandoverRefused(UserError):
+    """A parcel that may not go into this handover; the message says why in one sentence."""
+
+
+@dataclass(frozen=True)
+class ManifestLine:
+    tracking_no: str
+    order_no: str
+    parcel_seq: int
+    weight_g: int
+    handover_id: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    carrier: str
+    carrier_name: str
+    date: dt.date
+    handover_ids: list[int]
+    kind: str
+    courier_name: str
+    sealed_at: dt.datetime | None
+    lines: list[ManifestLine] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def total_weight_g(self) -> int:
+        return sum(line.weight_g for line in self.lines)
+
+
+@dataclass(frozen=True)
+class ScannedParcel:
+    parcel_id: int
+    tracking_no: str
+    order_no: str
+    weight_g: int
+    count: int  # parcels now in the handover
+
+
+@dataclass(frozen=True)
+class SealedHandover:
+    manifest: Manifest
+    print_job_id: int | None
+    csv_path: Path | None
+
+
+@dataclass(frozen=True)
+class WaitingParcel:
+    parcel_id: int
+    tracking_no: str
+    order_no: str
+    carrier: str
+    weight_g: int
+    packed_at: dt.datetime | None
+    handover_id: int | None  # in an open (unsealed) handover
+
+
+def _carrier_row(uow: UnitOfWork, code: str, settings: Settings) -> Carrier:
+    """The carrier's row; a carrier named in the settings is added to the store on first use."""
+    code = code.strip().upper()
+    row = uow.session.get(Carrier, code)
+    if row is not None:
+        return row
+    if code not in settings.carriers and code != settings.shipping.default_carrier:
+        raise UserError(
+            _("The carrier '{code}' is unknown; use one of: {known}.").format(
+                code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
+            )
+        )
+    row = Carrier(code=code, name=settings.carrier(code).name or code)
+    uow.session.add(row)
+    uow.flush()
+    return row
+
+
+def open_handover(
+    uow: UnitOfWork,
+    *,
+    carrier: str,
+    day: dt.date,
+    settings: Settings,
+    kind: str = "bag",
+    courier_name: str = "",
+) -> Handover:
+    """Start a handover (or return the open one of that carrier, day and kind); commits."""
+    if kind not in KINDS:
+        raise UserError(
+            _("A handover is a bag, a cage or a pickup, not '{kind}'.").format(kind=kind)
+        )
+    with uow:
+        code = _carrier_row(uow, carrier, settings).code
+        existing = uow.session.exec(
+            select(Handover).where(
+                Handover.carrier == code,
+                Handover.date == day,
+                Handover.kind == kind,
+                col(Handover.sealed_at).is_(None),
+            )
+        ).first()
+        if existing is not None:
+            return existing
+        handover = Handover(
+            carrier=code, date=day, kind=kind, created_by=uow.user, courier_name=courier_name
+        )
+        uow.session.add(handover)
+        uow.flush()
+        assert handover.id is not None
+        uow.record("handover_opened", handover_id=handover.id, carrier=code, handover_kind=kind)
+        uow.commit()
+        return handover
+
+
+def open_handovers(uow: UnitOfWork, *, day: dt.date) -> list[tuple[Handover, int]]:
+    """The unsealed handovers of a day with how many parcels each holds."""
+    with uow:
+        handovers = uow.session.exec(
+            select(Handover)
+            .where(Handover.date == day, col(Handover.sealed_at).is_(None))
+            .order_by(col(Handover.id))
+        ).all()
+        result = []
+        for h in handovers:
+            count = len(uow.session.exec(select(Parcel.id).where(Parcel.handover_id == h.id)).all())
+            result.append((h, count))
+        return result
+
+
+def _find_parcel(uow: UnitOfWork, code: str) -> Parcel | None:
+    code = code.strip()
+    parcel = uow.session.exec(
+        select(Parcel).where(Parcel.tracking_no == code).order_by(col(Parcel.id).desc())
+    ).first()
+    return parcel
+
+
+def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code: str) -> str:
+    """Why a parcel may not go into the handover, or '' when it may."""
+    if handover.sealed_at is not None:
+        return _("Handover {id} is sealed; open a new one.").format(id=handover.id)
+    if parcel is None or order is None:
+        return _("No parcel has the tracking number {code}; scan the label again.").format(
+            code=code
+        )
+    if order.status == OrderStatus.CANCELLED:
+        return _("Order {order} was cancelled; keep the parcel out and return it to stock.").format(
+            order=order.order_no
+        )
+    if parcel.carrier != handover.carrier:
+        return _("Parcel {code} goes with {carrier}, not {wanted}; put it with its courier.").format(
+            code=code, carrier=parcel.carrier, wanted=handover.carrier
+        )
+    if parcel.handover_id == handover.id:
+        return _("Parcel {code} is already in this handover.").format(code=code)
+    if parcel.handover_id is not None or parcel.status == ParcelStatus.HANDED_OVER:
+        return _("Parcel {code} is already in handover {id}.").format(
+            code=code, id=parcel.handover_id
+        )
+    if parcel.status == ParcelStatus.VOID:
+        return _("Parcel {code} has a void label; reprint its label before handing it over.").format(
+            code=code
+        )
+    if not parcel.tracking_no or parcel.status != ParcelStatus.PACKED:
+        return _("Parcel {code} is not packed and labelled yet; finish it at a bench.").format(
+            code=code
+        )
+    return ""
+
+
+def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParcel:
+    """Put a parcel (by its tracking number) into an open handover; commits.
+
+    Raises ``HandoverRefused`` for a parcel of another carrier, without a label, of a cancelled
+    order or already in a handover.
+    """
+    code = code.strip()
+    with uow:
+        handover = uow.session.get(Handover, handover_id)
+        if handover is None:
+            raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
+        parcel = _find_parcel(uow, code) if code else None
+        order = uow.session.get(Order, parcel.order_id) if parcel is not None else None
+        reason = refusal(handover, parcel, order, code)
+        if reason:
+            uow.record(
+                "handover_refused",
+                order_id=order.id if order else None,
+                parcel_id=parcel.id if parcel else None,
+                handover_id=handover_id,
+                code=code,
+                reason=reason,
+            )
+            uow.commit()
+            raise HandoverRefused(reason)
+        assert parcel is not None and order is not None and parcel.id is not None
+        parcel.handover_id = handover_id
+        uow.session.add(parcel)
+        uow.record("handover_scanned", order_id=order.id, parcel_id=parcel.id, handover_id=handover_id)
+        uow.flush()
+        count = len(uow.session.exec(select(Parcel.id).where(Parcel.handover_id == handover_id)).all())
+        uow.commit()
+        return ScannedParcel(
+            parcel_id=parcel.id,
+            tracking_no=parcel.tracking_no or "",
+            order_no=order.order_no,
+            weight_g=parcel.measured_weight_g or 0,
+            count=count,
+        )
+
+
+def remove_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> None:
+    """Take a parcel back out of an open handover; commits."""
+    with uow:
+        handover = uow.session.get(Handover, handover_id)
+        parcel = _find_parcel(uow, code)
+        if handover is None or parcel is None or parcel.handover_id != handover_id:
+            raise UserError(_("Parcel {code} is not in this handover.").format(code=code))
+        if handover.sealed_at is not None:
+            raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
+        parcel.handover_id = None
+        uow.session.add(parcel)
+        uow.record("handover_removed", order_id=parcel.order_id, parcel_id=parcel.id, handover_id=handover_id)
+        uow.commit()
+
+
+def _lines(uow: UnitOfWork, handover_ids: list[int]) -> list[ManifestLine]:
+    if not handover_ids:
+        return []
+    rows = uow.session.exec(
+        select(Parcel, Order)
+        .join(Order, col(Order.id) == col(Parcel.order_id))
+        .where(col(Parcel.handover_id).in_(handover_ids))
+        .order_by(col(Parcel.handover_id), col(Parcel.tracking_no))
+    ).all()
+    return [
+        ManifestLine(
+            tracking_no=p.tracking_no or "",
+            order_no=o.order_no,
+            parcel_seq=p.seq,
+            weight_g=p.measured_weight_g or p.expected_weight_g or 0,
+            handover_id=p.handover_id or 0,
+        )
+        for p, o in rows
+    ]
+
+
+def _manifest(uow: UnitOfWork, handovers: list[Handover], carrier: str, day: dt.date) -> Manifest:
+    row = uow.session.get(Carrier, carrier)
+    ids = [h.id for h in handovers if h.id is not None]
+    return Manifest(
+        carrier=carrier,
+        carrier_name=row.name if row else carrier,
+        date=day,
+        handover_ids=ids,
+        kind=handovers[0].kind if len(handovers) == 1 else "",
+        courier_name=handovers[0].courier_name if len(handovers) == 1 else "",
+        sealed_at=max((h.sealed_at for h in handovers if h.sealed_at), default=None),
+        lines=_lines(uow, ids),
+    )
+
+
+def handover_manifest(uow: UnitOfWork, *, handover_id: int) -> Manifest:
+    """The list of one handover, sealed or not."""
+    with uow:
+        handover = uow.session.get(Handover, handover_id)
+        if handover is None:
+            raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
+        return _manifest(uow, [handover], handover.carrier, handover.date)
+
+
+def day_manifest(uow: UnitOfWork, *, carrier: str, day: dt.date) -> Manifest:
+    """Everything a carrier took on a day: the parcels of its sealed handovers."""
+    code = carrier.strip().upper()
+    with uow:
+        handovers = list(
+            uow.session.exec(
+                select(Handover)
+                .where(
+                    Handover.carrier == code,
+                    Handover.date == day,
+                    col(Handover.sealed_at).is_not(None),
+                )
+                .order_by(col(Handover.id))
+            ).all()
+        )
+        return _manifest(uow, handovers, code, day)
+
+
+def manifest_printer(settings: Settings) -> str:
+    devices = settings.devices
+    return devices.manifest_printer or devices.slip_printer or devices.printer
+
+
+def _queue_print(uow: UnitOfWork, manifest: Manifest, settings: Settings) -> int:
+    language = settings.printing.language
+    content = render_manifest(manifest, language=language, shop=settings.shop.name)
+    job = PrintJob(
+        kind=PrintKind.MANIFEST,
+        printer=manifest_printer(settings),
+        language=language,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=PrintStatus.QUEUED,
+        batch=f"handover-{'-'.join(str(i) for i in manifest.handover_ids)}",
+        created_by=uow.user,
+    )
+    uow.session.add(job)
+    uow.flush()
+    assert job.id is not None
+    return job.id
+
+
+def manifest_csv(manifest: Manifest) -> str:
+    """The list as CSV text: one row per parcel."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["carrier", "date", "handover", "tracking_no", "order_no", "parcel", "weight_g"])
+    for line in manifest.lines:
+        writer.writerow(
+            [
+                manifest.carrier,
+                manifest.date.isoformat(),
+                line.handover_id,
+                line.tracking_no,
+                line.order_no,
+                line.parcel_seq,
+                line.weight_g,
+            ]
+        )
+    return out.getvalue()
+
+
+def csv_path_for(manifest: Manifest, settings: Settings) -> Path:
+    folder = Path(settings.shipping.manifest_dir or ".")
+    ids = "-".join(str(i) for i in manifest.handover_ids) or "none"
+    return folder / f"manifest-{manifest.carrier}-{manifest.date.isoformat()}-{ids}.csv"
+
+
+def seal_handover(
+    uow: UnitOfWork,
+    *,
+    handover_id: int,
+    settings: Settings,
+    courier_name: str = "",
+    print_list: bool = True,
+    csv_file: Path | None = None,
+    save_csv: bool = True,
+    now: dt.datetime | None = None,
+) -> SealedHandover:
+    """Seal a handover: its parcels (and fully handed-over orders) become ``handed_over``, the
+    list is queued for printing and saved as CSV (to ``csv_file`` or the configured folder)."""
+    now = now or utcnow()
+    with uow:
+        handover = uow.session.get(Handover, handover_id)
+        if handover is None:
+            raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
+        if handover.sealed_at is not None:
+            raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
+        parcels = uow.session.exec(select(Parcel).where(Parcel.handover_id == handover_id)).all()
+        if not parcels:
+            raise UserError(_("The handover is empty; scan parcels into it before sealing."))
+        handover.sealed_at = now
+        if courier_name:
+            handover.courier_name = courier_name
+        uow.session.add(handover)
+        order_ids = set()
+        for parcel in parcels:
+            parcel.status = ParcelStatus.HANDED_OVER
+            uow.session.add(parcel)
+            order_ids.add(parcel.order_id)
+        uow.flush()
+        for order_id in sorted(order_ids):
+            _hand_over_order(uow, order_id, now)
+        uow.record(
+            "handover_sealed",
+            handover_id=handover_id,
+            carrier=handover.carrier,
+            parcels=len(parcels),
+            courier=handover.courier_name,
+        )
+        manifest = _manifest(uow, [handover], handover.carrier, handover.date)
+        job_id = _queue_print(uow, manifest, settings) if print_list else None
+        path = (csv_file or csv_path_for(manifest, settings)) if save_csv else None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(manifest_csv(manifest), encoding="utf-8")
+            except OSError as exc:
+                raise UserError(
+                    _("The list cannot be saved to {path} ({problem}); check shipping.manifest_dir.").format(
+                        path=path, problem=exc.strerror or exc
+                    )
+                ) from None
+        uow.commit()
+        return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
+
+
+def _hand_over_order(uow: UnitOfWork, order_id: int, now: dt.datetime) -> None:
+    order = uow.session.get(Order, order_id)
+    if order is None or not can_move(order.status, OrderStatus.HANDED_OVER):
+        return
+    statuses = uow.session.exec(
+        select(Parcel.status).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+    ).all()
+    if statuses and all(s == ParcelStatus.HANDED_OVER for s in statuses):
+        order.status = OrderStatus.HANDED_OVER
+        order.updated_at = now
+        uow.session.add(order)
+        uow.record("order_handed_over", order_id=order_id)
+
+
+def waiting_parcels(
+    uow: UnitOfWork, *, carrier: str | None = None, limit: int = 500
+) -> list[WaitingParcel]:
+    """Parcels packed and labelled but not handed over yet, oldest first."""
+    with uow:
+        statement = (
+            select(Parcel, Order)
+            .join(Order, col(Order.id) == col(Parcel.order_id))
+            .where(
+                Parcel.status == ParcelStatus.PACKED,
+                col(Order.status) != OrderStatus.CANCELLED,
+            )
+            .order_by(col(Parcel.packed_at), col(Parcel.id))
+            .limit(limit)
+        )
+        if carrier:
+            statement = statement.where(Parcel.carrier == carrier.upper())
+        return [
+            WaitingParcel(
+                parcel_id=p.id or 0,
+                tracking_no=p.tracking_no or "",
+                order_no=o.order_no,
+                carrier=p.carrier,
+                weight_g=p.measured_weight_g or 0,
+                packed_at=p.packed_at,
+                handover_id=p.handover_id,
+            )
+            for p, o in uow.session.exec(statement).all()
+        ]
+
+
+def seal_all_waiting(
+    make_uow: UowFactory,
+    *,
+    carrier: str,
+    day: dt.date,
+    settings: Settings,
+    print_list: bool,
+    csv_file: Path | None,
+    save_csv: bool = True,
+    now: dt.datetime | None = None,
+) -> SealedHandover | None:
+    """What ``packstation manifest`` does on the day: every waiting parcel of the carrier goes
+    into one pickup handover, which is sealed.  None when nothing waits."""
+    waiting = [p for p in waiting_parcels(make_uow(), carrier=carrier, limit=100_000) if p.tracking_no]
+    if not waiting:
+        return None
+    handover = open_handover(make_uow(), carrier=carrier, day=day, settings=settings, kind="pickup")
+    assert handover.id is not None
+    for parcel in waiting:
+        if parcel.handover_id is None:
+            scan_parcel(make_uow(), handover_id=handover.id, code=parcel.tracking_no)
+    return seal_handover(
+        make_uow(),
+        handover_id=handover.id,
+        settings=settings,
+        print_list=print_list,
+        csv_file=csv_file,
+        save_csv=save_csv,
+        now=now,
+    )

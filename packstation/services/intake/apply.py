@@ -1,0 +1,361 @@
+"""Meeting the store: which orders of a file are new, known, changed or cancelled, and writing
+them — all in the caller's transaction, so an import is stored whole or not at all.
+
+New orders, their lines and their ``order_imported`` events are written with SQLAlchemy Core
+``insert()`` executemany in chunks (100 000 orders take seconds, not minutes); the few known
+orders that changed go through the session with an event each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from packstation.config import Settings
+from packstation.domain.due import ShippingCalendar
+from packstation.domain.orders import MarketState
+from packstation.domain.status import ExceptionKind, OrderStatus, PrintKind, PrintStatus
+from packstation.i18n import _
+from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
+from packstation.services.intake.report import ImportReport, Problem
+from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+CHUNK = 2000
+_LOOKUP_CHUNK = 500
+
+ORDER = Order.__table__  # type: ignore[attr-defined]
+LINE = OrderLine.__table__  # type: ignore[attr-defined]
+EVENT = Event.__table__  # type: ignore[attr-defined]
+
+NOT_PACKED = frozenset(
+    {OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PACKING}
+)
+CANCELLABLE = NOT_PACKED | {OrderStatus.PACKED}
+
+
+@dataclass
+class Known:
+    id: int
+    status: str
+    claimed_bench: str | None
+    values: dict[str, str]
+
+
+_STORED = {
+    "recipient_name": ORDER.c.recipient_name,
+    "phone": ORDER.c.phone,
+    "province": ORDER.c.province,
+    "city": ORDER.c.city,
+    "district": ORDER.c.district,
+    "address": ORDER.c.address,
+    "postcode": ORDER.c.postcode,
+    "buyer_note": ORDER.c.buyer_note,
+    "seller_note": ORDER.c.seller_note,
+}
+
+
+def load_known(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Known]:
+    by_platform: dict[str, list[str]] = defaultdict(list)
+    for platform, order_no in keys:
+        by_platform[platform].append(order_no)
+    known: dict[tuple[str, str], Known] = {}
+    columns = [ORDER.c.id, ORDER.c.order_no, ORDER.c.status, ORDER.c.claimed_bench]
+    columns += list(_STORED.values())
+    for platform, numbers in by_platform.items():
+        for start in range(0, len(numbers), _LOOKUP_CHUNK):
+            chunk = numbers[start : start + _LOOKUP_CHUNK]
+            query = select(*columns).where(
+                ORDER.c.platform == platform, ORDER.c.order_no.in_(chunk)
+            )
+            for row in conn.execute(query):
+                values = {name: getattr(row, name) or "" for name in _STORED}
+                known[(platform, row.order_no)] = Known(
+                    row.id, row.status, row.claimed_bench, values
+                )
+    return known
+
+
+def apply_orders(
+    uow: UnitOfWork,
+    orders: Sequence[ParsedOrder],
+    report: ImportReport,
+    *,
+    settings: Settings,
+    write: bool,
+) -> None:
+    """Classify every order of the files (the counts of the report) and, when ``write``, store."""
+    conn = uow.session.connection()
+    known = load_known(conn, (o.key for o in orders))
+    fresh: list[ParsedOrder] = []
+    for order in orders:
+        found = known.get(order.key)
+        if found is not None:
+            _reconcile(uow, order, found, report, write=write)
+        elif order.state is MarketState.PAID:
+            fresh.append(order)
+            report.orders_imported += 1
+            report.lines_imported += len(order.lines)
+        elif order.state is MarketState.UNPAID:
+            report.orders_skipped_unpaid += 1
+        elif order.state is MarketState.CLOSED:
+            report.orders_skipped_closed += 1
+        else:
+            report.orders_skipped_shipped += 1
+    if write and fresh:
+        _insert(uow, conn, fresh, settings.shipping.calendar())
+
+
+def _insert(
+    uow: UnitOfWork, conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar
+) -> None:
+    now = utcnow()
+    seq = _last_bench_seq(conn, uow.bench)
+    for start in range(0, len(orders), CHUNK):
+        chunk = orders[start : start + CHUNK]
+        rows = [_order_row(o, calendar, now) for o in chunk]
+        ids = conn.execute(
+            insert(ORDER).returning(ORDER.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        lines: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for order, order_id in zip(chunk, ids, strict=True):
+            for number, line in enumerate(order.lines, start=1):
+                lines.append(
+                    {
+                        "order_id": order_id,
+                        "line_no": number,
+                        "sku": line.sku,
+                        "title": line.title[:400],
+                        "spec": line.spec[:200],
+                        "quantity": line.quantity,
+                        "unit_price_fen": line.unit_price_fen,
+                        "is_gift": line.is_gift,
+                        "quantity_packed": 0,
+                    }
+                )
+            if seq is not None:
+                seq += 1
+            events.append(
+                {
+                    "at": now,
+                    "bench": uow.bench,
+                    "bench_seq": seq,
+                    "user": uow.user,
+                    "order_id": order_id,
+                    "parcel_id": None,
+                    "kind": "order_imported",
+                    "payload": json.dumps(
+                        {"file": order.file, "row": order.row}, ensure_ascii=False
+                    ),
+                }
+            )
+        conn.execute(insert(LINE), lines)
+        conn.execute(insert(EVENT), events)
+
+
+def _last_bench_seq(conn: Connection, bench: str) -> int | None:
+    if not bench:
+        return None
+    last = conn.execute(select(func.max(EVENT.c.bench_seq)).where(EVENT.c.bench == bench)).scalar()
+    return int(last or 0)
+
+
+def _order_row(order: ParsedOrder, calendar: ShippingCalendar, now: dt.datetime) -> dict[str, Any]:
+    assert order.paid_at is not None  # a paid order without a payment time is refused earlier
+    return {
+        "platform": order.platform,
+        "order_no": order.order_no,
+        "shop": order.shop[:100],
+        "buyer": order.buyer[:100],
+        "recipient_name": order.recipient_name[:100],
+        "phone": order.phone[:40],
+        "province": order.province[:40],
+        "city": order.city[:40],
+        "district": order.district[:40],
+        "address": order.address[:400],
+        "postcode": order.postcode[:12],
+        "paid_at": order.paid_at,
+        "due_date": calendar.due_date(order.paid_at),
+        "carrier": order.carrier,
+        "tracking_no": order.tracking_no,
+        "insured_value_fen": 0,
+        "amount_fen": order.amount_fen,
+        "buyer_note": order.buyer_note,
+        "seller_note": order.seller_note,
+        "status": OrderStatus.READY.value,
+        "marketplace_status": order.marketplace_status,
+        "hold_reason": "",
+        "not_shipping_reason": "",
+        "imported_at": now,
+        "updated_at": now,
+        "source_file": order.file[:400],
+        "source_row": order.row,
+    }
+
+
+def _reconcile(
+    uow: UnitOfWork, order: ParsedOrder, known: Known, report: ImportReport, *, write: bool
+) -> None:
+    status = OrderStatus(known.status)
+    if status is OrderStatus.CANCELLED:
+        report.orders_known += 1
+        return
+    if order.state is MarketState.CLOSED:
+        if status in CANCELLABLE:
+            report.orders_cancelled += 1
+            if write:
+                _cancel(uow, order, known)
+        else:
+            report.orders_known += 1
+            _raise_exception(
+                uow,
+                order,
+                known,
+                report,
+                ExceptionKind.CANCELLED,
+                _(
+                    "The order was closed on the marketplace after it was handed over; recall "
+                    "the parcel or agree a return with the buyer."
+                ),
+                write=write,
+            )
+        return
+    changes = {
+        name: (known.values[name], getattr(order, name)[: _limit(name)])
+        for name in CHANGEABLE
+        if getattr(order, name)[: _limit(name)] != known.values[name]
+    }
+    if not changes:
+        report.orders_known += 1
+        return
+    if status in NOT_PACKED:
+        report.orders_updated += 1
+        if write:
+            values: dict[str, Any] = {name: new for name, (_old, new) in changes.items()}
+            values["updated_at"] = utcnow()
+            uow.session.connection().execute(
+                update(ORDER).where(ORDER.c.id == known.id).values(**values)
+            )
+            uow.record(
+                "order_updated",
+                order_id=known.id,
+                source="import",
+                file=order.file,
+                row=order.row,
+                changes={k: list(v) for k, v in changes.items()},
+                bench_claimed=known.claimed_bench or "",
+            )
+        return
+    report.orders_known += 1
+    _raise_exception(
+        uow,
+        order,
+        known,
+        report,
+        ExceptionKind.CHANGED,
+        _("The marketplace changed {fields} after the order was packed; check the parcel.").format(
+            fields=", ".join(sorted(changes))
+        ),
+        write=write,
+        changes=changes,
+    )
+
+
+def _limit(name: str) -> int:
+    return {"recipient_name": 100, "phone": 40, "province": 40, "city": 40, "district": 40}.get(
+        name, {"address": 400, "postcode": 12}.get(name, 100_000)
+    )
+
+
+def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
+    session = uow.session
+    labels = session.execute(
+        select(PrintJob.id)  # type: ignore[call-overload]
+        .where(
+            PrintJob.order_id == known.id,
+            PrintJob.kind == PrintKind.LABEL,
+            PrintJob.status != PrintStatus.VOID,
+        )
+        .order_by(PrintJob.id)
+    ).scalars()
+    label_ids = list(labels)
+    parcels = list(
+        session.execute(
+            select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]
+                Parcel.order_id == known.id, Parcel.tracking_no.is_not(None)  # type: ignore[union-attr]
+            )
+        )
+    )
+    # claimed_bench is kept: the bench packing it finds the cancellation on its own order
+    session.connection().execute(
+        update(ORDER)
+        .where(ORDER.c.id == known.id)
+        .values(
+            status=OrderStatus.CANCELLED.value,
+            marketplace_status=order.marketplace_status,
+            updated_at=utcnow(),
+        )
+    )
+    uow.record(
+        "order_cancelled",
+        order_id=known.id,
+        source="import",
+        file=order.file,
+        row=order.row,
+        was=known.status,
+        bench_claimed=known.claimed_bench or "",
+        labels_to_void=label_ids,
+        tracking_numbers=[p.tracking_no for p in parcels],
+        void_by="bench or lead" if label_ids or parcels else "",
+    )
+
+
+def _raise_exception(
+    uow: UnitOfWork,
+    order: ParsedOrder,
+    known: Known,
+    report: ImportReport,
+    kind: ExceptionKind,
+    note: str,
+    *,
+    write: bool,
+    changes: dict[str, tuple[str, str]] | None = None,
+) -> None:
+    note = note[:400]
+    already = uow.session.execute(
+        select(OrderException.id).where(  # type: ignore[call-overload]
+            OrderException.order_id == known.id,
+            OrderException.kind == kind,
+            OrderException.note == note,
+            OrderException.resolved_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    report.notices.append(
+        Problem(order.file, order.row, "", order.order_no, note),
+    )
+    if already is not None:
+        return
+    report.exceptions_raised += 1
+    if not write:
+        return
+    exception = OrderException(order_id=known.id, kind=kind, note=note, raised_by=uow.user)
+    uow.session.add(exception)
+    uow.session.flush()
+    uow.record(
+        "exception_raised",
+        order_id=known.id,
+        exception_id=exception.id,
+        exception_kind=kind.value,
+        source="import",
+        file=order.file,
+        row=order.row,
+        changes={k: list(v) for k, v in (changes or {}).items()},
+    )

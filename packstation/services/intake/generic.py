@@ -1,0 +1,167 @@
+"""The generic order file: one CSV row per order line, with the order's fields repeated on each
+row — for shops on other platforms and for scripts.  Documented in docs/intake.md with
+``examples/orders-generic.csv``.
+
+Called by ``intake.import_orders``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from packstation.domain.orders import generic_state, is_gift
+from packstation.i18n import _
+from packstation.services.intake.context import ReadContext
+from packstation.services.intake.parsed import ParsedLine, ParsedOrder
+from packstation.services.intake.readers import CsvFile, clean, records
+from packstation.services.intake.report import Problem
+from packstation.services.intake.validation import Columns, RowCheck
+
+DEFAULT_PLATFORM = "generic"
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "order_no": ("order_no", "order", "订单编号"),
+    "paid_at": ("paid_at", "paid", "订单付款时间"),
+    "recipient": ("recipient", "name", "收货人姓名"),
+    "phone": ("phone", "mobile", "联系手机"),
+    "province": ("province", "省"),
+    "city": ("city", "市"),
+    "district": ("district", "区"),
+    "address": ("address", "详细地址"),
+    "postcode": ("postcode", "zip", "邮编"),
+    "sku": ("sku", "商家编码"),
+    "qty": ("qty", "quantity", "数量"),
+    "price": ("price", "价格"),
+    "gift": ("gift", "赠品"),
+    "carrier": ("carrier", "courier", "物流公司"),
+    "buyer_note": ("buyer_note", "买家留言"),
+    "seller_note": ("seller_note", "notes", "note", "订单备注"),
+    "title": ("title", "标题"),
+    "spec": ("spec", "规格"),
+    "status": ("status", "订单状态"),
+    "platform": ("platform", "平台"),
+    "shop": ("shop", "店铺名称"),
+    "buyer": ("buyer", "买家会员名"),
+    "tracking_no": ("tracking_no", "物流单号"),
+}
+REQUIRED = ("order_no", "paid_at", "recipient", "phone", "address", "sku", "qty")
+# the cells that belong to the order, not the line: the rows of one order must agree on them
+ORDER_FIELDS = (
+    "paid_at",
+    "recipient",
+    "phone",
+    "province",
+    "city",
+    "district",
+    "address",
+    "postcode",
+    "carrier",
+    "status",
+    "buyer_note",
+    "seller_note",
+)
+
+
+def is_generic(header: Sequence[str]) -> bool:
+    lowered = {h.lower() for h in header}
+    return "order_no" in lowered and "sku" in lowered
+
+
+def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
+    """The orders of the file, each with all its lines (the rows of an order need not be
+    adjacent, so the file is read to its end before the first order is given)."""
+    cols = Columns.find(file, COLUMNS, REQUIRED, ctx.problems)
+    if any(k not in cols.index for k in REQUIRED):
+        return
+    check = RowCheck(cols, ctx.problems)
+    idx = {k: cols.index.get(k) for k in COLUMNS}
+
+    def cell(cells: list[str], key: str) -> str:
+        i = idx[key]
+        return clean(cells[i]) if i is not None and i < len(cells) else ""
+
+    orders: dict[tuple[str, str], ParsedOrder] = {}
+    signatures: dict[tuple[str, str], tuple[str, ...]] = {}
+    seen_rows: set[tuple[str, ...]] = set()
+    duplicated: set[tuple[str, str]] = set()
+    rows = records(file.path, file.encoding, progress=ctx.file_progress())
+    next(rows)
+    for row, cells in rows:
+        check.start(row)
+        if not check.width(cells):
+            continue
+        order_no = check.required("order_no", cell(cells, "order_no"), _("order number"))
+        platform = cell(cells, "platform").lower() or DEFAULT_PLATFORM
+        key = (platform, order_no)
+        whole = tuple(c.strip() for c in cells)
+        if whole in seen_rows:
+            duplicated.add(key)
+            ctx.notice(
+                Problem(
+                    file.name,
+                    row,
+                    "",
+                    order_no,
+                    _("The row repeats an earlier row of order {order}; it counts once.").format(
+                        order=order_no
+                    ),
+                )
+            )
+            continue
+        seen_rows.add(whole)
+        signature = tuple(cell(cells, k) for k in ORDER_FIELDS)
+        sku = ctx.sku(check, "sku", cell(cells, "sku"))
+        qty = check.quantity("qty", cell(cells, "qty"))
+        price = check.amount("price", cell(cells, "price"))
+        title = ctx.share(cell(cells, "title") or ctx.product_name(sku))
+        gift_cell = cell(cells, "gift")
+        gift = check.flag("gift", gift_cell) if gift_cell else is_gift(title, price)
+        order = orders.get(key)
+        if order is None:
+            status_text = cell(cells, "status")
+            order = ParsedOrder(
+                platform=platform[:32],
+                order_no=order_no,
+                state=check.state("status", status_text, generic_state(status_text)),
+                file=file.name,
+                row=row,
+                marketplace_status=status_text[:40],
+                shop=cell(cells, "shop"),
+                buyer=cell(cells, "buyer"),
+                recipient_name=check.required(
+                    "recipient", cell(cells, "recipient"), _("recipient's name")
+                ),
+                phone=check.required("phone", cell(cells, "phone"), _("phone number")),
+                province=cell(cells, "province"),
+                city=cell(cells, "city"),
+                district=cell(cells, "district"),
+                address=check.required("address", cell(cells, "address"), _("address")),
+                postcode=cell(cells, "postcode"),
+                paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),
+                carrier=ctx.carrier(check, "carrier", cell(cells, "carrier")),
+                tracking_no=cell(cells, "tracking_no")[:40],
+                buyer_note=cell(cells, "buyer_note"),
+                seller_note=cell(cells, "seller_note"),
+            )
+            if order_no:
+                orders[key] = order
+                signatures[key] = signature
+        elif signatures[key] != signature:
+            differing = next(
+                ORDER_FIELDS[i] for i, (a, b) in enumerate(zip(signature, signatures[key])) if a != b
+            )
+            check.fail(
+                differing,
+                cell(cells, differing),
+                _(
+                    "The rows of order {order} disagree on this column (row {first} says "
+                    "otherwise); make them the same."
+                ).format(order=order_no, first=order.row),
+            )
+        if not check.failed and order_no:
+            order.lines.append(
+                ParsedLine(sku, title, ctx.share(cell(cells, "spec")), qty, price, gift)
+            )
+    ctx.report.duplicates_in_file += len(duplicated)
+    ctx.report.order_rows += len(duplicated)
+    yield from orders.values()

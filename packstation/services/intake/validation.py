@@ -1,0 +1,209 @@
+"""Checking the cells of one row: each check returns the value or records a problem that says what
+to do, so that a whole file is checked and every problem reported, not only the first.
+
+Shared by the Taobao, generic and product readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from packstation.domain.orders import MarketState, yuan_to_fen
+from packstation.i18n import _
+from packstation.services.intake.readers import CsvFile
+from packstation.services.intake.report import Problem, shown
+
+MAX_QUANTITY = 100_000
+
+
+@dataclass
+class Columns:
+    """Where each wanted field sits in a file's header."""
+
+    file: CsvFile
+    index: dict[str, int]
+    names: dict[str, str]  # field → the header name found
+    width: int
+
+    @classmethod
+    def find(
+        cls,
+        file: CsvFile,
+        wanted: Mapping[str, Sequence[str]],
+        required: Sequence[str],
+        problems: list[Problem],
+    ) -> Columns:
+        lookup = {name.lower(): i for i, name in reversed(list(enumerate(file.header)))}
+        index: dict[str, int] = {}
+        names: dict[str, str] = {}
+        for key, aliases in wanted.items():
+            for alias in aliases:
+                if alias.lower() in lookup:
+                    index[key] = lookup[alias.lower()]
+                    names[key] = file.header[index[key]]
+                    break
+        for key in required:
+            if key not in index:
+                problems.append(
+                    Problem(
+                        file=file.name,
+                        row=1,
+                        column=wanted[key][0],
+                        value="",
+                        problem=_(
+                            "The column '{column}' is missing from the header; export the file "
+                            "with this column or add it."
+                        ).format(column=wanted[key][0]),
+                    )
+                )
+        return cls(file, index, names, len(file.header))
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def label(self, key: str) -> str:
+        return self.names.get(key, key)
+
+
+@dataclass
+class RowCheck:
+    """Collects the problems of one file; ``row`` is set before the cells of a row are checked."""
+
+    columns: Columns
+    problems: list[Problem]
+    row: int = 0
+    failed: bool = field(default=False)
+
+    def start(self, row: int) -> None:
+        self.row = row
+        self.failed = False
+
+    def fail(self, key: str, value: str, problem: str) -> None:
+        self.failed = True
+        self.problems.append(
+            Problem(self.columns.file.name, self.row, self.columns.label(key), shown(value), problem)
+        )
+
+    def width(self, cells: Sequence[str]) -> bool:
+        """A row with fewer cells than the header (a truncated file, a stray line break)."""
+        needed = max(self.columns.index.values(), default=-1) + 1
+        if len(cells) >= needed:
+            return True
+        self.failed = True
+        self.problems.append(
+            Problem(
+                self.columns.file.name,
+                self.row,
+                "",
+                shown(",".join(cells)),
+                _(
+                    "The row has {found} cells where the header has {expected}; the file may be "
+                    "truncated or a cell has an unquoted line break — export it again."
+                ).format(found=len(cells), expected=self.columns.width),
+            )
+        )
+        return False
+
+    def required(self, key: str, value: str, what: str) -> str:
+        if not value:
+            self.fail(
+                key,
+                value,
+                _("The {what} is empty; fill it in.").format(what=what),
+            )
+        return value
+
+    def quantity(self, key: str, value: str) -> int:
+        text = value.strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text.isdigit() and 0 < int(text) <= MAX_QUANTITY:
+            return int(text)
+        self.fail(
+            key,
+            value,
+            _("The quantity must be a whole number from 1 to {max}; correct the cell.").format(
+                max=MAX_QUANTITY
+            ),
+        )
+        return 0
+
+    def price(self, key: str, value: str) -> int:
+        fen = yuan_to_fen(value)
+        if fen is None:
+            self.fail(
+                key,
+                value,
+                _("The price must be an amount in yuan such as 12.50; correct the cell."),
+            )
+            return 0
+        return fen
+
+    def amount(self, key: str, value: str) -> int:
+        """An amount that may be empty (0)."""
+        return 0 if not value.strip() else self.price(key, value)
+
+    def instant(self, key: str, value: str, zone: ZoneInfo) -> dt.datetime | None:
+        parsed = parse_instant(value, zone)
+        if parsed is None:
+            self.fail(
+                key,
+                value,
+                _(
+                    "The time must read like 2024-05-01 10:23:45 (or ISO 8601 with an offset); "
+                    "correct the cell."
+                ),
+            )
+        return parsed
+
+    def flag(self, key: str, value: str) -> bool:
+        text = value.strip().lower()
+        if text in ("", "0", "no", "n", "false", "否"):
+            return False
+        if text in ("1", "yes", "y", "true", "是", "赠品", "gift"):
+            return True
+        self.fail(key, value, _("Write 1 or 0 (yes or no) in this column."))
+        return False
+
+    def state(self, key: str, value: str, found: MarketState | None) -> MarketState:
+        if found is None:
+            self.fail(
+                key,
+                value,
+                _(
+                    "The order status is not one the marketplace uses; export the file again or "
+                    "correct the cell."
+                ),
+            )
+            return MarketState.PAID
+        return found
+
+
+_LOOSE_TIME = re.compile(
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def parse_instant(value: str, zone: ZoneInfo) -> dt.datetime | None:
+    """A tz-aware UTC instant from the ways exports write times; naive times are in ``zone``."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        match = _LOOSE_TIME.match(text)
+        if not match:
+            return None
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+        try:
+            parsed = dt.datetime(y, mo, d, h, mi, s)
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(dt.UTC)

@@ -1,0 +1,415 @@
+"""What a shift lead decides about an order the benches cannot finish.
+
+Called by the lead application's exceptions screen (and tests).  Each decision is one unit of
+work that commits, writes an audit event and says in one sentence why it was refused.  Labels
+that a decision makes wrong (a new address, a new courier, a cancelled order) are voided through
+the printing service, and for a new address the label is printed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.lifecycle import can_move
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services.queue import OPEN
+from packstation.store.models import Order, OrderException, Parcel, PrintJob
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+ADDRESS_FIELDS = ("recipient_name", "phone", "province", "city", "district", "address", "postcode")
+MAX_PARCELS = 20
+
+
+@dataclass(frozen=True)
+class OpenException:
+    id: int
+    kind: str
+    note: str
+    raised_by: str
+    raised_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HeldOrder:
+    order_id: int
+    order_no: str
+    carrier: str
+    due_date: dt.date | None
+    reason: str
+    exceptions: list[OpenException] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnshippedOrder:
+    order_id: int
+    order_no: str
+    status: str
+    carrier: str
+    due_date: dt.date | None
+
+
+def _order(uow: UnitOfWork, order_id: int) -> Order:
+    order = uow.session.get(Order, order_id)
+    if order is None:
+        raise UserError(_("Order {id} does not exist.").format(id=order_id))
+    return order
+
+
+def _refuse_move(order: Order, wanted: str) -> None:
+    if not can_move(order.status, wanted):
+        raise UserError(
+            _("Order {order} is {status} and cannot become {wanted}.").format(
+                order=order.order_no, status=order.status, wanted=wanted
+            )
+        )
+
+
+def printing_function(name: str) -> Callable[..., Any] | None:
+    """A function of the printing service, when that service is installed."""
+    try:
+        module = importlib.import_module("packstation.services.printing")
+    except ImportError:
+        return None
+    return cast("Callable[..., Any] | None", getattr(module, name, None))
+
+
+def void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
+    assert parcel.id is not None
+    void = printing_function("void_parcel_labels")
+    if void is not None:
+        return int(void(uow, parcel_id=parcel.id, reason=reason))
+    jobs = uow.session.exec(
+        select(PrintJob).where(
+            PrintJob.parcel_id == parcel.id,
+            PrintJob.kind == PrintKind.LABEL,
+            PrintJob.status != PrintStatus.VOID,
+        )
+    ).all()
+    for job in jobs:
+        job.status = PrintStatus.VOID
+        uow.session.add(job)
+    uow.record("label_voided", order_id=parcel.order_id, parcel_id=parcel.id, reason=reason)
+    return len(jobs)
+
+
+def _labelled(uow: UnitOfWork, order_id: int) -> list[Parcel]:
+    return list(
+        uow.session.exec(
+            select(Parcel).where(
+                Parcel.order_id == order_id,
+                col(Parcel.tracking_no).is_not(None),
+                col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
+            )
+        ).all()
+    )
+
+
+def _resolve_all(uow: UnitOfWork, order_id: int, resolution: str) -> int:
+    open_rows = uow.session.exec(
+        select(OrderException).where(
+            OrderException.order_id == order_id, col(OrderException.resolved_at).is_(None)
+        )
+    ).all()
+    now = utcnow()
+    for row in open_rows:
+        row.resolved_at = now
+        row.resolved_by = uow.user
+        row.resolution = resolution
+        uow.session.add(row)
+    return len(open_rows)
+
+
+def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
+    """Orders on hold with their open exceptions, the longest held first."""
+    with uow:
+        orders = uow.session.exec(
+            select(Order)
+            .where(Order.status == OrderStatus.ON_HOLD)
+            .order_by(col(Order.due_date), col(Order.updated_at))
+            .limit(limit)
+        ).all()
+        ids = [o.id for o in orders]
+        by_order: dict[int, list[OpenException]] = {}
+        if ids:
+            rows = uow.session.exec(
+                select(OrderException)
+                .where(
+                    col(OrderException.order_id).in_(ids),
+                    col(OrderException.resolved_at).is_(None),
+                )
+                .order_by(col(OrderException.raised_at))
+            ).all()
+            for r in rows:
+                by_order.setdefault(r.order_id, []).append(
+                    OpenException(
+                        id=r.id or 0,
+                        kind=r.kind,
+                        note=r.note,
+                        raised_by=r.raised_by,
+                        raised_at=r.raised_at,
+                    )
+                )
+        return [
+            HeldOrder(
+                order_id=o.id or 0,
+                order_no=o.order_no,
+                carrier=o.carrier,
+                due_date=o.due_date,
+                reason=o.hold_reason,
+                exceptions=by_order.get(o.id or 0, []),
+            )
+            for o in orders
+        ]
+
+
+def unshipped_without_reason(
+    uow: UnitOfWork, *, day: dt.date, limit: int = 500
+) -> tuple[int, list[UnshippedOrder]]:
+    """Orders due by ``day`` that have not left and have no written reason: (count, first rows)."""
+    from sqlalchemy import func
+
+    conditions = (
+        col(Order.status).in_(OPEN),
+        col(Order.due_date) <= day,
+        Order.not_shipping_reason == "",
+    )
+    with uow:
+        count = uow.session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
+        orders = uow.session.exec(
+            select(Order).where(*conditions).order_by(col(Order.due_date), col(Order.id)).limit(limit)
+        ).all()
+        return int(count), [
+            UnshippedOrder(
+                order_id=o.id or 0,
+                order_no=o.order_no,
+                status=o.status,
+                carrier=o.carrier,
+                due_date=o.due_date,
+            )
+            for o in orders
+        ]
+
+
+def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
+    """Send an order on hold back to the benches; its open exceptions are resolved."""
+    with uow:
+        order = _order(uow, order_id)
+        _refuse_move(order, OrderStatus.READY)
+        if order.status != OrderStatus.ON_HOLD:
+            raise UserError(_("Order {order} is not on hold.").format(order=order.order_no))
+        resolved = _resolve_all(uow, order_id, note or "released")
+        order.status = OrderStatus.READY
+        order.hold_reason = ""
+        order.claimed_bench = None
+        order.claimed_user = None
+        order.lease_until = None
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.record("order_released", order_id=order_id, note=note, exceptions_resolved=resolved)
+        uow.commit()
+        return order
+
+
+def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) -> None:
+    """Close one exception with what was done about it (the order stays as it is)."""
+    if not resolution.strip():
+        raise UserError(_("Say how the exception was resolved."))
+    with uow:
+        row = uow.session.get(OrderException, exception_id)
+        if row is None or row.resolved_at is not None:
+            raise UserError(_("That exception is not open."))
+        row.resolved_at = utcnow()
+        row.resolved_by = uow.user
+        row.resolution = resolution.strip()
+        uow.session.add(row)
+        uow.record(
+            "exception_resolved", order_id=row.order_id, exception_id=exception_id, resolution=resolution
+        )
+        uow.commit()
+
+
+def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Settings) -> Order:
+    """Ship an order with another carrier.  Labels already printed are voided and the order waits
+    on hold for a new label at a bench."""
+    code = carrier.strip().upper()
+    if code not in settings.carriers and code != settings.shipping.default_carrier:
+        raise UserError(
+            _("The carrier '{code}' is unknown; use one of: {known}.").format(
+                code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
+            )
+        )
+    with uow:
+        order = _order(uow, order_id)
+        if order.status not in OPEN:
+            raise UserError(
+                _("Order {order} is {status}; its courier can no longer change.").format(
+                    order=order.order_no, status=order.status
+                )
+            )
+        if order.carrier == code:
+            raise UserError(_("Order {order} already ships with {carrier}.").format(order=order.order_no, carrier=code))
+        before = order.carrier
+        labelled = _labelled(uow, order_id)
+        for parcel in labelled:
+            void_labels(uow, parcel, f"courier changed to {code}")
+            parcel.status = ParcelStatus.VOID
+            uow.session.add(parcel)
+        for parcel in uow.session.exec(
+            select(Parcel).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+        ).all():
+            parcel.carrier = code
+            uow.session.add(parcel)
+        order.carrier = code
+        if labelled:
+            order.status = OrderStatus.ON_HOLD
+            order.hold_reason = _("New courier {carrier}: print a new label at a bench.").format(
+                carrier=code
+            )
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.record(
+            "courier_changed", order_id=order_id, before=before, after=code, labels_voided=len(labelled)
+        )
+        uow.commit()
+        return order
+
+
+def correct_address(
+    uow: UnitOfWork, *, order_id: int, changes: dict[str, str], settings: Settings
+) -> list[int]:
+    """Correct the recipient's name, phone or address.  Parcels already labelled get their label
+    voided and printed again with the new address; returns the ids of the parcels relabelled."""
+    unknown = set(changes) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise UserError(_("Only the recipient and the address can be corrected here."))
+    with uow:
+        order = _order(uow, order_id)
+        if order.status not in OPEN:
+            raise UserError(
+                _("Order {order} is {status}; its address can no longer change.").format(
+                    order=order.order_no, status=order.status
+                )
+            )
+        before = {name: getattr(order, name) for name in changes}
+        after = {name: value.strip() for name, value in changes.items()}
+        if before == after:
+            raise UserError(_("Nothing changed in the address."))
+        for name, value in after.items():
+            setattr(order, name, value)
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.flush()
+        uow.record("address_corrected", order_id=order_id, before=before, after=after)
+        relabelled = []
+        reprint_documents = printing_function("add_parcel_documents")
+        for parcel in _labelled(uow, order_id):
+            assert parcel.id is not None
+            void_labels(uow, parcel, "address corrected")
+            if reprint_documents is not None:
+                reprint_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
+            else:
+                uow.record("label_reprint_needed", order_id=order_id, parcel_id=parcel.id)
+            relabelled.append(parcel.id)
+        uow.commit()
+        return relabelled
+
+
+def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
+    """Decide that an order ships in ``parcels`` boxes: the bench packs each one in turn."""
+    if not 2 <= parcels <= MAX_PARCELS:
+        raise UserError(
+            _("Split into 2 to {most} parcels.").format(most=MAX_PARCELS)
+        )
+    with uow:
+        order = _order(uow, order_id)
+        if order.status not in (OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD):
+            raise UserError(
+                _("Order {order} is {status}; split it before a bench starts packing it.").format(
+                    order=order.order_no, status=order.status
+                )
+            )
+        existing = uow.session.exec(
+            select(Parcel).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+        ).all()
+        if any(p.status != ParcelStatus.OPEN for p in existing):
+            raise UserError(
+                _("Order {order} already has a weighed or labelled parcel; it cannot be split now.").format(
+                    order=order.order_no
+                )
+            )
+        last_seq = max(
+            (p.seq for p in uow.session.exec(select(Parcel).where(Parcel.order_id == order_id)).all()),
+            default=0,
+        )
+        ids = [p.id or 0 for p in existing]
+        for index in range(len(existing), parcels):
+            parcel = Parcel(order_id=order_id, seq=last_seq + 1 + index - len(existing), carrier=order.carrier)
+            uow.session.add(parcel)
+            uow.flush()
+            ids.append(parcel.id or 0)
+        uow.record("order_split", order_id=order_id, parcels=parcels)
+        uow.commit()
+        return ids
+
+
+def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
+    """Cancel an order that has not left; its labels are voided."""
+    if not reason.strip():
+        raise UserError(_("Give a reason for cancelling the order."))
+    with uow:
+        order = _order(uow, order_id)
+        _refuse_move(order, OrderStatus.CANCELLED)
+        for parcel in _labelled(uow, order_id):
+            void_labels(uow, parcel, "order cancelled")
+            parcel.status = ParcelStatus.VOID
+            uow.session.add(parcel)
+        _resolve_all(uow, order_id, "cancelled")
+        before = order.status
+        order.status = OrderStatus.CANCELLED
+        order.hold_reason = ""
+        order.claimed_bench = None
+        order.claimed_user = None
+        order.lease_until = None
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.record("order_cancelled", order_id=order_id, before=before, reason=reason.strip())
+        uow.commit()
+        return order
+
+
+def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
+    """Write why an order does not ship today (it stays in its status for tomorrow)."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError(_("Give the reason the order does not ship today."))
+    with uow:
+        order = _order(uow, order_id)
+        if order.status not in OPEN:
+            raise UserError(
+                _("Order {order} is {status}; it needs no reason.").format(
+                    order=order.order_no, status=order.status
+                )
+            )
+        order.not_shipping_reason = reason
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.record("not_shipping_today", order_id=order_id, reason=reason)
+        uow.commit()
+        return order
+
+
+def address_of(uow: UnitOfWork, *, order_id: int) -> tuple[str, dict[str, str]]:
+    """An order's number and its recipient and address fields, for the correction form."""
+    with uow:
+        order = _order(uow, order_id)
+        return order.order_no, {name: str(getattr(order, name)) for name in ADDRESS_FIELDS}

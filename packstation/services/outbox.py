@@ -1,0 +1,235 @@
+"""The sender of the print outbox: queued ``print_job`` rows go to their printers, in order.
+
+Used by the bench and the lead's application (``start()`` a background thread, ``state()`` for
+the footer) and by the ``label`` and ``print`` commands (``run_once()`` in the foreground).
+Re-exported by ``services.printing``.
+
+Delivery is at most once: before a job's bytes leave, its row is switched from ``queued`` to
+``unknown`` and committed (this also claims it, so two senders never take the same job).  Only
+when the printer took the bytes does it become ``sent``.  A send that fails before any byte went
+out puts the job back in the queue; a send that may have partly happened, or a sender that died
+mid-job, leaves it ``unknown``, and only a person's reprint sends those bytes again.  A printer
+that is off, silent or out of paper is asked for its status before each job, so jobs wait in the
+queue and go out in order when it is back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.devices.base import DeviceError, PrinterState, PrinterTransport
+from packstation.domain.status import PrintStatus
+from packstation.i18n import _
+from packstation.store.models import PrintJob
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+OpenPrinter = Callable[..., PrinterTransport]
+
+
+def _registry_open_printer(uri: str, **kwargs: Any) -> PrinterTransport:
+    try:
+        registry = importlib.import_module("packstation.devices.registry")
+    except ModuleNotFoundError:
+        raise DeviceError(
+            _("No printer transport is installed for {uri}.").format(uri=uri)
+        ) from None
+    transport: PrinterTransport = registry.open_printer(uri, **kwargs)
+    return transport
+
+
+def nothing_went_out(exc: DeviceError) -> bool:
+    """Does the transport say no byte of the job left (refused connection, no device)?
+
+    A transport says so with ``exc.bytes_sent == 0`` or ``exc.partial is False``; without
+    either, the job may have partly printed and is treated as unknown."""
+    if getattr(exc, "bytes_sent", None) == 0:
+        return True
+    return getattr(exc, "partial", None) is False
+
+
+class OutboxSender:
+    """Sends the queued jobs of this bench's printers (``devices.printer`` and
+    ``devices.slip_printer``)."""
+
+    def __init__(
+        self, engine: Engine, settings: Settings, *, open_printer: OpenPrinter | None = None
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._open = open_printer or _registry_open_printer
+        self._transports: dict[str, PrinterTransport] = {}
+        self._states: dict[str, PrinterState] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.interval = 1.0
+
+    # ------------------------------------------------------------------ which printers
+
+    def printers(self) -> list[str]:
+        devices = self.settings.devices
+        uris = [devices.printer]
+        if devices.slip_printer and devices.slip_printer != devices.printer:
+            uris.append(devices.slip_printer)
+        return uris
+
+    def _uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, bench=self.settings.bench.name, user="outbox")
+
+    def _language(self, uri: str) -> str:
+        p = self.settings.printing
+        if uri == self.settings.devices.slip_printer and p.slip_size in ("80mm", "58mm"):
+            return "escpos"
+        return p.language
+
+    def _transport(self, uri: str) -> PrinterTransport:
+        transport = self._transports.get(uri)
+        if transport is None:
+            transport = self._open(
+                uri, language=self._language(uri), timeout=self.settings.printing.timeout_seconds
+            )
+            self._transports[uri] = transport
+        return transport
+
+    def _drop(self, uri: str) -> None:
+        transport = self._transports.pop(uri, None)
+        if transport is not None:
+            with contextlib.suppress(DeviceError):
+                transport.close()
+
+    # ------------------------------------------------------------------ sending
+
+    def _next_job(self, uri: str) -> PrintJob | None:
+        with self._uow() as uow:
+            return uow.session.exec(
+                select(PrintJob)
+                .where(PrintJob.printer == uri, PrintJob.status == PrintStatus.QUEUED)
+                .order_by(col(PrintJob.id))
+                .limit(1)
+            ).first()
+
+    def _claim(self, job: PrintJob) -> bool:
+        """queued → unknown, committed before any byte leaves; False if another sender won."""
+        with self._uow() as uow:
+            result = uow.session.execute(
+                update(PrintJob)
+                .where(col(PrintJob.id) == job.id, col(PrintJob.status) == PrintStatus.QUEUED)
+                .values(status=PrintStatus.UNKNOWN, attempts=col(PrintJob.attempts) + 1)
+            )
+            uow.commit()
+            return bool(getattr(result, "rowcount", 0) == 1)
+
+    def _finish(self, job: PrintJob, status: str, error: str = "") -> None:
+        with self._uow() as uow:
+            row = uow.session.get(PrintJob, job.id)
+            assert row is not None
+            if row.status == PrintStatus.VOID:
+                return  # voided while it was being sent: keep the void
+            row.status = status
+            row.error = error[:400]
+            if status == PrintStatus.SENT:
+                row.sent_at = utcnow()
+            uow.session.add(row)
+            names: dict[str, str] = {
+                PrintStatus.SENT: "print_sent",
+                PrintStatus.QUEUED: "print_waiting",
+            }
+            kind = names.get(status, "print_unknown")
+            uow.record(
+                kind,
+                order_id=row.order_id,
+                parcel_id=row.parcel_id,
+                job_id=row.id,
+                printer=row.printer,
+                attempts=row.attempts,
+                error=error,
+            )
+            uow.commit()
+
+    def _ready(self, uri: str) -> bool:
+        timeout = self.settings.printing.timeout_seconds
+        try:
+            state = self._transport(uri).status(timeout)
+        except DeviceError as exc:
+            state = PrinterState(ready=False, message=str(exc))
+            self._drop(uri)
+        self._states[uri] = state
+        return state.ready
+
+    def _drain(self, uri: str) -> int:
+        sent = 0
+        while not self._stopping.is_set():
+            job = self._next_job(uri)
+            if job is None or not self._ready(uri):
+                break
+            if not self._claim(job):
+                continue
+            try:
+                self._transport(uri).send(job.content, self.settings.printing.timeout_seconds)
+            except DeviceError as exc:
+                self._drop(uri)
+                self._states[uri] = PrinterState(ready=False, message=str(exc))
+                if nothing_went_out(exc):
+                    self._finish(job, PrintStatus.QUEUED, str(exc))
+                else:
+                    self._finish(job, PrintStatus.UNKNOWN, str(exc))
+                break
+            self._finish(job, PrintStatus.SENT)
+            sent += 1
+        return sent
+
+    def run_once(self) -> int:
+        """Send what is queued for this bench's printers; returns how many jobs went out."""
+        with self._lock:
+            return sum(self._drain(uri) for uri in self.printers())
+
+    # ------------------------------------------------------------------ state and thread
+
+    def state(self) -> PrinterState:
+        """The label printer's last known state (the slip printer's if only it is in trouble)."""
+        states = [self._states[u] for u in self.printers() if u in self._states]
+        if not states:
+            return PrinterState(ready=False, message=_("The printer has not been asked yet."))
+        return next((s for s in states if not s.ready), states[0])
+
+    def wake(self) -> None:
+        """Look at the queue now rather than at the next tick (after queueing a job)."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.run_once()
+            except Exception:  # a broken store must not kill the sender; it tries again
+                log.exception("print outbox")
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._loop, name="print-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        for uri in list(self._transports):
+            self._drop(uri)

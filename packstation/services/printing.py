@@ -1,0 +1,378 @@
+"""The print outbox: labels and slips are queued as ``print_job`` rows in the same transaction as
+the step that asks for them; ``OutboxSender`` (``services.outbox``) delivers them.
+
+Called by the bench (``add_parcel_documents`` when a parcel's weight is accepted,
+``void_parcel_labels`` when an order is cancelled mid-pack, ``check_label_scan`` when label check
+is on), by the lead's application (``reprint``, ``void_parcel_labels``, ``preview_png``) and by
+the ``label`` and ``print`` commands.  Functions marked "in transaction" run inside the caller's
+open ``with uow:`` and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus
+from packstation.domain.tracking import normalise
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.labels.render import Rendered
+from packstation.labels.render import preview_png as render_preview
+from packstation.services import documents, tracking
+from packstation.services.carriers import ensure_carrier
+from packstation.services.outbox import OutboxSender
+from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+
+__all__ = [
+    "OutboxSender",
+    "add_parcel_documents",
+    "check_label_scan",
+    "find_order_id_by_tracking",
+    "label_counts",
+    "order_label_preview_png",
+    "parcel_label_preview_png",
+    "preview_png",
+    "queue_job",
+    "reprint",
+    "reprint_order_label",
+    "void_parcel_labels",
+]
+
+find_order_id_by_tracking = tracking.find_order_id_by_tracking
+
+# jobs of these states still count as the parcel's label (void ones do not)
+LIVE = (PrintStatus.QUEUED, PrintStatus.SENT, PrintStatus.CONFIRMED, PrintStatus.UNKNOWN)
+
+
+def queue_job(
+    uow: UnitOfWork,
+    rendered: Rendered,
+    *,
+    kind: str,
+    printer: str,
+    order_id: int | None,
+    parcel_id: int | None,
+    batch: str = "",
+    reprint_of: int | None = None,
+    reason: str = "",
+) -> PrintJob:
+    """One queued job with the exact bytes, and its event (in transaction)."""
+    job = PrintJob(
+        parcel_id=parcel_id,
+        order_id=order_id,
+        kind=kind,
+        printer=printer,
+        language=rendered.language,
+        content=rendered.content,
+        sha256=hashlib.sha256(rendered.content).hexdigest(),
+        status=PrintStatus.QUEUED,
+        batch=batch,
+        reprint_of=reprint_of,
+        reason=reason,
+        created_by=uow.user,
+    )
+    uow.session.add(job)
+    uow.flush()
+    uow.record(
+        "print_queued",
+        order_id=order_id,
+        parcel_id=parcel_id,
+        job_id=job.id,
+        document=kind,
+        printer=printer,
+        bytes=len(rendered.content),
+        batch=batch,
+        reprint_of=reprint_of,
+        reason=reason,
+    )
+    return job
+
+
+def _parcel(uow: UnitOfWork, parcel_id: int) -> Parcel:
+    parcel = uow.session.get(Parcel, parcel_id)
+    if parcel is None:
+        raise UserError(_("Parcel {id} does not exist.").format(id=parcel_id))
+    return parcel
+
+
+def _order(uow: UnitOfWork, order_id: int) -> Order:
+    order = uow.session.get(Order, order_id)
+    assert order is not None  # a foreign key guarantees it
+    return order
+
+
+def decide_tracking_no(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> str:
+    """The parcel's number: the one it has, the order's pre-assigned one (parcel 1), or a new
+    one from the carrier's range; bound to the parcel (in transaction)."""
+    if parcel.tracking_no:
+        return parcel.tracking_no
+    order = _order(uow, parcel.order_id)
+    ensure_carrier(uow, settings, parcel.carrier)
+    if parcel.seq == 1 and order.tracking_no:
+        number = tracking.check_number(uow, parcel.carrier, order.tracking_no, parcel_id=parcel.id)
+        tracking.bind(uow, parcel, number, source="order")
+        return number
+    number = tracking.allocate(uow, settings, parcel.carrier)
+    tracking.bind(uow, parcel, number, source="range")
+    return number
+
+
+def _batch_jobs(uow: UnitOfWork, order_id: int) -> list[PrintJob]:
+    """Jobs a batch print made for the order before it had a parcel (print first, pick after)."""
+    return list(
+        uow.session.exec(
+            select(PrintJob)
+            .where(
+                PrintJob.order_id == order_id,
+                col(PrintJob.parcel_id).is_(None),
+                col(PrintJob.kind).in_([PrintKind.LABEL, PrintKind.SLIP]),
+                col(PrintJob.status).in_(LIVE),
+            )
+            .order_by(col(PrintJob.id))
+        )
+    )
+
+
+def add_parcel_documents(
+    uow: UnitOfWork, *, parcel_id: int, settings: Settings, slip: bool = True
+) -> list[PrintJob]:
+    """Queue the parcel's label (and the order's packing slip for parcel 1 when ``slip``), in
+    transaction.  A parcel whose label a batch print already made adopts those jobs instead:
+    its waybill is on the parcel already.  Returns the parcel's jobs."""
+    parcel = _parcel(uow, parcel_id)
+    order = _order(uow, parcel.order_id)
+    number = decide_tracking_no(uow, settings, parcel)
+    if parcel.seq == 1:
+        adopted = _batch_jobs(uow, parcel.order_id)
+        if any(j.kind == PrintKind.LABEL for j in adopted):
+            for job in adopted:
+                job.parcel_id = parcel.id
+                uow.session.add(job)
+            uow.record(
+                "print_adopted",
+                order_id=order.id,
+                parcel_id=parcel.id,
+                jobs=[j.id for j in adopted],
+                tracking_no=number,
+            )
+            _mark_labelled(uow, parcel)
+            return adopted
+    label = documents.render_parcel_label(
+        settings, documents.label_data(uow, settings, parcel, number)
+    )
+    jobs = [
+        queue_job(
+            uow,
+            label,
+            kind=PrintKind.LABEL,
+            printer=documents.label_printer(settings),
+            order_id=order.id,
+            parcel_id=parcel.id,
+        )
+    ]
+    if slip and parcel.seq == 1:
+        rendered = documents.render_order_slip(
+            settings, documents.slip_data(uow, settings, order, number)
+        )
+        jobs.append(
+            queue_job(
+                uow,
+                rendered,
+                kind=PrintKind.SLIP,
+                printer=documents.slip_printer(settings),
+                order_id=order.id,
+                parcel_id=parcel.id,
+            )
+        )
+    _mark_labelled(uow, parcel)
+    return jobs
+
+
+def _mark_labelled(uow: UnitOfWork, parcel: Parcel) -> None:
+    if parcel.status in (ParcelStatus.OPEN, ParcelStatus.WEIGHED):
+        parcel.status = ParcelStatus.LABELLED
+        uow.session.add(parcel)
+
+
+def label_jobs(uow: UnitOfWork, parcel_id: int) -> list[PrintJob]:
+    return list(
+        uow.session.exec(
+            select(PrintJob)
+            .where(PrintJob.parcel_id == parcel_id, PrintJob.kind == PrintKind.LABEL)
+            .order_by(col(PrintJob.id))
+        )
+    )
+
+
+def void_parcel_labels(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
+    """Void the parcel's label jobs: queued ones never go out (in transaction).  Returns how many."""
+    parcel = _parcel(uow, parcel_id)
+    voided = [j for j in label_jobs(uow, parcel_id) if j.status in LIVE]
+    for job in voided:
+        job.status = PrintStatus.VOID
+        job.error = reason[:400]
+        uow.session.add(job)
+    uow.record(
+        "label_voided",
+        order_id=parcel.order_id,
+        parcel_id=parcel_id,
+        jobs=[j.id for j in voided],
+        tracking_no=parcel.tracking_no,
+        reason=reason,
+    )
+    return len(voided)
+
+
+def _queue_reprint(
+    uow: UnitOfWork, parcel_id: int | None, reason: str, *, jobs: list[PrintJob] | None = None
+) -> PrintJob:
+    reason = reason.strip()
+    if not reason:
+        raise UserError(_("A reprint needs a reason; say why the label is printed again."))
+    if jobs is None:
+        assert parcel_id is not None
+        jobs = label_jobs(uow, parcel_id)
+    if not jobs:
+        raise UserError(
+            _("Parcel {id} has no label to reprint yet; print its label first.").format(
+                id=parcel_id
+            )
+        )
+    original = next((j for j in jobs if j.reprint_of is None), jobs[0])
+    job = queue_job(
+        uow,
+        Rendered(original.language, original.content, ()),
+        kind=PrintKind.LABEL,
+        printer=original.printer,
+        order_id=original.order_id,
+        parcel_id=parcel_id,
+        reprint_of=original.id,
+        reason=reason,
+    )
+    count = sum(1 for j in jobs if j.reprint_of is not None) + 1
+    uow.record(
+        "label_reprinted",
+        order_id=original.order_id,
+        parcel_id=parcel_id,
+        job_id=job.id,
+        reprint_of=original.id,
+        reason=reason,
+        count=count,
+    )
+    return job
+
+
+def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
+    """Queue the stored bytes of the parcel's label again, with a reason; commits."""
+    with uow:
+        job = _queue_reprint(uow, parcel_id, reason)
+        uow.commit()
+    return job
+
+
+def reprint_order_label(uow: UnitOfWork, *, order_id: int, reason: str) -> PrintJob:
+    """Print first: the waybill a batch printed for an order without a parcel, again; commits."""
+    with uow:
+        jobs = [j for j in _batch_jobs(uow, order_id) if j.kind == PrintKind.LABEL]
+        if not jobs:
+            raise UserError(
+                _("Order {id} has no label to reprint yet; print its label first.").format(
+                    id=order_id
+                )
+            )
+        job = _queue_reprint(uow, None, reason, jobs=jobs)
+        uow.commit()
+    return job
+
+
+def check_label_scan(uow: UnitOfWork, *, parcel_id: int, scanned: str) -> bool:
+    """The printed label scanned back must carry this parcel's number (in transaction).
+
+    On a mismatch the label is voided and a reprint queued with the reason; returns False."""
+    parcel = _parcel(uow, parcel_id)
+    got = normalise(scanned)
+    if parcel.tracking_no and got == parcel.tracking_no:
+        uow.record("label_checked", order_id=parcel.order_id, parcel_id=parcel_id, tracking_no=got)
+        return True
+    reason = _("label check: scanned {got}, expected {expected}").format(
+        got=got or "-", expected=parcel.tracking_no or "-"
+    )
+    void_parcel_labels(uow, parcel_id=parcel_id, reason=reason)
+    _queue_reprint(uow, parcel_id, reason)
+    return False
+
+
+def preview_png(uow: UnitOfWork, *, job_id: int) -> bytes:
+    """What a stored job prints, parsed back from its bytes, as PNG."""
+    job = uow.session.get(PrintJob, job_id)
+    if job is None:
+        raise UserError(_("Print job {id} does not exist.").format(id=job_id))
+    return render_preview(job.language, job.content)
+
+
+def parcel_label_preview_png(uow: UnitOfWork, *, parcel_id: int, settings: Settings) -> bytes:
+    """The parcel's label as it would print, queueing and allocating nothing.
+
+    A parcel with a label shows that label's stored bytes; otherwise the label is drawn with the
+    number it would get (its own, the order's, or the next of the carrier's range)."""
+    parcel = _parcel(uow, parcel_id)
+    live = [j for j in label_jobs(uow, parcel_id) if j.status in LIVE]
+    if live:
+        return render_preview(live[-1].language, live[-1].content)
+    return _draw_preview(uow, settings, parcel)
+
+
+def _draw_preview(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> bytes:
+    order = _order(uow, parcel.order_id)
+    number = (
+        parcel.tracking_no
+        or (order.tracking_no if parcel.seq == 1 else "")
+        or tracking.peek(uow, settings, parcel.carrier)
+    )
+    if not number:
+        raise UserError(
+            _(
+                "{carrier} has no waybill number range and this order came without a tracking "
+                "number; set carriers.{carrier}.waybill_range in the configuration or scan a "
+                "pre-printed waybill."
+            ).format(carrier=parcel.carrier)
+        )
+    rendered = documents.render_parcel_label(
+        settings, documents.label_data(uow, settings, parcel, number)
+    )
+    return render_preview(rendered.language, rendered.content)
+
+
+def order_label_preview_png(
+    uow: UnitOfWork, *, order_id: int, settings: Settings, seq: int = 1
+) -> bytes:
+    """An order's label as it would print: its parcel's, or (no parcel yet) the waybill a batch
+    printed for it, or the one ``packstation label`` would print now.  Queues nothing."""
+    parcel = uow.session.exec(
+        select(Parcel).where(Parcel.order_id == order_id, Parcel.seq == seq)
+    ).first()
+    if parcel is not None and parcel.id is not None:
+        return parcel_label_preview_png(uow, parcel_id=parcel.id, settings=settings)
+    order = _order(uow, order_id)
+    batch = [j for j in _batch_jobs(uow, order_id) if j.kind == PrintKind.LABEL]
+    if batch:
+        return render_preview(batch[-1].language, batch[-1].content)
+    return _draw_preview(uow, settings, Parcel(order_id=order_id, seq=seq, carrier=order.carrier))
+
+
+def label_counts(uow: UnitOfWork, order_id: int) -> dict[str, int]:
+    """Labels, reprints and voids of an order, for ``order show`` and the lead's screens."""
+    jobs = list(
+        uow.session.exec(
+            select(PrintJob).where(PrintJob.order_id == order_id, PrintJob.kind == PrintKind.LABEL)
+        )
+    )
+    return {
+        "labels": sum(1 for j in jobs if j.reprint_of is None),
+        "reprints": sum(1 for j in jobs if j.reprint_of is not None),
+        "voids": sum(1 for j in jobs if j.status == PrintStatus.VOID),
+    }

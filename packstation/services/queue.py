@@ -1,0 +1,344 @@
+"""The shift lead's view of the day: a paged, filtered queue of orders and the day's deadlines.
+
+Called by the lead application's queue screen (on every refresh and every filter keystroke) and
+by the queue benchmark.  The day can hold tens of thousands of orders, so filtering, counting and
+ordering happen in SQL and only one page of rows ever leaves the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlmodel import col
+
+from packstation.config import Settings
+from packstation.domain.due import parse_clock
+from packstation.domain.status import OrderStatus as S
+from packstation.i18n import _
+from packstation.store.models import Order, Parcel
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+Clock = Callable[[], dt.datetime]
+
+#: still to leave the warehouse
+OPEN = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD, S.PACKED)
+#: not yet packed: the bench still has work on them
+UNPACKED = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD)
+#: how near a deadline (minutes) an order that is not there yet starts to stand out
+RISK_MINUTES = 60
+
+# Most urgent first: unpacked work, then what waits for the courier, then the done and the dead.
+_RANK = {
+    S.ON_HOLD: 0,
+    S.IMPORTED: 1,
+    S.READY: 1,
+    S.PACKING: 2,
+    S.PACKED: 3,
+    S.HANDED_OVER: 4,
+    S.CONFIRMED: 5,
+    S.CANCELLED: 6,
+}
+
+#: words a lead may type to filter by status, in both languages
+STATUS_WORDS: dict[str, str] = {
+    "imported": S.IMPORTED,
+    "ready": S.READY,
+    "packing": S.PACKING,
+    "hold": S.ON_HOLD,
+    "on_hold": S.ON_HOLD,
+    "held": S.ON_HOLD,
+    "packed": S.PACKED,
+    "handed": S.HANDED_OVER,
+    "handed_over": S.HANDED_OVER,
+    "confirmed": S.CONFIRMED,
+    "cancelled": S.CANCELLED,
+    "canceled": S.CANCELLED,
+    "已导入": S.IMPORTED,
+    "待打包": S.READY,
+    "打包中": S.PACKING,
+    "挂起": S.ON_HOLD,
+    "已打包": S.PACKED,
+    "已交接": S.HANDED_OVER,
+    "已确认": S.CONFIRMED,
+    "已取消": S.CANCELLED,
+}
+
+
+def status_label(status: str) -> str:
+    """The status as the screen shows it."""
+    labels = {
+        S.IMPORTED: _("imported"),
+        S.READY: _("ready"),
+        S.PACKING: _("packing"),
+        S.ON_HOLD: _("on hold"),
+        S.PACKED: _("packed"),
+        S.HANDED_OVER: _("handed over"),
+        S.CONFIRMED: _("confirmed"),
+        S.CANCELLED: _("cancelled"),
+    }
+    return next((text for key, text in labels.items() if key == status), status)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str  # "cutoff", "confirm" or "pickup:YTO"
+    label: str
+    at: dt.datetime
+    remaining: dt.timedelta
+
+    @property
+    def passed(self) -> bool:
+        return self.remaining <= dt.timedelta(0)
+
+    @property
+    def near(self) -> bool:
+        return dt.timedelta(0) < self.remaining <= dt.timedelta(minutes=RISK_MINUTES)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    order_id: int
+    order_no: str
+    status: str
+    due_date: dt.date | None
+    paid_at: dt.datetime | None
+    carrier: str
+    bench: str
+    packer: str
+    recipient: str
+    reason: str
+    at_risk: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    total: int
+    offset: int
+    limit: int
+    rows: list[QueueRow] = field(default_factory=list)
+
+
+def today(settings: Settings, now: dt.datetime | None = None) -> dt.date:
+    """The shop's calendar date now."""
+    return settings.shipping.calendar().today(now or utcnow())
+
+
+def deadlines(
+    settings: Settings, *, day: dt.date, now: dt.datetime, carriers: Sequence[str] = ()
+) -> list[Deadline]:
+    """The day's instants: the cut-off, each carrier's pickup and the confirmation deadline."""
+    calendar = settings.shipping.calendar()
+    found = [
+        Deadline(
+            "cutoff",
+            _("cut-off"),
+            calendar.at(day, parse_clock(settings.shipping.cutoff)),
+            dt.timedelta(0),
+        )
+    ]
+    codes = list(dict.fromkeys([*(c.upper() for c in carriers), *settings.carriers]))
+    for code in codes:
+        pickup = settings.carrier(code).pickup
+        found.append(
+            Deadline(
+                f"pickup:{code}",
+                _("{carrier} pickup").format(carrier=code),
+                calendar.at(day, parse_clock(pickup)),
+                dt.timedelta(0),
+            )
+        )
+    found.append(
+        Deadline(
+            "confirm",
+            _("confirm"),
+            calendar.at(day, parse_clock(settings.shipping.confirm_by)),
+            dt.timedelta(0),
+        )
+    )
+    return [
+        Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)
+    ]
+
+
+def is_at_risk(
+    *, status: str, due_date: dt.date | None, day: dt.date, now: dt.datetime, settings: Settings,
+    carrier: str,
+) -> bool:
+    """An order stands out when it is overdue, or a deadline it has not met is near or past."""
+    if status not in OPEN and status != S.HANDED_OVER:
+        return False
+    if due_date is not None and due_date < day:
+        return True
+    if due_date is not None and due_date > day:
+        return False
+    calendar = settings.shipping.calendar()
+    margin = dt.timedelta(minutes=RISK_MINUTES)
+    if status == S.HANDED_OVER:
+        confirm = calendar.at(day, parse_clock(settings.shipping.confirm_by))
+        return now >= confirm - margin
+    pickup = calendar.at(day, parse_clock(settings.carrier(carrier).pickup))
+    if status == S.PACKED:
+        return now >= pickup
+    return now >= pickup - margin
+
+
+def _window(day: dt.date, include_tomorrow: bool, settings: Settings) -> ColumnElement[bool]:
+    """Due today (any status), tomorrow's on request, and anything overdue still open."""
+    last = day
+    if include_tomorrow:
+        last = settings.shipping.calendar().next_shipping_day(day + dt.timedelta(days=1))
+    due = col(Order.due_date)
+    return and_(
+        col(Order.status).in_(list(S)),  # lets both stores use the (status, due_date) index
+        due <= last,
+        or_(due >= day, col(Order.status).in_(OPEN)),
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def token_condition(token: str, settings: Settings) -> ColumnElement[bool]:
+    """What one typed word matches: a status, a carrier, a bench, or part of a number or name."""
+    word = token.strip()
+    status = STATUS_WORDS.get(word.lower())
+    if status is not None:
+        return col(Order.status) == status
+    if word.upper() in settings.carriers or word.upper() == settings.shipping.default_carrier:
+        return col(Order.carrier) == word.upper()
+    pattern = _like(word)
+    # a packed order's bench, packer and tracking numbers are on its parcels
+    parcels = select(Parcel.order_id).where(
+        or_(
+            col(Parcel.tracking_no).ilike(pattern, escape="\\"),
+            col(Parcel.bench) == word,
+            col(Parcel.packer).ilike(pattern, escape="\\"),
+        )
+    )
+    return or_(
+        col(Order.carrier) == word.upper(),
+        col(Order.claimed_bench) == word,
+        col(Order.order_no).ilike(pattern, escape="\\"),
+        col(Order.tracking_no).ilike(pattern, escape="\\"),
+        col(Order.phone).like(f"%{word}", escape="\\") if word.isdigit() else false(),
+        col(Order.recipient_name).ilike(pattern, escape="\\"),
+        col(Order.buyer).ilike(pattern, escape="\\"),
+        col(Order.claimed_user).ilike(pattern, escape="\\"),
+        col(Order.id).in_(parcels),
+    )
+
+
+def _conditions(
+    day: dt.date, settings: Settings, filter_text: str, include_tomorrow: bool
+) -> list[ColumnElement[bool]]:
+    conditions = [_window(day, include_tomorrow, settings)]
+    conditions.extend(token_condition(t, settings) for t in filter_text.split() if t.strip())
+    return conditions
+
+
+def _urgency() -> ColumnElement[int]:
+    return case(
+        *((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9
+    )
+
+
+def queue_page(
+    uow: UnitOfWork,
+    *,
+    day: dt.date,
+    settings: Settings,
+    filter_text: str = "",
+    include_tomorrow: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+) -> QueuePage:
+    """One page of the day's queue, most urgent first, with the count of all rows that match."""
+    now = now or utcnow()
+    conditions = _conditions(day, settings, filter_text, include_tomorrow)
+    with uow:
+        total = uow.session.execute(
+            select(func.count()).select_from(Order).where(*conditions)
+        ).scalar_one()
+        statement = (
+            select(
+                Order.id,
+                Order.order_no,
+                Order.status,
+                Order.due_date,
+                Order.paid_at,
+                Order.carrier,
+                Order.claimed_bench,
+                Order.claimed_user,
+                Order.recipient_name,
+                Order.hold_reason,
+                Order.not_shipping_reason,
+            )
+            .where(*conditions)
+            .order_by(
+                col(Order.due_date).asc(),
+                _urgency(),
+                col(Order.paid_at).asc(),
+                col(Order.id).asc(),
+            )
+            .offset(max(0, offset))
+            .limit(limit)
+        )
+        found = uow.session.execute(statement).all()
+        # A packed order's claim is released; who packed it is on its parcels.
+        packed_by: dict[int, tuple[str, str]] = {}
+        ids = [r.id for r in found if not r.claimed_bench]
+        if ids:
+            parcels = select(Parcel.order_id, Parcel.bench, Parcel.packer).where(
+                col(Parcel.order_id).in_(ids), col(Parcel.bench) != ""
+            )
+            for order_id, bench, packer in uow.session.execute(parcels).all():
+                packed_by.setdefault(order_id, (bench, packer))
+        rows = []
+        for r in found:
+            bench, packer = packed_by.get(r.id, ("", ""))
+            rows.append(
+                QueueRow(
+                    order_id=r.id,
+                    order_no=r.order_no,
+                    status=r.status,
+                    due_date=r.due_date,
+                    paid_at=r.paid_at,
+                    carrier=r.carrier,
+                    bench=r.claimed_bench or bench,
+                    packer=r.claimed_user or packer,
+                    recipient=r.recipient_name,
+                    reason=r.hold_reason or r.not_shipping_reason,
+                    at_risk=is_at_risk(
+                        status=r.status,
+                        due_date=r.due_date,
+                        day=day,
+                        now=now,
+                        settings=settings,
+                        carrier=r.carrier,
+                    ),
+                )
+            )
+    return QueuePage(total=total, offset=max(0, offset), limit=limit, rows=rows)
+
+
+def queue_counts(
+    uow: UnitOfWork, *, day: dt.date, settings: Settings, include_tomorrow: bool = False
+) -> dict[str, int]:
+    """How many orders of the queue are in each status (for the header line)."""
+    counts = {str(s): 0 for s in S}
+    with uow:
+        statement = (
+            select(Order.status, func.count())
+            .where(_window(day, include_tomorrow, settings))
+            .group_by(col(Order.status))
+        )
+        for status, count in uow.session.execute(statement).all():
+            counts[status] = count
+    return counts

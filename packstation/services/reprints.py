@@ -1,0 +1,232 @@
+"""Finding an order's labels by any number, reprinting one with a reason, or voiding it.
+
+Called by the lead application's reprint screen.  A reprint sends the stored bytes again
+(exactly what was printed) as a new print job that points at the original and carries the
+reason, so reprints are counted; the printing service does it when it is installed, and this
+module writes the same row itself otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlmodel import col, or_, select
+
+from packstation.domain.lifecycle import can_move
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services.lead import printing_function, void_labels
+from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class LabelJob:
+    id: int
+    status: str
+    reprint_of: int | None
+    reason: str
+    created_at: dt.datetime
+    language: str
+
+
+@dataclass(frozen=True)
+class ParcelLabels:
+    parcel_id: int
+    seq: int
+    tracking_no: str
+    status: str
+    weight_g: int
+    jobs: list[LabelJob] = field(default_factory=list)
+
+    @property
+    def reprints(self) -> int:
+        return sum(1 for j in self.jobs if j.reprint_of is not None)
+
+    @property
+    def last_job(self) -> LabelJob | None:
+        live = [j for j in self.jobs if j.status != PrintStatus.VOID]
+        return live[-1] if live else None
+
+
+@dataclass(frozen=True)
+class OrderLabels:
+    order_id: int
+    order_no: str
+    status: str
+    carrier: str
+    recipient: str
+    parcels: list[ParcelLabels] = field(default_factory=list)
+
+
+def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
+    """An order and its parcels' labels, by order number or any tracking number."""
+    code = code.strip()
+    if not code:
+        raise UserError(_("Scan or type an order or tracking number."))
+    with uow:
+        parcel_order = select(Parcel.order_id).where(Parcel.tracking_no == code)
+        order = uow.session.exec(
+            select(Order)
+            .where(
+                or_(
+                    Order.order_no == code,
+                    Order.tracking_no == code,
+                    col(Order.id).in_(parcel_order),
+                )
+            )
+            .order_by(col(Order.id).desc())
+        ).first()
+        if order is None or order.id is None:
+            raise UserError(
+                _("No order or parcel has the number {code}; check it and scan again.").format(
+                    code=code
+                )
+            )
+        parcels = uow.session.exec(
+            select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.seq))
+        ).all()
+        jobs = uow.session.exec(
+            select(PrintJob)
+            .where(PrintJob.order_id == order.id, PrintJob.kind == PrintKind.LABEL)
+            .order_by(col(PrintJob.id))
+        ).all()
+        by_parcel = {p.id: p for p in parcels}
+        extra = uow.session.exec(
+            select(PrintJob)
+            .where(col(PrintJob.parcel_id).in_(list(by_parcel)), PrintJob.kind == PrintKind.LABEL)
+            .order_by(col(PrintJob.id))
+        ).all()
+        all_jobs = {j.id: j for j in [*jobs, *extra]}
+        result = []
+        for p in parcels:
+            own = [j for j in sorted(all_jobs.values(), key=lambda j: j.id or 0) if j.parcel_id == p.id]
+            result.append(
+                ParcelLabels(
+                    parcel_id=p.id or 0,
+                    seq=p.seq,
+                    tracking_no=p.tracking_no or "",
+                    status=p.status,
+                    weight_g=p.measured_weight_g or 0,
+                    jobs=[
+                        LabelJob(
+                            id=j.id or 0,
+                            status=j.status,
+                            reprint_of=j.reprint_of,
+                            reason=j.reason,
+                            created_at=j.created_at,
+                            language=j.language,
+                        )
+                        for j in own
+                    ],
+                )
+            )
+        return OrderLabels(
+            order_id=order.id,
+            order_no=order.order_no,
+            status=order.status,
+            carrier=order.carrier,
+            recipient=order.recipient_name,
+            parcels=result,
+        )
+
+
+def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
+    """Print a parcel's label again (the same bytes) with a reason; returns the new job's id."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError(_("Give a reason for the reprint; reprints are counted."))
+    reprint = printing_function("reprint")
+    if reprint is not None:
+        job = reprint(uow, parcel_id=parcel_id, reason=reason)
+        return int(job.id)
+    with uow:
+        original = uow.session.exec(
+            select(PrintJob)
+            .where(
+                PrintJob.parcel_id == parcel_id,
+                PrintJob.kind == PrintKind.LABEL,
+                PrintJob.status != PrintStatus.VOID,
+            )
+            .order_by(col(PrintJob.id).desc())
+        ).first()
+        if original is None:
+            raise UserError(
+                _("This parcel has no label to reprint; pack it at a bench to print one.")
+            )
+        first = original.reprint_of or original.id
+        job = PrintJob(
+            parcel_id=original.parcel_id,
+            order_id=original.order_id,
+            kind=original.kind,
+            printer=original.printer,
+            language=original.language,
+            content=original.content,
+            sha256=hashlib.sha256(original.content).hexdigest(),
+            status=PrintStatus.QUEUED,
+            reprint_of=first,
+            reason=reason,
+            created_by=uow.user,
+        )
+        uow.session.add(job)
+        uow.flush()
+        uow.record(
+            "label_reprinted",
+            order_id=original.order_id,
+            parcel_id=parcel_id,
+            job_id=job.id,
+            reprint_of=first,
+            reason=reason,
+        )
+        uow.commit()
+        return job.id or 0
+
+
+def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
+    """Void a parcel's labels: the parcel cannot be handed over until it gets a new one, and a
+    packed order waits on hold for it.  Returns how many label jobs were voided."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError(_("Give a reason for voiding the label."))
+    with uow:
+        parcel = uow.session.get(Parcel, parcel_id)
+        if parcel is None:
+            raise UserError(_("That parcel does not exist."))
+        if parcel.status in (ParcelStatus.HANDED_OVER, ParcelStatus.VOID):
+            raise UserError(
+                _("Parcel {code} is {status}; its label cannot be voided.").format(
+                    code=parcel.tracking_no or parcel.id, status=parcel.status
+                )
+            )
+        count = void_labels(uow, parcel, reason)
+        parcel.status = ParcelStatus.VOID
+        uow.session.add(parcel)
+        order = uow.session.get(Order, parcel.order_id)
+        if order is not None and order.status == OrderStatus.PACKED and can_move(
+            order.status, OrderStatus.ON_HOLD
+        ):
+            order.status = OrderStatus.ON_HOLD
+            order.hold_reason = _("Label voided: {reason}").format(reason=reason)
+            uow.session.add(order)
+        uow.commit()
+        return count
+
+
+def label_content(uow: UnitOfWork, *, job_id: int) -> tuple[str, bytes]:
+    """The language and the exact bytes of a label job."""
+    with uow:
+        job = uow.session.get(PrintJob, job_id)
+        if job is None:
+            raise UserError(_("That print job does not exist."))
+        return job.language, job.content
+
+
+def preview_png(uow: UnitOfWork, *, job_id: int) -> bytes | None:
+    """A PNG image of the label, when the printing service can draw one."""
+    preview = printing_function("preview_png")
+    if preview is None:
+        return None
+    return bytes(preview(uow, job_id=job_id))

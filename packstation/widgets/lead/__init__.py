@@ -1,0 +1,1 @@
+"""Widgets of the shift lead's application."""

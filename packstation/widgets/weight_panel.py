@@ -1,0 +1,40 @@
+"""The weighing panel: expected weight and tolerance, the live scale reading, and the verdict."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from packstation.i18n import _
+
+
+class WeightPanel(Static):
+    DEFAULT_CSS = """
+    WeightPanel { height: 3; border: round $accent; padding: 0 1; }
+    WeightPanel.blocked { border: heavy $error; }
+    WeightPanel.accepted { border: heavy $success; }
+    """
+
+    def show(
+        self,
+        *,
+        expected_g: int | None,
+        tolerance_g: int,
+        live: str,
+        verdict: str,
+        blocked: bool = False,
+        accepted: bool = False,
+    ) -> None:
+        self.set_class(blocked, "blocked")
+        self.set_class(accepted, "accepted")
+        text = Text()
+        if expected_g is None:
+            text.append(_("Weight: tick every item (or close the box) to weigh."), style="dim")
+        else:
+            text.append(_("Expected") + f" {expected_g} g ± {tolerance_g} g", style="bold")
+            text.append("   │   " + _("Scale") + ": ")
+            text.append(live or "—", style="bold")
+            if verdict:
+                text.append("   │   ")
+                text.append(verdict, style="bold red" if blocked else "bold green")
+        self.update(text)

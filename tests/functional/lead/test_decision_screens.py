@@ -1,0 +1,184 @@
+"""Exceptions, reprint, handover and end of day, driven from the keyboard."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from textual.widgets import DataTable, Input, Static
+
+from packstation.lead_app import LeadApp
+from packstation.screens.lead.dialogs import TextPage
+from packstation.screens.lead.exceptions import ExceptionsScreen
+from packstation.store.models import Order, Parcel, PrintJob
+from tests.functional.lead.conftest import until
+
+
+def _orders(engine: Engine) -> dict[str, Order]:
+    with Session(engine) as s:
+        return {o.order_no: o for o in s.exec(select(Order)).all()}
+
+
+def _rows(app: LeadApp, table_id: str) -> list[list[str]]:
+    table = app.screen.query_one(table_id, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _message(app: LeadApp) -> str:
+    return str(app.screen.query_one("#message", Static).render())
+
+
+def test_settle_each_kind_of_exception(make_app: Callable[..., LeadApp], lead_engine: Engine) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f2")
+            assert isinstance(app.screen, ExceptionsScreen)
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+            assert _rows(app, "#held")[0][0] == "TB-HOLD"
+            assert "SKU-1 缺货 1 件" in _rows(app, "#held")[0]
+            await pilot.press("r")
+            await until(pilot, lambda: _rows(app, "#held") == [])
+            assert "back in the queue" in _message(app)
+            assert _orders(lead_engine)["TB-HOLD"].status == "ready"
+
+            # the second list: orders not shipped and without a reason
+            await pilot.press("tab")
+            await until(pilot, lambda: app.screen.focused is app.screen.query_one("#unshipped"))
+            first = _rows(app, "#unshipped")[0][0]
+            await pilot.press("n", *"缺货 明天发", "enter")
+            await until(pilot, lambda: first not in [r[0] for r in _rows(app, "#unshipped")])
+            assert _orders(lead_engine)[first].not_shipping_reason == "缺货 明天发"
+
+            def select_row(number: str) -> None:
+                table = app.screen.query_one("#unshipped", DataTable)
+                index = [r[0] for r in _rows(app, "#unshipped")].index(number)
+                table.move_cursor(row=index)
+
+            select_row("TB0001")
+            await pilot.press("c")
+            await pilot.press(*"ZTO", "enter")
+            await until(pilot, lambda: _orders(lead_engine)["TB0001"].carrier == "ZTO")
+
+            select_row("TB0002")
+            await pilot.press("s", "backspace", "3", "enter")
+            await until(pilot, lambda: "3 parcels" in _message(app))
+
+            select_row("TB0004")
+            await pilot.press("x", *"buyer asked", "enter")
+            await until(pilot, lambda: _orders(lead_engine)["TB0004"].status == "cancelled")
+
+            select_row("TB0005")
+            await pilot.press("a")
+            await pilot.pause()
+            field = app.screen.query_one("#field-address", Input)
+            field.value = "文一西路 99号"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: _orders(lead_engine)["TB0005"].address == "文一西路 99号")
+
+            await pilot.press("x", "enter")  # an empty reason is not a decision
+            await pilot.pause()
+            await pilot.press("x", "escape")
+            await pilot.pause()
+
+    asyncio.run(scenario())
+
+
+def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f3", *"YT7000000000001", "enter")
+            await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
+            preview = app.screen.query_one("#preview", Static)
+            await until(pilot, lambda: "YT7000000000001" in str(preview.render()))
+            await pilot.press("f7", *"label smudged", "enter")
+            await until(pilot, lambda: "counted" in _message(app))
+            with Session(lead_engine) as s:
+                reprint = s.exec(select(PrintJob).where(PrintJob.reason == "label smudged")).one()
+                assert reprint.reprint_of is not None and reprint.created_by == "王组长"
+            await until(pilot, lambda: _rows(app, "#parcels")[0][5] == "1")
+            await pilot.press("f8", *"wrong box", "enter")
+            await until(pilot, lambda: "voided" in _message(app))
+            assert _orders(lead_engine)["TB-PACKED1"].status == "on_hold"
+            await pilot.press("ctrl+l", *"NOSUCH", "enter")
+            await until(pilot, lambda: "No order or parcel" in _message(app))
+
+    asyncio.run(scenario())
+
+
+def test_handover_for_yto(make_app: Callable[..., LeadApp], lead_engine: Engine, lead_settings: object) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+            flash = app.screen.query_one("#flash", Static)
+            await pilot.press(*"YT7000000000000", "enter")
+            await until(pilot, lambda: "Open a handover first" in str(flash.render()))
+            await pilot.press("ctrl+n", "enter")  # the default answer: YTO bag
+            await until(pilot, lambda: "Handover 1" in str(app.screen.query_one("#handover-line").render()))
+            await pilot.press(*"731000000001", "enter")
+            await until(pilot, lambda: "REFUSED" in str(flash.render()))
+            assert "ZTO" in str(flash.render())
+            for n in range(3):
+                await pilot.press(*f"YT700000000000{n}", "enter")
+                await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
+            await until(pilot, lambda: len(_rows(app, "#inside")) == 3)
+            await pilot.press(*"YT7000000000000", "enter")
+            await until(pilot, lambda: "already in this handover" in str(flash.render()))
+            await pilot.press("ctrl+s", *"刘师傅", "enter")
+            await until(pilot, lambda: isinstance(app.screen, TextPage))
+            page = app.screen
+            assert isinstance(page, TextPage)
+            body = str(page.body)
+            assert "YT7000000000002" in body and "1.800 kg" in body and "Courier signature" in body
+            await pilot.press("escape")
+            await until(pilot, lambda: "Handover sealed" in str(app.screen.query_one("#flash", Static).render()))
+        with Session(lead_engine) as s:
+            parcels = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
+            assert parcels["YT7000000000000"] == "handed_over" and parcels["731000000001"] == "packed"
+            job = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).one()
+            assert b"YT7000000000001" in job.content
+        assert _orders(lead_engine)["TB-PACKED0"].status == "handed_over"
+        lists = list(Path(lead_settings.shipping.manifest_dir).glob("*.csv"))  # type: ignore[attr-defined]
+        assert len(lists) == 1 and "YT7000000000002" in lists[0].read_text(encoding="utf-8")
+
+    asyncio.run(scenario())
+
+
+def test_end_of_day_and_export(make_app: Callable[..., LeadApp], tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f6")
+            await until(pilot, lambda: len(_rows(app, "#figures")) == 9)
+            figures = {r[0]: r[1] for r in _rows(app, "#figures")}
+            assert figures["Imported (due today)"] == "22"
+            assert figures["Handed over"] == "1" and figures["Cancelled"] == "1"
+            assert figures["Missing (not shipped, no reason)"] == "20"
+            target = tmp_path / "confirm.csv"
+            await pilot.press("e")
+            await pilot.pause()
+            app.screen.query_one(Input).value = str(target)
+            await pilot.press("enter")
+            await until(pilot, lambda: target.exists() and "shipments written" in _message(app))
+
+    asyncio.run(scenario())
+
+
+def test_people_screen(make_app: Callable[..., LeadApp]) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f4")
+            await until(pilot, lambda: len(_rows(app, "#packers")) == 2)
+            packers = {r[0]: r for r in _rows(app, "#packers")}
+            assert packers["小李"][1:3] == ["3", "6"]
+            assert packers["小张"][5:7] == ["1", "1"]
+            assert [r[0] for r in _rows(app, "#benches")] == ["bench-1", "bench-2"]
+
+    asyncio.run(scenario())

@@ -1,0 +1,103 @@
+"""The queue screen: filtering as the lead types, paging, tomorrow, and refreshing by itself."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+
+from textual.widgets import DataTable, Static
+
+from packstation.config import Settings
+from packstation.lead_app import LeadApp
+from packstation.screens.lead.queue import QueueScreen
+from tests.functional.lead.conftest import until
+
+
+def _numbers(app: LeadApp) -> list[str]:
+    table = app.screen.query_one("#queue", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def test_filter_as_you_type(make_app: Callable[..., LeadApp]) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await until(pilot, lambda: screen.refreshes >= 1 and screen.total > 0)
+            assert screen.total == 22  # due today (any status) and the overdue one
+            numbers = _numbers(app)
+            assert numbers[0] == "TB-OLD" and numbers[1] == "TB-HOLD"
+            await pilot.press(*"SF")
+            await until(pilot, lambda: _numbers(app) == ["TB-SF"])
+            await pilot.press("escape")
+            await pilot.press(*"hold")
+            await until(pilot, lambda: _numbers(app) == ["TB-HOLD"])
+            await pilot.press("escape", *"bench-2")
+            await until(pilot, lambda: sorted(_numbers(app)) == ["TB-PACKING", "TB-ZTO"])
+            await pilot.press("escape", *"00011")  # the last digits of a phone number
+            await until(pilot, lambda: _numbers(app) == ["TB0011"])
+
+    asyncio.run(scenario())
+
+
+def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await until(pilot, lambda: screen.refreshes >= 1 and screen.total == 22)
+            size = len(_numbers(app))
+            assert size < 22
+            first_page = _numbers(app)
+            await pilot.press("pagedown")
+            await until(pilot, lambda: _numbers(app) and _numbers(app)[0] not in first_page)
+            info = str(app.screen.query_one("#pageinfo", Static).render())
+            assert f"{size + 1}–" in info and "of 22" in info
+            await pilot.press("pageup")
+            await until(pilot, lambda: _numbers(app) == first_page)
+            await pilot.press("ctrl+t")
+            await until(pilot, lambda: screen.total == 23)
+
+    asyncio.run(scenario())
+
+
+def test_refreshes_while_another_process_packs(
+    make_app: Callable[..., LeadApp], lead_settings: Settings
+) -> None:
+    async def scenario() -> None:
+        app = make_app(refresh_seconds=0.2)
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await pilot.press(*"TB0003")
+            await until(pilot, lambda: _numbers(app) == ["TB0003"])
+            table = screen.query_one("#queue", DataTable)
+            assert "ready" in str(table.get_row_at(0)[1])
+            script = textwrap.dedent(
+                f"""
+                from sqlmodel import select
+                from packstation.store.engine import make_engine
+                from packstation.store.models import Order
+                from packstation.store.uow import UnitOfWork
+                engine = make_engine({lead_settings.store.url!r})
+                uow = UnitOfWork(engine, bench="bench-7", user="小王")
+                with uow:
+                    order = uow.session.exec(select(Order).where(Order.order_no == "TB0003")).one()
+                    order.status = "packing"
+                    order.claimed_bench = "bench-7"
+                    order.claimed_user = "小王"
+                    uow.session.add(order)
+                    uow.record("order_claimed", order_id=order.id)
+                    uow.commit()
+                """
+            )
+            subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+            await until(pilot, lambda: "bench-7" in [str(c) for c in table.get_row_at(0)])
+            assert "packing" in str(table.get_row_at(0)[1])
+
+    asyncio.run(scenario())

@@ -1,0 +1,141 @@
+"""The lead's decisions on exceptions, on both stores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from packstation.config import CarrierSettings, Settings
+from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus as P
+from packstation.errors import UserError
+from packstation.services.lead import (
+    cancel_order,
+    change_courier,
+    correct_address,
+    held_orders,
+    not_shipping_today,
+    release,
+    split_order,
+    unshipped_without_reason,
+)
+from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+from tests.support.lead_data import DAY, hold, order, parcel
+
+Factory = Callable[..., UnitOfWork]
+
+
+@pytest.fixture
+def lead_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"carriers": {"YTO": CarrierSettings(), "ZTO": CarrierSettings()}})
+
+
+def _label(s: Session, parcel_id: int | None, order_id: int | None) -> None:
+    s.add(
+        PrintJob(parcel_id=parcel_id, order_id=order_id, kind="label", printer="sim://", language="zpl",
+                 content=b"^XA^XZ", sha256="x", status="sent")
+    )
+
+
+def _ids(engine: Engine) -> dict[str, int]:
+    with Session(engine) as s:
+        return {o.order_no: o.id or 0 for o in s.exec(select(Order)).all()}
+
+
+def _seed(engine: Engine) -> dict[str, int]:
+    with Session(engine) as s:
+        held = order(s, "H-1")
+        hold(s, held, "short", "SKU-1 short by 1")
+        labelled = order(s, "L-1", status=S.PACKED)
+        p = parcel(s, labelled, "YT1")
+        _label(s, p.id, labelled.id)
+        order(s, "R-1")
+        s.commit()
+    return _ids(engine)
+
+
+def _events(engine: Engine, kind: str) -> list[dict[str, object]]:
+    with Session(engine) as s:
+        return [json.loads(e.payload) for e in s.exec(select(Event).where(Event.kind == kind)).all()]
+
+
+def test_release(engine: Engine, uow_factory: Factory) -> None:
+    ids = _seed(engine)
+    held = held_orders(uow_factory())
+    assert [(h.order_no, h.exceptions[0].kind, h.exceptions[0].note) for h in held] == [
+        ("H-1", "short", "SKU-1 short by 1")
+    ]
+    release(uow_factory(user="lead-wu"), order_id=ids["H-1"], note="found on shelf B")
+    assert held_orders(uow_factory()) == []
+    with Session(engine) as s:
+        o = s.get(Order, ids["H-1"])
+        assert o is not None and o.status == S.READY and o.hold_reason == ""
+        ex = s.exec(select(OrderException)).one()
+        assert ex.resolved_by == "lead-wu" and ex.resolution == "found on shelf B"
+    assert _events(engine, "order_released")
+    with pytest.raises(UserError, match="not on hold|cannot become"):
+        release(uow_factory(), order_id=ids["R-1"])
+
+
+def test_change_courier_voids_the_label(engine: Engine, uow_factory: Factory, lead_settings: Settings) -> None:
+    ids = _seed(engine)
+    change_courier(uow_factory(), order_id=ids["R-1"], carrier="zto", settings=lead_settings)
+    change_courier(uow_factory(), order_id=ids["L-1"], carrier="ZTO", settings=lead_settings)
+    with Session(engine) as s:
+        r1 = s.get(Order, ids["R-1"])
+        l1 = s.get(Order, ids["L-1"])
+        assert r1 is not None and r1.carrier == "ZTO" and r1.status == S.READY
+        assert l1 is not None and l1.carrier == "ZTO" and l1.status == S.ON_HOLD
+        assert s.exec(select(Parcel)).one().status == P.VOID
+        assert s.exec(select(PrintJob)).one().status == "void"
+    assert {e["after"] for e in _events(engine, "courier_changed")} == {"ZTO"}
+    with pytest.raises(UserError, match="unknown"):
+        change_courier(uow_factory(), order_id=ids["R-1"], carrier="XX", settings=lead_settings)
+
+
+def test_correct_address_voids_and_relabels(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    ids = _seed(engine)
+    relabelled = correct_address(
+        uow_factory(), order_id=ids["L-1"], changes={"address": "文一西路 2号"}, settings=lead_settings
+    )
+    assert len(relabelled) == 1
+    with Session(engine) as s:
+        o = s.get(Order, ids["L-1"])
+        assert o is not None and o.address == "文一西路 2号" and o.status == S.PACKED
+        jobs = s.exec(select(PrintJob).order_by(PrintJob.id)).all()  # type: ignore[arg-type]
+        assert jobs[0].status == "void"
+    [change] = _events(engine, "address_corrected")
+    assert change["after"] == {"address": "文一西路 2号"}
+    with pytest.raises(UserError, match="Nothing changed"):
+        correct_address(uow_factory(), order_id=ids["L-1"], changes={"address": "文一西路 2号"}, settings=lead_settings)
+
+
+def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
+    ids = _seed(engine)
+    parcels = split_order(uow_factory(), order_id=ids["R-1"], parcels=3)
+    assert len(parcels) == 3
+    with Session(engine) as s:
+        seqs = sorted(p.seq for p in s.exec(select(Parcel).where(Parcel.order_id == ids["R-1"])).all())
+        assert seqs == [1, 2, 3]
+    with pytest.raises(UserError, match="cannot be split|before a bench"):
+        split_order(uow_factory(), order_id=ids["L-1"], parcels=2)
+    cancel_order(uow_factory(), order_id=ids["L-1"], reason="buyer cancelled")
+    with Session(engine) as s:
+        l1 = s.get(Order, ids["L-1"])
+        assert l1 is not None and l1.status == S.CANCELLED
+    count, missing = unshipped_without_reason(uow_factory(), day=DAY)
+    assert count == 2 and {m.order_no for m in missing} == {"H-1", "R-1"}
+    not_shipping_today(uow_factory(), order_id=ids["H-1"], reason="waiting for stock")
+    with pytest.raises(UserError, match="reason"):
+        not_shipping_today(uow_factory(), order_id=ids["R-1"], reason="  ")
+    count, missing = unshipped_without_reason(uow_factory(), day=DAY)
+    assert count == 1 and missing[0].order_no == "R-1"
+    with pytest.raises(UserError, match="cannot become"):
+        cancel_order(uow_factory(), order_id=ids["L-1"], reason="again")

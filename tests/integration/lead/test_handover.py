@@ -1,0 +1,161 @@
+"""Courier handover: refusals, sealing, the list and the CSV, on both stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from packstation.config import CarrierSettings, Settings
+from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus as P
+from packstation.errors import UserError
+from packstation.services.handover import (
+    HandoverRefused,
+    day_manifest,
+    manifest_csv,
+    open_handover,
+    scan_parcel,
+    seal_all_waiting,
+    seal_handover,
+    waiting_parcels,
+)
+from packstation.services.manifest_print import manifest_text
+from packstation.store.models import Event, Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+from tests.support.lead_data import DAY, carriers, local, order, parcel
+
+Factory = Callable[..., UnitOfWork]
+
+
+@pytest.fixture
+def lead_settings(settings: Settings, tmp_path: Path) -> Settings:
+    return settings.model_copy(
+        update={
+            "carriers": {"YTO": CarrierSettings(name="圆通速递"), "ZTO": CarrierSettings(name="中通快递")},
+            "shipping": settings.shipping.model_copy(update={"manifest_dir": str(tmp_path / "lists")}),
+        }
+    )
+
+
+def _seed(engine: Engine) -> None:
+    with Session(engine) as s:
+        carriers(s, "YTO", "ZTO")
+        two = order(s, "O-TWO", status=S.PACKED)
+        parcel(s, two, "YT0000000001", weight_g=1200, seq=1)
+        parcel(s, two, "YT0000000002", weight_g=800, seq=2)
+        one = order(s, "O-ONE", status=S.PACKED)
+        parcel(s, one, "YT0000000003", weight_g=450)
+        zto = order(s, "O-ZTO", status=S.PACKED, carrier="ZTO")
+        parcel(s, zto, "ZT0000000001")
+        open_ = order(s, "O-OPEN", status=S.PACKING)
+        parcel(s, open_, None, status=P.OPEN)
+        unlabelled = order(s, "O-WEIGHED", status=S.PACKING)
+        parcel(s, unlabelled, "YT0000000009", status=P.WEIGHED)
+        cancelled = order(s, "O-CANCELLED", status=S.CANCELLED)
+        parcel(s, cancelled, "YT0000000004")
+        s.commit()
+
+
+def test_refusals(engine: Engine, uow_factory: Factory, lead_settings: Settings) -> None:
+    _seed(engine)
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    first = scan_parcel(uow_factory(), handover_id=handover.id, code="YT0000000001")
+    assert first.count == 1 and first.order_no == "O-TWO"
+    cases = {
+        "ZT0000000001": "goes with ZTO, not YTO",
+        "YT0000000009": "not packed and labelled",
+        "YT0000000004": "was cancelled",
+        "YT0000000001": "already in this handover",
+        "NOPE": "No parcel has the tracking number NOPE",
+    }
+    for code, words in cases.items():
+        with pytest.raises(HandoverRefused, match=words) as refused:
+            scan_parcel(uow_factory(), handover_id=handover.id, code=code)
+        message = str(refused.value)
+        assert message.count(".") <= 1 or message.endswith(".")
+    other = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings, kind="cage")
+    assert other.id is not None
+    with pytest.raises(HandoverRefused, match=f"already in handover {handover.id}"):
+        scan_parcel(uow_factory(), handover_id=other.id, code="YT0000000001")
+    with Session(engine) as s:
+        refused_events = s.exec(select(Event).where(Event.kind == "handover_refused")).all()
+        assert len(refused_events) == 6
+
+
+def test_seal_prints_and_saves_the_list(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    _seed(engine)
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    for code in ("YT0000000001", "YT0000000003"):
+        scan_parcel(uow_factory(), handover_id=handover.id, code=code)
+    sealed = seal_handover(
+        uow_factory(), handover_id=handover.id, settings=lead_settings, courier_name="刘师傅", now=local(18)
+    )
+    manifest = sealed.manifest
+    assert manifest.count == 2 and manifest.total_weight_g == 1650
+    assert [line.tracking_no for line in manifest.lines] == ["YT0000000001", "YT0000000003"]
+    assert sealed.csv_path is not None
+    rows = list(csv.DictReader(io.StringIO(sealed.csv_path.read_text(encoding="utf-8"))))
+    assert [(r["tracking_no"], r["weight_g"], r["order_no"]) for r in rows] == [
+        ("YT0000000001", "1200", "O-TWO"),
+        ("YT0000000003", "450", "O-ONE"),
+    ]
+    with Session(engine) as s:
+        job = s.get(PrintJob, sealed.print_job_id)
+        assert job is not None and job.kind == "manifest" and job.status == "queued"
+        text = job.content.decode("ascii")
+        assert "YT0000000001" in text and "YT0000000003" in text and "1.650 kg" in text
+        assert "SIGNATURE" in text
+        statuses = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
+        assert statuses["YT0000000001"] == P.HANDED_OVER
+        assert statuses["YT0000000002"] == P.PACKED  # not scanned
+        orders = {o.order_no: o.status for o in s.exec(select(Order)).all()}
+        assert orders["O-ONE"] == S.HANDED_OVER
+        assert orders["O-TWO"] == S.PACKED  # one of its two parcels is still here
+    with pytest.raises(HandoverRefused, match="is sealed"):
+        scan_parcel(uow_factory(), handover_id=handover.id, code="YT0000000002")
+    waiting = [p.tracking_no for p in waiting_parcels(uow_factory(), carrier="YTO")]
+    assert waiting == ["YT0000000002"]
+    text = manifest_text(manifest)
+    assert "Total weight: 1.650 kg" in text and "Courier signature" in text
+
+
+def test_empty_handover_cannot_be_sealed(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    _seed(engine)
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    with pytest.raises(UserError, match="empty"):
+        seal_handover(uow_factory(), handover_id=handover.id, settings=lead_settings)
+
+
+def test_seal_all_waiting_matches_the_parcels(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings, tmp_path: Path
+) -> None:
+    _seed(engine)
+    out = tmp_path / "yto.csv"
+    sealed = seal_all_waiting(
+        uow_factory, carrier="YTO", day=DAY, settings=lead_settings, print_list=False, csv_file=out
+    )
+    assert sealed is not None and sealed.print_job_id is None
+    with Session(engine) as s:
+        handed = s.exec(select(Parcel).where(Parcel.status == P.HANDED_OVER)).all()
+        expected = sorted((p.tracking_no or "", p.measured_weight_g or 0) for p in handed)
+    assert sorted((line.tracking_no, line.weight_g) for line in sealed.manifest.lines) == expected
+    assert len(expected) == 3
+    assert manifest_csv(day_manifest(uow_factory(), carrier="YTO", day=DAY)) == out.read_text(
+        encoding="utf-8"
+    )
+    assert seal_all_waiting(
+        uow_factory, carrier="YTO", day=DAY, settings=lead_settings, print_list=False, csv_file=out
+    ) is None

@@ -1,0 +1,106 @@
+"""Orders, parcels and events for the lead's tests, written straight into the tables (as the
+intake and the benches would)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.store.models import Carrier, Event, Order, OrderException, OrderLine, Parcel
+
+ZONE = dt.timezone(dt.timedelta(hours=8))
+DAY = dt.date(2026, 11, 26)
+
+
+def local(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
+    """An instant at a Shanghai clock time (tz-aware)."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE)
+
+
+def carriers(session: Session, *codes: str) -> None:
+    for code in codes or ("YTO", "ZTO", "SF"):
+        if session.get(Carrier, code) is None:
+            session.add(Carrier(code=code, name=code))
+
+
+def order(
+    session: Session,
+    order_no: str,
+    *,
+    status: str = OrderStatus.READY,
+    due: dt.date = DAY,
+    carrier: str = "YTO",
+    paid: dt.datetime | None = None,
+    qty: int = 1,
+    **fields: Any,
+) -> Order:
+    row = Order(
+        order_no=order_no,
+        status=status,
+        due_date=due,
+        carrier=carrier,
+        paid_at=paid or local(10),
+        recipient_name=fields.pop("recipient_name", "张三"),
+        phone=fields.pop("phone", "13800001234"),
+        **fields,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    session.add(OrderLine(order_id=row.id, sku="SKU-1", title="杯子", quantity=qty))
+    return row
+
+
+def parcel(
+    session: Session,
+    order_row: Order,
+    tracking_no: str | None,
+    *,
+    status: str = ParcelStatus.PACKED,
+    weight_g: int = 500,
+    seq: int = 1,
+    bench: str = "bench-1",
+    packer: str = "li",
+) -> Parcel:
+    assert order_row.id is not None
+    row = Parcel(
+        order_id=order_row.id,
+        seq=seq,
+        carrier=order_row.carrier,
+        tracking_no=tracking_no,
+        status=status,
+        measured_weight_g=weight_g,
+        bench=bench,
+        packer=packer,
+        packed_at=local(12),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def event(
+    session: Session,
+    kind: str,
+    *,
+    at: dt.datetime,
+    user: str = "li",
+    bench: str = "bench-1",
+    order_id: int | None = None,
+    **payload: Any,
+) -> None:
+    session.add(
+        Event(at=at, kind=kind, user=user, bench=bench, order_id=order_id, payload=json.dumps(payload))
+    )
+
+
+def hold(session: Session, order_row: Order, kind: str, note: str, by: str = "li") -> None:
+    assert order_row.id is not None
+    order_row.status = OrderStatus.ON_HOLD
+    order_row.hold_reason = note
+    session.add(order_row)
+    session.add(OrderException(order_id=order_row.id, kind=kind, note=note, raised_by=by))

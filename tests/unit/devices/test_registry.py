@@ -1,0 +1,123 @@
+"""Opening devices by URI: errors are one DeviceError sentence; the simulators are shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from packstation.devices import registry
+from packstation.devices.base import DeviceError
+from packstation.devices.sim.printer import PrinterMode
+from packstation.devices.uri import parse_uri
+
+
+def test_uri_parts() -> None:
+    uri = parse_uri("serial:///dev/ttyUSB0?baud=4800&protocol=nci")
+    assert (uri.scheme, uri.target, uri.int_option("baud", 9600)) == (
+        "serial",
+        "/dev/ttyUSB0",
+        4800,
+    )
+    assert parse_uri("tcp://10.0.0.5:4001").port == 4001
+    assert parse_uri("usb://04B8:0E15").target == "04B8:0E15"
+    assert parse_uri("cups://Zebra_GK420d").target == "Zebra_GK420d"
+    assert parse_uri("/dev/ttyACM0").scheme == "serial"
+    with pytest.raises(DeviceError):
+        parse_uri("serial:///dev/x?baud=fast").int_option("baud", 9600)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "none",
+        "bogus://x",
+        "serial:///dev/does-not-exist-0",
+        "serial:///dev/null?protocol=toledo",
+        "serial:///dev/x?protocol=dymo",
+        "tcp://127.0.0.1",
+        "hid://zz",
+    ],
+)
+def test_bad_scale_uris_raise_one_sentence(uri: str) -> None:
+    with pytest.raises(DeviceError) as caught:
+        registry.open_scale(uri)
+    message = str(caught.value)
+    assert message and "\n" not in message
+
+
+def test_no_scale_means_typed_weights() -> None:
+    with pytest.raises(DeviceError, match="typed by hand"):
+        registry.open_scale("none")
+
+
+def test_sim_scale_is_shared() -> None:
+    assert registry.open_scale("sim://") is registry.simulated_scale()
+    assert registry.open_scale("sim://") is registry.open_scale("sim://")
+
+
+@pytest.mark.parametrize("uri", ["bogus://x", "tcp://", "usb://nothing", "serial:///dev/none-0"])
+def test_bad_printer_uris(uri: str) -> None:
+    with pytest.raises(DeviceError):
+        registry.open_printer(uri)
+
+
+def test_sim_printer_records_and_refuses() -> None:
+    printer = registry.open_printer("sim://")
+    assert printer is registry.simulated_printer()
+    sim = registry.simulated_printer()
+    sim.jobs.clear()
+    printer.send(b"^XA^XZ")
+    assert sim.jobs == [b"^XA^XZ"]
+    for mode in (PrinterMode.OFF, PrinterMode.PAPER_OUT, PrinterMode.HEAD_OPEN, PrinterMode.SILENT):
+        sim.set_mode(mode)
+        assert not printer.status().ready
+        with pytest.raises(DeviceError):
+            printer.send(b"^XA^XZ")
+    sim.set_mode(PrinterMode.READY)
+    assert printer.status().ready
+    assert sim.jobs == [b"^XA^XZ"]
+
+
+def test_folder_printer_writes_jobs_in_order(tmp_path: Path) -> None:
+    printer = registry.open_printer(f"dir://{tmp_path}")
+    for number in range(5):
+        printer.send(f"^XA^FD{number}^FS^XZ".encode())
+    files = sorted(tmp_path.iterdir())
+    assert [f.suffix for f in files] == [".zpl"] * 5
+    assert [f.read_bytes() for f in files] == [f"^XA^FD{n}^FS^XZ".encode() for n in range(5)]
+    assert printer.status().ready
+    escpos = registry.open_printer(f"dir://{tmp_path}/slips", language="escpos")
+    assert not escpos.status().ready  # the folder is missing
+    with pytest.raises(DeviceError):
+        escpos.send(b"\x1b@")
+    (tmp_path / "slips").mkdir()
+    escpos.send(b"\x1b@")
+    assert [p.suffix for p in (tmp_path / "slips").iterdir()] == [".bin"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_folder_printer_not_writable(tmp_path: Path) -> None:
+    tmp_path.chmod(0o500)
+    try:
+        assert not registry.open_printer(f"dir://{tmp_path}").status().ready
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_device_file_printer_on_a_plain_file(tmp_path: Path) -> None:
+    target = tmp_path / "lp0"
+    printer = registry.open_printer(f"file://{target}")
+    printer.send(b"one")
+    printer.send(b"two")
+    assert target.read_bytes() == b"onetwo"
+    assert printer.status().ready
+
+
+def test_scanner_uris() -> None:
+    assert registry.open_scanner("keyboard", print, print) is None
+    with pytest.raises(DeviceError):
+        registry.open_scanner("bluetooth://x", print, print)
+    with pytest.raises(DeviceError):
+        registry.open_scanner("evdev:///dev/input/event0?layout=klingon", print, print)
