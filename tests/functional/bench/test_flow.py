@@ -308,6 +308,7 @@ async def test_restart_keeps_the_box_and_its_refused_weight(
         assert screen.blocked_grams == expected + 800
         await pilot.press("f8")
         await pilot.pause()
-        await pilot.press(*"4321", "enter", *"scale checked", "enter")  # the lead's name is filled in
+        # the lead's name is filled in: the PIN and the reason follow
+        await pilot.press(*"4321", "enter", *"scale checked", "enter")
         await pilot.pause()
         assert "PACKED" in feedback(again)
