@@ -43,6 +43,7 @@ from packstation.services.claims import (
     take_claim,
 )
 from packstation.services.packing_view import cartons
+from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import (
     Order,
     OrderException,
@@ -90,12 +91,8 @@ def find_order_id(uow: UnitOfWork, code: str) -> int | None:
         # the same number on two platforms: prefer the one still to be packed
         open_ = [oid for oid, status in orders if status in (OrderStatus.READY, "packing")]
         return (open_ or [orders[0][0]])[0]
-    parcel_order = uow.session.exec(
-        select(Parcel.order_id).where(Parcel.tracking_no == code).limit(1)
-    ).first()
-    if parcel_order is not None:
-        return parcel_order
-    return None
+    # a waybill as the scanner reads it (spaces, lower case): the printing service's rule
+    return find_order_id_by_tracking(uow, code)
 
 
 def open_order(

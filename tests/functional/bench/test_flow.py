@@ -15,6 +15,7 @@ from packstation.screens.bench.stop import StopScreen
 from packstation.services.packing_view import Phase
 from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
+from packstation.widgets.feedback import Feedback
 from tests.functional.bench.conftest import (
     CUP,
     PAN,
@@ -72,7 +73,7 @@ async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings:
         assert "Wrong item" in feedback(app) and "PAN-003" in feedback(app)
         assert "TEA-001" in feedback(app)  # says what is wanted
         assert screen.view.ticked == 1
-        assert screen.has_class("flash")
+        assert bench(app).query_one(Feedback).has_class("refused")  # red (and the bell)
         await scan(pilot, "0000000000000")  # unknown
         assert "Unknown barcode 0000000000000" in feedback(app)
         await scan(pilot, TEA)
@@ -231,7 +232,12 @@ async def test_cancelled_while_packing_stops_the_bench(
             uow.record("order_cancelled", order_id=cancelled.id)
             uow.commit()
         await scan(pilot, PAN)  # the next action notices at once
-        assert isinstance(app.screen, StopScreen)
+        stop = app.screen
+        assert isinstance(stop, StopScreen)
+        await pilot.press("enter")  # too soon: a scanner's Enter must not take STOP away
+        assert app.screen is stop
+        while not stop.can_acknowledge:
+            await pilot.pause(0.1)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BenchScreen) and bench(app).order_id is None
