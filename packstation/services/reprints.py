@@ -9,7 +9,6 @@ module writes the same row itself otherwise.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from sqlmodel import col, or_, select
@@ -18,7 +17,8 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.lead import printing_function, void_labels
+from packstation.services.lead import void_labels
+from packstation.services.printing import preview_png, reprint
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
@@ -141,50 +141,8 @@ def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     reason = reason.strip()
     if not reason:
         raise UserError(_("Give a reason for the reprint; reprints are counted."))
-    reprint = printing_function("reprint")
-    if reprint is not None:
-        job = reprint(uow, parcel_id=parcel_id, reason=reason)
-        return int(job.id)
-    with uow:
-        original = uow.session.exec(
-            select(PrintJob)
-            .where(
-                PrintJob.parcel_id == parcel_id,
-                PrintJob.kind == PrintKind.LABEL,
-                PrintJob.status != PrintStatus.VOID,
-            )
-            .order_by(col(PrintJob.id).desc())
-        ).first()
-        if original is None:
-            raise UserError(
-                _("This parcel has no label to reprint; pack it at a bench to print one.")
-            )
-        first = original.reprint_of or original.id
-        job = PrintJob(
-            parcel_id=original.parcel_id,
-            order_id=original.order_id,
-            kind=original.kind,
-            printer=original.printer,
-            language=original.language,
-            content=original.content,
-            sha256=hashlib.sha256(original.content).hexdigest(),
-            status=PrintStatus.QUEUED,
-            reprint_of=first,
-            reason=reason,
-            created_by=uow.user,
-        )
-        uow.session.add(job)
-        uow.flush()
-        uow.record(
-            "label_reprinted",
-            order_id=original.order_id,
-            parcel_id=parcel_id,
-            job_id=job.id,
-            reprint_of=first,
-            reason=reason,
-        )
-        uow.commit()
-        return job.id or 0
+    job = reprint(uow, parcel_id=parcel_id, reason=reason)
+    return job.id or 0
 
 
 def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
@@ -228,9 +186,7 @@ def label_content(uow: UnitOfWork, *, job_id: int) -> tuple[str, bytes]:
         return job.language, job.content
 
 
-def preview_png(uow: UnitOfWork, *, job_id: int) -> bytes | None:
-    """A PNG image of the label, when the printing service can draw one."""
-    preview = printing_function("preview_png")
-    if preview is None:
-        return None
-    return bytes(preview(uow, job_id=job_id))
+def label_preview_png(uow: UnitOfWork, *, job_id: int) -> bytes:
+    """A PNG image of what the label job prints."""
+    with uow:
+        return preview_png(uow, job_id=job_id)
