@@ -10,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import func, select
+from sqlmodel import col
+
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus as S
 from packstation.services.lead import UnshippedOrder, unshipped_without_reason
-from packstation.services.queue import queue_counts
+from packstation.services.queue import OPEN, queue_counts
+from packstation.store.models import Handover, Order, Parcel
 from packstation.store.uow import UnitOfWork
 
 
@@ -48,7 +52,30 @@ class Reconciliation:
         ]
 
 
+def _late_shipped(uow: UnitOfWork, day: dt.date) -> dict[str, int]:
+    """Orders due before the day that left on it (a handover of the day holds a parcel of
+    theirs): the queue no longer shows them, but the day's figures count them."""
+    handed_today = (
+        select(col(Parcel.order_id))
+        .join(Handover, col(Handover.id) == col(Parcel.handover_id))
+        .where(col(Handover.date) == day)
+    )
+    with uow:
+        rows = uow.session.execute(
+            select(col(Order.status), func.count())
+            .where(
+                col(Order.due_date) < day,
+                col(Order.status).not_in(OPEN),
+                col(Order.id).in_(handed_today),
+            )
+            .group_by(col(Order.status))
+        ).all()
+    return {status: int(count) for status, count in rows}
+
+
 def reconciliation(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Reconciliation:
     counts = queue_counts(uow, day=day, settings=settings)
+    for status, count in _late_shipped(uow, day).items():
+        counts[status] = counts.get(status, 0) + count
     missing_count, missing = unshipped_without_reason(uow, day=day)
     return Reconciliation(day=day, counts=counts, missing_count=missing_count, missing=missing)

@@ -19,7 +19,7 @@ from packstation.services.closing import Reconciliation, reconciliation
 from packstation.services.shipconfirm import export_ship_confirm
 
 FIGURE_LABELS = {
-    "imported": N_("Imported (due today)"),
+    "imported": N_("Orders of the day (due, overdue)"),
     "ready": N_("Ready, not packed"),
     "packing": N_("Packing"),
     "packed": N_("Packed, not handed over"),
@@ -126,6 +126,9 @@ class ClosingScreen(LeadScreen):
                 row.carrier,
                 due_cell(row.due_date, result.day),
             )
+        # the header was drawn before the rows widened the columns
+        figures.refresh(layout=True)
+        missing.refresh(layout=True)
 
     def action_export(self) -> None:
         lead = self.lead

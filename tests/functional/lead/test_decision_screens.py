@@ -168,7 +168,7 @@ def test_end_of_day_and_export(make_app: Callable[..., LeadApp], tmp_path: Path)
             await pilot.press("f6")
             await until(pilot, lambda: len(_rows(app, "#figures")) == 9)
             figures = {r[0]: r[1] for r in _rows(app, "#figures")}
-            assert figures["Imported (due today)"] == "22"
+            assert figures["Orders of the day (due, overdue)"] == "22"
             assert figures["Handed over"] == "1" and figures["Cancelled"] == "1"
             assert figures["Missing (not shipped, no reason)"] == "20"
             target = tmp_path / "confirm.csv"

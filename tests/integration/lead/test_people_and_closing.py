@@ -119,3 +119,23 @@ def test_reconciliation_of_a_scripted_day(
         "missing": 4,  # D1 packed not handed over, D5, D7, D8
     }
     assert sorted(m.order_no for m in result.missing) == ["D1", "D5", "D7", "D8"]
+
+
+def test_overdue_orders_shipped_today_count_today(
+    engine: Engine, uow_factory: Factory, settings: Settings
+) -> None:
+    from packstation.services.handover import open_handover, scan_parcel, seal_handover
+    from tests.support.lead_data import carriers
+
+    with Session(engine) as s:
+        carriers(s, "YTO")
+        late = order(s, "LATE", status=S.PACKED, due=DAY.replace(day=25))
+        parcel(s, late, "YT-LATE")
+        order(s, "OLD-DONE", status=S.HANDED_OVER, due=DAY.replace(day=25))
+        s.commit()
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=settings)
+    assert handover.id is not None
+    scan_parcel(uow_factory(), handover_id=handover.id, code="YT-LATE")
+    seal_handover(uow_factory(), handover_id=handover.id, settings=settings, save_csv=False)
+    figures = dict(reconciliation(uow_factory(), day=DAY, settings=settings).figures())
+    assert figures["handed_over"] == 1 and figures["imported"] == 1 and figures["missing"] == 0
