@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -19,7 +20,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.printing import add_parcel_documents, void_parcel_labels
-from packstation.services.queue import OPEN, status_label
+from packstation.services.queue import OPEN, UNPACKED, status_label
 from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -150,20 +151,22 @@ def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
 def unshipped_without_reason(
     uow: UnitOfWork, *, day: dt.date, limit: int = 500
 ) -> tuple[int, list[UnshippedOrder]]:
-    """Orders due by ``day`` that have not left and have no written reason: (count, first rows)."""
-    from sqlalchemy import func
-
+    """Orders due by ``day``, paid, not packed, neither on hold with a reason nor with a written
+    reason for not shipping: (count, first rows).  The same orders as ``day_report``'s
+    ``unshipped_without_reason``."""
     conditions = (
-        col(Order.status).in_(OPEN),
+        col(Order.paid_at).is_not(None),
         col(Order.due_date) <= day,
-        Order.not_shipping_reason == "",
+        col(Order.status).in_(UNPACKED),
+        func.trim(Order.hold_reason) == "",
+        func.trim(Order.not_shipping_reason) == "",
     )
     with uow:
         count = uow.session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
         orders = uow.session.exec(
             select(Order)
             .where(*conditions)
-            .order_by(col(Order.due_date), col(Order.id))
+            .order_by(col(Order.due_date), col(Order.paid_at), col(Order.order_no))
             .limit(limit)
         ).all()
         return int(count), [

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.lead import void_labels
+from packstation.services.orders import find_order
 from packstation.services.printing import preview_png, reprint
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -68,18 +69,7 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
     if not code:
         raise UserError(_("Scan or type an order or tracking number."))
     with uow:
-        parcel_order = select(Parcel.order_id).where(Parcel.tracking_no == code)
-        order = uow.session.exec(
-            select(Order)
-            .where(
-                or_(
-                    Order.order_no == code,
-                    Order.tracking_no == code,
-                    col(Order.id).in_(parcel_order),
-                )
-            )
-            .order_by(col(Order.id).desc())
-        ).first()
+        order = find_order(uow, code)
         if order is None or order.id is None:
             raise UserError(
                 _("No order or parcel has the number {code}; check it and scan again.").format(
