@@ -46,7 +46,7 @@ KIND_LABELS = {
     "damaged": N_("damaged"),
     "wrong_item": N_("wrong item"),
     "weight": N_("weight"),
-    "address": N_("address"),
+    "address": N_("address problem"),
     "cancelled": N_("cancelled"),
     "changed": N_("changed"),
 }
