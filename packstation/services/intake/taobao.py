@@ -79,46 +79,66 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
     i_status = cols.index.get("status")
     rows = records(file.path, file.encoding, progress=ctx.file_progress())
     next(rows)  # the header
-    # the same SKU, price, quantity and spec recur on thousands of rows: each text is checked once
+    # The same line (SKU, title, spec, quantity, price) recurs on thousands of rows: each
+    # distinct one is checked once and its ParsedLine shared (nothing changes a line later).
     name = file.name
-    good_skus: dict[str, str] = {}
-    specs: dict[str, str] = {}
+    needed = check.needed
+    lines: dict[tuple[str, ...], ParsedLine] = {}
     titles: dict[str, str] = {}
     states: dict[str, MarketState | None] = {}
+    i_attr = i_attrs if i_attrs is not None else i_no
     for row, cells in rows:
-        check.start(row)
-        if not check.width(cells):
+        if len(cells) < needed:
+            check.start(row)
+            check.width(cells)
             continue
-        order_no = _number(cells[i_no])
+        raw_no = cells[i_no]
+        if raw_no.startswith('="') and raw_no.endswith('"'):
+            order_no = raw_no[2:-1].strip()
+        else:
+            order_no = clean(raw_no)
+        key = (cells[i_sku], cells[i_title], cells[i_attr], cells[i_qty], cells[i_price])
+        line = lines.get(key)
+        if line is None:
+            check.start(row)
+            line = _line(check, ctx, cells, key, i_outer, i_attrs is not None, titles)
+            if line is not None and key[0]:  # an empty SKU falls back to another cell
+                lines[key] = line
+        elif not order_no:
+            check.start(row)
         if not order_no:
             check.required("order_no", order_no, _("order number"))
-        raw_sku = cells[i_sku]
-        sku = good_skus.get(raw_sku)
-        if sku is None:
-            sku = clean(raw_sku)
-            if not sku and i_outer is not None:
-                sku = clean(cells[i_outer])
-            sku = ctx.sku(check, "sku", sku)
-            if not check.failed and raw_sku:
-                good_skus[raw_sku] = sku
-        title = cells[i_title]
-        title = titles.get(title) or titles.setdefault(title, title.strip())
-        qty = check.quantity("qty", cells[i_qty])
-        price = check.price("price", cells[i_price])
-        spec = ""
-        if i_attrs is not None:
-            raw = cells[i_attrs]
-            spec = specs.get(raw) or specs.setdefault(raw, clean(raw))
+            continue
         state = None
         if i_status is not None:
             raw = cells[i_status]
             state = states[raw] if raw in states else states.setdefault(raw, taobao_state(raw))
-        line = None
-        if not check.failed:
-            line = ParsedLine(sku, title, spec, qty, price, is_gift(title, price))
-        if order_no:
-            items.setdefault(order_no, []).append((name, row, line, state))
+        items.setdefault(order_no, []).append((name, row, line, state))
     return items
+
+
+def _line(
+    check: RowCheck,
+    ctx: ReadContext,
+    cells: list[str],
+    key: tuple[str, ...],
+    i_outer: int | None,
+    has_attrs: bool,
+    titles: dict[str, str],
+) -> ParsedLine | None:
+    """Check the line cells of one row; None (and the problems recorded) when they are wrong."""
+    raw_sku, raw_title, raw_attrs, raw_qty, raw_price = key
+    sku = clean(raw_sku)
+    if not sku and i_outer is not None:
+        sku = clean(cells[i_outer])
+    sku = ctx.sku(check, "sku", sku)
+    title = titles.get(raw_title) or titles.setdefault(raw_title, raw_title.strip())
+    qty = check.quantity("qty", raw_qty)
+    price = check.price("price", raw_price)
+    spec = ctx.share(clean(raw_attrs)) if has_attrs else ""
+    if check.failed:
+        return None
+    return ParsedLine(sku, title, spec, qty, price, is_gift(title, price))
 
 
 def _number(cell: str) -> str:

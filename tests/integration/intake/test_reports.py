@@ -137,8 +137,8 @@ def test_order_details_shape(uow_factory: Factory) -> None:
     }
     (label,) = parcel["labels"]
     assert set(label) == {"job_id", "status", "reprint_of", "reason"}
-    assert [e["kind"] for e in d["events"]] == ["order_imported"]
-    assert set(d["events"][0]) == {"at", "kind", "bench", "user"}
+    assert d["events"] == []  # the import is one event for the whole file
+    assert (d["source_file"], d["source_row"]) == ("ExportOrderList.csv", 4)
 
 
 @pytest.mark.usefixtures("day_orders")
