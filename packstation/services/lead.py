@@ -186,10 +186,7 @@ def unshipped_without_reason(
     with uow:
         count = uow.session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
         orders = uow.session.exec(
-            select(Order)
-            .where(*conditions)
-            .order_by(col(Order.due_date), col(Order.id))
-            .limit(limit)
+            select(Order).where(*conditions).order_by(col(Order.due_date), col(Order.id)).limit(limit)
         ).all()
         return int(count), [
             UnshippedOrder(
@@ -236,10 +233,7 @@ def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) ->
         row.resolution = resolution.strip()
         uow.session.add(row)
         uow.record(
-            "exception_resolved",
-            order_id=row.order_id,
-            exception_id=exception_id,
-            resolution=resolution,
+            "exception_resolved", order_id=row.order_id, exception_id=exception_id, resolution=resolution
         )
         uow.commit()
 
@@ -263,11 +257,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
                 )
             )
         if order.carrier == code:
-            raise UserError(
-                _("Order {order} already ships with {carrier}.").format(
-                    order=order.order_no, carrier=code
-                )
-            )
+            raise UserError(_("Order {order} already ships with {carrier}.").format(order=order.order_no, carrier=code))
         before = order.carrier
         labelled = _labelled(uow, order_id)
         for parcel in labelled:
@@ -288,11 +278,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         order.updated_at = utcnow()
         uow.session.add(order)
         uow.record(
-            "courier_changed",
-            order_id=order_id,
-            before=before,
-            after=code,
-            labels_voided=len(labelled),
+            "courier_changed", order_id=order_id, before=before, after=code, labels_voided=len(labelled)
         )
         uow.commit()
         return order
@@ -341,7 +327,9 @@ def correct_address(
 def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
     """Decide that an order ships in ``parcels`` boxes: the bench packs each one in turn."""
     if not 2 <= parcels <= MAX_PARCELS:
-        raise UserError(_("Split into 2 to {most} parcels.").format(most=MAX_PARCELS))
+        raise UserError(
+            _("Split into 2 to {most} parcels.").format(most=MAX_PARCELS)
+        )
     with uow:
         order = _order(uow, order_id)
         if order.status not in (OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD):
@@ -355,22 +343,17 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
         ).all()
         if any(p.status != ParcelStatus.OPEN for p in existing):
             raise UserError(
-                _(
-                    "Order {order} already has a weighed or labelled parcel; it cannot be split now."
-                ).format(order=order.order_no)
+                _("Order {order} already has a weighed or labelled parcel; it cannot be split now.").format(
+                    order=order.order_no
+                )
             )
         last_seq = max(
-            (
-                p.seq
-                for p in uow.session.exec(select(Parcel).where(Parcel.order_id == order_id)).all()
-            ),
+            (p.seq for p in uow.session.exec(select(Parcel).where(Parcel.order_id == order_id)).all()),
             default=0,
         )
         ids = [p.id or 0 for p in existing]
         for index in range(len(existing), parcels):
-            parcel = Parcel(
-                order_id=order_id, seq=last_seq + 1 + index - len(existing), carrier=order.carrier
-            )
+            parcel = Parcel(order_id=order_id, seq=last_seq + 1 + index - len(existing), carrier=order.carrier)
             uow.session.add(parcel)
             uow.flush()
             ids.append(parcel.id or 0)

@@ -57,11 +57,7 @@ def day_bounds(settings: Settings, day: dt.date) -> tuple[dt.datetime, dt.dateti
 
 
 def _grouped(
-    uow: UnitOfWork,
-    key: ColumnElement[str],
-    kinds: tuple[str, ...],
-    start: dt.datetime,
-    end: dt.datetime,
+    uow: UnitOfWork, key: ColumnElement[str], kinds: tuple[str, ...], start: dt.datetime, end: dt.datetime
 ) -> dict[str, int]:
     rows = uow.session.execute(
         select(key, func.count())
@@ -71,7 +67,9 @@ def _grouped(
     return {name or "": count for name, count in rows}
 
 
-def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> list[Figures]:
+def _figures(
+    uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime
+) -> list[Figures]:
     key: ColumnElement[str] = col(Event.user) if by == "user" else col(Event.bench)
     window = (col(Event.at) >= start, col(Event.at) < end)
     orders = _grouped(uow, key, (PACKED,), start, end)
@@ -108,11 +106,7 @@ def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> 
         reprint_key: ColumnElement[str] = col(PrintJob.created_by)
         reprint_rows = uow.session.execute(
             select(reprint_key, func.count())
-            .where(
-                col(PrintJob.reprint_of).is_not(None),
-                col(PrintJob.created_at) >= start,
-                col(PrintJob.created_at) < end,
-            )
+            .where(col(PrintJob.reprint_of).is_not(None), col(PrintJob.created_at) >= start, col(PrintJob.created_at) < end)
             .group_by(reprint_key)
         ).all()
     else:
@@ -121,11 +115,7 @@ def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> 
             select(bench_key, func.count())
             .select_from(PrintJob)
             .join(Parcel, col(Parcel.id) == col(PrintJob.parcel_id))
-            .where(
-                col(PrintJob.reprint_of).is_not(None),
-                col(PrintJob.created_at) >= start,
-                col(PrintJob.created_at) < end,
-            )
+            .where(col(PrintJob.reprint_of).is_not(None), col(PrintJob.created_at) >= start, col(PrintJob.created_at) < end)
             .group_by(bench_key)
         ).all()
     reprints = {name or "": count for name, count in reprint_rows}
@@ -159,10 +149,10 @@ def people_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Peopl
         benches = _figures(uow, "bench", start, end)
         hours = [0] * 24
         instants = uow.session.execute(
-            select(Event.at).where(
-                Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end
-            )
+            select(Event.at).where(Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end)
         ).scalars()
         for at in instants:
             hours[at.astimezone(zone).hour] += 1
-    return PeopleReport(day=day, packers=packers, benches=benches, hourly=list(enumerate(hours)))
+    return PeopleReport(
+        day=day, packers=packers, benches=benches, hourly=list(enumerate(hours))
+    )

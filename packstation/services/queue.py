@@ -159,16 +159,13 @@ def deadlines(
             dt.timedelta(0),
         )
     )
-    return [Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)]
+    return [
+        Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)
+    ]
 
 
 def is_at_risk(
-    *,
-    status: str,
-    due_date: dt.date | None,
-    day: dt.date,
-    now: dt.datetime,
-    settings: Settings,
+    *, status: str, due_date: dt.date | None, day: dt.date, now: dt.datetime, settings: Settings,
     carrier: str,
 ) -> bool:
     """An order stands out when it is overdue, or a deadline it has not met is near or past."""
@@ -246,7 +243,9 @@ def _conditions(
 
 
 def _urgency() -> ColumnElement[int]:
-    return case(*((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9)
+    return case(
+        *((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9
+    )
 
 
 def queue_page(

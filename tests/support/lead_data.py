@@ -94,9 +94,7 @@ def event(
     **payload: Any,
 ) -> None:
     session.add(
-        Event(
-            at=at, kind=kind, user=user, bench=bench, order_id=order_id, payload=json.dumps(payload)
-        )
+        Event(at=at, kind=kind, user=user, bench=bench, order_id=order_id, payload=json.dumps(payload))
     )
 
 

@@ -66,9 +66,7 @@ class QueueScreen(LeadScreen):
         yield Countdowns(id="countdowns")
         yield Static("", id="summary")
         yield Input(
-            placeholder=_(
-                "Filter: status, carrier, bench, any number (order, tracking, phone) or name"
-            ),
+            placeholder=_("Filter: status, carrier, bench, any number (order, tracking, phone) or name"),
             id="filter",
         )
         table: DataTable[str | Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
@@ -103,9 +101,7 @@ class QueueScreen(LeadScreen):
         self.query_one(Countdowns).show(found, self.lead.zone)
 
     def reload(self, with_counts: bool = True) -> None:
-        self._load(
-            self.query_one("#filter", Input).value, self.page_offset, self.page_size, with_counts
-        )
+        self._load(self.query_one("#filter", Input).value, self.page_offset, self.page_size, with_counts)
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def _load(self, text: str, offset: int, limit: int, with_counts: bool) -> None:
@@ -161,9 +157,7 @@ class QueueScreen(LeadScreen):
             if self.include_tomorrow:
                 line.append("   " + _("(with tomorrow)"), style="bold")
             if risk:
-                line.append(
-                    "   " + _("{count} at risk on this page").format(count=risk), style="bold red"
-                )
+                line.append("   " + _("{count} at risk on this page").format(count=risk), style="bold red")
             self.query_one("#summary", Static).update(line)
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
