@@ -205,7 +205,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         paid_text = clean(cells[i_paid])
         if queued:
             check.required("recipient", order.recipient_name, _("recipient's name"))
-            check.required("address", address_cell, _("address"))
+            check.required("address", address_cell, _("recipient's address"))
             if not order.phone:
                 check.fail(
                     "mobile",
