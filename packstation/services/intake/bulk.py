@@ -9,6 +9,7 @@ orders are reserved first (a sequence on PostgreSQL; the maximum under SQLite's 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -42,7 +43,10 @@ class BulkInsert:
         i = self.columns.index(name)
         for j, processor in self.processors:
             if j == i:
-                return processor(value)
+                value = processor(value)
+        if self.conn.dialect.name == "sqlite" and isinstance(value, dt.date):
+            # what the sqlite3 module's own adapters write, done once instead of on every row
+            return value.isoformat(" ") if isinstance(value, dt.datetime) else value.isoformat()
         return value
 
     def run(self, rows: list[list[Any]], *, processed: frozenset[str] = frozenset()) -> None:
