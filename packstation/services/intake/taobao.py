@@ -176,37 +176,41 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     i_bnote, i_snote = optional["buyer_note"], optional["seller_note"]
     i_track, i_courier, i_amount = optional["tracking_no"], optional["courier"], optional["amount"]
 
+    what_no, what_name, what_address = (
+        _("order number"),
+        _("recipient's name"),
+        _("recipient's address"),
+    )
+    name, zone, needed = file.name, ctx.zone, check.needed
+    shops: dict[str, str] = {}
+    states: dict[str, MarketState | None] = {}
     rows = records(file.path, file.encoding, progress=ctx.file_progress())
     next(rows)
     for row, cells in rows:
-        check.start(row)
-        if not check.width(cells):
+        check.row, check.failed = row, False
+        if len(cells) < needed:
+            check.width(cells)
             continue
         if len(cells) <= blank:
             cells += [""] * (blank + 1 - len(cells))
-        order_no = check.required("order_no", _number(cells[i_no]), _("order number"))
+        order_no = check.required("order_no", _number(cells[i_no]), what_no)
         status_text = cells[i_status].strip()
-        state = check.state("status", status_text, taobao_state(status_text))
-        order = ParsedOrder(
-            platform=PLATFORM,
-            order_no=order_no,
-            state=state,
-            file=file.name,
-            row=row,
-            marketplace_status=status_text[:40],
+        found = (
+            states[status_text]
+            if status_text in states
+            else states.setdefault(status_text, taobao_state(status_text))
         )
-        queued = state is MarketState.PAID
-        order.recipient_name = cells[i_recipient].strip()
-        order.phone = clean(cells[i_mobile]) or clean(cells[i_landline])
+        state = check.state("status", status_text, found)
+        recipient = cells[i_recipient].strip()
+        mobile, landline = cells[i_mobile], cells[i_landline]
+        phone = (mobile and clean(mobile)) or (landline and clean(landline))
         address_cell = cells[i_address].strip()
         parts = split_address(address_cell)
-        order.province, order.city, order.district = parts.province, parts.city, parts.district
-        order.address, order.postcode = parts.detail, parts.postcode
         paid_text = clean(cells[i_paid])
-        if queued:
-            check.required("recipient", order.recipient_name, _("recipient's name"))
-            check.required("address", address_cell, _("recipient's address"))
-            if not order.phone:
+        if state is MarketState.PAID:
+            check.required("recipient", recipient, what_name)
+            check.required("address", address_cell, what_address)
+            if not phone:
                 check.fail(
                     "mobile",
                     "",
@@ -218,15 +222,31 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                     paid_text,
                     _("A paid order needs its payment time; export the file again."),
                 )
-        if paid_text:
-            order.paid_at = check.instant("paid_at", paid_text, ctx.zone)
-        order.buyer = clean(cells[i_buyer])
-        order.shop = ctx.share(clean(cells[i_shop]))
-        order.buyer_note = cells[i_bnote].strip()
-        order.seller_note = cells[i_snote].strip()
-        order.tracking_no = clean(cells[i_track])[:40]
-        order.carrier = ctx.carrier(check, "courier", clean(cells[i_courier]))
-        order.amount_fen = check.amount("amount", clean(cells[i_amount]))
+        shop = cells[i_shop]
+        tracking, courier, amount = cells[i_track], cells[i_courier], cells[i_amount]
+        order = ParsedOrder(
+            PLATFORM,
+            order_no,
+            state,
+            name,
+            row,
+            status_text[:40],
+            shops.get(shop) or shops.setdefault(shop, clean(shop)),
+            clean(cells[i_buyer]),
+            recipient,
+            phone,
+            parts.province,
+            parts.city,
+            parts.district,
+            parts.detail,
+            parts.postcode,
+            check.instant("paid_at", paid_text, zone) if paid_text else None,
+            ctx.carrier(check, "courier", clean(courier)) if courier else ctx.default_carrier,
+            clean(tracking)[:40] if tracking else "",
+            check.amount("amount", clean(amount)) if amount else 0,
+            cells[i_bnote].strip(),
+            cells[i_snote].strip(),
+        )
         if not order_no:
             continue
         yield order
