@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
+from sqlmodel import col
+from sqlmodel import select as sm_select
 
 from packstation.config import Settings
 from packstation.domain.due import ShippingCalendar
@@ -294,7 +296,7 @@ def _reconcile(
     if not changes:
         report.orders_known += 1
         return
-    if status in NOT_PACKED:
+    if status in NOT_PACKED and not (status is OrderStatus.PACKING and _labelled(uow, known.id)):
         report.orders_updated += 1
         if write:
             values: dict[str, Any] = {name: new for name, (_old, new) in changes.items()}
@@ -327,6 +329,26 @@ def _reconcile(
     )
 
 
+def _labelled(uow: UnitOfWork, order_id: int) -> bool:
+    """A box of the order already has its label: changing the address now would ship it wrong."""
+    return _label_ids(uow, order_id) != []
+
+
+def _label_ids(uow: UnitOfWork, order_id: int) -> list[int]:
+    """Label print jobs of the order, or of its parcels, that are not void."""
+    parcels = sm_select(col(Parcel.id)).where(Parcel.order_id == order_id)
+    found = uow.session.exec(
+        sm_select(col(PrintJob.id))
+        .where(
+            or_(col(PrintJob.order_id) == order_id, col(PrintJob.parcel_id).in_(parcels)),
+            col(PrintJob.kind) == PrintKind.LABEL,
+            col(PrintJob.status) != PrintStatus.VOID,
+        )
+        .order_by(col(PrintJob.id))
+    )
+    return [int(i) for i in found if i is not None]
+
+
 def _limit(name: str) -> int:
     return {"recipient_name": 100, "phone": 40, "province": 40, "city": 40, "district": 40}.get(
         name, {"address": 400, "postcode": 12}.get(name, 100_000)
@@ -335,16 +357,7 @@ def _limit(name: str) -> int:
 
 def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
     session = uow.session
-    labels = session.execute(
-        select(PrintJob.id)  # type: ignore[call-overload]
-        .where(
-            PrintJob.order_id == known.id,
-            PrintJob.kind == PrintKind.LABEL,
-            PrintJob.status != PrintStatus.VOID,
-        )
-        .order_by(PrintJob.id)
-    ).scalars()
-    label_ids = list(labels)
+    label_ids = _label_ids(uow, known.id)
     parcels = list(
         session.execute(
             select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]
