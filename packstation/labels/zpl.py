@@ -32,7 +32,7 @@ def graphic_field(image: Image.Image) -> str:
         image = padded
     # Pillow's "1" packs MSB first with 1 = white; ZPL wants 1 = ink.
     ink = image.convert("1").tobytes().translate(INVERT)
-    encoded = base64.b64encode(zlib.compress(ink, 6))
+    encoded = base64.b64encode(zlib.compress(ink, 1))
     crc = binascii.crc_hqx(encoded, 0)
     total = per_row * height
     return f"^GFA,{total},{total},{per_row},:Z64:{encoded.decode('ascii')}:{crc:04X}"

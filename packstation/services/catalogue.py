@@ -123,7 +123,9 @@ def upsert_products(
         report.stored = True
 
 
-def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, report: ProductReport) -> None:
+def _store(
+    uow: UnitOfWork, row: ProductRow, product: Product | None, report: ProductReport
+) -> None:
     session = uow.session
     values = row.values()
     if product is None:

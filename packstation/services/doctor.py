@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from packstation.config import Settings
+from packstation.devices.doctor import device_checks
 from packstation.errors import StoreError
 from packstation.i18n import _
 from packstation.labels.fonts import font_check
@@ -73,7 +74,16 @@ def check_font(settings: Settings) -> list[Check]:
     return [Check(_("CJK font"), ok, detail)]
 
 
-CHECKS: list[Callable[[Settings], list[Check]]] = [check_config, check_store, check_font]
+def check_devices(settings: Settings) -> list[Check]:
+    return [Check(name, ok, detail) for name, ok, detail in device_checks(settings)]
+
+
+CHECKS: list[Callable[[Settings], list[Check]]] = [
+    check_config,
+    check_store,
+    check_font,
+    check_devices,
+]
 
 
 def run_checks(settings: Settings) -> list[Check]:

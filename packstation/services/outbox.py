@@ -16,16 +16,15 @@ queue and go out in order when it is back.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from packstation.config import Settings
+from packstation.devices import registry
 from packstation.devices.base import DeviceError, PrinterState, PrinterTransport
 from packstation.domain.status import PrintStatus
 from packstation.i18n import _
@@ -36,17 +35,6 @@ from packstation.store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 OpenPrinter = Callable[..., PrinterTransport]
-
-
-def _registry_open_printer(uri: str, **kwargs: Any) -> PrinterTransport:
-    try:
-        registry = importlib.import_module("packstation.devices.registry")
-    except ModuleNotFoundError:
-        raise DeviceError(
-            _("No printer transport is installed for {uri}.").format(uri=uri)
-        ) from None
-    transport: PrinterTransport = registry.open_printer(uri, **kwargs)
-    return transport
 
 
 def nothing_went_out(exc: DeviceError) -> bool:
@@ -68,7 +56,7 @@ class OutboxSender:
     ) -> None:
         self.engine = engine
         self.settings = settings
-        self._open = open_printer or _registry_open_printer
+        self._open = open_printer or registry.open_printer
         self._transports: dict[str, PrinterTransport] = {}
         self._states: dict[str, PrinterState] = {}
         self._lock = threading.Lock()

@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
 from packstation.config import Settings
 from packstation.domain.due import ShippingCalendar
 from packstation.domain.orders import MarketState
 from packstation.domain.status import ExceptionKind, OrderStatus, PrintKind, PrintStatus
 from packstation.i18n import _
+from packstation.services.intake.bulk import BulkInsert, reserve_ids
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
 from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
@@ -110,55 +112,181 @@ def apply_orders(
         else:
             report.orders_skipped_shipped += 1
     if write and fresh:
-        _insert(uow, conn, fresh, settings.shipping.calendar())
+        uow.session.flush()  # events of the known orders first: the bulk numbers follow theirs
+        with _big_cache(conn):
+            _insert(uow, conn, fresh, settings.shipping.calendar())
+
+
+ORDER_COLUMNS = (
+    "id",
+    "platform",
+    "order_no",
+    "shop",
+    "buyer",
+    "recipient_name",
+    "phone",
+    "province",
+    "city",
+    "district",
+    "address",
+    "postcode",
+    "paid_at",
+    "due_date",
+    "carrier",
+    "tracking_no",
+    "insured_value_fen",
+    "amount_fen",
+    "buyer_note",
+    "seller_note",
+    "status",
+    "marketplace_status",
+    "hold_reason",
+    "not_shipping_reason",
+    "imported_at",
+    "updated_at",
+    "source_file",
+    "source_row",
+)
+LINE_COLUMNS = (
+    "order_id",
+    "line_no",
+    "sku",
+    "title",
+    "spec",
+    "quantity",
+    "unit_price_fen",
+    "is_gift",
+    "quantity_packed",
+)
+EVENT_COLUMNS = ("at", "bench", "bench_seq", "user", "order_id", "kind", "payload")
 
 
 def _insert(
     uow: UnitOfWork, conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar
 ) -> None:
+    orders_out = BulkInsert(conn, ORDER, ORDER_COLUMNS)
+    lines_out = BulkInsert(conn, LINE, LINE_COLUMNS)
+    events_out = BulkInsert(conn, EVENT, EVENT_COLUMNS)
     now = utcnow()
+    stamp = orders_out.bind("imported_at", now)
+    gift = {True: lines_out.bind("is_gift", True), False: lines_out.bind("is_gift", False)}
+    event_stamp = events_out.bind("at", now)
+    ready = OrderStatus.READY.value
+    due_dates: dict[tuple[dt.date, bool], dt.date] = {}
+    zone = calendar.zone
     seq = _last_bench_seq(conn, uow.bench)
+    ids = reserve_ids(conn, ORDER, len(orders))
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
-        rows = [_order_row(o, calendar, now) for o in chunk]
-        ids = conn.execute(
-            insert(ORDER).returning(ORDER.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        lines: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        for order, order_id in zip(chunk, ids, strict=True):
+        order_rows: list[list[Any]] = []
+        line_rows: list[list[Any]] = []
+        event_rows: list[list[Any]] = []
+        for order, order_id in zip(chunk, ids[start : start + CHUNK], strict=True):
+            paid = order.paid_at
+            assert paid is not None  # a paid order without a payment time is refused earlier
+            local = paid.astimezone(zone)
+            due = _due(calendar, paid, local, due_dates)
+            order_rows.append(
+                [
+                    order_id,
+                    order.platform,
+                    order.order_no,
+                    order.shop[:100],
+                    order.buyer[:100],
+                    order.recipient_name[:100],
+                    order.phone[:40],
+                    order.province[:40],
+                    order.city[:40],
+                    order.district[:40],
+                    order.address[:400],
+                    order.postcode[:12],
+                    paid,
+                    due,
+                    order.carrier,
+                    order.tracking_no,
+                    0,
+                    order.amount_fen,
+                    order.buyer_note,
+                    order.seller_note,
+                    ready,
+                    order.marketplace_status,
+                    "",
+                    "",
+                    stamp,
+                    stamp,
+                    order.file[:400],
+                    order.row,
+                ]
+            )
             for number, line in enumerate(order.lines, start=1):
-                lines.append(
-                    {
-                        "order_id": order_id,
-                        "line_no": number,
-                        "sku": line.sku,
-                        "title": line.title[:400],
-                        "spec": line.spec[:200],
-                        "quantity": line.quantity,
-                        "unit_price_fen": line.unit_price_fen,
-                        "is_gift": line.is_gift,
-                        "quantity_packed": 0,
-                    }
+                line_rows.append(
+                    [
+                        order_id,
+                        number,
+                        line.sku,
+                        line.title[:400],
+                        line.spec[:200],
+                        line.quantity,
+                        line.unit_price_fen,
+                        gift[line.is_gift],
+                        0,
+                    ]
                 )
             if seq is not None:
                 seq += 1
-            events.append(
-                {
-                    "at": now,
-                    "bench": uow.bench,
-                    "bench_seq": seq,
-                    "user": uow.user,
-                    "order_id": order_id,
-                    "parcel_id": None,
-                    "kind": "order_imported",
-                    "payload": json.dumps(
-                        {"file": order.file, "row": order.row}, ensure_ascii=False
-                    ),
-                }
+            event_rows.append(
+                [
+                    event_stamp,
+                    uow.bench,
+                    seq,
+                    uow.user,
+                    order_id,
+                    "order_imported",
+                    f'{{"file": {_json_text(order.file)}, "row": {order.row}}}',
+                ]
             )
-        conn.execute(insert(LINE), lines)
-        conn.execute(insert(EVENT), events)
+        orders_out.run(order_rows, processed=frozenset({"imported_at", "updated_at"}))
+        lines_out.run(line_rows, processed=frozenset({"is_gift"}))
+        events_out.run(event_rows, processed=frozenset({"at"}))
+
+
+_texts: dict[str, str] = {}
+
+
+def _json_text(value: str) -> str:
+    found = _texts.get(value)
+    if found is None:
+        found = _texts[value] = json.dumps(value, ensure_ascii=False)
+    return found
+
+
+def _due(
+    calendar: ShippingCalendar,
+    paid: dt.datetime,
+    local: dt.datetime,
+    cache: dict[tuple[dt.date, bool], dt.date],
+) -> dt.date:
+    """The due date depends only on the local day and the side of the cut-off: computed once."""
+    key = (local.date(), local.time() >= calendar.cutoff)
+    due = cache.get(key)
+    if due is None:
+        due = cache[key] = calendar.due_date(paid)
+    return due
+
+
+@contextmanager
+def _big_cache(conn: Connection) -> Iterator[None]:
+    """SQLite keeps 2 MB of pages by default; a large import updates several indexes at once
+    and runs much faster when their pages stay in memory.  Restored afterwards."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MB
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def _last_bench_seq(conn: Connection, bench: str) -> int | None:
@@ -166,39 +294,6 @@ def _last_bench_seq(conn: Connection, bench: str) -> int | None:
         return None
     last = conn.execute(select(func.max(EVENT.c.bench_seq)).where(EVENT.c.bench == bench)).scalar()
     return int(last or 0)
-
-
-def _order_row(order: ParsedOrder, calendar: ShippingCalendar, now: dt.datetime) -> dict[str, Any]:
-    assert order.paid_at is not None  # a paid order without a payment time is refused earlier
-    return {
-        "platform": order.platform,
-        "order_no": order.order_no,
-        "shop": order.shop[:100],
-        "buyer": order.buyer[:100],
-        "recipient_name": order.recipient_name[:100],
-        "phone": order.phone[:40],
-        "province": order.province[:40],
-        "city": order.city[:40],
-        "district": order.district[:40],
-        "address": order.address[:400],
-        "postcode": order.postcode[:12],
-        "paid_at": order.paid_at,
-        "due_date": calendar.due_date(order.paid_at),
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "insured_value_fen": 0,
-        "amount_fen": order.amount_fen,
-        "buyer_note": order.buyer_note,
-        "seller_note": order.seller_note,
-        "status": OrderStatus.READY.value,
-        "marketplace_status": order.marketplace_status,
-        "hold_reason": "",
-        "not_shipping_reason": "",
-        "imported_at": now,
-        "updated_at": now,
-        "source_file": order.file[:400],
-        "source_row": order.row,
-    }
 
 
 def _reconcile(
@@ -290,7 +385,8 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
     parcels = list(
         session.execute(
             select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]
-                Parcel.order_id == known.id, Parcel.tracking_no.is_not(None)  # type: ignore[union-attr]
+                Parcel.order_id == known.id,
+                Parcel.tracking_no.is_not(None),  # type: ignore[union-attr]
             )
         )
     )

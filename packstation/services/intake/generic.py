@@ -148,7 +148,9 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 signatures[key] = signature
         elif signatures[key] != signature:
             differing = next(
-                ORDER_FIELDS[i] for i, (a, b) in enumerate(zip(signature, signatures[key])) if a != b
+                ORDER_FIELDS[i]
+                for i, (a, b) in enumerate(zip(signature, signatures[key], strict=True))
+                if a != b
             )
             check.fail(
                 differing,

@@ -79,26 +79,53 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
     i_status = cols.index.get("status")
     rows = records(file.path, file.encoding, progress=ctx.file_progress())
     next(rows)  # the header
+    # the same SKU, price, quantity and spec recur on thousands of rows: each text is checked once
+    name = file.name
+    good_skus: dict[str, str] = {}
+    specs: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    states: dict[str, MarketState | None] = {}
     for row, cells in rows:
         check.start(row)
         if not check.width(cells):
             continue
-        order_no = check.required("order_no", clean(cells[i_no]), _("order number"))
-        sku = clean(cells[i_sku])
-        if not sku and i_outer is not None:
-            sku = clean(cells[i_outer])
-        sku = ctx.sku(check, "sku", sku)
-        title = ctx.share(cells[i_title].strip())
-        qty = check.quantity("qty", clean(cells[i_qty]))
-        price = check.price("price", clean(cells[i_price]))
-        spec = ctx.share(clean(cells[i_attrs])) if i_attrs is not None else ""
-        state = taobao_state(cells[i_status]) if i_status is not None else None
+        order_no = _number(cells[i_no])
+        if not order_no:
+            check.required("order_no", order_no, _("order number"))
+        raw_sku = cells[i_sku]
+        sku = good_skus.get(raw_sku)
+        if sku is None:
+            sku = clean(raw_sku)
+            if not sku and i_outer is not None:
+                sku = clean(cells[i_outer])
+            sku = ctx.sku(check, "sku", sku)
+            if not check.failed and raw_sku:
+                good_skus[raw_sku] = sku
+        title = cells[i_title]
+        title = titles.get(title) or titles.setdefault(title, title.strip())
+        qty = check.quantity("qty", cells[i_qty])
+        price = check.price("price", cells[i_price])
+        spec = ""
+        if i_attrs is not None:
+            raw = cells[i_attrs]
+            spec = specs.get(raw) or specs.setdefault(raw, clean(raw))
+        state = None
+        if i_status is not None:
+            raw = cells[i_status]
+            state = states[raw] if raw in states else states.setdefault(raw, taobao_state(raw))
         line = None
         if not check.failed:
             line = ParsedLine(sku, title, spec, qty, price, is_gift(title, price))
         if order_no:
-            items.setdefault(order_no, []).append((file.name, row, line, state))
+            items.setdefault(order_no, []).append((name, row, line, state))
     return items
+
+
+def _number(cell: str) -> str:
+    """An order number: usually armoured as ``="…"``."""
+    if cell.startswith('="') and cell.endswith('"'):
+        return cell[2:-1].strip()
+    return clean(cell)
 
 
 def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
@@ -121,11 +148,13 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     check = RowCheck(cols, ctx.problems)
     idx = cols.index
     i_no, i_status, i_recipient, i_address, i_paid = (idx[k] for k in ORDER_REQUIRED)
-    optional = {k: idx.get(k) for k in ORDER_COLUMNS if k not in ORDER_REQUIRED}
-
-    def cell(cells: list[str], key: str) -> str:
-        i = optional[key]
-        return clean(cells[i]) if i is not None and i < len(cells) else ""
+    # a missing optional column reads as the empty cell appended to every row
+    blank = len(file.header)
+    optional = {k: idx.get(k, blank) for k in ORDER_COLUMNS if k not in ORDER_REQUIRED}
+    i_mobile, i_landline = optional["mobile"], optional["landline"]
+    i_buyer, i_shop = optional["buyer"], optional["shop"]
+    i_bnote, i_snote = optional["buyer_note"], optional["seller_note"]
+    i_track, i_courier, i_amount = optional["tracking_no"], optional["courier"], optional["amount"]
 
     rows = records(file.path, file.encoding, progress=ctx.file_progress())
     next(rows)
@@ -133,7 +162,9 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         check.start(row)
         if not check.width(cells):
             continue
-        order_no = check.required("order_no", clean(cells[i_no]), _("order number"))
+        if len(cells) <= blank:
+            cells += [""] * (blank + 1 - len(cells))
+        order_no = check.required("order_no", _number(cells[i_no]), _("order number"))
         status_text = cells[i_status].strip()
         state = check.state("status", status_text, taobao_state(status_text))
         order = ParsedOrder(
@@ -146,7 +177,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         )
         queued = state is MarketState.PAID
         order.recipient_name = cells[i_recipient].strip()
-        order.phone = cell(cells, "mobile") or cell(cells, "landline")
+        order.phone = clean(cells[i_mobile]) or clean(cells[i_landline])
         address_cell = cells[i_address].strip()
         parts = split_address(address_cell)
         order.province, order.city, order.district = parts.province, parts.city, parts.district
@@ -169,13 +200,13 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 )
         if paid_text:
             order.paid_at = check.instant("paid_at", paid_text, ctx.zone)
-        order.buyer = cell(cells, "buyer")
-        order.shop = cell(cells, "shop")
-        order.buyer_note = cell(cells, "buyer_note")
-        order.seller_note = cell(cells, "seller_note")
-        order.tracking_no = cell(cells, "tracking_no")[:40]
-        order.carrier = ctx.carrier(check, "courier", cell(cells, "courier"))
-        order.amount_fen = check.amount("amount", cell(cells, "amount"))
+        order.buyer = clean(cells[i_buyer])
+        order.shop = ctx.share(clean(cells[i_shop]))
+        order.buyer_note = cells[i_bnote].strip()
+        order.seller_note = cells[i_snote].strip()
+        order.tracking_no = clean(cells[i_track])[:40]
+        order.carrier = ctx.carrier(check, "courier", clean(cells[i_courier]))
+        order.amount_fen = check.amount("amount", clean(cells[i_amount]))
         if not order_no:
             continue
         yield order
@@ -203,9 +234,9 @@ def attach_lines(
                     row,
                     "订单状态",
                     line.sku,
-                    _(
-                        "The line of order {order} was refunded or closed; it is not packed."
-                    ).format(order=order.order_no),
+                    _("The line of order {order} was refunded or closed; it is not packed.").format(
+                        order=order.order_no
+                    ),
                 )
             )
             continue

@@ -1,0 +1,79 @@
+"""``packstation audit``: replay the event log and compare it with the stored state.
+
+Run by the lead or the engineer after an outage, a crash or a busy day with many benches; exit 0
+when the log and the tables agree, 1 with one line on stderr when they do not.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.i18n import _
+from packstation.services.audit import AuditReport, audit
+
+
+def _describe(check: str) -> str:
+    names = {
+        "bench_numbering": _("event numbering of each bench"),
+        "box_items": _("units in boxes against item scans"),
+        "lines": _("lines packed against their boxes and quantities"),
+        "weights": _("parcel weights against weight events"),
+        "print_jobs": _("print jobs against print events"),
+        "orders": _("packed and claimed orders against their events"),
+        "tracking_numbers": _("tracking numbers used once"),
+    }
+    return names.get(check, check)
+
+
+def _print_text(report: AuditReport) -> None:
+    click.echo(
+        _(
+            "{events} events from {benches} benches; {orders} orders, {parcels} parcels, {jobs} print jobs."
+        ).format(
+            events=report.events,
+            benches=report.benches,
+            orders=report.orders,
+            parcels=report.parcels,
+            jobs=report.print_jobs,
+        )
+    )
+    for check, checked in sorted(report.checked.items()):
+        problems = report.problems(check)
+        mark = (
+            click.style(_("OK"), fg="green")
+            if not problems
+            else click.style(_("DIFF"), fg="red", bold=True)
+        )
+        click.echo(
+            _("{mark:>4}  {what}: {checked} checked, {problems} differences").format(
+                mark=mark, what=_describe(check), checked=checked, problems=problems
+            )
+        )
+    for finding in report.findings:
+        click.echo(f"      {finding.subject}: {finding.problem}")
+
+
+@click.command(name="audit", help=_("Replay the event log and compare it with the stored state."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def audit_command(cli: CliContext, as_json: bool) -> None:
+    report = audit(cli.engine())
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        _print_text(report)
+    if not report.ok:
+        click.echo(
+            _(
+                "The event log and the stored state differ in {n} places; keep the benches running and give this report to the engineer."
+            ).format(n=len(report.findings)),
+            err=True,
+        )
+        sys.exit(1)
+
+
+
+COMMANDS = [audit_command]

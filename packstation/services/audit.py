@@ -1,0 +1,414 @@
+"""Replaying the event log against the stored state: nothing lost, nothing applied twice.
+
+Called by ``packstation audit`` and by the stress tests after many benches (and crashes) have
+worked on one store.  Every change at a bench writes its event in the same transaction
+(``UnitOfWork.record``), so the log alone must rebuild what the tables say:
+
+- each bench numbers its events 1, 2, 3… with no gap and no number twice;
+- the units in every box are the units its item events ticked into it, and every line's packed
+  quantity is the units in its boxes that still count (not void) — never beyond its quantity;
+- a box has a weight exactly when one accepted-weight event gave it that weight;
+- a box has as many print jobs as its documents-queued events announced, and no label twice
+  unless the second one is a reprint with a reason;
+- an order is packed exactly when one order-packed event says so, and a claimed order is held by
+  the bench that last claimed it;
+- no tracking number is on two parcels.
+
+The whole audit reads one snapshot (REPEATABLE READ on PostgreSQL, one read transaction on
+SQLite), so it may run while benches work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind
+from packstation.i18n import _
+from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, PrintJob
+from packstation.store.uow import UnitOfWork
+
+# The event kinds the packing service writes (packstation.services.packing) that the audit replays.
+TICK_KINDS = ("item_scanned", "item_ticked_by_hand")
+WEIGHT_KIND = "weight_accepted"
+DOCUMENTS_KIND = "documents_queued"
+PACKED_KIND = "order_packed"
+CLAIM_KINDS = ("order_claimed",)
+REPLAYED = (*TICK_KINDS, WEIGHT_KIND, DOCUMENTS_KIND, PACKED_KIND, *CLAIM_KINDS)
+
+SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
+MAX_FINDINGS_PER_CHECK = 50  # a broken store would otherwise print thousands of lines
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between the log and the tables."""
+
+    check: str
+    subject: str
+    problem: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "subject": self.subject, "problem": self.problem}
+
+
+@dataclass
+class AuditReport:
+    events: int = 0
+    benches: int = 0
+    orders: int = 0
+    parcels: int = 0
+    print_jobs: int = 0
+    checked: Counter[str] = field(default_factory=Counter)
+    findings: list[Finding] = field(default_factory=list)
+    _per_check: Counter[str] = field(default_factory=Counter, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def count(self, check: str, n: int = 1) -> None:
+        self.checked[check] += n
+
+    def add(self, check: str, subject: str, problem: str) -> None:
+        self._per_check[check] += 1
+        if self._per_check[check] <= MAX_FINDINGS_PER_CHECK:
+            self.findings.append(Finding(check, subject, problem))
+
+    def problems(self, check: str) -> int:
+        """How many differences ``check`` found (also those not listed)."""
+        return self._per_check[check]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "benches": self.benches,
+            "orders": self.orders,
+            "parcels": self.parcels,
+            "print_jobs": self.print_jobs,
+            "checked": dict(sorted(self.checked.items())),
+            "problems": dict(sorted(self._per_check.items())),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def _payload(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _snapshot(uow: UnitOfWork) -> None:
+    """Make every read of this unit see one moment (PostgreSQL reads committed data per statement
+    by default; a bench committing between two of our queries would look like a difference)."""
+    bind = uow.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def audit(engine: Engine) -> AuditReport:
+    """Compare the event log with the stored state; the report lists every difference."""
+    report = AuditReport()
+    with UnitOfWork(engine, readonly=True) as uow:
+        _snapshot(uow)
+        _check_numbering(uow, report)
+        events = _replayed_events(uow)
+        _check_lines_and_boxes(uow, report, events)
+        _check_weights(uow, report, events)
+        _check_print_jobs(uow, report, events)
+        _check_orders(uow, report, events)
+        _check_tracking_numbers(uow, report)
+    return report
+
+
+@dataclass
+class _Replayed:
+    ticks: Counter[tuple[int, int]] = field(default_factory=Counter)  # (parcel, line) → units
+    weights: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    documents: Counter[int] = field(default_factory=Counter)  # parcel → jobs announced
+    packed: Counter[int] = field(default_factory=Counter)  # order → order_packed events
+    last_claim: dict[int, str] = field(default_factory=dict)  # order → bench of the last claim
+
+
+def _replayed_events(uow: UnitOfWork) -> _Replayed:
+    replayed = _Replayed()
+    rows = uow.session.execute(
+        sa_select(
+            col(Event.kind),
+            col(Event.bench),
+            col(Event.order_id),
+            col(Event.parcel_id),
+            col(Event.payload),
+        )
+        .where(col(Event.kind).in_(REPLAYED))
+        .order_by(col(Event.id))
+    )
+    for kind, bench, order_id, parcel_id, payload_text in rows:
+        payload = _payload(payload_text)
+        if kind in TICK_KINDS and parcel_id is not None:
+            replayed.ticks[(parcel_id, _as_int(payload.get("line_id")))] += _as_int(
+                payload.get("units", 1)
+            )
+        elif kind == WEIGHT_KIND and parcel_id is not None:
+            replayed.weights[parcel_id].append(_as_int(payload.get("grams")))
+        elif kind == DOCUMENTS_KIND and parcel_id is not None:
+            replayed.documents[parcel_id] += _as_int(payload.get("jobs"))
+        elif kind == PACKED_KIND and order_id is not None:
+            replayed.packed[order_id] += 1
+        elif kind in CLAIM_KINDS and order_id is not None:
+            replayed.last_claim[order_id] = bench
+    return replayed
+
+
+def _check_numbering(uow: UnitOfWork, report: AuditReport) -> None:
+    """Each bench's events are numbered 1..n: no gap, no number twice, none missing."""
+    report.events = uow.session.exec(select(func.count()).select_from(Event)).one()
+    seq = col(Event.bench_seq)
+    rows = uow.session.execute(
+        sa_select(
+            col(Event.bench),
+            func.count(),
+            func.count(seq),
+            func.count(func.distinct(seq)),
+            func.min(seq),
+            func.max(seq),
+        )
+        .where(col(Event.bench) != "")
+        .group_by(col(Event.bench))
+    ).all()
+    report.benches = len(rows)
+    for bench, total, numbered, distinct, low, high in rows:
+        report.count("bench_numbering")
+        if total == numbered == distinct and (total == 0 or (low == 1 and high == total)):
+            continue
+        seqs = [
+            s
+            for s in uow.session.exec(
+                select(Event.bench_seq).where(Event.bench == bench).order_by(col(Event.bench_seq))
+            )
+        ]
+        present = [s for s in seqs if s is not None]
+        missing = sorted(set(range(1, max(present, default=0) + 1)) - set(present))
+        twice = sorted(s for s, n in Counter(present).items() if n > 1)
+        report.add(
+            "bench_numbering",
+            _("bench {bench}").format(bench=bench),
+            _(
+                "{unnumbered} events without a number, numbers missing: {missing}, numbers twice: {twice}"
+            ).format(
+                unnumbered=len(seqs) - len(present),
+                missing=_few(missing),
+                twice=_few(twice),
+            ),
+        )
+
+
+def _few(numbers: list[int]) -> str:
+    if not numbers:
+        return "-"
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" … (+{len(numbers) - 10})" if len(numbers) > 10 else "")
+
+
+def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+    parcels: dict[int | None, str] = dict(
+        uow.session.exec(select(col(Parcel.id), col(Parcel.status))).all()
+    )
+    items = list(uow.session.exec(select(ParcelItem)))
+    in_boxes: Counter[int] = Counter()  # units in boxes that count (not void)
+    ever_boxed: Counter[int] = Counter()  # also void ones: a cancelled order keeps its ticks
+    stored: set[tuple[int, int]] = set()
+    for item in items:
+        key = (item.parcel_id, item.line_id)
+        stored.add(key)
+        report.count("box_items")
+        ticked = events.ticks.get(key, 0)
+        if item.quantity != ticked:
+            report.add(
+                "box_items",
+                _("parcel {parcel} line {line}").format(parcel=item.parcel_id, line=item.line_id),
+                _("{stored} units stored, {ticked} ticked by events").format(
+                    stored=item.quantity, ticked=ticked
+                ),
+            )
+        ever_boxed[item.line_id] += item.quantity
+        if parcels.get(item.parcel_id) != ParcelStatus.VOID:
+            in_boxes[item.line_id] += item.quantity
+    for (parcel_id, line_id), units in sorted(events.ticks.items()):
+        if (parcel_id, line_id) not in stored and units:
+            report.count("box_items")
+            report.add(
+                "box_items",
+                _("parcel {parcel} line {line}").format(parcel=parcel_id, line=line_id),
+                _("{ticked} units ticked by events but none stored").format(ticked=units),
+            )
+    cancelled = set(uow.session.exec(select(Order.id).where(Order.status == OrderStatus.CANCELLED)))
+    for line in uow.session.exec(select(OrderLine)):
+        report.count("lines")
+        subject = _("order {order} line {line} ({sku})").format(
+            order=line.order_id, line=line.id, sku=line.sku
+        )
+        if not 0 <= line.quantity_packed <= line.quantity:
+            report.add(
+                "lines",
+                subject,
+                _("{packed} packed of a quantity of {qty}").format(
+                    packed=line.quantity_packed, qty=line.quantity
+                ),
+            )
+        boxed = in_boxes.get(line.id or 0, 0)
+        if line.order_id in cancelled:
+            # cancelling voids the boxes but leaves the ticks as they were
+            consistent = boxed <= line.quantity_packed <= ever_boxed.get(line.id or 0, 0)
+        else:
+            consistent = line.quantity_packed == boxed
+        if not consistent:
+            report.add(
+                "lines",
+                subject,
+                _("{packed} packed but {boxed} in its boxes").format(
+                    packed=line.quantity_packed, boxed=boxed
+                ),
+            )
+
+
+def _check_weights(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+    seen: set[int] = set()
+    for parcel in uow.session.exec(select(Parcel)):
+        assert parcel.id is not None
+        seen.add(parcel.id)
+        report.parcels += 1
+        report.count("weights")
+        logged = events.weights.get(parcel.id, [])
+        subject = _("parcel {parcel}").format(parcel=parcel.id)
+        if parcel.measured_weight_g is None and logged:
+            report.add(
+                "weights",
+                subject,
+                _("no weight stored, {n} accepted by events").format(n=len(logged)),
+            )
+        elif parcel.measured_weight_g is not None and logged != [parcel.measured_weight_g]:
+            report.add(
+                "weights",
+                subject,
+                _("{grams} g stored, events accepted: {logged}").format(
+                    grams=parcel.measured_weight_g, logged=logged or "-"
+                ),
+            )
+    for parcel_id in sorted(set(events.weights) - seen):
+        report.add(
+            "weights",
+            _("parcel {parcel}").format(parcel=parcel_id),
+            _("weighed by events but not stored"),
+        )
+
+
+def _check_print_jobs(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+    jobs = uow.session.execute(
+        sa_select(
+            col(PrintJob.id),
+            col(PrintJob.parcel_id),
+            col(PrintJob.kind),
+            col(PrintJob.reprint_of),
+            col(PrintJob.reason),
+        )
+    ).all()
+    report.print_jobs = len(jobs)
+    first_jobs: Counter[int] = Counter()
+    first_labels: Counter[int] = Counter()
+    for job_id, parcel_id, kind, reprint_of, reason in jobs:
+        if reprint_of is not None:
+            report.count("print_jobs")
+            if not (reason or "").strip():
+                report.add(
+                    "print_jobs",
+                    _("print job {job}").format(job=job_id),
+                    _("a reprint of job {of} without a reason").format(of=reprint_of),
+                )
+            continue
+        if parcel_id is None:
+            continue
+        first_jobs[parcel_id] += 1
+        if kind == PrintKind.LABEL:
+            first_labels[parcel_id] += 1
+    for parcel_id in sorted(set(first_jobs) | set(events.documents)):
+        report.count("print_jobs")
+        if first_jobs[parcel_id] != events.documents[parcel_id]:
+            report.add(
+                "print_jobs",
+                _("parcel {parcel}").format(parcel=parcel_id),
+                _("{stored} print jobs stored, {logged} queued by events").format(
+                    stored=first_jobs[parcel_id], logged=events.documents[parcel_id]
+                ),
+            )
+    for parcel_id, labels in sorted(first_labels.items()):
+        if labels > 1:
+            report.add(
+                "print_jobs",
+                _("parcel {parcel}").format(parcel=parcel_id),
+                _("{n} labels printed without a reprint record").format(n=labels),
+            )
+
+
+def _check_orders(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+    rows = uow.session.exec(
+        select(col(Order.id), col(Order.order_no), col(Order.status), col(Order.claimed_bench))
+    )
+    for order_id, order_no, status, claimed_bench in rows:
+        assert order_id is not None
+        report.orders += 1
+        report.count("orders")
+        subject = _("order {no}").format(no=order_no)
+        packed_events = events.packed.get(order_id, 0)
+        if packed_events > 1:
+            report.add("orders", subject, _("packed {n} times by events").format(n=packed_events))
+        elif status in SHIPPED and packed_events == 0:
+            report.add(
+                "orders", subject, _("{status} but no event packed it").format(status=status)
+            )
+        elif status not in SHIPPED and status != OrderStatus.CANCELLED and packed_events:
+            report.add(
+                "orders", subject, _("{status} but an event packed it").format(status=status)
+            )
+        if status == OrderStatus.PACKING:
+            last = events.last_claim.get(order_id)
+            if not claimed_bench or last != claimed_bench:
+                report.add(
+                    "orders",
+                    subject,
+                    _("held by bench {held} but last claimed by {last}").format(
+                        held=claimed_bench or "-", last=last or "-"
+                    ),
+                )
+
+
+def _check_tracking_numbers(uow: UnitOfWork, report: AuditReport) -> None:
+    rows = uow.session.exec(
+        select(Parcel.tracking_no, func.count())
+        .where(col(Parcel.tracking_no).is_not(None), Parcel.tracking_no != "")
+        .group_by(col(Parcel.tracking_no))
+    ).all()
+    for tracking_no, n in rows:
+        report.count("tracking_numbers")
+        if n > 1:
+            report.add(
+                "tracking_numbers",
+                _("tracking number {no}").format(no=tracking_no),
+                _("on {n} parcels").format(n=n),
+            )

@@ -1,0 +1,179 @@
+"""Claims between benches (DESIGN §4, §8) on both stores: each bench its own order, a lease that
+renewals keep and expiry gives up, a takeover, and a bench that finds its claim lost stops."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import col, func, select
+
+from packstation.config import Settings
+from packstation.errors import UserError
+from packstation.services.claims import (
+    Claim,
+    ClaimLost,
+    claim_next_due,
+    claim_order,
+    renew_lease,
+)
+from packstation.services.packing import scan_item
+from packstation.store.models import Event, Order, OrderLine
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import add_order, seed_catalogue
+
+T0 = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
+LEASE = 60
+TEA = "6901234567892"
+
+
+def _uow(engine: Engine, bench: str) -> UnitOfWork:
+    return UnitOfWork(engine, bench=bench, user=f"packer at {bench}")
+
+
+def _at_once(count: int, work: Callable[[int], object]) -> list[object]:
+    """Run ``work(i)`` in ``count`` threads released together; their results (or exceptions)."""
+    barrier = threading.Barrier(count, timeout=10)
+    results: list[object] = [None] * count
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+    return results
+
+
+def test_benches_asking_at_once_each_get_a_different_order(engine: Engine) -> None:
+    seed_catalogue(engine)
+    for n in range(6):
+        add_order(engine, f"A{n}", [("TEA-001", 1)])
+    results = _at_once(
+        8, lambda i: claim_next_due(_uow(engine, f"bench-{i}"), lease_seconds=LEASE, now=T0)
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    claims = [r for r in results if isinstance(r, Claim)]
+    assert len(claims) == 6 and results.count(None) == 2
+    assert len({c.order_id for c in claims}) == 6
+    with UnitOfWork(engine, readonly=True) as uow:
+        benches = uow.session.exec(select(Order.claimed_bench)).all()
+    assert len(set(benches)) == 6
+
+
+@pytest.mark.postgres
+def test_a_locked_order_is_skipped_not_waited_for(engine: Engine) -> None:
+    """SKIP LOCKED: while one bench's transaction holds the first due order, another bench gets
+    the second at once instead of queueing behind it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    seed_catalogue(engine)
+    first = add_order(engine, "S1", [("TEA-001", 1)])
+    second = add_order(engine, "S2", [("TEA-001", 1)])
+    got: list[Claim | None] = []
+    with engine.connect() as holder:
+        holder.execute(text('SELECT id FROM "order" WHERE id = :id FOR UPDATE'), {"id": first})
+        worker = threading.Thread(
+            target=lambda: got.append(
+                claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE, now=T0)
+            )
+        )
+        worker.start()
+        worker.join(timeout=10)
+        assert not worker.is_alive(), "the claim waited for the locked row"
+        holder.rollback()
+    assert got and got[0] is not None and got[0].order_id == second
+
+
+def test_a_claim_is_held_renewed_and_taken_over_after_expiry(engine: Engine) -> None:
+    seed_catalogue(engine)
+    order_id = add_order(engine, "L1", [("TEA-001", 2)])
+    settings = Settings()
+    first = claim_next_due(_uow(engine, "bench-1"), lease_seconds=LEASE, now=T0)
+    assert first is not None and first.order_id == order_id
+
+    # inside the lease another bench is told who has it, and the queue has nothing for it
+    with pytest.raises(UserError, match="bench-1"):
+        claim_order(
+            _uow(engine, "bench-2"),
+            order_id=order_id,
+            lease_seconds=LEASE,
+            now=T0 + dt.timedelta(seconds=30),
+        )
+    later = T0 + dt.timedelta(seconds=50)
+    assert claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE, now=later) is None
+
+    # the holder renews; past the first lease the order is still its own
+    assert renew_lease(_uow(engine, "bench-1"), order_id=order_id, lease_seconds=LEASE, now=later)
+    past_first = T0 + dt.timedelta(seconds=LEASE + 5)
+    assert claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE, now=past_first) is None
+    scan_item(_uow(engine, "bench-1"), order_id=order_id, code=TEA, settings=settings)
+
+    # bench-1 goes silent; after its renewed lease runs out bench-2 takes the order over
+    expired = later + dt.timedelta(seconds=LEASE + 1)
+    taken = claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE, now=expired)
+    assert taken is not None and taken.order_id == order_id
+    assert taken.taken_over_from == "bench-1"
+
+    # bench-1 comes back: it is told its claim is lost and changes nothing
+    with pytest.raises(ClaimLost):
+        scan_item(_uow(engine, "bench-1"), order_id=order_id, code=TEA, settings=settings)
+    assert not renew_lease(
+        _uow(engine, "bench-1"), order_id=order_id, lease_seconds=LEASE, now=expired
+    )
+    with UnitOfWork(engine, readonly=True) as uow:
+        packed = uow.session.exec(
+            select(OrderLine.quantity_packed).where(OrderLine.order_id == order_id)
+        ).one()
+        kinds = list(
+            uow.session.exec(
+                select(Event.bench, Event.kind)
+                .where(Event.order_id == order_id)
+                .order_by(col(Event.id))
+            )
+        )
+    assert packed == 1  # the scan before the takeover counts, nothing after it
+    assert kinds[-2:] == [("bench-2", "claim_taken_over"), ("bench-2", "order_claimed")]
+
+    # the new holder carries on where bench-1 stopped
+    done = scan_item(_uow(engine, "bench-2"), order_id=order_id, code=TEA, settings=settings)
+    assert done.ok and done.box_closed
+
+
+def test_many_threads_scanning_one_order_never_pass_its_quantity(engine: Engine) -> None:
+    """The same bench's scanner fired from many threads at once: the line stops at its quantity."""
+    seed_catalogue(engine)
+    order_id = add_order(engine, "Q1", [("TEA-001", 3)])
+    settings = Settings()
+    assert claim_next_due(_uow(engine, "bench-1"), lease_seconds=LEASE) is not None
+    results = _at_once(
+        8,
+        lambda _i: scan_item(
+            _uow(engine, "bench-1"), order_id=order_id, code=TEA, settings=settings
+        ),
+    )
+    errors = [r for r in results if isinstance(r, Exception) and not isinstance(r, UserError)]
+    assert not errors, errors
+    ticked = [r for r in results if getattr(r, "ok", False)]
+    assert len(ticked) == 3
+    with UnitOfWork(engine, readonly=True) as uow:
+        assert (
+            uow.session.exec(
+                select(OrderLine.quantity_packed).where(OrderLine.order_id == order_id)
+            ).one()
+            == 3
+        )
+        scanned = uow.session.exec(
+            select(func.count()).select_from(Event).where(Event.kind == "item_scanned")
+        ).one()
+    assert scanned == 3

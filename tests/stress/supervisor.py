@@ -1,0 +1,160 @@
+"""Bench processes for the stress tests: start N drivers, SIGKILL them at random steps and start
+them again, wait for them to drain the queue, and never leave one behind."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+POLL_S = 0.005
+
+
+class Benches:
+    """``count`` bench processes on one store; use as a context manager so every child dies."""
+
+    def __init__(
+        self,
+        url: str,
+        folder: Path,
+        count: int,
+        *,
+        lease_seconds: int = 30,
+        seed: int = 0,
+        deadline_s: float = 300.0,
+    ) -> None:
+        self.url = url
+        self.folder = folder
+        self.count = count
+        self.lease_seconds = lease_seconds
+        self.seed = seed
+        self.deadline_s = deadline_s
+        self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self.kill_steps: Counter[str] = Counter()
+        self.starts = 0
+
+    def journal(self, index: int) -> Path:
+        return self.folder / f"bench-{index}.jsonl"
+
+    def journals(self) -> list[Path]:
+        return [self.journal(i) for i in range(self.count)]
+
+    def start(self, index: int) -> None:
+        self.starts += 1
+        command = [
+            sys.executable,
+            "-m",
+            "tests.stress.driver",
+            "--db",
+            self.url,
+            "--bench",
+            f"bench-{index}",
+            "--seed",
+            str(self.seed * 1000 + self.starts),
+            "--journal",
+            str(self.journal(index)),
+            "--lease",
+            str(self.lease_seconds),
+            "--deadline",
+            str(self.deadline_s),
+        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # stderr to a file: a pipe nobody reads could fill up and stall the bench
+        with self.errors(index).open("ab") as err:
+            self.procs[index] = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
+            )
+
+    def errors(self, index: int) -> Path:
+        return self.folder / f"bench-{index}.err"
+
+    def __enter__(self) -> Benches:
+        for index in range(self.count):
+            self.start(index)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.kill_all()
+
+    def kill_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.kill()
+        for proc in self.procs.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=30)
+
+    def _lines(self, index: int) -> int:
+        try:
+            with self.journal(index).open("rb") as f:
+                return sum(1 for _ in f)
+        except FileNotFoundError:
+            return 0
+
+    def _last_step(self, index: int) -> str:
+        try:
+            lines = self.journal(index).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return "before start"
+        for raw in reversed(lines):
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                return "mid-write"
+            if "phase" in record:
+                if record["phase"] == "start":
+                    return f"in {record['step']}"
+                return f"after {record['step']}"
+            if "pid" in record:
+                return "starting"
+        return "starting"
+
+    def kill_randomly(self, kills: int, rng: random.Random, *, timeout_s: float) -> int:
+        """SIGKILL a random running bench after it wrote a random number of journal lines (so
+        the kill lands at a random step, often inside a transaction) and start it again, until
+        ``kills`` kills or every bench has finished.  Returns the kills done."""
+        done = 0
+        give_up = time.monotonic() + timeout_s
+        while done < kills and time.monotonic() < give_up:
+            running = [i for i, p in self.procs.items() if p.poll() is None]
+            if not running:
+                break
+            victim = rng.choice(running)
+            target = self._lines(victim) + rng.randint(1, 30)
+            proc = self.procs[victim]
+            while (
+                proc.poll() is None and self._lines(victim) < target and time.monotonic() < give_up
+            ):
+                time.sleep(POLL_S)
+            # a short random extra delay moves the kill off the journal line into the action
+            time.sleep(rng.uniform(0, 0.01))
+            if proc.poll() is not None:
+                continue
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            self.kill_steps[self._last_step(victim)] += 1
+            done += 1
+            self.start(victim)
+        return done
+
+    def wait(self, timeout_s: float) -> dict[int, tuple[int | None, str]]:
+        """Wait for every bench to finish; (exit code, stderr tail) of each."""
+        give_up = time.monotonic() + timeout_s
+        results: dict[int, tuple[int | None, str]] = {}
+        for index, proc in self.procs.items():
+            try:
+                proc.wait(timeout=max(give_up - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                results[index] = (None, "still running at the deadline")
+                continue
+            err = self.errors(index).read_text(encoding="utf-8", errors="replace")
+            results[index] = (proc.returncode, err[-2000:])
+        return results

@@ -1,0 +1,80 @@
+"""Many bench processes drain one store: every order packed exactly once, nothing lost, nothing
+applied twice — and the same after benches are SIGKILLed at random steps and started again.
+
+Each bench is a separate OS process (``tests.stress.driver``) with its own engine, as on the
+warehouse floor: 8 on PostgreSQL, 4 on SQLite on one machine.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from packstation.store.engine import make_engine
+from tests.stress.invariants import check, read_journals
+from tests.stress.seed import seed_orders, seed_products
+from tests.stress.supervisor import Benches
+
+pytestmark = pytest.mark.slow
+
+DRAIN_ORDERS = 2000
+WAIT_S = 400.0
+
+
+def _benches(url: str) -> int:
+    return 8 if make_url(url).get_backend_name() == "postgresql" else 4
+
+
+def _seed(url: str, orders: int) -> None:
+    engine = make_engine(url)
+    try:
+        seed_products(engine)
+        seed_orders(engine, orders)
+    finally:
+        engine.dispose()
+
+
+def _check(url: str, benches: Benches, orders: int, *, exact: bool) -> None:
+    journal = read_journals(benches.journals())
+    engine = make_engine(url)
+    try:
+        problems = check(
+            engine,
+            journal,
+            orders=orders,
+            exact=exact,
+            sqlite=make_url(url).get_backend_name() == "sqlite",
+        )
+    finally:
+        engine.dispose()
+    assert problems == []
+    assert journal.finished == benches.count  # every bench saw the queue empty and stopped
+
+
+def test_benches_drain_the_queue(stress_store: str, tmp_path: Path) -> None:
+    _seed(stress_store, DRAIN_ORDERS)
+    with Benches(stress_store, tmp_path, _benches(stress_store), seed=1) as benches:
+        results = benches.wait(WAIT_S)
+    assert all(code == 0 for code, _err in results.values()), results
+    _check(stress_store, benches, DRAIN_ORDERS, exact=True)
+    journal = read_journals(benches.journals())
+    # the random flow did make mistakes, which were refused without harm
+    assert journal.done and "refused" in journal.done.values()
+
+
+def test_benches_killed_at_random_steps_lose_nothing(stress_store: str, tmp_path: Path) -> None:
+    orders = 700
+    _seed(stress_store, orders)
+    rng = random.Random(8)
+    with Benches(stress_store, tmp_path, 4, seed=2) as benches:
+        kills = benches.kill_randomly(50, rng, timeout_s=WAIT_S)
+        results = benches.wait(WAIT_S)
+    assert kills >= 50, f"only {kills} kills before the queue ran dry"
+    assert all(code == 0 for code, _err in results.values()), results
+    # most kills land inside an action (its start is journaled, its answer never)
+    inside = sum(n for step, n in benches.kill_steps.items() if step.startswith("in "))
+    assert inside >= 10, benches.kill_steps
+    _check(stress_store, benches, orders, exact=False)
