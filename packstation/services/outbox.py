@@ -25,7 +25,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.devices import registry
-from packstation.devices.base import DeviceError, PrinterState, PrinterTransport
+from packstation.devices.base import DeviceError, PrinterState, PrinterTransport, PrintJobNotSent
 from packstation.domain.status import PrintStatus
 from packstation.i18n import _
 from packstation.store.models import PrintJob
@@ -42,7 +42,7 @@ def nothing_went_out(exc: DeviceError) -> bool:
 
     A transport says so with ``exc.bytes_sent == 0`` or ``exc.partial is False``; without
     either, the job may have partly printed and is treated as unknown."""
-    if getattr(exc, "bytes_sent", None) == 0:
+    if isinstance(exc, PrintJobNotSent) or getattr(exc, "bytes_sent", None) == 0:
         return True
     return getattr(exc, "partial", None) is False
 

@@ -95,3 +95,13 @@ def test_a_damaged_graphic_is_refused() -> None:
     damaged = field[:-1] + ("0" if field[-1] != "0" else "1")
     with pytest.raises(ValueError):
         zpl.parse(f"^XA^PW40^LL20^FO0,0{damaged}^FS^XZ".encode())
+
+
+def test_foreign_zpl_text_fields_are_previewed() -> None:
+    from packstation.labels.render import pages_of
+
+    (page,) = pages_of("zpl", b"^XA^PW400^LL200^FO50,50^A0N,40,40^FDYT7000000000001^FS^XZ")
+    assert page.size == (400, 200)
+    box = ImageChops.invert(page.convert("L")).getbbox()
+    assert box is not None and box[0] >= 50 and box[1] >= 50
+    assert pages_of("zpl", b"not zpl at all") == []
