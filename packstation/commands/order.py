@@ -44,6 +44,11 @@ def _print(d: dict[str, Any]) -> None:
     )
     click.echo(_("  paid at {paid}").format(paid=d["paid_at"] or "-"))
     click.echo(
+        _("  imported at {at} from {file}, row {row}").format(
+            at=d["imported_at"], file=d["source_file"] or "-", row=d["source_row"] or "-"
+        )
+    )
+    click.echo(
         _("  to {name} {phone}, {address}").format(
             name=r["name"],
             phone=r["phone"],

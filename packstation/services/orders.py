@@ -119,6 +119,9 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
             "not_shipping_reason": order.not_shipping_reason,
             "marketplace_status": order.marketplace_status,
             "claimed_bench": order.claimed_bench,
+            "imported_at": _iso(order.imported_at, tz),
+            "source_file": order.source_file,
+            "source_row": order.source_row,
             "recipient": {
                 "name": order.recipient_name,
                 "phone": order.phone,

@@ -1,22 +1,25 @@
 """Meeting the store: which orders of a file are new, known, changed or cancelled, and writing
 them — all in the caller's transaction, so an import is stored whole or not at all.
 
-New orders, their lines and their ``order_imported`` events are written with SQLAlchemy Core
-``insert()`` executemany in chunks (100 000 orders take seconds, not minutes); the few known
-orders that changed go through the session with an event each.
+New orders and their lines are written with one compiled INSERT each and the DBAPI's
+executemany in chunks (100 000 orders take seconds, not minutes).  The import itself is one
+``orders_imported`` event (files and counts); each new order keeps its source file and row, so
+it is not given an event of its own — that would double the rows written.  The few known orders
+that changed go through the session with an event each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, or_, select, update
+from sqlmodel import col
+from sqlmodel import select as sm_select
 
 from packstation.config import Settings
 from packstation.domain.due import ShippingCalendar
@@ -26,7 +29,7 @@ from packstation.i18n import _
 from packstation.services.intake.bulk import BulkInsert, reserve_ids
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
-from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
+from packstation.store.models import Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -35,7 +38,6 @@ _LOOKUP_CHUNK = 500
 
 ORDER = Order.__table__  # type: ignore[attr-defined]
 LINE = OrderLine.__table__  # type: ignore[attr-defined]
-EVENT = Event.__table__  # type: ignore[attr-defined]
 
 NOT_PACKED = frozenset(
     {OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PACKING}
@@ -112,9 +114,8 @@ def apply_orders(
         else:
             report.orders_skipped_shipped += 1
     if write and fresh:
-        uow.session.flush()  # events of the known orders first: the bulk numbers follow theirs
         with _big_cache(conn):
-            _insert(uow, conn, fresh, settings.shipping.calendar())
+            _insert(conn, fresh, settings.shipping.calendar())
 
 
 ORDER_COLUMNS = (
@@ -158,34 +159,27 @@ LINE_COLUMNS = (
     "is_gift",
     "quantity_packed",
 )
-EVENT_COLUMNS = ("at", "bench", "bench_seq", "user", "order_id", "kind", "payload")
 
 
-def _insert(
-    uow: UnitOfWork, conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar
-) -> None:
+def _insert(conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar) -> None:
     orders_out = BulkInsert(conn, ORDER, ORDER_COLUMNS)
     lines_out = BulkInsert(conn, LINE, LINE_COLUMNS)
-    events_out = BulkInsert(conn, EVENT, EVENT_COLUMNS)
     now = utcnow()
     stamp = orders_out.bind("imported_at", now)
     gift = {True: lines_out.bind("is_gift", True), False: lines_out.bind("is_gift", False)}
-    event_stamp = events_out.bind("at", now)
     ready = OrderStatus.READY.value
-    due_dates: dict[tuple[dt.date, bool], dt.date] = {}
+    due_dates: dict[tuple[dt.date, bool], Any] = {}
     zone = calendar.zone
-    seq = _last_bench_seq(conn, uow.bench)
     ids = reserve_ids(conn, ORDER, len(orders))
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
         order_rows: list[list[Any]] = []
         line_rows: list[list[Any]] = []
-        event_rows: list[list[Any]] = []
         for order, order_id in zip(chunk, ids[start : start + CHUNK], strict=True):
             paid = order.paid_at
             assert paid is not None  # a paid order without a payment time is refused earlier
             local = paid.astimezone(zone)
-            due = _due(calendar, paid, local, due_dates)
+            due = _due(calendar, paid, local, due_dates, orders_out)
             order_rows.append(
                 [
                     order_id,
@@ -232,45 +226,23 @@ def _insert(
                         0,
                     ]
                 )
-            if seq is not None:
-                seq += 1
-            event_rows.append(
-                [
-                    event_stamp,
-                    uow.bench,
-                    seq,
-                    uow.user,
-                    order_id,
-                    "order_imported",
-                    f'{{"file": {_json_text(order.file)}, "row": {order.row}}}',
-                ]
-            )
-        orders_out.run(order_rows, processed=frozenset({"imported_at", "updated_at"}))
+        orders_out.run(order_rows, processed=frozenset({"imported_at", "updated_at", "due_date"}))
         lines_out.run(line_rows, processed=frozenset({"is_gift"}))
-        events_out.run(event_rows, processed=frozenset({"at"}))
-
-
-_texts: dict[str, str] = {}
-
-
-def _json_text(value: str) -> str:
-    found = _texts.get(value)
-    if found is None:
-        found = _texts[value] = json.dumps(value, ensure_ascii=False)
-    return found
 
 
 def _due(
     calendar: ShippingCalendar,
     paid: dt.datetime,
     local: dt.datetime,
-    cache: dict[tuple[dt.date, bool], dt.date],
-) -> dt.date:
-    """The due date depends only on the local day and the side of the cut-off: computed once."""
+    cache: dict[tuple[dt.date, bool], Any],
+    out: BulkInsert,
+) -> Any:
+    """The due date (as the DBAPI takes it) depends only on the local day and the side of the
+    cut-off: each is computed once."""
     key = (local.date(), local.time() >= calendar.cutoff)
     due = cache.get(key)
     if due is None:
-        due = cache[key] = calendar.due_date(paid)
+        due = cache[key] = out.bind("due_date", calendar.due_date(paid))
     return due
 
 
@@ -287,13 +259,6 @@ def _big_cache(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
-
-
-def _last_bench_seq(conn: Connection, bench: str) -> int | None:
-    if not bench:
-        return None
-    last = conn.execute(select(func.max(EVENT.c.bench_seq)).where(EVENT.c.bench == bench)).scalar()
-    return int(last or 0)
 
 
 def _reconcile(
@@ -331,7 +296,7 @@ def _reconcile(
     if not changes:
         report.orders_known += 1
         return
-    if status in NOT_PACKED:
+    if status in NOT_PACKED and not (status is OrderStatus.PACKING and _labelled(uow, known.id)):
         report.orders_updated += 1
         if write:
             values: dict[str, Any] = {name: new for name, (_old, new) in changes.items()}
@@ -364,6 +329,26 @@ def _reconcile(
     )
 
 
+def _labelled(uow: UnitOfWork, order_id: int) -> bool:
+    """A box of the order already has its label: changing the address now would ship it wrong."""
+    return _label_ids(uow, order_id) != []
+
+
+def _label_ids(uow: UnitOfWork, order_id: int) -> list[int]:
+    """Label print jobs of the order, or of its parcels, that are not void."""
+    parcels = sm_select(col(Parcel.id)).where(Parcel.order_id == order_id)
+    found = uow.session.exec(
+        sm_select(col(PrintJob.id))
+        .where(
+            or_(col(PrintJob.order_id) == order_id, col(PrintJob.parcel_id).in_(parcels)),
+            col(PrintJob.kind) == PrintKind.LABEL,
+            col(PrintJob.status) != PrintStatus.VOID,
+        )
+        .order_by(col(PrintJob.id))
+    )
+    return [int(i) for i in found if i is not None]
+
+
 def _limit(name: str) -> int:
     return {"recipient_name": 100, "phone": 40, "province": 40, "city": 40, "district": 40}.get(
         name, {"address": 400, "postcode": 12}.get(name, 100_000)
@@ -372,16 +357,7 @@ def _limit(name: str) -> int:
 
 def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
     session = uow.session
-    labels = session.execute(
-        select(PrintJob.id)  # type: ignore[call-overload]
-        .where(
-            PrintJob.order_id == known.id,
-            PrintJob.kind == PrintKind.LABEL,
-            PrintJob.status != PrintStatus.VOID,
-        )
-        .order_by(PrintJob.id)
-    ).scalars()
-    label_ids = list(labels)
+    label_ids = _label_ids(uow, known.id)
     parcels = list(
         session.execute(
             select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]

@@ -9,6 +9,7 @@ orders are reserved first (a sequence on PostgreSQL; the maximum under SQLite's 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +26,10 @@ class BulkInsert:
         compiled = insert(table).compile(dialect=dialect, column_keys=self.columns)
         self.sql = str(compiled)
         self.positional = bool(dialect.positional)
+        # Columns not given that have a default in the model are in the statement too (a column
+        # added later must not break the import): their default is the same on every row.
+        self.columns += [name for name in compiled.params if name not in self.columns]
+        self.defaults = [_default(table, name) for name in self.columns[len(columns) :]]
         order = list(compiled.positiontup or []) if self.positional else self.columns
         self._order = [self.columns.index(name) for name in order]
         self.processors: list[tuple[int, Processor]] = []
@@ -38,7 +43,10 @@ class BulkInsert:
         i = self.columns.index(name)
         for j, processor in self.processors:
             if j == i:
-                return processor(value)
+                value = processor(value)
+        if self.conn.dialect.name == "sqlite" and isinstance(value, dt.date):
+            # what the sqlite3 module's own adapters write, done once instead of on every row
+            return value.isoformat(" ") if isinstance(value, dt.datetime) else value.isoformat()
         return value
 
     def run(self, rows: list[list[Any]], *, processed: frozenset[str] = frozenset()) -> None:
@@ -47,6 +55,9 @@ class BulkInsert:
         if not rows:
             return
         todo = [(i, p) for i, p in self.processors if self.columns[i] not in processed]
+        if self.defaults:
+            for row in rows:
+                row.extend(self.defaults)
         for row in rows:
             for i, processor in todo:
                 row[i] = processor(row[i])
@@ -65,6 +76,15 @@ class BulkInsert:
             cursor.executemany(self.sql, params)
         finally:
             cursor.close()
+
+
+def _default(table: Table, name: str) -> Any:
+    default = table.c[name].default
+    if default is None:
+        return None
+    if default.is_callable:
+        return default.arg(None)  # type: ignore[attr-defined]
+    return default.arg  # type: ignore[attr-defined]
 
 
 def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:

@@ -135,7 +135,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 province=cell(cells, "province"),
                 city=cell(cells, "city"),
                 district=cell(cells, "district"),
-                address=check.required("address", cell(cells, "address"), _("address")),
+                address=check.required("address", cell(cells, "address"), _("recipient's address")),
                 postcode=cell(cells, "postcode"),
                 paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),
                 carrier=ctx.carrier(check, "carrier", cell(cells, "carrier")),

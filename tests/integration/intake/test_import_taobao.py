@@ -89,9 +89,9 @@ def test_a_taobao_export_imports_with_its_quirks(
     mug, shirt = lines(uow_factory, second.order_no)
     assert (mug.spec, mug.unit_price_fen, mug.is_gift) == ("容量：350ml", 5900, False)
     assert shirt.is_gift  # titled 赠品
-    imported = events(uow_factory, "order_imported")
-    assert len(imported) == 2
-    assert imported[0][1] == {"file": orders_csv.name, "row": 2}
+    assert (first.source_file, first.source_row) == (orders_csv.name, 2)
+    ((_none, summary),) = events(uow_factory, "orders_imported")
+    assert (summary["imported"], summary["lines"]) == (2, 4)
 
 
 def test_reimport_and_overlapping_exports_store_each_order_once(

@@ -113,7 +113,7 @@ def test_mangled_exports_update_the_store_fully_or_not_at_all(
         )
         assert orders_added == report.orders_imported
         assert lines_added == report.lines_imported
-        assert events_added >= report.orders_imported + 1
+        assert events_added >= 1  # the import's own event
     else:
         assert after == before
         assert report.errors

@@ -137,8 +137,8 @@ def test_order_details_shape(uow_factory: Factory) -> None:
     }
     (label,) = parcel["labels"]
     assert set(label) == {"job_id", "status", "reprint_of", "reason"}
-    assert [e["kind"] for e in d["events"]] == ["order_imported"]
-    assert set(d["events"][0]) == {"at", "kind", "bench", "user"}
+    assert d["events"] == []  # the import is one event for the whole file
+    assert (d["source_file"], d["source_row"]) == ("ExportOrderList.csv", 4)
 
 
 @pytest.mark.usefixtures("day_orders")
@@ -230,3 +230,18 @@ def test_a_handed_over_order_closed_later_is_an_exception(
     assert order(uow_factory, "H-1").status == OrderStatus.HANDED_OVER
     ((_id, payload),) = events(uow_factory, "exception_raised")
     assert payload["exception_kind"] == "cancelled"
+
+
+def test_a_changed_address_on_a_labelled_order_being_packed_is_an_exception(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    o = TOrder("P-1", [Item("MUG-01", 2)])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    # the first box of two is labelled while the bench still packs the order
+    pack(uow_factory, "P-1", tracking=["YT7000000000004"], status=OrderStatus.PACKING, label=True)
+    o.address = "上海 上海市 浦东新区 世纪大道1号 (200120)"
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert (report.orders_updated, report.exceptions_raised) == (0, 1)
+    assert order(uow_factory, "P-1").address == "文三路123号"
