@@ -12,6 +12,7 @@ journals (written by ``tests.stress.driver``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -21,9 +22,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
-from packstation.domain.status import OrderStatus
+from packstation.domain.status import OrderStatus, PrintStatus
 from packstation.services.audit import audit
-from packstation.store.models import Event, Order, OrderLine
+from packstation.store.models import Event, Order, OrderLine, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.stress.driver import OUTCOME_EVENTS
 
@@ -90,6 +91,23 @@ def action_groups(engine: Engine) -> dict[str, Counter[str]]:
                 bench_of_current = bench
             current[kind] += 1
     return groups
+
+
+def check_printed(engine: Engine, printed: Iterable[Path]) -> list[str]:
+    """What the printers got: every job marked sent was printed, and no job's bytes came out
+    more often than jobs with those bytes exist (a label printed twice without a reprint)."""
+    problems: list[str] = []
+    out = Counter(hashlib.sha256(path.read_bytes()).hexdigest() for path in printed)
+    with UnitOfWork(engine, readonly=True) as uow:
+        jobs = uow.session.exec(select(col(PrintJob.sha256), col(PrintJob.status))).all()
+    stored = Counter(sha for sha, _status in jobs)
+    for sha, n in out.items():
+        if n > stored[sha]:
+            problems.append(f"printed {n} times, {stored[sha]} jobs: {sha[:12]}")
+    missing = [sha for sha, status in jobs if status == PrintStatus.SENT and not out[sha]]
+    if missing:
+        problems.append(f"{len(missing)} jobs marked sent never reached the printer")
+    return problems
 
 
 def check(engine: Engine, journal: Journal, *, orders: int, exact: bool, sqlite: bool) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from packstation.store.engine import make_engine
-from tests.stress.invariants import check, read_journals
+from tests.stress.invariants import check, check_printed, read_journals
 from tests.stress.seed import seed_orders, seed_products
 from tests.stress.supervisor import Benches
 
@@ -48,6 +48,7 @@ def _check(url: str, benches: Benches, orders: int, *, exact: bool) -> None:
             exact=exact,
             sqlite=make_url(url).get_backend_name() == "sqlite",
         )
+        problems += check_printed(engine, benches.printed())
     finally:
         engine.dispose()
     assert problems == []
