@@ -71,6 +71,7 @@ class Packer:
         journal: IO[str],
         mistakes: float = 0.08,
         deadline: float = 600.0,
+        printing: bool = True,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -86,6 +87,7 @@ class Packer:
         self.last_renewal = 0.0
         self.last_outcome = ""
         self.sender = OutboxSender(engine, settings)
+        self.printing = printing
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -173,6 +175,7 @@ class Packer:
 
     def run(self) -> None:
         self.load_codes()
+        self._write({"ready": time.time()})
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
             if order_id is None:
@@ -199,6 +202,8 @@ class Packer:
     def print_labels(self) -> None:
         """Send the queued labels and slips, as the bench's sender thread would; a store that is
         unreachable leaves them queued for the next try."""
+        if not self.printing:
+            return
         try:
             self.sender.run_once()
         except DBAPIError:
@@ -364,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mistakes", type=float, default=0.04)
     parser.add_argument("--deadline", type=float, default=600.0)
     parser.add_argument("--printer-dir", required=True)
+    parser.add_argument(
+        "--no-print", action="store_true", help="leave the jobs queued (no sender in this bench)"
+    )
     args = parser.parse_args(argv)
     engine = make_engine(args.db)
     os.makedirs(args.printer_dir, exist_ok=True)
@@ -380,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
             journal=journal,
             mistakes=args.mistakes,
             deadline=args.deadline,
+            printing=not args.no_print,
         )
         try:
             packer.run()
@@ -388,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         finally:
             engine.dispose()
-        journal.write(json.dumps({"finished": dict(packer.outcomes)}) + "\n")
+        journal.write(json.dumps({"finished": dict(packer.outcomes), "t": time.time()}) + "\n")
     return 0
 
 

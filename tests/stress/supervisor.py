@@ -30,6 +30,7 @@ class Benches:
         lease_seconds: int = 30,
         seed: int = 0,
         deadline_s: float = 300.0,
+        printing: bool = True,
     ) -> None:
         self.url = url
         self.folder = folder
@@ -37,6 +38,7 @@ class Benches:
         self.lease_seconds = lease_seconds
         self.seed = seed
         self.deadline_s = deadline_s
+        self.printing = printing
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.kill_steps: Counter[str] = Counter()
         self.starts = 0
@@ -67,6 +69,7 @@ class Benches:
             str(self.deadline_s),
             "--printer-dir",
             str(self.printer_dir(index)),
+            *([] if self.printing else ["--no-print"]),
         ]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         # stderr to a file: a pipe nobody reads could fill up and stall the bench
@@ -142,7 +145,7 @@ class Benches:
             if not running:
                 break
             victim = rng.choice(running)
-            target = self._lines(victim) + rng.randint(1, 30)
+            target = self._lines(victim) + rng.randint(1, 12)
             proc = self.procs[victim]
             while (
                 proc.poll() is None and self._lines(victim) < target and time.monotonic() < give_up

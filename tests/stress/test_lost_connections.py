@@ -48,19 +48,21 @@ def _assert_all_hold(url: str, benches: Benches, orders: int, *, exact: bool) ->
 
 
 class Terminator:
-    """Kills a random bench session of one database every few milliseconds, in a thread."""
+    """Kills ``limit`` bench sessions of one database, a random one every 0.1–0.4 s, from a
+    thread.  (Killing faster than the benches can work would only measure the back-off.)"""
 
-    def __init__(self, server_url: str, database: str, seed: int) -> None:
+    def __init__(self, server_url: str, database: str, seed: int, limit: int = 40) -> None:
         self.admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
         self.database = database
         self.rng = random.Random(seed)
+        self.limit = limit
         self.killed = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         with self.admin.connect() as conn:
-            while not self.stop.wait(self.rng.uniform(0.02, 0.15)):
+            while self.killed < self.limit and not self.stop.wait(self.rng.uniform(0.1, 0.4)):
                 # only sessions in a transaction or running a statement: the middle of an action
                 done = conn.execute(
                     text(

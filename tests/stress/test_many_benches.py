@@ -57,7 +57,8 @@ def _check(url: str, benches: Benches, orders: int, *, exact: bool) -> None:
 
 def test_benches_drain_the_queue(stress_store: str, tmp_path: Path) -> None:
     _seed(stress_store, DRAIN_ORDERS)
-    with Benches(stress_store, tmp_path, _benches(stress_store), seed=1) as benches:
+    # labels are queued in the weighing transaction; sending them is the crash tests' business
+    with Benches(stress_store, tmp_path, _benches(stress_store), seed=1, printing=False) as benches:
         results = benches.wait(WAIT_S)
     assert all(code == 0 for code, _err in results.values()), results
     _check(stress_store, benches, DRAIN_ORDERS, exact=True)
@@ -67,7 +68,7 @@ def test_benches_drain_the_queue(stress_store: str, tmp_path: Path) -> None:
 
 
 def test_benches_killed_at_random_steps_lose_nothing(stress_store: str, tmp_path: Path) -> None:
-    orders = 700
+    orders = 400
     _seed(stress_store, orders)
     rng = random.Random(8)
     with Benches(stress_store, tmp_path, 4, seed=2) as benches:
