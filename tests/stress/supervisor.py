@@ -145,7 +145,7 @@ class Benches:
             if not running:
                 break
             victim = rng.choice(running)
-            target = self._lines(victim) + rng.randint(1, 12)
+            target = self._lines(victim) + rng.randint(1, 6)
             proc = self.procs[victim]
             while (
                 proc.poll() is None and self._lines(victim) < target and time.monotonic() < give_up
