@@ -343,7 +343,13 @@ def _scan_outcome(ticked: str) -> Callable[[ScanResult], str]:
     return lambda result: ticked if result.ok else "refused"
 
 
-WAYBILLS = ["YT7000000000000", "YT7000009999999"]
+# the warehouse ships with four couriers, each with its own range of self-assigned waybills
+WAYBILLS = {
+    "YTO": ("圆通速递", ["YT7000000000000", "YT7000009999999"]),
+    "ZTO": ("中通快递", ["731000000000", "731009999999"]),
+    "STO": ("申通快递", ["773000000000000", "773000009999999"]),
+    "YUNDA": ("韵达快递", ["4300000000000", "4300009999999"]),
+}
 
 
 def settings_for(url: str, *, bench: str, lease_seconds: int, printer_dir: str) -> Settings:
@@ -354,7 +360,10 @@ def settings_for(url: str, *, bench: str, lease_seconds: int, printer_dir: str) 
             "store": base.store.model_copy(update={"lease_seconds": lease_seconds}),
             "bench": base.bench.model_copy(update={"name": bench}),
             "devices": base.devices.model_copy(update={"printer": f"dir://{printer_dir}"}),
-            "carriers": {"YTO": CarrierSettings(name="圆通速递", waybill_range=WAYBILLS)},
+            "carriers": {
+                code: CarrierSettings(name=name, waybill_range=numbers)
+                for code, (name, numbers) in WAYBILLS.items()
+            },
         }
     )
 

@@ -29,7 +29,7 @@ class Benches:
         *,
         lease_seconds: int = 30,
         seed: int = 0,
-        deadline_s: float = 300.0,
+        deadline_s: float = 900.0,
         printing: bool = True,
     ) -> None:
         self.url = url

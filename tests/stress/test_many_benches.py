@@ -21,7 +21,7 @@ from tests.stress.supervisor import Benches
 pytestmark = pytest.mark.slow
 
 DRAIN_ORDERS = 2000
-WAIT_S = 400.0
+WAIT_S = 900.0
 
 
 def _benches(url: str) -> int:
