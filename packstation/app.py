@@ -52,6 +52,7 @@ class BenchApp(App[None]):
                 on_reading=self.scale_reading,
                 on_scale_state=self.scale_state,
                 on_printer=self.printer_state,
+                on_scan=self.scanned,
             )
             self.devices = link
             link.start()
@@ -102,11 +103,27 @@ class BenchApp(App[None]):
         if isinstance(screen, BenchScreen):
             screen.printer_state(message, ready)
 
+    def scanned(self, code: str) -> None:
+        """A scan from a serial or evdev scanner (keyboard scans arrive as keys)."""
+        from packstation.screens.bench.packing import BenchScreen
+
+        screen = self._bench()
+        if self.screen is screen and isinstance(screen, BenchScreen):
+            screen.handle_code(code)
+
     def box_on_scale(self, grams: int) -> None:
         from packstation.screens.bench.devices import DeviceLink
 
         if isinstance(self.devices, DeviceLink):
             self.devices.box_on_scale(grams)
+
+    def weighed(self) -> None:
+        """A weight was accepted and its label queued: send it now; the box leaves the scale."""
+        from packstation.screens.bench.devices import DeviceLink
+
+        if isinstance(self.devices, DeviceLink):
+            self.devices.wake_printer()
+            self.devices.box_off_scale()
 
 
 def run_bench(settings: Settings, *, notice: str = "") -> None:

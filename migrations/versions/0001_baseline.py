@@ -85,6 +85,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_order_order_no"), ["order_no"], unique=False)
         batch_op.create_index(batch_op.f("ix_order_phone"), ["phone"], unique=False)
         batch_op.create_index("ix_order_status_due", ["status", "due_date"], unique=False)
+        batch_op.create_index("ix_order_due_date", ["due_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_order_tracking_no"), ["tracking_no"], unique=False)
 
     op.create_table(
@@ -391,6 +392,7 @@ def downgrade() -> None:
     op.drop_table("product")
     with op.batch_alter_table("order", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_order_tracking_no"))
+        batch_op.drop_index("ix_order_due_date")
         batch_op.drop_index("ix_order_status_due")
         batch_op.drop_index(batch_op.f("ix_order_phone"))
         batch_op.drop_index(batch_op.f("ix_order_order_no"))

@@ -118,7 +118,9 @@ def manifest(
     )
     click.echo(message, err=output is None)
     if job is not None:
-        click.echo(_("The list is queued for printing (job {job}).").format(job=job), err=output is None)
+        click.echo(
+            _("The list is queued for printing (job {job}).").format(job=job), err=output is None
+        )
 
 
 COMMANDS = [manifest]

@@ -23,6 +23,19 @@ class DeviceError(UserError):
     exit_code = 4
 
 
+class PrintJobNotSent(DeviceError):
+    """Not one byte of the job reached the printer: sending it again cannot print it twice."""
+
+    partial = False
+    bytes_sent = 0
+
+
+class PrintJobInterrupted(DeviceError):
+    """The printer stopped in the middle of a job: part of it may have printed."""
+
+    partial = True
+
+
 class DeviceDisconnected(DeviceError):
     """The device went away: unplugged, asleep, or its connection closed; worth reconnecting."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
 
 
 class MarketState(StrEnum):
@@ -47,6 +48,7 @@ _GENERIC_STATES: dict[str, MarketState] = {
 }
 
 
+@cache
 def taobao_state(text: str) -> MarketState | None:
     text = text.strip()
     for words, state in _TAOBAO_STATES:

@@ -7,7 +7,7 @@ not interface text, and are therefore not translated.
 
 from __future__ import annotations
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from packstation.labels import code128
 from packstation.labels.canvas import Align, Bars, Bitmap, Drawing, Rect, text_bitmap, wrap
@@ -58,7 +58,7 @@ class Pen:
 
     def place(self, image: Image.Image, x: int, y: int) -> None:
         """Put a 1-bit image down cut to its ink, so no blank margin goes to the printer."""
-        box = Image.eval(image.convert("L"), lambda v: 255 - v).getbbox()
+        box = ImageChops.invert(image.convert("L")).getbbox()
         if box is None:
             return
         self.drawing.items.append(Bitmap(x + box[0], y + box[1], image.crop(box)))

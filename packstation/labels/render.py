@@ -65,6 +65,8 @@ def pages_of(language: str, content: bytes) -> list[Image.Image]:
 
 def png(pages: list[Image.Image], *, gap: int = 24) -> bytes:
     """Pages side by side on grey, as PNG bytes; a single page is returned as it is."""
+    if not pages:
+        pages = [Image.new("1", (8, 8), 1)]  # bytes with nothing printable: an empty page
     if len(pages) == 1:
         sheet = pages[0].convert("L")
     else:

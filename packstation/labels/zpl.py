@@ -15,7 +15,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from packstation.labels import code128
 from packstation.labels.canvas import INVERT, Bars, Bitmap, Drawing, Rect
@@ -32,7 +32,7 @@ def graphic_field(image: Image.Image) -> str:
         image = padded
     # Pillow's "1" packs MSB first with 1 = white; ZPL wants 1 = ink.
     ink = image.convert("1").tobytes().translate(INVERT)
-    encoded = base64.b64encode(zlib.compress(ink, 6))
+    encoded = base64.b64encode(zlib.compress(ink, 1))
     crc = binascii.crc_hqx(encoded, 0)
     total = per_row * height
     return f"^GFA,{total},{total},{per_row},:Z64:{encoded.decode('ascii')}:{crc:04X}"
@@ -166,6 +166,19 @@ def _symbols_from_field(text: str) -> tuple[tuple[int, ...], str]:
     return full, code128.decode(full)
 
 
+def _printer_font_text(text: str, height: int) -> Image.Image | None:
+    """Plain ^FD text in a printer font, drawn with Pillow's own font at the same height: close
+    enough to show what a foreign or hand-written format prints (packstation's own formats send
+    all text as graphics)."""
+    if not text:
+        return None
+    font = ImageFont.load_default(size=max(8, height))
+    width = max(1, int(font.getlength(text)) + 2)
+    image = Image.new("1", (width, height + height // 4), 1)
+    ImageDraw.Draw(image).text((0, 0), text, font=font, fill=0)
+    return image
+
+
 def parse(data: bytes) -> list[Format]:
     """The formats of a ZPL job, with the drawing each one prints."""
     text = data.decode("utf-8")
@@ -174,6 +187,7 @@ def parse(data: bytes) -> list[Format]:
     x = y = 0
     module = 2
     pending_bc: int | None = None
+    text_height = 30  # ^A / ^CF: the printer font's height for plain ^FD text
     for raw in re.split(r"(?=\^)", text):
         if len(raw) < 3:
             continue
@@ -207,6 +221,16 @@ def parse(data: bytes) -> list[Format]:
             current.drawing.items.append(Bars(x, y, module, pending_bc, symbols))
             current.barcode_data.append(decoded)
             pending_bc = None
+        elif name in ("A0", "CF") or (name[0] == "A" and name != "A@"):
+            # ^A0N,h,w (or ^CF0,h): a printer font; the preview draws it with a stand-in font
+            values = args.split(",")
+            numbers = [v for v in values[1:] if v.strip().isdigit()]
+            if numbers:
+                text_height = int(numbers[0])
+        elif name == "FD":
+            image = _printer_font_text(args, text_height)
+            if image is not None:
+                current.drawing.items.append(Bitmap(x, y, image))
         elif name == "GF":
             _fmt, _b, total, per_row, payload = args.split(",", 4)
             height = int(total) // int(per_row)

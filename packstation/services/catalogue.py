@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
-from packstation.i18n import _
-from packstation.services.intake.report import Problem, ProductReport
 from packstation.store.models import Product, ProductBarcode
 from packstation.store.uow import UnitOfWork
 
@@ -59,6 +57,25 @@ class ProductRow:
         return out
 
 
+@dataclass(frozen=True)
+class BarcodeClash:
+    """A barcode of a row that already belongs to another SKU."""
+
+    row: int
+    code: str
+    owner: str
+
+
+@dataclass
+class Upserted:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    barcodes: int = 0
+    clashes: list[BarcodeClash] = field(default_factory=list)
+    stored: bool = False
+
+
 def find_by_code(uow: UnitOfWork, code: str) -> tuple[Product, int] | None:
     """The product a scanned code means and how many units it counts (a SKU counts one)."""
     session = uow.session
@@ -71,9 +88,11 @@ def find_by_code(uow: UnitOfWork, code: str) -> tuple[Product, int] | None:
 
 
 def upsert_products(
-    uow: UnitOfWork, rows: Sequence[ProductRow], report: ProductReport, *, write: bool
-) -> None:
-    """Insert or update by SKU; a barcode that already belongs to another SKU is an error."""
+    uow: UnitOfWork, rows: Sequence[ProductRow], *, write: bool, source: str = ""
+) -> Upserted:
+    """Insert or update by SKU; a barcode that already belongs to another SKU is a clash, and
+    with any clash nothing is stored."""
+    result = Upserted()
     with uow:
         session = uow.session
         skus = [r.sku for r in rows]
@@ -94,43 +113,28 @@ def upsert_products(
             for code in r.barcodes:
                 owner = owners.get(code)
                 if owner is not None and owner.sku != r.sku:
-                    report.errors.append(
-                        Problem(
-                            report.file,
-                            r.row,
-                            "barcode",
-                            code,
-                            _(
-                                "The barcode {code} already belongs to SKU {sku}; correct the "
-                                "barcode or change SKU {sku} first."
-                            ).format(code=code, sku=owner.sku),
-                        )
-                    )
-        if report.errors:
-            return
+                    result.clashes.append(BarcodeClash(r.row, code, owner.sku))
+        if result.clashes:
+            return result
         for r in rows:
-            _store(uow, r, existing.get(r.sku), report)
-            report.barcodes += len(r.barcodes)
+            _store(uow, r, existing.get(r.sku), result)
+            result.barcodes += len(r.barcodes)
         if not write:
-            return
-        uow.record(
-            "products_imported",
-            file=report.file,
-            added=report.products_added,
-            updated=report.products_updated,
-        )
+            return result
+        uow.record("products_imported", file=source, added=result.added, updated=result.updated)
         uow.commit()
-        report.stored = True
+        result.stored = True
+    return result
 
 
-def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, report: ProductReport) -> None:
+def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Upserted) -> None:
     session = uow.session
     values = row.values()
     if product is None:
         product = Product(sku=row.sku, **values)  # type: ignore[arg-type]
         session.add(product)
         session.flush()  # the barcodes refer to the SKU
-        report.products_added += 1
+        result.added += 1
         new = changed = True
     else:
         new = False
@@ -157,6 +161,6 @@ def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, report: Pr
     if new:
         return
     if changed:
-        report.products_updated += 1
+        result.updated += 1
     else:
-        report.products_unchanged += 1
+        result.unchanged += 1

@@ -183,9 +183,9 @@ def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code
             order=order.order_no
         )
     if parcel.carrier != handover.carrier:
-        return _("Parcel {code} goes with {carrier}, not {wanted}; put it with its courier.").format(
-            code=code, carrier=parcel.carrier, wanted=handover.carrier
-        )
+        return _(
+            "Parcel {code} goes with {carrier}, not {wanted}; put it with its courier."
+        ).format(code=code, carrier=parcel.carrier, wanted=handover.carrier)
     if parcel.handover_id == handover.id:
         return _("Parcel {code} is already in this handover.").format(code=code)
     if parcel.handover_id is not None or parcel.status == ParcelStatus.HANDED_OVER:
@@ -193,9 +193,9 @@ def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code
             code=code, id=parcel.handover_id
         )
     if parcel.status == ParcelStatus.VOID:
-        return _("Parcel {code} has a void label; reprint its label before handing it over.").format(
-            code=code
-        )
+        return _(
+            "Parcel {code} has a void label; reprint its label before handing it over."
+        ).format(code=code)
     if not parcel.tracking_no or parcel.status != ParcelStatus.PACKED:
         return _("Parcel {code} is not packed and labelled yet; finish it at a bench.").format(
             code=code
@@ -231,9 +231,13 @@ def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParce
         assert parcel is not None and order is not None and parcel.id is not None
         parcel.handover_id = handover_id
         uow.session.add(parcel)
-        uow.record("handover_scanned", order_id=order.id, parcel_id=parcel.id, handover_id=handover_id)
+        uow.record(
+            "handover_scanned", order_id=order.id, parcel_id=parcel.id, handover_id=handover_id
+        )
         uow.flush()
-        count = len(uow.session.exec(select(Parcel.id).where(Parcel.handover_id == handover_id)).all())
+        count = len(
+            uow.session.exec(select(Parcel.id).where(Parcel.handover_id == handover_id)).all()
+        )
         uow.commit()
         return ScannedParcel(
             parcel_id=parcel.id,
@@ -255,7 +259,12 @@ def remove_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> None:
             raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
         parcel.handover_id = None
         uow.session.add(parcel)
-        uow.record("handover_removed", order_id=parcel.order_id, parcel_id=parcel.id, handover_id=handover_id)
+        uow.record(
+            "handover_removed",
+            order_id=parcel.order_id,
+            parcel_id=parcel.id,
+            handover_id=handover_id,
+        )
         uow.commit()
 
 
@@ -350,7 +359,9 @@ def manifest_csv(manifest: Manifest) -> str:
     """The list as CSV text: one row per parcel."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["carrier", "date", "handover", "tracking_no", "order_no", "parcel", "weight_g"])
+    writer.writerow(
+        ["carrier", "date", "handover", "tracking_no", "order_no", "parcel", "weight_g"]
+    )
     for line in manifest.lines:
         writer.writerow(
             [
@@ -423,9 +434,9 @@ def seal_handover(
                 path.write_text(manifest_csv(manifest), encoding="utf-8")
             except OSError as exc:
                 raise UserError(
-                    _("The list cannot be saved to {path} ({problem}); check shipping.manifest_dir.").format(
-                        path=path, problem=exc.strerror or exc
-                    )
+                    _(
+                        "The list cannot be saved to {path} ({problem}); check shipping.manifest_dir."
+                    ).format(path=path, problem=exc.strerror or exc)
                 ) from None
         uow.commit()
         return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
@@ -489,7 +500,9 @@ def seal_all_waiting(
 ) -> SealedHandover | None:
     """What ``packstation manifest`` does on the day: every waiting parcel of the carrier goes
     into one pickup handover, which is sealed.  None when nothing waits."""
-    waiting = [p for p in waiting_parcels(make_uow(), carrier=carrier, limit=100_000) if p.tracking_no]
+    waiting = [
+        p for p in waiting_parcels(make_uow(), carrier=carrier, limit=100_000) if p.tracking_no
+    ]
     if not waiting:
         return None
     handover = open_handover(make_uow(), carrier=carrier, day=day, settings=settings, kind="pickup")

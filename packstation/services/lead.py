@@ -21,7 +21,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.queue import OPEN
+from packstation.services.queue import OPEN, status_label
 from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -69,7 +69,7 @@ def _refuse_move(order: Order, wanted: str) -> None:
     if not can_move(order.status, wanted):
         raise UserError(
             _("Order {order} is {status} and cannot become {wanted}.").format(
-                order=order.order_no, status=order.status, wanted=wanted
+                order=order.order_no, status=status_label(order.status), wanted=wanted
             )
         )
 
@@ -186,7 +186,10 @@ def unshipped_without_reason(
     with uow:
         count = uow.session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
         orders = uow.session.exec(
-            select(Order).where(*conditions).order_by(col(Order.due_date), col(Order.id)).limit(limit)
+            select(Order)
+            .where(*conditions)
+            .order_by(col(Order.due_date), col(Order.id))
+            .limit(limit)
         ).all()
         return int(count), [
             UnshippedOrder(
@@ -233,7 +236,10 @@ def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) ->
         row.resolution = resolution.strip()
         uow.session.add(row)
         uow.record(
-            "exception_resolved", order_id=row.order_id, exception_id=exception_id, resolution=resolution
+            "exception_resolved",
+            order_id=row.order_id,
+            exception_id=exception_id,
+            resolution=resolution,
         )
         uow.commit()
 
@@ -253,11 +259,15 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         if order.status not in OPEN:
             raise UserError(
                 _("Order {order} is {status}; its courier can no longer change.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         if order.carrier == code:
-            raise UserError(_("Order {order} already ships with {carrier}.").format(order=order.order_no, carrier=code))
+            raise UserError(
+                _("Order {order} already ships with {carrier}.").format(
+                    order=order.order_no, carrier=code
+                )
+            )
         before = order.carrier
         labelled = _labelled(uow, order_id)
         for parcel in labelled:
@@ -278,7 +288,11 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         order.updated_at = utcnow()
         uow.session.add(order)
         uow.record(
-            "courier_changed", order_id=order_id, before=before, after=code, labels_voided=len(labelled)
+            "courier_changed",
+            order_id=order_id,
+            before=before,
+            after=code,
+            labels_voided=len(labelled),
         )
         uow.commit()
         return order
@@ -297,7 +311,7 @@ def correct_address(
         if order.status not in OPEN:
             raise UserError(
                 _("Order {order} is {status}; its address can no longer change.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         before = {name: getattr(order, name) for name in changes}
@@ -327,15 +341,13 @@ def correct_address(
 def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
     """Decide that an order ships in ``parcels`` boxes: the bench packs each one in turn."""
     if not 2 <= parcels <= MAX_PARCELS:
-        raise UserError(
-            _("Split into 2 to {most} parcels.").format(most=MAX_PARCELS)
-        )
+        raise UserError(_("Split into 2 to {most} parcels.").format(most=MAX_PARCELS))
     with uow:
         order = _order(uow, order_id)
         if order.status not in (OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD):
             raise UserError(
                 _("Order {order} is {status}; split it before a bench starts packing it.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         existing = uow.session.exec(
@@ -343,17 +355,22 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
         ).all()
         if any(p.status != ParcelStatus.OPEN for p in existing):
             raise UserError(
-                _("Order {order} already has a weighed or labelled parcel; it cannot be split now.").format(
-                    order=order.order_no
-                )
+                _(
+                    "Order {order} already has a weighed or labelled parcel; it cannot be split now."
+                ).format(order=order.order_no)
             )
         last_seq = max(
-            (p.seq for p in uow.session.exec(select(Parcel).where(Parcel.order_id == order_id)).all()),
+            (
+                p.seq
+                for p in uow.session.exec(select(Parcel).where(Parcel.order_id == order_id)).all()
+            ),
             default=0,
         )
         ids = [p.id or 0 for p in existing]
         for index in range(len(existing), parcels):
-            parcel = Parcel(order_id=order_id, seq=last_seq + 1 + index - len(existing), carrier=order.carrier)
+            parcel = Parcel(
+                order_id=order_id, seq=last_seq + 1 + index - len(existing), carrier=order.carrier
+            )
             uow.session.add(parcel)
             uow.flush()
             ids.append(parcel.id or 0)
@@ -397,7 +414,7 @@ def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         if order.status not in OPEN:
             raise UserError(
                 _("Order {order} is {status}; it needs no reason.").format(
-                    order=order.order_no, status=order.status
+                    order=order.order_no, status=status_label(order.status)
                 )
             )
         order.not_shipping_reason = reason

@@ -62,7 +62,9 @@ def _escpos(manifest: Manifest, shop: str) -> bytes:
 
 
 def _zpl_text(x: int, y: int, text: str, height: int = 28) -> str:
-    safe = text.encode("ascii", errors="replace").decode("ascii").replace("^", " ").replace("~", " ")
+    safe = (
+        text.encode("ascii", errors="replace").decode("ascii").replace("^", " ").replace("~", " ")
+    )
     return f"^FO{x},{y}^A0N,{height},{height}^FD{safe}^FS"
 
 
@@ -85,13 +87,21 @@ def _zpl(manifest: Manifest) -> bytes:
         y = 160
         for index, line in enumerate(chunk, start=page * ROWS_PER_PAGE + 1):
             parts.append(
-                _zpl_text(40, y, f"{index:>4}  {line.tracking_no:<22} {kilograms(line.weight_g):>11}")
+                _zpl_text(
+                    40, y, f"{index:>4}  {line.tracking_no:<22} {kilograms(line.weight_g):>11}"
+                )
             )
             y += 32
         if page == pages - 1:
             y += 16
             parts.append(f"^FO40,{y}^GB732,3,3^FS")
-            parts.append(_zpl_text(40, y + 16, f"TOTAL {manifest.count} PARCELS  {kilograms(manifest.total_weight_g)}"))
+            parts.append(
+                _zpl_text(
+                    40,
+                    y + 16,
+                    f"TOTAL {manifest.count} PARCELS  {kilograms(manifest.total_weight_g)}",
+                )
+            )
             parts.append(_zpl_text(40, y + 80, "COURIER SIGNATURE: ______________________"))
             parts.append(_zpl_text(40, y + 130, "TIME: ______________________"))
         parts.append("^XZ")

@@ -16,17 +16,16 @@ queue and go out in order when it is back.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.devices.base import DeviceError, PrinterState, PrinterTransport
+from packstation.devices import registry
+from packstation.devices.base import DeviceError, PrinterState, PrinterTransport, PrintJobNotSent
 from packstation.domain.status import PrintStatus
 from packstation.i18n import _
 from packstation.store.models import PrintJob
@@ -38,23 +37,12 @@ log = logging.getLogger(__name__)
 OpenPrinter = Callable[..., PrinterTransport]
 
 
-def _registry_open_printer(uri: str, **kwargs: Any) -> PrinterTransport:
-    try:
-        registry = importlib.import_module("packstation.devices.registry")
-    except ModuleNotFoundError:
-        raise DeviceError(
-            _("No printer transport is installed for {uri}.").format(uri=uri)
-        ) from None
-    transport: PrinterTransport = registry.open_printer(uri, **kwargs)
-    return transport
-
-
 def nothing_went_out(exc: DeviceError) -> bool:
     """Does the transport say no byte of the job left (refused connection, no device)?
 
     A transport says so with ``exc.bytes_sent == 0`` or ``exc.partial is False``; without
     either, the job may have partly printed and is treated as unknown."""
-    if getattr(exc, "bytes_sent", None) == 0:
+    if isinstance(exc, PrintJobNotSent) or getattr(exc, "bytes_sent", None) == 0:
         return True
     return getattr(exc, "partial", None) is False
 
@@ -68,7 +56,7 @@ class OutboxSender:
     ) -> None:
         self.engine = engine
         self.settings = settings
-        self._open = open_printer or _registry_open_printer
+        self._open = open_printer or registry.open_printer
         self._transports: dict[str, PrinterTransport] = {}
         self._states: dict[str, PrinterState] = {}
         self._lock = threading.Lock()

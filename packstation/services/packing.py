@@ -10,10 +10,7 @@ quantity: the tick is a guarded UPDATE checked in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, func, or_, select
@@ -33,6 +30,7 @@ from packstation.domain.packing import (
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services import printing
 from packstation.services.claims import (
     Claim,
     ClaimLost,
@@ -61,31 +59,14 @@ __all__ = ["Claim", "ClaimLost"]
 # --- printing -------------------------------------------------------------------------------
 
 
-def _printing() -> ModuleType | None:
-    """The printing service (labels and slips), when this installation has it."""
-    try:
-        return importlib.import_module("packstation.services.printing")
-    except ImportError:
-        return None
-
-
 def _queue_documents(uow: UnitOfWork, parcel: Parcel, settings: Settings) -> int:
-    printing = _printing()
-    if printing is None:
-        uow.record(
-            "documents_not_queued", order_id=parcel.order_id, parcel_id=parcel.id, why="no printing"
-        )
-        return 0
-    jobs: list[Any] = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings)
-    return len(jobs)
+    assert parcel.id is not None
+    return len(printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings))
 
 
 def _void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
-    printing = _printing()
-    if printing is None or parcel.id is None:
-        return 0
-    voided: int = printing.void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
-    return voided
+    assert parcel.id is not None
+    return printing.void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
 
 
 # --- finding orders --------------------------------------------------------------------------
@@ -594,7 +575,7 @@ def weigh(
         uow.session.add(box)
         uow.record("documents_queued", order_id=order_id, parcel_id=box.id, jobs=jobs)
         packed = False
-        await_scan = settings.bench.label_check and _printing() is not None
+        await_scan = settings.bench.label_check
         if not await_scan:
             packed = _finish_box(uow, order, box, settings, now)
         uow.commit()
@@ -602,7 +583,9 @@ def weigh(
             True,
             grams,
             expected,
-            _("Weight {grams} g accepted; label queued.").format(grams=grams),
+            _("Weight {grams} g accepted; label {tracking} queued.").format(
+                grams=grams, tracking=box.tracking_no or ""
+            ),
             jobs,
             packed,
             await_scan,
@@ -626,12 +609,10 @@ def check_label(
         box = _live_box(uow, order_id)
         if box is None or box.status != ParcelStatus.LABELLED:
             raise UserError(_("No label is waiting to be checked."))
-        printing = _printing()
-        if printing is not None:
-            ok = bool(printing.check_label_scan(uow, parcel_id=box.id, scanned=code))
-        else:
-            ok = bool(box.tracking_no) and code.strip() == box.tracking_no
-        uow.record("label_checked", order_id=order_id, parcel_id=box.id, code=code, ok=ok)
+        # a wrong label is voided and a new one queued by the printing service
+        ok = printing.check_label_scan(uow, parcel_id=box.id or 0, scanned=code)
+        if not ok:
+            uow.record("label_check_failed", order_id=order_id, parcel_id=box.id, code=code)
         packed = _finish_box(uow, order, box, settings, now) if ok else False
         uow.commit()
         return ok, packed
@@ -639,9 +620,6 @@ def check_label(
 
 def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
     """Reprint the label of the order's last labelled box; the number of jobs queued."""
-    printing = _printing()
-    if printing is None:
-        raise UserError(_("Printing is not available on this installation."))
     with uow:
         box = uow.session.exec(
             select(Parcel)
@@ -654,7 +632,7 @@ def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
         ).first()
         if box is None:
             raise UserError(_("No label has been printed for this order yet."))
-        parcel_id = box.id
+        parcel_id = box.id or 0
     printing.reprint(uow, parcel_id=parcel_id, reason=reason)
     return 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
@@ -57,7 +58,11 @@ def day_bounds(settings: Settings, day: dt.date) -> tuple[dt.datetime, dt.dateti
 
 
 def _grouped(
-    uow: UnitOfWork, key: ColumnElement[str], kinds: tuple[str, ...], start: dt.datetime, end: dt.datetime
+    uow: UnitOfWork,
+    key: ColumnElement[str],
+    kinds: tuple[str, ...],
+    start: dt.datetime,
+    end: dt.datetime,
 ) -> dict[str, int]:
     rows = uow.session.execute(
         select(key, func.count())
@@ -67,10 +72,8 @@ def _grouped(
     return {name or "": count for name, count in rows}
 
 
-def _figures(
-    uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime
-) -> list[Figures]:
-    key: ColumnElement[str] = col(Event.user) if by == "user" else col(Event.bench)
+def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> list[Figures]:
+    key = cast("ColumnElement[str]", col(Event.user) if by == "user" else col(Event.bench))
     window = (col(Event.at) >= start, col(Event.at) < end)
     orders = _grouped(uow, key, (PACKED,), start, end)
     wrong = _grouped(uow, key, WRONG_SCAN, start, end)
@@ -92,7 +95,7 @@ def _figures(
         ).all()
     }
     if by == "user":
-        exception_key: ColumnElement[str] = col(OrderException.raised_by)
+        exception_key = cast("ColumnElement[str]", col(OrderException.raised_by))
         for name, count in uow.session.execute(
             select(exception_key, func.count())
             .where(
@@ -103,19 +106,27 @@ def _figures(
             .group_by(exception_key)
         ).all():
             weight[name or ""] = weight.get(name or "", 0) + count
-        reprint_key: ColumnElement[str] = col(PrintJob.created_by)
+        reprint_key = cast("ColumnElement[str]", col(PrintJob.created_by))
         reprint_rows = uow.session.execute(
             select(reprint_key, func.count())
-            .where(col(PrintJob.reprint_of).is_not(None), col(PrintJob.created_at) >= start, col(PrintJob.created_at) < end)
+            .where(
+                col(PrintJob.reprint_of).is_not(None),
+                col(PrintJob.created_at) >= start,
+                col(PrintJob.created_at) < end,
+            )
             .group_by(reprint_key)
         ).all()
     else:
-        bench_key: ColumnElement[str] = col(Parcel.bench)
+        bench_key = cast("ColumnElement[str]", col(Parcel.bench))
         reprint_rows = uow.session.execute(
             select(bench_key, func.count())
             .select_from(PrintJob)
             .join(Parcel, col(Parcel.id) == col(PrintJob.parcel_id))
-            .where(col(PrintJob.reprint_of).is_not(None), col(PrintJob.created_at) >= start, col(PrintJob.created_at) < end)
+            .where(
+                col(PrintJob.reprint_of).is_not(None),
+                col(PrintJob.created_at) >= start,
+                col(PrintJob.created_at) < end,
+            )
             .group_by(bench_key)
         ).all()
     reprints = {name or "": count for name, count in reprint_rows}
@@ -149,10 +160,10 @@ def people_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Peopl
         benches = _figures(uow, "bench", start, end)
         hours = [0] * 24
         instants = uow.session.execute(
-            select(Event.at).where(Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end)
+            select(Event.at).where(
+                Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end
+            )
         ).scalars()
         for at in instants:
             hours[at.astimezone(zone).hour] += 1
-    return PeopleReport(
-        day=day, packers=packers, benches=benches, hourly=list(enumerate(hours))
-    )
+    return PeopleReport(day=day, packers=packers, benches=benches, hourly=list(enumerate(hours)))

@@ -307,7 +307,12 @@ def check_label_scan(uow: UnitOfWork, *, parcel_id: int, scanned: str) -> bool:
 
 
 def preview_png(uow: UnitOfWork, *, job_id: int) -> bytes:
-    """What a stored job prints, parsed back from its bytes, as PNG."""
+    """What a stored job prints, parsed back from its bytes, as PNG.
+
+    Works inside the caller's open unit of work or, given one not yet entered, in its own."""
+    if getattr(uow, "_session", None) is None:
+        with uow:
+            return preview_png(uow, job_id=job_id)
     job = uow.session.get(PrintJob, job_id)
     if job is None:
         raise UserError(_("Print job {id} does not exist.").format(id=job_id))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import col
 
 from packstation.config import Settings
@@ -42,6 +43,9 @@ _RANK = {
     S.CONFIRMED: 5,
     S.CANCELLED: 6,
 }
+
+#: the couriers' codes (DESIGN §3); a typed code filters by carrier even if not configured
+CARRIER_CODES = frozenset({"YTO", "ZTO", "STO", "YUNDA", "SF", "JD", "EMS", "JT"})
 
 #: words a lead may type to filter by status, in both languages
 STATUS_WORDS: dict[str, str] = {
@@ -116,7 +120,7 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class QueuePage:
-    total: int
+    total: int | None  # None: not counted yet (see ``queue_total``)
     offset: int
     limit: int
     rows: list[QueueRow] = field(default_factory=list)
@@ -159,13 +163,16 @@ def deadlines(
             dt.timedelta(0),
         )
     )
-    return [
-        Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)
-    ]
+    return [Deadline(d.key, d.label, d.at, d.at - now) for d in sorted(found, key=lambda d: d.at)]
 
 
 def is_at_risk(
-    *, status: str, due_date: dt.date | None, day: dt.date, now: dt.datetime, settings: Settings,
+    *,
+    status: str,
+    due_date: dt.date | None,
+    day: dt.date,
+    now: dt.datetime,
+    settings: Settings,
     carrier: str,
 ) -> bool:
     """An order stands out when it is overdue, or a deadline it has not met is near or past."""
@@ -192,10 +199,12 @@ def _window(day: dt.date, include_tomorrow: bool, settings: Settings) -> ColumnE
     if include_tomorrow:
         last = settings.shipping.calendar().next_shipping_day(day + dt.timedelta(days=1))
     due = col(Order.due_date)
-    return and_(
-        col(Order.status).in_(list(S)),  # lets both stores use the (status, due_date) index
-        due <= last,
-        or_(due >= day, col(Order.status).in_(OPEN)),
+    # Two index ranges: the day (ix_order_due_date, rows of a day lie together since they are
+    # imported together) and the few overdue orders still open (ix_order_status_due).  Going
+    # through (status, due_date) for the whole day would fetch its rows in random order.
+    return or_(
+        and_(due >= day, due <= last),
+        and_(col(Order.status).in_(OPEN), due < day),
     )
 
 
@@ -204,48 +213,76 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def token_condition(token: str, settings: Settings) -> ColumnElement[bool]:
-    """What one typed word matches: a status, a carrier, a bench, or part of a number or name."""
+def _contains(column: Any, pattern: str, dialect: str) -> ColumnElement[bool]:
+    # SQLite's LIKE already ignores ASCII case, and lower() on every row would double the cost
+    # of a keystroke; PostgreSQL needs ILIKE for the same meaning.
+    if dialect == "postgresql":
+        return cast("ColumnElement[bool]", column.ilike(pattern, escape="\\"))
+    return cast("ColumnElement[bool]", column.like(pattern, escape="\\"))
+
+
+def token_condition(token: str, settings: Settings, dialect: str = "sqlite") -> ColumnElement[bool]:
+    """What one typed word matches: a status, a carrier, a bench, or part of a number or name.
+
+    Digits are looked for in numbers only (order, tracking, the phone's last digits); a word with
+    Chinese characters in names only; anything else in numbers, benches and names.
+    """
     word = token.strip()
     status = STATUS_WORDS.get(word.lower())
     if status is not None:
         return col(Order.status) == status
-    if word.upper() in settings.carriers or word.upper() == settings.shipping.default_carrier:
+    if (
+        word.upper() in CARRIER_CODES
+        or word.upper() in settings.carriers
+        or word.upper() == settings.shipping.default_carrier
+    ):
         return col(Order.carrier) == word.upper()
     pattern = _like(word)
-    # a packed order's bench, packer and tracking numbers are on its parcels
-    parcels = select(Parcel.order_id).where(
-        or_(
-            col(Parcel.tracking_no).ilike(pattern, escape="\\"),
-            col(Parcel.bench) == word,
-            col(Parcel.packer).ilike(pattern, escape="\\"),
+
+    def has(column: Any) -> ColumnElement[bool]:
+        return _contains(column, pattern, dialect)
+
+    if word.isdigit():
+        parcels = select(col(Parcel.order_id)).where(has(col(Parcel.tracking_no)))
+        return or_(
+            has(col(Order.order_no)),
+            has(col(Order.tracking_no)),
+            col(Order.phone).like(f"%{word}"),
+            col(Order.id).in_(parcels),
         )
+    names = [
+        has(col(Order.recipient_name)),
+        has(col(Order.buyer)),
+        has(col(Order.claimed_user)),
+    ]
+    if not word.isascii():
+        parcels = select(col(Parcel.order_id)).where(has(col(Parcel.packer)))
+        return or_(*names, col(Order.id).in_(parcels))
+    # a packed order's bench, packer and tracking numbers are on its parcels
+    parcels = select(col(Parcel.order_id)).where(
+        or_(has(col(Parcel.tracking_no)), col(Parcel.bench) == word, has(col(Parcel.packer)))
     )
     return or_(
-        col(Order.carrier) == word.upper(),
         col(Order.claimed_bench) == word,
-        col(Order.order_no).ilike(pattern, escape="\\"),
-        col(Order.tracking_no).ilike(pattern, escape="\\"),
-        col(Order.phone).like(f"%{word}", escape="\\") if word.isdigit() else false(),
-        col(Order.recipient_name).ilike(pattern, escape="\\"),
-        col(Order.buyer).ilike(pattern, escape="\\"),
-        col(Order.claimed_user).ilike(pattern, escape="\\"),
+        has(col(Order.order_no)),
+        has(col(Order.tracking_no)),
+        *names,
         col(Order.id).in_(parcels),
     )
 
 
 def _conditions(
-    day: dt.date, settings: Settings, filter_text: str, include_tomorrow: bool
+    day: dt.date, settings: Settings, filter_text: str, include_tomorrow: bool, dialect: str
 ) -> list[ColumnElement[bool]]:
     conditions = [_window(day, include_tomorrow, settings)]
-    conditions.extend(token_condition(t, settings) for t in filter_text.split() if t.strip())
+    conditions.extend(
+        token_condition(t, settings, dialect) for t in filter_text.split() if t.strip()
+    )
     return conditions
 
 
 def _urgency() -> ColumnElement[int]:
-    return case(
-        *((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9
-    )
+    return case(*((col(Order.status) == status, rank) for status, rank in _RANK.items()), else_=9)
 
 
 def queue_page(
@@ -258,27 +295,31 @@ def queue_page(
     offset: int = 0,
     limit: int = 50,
     now: dt.datetime | None = None,
+    count: bool = True,
 ) -> QueuePage:
-    """One page of the day's queue, most urgent first, with the count of all rows that match."""
+    """One page of the day's queue, most urgent first, with the count of all rows that match.
+
+    With ``count=False`` the second scan is left out unless the page holds the whole answer,
+    and ``total`` is None: the screen shows the page at once and asks ``queue_total`` after.
+    """
     now = now or utcnow()
-    conditions = _conditions(day, settings, filter_text, include_tomorrow)
+    offset = max(0, offset)
     with uow:
-        total = uow.session.execute(
-            select(func.count()).select_from(Order).where(*conditions)
-        ).scalar_one()
+        dialect = uow.session.get_bind().dialect.name
+        conditions = _conditions(day, settings, filter_text, include_tomorrow, dialect)
         statement = (
             select(
-                Order.id,
-                Order.order_no,
-                Order.status,
-                Order.due_date,
-                Order.paid_at,
-                Order.carrier,
-                Order.claimed_bench,
-                Order.claimed_user,
-                Order.recipient_name,
-                Order.hold_reason,
-                Order.not_shipping_reason,
+                col(Order.id),
+                col(Order.order_no),
+                col(Order.status),
+                col(Order.due_date),
+                col(Order.paid_at),
+                col(Order.carrier),
+                col(Order.claimed_bench),
+                col(Order.claimed_user),
+                col(Order.recipient_name),
+                col(Order.hold_reason),
+                col(Order.not_shipping_reason),
             )
             .where(*conditions)
             .order_by(
@@ -287,15 +328,20 @@ def queue_page(
                 col(Order.paid_at).asc(),
                 col(Order.id).asc(),
             )
-            .offset(max(0, offset))
+            .offset(offset)
             .limit(limit)
         )
         found = uow.session.execute(statement).all()
+        total: int | None = None
+        if offset == 0 and len(found) < limit:
+            total = len(found)  # the whole answer is on this page: no second scan
+        elif count:
+            total = _count(uow, conditions)
         # A packed order's claim is released; who packed it is on its parcels.
         packed_by: dict[int, tuple[str, str]] = {}
         ids = [r.id for r in found if not r.claimed_bench]
         if ids:
-            parcels = select(Parcel.order_id, Parcel.bench, Parcel.packer).where(
+            parcels = select(col(Parcel.order_id), col(Parcel.bench), col(Parcel.packer)).where(
                 col(Parcel.order_id).in_(ids), col(Parcel.bench) != ""
             )
             for order_id, bench, packer in uow.session.execute(parcels).all():
@@ -325,7 +371,27 @@ def queue_page(
                     ),
                 )
             )
-    return QueuePage(total=total, offset=max(0, offset), limit=limit, rows=rows)
+    return QueuePage(total=total, offset=offset, limit=limit, rows=rows)
+
+
+def _count(uow: UnitOfWork, conditions: list[ColumnElement[bool]]) -> int:
+    return int(
+        uow.session.execute(select(func.count()).select_from(Order).where(*conditions)).scalar_one()
+    )
+
+
+def queue_total(
+    uow: UnitOfWork,
+    *,
+    day: dt.date,
+    settings: Settings,
+    filter_text: str = "",
+    include_tomorrow: bool = False,
+) -> int:
+    """How many orders of the queue match the filter."""
+    with uow:
+        dialect = uow.session.get_bind().dialect.name
+        return _count(uow, _conditions(day, settings, filter_text, include_tomorrow, dialect))
 
 
 def queue_counts(
@@ -335,7 +401,7 @@ def queue_counts(
     counts = {str(s): 0 for s in S}
     with uow:
         statement = (
-            select(Order.status, func.count())
+            select(col(Order.status), func.count())
             .where(_window(day, include_tomorrow, settings))
             .group_by(col(Order.status))
         )

@@ -103,7 +103,9 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
         all_jobs = {j.id: j for j in [*jobs, *extra]}
         result = []
         for p in parcels:
-            own = [j for j in sorted(all_jobs.values(), key=lambda j: j.id or 0) if j.parcel_id == p.id]
+            own = [
+                j for j in sorted(all_jobs.values(), key=lambda j: j.id or 0) if j.parcel_id == p.id
+            ]
             result.append(
                 ParcelLabels(
                     parcel_id=p.id or 0,
@@ -205,8 +207,10 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         parcel.status = ParcelStatus.VOID
         uow.session.add(parcel)
         order = uow.session.get(Order, parcel.order_id)
-        if order is not None and order.status == OrderStatus.PACKED and can_move(
-            order.status, OrderStatus.ON_HOLD
+        if (
+            order is not None
+            and order.status == OrderStatus.PACKED
+            and can_move(order.status, OrderStatus.ON_HOLD)
         ):
             order.status = OrderStatus.ON_HOLD
             order.hold_reason = _("Label voided: {reason}").format(reason=reason)

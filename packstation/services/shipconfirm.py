@@ -58,7 +58,9 @@ def export_ship_confirm(
             writer = csv.writer(out)
             writer.writerow(["订单编号", "物流公司", "运单号"])
             for order_no, carrier, tracking_no, name in rows:
-                writer.writerow([order_no, name or settings.carrier(carrier).name or carrier, tracking_no])
+                writer.writerow(
+                    [order_no, name or settings.carrier(carrier).name or carrier, tracking_no]
+                )
     except OSError as exc:
         raise UserError(
             _("The file {path} cannot be written ({problem}); choose another place.").format(

@@ -51,6 +51,8 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("platform", "order_no", name="uq_order_platform_order_no"),
         Index("ix_order_status_due", "status", "due_date"),
+        # the lead's queue reads one day's orders; imports keep a day's rows close together
+        Index("ix_order_due_date", "due_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

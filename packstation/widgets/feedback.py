@@ -8,7 +8,7 @@ from textual.widgets import Static
 class Feedback(Static):
     DEFAULT_CSS = """
     Feedback {
-        height: 3; content-align: center middle; text-style: bold; padding: 0 2;
+        height: auto; min-height: 3; content-align: center middle; text-style: bold; padding: 0 2;
         background: $boost; border: tall $primary-background;
     }
     Feedback.ok { background: $success-darken-2; color: $text; border: tall $success; }

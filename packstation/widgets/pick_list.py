@@ -22,7 +22,9 @@ class PickList(DataTable[Text]):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, show_cursor=True)
+        super().__init__(
+            id=id, cursor_type="row", zebra_stripes=True, show_cursor=True, cell_padding=2
+        )
         self.can_focus = False  # the scan line keeps the keyboard
 
     def show(self, lines: Sequence[LineView], *, insured: bool, highlight: int | None) -> None:

@@ -81,7 +81,7 @@ def test_one_bench_numbers_its_events_without_collisions_from_threads(engine: En
                 with uow:
                     uow.record("tick")
                     uow.commit()
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer) for _ in range(4)]

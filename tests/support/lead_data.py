@@ -94,13 +94,26 @@ def event(
     **payload: Any,
 ) -> None:
     session.add(
-        Event(at=at, kind=kind, user=user, bench=bench, order_id=order_id, payload=json.dumps(payload))
+        Event(
+            at=at, kind=kind, user=user, bench=bench, order_id=order_id, payload=json.dumps(payload)
+        )
     )
 
 
-def hold(session: Session, order_row: Order, kind: str, note: str, by: str = "li") -> None:
+def hold(
+    session: Session,
+    order_row: Order,
+    kind: str,
+    note: str,
+    by: str = "li",
+    at: dt.datetime | None = None,
+) -> None:
     assert order_row.id is not None
     order_row.status = OrderStatus.ON_HOLD
     order_row.hold_reason = note
     session.add(order_row)
-    session.add(OrderException(order_id=order_row.id, kind=kind, note=note, raised_by=by))
+    session.add(
+        OrderException(
+            order_id=order_row.id, kind=kind, note=note, raised_by=by, raised_at=at or local(9, 45)
+        )
+    )

@@ -6,7 +6,7 @@ import os
 import tempfile
 from typing import Any
 
-from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.base import DeviceError, PrinterState, PrintJobNotSent
 from packstation.i18n import _
 
 _STOPPED = 5
@@ -38,7 +38,7 @@ class CupsPrinter:
             # raw: CUPS passes the bytes on untouched (the printer speaks ZPL or ESC/POS)
             self._connection.printFile(self.queue, path, "packstation", {"raw": "true"})
         except self._cups.IPPError as exc:
-            raise DeviceError(
+            raise PrintJobNotSent(
                 _("CUPS refused the job for {queue} ({problem}).").format(
                     queue=self.queue, problem=exc
                 )

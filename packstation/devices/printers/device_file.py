@@ -10,7 +10,12 @@ import stat
 import time
 from pathlib import Path
 
-from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.base import (
+    DeviceError,
+    PrinterState,
+    PrintJobInterrupted,
+    PrintJobNotSent,
+)
 from packstation.devices.printers.status import (
     answer_complete,
     no_answer,
@@ -39,7 +44,7 @@ class DeviceFilePrinter:
         try:
             return os.open(self.path, flags | os.O_NONBLOCK, 0o644)
         except OSError as exc:
-            raise DeviceError(
+            raise PrintJobNotSent(
                 _(
                     "Cannot open the printer device {path} ({problem}); check the cable and the permissions (udev rule, group lp)."
                 ).format(path=self.path, problem=exc.strerror or exc)
@@ -53,7 +58,8 @@ class DeviceFilePrinter:
             while view:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise DeviceError(
+                    failure = PrintJobInterrupted if len(view) < len(data) else PrintJobNotSent
+                    raise failure(
                         _(
                             "The printer at {where} stopped taking data within {seconds} s; the job was not printed completely."
                         ).format(where=self.description, seconds=f"{timeout:g}")
@@ -67,7 +73,8 @@ class DeviceFilePrinter:
                     continue
                 view = view[written:]
         except OSError as exc:
-            raise DeviceError(
+            failure = PrintJobInterrupted if len(view) < len(data) else PrintJobNotSent
+            raise failure(
                 _("The printer at {where} refused the job ({problem}).").format(
                     where=self.description, problem=exc.strerror or exc
                 )

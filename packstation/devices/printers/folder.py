@@ -6,12 +6,13 @@ looking at what would have been printed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
 from pathlib import Path
 
-from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.base import PrinterState, PrintJobNotSent
 from packstation.i18n import _
 
 _sequence = itertools.count(1)
@@ -35,7 +36,9 @@ class FolderPrinter:
             # a watcher sees the job only once it is whole
             partial.rename(self.folder / name)
         except OSError as exc:
-            raise DeviceError(
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise PrintJobNotSent(
                 _("Cannot write the job to the folder {folder} ({problem}).").format(
                     folder=self.folder, problem=exc.strerror or exc
                 )

@@ -7,7 +7,7 @@ from typing import Any
 
 import serial
 
-from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.base import PrinterState, PrintJobInterrupted
 from packstation.devices.printers.status import (
     answer_complete,
     no_answer,
@@ -32,13 +32,13 @@ class SerialPrinter:
             self._port.write(data)
             self._port.flush()
         except serial.SerialTimeoutException:
-            raise DeviceError(
+            raise PrintJobInterrupted(
                 _(
                     "The printer at {where} stopped taking data within {seconds} s; the job was not printed completely."
                 ).format(where=self.description, seconds=f"{timeout:g}")
             ) from None
         except (serial.SerialException, OSError) as exc:
-            raise DeviceError(
+            raise PrintJobInterrupted(
                 _("The printer at {where} refused the job ({problem}).").format(
                     where=self.description, problem=exc
                 )

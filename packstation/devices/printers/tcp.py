@@ -6,7 +6,12 @@ import contextlib
 import socket
 import time
 
-from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.base import (
+    DeviceError,
+    PrinterState,
+    PrintJobInterrupted,
+    PrintJobNotSent,
+)
 from packstation.devices.printers.status import (
     answer_complete,
     no_answer,
@@ -29,13 +34,13 @@ class TcpPrinter:
         try:
             return socket.create_connection((self.host, self.port), timeout=timeout)
         except TimeoutError:
-            raise DeviceError(
+            raise PrintJobNotSent(
                 _("The printer at {where} did not accept a connection within {seconds} s.").format(
                     where=self.description, seconds=f"{timeout:g}"
                 )
             ) from None
         except OSError as exc:
-            raise DeviceError(
+            raise PrintJobNotSent(
                 _(
                     "The printer at {where} cannot be reached ({problem}); check it is on and on the network."
                 ).format(where=self.description, problem=exc.strerror or exc)
@@ -50,13 +55,13 @@ class TcpPrinter:
             # bytes to leave, so that a printer that stopped reading shows up as an error here
             conn.shutdown(socket.SHUT_WR)
         except TimeoutError:
-            raise DeviceError(
+            raise PrintJobInterrupted(
                 _(
                     "The printer at {where} stopped taking data within {seconds} s; the job was not printed completely."
                 ).format(where=self.description, seconds=f"{timeout:g}")
             ) from None
         except OSError as exc:
-            raise DeviceError(
+            raise PrintJobInterrupted(
                 _("The printer at {where} refused the job ({problem}).").format(
                     where=self.description, problem=exc.strerror or exc
                 )

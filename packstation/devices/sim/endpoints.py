@@ -230,6 +230,8 @@ class TcpEndpoint:
         self._stop.set()
         self.unplug()
         with contextlib.suppress(OSError):
+            self._server.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
             self._server.close()
         for thread in self._threads:
             thread.join(2.0)

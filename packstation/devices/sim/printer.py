@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from enum import StrEnum
 
-from packstation.devices.base import DeviceError, PrinterState
+from packstation.devices.base import PrinterState, PrintJobInterrupted, PrintJobNotSent
 from packstation.i18n import _
 
 
@@ -39,14 +39,14 @@ class SimulatedPrinter:
                 self.jobs.append(bytes(data))
                 return
         if mode is PrinterMode.OFF:
-            raise DeviceError(_("The simulated printer is switched off."))
+            raise PrintJobNotSent(_("The simulated printer is switched off."))
         if mode is PrinterMode.SILENT:
-            raise DeviceError(
+            raise PrintJobInterrupted(
                 _(
                     "The printer at {where} stopped taking data within {seconds} s; the job was not printed completely."
                 ).format(where=self.description, seconds=f"{timeout:g}")
             )
-        raise DeviceError(
+        raise PrintJobNotSent(
             _("The simulated printer cannot print: {reason}.").format(reason=self.status().message)
         )
 

@@ -38,6 +38,7 @@ class PrinterServer:
         self.held: list[bytes] = []  # received while out of paper or with the head open
         self.status_queries = 0
         self._lock = threading.Lock()
+        self._busy = threading.Lock()
         self._stop = threading.Event()
         self._readable = threading.Event()  # cleared while silent
         self._readable.set()
@@ -84,6 +85,9 @@ class PrinterServer:
             except OSError:
                 self._stop.wait(0.05)  # closed while switched off
                 continue
+            if self._server is not server:  # switched off while this connection came in
+                conn.close()
+                continue
             with self._lock:
                 self._clients.add(conn)
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
@@ -92,6 +96,17 @@ class PrinterServer:
 
     # --- one connection
     def _serve(self, conn: socket.socket) -> None:
+        # like a real printer, one connection at a time: jobs are printed in the order they came
+        while not self._busy.acquire(timeout=0.05):
+            if self._stop.is_set():
+                conn.close()
+                return
+        try:
+            self._serve_one(conn)
+        finally:
+            self._busy.release()
+
+    def _serve_one(self, conn: socket.socket) -> None:
         conn.settimeout(0.05)
         buffer = bytearray()
         raw_job = bytearray()  # a job that is not ZPL: everything until the connection closes
@@ -210,6 +225,9 @@ class PrinterServer:
     def _close_all(self) -> None:
         server, self._server = self._server, None
         if server is not None:
+            # shutdown first: it wakes a thread blocked in accept(), which close() alone does not
+            with contextlib.suppress(OSError):
+                server.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 server.close()
         with self._lock:

@@ -42,7 +42,9 @@ class StreamScale:
 
     def _read_some(self, wait: float) -> bytes:
         try:
-            self._port.timeout = max(0.0, wait)
+            wait = max(0.0, wait)
+            if self._port.timeout != wait:  # a change reconfigures a real serial port
+                self._port.timeout = wait
             data: bytes = self._port.read(1)
             if data:
                 data += self._port.read(self._port.in_waiting)
@@ -77,14 +79,18 @@ class StreamScale:
             self._buffer += data
             frames, dropped = split_frames(self._buffer, self.protocol.terminators)
             self.garbage += dropped
+            garbled = False
             for frame in frames:
                 try:
                     reading = self.protocol.parse(frame)
                 except FrameError:
                     self.garbage += 1
+                    garbled = True
                     continue
                 if reading is not None:
                     latest = reading
+            if garbled and latest is None and self.protocol.poll is not None:
+                self._write(self.protocol.poll)  # the answer was lost in noise: ask again
             if latest is not None and self.protocol.poll is not None:
                 return latest
         if latest is not None:
@@ -115,7 +121,7 @@ class StreamScale:
             self._port.close()
 
 
-def detect_protocol(port: Any, where: str, *, wait: float = 0.6) -> StreamScale:
+def detect_protocol(port: Any, where: str, *, wait: float = 0.5) -> StreamScale:
     """``protocol=auto``: listen for a streaming scale, then ask in each polling protocol."""
     for protocol in SERIAL_PROTOCOLS:
         scale = StreamScale(port, protocol, where, found=True)

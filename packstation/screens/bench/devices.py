@@ -1,15 +1,14 @@
-"""The bench's link to its devices: the scale monitor thread and the print outbox sender.
+"""The bench's link to its devices: the scale monitor, a serial/evdev scanner, the print outbox.
 
-Started by ``BenchApp`` on mount and stopped on exit.  Readings and states arrive on device
-threads and are forwarded to the event loop with ``call_from_thread``; the bench never waits on
-a device.  The drivers live in ``packstation.devices`` and ``packstation.services.printing``; an
-installation without one of them still runs (the weight is typed, jobs stay queued).
+Started by ``BenchApp`` on mount and stopped on exit.  Readings, scans and states arrive on
+device threads and are forwarded to the event loop with ``call_from_thread``; the bench never
+waits on a device.  A scale that settles (``StableWeight``: N equal stable readings) is reported
+once per settled weight.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -18,15 +17,11 @@ from sqlalchemy import Engine
 from textual.app import App
 
 from packstation.config import Settings
-from packstation.devices.base import PrinterState, ScaleReading, ScaleStatus
+from packstation.devices import registry
+from packstation.devices.base import DeviceError, ScaleReading, ScaleStatus, Scan
+from packstation.devices.weighing import CONNECTED, ScaleMonitor, StableWeight
 from packstation.i18n import _
-
-
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+from packstation.services.outbox import OutboxSender
 
 
 class DeviceLink:
@@ -39,6 +34,7 @@ class DeviceLink:
         on_reading: Callable[[ScaleReading], None],
         on_scale_state: Callable[[str], None],
         on_printer: Callable[[str, bool], None],
+        on_scan: Callable[[str], None],
     ) -> None:
         self.app = app
         self.settings = settings
@@ -46,17 +42,20 @@ class DeviceLink:
         self.on_reading = on_reading
         self.on_scale_state = on_scale_state
         self.on_printer = on_printer
-        self.monitor: Any = None
-        self.sender: Any = None
-        self.scale: Any = None
+        self.on_scan = on_scan
+        self.monitor: ScaleMonitor | None = None
+        self.sender: OutboxSender | None = None
+        self.scanner: registry.ScannerReader | None = None
+        self.stable = StableWeight(settings.devices.stable_readings)
         self.simulated = settings.devices.scale.startswith("sim://")
 
     @property
     def has_scale(self) -> bool:
-        return self.settings.devices.scale not in ("", "none")
+        return self.settings.devices.scale not in ("", "none", "manual", "off")
 
     def start(self) -> None:
         self._start_scale()
+        self._start_scanner()
         self._start_printer()
 
     def _start_scale(self) -> None:
@@ -64,56 +63,72 @@ class DeviceLink:
         if not self.has_scale:
             self.on_scale_state(_("none: type the weight (F5)"))
             return
-        registry = _module("packstation.devices.registry")
-        weighing = _module("packstation.devices.weighing")
-        if registry is None or weighing is None:
-            self.on_scale_state(_("simulated") if self.simulated else _("no driver: F5"))
-            return
         stable = self.settings.devices.stable_readings
 
         def factory() -> Any:
-            self.scale = registry.open_scale(uri, stable_readings=stable)
-            return self.scale
+            return registry.open_scale(uri, stable_readings=stable)
 
         def reading(value: ScaleReading) -> None:
-            self.app.call_from_thread(self.on_reading, value)
+            # only settled weights count; the rest is shown live
+            settled = self.stable.feed(value)
+            shown = value
+            if value.stable and settled is None:
+                shown = ScaleReading(value.grams, ScaleStatus.MOTION, value.raw, value.unit)
+            self.app.call_from_thread(self.on_reading, shown)
 
-        def state(value: object) -> None:
-            self.app.call_from_thread(self.on_scale_state, str(value))
+        def state(value: str) -> None:
+            if value != CONNECTED:
+                self.stable.reset()
+            words = {CONNECTED: _("connected")}
+            self.app.call_from_thread(
+                self.on_scale_state, words.get(value, _("not answering: F5 types the weight"))
+            )
 
-        self.monitor = weighing.ScaleMonitor(factory, reading, state, 0.2)
+        self.monitor = ScaleMonitor(factory, reading, state, 0.2)
         self.monitor.start()
 
+    def _start_scanner(self) -> None:
+        def scanned(scan: Scan) -> None:
+            self.app.call_from_thread(self.on_scan, scan.code)
+
+        def state(value: str) -> None:  # the scale's line shows device trouble; a scanner's
+            pass  # keys still work through the keyboard
+
+        try:
+            self.scanner = registry.open_scanner(self.settings.devices.scanner, scanned, state)
+        except DeviceError:
+            self.scanner = None
+        if self.scanner is not None:
+            self.scanner.start()
+
     def _start_printer(self) -> None:
-        printing = _module("packstation.services.printing")
-        if printing is None:
-            self.on_printer(_("not installed: jobs stay queued"), False)
-            return
-        self.sender = printing.OutboxSender(self.engine, self.settings)
+        self.sender = OutboxSender(self.engine, self.settings)
         self.sender.start()
-        self.poll_printer()
-        self.app.set_interval(2.0, self.poll_printer)
+        self.app.set_interval(1.0, self.poll_printer)
 
     def poll_printer(self) -> None:
         if self.sender is None:
             return
-        state: PrinterState = self.sender.state()
+        state = self.sender.state()
         message = state.message or (_("ready") if state.ready else _("not ready"))
         self.on_printer(message, state.ready)
 
+    def wake_printer(self) -> None:
+        """A job was queued: send it now rather than at the next tick."""
+        if self.sender is not None:
+            self.sender.wake()
+
     def box_on_scale(self, grams: int) -> None:
         """Demo only (``sim://`` scale): act out the packer putting the box on the scale."""
-        if not self.simulated:
-            return
-        if self.scale is not None and hasattr(self.scale, "set_weight"):
-            self.scale.set_weight(grams)
-            return
-        if self.monitor is None:  # no driver installed: hand the reading over directly
-            reading = ScaleReading(Decimal(grams), ScaleStatus.STABLE)
-            self.app.set_timer(0.3, lambda: self.on_reading(reading))
+        if self.simulated:
+            registry.simulated_scale().set_weight(Decimal(grams))
+
+    def box_off_scale(self) -> None:
+        if self.simulated:
+            registry.simulated_scale().remove()
 
     def stop(self) -> None:
-        for part in (self.monitor, self.sender):
+        for part in (self.monitor, self.scanner, self.sender):
             if part is not None:
                 # a device that cannot stop must not keep the bench from closing
                 with contextlib.suppress(Exception):

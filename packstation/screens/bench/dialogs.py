@@ -17,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from packstation.i18n import _
+from packstation.domain.packing import command_of
+from packstation.i18n import N_, _
 
 
 def _input(placeholder: str, *, id: str, password: bool = False, number: bool = False) -> Input:
@@ -32,7 +33,7 @@ def _input(placeholder: str, *, id: str, password: bool = False, number: bool = 
 
 
 class _Form(ModalScreen[object]):
-    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    BINDINGS = [Binding("escape", "dismiss_none", N_("Back"))]
     DEFAULT_CSS = """
     _Form { align: center middle; }
     _Form > Vertical {
@@ -52,6 +53,12 @@ class _Form(ModalScreen[object]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
+        if event.input not in inputs:
+            return
+        event.stop()
+        if command_of(event.value) == "cancel":  # the CANCEL command barcode backs out
+            self.dismiss(None)
+            return
         index = inputs.index(event.input)
         if index + 1 < len(inputs):
             inputs[index + 1].focus()

@@ -24,7 +24,7 @@ from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.screens.bench.dialogs import (
     LineChoice,
     LineForm,
@@ -54,16 +54,16 @@ T = TypeVar("T")
 class BenchScreen(Screen[None]):
     CSS_PATH = "packing.tcss"
     BINDINGS = [
-        Binding("f2", "next_order", "Next order"),
-        Binding("f3", "new_box", "New box"),
-        Binding("f4", "tick_by_hand", "Tick by hand"),
-        Binding("f5", "type_weight", "Type weight"),
-        Binding("f6", "exception", "Short/damaged"),
-        Binding("f7", "reprint", "Reprint"),
-        Binding("f8", "override", "Lead override"),
-        Binding("f9", "release", "Put back"),
-        Binding("f10", "sign_out", "Sign out"),
-        Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("f2", "next_order", N_("Next order")),
+        Binding("f3", "new_box", N_("New box")),
+        Binding("f4", "tick_by_hand", N_("Tick by hand")),
+        Binding("f5", "type_weight", N_("Type weight")),
+        Binding("f6", "exception", N_("Short/damaged")),
+        Binding("f7", "reprint", N_("Reprint")),
+        Binding("f8", "override", N_("Lead override")),
+        Binding("f9", "release", N_("Put back")),
+        Binding("f10", "sign_out", N_("Sign out")),
+        Binding("ctrl+q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, engine: Engine, packer: Packer, notice: str = "") -> None:
@@ -100,6 +100,7 @@ class BenchScreen(Screen[None]):
         yield Static(id="order")
         yield Static(id="notes")
         yield PickList(id="picklist")
+        yield Static(id="idle")
         with Horizontal(id="progress-row"):
             yield Static(id="progress")
             yield Static(id="box")
@@ -179,7 +180,16 @@ class BenchScreen(Screen[None]):
             )
             notes.update("")
             notes.display = False
-            table.show([], insured=False, highlight=None)
+            table.display = False
+            idle = self.query_one("#idle", Static)
+            idle.display = True
+            idle.update(
+                Text.assemble(
+                    (_("Ready for the next order") + "\n\n", "bold"),
+                    _("Scan the order number, the packing slip or the waybill,") + "\n",
+                    _("or press F2 (or scan NEXT) for the next due order."),
+                )
+            )
             self.query_one("#progress", Static).update("")
             self.query_one("#box", Static).update("")
             self.draw_weight()
@@ -206,6 +216,8 @@ class BenchScreen(Screen[None]):
             note.append(view.seller_note, style="bold yellow")
         notes.update(note)
         notes.display = bool(view.buyer_note or view.seller_note)
+        self.query_one("#idle", Static).display = False
+        table.display = True
         table.show(view.lines, insured=view.insured_value_fen > 0, highlight=highlight)
         self.draw_progress(view)
         self.draw_weight()
@@ -265,6 +277,7 @@ class BenchScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "scan":
             return
+        event.stop()
         code = event.value.strip()
         event.input.value = ""
         if code:
@@ -381,7 +394,8 @@ class BenchScreen(Screen[None]):
         if not ok:
             self.say(
                 _(
-                    "The label {code} is not this box's: find the right label or reprint (F7)."
+                    "The label {code} is not this box's: it is void and a new one is printing; "
+                    "stick the new label on and scan it."
                 ).format(code=code),
                 "refused",
             )
@@ -515,6 +529,7 @@ class BenchScreen(Screen[None]):
             return
         self.blocked_grams = None
         self.submitted_grams = None
+        self.bench_app.weighed()
         if result.await_label_scan:
             self.refresh_order()
             self.say(result.message + "  " + _("Scan the printed label."), "ok")

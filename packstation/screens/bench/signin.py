@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.services.users import find_user, list_users
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
@@ -28,8 +28,8 @@ class Packer:
 class SignInScreen(Screen[None]):
     CSS_PATH = "signin.tcss"
     BINDINGS = [
-        Binding("down", "to_list", "Choose a name", key_display="↓"),
-        Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("down", "to_list", N_("Choose a name"), key_display="↓"),
+        Binding("ctrl+q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, engine: Engine, bench: str, notice: str = "") -> None:

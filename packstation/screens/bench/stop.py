@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from packstation.domain.packing import command_of
 from packstation.i18n import _
 
 
@@ -45,4 +46,13 @@ class StopScreen(ModalScreen[None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(None)
+        if event.input.id != "stop-input":
+            return
+        event.stop()
+        # Only a deliberate Enter on an empty line, or a command barcode, takes STOP away: an
+        # item scanned in the same second (the scanner's own Enter) must not dismiss it.
+        if not event.value.strip() or command_of(event.value) is not None:
+            self.dismiss(None)
+            return
+        event.input.value = ""
+        self.app.bell()

@@ -103,7 +103,9 @@ class LeadScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            text = str(error) if isinstance(error, UserError) else _(
-                "Something went wrong: {problem}"
-            ).format(problem=error)
+            text = (
+                str(error)
+                if isinstance(error, UserError)
+                else _("Something went wrong: {problem}").format(problem=error)
+            )
             self.say(text, error=True)

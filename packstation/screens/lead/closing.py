@@ -49,7 +49,9 @@ class ClosingScreen(LeadScreen):
         yield Label("", id="closing-title", classes="section")
         with Horizontal(id="closing-body"):
             with Vertical(id="figures-box"):
-                figures: DataTable[str | Text] = DataTable(id="figures", cursor_type="none", show_cursor=False)
+                figures: DataTable[str | Text] = DataTable(
+                    id="figures", cursor_type="none", show_cursor=False
+                )
                 yield figures
                 yield Static("", id="verdict")
             with Vertical():
@@ -79,7 +81,9 @@ class ClosingScreen(LeadScreen):
 
     @work(thread=True, exclusive=True, group="closing", exit_on_error=False)
     def _load(self) -> None:
-        result = reconciliation(self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings)
+        result = reconciliation(
+            self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings
+        )
         self.post_message(ReconciliationLoaded(result))
 
     def on_reconciliation_loaded(self, message: ReconciliationLoaded) -> None:
@@ -90,17 +94,38 @@ class ClosingScreen(LeadScreen):
         figures = self.query_one("#figures", DataTable)
         figures.clear()
         for key, value in result.figures():
-            style = "bold red" if key == "missing" and value else ("bold green" if key == "missing" else "")
-            figures.add_row(Text(_(FIGURE_LABELS[key]), style=style), Text(f"{value:,}", style=style, justify="right"))
+            style = (
+                "bold red"
+                if key == "missing" and value
+                else ("bold green" if key == "missing" else "")
+            )
+            figures.add_row(
+                Text(_(FIGURE_LABELS[key]), style=style),
+                Text(f"{value:,}", style=style, justify="right"),
+            )
         verdict = self.query_one("#verdict", Static)
         if result.missing_count:
-            verdict.update(Text(_("{count} orders are missing: ship them or write why they do not ship.").format(count=result.missing_count), style="bold red"))
+            verdict.update(
+                Text(
+                    _(
+                        "{count} orders are missing: ship them or write why they do not ship."
+                    ).format(count=result.missing_count),
+                    style="bold red",
+                )
+            )
         else:
-            verdict.update(Text(_("No order is missing. The day can be closed."), style="bold green"))
+            verdict.update(
+                Text(_("No order is missing. The day can be closed."), style="bold green")
+            )
         missing = self.query_one("#missing", DataTable)
         missing.clear()
         for row in result.missing:
-            missing.add_row(row.order_no, status_cell(row.status), row.carrier, due_cell(row.due_date, result.day))
+            missing.add_row(
+                row.order_no,
+                status_cell(row.status),
+                row.carrier,
+                due_cell(row.due_date, result.day),
+            )
 
     def action_export(self) -> None:
         lead = self.lead
@@ -111,8 +136,12 @@ class ClosingScreen(LeadScreen):
                 return
 
             def job() -> str:
-                count = export_ship_confirm(lead.uow(), day=lead.day, settings=lead.settings, path=path)
-                return _("{count} shipments written to {path}; upload it to the marketplace before the deadline.").format(count=count, path=path)
+                count = export_ship_confirm(
+                    lead.uow(), day=lead.day, settings=lead.settings, path=path
+                )
+                return _(
+                    "{count} shipments written to {path}; upload it to the marketplace before the deadline."
+                ).format(count=count, path=path)
 
             self.act(job)
 

@@ -31,7 +31,15 @@ from packstation.services.lead import (
     unshipped_without_reason,
 )
 
-HELD_COLUMNS = (N_("Order"), N_("Carrier"), N_("Due"), N_("Exception"), N_("Reason"), N_("Raised by"), N_("Raised at"))
+HELD_COLUMNS = (
+    N_("Order"),
+    N_("Carrier"),
+    N_("Due"),
+    N_("Exception"),
+    N_("Reason"),
+    N_("Raised by"),
+    N_("Raised at"),
+)
 UNSHIPPED_COLUMNS = (N_("Order"), N_("Status"), N_("Carrier"), N_("Due"))
 KIND_LABELS = {
     "short": N_("short"),
@@ -56,8 +64,8 @@ class ExceptionsScreen(LeadScreen):
     TITLE_TEXT = N_("Exceptions")
     BINDINGS = [
         Binding("r", "release", N_("Release")),
-        Binding("c", "courier", N_("Courier")),
-        Binding("a", "address", N_("Address")),
+        Binding("c", "courier", N_("Change courier")),
+        Binding("a", "address", N_("Correct address")),
         Binding("s", "split", N_("Split")),
         Binding("x", "cancel_order", N_("Cancel order")),
         Binding("n", "not_today", N_("Not today")),
@@ -131,9 +139,9 @@ class ExceptionsScreen(LeadScreen):
         if message.unshipped:
             unshipped.move_cursor(row=min(keep, len(message.unshipped) - 1))
         self.query_one("#held-title", Label).update(
-            _("On hold: {count}   (R release · C courier · A address · S split · X cancel · N not today)").format(
-                count=len(message.held)
-            )
+            _(
+                "On hold: {count}   (R release · C courier · A address · S split · X cancel · N not today)"
+            ).format(count=len(message.held))
         )
         self.query_one("#unshipped-title", Label).update(
             _("Not shipped and no reason yet: {count}   (N: write the reason)").format(
@@ -142,16 +150,25 @@ class ExceptionsScreen(LeadScreen):
         )
 
     def _selected(self) -> tuple[int, str] | None:
-        focused = self.focused if isinstance(self.focused, DataTable) else self.query_one("#held", DataTable)
+        focused = (
+            self.focused
+            if isinstance(self.focused, DataTable)
+            else self.query_one("#held", DataTable)
+        )
         table: DataTable[str | Text] = focused
         if table.row_count == 0:
-            self.say(_("Nothing selected; choose an order with the arrow keys (Tab: the other list)."), error=True)
+            self.say(
+                _("Nothing selected; choose an order with the arrow keys (Tab: the other list)."),
+                error=True,
+            )
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         number = table.get_row_at(table.cursor_row)[0]
         return int(key or 0), str(number)
 
-    def _ask(self, question: str, then: Callable[[int, str], Callable[[], str]], value: str = "") -> None:
+    def _ask(
+        self, question: str, then: Callable[[int, str], Callable[[], str]], value: str = ""
+    ) -> None:
         selected = self._selected()
         if selected is None:
             return
@@ -182,8 +199,12 @@ class ExceptionsScreen(LeadScreen):
 
         def then(order_id: int, code: str) -> Callable[[], str]:
             def job() -> str:
-                order = change_courier(lead.uow(), order_id=order_id, carrier=code, settings=lead.settings)
-                return _("Order {order} now ships with {carrier}.").format(order=order.order_no, carrier=order.carrier)
+                order = change_courier(
+                    lead.uow(), order_id=order_id, carrier=code, settings=lead.settings
+                )
+                return _("Order {order} now ships with {carrier}.").format(
+                    order=order.order_no, carrier=order.carrier
+                )
 
             return job
 
@@ -202,11 +223,13 @@ class ExceptionsScreen(LeadScreen):
                 return
 
             def job() -> str:
-                relabelled = correct_address(lead.uow(), order_id=order_id, changes=changes, settings=lead.settings)
+                relabelled = correct_address(
+                    lead.uow(), order_id=order_id, changes=changes, settings=lead.settings
+                )
                 if relabelled:
-                    return _("Address of order {order} corrected; {count} label(s) voided and printed again.").format(
-                        order=order_no, count=len(relabelled)
-                    )
+                    return _(
+                        "Address of order {order} corrected; {count} label(s) voided and printed again."
+                    ).format(order=order_no, count=len(relabelled))
                 return _("Address of order {order} corrected.").format(order=order_no)
 
             self.act(job)

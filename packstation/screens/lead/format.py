@@ -10,7 +10,7 @@ from packstation.domain.status import OrderStatus as S
 from packstation.i18n import _
 from packstation.services.queue import status_label
 
-STATUS_STYLES = {
+STATUS_STYLES: dict[str, str] = {
     S.ON_HOLD: "bold yellow",
     S.PACKING: "cyan",
     S.PACKED: "green",

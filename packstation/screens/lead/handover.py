@@ -37,7 +37,9 @@ KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
 
 class HandoverLoaded(Message):
-    def __init__(self, manifest: Manifest | None, waiting: list[WaitingParcel], open_ids: list[int]) -> None:
+    def __init__(
+        self, manifest: Manifest | None, waiting: list[WaitingParcel], open_ids: list[int]
+    ) -> None:
         super().__init__()
         self.manifest = manifest
         self.waiting = waiting
@@ -73,8 +75,14 @@ class HandoverScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Label(_("No handover open: Ctrl+N opens one for a carrier."), id="handover-line", classes="section")
-        yield Input(placeholder=_("Scan each parcel's label (tracking number) into the handover"), id="scan")
+        yield Label(
+            _("No handover open: Ctrl+N opens one for a carrier."),
+            id="handover-line",
+            classes="section",
+        )
+        yield Input(
+            placeholder=_("Scan each parcel's label (tracking number) into the handover"), id="scan"
+        )
         yield Static("", id="flash")
         with Horizontal(id="handover-body"):
             with Vertical():
@@ -113,7 +121,11 @@ class HandoverScreen(LeadScreen):
         opened = [h.id or 0 for h, _count in open_handovers(lead.uow(readonly=True), day=lead.day)]
         if handover_id is None and opened:
             handover_id = opened[-1]
-        manifest = handover_manifest(lead.uow(readonly=True), handover_id=handover_id) if handover_id else None
+        manifest = (
+            handover_manifest(lead.uow(readonly=True), handover_id=handover_id)
+            if handover_id
+            else None
+        )
         carrier = manifest.carrier if manifest else None
         waiting = waiting_parcels(lead.uow(readonly=True), carrier=carrier, limit=500)
         self.post_message(HandoverLoaded(manifest, waiting, opened))
@@ -127,7 +139,9 @@ class HandoverScreen(LeadScreen):
             line.update(_("No handover open: Ctrl+N opens one for a carrier."))
         else:
             sealed = manifest.sealed_at is not None
-            text = _("Handover {id} · {carrier} {name} · {kind} · {count} parcels · {weight}").format(
+            text = _(
+                "Handover {id} · {carrier} {name} · {kind} · {count} parcels · {weight}"
+            ).format(
                 id=self.handover_id,
                 carrier=manifest.carrier,
                 name=manifest.carrier_name,
@@ -149,11 +163,18 @@ class HandoverScreen(LeadScreen):
         waiting = self.query_one("#waiting", DataTable)
         waiting.clear()
         outside = [w for w in message.waiting if w.handover_id is None]
-        for row in outside:
-            waiting.add_row(row.carrier, row.tracking_no, row.order_no, local_time(row.packed_at, self.lead.zone))
+        for parcel in outside:
+            waiting.add_row(
+                parcel.carrier,
+                parcel.tracking_no,
+                parcel.order_no,
+                local_time(parcel.packed_at, self.lead.zone),
+            )
         carrier = manifest.carrier if manifest else _("all carriers")
         self.query_one("#waiting-title", Label).update(
-            _("Packed, not handed over ({carrier}): {count}").format(carrier=carrier, count=len(outside))
+            _("Packed, not handed over ({carrier}): {count}").format(
+                carrier=carrier, count=len(outside)
+            )
         )
 
     @on(Input.Submitted, "#scan")
@@ -209,9 +230,13 @@ class HandoverScreen(LeadScreen):
             kind = words[1].lower() if len(words) > 1 else "bag"
 
             def job() -> str:
-                handover = open_handover(lead.uow(), carrier=carrier, day=lead.day, settings=lead.settings, kind=kind)
+                handover = open_handover(
+                    lead.uow(), carrier=carrier, day=lead.day, settings=lead.settings, kind=kind
+                )
                 self.handover_id = handover.id
-                return _("Handover {id} for {carrier} is open: scan its parcels.").format(id=handover.id, carrier=handover.carrier)
+                return _("Handover {id} for {carrier} is open: scan its parcels.").format(
+                    id=handover.id, carrier=handover.carrier
+                )
 
             self.act(job)
 
@@ -234,12 +259,15 @@ class HandoverScreen(LeadScreen):
 
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False)
     def _next_open(self) -> None:
-        opened = [h.id or 0 for h, _count in open_handovers(self.lead.uow(readonly=True), day=self.lead.day)]
+        opened = [
+            h.id or 0
+            for h, _count in open_handovers(self.lead.uow(readonly=True), day=self.lead.day)
+        ]
         if not opened:
             return
         later = [i for i in opened if self.handover_id is None or i > self.handover_id]
         self.handover_id = later[0] if later else opened[0]
-        self.call_from_thread(self.reload)
+        self.app.call_from_thread(self.reload)
 
     def action_remove(self) -> None:
         if self.handover_id is None:
@@ -273,9 +301,9 @@ class HandoverScreen(LeadScreen):
 
         self.app.push_screen(
             Prompt(
-                _("Seal handover {id} with {count} parcels? Courier's name (may stay empty), Enter to seal:").format(
-                    id=handover_id, count=count
-                )
+                _(
+                    "Seal handover {id} with {count} parcels? Courier's name (may stay empty), Enter to seal:"
+                ).format(id=handover_id, count=count)
             ),
             answered,
         )
@@ -284,9 +312,15 @@ class HandoverScreen(LeadScreen):
     def _seal(self, handover_id: int, courier: str) -> None:
         lead = self.lead
         try:
-            sealed = seal_handover(lead.uow(), handover_id=handover_id, settings=lead.settings, courier_name=courier, now=lead.clock())
+            sealed = seal_handover(
+                lead.uow(),
+                handover_id=handover_id,
+                settings=lead.settings,
+                courier_name=courier,
+                now=lead.clock(),
+            )
         except UserError as exc:
-            self.call_from_thread(self._flash, str(exc), error=True)
+            self.app.call_from_thread(self._flash, str(exc), error=True)
             return
         self.post_message(HandoverSealed(sealed))
 
@@ -295,12 +329,14 @@ class HandoverScreen(LeadScreen):
         self.handover_id = None
         self.manifest = None
         self._flash(
-            _("Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as {path}.").format(
-                count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path
-            ),
+            _(
+                "Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as {path}."
+            ).format(count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path),
             error=False,
         )
         self.reload()
         self.app.push_screen(
-            TextPage(_("Handover list"), manifest_text(sealed.manifest, self.lead.settings.shop.name))
+            TextPage(
+                _("Handover list"), manifest_text(sealed.manifest, self.lead.settings.shop.name)
+            )
         )

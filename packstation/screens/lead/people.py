@@ -14,7 +14,15 @@ from packstation.screens.lead.base import LeadScreen
 from packstation.services.people import Figures, PeopleReport, people_report
 from packstation.widgets.lead.hourly_chart import HourlyChart
 
-COLUMNS = (N_("Orders"), N_("Units"), N_("Orders/h"), N_("Units/h"), N_("Wrong scans"), N_("Weight exc."), N_("Reprints"))
+COLUMNS = (
+    N_("Orders"),
+    N_("Units"),
+    N_("Orders/h"),
+    N_("Units/h"),
+    N_("Wrong scans"),
+    N_("Weight exc."),
+    N_("Reprints"),
+)
 
 
 class PeopleLoaded(Message):
@@ -72,11 +80,16 @@ class PeopleScreen(LeadScreen):
 
     @work(thread=True, exclusive=True, group="people", exit_on_error=False)
     def _load(self) -> None:
-        report = people_report(self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings)
+        report = people_report(
+            self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings
+        )
         self.post_message(PeopleLoaded(report))
 
     def on_people_loaded(self, message: PeopleLoaded) -> None:
-        for key, figures in (("#packers", message.report.packers), ("#benches", message.report.benches)):
+        for key, figures in (
+            ("#packers", message.report.packers),
+            ("#benches", message.report.benches),
+        ):
             table = self.query_one(key, DataTable)
             table.clear()
             for f in figures:

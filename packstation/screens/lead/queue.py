@@ -13,7 +13,13 @@ from textual.widgets import DataTable, Input, Static
 from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.format import due_cell, local_time, status_cell
-from packstation.services.queue import QueuePage, deadlines, queue_counts, queue_page
+from packstation.services.queue import (
+    QueuePage,
+    deadlines,
+    queue_counts,
+    queue_page,
+    queue_total,
+)
 from packstation.widgets.lead.countdowns import Countdowns
 
 COLUMNS = (
@@ -45,6 +51,12 @@ class QueueLoaded(Message):
         self.counts = counts
 
 
+class QueueCounted(Message):
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+
+
 class QueueScreen(LeadScreen):
     TITLE_TEXT = N_("The day's queue")
     BINDINGS = [
@@ -60,13 +72,17 @@ class QueueScreen(LeadScreen):
         self.include_tomorrow = False
         self.total = 0
         self.refreshes = 0  # pages shown so far (tests wait on it)
+        self.counted = 0  # totals shown so far
+        self.shown = (0, 0)  # offset and length of the page on screen
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Countdowns(id="countdowns")
         yield Static("", id="summary")
         yield Input(
-            placeholder=_("Filter: status, carrier, bench, any number (order, tracking, phone) or name"),
+            placeholder=_(
+                "Filter: status, carrier, bench, any number (order, tracking, phone) or name"
+            ),
             id="filter",
         )
         table: DataTable[str | Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
@@ -101,7 +117,9 @@ class QueueScreen(LeadScreen):
         self.query_one(Countdowns).show(found, self.lead.zone)
 
     def reload(self, with_counts: bool = True) -> None:
-        self._load(self.query_one("#filter", Input).value, self.page_offset, self.page_size, with_counts)
+        self._load(
+            self.query_one("#filter", Input).value, self.page_offset, self.page_size, with_counts
+        )
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def _load(self, text: str, offset: int, limit: int, with_counts: bool) -> None:
@@ -115,6 +133,7 @@ class QueueScreen(LeadScreen):
             offset=offset,
             limit=limit,
             now=lead.clock(),
+            count=False,  # the page first; the count follows in a second scan
         )
         counts = None
         if with_counts:
@@ -125,10 +144,19 @@ class QueueScreen(LeadScreen):
                 include_tomorrow=self.include_tomorrow,
             )
         self.post_message(QueueLoaded(page, counts))
+        if page.total is None:
+            total = queue_total(
+                lead.uow(readonly=True),
+                day=lead.day,
+                settings=lead.settings,
+                filter_text=text,
+                include_tomorrow=self.include_tomorrow,
+            )
+            self.post_message(QueueCounted(total))
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         page = message.page
-        self.total = page.total
+        self.shown = (page.offset, len(page.rows))
         table = self.query_one("#queue", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -157,16 +185,27 @@ class QueueScreen(LeadScreen):
             if self.include_tomorrow:
                 line.append("   " + _("(with tomorrow)"), style="bold")
             if risk:
-                line.append("   " + _("{count} at risk on this page").format(count=risk), style="bold red")
+                line.append(
+                    "   " + _("{count} at risk on this page").format(count=risk), style="bold red"
+                )
             self.query_one("#summary", Static).update(line)
-        first = page.offset + 1 if page.rows else 0
-        last = page.offset + len(page.rows)
+        if page.total is not None:
+            self._show_total(page.total)
+        self.refreshes += 1
+
+    def on_queue_counted(self, message: QueueCounted) -> None:
+        self._show_total(message.total)
+
+    def _show_total(self, total: int) -> None:
+        self.total = total
+        offset, count = self.shown
+        first = offset + 1 if count else 0
         self.query_one("#pageinfo", Static).update(
             _("{first}–{last} of {total}   PgUp/PgDn: pages").format(
-                first=first, last=last, total=f"{page.total:,}"
+                first=first, last=offset + count, total=f"{total:,}"
             )
         )
-        self.refreshes += 1
+        self.counted += 1
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:

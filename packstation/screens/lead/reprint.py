@@ -29,7 +29,15 @@ from packstation.services.reprints import (
 )
 from packstation.widgets.lead.halfblock import png_to_text
 
-COLUMNS = (N_("Parcel"), N_("Tracking number"), N_("Status"), N_("Weight"), N_("Labels"), N_("Reprints"), N_("Last printed"))
+COLUMNS = (
+    N_("Parcel"),
+    N_("Tracking number"),
+    N_("Status"),
+    N_("Weight"),
+    N_("Labels"),
+    N_("Reprints"),
+    N_("Last printed"),
+)
 
 
 class LabelsFound(Message):
@@ -59,7 +67,10 @@ class ReprintScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Input(placeholder=_("Scan or type an order number or a tracking number, then Enter"), id="code")
+        yield Input(
+            placeholder=_("Scan or type an order number or a tracking number, then Enter"),
+            id="code",
+        )
         yield Label(_("No order chosen."), id="order-line", classes="section")
         with Horizontal(id="reprint-body"):
             with Vertical(id="reprint-left"):
@@ -163,7 +174,13 @@ class ReprintScreen(LeadScreen):
             self.post_message(PreviewReady(png_to_text(png, width=42), path))
             return
         language, content = label_content(self.lead.uow(readonly=True), job_id=job_id)
-        body = Text(_("Label {job} ({language}), as sent to the printer:").format(job=job_id, language=language) + "\n", style="bold")
+        body = Text(
+            _("Label {job} ({language}), as sent to the printer:").format(
+                job=job_id, language=language
+            )
+            + "\n",
+            style="bold",
+        )
         body.append(content.decode("utf-8", errors="replace")[:4000])
         self.post_message(PreviewReady(body, None))
 
@@ -204,7 +221,9 @@ class ReprintScreen(LeadScreen):
 
             def job() -> str:
                 count = void_label(lead.uow(), parcel_id=parcel_id, reason=reason)
-                return _("{count} label(s) voided; the parcel needs a new label at a bench.").format(count=count)
+                return _(
+                    "{count} label(s) voided; the parcel needs a new label at a bench."
+                ).format(count=count)
 
             self.act(job)
 

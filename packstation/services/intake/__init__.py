@@ -80,7 +80,9 @@ def import_orders(
 
 def _format_name(files: list[tuple[Kind, CsvFile]]) -> str:
     kinds = {k for k, _f in files}
-    return "generic" if kinds == {Kind.GENERIC} else "taobao" if Kind.GENERIC not in kinds else "mixed"
+    return (
+        "generic" if kinds == {Kind.GENERIC} else "taobao" if Kind.GENERIC not in kinds else "mixed"
+    )
 
 
 def _classify(paths: list[Path], fmt: str, report: ImportReport) -> list[tuple[Kind, CsvFile]]:
@@ -122,6 +124,7 @@ def _classify(paths: list[Path], fmt: str, report: ImportReport) -> list[tuple[K
 
 def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrder]:
     report = ctx.report
+    broken = False  # a file that could not be read whole: joining it would only add noise
     items: dict[str, list[ItemRow]] = {}
     for kind, file in files:
         if kind is Kind.TAOBAO_ITEMS:
@@ -130,6 +133,7 @@ def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrd
                     items.setdefault(order_no, []).extend(rows)
             except FileRefused as refused:
                 report.errors.append(refused.problem)
+                broken = True
     orders: dict[tuple[str, str], ParsedOrder] = {}
     duplicated: set[tuple[str, str]] = set()
     for kind, file in files:
@@ -158,7 +162,9 @@ def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrd
                 )
         except FileRefused as refused:
             report.errors.append(refused.problem)
-    if any(k is Kind.TAOBAO_ORDERS for k, _f in files):
+            broken = True
+    broken = broken or any(p.row == 1 for p in report.errors)  # a column is missing
+    if not broken and any(k is Kind.TAOBAO_ORDERS for k, _f in files):
         _join(orders, items, duplicated, ctx)
     report.orders_in_file = len(orders)
     return list(orders.values())

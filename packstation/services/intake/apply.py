@@ -1,30 +1,35 @@
 """Meeting the store: which orders of a file are new, known, changed or cancelled, and writing
 them — all in the caller's transaction, so an import is stored whole or not at all.
 
-New orders, their lines and their ``order_imported`` events are written with SQLAlchemy Core
-``insert()`` executemany in chunks (100 000 orders take seconds, not minutes); the few known
-orders that changed go through the session with an event each.
+New orders and their lines are written with one compiled INSERT each and the DBAPI's
+executemany in chunks (100 000 orders take seconds, not minutes).  The import itself is one
+``orders_imported`` event (files and counts); each new order keeps its source file and row, so
+it is not given an event of its own — that would double the rows written.  The few known orders
+that changed go through the session with an event each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, or_, select, update
+from sqlmodel import col
+from sqlmodel import select as sm_select
 
 from packstation.config import Settings
 from packstation.domain.due import ShippingCalendar
 from packstation.domain.orders import MarketState
 from packstation.domain.status import ExceptionKind, OrderStatus, PrintKind, PrintStatus
 from packstation.i18n import _
+from packstation.services.intake.bulk import BulkInsert, reserve_ids
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
-from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
+from packstation.store.models import Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -33,7 +38,6 @@ _LOOKUP_CHUNK = 500
 
 ORDER = Order.__table__  # type: ignore[attr-defined]
 LINE = OrderLine.__table__  # type: ignore[attr-defined]
-EVENT = Event.__table__  # type: ignore[attr-defined]
 
 NOT_PACKED = frozenset(
     {OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PACKING}
@@ -110,95 +114,151 @@ def apply_orders(
         else:
             report.orders_skipped_shipped += 1
     if write and fresh:
-        _insert(uow, conn, fresh, settings.shipping.calendar())
+        with _big_cache(conn):
+            _insert(conn, fresh, settings.shipping.calendar())
 
 
-def _insert(
-    uow: UnitOfWork, conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar
-) -> None:
+ORDER_COLUMNS = (
+    "id",
+    "platform",
+    "order_no",
+    "shop",
+    "buyer",
+    "recipient_name",
+    "phone",
+    "province",
+    "city",
+    "district",
+    "address",
+    "postcode",
+    "paid_at",
+    "due_date",
+    "carrier",
+    "tracking_no",
+    "insured_value_fen",
+    "amount_fen",
+    "buyer_note",
+    "seller_note",
+    "status",
+    "marketplace_status",
+    "hold_reason",
+    "not_shipping_reason",
+    "imported_at",
+    "updated_at",
+    "source_file",
+    "source_row",
+)
+LINE_COLUMNS = (
+    "order_id",
+    "line_no",
+    "sku",
+    "title",
+    "spec",
+    "quantity",
+    "unit_price_fen",
+    "is_gift",
+    "quantity_packed",
+)
+
+
+def _insert(conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar) -> None:
+    orders_out = BulkInsert(conn, ORDER, ORDER_COLUMNS)
+    lines_out = BulkInsert(conn, LINE, LINE_COLUMNS)
     now = utcnow()
-    seq = _last_bench_seq(conn, uow.bench)
+    stamp = orders_out.bind("imported_at", now)
+    gift = {True: lines_out.bind("is_gift", True), False: lines_out.bind("is_gift", False)}
+    ready = OrderStatus.READY.value
+    due_dates: dict[tuple[dt.date, bool], Any] = {}
+    zone = calendar.zone
+    ids = reserve_ids(conn, ORDER, len(orders))
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
-        rows = [_order_row(o, calendar, now) for o in chunk]
-        ids = conn.execute(
-            insert(ORDER).returning(ORDER.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        lines: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        for order, order_id in zip(chunk, ids, strict=True):
-            for number, line in enumerate(order.lines, start=1):
-                lines.append(
-                    {
-                        "order_id": order_id,
-                        "line_no": number,
-                        "sku": line.sku,
-                        "title": line.title[:400],
-                        "spec": line.spec[:200],
-                        "quantity": line.quantity,
-                        "unit_price_fen": line.unit_price_fen,
-                        "is_gift": line.is_gift,
-                        "quantity_packed": 0,
-                    }
-                )
-            if seq is not None:
-                seq += 1
-            events.append(
-                {
-                    "at": now,
-                    "bench": uow.bench,
-                    "bench_seq": seq,
-                    "user": uow.user,
-                    "order_id": order_id,
-                    "parcel_id": None,
-                    "kind": "order_imported",
-                    "payload": json.dumps(
-                        {"file": order.file, "row": order.row}, ensure_ascii=False
-                    ),
-                }
+        order_rows: list[list[Any]] = []
+        line_rows: list[list[Any]] = []
+        for order, order_id in zip(chunk, ids[start : start + CHUNK], strict=True):
+            paid = order.paid_at
+            assert paid is not None  # a paid order without a payment time is refused earlier
+            local = paid.astimezone(zone)
+            due = _due(calendar, paid, local, due_dates, orders_out)
+            order_rows.append(
+                [
+                    order_id,
+                    order.platform,
+                    order.order_no,
+                    order.shop[:100],
+                    order.buyer[:100],
+                    order.recipient_name[:100],
+                    order.phone[:40],
+                    order.province[:40],
+                    order.city[:40],
+                    order.district[:40],
+                    order.address[:400],
+                    order.postcode[:12],
+                    paid,
+                    due,
+                    order.carrier,
+                    order.tracking_no,
+                    0,
+                    order.amount_fen,
+                    order.buyer_note,
+                    order.seller_note,
+                    ready,
+                    order.marketplace_status,
+                    "",
+                    "",
+                    stamp,
+                    stamp,
+                    order.file[:400],
+                    order.row,
+                ]
             )
-        conn.execute(insert(LINE), lines)
-        conn.execute(insert(EVENT), events)
+            for number, line in enumerate(order.lines, start=1):
+                line_rows.append(
+                    [
+                        order_id,
+                        number,
+                        line.sku,
+                        line.title[:400],
+                        line.spec[:200],
+                        line.quantity,
+                        line.unit_price_fen,
+                        gift[line.is_gift],
+                        0,
+                    ]
+                )
+        orders_out.run(order_rows, processed=frozenset({"imported_at", "updated_at", "due_date"}))
+        lines_out.run(line_rows, processed=frozenset({"is_gift"}))
 
 
-def _last_bench_seq(conn: Connection, bench: str) -> int | None:
-    if not bench:
-        return None
-    last = conn.execute(select(func.max(EVENT.c.bench_seq)).where(EVENT.c.bench == bench)).scalar()
-    return int(last or 0)
+def _due(
+    calendar: ShippingCalendar,
+    paid: dt.datetime,
+    local: dt.datetime,
+    cache: dict[tuple[dt.date, bool], Any],
+    out: BulkInsert,
+) -> Any:
+    """The due date (as the DBAPI takes it) depends only on the local day and the side of the
+    cut-off: each is computed once."""
+    key = (local.date(), local.time() >= calendar.cutoff)
+    due = cache.get(key)
+    if due is None:
+        due = cache[key] = out.bind("due_date", calendar.due_date(paid))
+    return due
 
 
-def _order_row(order: ParsedOrder, calendar: ShippingCalendar, now: dt.datetime) -> dict[str, Any]:
-    assert order.paid_at is not None  # a paid order without a payment time is refused earlier
-    return {
-        "platform": order.platform,
-        "order_no": order.order_no,
-        "shop": order.shop[:100],
-        "buyer": order.buyer[:100],
-        "recipient_name": order.recipient_name[:100],
-        "phone": order.phone[:40],
-        "province": order.province[:40],
-        "city": order.city[:40],
-        "district": order.district[:40],
-        "address": order.address[:400],
-        "postcode": order.postcode[:12],
-        "paid_at": order.paid_at,
-        "due_date": calendar.due_date(order.paid_at),
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "insured_value_fen": 0,
-        "amount_fen": order.amount_fen,
-        "buyer_note": order.buyer_note,
-        "seller_note": order.seller_note,
-        "status": OrderStatus.READY.value,
-        "marketplace_status": order.marketplace_status,
-        "hold_reason": "",
-        "not_shipping_reason": "",
-        "imported_at": now,
-        "updated_at": now,
-        "source_file": order.file[:400],
-        "source_row": order.row,
-    }
+@contextmanager
+def _big_cache(conn: Connection) -> Iterator[None]:
+    """SQLite keeps 2 MB of pages by default; a large import updates several indexes at once
+    and runs much faster when their pages stay in memory.  Restored afterwards."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MB
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def _reconcile(
@@ -236,7 +296,7 @@ def _reconcile(
     if not changes:
         report.orders_known += 1
         return
-    if status in NOT_PACKED:
+    if status in NOT_PACKED and not (status is OrderStatus.PACKING and _labelled(uow, known.id)):
         report.orders_updated += 1
         if write:
             values: dict[str, Any] = {name: new for name, (_old, new) in changes.items()}
@@ -269,6 +329,26 @@ def _reconcile(
     )
 
 
+def _labelled(uow: UnitOfWork, order_id: int) -> bool:
+    """A box of the order already has its label: changing the address now would ship it wrong."""
+    return _label_ids(uow, order_id) != []
+
+
+def _label_ids(uow: UnitOfWork, order_id: int) -> list[int]:
+    """Label print jobs of the order, or of its parcels, that are not void."""
+    parcels = sm_select(col(Parcel.id)).where(Parcel.order_id == order_id)
+    found = uow.session.exec(
+        sm_select(col(PrintJob.id))
+        .where(
+            or_(col(PrintJob.order_id) == order_id, col(PrintJob.parcel_id).in_(parcels)),
+            col(PrintJob.kind) == PrintKind.LABEL,
+            col(PrintJob.status) != PrintStatus.VOID,
+        )
+        .order_by(col(PrintJob.id))
+    )
+    return [int(i) for i in found if i is not None]
+
+
 def _limit(name: str) -> int:
     return {"recipient_name": 100, "phone": 40, "province": 40, "city": 40, "district": 40}.get(
         name, {"address": 400, "postcode": 12}.get(name, 100_000)
@@ -277,20 +357,12 @@ def _limit(name: str) -> int:
 
 def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
     session = uow.session
-    labels = session.execute(
-        select(PrintJob.id)  # type: ignore[call-overload]
-        .where(
-            PrintJob.order_id == known.id,
-            PrintJob.kind == PrintKind.LABEL,
-            PrintJob.status != PrintStatus.VOID,
-        )
-        .order_by(PrintJob.id)
-    ).scalars()
-    label_ids = list(labels)
+    label_ids = _label_ids(uow, known.id)
     parcels = list(
         session.execute(
             select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]
-                Parcel.order_id == known.id, Parcel.tracking_no.is_not(None)  # type: ignore[union-attr]
+                Parcel.order_id == known.id,
+                Parcel.tracking_no.is_not(None),  # type: ignore[union-attr]
             )
         )
     )

@@ -25,6 +25,7 @@ class ReadContext:
     done_bytes: int = 0
     progress: ProgressCallback | None = None
     _strings: dict[str, str] = field(default_factory=dict)
+    _carriers: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -73,7 +74,10 @@ class ReadContext:
     def carrier(self, check: RowCheck, key: str, value: str) -> str:
         if not value:
             return self.default_carrier
-        code = code_for_name(value)
+        try:
+            code = self._carriers[value]
+        except KeyError:
+            code = self._carriers[value] = code_for_name(value)
         if code is None:
             check.fail(
                 key,

@@ -135,7 +135,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 province=cell(cells, "province"),
                 city=cell(cells, "city"),
                 district=cell(cells, "district"),
-                address=check.required("address", cell(cells, "address"), _("address")),
+                address=check.required("address", cell(cells, "address"), _("recipient's address")),
                 postcode=cell(cells, "postcode"),
                 paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),
                 carrier=ctx.carrier(check, "carrier", cell(cells, "carrier")),
@@ -148,7 +148,9 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 signatures[key] = signature
         elif signatures[key] != signature:
             differing = next(
-                ORDER_FIELDS[i] for i, (a, b) in enumerate(zip(signature, signatures[key])) if a != b
+                ORDER_FIELDS[i]
+                for i, (a, b) in enumerate(zip(signature, signatures[key], strict=True))
+                if a != b
             )
             check.fail(
                 differing,

@@ -68,7 +68,25 @@ def import_products(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> Pr
     except FileRefused as refused:
         report.errors.append(refused.problem)
         return report
-    upsert_products(uow, rows, report, write=not dry_run and not report.errors)
+    if report.errors:
+        return report
+    result = upsert_products(uow, rows, write=not dry_run, source=path.name)
+    for clash in result.clashes:
+        report.errors.append(
+            Problem(
+                report.file,
+                clash.row,
+                "barcode",
+                clash.code,
+                _(
+                    "The barcode {code} already belongs to SKU {sku}; correct the "
+                    "barcode or change SKU {sku} first."
+                ).format(code=clash.code, sku=clash.owner),
+            )
+        )
+    report.products_added, report.products_updated = result.added, result.updated
+    report.products_unchanged, report.barcodes = result.unchanged, result.barcodes
+    report.stored = result.stored
     return report
 
 

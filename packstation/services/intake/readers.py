@@ -2,9 +2,10 @@
 
 Called by the format readers (``taobao``, ``generic``, ``products``).  A file is decoded as UTF-8
 (with or without BOM) when every byte of it is valid UTF-8, otherwise as GB18030 (a superset of
-GBK, which Excel and the seller centre write in China).  Records are streamed; a physical line
-longer than ``MAX_LINE`` characters is refused with its row number instead of being held in
-memory, so a 10 MB cell costs neither time nor memory.
+GBK, which Excel and the seller centre write in China).  Records are streamed.  The encoding scan
+also measures every line, so a line longer than ``MAX_LINE`` bytes is refused with its line number
+before it is ever decoded; a quoted cell spanning many lines stops at the csv module's field
+limit.  A 10 MB cell costs neither time nor memory.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import IO
 from packstation.i18n import _
 from packstation.services.intake.report import Problem
 
-MAX_LINE = 65_536  # characters in one physical line
+MAX_LINE = 262_144  # bytes in one physical line
 _SCAN_CHUNK = 1 << 20
 ProgressFn = Callable[[int], None]  # bytes read so far in the current file
 
@@ -71,18 +72,47 @@ def sniff_encoding(path: Path) -> str:
                     ),
                 )
             )
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk = head
-        try:
-            while chunk:
+        return _scan(path, handle, head)
+
+
+def _scan(path: Path, handle: IO[bytes], head: bytes) -> str:
+    """Read the whole file once, in large chunks: is it UTF-8, and is any line too long?"""
+    bom = head.startswith(codecs.BOM_UTF8)
+    decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
+    carry = 0  # length of the unfinished line so far
+    line = 1
+    chunk = head
+    while chunk:
+        if decoder is not None:
+            try:
                 decoder.decode(chunk)
-                chunk = handle.read(_SCAN_CHUNK)
+            except UnicodeDecodeError:
+                decoder = None
+        parts = chunk.split(b"\n")
+        lengths = [carry + len(parts[0]), *map(len, parts[1:])]
+        if max(lengths[:-1], default=0) > MAX_LINE or lengths[-1] > MAX_LINE:
+            at = line + next(i for i, n in enumerate(lengths) if n > MAX_LINE)
+            raise FileRefused(
+                file_problem(
+                    path,
+                    _(
+                        "Line {line} is longer than {limit} bytes (a broken or foreign file?); "
+                        "fix the line or export the file again."
+                    ).format(line=at, limit=MAX_LINE),
+                    row=at,
+                )
+            )
+        line += len(parts) - 1
+        carry = lengths[-1]
+        chunk = handle.read(_SCAN_CHUNK)
+    if decoder is not None:
+        try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "gb18030"
-        return "utf-8"
+            decoder = None
+    if decoder is None:
+        return "gb18030"
+    return "utf-8-sig" if bom else "utf-8"
 
 
 class _CountingReader(io.RawIOBase):
@@ -107,11 +137,15 @@ class _CountingReader(io.RawIOBase):
 
 def clean(cell: str) -> str:
     """A cell without the spreadsheet armour: ``="123"`` → ``123``, ``'138…`` → ``138…``."""
-    cell = cell.strip()
-    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
-        return cell[2:-1].strip()
-    if cell.startswith("'"):
-        return cell[1:].strip()
+    if not cell:
+        return cell
+    first = cell[0]
+    if first == "=" or first == "'" or first.isspace() or cell[-1].isspace():
+        cell = cell.strip()
+        if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+            return cell[2:-1].strip()
+        if cell.startswith("'"):
+            return cell[1:].strip()
     return cell
 
 
@@ -141,53 +175,36 @@ def open_csv(path: Path) -> CsvFile:
     )
 
 
-def _lines(text: IO[str], path: Path, position: list[int]) -> Iterator[str]:
-    while True:
-        try:
-            line = text.readline(MAX_LINE + 1)
-        except UnicodeDecodeError:
-            raise FileRefused(
-                file_problem(
-                    path,
-                    _(
-                        "The file mixes text encodings (bytes that are neither UTF-8 nor GBK); "
-                        "export it again or save it as UTF-8."
-                    ),
-                    row=position[0] + 1,
-                )
-            ) from None
-        if not line:
-            return
-        if len(line) > MAX_LINE:
-            raise FileRefused(
-                file_problem(
-                    path,
-                    _(
-                        "Row {row} is longer than {limit} characters (a broken or foreign file?); "
-                        "fix the row or export the file again."
-                    ).format(row=position[0] + 1, limit=MAX_LINE),
-                    row=position[0] + 1,
-                )
-            )
-        yield line
-
-
 def records(
     path: Path, encoding: str, *, progress: ProgressFn | None = None, every: int = 5000
 ) -> Iterator[tuple[int, list[str]]]:
-    """``(row, cells)`` for each non-blank record; the header is row 1 when it is the first line."""
+    """``(row, cells)`` for each non-blank record; the header is row 1 when it is the first line.
+
+    Lines were measured by ``sniff_encoding``; a cell spanning many lines is bounded by the csv
+    module's field limit.
+    """
     counting = _CountingReader(path.open("rb"))
     text = io.TextIOWrapper(io.BufferedReader(counting, 1 << 16), encoding=encoding, newline="")
-    position = [0]
+    row = 0
     try:
-        reader = csv.reader(_lines(text, path, position), strict=True)
-        row = 0
+        reader = csv.reader(text, strict=True)
         while True:
             try:
                 cells = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
+                if "field larger" in str(exc):
+                    raise FileRefused(
+                        file_problem(
+                            path,
+                            _(
+                                "Row {row} has a cell longer than {limit} characters (a broken "
+                                "or foreign file?); fix the row or export the file again."
+                            ).format(row=row + 1, limit=csv.field_size_limit()),
+                            row=row + 1,
+                        )
+                    ) from None
                 raise FileRefused(
                     file_problem(
                         path,
@@ -198,8 +215,18 @@ def records(
                         row=row + 1,
                     )
                 ) from None
+            except UnicodeDecodeError:
+                raise FileRefused(
+                    file_problem(
+                        path,
+                        _(
+                            "The file mixes text encodings (bytes that are neither UTF-8 nor GBK); "
+                            "export it again or save it as UTF-8."
+                        ),
+                        row=row + 1,
+                    )
+                ) from None
             row += 1
-            position[0] = row
             if not cells or not any(cells):
                 continue
             if progress is not None and row % every == 0:

@@ -79,26 +79,73 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
     i_status = cols.index.get("status")
     rows = records(file.path, file.encoding, progress=ctx.file_progress())
     next(rows)  # the header
+    # The same line (SKU, title, spec, quantity, price) recurs on thousands of rows: each
+    # distinct one is checked once and its ParsedLine shared (nothing changes a line later).
+    name = file.name
+    needed = check.needed
+    lines: dict[tuple[str, ...], ParsedLine] = {}
+    titles: dict[str, str] = {}
+    states: dict[str, MarketState | None] = {}
+    i_attr = i_attrs if i_attrs is not None else i_no
     for row, cells in rows:
-        check.start(row)
-        if not check.width(cells):
+        if len(cells) < needed:
+            check.start(row)
+            check.width(cells)
             continue
-        order_no = check.required("order_no", clean(cells[i_no]), _("order number"))
-        sku = clean(cells[i_sku])
-        if not sku and i_outer is not None:
-            sku = clean(cells[i_outer])
-        sku = ctx.sku(check, "sku", sku)
-        title = ctx.share(cells[i_title].strip())
-        qty = check.quantity("qty", clean(cells[i_qty]))
-        price = check.price("price", clean(cells[i_price]))
-        spec = ctx.share(clean(cells[i_attrs])) if i_attrs is not None else ""
-        state = taobao_state(cells[i_status]) if i_status is not None else None
-        line = None
-        if not check.failed:
-            line = ParsedLine(sku, title, spec, qty, price, is_gift(title, price))
-        if order_no:
-            items.setdefault(order_no, []).append((file.name, row, line, state))
+        raw_no = cells[i_no]
+        if raw_no.startswith('="') and raw_no.endswith('"'):
+            order_no = raw_no[2:-1].strip()
+        else:
+            order_no = clean(raw_no)
+        key = (cells[i_sku], cells[i_title], cells[i_attr], cells[i_qty], cells[i_price])
+        line = lines.get(key)
+        if line is None:
+            check.start(row)
+            line = _line(check, ctx, cells, key, i_outer, i_attrs is not None, titles)
+            if line is not None and key[0]:  # an empty SKU falls back to another cell
+                lines[key] = line
+        elif not order_no:
+            check.start(row)
+        if not order_no:
+            check.required("order_no", order_no, _("order number"))
+            continue
+        state = None
+        if i_status is not None:
+            raw = cells[i_status]
+            state = states[raw] if raw in states else states.setdefault(raw, taobao_state(raw))
+        items.setdefault(order_no, []).append((name, row, line, state))
     return items
+
+
+def _line(
+    check: RowCheck,
+    ctx: ReadContext,
+    cells: list[str],
+    key: tuple[str, ...],
+    i_outer: int | None,
+    has_attrs: bool,
+    titles: dict[str, str],
+) -> ParsedLine | None:
+    """Check the line cells of one row; None (and the problems recorded) when they are wrong."""
+    raw_sku, raw_title, raw_attrs, raw_qty, raw_price = key
+    sku = clean(raw_sku)
+    if not sku and i_outer is not None:
+        sku = clean(cells[i_outer])
+    sku = ctx.sku(check, "sku", sku)
+    title = titles.get(raw_title) or titles.setdefault(raw_title, raw_title.strip())
+    qty = check.quantity("qty", raw_qty)
+    price = check.price("price", raw_price)
+    spec = ctx.share(clean(raw_attrs)) if has_attrs else ""
+    if check.failed:
+        return None
+    return ParsedLine(sku, title, spec, qty, price, is_gift(title, price))
+
+
+def _number(cell: str) -> str:
+    """An order number: usually armoured as ``="…"``."""
+    if cell.startswith('="') and cell.endswith('"'):
+        return cell[2:-1].strip()
+    return clean(cell)
 
 
 def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
@@ -121,41 +168,49 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     check = RowCheck(cols, ctx.problems)
     idx = cols.index
     i_no, i_status, i_recipient, i_address, i_paid = (idx[k] for k in ORDER_REQUIRED)
-    optional = {k: idx.get(k) for k in ORDER_COLUMNS if k not in ORDER_REQUIRED}
+    # a missing optional column reads as the empty cell appended to every row
+    blank = len(file.header)
+    optional = {k: idx.get(k, blank) for k in ORDER_COLUMNS if k not in ORDER_REQUIRED}
+    i_mobile, i_landline = optional["mobile"], optional["landline"]
+    i_buyer, i_shop = optional["buyer"], optional["shop"]
+    i_bnote, i_snote = optional["buyer_note"], optional["seller_note"]
+    i_track, i_courier, i_amount = optional["tracking_no"], optional["courier"], optional["amount"]
 
-    def cell(cells: list[str], key: str) -> str:
-        i = optional[key]
-        return clean(cells[i]) if i is not None and i < len(cells) else ""
-
+    what_no, what_name, what_address = (
+        _("order number"),
+        _("recipient's name"),
+        _("recipient's address"),
+    )
+    name, zone, needed = file.name, ctx.zone, check.needed
+    shops: dict[str, str] = {}
+    states: dict[str, MarketState | None] = {}
     rows = records(file.path, file.encoding, progress=ctx.file_progress())
     next(rows)
     for row, cells in rows:
-        check.start(row)
-        if not check.width(cells):
+        check.row, check.failed = row, False
+        if len(cells) < needed:
+            check.width(cells)
             continue
-        order_no = check.required("order_no", clean(cells[i_no]), _("order number"))
+        if len(cells) <= blank:
+            cells += [""] * (blank + 1 - len(cells))
+        order_no = check.required("order_no", _number(cells[i_no]), what_no)
         status_text = cells[i_status].strip()
-        state = check.state("status", status_text, taobao_state(status_text))
-        order = ParsedOrder(
-            platform=PLATFORM,
-            order_no=order_no,
-            state=state,
-            file=file.name,
-            row=row,
-            marketplace_status=status_text[:40],
+        found = (
+            states[status_text]
+            if status_text in states
+            else states.setdefault(status_text, taobao_state(status_text))
         )
-        queued = state is MarketState.PAID
-        order.recipient_name = cells[i_recipient].strip()
-        order.phone = cell(cells, "mobile") or cell(cells, "landline")
+        state = check.state("status", status_text, found)
+        recipient = cells[i_recipient].strip()
+        mobile, landline = cells[i_mobile], cells[i_landline]
+        phone = (mobile and clean(mobile)) or (landline and clean(landline))
         address_cell = cells[i_address].strip()
         parts = split_address(address_cell)
-        order.province, order.city, order.district = parts.province, parts.city, parts.district
-        order.address, order.postcode = parts.detail, parts.postcode
         paid_text = clean(cells[i_paid])
-        if queued:
-            check.required("recipient", order.recipient_name, _("recipient's name"))
-            check.required("address", address_cell, _("address"))
-            if not order.phone:
+        if state is MarketState.PAID:
+            check.required("recipient", recipient, what_name)
+            check.required("address", address_cell, what_address)
+            if not phone:
                 check.fail(
                     "mobile",
                     "",
@@ -167,15 +222,31 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                     paid_text,
                     _("A paid order needs its payment time; export the file again."),
                 )
-        if paid_text:
-            order.paid_at = check.instant("paid_at", paid_text, ctx.zone)
-        order.buyer = cell(cells, "buyer")
-        order.shop = cell(cells, "shop")
-        order.buyer_note = cell(cells, "buyer_note")
-        order.seller_note = cell(cells, "seller_note")
-        order.tracking_no = cell(cells, "tracking_no")[:40]
-        order.carrier = ctx.carrier(check, "courier", cell(cells, "courier"))
-        order.amount_fen = check.amount("amount", cell(cells, "amount"))
+        shop = cells[i_shop]
+        tracking, courier, amount = cells[i_track], cells[i_courier], cells[i_amount]
+        order = ParsedOrder(
+            PLATFORM,
+            order_no,
+            state,
+            name,
+            row,
+            status_text[:40],
+            shops.get(shop) or shops.setdefault(shop, clean(shop)),
+            clean(cells[i_buyer]),
+            recipient,
+            phone,
+            parts.province,
+            parts.city,
+            parts.district,
+            parts.detail,
+            parts.postcode,
+            check.instant("paid_at", paid_text, zone) if paid_text else None,
+            ctx.carrier(check, "courier", clean(courier)) if courier else ctx.default_carrier,
+            clean(tracking)[:40] if tracking else "",
+            check.amount("amount", clean(amount)) if amount else 0,
+            cells[i_bnote].strip(),
+            cells[i_snote].strip(),
+        )
         if not order_no:
             continue
         yield order
@@ -203,9 +274,9 @@ def attach_lines(
                     row,
                     "订单状态",
                     line.sku,
-                    _(
-                        "The line of order {order} was refunded or closed; it is not packed."
-                    ).format(order=order.order_no),
+                    _("The line of order {order} was refunded or closed; it is not packed.").format(
+                        order=order.order_no
+                    ),
                 )
             )
             continue

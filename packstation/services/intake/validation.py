@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from packstation.domain.orders import MarketState, yuan_to_fen
 from packstation.i18n import _
-from packstation.services.intake.readers import CsvFile
+from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem, shown
 
 MAX_QUANTITY = 100_000
@@ -77,6 +77,12 @@ class RowCheck:
     problems: list[Problem]
     row: int = 0
     failed: bool = field(default=False)
+    # values repeat a lot (prices, quantities): each distinct text is converted once
+    _prices: dict[str, int | None] = field(default_factory=dict)
+    _quantities: dict[str, int | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.needed = max(self.columns.index.values(), default=-1) + 1
 
     def start(self, row: int) -> None:
         self.row = row
@@ -85,13 +91,14 @@ class RowCheck:
     def fail(self, key: str, value: str, problem: str) -> None:
         self.failed = True
         self.problems.append(
-            Problem(self.columns.file.name, self.row, self.columns.label(key), shown(value), problem)
+            Problem(
+                self.columns.file.name, self.row, self.columns.label(key), shown(value), problem
+            )
         )
 
     def width(self, cells: Sequence[str]) -> bool:
         """A row with fewer cells than the header (a truncated file, a stray line break)."""
-        needed = max(self.columns.index.values(), default=-1) + 1
-        if len(cells) >= needed:
+        if len(cells) >= self.needed:
             return True
         self.failed = True
         self.problems.append(
@@ -118,11 +125,12 @@ class RowCheck:
         return value
 
     def quantity(self, key: str, value: str) -> int:
-        text = value.strip()
-        if text.endswith(".0"):
-            text = text[:-2]
-        if text.isdigit() and 0 < int(text) <= MAX_QUANTITY:
-            return int(text)
+        try:
+            found = self._quantities[value]
+        except KeyError:
+            found = self._quantities[value] = _quantity(clean(value))
+        if found is not None:
+            return found
         self.fail(
             key,
             value,
@@ -133,7 +141,10 @@ class RowCheck:
         return 0
 
     def price(self, key: str, value: str) -> int:
-        fen = yuan_to_fen(value)
+        try:
+            fen = self._prices[value]
+        except KeyError:
+            fen = self._prices[value] = yuan_to_fen(clean(value))
         if fen is None:
             self.fail(
                 key,
@@ -181,6 +192,15 @@ class RowCheck:
             )
             return MarketState.PAID
         return found
+
+
+def _quantity(value: str) -> int | None:
+    text = value.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.isdigit() and 0 < int(text) <= MAX_QUANTITY:
+        return int(text)
+    return None
 
 
 _LOOSE_TIME = re.compile(

@@ -25,7 +25,9 @@ def countdown_line(found: list[Deadline], zone: dt.tzinfo) -> Text:
     for index, deadline in enumerate(found):
         if index:
             line.append("  ")
-        style = "bold red" if deadline.passed else ("bold yellow" if deadline.near else "bold green")
+        style = (
+            "bold red" if deadline.passed else ("bold yellow" if deadline.near else "bold green")
+        )
         clock = deadline.at.astimezone(zone).strftime("%H:%M")
         line.append(f"{deadline.label} {clock} ")
         line.append(remaining_text(deadline.remaining), style=style)

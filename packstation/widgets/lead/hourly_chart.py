@@ -23,7 +23,9 @@ def chart_text(hourly: list[tuple[int, int]], *, height: int = 6, first_hour: in
         text.append("\n")
     text.append("".join(f" {hour:02d}" for hour, _ in shown) + "\n")
     text.append("".join(f" {count:>2}" if count < 100 else f"{count:>3}" for _, count in shown))
-    text.append("\n" + _("orders packed per hour (busiest hour: {most})").format(most=most), style="dim")
+    text.append(
+        "\n" + _("orders packed per hour (busiest hour: {most})").format(most=most), style="dim"
+    )
     return text
 
 

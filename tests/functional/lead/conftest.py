@@ -26,24 +26,61 @@ def seed_day(engine: Engine) -> None:
     with Session(engine) as s:
         carriers(s, "YTO", "ZTO", "SF")
         for n in range(12):
-            order(s, f"TB{n:04d}", paid=local(8, n * 4), recipient_name=f"顾客{n}", phone=f"1380000{n:04d}")
-        order(s, "TB-OLD", due=DAY - dt.timedelta(days=1), paid=local(17, 0, DAY - dt.timedelta(days=1)))
+            order(
+                s,
+                f"TB{n:04d}",
+                paid=local(8, n * 4),
+                recipient_name=f"顾客{n}",
+                phone=f"1380000{n:04d}",
+            )
+        order(
+            s,
+            "TB-OLD",
+            due=DAY - dt.timedelta(days=1),
+            paid=local(17, 0, DAY - dt.timedelta(days=1)),
+        )
         held = order(s, "TB-HOLD", paid=local(9, 30))
         hold(s, held, "short", "SKU-1 缺货 1 件")
         order(s, "TB-SF", carrier="SF", paid=local(10, 0))
-        packing = order(s, "TB-PACKING", status=S.PACKING, claimed_bench="bench-2", claimed_user="小张")
+        packing = order(
+            s, "TB-PACKING", status=S.PACKING, claimed_bench="bench-2", claimed_user="小张"
+        )
         for n in range(3):
             packed = order(s, f"TB-PACKED{n}", status=S.PACKED, qty=2)
-            p = parcel(s, packed, f"YT700000000000{n}", weight_g=500 + n * 100, bench="bench-1", packer="小李")
-            s.add(PrintJob(parcel_id=p.id, order_id=packed.id, kind="label", printer="sim://", language="zpl",
-                           content=f"^XA^FO50,50^A0N,40,40^FDYT700000000000{n}^FS^XZ".encode(), sha256="x",
-                           status="sent", created_by="小李", created_at=local(11, n)))
+            p = parcel(
+                s,
+                packed,
+                f"YT700000000000{n}",
+                weight_g=500 + n * 100,
+                bench="bench-1",
+                packer="小李",
+            )
+            s.add(
+                PrintJob(
+                    parcel_id=p.id,
+                    order_id=packed.id,
+                    kind="label",
+                    printer="sim://",
+                    language="zpl",
+                    content=f"^XA^FO50,50^A0N,40,40^FDYT700000000000{n}^FS^XZ".encode(),
+                    sha256="x",
+                    status="sent",
+                    created_by="小李",
+                    created_at=local(11, n),
+                )
+            )
             event(s, "order_packed", at=local(10 + n, 15), user="小李", order_id=packed.id)
         zto = order(s, "TB-ZTO", status=S.PACKED, carrier="ZTO")
         parcel(s, zto, "731000000001", bench="bench-2", packer="小张")
         event(s, "order_packed", at=local(11, 40), user="小张", bench="bench-2", order_id=zto.id)
-        event(s, "scan_refused", at=local(11, 30), user="小张", bench="bench-2", order_id=packing.id)
-        s.add(OrderException(order_id=zto.id or 0, kind="weight", raised_by="小张", raised_at=local(11, 35)))
+        event(
+            s, "scan_refused", at=local(11, 30), user="小张", bench="bench-2", order_id=packing.id
+        )
+        s.add(
+            OrderException(
+                order_id=zto.id or 0, kind="weight", raised_by="小张", raised_at=local(11, 35)
+            )
+        )
         order(s, "TB-GONE", status=S.HANDED_OVER)
         order(s, "TB-CANCEL", status=S.CANCELLED)
         order(s, "TB-TOMORROW", due=DAY + dt.timedelta(days=1), paid=local(16, 30))
@@ -60,7 +97,9 @@ def lead_settings(sqlite_url: str, tmp_path: Path) -> Settings:
                 "ZTO": CarrierSettings(name="中通快递", pickup="17:30"),
                 "SF": CarrierSettings(name="顺丰速运", pickup="19:00"),
             },
-            "shipping": settings.shipping.model_copy(update={"manifest_dir": str(tmp_path / "lists")}),
+            "shipping": settings.shipping.model_copy(
+                update={"manifest_dir": str(tmp_path / "lists")}
+            ),
         }
     )
 

@@ -31,7 +31,9 @@ def _message(app: LeadApp) -> str:
     return str(app.screen.query_one("#message", Static).render())
 
 
-def test_settle_each_kind_of_exception(make_app: Callable[..., LeadApp], lead_engine: Engine) -> None:
+def test_settle_each_kind_of_exception(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
@@ -110,7 +112,9 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
     asyncio.run(scenario())
 
 
-def test_handover_for_yto(make_app: Callable[..., LeadApp], lead_engine: Engine, lead_settings: object) -> None:
+def test_handover_for_yto(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, lead_settings: object
+) -> None:
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
@@ -120,7 +124,9 @@ def test_handover_for_yto(make_app: Callable[..., LeadApp], lead_engine: Engine,
             await pilot.press(*"YT7000000000000", "enter")
             await until(pilot, lambda: "Open a handover first" in str(flash.render()))
             await pilot.press("ctrl+n", "enter")  # the default answer: YTO bag
-            await until(pilot, lambda: "Handover 1" in str(app.screen.query_one("#handover-line").render()))
+            await until(
+                pilot, lambda: "Handover 1" in str(app.screen.query_one("#handover-line").render())
+            )
             await pilot.press(*"731000000001", "enter")
             await until(pilot, lambda: "REFUSED" in str(flash.render()))
             assert "ZTO" in str(flash.render())
@@ -137,10 +143,15 @@ def test_handover_for_yto(make_app: Callable[..., LeadApp], lead_engine: Engine,
             body = str(page.body)
             assert "YT7000000000002" in body and "1.800 kg" in body and "Courier signature" in body
             await pilot.press("escape")
-            await until(pilot, lambda: "Handover sealed" in str(app.screen.query_one("#flash", Static).render()))
+            await until(
+                pilot,
+                lambda: "Handover sealed" in str(app.screen.query_one("#flash", Static).render()),
+            )
         with Session(lead_engine) as s:
             parcels = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
-            assert parcels["YT7000000000000"] == "handed_over" and parcels["731000000001"] == "packed"
+            assert (
+                parcels["YT7000000000000"] == "handed_over" and parcels["731000000001"] == "packed"
+            )
             job = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).one()
             assert b"YT7000000000001" in job.content
         assert _orders(lead_engine)["TB-PACKED0"].status == "handed_over"

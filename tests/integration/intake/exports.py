@@ -187,7 +187,11 @@ GENERIC_HEADER = [
 
 
 def write_generic(
-    path: Path, rows: Sequence[Sequence[str]], *, encoding: str = "utf-8", header: Sequence[str] = GENERIC_HEADER
+    path: Path,
+    rows: Sequence[Sequence[str]],
+    *,
+    encoding: str = "utf-8",
+    header: Sequence[str] = GENERIC_HEADER,
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(encode(_csv([list(header), *rows]), encoding))

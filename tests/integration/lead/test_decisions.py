@@ -32,13 +32,23 @@ Factory = Callable[..., UnitOfWork]
 
 @pytest.fixture
 def lead_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"carriers": {"YTO": CarrierSettings(), "ZTO": CarrierSettings()}})
+    return settings.model_copy(
+        update={"carriers": {"YTO": CarrierSettings(), "ZTO": CarrierSettings()}}
+    )
 
 
 def _label(s: Session, parcel_id: int | None, order_id: int | None) -> None:
     s.add(
-        PrintJob(parcel_id=parcel_id, order_id=order_id, kind="label", printer="sim://", language="zpl",
-                 content=b"^XA^XZ", sha256="x", status="sent")
+        PrintJob(
+            parcel_id=parcel_id,
+            order_id=order_id,
+            kind="label",
+            printer="sim://",
+            language="zpl",
+            content=b"^XA^XZ",
+            sha256="x",
+            status="sent",
+        )
     )
 
 
@@ -61,7 +71,9 @@ def _seed(engine: Engine) -> dict[str, int]:
 
 def _events(engine: Engine, kind: str) -> list[dict[str, object]]:
     with Session(engine) as s:
-        return [json.loads(e.payload) for e in s.exec(select(Event).where(Event.kind == kind)).all()]
+        return [
+            json.loads(e.payload) for e in s.exec(select(Event).where(Event.kind == kind)).all()
+        ]
 
 
 def test_release(engine: Engine, uow_factory: Factory) -> None:
@@ -78,11 +90,13 @@ def test_release(engine: Engine, uow_factory: Factory) -> None:
         ex = s.exec(select(OrderException)).one()
         assert ex.resolved_by == "lead-wu" and ex.resolution == "found on shelf B"
     assert _events(engine, "order_released")
-    with pytest.raises(UserError, match="not on hold|cannot become"):
+    with pytest.raises(UserError, match=r"not on hold|cannot become"):
         release(uow_factory(), order_id=ids["R-1"])
 
 
-def test_change_courier_voids_the_label(engine: Engine, uow_factory: Factory, lead_settings: Settings) -> None:
+def test_change_courier_voids_the_label(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
     ids = _seed(engine)
     change_courier(uow_factory(), order_id=ids["R-1"], carrier="zto", settings=lead_settings)
     change_courier(uow_factory(), order_id=ids["L-1"], carrier="ZTO", settings=lead_settings)
@@ -103,7 +117,10 @@ def test_correct_address_voids_and_relabels(
 ) -> None:
     ids = _seed(engine)
     relabelled = correct_address(
-        uow_factory(), order_id=ids["L-1"], changes={"address": "文一西路 2号"}, settings=lead_settings
+        uow_factory(),
+        order_id=ids["L-1"],
+        changes={"address": "文一西路 2号"},
+        settings=lead_settings,
     )
     assert len(relabelled) == 1
     with Session(engine) as s:
@@ -114,7 +131,12 @@ def test_correct_address_voids_and_relabels(
     [change] = _events(engine, "address_corrected")
     assert change["after"] == {"address": "文一西路 2号"}
     with pytest.raises(UserError, match="Nothing changed"):
-        correct_address(uow_factory(), order_id=ids["L-1"], changes={"address": "文一西路 2号"}, settings=lead_settings)
+        correct_address(
+            uow_factory(),
+            order_id=ids["L-1"],
+            changes={"address": "文一西路 2号"},
+            settings=lead_settings,
+        )
 
 
 def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
@@ -122,9 +144,11 @@ def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
     parcels = split_order(uow_factory(), order_id=ids["R-1"], parcels=3)
     assert len(parcels) == 3
     with Session(engine) as s:
-        seqs = sorted(p.seq for p in s.exec(select(Parcel).where(Parcel.order_id == ids["R-1"])).all())
+        seqs = sorted(
+            p.seq for p in s.exec(select(Parcel).where(Parcel.order_id == ids["R-1"])).all()
+        )
         assert seqs == [1, 2, 3]
-    with pytest.raises(UserError, match="cannot be split|before a bench"):
+    with pytest.raises(UserError, match=r"cannot be split|before a bench"):
         split_order(uow_factory(), order_id=ids["L-1"], parcels=2)
     cancel_order(uow_factory(), order_id=ids["L-1"], reason="buyer cancelled")
     with Session(engine) as s:

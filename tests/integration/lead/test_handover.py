@@ -37,8 +37,13 @@ Factory = Callable[..., UnitOfWork]
 def lead_settings(settings: Settings, tmp_path: Path) -> Settings:
     return settings.model_copy(
         update={
-            "carriers": {"YTO": CarrierSettings(name="圆通速递"), "ZTO": CarrierSettings(name="中通快递")},
-            "shipping": settings.shipping.model_copy(update={"manifest_dir": str(tmp_path / "lists")}),
+            "carriers": {
+                "YTO": CarrierSettings(name="圆通速递"),
+                "ZTO": CarrierSettings(name="中通快递"),
+            },
+            "shipping": settings.shipping.model_copy(
+                update={"manifest_dir": str(tmp_path / "lists")}
+            ),
         }
     )
 
@@ -80,7 +85,9 @@ def test_refusals(engine: Engine, uow_factory: Factory, lead_settings: Settings)
             scan_parcel(uow_factory(), handover_id=handover.id, code=code)
         message = str(refused.value)
         assert message.count(".") <= 1 or message.endswith(".")
-    other = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings, kind="cage")
+    other = open_handover(
+        uow_factory(), carrier="YTO", day=DAY, settings=lead_settings, kind="cage"
+    )
     assert other.id is not None
     with pytest.raises(HandoverRefused, match=f"already in handover {handover.id}"):
         scan_parcel(uow_factory(), handover_id=other.id, code="YT0000000001")
@@ -98,7 +105,11 @@ def test_seal_prints_and_saves_the_list(
     for code in ("YT0000000001", "YT0000000003"):
         scan_parcel(uow_factory(), handover_id=handover.id, code=code)
     sealed = seal_handover(
-        uow_factory(), handover_id=handover.id, settings=lead_settings, courier_name="刘师傅", now=local(18)
+        uow_factory(),
+        handover_id=handover.id,
+        settings=lead_settings,
+        courier_name="刘师傅",
+        now=local(18),
     )
     manifest = sealed.manifest
     assert manifest.count == 2 and manifest.total_weight_g == 1650
@@ -156,6 +167,14 @@ def test_seal_all_waiting_matches_the_parcels(
     assert manifest_csv(day_manifest(uow_factory(), carrier="YTO", day=DAY)) == out.read_text(
         encoding="utf-8"
     )
-    assert seal_all_waiting(
-        uow_factory, carrier="YTO", day=DAY, settings=lead_settings, print_list=False, csv_file=out
-    ) is None
+    assert (
+        seal_all_waiting(
+            uow_factory,
+            carrier="YTO",
+            day=DAY,
+            settings=lead_settings,
+            print_list=False,
+            csv_file=out,
+        )
+        is None
+    )

@@ -31,23 +31,62 @@ def test_people_figures(engine: Engine, uow_factory: Factory, settings: Settings
         event(s, "order_packed", at=local(11, 0), user="li", order_id=b.id)
         event(s, "order_packed", at=local(10, 30), user="wang", bench="bench-2", order_id=c.id)
         event(s, "weight_override", at=local(10, 20), user="wang", bench="bench-2", order_id=c.id)
-        event(s, "order_packed", at=local(9, 0, DAY.replace(day=25)), user="li", order_id=c.id)  # yesterday
-        s.add(OrderException(order_id=c.id or 0, kind="weight", raised_by="wang", raised_at=local(10, 25)))
-        s.add(PrintJob(parcel_id=pa.id, kind="label", printer="sim://", language="zpl", content=b"x", sha256="x", created_by="li", created_at=local(9, 11)))
+        event(
+            s, "order_packed", at=local(9, 0, DAY.replace(day=25)), user="li", order_id=c.id
+        )  # yesterday
+        s.add(
+            OrderException(
+                order_id=c.id or 0, kind="weight", raised_by="wang", raised_at=local(10, 25)
+            )
+        )
+        s.add(
+            PrintJob(
+                parcel_id=pa.id,
+                kind="label",
+                printer="sim://",
+                language="zpl",
+                content=b"x",
+                sha256="x",
+                created_by="li",
+                created_at=local(9, 11),
+            )
+        )
         s.flush()
-        s.add(PrintJob(parcel_id=pa.id, kind="label", printer="sim://", language="zpl", content=b"x", sha256="x", created_by="li", reprint_of=1, reason="smudged", created_at=local(9, 30)))
+        s.add(
+            PrintJob(
+                parcel_id=pa.id,
+                kind="label",
+                printer="sim://",
+                language="zpl",
+                content=b"x",
+                sha256="x",
+                created_by="li",
+                reprint_of=1,
+                reason="smudged",
+                created_at=local(9, 30),
+            )
+        )
         s.commit()
     report = people_report(uow_factory(), day=DAY, settings=settings)
     li, wang = report.packers
     assert (li.name, li.orders, li.units, li.wrong_scans, li.reprints) == ("li", 2, 5, 1, 1)
     assert li.hours == 2.0 and li.orders_per_hour == 1.0 and li.units_per_hour == 2.5
     assert (wang.name, wang.orders, wang.units, wang.weight_exceptions) == ("wang", 1, 1, 2)
-    assert [(f.name, f.orders, f.reprints) for f in report.benches] == [("bench-1", 2, 1), ("bench-2", 1, 0)]
-    assert dict(report.hourly)[9] == 1 and dict(report.hourly)[10] == 1 and dict(report.hourly)[11] == 1
+    assert [(f.name, f.orders, f.reprints) for f in report.benches] == [
+        ("bench-1", 2, 1),
+        ("bench-2", 1, 0),
+    ]
+    assert (
+        dict(report.hourly)[9] == 1
+        and dict(report.hourly)[10] == 1
+        and dict(report.hourly)[11] == 1
+    )
     assert sum(n for _, n in report.hourly) == 3
 
 
-def test_reconciliation_of_a_scripted_day(engine: Engine, uow_factory: Factory, settings: Settings) -> None:
+def test_reconciliation_of_a_scripted_day(
+    engine: Engine, uow_factory: Factory, settings: Settings
+) -> None:
     # imports: eight orders due today
     with Session(engine) as s:
         made = {n: order(s, n) for n in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8")}

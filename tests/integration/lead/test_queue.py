@@ -19,7 +19,12 @@ Factory = Callable[..., UnitOfWork]
 
 def _settings(settings: Settings) -> Settings:
     return settings.model_copy(
-        update={"carriers": {"YTO": CarrierSettings(pickup="18:00"), "SF": CarrierSettings(pickup="19:00")}}
+        update={
+            "carriers": {
+                "YTO": CarrierSettings(pickup="18:00"),
+                "SF": CarrierSettings(pickup="19:00"),
+            }
+        }
     )
 
 
@@ -34,15 +39,15 @@ def _seed(engine: Engine) -> None:
         order(s, "OLD-OPEN", due=DAY - dt.timedelta(days=1))
         order(s, "OLD-GONE", status=S.HANDED_OVER, due=DAY - dt.timedelta(days=1))
         order(s, "NEXT-DAY", due=DAY + dt.timedelta(days=1), phone="13900005678")
-        order(
-            s, "T-PACKING", status=S.PACKING, claimed_bench="bench-3", claimed_user="zhao"
-        )
+        order(s, "T-PACKING", status=S.PACKING, claimed_bench="bench-3", claimed_user="zhao")
         s.commit()
 
 
 def test_window_and_urgency(engine: Engine, uow_factory: Factory, settings: Settings) -> None:
     _seed(engine)
-    page = queue_page(uow_factory(readonly=True), day=DAY, settings=_settings(settings), now=local(11))
+    page = queue_page(
+        uow_factory(readonly=True), day=DAY, settings=_settings(settings), now=local(11)
+    )
     numbers = [r.order_no for r in page.rows]
     assert page.total == 7
     assert numbers[0] == "OLD-OPEN"  # overdue first
@@ -72,7 +77,10 @@ def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> No
     s = _settings(settings)
 
     def numbers(text: str) -> list[str]:
-        return sorted(r.order_no for r in queue_page(uow_factory(), day=DAY, settings=s, filter_text=text).rows)
+        return sorted(
+            r.order_no
+            for r in queue_page(uow_factory(), day=DAY, settings=s, filter_text=text).rows
+        )
 
     assert numbers("hold") == ["T-HOLD"]
     assert numbers("挂起") == ["T-HOLD"]
@@ -82,7 +90,15 @@ def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> No
     assert numbers("1234567890") == ["T-PACKED"]  # a parcel's tracking number
     assert numbers("王") == ["T-PACKED"]
     assert numbers("t-ear") == ["T-EARLY"]
-    assert numbers("1234") == ["OLD-OPEN", "T-DONE", "T-EARLY", "T-HOLD", "T-PACKED", "T-PACKING", "T-READY"]
+    assert numbers("1234") == [
+        "OLD-OPEN",
+        "T-DONE",
+        "T-EARLY",
+        "T-HOLD",
+        "T-PACKED",
+        "T-PACKING",
+        "T-READY",
+    ]
     assert numbers("ready t-e") == ["T-EARLY"]
     assert numbers("100%") == []
 

@@ -40,7 +40,7 @@ class Shop:
 
 def seed_catalogue(engine: Engine) -> None:
     with UnitOfWork(engine) as uow:
-        for sku, name, spec, grams, fragile, code, (l, w, h) in PRODUCTS:
+        for sku, name, spec, grams, fragile, code, (length, w, h) in PRODUCTS:
             uow.session.add(
                 Product(
                     sku=sku,
@@ -48,7 +48,7 @@ def seed_catalogue(engine: Engine) -> None:
                     spec=spec,
                     unit_weight_g=grams,
                     fragile=fragile,
-                    length_mm=l,
+                    length_mm=length,
                     width_mm=w,
                     height_mm=h,
                     location="A-01",

@@ -41,9 +41,12 @@ def make_order(
     """An order ready to pack with its lines and parcels; returns (order id, parcel ids)."""
     with uow:
         for sku, _qty, _gift in lines:
-            if uow.session.get(Product, 1) is None or not uow.session.exec(
-                __import__("sqlmodel").select(Product).where(Product.sku == sku)
-            ).first():
+            if (
+                uow.session.get(Product, 1) is None
+                or not uow.session.exec(
+                    __import__("sqlmodel").select(Product).where(Product.sku == sku)
+                ).first()
+            ):
                 uow.session.add(
                     Product(sku=sku, name=f"商品 {sku}", location=f"A-{len(sku):02d}-1")
                 )

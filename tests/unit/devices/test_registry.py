@@ -73,8 +73,9 @@ def test_sim_printer_records_and_refuses() -> None:
     for mode in (PrinterMode.OFF, PrinterMode.PAPER_OUT, PrinterMode.HEAD_OPEN, PrinterMode.SILENT):
         sim.set_mode(mode)
         assert not printer.status().ready
-        with pytest.raises(DeviceError):
+        with pytest.raises(DeviceError) as caught:
             printer.send(b"^XA^XZ")
+        assert getattr(caught.value, "partial", None) is (mode is PrinterMode.SILENT)
     sim.set_mode(PrinterMode.READY)
     assert printer.status().ready
     assert sim.jobs == [b"^XA^XZ"]

@@ -1,0 +1,105 @@
+"""``packstation order show``: one order with its lines, parcels, labels and events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.i18n import _
+from packstation.services.orders import order_details, require_order
+
+
+@click.group(help=_("Look up orders."))
+def order() -> None:
+    pass
+
+
+@order.command("show", help=_("Show one order (by order number or tracking number)."))
+@click.argument("code", metavar="ORDER")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def order_show(cli: CliContext, code: str, as_json: bool) -> None:
+    uow = cli.uow(readonly=True)
+    found = require_order(uow, code)
+    assert found.id is not None
+    details = order_details(uow, found.id, zone=cli.settings.shipping.timezone)
+    if as_json:
+        echo_json(details)
+        return
+    _print(details)
+
+
+def _print(d: dict[str, Any]) -> None:
+    r = d["recipient"]
+    click.echo(
+        _("Order {order_no} ({platform}) — {status}, due {due}, courier {carrier}").format(
+            order_no=d["order_no"],
+            platform=d["platform"],
+            status=d["status"],
+            due=d["due_date"] or "-",
+            carrier=d["carrier"],
+        )
+    )
+    click.echo(_("  paid at {paid}").format(paid=d["paid_at"] or "-"))
+    click.echo(
+        _("  imported at {at} from {file}, row {row}").format(
+            at=d["imported_at"], file=d["source_file"] or "-", row=d["source_row"] or "-"
+        )
+    )
+    click.echo(
+        _("  to {name} {phone}, {address}").format(
+            name=r["name"],
+            phone=r["phone"],
+            address=" ".join(
+                x
+                for x in (r["province"], r["city"], r["district"], r["address"], r["postcode"])
+                if x
+            ),
+        )
+    )
+    if d["buyer_note"]:
+        click.echo(_("  buyer's note: {note}").format(note=d["buyer_note"]))
+    if d["seller_note"]:
+        click.echo(_("  seller's note: {note}").format(note=d["seller_note"]))
+    click.echo(_("Lines:"))
+    for line in d["lines"]:
+        gift = _(" (gift)") if line["gift"] else ""
+        click.echo(
+            f"  {line['sku']:<16} {line['packed']}/{line['qty']}  {line['title']} {line['spec']}{gift}"
+        )
+    if d["parcels"]:
+        click.echo(_("Parcels:"))
+    for p in d["parcels"]:
+        click.echo(
+            _(
+                "  #{seq} {tracking} weight {weight} g (expected {expected} g) carton {carton}"
+            ).format(
+                seq=p["seq"],
+                tracking=p["tracking_no"] or "-",
+                weight=p["weight_g"] if p["weight_g"] is not None else "-",
+                expected=p["expected_g"] if p["expected_g"] is not None else "-",
+                carton=p["carton"] or "-",
+            )
+        )
+        for label in p["labels"]:
+            click.echo(
+                _("     label job {job}: {status} {reprint}").format(
+                    job=label["job_id"],
+                    status=label["status"],
+                    reprint=(
+                        _("reprint of {job} ({reason})").format(
+                            job=label["reprint_of"], reason=label["reason"]
+                        )
+                        if label["reprint_of"]
+                        else ""
+                    ),
+                )
+            )
+    click.echo(_("Events:"))
+    for e in d["events"]:
+        click.echo(f"  {e['at']}  {e['kind']:<20} {e['bench']} {e['user']}")
+
+
+COMMANDS = [order]

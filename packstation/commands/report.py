@@ -1,0 +1,79 @@
+"""``packstation report``: the day's reconciliation and the shortages for purchasing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.i18n import _
+from packstation.services.reports import day_report, shortages, today
+
+
+@click.group(help=_("Reports for the shift lead and purchasing."))
+def report() -> None:
+    pass
+
+
+@report.command(
+    "day", help=_("The day's counts by status and the unshipped orders without a reason.")
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help=_("The due date to report (default: today)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def report_day(cli: CliContext, day: dt.datetime | None, as_json: bool) -> None:
+    date = day.date() if day else today(cli.settings)
+    data = day_report(cli.uow(readonly=True), day=date, settings=cli.settings)
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(_("Orders due on {date}: {due}").format(date=data["date"], due=data["due"]))
+    for status, number in data["counts"].items():
+        click.echo(f"  {status:<12} {number:>6}")
+    missing = data["unshipped_without_reason"]
+    if missing:
+        click.echo(
+            _("{count} orders are due, not shipped and have no reason:").format(count=len(missing))
+        )
+        for order_no in missing:
+            click.echo(f"  {order_no}")
+    else:
+        click.echo(_("Every due order is shipped or has a reason."))
+    if data["by_packer"]:
+        click.echo(_("Packed by:"))
+        for p in data["by_packer"]:
+            click.echo(
+                _("  {user}: {orders} orders, {units} units").format(
+                    user=p["user"] or "-", orders=p["orders"], units=p["units"]
+                )
+            )
+
+
+@report.command(
+    "shortages", help=_("What purchasing must buy for the orders due today and overdue.")
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def report_shortages(cli: CliContext, as_json: bool) -> None:
+    rows = shortages(cli.uow(readonly=True), settings=cli.settings)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo(_("No shortages: the stock covers every due order."))
+        return
+    click.echo(_("SKU              location  needed  on hand  to buy  name"))
+    for r in rows:
+        click.echo(
+            f"{r['sku']:<16} {r['location']:<9} {r['needed']:>6}  {r['on_hand']:>7}  "
+            f"{r['to_buy']:>6}  {r['name']} {r['spec']}"
+        )
+
+
+COMMANDS = [report]

@@ -1,0 +1,170 @@
+"""One order: finding it from what a person types or scans, and everything known about it.
+
+Called by ``packstation order show``, by the bench (an order number or a pre-printed waybill
+opens the order) and by the shift lead's screens.  The functions work inside a unit of work the
+caller has open, or open one themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+
+
+@contextmanager
+def opened(uow: UnitOfWork) -> Iterator[UnitOfWork]:
+    """The caller's open unit of work, or this one opened (and rolled back) for a read."""
+    if getattr(uow, "_session", None) is not None:
+        yield uow
+        return
+    with uow:
+        yield uow
+
+
+def find_order(uow: UnitOfWork, code: str) -> Order | None:
+    """The order with this order number, or whose parcel (or pre-assigned waybill) has this
+    tracking number; None when nothing matches."""
+    code = code.strip()
+    if code.startswith('="') and code.endswith('"'):
+        code = code[2:-1]
+    if not code:
+        return None
+    with opened(uow) as u:
+        session = u.session
+        order = session.exec(
+            select(Order).where(Order.order_no == code).order_by(col(Order.id))
+        ).first()
+        if order is not None:
+            return order
+        parcel = session.exec(
+            select(Parcel).where(Parcel.tracking_no == code).order_by(col(Parcel.id).desc())
+        ).first()
+        if parcel is not None:
+            return session.get(Order, parcel.order_id)
+        return session.exec(
+            select(Order).where(Order.tracking_no == code).order_by(col(Order.id))
+        ).first()
+
+
+def require_order(uow: UnitOfWork, code: str) -> Order:
+    order = find_order(uow, code)
+    if order is None:
+        raise UserError(
+            _(
+                "No order has the number or tracking number '{code}'; check the number or import "
+                "the orders first."
+            ).format(code=code)
+        )
+    return order
+
+
+def _iso(value: dt.datetime | None, zone: ZoneInfo) -> str | None:
+    return value.astimezone(zone).isoformat() if value is not None else None
+
+
+def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai") -> dict[str, Any]:
+    """The ``order show --json`` shape of DESIGN §9 (instants in the shop's time zone)."""
+    tz = ZoneInfo(zone)
+    with opened(uow) as u:
+        session = u.session
+        order = session.get(Order, order_id)
+        if order is None:
+            raise UserError(_("No order has the id {id}.").format(id=order_id))
+        lines = session.exec(
+            select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.line_no))
+        ).all()
+        parcels = session.exec(
+            select(Parcel).where(Parcel.order_id == order_id).order_by(col(Parcel.seq))
+        ).all()
+        jobs = session.exec(
+            select(PrintJob).where(PrintJob.order_id == order_id).order_by(col(PrintJob.id))
+        ).all()
+        parcel_ids = [p.id for p in parcels if p.id is not None]
+        if parcel_ids:
+            jobs = list(jobs) + [
+                j
+                for j in session.exec(
+                    select(PrintJob)
+                    .where(col(PrintJob.parcel_id).in_(parcel_ids))
+                    .order_by(col(PrintJob.id))
+                ).all()
+                if j.order_id != order_id
+            ]
+        events = session.exec(
+            select(Event).where(Event.order_id == order_id).order_by(col(Event.id))
+        ).all()
+        return {
+            "order_no": order.order_no,
+            "platform": order.platform,
+            "status": order.status,
+            "due_date": order.due_date.isoformat() if order.due_date else None,
+            "paid_at": _iso(order.paid_at, tz),
+            "carrier": order.carrier,
+            "tracking_no": order.tracking_no,
+            "shop": order.shop,
+            "buyer": order.buyer,
+            "buyer_note": order.buyer_note,
+            "seller_note": order.seller_note,
+            "hold_reason": order.hold_reason,
+            "not_shipping_reason": order.not_shipping_reason,
+            "marketplace_status": order.marketplace_status,
+            "claimed_bench": order.claimed_bench,
+            "imported_at": _iso(order.imported_at, tz),
+            "source_file": order.source_file,
+            "source_row": order.source_row,
+            "recipient": {
+                "name": order.recipient_name,
+                "phone": order.phone,
+                "province": order.province,
+                "city": order.city,
+                "district": order.district,
+                "address": order.address,
+                "postcode": order.postcode,
+            },
+            "lines": [
+                {
+                    "sku": line.sku,
+                    "title": line.title,
+                    "spec": line.spec,
+                    "qty": line.quantity,
+                    "packed": line.quantity_packed,
+                    "gift": line.is_gift,
+                }
+                for line in lines
+            ],
+            "parcels": [
+                {
+                    "seq": p.seq,
+                    "tracking_no": p.tracking_no,
+                    "weight_g": p.measured_weight_g,
+                    "expected_g": p.expected_weight_g,
+                    "carton": p.carton,
+                    "status": p.status,
+                    "labels": [
+                        {
+                            "job_id": j.id,
+                            "status": j.status,
+                            "reprint_of": j.reprint_of,
+                            "reason": j.reason,
+                        }
+                        for j in jobs
+                        if j.parcel_id == p.id and j.kind == "label"
+                    ],
+                }
+                for p in parcels
+            ],
+            "events": [
+                {"at": _iso(e.at, tz), "kind": e.kind, "bench": e.bench, "user": e.user}
+                for e in events
+            ],
+        }

@@ -1,0 +1,153 @@
+"""The day's reconciliation and the list for purchasing.
+
+Called by ``packstation report day|shortages`` and by the shift lead's screen (which reuses
+``day_report`` for its reconciliation).  "Missing" orders are the ones the procedure forbids: paid,
+due, not shipped and without a written reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from packstation.config import Settings
+from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus
+from packstation.services.orders import opened
+from packstation.store.models import Order, OrderLine, Parcel, Product
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+COUNTED = ("ready", "packing", "packed", "handed_over", "confirmed", "cancelled", "on_hold")
+UNPACKED = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD)
+
+
+def today(settings: Settings) -> dt.date:
+    return settings.shipping.calendar().today(utcnow())
+
+
+def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str, Any]:
+    """The counts of the orders due on ``day`` by status, the orders due by then that are not
+    shipped and have no reason, and each packer's orders and units packed that day."""
+    calendar = settings.shipping.calendar()
+    start = calendar.at(day, dt.time(0, 0))
+    end = calendar.at(day + dt.timedelta(days=1), dt.time(0, 0))
+    with opened(uow) as u:
+        session = u.session
+        counts = dict.fromkeys(COUNTED, 0)
+        for status, number in session.exec(
+            select(Order.status, func.count())
+            .where(Order.due_date == day)
+            .group_by(col(Order.status))
+        ):
+            key = S.READY.value if status == S.IMPORTED else status
+            if key in counts:
+                counts[key] += number
+        missing = session.exec(
+            select(Order.order_no)
+            .where(
+                col(Order.paid_at).is_not(None),
+                col(Order.due_date) <= day,
+                col(Order.status).in_([s.value for s in UNPACKED]),
+                func.trim(Order.hold_reason) == "",
+                func.trim(Order.not_shipping_reason) == "",
+            )
+            .order_by(col(Order.due_date), col(Order.paid_at), col(Order.order_no))
+        ).all()
+        packed = session.exec(
+            select(Parcel.packer, Parcel.order_id)
+            .where(
+                col(Parcel.packed_at) >= start,
+                col(Parcel.packed_at) < end,
+                Parcel.status != ParcelStatus.VOID,
+            )
+            .distinct()
+        ).all()
+        orders_by_packer: dict[str, set[int]] = defaultdict(set)
+        for packer, order_id in packed:
+            orders_by_packer[packer or ""].add(order_id)
+        all_orders = {o for ids in orders_by_packer.values() for o in ids}
+        units: dict[int, int] = {}
+        if all_orders:
+            for order_id, total in session.exec(
+                select(OrderLine.order_id, func.sum(OrderLine.quantity_packed))
+                .where(col(OrderLine.order_id).in_(sorted(all_orders)))
+                .group_by(col(OrderLine.order_id))
+            ):
+                units[order_id] = int(total or 0)
+        due_total = sum(counts.values())
+    return {
+        "date": day.isoformat(),
+        "counts": counts,
+        "unshipped_without_reason": list(missing),
+        "by_packer": [
+            {
+                "user": packer,
+                "orders": len(ids),
+                "units": sum(units.get(i, 0) for i in ids),
+            }
+            for packer, ids in sorted(orders_by_packer.items())
+        ],
+        "due": due_total,
+    }
+
+
+def shortages(
+    uow: UnitOfWork, *, settings: Settings, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """For the orders due today and overdue, not yet packed: the SKUs whose on-hand quantity
+    does not cover them, and how many to buy."""
+    day = today or _today(settings)
+    with opened(uow) as u:
+        session = u.session
+        rows = session.exec(
+            select(OrderLine.sku, OrderLine.quantity, OrderLine.quantity_packed, Order.order_no)
+            .join(Order, col(Order.id) == OrderLine.order_id)
+            .where(
+                col(Order.due_date) <= day,
+                col(Order.status).in_([s.value for s in UNPACKED]),
+            )
+            .order_by(col(Order.due_date), col(Order.order_no))
+        ).all()
+        needed: dict[str, int] = defaultdict(int)
+        orders: dict[str, dict[str, None]] = defaultdict(dict)
+        for sku, quantity, packed, order_no in rows:
+            left = quantity - packed
+            if left <= 0:
+                continue
+            needed[sku] += left
+            orders[sku][order_no] = None
+        products = (
+            {
+                p.sku: p
+                for p in session.exec(select(Product).where(col(Product.sku).in_(sorted(needed))))
+            }
+            if needed
+            else {}
+        )
+    out: list[dict[str, Any]] = []
+    for sku, count in needed.items():
+        product = products.get(sku)
+        on_hand = product.on_hand if product else 0
+        if count <= on_hand:
+            continue
+        out.append(
+            {
+                "sku": sku,
+                "name": product.name if product else "",
+                "spec": product.spec if product else "",
+                "location": product.location if product else "",
+                "needed": count,
+                "on_hand": on_hand,
+                "to_buy": count - max(on_hand, 0),
+                "orders": list(orders[sku]),
+            }
+        )
+    out.sort(key=lambda r: (r["location"], r["sku"]))
+    return out
+
+
+_today = today

@@ -1,0 +1,215 @@
+"""The ship-confirm file: which orders left, with which courier and tracking numbers, written the
+way the marketplace's batch-ship upload (or a script) reads it.
+
+Called by ``packstation export shipments`` and by the shift lead's screen.  Shipments must be
+confirmed on the marketplace before 21:00; ``mark_confirmed`` moves the exported orders to
+``confirmed`` with an event each, in the same transaction that read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.carriers import english_name, marketplace_name
+from packstation.domain.lifecycle import check_move
+from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.store.models import Order, Parcel
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+FORMATS = ("taobao", "generic")
+ENCODINGS = {"gbk": "gb18030", "utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}
+TAOBAO_HEADER = ["订单编号", "物流公司", "运单号"]
+GENERIC_HEADER = [
+    "order_no",
+    "platform",
+    "carrier",
+    "carrier_name",
+    "tracking_no",
+    "parcel_seq",
+    "weight_g",
+    "packed_at",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection advice)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+@dataclass
+class ShipmentExport:
+    path: str
+    format: str
+    encoding: str
+    orders: int = 0
+    parcels: int = 0
+    confirmed: int = 0
+    rows: int = 0  # data rows written (the lead's end-of-day screen shows this)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # order_no, reason
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "encoding": self.encoding,
+            "orders": self.orders,
+            "parcels": self.parcels,
+            "confirmed": self.confirmed,
+            "rows": self.rows,
+            "skipped": self.skipped,
+        }
+
+
+def export_shipments(
+    uow: UnitOfWork,
+    path: Path,
+    *,
+    settings: Settings,
+    day: dt.date | None = None,
+    fmt: str = "taobao",
+    encoding: str | None = None,
+    mark_confirmed: bool = False,
+) -> ShipmentExport:
+    """Write the packed or handed-over orders not yet confirmed (packed on ``day`` when given)."""
+    if fmt not in FORMATS:
+        raise UserError(_("The format '{fmt}' is unknown; use taobao or generic.").format(fmt=fmt))
+    encoding = encoding or ("gbk" if fmt == "taobao" else "utf-8-sig")
+    if encoding not in ENCODINGS:
+        raise UserError(
+            _("The encoding '{encoding}' is not offered; use gbk, utf-8-sig or utf-8.").format(
+                encoding=encoding
+            )
+        )
+    result = ShipmentExport(path=str(path), format=fmt, encoding=encoding)
+    calendar = settings.shipping.calendar()
+    with uow:
+        session = uow.session
+        query = select(Order).where(
+            col(Order.status).in_([OrderStatus.PACKED.value, OrderStatus.HANDED_OVER.value])
+        )
+        if day is not None:
+            query = query.where(
+                col(Order.packed_at) >= calendar.at(day, dt.time(0, 0)),
+                col(Order.packed_at) < calendar.at(day + dt.timedelta(days=1), dt.time(0, 0)),
+            )
+        orders = session.exec(query.order_by(col(Order.packed_at), col(Order.id))).all()
+        ids = [o.id for o in orders if o.id is not None]
+        parcels: dict[int, list[Parcel]] = {}
+        for start in range(0, len(ids), 500):
+            for parcel in session.exec(
+                select(Parcel)
+                .where(
+                    col(Parcel.order_id).in_(ids[start : start + 500]),
+                    Parcel.status != ParcelStatus.VOID,
+                )
+                .order_by(col(Parcel.seq))
+            ):
+                parcels.setdefault(parcel.order_id, []).append(parcel)
+        rows: list[list[str]] = []
+        exported: list[Order] = []
+        for order in orders:
+            numbered = [p for p in parcels.get(order.id or 0, []) if p.tracking_no]
+            numbers = [p.tracking_no or "" for p in numbered] or (
+                [order.tracking_no] if order.tracking_no else []
+            )
+            if not numbers:
+                result.skipped.append(
+                    {
+                        "order_no": order.order_no,
+                        "reason": _("no tracking number; print the label first"),
+                    }
+                )
+                continue
+            exported.append(order)
+            result.parcels += max(len(numbered), 1)
+            if fmt == "taobao":
+                rows.append([order.order_no, marketplace_name(order.carrier), ",".join(numbers)])
+            elif numbered:
+                for p in numbered:
+                    packed_at = p.packed_at or order.packed_at
+                    rows.append(
+                        [
+                            order.order_no,
+                            order.platform,
+                            order.carrier,
+                            english_name(order.carrier),
+                            p.tracking_no or "",
+                            str(p.seq),
+                            str(p.measured_weight_g or ""),
+                            _local(packed_at, calendar.zone),
+                        ]
+                    )
+            else:  # a waybill number given by the marketplace export, no parcel numbered
+                rows.append(
+                    [
+                        order.order_no,
+                        order.platform,
+                        order.carrier,
+                        english_name(order.carrier),
+                        numbers[0],
+                        "1",
+                        "",
+                        _local(order.packed_at, calendar.zone),
+                    ]
+                )
+        result.orders = len(exported)
+        result.rows = len(rows)
+        _write(path, TAOBAO_HEADER if fmt == "taobao" else GENERIC_HEADER, rows, encoding)
+        if mark_confirmed and exported:
+            now = utcnow()
+            for order in exported:
+                check_move(order.status, OrderStatus.CONFIRMED)
+                was = order.status
+                order.status = OrderStatus.CONFIRMED
+                order.confirmed_at = now
+                order.updated_at = now
+                session.add(order)
+                uow.record(
+                    "shipment_confirmed",
+                    order_id=order.id,
+                    was=was,
+                    file=path.name,
+                    carrier=order.carrier,
+                )
+            result.confirmed = len(exported)
+            uow.commit()
+    return result
+
+
+def _local(value: dt.datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds") if value else ""
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[neutralise(c) for c in row] for row in rows])
+    try:
+        data = buffer.getvalue().encode(ENCODINGS[encoding])
+    except UnicodeEncodeError as exc:
+        raise UserError(
+            _("A cell cannot be written in {encoding} ({problem}); choose utf-8-sig.").format(
+                encoding=encoding, problem=exc.reason
+            )
+        ) from None
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UserError(
+            _("The file {path} cannot be written ({reason}); check the folder.").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None

@@ -1,0 +1,288 @@
+"""The whole packing flow through the real bench application, keys only (Pilot)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from packstation.config import Settings
+from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.screens.bench.packing import BenchScreen
+from packstation.screens.bench.signin import SignInScreen
+from packstation.screens.bench.stop import StopScreen
+from packstation.services.packing_view import Phase
+from packstation.store.models import Event, Order, OrderException, Parcel
+from packstation.store.uow import UnitOfWork
+from tests.functional.bench.conftest import (
+    CUP,
+    PAN,
+    SIZE,
+    SOAP,
+    TEA,
+    bench,
+    feedback,
+    make_app,
+    put_on_scale,
+    scan,
+    sign_in,
+)
+from tests.integration.packing.factories import CASE_BARCODE
+
+
+def events(engine: Engine, kind: str) -> list[dict[str, object]]:
+    with UnitOfWork(engine) as uow:
+        rows = uow.session.exec(select(Event).where(Event.kind == kind).order_by(Event.id))
+        return [json.loads(e.payload) | {"_user": e.user, "_bench": e.bench} for e in rows]
+
+
+def order(engine: Engine, no: str) -> Order:
+    with UnitOfWork(engine) as uow:
+        return uow.session.exec(select(Order).where(Order.order_no == no)).one()
+
+
+async def test_sign_in_by_badge_and_by_name(shop: Engine, bench_settings: Settings) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "NOBODY")
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "BADGE-001")
+        assert bench(app).packer.name == "王芳"
+        await pilot.press("f10")  # sign out
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        await pilot.press("down", "down", "enter")  # choose the second name from the list
+        await pilot.pause()
+        assert isinstance(app.screen, BenchScreen)
+    signed = events(shop, "signed_in")
+    assert [e["via"] for e in signed] == ["badge", "name"]
+
+
+async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings: Settings) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1001")
+        screen = bench(app)
+        assert screen.view is not None and screen.view.order_no == "TB1001"
+        await scan(pilot, TEA)
+        assert "TEA-001" in feedback(app) and screen.view.ticked == 1
+        await scan(pilot, PAN)  # wrong item
+        assert "Wrong item" in feedback(app) and "PAN-003" in feedback(app)
+        assert "TEA-001" in feedback(app)  # says what is wanted
+        assert screen.view.ticked == 1
+        assert screen.has_class("flash")
+        await scan(pilot, "0000000000000")  # unknown
+        assert "Unknown barcode 0000000000000" in feedback(app)
+        await scan(pilot, TEA)
+        await scan(pilot, TEA)  # over-scan
+        assert "Too many" in feedback(app) and screen.view.ticked == 2
+        await scan(pilot, CASE_BARCODE)  # six soaps at once
+        assert screen.view.ticked == 8
+        await scan(pilot, CUP)
+        assert screen.view.phase == Phase.WEIGHING
+        box = screen.view.current
+        assert box is not None and box.expected_g is not None
+        await put_on_scale(pilot, app, box.expected_g + 900)  # outside the tolerance
+        assert screen.blocked_grams == box.expected_g + 900
+        assert "outside" in feedback(app)
+        await put_on_scale(pilot, app, box.expected_g + 10)  # the packer fixed the box
+        assert "PACKED" in feedback(app)
+        assert screen.order_id is None
+    assert order(shop, "TB1001").status == OrderStatus.PACKED
+    kinds = [e["outcome"] for e in events(shop, "scan_refused")]
+    assert kinds == ["wrong_item", "unknown", "over_scan"]
+    assert events(shop, "weight_refused")[0]["source"] == "scale"
+
+
+async def test_open_by_waybill_and_refusals(shop: Engine, bench_settings: Settings) -> None:
+    with UnitOfWork(shop) as uow:
+        uow.session.add(Order(order_no="TB-CANCEL", status=OrderStatus.CANCELLED))
+        uow.session.add(
+            Order(order_no="TB-HOLD", status=OrderStatus.ON_HOLD, hold_reason="地址不全")
+        )
+        uow.session.add(Order(order_no="TB-DONE", status=OrderStatus.PACKED))
+        uow.commit()
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB-CANCEL")
+        assert "cancelled" in feedback(app)
+        await scan(pilot, "TB-HOLD")
+        assert "on hold" in feedback(app) and "地址不全" in feedback(app)
+        await scan(pilot, "TB-DONE")
+        assert "already packed" in feedback(app)
+        await scan(pilot, "NOPE-123")
+        assert "No order has the number or waybill NOPE-123" in feedback(app)
+        await scan(pilot, "YT7000000000123")  # a pre-printed waybill
+        assert bench(app).view is not None and bench(app).view.order_no == "TB1001"
+        await scan(pilot, "TB1002")  # another order while one is open
+        assert "another order" in feedback(app)
+
+
+async def test_next_due_by_key_and_by_command_barcode(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert bench(app).view is not None and bench(app).view.order_no == "TB1001"  # overdue first
+        await scan(pilot, "CMD-CANCEL")  # put it back
+        assert bench(app).order_id is None
+        await scan(pilot, "CMD-NEXT")
+        assert bench(app).view is not None and bench(app).view.order_no == "TB1001"
+
+
+async def test_manual_tick_typed_weight_and_several_boxes(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await pilot.press("f4")  # tick by hand: the only line is chosen
+        await pilot.pause()
+        await pilot.press("enter")  # the line
+        await pilot.press(*"条码破损")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = bench(app)
+        assert screen.view is not None and screen.view.ticked == 1
+        await scan(pilot, "CMD-NEWBOX")
+        assert screen.view.phase == Phase.WEIGHING
+        expected = screen.view.current.expected_g if screen.view.current else 0
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press(*str(expected), "enter")
+        await pilot.pause()
+        assert screen.view.current is not None and screen.view.current.seq == 2
+        await scan(pilot, PAN)
+        assert screen.view.phase == Phase.WEIGHING
+        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
+        assert "PACKED" in feedback(app)
+    with UnitOfWork(shop) as uow:
+        parcels = list(uow.session.exec(select(Parcel).order_by(Parcel.seq)))
+        assert [(p.seq, p.status, p.weight_source) for p in parcels] == [
+            (1, ParcelStatus.PACKED, "manual"),
+            (2, ParcelStatus.PACKED, "scale"),
+        ]
+    assert events(shop, "item_ticked_by_hand")[0]["reason"] == "条码破损"
+
+
+async def test_lead_override_wrong_then_right_pin(shop: Engine, bench_settings: Settings) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        screen = bench(app)
+        expected = screen.view.current.expected_g if screen.view and screen.view.current else 0
+        await put_on_scale(pilot, app, expected * 2)
+        assert screen.blocked_grams == expected * 2
+        for pin in ("0000", "4321"):
+            await pilot.press("f8")
+            await pilot.pause()
+            await pilot.press(*"BADGE-900", "enter", *pin, "enter", *"加了缓冲材料", "enter")
+            await pilot.pause()
+            if pin == "0000":
+                assert "Wrong PIN" in feedback(app)
+                assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        assert "PACKED" in feedback(app)
+    assert events(shop, "override_refused")[0]["lead"] == "BADGE-900"
+    accepted = events(shop, "weight_accepted")[0]
+    assert accepted["source"] == "override" and accepted["reason"] == "加了缓冲材料"
+
+
+async def test_short_puts_the_order_on_hold(shop: Engine, bench_settings: Settings) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, "CMD-SHORT")
+        await pilot.press("enter", "enter", *"only one on the shelf", "enter")
+        await pilot.pause()
+        assert "ON HOLD" in feedback(app)
+        assert bench(app).order_id is None
+    held = order(shop, "TB1002")
+    assert held.status == OrderStatus.ON_HOLD and held.claimed_bench is None
+    with UnitOfWork(shop) as uow:
+        exc = uow.session.exec(select(OrderException)).one()
+        # one was found on the shelf, one is missing: purchasing buys one
+        assert (exc.kind, exc.sku, exc.quantity_short) == ("short", "PAN-003", 1)
+
+
+async def test_cancelled_while_packing_stops_the_bench(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        with UnitOfWork(shop, bench="import", user="importer") as uow:
+            cancelled = uow.session.exec(select(Order).where(Order.order_no == "TB1002")).one()
+            cancelled.status = OrderStatus.CANCELLED
+            uow.session.add(cancelled)
+            uow.record("order_cancelled", order_id=cancelled.id)
+            uow.commit()
+        await scan(pilot, PAN)  # the next action notices at once
+        assert isinstance(app.screen, StopScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BenchScreen) and bench(app).order_id is None
+    with UnitOfWork(shop) as uow:
+        assert all(p.status == ParcelStatus.VOID for p in uow.session.exec(select(Parcel)))
+    assert events(shop, "cancelled_at_bench")
+
+
+async def test_cancel_is_noticed_by_the_poll(shop: Engine, bench_settings: Settings) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        with UnitOfWork(shop) as uow:
+            cancelled = uow.session.exec(select(Order).where(Order.order_no == "TB1002")).one()
+            cancelled.status = OrderStatus.CANCELLED
+            uow.session.add(cancelled)
+            uow.commit()
+        bench(app).poll_order()  # what the one-second timer does
+        await pilot.pause()
+        assert isinstance(app.screen, StopScreen)
+
+
+async def test_restart_in_the_middle_of_an_order(shop: Engine, bench_settings: Settings) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1001")
+        await scan(pilot, TEA)
+        await scan(pilot, CASE_BARCODE)
+    # the process is gone; a new one on the same bench shows the same order and ticks
+    again = make_app(shop, bench_settings)
+    async with again.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-002")
+        screen = bench(again)
+        assert screen.view is not None and screen.view.order_no == "TB1001"
+        assert screen.view.ticked == 7
+        assert screen.view.current is not None and screen.view.current.units == 7
+        assert "Resumed" in feedback(again)
+
+
+async def test_two_benches_scanning_the_same_order(shop: Engine, bench_settings: Settings) -> None:
+    first = make_app(shop, bench_settings, "bench-1")
+    second = make_app(shop, bench_settings, "bench-2")
+    async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
+        await sign_in(one, "BADGE-001")
+        await sign_in(two, "BADGE-002")
+        await scan(one, "TB1001")
+        await scan(two, "TB1001")
+        message = feedback(second)
+        assert "bench-1" in message and "王芳" in message
+        assert bench(second).order_id is None
+        await scan(two, SOAP)  # with no order open, a product is not an order
+        assert bench(first).view is not None and bench(first).view.ticked == 0

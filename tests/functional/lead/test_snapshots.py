@@ -1,0 +1,54 @@
+"""What each screen of the lead's application looks like, in English and in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from packstation.i18n import set_language
+from packstation.lead_app import LeadApp
+from packstation.screens.lead.queue import QueueScreen
+from tests.functional.lead.conftest import until
+
+SCREENS = {
+    "queue": ("f1", "#queue"),
+    "exceptions": ("f2", "#unshipped"),
+    "people": ("f4", "#packers"),
+    "handover": ("f5", "#waiting"),
+    "closing": ("f6", "#figures"),
+}
+
+
+def _filled(app: LeadApp, table_id: str) -> bool:
+    tables = app.screen.query(table_id)
+    return bool(tables) and app.screen.query_one(table_id, DataTable).row_count > 0
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", [*SCREENS, "reprint"])
+def test_screen(
+    snap_compare: Any, make_app: Callable[..., LeadApp], name: str, language: str
+) -> None:
+    set_language(language)
+    app = make_app()
+
+    async def show(pilot: Pilot[None]) -> None:
+        if name == "reprint":
+            await pilot.press("f3", *"YT7000000000000", "enter")
+            await until(pilot, lambda: _filled(app, "#parcels"))
+            await until(pilot, lambda: "FD" in str(app.screen.query_one("#preview").render()))
+        else:
+            key, table = SCREENS[name]
+            await pilot.press(key)
+            await until(pilot, lambda: _filled(app, table))
+            if name == "queue":
+                screen = app.screen
+                assert isinstance(screen, QueueScreen)
+                await until(pilot, lambda: screen.counted >= 1)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=show)

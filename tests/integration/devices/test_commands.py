@@ -1,0 +1,170 @@
+"""``packstation sim``, ``scale read`` and ``printer test`` as a person runs them: separate
+processes talking over a real pty and a real socket."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from packstation.cli import main
+from packstation.config import DeviceSettings, PrintingSettings, Settings
+from packstation.devices.doctor import device_checks
+from packstation.devices.sim.printer_server import PrinterServer
+from packstation.devices.sim.scale_server import ScaleServer
+
+PACKSTATION = [sys.executable, "-m", "packstation"]
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PACKSTATION_LANG": "en", "PACKSTATION_CONFIG": os.devnull}
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """The command line in this process (the devices on the other side are real)."""
+    monkeypatch.setenv("PACKSTATION_LANG", "en")
+    monkeypatch.setenv("PACKSTATION_CONFIG", os.devnull)
+
+    def invoke(*args: str) -> Result:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return invoke
+
+
+@pytest.fixture
+def sim_scale_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [*PACKSTATION, "sim", "scale", "--protocol", "mt-sics", "--weight", "1.5kg"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    match = re.search(r"(serial://\S+)", first)
+    assert match, first + (process.stderr.read() if process.stderr else "")
+    yield process, match.group(1)
+    if process.poll() is None:
+        process.kill()
+    process.communicate(timeout=5)
+
+
+def test_sim_scale_and_scale_read(
+    sim_scale_process: tuple[subprocess.Popen[str], str], run: Callable[..., Result]
+) -> None:
+    process, uri = sim_scale_process
+    result = run("scale", "read", "--device", uri, "--timeout", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    reading = json.loads(result.stdout)
+    assert reading["grams"] == 1500
+    assert reading["stable"] is True
+    assert reading["status"] == "stable"
+    assert reading["raw"].startswith("S S")
+    assert process.stdin is not None
+    process.stdin.write("over\n")
+    process.stdin.flush()
+    result = run("scale", "read", "--device", uri, "--timeout", "0.5", "--json")
+    assert result.returncode != 0
+    assert json.loads(result.stdout)["status"] == "overload"
+    assert "did not settle" in result.stderr
+    process.stdin.write("quit\n")
+    process.stdin.flush()
+    assert process.wait(timeout=5) == 0
+
+
+def test_scale_read_without_a_scale_is_one_sentence(run: Callable[..., Result]) -> None:
+    result = run("scale", "read", "--device", "serial:///dev/no-such-scale")
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_printer_test_against_the_simulator(tmp_path: Path, run: Callable[..., Result]) -> None:
+    with PrinterServer(tmp_path / "jobs") as server:
+        result = run("printer", "test", "--printer", server.uri)
+        assert result.returncode == 0, result.stderr
+        assert "ready" in result.stdout
+        result = run("printer", "test", "--printer", server.uri, "--language", "escpos", "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["ready"] is True
+        assert len(server.jobs) == 2
+        assert server.jobs[0].startswith(b"^XA")
+        assert b"packstation test" in server.jobs[1]
+        server.apply("head-open")
+        result = run("printer", "test", "--printer", server.uri)
+        assert result.returncode != 0
+        assert "head open" in result.stderr
+
+
+def test_sim_printer_process_records_jobs(tmp_path: Path, run: Callable[..., Result]) -> None:
+    folder = tmp_path / "jobs"
+    process = subprocess.Popen(
+        [*PACKSTATION, "sim", "printer", "--port", "0", "--dir", str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        uri = re.search(r"(tcp://[\d.]+:\d+)", process.stdout.readline())
+        assert uri
+        result = run("printer", "test", "--printer", uri.group(1))
+        assert result.returncode == 0, result.stderr
+        process.stdin.write("jobs\nquit\n")
+        process.stdin.flush()
+        out, _err = process.communicate(timeout=5)
+        assert "1 jobs printed" in out
+        assert process.returncode == 0
+        assert [p.suffix for p in folder.iterdir()] == [".zpl"]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=5)
+
+
+def test_device_checks(tmp_path: Path) -> None:
+    with ScaleServer("ad") as scale, PrinterServer(tmp_path / "jobs") as printer:
+        scale.apply("250")
+        settings = Settings(devices=DeviceSettings(scale=scale.uri, printer=printer.uri))
+        checks = {name: (ok, sentence) for name, ok, sentence in device_checks(settings)}
+        assert checks["serial ports"][0]
+        assert checks["scale"][0], checks["scale"]
+        assert checks["printer"][0], checks["printer"]
+        printer.apply("silent")
+        settings = Settings(
+            devices=DeviceSettings(scale="none", printer=printer.uri),
+            printing=PrintingSettings(timeout_seconds=0.3),
+        )
+        checks = {name: (ok, sentence) for name, ok, sentence in device_checks(settings)}
+        assert checks["scale"][0]
+        assert not checks["printer"][0]
+        assert "did not answer" in checks["printer"][1]
+        printer.apply("ready")

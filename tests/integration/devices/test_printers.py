@@ -1,0 +1,169 @@
+"""Printer connections against the port-9100 simulator and a printer on a pty: accepts, refuses,
+goes silent mid-job, answers status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from packstation.devices.base import DeviceError, PrintJobInterrupted, PrintJobNotSent
+from packstation.devices.printers.status import ZplStatus, build_escpos, build_hs
+from packstation.devices.registry import open_printer
+from packstation.devices.sim.endpoints import PtyEndpoint
+from packstation.devices.sim.printer import PrinterMode
+from packstation.devices.sim.printer_server import PrinterServer
+
+LABEL = b"^XA^FO50,50^A0N,40,40^FDorder 1001^FS^XZ"
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 1.5) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+def test_accepts_and_records_each_label(printer_server: PrinterServer) -> None:
+    printer = open_printer(printer_server.uri)
+    printer.send(LABEL + b"\n" + LABEL.replace(b"1001", b"1002"))
+    printer.send(LABEL.replace(b"1001", b"1003"))
+    wait_for(lambda: len(printer_server.jobs) == 3)
+    files = sorted(printer_server.folder.iterdir())
+    assert [f.read_bytes() for f in files] == [
+        LABEL,
+        LABEL.replace(b"1001", b"1002"),
+        LABEL.replace(b"1001", b"1003"),
+    ]
+    assert printer.status(1.0).ready
+
+
+def test_escpos_job_and_status(printer_server: PrinterServer) -> None:
+    printer = open_printer(printer_server.uri, language="escpos")
+    job = b"\x1b@packing slip\n\x1dV\x00"
+    printer.send(job)
+    wait_for(lambda: printer_server.jobs == [job])
+    assert printer.status(1.0).ready
+    printer_server.set_mode(PrinterMode.PAPER_OUT)
+    state = printer.status(1.0)
+    assert not state.ready
+    assert state.paper_out
+
+
+@pytest.mark.parametrize("mode", [PrinterMode.PAPER_OUT, PrinterMode.HEAD_OPEN])
+def test_not_ready_jobs_are_held_until_ready(
+    printer_server: PrinterServer, mode: PrinterMode
+) -> None:
+    printer = open_printer(printer_server.uri)
+    printer_server.set_mode(mode)
+    state = printer.status(1.0)
+    assert not state.ready
+    assert state.paper_out == (mode is PrinterMode.PAPER_OUT)
+    assert state.head_open == (mode is PrinterMode.HEAD_OPEN)
+    printer.send(LABEL)
+    wait_for(lambda: len(printer_server.held) == 1)
+    assert printer_server.jobs == []
+    printer_server.set_mode(PrinterMode.READY)
+    assert printer_server.jobs == [LABEL]
+    assert printer.status(1.0).ready
+
+
+def test_refuses_when_off(printer_server: PrinterServer) -> None:
+    printer = open_printer(printer_server.uri, timeout=0.5)
+    printer_server.set_mode(PrinterMode.OFF)
+    with pytest.raises(PrintJobNotSent, match="cannot be reached") as caught:
+        printer.send(LABEL, timeout=0.5)
+    # the print outbox may send it again: not one byte left
+    assert caught.value.partial is False
+    assert not printer.status(0.5).ready
+    printer_server.set_mode(PrinterMode.READY)
+    printer.send(LABEL, timeout=0.5)
+    wait_for(lambda: printer_server.jobs == [LABEL])
+
+
+def test_silent_printer_is_a_fault_not_ok(printer_server: PrinterServer) -> None:
+    printer = open_printer(printer_server.uri)
+    printer_server.set_mode(PrinterMode.SILENT)
+    started = time.monotonic()
+    state = printer.status(0.3)
+    assert not state.ready
+    assert "did not answer" in state.message
+    assert time.monotonic() - started < 1.0
+
+
+def test_silent_mid_job_times_out(printer_server: PrinterServer) -> None:
+    printer = open_printer(printer_server.uri)
+    printer_server.set_mode(PrinterMode.SILENT)
+    # a large graphic label: more than every socket buffer between us and a printer that stopped
+    big = b"^XA^GFA," + b"F0" * 16_000_000 + b"^XZ"
+    started = time.monotonic()
+    with pytest.raises(PrintJobInterrupted, match="stopped taking data") as caught:
+        printer.send(big, timeout=0.3)
+    assert caught.value.partial is True  # part of it may have printed: a reprint needs a reason
+    assert time.monotonic() - started < 1.5
+
+
+def test_status_to_nowhere_is_not_ready() -> None:
+    printer = open_printer("tcp://127.0.0.1:1", timeout=0.5)
+    assert not printer.status(0.5).ready
+    with pytest.raises(DeviceError):
+        printer.send(LABEL, timeout=0.5)
+
+
+class _PtyPrinter:
+    """A serial label printer: answers status queries, keeps what it is sent."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.received = bytearray()
+        self.answer = answer
+        self.line = PtyEndpoint(self.handle, None)
+
+    def handle(self, data: bytes) -> bytes:
+        self.received += data
+        if b"~HS" in data or data.startswith(b"\x10\x04"):
+            return self.answer
+        return b""
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "ready"),
+    [
+        ("zpl", build_hs(ZplStatus()), True),
+        ("zpl", build_hs(ZplStatus(head_open=True)), False),
+        ("escpos", build_escpos(), True),
+        ("escpos", build_escpos(paper_out=True), False),
+        ("zpl", b"", False),
+    ],
+)
+def test_serial_printer_on_a_pty(language: str, answer: bytes, ready: bool) -> None:
+    device = _PtyPrinter(answer)
+    device.line.start()
+    try:
+        printer = open_printer(f"serial://{device.line.address}?baud=19200", language=language)
+        try:
+            printer.send(LABEL)
+            wait_for(lambda: LABEL in device.received)
+            assert printer.status(0.4).ready is ready
+        finally:
+            printer.close()
+    finally:
+        device.line.stop()
+
+
+def test_device_file_that_is_a_pty(tmp_path: Path) -> None:
+    """``file://`` on a character device asks it for status the same way."""
+    device = _PtyPrinter(build_hs(ZplStatus(paper_out=True)))
+    device.line.start()
+    try:
+        printer = open_printer(f"file://{device.line.address}")
+        printer.send(LABEL)
+        wait_for(lambda: LABEL in device.received)
+        state = printer.status(0.5)
+        assert state.paper_out
+        assert not state.ready
+        device.answer = b""
+        assert "did not answer" in printer.status(0.2).message
+    finally:
+        device.line.stop()

@@ -1,0 +1,234 @@
+"""Scales over real ptys and TCP sockets, against the simulator, in every protocol."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from packstation.devices.base import DeviceError, ScaleReading, ScaleStatus
+from packstation.devices.registry import open_scale
+from packstation.devices.sim.endpoints import PtyEndpoint
+from packstation.devices.sim.scale_server import ScaleServer
+from packstation.devices.transports.stream_scale import StreamScale
+from packstation.devices.weighing import ScaleMonitor, StableWeight
+
+PROTOCOLS = ["mt-sics", "ad", "nci"]
+Start = Callable[..., ScaleServer]
+
+
+def read_until(
+    scale: Any, predicate: Callable[[ScaleReading], bool], timeout: float = 1.5
+) -> ScaleReading:
+    deadline = time.monotonic() + timeout
+    reading = scale.read(0.5)
+    while not predicate(reading):
+        assert time.monotonic() < deadline, f"last reading {reading}"
+        reading = scale.read(0.5)
+    return reading
+
+
+@pytest.mark.parametrize("tcp", [False, True], ids=["pty", "tcp"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_stable_moving_and_faults(scale_server: Start, protocol: str, tcp: bool) -> None:
+    server = scale_server(protocol, tcp=tcp)
+    server.apply("1234")
+    scale = open_scale(server.uri)
+    try:
+        first = scale.read(1.0)
+        assert first.status is ScaleStatus.MOTION
+        settled = StableWeight(2)
+        reading = read_until(scale, lambda r: settled.feed(r) is not None)
+        assert reading.grams == Decimal(1234)
+        for command, status in [
+            ("over", ScaleStatus.OVERLOAD),
+            ("under", ScaleStatus.UNDERLOAD),
+            ("moving", ScaleStatus.MOTION),
+        ]:
+            server.apply(command)
+            assert read_until(scale, lambda r, s=status: r.status is s).status is status
+        server.apply("error")
+        if protocol == "ad":
+            # A&D has no error frame: what comes is skipped as garbage and the read times out
+            with pytest.raises(DeviceError):
+                read_until(scale, lambda r: False, timeout=0.6)
+            assert isinstance(scale, StreamScale) and scale.garbage > 0
+        else:
+            assert read_until(scale, lambda r: r.status is ScaleStatus.ERROR).grams is None
+        server.apply("stable")
+        assert read_until(scale, lambda r: r.stable).grams == Decimal(1234)
+    finally:
+        scale.close()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_unit_switching(scale_server: Start, protocol: str) -> None:
+    server = scale_server(protocol)
+    server.apply("2000")
+    scale = open_scale(server.uri)
+    try:
+        for unit, tolerance in [("kg", "0.1"), ("lb", "1"), ("oz", "1"), ("g", "0.1")]:
+            server.apply(f"unit {unit}")
+            reading = read_until(scale, lambda r, u=unit: r.unit == u and r.stable)
+            assert reading.grams is not None
+            assert abs(reading.grams - 2000) <= Decimal(tolerance)
+    finally:
+        scale.close()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_garbage_is_skipped_and_counted(scale_server: Start, protocol: str) -> None:
+    server = scale_server(protocol)
+    server.apply("750")
+    scale = open_scale(server.uri)
+    assert isinstance(scale, StreamScale)
+    try:
+        read_until(scale, lambda r: r.stable)
+        server.apply("garbage")
+        reading = read_until(scale, lambda r: scale.garbage > 0)
+        assert read_until(scale, lambda r: r.stable).grams == Decimal(750)
+        assert reading.status in (ScaleStatus.STABLE, ScaleStatus.MOTION)
+    finally:
+        scale.close()
+
+
+def test_partial_frames_are_joined(tmp_path: Any) -> None:
+    """A frame arriving in pieces, with noise in between, reads as one reading."""
+    line = PtyEndpoint(lambda data: b"", None)
+    line.start()
+    try:
+        scale = open_scale(f"serial://{line.address}?protocol=ad")
+        try:
+            pieces = [b"\x00\xffnoise\r\nST,GS,+00", b"01.2", b"34kg", b"\r\n"]
+
+            def dribble() -> None:
+                for piece in pieces:
+                    line.write(piece)
+                    time.sleep(0.03)
+
+            writer = threading.Thread(target=dribble)
+            writer.start()
+            reading = scale.read(1.0)
+            writer.join()
+            assert reading.grams == Decimal(1234)
+            assert reading.stable
+            assert isinstance(scale, StreamScale) and scale.garbage == 1
+        finally:
+            scale.close()
+    finally:
+        line.stop()
+
+
+@pytest.mark.parametrize("tcp", [False, True], ids=["pty", "tcp"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_auto_finds_the_protocol(scale_server: Start, protocol: str, tcp: bool) -> None:
+    server = scale_server(protocol, tcp=tcp)
+    server.apply("321")
+    scale = open_scale(server.uri.replace(f"protocol={protocol}", "protocol=auto"))
+    try:
+        assert isinstance(scale, StreamScale)
+        assert scale.protocol.name == protocol
+        assert "found automatically" in scale.description
+        assert read_until(scale, lambda r: r.stable).grams == Decimal(321)
+    finally:
+        scale.close()
+
+
+def test_auto_on_a_silent_line_says_so() -> None:
+    line = PtyEndpoint(lambda data: b"", None)
+    line.start()
+    try:
+        with pytest.raises(DeviceError, match="No scale protocol answered"):
+            open_scale(f"serial://{line.address}?protocol=auto")
+    finally:
+        line.stop()
+
+
+@pytest.mark.parametrize("protocol", ["mt-sics", "ad"])
+def test_zero_and_tare_from_the_bench(scale_server: Start, protocol: str) -> None:
+    server = scale_server(protocol)
+    server.apply("400")
+    scale = open_scale(server.uri)
+    try:
+        read_until(scale, lambda r: r.stable and r.grams == 400)
+        scale.tare()
+        assert read_until(scale, lambda r: r.stable and r.grams == 0).grams == 0
+    finally:
+        scale.close()
+
+
+def test_nci_cannot_tare() -> None:
+    server = ScaleServer("nci").start()
+    try:
+        scale = open_scale(server.uri)
+        with pytest.raises(DeviceError, match="cannot tare"):
+            scale.tare()
+        scale.zero()
+        scale.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("tcp", [False, True], ids=["pty", "tcp"])
+def test_unplugged_mid_read_and_back(scale_server: Start, tcp: bool) -> None:
+    server = scale_server("ad", tcp=tcp)
+    server.apply("999")
+    states: list[str] = []
+    readings: list[ScaleReading] = []
+    changed = threading.Condition()
+
+    def on_state(state: str) -> None:
+        with changed:
+            states.append(state)
+            changed.notify_all()
+
+    def on_reading(reading: ScaleReading) -> None:
+        with changed:
+            readings.append(reading)
+            changed.notify_all()
+
+    monitor = ScaleMonitor(
+        lambda: open_scale(server.uri),
+        on_reading,
+        on_state,
+        poll_interval=0.02,
+        read_timeout=0.3,
+        backoff_initial=0.02,
+        backoff_max=0.1,
+    )
+    monitor.start()
+    try:
+        with changed:
+            assert changed.wait_for(lambda: any(r.stable for r in readings), timeout=1.5)
+        server.apply("unplug")
+        with changed:
+            assert changed.wait_for(lambda: "disconnected" in states, timeout=1.5)
+            seen = len(readings)
+        server.apply("plug")
+        with changed:
+            assert changed.wait_for(
+                lambda: states[-1] == "connected" and len(readings) > seen + 1, timeout=1.5
+            )
+        assert readings[-1].grams is not None
+        assert states[0] == "connected"
+        assert "reconnecting" in states
+    finally:
+        monitor.stop()
+
+
+def test_a_scale_that_never_answers_times_out() -> None:
+    line = PtyEndpoint(lambda data: b"", None)
+    line.start()
+    try:
+        scale = open_scale(f"serial://{line.address}?protocol=mt-sics")
+        started = time.monotonic()
+        with pytest.raises(DeviceError, match="did not answer"):
+            scale.read(0.3)
+        assert time.monotonic() - started < 1.0
+        scale.close()
+    finally:
+        line.stop()

@@ -1,0 +1,64 @@
+"""Simulating the bench in the intake tests: packing is another part's work, so the tests set the
+fields it would set."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind
+from packstation.store.models import Order, OrderLine, Parcel, PrintJob
+from tests.integration.intake.store_view import Factory
+
+
+def pack(
+    uow_factory: Factory,
+    order_no: str,
+    *,
+    packer: str = "小王",
+    tracking: list[str] | None = None,
+    at: dt.datetime | None = None,
+    status: str = OrderStatus.PACKED,
+    label: bool = False,
+) -> None:
+    at = at or dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
+    with uow_factory() as uow:
+        s = uow.session
+        order = s.exec(select(Order).where(Order.order_no == order_no)).one()
+        order.status = status
+        order.packed_at = at
+        for line in s.exec(select(OrderLine).where(OrderLine.order_id == order.id)):
+            line.quantity_packed = line.quantity
+            s.add(line)
+        s.add(order)
+        s.flush()
+        for seq, number in enumerate(tracking or [], start=1):
+            parcel = Parcel(
+                order_id=order.id or 0,
+                seq=seq,
+                carrier=order.carrier,
+                tracking_no=number,
+                measured_weight_g=500 + seq,
+                expected_weight_g=510,
+                carton="M2",
+                status=ParcelStatus.PACKED,
+                packer=packer,
+                bench="bench-1",
+                packed_at=at,
+            )
+            s.add(parcel)
+            s.flush()
+            if label:
+                s.add(
+                    PrintJob(
+                        parcel_id=parcel.id,
+                        order_id=order.id,
+                        kind=PrintKind.LABEL,
+                        printer="sim://",
+                        language="zpl",
+                        content=b"^XA^XZ",
+                        sha256="0" * 64,
+                    )
+                )
+        uow.commit()

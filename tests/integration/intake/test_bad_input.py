@@ -1,0 +1,131 @@
+"""Files that are not what they should be: a clear report, nothing stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packstation.config import Settings
+from packstation.services.intake import import_orders
+from tests.integration.intake.exports import Item, TOrder, write_taobao
+from tests.integration.intake.store_view import Factory, snapshot
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+def _export(folder: Path) -> tuple[Path, Path]:
+    return write_taobao(
+        folder,
+        [
+            TOrder(str(3364111318168545451 + n), [Item("MUG-01"), Item("TS-WHT-L", 2)])
+            for n in range(5)
+        ],
+    )
+
+
+def _refused(uow_factory: Factory, settings: Settings, paths: list[Path]) -> list[str]:
+    before = snapshot(uow_factory)
+    report = import_orders(uow_factory(), paths, settings=settings)
+    assert not report.ok
+    assert not report.stored
+    assert snapshot(uow_factory) == before
+    return [p.problem for p in report.errors]
+
+
+def test_wrong_encoding(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    orders_csv.write_bytes(orders_csv.read_bytes().decode("gb18030").encode("utf-16"))
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("UTF-16" in p for p in problems)
+
+
+def test_a_file_in_a_foreign_encoding_is_not_recognised(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    orders_csv.write_bytes(orders_csv.read_bytes().decode("gb18030").encode("big5", "replace"))
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("header is not" in p for p in problems)
+
+
+def test_truncated_file(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    data = orders_csv.read_bytes()
+    orders_csv.write_bytes(data[: len(data) * 2 // 3])
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("truncated" in p for p in problems)
+
+
+def test_swapped_files_are_told_apart(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    swapped_orders = tmp_path / "ExportOrderDetailList-really-orders.csv"
+    swapped_items = tmp_path / "ExportOrderList-really-items.csv"
+    orders_csv.rename(swapped_orders)
+    items_csv.rename(swapped_items)
+    report = import_orders(uow_factory(), [swapped_items, swapped_orders], settings=settings)
+    assert report.ok, report.errors
+    assert report.orders_imported == 5
+
+
+def test_the_same_report_twice_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders_csv, _items_csv = _export(tmp_path)
+    problems = _refused(uow_factory, settings, [orders_csv, orders_csv])
+    assert any("item report" in p and "missing" in p for p in problems)
+
+
+def test_empty_file(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    items_csv.write_bytes(b"")
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("empty" in p for p in problems)
+
+
+def test_a_header_only_item_report_means_orders_without_items(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    items_csv.write_bytes(items_csv.read_bytes().split(b"\r\n")[0] + b"\r\n")
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert sum("no rows in the item report" in p for p in problems) == 5
+
+
+def test_a_10_mb_cell(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    with orders_csv.open("ab") as f:
+        f.write(b'="1",buyer,,1,0,0,1,0,1,0,x,"' + b"y" * 10_000_000 + b'",z\r\n')
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("longer than" in p for p in problems)
+
+
+def test_a_10_mb_cell_of_many_lines(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders_csv, items_csv = _export(tmp_path)
+    with orders_csv.open("ab") as f:
+        f.write(b'="1",buyer,,1,0,0,1,0,1,0,x,"' + b"y\n" * 5_000_000 + b'",z\r\n')
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("cell longer than" in p for p in problems)
+
+
+def test_another_shops_format(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    foreign = tmp_path / "jd.csv"
+    foreign.write_text("订单号,商品名称,数量,客户姓名\r\n1,杯子,1,王五\r\n", encoding="utf-8")
+    problems = _refused(uow_factory, settings, [foreign])
+    assert any("header is not" in p for p in problems)
+
+
+def test_a_binary_file(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    xlsx = tmp_path / "orders.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)))
+    problems = _refused(uow_factory, settings, [xlsx])
+    assert any("binary" in p for p in problems)
+
+
+def test_a_missing_file(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    problems = _refused(uow_factory, settings, [tmp_path / "nope.csv"])
+    assert any("cannot be opened" in p for p in problems)

@@ -1,0 +1,159 @@
+"""The intake commands end to end: exit status, JSON contracts (DESIGN §9), the text report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from packstation.cli import main
+from tests.integration.intake.conftest import PRODUCTS
+from tests.integration.intake.exports import CLOSED, UNPAID, Item, TOrder, write_taobao
+from tests.integration.intake.packed import pack
+from tests.integration.intake.store_view import Factory
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def as_json(text: str) -> Any:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> tuple[Path, Path, Path]:
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    orders_csv, items_csv = write_taobao(
+        tmp_path,
+        [
+            TOrder("C-1", [Item("MUG-01"), Item("GIFT-STK", price="0")]),
+            TOrder("C-2", [Item("TS-WHT-L", 2)], status=UNPAID, paid=""),
+            TOrder("C-3", [Item("TS-WHT-L")], status=CLOSED),
+            TOrder("C-1", [Item("MUG-01"), Item("GIFT-STK", price="0")]),
+        ],
+    )
+    return products, orders_csv, items_csv
+
+
+def test_import_report_and_show(
+    capsys: pytest.CaptureFixture[str],
+    store_url: str,
+    uow_factory: Factory,
+    exported: tuple[Path, Path, Path],
+    tmp_path: Path,
+) -> None:
+    products, orders_csv, items_csv = exported
+    db = ("--db", store_url, "--lang", "en")
+    code, out, _err = run(capsys, *db, "import", "products", str(products))
+    assert code == 0 and "4 products added" in out
+
+    code, out, _err = run(
+        capsys, *db, "import", "orders", str(items_csv), str(orders_csv), "--dry-run"
+    )
+    assert code == 0 and "nothing was stored" in out
+
+    code, out, _err = run(
+        capsys, *db, "import", "orders", str(items_csv), str(orders_csv), "--json"
+    )
+    assert code == 0
+    summary = as_json(out)
+    assert {
+        k: summary[k]
+        for k in (
+            "orders_imported",
+            "orders_known",
+            "orders_updated",
+            "orders_cancelled",
+            "orders_skipped_closed",
+            "duplicates_in_file",
+            "lines_imported",
+            "errors",
+        )
+    } == {
+        "orders_imported": 1,
+        "orders_known": 0,
+        "orders_updated": 0,
+        "orders_cancelled": 0,
+        "orders_skipped_closed": 1,
+        "duplicates_in_file": 1,
+        "lines_imported": 2,
+        "errors": [],
+    }
+    assert summary["orders_skipped_unpaid"] == 1 and summary["reconciled"] is True
+
+    code, out, _err = run(capsys, *db, "import", "orders", str(orders_csv), str(items_csv))
+    assert code == 0
+    assert "already known, unchanged" in out
+
+    code, out, _err = run(capsys, *db, "order", "show", "C-1", "--json")
+    assert code == 0
+    shown = as_json(out)
+    assert shown["order_no"] == "C-1" and [line["gift"] for line in shown["lines"]] == [False, True]
+    code, out, _err = run(capsys, *db, "order", "show", "C-1")
+    assert code == 0 and "Order C-1 (taobao)" in out
+    code, _out, err = run(capsys, *db, "order", "show", "nope")
+    assert code != 0 and "No order has" in err and "Traceback" not in err
+
+    code, out, _err = run(capsys, *db, "report", "day", "--date", "2026-03-02", "--json")
+    assert code == 0
+    day = as_json(out)
+    assert day["counts"]["ready"] == 1 and day["unshipped_without_reason"] == ["C-1"]
+    code, out, _err = run(capsys, *db, "report", "day", "--date", "2026-03-02")
+    assert code == 0 and "C-1" in out
+
+    code, out, _err = run(capsys, *db, "report", "shortages", "--json")
+    assert code == 0 and isinstance(as_json(out), list)
+
+    pack(uow_factory, "C-1", tracking=["YT7000000000001"])
+    ship = tmp_path / "ship.csv"
+    code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(ship), "--mark-confirmed")
+    assert code == 0 and "1 orders marked confirmed" in out
+    assert ship.read_bytes().decode("gbk").splitlines()[1] == "C-1,圆通速递,YT7000000000001"
+
+
+def test_a_bad_import_exits_non_zero_with_every_problem(
+    capsys: pytest.CaptureFixture[str], store_url: str, exported: tuple[Path, Path, Path]
+) -> None:
+    _products, orders_csv, items_csv = exported  # the catalogue is not imported: unknown SKUs
+    code, _out, err = run(
+        capsys, "--db", store_url, "import", "orders", str(orders_csv), str(items_csv)
+    )
+    assert code != 0
+    assert err.count("is not in the catalogue") == 6
+    assert "nothing was stored" in err
+    code, out, _err = run(
+        capsys, "--db", store_url, "import", "orders", str(orders_csv), str(items_csv), "--json"
+    )
+    assert code != 0
+    errors = as_json(out)["errors"]
+    assert len(errors) == 6
+    assert set(errors[0]) == {"file", "row", "column", "value", "problem"}
+
+
+def test_messages_in_chinese(
+    capsys: pytest.CaptureFixture[str], store_url: str, exported: tuple[Path, Path, Path]
+) -> None:
+    _products, orders_csv, items_csv = exported
+    code, _out, err = run(
+        capsys,
+        "--db",
+        store_url,
+        "--lang",
+        "zh_CN",
+        "import",
+        "orders",
+        str(orders_csv),
+        str(items_csv),
+    )
+    assert code != 0
+    assert "商品目录" in err

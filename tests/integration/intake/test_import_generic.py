@@ -1,0 +1,74 @@
+"""The generic order file: one row per order line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from packstation.config import Settings
+from packstation.services.intake import import_orders
+from tests.integration.intake.exports import generic_row, write_generic
+from tests.integration.intake.store_view import Factory, lines, order, snapshot
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+def test_a_generic_file_imports(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    path = write_generic(
+        tmp_path / "orders.csv",
+        [
+            generic_row("A-1", "TS-WHT-L", 2),
+            generic_row("A-2", "MUG-01", carrier="SF", paid="2026-03-02T17:00:00+08:00"),
+            generic_row("A-1", "GIFT-STK", 1, price="0", gift="1"),
+            generic_row("A-1", "TS-WHT-L", 2),  # a repeated row counts once
+        ],
+        encoding="utf-8-sig",
+    )
+    report = import_orders(uow_factory(), [path], settings=settings)
+    assert report.ok, report.errors
+    assert report.format == "generic"
+    assert (report.orders_imported, report.lines_imported, report.duplicates_in_file) == (2, 3, 1)
+    assert report.reconciled
+    a1 = order(uow_factory, "A-1")
+    assert (a1.platform, a1.carrier, a1.city, a1.postcode) == ("generic", "YTO", "深圳市", "518000")
+    assert a1.due_date == dt.date(2026, 3, 2)
+    assert [(x.sku, x.quantity, x.is_gift, x.title) for x in lines(uow_factory, "A-1")] == [
+        ("TS-WHT-L", 2, False, "纯棉T恤"),  # the title comes from the catalogue
+        ("GIFT-STK", 1, True, "贴纸赠品"),
+    ]
+    a2 = order(uow_factory, "A-2")
+    assert (a2.carrier, a2.due_date) == ("SF", dt.date(2026, 3, 3))
+    again = import_orders(uow_factory(), [path], settings=settings)
+    assert (again.orders_imported, again.orders_known) == (0, 2)
+
+
+def test_generic_problems_are_all_reported(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    rows = [
+        generic_row("B-1", "TS-WHT-L", 1),
+        generic_row("B-1", "MUG-01", 1, paid="2026-03-03 10:00:00"),  # disagrees on paid_at
+        generic_row("B-2", "NOPE", 1),
+        generic_row("B-3", "MUG-01", 1, gift="maybe"),
+        generic_row("B-4", "MUG-01", 1, paid="soon"),
+    ]
+    rows[4][3] = ""  # no phone
+    path = write_generic(tmp_path / "orders.csv", rows)
+    before = snapshot(uow_factory)
+    report = import_orders(uow_factory(), [path], settings=settings, fmt="generic")
+    assert not report.ok
+    found = {(p.row, p.column) for p in report.errors}
+    assert {(3, "paid_at"), (4, "sku"), (5, "gift"), (6, "paid_at"), (6, "phone")} <= found
+    assert snapshot(uow_factory) == before
+
+
+def test_a_taobao_file_is_refused_as_generic(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("订单编号,收货地址\r\n1,x\r\n", encoding="utf-8")
+    report = import_orders(uow_factory(), [path], settings=settings, fmt="generic")
+    assert not report.ok
+    assert "generic order file" in report.errors[0].problem

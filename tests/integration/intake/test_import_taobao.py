@@ -1,0 +1,273 @@
+"""The Taobao/Tmall two-file export, with every quirk, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from packstation.config import Settings, ShippingSettings
+from packstation.domain.status import ExceptionKind, OrderStatus
+from packstation.services.intake import import_orders
+from tests.integration.intake.exports import (
+    CLOSED,
+    SHIPPED,
+    UNPAID,
+    Item,
+    TOrder,
+    write_taobao,
+)
+from tests.integration.intake.store_view import (
+    Factory,
+    events,
+    lines,
+    order,
+    set_order,
+    snapshot,
+)
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+def _orders() -> list[TOrder]:
+    return [
+        TOrder(
+            "3364111318168545451",
+            [Item("TS-WHT-L", 2), Item("GIFT-STK", 1, "0.00", "贴纸")],
+            buyer_message='请尽快发货, 谢谢\n"急用"',
+            seller_note="送贴纸",
+        ),
+        TOrder(
+            "3364111318168545452",
+            [
+                Item("MUG-01", 1, "59.00", "陶瓷马克杯", "容量：350ml"),
+                Item("TS-BLK-M", 1, "9.90", "赠品 T恤"),
+            ],
+            courier="中通快递",
+            paid="2026-03-02 16:30:00",
+            address="北京 北京市 朝阳区 建国路88号, SOHO 1号楼 (100022)",
+        ),
+        TOrder("3364111318168545453", [Item("MUG-01")], status=UNPAID, paid=""),
+        TOrder("3364111318168545454", [Item("MUG-01")], status=CLOSED),
+        TOrder("3364111318168545455", [Item("MUG-01")], status=SHIPPED),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8", "utf-8-sig"])
+def test_a_taobao_export_imports_with_its_quirks(
+    uow_factory: Factory, settings: Settings, tmp_path: Path, encoding: str
+) -> None:
+    orders_csv, items_csv = write_taobao(tmp_path, _orders(), encoding=encoding)
+    report = import_orders(uow_factory(), [items_csv, orders_csv], settings=settings)
+
+    assert report.ok, report.errors
+    assert report.stored
+    assert (report.orders_imported, report.orders_skipped_unpaid) == (2, 1)
+    assert (report.orders_skipped_closed, report.orders_skipped_shipped) == (1, 1)
+    assert report.lines_imported == 4
+    assert report.reconciled
+    first = order(uow_factory, "3364111318168545451")
+    assert first.status == OrderStatus.READY
+    assert first.platform == "taobao"
+    assert first.phone == "13812345678"  # the apostrophe is gone
+    assert (first.province, first.city, first.district) == ("浙江省", "杭州市", "西湖区")
+    assert (first.address, first.postcode) == ("文三路123号", "310000")
+    assert first.buyer_note == '请尽快发货, 谢谢\n"急用"'
+    assert first.seller_note == "送贴纸"
+    assert first.carrier == "YTO"  # the default courier
+    assert first.paid_at == dt.datetime(2026, 3, 2, 2, 15, tzinfo=dt.UTC)
+    assert first.due_date == dt.date(2026, 3, 2)  # paid before 16:00
+    assert [(x.sku, x.quantity, x.is_gift) for x in lines(uow_factory, first.order_no)] == [
+        ("TS-WHT-L", 2, False),
+        ("GIFT-STK", 1, True),  # price 0
+    ]
+    second = order(uow_factory, "3364111318168545452")
+    assert second.carrier == "ZTO"
+    assert second.due_date == dt.date(2026, 3, 3)  # paid after the cut-off
+    assert (second.city, second.address) == ("北京市", "建国路88号, SOHO 1号楼")
+    mug, shirt = lines(uow_factory, second.order_no)
+    assert (mug.spec, mug.unit_price_fen, mug.is_gift) == ("容量：350ml", 5900, False)
+    assert shirt.is_gift  # titled 赠品
+    assert (first.source_file, first.source_row) == (orders_csv.name, 2)
+    ((_none, summary),) = events(uow_factory, "orders_imported")
+    assert (summary["imported"], summary["lines"]) == (2, 4)
+
+
+def test_reimport_and_overlapping_exports_store_each_order_once(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    day1 = _orders()[:2]
+    day2 = [*_orders()[1:2], TOrder("3364111318168545460", [Item("TS-WHT-L")])]
+    files1 = write_taobao(tmp_path / "d1", day1)
+    files2 = write_taobao(tmp_path / "d2", day2, encoding="utf-8-sig")
+    assert import_orders(uow_factory(), list(files1), settings=settings).orders_imported == 2
+    before = snapshot(uow_factory)
+
+    again = import_orders(uow_factory(), list(files1), settings=settings)
+    assert (again.orders_imported, again.orders_known, again.lines_imported) == (0, 2, 0)
+    assert again.reconciled
+    after_again = snapshot(uow_factory)
+    assert after_again["orders"] == before["orders"]
+    assert after_again["lines"] == before["lines"]
+
+    overlap = import_orders(uow_factory(), list(files2), settings=settings)
+    assert (overlap.orders_imported, overlap.orders_known) == (1, 1)
+    assert len(snapshot(uow_factory)["orders"]) == 3
+
+
+def test_an_order_listed_twice_counts_once(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    twice = TOrder("3364111318168545470", [Item("TS-WHT-L", 3)])
+    files = write_taobao(tmp_path, [twice, _orders()[0], twice])
+    report = import_orders(uow_factory(), list(files), settings=settings)
+    assert report.ok, report.errors
+    assert (report.orders_imported, report.duplicates_in_file, report.order_rows) == (2, 1, 3)
+    assert report.reconciled
+    assert any("listed again" in n.problem for n in report.notices)
+    assert [x.quantity for x in lines(uow_factory, twice.no)] == [3]  # its item rows count once
+
+
+def test_a_closed_order_is_cancelled_and_the_packing_bench_is_told(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    live = _orders()[:2]
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    set_order(uow_factory, live[0].no, status=OrderStatus.PACKING, claimed_bench="bench-7")
+    live[0].status = CLOSED
+    live[1].status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
+    )
+    assert report.orders_cancelled == 2
+    assert report.reconciled
+    packing = order(uow_factory, live[0].no)
+    assert packing.status == OrderStatus.CANCELLED
+    assert packing.claimed_bench == "bench-7"  # the bench finds the cancellation on its order
+    cancelled = events(uow_factory, "order_cancelled")
+    assert {payload["was"] for _id, payload in cancelled} == {"packing", "ready"}
+    assert any(payload["bench_claimed"] == "bench-7" for _id, payload in cancelled)
+    assert all(order_id is not None for order_id, _p in cancelled)
+    # once cancelled, the next export finds it known
+    again = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
+    )
+    assert (again.orders_cancelled, again.orders_known) == (0, 2)
+
+
+def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    live = _orders()[:2]
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    set_order(uow_factory, live[1].no, status=OrderStatus.PACKED)
+    for o in live:
+        o.address = "江苏省 南京市 鼓楼区 中山路1号 (210000)"
+        o.seller_note = "改地址"
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
+    )
+    assert report.ok
+    assert (report.orders_updated, report.orders_known, report.exceptions_raised) == (1, 1, 1)
+    updated = order(uow_factory, live[0].no)
+    assert (updated.province, updated.address, updated.seller_note) == (
+        "江苏省",
+        "中山路1号",
+        "改地址",
+    )
+    ((_order_id, payload),) = events(uow_factory, "order_updated")
+    assert payload["changes"]["address"] == ["文三路123号", "中山路1号"]
+    packed = order(uow_factory, live[1].no)
+    assert packed.address == "建国路88号, SOHO 1号楼"  # packed data is not touched
+    ((_id, raised),) = events(uow_factory, "exception_raised")
+    assert raised["exception_kind"] == ExceptionKind.CHANGED
+    # importing the same change again does not raise it twice
+    again = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
+    )
+    assert again.exceptions_raised == 0
+    assert again.orders_known == 2
+
+
+def test_due_dates_skip_the_shops_non_shipping_days(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    shop = settings.model_copy(
+        update={
+            "shipping": ShippingSettings(
+                non_shipping_weekdays=[7], holidays=[dt.date(2026, 3, 9)], cutoff="15:00"
+            )
+        }
+    )
+    orders = [
+        TOrder("9001", [Item("MUG-01")], paid="2026-03-07 15:30:00"),  # Saturday after cut-off
+        TOrder("9002", [Item("MUG-01")], paid="2026-03-08 09:00:00"),  # Sunday
+        TOrder("9003", [Item("MUG-01")], paid="2026-03-06 14:59:59"),  # Friday before cut-off
+    ]
+    import_orders(uow_factory(), list(write_taobao(tmp_path, orders)), settings=shop)
+    assert order(uow_factory, "9001").due_date == dt.date(2026, 3, 10)  # not Sunday, not the 9th
+    assert order(uow_factory, "9002").due_date == dt.date(2026, 3, 10)
+    assert order(uow_factory, "9003").due_date == dt.date(2026, 3, 6)
+
+
+def test_a_refunded_line_of_a_live_order_is_not_packed(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    o = TOrder("9100", [Item("MUG-01"), Item("TS-WHT-L", status=CLOSED)])
+    report = import_orders(uow_factory(), list(write_taobao(tmp_path, [o])), settings=settings)
+    assert report.ok
+    assert report.lines_skipped_refunded == 1
+    assert [x.sku for x in lines(uow_factory, "9100")] == ["MUG-01"]
+
+
+def test_dry_run_counts_and_stores_nothing(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    before = snapshot(uow_factory)
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path, _orders())), settings=settings, dry_run=True
+    )
+    assert report.ok and not report.stored
+    assert report.orders_imported == 2
+    assert snapshot(uow_factory) == before
+
+
+def test_every_problem_is_reported_and_nothing_is_stored(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders = [
+        TOrder("9201", [Item("NO-SUCH-SKU")]),
+        TOrder("9202", [Item("MUG-01", price="abc")]),
+        TOrder("9203", [Item("MUG-01")], paid="yesterday"),
+        TOrder("9204", []),  # an order without items
+        TOrder("9205", [Item("MUG-01")], courier="德邦物流"),
+        TOrder("9206", [Item("MUG-01")]),  # fine, but not stored either
+    ]
+    orders_csv, items_csv = write_taobao(tmp_path, orders)
+    with items_csv.open("ab") as f:  # an item row without its order, and a bad quantity
+        f.write('="9999",T恤,39.90,1,,,,,买家已付款，等待卖家发货,MUG-01\r\n'.encode("gb18030"))
+        f.write('="9206",T恤,39.90,0,,,,,买家已付款，等待卖家发货,MUG-01\r\n'.encode("gb18030"))
+    before = snapshot(uow_factory)
+    report = import_orders(uow_factory(), [orders_csv, items_csv], settings=settings)
+    assert not report.ok and not report.stored
+    found = {(p.file, p.row, p.column, p.value) for p in report.errors}
+    assert (items_csv.name, 2, "商家编码", "NO-SUCH-SKU") in found
+    assert (items_csv.name, 3, "价格", "abc") in found
+    assert (orders_csv.name, 4, "订单付款时间", "yesterday") in found
+    assert (orders_csv.name, 5, "订单编号", "9204") in found
+    assert (orders_csv.name, 6, "物流公司", "德邦物流") in found
+    assert any(p.value == "9999" and "not in the order report" in p.problem for p in report.errors)
+    assert any(p.column == "购买数量" and p.value == "0" for p in report.errors)
+    assert all(p.problem for p in report.errors)
+    assert snapshot(uow_factory) == before
+
+
+def test_a_missing_column_is_reported(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    orders_csv, items_csv = write_taobao(tmp_path, _orders())
+    text = orders_csv.read_bytes().decode("gb18030").replace("订单付款时间 ", "付款", 1)
+    orders_csv.write_bytes(text.encode("gb18030"))
+    report = import_orders(uow_factory(), [orders_csv, items_csv], settings=settings)
+    assert [(p.row, p.column) for p in report.errors] == [(1, "订单付款时间")]

@@ -1,0 +1,93 @@
+"""``import products``: insert or update by SKU; a barcode belongs to one SKU."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+
+from packstation.services.catalogue import find_by_code
+from packstation.services.intake import import_products
+from packstation.store.models import Product
+from tests.integration.intake.store_view import Factory, snapshot
+
+HEADER = "sku,barcode,name,spec,weight_g,fragile,extra_barcodes,case_barcode,case_qty,on_hand,location,length_mm,width_mm,height_mm\n"
+
+
+def _write(tmp_path: Path, body: str, name: str = "p.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes((HEADER + body).encode(encoding))
+    return path
+
+
+def test_products_are_added_then_updated(uow_factory: Factory, tmp_path: Path) -> None:
+    first = _write(
+        tmp_path,
+        "CUP-1,6900000000011,杯子,白色,300,1,6900000000028;6900000000035,16900000000011,12,7,A-1,80,80,100\n"
+        "CUP-2,6900000000042,杯子,黑色,300,0,,,,,,,,\n",
+        encoding="gb18030",
+    )
+    report = import_products(uow_factory(), first)
+    assert report.ok, report.errors
+    assert (report.products_added, report.barcodes) == (2, 5)
+    with uow_factory(readonly=True) as uow:
+        cup, units = find_by_code(uow, "16900000000011") or (None, 0)
+        assert cup is not None and (cup.sku, units) == ("CUP-1", 12)
+        assert cup.fragile and cup.on_hand == 7 and cup.location == "A-1"
+        assert (cup.length_mm, cup.width_mm, cup.height_mm) == (80, 80, 100)
+        assert find_by_code(uow, "CUP-2") is not None
+    second = _write(
+        tmp_path,
+        "CUP-1,6900000000011,杯子 新款,白色,310,1,,,,,A-2,,,\n"
+        "CUP-2,6900000000042,杯子,黑色,300,0,,,,,,,,\n",
+        name="p2.csv",
+    )
+    report = import_products(uow_factory(), second)
+    assert (report.products_added, report.products_updated, report.products_unchanged) == (0, 1, 1)
+    with uow_factory(readonly=True) as uow:
+        cup = uow.session.exec(select(Product).where(Product.sku == "CUP-1")).one()
+        assert (cup.name, cup.unit_weight_g, cup.on_hand, cup.location) == (
+            "杯子 新款",
+            310,
+            7,
+            "A-2",
+        )
+        assert find_by_code(uow, "6900000000028") is None  # the file is the truth for its barcodes
+
+
+def test_a_barcode_of_another_sku_is_refused(uow_factory: Factory, tmp_path: Path) -> None:
+    import_products(uow_factory(), _write(tmp_path, "CUP-1,6900000000011,杯子,,300,0,,,,,,,,\n"))
+    before = snapshot(uow_factory)
+    clash = _write(
+        tmp_path,
+        "CUP-9,6900000000011,别的杯子,,300,0,,,,,,,,\nCUP-8,123,x,,abc,maybe,,999,1,,,,,\n",
+        name="clash.csv",
+    )
+    report = import_products(uow_factory(), clash)
+    assert not report.ok
+    found = {(p.row, p.column) for p in report.errors}
+    assert {(3, "weight_g"), (3, "fragile"), (3, "case_qty")} <= found
+    assert snapshot(uow_factory) == before
+    only_clash = _write(tmp_path, "CUP-9,6900000000011,别的杯子,,300,0,,,,,,,,\n", name="c2.csv")
+    report = import_products(uow_factory(), only_clash)
+    assert [(p.row, p.column, p.value) for p in report.errors] == [(2, "barcode", "6900000000011")]
+    assert "CUP-1" in report.errors[0].problem
+    assert snapshot(uow_factory) == before
+
+
+def test_the_same_barcode_twice_in_a_file(uow_factory: Factory, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "A,111,a,,1,0,,,,,,,,\nB,111,b,,1,0,,,,,,,,\nA,222,a,,1,0,,,,,,,,\n",
+    )
+    report = import_products(uow_factory(), path, dry_run=True)
+    assert {(p.row, p.column) for p in report.errors} == {(3, "barcode"), (4, "sku")}
+
+
+def test_dry_run(uow_factory: Factory, tmp_path: Path) -> None:
+    before = snapshot(uow_factory)
+    report = import_products(
+        uow_factory(), _write(tmp_path, "A,111,a,,1,0,,,,,,,,\n"), dry_run=True
+    )
+    assert report.ok and report.products_added == 1 and not report.stored
+    assert snapshot(uow_factory) == before

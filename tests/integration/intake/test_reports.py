@@ -1,0 +1,247 @@
+"""The day report, the shortages, order look-up and the ship-confirm export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from packstation.config import Settings
+from packstation.domain.status import OrderStatus
+from packstation.services.intake import import_orders
+from packstation.services.orders import find_order, order_details
+from packstation.services.reports import day_report, shortages
+from packstation.services.shipments import export_shipments
+from tests.integration.intake.exports import CLOSED, Item, TOrder, write_taobao
+from tests.integration.intake.packed import pack
+from tests.integration.intake.store_view import Factory, events, order, set_order
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+DAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def day_orders(catalogue: None, uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+    orders = [
+        TOrder(
+            "D-1", [Item("MUG-01", 2), Item("TS-WHT-L")], paid="2026-03-01 18:00:00"
+        ),  # due 03-02
+        TOrder("D-2", [Item("MUG-01", 3)], paid="2026-03-02 09:00:00"),
+        TOrder("D-3", [Item("TS-BLK-M", 4)], paid="2026-03-02 10:00:00"),
+        TOrder("D-4", [Item("TS-BLK-M", 2)], paid="2026-03-02 11:00:00", courier="顺丰速运"),
+        TOrder("D-5", [Item("MUG-01")], paid="2026-03-02 17:00:00"),  # due tomorrow
+        TOrder("D-6", [Item("MUG-01", 5)], paid="2026-02-27 10:00:00"),  # overdue
+        TOrder("D-7", [Item("MUG-01")], paid="2026-03-02 12:00:00"),
+    ]
+    report = import_orders(uow_factory(), list(write_taobao(tmp_path, orders)), settings=settings)
+    assert report.ok, report.errors
+    pack(uow_factory, "D-3", packer="小王", tracking=["YT7000000000001"], label=True)
+    pack(uow_factory, "D-4", packer="小李", tracking=["SF1000000000001", "SF1000000000002"])
+    set_order(uow_factory, "D-2", status=OrderStatus.ON_HOLD, hold_reason="缺货 short")
+    set_order(uow_factory, "D-7", status=OrderStatus.CANCELLED)
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_day_report(uow_factory: Factory, settings: Settings) -> None:
+    report = day_report(uow_factory(readonly=True), day=DAY, settings=settings)
+    assert report["date"] == "2026-03-02"
+    assert report["counts"] == {
+        "ready": 1,
+        "packing": 0,
+        "packed": 2,
+        "handed_over": 0,
+        "confirmed": 0,
+        "cancelled": 1,
+        "on_hold": 1,
+    }
+    # D-1 due today and D-6 overdue; D-2 has a reason, D-5 is due tomorrow
+    assert report["unshipped_without_reason"] == ["D-6", "D-1"]
+    assert report["by_packer"] == [
+        {"user": "小李", "orders": 1, "units": 2},
+        {"user": "小王", "orders": 1, "units": 4},
+    ]
+    set_order(uow_factory, "D-6", not_shipping_reason="买家要求延迟发货")
+    again = day_report(uow_factory(readonly=True), day=DAY, settings=settings)
+    assert again["unshipped_without_reason"] == ["D-1"]
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_shortages(uow_factory: Factory, settings: Settings) -> None:
+    rows = shortages(uow_factory(readonly=True), settings=settings, today=DAY)
+    # MUG-01: D-1 2 + D-2 3 + D-6 5 = 10 needed, 2 on hand; D-5 is not due, D-7 cancelled
+    assert rows == [
+        {
+            "sku": "MUG-01",
+            "name": "陶瓷马克杯",
+            "spec": "350ml",
+            "location": "B-02-01",
+            "needed": 10,
+            "on_hand": 2,
+            "to_buy": 8,
+            "orders": ["D-6", "D-1", "D-2"],
+        }
+    ]
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_find_order_by_number_or_tracking(uow_factory: Factory) -> None:
+    assert (found := find_order(uow_factory(readonly=True), "D-4")) and found.order_no == "D-4"
+    by_parcel = find_order(uow_factory(readonly=True), "SF1000000000002")
+    assert by_parcel is not None and by_parcel.order_no == "D-4"
+    assert find_order(uow_factory(readonly=True), "nothing") is None
+    with uow_factory(readonly=True) as uow:  # inside an open unit of work too
+        inside = find_order(uow, '="D-1"')
+        assert inside is not None and inside.order_no == "D-1"
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_order_details_shape(uow_factory: Factory) -> None:
+    found = find_order(uow_factory(readonly=True), "YT7000000000001")
+    assert found is not None and found.id is not None
+    d = order_details(uow_factory(readonly=True), found.id)
+    assert {"order_no", "platform", "status", "due_date", "paid_at", "carrier", "recipient"} <= set(
+        d
+    )
+    assert {"lines", "parcels", "events"} <= set(d)
+    assert (d["order_no"], d["status"], d["due_date"]) == ("D-3", "packed", "2026-03-02")
+    assert d["paid_at"] == "2026-03-02T10:00:00+08:00"
+    assert set(d["recipient"]) == {
+        "name",
+        "phone",
+        "province",
+        "city",
+        "district",
+        "address",
+        "postcode",
+    }
+    assert d["lines"] == [
+        {
+            "sku": "TS-BLK-M",
+            "title": "纯棉T恤 男款",
+            "spec": "颜色分类：白色;尺码：L",
+            "qty": 4,
+            "packed": 4,
+            "gift": False,
+        }
+    ]
+    (parcel,) = d["parcels"]
+    assert {k: parcel[k] for k in ("seq", "tracking_no", "weight_g", "expected_g", "carton")} == {
+        "seq": 1,
+        "tracking_no": "YT7000000000001",
+        "weight_g": 501,
+        "expected_g": 510,
+        "carton": "M2",
+    }
+    (label,) = parcel["labels"]
+    assert set(label) == {"job_id", "status", "reprint_of", "reason"}
+    assert d["events"] == []  # the import is one event for the whole file
+    assert (d["source_file"], d["source_row"]) == ("ExportOrderList.csv", 4)
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_ship_confirm_export_taobao(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "ship.csv"
+    result = export_shipments(uow_factory(), out, settings=settings)
+    assert (result.orders, result.parcels, result.confirmed) == (2, 3, 0)
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("gbk"))))
+    assert rows == [
+        ["订单编号", "物流公司", "运单号"],
+        ["D-3", "圆通速递", "YT7000000000001"],
+        ["D-4", "顺丰速运", "SF1000000000001,SF1000000000002"],
+    ]
+    # nothing moved without --mark-confirmed
+    assert order(uow_factory, "D-3").status == OrderStatus.PACKED
+    confirmed = export_shipments(uow_factory(), out, settings=settings, mark_confirmed=True)
+    assert confirmed.confirmed == 2
+    assert order(uow_factory, "D-4").status == OrderStatus.CONFIRMED
+    assert order(uow_factory, "D-4").confirmed_at is not None
+    assert len(events(uow_factory, "shipment_confirmed")) == 2
+    empty = export_shipments(uow_factory(), out, settings=settings)
+    assert empty.orders == 0
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_ship_confirm_export_generic_and_dates(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "ship.csv"
+    other_day = export_shipments(
+        uow_factory(), out, settings=settings, day=DAY + dt.timedelta(days=1)
+    )
+    assert other_day.orders == 0
+    result = export_shipments(uow_factory(), out, settings=settings, day=DAY, fmt="generic")
+    assert result.encoding == "utf-8-sig"
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["order_no"], r["carrier"], r["tracking_no"], r["parcel_seq"]) for r in rows] == [
+        ("D-3", "YTO", "YT7000000000001", "1"),
+        ("D-4", "SF", "SF1000000000001", "1"),
+        ("D-4", "SF", "SF1000000000002", "2"),
+    ]
+    assert rows[0]["packed_at"] == "2026-03-02T14:00:00+08:00"
+
+
+def test_export_neutralises_formulas(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    files = write_taobao(tmp_path, [TOrder("=HYPERLINK(1)", [Item("MUG-01")])], armour=False)
+    assert import_orders(uow_factory(), list(files), settings=settings).ok
+    pack(uow_factory, "=HYPERLINK(1)", tracking=["YT7000000000009"])
+    out = tmp_path / "ship.csv"
+    export_shipments(uow_factory(), out, settings=settings, encoding="utf-8")
+    assert "'=HYPERLINK(1),圆通速递,YT7000000000009" in out.read_text(encoding="utf-8")
+
+
+def test_cancelling_a_labelled_order_leaves_voiding_to_the_bench(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    o = TOrder("L-1", [Item("MUG-01")])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    pack(uow_factory, "L-1", tracking=["YT7000000000002"], label=True)
+    o.status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert report.orders_cancelled == 1
+    ((_order_id, payload),) = events(uow_factory, "order_cancelled")
+    assert payload["was"] == "packed"
+    assert len(payload["labels_to_void"]) == 1
+    assert payload["tracking_numbers"] == ["YT7000000000002"]
+    assert order(uow_factory, "L-1").status == OrderStatus.CANCELLED
+
+
+def test_a_handed_over_order_closed_later_is_an_exception(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    o = TOrder("H-1", [Item("MUG-01")])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    pack(uow_factory, "H-1", tracking=["YT7000000000003"], status=OrderStatus.HANDED_OVER)
+    o.status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert (report.orders_cancelled, report.orders_known, report.exceptions_raised) == (0, 1, 1)
+    assert order(uow_factory, "H-1").status == OrderStatus.HANDED_OVER
+    ((_id, payload),) = events(uow_factory, "exception_raised")
+    assert payload["exception_kind"] == "cancelled"
+
+
+def test_a_changed_address_on_a_labelled_order_being_packed_is_an_exception(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    o = TOrder("P-1", [Item("MUG-01", 2)])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    # the first box of two is labelled while the bench still packs the order
+    pack(uow_factory, "P-1", tracking=["YT7000000000004"], status=OrderStatus.PACKING, label=True)
+    o.address = "上海 上海市 浦东新区 世纪大道1号 (200120)"
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert (report.orders_updated, report.exceptions_raised) == (0, 1)
+    assert order(uow_factory, "P-1").address == "文三路123号"

@@ -1,0 +1,22 @@
+"""Settings for the packing tests: a YTO waybill range, so labels get numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from packstation.config import CarrierSettings, Settings
+
+
+def shop_settings(store_url: str) -> Settings:
+    return Settings(
+        carriers={
+            "YTO": CarrierSettings(
+                name="圆通速递", waybill_range=["YT7000000000000", "YT7000000999999"]
+            )
+        }
+    ).with_store_url(store_url)
+
+
+@pytest.fixture
+def settings(store_url: str) -> Settings:
+    return shop_settings(store_url)

@@ -1,0 +1,39 @@
+"""``packstation sheet`` saves the command barcodes as PNG and ZPL, and queues them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlmodel import select
+
+from packstation.cli import build_cli
+from packstation.labels.zpl import parse
+from packstation.store.engine import make_engine
+from packstation.store.models import PrintJob
+from packstation.store.uow import UnitOfWork
+
+
+def test_sheet_png_zpl_and_print(sqlite_url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    png, zpl = tmp_path / "sheet.png", tmp_path / "sheet.zpl"
+    base = ["--db", sqlite_url, "sheet"]
+    assert runner.invoke(build_cli(), [*base, "-o", str(png)]).exit_code == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert runner.invoke(build_cli(), [*base, "-o", str(zpl)]).exit_code == 0
+    formats = parse(zpl.read_bytes())
+    codes = {b.symbols for b in formats[0].drawing.barcodes()}
+    assert len(codes) == 6
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    config = tmp_path / "c.toml"
+    config.write_text(f'[devices]\nprinter = "dir://{spool}"\n', encoding="utf-8")
+    result = runner.invoke(build_cli(), ["--config", str(config), *base, "--print", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "CMD-NEXT" in json.loads(result.output)["codes"]
+    with UnitOfWork(make_engine(sqlite_url)) as uow:
+        job = uow.session.exec(select(PrintJob)).one()
+        assert job.kind == "command_sheet"
+    bad = runner.invoke(build_cli(), [*base, "-o", str(tmp_path / "x.gif")])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output

@@ -1,0 +1,98 @@
+"""Waybill numbers from a carrier's range under concurrent allocation, on both stores."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from packstation.config import CarrierSettings, Settings
+from packstation.services import tracking
+from packstation.store.models import Carrier
+from packstation.store.uow import UnitOfWork
+
+Uow = Callable[..., UnitOfWork]
+BENCHES = 4
+EACH = 15
+
+
+def test_benches_never_get_the_same_number(engine: Engine, print_settings: Settings) -> None:
+    got: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(BENCHES)
+
+    def bench(n: int) -> None:
+        try:
+            start.wait()
+            for _ in range(EACH):
+                uow = UnitOfWork(engine, bench=f"bench-{n}", user="packer")
+                with uow:
+                    number = tracking.allocate(uow, print_settings, "YTO")
+                    uow.commit()
+                with lock:
+                    got.append(number)
+        except BaseException as exc:  # reported below, with the thread's error
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bench, args=(n,)) for n in range(BENCHES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    assert len(got) == BENCHES * EACH
+    assert len(set(got)) == len(got)
+    expected = {f"YT7000000000{n:03d}" for n in range(BENCHES * EACH)}
+    assert set(got) == expected  # no gaps either: a rolled-back allocation gives its number back
+
+
+def test_a_rolled_back_allocation_is_not_lost(uow_factory: Uow, print_settings: Settings) -> None:
+    with uow_factory() as uow:
+        assert tracking.allocate(uow, print_settings, "YTO") == "YT7000000000000"
+    with uow_factory() as uow:
+        assert tracking.allocate(uow, print_settings, "YTO") == "YT7000000000000"
+        uow.commit()
+
+
+def test_a_new_range_in_the_configuration_starts_from_its_first(
+    uow_factory: Uow, print_settings: Settings
+) -> None:
+    with uow_factory() as uow:
+        tracking.allocate(uow, print_settings, "YTO")
+        uow.commit()
+    moved = print_settings.model_copy(
+        update={
+            "carriers": {
+                "YTO": CarrierSettings(waybill_range=["YT8000000000000", "YT8000000000009"])
+            }
+        }
+    )
+    with uow_factory() as uow:
+        assert tracking.allocate(uow, moved, "YTO") == "YT8000000000000"
+        uow.commit()
+    with uow_factory(readonly=True) as uow:
+        row = uow.session.get(Carrier, "YTO")
+        assert row is not None and row.range_next == "YT8000000000001"
+
+
+def test_a_scanned_waybill_is_bound_and_checked(
+    uow_factory: Uow, print_settings: Settings, new_order: Callable[..., tuple[int, list[int]]]
+) -> None:
+    import pytest
+
+    from packstation.errors import UserError
+
+    order_id, (a,) = new_order(order_no="S1")
+    _other, (b,) = new_order(order_no="S2")
+    with uow_factory() as uow:
+        assert (
+            tracking.bind_scanned(uow, print_settings, parcel_id=a, scanned="yt1234567890123")
+            == "YT1234567890123"
+        )
+        uow.commit()
+    with pytest.raises(UserError, match="already used"), uow_factory() as uow:
+        tracking.bind_scanned(uow, print_settings, parcel_id=b, scanned="YT1234567890123")
+    with uow_factory(readonly=True) as uow:
+        assert tracking.find_order_id_by_tracking(uow, "YT1234567890123") == order_id

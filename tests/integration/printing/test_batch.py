@@ -1,0 +1,104 @@
+"""Print first, pick after: a batch of waybills and slips with a pick list on top; the bench
+then opens an order by its waybill and the first parcel adopts what was printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.status import OrderStatus, PrintKind
+from packstation.errors import UserError
+from packstation.labels import zpl
+from packstation.services import printing
+from packstation.services.batch import print_batch, reprint_batch
+from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+
+NewOrder = Callable[..., tuple[int, list[int]]]
+Uow = Callable[..., UnitOfWork]
+DAY = dt.date(2026, 11, 26)
+
+
+def ready(uow_factory: Uow, order_ids: list[int]) -> None:
+    with uow_factory() as uow:
+        for order_id in order_ids:
+            order = uow.session.get(Order, order_id)
+            assert order is not None
+            order.status = OrderStatus.READY
+            uow.session.add(order)
+        uow.commit()
+
+
+def test_batch_prints_pick_list_then_a_label_and_slip_per_order(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings
+) -> None:
+    ids = [new_order(order_no=f"B{n}", parcels=0)[0] for n in range(3)]
+    ready(uow_factory, ids)
+    result = print_batch(uow_factory(), print_settings, due=DAY, limit=2)
+    assert result.order_nos == ("B0", "B1")
+    with uow_factory(readonly=True) as uow:
+        jobs = list(uow.session.exec(select(PrintJob).order_by(col(PrintJob.id))))
+        assert [j.kind for j in jobs] == [
+            PrintKind.PICK_LIST,
+            PrintKind.LABEL,
+            PrintKind.SLIP,
+            PrintKind.LABEL,
+            PrintKind.SLIP,
+        ]
+        assert {j.batch for j in jobs} == {result.batch}
+        numbers = [
+            zpl.parse(j.content)[0].barcode_data[0] for j in jobs if j.kind == PrintKind.LABEL
+        ]
+        assert numbers == ["YT7000000000000", "YT7000000000001"]
+        # the waybill opens its order at the bench
+        assert printing.find_order_id_by_tracking(uow, numbers[1]) == ids[1]
+    # the next batch takes the orders not yet printed
+    assert print_batch(uow_factory(), print_settings, due=DAY).order_nos == ("B2",)
+    with pytest.raises(UserError, match="nothing to print"):
+        print_batch(uow_factory(), print_settings, due=DAY)
+
+
+def test_the_first_parcel_adopts_the_batch_waybill(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings
+) -> None:
+    order_id, _ = new_order(order_no="P1", parcels=0)
+    ready(uow_factory, [order_id])
+    print_batch(uow_factory(), print_settings, due=DAY)
+    with uow_factory() as uow:
+        parcel = Parcel(order_id=order_id, seq=1, carrier="YTO", measured_weight_g=800)
+        uow.session.add(parcel)
+        uow.flush()
+        assert parcel.id is not None
+        jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=print_settings)
+        uow.commit()
+    assert [j.kind for j in jobs] == [PrintKind.LABEL, PrintKind.SLIP]
+    assert all(j.parcel_id == parcel.id for j in jobs)
+    with uow_factory(readonly=True) as uow:
+        stored = uow.session.get(Parcel, parcel.id)
+        assert stored is not None and stored.tracking_no == "YT7000000000000"
+        assert stored.measured_weight_g == 800
+        assert len(list(uow.session.exec(select(PrintJob)))) == 3  # nothing printed twice
+
+
+def test_a_batch_can_be_reprinted(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings
+) -> None:
+    order_id, _ = new_order(order_no="R1", parcels=0)
+    ready(uow_factory, [order_id])
+    first = print_batch(uow_factory(), print_settings, due=DAY)
+    with pytest.raises(UserError, match="reason"):
+        reprint_batch(uow_factory(), batch=first.batch, reason="")
+    again = reprint_batch(uow_factory(), batch=first.batch, reason="printer jammed")
+    with uow_factory(readonly=True) as uow:
+        originals = {
+            j.id: j
+            for j in uow.session.exec(select(PrintJob).where(col(PrintJob.id).in_(first.jobs)))
+        }
+        for job in uow.session.exec(select(PrintJob).where(col(PrintJob.id).in_(again.jobs))):
+            assert job.reprint_of in originals
+            assert job.content == originals[job.reprint_of].content
+            assert job.reason == "printer jammed"

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from packstation.services.intake.readers import (
+    MAX_LINE,
+    FileRefused,
+    clean,
+    open_csv,
+    records,
+    sniff_encoding,
+)
+from packstation.services.intake.validation import parse_instant
+from packstation.services.shipments import neutralise
+
+TEXT = '订单编号,收货地址 \r\n="3364111318168545451","浙江省 杭州市, 西湖区\n文三路"\r\n'
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ('="3364111318168545451"', "3364111318168545451"),
+        ("'13812345678", "13812345678"),
+        ("  收货地址 ", "收货地址"),
+        ("plain", "plain"),
+        ("", ""),
+        ('="', '="'),
+    ],
+)
+def test_clean(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data", "expected"),
+    [
+        ("utf-8", TEXT.encode("utf-8"), "utf-8"),
+        ("utf-8-sig", b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        ("gbk", TEXT.encode("gbk"), "gb18030"),
+        ("gb18030", TEXT.encode("gb18030"), "gb18030"),
+    ],
+)
+def test_encodings_are_told_apart(
+    tmp_path: Path, encoding: str, data: bytes, expected: str
+) -> None:
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(data)
+    assert sniff_encoding(path) == expected
+    file = open_csv(path)
+    assert file.header == ["订单编号", "收货地址"]
+    rows = list(records(path, file.encoding))
+    assert rows[1] == (2, ['="3364111318168545451"', "浙江省 杭州市, 西湖区\n文三路"])
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"\r\n \r\n", "empty"),
+        ("订单编号".encode("utf-16"), "UTF-16"),
+        (b"PK\x03\x04\x00\x00binary", "binary"),
+    ],
+)
+def test_unreadable_files_are_refused(tmp_path: Path, data: bytes, words: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    with pytest.raises(FileRefused) as refused:
+        open_csv(path)
+    assert words in refused.value.problem.problem
+    assert refused.value.problem.file == "bad.csv"
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FileRefused) as refused:
+        open_csv(tmp_path / "nope.csv")
+    assert "cannot be opened" in refused.value.problem.problem
+
+
+def test_a_huge_line_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"a,b\r\n1,2\r\n3," + b"x" * (MAX_LINE + 10) + b"\r\n")
+    with pytest.raises(FileRefused) as refused:
+        sniff_encoding(path)
+    assert refused.value.problem.row == 3
+
+
+def test_a_huge_quoted_cell_over_many_lines_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b'a,b\r\n1,"' + b"xxxxxxxxxx\n" * 20_000 + b'"\r\n')
+    file = open_csv(path)
+    with pytest.raises(FileRefused) as refused:
+        list(records(path, file.encoding))
+    assert refused.value.problem.row == 2
+    assert "cell longer than" in refused.value.problem.problem
+
+
+def test_a_truncated_quote_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b'a,b\r\n1,"half a cell')
+    file = open_csv(path)
+    with pytest.raises(FileRefused) as refused:
+        list(records(path, file.encoding))
+    assert "not valid CSV" in refused.value.problem.problem
+
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-02 10:15:00",
+        "2026/3/2 10:15:00",
+        "2026/03/02 10:15",
+        "2026-03-02T10:15:00+08:00",
+        "2026-03-02T02:15:00Z",
+        "2026年3月2日 10:15:00",
+    ],
+)
+def test_times(text: str) -> None:
+    assert parse_instant(text, ZONE) == dt.datetime(2026, 3, 2, 2, 15, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("text", ["", "yesterday", "2026-13-40 10:00", "2026-02-30"])
+def test_bad_times(text: str) -> None:
+    assert parse_instant(text, ZONE) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "out"),
+    [("=1+1", "'=1+1"), ("+86", "'+86"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("YT1", "YT1")],
+)
+def test_formula_cells_are_neutralised(cell: str, out: str) -> None:
+    assert neutralise(cell) == out
