@@ -39,7 +39,7 @@ class Journal:
     ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     unreachable: int = 0
-    finished: int = 0
+    finished: int = 0  # benches whose journal ends with the queue empty
     last_lines: list[dict[str, object]] = field(default_factory=list)
 
 
@@ -48,6 +48,7 @@ def read_journals(paths: Iterable[Path]) -> Journal:
     for path in paths:
         if not path.exists():
             continue
+        last: dict[str, object] = {}
         for raw in path.read_text(encoding="utf-8").splitlines():
             try:
                 record = json.loads(raw)
@@ -64,8 +65,10 @@ def read_journals(paths: Iterable[Path]) -> Journal:
                 journal.unreachable += 1
             elif "fatal" in record:
                 journal.errors.append(str(record["fatal"]))
-            elif "finished" in record:
-                journal.finished += 1
+            if "pid" not in record:
+                last = record
+        # the bench's last process (after any kills) saw the queue empty and stopped
+        journal.finished += "finished" in last
     return journal
 
 
