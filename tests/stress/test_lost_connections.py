@@ -89,7 +89,7 @@ def test_sessions_terminated_during_claims_and_scans(
     pg_server: str, pg_template: str, tmp_path: Path
 ) -> None:
     from tests.conftest import new_pg_database
-    from tests.stress.conftest import drop_pg_database
+    from tests.stress.pgdb import drop_pg_database
 
     url = new_pg_database(pg_server, pg_template)
     try:
