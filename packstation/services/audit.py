@@ -8,8 +8,9 @@ worked on one store.  Every change at a bench writes its event in the same trans
 - the units in every box are the units its item events ticked into it, and every line's packed
   quantity is the units in its boxes that still count (not void) — never beyond its quantity;
 - a box has a weight exactly when one accepted-weight event gave it that weight;
-- a box has as many print jobs as its documents-queued events announced, and no label twice
-  unless the second one is a reprint with a reason;
+- a box has as many print jobs as its documents-queued events announced; every print job was
+  queued by one event and sent by at most one; no label twice unless the second one is a
+  reprint with a reason and a reprint record;
 - an order is packed exactly when one order-packed event says so, and a claimed order is held by
   the bench that last claimed it;
 - no tracking number is on two parcels.
@@ -29,7 +30,7 @@ from sqlalchemy import Engine, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.i18n import _
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -40,7 +41,12 @@ WEIGHT_KIND = "weight_accepted"
 DOCUMENTS_KIND = "documents_queued"
 PACKED_KIND = "order_packed"
 CLAIM_KINDS = ("order_claimed",)
-REPLAYED = (*TICK_KINDS, WEIGHT_KIND, DOCUMENTS_KIND, PACKED_KIND, *CLAIM_KINDS)
+# and those of the printing service and its outbox (packstation.services.printing, .outbox)
+QUEUED_KIND = "print_queued"
+SENT_KIND = "print_sent"
+REPRINT_KIND = "label_reprinted"
+JOB_KINDS = (QUEUED_KIND, SENT_KIND, REPRINT_KIND)
+REPLAYED = (*TICK_KINDS, WEIGHT_KIND, DOCUMENTS_KIND, PACKED_KIND, *CLAIM_KINDS, *JOB_KINDS)
 
 SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
 MAX_FINDINGS_PER_CHECK = 50  # a broken store would otherwise print thousands of lines
@@ -144,6 +150,9 @@ class _Replayed:
     documents: Counter[int] = field(default_factory=Counter)  # parcel → jobs announced
     packed: Counter[int] = field(default_factory=Counter)  # order → order_packed events
     last_claim: dict[int, str] = field(default_factory=dict)  # order → bench of the last claim
+    jobs: defaultdict[str, Counter[int]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )  # kind → job id → events
 
 
 def _replayed_events(uow: UnitOfWork) -> _Replayed:
@@ -173,6 +182,8 @@ def _replayed_events(uow: UnitOfWork) -> _Replayed:
             replayed.packed[order_id] += 1
         elif kind in CLAIM_KINDS and order_id is not None:
             replayed.last_claim[order_id] = bench
+        elif kind in JOB_KINDS and payload.get("job_id") is not None:
+            replayed.jobs[kind][_as_int(payload.get("job_id"))] += 1
     return replayed
 
 
@@ -327,28 +338,52 @@ def _check_print_jobs(uow: UnitOfWork, report: AuditReport, events: _Replayed) -
             col(PrintJob.kind),
             col(PrintJob.reprint_of),
             col(PrintJob.reason),
+            col(PrintJob.status),
         )
     ).all()
     report.print_jobs = len(jobs)
     first_jobs: Counter[int] = Counter()
     first_labels: Counter[int] = Counter()
-    for job_id, parcel_id, kind, reprint_of, reason in jobs:
+    known: set[int] = set()
+    for job_id, parcel_id, kind, reprint_of, reason, status in jobs:
+        known.add(job_id)
+        report.count("print_jobs")
+        subject = _("print job {job}").format(job=job_id)
+        # a parcel's label or slip is announced by print_queued, a lead's reprint by
+        # label_reprinted alone; jobs of no parcel (a handover manifest) may have no event
+        queued = events.jobs[QUEUED_KIND][job_id] or events.jobs[REPRINT_KIND][job_id]
+        sent = events.jobs[SENT_KIND][job_id]
+        if queued > 1 or (queued == 0 and parcel_id is not None):
+            report.add("print_jobs", subject, _("queued by {n} events").format(n=queued))
+        if sent > 1 or (status == PrintStatus.SENT and sent != 1):
+            report.add(
+                "print_jobs",
+                subject,
+                _("{status}, sent by {n} events").format(status=status, n=sent),
+            )
         if reprint_of is not None:
-            report.count("print_jobs")
-            if not (reason or "").strip():
+            if not (reason or "").strip() or events.jobs[REPRINT_KIND][job_id] < 1:
                 report.add(
                     "print_jobs",
-                    _("print job {job}").format(job=job_id),
-                    _("a reprint of job {of} without a reason").format(of=reprint_of),
+                    subject,
+                    _("a reprint of job {of} without a reason or a reprint record").format(
+                        of=reprint_of
+                    ),
                 )
             continue
         if parcel_id is None:
             continue
         first_jobs[parcel_id] += 1
-        if kind == PrintKind.LABEL:
+        if kind == PrintKind.LABEL and status != PrintStatus.VOID:
             first_labels[parcel_id] += 1
+    for kind in JOB_KINDS:
+        for job_id in sorted(set(events.jobs[kind]) - known):
+            report.add(
+                "print_jobs",
+                _("print job {job}").format(job=job_id),
+                _("named by {kind} events but not stored").format(kind=kind),
+            )
     for parcel_id in sorted(set(first_jobs) | set(events.documents)):
-        report.count("print_jobs")
         if first_jobs[parcel_id] != events.documents[parcel_id]:
             report.add(
                 "print_jobs",

@@ -30,13 +30,15 @@ from functools import partial
 from typing import IO, Any, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from packstation.config import Settings
+from packstation.config import CarrierSettings, Settings
 from packstation.domain.packing import tolerance
 from packstation.domain.status import WeightSource
 from packstation.errors import StoreError, UserError
 from packstation.services.claims import ClaimLost, claim_next_due, claimed_here, renew_lease
+from packstation.services.outbox import OutboxSender
 from packstation.services.packing import ScanResult, close_box, scan_item, tick_manually, weigh
 from packstation.services.packing_view import OrderView, Phase, read_order
 from packstation.services.retry import AlreadyApplied, new_action_id, run_action
@@ -69,6 +71,7 @@ class Packer:
         journal: IO[str],
         mistakes: float = 0.08,
         deadline: float = 600.0,
+        printing: bool = True,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -83,6 +86,8 @@ class Packer:
         self.codes: dict[str, str] = {}
         self.last_renewal = 0.0
         self.last_outcome = ""
+        self.sender = OutboxSender(engine, settings)
+        self.printing = printing
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -170,6 +175,7 @@ class Packer:
 
     def run(self) -> None:
         self.load_codes()
+        self._write({"ready": time.time()})
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
             if order_id is None:
@@ -184,6 +190,7 @@ class Packer:
                     order_id = self._held()
                     continue
                 if claim is None:
+                    self.print_labels()
                     self._write({"queue": "empty"})
                     return
                 order_id = claim.order_id
@@ -191,6 +198,16 @@ class Packer:
             with contextlib.suppress(ClaimLost):  # another bench took it: leave it alone
                 self.pack(order_id)
             order_id = None
+
+    def print_labels(self) -> None:
+        """Send the queued labels and slips, as the bench's sender thread would; a store that is
+        unreachable leaves them queued for the next try."""
+        if not self.printing:
+            return
+        try:
+            self.sender.run_once()
+        except DBAPIError:
+            self._on_state("unreachable")
 
     def _held(self) -> int | None:
         return run_action(
@@ -254,6 +271,8 @@ class Packer:
                     lambda r: "accepted" if r.accepted else "weight_refused",
                     order_id,
                 )
+                if weighed is not None and weighed.accepted:
+                    self.print_labels()
                 if weighed is not None and weighed.order_packed:
                     return
                 if weighed is None or weighed.accepted:
@@ -324,10 +343,28 @@ def _scan_outcome(ticked: str) -> Callable[[ScanResult], str]:
     return lambda result: ticked if result.ok else "refused"
 
 
-def settings_for(url: str, lease_seconds: int) -> Settings:
+# the warehouse ships with four couriers, each with its own range of self-assigned waybills
+WAYBILLS = {
+    "YTO": ("圆通速递", ["YT7000000000000", "YT7000009999999"]),
+    "ZTO": ("中通快递", ["731000000000", "731009999999"]),
+    "STO": ("申通快递", ["773000000000000", "773000009999999"]),
+    "YUNDA": ("韵达快递", ["4300000000000", "4300009999999"]),
+}
+
+
+def settings_for(url: str, *, bench: str, lease_seconds: int, printer_dir: str) -> Settings:
+    """The bench's settings: its name, a short lease, a waybill range and a folder printer."""
     base = Settings().with_store_url(url)
     return base.model_copy(
-        update={"store": base.store.model_copy(update={"lease_seconds": lease_seconds})}
+        update={
+            "store": base.store.model_copy(update={"lease_seconds": lease_seconds}),
+            "bench": base.bench.model_copy(update={"name": bench}),
+            "devices": base.devices.model_copy(update={"printer": f"dir://{printer_dir}"}),
+            "carriers": {
+                code: CarrierSettings(name=name, waybill_range=numbers)
+                for code, (name, numbers) in WAYBILLS.items()
+            },
+        }
     )
 
 
@@ -340,19 +377,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lease", type=int, default=30)
     parser.add_argument("--mistakes", type=float, default=0.04)
     parser.add_argument("--deadline", type=float, default=600.0)
+    parser.add_argument("--printer-dir", required=True)
+    parser.add_argument(
+        "--no-print", action="store_true", help="leave the jobs queued (no sender in this bench)"
+    )
     args = parser.parse_args(argv)
     engine = make_engine(args.db)
+    os.makedirs(args.printer_dir, exist_ok=True)
     # a restarted bench appends to the journal of the one that was killed
     with open(args.journal, "a", buffering=1, encoding="utf-8") as journal:
         journal.write(json.dumps({"pid": os.getpid(), "bench": args.bench}) + "\n")
         packer = Packer(
             engine,
-            settings_for(args.db, args.lease),
+            settings_for(
+                args.db, bench=args.bench, lease_seconds=args.lease, printer_dir=args.printer_dir
+            ),
             bench=args.bench,
             rng=random.Random(f"{args.seed}-{os.getpid()}"),
             journal=journal,
             mistakes=args.mistakes,
             deadline=args.deadline,
+            printing=not args.no_print,
         )
         try:
             packer.run()
@@ -361,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         finally:
             engine.dispose()
-        journal.write(json.dumps({"finished": dict(packer.outcomes)}) + "\n")
+        journal.write(json.dumps({"finished": dict(packer.outcomes), "t": time.time()}) + "\n")
     return 0
 
 

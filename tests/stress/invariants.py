@@ -12,6 +12,7 @@ journals (written by ``tests.stress.driver``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -21,9 +22,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
-from packstation.domain.status import OrderStatus
+from packstation.domain.status import OrderStatus, PrintStatus
 from packstation.services.audit import audit
-from packstation.store.models import Event, Order, OrderLine
+from packstation.store.models import Event, Order, OrderLine, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.stress.driver import OUTCOME_EVENTS
 
@@ -38,7 +39,7 @@ class Journal:
     ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     unreachable: int = 0
-    finished: int = 0
+    finished: int = 0  # benches whose journal ends with the queue empty
     last_lines: list[dict[str, object]] = field(default_factory=list)
 
 
@@ -47,6 +48,7 @@ def read_journals(paths: Iterable[Path]) -> Journal:
     for path in paths:
         if not path.exists():
             continue
+        last: dict[str, object] = {}
         for raw in path.read_text(encoding="utf-8").splitlines():
             try:
                 record = json.loads(raw)
@@ -63,8 +65,10 @@ def read_journals(paths: Iterable[Path]) -> Journal:
                 journal.unreachable += 1
             elif "fatal" in record:
                 journal.errors.append(str(record["fatal"]))
-            elif "finished" in record:
-                journal.finished += 1
+            if "pid" not in record:
+                last = record
+        # the bench's last process (after any kills) saw the queue empty and stopped
+        journal.finished += "finished" in last
     return journal
 
 
@@ -90,6 +94,23 @@ def action_groups(engine: Engine) -> dict[str, Counter[str]]:
                 bench_of_current = bench
             current[kind] += 1
     return groups
+
+
+def check_printed(engine: Engine, printed: Iterable[Path]) -> list[str]:
+    """What the printers got: every job marked sent was printed, and no job's bytes came out
+    more often than jobs with those bytes exist (a label printed twice without a reprint)."""
+    problems: list[str] = []
+    out = Counter(hashlib.sha256(path.read_bytes()).hexdigest() for path in printed)
+    with UnitOfWork(engine, readonly=True) as uow:
+        jobs = uow.session.exec(select(col(PrintJob.sha256), col(PrintJob.status))).all()
+    stored = Counter(sha for sha, _status in jobs)
+    for sha, n in out.items():
+        if n > stored[sha]:
+            problems.append(f"printed {n} times, {stored[sha]} jobs: {sha[:12]}")
+    missing = [sha for sha, status in jobs if status == PrintStatus.SENT and not out[sha]]
+    if missing:
+        problems.append(f"{len(missing)} jobs marked sent never reached the printer")
+    return problems
 
 
 def check(engine: Engine, journal: Journal, *, orders: int, exact: bool, sqlite: bool) -> list[str]:

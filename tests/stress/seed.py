@@ -17,6 +17,8 @@ from packstation.store.uow import UnitOfWork
 
 PAID = dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC)
 SKUS = 24
+# the orders go out with these couriers in turn (each has a waybill range in the benches' settings)
+CARRIERS = ("YTO", "ZTO", "STO", "YUNDA")
 STOCK = 100_000
 
 
@@ -80,6 +82,7 @@ def seed_orders(engine: Engine, count: int, *, seed: int = 1, prefix: str = "T")
             paid_at=PAID + dt.timedelta(seconds=n),
             due_date=PAID.date(),
             status=OrderStatus.READY,
+            carrier=CARRIERS[n % len(CARRIERS)],
             imported_at=now,
             updated_at=now,
         ).model_dump(exclude={"id"})

@@ -29,7 +29,8 @@ class Benches:
         *,
         lease_seconds: int = 30,
         seed: int = 0,
-        deadline_s: float = 300.0,
+        deadline_s: float = 900.0,
+        printing: bool = True,
     ) -> None:
         self.url = url
         self.folder = folder
@@ -37,6 +38,7 @@ class Benches:
         self.lease_seconds = lease_seconds
         self.seed = seed
         self.deadline_s = deadline_s
+        self.printing = printing
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.kill_steps: Counter[str] = Counter()
         self.starts = 0
@@ -65,6 +67,9 @@ class Benches:
             str(self.lease_seconds),
             "--deadline",
             str(self.deadline_s),
+            "--printer-dir",
+            str(self.printer_dir(index)),
+            *([] if self.printing else ["--no-print"]),
         ]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         # stderr to a file: a pipe nobody reads could fill up and stall the bench
@@ -72,6 +77,18 @@ class Benches:
             self.procs[index] = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
             )
+
+    def printer_dir(self, index: int) -> Path:
+        return self.folder / f"printer-{index}"
+
+    def printed(self) -> list[Path]:
+        """Every job any bench's printer printed (the folder printer writes one file a job)."""
+        return sorted(
+            path
+            for index in range(self.count)
+            for path in self.printer_dir(index).glob("*")
+            if not path.name.startswith(".")
+        )
 
     def errors(self, index: int) -> Path:
         return self.folder / f"bench-{index}.err"
@@ -128,7 +145,7 @@ class Benches:
             if not running:
                 break
             victim = rng.choice(running)
-            target = self._lines(victim) + rng.randint(1, 30)
+            target = self._lines(victim) + rng.randint(1, 6)
             proc = self.procs[victim]
             while (
                 proc.poll() is None and self._lines(victim) < target and time.monotonic() < give_up
@@ -144,6 +161,15 @@ class Benches:
             done += 1
             self.start(victim)
         return done
+
+    def wait_for_actions(self, more: int, *, timeout_s: float) -> None:
+        """Wait until the benches together wrote ``more`` further journal lines."""
+        target = sum(self._lines(i) for i in range(self.count)) + more
+        give_up = time.monotonic() + timeout_s
+        while sum(self._lines(i) for i in range(self.count)) < target:
+            if time.monotonic() > give_up or all(p.poll() is not None for p in self.procs.values()):
+                return
+            time.sleep(POLL_S * 10)
 
     def wait(self, timeout_s: float) -> dict[int, tuple[int | None, str]]:
         """Wait for every bench to finish; (exit code, stderr tail) of each."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, text
@@ -21,9 +21,12 @@ from packstation.services.claims import (
     renew_lease,
 )
 from packstation.services.packing import scan_item
+from packstation.store.engine import make_engine
 from packstation.store.models import Event, Order, OrderLine
 from packstation.store.uow import UnitOfWork
+from tests.conftest import new_pg_database
 from tests.integration.packing.factories import add_order, seed_catalogue
+from tests.stress.pgdb import drop_pg_database
 
 T0 = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
 LEASE = 60
@@ -71,12 +74,23 @@ def test_benches_asking_at_once_each_get_a_different_order(engine: Engine) -> No
     assert len(set(benches)) == 6
 
 
+@pytest.fixture
+def pg_engine(pg_server: str, pg_template: str) -> Iterator[Engine]:
+    """PostgreSQL alone: row locks and SKIP LOCKED are its own (SQLite queues whole writers)."""
+    url = new_pg_database(pg_server, pg_template)
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_pg_database(pg_server, url)
+
+
 @pytest.mark.postgres
-def test_a_locked_order_is_skipped_not_waited_for(engine: Engine) -> None:
+def test_a_locked_order_is_skipped_not_waited_for(pg_engine: Engine) -> None:
     """SKIP LOCKED: while one bench's transaction holds the first due order, another bench gets
     the second at once instead of queueing behind it."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks are PostgreSQL's")
+    engine = pg_engine
     seed_catalogue(engine)
     first = add_order(engine, "S1", [("TEA-001", 1)])
     second = add_order(engine, "S2", [("TEA-001", 1)])

@@ -1,0 +1,136 @@
+"""Many benches on one store: aggregate orders per second and the latency of each bench
+transaction, for SQLite (4 bench processes on one machine) and PostgreSQL (16 bench processes).
+
+Each bench is the stress tests' simulated packer (``tests.stress.driver``) in its own process:
+claim the next due order, scan its items, weigh, queue and print the label and slip, next.
+PostgreSQL comes from ``PACKSTATION_TEST_PG`` (a server URL whose user may create databases) or a
+throwaway cluster started here.  ``--quick`` drains fewer orders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.table import Row, percentile
+from packstation.store.engine import make_engine
+from packstation.store.migrate import upgrade
+from tests.stress.seed import seed_orders, seed_products
+from tests.stress.supervisor import Benches
+
+TARGETS = {  # store: (benches, orders/s at least, p99 ms at most)
+    "sqlite": (4, 100.0, 50.0),
+    "postgres": (16, 200.0, 50.0),
+}
+
+
+@dataclass
+class Figures:
+    orders: int
+    seconds: float
+    latencies_ms: list[float]
+    busy: int  # SQLITE_BUSY or lost connections the benches met (retried)
+    errors: int  # errors that reached a packer
+
+
+def _drain(url: str, folder: Path, benches: int, orders: int) -> Figures:
+    engine = make_engine(url)
+    seed_products(engine)
+    seed_orders(engine, orders)
+    engine.dispose()
+    with Benches(url, folder, benches, seed=7, deadline_s=900) as running:
+        results = running.wait(900)
+    failed = {i: r for i, r in results.items() if r[0] != 0}
+    if failed:
+        raise RuntimeError(f"benches failed: {failed}")
+    ready: list[float] = []
+    finished: list[float] = []
+    latencies: list[float] = []
+    busy = errors = 0
+    for path in running.journals():
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(raw)
+            if "ready" in record:
+                ready.append(float(record["ready"]))
+            elif "finished" in record:
+                finished.append(float(record["t"]))
+            elif record.get("phase") == "done":
+                latencies.append(float(record["ms"]))
+                errors += record["outcome"] == "error"
+            elif record.get("state") == "unreachable":
+                busy += 1
+    return Figures(orders, max(finished) - min(ready), latencies, busy, errors)
+
+
+def _sqlite(folder: Path, orders: int) -> Figures:
+    url = f"sqlite:///{folder / 'benches.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return _drain(url, folder, TARGETS["sqlite"][0], orders)
+
+
+def _postgres(folder: Path, orders: int) -> Figures:
+    from tests.support.pgcluster import Cluster
+
+    cluster: Cluster | None = None
+    server = os.environ.get("PACKSTATION_TEST_PG")
+    if not server:
+        cluster = Cluster()
+        server = cluster.start()
+    name = f"bench_benches_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(server), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return _drain(url, folder, TARGETS["postgres"][0], orders)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        if cluster is not None:
+            cluster.stop()
+
+
+def _rows(store: str, figures: Figures) -> list[Row]:
+    benches, rate_target, p99_target = TARGETS[store]
+    rate = figures.orders / figures.seconds
+    p99 = percentile(figures.latencies_ms, 99)
+    rows = [
+        Row(f"{store}: benches", benches, "n"),
+        Row(f"{store}: orders drained", figures.orders, "n"),
+        Row(
+            f"{store}: orders per second", rate, "/s", f">= {rate_target:.0f}", rate >= rate_target
+        ),
+        Row(f"{store}: transaction p50", percentile(figures.latencies_ms, 50), "ms"),
+        Row(f"{store}: transaction p99", p99, "ms", f"<= {p99_target:.0f}", p99 <= p99_target),
+        Row(f"{store}: errors reaching a packer", figures.errors, "n", "= 0", figures.errors == 0),
+    ]
+    label = "SQLITE_BUSY reaching the bench" if store == "sqlite" else "lost connections"
+    rows.append(Row(f"{store}: {label}", figures.busy, "n", "= 0", figures.busy == 0))
+    return rows
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    orders = 300 if args.quick else 2000
+    rows: list[Row] = []
+    for store, drain in (("sqlite", _sqlite), ("postgres", _postgres)):
+        with tempfile.TemporaryDirectory(prefix=f"bench-{store}-") as folder:
+            started = time.perf_counter()
+            figures = drain(Path(folder), orders)
+            rows += _rows(store, figures)
+            rows.append(Row(f"{store}: wall time", time.perf_counter() - started, "s"))
+    return rows

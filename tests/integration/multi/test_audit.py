@@ -1,0 +1,118 @@
+"""``packstation audit``: the event log replayed against the tables, clean after real packing and
+pointing at each kind of difference when the tables were changed behind the log's back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine, func, text, update
+from sqlmodel import select
+
+from packstation.domain.status import WeightSource
+from packstation.services.audit import audit
+from packstation.services.claims import claim_next_due
+from packstation.services.outbox import OutboxSender
+from packstation.services.packing import scan_item, weigh
+from packstation.services.packing_view import read_order
+from packstation.store.models import Event, OrderLine, Parcel
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import add_order, seed_catalogue
+from tests.stress.driver import settings_for
+
+TEA, CUP = "6901234567892", "6901234567908"
+
+
+def _pack_two_orders(engine: Engine, url: str, tmp_path: Path) -> None:
+    settings = settings_for(url, bench="bench-1", lease_seconds=60, printer_dir=str(tmp_path))
+    seed_catalogue(engine)
+    add_order(engine, "A1", [("TEA-001", 2), ("CUP-002", 1)])
+    add_order(engine, "A2", [("TEA-001", 1)])
+    for _ in range(2):
+        claim = claim_next_due(UnitOfWork(engine, bench="bench-1", user="王芳"), lease_seconds=60)
+        assert claim is not None
+        for code in (TEA, TEA, CUP, TEA):  # refusals (over-scan, wrong item) included
+            view = read_order(UnitOfWork(engine, readonly=True), claim.order_id, settings)
+            assert view is not None
+            if view.all_ticked:
+                break
+            scan_item(
+                UnitOfWork(engine, bench="bench-1", user="王芳"),
+                order_id=claim.order_id,
+                code=code,
+                settings=settings,
+            )
+        view = read_order(UnitOfWork(engine, readonly=True), claim.order_id, settings)
+        assert view is not None and view.current is not None
+        assert view.current.expected_g is not None
+        result = weigh(
+            UnitOfWork(engine, bench="bench-1", user="王芳"),
+            order_id=claim.order_id,
+            grams=view.current.expected_g + 5,
+            source=WeightSource.SCALE,
+            settings=settings,
+        )
+        assert result.accepted and result.order_packed
+    OutboxSender(engine, settings).run_once()
+
+
+def _audit_cli(url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "packstation", "--db", url, "audit", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_log_agrees_with_the_tables_after_packing(
+    engine: Engine, store_url: str, tmp_path: Path
+) -> None:
+    _pack_two_orders(engine, store_url, tmp_path)
+    report = audit(engine)
+    assert report.ok, report.findings
+    assert report.orders == 2 and report.parcels == 2 and report.print_jobs == 4
+    assert report.checked["bench_numbering"] == 1
+    assert report.checked["lines"] == 3
+    result = _audit_cli(store_url)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["findings"] == [] and data["events"] == report.events
+
+
+def test_each_kind_of_difference_is_found(engine: Engine, store_url: str, tmp_path: Path) -> None:
+    _pack_two_orders(engine, store_url, tmp_path)
+    with UnitOfWork(engine) as uow:
+        # a line changed without a scan, a weight without a weighing, a label number reused
+        line = uow.session.exec(select(OrderLine).where(OrderLine.sku == "CUP-002")).one()
+        uow.session.execute(
+            update(OrderLine).where(OrderLine.id == line.id).values(quantity_packed=2)  # type: ignore[arg-type]
+        )
+        first, second = uow.session.exec(select(Parcel).order_by(Parcel.id)).all()  # type: ignore[arg-type]
+        uow.session.execute(
+            update(Parcel).where(Parcel.id == first.id).values(measured_weight_g=1)  # type: ignore[arg-type]
+        )
+        # a gap in bench-1's numbering
+        last = uow.session.exec(
+            select(func.max(Event.bench_seq)).where(Event.bench == "bench-1")
+        ).one()
+        uow.session.add(Event(bench="bench-1", bench_seq=(last or 0) + 2, kind="note"))
+        uow.commit()
+    with engine.begin() as conn:  # the unique (carrier, number) would refuse the same carrier
+        conn.execute(
+            text("UPDATE parcel SET carrier = 'ZTO', tracking_no = :no WHERE id = :id"),
+            {"no": first.tracking_no, "id": second.id},
+        )
+    report = audit(engine)
+    assert not report.ok
+    found = {f.check for f in report.findings}
+    assert found == {"lines", "weights", "bench_numbering", "tracking_numbers"}
+    gap = next(f for f in report.findings if f.check == "bench_numbering")
+    assert "numbers missing: " + str((last or 0) + 1) in gap.problem
+
+    result = _audit_cli(store_url)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["problems"]["lines"] == 2  # past its quantity, not in boxes
