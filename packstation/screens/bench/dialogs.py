@@ -19,10 +19,11 @@ from textual.widgets.option_list import Option
 
 from packstation.domain.packing import command_of
 from packstation.i18n import N_, _
+from packstation.widgets.wedge_input import WedgeInput
 
 
 def _input(placeholder: str, *, id: str, password: bool = False, number: bool = False) -> Input:
-    field = Input(
+    field = WedgeInput(
         placeholder=placeholder,
         id=id,
         password=password,
@@ -50,6 +51,24 @@ class _Form(ModalScreen[object]):
     def error(self, message: str) -> None:
         self.query_one("#error", Label).update(message)
         self.app.bell()
+
+    # fields a scanner may fill (a lead's badge); a scan anywhere else is refused, so a barcode
+    # never becomes a reason or a weight
+    scan_fields: tuple[str, ...] = ()
+
+    def on_wedge_input_scanned(self, event: WedgeInput.Scanned) -> None:
+        event.stop()
+        if command_of(event.code) == "cancel":  # the CANCEL command barcode backs out
+            self.dismiss(None)
+        elif event.field.id in self.scan_fields:
+            event.field.value = event.code
+            self.on_input_submitted(Input.Submitted(event.field, event.code))
+        else:
+            self.error(
+                _(
+                    "{code} was scanned, but this asks for typing; type it, or scan CANCEL to go back."
+                ).format(code=event.code)
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
@@ -119,6 +138,8 @@ class Override:
 
 class OverrideForm(_Form):
     """A lead's badge (or name), PIN and reason to accept a weight outside the tolerance."""
+
+    scan_fields = ("lead",)
 
     def __init__(self, grams: int, expected_g: int, lead: str = "") -> None:
         super().__init__()

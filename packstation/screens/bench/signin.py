@@ -17,6 +17,7 @@ from packstation.services.users import find_user, list_users
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.status_bar import StatusBar
+from packstation.widgets.wedge_input import WedgeInput
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class SignInScreen(Screen[None]):
         with Vertical(id="signin"):
             yield Static(_("Sign in"), id="title")
             yield Static(_("Scan your badge, or type your name and press Enter."), id="hint")
-            field = Input(placeholder=_("badge or name"), id="who")
+            field = WedgeInput(placeholder=_("badge or name"), id="who", scans="submit")
             field.cursor_blink = False
             yield field
             yield Static("", id="error")

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 
 from packstation.i18n import N_, _
 from packstation.widgets.lead.bindings import translate_bindings
+from packstation.widgets.wedge_input import WedgeInput
 
 
 class Prompt(ModalScreen[str | None]):
@@ -28,7 +29,7 @@ class Prompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            yield WedgeInput(value=self.value, placeholder=self.placeholder, id="answer")
             yield Label(_("Enter: confirm   Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:
@@ -77,7 +78,7 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
             )
             for name, label in ADDRESS_LABELS.items():
                 yield Label(_(label))
-                yield Input(value=self.current.get(name, ""), id=f"field-{name}")
+                yield WedgeInput(value=self.current.get(name, ""), id=f"field-{name}")
             yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:

@@ -32,6 +32,7 @@ from packstation.services.handover import (
     waiting_parcels,
 )
 from packstation.services.manifest_print import kilograms, manifest_text
+from packstation.widgets.wedge_input import WedgeInput
 
 KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
@@ -80,8 +81,10 @@ class HandoverScreen(LeadScreen):
             id="handover-line",
             classes="section",
         )
-        yield Input(
-            placeholder=_("Scan each parcel's label (tracking number) into the handover"), id="scan"
+        yield WedgeInput(
+            placeholder=_("Scan each parcel's label (tracking number) into the handover"),
+            id="scan",
+            scans="submit",
         )
         yield Static("", id="flash")
         with Horizontal(id="handover-body"):

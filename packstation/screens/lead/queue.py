@@ -21,6 +21,7 @@ from packstation.services.queue import (
     queue_total,
 )
 from packstation.widgets.lead.countdowns import Countdowns
+from packstation.widgets.wedge_input import WedgeInput
 
 COLUMNS = (
     N_("Order"),
@@ -79,7 +80,8 @@ class QueueScreen(LeadScreen):
         yield from self.compose_header()
         yield Countdowns(id="countdowns")
         yield Static("", id="summary")
-        yield Input(
+        yield WedgeInput(
+            scans="fill",
             placeholder=_(
                 "Filter: status, carrier, bench, any number (order, tracking, phone) or name"
             ),

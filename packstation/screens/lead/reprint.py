@@ -29,6 +29,7 @@ from packstation.services.reprints import (
     void_label,
 )
 from packstation.widgets.lead.halfblock import png_to_text
+from packstation.widgets.wedge_input import WedgeInput
 
 COLUMNS = (
     N_("Parcel"),
@@ -68,7 +69,8 @@ class ReprintScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Input(
+        yield WedgeInput(
+            scans="submit",
             placeholder=_("Scan or type an order number or a tracking number, then Enter"),
             id="code",
         )
