@@ -11,7 +11,6 @@ from textual.app import App
 
 from packstation.config import Settings
 from packstation.devices.base import ScaleReading
-from packstation.i18n import default_language, set_language
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
 
@@ -141,5 +140,5 @@ class BenchApp(App[None]):
 
 
 def run_bench(settings: Settings, *, notice: str = "") -> None:
-    set_language(settings.ui.language or default_language())
+    # the language was chosen by the command line: --lang, PACKSTATION_LANG, ui.language, locale
     BenchApp(settings, notice=notice).run()
