@@ -94,6 +94,8 @@ class BenchApp(App[None]):
         screen = self._bench()
         if isinstance(screen, BenchScreen):
             screen.scale_state(message)
+        else:
+            self._status_bars("scale", message)
 
     def printer_state(self, message: str, ready: bool) -> None:
         from packstation.screens.bench.packing import BenchScreen
@@ -102,6 +104,18 @@ class BenchApp(App[None]):
         screen = self._bench()
         if isinstance(screen, BenchScreen):
             screen.printer_state(message, ready)
+        else:
+            self._status_bars("printer", message, ready)
+
+    def _status_bars(self, what: str, message: str, ready: bool = True) -> None:
+        """The sign-in screen shows the devices too: a packer sees a dead printer at once."""
+        from packstation.widgets.status_bar import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            if what == "scale":
+                bar.scale = message
+            else:
+                bar.printer, bar.printer_ok = message, ready
 
     def scanned(self, code: str) -> None:
         """A scan from a serial or evdev scanner (keyboard scans arrive as keys)."""

@@ -75,5 +75,4 @@ def audit_command(cli: CliContext, as_json: bool) -> None:
         sys.exit(1)
 
 
-
 COMMANDS = [audit_command]

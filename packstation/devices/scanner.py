@@ -8,6 +8,7 @@ scanner unplugged and plugged back in keeps working.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,8 @@ from packstation.devices.transports.serial_link import open_serial
 from packstation.devices.uri import parse_uri
 from packstation.devices.weighing import CONNECTED, DISCONNECTED, RECONNECTING
 from packstation.i18n import _
+
+log = logging.getLogger(__name__)
 
 MAX_CODE = 256
 
@@ -77,6 +80,13 @@ class _ReaderThread:
         self._on_scan(Scan(code=code, source=self.source))
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception:
+            # a callback failed (the application is closing): end quietly, never on the screen
+            log.exception("scanner reader stopped")
+
+    def _loop(self) -> None:
         delay = self.backoff_initial
         first = True
         while not self._stop.is_set():

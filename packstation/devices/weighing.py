@@ -7,6 +7,7 @@ forwards its callbacks with ``call_from_thread``) and of ``packstation scale rea
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -39,6 +40,8 @@ class StableWeight:
         self._value = None
         self._count = 0
 
+
+log = logging.getLogger(__name__)
 
 CONNECTED = "connected"
 DISCONNECTED = "disconnected"
@@ -106,6 +109,13 @@ class ScaleMonitor:
             self._on_error(str(error))
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception:
+            # a callback failed (the application is closing): end quietly, never on the screen
+            log.exception("scale monitor stopped")
+
+    def _loop(self) -> None:
         delay = self.backoff_initial
         first = True
         while not self._stop.is_set():

@@ -1,7 +1,9 @@
-"""The couriers packstation knows: code, the name the marketplace writes, the English name.
+"""The couriers packstation knows without any configuration: code, the name the marketplace
+writes, the English name, other names people use, and the form of their tracking numbers.
 
-A pure table used by the order import (a courier named in an export becomes a carrier code) and
-by the ship-confirm export (a carrier code becomes the name the marketplace expects back).
+The one table of carriers: the order import (a courier named in an export becomes a code), the
+ship-confirm export (a code becomes the name the marketplace expects back), the carrier table of
+the store and the tracking-number checks (``domain.tracking``) all read it.
 """
 
 from __future__ import annotations
@@ -15,17 +17,31 @@ class CarrierName:
     marketplace: str  # as the Taobao/Tmall seller centre writes it
     english: str
     aliases: tuple[str, ...] = ()
+    # a regular expression a whole tracking number must match (reference/marketplace.md);
+    # format checks only: domestic carriers publish no check digits
+    pattern: str = r"[A-Z0-9]{8,40}"
 
 
 CARRIERS: tuple[CarrierName, ...] = (
-    CarrierName("YTO", "圆通速递", "YTO Express", ("圆通", "圆通快递")),
-    CarrierName("ZTO", "中通快递", "ZTO Express", ("中通", "中通速递")),
-    CarrierName("STO", "申通快递", "STO Express", ("申通", "申通速递")),
-    CarrierName("YUNDA", "韵达快递", "Yunda Express", ("韵达", "韵达速递")),
-    CarrierName("SF", "顺丰速运", "SF Express", ("顺丰", "顺丰快递", "顺丰速递")),
-    CarrierName("JD", "京东快递", "JD Logistics", ("京东", "京东物流")),
-    CarrierName("EMS", "邮政EMS", "China Post EMS", ("EMS", "中国邮政", "邮政", "邮政快递包裹")),
-    CarrierName("JT", "极兔速递", "J&T Express", ("极兔", "极兔快递", "J&T", "JTEXPRESS")),
+    CarrierName("YTO", "圆通速递", "YTO Express", ("圆通", "圆通快递"), r"[A-Z0-9]{2}\d{10,13}"),
+    # ZTO's 12-digit numbers use prefixes the reference does not list: any 12 digits pass.
+    CarrierName("ZTO", "中通快递", "ZTO Express", ("中通", "中通速递"), r"\d{14}|\d{12}"),
+    CarrierName("STO", "申通快递", "STO Express", ("申通", "申通速递"), r"77\d{13}|\d{12,15}"),
+    CarrierName("YUNDA", "韵达快递", "Yunda Express", ("韵达", "韵达速递", "YD"), r"\d{13}|\d{15}"),
+    CarrierName("SF", "顺丰速运", "SF Express", ("顺丰", "顺丰快递", "顺丰速递"), r"SF\d{13}"),
+    CarrierName(
+        "JD", "京东快递", "JD Logistics", ("京东", "京东物流"), r"JD[XK]\d{12}|JDV[A-Z]\d{11}"
+    ),
+    CarrierName(
+        "EMS",
+        "邮政EMS",
+        "China Post EMS",
+        ("EMS", "中国邮政", "邮政", "邮政快递包裹"),
+        r"[A-Z]{2}\d{9}[A-Z]{2}|\d{13}",
+    ),
+    CarrierName(
+        "JT", "极兔速递", "J&T Express", ("极兔", "极兔快递", "J&T", "JTEXPRESS"), r"JT\d{12,13}"
+    ),
 )
 
 _BY_CODE = {c.code: c for c in CARRIERS}
@@ -43,8 +59,22 @@ for _c in CARRIERS:
 
 def code_for_name(name: str) -> str | None:
     """The carrier code for a courier name as a marketplace, a person or a script writes it
-    (``圆通速递``, ``圆通``, ``YTO Express``, ``yto``); None when the name is unknown."""
-    return _BY_NAME.get(_key(name))
+    (``圆通速递``, ``圆通``, ``YTO Express``, ``yto``, ``圆通速递(电子面单)``); None when unknown."""
+    key = _key(name)
+    if not key:
+        return None
+    exact = _BY_NAME.get(key)
+    if exact:
+        return exact
+    # a known Chinese name inside a longer one: 中通快递（经济型）
+    for carrier in CARRIERS:
+        if any(n in name for n in (carrier.marketplace, *carrier.aliases) if not n.isascii()):
+            return carrier.code
+    return None
+
+
+def by_code(code: str) -> CarrierName | None:
+    return _BY_CODE.get(code.upper())
 
 
 def marketplace_name(code: str) -> str:

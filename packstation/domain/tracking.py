@@ -11,37 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from packstation.domain.carriers import CARRIERS as CARRIER_TABLE
+from packstation.domain.carriers import CarrierName, code_for_name
 
-@dataclass(frozen=True)
-class CarrierInfo:
-    """What packstation knows of a carrier without any configuration."""
-
-    code: str
-    name: str  # as the marketplace writes it
-    name_en: str
-    pattern: str  # a regular expression the whole number must match
-    aliases: tuple[str, ...] = ()
-
-
-# The patterns accept what reference/marketplace.md lists; case is folded before matching.
-CARRIERS: dict[str, CarrierInfo] = {
-    c.code: c
-    for c in (
-        CarrierInfo("YTO", "圆通速递", "YTO Express", r"[A-Z0-9]{2}\d{10,13}", ("圆通",)),
-        # ZTO's 12-digit numbers use prefixes the reference does not list: any 12 digits pass.
-        CarrierInfo("ZTO", "中通快递", "ZTO Express", r"\d{14}|\d{12}", ("中通",)),
-        CarrierInfo("STO", "申通快递", "STO Express", r"77\d{13}|\d{12,15}", ("申通",)),
-        CarrierInfo("YUNDA", "韵达快递", "Yunda Express", r"\d{13}|\d{15}", ("韵达", "YD")),
-        CarrierInfo("SF", "顺丰速运", "SF Express", r"SF\d{13}", ("顺丰",)),
-        CarrierInfo(
-            "JD", "京东快递", "JD Logistics", r"JD[XK]\d{12}|JDV[A-Z]\d{11}", ("京东", "京东物流")
-        ),
-        CarrierInfo(
-            "EMS", "邮政EMS", "China Post EMS", r"[A-Z]{2}\d{9}[A-Z]{2}|\d{13}", ("EMS", "邮政")
-        ),
-        CarrierInfo("JT", "极兔速递", "J&T Express", r"JT\d{12,13}", ("极兔", "J&T", "JTEXPRESS")),
-    )
-}
+# The formats come from the one carrier table; case is folded before matching.
+CARRIERS: dict[str, CarrierName] = {c.code: c for c in CARRIER_TABLE}
 
 _S10 = re.compile(r"([A-Z]{2})(\d{8})(\d)([A-Z]{2})")
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -87,19 +61,7 @@ def format_ok(carrier: str, number: str, pattern: str = "") -> bool:
 
 def carrier_for_marketplace_name(name: str) -> str | None:
     """The carrier code for a courier name as an export writes it (圆通速递 → YTO), or None."""
-    text = name.strip()
-    if not text:
-        return None
-    upper = normalise(text)
-    if upper in CARRIERS:
-        return upper
-    for info in CARRIERS.values():
-        if text == info.name or upper == normalise(info.name_en):
-            return info.code
-    for info in CARRIERS.values():
-        if any(alias in text or normalise(alias) == upper for alias in info.aliases):
-            return info.code
-    return None
+    return code_for_name(name)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ def carrier_codes(settings: Settings) -> list[str]:
 
 def apply_settings(row: Carrier, code: str, config: CarrierSettings) -> None:
     info = CARRIERS.get(code)
-    row.name = config.name or (info.name if info else code)
+    row.name = config.name or (info.marketplace if info else code)
     if info and not row.name_en:
-        row.name_en = info.name_en
+        row.name_en = info.english
     if info and not row.tracking_pattern:
         row.tracking_pattern = info.pattern
     if config.waybill_range:

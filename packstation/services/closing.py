@@ -1,8 +1,10 @@
 """End of day: the reconciliation a shift lead signs off before leaving.
 
-Called by the lead application's end-of-day screen.  The counts are those of the day's queue
-(every order due that day, and overdue ones still open); "missing" are the orders due that have
-not left and have no written reason — the figure that must be zero.
+Called by the lead application's end-of-day screen.  The figures are those of
+``services.reports.day_report`` (what ``packstation report day`` prints), so the screen and the
+command never disagree; this module only adds the rows behind "missing" for the screen to list.
+"Missing" are the orders due that have not left and have no written reason — the figure that must
+be zero.
 """
 
 from __future__ import annotations
@@ -11,44 +13,51 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from packstation.config import Settings
-from packstation.domain.status import OrderStatus as S
 from packstation.services.lead import UnshippedOrder, unshipped_without_reason
-from packstation.services.queue import queue_counts
+from packstation.services.reports import day_report
 from packstation.store.uow import UnitOfWork
+
+#: the figures in the order the screen shows them (keys of day_report's counts, then missing)
+FIGURES = (
+    "due",
+    "ready",
+    "packing",
+    "packed",
+    "handed_over",
+    "confirmed",
+    "cancelled",
+    "on_hold",
+    "missing",
+)
 
 
 @dataclass(frozen=True)
 class Reconciliation:
     day: dt.date
     counts: dict[str, int]
-    missing_count: int
-    missing: list[UnshippedOrder] = field(default_factory=list)
+    missing_orders: list[str]  # order numbers, as day_report gives them
+    missing: list[UnshippedOrder] = field(default_factory=list)  # the same orders, with details
 
     @property
-    def imported(self) -> int:
+    def missing_count(self) -> int:
+        return len(self.missing_orders)
+
+    @property
+    def due(self) -> int:
         return sum(self.counts.values())
 
-    @property
-    def shipped(self) -> int:
-        return self.counts.get(S.HANDED_OVER, 0) + self.counts.get(S.CONFIRMED, 0)
-
     def figures(self) -> list[tuple[str, int]]:
-        """(key, value) in the order the screen and the report show them."""
-        c = self.counts
-        return [
-            ("imported", self.imported),
-            ("ready", c.get(S.READY, 0) + c.get(S.IMPORTED, 0)),
-            ("packing", c.get(S.PACKING, 0)),
-            ("packed", c.get(S.PACKED, 0)),
-            ("handed_over", c.get(S.HANDED_OVER, 0)),
-            ("confirmed", c.get(S.CONFIRMED, 0)),
-            ("cancelled", c.get(S.CANCELLED, 0)),
-            ("on_hold", c.get(S.ON_HOLD, 0)),
-            ("missing", self.missing_count),
-        ]
+        """(key, value) in the order the screen shows them."""
+        values = {**self.counts, "due": self.due, "missing": self.missing_count}
+        return [(key, int(values.get(key, 0))) for key in FIGURES]
 
 
 def reconciliation(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Reconciliation:
-    counts = queue_counts(uow, day=day, settings=settings)
-    missing_count, missing = unshipped_without_reason(uow, day=day)
-    return Reconciliation(day=day, counts=counts, missing_count=missing_count, missing=missing)
+    report = day_report(uow, day=day, settings=settings)
+    _count, rows = unshipped_without_reason(uow, day=day)
+    return Reconciliation(
+        day=day,
+        counts={k: int(v) for k, v in report["counts"].items()},
+        missing_orders=list(report["unshipped_without_reason"]),
+        missing=rows,
+    )

@@ -29,20 +29,14 @@ from packstation.domain.barcodes import ean13_check_digit
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services.carriers import sync_carriers
 from packstation.services.users import hash_pin
 from packstation.store.engine import make_engine
 from packstation.store.migrate import upgrade
-from packstation.store.models import Carrier, Order, OrderLine, Product, ProductBarcode, User
+from packstation.store.models import Order, OrderLine, Product, ProductBarcode, User
 from packstation.store.uow import UnitOfWork
 
 CONFIG_NAME = "demo.toml"
-
-DEMO_CARRIERS = (
-    # code, marketplace name, English name, tracking pattern
-    ("YTO", "圆通速递", "YTO Express", r"^[A-Za-z0-9]{2}\d{10,13}$"),
-    ("ZTO", "中通快递", "ZTO Express", r"^\d{12}(\d{2})?$"),
-    ("SF", "顺丰速运", "SF Express", r"^SF\d{13}$"),
-)
 
 
 @dataclass(frozen=True)
@@ -116,7 +110,7 @@ def ean13_for(index: int) -> str:
     return first12 + ean13_check_digit(first12)
 
 
-def seed_catalogue(uow: UnitOfWork) -> int:
+def seed_catalogue(uow: UnitOfWork, settings: Settings) -> int:
     for index, p in enumerate(PRODUCTS, start=1):
         length, width, height = p.dims_mm
         uow.session.add(
@@ -137,11 +131,7 @@ def seed_catalogue(uow: UnitOfWork) -> int:
         uow.session.add(ProductBarcode(code=ean13_for(index), sku=p.sku))
     uow.session.flush()
     uow.session.add(ProductBarcode(code=ean13_for(900), sku=CASE_SKU, multiplier=CASE_MULTIPLIER))
-    for code, name, name_en, pattern in DEMO_CARRIERS:
-        if uow.session.get(Carrier, code) is None:
-            uow.session.add(
-                Carrier(code=code, name=name, name_en=name_en, tracking_pattern=pattern)
-            )
+    sync_carriers(uow, settings)
     return len(PRODUCTS)
 
 
@@ -260,7 +250,7 @@ def seed(
                 order_count = uow.session.exec(select(func.count()).select_from(Order)).one()
                 users = uow.session.exec(select(func.count()).select_from(User)).one()
                 return products, order_count, users, False
-            products = seed_catalogue(uow)
+            products = seed_catalogue(uow, settings)
             users = seed_users(uow)
             count = seed_orders(uow, settings, count=orders, now=now or dt.datetime.now(dt.UTC))
             uow.commit()

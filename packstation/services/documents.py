@@ -87,8 +87,8 @@ def label_data(uow: UnitOfWork, settings: Settings, parcel: Parcel, tracking_no:
     code = (parcel.carrier or order.carrier).upper()
     carrier = uow.session.get(Carrier, code)
     info = CARRIERS.get(code)
-    name = carrier.name if carrier else (info.name if info else code)
-    name_en = carrier.name_en if carrier else (info.name_en if info else "")
+    name = carrier.name if carrier else (info.marketplace if info else code)
+    name_en = carrier.name_en if carrier else (info.english if info else "")
     count = len(
         list(
             uow.session.exec(

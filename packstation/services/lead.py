@@ -9,20 +9,19 @@ the printing service, and for a new address the label is printed again.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
+from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.queue import OPEN, status_label
-from packstation.store.models import Order, OrderException, Parcel, PrintJob
+from packstation.services.printing import add_parcel_documents, void_parcel_labels
+from packstation.services.queue import OPEN, UNPACKED, status_label
+from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -74,32 +73,9 @@ def _refuse_move(order: Order, wanted: str) -> None:
         )
 
 
-def printing_function(name: str) -> Callable[..., Any] | None:
-    """A function of the printing service, when that service is installed."""
-    try:
-        module = importlib.import_module("packstation.services.printing")
-    except ImportError:
-        return None
-    return cast("Callable[..., Any] | None", getattr(module, name, None))
-
-
 def void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
     assert parcel.id is not None
-    void = printing_function("void_parcel_labels")
-    if void is not None:
-        return int(void(uow, parcel_id=parcel.id, reason=reason))
-    jobs = uow.session.exec(
-        select(PrintJob).where(
-            PrintJob.parcel_id == parcel.id,
-            PrintJob.kind == PrintKind.LABEL,
-            PrintJob.status != PrintStatus.VOID,
-        )
-    ).all()
-    for job in jobs:
-        job.status = PrintStatus.VOID
-        uow.session.add(job)
-    uow.record("label_voided", order_id=parcel.order_id, parcel_id=parcel.id, reason=reason)
-    return len(jobs)
+    return void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
 
 
 def _labelled(uow: UnitOfWork, order_id: int) -> list[Parcel]:
@@ -175,20 +151,22 @@ def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
 def unshipped_without_reason(
     uow: UnitOfWork, *, day: dt.date, limit: int = 500
 ) -> tuple[int, list[UnshippedOrder]]:
-    """Orders due by ``day`` that have not left and have no written reason: (count, first rows)."""
-    from sqlalchemy import func
-
+    """Orders due by ``day``, paid, not packed, neither on hold with a reason nor with a written
+    reason for not shipping: (count, first rows).  The same orders as ``day_report``'s
+    ``unshipped_without_reason``."""
     conditions = (
-        col(Order.status).in_(OPEN),
+        col(Order.paid_at).is_not(None),
         col(Order.due_date) <= day,
-        Order.not_shipping_reason == "",
+        col(Order.status).in_(UNPACKED),
+        func.trim(Order.hold_reason) == "",
+        func.trim(Order.not_shipping_reason) == "",
     )
     with uow:
         count = uow.session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
         orders = uow.session.exec(
             select(Order)
             .where(*conditions)
-            .order_by(col(Order.due_date), col(Order.id))
+            .order_by(col(Order.due_date), col(Order.paid_at), col(Order.order_no))
             .limit(limit)
         ).all()
         return int(count), [
@@ -325,14 +303,11 @@ def correct_address(
         uow.flush()
         uow.record("address_corrected", order_id=order_id, before=before, after=after)
         relabelled = []
-        reprint_documents = printing_function("add_parcel_documents")
         for parcel in _labelled(uow, order_id):
             assert parcel.id is not None
             void_labels(uow, parcel, "address corrected")
-            if reprint_documents is not None:
-                reprint_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
-            else:
-                uow.record("label_reprint_needed", order_id=order_id, parcel_id=parcel.id)
+            # the same waybill number, printed again with the new address
+            add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
             relabelled.append(parcel.id)
         uow.commit()
         return relabelled

@@ -44,6 +44,8 @@ def manifest_text(manifest: Manifest, shop: str = "") -> str:
         lines.append(
             _("Handover: {ids}").format(ids=", ".join(str(i) for i in manifest.handover_ids))
         )
+    if manifest.courier_name:
+        lines.append(_("Courier: {name}").format(name=manifest.courier_name))
     lines.append(_("Parcels: {count}").format(count=manifest.count))
     lines.append("-" * 42)
     for number, line in enumerate(manifest.lines, start=1):

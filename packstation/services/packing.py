@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, or_, select
 
 from packstation.config import Settings
@@ -41,6 +43,7 @@ from packstation.services.claims import (
     take_claim,
 )
 from packstation.services.packing_view import cartons
+from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import (
     Order,
     OrderException,
@@ -88,12 +91,8 @@ def find_order_id(uow: UnitOfWork, code: str) -> int | None:
         # the same number on two platforms: prefer the one still to be packed
         open_ = [oid for oid, status in orders if status in (OrderStatus.READY, "packing")]
         return (open_ or [orders[0][0]])[0]
-    parcel_order = uow.session.exec(
-        select(Parcel.order_id).where(Parcel.tracking_no == code).limit(1)
-    ).first()
-    if parcel_order is not None:
-        return parcel_order
-    return None
+    # a waybill as the scanner reads it (spaces, lower case): the printing service's rule
+    return find_order_id_by_tracking(uow, code)
 
 
 def open_order(
@@ -242,6 +241,7 @@ class ScanResult:
     units: int = 0
     box_closed: bool = False  # the last unit was ticked: weigh now
     wanted: list[str] = field(default_factory=list)
+    line_id: int | None = None  # the line ticked
 
     @property
     def ok(self) -> bool:
@@ -275,14 +275,16 @@ def _tick(uow: UnitOfWork, order: Order, box: Parcel, line: OrderLine, units: in
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    uow.session.refresh(line)
-    item = uow.session.exec(
-        select(ParcelItem).where(ParcelItem.parcel_id == box.id, ParcelItem.line_id == line.id)
-    ).first()
-    if item is None:
-        item = ParcelItem(parcel_id=box.id, line_id=line.id, quantity=0)
-    item.quantity += units
-    uow.session.add(item)
+    # the row is locked by this transaction: our copy may follow it without reading it back
+    set_committed_value(line, "quantity_packed", line.quantity_packed + units)
+    added = uow.session.execute(
+        update(ParcelItem)
+        .where(col(ParcelItem.parcel_id) == box.id, col(ParcelItem.line_id) == line.id)
+        .values(quantity=col(ParcelItem.quantity) + units)
+        .execution_options(synchronize_session=False)
+    )
+    if added.rowcount == 0:  # type: ignore[attr-defined]
+        uow.session.add(ParcelItem(parcel_id=box.id, line_id=line.id, quantity=units))
     return True
 
 
@@ -299,9 +301,17 @@ def _box_for_ticking(uow: UnitOfWork, order: Order, settings: Settings) -> Parce
     return box
 
 
-def _after_tick(uow: UnitOfWork, order: Order, box: Parcel, settings: Settings) -> bool:
-    """Close the box by itself once every unit of the order is ticked."""
-    lines = _lines(uow, order.id or 0)
+def _after_tick(
+    uow: UnitOfWork,
+    order: Order,
+    box: Parcel,
+    settings: Settings,
+    lines: list[OrderLine] | None = None,
+) -> bool:
+    """Close the box by itself once every unit of the order is ticked (``lines``: the order's
+    lines already read and locked in this transaction)."""
+    if lines is None:
+        lines = _lines(uow, order.id or 0)
     if all(line.quantity_packed >= line.quantity for line in lines):
         _close_box(uow, order, box, settings)
         return True
@@ -311,31 +321,29 @@ def _after_tick(uow: UnitOfWork, order: Order, box: Parcel, settings: Settings) 
 def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) -> ScanResult:
     """One product scan: ticks one unit (a case barcode its multiplier) or is refused, with the
     reason naming what was scanned and what is still wanted.  Refusals tick nothing and are
-    recorded too."""
+    recorded too.  The ticking path is the packer's every second: it reads only the claim, the
+    barcode, the lines and the box."""
     code = code.strip()
     with uow:
+        quick = _quick_tick(uow, order_id, code)
+        if quick is not None:
+            uow.commit()
+            return quick
         order = held_order(uow, order_id)
         box = _box_for_ticking(uow, order, settings)
         lines = _lines(uow, order_id)
         barcode = uow.session.exec(
             select(ProductBarcode).where(ProductBarcode.code == code)
         ).first()
-        products = _products(
-            uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
-        )
         match = match_scan(
             [line_state(line) for line in lines],
             barcode.sku if barcode else None,
             barcode.multiplier if barcode else 1,
         )
-        wanted = _wanted(lines, products)
-        wanted_text = "; ".join(wanted) or _("nothing")
-        product = products.get(barcode.sku) if barcode else None
-        name = product.name if product else ""
         if match.outcome is ScanOutcome.TICKED:
             line = next(line for line in lines if line.id == match.line_id)
             if _tick(uow, order, box, line, match.units):
-                closed = _after_tick(uow, order, box, settings)
+                closed = _after_tick(uow, order, box, settings, lines)
                 uow.record(
                     "item_scanned",
                     order_id=order_id,
@@ -347,12 +355,19 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
                 )
                 uow.commit()
                 message = _("✔ {sku} {name} ×{units}").format(
-                    sku=line.sku, name=name, units=match.units
+                    sku=line.sku, name=line.title, units=match.units
                 )
                 return ScanResult(
-                    ScanOutcome.TICKED, message, line.sku, match.units, closed, wanted
+                    ScanOutcome.TICKED, message, line.sku, match.units, closed, line_id=line.id
                 )
             match = ScanMatch(ScanOutcome.OVER_SCAN, line_id=line.id)
+        products = _products(
+            uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
+        )
+        wanted = _wanted(lines, products)
+        wanted_text = "; ".join(wanted) or _("nothing")
+        product = products.get(barcode.sku) if barcode else None
+        name = product.name if product else ""
         if match.outcome is ScanOutcome.UNKNOWN:
             message = _("Unknown barcode {code}: no product has it. Wanted: {wanted}.").format(
                 code=code, wanted=wanted_text
@@ -384,6 +399,90 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         return ScanResult(match.outcome, message, barcode.sku if barcode else "", 0, False, wanted)
 
 
+def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
+    """The common scan, in plain statements: a right item into an open box that stays open.
+    Returns None, having changed nothing, for anything else (a refusal, a closed box, the last
+    unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
+    conn = uow.session.connection()
+    claim = conn.execute(
+        sa_select(col(Order.status), col(Order.claimed_bench))
+        .where(col(Order.id) == order_id)
+        .with_for_update()
+    ).first()
+    if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
+        return None
+    box = conn.execute(
+        sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
+        .where(
+            col(Parcel.order_id) == order_id,
+            col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
+        )
+        .order_by(col(Parcel.seq).desc())
+        .limit(1)
+    ).first()
+    if box is None or box[1] != ParcelStatus.OPEN or box[2] is not None:
+        return None
+    barcode = conn.execute(
+        sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
+            col(ProductBarcode.code) == code
+        )
+    ).first()
+    if barcode is None:
+        return None
+    rows = conn.execute(
+        sa_select(
+            col(OrderLine.id),
+            col(OrderLine.sku),
+            col(OrderLine.quantity),
+            col(OrderLine.quantity_packed),
+            col(OrderLine.title),
+        )
+        .where(col(OrderLine.order_id) == order_id)
+        .order_by(col(OrderLine.line_no), col(OrderLine.id))
+        .with_for_update()
+    ).all()
+    states = [LineState(r[0] or 0, r[1], r[2], r[3]) for r in rows]
+    match = match_scan(states, barcode[0], barcode[1])
+    if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
+        return None
+    left = sum(x.remaining for x in states) - match.units
+    if left <= 0:
+        return None  # the last unit closes the box: the full path does that
+    done = conn.execute(
+        update(OrderLine)
+        .where(
+            col(OrderLine.id) == match.line_id,
+            col(OrderLine.quantity_packed) + match.units <= col(OrderLine.quantity),
+        )
+        .values(quantity_packed=col(OrderLine.quantity_packed) + match.units)
+    )
+    if done.rowcount != 1:
+        return None
+    added = conn.execute(
+        update(ParcelItem)
+        .where(col(ParcelItem.parcel_id) == box[0], col(ParcelItem.line_id) == match.line_id)
+        .values(quantity=col(ParcelItem.quantity) + match.units)
+    )
+    if added.rowcount == 0:
+        uow.session.add(
+            ParcelItem(parcel_id=box[0] or 0, line_id=match.line_id, quantity=match.units)
+        )
+    row = next(r for r in rows if r[0] == match.line_id)
+    uow.record(
+        "item_scanned",
+        order_id=order_id,
+        parcel_id=box[0],
+        code=code,
+        sku=row[1],
+        units=match.units,
+        line_id=match.line_id,
+    )
+    message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
+    return ScanResult(
+        ScanOutcome.TICKED, message, row[1], match.units, False, line_id=match.line_id
+    )
+
+
 def line_state(line: OrderLine) -> LineState:
     return LineState(line.id or 0, line.sku, line.quantity, line.quantity_packed)
 
@@ -398,7 +497,8 @@ def tick_manually(
     with uow:
         order = held_order(uow, order_id)
         box = _box_for_ticking(uow, order, settings)
-        line = next((x for x in _lines(uow, order_id) if x.id == line_id), None)
+        lines = _lines(uow, order_id)
+        line = next((x for x in lines if x.id == line_id), None)
         if line is None:
             raise UserError(_("That line is not on this order."))
         if not _tick(uow, order, box, line, 1):
@@ -407,7 +507,7 @@ def tick_manually(
                     sku=line.sku, qty=line.quantity
                 )
             )
-        closed = _after_tick(uow, order, box, settings)
+        closed = _after_tick(uow, order, box, settings, lines)
         uow.record(
             "item_ticked_by_hand",
             order_id=order_id,

@@ -7,14 +7,15 @@ the ORM; it reads these frozen dataclasses.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.packing import Carton, LineState, tolerance
 from packstation.domain.status import ParcelStatus
-from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product
+from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
 
 
@@ -115,6 +116,24 @@ class OrderView:
         if box.closed:
             return Phase.WEIGHING
         return Phase.PICKING
+
+    def with_tick(self, line_id: int, units: int) -> OrderView:
+        """This view after ``units`` more of line ``line_id`` went into the open box: what the
+        store holds after a successful scan, without reading it back."""
+        lines = tuple(
+            replace(x, packed=x.packed + units, in_box=x.in_box + units)
+            if x.line_id == line_id
+            else x
+            for x in self.lines
+        )
+        box = self.current
+        parcels = tuple(
+            replace(p, units=p.units + units)
+            if box is not None and p.parcel_id == box.parcel_id
+            else p
+            for p in self.parcels
+        )
+        return replace(self, lines=lines, parcels=parcels)
 
     def line_states(self) -> list[LineState]:
         return [line.state() for line in self.lines]
@@ -233,3 +252,22 @@ def order_status(uow: UnitOfWork, order_id: int) -> tuple[str, str]:
         if row is None:
             return "", ""
         return row[0], row[1] or ""
+
+
+def blocked_weight(uow: UnitOfWork, parcel_id: int) -> int | None:
+    """The weight last refused for a box still waiting for one (shown again after a restart, so
+    a lead can override it), or None."""
+    with uow:
+        rows = uow.session.exec(
+            select(Event.kind, Event.payload)
+            .where(
+                Event.parcel_id == parcel_id,
+                col(Event.kind).in_(["weight_refused", "weight_accepted", "box_closed"]),
+            )
+            .order_by(col(Event.id).desc())
+            .limit(1)
+        ).all()
+        if rows and rows[0][0] == "weight_refused":
+            grams = json.loads(rows[0][1]).get("grams")
+            return int(grams) if grams is not None else None
+        return None

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.status import ExceptionKind
+from packstation.domain.status import ExceptionKind, WeightSource
 from packstation.store.models import Event, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
@@ -78,6 +78,17 @@ def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> 
     orders = _grouped(uow, key, (PACKED,), start, end)
     wrong = _grouped(uow, key, WRONG_SCAN, start, end)
     weight = _grouped(uow, key, WEIGHT_EVENTS, start, end)
+    # a lead's override is a weight accepted outside the tolerance
+    for name, count in uow.session.execute(
+        select(key, func.count())
+        .where(
+            Event.kind == "weight_accepted",
+            col(Event.payload).like(f'%"source": "{WeightSource.OVERRIDE}"%'),
+            *window,
+        )
+        .group_by(key)
+    ).all():
+        weight[name or ""] = weight.get(name or "", 0) + count
     units = {
         name or "": int(total or 0)
         for name, total in uow.session.execute(

@@ -76,7 +76,7 @@ def status_label(status: str) -> str:
     """The status as the screen shows it."""
     labels = {
         S.IMPORTED: _("imported"),
-        S.READY: _("ready"),
+        S.READY: _("ready to pack"),
         S.PACKING: _("packing"),
         S.ON_HOLD: _("on hold"),
         S.PACKED: _("packed"),

@@ -9,16 +9,17 @@ module writes the same row itself otherwise.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.lead import printing_function, void_labels
+from packstation.services.lead import void_labels
+from packstation.services.orders import find_order
+from packstation.services.printing import preview_png, reprint
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
@@ -68,18 +69,7 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
     if not code:
         raise UserError(_("Scan or type an order or tracking number."))
     with uow:
-        parcel_order = select(Parcel.order_id).where(Parcel.tracking_no == code)
-        order = uow.session.exec(
-            select(Order)
-            .where(
-                or_(
-                    Order.order_no == code,
-                    Order.tracking_no == code,
-                    col(Order.id).in_(parcel_order),
-                )
-            )
-            .order_by(col(Order.id).desc())
-        ).first()
+        order = find_order(uow, code)
         if order is None or order.id is None:
             raise UserError(
                 _("No order or parcel has the number {code}; check it and scan again.").format(
@@ -141,50 +131,8 @@ def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     reason = reason.strip()
     if not reason:
         raise UserError(_("Give a reason for the reprint; reprints are counted."))
-    reprint = printing_function("reprint")
-    if reprint is not None:
-        job = reprint(uow, parcel_id=parcel_id, reason=reason)
-        return int(job.id)
-    with uow:
-        original = uow.session.exec(
-            select(PrintJob)
-            .where(
-                PrintJob.parcel_id == parcel_id,
-                PrintJob.kind == PrintKind.LABEL,
-                PrintJob.status != PrintStatus.VOID,
-            )
-            .order_by(col(PrintJob.id).desc())
-        ).first()
-        if original is None:
-            raise UserError(
-                _("This parcel has no label to reprint; pack it at a bench to print one.")
-            )
-        first = original.reprint_of or original.id
-        job = PrintJob(
-            parcel_id=original.parcel_id,
-            order_id=original.order_id,
-            kind=original.kind,
-            printer=original.printer,
-            language=original.language,
-            content=original.content,
-            sha256=hashlib.sha256(original.content).hexdigest(),
-            status=PrintStatus.QUEUED,
-            reprint_of=first,
-            reason=reason,
-            created_by=uow.user,
-        )
-        uow.session.add(job)
-        uow.flush()
-        uow.record(
-            "label_reprinted",
-            order_id=original.order_id,
-            parcel_id=parcel_id,
-            job_id=job.id,
-            reprint_of=first,
-            reason=reason,
-        )
-        uow.commit()
-        return job.id or 0
+    job = reprint(uow, parcel_id=parcel_id, reason=reason)
+    return job.id or 0
 
 
 def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
@@ -228,9 +176,7 @@ def label_content(uow: UnitOfWork, *, job_id: int) -> tuple[str, bytes]:
         return job.language, job.content
 
 
-def preview_png(uow: UnitOfWork, *, job_id: int) -> bytes | None:
-    """A PNG image of the label, when the printing service can draw one."""
-    preview = printing_function("preview_png")
-    if preview is None:
-        return None
-    return bytes(preview(uow, job_id=job_id))
+def label_preview_png(uow: UnitOfWork, *, job_id: int) -> bytes:
+    """A PNG image of what the label job prints."""
+    with uow:
+        return preview_png(uow, job_id=job_id)

@@ -8,7 +8,7 @@ from textual.widgets import Static
 class Feedback(Static):
     DEFAULT_CSS = """
     Feedback {
-        height: auto; min-height: 3; content-align: center middle; text-style: bold; padding: 0 2;
+        height: 4; content-align: center middle; text-style: bold; padding: 0 2;
         background: $boost; border: tall $primary-background;
     }
     Feedback.ok { background: $success-darken-2; color: $text; border: tall $success; }
@@ -16,9 +16,13 @@ class Feedback(Static):
     Feedback.attention { background: $warning-darken-2; color: $text; border: tall $warning; }
     """
 
+    _tone = ""
+
     def show(self, message: str, tone: str = "") -> None:
         """Show ``message``; ``tone`` is ok, refused, attention or '' (plain)."""
-        self.remove_class("ok", "refused", "attention")
-        if tone:
-            self.add_class(tone)
-        self.update(message)
+        if tone != self._tone:  # a change of class restyles; most scans keep the same tone
+            self.remove_class("ok", "refused", "attention")
+            if tone:
+                self.add_class(tone)
+            self._tone = tone
+        self.update(message, layout=False)  # a fixed height: no relayout on every scan

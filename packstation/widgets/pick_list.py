@@ -17,7 +17,7 @@ from packstation.services.packing_view import LineView
 
 class PickList(DataTable[Text]):
     DEFAULT_CSS = """
-    PickList { height: 1fr; }
+    PickList { height: auto; max-height: 70%; }
     PickList > .datatable--header { text-style: bold; background: $primary-background; }
     """
 
@@ -26,9 +26,21 @@ class PickList(DataTable[Text]):
             id=id, cursor_type="row", zebra_stripes=True, show_cursor=True, cell_padding=2
         )
         self.can_focus = False  # the scan line keeps the keyboard
+        self._keys: list[str] = []
+        self._insured = False
+        self._shown: dict[int, LineView] = {}
 
     def show(self, lines: Sequence[LineView], *, insured: bool, highlight: int | None) -> None:
-        """Fill the table; ``highlight`` is the line just ticked (the cursor goes there)."""
+        """Fill the table; ``highlight`` is the line just ticked (the cursor goes there).
+
+        When the lines are the ones shown already (a tick), only the changed cells are redrawn:
+        a scan must reach the screen within milliseconds."""
+        keys = [str(line.line_id) for line in lines]
+        if keys and keys == self._keys and insured == self._insured:
+            self._update(lines, highlight)
+            return
+        self._keys, self._insured = keys, insured
+        self._shown = {line.line_id: line for line in lines}
         self.clear(columns=True)
         self.add_column(Text("#"), key="no")
         self.add_column(Text(_("SKU")), key="sku")
@@ -39,8 +51,7 @@ class PickList(DataTable[Text]):
         self.add_column(Text(_("Marks")), key="marks")
         cursor = 0
         for row, line in enumerate(lines):
-            done = line.remaining <= 0
-            style = "bold green" if done else ("bold" if line.packed else "")
+            sku, name, tick = self._cells(line)
             marks = []
             if line.is_gift:
                 marks.append(Text(_("GIFT"), style="bold magenta"))
@@ -48,14 +59,13 @@ class PickList(DataTable[Text]):
                 marks.append(Text(_("FRAGILE"), style="bold yellow"))
             if insured:
                 marks.append(Text(_("INSURED"), style="bold cyan"))
-            tick = f"{line.packed}" + (" ✔" if done else "")
             self.add_row(
                 Text(str(line.line_no)),
-                Text(line.sku, style=style),
-                Text(line.title, style=style),
+                sku,
+                name,
                 Text(line.spec),
                 Text(str(line.quantity), justify="right", style="bold"),
-                Text(tick, justify="right", style="bold green" if done else "bold"),
+                tick,
                 Text(" ").join(marks),
                 key=str(line.line_id),
             )
@@ -63,3 +73,30 @@ class PickList(DataTable[Text]):
                 cursor = row
         if lines:
             self.move_cursor(row=cursor, animate=False)
+
+    @staticmethod
+    def _cells(line: LineView) -> tuple[Text, Text, Text]:
+        done = line.remaining <= 0
+        style = "bold green" if done else ("bold" if line.packed else "")
+        tick = f"{line.packed}" + (" ✔" if done else "  ")
+        return (
+            Text(line.sku, style=style),
+            Text(line.title, style=style),
+            Text(tick, justify="right", style="bold green" if done else "bold"),
+        )
+
+    def _update(self, lines: Sequence[LineView], highlight: int | None) -> None:
+        for line in lines:
+            if self._shown.get(line.line_id) == line:
+                continue
+            self._shown[line.line_id] = line
+            sku, name, tick = self._cells(line)
+            key = str(line.line_id)
+            self.update_cell(key, "sku", sku)
+            self.update_cell(key, "name", name)
+            self.update_cell(key, "packed", tick)
+        if highlight is not None and str(highlight) in self._keys:
+            row = self._keys.index(str(highlight))
+            if row != self.cursor_row:
+                # every row is in view: scrolling would cost a relayout of the whole screen
+                self.move_cursor(row=row, animate=False, scroll=False)

@@ -37,4 +37,4 @@ class WeightPanel(Static):
             if verdict:
                 text.append("   │   ")
                 text.append(verdict, style="bold red" if blocked else "bold green")
-        self.update(text)
+        self.update(text, layout=False)

@@ -49,3 +49,24 @@ def test_switching_language() -> None:
     assert _("Aborted.") != "Aborted."
     set_language("en")
     assert _("Aborted.") == "Aborted."
+
+
+def test_no_message_is_translated_two_ways() -> None:
+    """All areas' catalogues are merged: one English text must have one Chinese text."""
+    from pathlib import Path
+
+    import polib
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in sorted((PACKAGE / "locale" / "zh_CN").glob("*.po")):
+        for entry in polib.pofile(str(po)):
+            if not entry.msgstr:
+                continue
+            earlier = seen.get(entry.msgid)
+            if earlier and earlier[1] != entry.msgstr:
+                clashes.append(
+                    f"{entry.msgid!r}: {earlier[0]} {earlier[1]!r} vs {Path(po).name} {entry.msgstr!r}"
+                )
+            seen.setdefault(entry.msgid, (Path(po).name, entry.msgstr))
+    assert not clashes, "\n".join(clashes)

@@ -21,6 +21,8 @@ from packstation.devices.printers.status import (
 from packstation.devices.protocols.base import FrameError
 from packstation.i18n import _
 
+_DRAIN_SECONDS = 2.0
+
 
 class TcpPrinter:
     def __init__(self, host: str, port: int = 9100, *, language: str = "zpl", timeout: float = 5.0):
@@ -51,9 +53,14 @@ class TcpPrinter:
         try:
             conn.settimeout(timeout)
             conn.sendall(data)
-            # a clean close makes the printer take the job at once; the linger waits for the
-            # bytes to leave, so that a printer that stopped reading shows up as an error here
+            # the end of our half tells the printer the job is whole; it closes its half once it
+            # has read everything, and waiting for that (briefly: not every printer does it
+            # promptly) means the job has really been taken when this returns
             conn.shutdown(socket.SHUT_WR)
+            conn.settimeout(min(timeout, _DRAIN_SECONDS))
+            with contextlib.suppress(OSError):
+                while conn.recv(4096):
+                    pass
         except TimeoutError:
             raise PrintJobInterrupted(
                 _(

@@ -37,8 +37,9 @@ class PrinterServer:
         self.jobs: list[bytes] = []  # printed, in order
         self.held: list[bytes] = []  # received while out of paper or with the head open
         self.status_queries = 0
+        self.incomplete = 0  # ZPL formats cut off before ^XZ (not printed)
         self._lock = threading.Lock()
-        self._busy = threading.Lock()
+
         self._stop = threading.Event()
         self._readable = threading.Event()  # cleared while silent
         self._readable.set()
@@ -96,17 +97,8 @@ class PrinterServer:
 
     # --- one connection
     def _serve(self, conn: socket.socket) -> None:
-        # like a real printer, one connection at a time: jobs are printed in the order they came
-        while not self._busy.acquire(timeout=0.05):
-            if self._stop.is_set():
-                conn.close()
-                return
-        try:
-            self._serve_one(conn)
-        finally:
-            self._busy.release()
-
-    def _serve_one(self, conn: socket.socket) -> None:
+        # each job is recorded the moment it is complete (a ZPL format at ^XZ, anything else
+        # when its connection closes); status queries are answered at once, even mid-job
         conn.settimeout(0.05)
         buffer = bytearray()
         raw_job = bytearray()  # a job that is not ZPL: everything until the connection closes
@@ -135,7 +127,11 @@ class PrinterServer:
             pass
         finally:
             job = bytes(raw_job) + bytes(buffer)
-            if job.strip():
+            if job.lstrip().startswith(b"^XA"):
+                # a format cut off before ^XZ: a ZPL printer never prints it
+                with self._lock:
+                    self.incomplete += 1
+            elif job.strip():
                 self._record(job)
             with self._lock:
                 self._clients.discard(conn)
@@ -144,6 +140,13 @@ class PrinterServer:
 
     def _process(self, conn: socket.socket, buffer: bytearray, raw_job: bytearray) -> None:
         while buffer:
+            # a large format comes in many pieces: look for its end in the newest bytes only
+            if (
+                len(buffer) > 4096
+                and buffer.find(b"^XZ", len(buffer) - 70000) < 0
+                and bytes(buffer[:64]).lstrip(b" \r\n\t").startswith(b"^XA")
+            ):
+                return
             stripped = bytes(buffer).lstrip(b" \r\n\t")
             skipped = len(buffer) - len(stripped)
             if stripped.startswith(DLE_EOT):

@@ -110,7 +110,7 @@ class DeviceLink:
         if self.sender is None:
             return
         state = self.sender.state()
-        message = state.message or (_("ready") if state.ready else _("not ready"))
+        message = state.message or (_("ready to print") if state.ready else _("not ready"))
         self.on_printer(message, state.ready)
 
     def wake_printer(self) -> None:

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import ScanOutcome, command_of
@@ -36,12 +36,19 @@ from packstation.screens.bench.dialogs import (
 from packstation.screens.bench.signin import Packer
 from packstation.screens.bench.stop import StopScreen
 from packstation.services import claims, packing
-from packstation.services.packing_view import OrderView, Phase, order_status, read_order
+from packstation.services.packing_view import (
+    OrderView,
+    Phase,
+    blocked_weight,
+    order_status,
+    read_order,
+)
 from packstation.services.users import check_lead_pin
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pick_list import PickList
+from packstation.widgets.scan_line import ScanLine
 from packstation.widgets.status_bar import StatusBar
 from packstation.widgets.weight_panel import WeightPanel
 
@@ -79,6 +86,10 @@ class BenchScreen(Screen[None]):
         self.live = ""
         self.stopped = False
         self._flash: Timer | None = None
+        # what is on the screen already: unchanged parts are not redrawn on a tick
+        self._shown_head = ""
+        self._shown_notes = ""
+        self._shown_box = ""
 
     @property
     def bench_app(self) -> BenchApp:
@@ -106,13 +117,11 @@ class BenchScreen(Screen[None]):
             yield Static(id="box")
         yield WeightPanel(id="weight")
         yield Feedback(id="feedback")
-        scan = Input(placeholder=_("scan here"), id="scan")
-        scan.cursor_blink = False
-        yield scan
+        yield ScanLine(id="scan")
         yield KeyBar(self.BINDINGS, id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#scan", Input).focus()
+        self.query_one(ScanLine).focus()
         settings = self.bench_app.settings
         self.set_interval(1.0, self.poll_order, name="poll")
         self.set_interval(max(settings.store.lease_seconds / 3, 1), self.renew, name="lease")
@@ -121,6 +130,11 @@ class BenchScreen(Screen[None]):
             self.guard(lambda: packing.prepare(self.uow(), order_id=resumed, settings=settings))
             self.order_id = resumed
             self.refresh_order()
+            box = self.view.current if self.view else None
+            if box is not None and box.closed:
+                self.blocked_grams = blocked_weight(self.uow(readonly=True), box.parcel_id)
+                self.submitted_grams = self.blocked_grams
+                self.draw_weight()
             self.say(_("Resumed the order this bench was packing."), "attention")
         else:
             self.refresh_order()
@@ -160,16 +174,17 @@ class BenchScreen(Screen[None]):
 
     # --- drawing --------------------------------------------------------------------------
 
-    def refresh_order(self, highlight: int | None = None) -> None:
+    def refresh_order(self, highlight: int | None = None, view: OrderView | None = None) -> None:
+        """Redraw from the store (or from ``view``, the store's state already known)."""
         settings = self.bench_app.settings
-        view = None
-        if self.order_id is not None:
+        if view is None and self.order_id is not None:
             view = read_order(self.uow(readonly=True), self.order_id, settings)
         self.view = view
         order = self.query_one("#order", Static)
         notes = self.query_one("#notes", Static)
         table = self.query_one(PickList)
         if view is None:
+            self._shown_head = self._shown_notes = ""
             order.update(
                 Text(
                     _(
@@ -182,7 +197,7 @@ class BenchScreen(Screen[None]):
             notes.display = False
             table.display = False
             idle = self.query_one("#idle", Static)
-            idle.display = True
+            idle.add_class("waiting")
             idle.update(
                 Text.assemble(
                     (_("Ready for the next order") + "\n\n", "bold"),
@@ -192,10 +207,12 @@ class BenchScreen(Screen[None]):
             )
             self.query_one("#progress", Static).update("")
             self.query_one("#box", Static).update("")
+            self._shown_box = ""
             self.draw_weight()
             return
         head = Text()
         head.append(_("Order") + " ", style="bold")
+        # the header and the notes change with the order, not with each tick
         head.append(view.order_no, style="bold reverse")
         head.append(f"  │  {view.carrier}  │  {view.recipient} · {view.region}")
         if view.due_date is not None:
@@ -204,7 +221,9 @@ class BenchScreen(Screen[None]):
             head.append("  │  " + _("due") + f" {view.due_date.isoformat()}")
             if late:
                 head.append(" " + _("OVERDUE"), style="bold red reverse")
-        order.update(head)
+        if str(head) != self._shown_head:
+            self._shown_head = str(head)
+            order.update(head)
         note = Text()
         if view.buyer_note:
             note.append(_("Buyer note") + ": ", style="bold")
@@ -214,10 +233,18 @@ class BenchScreen(Screen[None]):
                 note.append("   ")
             note.append(_("Seller note") + ": ", style="bold")
             note.append(view.seller_note, style="bold yellow")
-        notes.update(note)
-        notes.display = bool(view.buyer_note or view.seller_note)
-        self.query_one("#idle", Static).display = False
-        table.display = True
+        if str(note) != self._shown_notes:
+            self._shown_notes = str(note)
+            notes.update(note)
+        show_notes = bool(view.buyer_note or view.seller_note)
+        if notes.display != show_notes:
+            notes.display = show_notes
+        idle = self.query_one("#idle", Static)
+        if idle.has_class("waiting"):
+            idle.remove_class("waiting")
+            idle.update("")
+        if not table.display:
+            table.display = True
         table.show(view.lines, insured=view.insured_value_fen > 0, highlight=highlight)
         self.draw_progress(view)
         self.draw_weight()
@@ -232,7 +259,7 @@ class BenchScreen(Screen[None]):
         bar.append("█" * filled, style="green")
         bar.append("░" * (width - filled), style="dim")
         bar.append(f"  {done} / {view.total} " + _("units"), style="bold")
-        self.query_one("#progress", Static).update(bar)
+        self.query_one("#progress", Static).update(bar, layout=False)
         box = view.current
         text = Text()
         if box is not None:
@@ -241,7 +268,10 @@ class BenchScreen(Screen[None]):
             text.append("  " + _("Carton") + f" {box.carton or '—'}")
         if view.box_count > 1 or (box and box.seq > 1):
             text.append("  │  " + _("{n} boxes").format(n=view.box_count))
-        self.query_one("#box", Static).update(text)
+        box_text = self.query_one("#box", Static)
+        if str(text) != self._shown_box:
+            self._shown_box = str(text)
+            box_text.update(text, layout=False)  # a fixed width
 
     def draw_weight(self) -> None:
         panel = self.query_one(WeightPanel)
@@ -274,14 +304,9 @@ class BenchScreen(Screen[None]):
 
     # --- scanning -------------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "scan":
-            return
+    def on_scan_line_scanned(self, event: ScanLine.Scanned) -> None:
         event.stop()
-        code = event.value.strip()
-        event.input.value = ""
-        if code:
-            self.handle_code(code)
+        self.handle_code(event.code)
 
     def handle_code(self, code: str) -> None:
         command = command_of(code)
@@ -317,10 +342,13 @@ class BenchScreen(Screen[None]):
         )
         if result is None:
             return
-        line = None
-        if result.ok and self.view is not None:
-            line = next((x.line_id for x in self.view.lines if x.sku == result.sku), None)
-        self.refresh_order(highlight=line)
+        if result.ok and not result.box_closed and self.view and result.line_id:
+            # the transaction added exactly this: no need to read the order back
+            self.refresh_order(
+                highlight=result.line_id, view=self.view.with_tick(result.line_id, result.units)
+            )
+        else:
+            self.refresh_order(highlight=result.line_id)
         if result.ok:
             if result.box_closed:
                 self.weigh_prompt()
@@ -718,7 +746,7 @@ class BenchScreen(Screen[None]):
 
         def acknowledged(_none: object) -> None:
             self.stopped = False
-            self.query_one("#scan", Input).focus()
+            self.query_one(ScanLine).focus()
 
         self.app.push_screen(StopScreen(no, voided), acknowledged)
 

@@ -3,6 +3,8 @@ packer confirms the goods are set aside (Enter, or any command barcode)."""
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -14,11 +16,15 @@ from packstation.i18n import _
 
 class StopScreen(ModalScreen[None]):
     CSS_PATH = "stop.tcss"
+    # Keys in the first moments belong to whatever the packer was doing (a scan's own Enter):
+    # only a key pressed after this many seconds takes STOP away.
+    ACK_DELAY = 1.5
 
     def __init__(self, order_no: str, voided: int) -> None:
         super().__init__()
         self._order_no = order_no
         self._voided = voided
+        self.shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stop"):
@@ -42,8 +48,13 @@ class StopScreen(ModalScreen[None]):
             yield field
 
     def on_mount(self) -> None:
+        self.shown_at = time.monotonic()
         self.app.bell()
         self.query_one(Input).focus()
+
+    @property
+    def can_acknowledge(self) -> bool:
+        return time.monotonic() - self.shown_at >= self.ACK_DELAY
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "stop-input":
@@ -51,7 +62,8 @@ class StopScreen(ModalScreen[None]):
         event.stop()
         # Only a deliberate Enter on an empty line, or a command barcode, takes STOP away: an
         # item scanned in the same second (the scanner's own Enter) must not dismiss it.
-        if not event.value.strip() or command_of(event.value) is not None:
+        deliberate = not event.value.strip() or command_of(event.value) is not None
+        if deliberate and self.can_acknowledge:
             self.dismiss(None)
             return
         event.input.value = ""

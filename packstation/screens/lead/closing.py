@@ -3,6 +3,8 @@ missing) and the ship-confirm export for the marketplace."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -16,10 +18,10 @@ from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
 from packstation.services.closing import Reconciliation, reconciliation
-from packstation.services.shipconfirm import export_ship_confirm
+from packstation.services.shipments import export_shipments
 
 FIGURE_LABELS = {
-    "imported": N_("Imported (due today)"),
+    "due": N_("Due today"),
     "ready": N_("Ready, not packed"),
     "packing": N_("Packing"),
     "packed": N_("Packed, not handed over"),
@@ -126,6 +128,9 @@ class ClosingScreen(LeadScreen):
                 row.carrier,
                 due_cell(row.due_date, result.day),
             )
+        # the header was drawn before the rows widened the columns
+        figures.refresh(layout=True)
+        missing.refresh(layout=True)
 
     def action_export(self) -> None:
         lead = self.lead
@@ -136,9 +141,9 @@ class ClosingScreen(LeadScreen):
                 return
 
             def job() -> str:
-                count = export_ship_confirm(
-                    lead.uow(), day=lead.day, settings=lead.settings, path=path
-                )
+                # every packed or handed-over order not yet confirmed, whatever day it was due
+                done = export_shipments(lead.uow(), Path(path), settings=lead.settings)
+                count = done.rows
                 return _(
                     "{count} shipments written to {path}; upload it to the marketplace before the deadline."
                 ).format(count=count, path=path)

@@ -27,7 +27,7 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="question")
+            yield Static(self.question, classes="question")
             yield Input(value=self.value, placeholder=self.placeholder, id="answer")
             yield Label(_("Enter: confirm   Esc: cancel"), classes="hint")
 

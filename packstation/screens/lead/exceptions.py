@@ -46,7 +46,7 @@ KIND_LABELS = {
     "damaged": N_("damaged"),
     "wrong_item": N_("wrong item"),
     "weight": N_("weight"),
-    "address": N_("address"),
+    "address": N_("address problem"),
     "cancelled": N_("cancelled"),
     "changed": N_("changed"),
 }
@@ -112,7 +112,7 @@ class ExceptionsScreen(LeadScreen):
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
             kinds = ", ".join(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
-            notes = "; ".join(e.note for e in order.exceptions if e.note) or order.reason
+            notes = order.reason or "; ".join(e.note for e in order.exceptions if e.note)
             held.add_row(
                 order.order_no,
                 order.carrier,

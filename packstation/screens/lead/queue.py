@@ -34,7 +34,7 @@ COLUMNS = (
     N_("Reason"),
 )
 SUMMARY = (
-    ("ready", N_("ready")),
+    ("ready", N_("ready to pack")),
     ("packing", N_("packing")),
     ("on_hold", N_("on hold")),
     ("packed", N_("packed")),

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
+from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
@@ -23,7 +24,7 @@ from packstation.services.reprints import (
     OrderLabels,
     find_labels,
     label_content,
-    preview_png,
+    label_preview_png,
     reprint_label,
     void_label,
 )
@@ -167,7 +168,10 @@ class ReprintScreen(LeadScreen):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _render_preview(self, job_id: int) -> None:
-        png = preview_png(self.lead.uow(readonly=True), job_id=job_id)
+        try:
+            png: bytes | None = label_preview_png(self.lead.uow(readonly=True), job_id=job_id)
+        except (UserError, ValueError, OSError):
+            png = None  # bytes the preview cannot parse back: show them as they are
         if png is not None:
             path = Path(tempfile.gettempdir()) / f"packstation-label-{job_id}.png"
             path.write_bytes(png)

@@ -15,6 +15,7 @@ from packstation.screens.bench.stop import StopScreen
 from packstation.services.packing_view import Phase
 from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
+from packstation.widgets.feedback import Feedback
 from tests.functional.bench.conftest import (
     CUP,
     PAN,
@@ -72,7 +73,7 @@ async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings:
         assert "Wrong item" in feedback(app) and "PAN-003" in feedback(app)
         assert "TEA-001" in feedback(app)  # says what is wanted
         assert screen.view.ticked == 1
-        assert screen.has_class("flash")
+        assert bench(app).query_one(Feedback).has_class("refused")  # red (and the bell)
         await scan(pilot, "0000000000000")  # unknown
         assert "Unknown barcode 0000000000000" in feedback(app)
         await scan(pilot, TEA)
@@ -231,7 +232,12 @@ async def test_cancelled_while_packing_stops_the_bench(
             uow.record("order_cancelled", order_id=cancelled.id)
             uow.commit()
         await scan(pilot, PAN)  # the next action notices at once
-        assert isinstance(app.screen, StopScreen)
+        stop = app.screen
+        assert isinstance(stop, StopScreen)
+        await pilot.press("enter")  # too soon: a scanner's Enter must not take STOP away
+        assert app.screen is stop
+        while not stop.can_acknowledge:
+            await pilot.pause(0.1)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BenchScreen) and bench(app).order_id is None
@@ -286,3 +292,29 @@ async def test_two_benches_scanning_the_same_order(shop: Engine, bench_settings:
         assert bench(second).order_id is None
         await scan(two, SOAP)  # with no order open, a product is not an order
         assert bench(first).view is not None and bench(first).view.ticked == 0
+
+
+async def test_restart_keeps_the_box_and_its_refused_weight(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        screen = bench(app)
+        expected = screen.view.current.expected_g if screen.view and screen.view.current else 0
+        await put_on_scale(pilot, app, expected + 800)
+    again = make_app(shop, bench_settings)
+    async with again.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-900")  # the lead comes over
+        screen = bench(again)
+        assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        assert screen.blocked_grams == expected + 800
+        await pilot.press("f8")
+        await pilot.pause()
+        # the lead's name is filled in: the PIN and the reason follow
+        await pilot.press(*"4321", "enter", *"scale checked", "enter")
+        await pilot.pause()
+        assert "PACKED" in feedback(again)

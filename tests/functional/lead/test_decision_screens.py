@@ -168,15 +168,17 @@ def test_end_of_day_and_export(make_app: Callable[..., LeadApp], tmp_path: Path)
             await pilot.press("f6")
             await until(pilot, lambda: len(_rows(app, "#figures")) == 9)
             figures = {r[0]: r[1] for r in _rows(app, "#figures")}
-            assert figures["Imported (due today)"] == "22"
+            assert figures["Due today"] == "21"
             assert figures["Handed over"] == "1" and figures["Cancelled"] == "1"
-            assert figures["Missing (not shipped, no reason)"] == "20"
+            # twelve ready, the overdue one, the SF one and the one being packed
+            assert figures["Missing (not shipped, no reason)"] == "15"
             target = tmp_path / "confirm.csv"
             await pilot.press("e")
             await pilot.pause()
             app.screen.query_one(Input).value = str(target)
             await pilot.press("enter")
             await until(pilot, lambda: target.exists() and "shipments written" in _message(app))
+            assert "YT7000000000001" in target.read_text(encoding="gb18030")
 
     asyncio.run(scenario())
 

@@ -29,6 +29,8 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 1.5) -> None:
 def test_accepts_and_records_each_label(printer_server: PrinterServer) -> None:
     printer = open_printer(printer_server.uri)
     printer.send(LABEL + b"\n" + LABEL.replace(b"1001", b"1002"))
+    # each job is recorded when complete: wait, so that the order of the files is the order sent
+    wait_for(lambda: len(printer_server.jobs) == 2)
     printer.send(LABEL.replace(b"1001", b"1003"))
     wait_for(lambda: len(printer_server.jobs) == 3)
     files = sorted(printer_server.folder.iterdir())
@@ -103,6 +105,9 @@ def test_silent_mid_job_times_out(printer_server: PrinterServer) -> None:
         printer.send(big, timeout=0.3)
     assert caught.value.partial is True  # part of it may have printed: a reprint needs a reason
     assert time.monotonic() - started < 1.5
+    printer_server.set_mode(PrinterMode.READY)
+    wait_for(lambda: printer_server.incomplete == 1)  # the cut-off label is never printed
+    assert printer_server.jobs == []
 
 
 def test_status_to_nowhere_is_not_ready() -> None:

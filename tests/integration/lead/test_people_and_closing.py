@@ -12,6 +12,7 @@ from packstation.domain.status import OrderStatus as S
 from packstation.services.closing import reconciliation
 from packstation.services.lead import cancel_order, not_shipping_today, release
 from packstation.services.people import people_report
+from packstation.services.reports import day_report
 from packstation.store.models import OrderException, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import DAY, event, hold, local, order, parcel
@@ -108,14 +109,18 @@ def test_reconciliation_of_a_scripted_day(
     result = reconciliation(uow_factory(), day=DAY, settings=settings)
     figures = dict(result.figures())
     assert figures == {
-        "imported": 8,
+        "due": 8,
         "ready": 3,  # D5 released, D7, D8
         "packing": 0,
         "packed": 1,
         "handed_over": 1,
         "confirmed": 1,
         "cancelled": 1,
-        "on_hold": 1,
-        "missing": 4,  # D1 packed not handed over, D5, D7, D8
+        "on_hold": 1,  # D4, with its reasons
+        "missing": 3,  # D5, D7, D8: due, not packed, no reason
     }
-    assert sorted(m.order_no for m in result.missing) == ["D1", "D5", "D7", "D8"]
+    assert sorted(m.order_no for m in result.missing) == ["D5", "D7", "D8"]
+    # the same figures as `packstation report day`
+    report = day_report(uow_factory(), day=DAY, settings=settings)
+    assert report["counts"] == result.counts
+    assert sorted(report["unshipped_without_reason"]) == ["D5", "D7", "D8"]

@@ -1,0 +1,92 @@
+"""Pure pieces of the lead's application: deadlines and risk, the printed list, the chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from PIL import Image
+
+from packstation.config import CarrierSettings, Settings
+from packstation.i18n import set_language
+from packstation.services.handover import Manifest, ManifestLine
+from packstation.services.manifest_print import ROWS_PER_PAGE, manifest_text, render_manifest
+from packstation.services.queue import deadlines, is_at_risk, token_condition
+from packstation.widgets.lead.countdowns import countdown_line, remaining_text
+from packstation.widgets.lead.halfblock import png_to_text
+from packstation.widgets.lead.hourly_chart import chart_text
+
+ZONE = dt.timezone(dt.timedelta(hours=8))
+DAY = dt.date(2026, 11, 26)
+SETTINGS = Settings(carriers={"YTO": CarrierSettings(pickup="18:00")})
+
+
+def at(hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(DAY, dt.time(hour, minute), tzinfo=ZONE)
+
+
+def _manifest(count: int) -> Manifest:
+    lines = [ManifestLine(f"YT{n:013d}", f"O{n}", 1, 1000 + n, 7) for n in range(count)]
+    return Manifest("YTO", "圆通速递", DAY, [7], "bag", "刘师傅", at(18), lines)
+
+
+def test_at_risk() -> None:
+    def risk(status: str, hour: int, due: dt.date = DAY) -> bool:
+        return is_at_risk(
+            status=status, due_date=due, day=DAY, now=at(hour), settings=SETTINGS, carrier="YTO"
+        )
+
+    assert risk("ready", 10, DAY - dt.timedelta(days=1))  # overdue
+    assert not risk("ready", 16) and risk("ready", 17)  # an hour before the pickup
+    assert not risk("packed", 17) and risk("packed", 18)  # not handed over at the pickup
+    assert not risk("handed_over", 19) and risk("handed_over", 20)  # an hour before 21:00
+    assert not risk("cancelled", 23) and not risk("ready", 23, DAY + dt.timedelta(days=1))
+
+
+def test_countdowns() -> None:
+    found = deadlines(SETTINGS, day=DAY, now=at(15, 45))
+    assert [d.label for d in found] == ["cut-off", "YTO pickup", "confirm"]
+    line = countdown_line(found, ZONE).plain
+    assert "cut-off 16:00 15 min" in line and "YTO pickup 18:00 2:15" in line
+    assert remaining_text(dt.timedelta(seconds=-5)) == "passed"
+    set_language("zh_CN")
+    assert remaining_text(dt.timedelta(minutes=5)) == "5 分钟"
+
+
+def test_printed_list_in_text_and_zpl() -> None:
+    manifest = _manifest(30)
+    text = manifest_text(manifest, "示例店铺")
+    assert "Carrier: YTO 圆通速递" in text and "Courier: 刘师傅" in text
+    assert (
+        "Parcels: 30" in text and f"Total weight: {manifest.total_weight_g / 1000:.3f} kg" in text
+    )
+    zpl = render_manifest(manifest, language="zpl").decode("ascii")
+    assert zpl.count("^XA") == 2 and zpl.count("^XZ") == 2  # 30 rows on pages of ROWS_PER_PAGE
+    assert ROWS_PER_PAGE < 30
+    assert all(line.tracking_no in zpl for line in manifest.lines)
+    assert "COURIER SIGNATURE" in zpl and "TOTAL 30 PARCELS" in zpl
+    escpos = render_manifest(manifest, language="escpos", shop="示例店铺")
+    assert escpos.startswith(b"\x1b@") and "圆通速递".encode("gb18030") in escpos
+
+
+def test_chart_and_preview() -> None:
+    hourly = [(h, 0) for h in range(24)]
+    hourly[9] = (9, 40)
+    hourly[10] = (10, 20)
+    chart = chart_text(hourly).plain.splitlines()
+    assert chart[0].count("██") == 1  # only the busiest hour reaches the top
+    assert " 09 10 " in chart[6] and "40" in chart[7]
+    image = Image.new("L", (80, 120), 255)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    text = png_to_text(out.getvalue(), width=20)
+    assert len(text.plain.splitlines()) == 15 and set(text.plain) <= {"▀", "\n"}
+
+
+def test_typed_words_become_conditions() -> None:
+    assert "status" in str(token_condition("hold", SETTINGS))
+    assert "carrier" in str(token_condition("sf", SETTINGS))
+    digits = str(token_condition("5678", SETTINGS))
+    assert "phone" in digits and "recipient_name" not in digits
+    chinese = str(token_condition("王芳", SETTINGS))
+    assert "recipient_name" in chinese and "order_no" not in chinese
