@@ -1,6 +1,6 @@
 """A USB HID postal scale (Dymo M10/M25 and alike) through hidapi, an optional extra.
 
-``pip install 'packstation[hid]'``; on Linux the hidraw node needs a udev rule (docs/devices.md).
+``pip install 'packstation[hid]'``; on Linux the hidraw node needs a udev rule (see the README).
 """
 
 from __future__ import annotations

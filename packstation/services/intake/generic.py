@@ -1,5 +1,5 @@
 """The generic order file: one CSV row per order line, with the order's fields repeated on each
-row — for shops on other platforms and for scripts.  Documented in docs/intake.md with
+row — for shops on other platforms and for scripts.  Documented in the README with
 ``examples/orders-generic.csv``.
 
 Called by ``intake.import_orders``.

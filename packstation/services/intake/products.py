@@ -1,4 +1,4 @@
-"""``import products``: the catalogue from a CSV file (columns documented in docs/intake.md,
+"""``import products``: the catalogue from a CSV file (columns documented in the README,
 example in ``examples/products.csv``).  Checked whole, stored whole or not at all."""
 
 from __future__ import annotations
