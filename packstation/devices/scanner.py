@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,7 @@ def decode_line(line: bytes) -> str | None:
     return text or None
 
 
-class _ReaderThread:
+class _ReaderThread(ABC):
     """Open, read until it fails, reconnect with back-off; stop within one read timeout."""
 
     source = "serial"
@@ -117,14 +118,14 @@ class _ReaderThread:
             self._on_error(str(exc))
         self._set_state(DISCONNECTED)
 
-    def _open(self) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def _open(self) -> Any: ...
 
-    def _read(self, handle: Any) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _read(self, handle: Any) -> None: ...
 
-    def _close(self, handle: Any) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _close(self, handle: Any) -> None: ...
 
 
 class SerialScanner(_ReaderThread):
