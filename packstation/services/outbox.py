@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine, update
@@ -32,6 +33,7 @@ from packstation.store.models import PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
+STATUS_EVERY_S = 10.0  # how often an idle bench asks its printers how they are
 log = logging.getLogger(__name__)
 
 OpenPrinter = Callable[..., PrinterTransport]
@@ -190,16 +192,27 @@ class OutboxSender:
         """The label printer's last known state (the slip printer's if only it is in trouble)."""
         states = [self._states[u] for u in self.printers() if u in self._states]
         if not states:
-            return PrinterState(ready=False, message=_("The printer has not been asked yet."))
+            return PrinterState(ready=False, message=_("checking…"))
         return next((s for s in states if not s.ready), states[0])
 
     def wake(self) -> None:
         """Look at the queue now rather than at the next tick (after queueing a job)."""
         self._wake.set()
 
+    def check_printers(self) -> None:
+        """Ask each printer how it is, so the bench shows an unplugged printer before a label
+        waits for it (and not 'unknown' until the first job)."""
+        with self._lock:
+            for uri in self.printers():
+                self._ready(uri)
+
     def _loop(self) -> None:
+        last_check = 0.0
         while not self._stopping.is_set():
             try:
+                if time.monotonic() - last_check >= STATUS_EVERY_S:
+                    last_check = time.monotonic()
+                    self.check_printers()
                 self.run_once()
             except Exception:  # a broken store must not kill the sender; it tries again
                 log.exception("print outbox")
