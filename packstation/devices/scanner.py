@@ -8,9 +8,7 @@ scanner unplugged and plugged back in keeps working.
 from __future__ import annotations
 
 import contextlib
-import logging
-import threading
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +17,10 @@ import serial
 from packstation.devices.base import DeviceError, Scan
 from packstation.devices.keymap import KeyDecoder
 from packstation.devices.protocols.base import split_frames
+from packstation.devices.reconnect import ReconnectingThread
 from packstation.devices.transports.serial_link import open_serial
 from packstation.devices.uri import parse_uri
-from packstation.devices.weighing import CONNECTED, DISCONNECTED, RECONNECTING
 from packstation.i18n import _
-
-log = logging.getLogger(__name__)
 
 MAX_CODE = 256
 
@@ -39,10 +35,11 @@ def decode_line(line: bytes) -> str | None:
     return text or None
 
 
-class _ReaderThread(ABC):
-    """Open, read until it fails, reconnect with back-off; stop within one read timeout."""
+class _ReaderThread(ReconnectingThread):
+    """A scanner reader: open, read until it fails, reconnect with back-off."""
 
     source = "serial"
+    thread_name = "scanner"
 
     def __init__(
         self,
@@ -53,79 +50,19 @@ class _ReaderThread(ABC):
         backoff_initial: float = 0.5,
         backoff_max: float = 5.0,
     ) -> None:
+        super().__init__(
+            on_state, on_error=on_error, backoff_initial=backoff_initial, backoff_max=backoff_max
+        )
         self._on_scan = on_scan
-        self._on_state = on_state
-        self._on_error = on_error
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.state = DISCONNECTED
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="scanner", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        self._on_state(state)
 
     def _emit(self, code: str) -> None:
         self._on_scan(Scan(code=code, source=self.source))
 
-    def _run(self) -> None:
-        try:
-            self._loop()
-        except Exception:
-            # a callback failed (the application is closing): end quietly, never on the screen
-            log.exception("scanner reader stopped")
-
-    def _loop(self) -> None:
-        delay = self.backoff_initial
-        first = True
-        while not self._stop.is_set():
-            if not first:
-                self._set_state(RECONNECTING)
-            first = False
-            try:
-                handle = self._open()
-            except DeviceError as exc:
-                self._failed(exc)
-                if self._stop.wait(delay):
-                    return
-                delay = min(delay * 2, self.backoff_max)
-                continue
-            delay = self.backoff_initial
-            self._set_state(CONNECTED)
-            try:
-                self._read(handle)
-            except DeviceError as exc:
-                self._failed(exc)
-                if self._stop.wait(delay):
-                    return
-            finally:
-                self._close(handle)
-
-    def _failed(self, exc: DeviceError) -> None:
-        if self._on_error is not None:
-            self._on_error(str(exc))
-        self._set_state(DISCONNECTED)
-
-    @abstractmethod
-    def _open(self) -> Any: ...
+    def _serve(self, handle: Any) -> None:
+        self._read(handle)
 
     @abstractmethod
     def _read(self, handle: Any) -> None: ...
-
-    @abstractmethod
-    def _close(self, handle: Any) -> None: ...
 
 
 class SerialScanner(_ReaderThread):

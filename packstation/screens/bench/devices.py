@@ -19,7 +19,8 @@ from textual.app import App
 from packstation.config import Settings
 from packstation.devices import registry
 from packstation.devices.base import DeviceError, ScaleReading, ScaleStatus, Scan
-from packstation.devices.weighing import CONNECTED, ScaleMonitor, StableWeight
+from packstation.devices.reconnect import CONNECTED
+from packstation.devices.weighing import ScaleMonitor, StableWeight
 from packstation.i18n import _
 from packstation.services.outbox import OutboxSender
 
