@@ -19,10 +19,9 @@ from packstation.devices.base import (
 from packstation.devices.printers.status import (
     answer_complete,
     no_answer,
-    parse_answer,
     query_for,
+    state_from_answer,
 )
-from packstation.devices.protocols.base import FrameError
 from packstation.i18n import _
 
 
@@ -112,15 +111,7 @@ class DeviceFilePrinter:
             return PrinterState(ready=False, message=str(exc.strerror or exc))
         finally:
             os.close(fd)
-        try:
-            return parse_answer(self.language, answer)
-        except FrameError:
-            return PrinterState(
-                ready=False,
-                message=_("the printer at {where} answered the status query with nonsense").format(
-                    where=self.description
-                ),
-            )
+        return state_from_answer(self.language, answer, self.description)
 
     def close(self) -> None:
         pass

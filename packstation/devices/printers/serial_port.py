@@ -11,10 +11,9 @@ from packstation.devices.base import PrinterState, PrintJobInterrupted
 from packstation.devices.printers.status import (
     answer_complete,
     no_answer,
-    parse_answer,
     query_for,
+    state_from_answer,
 )
-from packstation.devices.protocols.base import FrameError
 from packstation.devices.transports.serial_link import open_serial
 from packstation.devices.uri import DeviceUri
 from packstation.i18n import _
@@ -58,15 +57,7 @@ class SerialPrinter:
                 answer += self._port.read(max(1, self._port.in_waiting))
         except (serial.SerialException, OSError) as exc:
             return PrinterState(ready=False, message=str(exc))
-        try:
-            return parse_answer(self.language, answer)
-        except FrameError:
-            return PrinterState(
-                ready=False,
-                message=_("the printer at {where} answered the status query with nonsense").format(
-                    where=self.description
-                ),
-            )
+        return state_from_answer(self.language, answer, self.description)
 
     def close(self) -> None:
         self._port.close()

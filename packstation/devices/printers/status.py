@@ -165,3 +165,16 @@ def no_answer(where: str, timeout: float) -> PrinterState:
             "the printer at {where} did not answer within {seconds} s (off, head open or out of media)"
         ).format(where=where, seconds=f"{timeout:g}"),
     )
+
+
+def state_from_answer(language: str, answer: bytes, where: str) -> PrinterState:
+    """The state a complete status answer tells; nonsense is a fault, not "ready"."""
+    try:
+        return parse_answer(language, answer)
+    except FrameError:
+        return PrinterState(
+            ready=False,
+            message=_("the printer at {where} answered the status query with nonsense").format(
+                where=where
+            ),
+        )

@@ -15,10 +15,9 @@ from packstation.devices.base import (
 from packstation.devices.printers.status import (
     answer_complete,
     no_answer,
-    parse_answer,
     query_for,
+    state_from_answer,
 )
-from packstation.devices.protocols.base import FrameError
 from packstation.i18n import _
 
 _DRAIN_SECONDS = 2.0
@@ -106,15 +105,7 @@ class TcpPrinter:
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
-        try:
-            return parse_answer(self.language, answer)
-        except FrameError:
-            return PrinterState(
-                ready=False,
-                message=_("the printer at {where} answered the status query with nonsense").format(
-                    where=self.description
-                ),
-            )
+        return state_from_answer(self.language, answer, self.description)
 
     def close(self) -> None:
         pass  # one connection per job and per status query
