@@ -62,6 +62,11 @@ def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> 
         _("Sign in as: {people}; the lead's PIN is {pin}.").format(people=people, pin=lead_pin)
     )
     click.echo(
+        _("No scanner? Type a barcode from {file} and press Enter, as a scanner would.").format(
+            file=summary.barcodes
+        )
+    )
+    click.echo(
         _("Other commands on this store: packstation --config {config} …").format(
             config=summary.config
         )

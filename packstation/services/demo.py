@@ -43,6 +43,7 @@ CONFIG_NAME = "demo.toml"
 class DemoSummary:
     folder: Path
     config: Path
+    barcodes: Path
     labels: Path
     products: int
     orders: int
@@ -133,6 +134,22 @@ def seed_catalogue(uow: UnitOfWork, settings: Settings) -> int:
     uow.session.add(ProductBarcode(code=ean13_for(900), sku=CASE_SKU, multiplier=CASE_MULTIPLIER))
     sync_carriers(uow, settings)
     return len(PRODUCTS)
+
+
+BARCODES_NAME = "barcodes.csv"
+
+
+def write_barcode_list(folder: Path) -> Path:
+    """The demo's barcodes in a file, for trying the bench without a scanner: type a code and
+    Enter, exactly what a keyboard-wedge scanner sends."""
+    path = folder / BARCODES_NAME
+    rows = ["barcode,sku,units,name"]
+    for index, p in enumerate(PRODUCTS, start=1):
+        rows.append(f"{ean13_for(index)},{p.sku},1,{p.name}")
+    case = next(p for p in PRODUCTS if p.sku == CASE_SKU)
+    rows.append(f"{ean13_for(900)},{CASE_SKU},{CASE_MULTIPLIER},{case.name}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
 
 
 def seed_users(uow: UnitOfWork) -> int:
@@ -268,9 +285,11 @@ def prepare_demo(
     config = prepare_folder(folder)
     settings = load_settings(str(config))
     products, order_count, users, fresh = seed(settings.store.url, settings, orders=orders, now=now)
+    write_barcode_list(folder)
     summary = DemoSummary(
         folder=folder,
         config=config,
+        barcodes=folder / BARCODES_NAME,
         labels=folder / "labels",
         products=products,
         orders=order_count,

@@ -27,6 +27,9 @@ def test_demo_seeds_a_realistic_shop(tmp_path: Path) -> None:
     assert summary.seeded_now
     assert settings.devices.printer == f"dir://{tmp_path / 'demo' / 'labels'}"
     assert settings.devices.scale == "sim://"
+    listed = summary.barcodes.read_text(encoding="utf-8").splitlines()
+    assert listed[0] == "barcode,sku,units,name"
+    assert len(listed) == 1 + 24 + 1  # every product and the carton of six
     engine = make_engine(settings.store.url)
     with UnitOfWork(engine, readonly=True) as uow:
         s = uow.session
@@ -36,6 +39,9 @@ def test_demo_seeds_a_realistic_shop(tmp_path: Path) -> None:
         assert all(p.name and p.name_en and p.spec and p.unit_weight_g > 0 for p in products)
         codes = list(s.exec(select(ProductBarcode)))
         assert all(is_ean13(c.code) for c in codes)
+        assert {f"{c.code},{c.sku},{c.multiplier}" for c in codes} == {
+            ",".join(row.split(",")[:3]) for row in listed[1:]
+        }
         assert [c.multiplier for c in codes if c.multiplier > 1] == [6]
         orders = list(s.exec(select(Order)))
         assert len(orders) >= 60
