@@ -19,6 +19,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services.claims import clear_claim
 from packstation.services.printing import add_parcel_documents, void_parcel_labels
 from packstation.services.queue import OPEN, UNPACKED, status_label
 from packstation.store.models import Order, OrderException, Parcel
@@ -191,9 +192,7 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
         resolved = _resolve_all(uow, order_id, note or "released")
         order.status = OrderStatus.READY
         order.hold_reason = ""
-        order.claimed_bench = None
-        order.claimed_user = None
-        order.lease_until = None
+        clear_claim(order)
         order.updated_at = utcnow()
         uow.session.add(order)
         uow.record("order_released", order_id=order_id, note=note, exceptions_resolved=resolved)
@@ -369,9 +368,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         before = order.status
         order.status = OrderStatus.CANCELLED
         order.hold_reason = ""
-        order.claimed_bench = None
-        order.claimed_user = None
-        order.lease_until = None
+        clear_claim(order)
         order.updated_at = utcnow()
         uow.session.add(order)
         uow.record("order_cancelled", order_id=order_id, before=before, reason=reason.strip())
