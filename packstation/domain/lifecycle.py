@@ -35,8 +35,3 @@ def can_move(current: str, wanted: str) -> bool:
 def check_move(current: str, wanted: str) -> None:
     if not can_move(current, wanted):
         raise TransitionRefused(current, wanted)
-
-
-def is_open(status: str) -> bool:
-    """Still to be shipped: neither cancelled nor gone to the courier."""
-    return S(status) in {S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD, S.PACKED}

@@ -9,7 +9,6 @@ filesystem is refused: several machines must share PostgreSQL instead.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +180,3 @@ def store_label(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
-
-
-def default_sqlite_url(folder: Path) -> str:
-    return f"sqlite:///{os.fspath(folder / 'packstation.db')}"

@@ -39,7 +39,7 @@ class UnitOfWork:
         self.engine = readonly_engine(engine) if readonly else engine
         self.bench = bench
         self.user = user
-        # stamped on the first event this unit records; see ``already_applied``
+        # stamped on the first event this unit records (services.retry looks for it)
         self.action_id = action_id
         self._action_stamped = False
         self._session: Session | None = None
@@ -111,10 +111,3 @@ class UnitOfWork:
         )
         self.session.add(event)
         return event
-
-    def already_applied(self) -> bool:
-        """True when an earlier attempt of this unit's action committed (its event exists)."""
-        if not self.action_id:
-            return False
-        found = self.session.exec(select(Event.id).where(Event.action_id == self.action_id)).first()
-        return found is not None
