@@ -262,8 +262,8 @@ def seed(
         upgrade(engine)
         uow = UnitOfWork(engine, bench=settings.bench.name, user="demo")
         with uow:
-            if uow.session.exec(select(func.count()).select_from(Product)).one() > 0:
-                products = uow.session.exec(select(func.count()).select_from(Product)).one()
+            products = uow.session.exec(select(func.count()).select_from(Product)).one()
+            if products > 0:
                 order_count = uow.session.exec(select(func.count()).select_from(Order)).one()
                 users = uow.session.exec(select(func.count()).select_from(User)).one()
                 return products, order_count, users, False
