@@ -23,11 +23,9 @@ from packstation.i18n import _, default_language, set_language
 
 def _early_language(argv: Sequence[str]) -> str:
     """The language for help texts, decided before the commands are built."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
+    given = _option(argv, "--lang")
+    if given:
+        return given
     env = os.environ.get("PACKSTATION_LANG")
     if env:
         return env
