@@ -70,7 +70,9 @@ def test_benches_drain_the_queue(stress_store: str, tmp_path: Path) -> None:
 
 
 def test_benches_killed_at_random_steps_lose_nothing(stress_store: str, tmp_path: Path) -> None:
-    orders = 400
+    # enough orders that the queue outlasts 50 kills even when the benches restart quickly and
+    # drain fast (400 ran dry after 24 kills on an idle machine)
+    orders = 1200
     _seed(stress_store, orders)
     rng = random.Random(8)
     with Benches(stress_store, tmp_path, 4, seed=2) as benches:
