@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, or_, select
 
@@ -400,47 +400,20 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
 
 
 def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
-    """The common scan, in plain statements: a right item into an open box that stays open.
-    Returns None, having changed nothing, for anything else (a refusal, a closed box, the last
-    unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
+    """The common scan, in plain prepared statements: a right item into an open box that stays
+    open.  Returns None, having changed nothing, for anything else (a refusal, a closed box, the
+    last unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
     conn = uow.session.connection()
-    claim = conn.execute(
-        sa_select(col(Order.status), col(Order.claimed_bench))
-        .where(col(Order.id) == order_id)
-        .with_for_update()
-    ).first()
+    claim = conn.execute(_CLAIM, {"order_id": order_id}).first()
     if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
         return None
-    box = conn.execute(
-        sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
-        .where(
-            col(Parcel.order_id) == order_id,
-            col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
-        )
-        .order_by(col(Parcel.seq).desc())
-        .limit(1)
-    ).first()
+    box = conn.execute(_OPEN_BOX, {"order_id": order_id}).first()
     if box is None or box[1] != ParcelStatus.OPEN or box[2] is not None:
         return None
-    barcode = conn.execute(
-        sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
-            col(ProductBarcode.code) == code
-        )
-    ).first()
+    barcode = conn.execute(_BARCODE, {"code": code}).first()
     if barcode is None:
         return None
-    rows = conn.execute(
-        sa_select(
-            col(OrderLine.id),
-            col(OrderLine.sku),
-            col(OrderLine.quantity),
-            col(OrderLine.quantity_packed),
-            col(OrderLine.title),
-        )
-        .where(col(OrderLine.order_id) == order_id)
-        .order_by(col(OrderLine.line_no), col(OrderLine.id))
-        .with_for_update()
-    ).all()
+    rows = conn.execute(_LINES, {"order_id": order_id}).all()
     states = [LineState(r[0] or 0, r[1], r[2], r[3]) for r in rows]
     match = match_scan(states, barcode[0], barcode[1])
     if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
@@ -448,25 +421,11 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     left = sum(x.remaining for x in states) - match.units
     if left <= 0:
         return None  # the last unit closes the box: the full path does that
-    done = conn.execute(
-        update(OrderLine)
-        .where(
-            col(OrderLine.id) == match.line_id,
-            col(OrderLine.quantity_packed) + match.units <= col(OrderLine.quantity),
-        )
-        .values(quantity_packed=col(OrderLine.quantity_packed) + match.units)
-    )
-    if done.rowcount != 1:
+    tick = {"line": match.line_id, "units": match.units, "box": box[0]}
+    if conn.execute(_TICK_LINE, tick).rowcount != 1:
         return None
-    added = conn.execute(
-        update(ParcelItem)
-        .where(col(ParcelItem.parcel_id) == box[0], col(ParcelItem.line_id) == match.line_id)
-        .values(quantity=col(ParcelItem.quantity) + match.units)
-    )
-    if added.rowcount == 0:
-        uow.session.add(
-            ParcelItem(parcel_id=box[0] or 0, line_id=match.line_id, quantity=match.units)
-        )
+    if conn.execute(_ADD_TO_BOX, tick).rowcount == 0:
+        conn.execute(_NEW_IN_BOX, tick)
     row = next(r for r in rows if r[0] == match.line_id)
     uow.record(
         "item_scanned",
@@ -481,6 +440,57 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     return ScanResult(
         ScanOutcome.TICKED, message, row[1], match.units, False, line_id=match.line_id
     )
+
+
+# The quick tick's statements, built once: building a statement costs more than running it.
+_CLAIM = (
+    sa_select(col(Order.status), col(Order.claimed_bench))
+    .where(col(Order.id) == bindparam("order_id"))
+    .with_for_update()
+)
+_OPEN_BOX = (
+    sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
+    .where(
+        col(Parcel.order_id) == bindparam("order_id"),
+        col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
+    )
+    .order_by(col(Parcel.seq).desc())
+    .limit(1)
+)
+_BARCODE = sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
+    col(ProductBarcode.code) == bindparam("code")
+)
+_LINES = (
+    sa_select(
+        col(OrderLine.id),
+        col(OrderLine.sku),
+        col(OrderLine.quantity),
+        col(OrderLine.quantity_packed),
+        col(OrderLine.title),
+    )
+    .where(col(OrderLine.order_id) == bindparam("order_id"))
+    .order_by(col(OrderLine.line_no), col(OrderLine.id))
+    .with_for_update()
+)
+_TICK_LINE = (
+    update(OrderLine)
+    .where(
+        col(OrderLine.id) == bindparam("line"),
+        col(OrderLine.quantity_packed) + bindparam("units") <= col(OrderLine.quantity),
+    )
+    .values(quantity_packed=col(OrderLine.quantity_packed) + bindparam("units"))
+)
+_ADD_TO_BOX = (
+    update(ParcelItem)
+    .where(
+        col(ParcelItem.parcel_id) == bindparam("box"),
+        col(ParcelItem.line_id) == bindparam("line"),
+    )
+    .values(quantity=col(ParcelItem.quantity) + bindparam("units"))
+)
+_NEW_IN_BOX = insert(ParcelItem).values(
+    parcel_id=bindparam("box"), line_id=bindparam("line"), quantity=bindparam("units")
+)
 
 
 def line_state(line: OrderLine) -> LineState:

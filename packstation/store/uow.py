@@ -15,11 +15,12 @@ import json
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlalchemy import Engine, bindparam, func, insert, text
+from sqlmodel import Session, col, select
 
 from packstation.store.engine import readonly as readonly_engine
 from packstation.store.models import Event
+from packstation.store.types import utcnow
 
 
 class UnitOfWork:
@@ -43,11 +44,14 @@ class UnitOfWork:
         self.action_id = action_id
         self._action_stamped = False
         self._session: Session | None = None
+        # the bench's last event number in this transaction, once it has been looked up
+        self._last_seq: int | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.session = self._session
         self._action_stamped = False
+        self._last_seq = None
         return self
 
     def __exit__(
@@ -68,9 +72,11 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self._last_seq = None
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._last_seq = None
 
     def flush(self) -> None:
         self.session.flush()
@@ -82,32 +88,42 @@ class UnitOfWork:
         order_id: int | None = None,
         parcel_id: int | None = None,
         **payload: Any,
-    ) -> Event:
+    ) -> None:
         """Append an audit event to this transaction."""
-        seq: int | None = None
-        if self.bench:
-            if self.session.get_bind().dialect.name == "postgresql":
-                # Two transactions of one bench (the screen and its print sender) must not take
-                # the same number: hold a lock on the bench's numbering until this one ends.
-                self.session.connection().execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:bench))"), {"bench": self.bench}
-                )
-            last = self.session.exec(
-                select(func.max(Event.bench_seq)).where(Event.bench == self.bench)
-            ).one()
-            seq = (last or 0) + 1
+        seq = self._next_seq() if self.bench else None
         action_id = None
         if self.action_id and not self._action_stamped:
             action_id, self._action_stamped = self.action_id, True
-        event = Event(
-            action_id=action_id,
-            bench=self.bench,
-            bench_seq=seq,
-            user=self.user,
-            order_id=order_id,
-            parcel_id=parcel_id,
-            kind=kind,
-            payload=json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True),
+        self.session.connection().execute(
+            _INSERT_EVENT,
+            {
+                "at": utcnow(),
+                "action_id": action_id,
+                "bench": self.bench,
+                "bench_seq": seq,
+                "user": self.user,
+                "order_id": order_id,
+                "parcel_id": parcel_id,
+                "kind": kind,
+                "payload": json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True),
+            },
         )
-        self.session.add(event)
-        return event
+
+    def _next_seq(self) -> int:
+        """The bench's next event number.  Looked up once per transaction: the transaction
+        holds the bench's numbering until it ends (SQLite: the write lock of BEGIN IMMEDIATE;
+        PostgreSQL: an advisory lock, so the bench's screen and its print sender never take
+        the same number), so later events of the same transaction just count on."""
+        if self._last_seq is None:
+            connection = self.session.connection()
+            if connection.dialect.name == "postgresql":
+                connection.execute(_BENCH_LOCK, {"bench": self.bench})
+            last = connection.execute(_LAST_SEQ, {"bench": self.bench}).scalar()
+            self._last_seq = last or 0
+        self._last_seq += 1
+        return self._last_seq
+
+
+_BENCH_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:bench))")
+_INSERT_EVENT = insert(Event.__table__)  # type: ignore[attr-defined]
+_LAST_SEQ = select(func.max(col(Event.bench_seq))).where(col(Event.bench) == bindparam("bench"))

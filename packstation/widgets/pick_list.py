@@ -7,8 +7,10 @@ line up because the table measures cell width, not characters.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
 
 from packstation.i18n import _
@@ -20,6 +22,8 @@ class PickList(DataTable[Text]):
     PickList { height: auto; max-height: 70%; }
     PickList > .datatable--header { text-style: bold; background: $primary-background; }
     """
+
+    _row_only: int | None = None  # while set, a refresh redraws only this row
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -85,6 +89,15 @@ class PickList(DataTable[Text]):
             Text(tick, justify="right", style="bold green" if done else "bold"),
         )
 
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """A changed cell redraws its row alone, not the whole table and its header: a tick
+        must reach the screen within milliseconds."""
+        if self._row_only is not None and not regions and not layout and not recompose:
+            return self.refresh_row(self._row_only)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def _update(self, lines: Sequence[LineView], highlight: int | None) -> None:
         for line in lines:
             if self._shown.get(line.line_id) == line:
@@ -92,9 +105,13 @@ class PickList(DataTable[Text]):
             self._shown[line.line_id] = line
             sku, name, tick = self._cells(line)
             key = str(line.line_id)
-            self.update_cell(key, "sku", sku)
-            self.update_cell(key, "name", name)
-            self.update_cell(key, "packed", tick)
+            self._row_only = self._keys.index(key)
+            try:
+                self.update_cell(key, "sku", sku)
+                self.update_cell(key, "name", name)
+                self.update_cell(key, "packed", tick)
+            finally:
+                self._row_only = None
         if highlight is not None and str(highlight) in self._keys:
             row = self._keys.index(str(highlight))
             if row != self.cursor_row:

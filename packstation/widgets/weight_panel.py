@@ -15,6 +15,8 @@ class WeightPanel(Static):
     WeightPanel.accepted { border: heavy $success; }
     """
 
+    _shown: tuple[object, ...] = ()
+
     def show(
         self,
         *,
@@ -25,6 +27,10 @@ class WeightPanel(Static):
         blocked: bool = False,
         accepted: bool = False,
     ) -> None:
+        shown = (expected_g, tolerance_g, live, verdict, blocked, accepted)
+        if shown == self._shown:
+            return  # each scan redraws the order; an unchanged panel costs nothing
+        self._shown = shown
         self.set_class(blocked, "blocked")
         self.set_class(accepted, "accepted")
         text = Text()
