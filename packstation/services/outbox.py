@@ -76,8 +76,10 @@ class OutboxSender:
             uris.append(devices.slip_printer)
         return uris
 
-    def _uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, bench=self.settings.bench.name, user="outbox")
+    def _uow(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(
+            self.engine, bench=self.settings.bench.name, user="outbox", readonly=readonly
+        )
 
     def _language(self, uri: str) -> str:
         p = self.settings.printing
@@ -103,7 +105,8 @@ class OutboxSender:
     # ------------------------------------------------------------------ sending
 
     def _next_job(self, uri: str) -> PrintJob | None:
-        with self._uow() as uow:
+        # a read: it must not take the store's write lock from the benches every second
+        with self._uow(readonly=True) as uow:
             return uow.session.exec(
                 select(PrintJob)
                 .where(PrintJob.printer == uri, PrintJob.status == PrintStatus.QUEUED)

@@ -79,9 +79,13 @@ class PickList(DataTable[Text]):
             self.move_cursor(row=cursor, animate=False)
 
     @staticmethod
-    def _cells(line: LineView) -> tuple[Text, Text, Text]:
+    def _style(line: LineView) -> str:
+        return "bold green" if line.remaining <= 0 else ("bold" if line.packed else "")
+
+    @classmethod
+    def _cells(cls, line: LineView) -> tuple[Text, Text, Text]:
         done = line.remaining <= 0
-        style = "bold green" if done else ("bold" if line.packed else "")
+        style = cls._style(line)
         tick = f"{line.packed}" + (" ✔" if done else "  ")
         return (
             Text(line.sku, style=style),
@@ -100,15 +104,18 @@ class PickList(DataTable[Text]):
 
     def _update(self, lines: Sequence[LineView], highlight: int | None) -> None:
         for line in lines:
-            if self._shown.get(line.line_id) == line:
+            before = self._shown.get(line.line_id)
+            if before == line:
                 continue
             self._shown[line.line_id] = line
             sku, name, tick = self._cells(line)
             key = str(line.line_id)
             self._row_only = self._keys.index(key)
             try:
-                self.update_cell(key, "sku", sku)
-                self.update_cell(key, "name", name)
+                # the SKU and name change colour only when the line starts or is done
+                if before is None or self._style(before) != self._style(line):
+                    self.update_cell(key, "sku", sku)
+                    self.update_cell(key, "name", name)
                 self.update_cell(key, "packed", tick)
             finally:
                 self._row_only = None

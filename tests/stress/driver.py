@@ -72,6 +72,7 @@ class Packer:
         mistakes: float = 0.08,
         deadline: float = 600.0,
         printing: bool = True,
+        start_file: str = "",
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -88,6 +89,7 @@ class Packer:
         self.last_outcome = ""
         self.sender = OutboxSender(engine, settings)
         self.printing = printing
+        self.start_file = start_file
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -151,9 +153,10 @@ class Packer:
         self._write(record)
 
     def read(self, order_id: int) -> OrderView:
+        # a read, as the bench's screen reads: no write lock taken
         view = run_action(
             self.engine,
-            lambda uow: read_order(uow, order_id, self.settings),
+            lambda _uow: read_order(self._reader(), order_id, self.settings),
             bench="",
             user=self.user,
             on_state=self._on_state,
@@ -176,6 +179,9 @@ class Packer:
     def run(self) -> None:
         self.load_codes()
         self._write({"ready": time.time()})
+        while self.start_file and not os.path.exists(self.start_file):
+            time.sleep(0.005)  # every bench starts together (the benchmark's barrier)
+        self._write({"started": time.time()})
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
             if order_id is None:
@@ -212,11 +218,14 @@ class Packer:
     def _held(self) -> int | None:
         return run_action(
             self.engine,
-            lambda _uow: claimed_here(UnitOfWork(self.engine, bench=self.bench, readonly=True)),
+            lambda _uow: claimed_here(self._reader()),
             bench="",
             user=self.user,
             on_state=self._on_state,
         )
+
+    def _reader(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=True)
 
     def _renew(self, order_id: int) -> None:
         lease = self.settings.store.lease_seconds
@@ -379,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline", type=float, default=600.0)
     parser.add_argument("--printer-dir", required=True)
     parser.add_argument(
+        "--start-file", default="", help="wait until this file exists before taking orders"
+    )
+    parser.add_argument(
         "--no-print", action="store_true", help="leave the jobs queued (no sender in this bench)"
     )
     args = parser.parse_args(argv)
@@ -398,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
             mistakes=args.mistakes,
             deadline=args.deadline,
             printing=not args.no_print,
+            start_file=args.start_file,
         )
         try:
             packer.run()

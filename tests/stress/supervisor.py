@@ -31,6 +31,7 @@ class Benches:
         seed: int = 0,
         deadline_s: float = 900.0,
         printing: bool = True,
+        barrier: bool = False,
     ) -> None:
         self.url = url
         self.folder = folder
@@ -39,6 +40,9 @@ class Benches:
         self.seed = seed
         self.deadline_s = deadline_s
         self.printing = printing
+        # with a barrier, the benches wait after loading until ``release()``: a benchmark times
+        # them working together, not Python starting up
+        self.start_file = folder / "start" if barrier else None
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.kill_steps: Counter[str] = Counter()
         self.starts = 0
@@ -70,6 +74,7 @@ class Benches:
             "--printer-dir",
             str(self.printer_dir(index)),
             *([] if self.printing else ["--no-print"]),
+            *(["--start-file", str(self.start_file)] if self.start_file else []),
         ]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         # stderr to a file: a pipe nobody reads could fill up and stall the bench
@@ -77,6 +82,24 @@ class Benches:
             self.procs[index] = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
             )
+
+    def release(self, timeout_s: float = 300.0) -> None:
+        """Start every bench at once, when all have loaded (with ``barrier``)."""
+        assert self.start_file is not None
+        deadline = time.monotonic() + timeout_s
+        while not all(self._ready(i) for i in range(self.count)):
+            if time.monotonic() > deadline:
+                raise TimeoutError("benches did not get ready")
+            if any(proc.poll() not in (None, 0) for proc in self.procs.values()):
+                raise RuntimeError("a bench died while starting")
+            time.sleep(POLL_S)
+        self.start_file.touch()
+
+    def _ready(self, index: int) -> bool:
+        try:
+            return '"ready"' in self.journal(index).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return False
 
     def printer_dir(self, index: int) -> Path:
         return self.folder / f"printer-{index}"

@@ -249,6 +249,14 @@ class BenchScreen(Screen[None]):
         self.draw_progress(view)
         self.draw_weight()
 
+    def draw_tick(self, view: OrderView, line_id: int) -> None:
+        """A unit ticked on the order shown: only the line, the progress and the box change."""
+        self.view = view
+        self.query_one(PickList).show(
+            view.lines, insured=view.insured_value_fen > 0, highlight=line_id
+        )
+        self.draw_progress(view)
+
     def draw_progress(self, view: OrderView) -> None:
         width = 40
         done = view.ticked
@@ -344,9 +352,7 @@ class BenchScreen(Screen[None]):
             return
         if result.ok and not result.box_closed and self.view and result.line_id:
             # the transaction added exactly this: no need to read the order back
-            self.refresh_order(
-                highlight=result.line_id, view=self.view.with_tick(result.line_id, result.units)
-            )
+            self.draw_tick(self.view.with_tick(result.line_id, result.units), result.line_id)
         else:
             self.refresh_order(highlight=result.line_id)
         if result.ok:
