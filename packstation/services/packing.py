@@ -2,7 +2,8 @@
 
 Called by the bench application (``packstation.screens.bench``), the tests and the stress tools.
 Every public function is one short transaction that re-reads and locks the order it changes
-(through ``claims.held_order``), writes its event with ``uow.record`` and commits; a bench killed
+(through ``claims.held_order``), writes its event with ``uow.record`` and commits (weighing first
+takes the parcel's waybill number in a short transaction of its own); a bench killed
 between two calls loses nothing that was shown as done.  Lines are never packed beyond their
 quantity: the tick is a guarded UPDATE checked in the same transaction.
 """
@@ -62,9 +63,47 @@ __all__ = ["Claim", "ClaimLost"]
 # --- printing -------------------------------------------------------------------------------
 
 
-def _queue_documents(uow: UnitOfWork, parcel: Parcel, settings: Settings) -> int:
+def _queue_documents(
+    uow: UnitOfWork, parcel: Parcel, settings: Settings, drafts: printing.Drafts | None = None
+) -> int:
     assert parcel.id is not None
-    return len(printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings))
+    jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, drafts=drafts)
+    return len(jobs)
+
+
+def _draft_documents(
+    uow: UnitOfWork, *, order_id: int, grams: int, source: WeightSource, settings: Settings
+) -> printing.Drafts | None:
+    """Before the weighing transaction: draw the label and slip a weight will queue, so that the
+    store is not held while they are drawn.  The parcel's waybill number is taken first, in a
+    short transaction of its own (it stays the parcel's whatever happens next; that transaction
+    carries no action id, so a retried weighing still runs).  None when the weight will not be
+    accepted or the box is not waiting for one: the weighing transaction then decides alone."""
+    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
+        box = _live_box(reader, order_id)
+        if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
+            return None
+        weighing = settings.weighing
+        inside = within_tolerance(
+            grams, box.expected_weight_g, weighing.tolerance_g, weighing.tolerance_pct
+        )
+        if not inside and source is not WeightSource.OVERRIDE:
+            return None
+        parcel_id, numbered = box.id or 0, bool(box.tracking_no)
+    if not numbered:
+        with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
+            held_order(numbering, order_id)
+            box = _live_box(numbering, order_id)
+            if box is None or box.id != parcel_id:
+                return None
+            printing.decide_tracking_no(numbering, settings, box)
+            numbering.commit()
+    return printing.draft_parcel_documents(
+        UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True),
+        parcel_id=parcel_id,
+        settings=settings,
+        weight_g=grams,
+    )
 
 
 def _void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
@@ -632,10 +671,12 @@ def weigh(
 ) -> WeighResult:
     """A weight for the closed box: a stable scale reading or a typed weight is accepted inside
     the tolerance, refused (and recorded) outside; a lead's override accepts it anyway.  An
-    accepted weight queues the label and slip in the same transaction."""
+    accepted weight queues the label and slip in the same transaction (drawn just before it,
+    see ``_draft_documents``)."""
     now = now or utcnow()
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
+    drafts = _draft_documents(uow, order_id=order_id, grams=grams, source=source, settings=settings)
     with uow:
         order = held_order(uow, order_id)
         box = _live_box(uow, order_id)
@@ -680,7 +721,7 @@ def weigh(
             lead=lead,
             reason=reason,
         )
-        jobs = _queue_documents(uow, box, settings)
+        jobs = _queue_documents(uow, box, settings, drafts)
         box.status = ParcelStatus.LABELLED
         uow.session.add(box)
         uow.record("documents_queued", order_id=order_id, parcel_id=box.id, jobs=jobs)

@@ -11,6 +11,7 @@ open ``with uow:`` and never commit.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 
@@ -19,6 +20,7 @@ from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.labels.content import LabelData, SlipData
 from packstation.labels.render import Rendered
 from packstation.labels.render import preview_png as render_preview
 from packstation.services import documents, tracking
@@ -28,9 +30,11 @@ from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
 __all__ = [
+    "Drafts",
     "OutboxSender",
     "add_parcel_documents",
     "check_label_scan",
+    "draft_parcel_documents",
     "find_order_id_by_tracking",
     "label_counts",
     "order_label_preview_png",
@@ -137,12 +141,65 @@ def _batch_jobs(uow: UnitOfWork, order_id: int) -> list[PrintJob]:
     )
 
 
+@dataclass(frozen=True)
+class Drafts:
+    """A parcel's label (and slip) drawn before the transaction that queues them, with the data
+    they were drawn from: the transaction uses them only if its own reading of the data is the
+    same (the time printed on the label aside)."""
+
+    label_data: LabelData
+    label: Rendered
+    slip_data: SlipData | None = None
+    slip: Rendered | None = None
+
+    def label_for(self, data: LabelData) -> Rendered | None:
+        same = replace(data, printed_at=self.label_data.printed_at) == self.label_data
+        return self.label if same else None
+
+    def slip_for(self, data: SlipData) -> Rendered | None:
+        return self.slip if data == self.slip_data else None
+
+
+def draft_parcel_documents(
+    uow: UnitOfWork, *, parcel_id: int, settings: Settings, weight_g: int, slip: bool = True
+) -> Drafts | None:
+    """Read the parcel's documents' data in ``uow`` (read-only is enough) and draw them after it
+    has ended, for ``add_parcel_documents`` to queue: drawing takes tens of milliseconds of CPU
+    that no transaction should wait for.  None when the parcel has no number yet, or when a
+    batch print already made its label (nothing to draw)."""
+    with uow:
+        parcel = _parcel(uow, parcel_id)
+        number = parcel.tracking_no
+        if not number:
+            return None
+        if parcel.seq == 1 and any(
+            job.kind == PrintKind.LABEL for job in _batch_jobs(uow, parcel.order_id)
+        ):
+            return None
+        label_data = replace(documents.label_data(uow, settings, parcel, number), weight_g=weight_g)
+        slip_data = None
+        if slip and parcel.seq == 1:
+            slip_data = documents.slip_data(uow, settings, _order(uow, parcel.order_id), number)
+    return Drafts(
+        label_data,
+        documents.render_parcel_label(settings, label_data),
+        slip_data,
+        documents.render_order_slip(settings, slip_data) if slip_data else None,
+    )
+
+
 def add_parcel_documents(
-    uow: UnitOfWork, *, parcel_id: int, settings: Settings, slip: bool = True
+    uow: UnitOfWork,
+    *,
+    parcel_id: int,
+    settings: Settings,
+    slip: bool = True,
+    drafts: Drafts | None = None,
 ) -> list[PrintJob]:
     """Queue the parcel's label (and the order's packing slip for parcel 1 when ``slip``), in
-    transaction.  A parcel whose label a batch print already made adopts those jobs instead:
-    its waybill is on the parcel already.  Returns the parcel's jobs."""
+    transaction, using ``drafts`` where they still match.  A parcel whose label a batch print
+    already made adopts those jobs instead: its waybill is on the parcel already.  Returns the
+    parcel's jobs."""
     parcel = _parcel(uow, parcel_id)
     order = _order(uow, parcel.order_id)
     number = decide_tracking_no(uow, settings, parcel)
@@ -161,9 +218,8 @@ def add_parcel_documents(
             )
             _mark_labelled(uow, parcel)
             return adopted
-    label = documents.render_parcel_label(
-        settings, documents.label_data(uow, settings, parcel, number)
-    )
+    data = documents.label_data(uow, settings, parcel, number)
+    label = (drafts and drafts.label_for(data)) or documents.render_parcel_label(settings, data)
     jobs = [
         queue_job(
             uow,
@@ -175,8 +231,9 @@ def add_parcel_documents(
         )
     ]
     if slip and parcel.seq == 1:
-        rendered = documents.render_order_slip(
-            settings, documents.slip_data(uow, settings, order, number)
+        slip_data = documents.slip_data(uow, settings, order, number)
+        rendered = (drafts and drafts.slip_for(slip_data)) or documents.render_order_slip(
+            settings, slip_data
         )
         jobs.append(
             queue_job(

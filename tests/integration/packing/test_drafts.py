@@ -1,0 +1,121 @@
+"""The label and slip are drawn before the weighing transaction, and used only if still right."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from packstation.config import Settings
+from packstation.domain.status import WeightSource
+from packstation.services import documents, packing, printing
+from packstation.services.packing_view import read_order
+from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import add_order, seed_catalogue
+
+TEA = "6901234567892"
+
+
+def uow(engine: Engine, *, readonly: bool = False) -> UnitOfWork:
+    return UnitOfWork(engine, bench="bench-1", user="王芳", readonly=readonly)
+
+
+def ready_to_weigh(engine: Engine, settings: Settings) -> tuple[int, int]:
+    """An order of one tea, ticked: (order id, expected grams)."""
+    seed_catalogue(engine)
+    oid = add_order(engine, "D1", [("TEA-001", 1)])
+    packing.open_order(uow(engine), code="D1", settings=settings)
+    assert packing.scan_item(uow(engine), order_id=oid, code=TEA, settings=settings).box_closed
+    view = read_order(uow(engine, readonly=True), oid, settings)
+    assert view is not None and view.current is not None and view.current.expected_g
+    return oid, view.current.expected_g
+
+
+def jobs(engine: Engine, oid: int) -> list[PrintJob]:
+    with uow(engine, readonly=True) as u:
+        return list(u.session.exec(select(PrintJob).where(PrintJob.order_id == oid)))
+
+
+def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    label, slip = documents.render_parcel_label, documents.render_order_slip
+
+    def render_label(settings: Settings, data: object) -> object:
+        calls.append("label")
+        return label(settings, data)  # type: ignore[arg-type]
+
+    def render_slip(settings: Settings, data: object) -> object:
+        calls.append("slip")
+        return slip(settings, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "render_parcel_label", render_label)
+    monkeypatch.setattr(documents, "render_order_slip", render_slip)
+    return calls
+
+
+def test_documents_drawn_once_before_the_transaction_are_queued(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oid, expected = ready_to_weigh(engine, settings)
+    calls = count_renders(monkeypatch)
+    drafted: list[printing.Drafts] = []
+    draft = printing.draft_parcel_documents
+
+    def keep(*args: object, **kwargs: object) -> printing.Drafts | None:
+        result = draft(*args, **kwargs)  # type: ignore[arg-type]
+        assert result is not None
+        drafted.append(result)
+        return result
+
+    monkeypatch.setattr(printing, "draft_parcel_documents", keep)
+    done = packing.weigh(
+        uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
+    )
+    assert done.accepted and done.order_packed
+    assert calls == ["label", "slip"]  # drawn once each, not again inside the transaction
+    queued = {job.kind: job.content for job in jobs(engine, oid)}
+    assert queued == {"label": drafted[0].label.content, "slip": drafted[0].slip.content}  # type: ignore[union-attr]
+    assert drafted[0].label_data.weight_g == expected  # the weight being accepted is printed
+
+
+def test_a_change_between_drawing_and_queueing_is_drawn_again(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oid, expected = ready_to_weigh(engine, settings)
+    draft = printing.draft_parcel_documents
+    stale: list[printing.Drafts] = []
+
+    def then_the_lead_edits_the_address(*args: object, **kwargs: object) -> printing.Drafts | None:
+        result = draft(*args, **kwargs)  # type: ignore[arg-type]
+        assert result is not None
+        stale.append(result)
+        with uow(engine) as u:
+            order = u.session.get(Order, oid)
+            assert order is not None
+            order.address = "文三路 90 号 2 单元"
+            u.session.add(order)
+            u.commit()
+        return result
+
+    monkeypatch.setattr(printing, "draft_parcel_documents", then_the_lead_edits_the_address)
+    calls = count_renders(monkeypatch)
+    done = packing.weigh(
+        uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
+    )
+    assert done.accepted
+    label = next(job for job in jobs(engine, oid) if job.kind == "label")
+    assert label.content != stale[0].label.content
+    assert calls == ["label", "slip", "label"]  # the label again; the slip has no address
+
+
+def test_a_refused_weight_takes_no_waybill_number(engine: Engine, settings: Settings) -> None:
+    oid, expected = ready_to_weigh(engine, settings)
+    refused = packing.weigh(
+        uow(engine), order_id=oid, grams=expected * 3, source=WeightSource.SCALE, settings=settings
+    )
+    assert not refused.accepted
+    with uow(engine, readonly=True) as u:
+        numbers = list(u.session.exec(select(Parcel.tracking_no).where(Parcel.order_id == oid)))
+    assert numbers == [None]
+    assert jobs(engine, oid) == []
