@@ -19,7 +19,7 @@ from packstation.i18n import N_, _
 from packstation.labels import code128
 from packstation.labels.canvas import Bars, Bitmap, Drawing, text_bitmap
 from packstation.labels.fonts import find_cjk_font
-from packstation.labels.render import Rendered, _encode, preview_png
+from packstation.labels.render import Rendered, encode, preview_png
 
 CAPTIONS = {
     "next": N_("NEXT ORDER"),
@@ -80,7 +80,7 @@ def sheet_drawing(settings: Settings) -> Drawing:
 
 def render_sheet(settings: Settings, language: str) -> Rendered:
     drawing = sheet_drawing(settings)
-    return Rendered(language, _encode(language, [drawing]), (drawing,))
+    return Rendered(language, encode(language, [drawing]), (drawing,))
 
 
 @click.command(help=_("Print or save the sheet of command barcodes for the bench."))

@@ -26,7 +26,8 @@ class Rendered:
     drawings: tuple[Drawing, ...]
 
 
-def _encode(language: str, drawings: list[Drawing]) -> bytes:
+def encode(language: str, drawings: list[Drawing]) -> bytes:
+    """Drawings as the bytes a printer takes: ZPL, or ESC/POS for a receipt printer."""
     if language == "zpl":
         return zpl.write(drawings)
     if language == "escpos":
@@ -38,20 +39,20 @@ def render_label(
     data: LabelData, *, language: str, size: str, dpi: int, font_path: str
 ) -> Rendered:
     drawing = compose_label(data, LABELS[size], font_path=font_path, dpi=dpi)
-    return Rendered(language, _encode(language, [drawing]), (drawing,))
+    return Rendered(language, encode(language, [drawing]), (drawing,))
 
 
 def render_slip(data: SlipData, *, language: str, size: str, dpi: int, font_path: str) -> Rendered:
     """``size`` is 80mm or 58mm (receipt) or a label size (the slip on the label printer)."""
     drawing = compose_slip(data, SLIPS[size], font_path=font_path, dpi=dpi)
-    return Rendered(language, _encode(language, [drawing]), (drawing,))
+    return Rendered(language, encode(language, [drawing]), (drawing,))
 
 
 def render_pick_list(
     data: PickListData, *, language: str, size: str, dpi: int, font_path: str
 ) -> Rendered:
     drawings = compose_pick_list(data, SLIPS[size], font_path=font_path, dpi=dpi)
-    return Rendered(language, _encode(language, drawings), tuple(drawings))
+    return Rendered(language, encode(language, drawings), tuple(drawings))
 
 
 def pages_of(language: str, content: bytes) -> list[Image.Image]:
