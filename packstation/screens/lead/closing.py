@@ -70,7 +70,7 @@ class ClosingScreen(LeadScreen):
         missing = self.query_one("#missing", DataTable)
         for label in (N_("Order"), N_("Status"), N_("Carrier"), N_("Due")):
             missing.add_column(_(label))
-        self.reload()
+        # the first load comes with ScreenResume, which a screen gets when it is first shown
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -89,7 +89,7 @@ class ExceptionsScreen(LeadScreen):
             self.query_one("#unshipped", DataTable).add_column(_(label))
         self.query_one("#held", DataTable).focus()
         self.set_interval(self.lead.refresh_seconds * 3, self.reload)
-        self.reload()
+        # the first load comes with ScreenResume, which a screen gets when it is first shown
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -110,7 +110,7 @@ class HandoverScreen(LeadScreen):
         field.cursor_blink = self.lead.blink
         field.focus()
         self.set_interval(self.lead.refresh_seconds * 3, self.reload)
-        self.reload()
+        # the first load comes with ScreenResume, which a screen gets when it is first shown
 
     def on_screen_resume(self) -> None:
         self.reload()

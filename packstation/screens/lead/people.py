@@ -70,7 +70,7 @@ class PeopleScreen(LeadScreen):
             benches.add_column(_(label))
         packers.focus()
         self.set_interval(self.lead.refresh_seconds * 5, self.reload)
-        self.reload()
+        # the first load comes with ScreenResume, which a screen gets when it is first shown
 
     def on_screen_resume(self) -> None:
         self.reload()
