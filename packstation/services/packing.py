@@ -442,7 +442,7 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     """The common scan, in plain prepared statements: a right item into an open box that stays
     open.  Returns None, having changed nothing, for anything else (a refusal, a closed box, the
     last unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
-    conn = uow.session.connection()
+    conn = uow.connection()
     claim = conn.execute(_CLAIM, {"order_id": order_id}).first()
     if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
         return None

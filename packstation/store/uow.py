@@ -15,7 +15,7 @@ import json
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, text
+from sqlalchemy import Connection, Engine, bindparam, func, insert, text
 from sqlmodel import Session, col, select
 
 from packstation.store.engine import readonly as readonly_engine
@@ -46,12 +46,14 @@ class UnitOfWork:
         self._session: Session | None = None
         # the bench's last event number in this transaction, once it has been looked up
         self._last_seq: int | None = None
+        self._connection: Connection | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.session = self._session
         self._action_stamped = False
         self._last_seq = None
+        self._connection = None
         return self
 
     def __exit__(
@@ -73,10 +75,19 @@ class UnitOfWork:
     def commit(self) -> None:
         self.session.commit()
         self._last_seq = None
+        self._connection = None
 
     def rollback(self) -> None:
         self.session.rollback()
         self._last_seq = None
+        self._connection = None
+
+    def connection(self) -> Connection:
+        """The transaction's connection, for plain statements (asked of the session once per
+        transaction: asking costs more than a short statement)."""
+        if self._connection is None:
+            self._connection = self.session.connection()
+        return self._connection
 
     def flush(self) -> None:
         self.session.flush()
@@ -94,7 +105,7 @@ class UnitOfWork:
         action_id = None
         if self.action_id and not self._action_stamped:
             action_id, self._action_stamped = self.action_id, True
-        self.session.connection().execute(
+        self.connection().execute(
             _INSERT_EVENT,
             {
                 "at": utcnow(),
@@ -115,7 +126,7 @@ class UnitOfWork:
         PostgreSQL: an advisory lock, so the bench's screen and its print sender never take
         the same number), so later events of the same transaction just count on."""
         if self._last_seq is None:
-            connection = self.session.connection()
+            connection = self.connection()
             if connection.dialect.name == "postgresql":
                 connection.execute(_BENCH_LOCK, {"bench": self.bench})
             last = connection.execute(_LAST_SEQ, {"bench": self.bench}).scalar()
