@@ -1,126 +1,215 @@
 """The pick list: one row per order line, readable at arm's length.
 
 Columns: line, SKU, name, spec, wanted, ticked, marks (gift, fragile, insured).  Chinese names
-line up because the table measures cell width, not characters.
+line up because widths are measured in terminal cells, not characters.
+
+Drawn line by line (Textual's line API) from one cached strip per row: a tick redraws the row it
+changed and nothing else, so a scan reaches the screen within a millisecond or two.  The header
+stays put when a long order scrolls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
-from textual.widgets import DataTable
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from packstation.i18n import _
 from packstation.services.packing_view import LineView
 
+PAD = 2  # blank cells either side of a column
+RIGHT = {4, 5}  # wanted and ticked are numbers: right-aligned
 
-class PickList(DataTable[Text]):
+
+class PickList(ScrollView, can_focus=False):
+    COMPONENT_CLASSES = {
+        "pick-list--header",
+        "pick-list--even-row",
+        "pick-list--cursor",
+    }
     DEFAULT_CSS = """
-    PickList { height: auto; max-height: 70%; }
-    PickList > .datatable--header { text-style: bold; background: $primary-background; }
+    PickList { height: auto; max-height: 70%; background: $surface; color: $foreground; }
+    PickList > .pick-list--header { text-style: bold; background: $primary-background; }
+    PickList:dark > .pick-list--even-row { background: $surface-darken-1 40%; }
+    PickList > .pick-list--even-row { background: $surface-lighten-1 50%; }
+    PickList > .pick-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
     """
 
-    _row_only: int | None = None  # while set, a refresh redraws only this row
-
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(
-            id=id, cursor_type="row", zebra_stripes=True, show_cursor=True, cell_padding=2
-        )
-        self.can_focus = False  # the scan line keeps the keyboard
-        self._keys: list[str] = []
+        super().__init__(id=id)
+        self._lines: list[LineView] = []
         self._insured = False
-        self._shown: dict[int, LineView] = {}
+        self._rows: list[list[Text]] = []
+        self._widths: list[int] = []
+        self._cursor = 0
+        self._strips: dict[int, Strip] = {}  # row (-1: the header) → its drawn line
+
+    # --- what is shown ----------------------------------------------------------------------
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def row_text(self, row: int) -> list[str]:
+        """The plain text of a row's cells (for tests and for reading the screen)."""
+        return [cell.plain for cell in self._rows[row]]
 
     def show(self, lines: Sequence[LineView], *, insured: bool, highlight: int | None) -> None:
         """Fill the table; ``highlight`` is the line just ticked (the cursor goes there).
 
-        When the lines are the ones shown already (a tick), only the changed cells are redrawn:
-        a scan must reach the screen within milliseconds."""
-        keys = [str(line.line_id) for line in lines]
-        if keys and keys == self._keys and insured == self._insured:
-            self._update(lines, highlight)
-            return
-        self._keys, self._insured = keys, insured
-        self._shown = {line.line_id: line for line in lines}
-        self.clear(columns=True)
-        self.add_column(Text("#"), key="no")
-        self.add_column(Text(_("SKU")), key="sku")
-        self.add_column(Text(_("Name")), key="name")
-        self.add_column(Text(_("Spec")), key="spec")
-        self.add_column(Text(_("Wanted"), justify="right"), key="qty")
-        self.add_column(Text(_("Ticked"), justify="right"), key="packed")
-        self.add_column(Text(_("Marks")), key="marks")
-        cursor = 0
-        for row, line in enumerate(lines):
-            sku, name, tick = self._cells(line)
-            marks = []
-            if line.is_gift:
-                marks.append(Text(_("GIFT"), style="bold magenta"))
-            if line.fragile:
-                marks.append(Text(_("FRAGILE"), style="bold yellow"))
-            if insured:
-                marks.append(Text(_("INSURED"), style="bold cyan"))
-            self.add_row(
-                Text(str(line.line_no)),
-                sku,
-                name,
-                Text(line.spec),
-                Text(str(line.quantity), justify="right", style="bold"),
-                tick,
-                Text(" ").join(marks),
-                key=str(line.line_id),
-            )
-            if line.line_id == highlight:
-                cursor = row
-        if lines:
-            self.move_cursor(row=cursor, animate=False)
+        When the lines are the ones shown already (a tick), only the rows that changed are
+        redrawn."""
+        same = [line.line_id for line in lines] == [line.line_id for line in self._lines]
+        cursor = next(
+            (row for row, line in enumerate(lines) if line.line_id == highlight),
+            self._cursor if same else 0,
+        )
+        if same and lines and insured == self._insured:
+            changed = [row for row, line in enumerate(lines) if line != self._lines[row]]
+            self._lines = list(lines)
+            for row in changed:
+                self._rows[row] = self._cells(lines[row], insured)
+            if self._fits(changed):
+                self._move_cursor(cursor, changed)
+                return
+        self._lines, self._insured = list(lines), insured
+        self._rows = [self._cells(line, insured) for line in lines]
+        self._widths = self._measure()
+        self._cursor = min(cursor, max(len(lines) - 1, 0))
+        self._strips.clear()
+        width = sum(self._widths) + 2 * PAD * len(self._widths)
+        self.virtual_size = Size(width, len(self._rows) + 1)
+        self.refresh(layout=True)
+        self.call_after_refresh(self._scroll_to_cursor)  # once the new height is laid out
+
+    def _header(self) -> list[Text]:
+        return [
+            Text("#"),
+            Text(_("SKU")),
+            Text(_("Name")),
+            Text(_("Spec")),
+            Text(_("Wanted")),
+            Text(_("Ticked")),
+            Text(_("Marks")),
+        ]
 
     @staticmethod
     def _style(line: LineView) -> str:
         return "bold green" if line.remaining <= 0 else ("bold" if line.packed else "")
 
     @classmethod
-    def _cells(cls, line: LineView) -> tuple[Text, Text, Text]:
+    def _cells(cls, line: LineView, insured: bool) -> list[Text]:
         done = line.remaining <= 0
         style = cls._style(line)
-        tick = f"{line.packed}" + (" ✔" if done else "  ")
-        return (
+        marks = []
+        if line.is_gift:
+            marks.append(Text(_("GIFT"), style="bold magenta"))
+        if line.fragile:
+            marks.append(Text(_("FRAGILE"), style="bold yellow"))
+        if insured:
+            marks.append(Text(_("INSURED"), style="bold cyan"))
+        return [
+            Text(str(line.line_no)),
             Text(line.sku, style=style),
             Text(line.title, style=style),
-            Text(tick, justify="right", style="bold green" if done else "bold"),
+            Text(line.spec),
+            Text(str(line.quantity), style="bold"),
+            Text(
+                f"{line.packed}" + (" ✔" if done else "  "), style="bold green" if done else "bold"
+            ),
+            Text(" ").join(marks),
+        ]
+
+    def _measure(self) -> list[int]:
+        rows = [self._header(), *self._rows]
+        return [max(row[col].cell_len for row in rows) for col in range(len(rows[0]))]
+
+    def _fits(self, rows: list[int]) -> bool:
+        """Do the changed rows still fit the columns as they are?"""
+        return all(
+            cell.cell_len <= width
+            for row in rows
+            for cell, width in zip(self._rows[row], self._widths, strict=True)
         )
 
-    def refresh(
-        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> Self:
-        """A changed cell redraws its row alone, not the whole table and its header: a tick
-        must reach the screen within milliseconds."""
-        if self._row_only is not None and not regions and not layout and not recompose:
-            return self.refresh_row(self._row_only)
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+    def _move_cursor(self, cursor: int, changed: list[int]) -> None:
+        redraw = set(changed)
+        if cursor != self._cursor:
+            redraw |= {cursor, self._cursor}
+            self._cursor = cursor
+        for row in redraw:
+            self._strips.pop(row, None)
+            self._refresh_row(row)
+        self._scroll_to_cursor()
 
-    def _update(self, lines: Sequence[LineView], highlight: int | None) -> None:
-        for line in lines:
-            before = self._shown.get(line.line_id)
-            if before == line:
-                continue
-            self._shown[line.line_id] = line
-            sku, name, tick = self._cells(line)
-            key = str(line.line_id)
-            self._row_only = self._keys.index(key)
-            try:
-                # the SKU and name change colour only when the line starts or is done
-                if before is None or self._style(before) != self._style(line):
-                    self.update_cell(key, "sku", sku)
-                    self.update_cell(key, "name", name)
-                self.update_cell(key, "packed", tick)
-            finally:
-                self._row_only = None
-        if highlight is not None and str(highlight) in self._keys:
-            row = self._keys.index(str(highlight))
-            if row != self.cursor_row:
-                # every row is in view: scrolling would cost a relayout of the whole screen
-                self.move_cursor(row=row, animate=False, scroll=False)
+    def _refresh_row(self, row: int) -> None:
+        y = row + 1 - self.scroll_offset.y  # line 0 is the header
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_to_cursor(self) -> None:
+        top = self.scroll_offset.y
+        body = max(self.size.height - 1, 1)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + body:
+            self.scroll_to(y=self._cursor - body + 1, animate=False)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._rows) + 1
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        row = -1 if y == 0 else y - 1 + self.scroll_offset.y
+        if row >= len(self._rows) or not self._widths:
+            return Strip.blank(self.size.width, self.rich_style)
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._strips[row] = self._draw(row)
+        x = self.scroll_offset.x
+        return strip.crop_extend(x, x + self.size.width, self._row_style(row))
+
+    def _row_style(self, row: int) -> Style:
+        base = self.rich_style
+        if row == -1:
+            return base + self.get_component_rich_style("pick-list--header")
+        if row == self._cursor and self._rows:
+            return base + self.get_component_rich_style("pick-list--cursor")
+        if row % 2 == 0:  # zebra stripes, as the lead's tables have them
+            return base + self.get_component_rich_style("pick-list--even-row")
+        return base
+
+    def _draw(self, row: int) -> Strip:
+        cells = self._header() if row == -1 else self._rows[row]
+        style = self._row_style(row)
+        segments: list[Segment] = []
+        for col, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
+            gap = width - cell.cell_len
+            left = PAD + (gap if col in RIGHT else 0)
+            right = PAD + (0 if col in RIGHT else gap)
+            segments.append(Segment(" " * left, style))
+            segments.extend(
+                Segment(seg.text, style + seg.style if seg.style else style)
+                for seg in cell.render(self.app.console)
+                if seg.text
+            )
+            segments.append(Segment(" " * right, style))
+        return Strip(segments)
