@@ -1,0 +1,61 @@
+"""Packing an order at the bench (DESIGN §5): open, tick, box, weigh, label, exceptions.
+
+Called by the bench application (``packstation.screens.bench``), the tests and the stress tools.
+Every public function is one short transaction that re-reads and locks the order it changes
+(through ``claims.held_order``), writes its event with ``uow.record`` and commits (weighing first
+takes the parcel's waybill number in a short transaction of its own); a bench killed
+between two calls loses nothing that was shown as done.  Lines are never packed beyond their
+quantity: the tick is a guarded UPDATE checked in the same transaction.
+
+``opening`` finds and claims an order, ``ticking`` fills the open box, ``weighing`` weighs and
+labels it, ``leaving`` puts an order back or on hold; ``boxes`` holds what they share.
+"""
+
+from packstation.services.claims import Claim, ClaimLost
+from packstation.services.packing.leaving import (
+    EXCEPTION_KINDS,
+    raise_exception,
+    release_order,
+    stop_cancelled,
+)
+from packstation.services.packing.opening import find_order_id, open_order, prepare
+from packstation.services.packing.ticking import (
+    ScanResult,
+    close_box,
+    find_carton,
+    line_state,
+    scan_item,
+    select_carton,
+    tick_manually,
+)
+from packstation.services.packing.weighing import (
+    WeighResult,
+    check_label,
+    refuse_override,
+    reprint,
+    weigh,
+)
+
+__all__ = [
+    "EXCEPTION_KINDS",
+    "Claim",
+    "ClaimLost",
+    "ScanResult",
+    "WeighResult",
+    "check_label",
+    "close_box",
+    "find_carton",
+    "find_order_id",
+    "line_state",
+    "open_order",
+    "prepare",
+    "raise_exception",
+    "refuse_override",
+    "release_order",
+    "reprint",
+    "scan_item",
+    "select_carton",
+    "stop_cancelled",
+    "tick_manually",
+    "weigh",
+]

@@ -1,0 +1,114 @@
+"""The boxes of an order at the bench: the open one, its items, its expected weight (in
+transaction; shared by ticking, weighing and leaving)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, func, select
+
+from packstation.config import Settings
+from packstation.domain.packing import Item, expected_weight, suggest_carton
+from packstation.domain.status import ParcelStatus
+from packstation.services.packing_view import cartons
+from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product
+from packstation.store.uow import UnitOfWork
+
+
+def order_lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:
+    return list(
+        uow.session.exec(
+            select(OrderLine)
+            .where(OrderLine.order_id == order_id)
+            .order_by(col(OrderLine.line_no), col(OrderLine.id))
+            .with_for_update()
+        )
+    )
+
+
+def live_box(uow: UnitOfWork, order_id: int) -> Parcel | None:
+    return uow.session.exec(
+        select(Parcel)
+        .where(
+            Parcel.order_id == order_id,
+            col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
+        )
+        .order_by(col(Parcel.seq).desc())
+        .limit(1)
+    ).first()
+
+
+def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:
+    if not skus:
+        return {}
+    return {p.sku: p for p in uow.session.exec(select(Product).where(col(Product.sku).in_(skus)))}
+
+
+def box_items(uow: UnitOfWork, lines: list[OrderLine], units: dict[int, int]) -> list[Item]:
+    products = find_products(uow, {line.sku for line in lines})
+    result = []
+    for line in lines:
+        qty = units.get(line.id or 0, 0)
+        product = products.get(line.sku)
+        if qty <= 0:
+            continue
+        result.append(
+            Item(
+                quantity=qty,
+                unit_weight_g=product.unit_weight_g if product else 0,
+                length_mm=product.length_mm if product else None,
+                width_mm=product.width_mm if product else None,
+                height_mm=product.height_mm if product else None,
+            )
+        )
+    return result
+
+
+def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | None:
+    """The box being packed, opened (with a suggested carton) when none is and units remain."""
+    assert order.id is not None
+    box = live_box(uow, order.id)
+    if box is not None:
+        return box
+    lines = order_lines(uow, order.id)
+    remaining = {line.id or 0: line.quantity - line.quantity_packed for line in lines}
+    if not any(qty > 0 for qty in remaining.values()):
+        return None
+    last = uow.session.exec(select(func.max(Parcel.seq)).where(Parcel.order_id == order.id)).one()
+    suggestion = suggest_carton(cartons(settings), box_items(uow, lines, remaining))
+    box = Parcel(
+        order_id=order.id,
+        seq=(last or 0) + 1,
+        carton=suggestion.code if suggestion else "",
+        carrier=order.carrier,
+        packer=uow.user,
+        bench=uow.bench,
+    )
+    uow.session.add(box)
+    uow.flush()
+    uow.record("box_opened", order_id=order.id, parcel_id=box.id, seq=box.seq, carton=box.carton)
+    return box
+
+
+def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:
+    return {
+        item.line_id: item.quantity
+        for item in uow.session.exec(select(ParcelItem).where(ParcelItem.parcel_id == parcel_id))
+    }
+
+
+def fix_expected_weight(uow: UnitOfWork, order: Order, box: Parcel, settings: Settings) -> None:
+    """Fix the box's expected weight: its items' unit weights plus the carton's tare."""
+    assert box.id is not None
+    units = box_units(uow, box.id)
+    lines = [line for line in order_lines(uow, order.id or 0) if line.id in units]
+    items = box_items(uow, lines, units)
+    tare = next((c.tare_g for c in settings.cartons if c.code == box.carton), 0)
+    box.expected_weight_g = expected_weight([(i.unit_weight_g, i.quantity) for i in items], tare)
+    uow.session.add(box)
+    uow.record(
+        "box_closed",
+        order_id=order.id,
+        parcel_id=box.id,
+        expected_g=box.expected_weight_g,
+        carton=box.carton,
+        units=sum(units.values()),
+    )

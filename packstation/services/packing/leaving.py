@@ -1,0 +1,148 @@
+"""Leaving an order: put back, on hold with an exception, or stopped because it was cancelled."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from packstation.domain.lifecycle import check_move
+from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services import printing
+from packstation.services.claims import clear_claim, held_order, lock_order
+from packstation.services.packing.boxes import box_units, live_box, order_lines
+from packstation.store.models import Order, OrderException, Parcel
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+
+def _void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
+    assert parcel.id is not None
+    return printing.void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
+
+
+def _undo_open_box(uow: UnitOfWork, order: Order, reason: str) -> int:
+    """Void the box still being filled and give its units back to the lines (they go back to
+    the tote).  Returns the units given back."""
+    box = live_box(uow, order.id or 0)
+    if box is None or box.status != ParcelStatus.OPEN:
+        return 0
+    units = box_units(uow, box.id or 0)
+    for line in order_lines(uow, order.id or 0):
+        back = units.get(line.id or 0, 0)
+        if back:
+            line.quantity_packed = max(line.quantity_packed - back, 0)
+            uow.session.add(line)
+    box.status = ParcelStatus.VOID
+    uow.session.add(box)
+    uow.record(
+        "box_voided", order_id=order.id, parcel_id=box.id, reason=reason, units=sum(units.values())
+    )
+    return sum(units.values())
+
+
+def release_order(uow: UnitOfWork, *, order_id: int, reason: str) -> None:
+    """Put the order back in the queue (the packer gives it up); the open box is undone."""
+    with uow:
+        order = held_order(uow, order_id)
+        _undo_open_box(uow, order, reason)
+        check_move(order.status, OrderStatus.READY)
+        order.status = OrderStatus.READY
+        clear_claim(order)
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.record("order_released", order_id=order_id, reason=reason)
+        uow.commit()
+
+
+EXCEPTION_KINDS = (ExceptionKind.SHORT, ExceptionKind.DAMAGED, ExceptionKind.WRONG_ITEM)
+
+
+def raise_exception(
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    kind: ExceptionKind,
+    note: str = "",
+    line_id: int | None = None,
+    quantity: int = 0,
+) -> str:
+    """Short, damaged or wrong item in the tote: the order goes on hold with the reason and the
+    claim is released; a short line is what purchasing must buy (``exception`` rows of kind
+    short with the SKU and the quantity missing).  Returns the hold reason."""
+    with uow:
+        order = held_order(uow, order_id)
+        sku = ""
+        if line_id is not None:
+            line = next((x for x in order_lines(uow, order_id) if x.id == line_id), None)
+            if line is None:
+                raise UserError(_("That line is not on this order."))
+            sku = line.sku
+            if kind is ExceptionKind.SHORT and quantity <= 0:
+                quantity = line.quantity - line.quantity_packed
+        _undo_open_box(uow, order, str(kind))
+        if kind is ExceptionKind.SHORT and sku and quantity <= 0:
+            # every unit was ticked before the box was undone: the whole line is missing
+            quantity = next(x.quantity for x in order_lines(uow, order_id) if x.id == line_id)
+        check_move(order.status, OrderStatus.ON_HOLD)
+        order.status = OrderStatus.ON_HOLD
+        labels = {
+            ExceptionKind.SHORT: _("short"),
+            ExceptionKind.DAMAGED: _("damaged"),
+            ExceptionKind.WRONG_ITEM: _("wrong item in the tote"),
+        }
+        order.hold_reason = " ".join(
+            x for x in (labels.get(kind, str(kind)), sku, note.strip()) if x
+        )[:400]
+        clear_claim(order)
+        order.updated_at = utcnow()
+        uow.session.add(order)
+        uow.session.add(
+            OrderException(
+                order_id=order_id,
+                kind=str(kind),
+                note=note.strip()[:400],
+                sku=sku,
+                quantity_short=quantity if kind is ExceptionKind.SHORT else 0,
+                raised_by=uow.user,
+            )
+        )
+        uow.record(
+            "order_on_hold",
+            order_id=order_id,
+            exception=str(kind),
+            sku=sku,
+            quantity=quantity,
+            note=note,
+        )
+        uow.commit()
+        return order.hold_reason
+
+
+def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:
+    """The order was cancelled while on this bench: void its boxes and their labels, drop the
+    claim.  Idempotent; returns the number of labels voided."""
+    voided = 0
+    with uow:
+        order = lock_order(uow, order_id)
+        if order is None or order.status != OrderStatus.CANCELLED:
+            return 0
+        boxes = list(
+            uow.session.exec(
+                select(Parcel).where(
+                    Parcel.order_id == order_id, col(Parcel.status) != ParcelStatus.VOID
+                )
+            )
+        )
+        for box in boxes:
+            voided += _void_labels(uow, box, "order cancelled")
+            box.status = ParcelStatus.VOID
+            uow.session.add(box)
+        if boxes or order.claimed_bench:
+            clear_claim(order)
+            uow.session.add(order)
+            uow.record(
+                "cancelled_at_bench", order_id=order_id, boxes=len(boxes), labels_voided=voided
+            )
+            uow.commit()
+    return voided

@@ -1,0 +1,376 @@
+"""Ticking items into the open box: scans, ticks by hand, cartons, closing a box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.packing import LineState, ScanMatch, ScanOutcome, match_scan
+from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services.claims import held_order
+from packstation.services.packing.boxes import (
+    box_units,
+    ensure_box,
+    find_products,
+    fix_expected_weight,
+    live_box,
+    order_lines,
+)
+from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product, ProductBarcode
+from packstation.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    outcome: ScanOutcome
+    message: str
+    sku: str = ""
+    units: int = 0
+    box_closed: bool = False  # the last unit was ticked: weigh now
+    wanted: list[str] = field(default_factory=list)
+    line_id: int | None = None  # the line ticked
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is ScanOutcome.TICKED
+
+
+def _wanted(lines: list[OrderLine], names: dict[str, Product]) -> list[str]:
+    return [
+        _("{sku} {name} ×{qty}").format(
+            sku=line.sku,
+            name=names[line.sku].name if line.sku in names else line.title,
+            qty=line.quantity - line.quantity_packed,
+        )
+        for line in lines
+        if line.quantity > line.quantity_packed
+    ]
+
+
+def _tick(uow: UnitOfWork, order: Order, box: Parcel, line: OrderLine, units: int) -> bool:
+    """Add ``units`` to a line and to the box; False (nothing changed) if that would pack the
+    line beyond its quantity — checked by the database row itself, not only by our copy."""
+    assert line.id is not None and box.id is not None
+    done = uow.session.execute(
+        update(OrderLine)
+        .where(
+            col(OrderLine.id) == line.id,
+            col(OrderLine.quantity_packed) + units <= col(OrderLine.quantity),
+        )
+        .values(quantity_packed=col(OrderLine.quantity_packed) + units)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    # the row is locked by this transaction: our copy may follow it without reading it back
+    set_committed_value(line, "quantity_packed", line.quantity_packed + units)
+    added = uow.session.execute(
+        update(ParcelItem)
+        .where(col(ParcelItem.parcel_id) == box.id, col(ParcelItem.line_id) == line.id)
+        .values(quantity=col(ParcelItem.quantity) + units)
+        .execution_options(synchronize_session=False)
+    )
+    if added.rowcount == 0:  # type: ignore[attr-defined]
+        uow.session.add(ParcelItem(parcel_id=box.id, line_id=line.id, quantity=units))
+    return True
+
+
+def _box_for_ticking(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel:
+    box = ensure_box(uow, order, settings)
+    if box is None:
+        raise UserError(_("Every item of this order is already ticked."))
+    if box.expected_weight_g is not None or box.status != ParcelStatus.OPEN:
+        raise UserError(
+            _("Box {seq} is closed: weigh and label it before ticking more items.").format(
+                seq=box.seq
+            )
+        )
+    return box
+
+
+def _after_tick(
+    uow: UnitOfWork,
+    order: Order,
+    box: Parcel,
+    settings: Settings,
+    lines: list[OrderLine] | None = None,
+) -> bool:
+    """Close the box by itself once every unit of the order is ticked (``lines``: the order's
+    lines already read and locked in this transaction)."""
+    if lines is None:
+        lines = order_lines(uow, order.id or 0)
+    if all(line.quantity_packed >= line.quantity for line in lines):
+        fix_expected_weight(uow, order, box, settings)
+        return True
+    return False
+
+
+def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) -> ScanResult:
+    """One product scan: ticks one unit (a case barcode its multiplier) or is refused, with the
+    reason naming what was scanned and what is still wanted.  Refusals tick nothing and are
+    recorded too.  The ticking path is the packer's every second: it reads only the claim, the
+    barcode, the lines and the box."""
+    code = code.strip()
+    with uow:
+        quick = _quick_tick(uow, order_id, code)
+        if quick is not None:
+            uow.commit()
+            return quick
+        order = held_order(uow, order_id)
+        box = _box_for_ticking(uow, order, settings)
+        lines = order_lines(uow, order_id)
+        barcode = uow.session.exec(
+            select(ProductBarcode).where(ProductBarcode.code == code)
+        ).first()
+        match = match_scan(
+            [line_state(line) for line in lines],
+            barcode.sku if barcode else None,
+            barcode.multiplier if barcode else 1,
+        )
+        if match.outcome is ScanOutcome.TICKED:
+            line = next(line for line in lines if line.id == match.line_id)
+            if _tick(uow, order, box, line, match.units):
+                closed = _after_tick(uow, order, box, settings, lines)
+                uow.record(
+                    "item_scanned",
+                    order_id=order_id,
+                    parcel_id=box.id,
+                    code=code,
+                    sku=line.sku,
+                    units=match.units,
+                    line_id=line.id,
+                )
+                uow.commit()
+                message = _("✔ {sku} {name} ×{units}").format(
+                    sku=line.sku, name=line.title, units=match.units
+                )
+                return ScanResult(
+                    ScanOutcome.TICKED, message, line.sku, match.units, closed, line_id=line.id
+                )
+            match = ScanMatch(ScanOutcome.OVER_SCAN, line_id=line.id)
+        products = find_products(
+            uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
+        )
+        wanted = _wanted(lines, products)
+        wanted_text = "; ".join(wanted) or _("nothing")
+        product = products.get(barcode.sku) if barcode else None
+        name = product.name if product else ""
+        if match.outcome is ScanOutcome.UNKNOWN:
+            message = _("Unknown barcode {code}: no product has it. Wanted: {wanted}.").format(
+                code=code, wanted=wanted_text
+            )
+        elif match.outcome is ScanOutcome.WRONG_ITEM:
+            message = _("Wrong item: {sku} {name} is not on this order. Wanted: {wanted}.").format(
+                sku=barcode.sku if barcode else code, name=name, wanted=wanted_text
+            )
+        else:
+            units = barcode.multiplier if barcode else 1
+            message = _(
+                "Too many: {sku} {name} ×{units} scanned, only {left} still wanted. Wanted: {wanted}."
+            ).format(
+                sku=barcode.sku if barcode else code,
+                name=name,
+                units=units,
+                left=max(match.remaining, 0),
+                wanted=wanted_text,
+            )
+        uow.record(
+            "scan_refused",
+            order_id=order_id,
+            parcel_id=box.id,
+            code=code,
+            outcome=str(match.outcome),
+            sku=barcode.sku if barcode else "",
+        )
+        uow.commit()
+        return ScanResult(match.outcome, message, barcode.sku if barcode else "", 0, False, wanted)
+
+
+def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
+    """The common scan, in plain prepared statements: a right item into an open box that stays
+    open.  Returns None, having changed nothing, for anything else (a refusal, a closed box, the
+    last unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
+    conn = uow.connection()
+    claim = conn.execute(_CLAIM, {"order_id": order_id}).first()
+    if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
+        return None
+    box = conn.execute(_OPEN_BOX, {"order_id": order_id}).first()
+    if box is None or box[1] != ParcelStatus.OPEN or box[2] is not None:
+        return None
+    barcode = conn.execute(_BARCODE, {"code": code}).first()
+    if barcode is None:
+        return None
+    rows = conn.execute(_LINES, {"order_id": order_id}).all()
+    states = [LineState(r[0] or 0, r[1], r[2], r[3]) for r in rows]
+    match = match_scan(states, barcode[0], barcode[1])
+    if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
+        return None
+    left = sum(x.remaining for x in states) - match.units
+    if left <= 0:
+        return None  # the last unit closes the box: the full path does that
+    tick = {"line": match.line_id, "units": match.units, "box": box[0]}
+    if conn.execute(_TICK_LINE, tick).rowcount != 1:
+        return None
+    if conn.execute(_ADD_TO_BOX, tick).rowcount == 0:
+        conn.execute(_NEW_IN_BOX, tick)
+    row = next(r for r in rows if r[0] == match.line_id)
+    uow.record(
+        "item_scanned",
+        order_id=order_id,
+        parcel_id=box[0],
+        code=code,
+        sku=row[1],
+        units=match.units,
+        line_id=match.line_id,
+    )
+    message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
+    return ScanResult(
+        ScanOutcome.TICKED, message, row[1], match.units, False, line_id=match.line_id
+    )
+
+
+# The quick tick's statements, built once: building a statement costs more than running it.
+_CLAIM = (
+    sa_select(col(Order.status), col(Order.claimed_bench))
+    .where(col(Order.id) == bindparam("order_id"))
+    .with_for_update()
+)
+_OPEN_BOX = (
+    sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
+    .where(
+        col(Parcel.order_id) == bindparam("order_id"),
+        col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
+    )
+    .order_by(col(Parcel.seq).desc())
+    .limit(1)
+)
+_BARCODE = sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
+    col(ProductBarcode.code) == bindparam("code")
+)
+_LINES = (
+    sa_select(
+        col(OrderLine.id),
+        col(OrderLine.sku),
+        col(OrderLine.quantity),
+        col(OrderLine.quantity_packed),
+        col(OrderLine.title),
+    )
+    .where(col(OrderLine.order_id) == bindparam("order_id"))
+    .order_by(col(OrderLine.line_no), col(OrderLine.id))
+    .with_for_update()
+)
+_TICK_LINE = (
+    update(OrderLine)
+    .where(
+        col(OrderLine.id) == bindparam("line"),
+        col(OrderLine.quantity_packed) + bindparam("units") <= col(OrderLine.quantity),
+    )
+    .values(quantity_packed=col(OrderLine.quantity_packed) + bindparam("units"))
+)
+_ADD_TO_BOX = (
+    update(ParcelItem)
+    .where(
+        col(ParcelItem.parcel_id) == bindparam("box"),
+        col(ParcelItem.line_id) == bindparam("line"),
+    )
+    .values(quantity=col(ParcelItem.quantity) + bindparam("units"))
+)
+_NEW_IN_BOX = insert(ParcelItem).values(
+    parcel_id=bindparam("box"), line_id=bindparam("line"), quantity=bindparam("units")
+)
+
+
+def line_state(line: OrderLine) -> LineState:
+    return LineState(line.id or 0, line.sku, line.quantity, line.quantity_packed)
+
+
+def tick_manually(
+    uow: UnitOfWork, *, order_id: int, line_id: int, reason: str, settings: Settings
+) -> ScanResult:
+    """Tick one unit of a line whose barcode will not scan; the reason is recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise UserError(_("Say why the item is ticked by hand (e.g. barcode torn)."))
+    with uow:
+        order = held_order(uow, order_id)
+        box = _box_for_ticking(uow, order, settings)
+        lines = order_lines(uow, order_id)
+        line = next((x for x in lines if x.id == line_id), None)
+        if line is None:
+            raise UserError(_("That line is not on this order."))
+        if not _tick(uow, order, box, line, 1):
+            raise UserError(
+                _("{sku} is complete: all {qty} are ticked.").format(
+                    sku=line.sku, qty=line.quantity
+                )
+            )
+        closed = _after_tick(uow, order, box, settings, lines)
+        uow.record(
+            "item_ticked_by_hand",
+            order_id=order_id,
+            parcel_id=box.id,
+            sku=line.sku,
+            units=1,
+            line_id=line.id,
+            reason=reason,
+        )
+        uow.commit()
+        return ScanResult(
+            ScanOutcome.TICKED,
+            _("✔ {sku} ticked by hand ({reason})").format(sku=line.sku, reason=reason),
+            line.sku,
+            1,
+            closed,
+        )
+
+
+def find_carton(settings: Settings, code: str) -> str | None:
+    code = code.strip()
+    for carton in settings.cartons:
+        if code and (code == carton.barcode or code.upper() == carton.code.upper()):
+            return carton.code
+    return None
+
+
+def select_carton(uow: UnitOfWork, *, order_id: int, carton: str, settings: Settings) -> None:
+    """Use carton ``carton`` for the current box (a closed box's expected weight follows)."""
+    with uow:
+        order = held_order(uow, order_id)
+        box = ensure_box(uow, order, settings)
+        if box is None or box.status != ParcelStatus.OPEN:
+            raise UserError(_("There is no open box to put in a carton."))
+        before = box.carton
+        box.carton = carton
+        uow.session.add(box)
+        if box.expected_weight_g is not None:
+            fix_expected_weight(uow, order, box, settings)
+        uow.record(
+            "carton_selected", order_id=order_id, parcel_id=box.id, carton=carton, before=before
+        )
+        uow.commit()
+
+
+def close_box(uow: UnitOfWork, *, order_id: int, settings: Settings) -> int:
+    """NEW BOX: close the current box for weighing (the next box opens once it is labelled).
+    Returns the box's sequence number."""
+    with uow:
+        order = held_order(uow, order_id)
+        box = live_box(uow, order_id)
+        if box is None or box.status != ParcelStatus.OPEN:
+            raise UserError(_("There is no open box to close."))
+        if box.expected_weight_g is not None:
+            raise UserError(_("Box {seq} is already closed: weigh it.").format(seq=box.seq))
+        if not any(box_units(uow, box.id or 0).values()):
+            raise UserError(
+                _("Box {seq} is empty: scan an item into it first.").format(seq=box.seq)
+            )
+        fix_expected_weight(uow, order, box, settings)
+        uow.commit()
+        return box.seq

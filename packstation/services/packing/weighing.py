@@ -1,0 +1,228 @@
+"""Weighing a closed box, queueing its label and slip, and packing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.lifecycle import check_move
+from packstation.domain.packing import within_tolerance
+from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
+from packstation.errors import UserError
+from packstation.i18n import _
+from packstation.services import printing
+from packstation.services.claims import clear_claim, held_order
+from packstation.services.packing.boxes import ensure_box, live_box, order_lines
+from packstation.store.models import Order, Parcel
+from packstation.store.types import utcnow
+from packstation.store.uow import UnitOfWork
+
+
+def _queue_documents(
+    uow: UnitOfWork, parcel: Parcel, settings: Settings, drafts: printing.Drafts | None = None
+) -> int:
+    assert parcel.id is not None
+    jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, drafts=drafts)
+    return len(jobs)
+
+
+def _draft_documents(
+    uow: UnitOfWork, *, order_id: int, grams: int, source: WeightSource, settings: Settings
+) -> printing.Drafts | None:
+    """Before the weighing transaction: draw the label and slip a weight will queue, so that the
+    store is not held while they are drawn.  The parcel's waybill number is taken first, in a
+    short transaction of its own (it stays the parcel's whatever happens next; that transaction
+    carries no action id, so a retried weighing still runs).  None when the weight will not be
+    accepted or the box is not waiting for one: the weighing transaction then decides alone."""
+    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
+        box = live_box(reader, order_id)
+        if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
+            return None
+        weighing = settings.weighing
+        inside = within_tolerance(
+            grams, box.expected_weight_g, weighing.tolerance_g, weighing.tolerance_pct
+        )
+        if not inside and source is not WeightSource.OVERRIDE:
+            return None
+        parcel_id, numbered = box.id or 0, bool(box.tracking_no)
+    if not numbered:
+        with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
+            held_order(numbering, order_id)
+            box = live_box(numbering, order_id)
+            if box is None or box.id != parcel_id:
+                return None
+            printing.decide_tracking_no(numbering, settings, box)
+            numbering.commit()
+    return printing.draft_parcel_documents(
+        UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True),
+        parcel_id=parcel_id,
+        settings=settings,
+        weight_g=grams,
+    )
+
+
+@dataclass(frozen=True)
+class WeighResult:
+    accepted: bool
+    measured_g: int
+    expected_g: int
+    message: str
+    jobs: int = 0
+    order_packed: bool = False
+    await_label_scan: bool = False
+
+
+def _finish_box(
+    uow: UnitOfWork, order: Order, box: Parcel, settings: Settings, now: dt.datetime
+) -> bool:
+    """Box labelled (and checked): pack it; pack the order when nothing is left.  True when the
+    order is packed."""
+    box.status = ParcelStatus.PACKED
+    box.packed_at = now
+    uow.session.add(box)
+    uow.record("box_packed", order_id=order.id, parcel_id=box.id, seq=box.seq)
+    lines = order_lines(uow, order.id or 0)
+    if all(line.quantity_packed >= line.quantity for line in lines):
+        check_move(order.status, OrderStatus.PACKED)
+        order.status = OrderStatus.PACKED
+        order.packed_at = now
+        order.updated_at = now
+        clear_claim(order)
+        uow.session.add(order)
+        uow.record("order_packed", order_id=order.id, boxes=box.seq)
+        return True
+    ensure_box(uow, order, settings)
+    return False
+
+
+def weigh(
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    grams: int,
+    source: WeightSource,
+    settings: Settings,
+    lead: str = "",
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> WeighResult:
+    """A weight for the closed box: a stable scale reading or a typed weight is accepted inside
+    the tolerance, refused (and recorded) outside; a lead's override accepts it anyway.  An
+    accepted weight queues the label and slip in the same transaction (drawn just before it,
+    see ``_draft_documents``)."""
+    now = now or utcnow()
+    if grams <= 0:
+        raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
+    drafts = _draft_documents(uow, order_id=order_id, grams=grams, source=source, settings=settings)
+    with uow:
+        order = held_order(uow, order_id)
+        box = live_box(uow, order_id)
+        if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
+            raise UserError(_("No box is waiting to be weighed."))
+        expected = box.expected_weight_g
+        inside = within_tolerance(
+            grams, expected, settings.weighing.tolerance_g, settings.weighing.tolerance_pct
+        )
+        if source is WeightSource.OVERRIDE and not (lead and reason.strip()):
+            raise UserError(_("An override needs a lead and a reason."))
+        if not inside and source is not WeightSource.OVERRIDE:
+            uow.record(
+                "weight_refused",
+                order_id=order_id,
+                parcel_id=box.id,
+                grams=grams,
+                expected_g=expected,
+                source=str(source),
+            )
+            uow.commit()
+            return WeighResult(
+                False,
+                grams,
+                expected,
+                _(
+                    "Weight {grams} g is outside {expected} g ± tolerance: re-check the box, or ask a lead to override."
+                ).format(grams=grams, expected=expected),
+            )
+        box.measured_weight_g = grams
+        box.weight_source = str(source)
+        box.weighed_at = now
+        box.status = ParcelStatus.WEIGHED
+        uow.session.add(box)
+        uow.record(
+            "weight_accepted",
+            order_id=order_id,
+            parcel_id=box.id,
+            grams=grams,
+            expected_g=expected,
+            source=str(source),
+            lead=lead,
+            reason=reason,
+        )
+        jobs = _queue_documents(uow, box, settings, drafts)
+        box.status = ParcelStatus.LABELLED
+        uow.session.add(box)
+        uow.record("documents_queued", order_id=order_id, parcel_id=box.id, jobs=jobs)
+        packed = False
+        await_scan = settings.bench.label_check
+        if not await_scan:
+            packed = _finish_box(uow, order, box, settings, now)
+        uow.commit()
+        return WeighResult(
+            True,
+            grams,
+            expected,
+            _("Weight {grams} g accepted; label {tracking} queued.").format(
+                grams=grams, tracking=box.tracking_no or ""
+            ),
+            jobs,
+            packed,
+            await_scan,
+        )
+
+
+def refuse_override(uow: UnitOfWork, *, order_id: int, lead: str, why: str) -> None:
+    """Record an override attempt that failed (wrong PIN, not a lead)."""
+    with uow:
+        uow.record("override_refused", order_id=order_id, lead=lead, why=why)
+        uow.commit()
+
+
+def check_label(
+    uow: UnitOfWork, *, order_id: int, code: str, settings: Settings, now: dt.datetime | None = None
+) -> tuple[bool, bool]:
+    """The packer scanned the printed label: (it is this box's, the order is now packed)."""
+    now = now or utcnow()
+    with uow:
+        order = held_order(uow, order_id)
+        box = live_box(uow, order_id)
+        if box is None or box.status != ParcelStatus.LABELLED:
+            raise UserError(_("No label is waiting to be checked."))
+        # a wrong label is voided and a new one queued by the printing service
+        ok = printing.check_label_scan(uow, parcel_id=box.id or 0, scanned=code)
+        if not ok:
+            uow.record("label_check_failed", order_id=order_id, parcel_id=box.id, code=code)
+        packed = _finish_box(uow, order, box, settings, now) if ok else False
+        uow.commit()
+        return ok, packed
+
+
+def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
+    """Reprint the label of the order's last labelled box; the number of jobs queued."""
+    with uow:
+        box = uow.session.exec(
+            select(Parcel)
+            .where(
+                Parcel.order_id == order_id,
+                col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
+            )
+            .order_by(col(Parcel.seq).desc())
+            .limit(1)
+        ).first()
+        if box is None:
+            raise UserError(_("No label has been printed for this order yet."))
+        parcel_id = box.id or 0
+    printing.reprint(uow, parcel_id=parcel_id, reason=reason)
+    return 1
