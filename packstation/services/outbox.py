@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -30,7 +30,7 @@ from packstation.devices.base import DeviceError, PrinterState, PrinterTransport
 from packstation.domain.status import PrintStatus
 from packstation.i18n import _
 from packstation.store.models import PrintJob
-from packstation.store.types import utcnow
+from packstation.store.types import UTCDateTime, utcnow
 from packstation.store.uow import UnitOfWork
 
 STATUS_EVERY_S = 10.0  # how often an idle bench asks its printers how they are
@@ -126,28 +126,23 @@ class OutboxSender:
             return bool(getattr(result, "rowcount", 0) == 1)
 
     def _finish(self, job: PrintJob, status: str, error: str = "") -> None:
+        """unknown → ``status`` with its event; a job voided while it was being sent stays void."""
         with self._uow() as uow:
-            row = uow.session.get(PrintJob, job.id)
-            assert row is not None
-            if row.status == PrintStatus.VOID:
-                return  # voided while it was being sent: keep the void
-            row.status = status
-            row.error = error[:400]
-            if status == PrintStatus.SENT:
-                row.sent_at = utcnow()
-            uow.session.add(row)
+            values = {"job": job.id, "to": status, "why": error[:400], "at": utcnow()}
+            finish = _SENT if status == PrintStatus.SENT else _NOT_SENT
+            if uow.connection().execute(finish, values).rowcount != 1:
+                return  # voided meanwhile: keep the void
             names: dict[str, str] = {
                 PrintStatus.SENT: "print_sent",
                 PrintStatus.QUEUED: "print_waiting",
             }
-            kind = names.get(status, "print_unknown")
             uow.record(
-                kind,
-                order_id=row.order_id,
-                parcel_id=row.parcel_id,
-                job_id=row.id,
-                printer=row.printer,
-                attempts=row.attempts,
+                names.get(status, "print_unknown"),
+                order_id=job.order_id,
+                parcel_id=job.parcel_id,
+                job_id=job.id,
+                printer=job.printer,
+                attempts=job.attempts + 1,  # counted when the job was claimed
                 error=error,
             )
             uow.commit()
@@ -237,3 +232,17 @@ class OutboxSender:
             self._thread = None
         for uri in list(self._transports):
             self._drop(uri)
+
+
+# A job's end, built once: the sender finishes a job for every label and slip.
+_NOT_VOID = (col(PrintJob.id) == bindparam("job"), col(PrintJob.status) != PrintStatus.VOID)
+_SENT = (
+    update(PrintJob)
+    .where(*_NOT_VOID)
+    .values(
+        status=bindparam("to"), error=bindparam("why"), sent_at=bindparam("at", type_=UTCDateTime())
+    )
+)
+_NOT_SENT = (
+    update(PrintJob).where(*_NOT_VOID).values(status=bindparam("to"), error=bindparam("why"))
+)

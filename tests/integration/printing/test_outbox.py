@@ -248,3 +248,34 @@ def test_a_job_that_never_left_stays_queued(
     assert sender.run_once() == 0
     assert statuses(uow_factory) == [PrintStatus.QUEUED]
     assert "refused" in sender.state().message
+
+
+def test_a_job_voided_while_it_is_sent_stays_void(
+    engine: Engine, new_order: NewOrder, uow_factory: Uow, tcp_settings: Settings
+) -> None:
+    from packstation.devices.base import PrinterState
+
+    (job,) = queue_labels(new_order, uow_factory, tcp_settings, 1)
+    assert job.parcel_id is not None
+    parcel_id = job.parcel_id
+
+    class VoidedMeanwhile:
+        description = "voided meanwhile"
+
+        def status(self, timeout: float = 2.0) -> PrinterState:
+            return PrinterState(ready=True)
+
+        def send(self, data: bytes, timeout: float = 5.0) -> None:
+            # the lead voids the label while its bytes are on the way
+            with uow_factory() as uow:
+                printing.void_parcel_labels(uow, parcel_id=parcel_id, reason="address changed")
+                uow.commit()
+
+        def close(self) -> None:
+            pass
+
+    sender = OutboxSender(engine, tcp_settings, open_printer=lambda uri, **kw: VoidedMeanwhile())
+    sender.run_once()
+    assert statuses(uow_factory) == [PrintStatus.VOID]
+    with uow_factory(readonly=True) as uow:
+        assert not uow.session.exec(select(Event).where(Event.kind == "print_sent")).first()
