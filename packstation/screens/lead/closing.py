@@ -19,6 +19,7 @@ from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
 from packstation.services.closing import Reconciliation, reconciliation
 from packstation.services.shipments import export_shipments
+from packstation.widgets.lead.table import LeadTable
 
 FIGURE_LABELS = {
     "due": N_("Due today"),
@@ -51,14 +52,14 @@ class ClosingScreen(LeadScreen):
         yield Label("", id="closing-title", classes="section")
         with Horizontal(id="closing-body"):
             with Vertical(id="figures-box"):
-                figures: DataTable[str | Text] = DataTable(
+                figures: DataTable[str | Text] = LeadTable(
                     id="figures", cursor_type="none", show_cursor=False
                 )
                 yield figures
                 yield Static("", id="verdict")
             with Vertical():
                 yield Label(_("Missing orders (F2 to give each a reason)"), classes="section")
-                missing: DataTable[str | Text] = DataTable(id="missing", cursor_type="row")
+                missing: DataTable[str | Text] = LeadTable(id="missing", cursor_type="row")
                 yield missing
         yield from self.compose_footer()
 

@@ -30,6 +30,7 @@ from packstation.services.lead import (
     split_order,
     unshipped_without_reason,
 )
+from packstation.widgets.lead.table import LeadTable
 
 HELD_COLUMNS = (
     N_("Order"),
@@ -74,10 +75,10 @@ class ExceptionsScreen(LeadScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Label("", id="held-title", classes="section")
-        held: DataTable[str | Text] = DataTable(id="held", cursor_type="row")
+        held: DataTable[str | Text] = LeadTable(id="held", cursor_type="row")
         yield held
         yield Label("", id="unshipped-title", classes="section")
-        unshipped: DataTable[str | Text] = DataTable(id="unshipped", cursor_type="row")
+        unshipped: DataTable[str | Text] = LeadTable(id="unshipped", cursor_type="row")
         yield unshipped
         yield from self.compose_footer()
 

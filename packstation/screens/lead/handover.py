@@ -32,6 +32,7 @@ from packstation.services.handover import (
     waiting_parcels,
 )
 from packstation.services.manifest_print import kilograms, manifest_text
+from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
 
 KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
@@ -90,11 +91,11 @@ class HandoverScreen(LeadScreen):
         with Horizontal(id="handover-body"):
             with Vertical():
                 yield Label(_("In this handover"), classes="section")
-                inside: DataTable[str | Text] = DataTable(id="inside", cursor_type="row")
+                inside: DataTable[str | Text] = LeadTable(id="inside", cursor_type="row")
                 yield inside
             with Vertical():
                 yield Label("", id="waiting-title", classes="section")
-                waiting: DataTable[str | Text] = DataTable(id="waiting", cursor_type="row")
+                waiting: DataTable[str | Text] = LeadTable(id="waiting", cursor_type="row")
                 yield waiting
         yield from self.compose_footer()
 

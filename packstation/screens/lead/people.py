@@ -13,6 +13,7 @@ from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
 from packstation.services.people import Figures, PeopleReport, people_report
 from packstation.widgets.lead.hourly_chart import HourlyChart
+from packstation.widgets.lead.table import LeadTable
 
 COLUMNS = (
     N_("Orders"),
@@ -50,10 +51,10 @@ class PeopleScreen(LeadScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Label(_("Packers today"), classes="section")
-        packers: DataTable[str | Text] = DataTable(id="packers", cursor_type="row")
+        packers: DataTable[str | Text] = LeadTable(id="packers", cursor_type="row")
         yield packers
         yield Label(_("Benches today"), classes="section")
-        benches: DataTable[str | Text] = DataTable(id="benches", cursor_type="row")
+        benches: DataTable[str | Text] = LeadTable(id="benches", cursor_type="row")
         yield benches
         yield Label(_("Throughput by hour"), classes="section")
         yield HourlyChart(id="chart")

@@ -21,6 +21,7 @@ from packstation.services.queue import (
     queue_total,
 )
 from packstation.widgets.lead.countdowns import Countdowns
+from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
 
 COLUMNS = (
@@ -87,7 +88,7 @@ class QueueScreen(LeadScreen):
             ),
             id="filter",
         )
-        table: DataTable[str | Text] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = LeadTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="pageinfo")
         yield from self.compose_footer()

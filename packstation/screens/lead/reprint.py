@@ -29,6 +29,7 @@ from packstation.services.reprints import (
     void_label,
 )
 from packstation.widgets.lead.halfblock import png_to_text
+from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
 
 COLUMNS = (
@@ -77,7 +78,7 @@ class ReprintScreen(LeadScreen):
         yield Label(_("No order chosen."), id="order-line", classes="section")
         with Horizontal(id="reprint-body"):
             with Vertical(id="reprint-left"):
-                table: DataTable[str | Text] = DataTable(id="parcels", cursor_type="row")
+                table: DataTable[str | Text] = LeadTable(id="parcels", cursor_type="row")
                 yield table
                 yield Static(
                     _("↑/↓ choose a parcel · F7 reprint · F8 void · Ctrl+L new search"),
