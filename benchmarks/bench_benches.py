@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.table import Row, percentile
 from packstation.store.engine import make_engine
 from packstation.store.migrate import upgrade
-from tests.stress.seed import seed_orders, seed_products
+from tests.stress.seed import seed_store
 from tests.stress.supervisor import Benches
 
 TARGETS = {  # store: (benches, orders/s at least, p99 ms at most)
@@ -45,10 +45,7 @@ class Figures:
 
 
 def _drain(url: str, folder: Path, benches: int, orders: int) -> Figures:
-    engine = make_engine(url)
-    seed_products(engine)
-    seed_orders(engine, orders)
-    engine.dispose()
+    seed_store(url, orders)
     with Benches(url, folder, benches, seed=7, deadline_s=900, barrier=True) as running:
         running.release()
         results = running.wait(900)

@@ -20,13 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, text
+from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from packstation.domain.status import OrderStatus, PrintStatus
 from packstation.services.audit import audit
+from packstation.store.engine import make_engine
 from packstation.store.models import Event, Order, OrderLine, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.stress.driver import OUTCOME_EVENTS
+from tests.stress.supervisor import Benches
 
 # at most one of these in one action: two would be one action applied twice
 ONCE_PER_ACTION = ("item_scanned", "item_ticked_by_hand", "weight_accepted", "order_claimed")
@@ -190,3 +193,24 @@ def check(engine: Engine, journal: Journal, *, orders: int, exact: bool, sqlite:
         if not exact and not expected[kind] <= logged[kind]:
             problems.append(f"{logged[kind]} {kind} events but {expected[kind]} such actions")
     return problems
+
+
+def assert_all_hold(url: str, benches: Benches, orders: int, *, exact: bool) -> int:
+    """After a run: the invariants hold on the store and the printers, and every bench saw the
+    queue empty and stopped.  Returns how often the benches found the store unreachable."""
+    journal = read_journals(benches.journals())
+    engine = make_engine(url)
+    try:
+        problems = check(
+            engine,
+            journal,
+            orders=orders,
+            exact=exact,
+            sqlite=make_url(url).get_backend_name() == "sqlite",
+        )
+        problems += check_printed(engine, benches.printed())
+    finally:
+        engine.dispose()
+    assert problems == []
+    assert journal.finished == benches.count
+    return journal.unreachable

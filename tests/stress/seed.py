@@ -11,6 +11,7 @@ from sqlalchemy import Engine, insert
 from sqlmodel import col, select
 
 from packstation.domain.status import OrderStatus
+from packstation.store.engine import make_engine
 from packstation.store.models import Order, OrderLine, Product, ProductBarcode
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -35,6 +36,16 @@ def sku(n: int) -> str:
 
 def barcode(n: int) -> str:
     return f"69{n:011d}"
+
+
+def seed_store(url: str, orders: int) -> None:
+    """The products and ``orders`` ready orders, in the migrated store at ``url``."""
+    engine = make_engine(url)
+    try:
+        seed_products(engine)
+        seed_orders(engine, orders)
+    finally:
+        engine.dispose()
 
 
 def seed_products(engine: Engine) -> None:

@@ -15,36 +15,14 @@ from sqlalchemy.engine import make_url
 
 from packstation.store.engine import make_engine
 from packstation.store.migrate import upgrade
-from tests.stress.invariants import check, check_printed, read_journals
-from tests.stress.seed import seed_orders, seed_products
+from tests.stress.invariants import assert_all_hold
+from tests.stress.seed import seed_store
 from tests.stress.supervisor import Benches
 from tests.support.pgcluster import Cluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 WAIT_S = 300.0
-
-
-def _seed(url: str, orders: int) -> None:
-    engine = make_engine(url)
-    try:
-        seed_products(engine)
-        seed_orders(engine, orders)
-    finally:
-        engine.dispose()
-
-
-def _assert_all_hold(url: str, benches: Benches, orders: int, *, exact: bool) -> int:
-    journal = read_journals(benches.journals())
-    engine = make_engine(url)
-    try:
-        problems = check(engine, journal, orders=orders, exact=exact, sqlite=False)
-        problems += check_printed(engine, benches.printed())
-    finally:
-        engine.dispose()
-    assert problems == []
-    assert journal.finished == benches.count
-    return journal.unreachable
 
 
 class Terminator:
@@ -94,7 +72,7 @@ def test_sessions_terminated_during_claims_and_scans(
     url = new_pg_database(pg_server, pg_template)
     try:
         orders = 400
-        _seed(url, orders)
+        seed_store(url, orders)
         with (
             Benches(url, tmp_path, 8, seed=3) as benches,
             Terminator(pg_server, str(make_url(url).database), seed=5) as terminator,
@@ -102,7 +80,7 @@ def test_sessions_terminated_during_claims_and_scans(
             results = benches.wait(WAIT_S)
         assert all(code == 0 for code, _err in results.values()), results
         assert terminator.killed >= 20, terminator.killed
-        unreachable = _assert_all_hold(url, benches, orders, exact=True)
+        unreachable = assert_all_hold(url, benches, orders, exact=True)
         assert unreachable > 0  # the benches did notice, and said so
     finally:
         drop_pg_database(pg_server, url)
@@ -136,7 +114,7 @@ def test_postgres_restarted_mid_drain(own_cluster: Cluster, tmp_path: Path) -> N
     upgrade(engine)
     engine.dispose()
     orders = 300
-    _seed(url, orders)
+    seed_store(url, orders)
     with Benches(url, tmp_path, 4, seed=4) as benches:
         # restart once the benches are well into the queue, twice
         for _ in range(2):
@@ -144,5 +122,5 @@ def test_postgres_restarted_mid_drain(own_cluster: Cluster, tmp_path: Path) -> N
             own_cluster.restart()
         results = benches.wait(WAIT_S)
     assert all(code == 0 for code, _err in results.values()), results
-    unreachable = _assert_all_hold(url, benches, orders, exact=True)
+    unreachable = assert_all_hold(url, benches, orders, exact=True)
     assert unreachable > 0

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from packstation.store.engine import make_engine
-from tests.stress.invariants import check, check_printed, read_journals
-from tests.stress.seed import seed_orders, seed_products
+from tests.stress.invariants import assert_all_hold, read_journals
+from tests.stress.seed import seed_store
 from tests.stress.supervisor import Benches
 
 pytestmark = pytest.mark.slow
@@ -28,40 +27,13 @@ def _benches(url: str) -> int:
     return 8 if make_url(url).get_backend_name() == "postgresql" else 4
 
 
-def _seed(url: str, orders: int) -> None:
-    engine = make_engine(url)
-    try:
-        seed_products(engine)
-        seed_orders(engine, orders)
-    finally:
-        engine.dispose()
-
-
-def _check(url: str, benches: Benches, orders: int, *, exact: bool) -> None:
-    journal = read_journals(benches.journals())
-    engine = make_engine(url)
-    try:
-        problems = check(
-            engine,
-            journal,
-            orders=orders,
-            exact=exact,
-            sqlite=make_url(url).get_backend_name() == "sqlite",
-        )
-        problems += check_printed(engine, benches.printed())
-    finally:
-        engine.dispose()
-    assert problems == []
-    assert journal.finished == benches.count  # every bench saw the queue empty and stopped
-
-
 def test_benches_drain_the_queue(stress_store: str, tmp_path: Path) -> None:
-    _seed(stress_store, DRAIN_ORDERS)
+    seed_store(stress_store, DRAIN_ORDERS)
     # labels are queued in the weighing transaction; sending them is the crash tests' business
     with Benches(stress_store, tmp_path, _benches(stress_store), seed=1, printing=False) as benches:
         results = benches.wait(WAIT_S)
     assert all(code == 0 for code, _err in results.values()), results
-    _check(stress_store, benches, DRAIN_ORDERS, exact=True)
+    assert_all_hold(stress_store, benches, DRAIN_ORDERS, exact=True)
     journal = read_journals(benches.journals())
     # the random flow did make mistakes, which were refused without harm
     assert journal.done and "refused" in journal.done.values()
@@ -73,7 +45,7 @@ def test_benches_killed_at_random_steps_lose_nothing(stress_store: str, tmp_path
     # enough orders that the queue outlasts 50 kills even when the benches restart quickly and
     # drain fast (400 ran dry after 24 kills on an idle machine)
     orders = 1200
-    _seed(stress_store, orders)
+    seed_store(stress_store, orders)
     rng = random.Random(8)
     with Benches(stress_store, tmp_path, 4, seed=2) as benches:
         kills = benches.kill_randomly(50, rng, timeout_s=WAIT_S)
@@ -83,4 +55,4 @@ def test_benches_killed_at_random_steps_lose_nothing(stress_store: str, tmp_path
     # most kills land inside an action (its start is journaled, its answer never)
     inside = sum(n for step, n in benches.kill_steps.items() if step.startswith("in "))
     assert inside >= 10, benches.kill_steps
-    _check(stress_store, benches, orders, exact=False)
+    assert_all_hold(stress_store, benches, orders, exact=False)
