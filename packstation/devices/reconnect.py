@@ -82,26 +82,19 @@ class ReconnectingThread(ABC):
             first = False
             try:
                 handle = self._open()
-            except DeviceError as exc:
+                try:
+                    self._set_state(CONNECTED)
+                    delay = self.backoff_initial
+                    self._serve(handle)
+                finally:
+                    with contextlib.suppress(DeviceError, OSError):
+                        self._close(handle)
+            except DeviceError as exc:  # not there, or gone while serving: wait, then again
                 self._report(exc)
                 self._set_state(DISCONNECTED)
                 if self._stop.wait(delay):
                     return
                 delay = min(delay * 2, self.backoff_max)
-                continue
-            try:
-                self._set_state(CONNECTED)
-                delay = self.backoff_initial
-                self._serve(handle)
-            except DeviceError as exc:
-                self._report(exc)
-                self._set_state(DISCONNECTED)
-                if self._stop.wait(delay):
-                    return
-                delay = min(delay * 2, self.backoff_max)
-            finally:
-                with contextlib.suppress(DeviceError, OSError):
-                    self._close(handle)
 
     @abstractmethod
     def _open(self) -> Any:
