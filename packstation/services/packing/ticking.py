@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
@@ -58,27 +58,21 @@ def _tick(uow: UnitOfWork, order: Order, box: Parcel, line: OrderLine, units: in
     """Add ``units`` to a line and to the box; False (nothing changed) if that would pack the
     line beyond its quantity — checked by the database row itself, not only by our copy."""
     assert line.id is not None and box.id is not None
-    done = uow.session.execute(
-        update(OrderLine)
-        .where(
-            col(OrderLine.id) == line.id,
-            col(OrderLine.quantity_packed) + units <= col(OrderLine.quantity),
-        )
-        .values(quantity_packed=col(OrderLine.quantity_packed) + units)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if not _add_units(uow.connection(), line_id=line.id, box_id=box.id, units=units):
         return False
     # the row is locked by this transaction: our copy may follow it without reading it back
     set_committed_value(line, "quantity_packed", line.quantity_packed + units)
-    added = uow.session.execute(
-        update(ParcelItem)
-        .where(col(ParcelItem.parcel_id) == box.id, col(ParcelItem.line_id) == line.id)
-        .values(quantity=col(ParcelItem.quantity) + units)
-        .execution_options(synchronize_session=False)
-    )
-    if added.rowcount == 0:  # type: ignore[attr-defined]
-        uow.session.add(ParcelItem(parcel_id=box.id, line_id=line.id, quantity=units))
+    return True
+
+
+def _add_units(conn: Connection, *, line_id: int, box_id: int, units: int) -> bool:
+    """The tick itself: ``units`` more on the line, unless that passes its quantity (False,
+    nothing changed), and as many more of the line in the box."""
+    tick = {"line": line_id, "units": units, "box": box_id}
+    if conn.execute(_TICK_LINE, tick).rowcount != 1:
+        return False
+    if conn.execute(_ADD_TO_BOX, tick).rowcount == 0:
+        conn.execute(_NEW_IN_BOX, tick)
     return True
 
 
@@ -215,11 +209,8 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     left = sum(x.remaining for x in states) - match.units
     if left <= 0:
         return None  # the last unit closes the box: the full path does that
-    tick = {"line": match.line_id, "units": match.units, "box": box[0]}
-    if conn.execute(_TICK_LINE, tick).rowcount != 1:
+    if not _add_units(conn, line_id=match.line_id, box_id=box[0] or 0, units=match.units):
         return None
-    if conn.execute(_ADD_TO_BOX, tick).rowcount == 0:
-        conn.execute(_NEW_IN_BOX, tick)
     row = next(r for r in rows if r[0] == match.line_id)
     uow.record(
         "item_scanned",
@@ -236,7 +227,7 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     )
 
 
-# The quick tick's statements, built once: building a statement costs more than running it.
+# The tick's statements, built once: building a statement costs more than running it.
 _CLAIM = (
     sa_select(col(Order.status), col(Order.claimed_bench))
     .where(col(Order.id) == bindparam("order_id"))
