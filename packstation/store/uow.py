@@ -52,8 +52,7 @@ class UnitOfWork:
         self._session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.session = self._session
         self._action_stamped = False
-        self._last_seq = None
-        self._connection = None
+        self._transaction_ended()
         return self
 
     def __exit__(
@@ -74,11 +73,14 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
-        self._last_seq = None
-        self._connection = None
+        self._transaction_ended()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._transaction_ended()
+
+    def _transaction_ended(self) -> None:
+        """What is known of the transaction goes with it: the next one asks again."""
         self._last_seq = None
         self._connection = None
 
