@@ -41,11 +41,7 @@ def _draft_documents(
         box = live_box(reader, order_id)
         if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
             return None
-        weighing = settings.weighing
-        inside = within_tolerance(
-            grams, box.expected_weight_g, weighing.tolerance_g, weighing.tolerance_pct
-        )
-        if not inside and source is not WeightSource.OVERRIDE:
+        if not _accepted(grams, box.expected_weight_g, source, settings):
             return None
         parcel_id, numbered = box.id or 0, bool(box.tracking_no)
     if not numbered:
@@ -62,6 +58,13 @@ def _draft_documents(
         settings=settings,
         weight_g=grams,
     )
+
+
+def _accepted(grams: int, expected_g: int, source: WeightSource, settings: Settings) -> bool:
+    """Inside the tolerance of the expected weight, or a lead's override."""
+    weighing = settings.weighing
+    inside = within_tolerance(grams, expected_g, weighing.tolerance_g, weighing.tolerance_pct)
+    return inside or source is WeightSource.OVERRIDE
 
 
 @dataclass(frozen=True)
@@ -123,12 +126,9 @@ def weigh(
         if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
             raise UserError(_("No box is waiting to be weighed."))
         expected = box.expected_weight_g
-        inside = within_tolerance(
-            grams, expected, settings.weighing.tolerance_g, settings.weighing.tolerance_pct
-        )
         if source is WeightSource.OVERRIDE and not (lead and reason.strip()):
             raise UserError(_("An override needs a lead and a reason."))
-        if not inside and source is not WeightSource.OVERRIDE:
+        if not _accepted(grams, expected, source, settings):
             uow.record(
                 "weight_refused",
                 order_id=order_id,
