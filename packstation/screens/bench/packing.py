@@ -245,15 +245,17 @@ class BenchScreen(Screen[None]):
             idle.update("")
         if not table.display:
             table.display = True
-        table.show(view.lines, insured=view.insured_value_fen > 0, highlight=highlight)
-        self.draw_progress(view)
+        self.draw_lines(view, highlight)
         self.draw_weight()
 
     def draw_tick(self, view: OrderView, line_id: int) -> None:
         """A unit ticked on the order shown: only the line, the progress and the box change."""
         self.view = view
+        self.draw_lines(view, line_id)
+
+    def draw_lines(self, view: OrderView, highlight: int | None) -> None:
         self.query_one(PickList).show(
-            view.lines, insured=view.insured_value_fen > 0, highlight=line_id
+            view.lines, insured=view.insured_value_fen > 0, highlight=highlight
         )
         self.draw_progress(view)
 
