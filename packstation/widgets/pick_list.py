@@ -59,14 +59,6 @@ class PickList(ScrollView, can_focus=False):
     def cursor_row(self) -> int:
         return self._cursor
 
-    @property
-    def row_count(self) -> int:
-        return len(self._rows)
-
-    def row_text(self, row: int) -> list[str]:
-        """The plain text of a row's cells (for tests and for reading the screen)."""
-        return [cell.plain for cell in self._rows[row]]
-
     def show(self, lines: Sequence[LineView], *, insured: bool, highlight: int | None) -> None:
         """Fill the table; ``highlight`` is the line just ticked (the cursor goes there).
 
