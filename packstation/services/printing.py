@@ -30,17 +30,19 @@ from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
 __all__ = [
+    "DocumentData",
     "Drafts",
     "OutboxSender",
     "add_parcel_documents",
     "check_label_scan",
-    "draft_parcel_documents",
+    "draw_parcel_documents",
     "find_order_id_by_tracking",
     "label_counts",
     "order_label_preview_png",
     "parcel_label_preview_png",
     "preview_png",
     "queue_job",
+    "read_parcel_documents",
     "reprint",
     "reprint_order_label",
     "void_parcel_labels",
@@ -160,31 +162,48 @@ class Drafts:
         return self.slip if data == self.slip_data else None
 
 
-def draft_parcel_documents(
-    uow: UnitOfWork, *, parcel_id: int, settings: Settings, weight_g: int, slip: bool = True
-) -> Drafts | None:
-    """Read the parcel's documents' data in ``uow`` (read-only is enough) and draw them after it
-    has ended, for ``add_parcel_documents`` to queue: drawing takes tens of milliseconds of CPU
-    that no transaction should wait for.  None when the parcel has no number yet, or when a
-    batch print already made its label (nothing to draw)."""
-    with uow:
-        parcel = _parcel(uow, parcel_id)
-        number = parcel.tracking_no
-        if not number:
-            return None
-        if parcel.seq == 1 and any(
-            job.kind == PrintKind.LABEL for job in _batch_jobs(uow, parcel.order_id)
-        ):
-            return None
-        label_data = replace(documents.label_data(uow, settings, parcel, number), weight_g=weight_g)
-        slip_data = None
-        if slip and parcel.seq == 1:
-            slip_data = documents.slip_data(uow, settings, _order(uow, parcel.order_id), number)
+@dataclass(frozen=True)
+class DocumentData:
+    """What a parcel's label (and slip) will say, read in a transaction to be drawn after it."""
+
+    label: LabelData
+    slip: SlipData | None = None
+
+
+def read_parcel_documents(
+    uow: UnitOfWork,
+    *,
+    order: Order,
+    parcel: Parcel,
+    settings: Settings,
+    weight_g: int,
+    slip: bool = True,
+) -> DocumentData | None:
+    """What the parcel's documents will say (in transaction), for ``draw_parcel_documents`` to
+    draw once the transaction has ended: drawing takes milliseconds of CPU that no transaction
+    should wait for.  None when the parcel has no number yet, or when a batch print already
+    made its label (nothing to draw)."""
+    number = parcel.tracking_no
+    if not number:
+        return None
+    if parcel.seq == 1 and any(
+        job.kind == PrintKind.LABEL for job in _batch_jobs(uow, parcel.order_id)
+    ):
+        return None
+    label_data = replace(documents.label_data(uow, settings, parcel, number), weight_g=weight_g)
+    slip_data = None
+    if slip and parcel.seq == 1:
+        slip_data = documents.slip_data(uow, settings, order, number)
+    return DocumentData(label_data, slip_data)
+
+
+def draw_parcel_documents(settings: Settings, data: DocumentData) -> Drafts:
+    """The documents drawn (outside any transaction), for ``add_parcel_documents`` to queue."""
     return Drafts(
-        label_data,
-        documents.render_parcel_label(settings, label_data),
-        slip_data,
-        documents.render_order_slip(settings, slip_data) if slip_data else None,
+        data.label,
+        documents.render_parcel_label(settings, data.label),
+        data.slip,
+        documents.render_order_slip(settings, data.slip) if data.slip else None,
     )
 
 

@@ -33,31 +33,24 @@ def _draft_documents(
     uow: UnitOfWork, *, order_id: int, grams: int, source: WeightSource, settings: Settings
 ) -> printing.Drafts | None:
     """Before the weighing transaction: draw the label and slip a weight will queue, so that the
-    store is not held while they are drawn.  The parcel's waybill number is taken first, in a
-    short transaction of its own (it stays the parcel's whatever happens next; that transaction
-    carries no action id, so a retried weighing still runs).  None when the weight will not be
+    store is not held while they are drawn.  One short transaction checks that the weight will
+    be accepted, gives the parcel its waybill number (it stays the parcel's whatever happens
+    next; the transaction carries no action id, so a retried weighing still runs) and reads
+    what the documents will say; they are drawn after it.  None when the weight will not be
     accepted or the box is not waiting for one: the weighing transaction then decides alone."""
-    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
-        box = live_box(reader, order_id)
+    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
+        order = held_order(numbering, order_id)
+        box = live_box(numbering, order_id)
         if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
             return None
         if not _accepted(grams, box.expected_weight_g, source, settings):
             return None
-        parcel_id, numbered = box.id or 0, bool(box.tracking_no)
-    if not numbered:
-        with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
-            held_order(numbering, order_id)
-            box = live_box(numbering, order_id)
-            if box is None or box.id != parcel_id:
-                return None
-            printing.decide_tracking_no(numbering, settings, box)
-            numbering.commit()
-    return printing.draft_parcel_documents(
-        UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True),
-        parcel_id=parcel_id,
-        settings=settings,
-        weight_g=grams,
-    )
+        printing.decide_tracking_no(numbering, settings, box)
+        data = printing.read_parcel_documents(
+            numbering, order=order, parcel=box, settings=settings, weight_g=grams
+        )
+        numbering.commit()
+    return printing.draw_parcel_documents(settings, data) if data else None
 
 
 def _accepted(grams: int, expected_g: int, source: WeightSource, settings: Settings) -> bool:

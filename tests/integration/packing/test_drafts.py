@@ -60,15 +60,14 @@ def test_documents_drawn_once_before_the_transaction_are_queued(
     oid, expected = ready_to_weigh(engine, settings)
     calls = count_renders(monkeypatch)
     drafted: list[printing.Drafts] = []
-    draft = printing.draft_parcel_documents
+    draw = printing.draw_parcel_documents
 
-    def keep(*args: object, **kwargs: object) -> printing.Drafts | None:
-        result = draft(*args, **kwargs)  # type: ignore[arg-type]
-        assert result is not None
+    def keep(*args: object, **kwargs: object) -> printing.Drafts:
+        result = draw(*args, **kwargs)  # type: ignore[arg-type]
         drafted.append(result)
         return result
 
-    monkeypatch.setattr(printing, "draft_parcel_documents", keep)
+    monkeypatch.setattr(printing, "draw_parcel_documents", keep)
     done = packing.weigh(
         uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
     )
@@ -83,12 +82,11 @@ def test_a_change_between_drawing_and_queueing_is_drawn_again(
     engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     oid, expected = ready_to_weigh(engine, settings)
-    draft = printing.draft_parcel_documents
+    draw = printing.draw_parcel_documents
     stale: list[printing.Drafts] = []
 
-    def then_the_lead_edits_the_address(*args: object, **kwargs: object) -> printing.Drafts | None:
-        result = draft(*args, **kwargs)  # type: ignore[arg-type]
-        assert result is not None
+    def then_the_lead_edits_the_address(*args: object, **kwargs: object) -> printing.Drafts:
+        result = draw(*args, **kwargs)  # type: ignore[arg-type]
         stale.append(result)
         with uow(engine) as u:
             order = u.session.get(Order, oid)
@@ -98,7 +96,7 @@ def test_a_change_between_drawing_and_queueing_is_drawn_again(
             u.commit()
         return result
 
-    monkeypatch.setattr(printing, "draft_parcel_documents", then_the_lead_edits_the_address)
+    monkeypatch.setattr(printing, "draw_parcel_documents", then_the_lead_edits_the_address)
     calls = count_renders(monkeypatch)
     done = packing.weigh(
         uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
