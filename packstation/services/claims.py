@@ -150,14 +150,22 @@ def claim_next_due(
     uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime | None = None
 ) -> Claim | None:
     """Claim the next due order for this bench, or None when the queue is empty."""
-    now = now or utcnow()
     with uow:
-        order = uow.session.exec(next_due_query(now, postgres=_is_postgres(uow))).first()
-        if order is None:
+        taken = claim_due(uow, lease_seconds=lease_seconds, now=now or utcnow())
+        if taken is None:
             return None
-        claim = take_claim(order, uow, now=now, lease_seconds=lease_seconds)
         uow.commit()
-        return claim
+        return taken[1]
+
+
+def claim_due(
+    uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime
+) -> tuple[Order, Claim] | None:
+    """In transaction: the next due order claimed for this bench, or None."""
+    order = uow.session.exec(next_due_query(now, postgres=_is_postgres(uow))).first()
+    if order is None:
+        return None
+    return order, take_claim(order, uow, now=now, lease_seconds=lease_seconds)
 
 
 def held_order(uow: UnitOfWork, order_id: int, *, now: dt.datetime | None = None) -> Order:

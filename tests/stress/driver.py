@@ -37,9 +37,16 @@ from packstation.config import CarrierSettings, Settings
 from packstation.domain.packing import tolerance
 from packstation.domain.status import WeightSource
 from packstation.errors import StoreError, UserError
-from packstation.services.claims import ClaimLost, claim_next_due, claimed_here, renew_lease
+from packstation.services.claims import ClaimLost, claimed_here, renew_lease
 from packstation.services.outbox import OutboxSender
-from packstation.services.packing import ScanResult, close_box, scan_item, tick_manually, weigh
+from packstation.services.packing import (
+    ScanResult,
+    close_box,
+    scan_item,
+    take_next,
+    tick_manually,
+    weigh,
+)
 from packstation.services.packing_view import OrderView, Phase, read_order
 from packstation.services.retry import AlreadyApplied, new_action_id, run_action
 from packstation.store.engine import make_engine
@@ -185,10 +192,9 @@ class Packer:
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
             if order_id is None:
-                lease = self.settings.store.lease_seconds
                 claim = self.act(
                     "claim",
-                    partial(claim_next_due, lease_seconds=lease),
+                    partial(take_next, settings=self.settings),
                     lambda c: "claimed" if c is not None else "empty",
                 )
                 if claim is None and self.last_outcome == "applied":

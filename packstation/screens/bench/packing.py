@@ -458,11 +458,10 @@ class BenchScreen(Screen[None]):
             )
             return
         settings = self.bench_app.settings
-        claim = claims.claim_next_due(self.uow(), lease_seconds=settings.store.lease_seconds)
+        claim = packing.take_next(self.uow(), settings=settings)
         if claim is None:
             self.say(_("No order is waiting: the queue is empty."), "attention")
             return
-        self.guard(lambda: packing.prepare(self.uow(), order_id=claim.order_id, settings=settings))
         self.opened(claim)
 
     def action_new_box(self) -> None:

@@ -18,7 +18,7 @@ from packstation.services.packing.leaving import (
     release_order,
     stop_cancelled,
 )
-from packstation.services.packing.opening import find_order_id, open_order, prepare
+from packstation.services.packing.opening import find_order_id, open_order, prepare, take_next
 from packstation.services.packing.ticking import (
     ScanResult,
     close_box,
@@ -56,6 +56,7 @@ __all__ = [
     "scan_item",
     "select_carton",
     "stop_cancelled",
+    "take_next",
     "tick_manually",
     "weigh",
 ]

@@ -3,6 +3,8 @@ transaction; shared by ticking, weighing and leaving)."""
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
 
 from packstation.config import Settings
@@ -95,20 +97,27 @@ def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:
     }
 
 
-def fix_expected_weight(uow: UnitOfWork, order: Order, box: Parcel, settings: Settings) -> None:
+def fix_expected_weight(uow: UnitOfWork, order_id: int, box: Parcel, settings: Settings) -> None:
     """Fix the box's expected weight: its items' unit weights plus the carton's tare."""
     assert box.id is not None
-    units = box_units(uow, box.id)
-    lines = [line for line in order_lines(uow, order.id or 0) if line.id in units]
-    items = box_items(uow, lines, units)
+    contents = uow.connection().execute(_CONTENTS, {"box": box.id}).all()
     tare = next((c.tare_g for c in settings.cartons if c.code == box.carton), 0)
-    box.expected_weight_g = expected_weight([(i.unit_weight_g, i.quantity) for i in items], tare)
+    box.expected_weight_g = expected_weight([(grams or 0, qty) for qty, grams in contents], tare)
     uow.session.add(box)
     uow.record(
         "box_closed",
-        order_id=order.id,
+        order_id=order_id,
         parcel_id=box.id,
         expected_g=box.expected_weight_g,
         carton=box.carton,
-        units=sum(units.values()),
+        units=sum(qty for qty, _grams in contents),
     )
+
+
+# what is in a box, with each unit's weight (a product no longer in the catalogue weighs 0)
+_CONTENTS = (
+    sa_select(col(ParcelItem.quantity), col(Product.unit_weight_g))
+    .join(OrderLine, col(OrderLine.id) == col(ParcelItem.line_id))
+    .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
+    .where(col(ParcelItem.parcel_id) == bindparam("box"), col(ParcelItem.quantity) > 0)
+)

@@ -9,7 +9,14 @@ from sqlmodel import col, or_, select
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
-from packstation.services.claims import Claim, held_order, lock_order, refusal, take_claim
+from packstation.services.claims import (
+    Claim,
+    claim_due,
+    held_order,
+    lock_order,
+    refusal,
+    take_claim,
+)
 from packstation.services.packing.boxes import ensure_box
 from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import Order
@@ -55,6 +62,21 @@ def open_order(
             uow.commit()
             raise UserError(reason)
         claim = take_claim(order, uow, now=now, lease_seconds=settings.store.lease_seconds)
+        ensure_box(uow, order, settings)
+        uow.commit()
+        return claim
+
+
+def take_next(
+    uow: UnitOfWork, *, settings: Settings, now: dt.datetime | None = None
+) -> Claim | None:
+    """The bench's next order: the next due one claimed and its first box opened, in one
+    transaction; None when the queue is empty."""
+    with uow:
+        taken = claim_due(uow, lease_seconds=settings.store.lease_seconds, now=now or utcnow())
+        if taken is None:
+            return None
+        order, claim = taken
         ensure_box(uow, order, settings)
         uow.commit()
         return claim

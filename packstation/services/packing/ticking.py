@@ -101,7 +101,7 @@ def _after_tick(
     if lines is None:
         lines = order_lines(uow, order.id or 0)
     if all(line.quantity_packed >= line.quantity for line in lines):
-        fix_expected_weight(uow, order, box, settings)
+        fix_expected_weight(uow, order.id or 0, box, settings)
         return True
     return False
 
@@ -113,7 +113,7 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
     barcode, the lines and the box."""
     code = code.strip()
     with uow:
-        quick = _quick_tick(uow, order_id, code)
+        quick = _quick_tick(uow, order_id, code, settings)
         if quick is not None:
             uow.commit()
             return quick
@@ -187,10 +187,11 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         return ScanResult(match.outcome, message, barcode.sku if barcode else "", 0, False, wanted)
 
 
-def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
-    """The common scan, in plain prepared statements: a right item into an open box that stays
-    open.  Returns None, having changed nothing, for anything else (a refusal, a closed box, the
-    last unit, a lost claim), which ``scan_item`` then handles in full in the same transaction."""
+def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -> ScanResult | None:
+    """The common scan, in plain prepared statements: a right item into the open box (the
+    last unit of the order closes it).  Returns None, having changed nothing, for anything
+    else (a refusal, a closed box, a lost claim), which ``scan_item`` then handles in full in
+    the same transaction."""
     conn = uow.connection()
     claim = conn.execute(_CLAIM, {"order_id": order_id}).first()
     if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
@@ -206,11 +207,13 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     match = match_scan(states, barcode[0], barcode[1])
     if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
         return None
-    left = sum(x.remaining for x in states) - match.units
-    if left <= 0:
-        return None  # the last unit closes the box: the full path does that
     if not _add_units(conn, line_id=match.line_id, box_id=box[0] or 0, units=match.units):
         return None
+    closed = sum(x.remaining for x in states) <= match.units
+    if closed:  # the order's last unit: the box is done, weigh it
+        open_box = uow.session.get(Parcel, box[0])
+        assert open_box is not None
+        fix_expected_weight(uow, order_id, open_box, settings)
     row = next(r for r in rows if r[0] == match.line_id)
     uow.record(
         "item_scanned",
@@ -223,7 +226,7 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str) -> ScanResult | None:
     )
     message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
     return ScanResult(
-        ScanOutcome.TICKED, message, row[1], match.units, False, line_id=match.line_id
+        ScanOutcome.TICKED, message, row[1], match.units, closed, line_id=match.line_id
     )
 
 
@@ -341,7 +344,7 @@ def select_carton(uow: UnitOfWork, *, order_id: int, carton: str, settings: Sett
         box.carton = carton
         uow.session.add(box)
         if box.expected_weight_g is not None:
-            fix_expected_weight(uow, order, box, settings)
+            fix_expected_weight(uow, order.id or 0, box, settings)
         uow.record(
             "carton_selected", order_id=order_id, parcel_id=box.id, carton=carton, before=before
         )
@@ -362,6 +365,6 @@ def close_box(uow: UnitOfWork, *, order_id: int, settings: Settings) -> int:
             raise UserError(
                 _("Box {seq} is empty: scan an item into it first.").format(seq=box.seq)
             )
-        fix_expected_weight(uow, order, box, settings)
+        fix_expected_weight(uow, order.id or 0, box, settings)
         uow.commit()
         return box.seq

@@ -126,6 +126,20 @@ def test_next_due_overdue_first_then_paid_time(shop: Engine, settings: Settings)
     assert [g.order_id if g else None for g in got] == [c, b, a, None]
 
 
+def test_taking_the_next_order_claims_it_and_opens_its_first_box(
+    shop: Engine, settings: Settings
+) -> None:
+    oid = add_order(shop, "N1", [("TEA-001", 2)])
+    claim = packing.take_next(uow(shop), settings=settings)
+    assert claim is not None and claim.order_id == oid
+    view = read_order(UnitOfWork(shop, readonly=True), oid, settings)
+    assert view is not None and view.status == OrderStatus.PACKING
+    assert view.claimed_bench == "bench-1" and view.phase == Phase.PICKING
+    assert [(p.seq, p.status) for p in view.parcels] == [(1, ParcelStatus.OPEN)]
+    assert kinds(shop, oid) == ["order_claimed", "box_opened"]
+    assert packing.take_next(uow(shop, "bench-2"), settings=settings) is None  # queue empty
+
+
 def test_expired_lease_is_taken_over_and_the_old_bench_stops(
     shop: Engine, settings: Settings
 ) -> None:
