@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import and_, col, select
 
 from packstation.config import Settings
 from packstation.domain.status import ParcelStatus
@@ -53,35 +54,58 @@ def _lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:
     )
 
 
-def _goods(uow: UnitOfWork, parcel: Parcel) -> tuple[str, bool]:
-    """A summary of what is in the parcel (the whole order if nothing is ticked into it yet)."""
-    items = list(
-        uow.session.exec(
-            select(OrderLine, ParcelItem.quantity)
-            .join(ParcelItem, col(ParcelItem.line_id) == col(OrderLine.id))
-            .where(ParcelItem.parcel_id == parcel.id, ParcelItem.quantity > 0)
-            .order_by(col(OrderLine.line_no))
+@dataclass(frozen=True)
+class Contents:
+    """What an order's documents are made of, read in one go: each line with the units of it
+    in the parcel and whether its product is fragile, and the status of every parcel."""
+
+    lines: list[tuple[OrderLine, int, bool]]
+    parcel_statuses: list[str]
+
+    def goods(self) -> tuple[str, bool]:
+        """What is in the parcel (the whole order if nothing is ticked into it yet), and
+        whether any of it is fragile."""
+        items = [(line, units, fragile) for line, units, fragile in self.lines if units > 0]
+        if not items:
+            items = [(line, line.quantity, fragile) for line, _units, fragile in self.lines]
+        parts = []
+        for line, qty, _fragile in items:
+            title = line.title or line.sku
+            if line.spec:
+                title += f" {line.spec}"
+            parts.append(f"{title} ×{qty}" + ("（赠品）" if line.is_gift else ""))
+        return "；".join(parts), any(fragile for _line, _qty, fragile in items)
+
+
+def contents(uow: UnitOfWork, order_id: int, parcel_id: int | None) -> Contents:
+    """The order's lines and parcels as its label and slip need them (in transaction)."""
+    rows = uow.session.exec(
+        select(OrderLine, ParcelItem.quantity, Product.fragile)
+        .join(
+            ParcelItem,
+            and_(
+                col(ParcelItem.line_id) == col(OrderLine.id),
+                col(ParcelItem.parcel_id) == parcel_id,
+            ),
+            isouter=True,
         )
+        .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
+        .where(OrderLine.order_id == order_id)
+        .order_by(col(OrderLine.line_no), col(OrderLine.id))
+    ).all()
+    statuses = uow.session.exec(select(Parcel.status).where(Parcel.order_id == order_id)).all()
+    return Contents(
+        [(line, units or 0, bool(fragile)) for line, units, fragile in rows], list(statuses)
     )
-    if not items:
-        items = [(line, line.quantity) for line in _lines(uow, parcel.order_id)]
-    parts = []
-    for line, qty in items:
-        title = line.title or line.sku
-        if line.spec:
-            title += f" {line.spec}"
-        parts.append(f"{title} ×{qty}" + ("（赠品）" if line.is_gift else ""))
-    skus = [line.sku for line, _qty in items]
-    fragile = bool(skus) and (
-        uow.session.exec(
-            select(Product.id).where(col(Product.sku).in_(skus), col(Product.fragile).is_(True))
-        ).first()
-        is not None
-    )
-    return "；".join(parts), fragile
 
 
-def label_data(uow: UnitOfWork, settings: Settings, parcel: Parcel, tracking_no: str) -> LabelData:
+def label_data(
+    uow: UnitOfWork,
+    settings: Settings,
+    parcel: Parcel,
+    tracking_no: str,
+    read: Contents | None = None,
+) -> LabelData:
     order = uow.session.get(Order, parcel.order_id)
     assert order is not None
     code = (parcel.carrier or order.carrier).upper()
@@ -89,20 +113,13 @@ def label_data(uow: UnitOfWork, settings: Settings, parcel: Parcel, tracking_no:
     info = CARRIERS.get(code)
     name = carrier.name if carrier else (info.marketplace if info else code)
     name_en = carrier.name_en if carrier else (info.english if info else "")
-    count = len(
-        list(
-            uow.session.exec(
-                select(Parcel.id).where(
-                    Parcel.order_id == order.id, Parcel.status != ParcelStatus.VOID
-                )
-            )
-        )
-    )
+    read = read or contents(uow, order.id or 0, parcel.id)
+    count = sum(1 for status in read.parcel_statuses if status != ParcelStatus.VOID)
     mask = settings.printing.mask_recipient
     rname, rphone, raddress = masked_party(
         order.recipient_name, order.phone, full_address(order), mask=mask
     )
-    goods, fragile = _goods(uow, parcel)
+    goods, fragile = read.goods()
     shop = settings.shop
     return LabelData(
         carrier_code=code,
@@ -124,13 +141,19 @@ def label_data(uow: UnitOfWork, settings: Settings, parcel: Parcel, tracking_no:
     )
 
 
-def slip_data(uow: UnitOfWork, settings: Settings, order: Order, tracking_no: str) -> SlipData:
+def slip_data(
+    uow: UnitOfWork,
+    settings: Settings,
+    order: Order,
+    tracking_no: str,
+    read: Contents | None = None,
+) -> SlipData:
     assert order.id is not None
+    read = read or contents(uow, order.id, None)
     lines = tuple(
         SlipLine(line.sku, line.title or line.sku, line.spec, line.quantity, line.is_gift)
-        for line in _lines(uow, order.id)
+        for line, _units, _fragile in read.lines
     )
-    count = len(list(uow.session.exec(select(Parcel.id).where(Parcel.order_id == order.id))))
     paid = order.paid_at.astimezone(ZoneInfo(settings.shipping.timezone)) if order.paid_at else None
     return SlipData(
         shop=order.shop or settings.shop.name,
@@ -141,7 +164,7 @@ def slip_data(uow: UnitOfWork, settings: Settings, order: Order, tracking_no: st
         buyer_note=order.buyer_note,
         paid_at=paid,
         tracking_no=tracking_no,
-        parcel_count=max(count, 1),
+        parcel_count=max(len(read.parcel_statuses), 1),
     )
 
 

@@ -190,11 +190,12 @@ def read_parcel_documents(
         job.kind == PrintKind.LABEL for job in _batch_jobs(uow, parcel.order_id)
     ):
         return None
-    label_data = replace(documents.label_data(uow, settings, parcel, number), weight_g=weight_g)
+    read = documents.contents(uow, parcel.order_id, parcel.id)
+    label = documents.label_data(uow, settings, parcel, number, read)
     slip_data = None
     if slip and parcel.seq == 1:
-        slip_data = documents.slip_data(uow, settings, order, number)
-    return DocumentData(label_data, slip_data)
+        slip_data = documents.slip_data(uow, settings, order, number, read)
+    return DocumentData(replace(label, weight_g=weight_g), slip_data)
 
 
 def draw_parcel_documents(settings: Settings, data: DocumentData) -> Drafts:
@@ -237,7 +238,8 @@ def add_parcel_documents(
             )
             _mark_labelled(uow, parcel)
             return adopted
-    data = documents.label_data(uow, settings, parcel, number)
+    read = documents.contents(uow, parcel.order_id, parcel.id)
+    data = documents.label_data(uow, settings, parcel, number, read)
     label = (drafts and drafts.label_for(data)) or documents.render_parcel_label(settings, data)
     jobs = [
         queue_job(
@@ -250,7 +252,7 @@ def add_parcel_documents(
         )
     ]
     if slip and parcel.seq == 1:
-        slip_data = documents.slip_data(uow, settings, order, number)
+        slip_data = documents.slip_data(uow, settings, order, number, read)
         rendered = (drafts and drafts.slip_for(slip_data)) or documents.render_order_slip(
             settings, slip_data
         )
