@@ -117,8 +117,8 @@ def decide_tracking_no(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> s
     if parcel.tracking_no:
         return parcel.tracking_no
     order = _order(uow, parcel.order_id)
-    ensure_carrier(uow, settings, parcel.carrier)
     if parcel.seq == 1 and order.tracking_no:
+        ensure_carrier(uow, settings, parcel.carrier)  # its number pattern checks the number
         number = tracking.check_number(uow, parcel.carrier, order.tracking_no, parcel_id=parcel.id)
         tracking.bind(uow, parcel, number, source="order")
         return number
@@ -127,8 +127,12 @@ def decide_tracking_no(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> s
     return number
 
 
-def _batch_jobs(uow: UnitOfWork, order_id: int) -> list[PrintJob]:
-    """Jobs a batch print made for the order before it had a parcel (print first, pick after)."""
+def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
+    """Jobs a batch print made for the order before it had a parcel (print first, pick after).
+    A batch print gives the order its waybill number first, so an order without one has none."""
+    if not order.tracking_no:
+        return []
+    order_id = order.id
     return list(
         uow.session.exec(
             select(PrintJob)
@@ -186,9 +190,7 @@ def read_parcel_documents(
     number = parcel.tracking_no
     if not number:
         return None
-    if parcel.seq == 1 and any(
-        job.kind == PrintKind.LABEL for job in _batch_jobs(uow, parcel.order_id)
-    ):
+    if parcel.seq == 1 and any(job.kind == PrintKind.LABEL for job in _batch_jobs(uow, order)):
         return None
     read = documents.contents(uow, parcel.order_id, parcel.id)
     label = documents.label_data(uow, settings, parcel, number, read)
@@ -224,7 +226,7 @@ def add_parcel_documents(
     order = _order(uow, parcel.order_id)
     number = decide_tracking_no(uow, settings, parcel)
     if parcel.seq == 1:
-        adopted = _batch_jobs(uow, parcel.order_id)
+        adopted = _batch_jobs(uow, order)
         if any(j.kind == PrintKind.LABEL for j in adopted):
             for job in adopted:
                 job.parcel_id = parcel.id
@@ -355,7 +357,9 @@ def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
 def reprint_order_label(uow: UnitOfWork, *, order_id: int, reason: str) -> PrintJob:
     """Print first: the waybill a batch printed for an order without a parcel, again; commits."""
     with uow:
-        jobs = [j for j in _batch_jobs(uow, order_id) if j.kind == PrintKind.LABEL]
+        order = uow.session.get(Order, order_id)
+        batch = _batch_jobs(uow, order) if order is not None else []
+        jobs = [j for j in batch if j.kind == PrintKind.LABEL]
         if not jobs:
             raise UserError(
                 _("Order {id} has no label to reprint yet; print its label first.").format(
@@ -441,7 +445,7 @@ def order_label_preview_png(
     if parcel is not None and parcel.id is not None:
         return parcel_label_preview_png(uow, parcel_id=parcel.id, settings=settings)
     order = _order(uow, order_id)
-    batch = [j for j in _batch_jobs(uow, order_id) if j.kind == PrintKind.LABEL]
+    batch = [j for j in _batch_jobs(uow, order) if j.kind == PrintKind.LABEL]
     if batch:
         return render_preview(batch[-1].language, batch[-1].content)
     return _draw_preview(uow, settings, Parcel(order_id=order_id, seq=seq, carrier=order.carrier))

@@ -11,7 +11,7 @@ is read and moved on, so two benches never get the same number.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from packstation.config import Settings
 from packstation.domain.tracking import format_ok, normalise, number_at, shape
@@ -36,31 +36,27 @@ def number_in_use(
     if parcel_id is not None and order_id is None:
         parcel = uow.session.get(Parcel, parcel_id)
         order_id = parcel.order_id if parcel is not None else None
-    query = select(Parcel.id).where(Parcel.tracking_no == number)
+    parcels = select(Parcel.id).where(Parcel.tracking_no == number)
     if parcel_id is not None:
-        query = query.where(Parcel.id != parcel_id)
+        parcels = parcels.where(Parcel.id != parcel_id)
     elif order_id is not None:
         # an order-level print asks: its own parcels may already carry it
-        query = query.where(Parcel.order_id != order_id)
-    if uow.session.exec(query).first() is not None:
-        return True
-    order_query = select(Order.id).where(Order.tracking_no == number)
+        parcels = parcels.where(Parcel.order_id != order_id)
+    orders = select(Order.id).where(Order.tracking_no == number)
     if order_id is not None:
-        order_query = order_query.where(Order.id != order_id)
-    return uow.session.exec(order_query).first() is not None
+        orders = orders.where(Order.id != order_id)
+    return bool(uow.session.exec(select(or_(parcels.exists(), orders.exists()))).one())
 
 
 def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:
     """The next free number of ``carrier``'s range, taken for good (in transaction)."""
     code = carrier.upper()
-    ensure_carrier(uow, settings, code)
-    uow.flush()
-    row = uow.session.exec(
-        select(Carrier)
-        .where(Carrier.code == code)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    row = _locked(uow, code)
+    if row is None:
+        ensure_carrier(uow, settings, code)
+        uow.flush()
+        row = _locked(uow, code)
+        assert row is not None
     apply_settings(
         row, code, settings.carrier(code)
     )  # under the lock: a changed range restarts here
@@ -94,6 +90,16 @@ def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:
             "carriers.{carrier}.waybill_range."
         ).format(count=MAX_SKIP, carrier=code)
     )
+
+
+def _locked(uow: UnitOfWork, code: str) -> Carrier | None:
+    """The carrier's row, read again and locked for the rest of the transaction."""
+    return uow.session.exec(
+        select(Carrier)
+        .where(Carrier.code == code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def peek(uow: UnitOfWork, settings: Settings, carrier: str) -> str | None:
