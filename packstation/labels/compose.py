@@ -7,10 +7,8 @@ not interface text, and are therefore not translated.
 
 from __future__ import annotations
 
-from PIL import Image, ImageChops
-
 from packstation.labels import code128
-from packstation.labels.canvas import Align, Bars, Bitmap, Drawing, Rect, text_bitmap, wrap
+from packstation.labels.canvas import Align, Bars, Bitmap, Drawing, Rect, text_ink, wrap
 from packstation.labels.content import LabelData, PickListData, SlipData, mask_name, mask_phone
 from packstation.labels.fonts import load_font
 from packstation.labels.templates import Region, SlipTemplate, Template, dots_per_mm
@@ -43,7 +41,7 @@ class Pen:
     ) -> None:
         if not text.strip() or w <= 0 or h <= 0:
             return
-        image = text_bitmap(
+        ink = text_ink(
             text,
             font_path=self.font_path,
             size=size,
@@ -54,14 +52,8 @@ class Pen:
             align=align,
             min_size=min_size,
         )
-        self.place(image, x, y)
-
-    def place(self, image: Image.Image, x: int, y: int) -> None:
-        """Put a 1-bit image down cut to its ink, so no blank margin goes to the printer."""
-        box = ImageChops.invert(image.convert("L")).getbbox()
-        if box is None:
-            return
-        self.drawing.items.append(Bitmap(x + box[0], y + box[1], image.crop(box)))
+        if ink is not None:
+            self.drawing.items.append(Bitmap(x + ink.dx, y + ink.dy, ink.image, ink))
 
     def region(self, region: Region, text: str) -> None:
         self.text(

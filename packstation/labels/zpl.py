@@ -14,28 +14,39 @@ import binascii
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from packstation.labels import code128
-from packstation.labels.canvas import INVERT, Bars, Bitmap, Drawing, Rect
+from packstation.labels.canvas import INVERT, TEXT_CACHE_SIZE, Bars, Bitmap, Drawing, Ink, Rect
 
 
 def graphic_field(image: Image.Image) -> str:
     """``^GFA`` for a 1-bit image (black = ink), Z64-compressed (zlib, base64, CRC-16)."""
+    if image.mode != "1":
+        image = image.convert("1")
     width, height = image.size
     per_row = (width + 7) // 8
     if width % 8:
         # pad each row to whole bytes with white, so no stray ink reaches the pad bits
         padded = Image.new("1", (per_row * 8, height), 1)
-        padded.paste(image.convert("1"), (0, 0))
+        padded.paste(image, (0, 0))
         image = padded
     # Pillow's "1" packs MSB first with 1 = white; ZPL wants 1 = ink.
-    ink = image.convert("1").tobytes().translate(INVERT)
+    ink = image.tobytes().translate(INVERT)
     encoded = base64.b64encode(zlib.compress(ink, 1))
     crc = binascii.crc_hqx(encoded, 0)
     total = per_row * height
     return f"^GFA,{total},{total},{per_row},:Z64:{encoded.decode('ascii')}:{crc:04X}"
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def ink_field(ink: Ink) -> str:
+    """``graphic_field`` of a shared text, encoded once: the same texts recur on every label and
+    their images are never drawn on, so compressing them again would give the same string.
+    Bounded like the cache of texts it mirrors."""
+    return graphic_field(ink.image)
 
 
 def _field_data(symbols: tuple[int, ...]) -> str:
@@ -66,7 +77,8 @@ def write(drawings: list[Drawing], *, copies: int = 1) -> bytes:
         parts.append(f"^XA^CI28^PW{drawing.width}^LL{drawing.height}^LH0,0^MD0")
         for item in drawing.items:
             if isinstance(item, Bitmap):
-                parts.append(f"^FO{item.x},{item.y}{graphic_field(item.image)}^FS")
+                gfa = graphic_field(item.image) if item.ink is None else ink_field(item.ink)
+                parts.append(f"^FO{item.x},{item.y}{gfa}^FS")
             elif isinstance(item, Bars):
                 parts.append(
                     f"^FO{item.x},{item.y}^BY{item.module}"
