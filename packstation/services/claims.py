@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import and_, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -20,7 +21,7 @@ from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.store.models import Order
-from packstation.store.types import utcnow
+from packstation.store.types import UTCDateTime, utcnow
 from packstation.store.uow import UnitOfWork
 
 
@@ -43,7 +44,11 @@ def _is_postgres(uow: UnitOfWork) -> bool:
 
 def lock_order(uow: UnitOfWork, order_id: int) -> Order | None:
     """The order, re-read and locked for the rest of the transaction."""
-    return uow.session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+    return uow.session.exec(_LOCK_ORDER, params={"order_id": order_id}).first()
+
+
+# built once: every bench action locks its order
+_LOCK_ORDER = select(Order).where(col(Order.id) == bindparam("order_id")).with_for_update()
 
 
 def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
@@ -118,8 +123,9 @@ def claim_order(
         return claim
 
 
-def next_due_query(now: dt.datetime, *, postgres: bool) -> SelectOfScalar[Order]:
-    """The oldest claimable order: overdue first, then today's by paid time.
+def _next_due_query(*, postgres: bool) -> SelectOfScalar[Order]:
+    """The oldest claimable order at ``now`` (a bound parameter): overdue first, then today's by
+    paid time.
 
     Claimable is ``ready``, or ``packing`` under an expired lease (a bench that died).  On
     PostgreSQL ``SKIP LOCKED`` lets sixteen benches ask at once without queueing on one row.
@@ -129,7 +135,10 @@ def next_due_query(now: dt.datetime, *, postgres: bool) -> SelectOfScalar[Order]
         .where(
             or_(
                 Order.status == OrderStatus.READY,
-                and_(Order.status == OrderStatus.PACKING, col(Order.lease_until) < now),
+                and_(
+                    Order.status == OrderStatus.PACKING,
+                    col(Order.lease_until) < bindparam("now", type_=UTCDateTime()),
+                ),
             )
         )
         .order_by(
@@ -144,6 +153,10 @@ def next_due_query(now: dt.datetime, *, postgres: bool) -> SelectOfScalar[Order]
     if postgres:
         query = query.with_for_update(skip_locked=True)
     return query
+
+
+# built once per store kind: every bench asks for its next order
+_NEXT_DUE = {False: _next_due_query(postgres=False), True: _next_due_query(postgres=True)}
 
 
 def claim_next_due(
@@ -162,7 +175,7 @@ def claim_due(
     uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime
 ) -> tuple[Order, Claim] | None:
     """In transaction: the next due order claimed for this bench, or None."""
-    order = uow.session.exec(next_due_query(now, postgres=_is_postgres(uow))).first()
+    order = uow.session.exec(_NEXT_DUE[_is_postgres(uow)], params={"now": now}).first()
     if order is None:
         return None
     return order, take_claim(order, uow, now=now, lease_seconds=lease_seconds)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, replace
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -161,25 +162,13 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
     order = uow.session.get(Order, order_id)
     if order is None:
         return None
-    rows = uow.session.exec(
-        select(OrderLine, Product)
-        .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
-        .where(OrderLine.order_id == order_id)
-        .order_by(col(OrderLine.line_no), col(OrderLine.id))
-    ).all()
-    parcels = list(
-        uow.session.exec(
-            select(Parcel).where(Parcel.order_id == order_id).order_by(col(Parcel.seq))
-        )
-    )
+    given = {"order_id": order_id}
+    rows = uow.session.exec(_LINES, params=given).all()
+    parcels = list(uow.session.exec(_PARCELS, params=given))
     items: dict[int, dict[int, int]] = {}
     if parcels:
-        for item in uow.session.exec(
-            select(ParcelItem).where(
-                col(ParcelItem.parcel_id).in_([p.id for p in parcels if p.id is not None])
-            )
-        ):
-            items.setdefault(item.parcel_id, {})[item.line_id] = item.quantity
+        for parcel_id, line_id, quantity in uow.session.exec(_ITEMS, params=given):
+            items.setdefault(parcel_id, {})[line_id] = quantity
     live = [p for p in parcels if p.status not in (ParcelStatus.PACKED, ParcelStatus.VOID)]
     open_items = items.get(live[-1].id or 0, {}) if live else {}
     lines = tuple(
@@ -241,6 +230,23 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         parcels=parcel_views,
         tolerance_g=tol,
     )
+
+
+# The snapshot's statements, built once: the bench reads an order after most actions.
+_LINES = (
+    select(OrderLine, Product)
+    .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
+    .where(col(OrderLine.order_id) == bindparam("order_id"))
+    .order_by(col(OrderLine.line_no), col(OrderLine.id))
+)
+_PARCELS = (
+    select(Parcel).where(col(Parcel.order_id) == bindparam("order_id")).order_by(col(Parcel.seq))
+)
+_ITEMS = (
+    select(ParcelItem.parcel_id, ParcelItem.line_id, ParcelItem.quantity)
+    .join(Parcel, col(Parcel.id) == col(ParcelItem.parcel_id))
+    .where(col(Parcel.order_id) == bindparam("order_id"))
+)
 
 
 def order_status(uow: UnitOfWork, order_id: int) -> tuple[str, str]:

@@ -3,7 +3,9 @@ transaction; shared by ticking, weighing and leaving)."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
 
@@ -16,26 +18,40 @@ from packstation.store.uow import UnitOfWork
 
 
 def order_lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:
-    return list(
-        uow.session.exec(
-            select(OrderLine)
-            .where(OrderLine.order_id == order_id)
-            .order_by(col(OrderLine.line_no), col(OrderLine.id))
-            .with_for_update()
-        )
-    )
+    """The order's lines, locked for the rest of the transaction."""
+    return list(uow.session.exec(_LINES, params={"order_id": order_id}))
 
 
 def live_box(uow: UnitOfWork, order_id: int) -> Parcel | None:
-    return uow.session.exec(
-        select(Parcel)
-        .where(
-            Parcel.order_id == order_id,
-            col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
-        )
-        .order_by(col(Parcel.seq).desc())
-        .limit(1)
-    ).first()
+    """The box being packed: the order's last parcel that is neither packed nor void."""
+    return uow.session.exec(_LIVE_BOX, params={"order_id": order_id}).first()
+
+
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
+def locked_lines(query: _Query) -> _Query:
+    """``query`` narrowed to the lines of the order bound as ``order_id``, in line order and
+    locked for the rest of the transaction."""
+    return (
+        query.where(col(OrderLine.order_id) == bindparam("order_id"))
+        .order_by(col(OrderLine.line_no), col(OrderLine.id))
+        .with_for_update()
+    )
+
+
+# Built once: every scan, weighing and new box asks these, and building a statement costs
+# more than running it.
+_LINES = locked_lines(select(OrderLine))
+_LIVE_BOX = (
+    select(Parcel)
+    .where(
+        col(Parcel.order_id) == bindparam("order_id"),
+        col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
+    )
+    .order_by(col(Parcel.seq).desc())
+    .limit(1)
+)
 
 
 def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:

@@ -21,6 +21,7 @@ from packstation.services.packing.boxes import (
     find_products,
     fix_expected_weight,
     live_box,
+    locked_lines,
     order_lines,
 )
 from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product, ProductBarcode
@@ -248,7 +249,7 @@ _OPEN_BOX = (
 _BARCODE = sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
     col(ProductBarcode.code) == bindparam("code")
 )
-_LINES = (
+_LINES = locked_lines(
     sa_select(
         col(OrderLine.id),
         col(OrderLine.sku),
@@ -256,9 +257,6 @@ _LINES = (
         col(OrderLine.quantity_packed),
         col(OrderLine.title),
     )
-    .where(col(OrderLine.order_id) == bindparam("order_id"))
-    .order_by(col(OrderLine.line_no), col(OrderLine.id))
-    .with_for_update()
 )
 _TICK_LINE = (
     update(OrderLine)
