@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import and_, col, select
 
 from packstation.config import Settings
@@ -79,24 +80,30 @@ class Contents:
 
 def contents(uow: UnitOfWork, order_id: int, parcel_id: int | None) -> Contents:
     """The order's lines and parcels as its label and slip need them (in transaction)."""
-    rows = uow.session.exec(
-        select(OrderLine, ParcelItem.quantity, Product.fragile)
-        .join(
-            ParcelItem,
-            and_(
-                col(ParcelItem.line_id) == col(OrderLine.id),
-                col(ParcelItem.parcel_id) == parcel_id,
-            ),
-            isouter=True,
-        )
-        .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
-        .where(OrderLine.order_id == order_id)
-        .order_by(col(OrderLine.line_no), col(OrderLine.id))
-    ).all()
-    statuses = uow.session.exec(select(Parcel.status).where(Parcel.order_id == order_id)).all()
+    given = {"order_id": order_id, "parcel_id": parcel_id}
+    rows = uow.session.exec(_CONTENTS, params=given).all()
+    statuses = uow.session.exec(_PARCEL_STATUSES, params=given).all()
     return Contents(
         [(line, units or 0, bool(fragile)) for line, units, fragile in rows], list(statuses)
     )
+
+
+# built once: every weighing reads them twice (for the drafts, and to check them)
+_CONTENTS = (
+    select(OrderLine, ParcelItem.quantity, Product.fragile)
+    .join(
+        ParcelItem,
+        and_(
+            col(ParcelItem.line_id) == col(OrderLine.id),
+            col(ParcelItem.parcel_id) == bindparam("parcel_id"),
+        ),
+        isouter=True,
+    )
+    .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
+    .where(col(OrderLine.order_id) == bindparam("order_id"))
+    .order_by(col(OrderLine.line_no), col(OrderLine.id))
+)
+_PARCEL_STATUSES = select(Parcel.status).where(col(Parcel.order_id) == bindparam("order_id"))
 
 
 def label_data(
