@@ -11,6 +11,11 @@ out puts the job back in the queue; a send that may have partly happened, or a s
 mid-job, leaves it ``unknown``, and only a person's reprint sends those bytes again.  A printer
 that is off, silent or out of paper is asked for its status before each job, so jobs wait in the
 queue and go out in order when it is back.
+
+Draining costs one write transaction per job plus one: once the printer said it is ready for the
+next job, the transaction that marks a job sent also claims that next job (its bytes leave only
+after both are committed, and it is still queued while the job before it leaves).  Whether
+anything waits at all is a read, so an idle bench never takes the store's write lock.
 """
 
 from __future__ import annotations
@@ -20,9 +25,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
-from sqlalchemy import Engine, bindparam, update
-from sqlmodel import col, select
+from sqlalchemy import Engine, Table, bindparam, func, select, update
 
 from packstation.config import Settings
 from packstation.devices import registry
@@ -47,6 +52,27 @@ def nothing_went_out(exc: DeviceError) -> bool:
     if isinstance(exc, PrintJobNotSent) or getattr(exc, "bytes_sent", None) == 0:
         return True
     return getattr(exc, "partial", None) is False
+
+
+class Claimed(NamedTuple):
+    """A job switched to ``unknown`` by this sender: what sending and finishing it need."""
+
+    id: int
+    content: bytes
+    order_id: int | None
+    parcel_id: int | None
+    attempts: int  # counting this one
+
+
+class Outcome(NamedTuple):
+    """How a claimed job ended, not yet written to the store."""
+
+    job: Claimed
+    status: str
+    error: str = ""
+
+
+_EVENTS: dict[str, str] = {PrintStatus.SENT: "print_sent", PrintStatus.QUEUED: "print_waiting"}
 
 
 class OutboxSender:
@@ -104,48 +130,39 @@ class OutboxSender:
 
     # ------------------------------------------------------------------ sending
 
-    def _next_job(self, uri: str) -> PrintJob | None:
-        # a read: it must not take the store's write lock from the benches every second
+    def _waiting(self, uri: str) -> int:
+        """How many jobs wait for ``uri``: a read, so that an idle bench asking every second
+        never takes the store's write lock."""
         with self._uow(readonly=True) as uow:
-            return uow.session.exec(
-                select(PrintJob)
-                .where(PrintJob.printer == uri, PrintJob.status == PrintStatus.QUEUED)
-                .order_by(col(PrintJob.id))
-                .limit(1)
-            ).first()
+            return int(uow.connection().execute(_WAITING, {"uri": uri}).scalar_one())
 
-    def _claim(self, job: PrintJob) -> bool:
-        """queued → unknown, committed before any byte leaves; False if another sender won."""
+    def _step(self, uri: str, done: Outcome | None, *, claim: bool) -> Claimed | None:
+        """One write transaction: the end of the job just sent (if any), then the claim of the
+        printer's next queued job (queued → unknown) when ``claim``; None if there was none."""
         with self._uow() as uow:
-            result = uow.session.execute(
-                update(PrintJob)
-                .where(col(PrintJob.id) == job.id, col(PrintJob.status) == PrintStatus.QUEUED)
-                .values(status=PrintStatus.UNKNOWN, attempts=col(PrintJob.attempts) + 1)
-            )
+            if done is not None:
+                self._finish(uow, uri, done)
+            row = uow.connection().execute(_CLAIM, {"uri": uri}).first() if claim else None
             uow.commit()
-            return bool(getattr(result, "rowcount", 0) == 1)
+            return Claimed(*row) if row is not None else None
 
-    def _finish(self, job: PrintJob, status: str, error: str = "") -> None:
-        """unknown → ``status`` with its event; a job voided while it was being sent stays void."""
-        with self._uow() as uow:
-            values = {"job": job.id, "to": status, "why": error[:400], "at": utcnow()}
-            finish = _SENT if status == PrintStatus.SENT else _NOT_SENT
-            if uow.connection().execute(finish, values).rowcount != 1:
-                return  # voided meanwhile: keep the void
-            names: dict[str, str] = {
-                PrintStatus.SENT: "print_sent",
-                PrintStatus.QUEUED: "print_waiting",
-            }
-            uow.record(
-                names.get(status, "print_unknown"),
-                order_id=job.order_id,
-                parcel_id=job.parcel_id,
-                job_id=job.id,
-                printer=job.printer,
-                attempts=job.attempts + 1,  # counted when the job was claimed
-                error=error,
-            )
-            uow.commit()
+    def _finish(self, uow: UnitOfWork, uri: str, done: Outcome) -> None:
+        """unknown → ``done.status`` with its event; a job voided while it was being sent stays
+        void, and a job already finished is not finished twice."""
+        job = done.job
+        values = {"job": job.id, "to": done.status, "why": done.error[:400], "at": utcnow()}
+        finish = _SENT if done.status == PrintStatus.SENT else _NOT_SENT
+        if uow.connection().execute(finish, values).rowcount != 1:
+            return  # voided meanwhile (keep the void), or ended already
+        uow.record(
+            _EVENTS.get(done.status, "print_unknown"),
+            order_id=job.order_id,
+            parcel_id=job.parcel_id,
+            job_id=job.id,
+            printer=uri,
+            attempts=job.attempts,
+            error=done.error,
+        )
 
     def _ready(self, uri: str) -> bool:
         timeout = self.settings.printing.timeout_seconds
@@ -158,25 +175,31 @@ class OutboxSender:
         return state.ready
 
     def _drain(self, uri: str) -> int:
+        """Send the jobs that wait for ``uri`` as the drain begins (jobs queued meanwhile go at
+        the next one), asking the printer before each job."""
         sent = 0
-        while not self._stopping.is_set():
-            job = self._next_job(uri)
-            if job is None or not self._ready(uri):
-                break
-            if not self._claim(job):
-                continue
-            try:
-                self._transport(uri).send(job.content, self.settings.printing.timeout_seconds)
-            except DeviceError as exc:
-                self._drop(uri)
-                self._states[uri] = PrinterState(ready=False, message=str(exc))
-                if nothing_went_out(exc):
-                    self._finish(job, PrintStatus.QUEUED, str(exc))
-                else:
-                    self._finish(job, PrintStatus.UNKNOWN, str(exc))
-                break
-            self._finish(job, PrintStatus.SENT)
-            sent += 1
+        left = self._waiting(uri)
+        done: Outcome | None = None  # the job that went out, until the store says so
+        try:
+            while left and not self._stopping.is_set() and self._ready(uri):
+                job = self._step(uri, done, claim=True)
+                done, left = None, left - 1
+                if job is None:
+                    break  # another sender took them
+                try:
+                    self._transport(uri).send(job.content, self.settings.printing.timeout_seconds)
+                except DeviceError as exc:
+                    self._drop(uri)
+                    self._states[uri] = PrinterState(ready=False, message=str(exc))
+                    back = PrintStatus.QUEUED if nothing_went_out(exc) else PrintStatus.UNKNOWN
+                    done = Outcome(job, back, str(exc))
+                    break
+                done = Outcome(job, PrintStatus.SENT)
+                sent += 1
+        finally:
+            # the last job's end; or the end of a job whose transaction with the next claim failed
+            if done is not None:
+                self._step(uri, done, claim=False)
         return sent
 
     def run_once(self) -> int:
@@ -234,15 +257,37 @@ class OutboxSender:
             self._drop(uri)
 
 
-# A job's end, built once: the sender finishes a job for every label and slip.
-_NOT_VOID = (col(PrintJob.id) == bindparam("job"), col(PrintJob.status) != PrintStatus.VOID)
+# The sender's statements, built once: it runs them for every label and slip.
+_JOB: Table = PrintJob.__table__  # type: ignore[attr-defined]
+_WAITING = (
+    select(func.count())
+    .select_from(_JOB)
+    .where(_JOB.c.printer == bindparam("uri"), _JOB.c.status == PrintStatus.QUEUED)
+)
+# The printer's first queued job, queued → unknown.  On PostgreSQL the row lock makes a sender
+# that meets another's claim wait for it, then take the next job instead of none.
+_queued = _JOB.alias("queued")
+_FIRST_QUEUED = (
+    select(_queued.c.id)
+    .where(_queued.c.printer == bindparam("uri"), _queued.c.status == PrintStatus.QUEUED)
+    .order_by(_queued.c.id)
+    .limit(1)
+    .with_for_update()
+    .scalar_subquery()
+)
+_CLAIM = (
+    update(_JOB)
+    .where(_JOB.c.id == _FIRST_QUEUED, _JOB.c.status == PrintStatus.QUEUED)
+    .values(status=PrintStatus.UNKNOWN, attempts=_JOB.c.attempts + 1)
+    .returning(_JOB.c.id, _JOB.c.content, _JOB.c.order_id, _JOB.c.parcel_id, _JOB.c.attempts)
+)
+# A claimed job's end: only while it is still this sender's (unknown), never over a void.
+_CLAIMED = (_JOB.c.id == bindparam("job"), _JOB.c.status == PrintStatus.UNKNOWN)
 _SENT = (
-    update(PrintJob)
-    .where(*_NOT_VOID)
+    update(_JOB)
+    .where(*_CLAIMED)
     .values(
         status=bindparam("to"), error=bindparam("why"), sent_at=bindparam("at", type_=UTCDateTime())
     )
 )
-_NOT_SENT = (
-    update(PrintJob).where(*_NOT_VOID).values(status=bindparam("to"), error=bindparam("why"))
-)
+_NOT_SENT = update(_JOB).where(*_CLAIMED).values(status=bindparam("to"), error=bindparam("why"))
