@@ -33,23 +33,29 @@ def _draft_documents(
     uow: UnitOfWork, *, order_id: int, grams: int, source: WeightSource, settings: Settings
 ) -> printing.Drafts | None:
     """Before the weighing transaction: draw the label and slip a weight will queue, so that the
-    store is not held while they are drawn.  One short transaction checks that the weight will
-    be accepted, gives the parcel its waybill number (it stays the parcel's whatever happens
-    next; the transaction carries no action id, so a retried weighing still runs) and reads
-    what the documents will say; they are drawn after it.  None when the weight will not be
-    accepted or the box is not waiting for one: the weighing transaction then decides alone."""
+    store is not held while they are drawn.  A short transaction checks that the weight will be
+    accepted and gives the parcel its waybill number (it stays the parcel's whatever happens
+    next; the transaction carries no action id, so a retried weighing still runs); what the
+    documents will say is then read without the write lock, and drawn.  None when the weight
+    will not be accepted or the box is not waiting for one: the weighing transaction then
+    decides alone."""
     with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
-        order = held_order(numbering, order_id)
+        held_order(numbering, order_id)
         box = live_box(numbering, order_id)
         if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
             return None
         if not _accepted(grams, box.expected_weight_g, source, settings):
             return None
         printing.decide_tracking_no(numbering, settings, box)
-        data = printing.read_parcel_documents(
-            numbering, order=order, parcel=box, settings=settings, weight_g=grams
-        )
         numbering.commit()
+    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
+        order = reader.session.get(Order, order_id)
+        parcel = reader.session.get(Parcel, box.id)
+        if order is None or parcel is None:
+            return None
+        data = printing.read_parcel_documents(
+            reader, order=order, parcel=parcel, settings=settings, weight_g=grams
+        )
     return printing.draw_parcel_documents(settings, data) if data else None
 
 
