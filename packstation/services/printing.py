@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from sqlalchemy import insert
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -82,9 +81,7 @@ def queue_job(
         reason=reason,
         created_by=uow.user,
     )
-    # a plain INSERT … RETURNING: the job is not changed again in this transaction, so it
-    # needs no place in the session (whose flush costs more than the insert)
-    job.id = uow.connection().execute(_INSERT_JOB, job.model_dump(exclude={"id"})).scalar_one()
+    uow.insert(job)
     uow.record(
         "print_queued",
         order_id=order_id,
@@ -98,9 +95,6 @@ def queue_job(
         reason=reason,
     )
     return job
-
-
-_INSERT_JOB = insert(PrintJob).returning(col(PrintJob.id))
 
 
 def _parcel(uow: UnitOfWork, parcel_id: int) -> Parcel:

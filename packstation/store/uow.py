@@ -15,8 +15,9 @@ import json
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, text
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine, Insert, Table, bindparam, func, insert, text
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session, SQLModel, col, select
 
 from packstation.store.engine import readonly as readonly_engine
 from packstation.store.models import Event
@@ -94,6 +95,21 @@ class UnitOfWork:
     def flush(self) -> None:
         self.session.flush()
 
+    def insert(self, row: SQLModel) -> None:
+        """Store a new row with one INSERT … RETURNING id and keep it in the session as if it
+        had been read: for the rows a bench creates on every order (a box, a print job), which
+        the session's flush would write at several times the cost."""
+        if self.session.new:
+            self.session.flush()  # rows still pending go first: the new one may refer to them
+        table = row.__table__  # type: ignore[attr-defined]
+        statement = _INSERTS.get(table)
+        if statement is None:
+            statement = _INSERTS[table] = insert(table).returning(table.c.id)
+        values = row.model_dump(exclude={"id"})
+        row.id = self.connection().execute(statement, values).scalar_one()
+        make_transient_to_detached(row)
+        self.session.add(row)
+
     def record(
         self,
         kind: str,
@@ -137,6 +153,7 @@ class UnitOfWork:
         return self._last_seq
 
 
+_INSERTS: dict[Table, Insert] = {}
 _BENCH_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:bench))")
 _INSERT_EVENT = insert(Event.__table__)  # type: ignore[attr-defined]
 _LAST_SEQ = select(func.max(col(Event.bench_seq))).where(col(Event.bench) == bindparam("bench"))

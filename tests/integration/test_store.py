@@ -57,6 +57,27 @@ def test_uow_rolls_back_unless_committed(uow_factory: Callable[..., UnitOfWork])
     assert skus == ["B2"]
 
 
+def test_an_inserted_row_is_stored_and_kept_in_the_session(
+    uow_factory: Callable[..., UnitOfWork],
+) -> None:
+    """``UnitOfWork.insert`` writes the row at once (with its id) and the session then treats it
+    as a stored row: a later change is written by an UPDATE, and a rollback leaves nothing."""
+    with uow_factory() as uow:
+        pending = Product(sku="P0", name="先加")
+        uow.session.add(pending)  # still pending when the next row is inserted
+        tea = Product(sku="T1", name="龙井", unit_weight_g=250)
+        uow.insert(tea)
+        assert tea.id is not None and pending.id is not None
+        assert uow.session.get(Product, tea.id) is tea
+        tea.unit_weight_g = 260  # changed after the insert: the commit writes it
+        uow.commit()
+    with uow_factory() as uow:
+        uow.insert(Product(sku="R9", name="回滚"))
+    with uow_factory(readonly=True) as uow:
+        stored = {p.sku: p.unit_weight_g for p in uow.session.exec(select(Product))}
+    assert stored == {"P0": 0, "T1": 260}
+
+
 def test_each_bench_numbers_its_events(uow_factory: Callable[..., UnitOfWork]) -> None:
     for bench in ("b1", "b2", "b1"):
         uow = uow_factory(bench=bench)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam
 from sqlalchemy import select as sa_select
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.packing import Item, expected_weight, suggest_carton
@@ -42,16 +42,14 @@ def locked_lines(query: _Query) -> _Query:
 
 # Built once: every scan, weighing and new box asks these, and building a statement costs
 # more than running it.
+_DONE = (ParcelStatus.PACKED, ParcelStatus.VOID)  # a box neither packed nor void is live
 _LINES = locked_lines(select(OrderLine))
-_LIVE_BOX = (
+_PARCELS_LAST_FIRST = (
     select(Parcel)
-    .where(
-        col(Parcel.order_id) == bindparam("order_id"),
-        col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
-    )
+    .where(col(Parcel.order_id) == bindparam("order_id"))
     .order_by(col(Parcel.seq).desc())
-    .limit(1)
 )
+_LIVE_BOX = _PARCELS_LAST_FIRST.where(col(Parcel.status).not_in(_DONE)).limit(1)
 
 
 def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:
@@ -83,25 +81,24 @@ def box_items(uow: UnitOfWork, lines: list[OrderLine], units: dict[int, int]) ->
 def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | None:
     """The box being packed, opened (with a suggested carton) when none is and units remain."""
     assert order.id is not None
-    box = live_box(uow, order.id)
+    parcels = list(uow.session.exec(_PARCELS_LAST_FIRST, params={"order_id": order.id}))
+    box = next((p for p in parcels if p.status not in _DONE), None)
     if box is not None:
         return box
     lines = order_lines(uow, order.id)
     remaining = {line.id or 0: line.quantity - line.quantity_packed for line in lines}
     if not any(qty > 0 for qty in remaining.values()):
         return None
-    last = uow.session.exec(select(func.max(Parcel.seq)).where(Parcel.order_id == order.id)).one()
     suggestion = suggest_carton(cartons(settings), box_items(uow, lines, remaining))
     box = Parcel(
         order_id=order.id,
-        seq=(last or 0) + 1,
+        seq=parcels[0].seq + 1 if parcels else 1,
         carton=suggestion.code if suggestion else "",
         carrier=order.carrier,
         packer=uow.user,
         bench=uow.bench,
     )
-    uow.session.add(box)
-    uow.flush()
+    uow.insert(box)
     uow.record("box_opened", order_id=order.id, parcel_id=box.id, seq=box.seq, carton=box.carton)
     return box
 
