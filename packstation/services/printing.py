@@ -110,12 +110,15 @@ def _order(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
-def decide_tracking_no(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> str:
+def decide_tracking_no(
+    uow: UnitOfWork, settings: Settings, parcel: Parcel, order: Order | None = None
+) -> str:
     """The parcel's number: the one it has, the order's pre-assigned one (parcel 1), or a new
-    one from the carrier's range; bound to the parcel (in transaction)."""
+    one from the carrier's range; bound to the parcel (in transaction).  ``order``: the
+    parcel's order, when the caller has it at hand."""
     if parcel.tracking_no:
         return parcel.tracking_no
-    order = _order(uow, parcel.order_id)
+    order = order or _order(uow, parcel.order_id)
     if parcel.seq == 1 and order.tracking_no:
         ensure_carrier(uow, settings, parcel.carrier)  # its number pattern checks the number
         number = tracking.check_number(uow, parcel.carrier, order.tracking_no, parcel_id=parcel.id)

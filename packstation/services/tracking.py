@@ -79,10 +79,10 @@ def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:
             )
         number = row.range_next
         value = shape(number).value
+        free = not number_in_use(uow, number)  # asked before the row changes: no flush first
         row.range_next = number_at(number, value + 1) if value < last else ""
-        if not number_in_use(uow, number):
-            uow.session.add(row)
-            uow.flush()
+        if free:
+            uow.session.add(row)  # written with the rest of the transaction
             return number
     raise UserError(
         _(
@@ -145,8 +145,7 @@ def check_number(
 def bind(uow: UnitOfWork, parcel: Parcel, number: str, *, source: str) -> None:
     """Give the parcel its number and record where it came from (in transaction)."""
     parcel.tracking_no = number
-    uow.session.add(parcel)
-    uow.flush()
+    uow.session.add(parcel)  # written with the rest of the transaction
     uow.record(
         "tracking_assigned",
         order_id=parcel.order_id,

@@ -40,13 +40,13 @@ def _draft_documents(
     will not be accepted or the box is not waiting for one: the weighing transaction then
     decides alone."""
     with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
-        held_order(numbering, order_id)
+        held = held_order(numbering, order_id)
         box = live_box(numbering, order_id)
         if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
             return None
         if not _accepted(grams, box.expected_weight_g, source, settings):
             return None
-        printing.decide_tracking_no(numbering, settings, box)
+        printing.decide_tracking_no(numbering, settings, box, held)
         numbering.commit()
     with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
         order = reader.session.get(Order, order_id)
