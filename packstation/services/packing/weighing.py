@@ -119,7 +119,10 @@ def weigh(
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
     drafts = _draft_documents(uow, order_id=order_id, grams=grams, source=source, settings=settings)
-    with uow:
+    # What the transaction reads after it starts changing the box (the parcel's contents and
+    # carrier, the order's lines and parcels) does not depend on those changes, so the session
+    # writes them all once, at the commit, rather than before each read.
+    with uow, uow.session.no_autoflush:
         order = held_order(uow, order_id)
         box = live_box(uow, order_id)
         if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
