@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel, select
 
@@ -87,6 +87,32 @@ def test_each_bench_numbers_its_events(uow_factory: Callable[..., UnitOfWork]) -
     with uow_factory() as uow:
         rows = [(e.bench, e.bench_seq) for e in uow.session.exec(select(Event).order_by(Event.id))]
     assert rows == [("b1", 1), ("b2", 1), ("b1", 2)]
+
+
+def test_a_transactions_events_are_written_together_in_the_order_recorded(
+    engine: Engine, uow_factory: Callable[..., UnitOfWork]
+) -> None:
+    inserts: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO event"):
+            inserts.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with uow_factory(bench="b1") as uow:
+            for kind in ("weight_accepted", "print_queued", "order_packed"):
+                uow.record(kind, grams=1070)
+            assert inserts == []  # nothing written before the commit
+            uow.commit()
+        with uow_factory(bench="b1") as uow:
+            uow.record("never_committed")  # rolled back: never written
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(inserts) == 1
+    with uow_factory() as uow:
+        rows = [(e.kind, e.bench_seq) for e in uow.session.exec(select(Event).order_by(Event.id))]
+    assert rows == [("weight_accepted", 1), ("print_queued", 2), ("order_packed", 3)]
 
 
 def test_one_bench_numbers_its_events_without_collisions_from_threads(engine: Engine) -> None:
