@@ -25,6 +25,10 @@ class ParcelStatus(StrEnum):
     VOID = "void"
 
 
+# a box in neither state is the one being worked on (the order's live box)
+FINISHED_BOXES = (ParcelStatus.PACKED, ParcelStatus.VOID)
+
+
 class PrintStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"

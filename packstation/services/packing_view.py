@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.packing import Carton, LineState, tolerance
-from packstation.domain.status import ParcelStatus
+from packstation.domain.status import FINISHED_BOXES, ParcelStatus
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
 
@@ -104,7 +104,7 @@ class OrderView:
     @property
     def current(self) -> ParcelView | None:
         """The box being worked on: the last one not yet packed or void."""
-        live = [p for p in self.parcels if p.status not in (ParcelStatus.PACKED, ParcelStatus.VOID)]
+        live = [p for p in self.parcels if p.status not in FINISHED_BOXES]
         return live[-1] if live else None
 
     @property
@@ -169,7 +169,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
     if parcels:
         for parcel_id, line_id, quantity in uow.session.exec(_ITEMS, params=given):
             items.setdefault(parcel_id, {})[line_id] = quantity
-    live = [p for p in parcels if p.status not in (ParcelStatus.PACKED, ParcelStatus.VOID)]
+    live = [p for p in parcels if p.status not in FINISHED_BOXES]
     open_items = items.get(live[-1].id or 0, {}) if live else {}
     lines = tuple(
         LineView(

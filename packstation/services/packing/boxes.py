@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.packing import Item, expected_weight, suggest_carton
-from packstation.domain.status import ParcelStatus
+from packstation.domain.status import FINISHED_BOXES
 from packstation.services.packing_view import cartons
 from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
@@ -40,16 +40,23 @@ def locked_lines(query: _Query) -> _Query:
     )
 
 
+def _parcels_last_first(query: _Query) -> _Query:
+    """``query`` narrowed to the parcels of the order bound as ``order_id``, the last first."""
+    return query.where(col(Parcel.order_id) == bindparam("order_id")).order_by(
+        col(Parcel.seq).desc()
+    )
+
+
+def the_live_box(query: _Query) -> _Query:
+    """``query`` narrowed to the live box of the order bound as ``order_id``."""
+    return _parcels_last_first(query).where(col(Parcel.status).not_in(FINISHED_BOXES)).limit(1)
+
+
 # Built once: every scan, weighing and new box asks these, and building a statement costs
 # more than running it.
-_DONE = (ParcelStatus.PACKED, ParcelStatus.VOID)  # a box neither packed nor void is live
 _LINES = locked_lines(select(OrderLine))
-_PARCELS_LAST_FIRST = (
-    select(Parcel)
-    .where(col(Parcel.order_id) == bindparam("order_id"))
-    .order_by(col(Parcel.seq).desc())
-)
-_LIVE_BOX = _PARCELS_LAST_FIRST.where(col(Parcel.status).not_in(_DONE)).limit(1)
+_PARCELS_LAST_FIRST = _parcels_last_first(select(Parcel))
+_LIVE_BOX = the_live_box(select(Parcel))
 
 
 def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:
@@ -82,7 +89,7 @@ def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | No
     """The box being packed, opened (with a suggested carton) when none is and units remain."""
     assert order.id is not None
     parcels = list(uow.session.exec(_PARCELS_LAST_FIRST, params={"order_id": order.id}))
-    box = next((p for p in parcels if p.status not in _DONE), None)
+    box = next((p for p in parcels if p.status not in FINISHED_BOXES), None)
     if box is not None:
         return box
     lines = order_lines(uow, order.id)

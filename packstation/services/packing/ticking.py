@@ -23,6 +23,7 @@ from packstation.services.packing.boxes import (
     live_box,
     locked_lines,
     order_lines,
+    the_live_box,
 )
 from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product, ProductBarcode
 from packstation.store.uow import UnitOfWork
@@ -237,14 +238,8 @@ _CLAIM = (
     .where(col(Order.id) == bindparam("order_id"))
     .with_for_update()
 )
-_OPEN_BOX = (
+_OPEN_BOX = the_live_box(
     sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
-    .where(
-        col(Parcel.order_id) == bindparam("order_id"),
-        col(Parcel.status).not_in([ParcelStatus.PACKED, ParcelStatus.VOID]),
-    )
-    .order_by(col(Parcel.seq).desc())
-    .limit(1)
 )
 _BARCODE = sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
     col(ProductBarcode.code) == bindparam("code")
