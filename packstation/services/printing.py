@@ -194,12 +194,20 @@ def read_parcel_documents(
         return None
     if parcel.seq == 1 and any(job.kind == PrintKind.LABEL for job in _batch_jobs(uow, order)):
         return None
+    data = _document_data(uow, settings, order, parcel, number, slip=slip)
+    return replace(data, label=replace(data.label, weight_g=weight_g))
+
+
+def _document_data(
+    uow: UnitOfWork, settings: Settings, order: Order, parcel: Parcel, number: str, *, slip: bool
+) -> DocumentData:
+    """The label's data, and the slip's when the parcel has one (the first, if ``slip``)."""
     read = documents.contents(uow, parcel.order_id, parcel.id)
     label = documents.label_data(uow, settings, parcel, number, read)
-    slip_data = None
-    if slip and parcel.seq == 1:
-        slip_data = documents.slip_data(uow, settings, order, number, read)
-    return DocumentData(replace(label, weight_g=weight_g), slip_data)
+    with_slip = slip and parcel.seq == 1
+    return DocumentData(
+        label, documents.slip_data(uow, settings, order, number, read) if with_slip else None
+    )
 
 
 def draw_parcel_documents(settings: Settings, data: DocumentData) -> Drafts:
@@ -242,9 +250,10 @@ def add_parcel_documents(
             )
             _mark_labelled(uow, parcel)
             return adopted
-    read = documents.contents(uow, parcel.order_id, parcel.id)
-    data = documents.label_data(uow, settings, parcel, number, read)
-    label = (drafts and drafts.label_for(data)) or documents.render_parcel_label(settings, data)
+    data = _document_data(uow, settings, order, parcel, number, slip=slip)
+    label = (drafts and drafts.label_for(data.label)) or documents.render_parcel_label(
+        settings, data.label
+    )
     jobs = [
         queue_job(
             uow,
@@ -255,10 +264,9 @@ def add_parcel_documents(
             parcel_id=parcel.id,
         )
     ]
-    if slip and parcel.seq == 1:
-        slip_data = documents.slip_data(uow, settings, order, number, read)
-        rendered = (drafts and drafts.slip_for(slip_data)) or documents.render_order_slip(
-            settings, slip_data
+    if data.slip is not None:
+        rendered = (drafts and drafts.slip_for(data.slip)) or documents.render_order_slip(
+            settings, data.slip
         )
         jobs.append(
             queue_job(
