@@ -3,7 +3,8 @@
 SQLite gets WAL, ``busy_timeout``, foreign keys and ``synchronous=FULL``, and every transaction
 that may write begins ``IMMEDIATE`` so that two benches never meet in the deferred-upgrade trap
 (SQLITE_BUSY on the first write of a transaction that began reading).  Read-only units of work
-begin a plain deferred transaction and never block writers.  A SQLite file on a network
+begin a plain deferred transaction and never block writers.  Writers wait their turn in a line
+(``store.writers``) rather than in SQLite's sleeping busy handler.  A SQLite file on a network
 filesystem is refused: several machines must share PostgreSQL instead.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from packstation.errors import StoreError
 from packstation.i18n import _
+from packstation.store.writers import LinedConnection, join_line, line_for
 
 NETWORK_FILESYSTEMS = frozenset(
     {
@@ -109,8 +111,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     if connection.get_execution_options().get(READONLY):
         connection.exec_driver_sql("BEGIN")
-    else:
+        return
+    raw = connection.connection.dbapi_connection
+    if isinstance(raw, LinedConnection):
+        raw.queue()  # wait in the writers' line, then SQLite's lock is free or nearly
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if isinstance(raw, LinedConnection):
+            raw.step_out()
+        raise
 
 
 def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None) -> Engine:
@@ -128,13 +138,22 @@ def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None)
         path = sqlite_path(url)
         if path is not None:
             _check_sqlite_location(path, mounts_text)
+        connect_args: dict[str, Any] = {
+            "check_same_thread": False,
+            "timeout": BUSY_TIMEOUT_MS / 1000,
+        }
+        if path is not None:
+            connect_args["factory"] = LinedConnection
         engine = create_engine(
             url,
             echo=echo,
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            connect_args=connect_args,
             poolclass=NullPool if path is None else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if path is not None:
+            line = line_for(path, BUSY_TIMEOUT_MS / 1000)
+            event.listen(engine, "connect", lambda raw, _record: join_line(raw, line))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":

@@ -1,0 +1,128 @@
+"""The writers' line of a SQLite store: a writing transaction holds the line's file lock from
+its BEGIN to its end, reads never take it, and a line that does not move (a bench stuck inside
+a transaction) leaves the waiting to SQLite after the timeout."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+
+from packstation.store.engine import make_engine, readonly, sqlite_path
+from packstation.store.writers import line_for
+
+INSERT = text(
+    "INSERT INTO carrier (code, name, name_en, tracking_pattern, label_template) "
+    "VALUES (:code, 'c', '', '', 's')"
+)
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def _line_file(engine: Engine) -> Path:
+    path = sqlite_path(str(engine.url))
+    assert path is not None
+    return path.with_name(path.name + "-writers")
+
+
+def _taken(lock_file: Path) -> bool:
+    """Whether someone holds the line (tried from a file description of our own)."""
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def test_a_writer_holds_the_line_until_its_transaction_ends(engine: Engine) -> None:
+    lock_file = _line_file(engine)
+    with engine.begin() as conn:
+        conn.execute(INSERT, {"code": "A"})
+        assert _taken(lock_file)
+    assert not _taken(lock_file)  # committed
+    with engine.connect() as conn:
+        conn.begin()
+        conn.execute(INSERT, {"code": "B"})
+        assert _taken(lock_file)
+        conn.rollback()
+        assert not _taken(lock_file)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(INSERT, {"code": "A"})  # a duplicate: the transaction fails
+    assert not _taken(lock_file)
+    with readonly(engine).connect() as reader:
+        assert reader.execute(text("SELECT count(*) FROM carrier WHERE code = 'A'")).scalar() == 1
+        assert not _taken(lock_file)  # reads stay out of the line
+
+
+def test_writers_of_two_threads_take_turns(engine: Engine) -> None:
+    """The second writer waits in the line while the first writes, and writes once it ends."""
+    steps: list[str] = []
+    first_in = threading.Event()
+
+    def second() -> None:
+        first_in.wait()
+        with engine.begin() as conn:
+            steps.append("second writes")
+            conn.execute(INSERT, {"code": "S"})
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    with engine.begin() as conn:
+        conn.execute(INSERT, {"code": "F"})
+        first_in.set()
+        worker.join(timeout=0.3)
+        assert worker.is_alive()  # still in line
+        steps.append("first ends")
+    worker.join(timeout=5)
+    assert steps == ["first ends", "second writes"]
+
+
+def test_a_line_that_does_not_move_leaves_the_waiting_to_sqlite(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone holds the line but not SQLite's lock: after the timeout the writer goes ahead;
+    when the line frees, the turn given up is handed back and the next writer queues again."""
+    lock_file = _line_file(engine)
+    path = sqlite_path(str(engine.url))
+    assert path is not None
+    line = line_for(path, 10.0)
+    monkeypatch.setattr(line, "timeout", 0.2)
+    stuck = os.open(lock_file, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(stuck, fcntl.LOCK_EX)
+    try:
+        with engine.begin() as conn:
+            conn.execute(INSERT, {"code": "X"})
+            assert not conn.connection.dbapi_connection.in_line  # type: ignore[union-attr]
+    finally:
+        fcntl.flock(stuck, fcntl.LOCK_UN)
+        os.close(stuck)
+    with engine.begin() as conn:
+        conn.execute(INSERT, {"code": "Y"})
+        assert conn.connection.dbapi_connection.in_line  # type: ignore[union-attr]
+        assert _taken(lock_file)
+    assert not _taken(lock_file)
+    with readonly(engine).connect() as reader:
+        assert (
+            reader.execute(text("SELECT count(*) FROM carrier WHERE code IN ('X', 'Y')")).scalar()
+            == 2
+        )
+
+
+def test_one_line_per_store_file(tmp_path: Path) -> None:
+    a = line_for(tmp_path / "a.db", 1.0)
+    assert line_for(tmp_path / "a.db", 1.0) is a
+    assert line_for(tmp_path / "b.db", 1.0) is not a
