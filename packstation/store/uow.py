@@ -45,8 +45,8 @@ class UnitOfWork:
         self.action_id = action_id
         self._action_stamped = False
         self._session: Session | None = None
-        # the bench's last event number in this transaction, once it has been looked up
-        self._last_seq: int | None = None
+        # the bench's numbering is held by this transaction (PostgreSQL's advisory lock)
+        self._numbering = False
         self._connection: Connection | None = None
         # events recorded in this transaction, written together before it commits
         self._events: list[dict[str, Any]] = []
@@ -85,7 +85,7 @@ class UnitOfWork:
 
     def _transaction_ended(self) -> None:
         """What is known of the transaction goes with it: the next one asks again."""
-        self._last_seq = None
+        self._numbering = False
         self._connection = None
         self._events = []
 
@@ -125,7 +125,6 @@ class UnitOfWork:
     ) -> None:
         """Append an audit event to this transaction (written with the others of the
         transaction, in one statement, when it commits or flushes)."""
-        seq = self._next_seq() if self.bench else None
         action_id = None
         if self.action_id and not self._action_stamped:
             action_id, self._action_stamped = self.action_id, True
@@ -134,7 +133,6 @@ class UnitOfWork:
                 "at": utcnow(),
                 "action_id": action_id,
                 "bench": self.bench,
-                "bench_seq": seq,
                 "user": self.user,
                 "order_id": order_id,
                 "parcel_id": parcel_id,
@@ -145,27 +143,33 @@ class UnitOfWork:
 
     def _write_events(self) -> None:
         """The events recorded so far, in the order they were recorded: one statement for all
-        of them, where a weighing would otherwise send six."""
-        if self._events:
-            self.connection().execute(_INSERT_EVENT, self._events)
-            self._events = []
+        of them, where a weighing would otherwise send six.
 
-    def _next_seq(self) -> int:
-        """The bench's next event number.  Looked up once per transaction: the transaction
-        holds the bench's numbering until it ends (SQLite: the write lock of BEGIN IMMEDIATE;
-        PostgreSQL: an advisory lock, so the bench's screen and its print sender never take
-        the same number), so later events of the same transaction just count on."""
-        if self._last_seq is None:
-            connection = self.connection()
-            if connection.dialect.name == "postgresql":
+        A bench's events are numbered by the statement itself, each row one past the bench's
+        last number (its rows are written one after the other, so each sees the one before).
+        The transaction holds the bench's numbering until it ends (SQLite: the write lock of
+        BEGIN IMMEDIATE; PostgreSQL: an advisory lock, so the bench's screen and its print
+        sender never take the same number)."""
+        if not self._events:
+            return
+        connection = self.connection()
+        if not self.bench:
+            connection.execute(_INSERT_EVENT, self._events)
+        else:
+            if not self._numbering and connection.dialect.name == "postgresql":
                 connection.execute(_BENCH_LOCK, {"bench": self.bench})
-            last = connection.execute(_LAST_SEQ, {"bench": self.bench}).scalar()
-            self._last_seq = last or 0
-        self._last_seq += 1
-        return self._last_seq
+            self._numbering = True
+            rows = [{**event, "seq_bench": self.bench} for event in self._events]
+            connection.execute(_INSERT_NUMBERED_EVENT, rows)
+        self._events = []
 
 
 _INSERTS: dict[Table, Insert] = {}
 _BENCH_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:bench))")
 _INSERT_EVENT = insert(Event.__table__)  # type: ignore[attr-defined]
-_LAST_SEQ = select(func.max(col(Event.bench_seq))).where(col(Event.bench) == bindparam("bench"))
+_NEXT_SEQ = (
+    select(func.coalesce(func.max(col(Event.bench_seq)), 0) + 1)
+    .where(col(Event.bench) == bindparam("seq_bench"))
+    .scalar_subquery()
+)
+_INSERT_NUMBERED_EVENT = insert(Event.__table__).values(bench_seq=_NEXT_SEQ)  # type: ignore[attr-defined]
