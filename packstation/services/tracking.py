@@ -11,6 +11,7 @@ is read and moved on, so two benches never get the same number.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import col, or_, select
 
 from packstation.config import Settings
@@ -33,6 +34,8 @@ def number_in_use(
 
     ``parcel_id`` / ``order_id`` name the parcel or order asking, whose own number is no clash
     (a parcel's own order may carry the number it was printed with)."""
+    if parcel_id is None and order_id is None:
+        return bool(uow.connection().execute(_NUMBER_USED, {"number": number}).scalar_one())
     if parcel_id is not None and order_id is None:
         parcel = uow.session.get(Parcel, parcel_id)
         order_id = parcel.order_id if parcel is not None else None
@@ -46,6 +49,15 @@ def number_in_use(
     if order_id is not None:
         orders = orders.where(Order.id != order_id)
     return bool(uow.session.exec(select(or_(parcels.exists(), orders.exists()))).one())
+
+
+# built once: every number taken from a range is asked about
+_NUMBER_USED = select(
+    or_(
+        select(Parcel.id).where(col(Parcel.tracking_no) == bindparam("number")).exists(),
+        select(Order.id).where(col(Order.tracking_no) == bindparam("number")).exists(),
+    )
+)
 
 
 def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:

@@ -65,38 +65,33 @@ def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:
     return {p.sku: p for p in uow.session.exec(select(Product).where(col(Product.sku).in_(skus)))}
 
 
-def box_items(uow: UnitOfWork, lines: list[OrderLine], units: dict[int, int]) -> list[Item]:
-    products = find_products(uow, {line.sku for line in lines})
-    result = []
-    for line in lines:
-        qty = units.get(line.id or 0, 0)
-        product = products.get(line.sku)
-        if qty <= 0:
-            continue
-        result.append(
-            Item(
-                quantity=qty,
-                unit_weight_g=product.unit_weight_g if product else 0,
-                length_mm=product.length_mm if product else None,
-                width_mm=product.width_mm if product else None,
-                height_mm=product.height_mm if product else None,
-            )
-        )
-    return result
-
-
 def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | None:
-    """The box being packed, opened (with a suggested carton) when none is and units remain."""
+    """The box being packed, opened (with a suggested carton) when none is and units remain.
+
+    Read with plain statements: every order opens a box, and the ORM objects cost more than
+    the rows."""
     assert order.id is not None
-    parcels = list(uow.session.exec(_PARCELS_LAST_FIRST, params={"order_id": order.id}))
-    box = next((p for p in parcels if p.status not in FINISHED_BOXES), None)
-    if box is not None:
-        return box
-    lines = order_lines(uow, order.id)
-    remaining = {line.id or 0: line.quantity - line.quantity_packed for line in lines}
-    if not any(qty > 0 for qty in remaining.values()):
+    if uow.session.dirty or uow.session.new:
+        uow.session.flush()  # a box just finished in this session: plain reads do not flush
+    connection = uow.connection()
+    parcels = connection.execute(_BOX_STATES, {"order_id": order.id}).all()
+    live = next((p.id for p in parcels if p.status not in FINISHED_BOXES), None)
+    if live is not None:
+        return uow.session.get(Parcel, live)
+    items = [
+        Item(
+            quantity=row.quantity - row.quantity_packed,
+            unit_weight_g=row.unit_weight_g or 0,
+            length_mm=row.length_mm,
+            width_mm=row.width_mm,
+            height_mm=row.height_mm,
+        )
+        for row in connection.execute(_LINES_TO_BOX, {"order_id": order.id})
+        if row.quantity > row.quantity_packed
+    ]
+    if not items:
         return None
-    suggestion = suggest_carton(cartons(settings), box_items(uow, lines, remaining))
+    suggestion = suggest_carton(cartons(settings), items)
     box = Parcel(
         order_id=order.id,
         seq=parcels[0].seq + 1 if parcels else 1,
@@ -108,6 +103,20 @@ def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | No
     uow.insert(box)
     uow.record("box_opened", order_id=order.id, parcel_id=box.id, seq=box.seq, carton=box.carton)
     return box
+
+
+# the order's parcels (last first), and its lines with what a carton is chosen from
+_BOX_STATES = _parcels_last_first(sa_select(col(Parcel.id), col(Parcel.seq), col(Parcel.status)))
+_LINES_TO_BOX = locked_lines(
+    sa_select(
+        col(OrderLine.quantity),
+        col(OrderLine.quantity_packed),
+        col(Product.unit_weight_g),
+        col(Product.length_mm),
+        col(Product.width_mm),
+        col(Product.height_mm),
+    ).outerjoin(Product, col(Product.sku) == col(OrderLine.sku))
+).with_for_update(of=OrderLine.__table__)  # type: ignore[attr-defined]
 
 
 def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:
