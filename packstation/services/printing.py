@@ -129,6 +129,19 @@ def decide_tracking_no(
     return number
 
 
+def expected_tracking_no(
+    uow: UnitOfWork, settings: Settings, parcel: Parcel, order: Order
+) -> str | None:
+    """The number ``decide_tracking_no`` would give the parcel now, taking nothing: its own,
+    the order's pre-assigned one (parcel 1) or the next of the carrier's range.  Another bench
+    may take that next number first: whoever draws with it checks it once numbered."""
+    if parcel.tracking_no:
+        return parcel.tracking_no
+    if parcel.seq == 1 and order.tracking_no:
+        return normalise(order.tracking_no)
+    return tracking.peek(uow, settings, parcel.carrier)
+
+
 def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
     """Jobs a batch print made for the order before it had a parcel (print first, pick after).
     A batch print gives the order its waybill number first, so an order without one has none."""
@@ -184,12 +197,14 @@ def read_parcel_documents(
     settings: Settings,
     weight_g: int,
     slip: bool = True,
+    number: str | None = None,
 ) -> DocumentData | None:
     """What the parcel's documents will say (in transaction), for ``draw_parcel_documents`` to
     draw once the transaction has ended: drawing takes milliseconds of CPU that no transaction
-    should wait for.  None when the parcel has no number yet, or when a batch print already
-    made its label (nothing to draw)."""
-    number = parcel.tracking_no
+    should wait for.  ``number``: the waybill number to draw with, when the parcel has none
+    yet.  None without a number, or when a batch print already made its label (nothing to
+    draw)."""
+    number = parcel.tracking_no or number
     if not number:
         return None
     if parcel.seq == 1 and any(job.kind == PrintKind.LABEL for job in _batch_jobs(uow, order)):
@@ -425,11 +440,7 @@ def parcel_label_preview_png(uow: UnitOfWork, *, parcel_id: int, settings: Setti
 
 def _draw_preview(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> bytes:
     order = _order(uow, parcel.order_id)
-    number = (
-        parcel.tracking_no
-        or (order.tracking_no if parcel.seq == 1 else "")
-        or tracking.peek(uow, settings, parcel.carrier)
-    )
+    number = expected_tracking_no(uow, settings, parcel, order)
     if not number:
         raise UserError(
             _(

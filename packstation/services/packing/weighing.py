@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from sqlmodel import col, select
 
@@ -30,38 +31,62 @@ def _queue_documents(
 
 
 def _draft_documents(
-    uow: UnitOfWork, *, order_id: int, grams: int, source: WeightSource, settings: Settings
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    grams: int,
+    source: WeightSource,
+    settings: Settings,
+    number_first: bool = False,
 ) -> printing.Drafts | None:
     """Before the weighing transaction: draw the label and slip a weight will queue, so that the
-    store is not held while they are drawn.  A short transaction checks that the weight will be
-    accepted and gives the parcel its waybill number (it stays the parcel's whatever happens
-    next; the transaction carries no action id, so a retried weighing still runs); what the
-    documents will say is then read without the write lock, and drawn.  None when the weight
-    will not be accepted or the box is not waiting for one: the weighing transaction then
-    decides alone."""
-    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
-        held = held_order(numbering, order_id)
-        box = live_box(numbering, order_id)
-        if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
-            return None
-        if not _accepted(grams, box.expected_weight_g, source, settings):
-            return None
-        printing.decide_tracking_no(numbering, settings, box, held)
-        numbering.commit()
+    store is not held while they are drawn.  What the documents will say is read without the
+    write lock, with the waybill number the parcel would get (``printing.expected_tracking_no``:
+    another bench may take it first, and the weighing then finds out).  ``number_first``: a
+    short transaction first gives the parcel its number (it stays the parcel's whatever happens
+    next; the transaction carries no action id, so a retried weighing still runs).  None when
+    the weight will not be accepted or the box is not waiting for one: the weighing transaction
+    then decides alone."""
+    if number_first and not _number_box(uow, order_id, grams, source, settings):
+        return None
     with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
         order = reader.session.get(Order, order_id)
-        parcel = reader.session.get(Parcel, box.id)
-        if order is None or parcel is None:
+        box = live_box(reader, order_id)
+        if order is None or order.claimed_bench != uow.bench:
             return None
+        if not _waiting(box) or not _accepted(grams, box, source, settings):
+            return None
+        number = printing.expected_tracking_no(reader, settings, box, order)
         data = printing.read_parcel_documents(
-            reader, order=order, parcel=parcel, settings=settings, weight_g=grams
+            reader, order=order, parcel=box, settings=settings, weight_g=grams, number=number
         )
     return printing.draw_parcel_documents(settings, data) if data else None
 
 
-def _accepted(grams: int, expected_g: int, source: WeightSource, settings: Settings) -> bool:
-    """Inside the tolerance of the expected weight, or a lead's override."""
+def _number_box(
+    uow: UnitOfWork, order_id: int, grams: int, source: WeightSource, settings: Settings
+) -> bool:
+    """The waybill number for the box a weight will be accepted for, in its own transaction;
+    False when there is no such box."""
+    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
+        held = held_order(numbering, order_id)
+        box = live_box(numbering, order_id)
+        if not _waiting(box) or not _accepted(grams, box, source, settings):
+            return False
+        printing.decide_tracking_no(numbering, settings, box, held)
+        numbering.commit()
+        return True
+
+
+def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:
+    """Is ``box`` closed and waiting for its weight?"""
+    return box is not None and box.expected_weight_g is not None and box.status == ParcelStatus.OPEN
+
+
+def _accepted(grams: int, box: Parcel, source: WeightSource, settings: Settings) -> bool:
+    """Inside the tolerance of the box's expected weight, or a lead's override."""
     weighing = settings.weighing
+    expected_g = box.expected_weight_g or 0
     inside = within_tolerance(grams, expected_g, weighing.tolerance_g, weighing.tolerance_pct)
     return inside or source is WeightSource.OVERRIDE
 
@@ -118,19 +143,54 @@ def weigh(
     now = now or utcnow()
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
+    weight = _Weight(order_id, grams, source, lead, reason, now)
     drafts = _draft_documents(uow, order_id=order_id, grams=grams, source=source, settings=settings)
+    result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=False)
+    if result is None:
+        # another bench took the number the drafts were drawn with: number the box first
+        drafts = _draft_documents(
+            uow, order_id=order_id, grams=grams, source=source, settings=settings, number_first=True
+        )
+        result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=True)
+        assert result is not None
+    return result
+
+
+@dataclass(frozen=True)
+class _Weight:
+    order_id: int
+    grams: int
+    source: WeightSource
+    lead: str
+    reason: str
+    now: dt.datetime
+
+
+def _weigh_box(
+    uow: UnitOfWork,
+    weight: _Weight,
+    settings: Settings,
+    drafts: printing.Drafts | None,
+    *,
+    drawn_numbered: bool,
+) -> WeighResult | None:
+    """The weighing transaction.  None (and nothing written) when the box's new waybill number
+    is not the one the drafts were drawn with (unless ``drawn_numbered``: they were drawn after
+    the box got its number, and are used only where they still match)."""
+    order_id, grams, source, now = weight.order_id, weight.grams, weight.source, weight.now
+    lead, reason = weight.lead, weight.reason
     # What the transaction reads after it starts changing the box (the parcel's contents and
     # carrier, the order's lines and parcels) does not depend on those changes, so the session
     # writes them all once, at the commit, rather than before each read.
     with uow, uow.session.no_autoflush:
         order = held_order(uow, order_id)
         box = live_box(uow, order_id)
-        if box is None or box.expected_weight_g is None or box.status != ParcelStatus.OPEN:
+        if not _waiting(box):
             raise UserError(_("No box is waiting to be weighed."))
-        expected = box.expected_weight_g
+        expected = box.expected_weight_g or 0
         if source is WeightSource.OVERRIDE and not (lead and reason.strip()):
             raise UserError(_("An override needs a lead and a reason."))
-        if not _accepted(grams, expected, source, settings):
+        if not _accepted(grams, box, source, settings):
             uow.record(
                 "weight_refused",
                 order_id=order_id,
@@ -163,6 +223,10 @@ def weigh(
             lead=lead,
             reason=reason,
         )
+        if drafts is not None and not drawn_numbered:
+            number = printing.decide_tracking_no(uow, settings, box, order)
+            if number != drafts.label_data.tracking_no:
+                return None  # leaving the transaction rolls it back
         jobs = _queue_documents(uow, box, settings, drafts)
         box.status = ParcelStatus.LABELLED
         uow.session.add(box)

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from packstation.config import Settings
 from packstation.domain.status import WeightSource
-from packstation.services import documents, packing, printing
+from packstation.services import documents, packing, printing, tracking
 from packstation.services.packing_view import read_order
-from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.models import Carrier, Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import add_order, seed_catalogue
 
@@ -117,3 +117,68 @@ def test_a_refused_weight_takes_no_waybill_number(engine: Engine, settings: Sett
         numbers = list(u.session.exec(select(Parcel.tracking_no).where(Parcel.order_id == oid)))
     assert numbers == [None]
     assert jobs(engine, oid) == []
+
+
+def test_a_number_taken_by_another_bench_meanwhile_is_not_printed(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drafts are drawn with the carrier's next number before anything is taken; when
+    another bench takes that number first, the weighing numbers the box, draws it again and
+    prints the box's own number, and the attempt with the stale drafts leaves nothing behind."""
+    oid, expected = ready_to_weigh(engine, settings)
+    draw = printing.draw_parcel_documents
+    drawn: list[printing.Drafts] = []
+
+    def then_another_bench_takes_the_number(*args: object, **kwargs: object) -> printing.Drafts:
+        result = draw(*args, **kwargs)  # type: ignore[arg-type]
+        drawn.append(result)
+        if len(drawn) == 1:
+            with UnitOfWork(engine, bench="bench-2", user="李雷") as other:
+                tracking.allocate(other, settings, "YTO")
+                other.commit()
+        return result
+
+    monkeypatch.setattr(printing, "draw_parcel_documents", then_another_bench_takes_the_number)
+    done = packing.weigh(
+        uow(engine),
+        order_id=oid,
+        grams=expected,
+        source=WeightSource.SCALE,
+        settings=settings,
+    )
+    assert done.accepted and done.order_packed
+    assert [d.label_data.tracking_no for d in drawn] == ["YT7000000000000", "YT7000000000001"]
+    with uow(engine, readonly=True) as u:
+        parcel = u.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        kinds = list(
+            u.session.exec(
+                select(Event.kind).where(Event.order_id == oid, Event.bench == "bench-1")
+            )
+        )
+    assert parcel.tracking_no == "YT7000000000001"
+    queued = {job.kind: job.content for job in jobs(engine, oid)}
+    assert queued == {"label": drawn[1].label.content, "slip": drawn[1].slip.content}  # type: ignore[union-attr]
+    assert queued["label"] != drawn[0].label.content
+    assert kinds.count("weight_accepted") == 1
+    assert kinds.count("tracking_assigned") == 1
+    assert kinds.count("print_queued") == 2
+
+
+def test_the_next_number_of_the_range_is_drawn_and_taken_in_the_weighing(
+    engine: Engine, settings: Settings
+) -> None:
+    """One bench alone: the box gets the number its documents were drawn with, in the
+    weighing's own transaction."""
+    oid, expected = ready_to_weigh(engine, settings)
+    with uow(engine, readonly=True) as u:
+        before = u.session.get(Carrier, "YTO")
+        next_number = before.range_next if before else "YT7000000000000"
+    done = packing.weigh(
+        uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
+    )
+    assert done.accepted
+    with uow(engine, readonly=True) as u:
+        parcel = u.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        carrier = u.session.get(Carrier, "YTO")
+    assert parcel.tracking_no == next_number
+    assert carrier is not None and carrier.range_next == "YT7000000000001"
