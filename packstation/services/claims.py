@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, Update, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import and_, col, or_, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
@@ -36,6 +37,7 @@ class Claim:
     order_no: str
     taken_over_from: str = ""  # the bench whose expired lease this claim replaced
     resumed: bool = False  # this bench already held it
+    carrier: str = ""  # the order's carrier, which its boxes go with
 
 
 def _is_postgres(uow: UnitOfWork) -> bool:
@@ -87,10 +89,21 @@ def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
     return ""
 
 
+def _whose(status: str, claimed_bench: str | None, bench: str) -> tuple[bool, str]:
+    """Whether ``bench`` resumes its own claim, and the bench whose claim it takes over."""
+    previous = claimed_bench or ""
+    resumed = status == OrderStatus.PACKING and previous == bench
+    return resumed, previous if status == OrderStatus.PACKING and not resumed else ""
+
+
+def _record_claim(uow: UnitOfWork, order_id: int, resumed: bool, taken_over: str) -> None:
+    if taken_over:
+        uow.record("claim_taken_over", order_id=order_id, previous_bench=taken_over)
+    uow.record("order_claimed", order_id=order_id, resumed=resumed)
+
+
 def take_claim(order: Order, uow: UnitOfWork, *, now: dt.datetime, lease_seconds: int) -> Claim:
-    previous = order.claimed_bench or ""
-    resumed = order.status == OrderStatus.PACKING and previous == uow.bench
-    taken_over = previous if order.status == OrderStatus.PACKING and not resumed else ""
+    resumed, taken_over = _whose(order.status, order.claimed_bench, uow.bench)
     order.status = OrderStatus.PACKING
     order.claimed_bench = uow.bench
     order.claimed_user = uow.user
@@ -100,10 +113,10 @@ def take_claim(order: Order, uow: UnitOfWork, *, now: dt.datetime, lease_seconds
     order.updated_at = now
     uow.session.add(order)
     assert order.id is not None
-    if taken_over:
-        uow.record("claim_taken_over", order_id=order.id, previous_bench=taken_over)
-    uow.record("order_claimed", order_id=order.id, resumed=resumed)
-    return Claim(order.id, order.order_no, taken_over_from=taken_over, resumed=resumed)
+    _record_claim(uow, order.id, resumed, taken_over)
+    return Claim(
+        order.id, order.order_no, taken_over_from=taken_over, resumed=resumed, carrier=order.carrier
+    )
 
 
 def claim_order(
@@ -123,7 +136,7 @@ def claim_order(
         return claim
 
 
-def _next_due_query(*, postgres: bool) -> SelectOfScalar[Order]:
+def _next_due_query(*, postgres: bool) -> Select[*tuple[Any, ...]]:
     """The oldest claimable order at ``now`` (a bound parameter): overdue first, then today's by
     paid time.
 
@@ -131,7 +144,13 @@ def _next_due_query(*, postgres: bool) -> SelectOfScalar[Order]:
     PostgreSQL ``SKIP LOCKED`` lets sixteen benches ask at once without queueing on one row.
     """
     query = (
-        select(Order)
+        sa_select(
+            col(Order.id),
+            col(Order.order_no),
+            col(Order.status),
+            col(Order.claimed_bench),
+            col(Order.carrier),
+        )
         .where(
             or_(
                 Order.status == OrderStatus.READY,
@@ -164,21 +183,50 @@ def claim_next_due(
 ) -> Claim | None:
     """Claim the next due order for this bench, or None when the queue is empty."""
     with uow:
-        taken = claim_due(uow, lease_seconds=lease_seconds, now=now or utcnow())
-        if taken is None:
+        claim = claim_due(uow, lease_seconds=lease_seconds, now=now or utcnow())
+        if claim is None:
             return None
         uow.commit()
-        return taken[1]
+        return claim
 
 
-def claim_due(
-    uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime
-) -> tuple[Order, Claim] | None:
-    """In transaction: the next due order claimed for this bench, or None."""
-    order = uow.session.exec(_NEXT_DUE[_is_postgres(uow)], params={"now": now}).first()
-    if order is None:
+def claim_due(uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime) -> Claim | None:
+    """In transaction: the next due order claimed for this bench, or None.  Plain statements:
+    every order begins with this claim."""
+    connection = uow.connection()
+    row = connection.execute(_NEXT_DUE[_is_postgres(uow)], {"now": now}).first()
+    if row is None:
         return None
-    return order, take_claim(order, uow, now=now, lease_seconds=lease_seconds)
+    order_id, order_no, status, claimed_bench, carrier = row
+    resumed, taken_over = _whose(status, claimed_bench, uow.bench)
+    values = {
+        "order_id": order_id,
+        "bench": uow.bench,
+        "user": uow.user,
+        "lease": now + dt.timedelta(seconds=lease_seconds),
+        "now": now,
+    }
+    connection.execute(_RESUME if resumed else _CLAIM, values)
+    _record_claim(uow, order_id, resumed, taken_over)
+    return Claim(order_id, order_no, taken_over, resumed, carrier)
+
+
+def _claim_statement(*, resumed: bool) -> Update:
+    """The claim of the order bound as ``order_id`` (a resumed claim keeps its start)."""
+    values: dict[str, Any] = {
+        "status": OrderStatus.PACKING,
+        "claimed_bench": bindparam("bench"),
+        "claimed_user": bindparam("user"),
+        "lease_until": bindparam("lease", type_=UTCDateTime()),
+        "updated_at": bindparam("now", type_=UTCDateTime()),
+    }
+    if not resumed:
+        values["claimed_at"] = bindparam("now", type_=UTCDateTime())
+    return update(Order).where(col(Order.id) == bindparam("order_id")).values(values)
+
+
+_CLAIM = _claim_statement(resumed=False)
+_RESUME = _claim_statement(resumed=True)
 
 
 def held_order(uow: UnitOfWork, order_id: int, *, now: dt.datetime | None = None) -> Order:

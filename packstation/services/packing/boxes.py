@@ -13,7 +13,7 @@ from packstation.config import Settings
 from packstation.domain.packing import Item, expected_weight, suggest_carton
 from packstation.domain.status import FINISHED_BOXES
 from packstation.services.packing_view import cartons
-from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product
+from packstation.store.models import OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
 
 
@@ -65,16 +65,15 @@ def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:
     return {p.sku: p for p in uow.session.exec(select(Product).where(col(Product.sku).in_(skus)))}
 
 
-def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | None:
+def ensure_box(uow: UnitOfWork, order_id: int, carrier: str, settings: Settings) -> Parcel | None:
     """The box being packed, opened (with a suggested carton) when none is and units remain.
 
     Read with plain statements: every order opens a box, and the ORM objects cost more than
     the rows."""
-    assert order.id is not None
     if uow.session.dirty or uow.session.new:
         uow.session.flush()  # a box just finished in this session: plain reads do not flush
     connection = uow.connection()
-    parcels = connection.execute(_BOX_STATES, {"order_id": order.id}).all()
+    parcels = connection.execute(_BOX_STATES, {"order_id": order_id}).all()
     live = next((p.id for p in parcels if p.status not in FINISHED_BOXES), None)
     if live is not None:
         return uow.session.get(Parcel, live)
@@ -86,22 +85,22 @@ def ensure_box(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel | No
             width_mm=row.width_mm,
             height_mm=row.height_mm,
         )
-        for row in connection.execute(_LINES_TO_BOX, {"order_id": order.id})
+        for row in connection.execute(_LINES_TO_BOX, {"order_id": order_id})
         if row.quantity > row.quantity_packed
     ]
     if not items:
         return None
     suggestion = suggest_carton(cartons(settings), items)
     box = Parcel(
-        order_id=order.id,
+        order_id=order_id,
         seq=parcels[0].seq + 1 if parcels else 1,
         carton=suggestion.code if suggestion else "",
-        carrier=order.carrier,
+        carrier=carrier,
         packer=uow.user,
         bench=uow.bench,
     )
     uow.insert(box)
-    uow.record("box_opened", order_id=order.id, parcel_id=box.id, seq=box.seq, carton=box.carton)
+    uow.record("box_opened", order_id=order_id, parcel_id=box.id, seq=box.seq, carton=box.carton)
     return box
 
 

@@ -62,7 +62,7 @@ def open_order(
             uow.commit()
             raise UserError(reason)
         claim = take_claim(order, uow, now=now, lease_seconds=settings.store.lease_seconds)
-        ensure_box(uow, order, settings)
+        ensure_box(uow, order_id, order.carrier, settings)
         uow.commit()
         return claim
 
@@ -73,11 +73,10 @@ def take_next(
     """The bench's next order: the next due one claimed and its first box opened, in one
     transaction; None when the queue is empty."""
     with uow:
-        taken = claim_due(uow, lease_seconds=settings.store.lease_seconds, now=now or utcnow())
-        if taken is None:
+        claim = claim_due(uow, lease_seconds=settings.store.lease_seconds, now=now or utcnow())
+        if claim is None:
             return None
-        order, claim = taken
-        ensure_box(uow, order, settings)
+        ensure_box(uow, claim.order_id, claim.carrier, settings)
         uow.commit()
         return claim
 
@@ -86,5 +85,5 @@ def prepare(uow: UnitOfWork, *, order_id: int, settings: Settings) -> None:
     """After a claim (of the next due order, or a resume): make sure a box is open."""
     with uow:
         order = held_order(uow, order_id)
-        ensure_box(uow, order, settings)
+        ensure_box(uow, order_id, order.carrier, settings)
         uow.commit()

@@ -79,7 +79,7 @@ def _add_units(conn: Connection, *, line_id: int, box_id: int, units: int) -> bo
 
 
 def _box_for_ticking(uow: UnitOfWork, order: Order, settings: Settings) -> Parcel:
-    box = ensure_box(uow, order, settings)
+    box = ensure_box(uow, order.id or 0, order.carrier, settings)
     if box is None:
         raise UserError(_("Every item of this order is already ticked."))
     if box.expected_weight_g is not None or box.status != ParcelStatus.OPEN:
@@ -330,7 +330,7 @@ def select_carton(uow: UnitOfWork, *, order_id: int, carton: str, settings: Sett
     """Use carton ``carton`` for the current box (a closed box's expected weight follows)."""
     with uow:
         order = held_order(uow, order_id)
-        box = ensure_box(uow, order, settings)
+        box = ensure_box(uow, order.id or 0, order.carrier, settings)
         if box is None or box.status != ParcelStatus.OPEN:
             raise UserError(_("There is no open box to put in a carton."))
         before = box.carton

@@ -121,7 +121,7 @@ def _finish_box(
         uow.session.add(order)
         uow.record("order_packed", order_id=order.id, boxes=box.seq)
         return True
-    ensure_box(uow, order, settings)
+    ensure_box(uow, order.id or 0, order.carrier, settings)
     return False
 
 
