@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -158,39 +160,41 @@ def read_order(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
 
 
 def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView | None:
-    """The snapshot, inside a transaction the caller holds."""
-    order = uow.session.get(Order, order_id)
+    """The snapshot, inside a transaction the caller holds.  Read as plain rows: the bench reads
+    it after most actions, and ORM objects would cost several times more."""
+    connection = uow.connection()
+    given = {"order_id": order_id}
+    order = connection.execute(_ORDER, given).first()
     if order is None:
         return None
-    given = {"order_id": order_id}
-    rows = uow.session.exec(_LINES, params=given).all()
-    parcels = list(uow.session.exec(_PARCELS, params=given))
+    rows = connection.execute(_LINES, given).all()
+    parcels = connection.execute(_PARCELS, given).all()
     items: dict[int, dict[int, int]] = {}
     if parcels:
-        for parcel_id, line_id, quantity in uow.session.exec(_ITEMS, params=given):
+        for parcel_id, line_id, quantity in connection.execute(_ITEMS, given):
             items.setdefault(parcel_id, {})[line_id] = quantity
     live = [p for p in parcels if p.status not in FINISHED_BOXES]
-    open_items = items.get(live[-1].id or 0, {}) if live else {}
+    open_items = items.get(live[-1].id, {}) if live else {}
     lines = tuple(
         LineView(
-            line_id=line.id or 0,
+            line_id=line.id,
             line_no=line.line_no,
             sku=line.sku,
-            title=(product.name if product and not line.title else line.title) or line.sku,
-            spec=line.spec or (product.spec if product else ""),
+            title=(line.product_name if not line.title else line.title) or line.sku,
+            spec=line.spec or line.product_spec or "",
             quantity=line.quantity,
             packed=line.quantity_packed,
-            in_box=open_items.get(line.id or 0, 0),
+            in_box=open_items.get(line.id, 0),
             is_gift=line.is_gift,
-            fragile=bool(product and product.fragile),
-            unit_weight_g=product.unit_weight_g if product else 0,
-            location=product.location if product else "",
+            fragile=bool(line.fragile),
+            unit_weight_g=line.unit_weight_g or 0,
+            location=line.location or "",
         )
-        for line, product in rows
+        for line in rows
     )
     parcel_views = tuple(
         ParcelView(
-            parcel_id=p.id or 0,
+            parcel_id=p.id,
             seq=p.seq,
             carton=p.carton,
             status=p.status,
@@ -198,7 +202,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
             measured_g=p.measured_weight_g,
             weight_source=p.weight_source,
             tracking_no=p.tracking_no or "",
-            units=sum(items.get(p.id or 0, {}).values()),
+            units=sum(items.get(p.id, {}).values()),
         )
         for p in parcels
     )
@@ -233,14 +237,62 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
 
 
 # The snapshot's statements, built once: the bench reads an order after most actions.
-_LINES = (
-    select(OrderLine, Product)
+_ORDER = sa_select(
+    *(
+        col(column)
+        for column in (
+            Order.order_no,
+            Order.platform,
+            Order.status,
+            Order.carrier,
+            Order.recipient_name,
+            Order.province,
+            Order.city,
+            Order.district,
+            Order.due_date,
+            Order.paid_at,
+            Order.buyer_note,
+            Order.seller_note,
+            Order.insured_value_fen,
+            Order.hold_reason,
+            Order.claimed_bench,
+            Order.claimed_user,
+        )
+    )
+).where(col(Order.id) == bindparam("order_id"))
+_LINES: Select[*tuple[Any, ...]] = (
+    sa_select(
+        col(OrderLine.id),
+        col(OrderLine.line_no),
+        col(OrderLine.sku),
+        col(OrderLine.title),
+        col(OrderLine.spec),
+        col(OrderLine.quantity),
+        col(OrderLine.quantity_packed),
+        col(OrderLine.is_gift),
+        col(Product.name).label("product_name"),
+        col(Product.spec).label("product_spec"),
+        col(Product.fragile),
+        col(Product.unit_weight_g),
+        col(Product.location),
+    )
     .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
     .where(col(OrderLine.order_id) == bindparam("order_id"))
     .order_by(col(OrderLine.line_no), col(OrderLine.id))
 )
 _PARCELS = (
-    select(Parcel).where(col(Parcel.order_id) == bindparam("order_id")).order_by(col(Parcel.seq))
+    sa_select(
+        col(Parcel.id),
+        col(Parcel.seq),
+        col(Parcel.carton),
+        col(Parcel.status),
+        col(Parcel.expected_weight_g),
+        col(Parcel.measured_weight_g),
+        col(Parcel.weight_source),
+        col(Parcel.tracking_no),
+    )
+    .where(col(Parcel.order_id) == bindparam("order_id"))
+    .order_by(col(Parcel.seq))
 )
 _ITEMS = (
     select(ParcelItem.parcel_id, ParcelItem.line_id, ParcelItem.quantity)
