@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -128,20 +128,41 @@ def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:
 def fix_expected_weight(uow: UnitOfWork, order_id: int, box: Parcel, settings: Settings) -> None:
     """Fix the box's expected weight: its items' unit weights plus the carton's tare."""
     assert box.id is not None
-    contents = uow.connection().execute(_CONTENTS, {"box": box.id}).all()
-    tare = next((c.tare_g for c in settings.cartons if c.code == box.carton), 0)
-    box.expected_weight_g = expected_weight([(grams or 0, qty) for qty, grams in contents], tare)
+    box.expected_weight_g = _expected_g(uow, order_id, box.id, box.carton, settings)
     uow.session.add(box)
+
+
+def close_box_weight(
+    uow: UnitOfWork, order_id: int, box_id: int, carton: str, settings: Settings
+) -> None:
+    """``fix_expected_weight`` for a box not loaded in the session (the quick scan)."""
+    grams = _expected_g(uow, order_id, box_id, carton, settings)
+    uow.connection().execute(_SET_EXPECTED, {"box": box_id, "grams": grams})
+
+
+def _expected_g(
+    uow: UnitOfWork, order_id: int, box_id: int, carton: str, settings: Settings
+) -> int:
+    """The box's expected weight, with its ``box_closed`` event."""
+    contents = uow.connection().execute(_CONTENTS, {"box": box_id}).all()
+    tare = next((c.tare_g for c in settings.cartons if c.code == carton), 0)
+    grams = expected_weight([(unit_g or 0, qty) for qty, unit_g in contents], tare)
     uow.record(
         "box_closed",
         order_id=order_id,
-        parcel_id=box.id,
-        expected_g=box.expected_weight_g,
-        carton=box.carton,
+        parcel_id=box_id,
+        expected_g=grams,
+        carton=carton,
         units=sum(qty for qty, _grams in contents),
     )
+    return grams
 
 
+_SET_EXPECTED = (
+    update(Parcel)
+    .where(col(Parcel.id) == bindparam("box"))
+    .values(expected_weight_g=bindparam("grams"))
+)
 # what is in a box, with each unit's weight (a product no longer in the catalogue weighs 0)
 _CONTENTS = (
     sa_select(col(ParcelItem.quantity), col(Product.unit_weight_g))

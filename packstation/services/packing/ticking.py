@@ -17,6 +17,7 @@ from packstation.i18n import _
 from packstation.services.claims import held_order
 from packstation.services.packing.boxes import (
     box_units,
+    close_box_weight,
     ensure_box,
     find_products,
     fix_expected_weight,
@@ -195,32 +196,28 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
     else (a refusal, a closed box, a lost claim), which ``scan_item`` then handles in full in
     the same transaction."""
     conn = uow.connection()
-    claim = conn.execute(_CLAIM, {"order_id": order_id}).first()
-    if claim is None or claim[0] != OrderStatus.PACKING or claim[1] != uow.bench:
+    scan = conn.execute(_SCAN, {"order_id": order_id, "code": code}).first()
+    if scan is None or scan.status != OrderStatus.PACKING or scan.claimed_bench != uow.bench:
         return None
-    box = conn.execute(_OPEN_BOX, {"order_id": order_id}).first()
-    if box is None or box[1] != ParcelStatus.OPEN or box[2] is not None:
+    if scan.box_id is None or scan.box_status != ParcelStatus.OPEN or scan.closed_g is not None:
         return None
-    barcode = conn.execute(_BARCODE, {"code": code}).first()
-    if barcode is None:
+    if scan.sku is None:
         return None
     rows = conn.execute(_LINES, {"order_id": order_id}).all()
     states = [LineState(r[0] or 0, r[1], r[2], r[3]) for r in rows]
-    match = match_scan(states, barcode[0], barcode[1])
+    match = match_scan(states, scan.sku, scan.multiplier)
     if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
         return None
-    if not _add_units(conn, line_id=match.line_id, box_id=box[0] or 0, units=match.units):
+    if not _add_units(conn, line_id=match.line_id, box_id=scan.box_id, units=match.units):
         return None
     closed = sum(x.remaining for x in states) <= match.units
     if closed:  # the order's last unit: the box is done, weigh it
-        open_box = uow.session.get(Parcel, box[0])
-        assert open_box is not None
-        fix_expected_weight(uow, order_id, open_box, settings)
+        close_box_weight(uow, order_id, scan.box_id, scan.carton, settings)
     row = next(r for r in rows if r[0] == match.line_id)
     uow.record(
         "item_scanned",
         order_id=order_id,
-        parcel_id=box[0],
+        parcel_id=scan.box_id,
         code=code,
         sku=row[1],
         units=match.units,
@@ -233,16 +230,28 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
 
 
 # The tick's statements, built once: building a statement costs more than running it.
-_CLAIM = (
-    sa_select(col(Order.status), col(Order.claimed_bench))
+_BOX = Parcel.__table__.alias("box")  # type: ignore[attr-defined]
+_BY_CODE = col(ProductBarcode.code) == bindparam("code")
+# what a scan needs before it ticks, in one statement: the claim (the order's row locked),
+# the live box and the barcode
+_SCAN = (
+    sa_select(
+        col(Order.status),
+        col(Order.claimed_bench),
+        _BOX.c.id.label("box_id"),
+        _BOX.c.status.label("box_status"),
+        _BOX.c.expected_weight_g.label("closed_g"),
+        _BOX.c.carton,
+        sa_select(col(ProductBarcode.sku)).where(_BY_CODE).scalar_subquery().label("sku"),
+        sa_select(col(ProductBarcode.multiplier))
+        .where(_BY_CODE)
+        .scalar_subquery()
+        .label("multiplier"),
+    )
+    .select_from(Order)
+    .outerjoin(_BOX, _BOX.c.id == the_live_box(sa_select(col(Parcel.id))).scalar_subquery())
     .where(col(Order.id) == bindparam("order_id"))
-    .with_for_update()
-)
-_OPEN_BOX = the_live_box(
-    sa_select(col(Parcel.id), col(Parcel.status), col(Parcel.expected_weight_g))
-)
-_BARCODE = sa_select(col(ProductBarcode.sku), col(ProductBarcode.multiplier)).where(
-    col(ProductBarcode.code) == bindparam("code")
+    .with_for_update(of=Order.__table__)  # type: ignore[attr-defined]
 )
 _LINES = locked_lines(
     sa_select(
