@@ -144,8 +144,16 @@ def weigh(
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
     weight = _Weight(order_id, grams, source, lead, reason, now)
-    drafts = _draft_documents(uow, order_id=order_id, grams=grams, source=source, settings=settings)
-    result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=False)
+    guess = guesses_numbers(uow)
+    drafts = _draft_documents(
+        uow,
+        order_id=order_id,
+        grams=grams,
+        source=source,
+        settings=settings,
+        number_first=not guess,
+    )
+    result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=not guess)
     if result is None:
         # another bench took the number the drafts were drawn with: number the box first
         drafts = _draft_documents(
@@ -154,6 +162,17 @@ def weigh(
         result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=True)
         assert result is not None
     return result
+
+
+def guesses_numbers(uow: UnitOfWork) -> bool:
+    """Draw a box's documents with the number it would get, and take the number in the
+    weighing itself (one writing transaction less), rather than number the box first?
+
+    On SQLite the benches' writers take turns, so another bench almost never takes the guessed
+    number meanwhile (once in 300 weighings with four benches).  On PostgreSQL the benches of
+    one carrier weigh at the same moment: with sixteen benches two guesses in three lost, and
+    each lost guess costs a weighing transaction and a drawing more than numbering first."""
+    return uow.engine.dialect.name == "sqlite"
 
 
 @dataclass(frozen=True)

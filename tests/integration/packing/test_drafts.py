@@ -9,7 +9,9 @@ from sqlmodel import select
 from packstation.config import Settings
 from packstation.domain.status import WeightSource
 from packstation.services import documents, packing, printing, tracking
+from packstation.services.packing import weighing
 from packstation.services.packing_view import read_order
+from packstation.store.engine import READONLY
 from packstation.store.models import Carrier, Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import add_order, seed_catalogue
@@ -126,6 +128,7 @@ def test_a_number_taken_by_another_bench_meanwhile_is_not_printed(
     another bench takes that number first, the weighing numbers the box, draws it again and
     prints the box's own number, and the attempt with the stale drafts leaves nothing behind."""
     oid, expected = ready_to_weigh(engine, settings)
+    monkeypatch.setattr(weighing, "guesses_numbers", lambda _uow: True)  # PostgreSQL too
     draw = printing.draw_parcel_documents
     drawn: list[printing.Drafts] = []
 
@@ -165,11 +168,12 @@ def test_a_number_taken_by_another_bench_meanwhile_is_not_printed(
 
 
 def test_the_next_number_of_the_range_is_drawn_and_taken_in_the_weighing(
-    engine: Engine, settings: Settings
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One bench alone: the box gets the number its documents were drawn with, in the
-    weighing's own transaction."""
+    weighing's own transaction (on SQLite; PostgreSQL numbers the box first, the same number)."""
     oid, expected = ready_to_weigh(engine, settings)
+    transactions = count_writing_transactions(engine, monkeypatch)
     with uow(engine, readonly=True) as u:
         before = u.session.get(Carrier, "YTO")
         next_number = before.range_next if before else "YT7000000000000"
@@ -182,3 +186,19 @@ def test_the_next_number_of_the_range_is_drawn_and_taken_in_the_weighing(
         carrier = u.session.get(Carrier, "YTO")
     assert parcel.tracking_no == next_number
     assert carrier is not None and carrier.range_next == "YT7000000000001"
+    guessing = engine.dialect.name == "sqlite"
+    assert len(transactions) == (1 if guessing else 2)
+
+
+def count_writing_transactions(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The writing units of work begun from now on (one entry each)."""
+    begun: list[str] = []
+    enter = UnitOfWork.__enter__
+
+    def counting(self: UnitOfWork) -> UnitOfWork:
+        if not self.engine.get_execution_options().get(READONLY):
+            begun.append(self.bench)
+        return enter(self)
+
+    monkeypatch.setattr(UnitOfWork, "__enter__", counting)
+    return begun
