@@ -22,6 +22,12 @@ def order_lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:
     return list(uow.session.exec(_LINES, params={"order_id": order_id}))
 
 
+def all_ticked(uow: UnitOfWork, order_id: int) -> bool:
+    """Is every unit of the order ticked?  (Its lines change only under the order's row lock,
+    which the caller holds.)"""
+    return uow.connection().execute(_UNTICKED, {"order_id": order_id}).first() is None
+
+
 def live_box(uow: UnitOfWork, order_id: int) -> Parcel | None:
     """The box being packed: the order's last parcel that is neither packed nor void."""
     return uow.session.exec(_LIVE_BOX, params={"order_id": order_id}).first()
@@ -57,6 +63,14 @@ def the_live_box(query: _Query) -> _Query:
 _LINES = locked_lines(select(OrderLine))
 _PARCELS_LAST_FIRST = _parcels_last_first(select(Parcel))
 _LIVE_BOX = the_live_box(select(Parcel))
+_UNTICKED = (
+    sa_select(col(OrderLine.id))
+    .where(
+        col(OrderLine.order_id) == bindparam("order_id"),
+        col(OrderLine.quantity_packed) < col(OrderLine.quantity),
+    )
+    .limit(1)
+)
 
 
 def find_products(uow: UnitOfWork, skus: set[str]) -> dict[str, Product]:

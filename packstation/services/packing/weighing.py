@@ -16,7 +16,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import printing
 from packstation.services.claims import clear_claim, held_order
-from packstation.services.packing.boxes import ensure_box, live_box, order_lines
+from packstation.services.packing.boxes import all_ticked, ensure_box, live_box
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -111,8 +111,7 @@ def _finish_box(
     box.packed_at = now
     uow.session.add(box)
     uow.record("box_packed", order_id=order.id, parcel_id=box.id, seq=box.seq)
-    lines = order_lines(uow, order.id or 0)
-    if all(line.quantity_packed >= line.quantity for line in lines):
+    if all_ticked(uow, order.id or 0):
         check_move(order.status, OrderStatus.PACKED)
         order.status = OrderStatus.PACKED
         order.packed_at = now
