@@ -2,8 +2,9 @@
 
 Called by the bench application (``packstation.screens.bench``), the tests and the stress tools.
 Every public function is one short transaction that re-reads and locks the order it changes
-(through ``claims.held_order``), writes its event with ``uow.record`` and commits (weighing first
-takes the parcel's waybill number in a short transaction of its own); a bench killed
+(through ``claims.held_order``), writes its event with ``uow.record`` and commits (on PostgreSQL,
+or when a guessed number was lost, weighing first takes the parcel's waybill number in a short
+transaction of its own); a bench killed
 between two calls loses nothing that was shown as done.  Lines are never packed beyond their
 quantity: the tick is a guarded UPDATE checked in the same transaction.
 
