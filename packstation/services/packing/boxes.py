@@ -61,7 +61,6 @@ def the_live_box(query: _Query) -> _Query:
 # Built once: every scan, weighing and new box asks these, and building a statement costs
 # more than running it.
 _LINES = locked_lines(select(OrderLine))
-_PARCELS_LAST_FIRST = _parcels_last_first(select(Parcel))
 _LIVE_BOX = the_live_box(select(Parcel))
 _UNTICKED = (
     sa_select(col(OrderLine.id))

@@ -30,14 +30,20 @@ def _queue_documents(
     return len(jobs)
 
 
+@dataclass(frozen=True)
+class _Weight:
+    """A weight for the live box of an order, as the bench gave it."""
+
+    order_id: int
+    grams: int
+    source: WeightSource
+    lead: str
+    reason: str
+    now: dt.datetime
+
+
 def _draft_documents(
-    uow: UnitOfWork,
-    *,
-    order_id: int,
-    grams: int,
-    source: WeightSource,
-    settings: Settings,
-    number_first: bool = False,
+    uow: UnitOfWork, weight: _Weight, settings: Settings, *, number_first: bool
 ) -> printing.Drafts | None:
     """Before the weighing transaction: draw the label and slip a weight will queue, so that the
     store is not held while they are drawn.  What the documents will say is read without the
@@ -47,31 +53,29 @@ def _draft_documents(
     next; the transaction carries no action id, so a retried weighing still runs).  None when
     the weight will not be accepted or the box is not waiting for one: the weighing transaction
     then decides alone."""
-    if number_first and not _number_box(uow, order_id, grams, source, settings):
+    if number_first and not _number_box(uow, weight, settings):
         return None
     with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
-        order = reader.session.get(Order, order_id)
-        box = live_box(reader, order_id)
+        order = reader.session.get(Order, weight.order_id)
+        box = live_box(reader, weight.order_id)
         if order is None or order.claimed_bench != uow.bench:
             return None
-        if not _waiting(box) or not _accepted(grams, box, source, settings):
+        if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
             return None
         number = printing.expected_tracking_no(reader, settings, box, order)
         data = printing.read_parcel_documents(
-            reader, order=order, parcel=box, settings=settings, weight_g=grams, number=number
+            reader, order=order, parcel=box, settings=settings, weight_g=weight.grams, number=number
         )
     return printing.draw_parcel_documents(settings, data) if data else None
 
 
-def _number_box(
-    uow: UnitOfWork, order_id: int, grams: int, source: WeightSource, settings: Settings
-) -> bool:
+def _number_box(uow: UnitOfWork, weight: _Weight, settings: Settings) -> bool:
     """The waybill number for the box a weight will be accepted for, in its own transaction;
     False when there is no such box."""
     with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
-        held = held_order(numbering, order_id)
-        box = live_box(numbering, order_id)
-        if not _waiting(box) or not _accepted(grams, box, source, settings):
+        held = held_order(numbering, weight.order_id)
+        box = live_box(numbering, weight.order_id)
+        if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
             return False
         printing.decide_tracking_no(numbering, settings, box, held)
         numbering.commit()
@@ -143,24 +147,13 @@ def weigh(
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
     weight = _Weight(order_id, grams, source, lead, reason, now)
-    guess = guesses_numbers(uow)
-    drafts = _draft_documents(
-        uow,
-        order_id=order_id,
-        grams=grams,
-        source=source,
-        settings=settings,
-        number_first=not guess,
-    )
-    result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=not guess)
-    if result is None:
-        # another bench took the number the drafts were drawn with: number the box first
-        drafts = _draft_documents(
-            uow, order_id=order_id, grams=grams, source=source, settings=settings, number_first=True
-        )
-        result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=True)
-        assert result is not None
-    return result
+    numbered_first = not guesses_numbers(uow)
+    while True:
+        drafts = _draft_documents(uow, weight, settings, number_first=numbered_first)
+        result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=numbered_first)
+        if result is not None:
+            return result
+        numbered_first = True  # another bench took the guessed number: number the box first
 
 
 def guesses_numbers(uow: UnitOfWork) -> bool:
@@ -172,16 +165,6 @@ def guesses_numbers(uow: UnitOfWork) -> bool:
     one carrier weigh at the same moment: with sixteen benches two guesses in three lost, and
     each lost guess costs a weighing transaction and a drawing more than numbering first."""
     return uow.engine.dialect.name == "sqlite"
-
-
-@dataclass(frozen=True)
-class _Weight:
-    order_id: int
-    grams: int
-    source: WeightSource
-    lead: str
-    reason: str
-    now: dt.datetime
 
 
 def _weigh_box(
