@@ -9,19 +9,24 @@ holder lets go, so the lock passes from writer to writer without sleeps.
 
 The line comes on top of SQLite's own lock, never in its place.  A writer that has waited in
 line for the busy timeout (a bench stuck inside a transaction), a program that does not queue
-(the ``sqlite3`` shell, a backup) or a folder where the lock file cannot be made leaves the
-waiting to SQLite's busy handler, with its errors, as without the line.
+(the ``sqlite3`` shell, a backup), a folder where the lock file cannot be made or a system
+without ``flock`` leaves the waiting to SQLite's busy handler, with its errors, as without the
+line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): writers wait in SQLite's busy handler alone
+    fcntl = None  # type: ignore[assignment]
 
 
 class WriterLine:
@@ -65,7 +70,7 @@ class WriterLine:
         self._turn.release()
 
     def _file(self) -> int | None:
-        if self._fd is None:
+        if self._fd is None and fcntl is not None:
             with contextlib.suppress(OSError):
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o664)
         return self._fd
