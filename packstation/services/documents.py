@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import and_, col, select
 
 from packstation.config import Settings
@@ -55,12 +57,22 @@ def _lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:
     )
 
 
+class DocumentLine(NamedTuple):
+    """An order line as its documents show it."""
+
+    sku: str
+    title: str
+    spec: str
+    quantity: int
+    is_gift: bool
+
+
 @dataclass(frozen=True)
 class Contents:
     """What an order's documents are made of, read in one go: each line with the units of it
     in the parcel and whether its product is fragile, and the status of every parcel."""
 
-    lines: list[tuple[OrderLine, int, bool]]
+    lines: list[tuple[DocumentLine, int, bool]]
     parcel_statuses: list[str]
 
     def goods(self) -> tuple[str, bool]:
@@ -81,16 +93,26 @@ class Contents:
 def contents(uow: UnitOfWork, order_id: int, parcel_id: int | None) -> Contents:
     """The order's lines and parcels as its label and slip need them (in transaction)."""
     given = {"order_id": order_id, "parcel_id": parcel_id}
-    rows = uow.session.exec(_CONTENTS, params=given).all()
-    statuses = uow.session.exec(_PARCEL_STATUSES, params=given).all()
+    connection = uow.connection()
+    rows = connection.execute(_CONTENTS, given).all()
+    statuses = connection.execute(_PARCEL_STATUSES, given).scalars().all()
     return Contents(
-        [(line, units or 0, bool(fragile)) for line, units, fragile in rows], list(statuses)
+        [(DocumentLine(*row[:5]), row.units or 0, bool(row.fragile)) for row in rows],
+        list(statuses),
     )
 
 
 # built once: every weighing reads them twice (for the drafts, and to check them)
-_CONTENTS = (
-    select(OrderLine, ParcelItem.quantity, Product.fragile)
+_CONTENTS: Select[*tuple[Any, ...]] = (
+    sa_select(
+        col(OrderLine.sku),
+        col(OrderLine.title),
+        col(OrderLine.spec),
+        col(OrderLine.quantity),
+        col(OrderLine.is_gift),
+        col(ParcelItem.quantity).label("units"),
+        col(Product.fragile),
+    )
     .join(
         ParcelItem,
         and_(
@@ -103,7 +125,9 @@ _CONTENTS = (
     .where(col(OrderLine.order_id) == bindparam("order_id"))
     .order_by(col(OrderLine.line_no), col(OrderLine.id))
 )
-_PARCEL_STATUSES = select(Parcel.status).where(col(Parcel.order_id) == bindparam("order_id"))
+_PARCEL_STATUSES = sa_select(col(Parcel.status)).where(
+    col(Parcel.order_id) == bindparam("order_id")
+)
 
 
 def label_data(
