@@ -48,38 +48,38 @@ def _draft_documents(
     """Before the weighing transaction: draw the label and slip a weight will queue, so that the
     store is not held while they are drawn.  What the documents will say is read without the
     write lock, with the waybill number the parcel would get (``printing.expected_tracking_no``:
-    another bench may take it first, and the weighing then finds out).  ``number_first``: a
-    short transaction first gives the parcel its number (it stays the parcel's whatever happens
-    next; the transaction carries no action id, so a retried weighing still runs).  None when
-    the weight will not be accepted or the box is not waiting for one: the weighing transaction
-    then decides alone."""
-    if number_first and not _number_box(uow, weight, settings):
-        return None
-    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=True) as reader:
-        order = reader.session.get(Order, weight.order_id)
-        box = live_box(reader, weight.order_id)
-        if order is None or order.claimed_bench != uow.bench:
-            return None
-        if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
-            return None
-        number = printing.expected_tracking_no(reader, settings, box, order)
-        data = printing.read_parcel_documents(
-            reader, order=order, parcel=box, settings=settings, weight_g=weight.grams, number=number
-        )
+    another bench may take it first, and the weighing then finds out).  ``number_first``: it is
+    read in a short transaction that first gives the parcel its number (it stays the parcel's
+    whatever happens next; the transaction carries no action id, so a retried weighing still
+    runs).  None when the weight will not be accepted or the box is not waiting for one: the
+    weighing transaction then decides alone."""
+    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user, readonly=not number_first) as tx:
+        data = _documents_to_draw(tx, weight, settings, number_first=number_first)
+        if number_first:
+            tx.commit()
     return printing.draw_parcel_documents(settings, data) if data else None
 
 
-def _number_box(uow: UnitOfWork, weight: _Weight, settings: Settings) -> bool:
-    """The waybill number for the box a weight will be accepted for, in its own transaction;
-    False when there is no such box."""
-    with UnitOfWork(uow.engine, bench=uow.bench, user=uow.user) as numbering:
-        held = held_order(numbering, weight.order_id)
-        box = live_box(numbering, weight.order_id)
-        if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
-            return False
-        printing.decide_tracking_no(numbering, settings, box, held)
-        numbering.commit()
-        return True
+def _documents_to_draw(
+    tx: UnitOfWork, weight: _Weight, settings: Settings, *, number_first: bool
+) -> printing.DocumentData | None:
+    if number_first:
+        order: Order | None = held_order(tx, weight.order_id)
+    else:
+        order = tx.session.get(Order, weight.order_id)
+    box = live_box(tx, weight.order_id)
+    if order is None or order.claimed_bench != tx.bench:
+        return None
+    if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
+        return None
+    number: str | None
+    if number_first:
+        number = printing.decide_tracking_no(tx, settings, box, order)
+    else:
+        number = printing.expected_tracking_no(tx, settings, box, order)
+    return printing.read_parcel_documents(
+        tx, order=order, parcel=box, settings=settings, weight_g=weight.grams, number=number
+    )
 
 
 def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:
