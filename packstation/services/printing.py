@@ -188,6 +188,11 @@ class DocumentData:
     label: LabelData
     slip: SlipData | None = None
 
+    def numbered(self, number: str) -> DocumentData:
+        """The same documents with another waybill number."""
+        slip = replace(self.slip, tracking_no=number) if self.slip else None
+        return DocumentData(replace(self.label, tracking_no=number), slip)
+
 
 def read_parcel_documents(
     uow: UnitOfWork,

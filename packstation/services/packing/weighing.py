@@ -72,14 +72,16 @@ def _documents_to_draw(
         return None
     if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
         return None
-    number: str | None
-    if number_first:
-        number = printing.decide_tracking_no(tx, settings, box, order)
-    else:
-        number = printing.expected_tracking_no(tx, settings, box, order)
-    return printing.read_parcel_documents(
-        tx, order=order, parcel=box, settings=settings, weight_g=weight.grams, number=number
+    expected = printing.expected_tracking_no(tx, settings, box, order)
+    data = printing.read_parcel_documents(
+        tx, order=order, parcel=box, settings=settings, weight_g=weight.grams, number=expected
     )
+    if number_first:
+        # taken last: on PostgreSQL the carrier's row stays locked from here to the commit
+        number = printing.decide_tracking_no(tx, settings, box, order)
+        if data is not None and number != expected:
+            data = data.numbered(number)
+    return data
 
 
 def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:

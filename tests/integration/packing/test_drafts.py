@@ -56,11 +56,8 @@ def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-def test_documents_drawn_once_before_the_transaction_are_queued(
-    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    oid, expected = ready_to_weigh(engine, settings)
-    calls = count_renders(monkeypatch)
+def keep_drafts(monkeypatch: pytest.MonkeyPatch) -> list[printing.Drafts]:
+    """The documents drawn before each weighing transaction, from now on."""
     drafted: list[printing.Drafts] = []
     draw = printing.draw_parcel_documents
 
@@ -70,6 +67,15 @@ def test_documents_drawn_once_before_the_transaction_are_queued(
         return result
 
     monkeypatch.setattr(printing, "draw_parcel_documents", keep)
+    return drafted
+
+
+def test_documents_drawn_once_before_the_transaction_are_queued(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oid, expected = ready_to_weigh(engine, settings)
+    calls = count_renders(monkeypatch)
+    drafted = keep_drafts(monkeypatch)
     done = packing.weigh(
         uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
     )
@@ -202,3 +208,33 @@ def count_writing_transactions(engine: Engine, monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(UnitOfWork, "__enter__", counting)
     return begun
+
+
+def test_numbering_first_draws_with_the_number_taken(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numbering first (as on PostgreSQL), the number is taken after what the documents say was
+    read: when the range's next number is already used elsewhere, the box takes the one after
+    and the documents are drawn once, with it."""
+    oid, expected = ready_to_weigh(engine, settings)
+    monkeypatch.setattr(weighing, "guesses_numbers", lambda _uow: False)
+    other = add_order(engine, "D2", [("TEA-001", 1)])
+    with uow(engine) as u:  # a pre-printed waybill with the range's next number
+        order = u.session.get(Order, other)
+        assert order is not None
+        order.tracking_no = "YT7000000000000"
+        u.session.add(order)
+        u.commit()
+    calls = count_renders(monkeypatch)
+    drafted = keep_drafts(monkeypatch)
+    done = packing.weigh(
+        uow(engine), order_id=oid, grams=expected, source=WeightSource.SCALE, settings=settings
+    )
+    assert done.accepted
+    with uow(engine, readonly=True) as u:
+        parcel = u.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+    assert parcel.tracking_no == "YT7000000000001"
+    assert drafted[0].label_data.tracking_no == "YT7000000000001"
+    assert drafted[0].slip_data is not None
+    assert drafted[0].slip_data.tracking_no == "YT7000000000001"
+    assert calls == ["label", "slip"]  # drawn once, with the number taken; not again
