@@ -1,5 +1,6 @@
-"""Many benches on one store: aggregate orders per second and the latency of each bench
-transaction, for SQLite (4 bench processes on one machine) and PostgreSQL (16 bench processes).
+"""Many benches on one store: aggregate orders per second, the latency of each bench
+transaction and the processor time the bench processes spent per order, for SQLite (4 bench
+processes on one machine) and PostgreSQL (16 bench processes).
 
 Each bench is the stress tests' simulated packer (``tests.stress.driver``) in its own process:
 claim the next due order, scan its items, weigh, queue and print the label and slip, next.
