@@ -34,30 +34,28 @@ def number_in_use(
 
     ``parcel_id`` / ``order_id`` name the parcel or order asking, whose own number is no clash
     (a parcel's own order may carry the number it was printed with)."""
+    given = {"number": number}
     if parcel_id is None and order_id is None:
-        return bool(uow.connection().execute(_NUMBER_USED, {"number": number}).scalar_one())
+        return bool(uow.connection().execute(_NUMBER_USED, given).scalar_one())
     if parcel_id is not None and order_id is None:
         parcel = uow.session.get(Parcel, parcel_id)
         order_id = parcel.order_id if parcel is not None else None
-    parcels = select(Parcel.id).where(Parcel.tracking_no == number)
+    parcels, orders = _PARCELS_WITH, _ORDERS_WITH
     if parcel_id is not None:
         parcels = parcels.where(Parcel.id != parcel_id)
     elif order_id is not None:
         # an order-level print asks: its own parcels may already carry it
         parcels = parcels.where(Parcel.order_id != order_id)
-    orders = select(Order.id).where(Order.tracking_no == number)
     if order_id is not None:
         orders = orders.where(Order.id != order_id)
-    return bool(uow.session.exec(select(or_(parcels.exists(), orders.exists()))).one())
+    query = select(or_(parcels.exists(), orders.exists()))
+    return bool(uow.session.execute(query, given).scalar_one())
 
 
-# built once: every number taken from a range is asked about
-_NUMBER_USED = select(
-    or_(
-        select(Parcel.id).where(col(Parcel.tracking_no) == bindparam("number")).exists(),
-        select(Order.id).where(col(Order.tracking_no) == bindparam("number")).exists(),
-    )
-)
+# built once: every number taken from a range is asked about (the others narrow these)
+_PARCELS_WITH = select(Parcel.id).where(col(Parcel.tracking_no) == bindparam("number"))
+_ORDERS_WITH = select(Order.id).where(col(Order.tracking_no) == bindparam("number"))
+_NUMBER_USED = select(or_(_PARCELS_WITH.exists(), _ORDERS_WITH.exists()))
 
 
 def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:

@@ -38,11 +38,11 @@ _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 def locked_lines(query: _Query) -> _Query:
     """``query`` narrowed to the lines of the order bound as ``order_id``, in line order and
-    locked for the rest of the transaction."""
+    locked for the rest of the transaction (the lines only, whatever else ``query`` joins)."""
     return (
         query.where(col(OrderLine.order_id) == bindparam("order_id"))
         .order_by(col(OrderLine.line_no), col(OrderLine.id))
-        .with_for_update()
+        .with_for_update(of=OrderLine.__table__)  # type: ignore[attr-defined]
     )
 
 
@@ -128,7 +128,7 @@ _LINES_TO_BOX = locked_lines(
         col(Product.width_mm),
         col(Product.height_mm),
     ).outerjoin(Product, col(Product.sku) == col(OrderLine.sku))
-).with_for_update(of=OrderLine.__table__)  # type: ignore[attr-defined]
+)
 
 
 def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:

@@ -97,12 +97,10 @@ def _after_tick(
     order: Order,
     box: Parcel,
     settings: Settings,
-    lines: list[OrderLine] | None = None,
+    lines: list[OrderLine],
 ) -> bool:
     """Close the box by itself once every unit of the order is ticked (``lines``: the order's
     lines already read and locked in this transaction)."""
-    if lines is None:
-        lines = order_lines(uow, order.id or 0)
     if all(line.quantity_packed >= line.quantity for line in lines):
         fix_expected_weight(uow, order.id or 0, box, settings)
         return True
