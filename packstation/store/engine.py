@@ -6,16 +6,20 @@ that may write begins ``IMMEDIATE`` so that two benches never meet in the deferr
 begin a plain deferred transaction and never block writers.  Writers wait their turn in a line
 (``store.writers``) rather than in SQLite's sleeping busy handler.  A SQLite file on a network
 filesystem is refused: several machines must share PostgreSQL instead.
+
+PostgreSQL connections are checked (one round trip) only when they sat idle in the pool; read-only
+units of work run ``READ ONLY`` transactions.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
 from packstation.errors import StoreError
@@ -41,6 +45,9 @@ NETWORK_FILESYSTEMS = frozenset(
 )
 READONLY = "packstation_readonly"
 BUSY_TIMEOUT_MS = 10_000
+# A pooled PostgreSQL connection that came back less than this ago is used without a check.
+IDLE_CHECK_S = 1.0
+_RETURNED = "packstation_returned"
 
 
 def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
@@ -159,13 +166,14 @@ def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None)
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(
+        engine = create_engine(
             parsed,
             echo=echo,
-            pool_pre_ping=True,
             pool_size=5,
             connect_args={"connect_timeout": 5, "application_name": "packstation"},
         )
+        _check_when_idle(engine)
+        return engine
     raise StoreError(
         _("The store URL '{url}' names an unsupported database; use SQLite or PostgreSQL.").format(
             url=url
@@ -188,8 +196,35 @@ def require_existing_store(url: str) -> None:
         )
 
 
+def _check_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it sat in the pool ``IDLE_CHECK_S`` or
+    more: that is where a restarted server or a killed session shows up, and the pool then
+    opens a fresh connection instead.  ``pool_pre_ping`` would ping at every checkout, a third
+    of a bench's round trips, when a connection used a moment ago fails no more often than one
+    mid-transaction, which ``services.retry`` handles anyway."""
+    dialect = engine.dialect
+
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_RETURNED)
+        if since is None or time.monotonic() - since < IDLE_CHECK_S:
+            return  # new, or in use a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", checkout)
+
+
 def readonly(engine: Engine) -> Engine:
-    """The same engine, but its transactions begin deferred (SQLite) — for reads only."""
+    """The same engine for reads only: its transactions begin deferred (SQLite) or
+    ``READ ONLY`` (PostgreSQL refuses a write in them)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{READONLY: True}, postgresql_readonly=True)
     return engine.execution_options(**{READONLY: True})
 
 

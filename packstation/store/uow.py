@@ -39,6 +39,7 @@ class UnitOfWork:
         action_id: str | None = None,
     ) -> None:
         self.engine = readonly_engine(engine) if readonly else engine
+        self.readonly = readonly
         self.bench = bench
         self.user = user
         # stamped on the first event this unit records (services.retry looks for it)
@@ -69,7 +70,12 @@ class UnitOfWork:
             # Detach first so objects read in this unit stay readable after it; the database
             # transaction is rolled back all the same.
             self._session.expunge_all()
-            self._session.rollback()
+            if self.readonly and exc_type is None:
+                # nothing to undo: PostgreSQL's driver forgets its prepared statements at every
+                # ROLLBACK, and a bench reads several times per order
+                self._session.commit()
+            else:
+                self._session.rollback()
         finally:
             self._session.close()
             self._session = None

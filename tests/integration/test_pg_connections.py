@@ -1,0 +1,91 @@
+"""PostgreSQL connections as the benches use them: read-only units are READ ONLY and keep the
+driver's prepared statements; a pooled connection is checked only after it sat idle."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import InternalError
+from sqlmodel import select
+
+from packstation.store import engine as engine_module
+from packstation.store.engine import make_engine
+from packstation.store.models import Product
+from packstation.store.uow import UnitOfWork
+from tests.conftest import new_pg_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_engine(pg_server: str, pg_template: str) -> Iterator[Engine]:
+    engine = make_engine(new_pg_database(pg_server, pg_template))
+    yield engine
+    engine.dispose()
+
+
+def _read_products(engine: Engine) -> None:
+    with UnitOfWork(engine, readonly=True) as uow:
+        list(uow.session.exec(select(Product.sku).where(Product.sku == "NONE")))
+
+
+def test_a_read_only_unit_refuses_to_write(pg_engine: Engine) -> None:
+    with (
+        pytest.raises(InternalError, match="read-only transaction"),
+        UnitOfWork(pg_engine, readonly=True) as uow,
+    ):
+        uow.session.add(Product(sku="RO", name="read only"))
+        uow.flush()
+    with UnitOfWork(pg_engine, readonly=True) as uow:
+        assert uow.session.exec(select(Product).where(Product.sku == "RO")).first() is None
+
+
+def test_reads_keep_the_prepared_statements(pg_engine: Engine) -> None:
+    """The driver prepares a statement run five times; a ROLLBACK would make it forget all
+    of them (and prepare them again), so a read ends with a COMMIT."""
+    for _ in range(6):
+        _read_products(pg_engine)
+    with UnitOfWork(pg_engine, readonly=True) as uow:
+        prepared = uow.connection().execute(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert prepared.scalar_one() >= 1
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(
+    pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pings: list[object] = []
+    real_ping = pg_engine.dialect.do_ping
+    monkeypatch.setattr(
+        pg_engine.dialect, "do_ping", lambda conn: pings.append(conn) or real_ping(conn)
+    )
+    for _ in range(5):
+        _read_products(pg_engine)
+    assert pings == []
+    monkeypatch.setattr(engine_module, "IDLE_CHECK_S", 0.05)
+    time.sleep(0.1)
+    _read_products(pg_engine)
+    assert len(pings) == 1
+
+
+def test_an_idle_connection_whose_session_was_killed_is_replaced(
+    pg_engine: Engine, pg_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server ended the pooled session while it sat idle: the check finds out and the unit
+    gets a fresh connection, with no error for the bench to see."""
+    monkeypatch.setattr(engine_module, "IDLE_CHECK_S", 0.05)
+    with UnitOfWork(pg_engine, readonly=True) as uow:
+        pid = uow.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = make_engine(pg_server)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+    finally:
+        admin.dispose()
+    time.sleep(0.1)
+    with UnitOfWork(pg_engine, readonly=True) as uow:
+        now = uow.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert now != pid
