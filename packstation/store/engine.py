@@ -8,7 +8,7 @@ begin a plain deferred transaction and never block writers.  Writers wait their 
 filesystem is refused: several machines must share PostgreSQL instead.
 
 PostgreSQL connections are checked (one round trip) only when they sat idle in the pool; read-only
-units of work run ``READ ONLY`` transactions.
+units of work run without a transaction.
 """
 
 from __future__ import annotations
@@ -221,10 +221,13 @@ def _check_when_idle(engine: Engine) -> None:
 
 
 def readonly(engine: Engine) -> Engine:
-    """The same engine for reads only: its transactions begin deferred (SQLite) or
-    ``READ ONLY`` (PostgreSQL refuses a write in them)."""
+    """The same engine for reads only.  SQLite: its transactions begin deferred.  PostgreSQL:
+    no transaction, each statement commits by itself (no BEGIN and COMMIT round trips).  At
+    READ COMMITTED, PostgreSQL's default, each statement of a transaction takes a snapshot of
+    its own anyway, so the reads see what they would inside one.  (The audit asks for one
+    snapshot: ``REPEATABLE READ`` on its connection.)"""
     if engine.dialect.name == "postgresql":
-        return engine.execution_options(**{READONLY: True}, postgresql_readonly=True)
+        return engine.execution_options(**{READONLY: True}, isolation_level="AUTOCOMMIT")
     return engine.execution_options(**{READONLY: True})
 
 

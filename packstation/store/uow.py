@@ -71,8 +71,8 @@ class UnitOfWork:
             # transaction is rolled back all the same.
             self._session.expunge_all()
             if self.readonly and exc_type is None:
-                # nothing to undo: PostgreSQL's driver forgets its prepared statements at every
-                # ROLLBACK, and a bench reads several times per order
+                # nothing to undo, and psycopg forgets its prepared statements at every
+                # ROLLBACK (a read on PostgreSQL has no transaction, and ends with none)
                 self._session.commit()
             else:
                 self._session.rollback()

@@ -1,5 +1,6 @@
-"""PostgreSQL connections as the benches use them: read-only units are READ ONLY and keep the
-driver's prepared statements; a pooled connection is checked only after it sat idle."""
+"""PostgreSQL connections as the benches use them: read-only units run without a transaction
+and keep the driver's prepared statements, while writing units on the same connection keep
+theirs; a pooled connection is checked only after it sat idle."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import InternalError
 from sqlmodel import select
 
 from packstation.store import engine as engine_module
@@ -32,15 +32,25 @@ def _read_products(engine: Engine) -> None:
         list(uow.session.exec(select(Product.sku).where(Product.sku == "NONE")))
 
 
-def test_a_read_only_unit_refuses_to_write(pg_engine: Engine) -> None:
-    with (
-        pytest.raises(InternalError, match="read-only transaction"),
-        UnitOfWork(pg_engine, readonly=True) as uow,
-    ):
-        uow.session.add(Product(sku="RO", name="read only"))
+def _in_transaction(uow: UnitOfWork) -> bool:
+    """Did the unit's statements begin a transaction?  ``now()`` is the time its transaction
+    began, which is a statement's own start only when that statement is the transaction."""
+    connection = uow.connection()
+    connection.execute(text("SELECT pg_sleep(0.01)"))
+    return bool(connection.execute(text("SELECT now() < statement_timestamp()")).scalar_one())
+
+
+def test_reads_run_without_a_transaction_and_writes_within_one(pg_engine: Engine) -> None:
+    with UnitOfWork(pg_engine, readonly=True) as uow:
+        assert not _in_transaction(uow)
+        reader = uow.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with UnitOfWork(pg_engine, bench="b1") as uow:  # the same pooled connection
+        assert uow.connection().execute(text("SELECT pg_backend_pid()")).scalar_one() == reader
+        assert _in_transaction(uow)
+        uow.session.add(Product(sku="GONE", name="rolled back"))
         uow.flush()
     with UnitOfWork(pg_engine, readonly=True) as uow:
-        assert uow.session.exec(select(Product).where(Product.sku == "RO")).first() is None
+        assert uow.session.exec(select(Product).where(Product.sku == "GONE")).first() is None
 
 
 def test_reads_keep_the_prepared_statements(pg_engine: Engine) -> None:
