@@ -222,9 +222,10 @@ def _check_when_idle(engine: Engine) -> None:
 
 def readonly(engine: Engine) -> Engine:
     """The same engine for reads only.  SQLite: its transactions begin deferred.  PostgreSQL:
-    no transaction, each statement commits by itself (no BEGIN and COMMIT round trips).  At
-    READ COMMITTED, PostgreSQL's default, each statement of a transaction takes a snapshot of
-    its own anyway, so the reads see what they would inside one.  (The audit asks for one
+    no transaction, each statement commits by itself: no BEGIN and ROLLBACK round trips, and
+    psycopg keeps its prepared statements (it forgets them all at a ROLLBACK).  At READ
+    COMMITTED, PostgreSQL's default, each statement of a transaction takes a snapshot of its
+    own anyway, so the reads see what they would inside one.  (The audit asks for one
     snapshot: ``REPEATABLE READ`` on its connection.)"""
     if engine.dialect.name == "postgresql":
         return engine.execution_options(**{READONLY: True}, isolation_level="AUTOCOMMIT")

@@ -39,7 +39,6 @@ class UnitOfWork:
         action_id: str | None = None,
     ) -> None:
         self.engine = readonly_engine(engine) if readonly else engine
-        self.readonly = readonly
         self.bench = bench
         self.user = user
         # stamped on the first event this unit records (services.retry looks for it)
@@ -70,12 +69,7 @@ class UnitOfWork:
             # Detach first so objects read in this unit stay readable after it; the database
             # transaction is rolled back all the same.
             self._session.expunge_all()
-            if self.readonly and exc_type is None:
-                # nothing to undo, and psycopg forgets its prepared statements at every
-                # ROLLBACK (a read on PostgreSQL has no transaction, and ends with none)
-                self._session.commit()
-            else:
-                self._session.rollback()
+            self._session.rollback()
         finally:
             self._session.close()
             self._session = None

@@ -54,8 +54,8 @@ def test_reads_run_without_a_transaction_and_writes_within_one(pg_engine: Engine
 
 
 def test_reads_keep_the_prepared_statements(pg_engine: Engine) -> None:
-    """The driver prepares a statement run five times; a ROLLBACK would make it forget all
-    of them (and prepare them again), so a read ends with a COMMIT."""
+    """The driver prepares a statement run five times, and forgets all of them at a ROLLBACK:
+    a read has no transaction to roll back."""
     for _ in range(6):
         _read_products(pg_engine)
     with UnitOfWork(pg_engine, readonly=True) as uow:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
@@ -21,7 +21,7 @@ from packstation.domain.status import PrintStatus
 from packstation.services import printing
 from packstation.services.outbox import Claimed, Outcome
 from packstation.services.printing import OutboxSender
-from packstation.store.engine import READONLY, make_engine
+from packstation.store.engine import make_engine
 from packstation.store.models import Event, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.printing.test_outbox import NewOrder, Uow, queue_labels, statuses
@@ -252,9 +252,8 @@ def test_draining_takes_one_write_transaction_per_job_plus_one(
     sender = sender_for(printer)
     commits = [0]
 
-    def count(connection: Connection) -> None:
-        if not connection.get_execution_options().get(READONLY):
-            commits[0] += 1  # a read ends with a COMMIT too
+    def count(connection: object) -> None:
+        commits[0] += 1
 
     event.listen(engine, "commit", count)
     try:
