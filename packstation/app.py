@@ -39,7 +39,10 @@ class BenchApp(App[None]):
 
     def on_mount(self) -> None:
         from packstation.screens.bench.signin import SignInScreen
+        from packstation.services.warm_up import warm_up
 
+        # before anyone signs in: the first label would otherwise load the font
+        warm_up(self.settings)
         self.push_screen(SignInScreen(self.engine, self.settings.bench.name, self.notice))
         if self.use_devices:
             from packstation.screens.bench.devices import DeviceLink

@@ -49,6 +49,7 @@ from packstation.services.packing import (
 )
 from packstation.services.packing_view import OrderView, Phase, read_order
 from packstation.services.retry import AlreadyApplied, new_action_id, run_action
+from packstation.services.warm_up import warm_up
 from packstation.store.engine import make_engine
 from packstation.store.models import ProductBarcode
 from packstation.store.uow import UnitOfWork
@@ -185,6 +186,7 @@ class Packer:
 
     def run(self) -> None:
         self.load_codes()
+        warm_up(self.settings)  # as the bench application does when it starts
         self._write({"ready": time.time()})
         while self.start_file and not os.path.exists(self.start_file):
             time.sleep(0.005)  # every bench starts together (the benchmark's barrier)

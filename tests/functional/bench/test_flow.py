@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -318,3 +319,17 @@ async def test_restart_keeps_the_box_and_its_refused_weight(
         await pilot.press(*"4321", "enter", *"scale checked", "enter")
         await pilot.pause()
         assert "PACKED" in feedback(again)
+
+
+async def test_the_bench_draws_a_sample_label_before_the_sign_in(
+    shop: Engine, bench_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packstation.services import warm_up
+
+    warmed: list[Settings] = []
+    monkeypatch.setattr(warm_up, "warm_up", warmed.append)
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert warmed == [app.settings]
+        assert isinstance(app.screen, SignInScreen)
