@@ -43,6 +43,16 @@ def is_connection_problem(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError)
 
 
+def unreachable(exc: BaseException) -> StoreError:
+    """The one sentence for a store that cannot be reached, with the driver's reason."""
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return StoreError(
+        _(
+            "The store is unreachable ({reason}); the bench keeps what it has and will retry when you try again."
+        ).format(reason=reason[0] if reason else type(exc).__name__)
+    )
+
+
 def _is_duplicate_action(exc: IntegrityError) -> bool:
     return "action_id" in str(exc.orig) or "ix_event_action_id" in str(exc.orig)
 
@@ -89,15 +99,7 @@ def run_action(
             if not is_connection_problem(exc):
                 raise
             if time.monotonic() - started > deadline_s:
-                raise StoreError(
-                    _(
-                        "The store is unreachable ({reason}); the bench keeps what it has and will retry when you try again."
-                    ).format(
-                        reason=str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-                        if str(exc)
-                        else type(exc).__name__
-                    )
-                ) from None
+                raise unreachable(exc) from None
             if on_state:
                 on_state("unreachable")
             sleep(delay)

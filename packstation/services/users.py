@@ -80,6 +80,20 @@ def list_users(uow: UnitOfWork) -> list[User]:
         )
 
 
+def sign_in(uow: UnitOfWork, *, role: str, via: str) -> None:
+    """The unit's user signed in at its bench (``via`` badge or name)."""
+    with uow:
+        uow.record("signed_in", role=role, via=via)
+        uow.commit()
+
+
+def sign_out(uow: UnitOfWork) -> None:
+    """The unit's user signed out of its bench."""
+    with uow:
+        uow.record("signed_out")
+        uow.commit()
+
+
 def check_lead_pin(uow: UnitOfWork, *, name: str, pin: str) -> User:
     """The lead ``name`` if ``pin`` is theirs; a one-sentence refusal otherwise."""
     user = find_user(uow, name)

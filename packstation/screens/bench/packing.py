@@ -1,14 +1,16 @@
 """The packing screen (DESIGN §5): the pick list, scanning, weighing, labels, exceptions.
 
 Pushed by the sign-in screen.  Every action calls one service in ``packstation.services.packing``
-(one committed transaction each), then redraws from a fresh snapshot of the order, so what the
-screen shows is always what the store holds.  Scans are handled in order on the event loop: each
+(one committed transaction each, through ``store_link``: a store that went away is retried, then
+said), then redraws from a fresh snapshot of the order, so what the screen shows is always what
+the store holds.  Scans are handled in order on the event loop: each
 is a millisecond transaction, and a worker per scan could reorder them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
@@ -35,6 +37,7 @@ from packstation.screens.bench.dialogs import (
 )
 from packstation.screens.bench.signin import Packer
 from packstation.screens.bench.stop import StopScreen
+from packstation.screens.bench.store_link import StoreLink
 from packstation.services import claims, packing
 from packstation.services.packing_view import (
     OrderView,
@@ -43,7 +46,8 @@ from packstation.services.packing_view import (
     order_status,
     read_order,
 )
-from packstation.services.users import check_lead_pin
+from packstation.services.retry import AlreadyApplied
+from packstation.services.users import check_lead_pin, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
@@ -98,6 +102,16 @@ class BenchScreen(Screen[None]):
         assert isinstance(self.app, BenchApp)
         return self.app
 
+    @cached_property
+    def store(self) -> StoreLink:
+        return StoreLink(
+            self.engine,
+            bench=self.bench_app.settings.bench.name,
+            user=self.packer.name,
+            on_lost=lambda exc: self.say(str(exc), "refused"),
+            on_back=lambda: self.say(_("The store is reachable again."), "ok"),
+        )
+
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -125,14 +139,15 @@ class BenchScreen(Screen[None]):
         settings = self.bench_app.settings
         self.set_interval(1.0, self.poll_order, name="poll")
         self.set_interval(max(settings.store.lease_seconds / 3, 1), self.renew, name="lease")
-        resumed = claims.claimed_here(self.uow(readonly=True))
+        resumed = self.store.read(claims.claimed_here)
         if resumed is not None:
-            self.guard(lambda: packing.prepare(self.uow(), order_id=resumed, settings=settings))
+            self.guard(lambda uow: packing.prepare(uow, order_id=resumed, settings=settings))
             self.order_id = resumed
             self.refresh_order()
             box = self.view.current if self.view else None
             if box is not None and box.closed:
-                self.blocked_grams = blocked_weight(self.uow(readonly=True), box.parcel_id)
+                parcel_id = box.parcel_id
+                self.blocked_grams = self.store.read(lambda uow: blocked_weight(uow, parcel_id))
                 self.submitted_grams = self.blocked_grams
                 self.draw_weight()
             self.say(_("Resumed the order this bench was packing."), "attention")
@@ -142,14 +157,6 @@ class BenchScreen(Screen[None]):
                 _("Scan an order, a packing slip or a waybill — or F2 for the next due order.")
             )
         self.bench_app.screen_ready(self)
-
-    def uow(self, *, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(
-            self.engine,
-            bench=self.bench_app.settings.bench.name,
-            user=self.packer.name,
-            readonly=readonly,
-        )
 
     # --- feedback -------------------------------------------------------------------------
 
@@ -162,15 +169,26 @@ class BenchScreen(Screen[None]):
                 self._flash.stop()
             self._flash = self.set_timer(0.6, lambda: self.remove_class("flash"))
 
-    def guard(self, call: Callable[[], T]) -> T | None:
-        """Run a service call; a refusal becomes the red message, a lost claim stops the order."""
+    def guard(self, call: Callable[[UnitOfWork], T]) -> T | None:
+        """Run a bench action (``store_link``: a lost store is retried, then said); a refusal
+        becomes the red message, a lost claim stops the order."""
         try:
-            return call()
+            return self.store.action(call)
+        except AlreadyApplied:
+            self.refresh_order()
+            self.say(
+                _("That was stored before the connection broke; the screen shows it now."),
+                "attention",
+            )
         except claims.ClaimLost as exc:
             self.claim_lost(str(exc))
         except UserError as exc:
             self.say(str(exc), "refused")
         return None
+
+    def happened(self, call: Callable[[UnitOfWork], object]) -> bool:
+        """``guard`` for an action that answers nothing: did it happen?"""
+        return self.guard(lambda uow: (call(uow), True)[1]) is not None
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -178,7 +196,10 @@ class BenchScreen(Screen[None]):
         """Redraw from the store (or from ``view``, the store's state already known)."""
         settings = self.bench_app.settings
         if view is None and self.order_id is not None:
-            view = read_order(self.uow(readonly=True), self.order_id, settings)
+            order_id = self.order_id
+            view = self.store.read(lambda uow: read_order(uow, order_id, settings))
+            if view is None and self.store.down:
+                return  # keep what the screen shows
         self.view = view
         order = self.query_one("#order", Static)
         notes = self.query_one("#notes", Static)
@@ -331,8 +352,8 @@ class BenchScreen(Screen[None]):
         if carton is not None:
             order_id = self.order_id
             self.guard(
-                lambda: packing.select_carton(
-                    self.uow(), order_id=order_id, carton=carton, settings=settings
+                lambda uow: packing.select_carton(
+                    uow, order_id=order_id, carton=carton, settings=settings
                 )
             )
             self.refresh_order()
@@ -348,7 +369,7 @@ class BenchScreen(Screen[None]):
         order_id = self.order_id
         settings = self.bench_app.settings
         result = self.guard(
-            lambda: packing.scan_item(self.uow(), order_id=order_id, code=code, settings=settings)
+            lambda uow: packing.scan_item(uow, order_id=order_id, code=code, settings=settings)
         )
         if result is None:
             return
@@ -381,16 +402,19 @@ class BenchScreen(Screen[None]):
             self.bench_app.box_on_scale(box.expected_g)
 
     def is_order_code(self, code: str) -> bool:
-        with self.uow(readonly=True) as uow:
-            return packing.find_order_id(uow, code) is not None
+        def find(uow: UnitOfWork) -> int | None:
+            with uow:
+                return packing.find_order_id(uow, code)
+
+        return self.store.read(find) is not None
 
     def open_code(self, code: str) -> None:
         settings = self.bench_app.settings
-        try:
-            claim = packing.open_order(self.uow(), code=code, settings=settings)
-        except UserError as exc:
-            self.say(str(exc), "refused")
-            return
+        # in a tuple: no order having the code is an answer too
+        found = self.guard(lambda uow: (packing.open_order(uow, code=code, settings=settings),))
+        if found is None:
+            return  # refused, and said
+        claim = found[0]
         if claim is None:
             self.say(
                 _(
@@ -422,7 +446,7 @@ class BenchScreen(Screen[None]):
         order_id = self.order_id
         settings = self.bench_app.settings
         result = self.guard(
-            lambda: packing.check_label(self.uow(), order_id=order_id, code=code, settings=settings)
+            lambda uow: packing.check_label(uow, order_id=order_id, code=code, settings=settings)
         )
         if result is None:
             return
@@ -458,7 +482,11 @@ class BenchScreen(Screen[None]):
             )
             return
         settings = self.bench_app.settings
-        claim = packing.take_next(self.uow(), settings=settings)
+        # in a tuple: an empty queue is an answer too
+        found = self.guard(lambda uow: (packing.take_next(uow, settings=settings),))
+        if found is None:
+            return  # refused, and said
+        claim = found[0]
         if claim is None:
             self.say(_("No order is waiting: the queue is empty."), "attention")
             return
@@ -470,9 +498,7 @@ class BenchScreen(Screen[None]):
             return
         order_id = self.order_id
         seq = self.guard(
-            lambda: packing.close_box(
-                self.uow(), order_id=order_id, settings=self.bench_app.settings
-            )
+            lambda uow: packing.close_box(uow, order_id=order_id, settings=self.bench_app.settings)
         )
         if seq is None:
             return
@@ -503,8 +529,8 @@ class BenchScreen(Screen[None]):
                 return
             _kind, line_id, reason = answer
             result = self.guard(
-                lambda: packing.tick_manually(
-                    self.uow(),
+                lambda uow: packing.tick_manually(
+                    uow,
                     order_id=order_id,
                     line_id=line_id,
                     reason=reason,
@@ -545,8 +571,8 @@ class BenchScreen(Screen[None]):
         lead = override.lead if override else ""
         reason = override.reason if override else ""
         result = self.guard(
-            lambda: packing.weigh(
-                self.uow(),
+            lambda uow: packing.weigh(
+                uow,
                 order_id=order_id,
                 grams=grams,
                 source=source,
@@ -604,15 +630,19 @@ class BenchScreen(Screen[None]):
             if not isinstance(answer, Override):
                 return
             try:
-                check_lead_pin(self.uow(readonly=True), name=answer.lead, pin=answer.pin)
+                self.store.read(lambda uow: check_lead_pin(uow, name=answer.lead, pin=answer.pin))
             except UserError as exc:
-                order_id = self.order_id
+                order_id, why = self.order_id, str(exc)
                 if order_id is not None:
-                    packing.refuse_override(
-                        self.uow(), order_id=order_id, lead=answer.lead, why=str(exc)
+                    self.happened(
+                        lambda uow: packing.refuse_override(
+                            uow, order_id=order_id, lead=answer.lead, why=why
+                        )
                     )
-                self.say(str(exc), "refused")
+                self.say(why, "refused")
                 return
+            if self.store.down:
+                return  # the PIN could not be checked, and the packer was told
             self.submit_weight(grams, WeightSource.OVERRIDE, answer)
 
         self.app.push_screen(OverrideForm(grams, expected, lead), done)
@@ -642,8 +672,8 @@ class BenchScreen(Screen[None]):
             kind, line_id, note = answer
             no = view.order_no
             reason = self.guard(
-                lambda: packing.raise_exception(
-                    self.uow(),
+                lambda uow: packing.raise_exception(
+                    uow,
                     order_id=order_id,
                     kind=ExceptionKind(kind),
                     note=note,
@@ -678,7 +708,7 @@ class BenchScreen(Screen[None]):
 
         def done(reason: object) -> None:
             if isinstance(reason, str) and self.guard(
-                lambda: packing.reprint(self.uow(), order_id=order_id, reason=reason) > 0
+                lambda uow: packing.reprint(uow, order_id=order_id, reason=reason) > 0
             ):
                 self.say(_("Label reprint queued."), "ok")
 
@@ -690,7 +720,11 @@ class BenchScreen(Screen[None]):
             return
         order_id = self.order_id
         no = self.view.order_no if self.view else ""
-        self.guard(lambda: packing.release_order(self.uow(), order_id=order_id, reason="put back"))
+        released = self.happened(
+            lambda uow: packing.release_order(uow, order_id=order_id, reason="put back")
+        )
+        if not released and self.order_id is not None:
+            return  # not put back (the store is unreachable, or a refusal), and said
         self.order_id = None
         self.refresh_order()
         self.say(
@@ -701,10 +735,8 @@ class BenchScreen(Screen[None]):
     def action_sign_out(self) -> None:
         if self.order_id is not None:
             self.action_release()
-        with self.uow() as uow:
-            uow.record("signed_out")
-            uow.commit()
-        self.dismiss(None)
+        if self.happened(sign_out):
+            self.dismiss(None)
 
     # --- timers and devices ---------------------------------------------------------------
 
@@ -712,7 +744,11 @@ class BenchScreen(Screen[None]):
         """Notice at once an order cancelled by an import (or taken by another bench)."""
         if self.order_id is None or self.stopped:
             return
-        status, bench = order_status(self.uow(readonly=True), self.order_id)
+        order_id = self.order_id
+        found = self.store.read(lambda uow: order_status(uow, order_id))
+        if found is None:
+            return
+        status, bench = found
         if status == OrderStatus.CANCELLED:
             self.stop_cancelled()
         elif status != OrderStatus.PACKING or bench != self.bench_app.settings.bench.name:
@@ -721,19 +757,22 @@ class BenchScreen(Screen[None]):
     def renew(self) -> None:
         if self.order_id is None:
             return
-        ok = claims.renew_lease(
-            self.uow(),
-            order_id=self.order_id,
-            lease_seconds=self.bench_app.settings.store.lease_seconds,
+        order_id = self.order_id
+        lease = self.bench_app.settings.store.lease_seconds
+        # once, without waiting for a lost store: the next renewal comes soon, and the lease
+        # outlasts several
+        ok = self.store.once(
+            lambda uow: claims.renew_lease(uow, order_id=order_id, lease_seconds=lease)
         )
-        if not ok:
+        if ok is False:
             self.poll_order()
 
     def claim_lost(self, message: str) -> None:
         if self.order_id is None:
             return
-        status, _bench = order_status(self.uow(readonly=True), self.order_id)
-        if status == OrderStatus.CANCELLED:
+        order_id = self.order_id
+        found = self.store.read(lambda uow: order_status(uow, order_id))
+        if found is not None and found[0] == OrderStatus.CANCELLED:
             self.stop_cancelled()
             return
         self.order_id = None
@@ -745,7 +784,9 @@ class BenchScreen(Screen[None]):
             return
         order_id = self.order_id
         no = self.view.order_no if self.view else ""
-        voided = packing.stop_cancelled(self.uow(), order_id=order_id)
+        voided = self.guard(lambda uow: packing.stop_cancelled(uow, order_id=order_id))
+        if voided is None:
+            return  # the store is unreachable, and said: the next poll tries again
         self.order_id = None
         self.stopped = True
         self.refresh_order()

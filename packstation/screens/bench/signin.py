@@ -12,9 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from packstation.errors import UserError
 from packstation.i18n import N_, _
-from packstation.services.users import find_user, list_users
-from packstation.store.uow import UnitOfWork
+from packstation.screens.bench.store_link import StoreLink
+from packstation.services.users import find_user, list_users, sign_in
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.status_bar import StatusBar
 from packstation.widgets.wedge_input import WedgeInput
@@ -38,6 +39,9 @@ class SignInScreen(Screen[None]):
         self.engine = engine
         self.bench = bench
         self.notice = notice
+        self.store = StoreLink(
+            engine, bench=bench, user="", on_lost=self.store_lost, on_back=self.store_back
+        )
 
     def compose(self) -> ComposeResult:
         bar = StatusBar(id="status")
@@ -68,7 +72,7 @@ class SignInScreen(Screen[None]):
     def refill(self) -> None:
         names = self.query_one("#names", OptionList)
         names.clear_options()
-        for user in list_users(UnitOfWork(self.engine, readonly=True)):
+        for user in self.store.read(list_users) or []:
             role = _("lead") if user.role == "lead" else _("packer")
             names.add_option(Option(f"{user.name}  ({role})", id=user.name))
 
@@ -88,7 +92,10 @@ class SignInScreen(Screen[None]):
         code = code.strip()
         if not code:
             return
-        user = find_user(UnitOfWork(self.engine, readonly=True), code)
+        user = self.store.read(lambda uow: find_user(uow, code))
+        if user is None and self.store.down:
+            self.query_one("#who", Input).value = ""  # the error line says why
+            return
         if user is None:
             self.query_one("#error", Static).update(
                 _("Nobody has the badge or name '{code}'; scan again or choose a name.").format(
@@ -98,9 +105,22 @@ class SignInScreen(Screen[None]):
             self.query_one("#who", Input).value = ""
             self.app.bell()
             return
-        with UnitOfWork(self.engine, bench=self.bench, user=user.name) as uow:
-            uow.record("signed_in", role=user.role, via="badge" if code == user.badge else "name")
-            uow.commit()
+        via = "badge" if code == user.badge else "name"
+        self.store.user = user.name
+        try:
+            self.store.action(lambda uow: sign_in(uow, role=user.role, via=via))
+        except UserError as exc:
+            self.store_lost(exc)
+            return
         from packstation.screens.bench.packing import BenchScreen
 
         self.app.push_screen(BenchScreen(self.engine, Packer(user.name, user.role), self.notice))
+
+    def store_lost(self, exc: UserError) -> None:
+        self.query_one("#error", Static).update(str(exc))
+        self.query_one("#who", Input).value = ""  # scan again once it is back
+        self.app.bell()
+
+    def store_back(self) -> None:
+        self.query_one("#error", Static).update("")
+        self.refill()

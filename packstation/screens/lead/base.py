@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from packstation.errors import UserError
 from packstation.i18n import N_, _
+from packstation.services.retry import is_connection_problem, unreachable
 from packstation.widgets.lead.bindings import translate_bindings
 
 #: the screens in the order of their function keys (class name, title)
@@ -103,6 +104,8 @@ class LeadScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
+            if is_connection_problem(error):
+                error = unreachable(error)  # the lead tries again when it is back
             text = (
                 str(error)
                 if isinstance(error, UserError)

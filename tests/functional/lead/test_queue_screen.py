@@ -8,6 +8,8 @@ import sys
 import textwrap
 from collections.abc import Callable
 
+import pytest
+from sqlalchemy.exc import OperationalError
 from textual.widgets import DataTable, Static
 
 from packstation.config import Settings
@@ -99,5 +101,35 @@ def test_refreshes_while_another_process_packs(
             subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
             await until(pilot, lambda: "bench-7" in [str(c) for c in table.get_row_at(0)])
             assert "packing" in str(table.get_row_at(0)[1])
+
+    asyncio.run(scenario())
+
+
+def test_a_store_that_went_away_is_one_sentence(
+    make_app: Callable[..., LeadApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store dropped the connection while the queue was read: the message line says the
+    store is unreachable, in one line without the statement, and the screen stays."""
+    from packstation.screens.lead import queue
+
+    def dropped(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError(
+            "SELECT …", {}, Exception("server closed the connection unexpectedly\n\tdetail")
+        )
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await until(pilot, lambda: screen.refreshes >= 1)
+            monkeypatch.setattr(queue, "queue_page", dropped)
+            screen.reload()
+            line = screen.query_one("#message", Static)
+            await until(pilot, lambda: "unreachable" in str(line.render()))
+            text = str(line.render())
+            assert "server closed the connection unexpectedly" in text
+            assert "SELECT" not in text and "\n" not in text
+            assert isinstance(app.screen, QueueScreen)
 
     asyncio.run(scenario())

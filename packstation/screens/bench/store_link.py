@@ -1,0 +1,89 @@
+"""The bench screen's way to the store, for a store that may go away (PostgreSQL restarted, the
+network down, a session killed).
+
+An action runs through ``services.retry.run_action``: a lost connection is retried with back-off,
+under one action id, so an attempt whose commit reached the store is never applied again; after
+``STORE_RETRY_S`` the packer is told in one line and the screen keeps what it shows.  A read that
+cannot reach the store gives nothing, and the packer is told once per outage.  The screen waits
+while an action retries: scans are handled in order on the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from packstation.errors import StoreError
+from packstation.services.retry import is_connection_problem, run_action, unreachable
+from packstation.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+# How long one action retries a lost store before the packer is told.
+STORE_RETRY_S = 5.0
+
+
+class StoreLink:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        bench: str,
+        user: str,
+        on_lost: Callable[[StoreError], None],
+        on_back: Callable[[], None],
+    ) -> None:
+        self.engine = engine
+        self.bench = bench
+        self.user = user
+        self.on_lost = on_lost
+        self.on_back = on_back
+        self.down = False
+
+    def action(self, call: Callable[[UnitOfWork], T]) -> T:
+        """``call`` in a unit of work that carries its action id.  Raises what it raises, and
+        ``StoreError`` when the store stayed unreachable; ``AlreadyApplied`` when a retry
+        found that an attempt committed."""
+        try:
+            result = run_action(
+                self.engine,
+                call,
+                bench=self.bench,
+                user=self.user,
+                deadline_s=STORE_RETRY_S,
+                on_state=self._state,
+            )
+        except StoreError:
+            self.down = True
+            raise
+        self._state("reachable")
+        return result
+
+    def read(self, call: Callable[[UnitOfWork], T]) -> T | None:
+        """``call`` in a read-only unit of work; None when the store cannot be reached."""
+        return self.once(call, readonly=True)
+
+    def once(self, call: Callable[[UnitOfWork], T], *, readonly: bool = False) -> T | None:
+        """``call`` tried once, for what a timer repeats anyway; None when the store cannot be
+        reached."""
+        try:
+            result = call(
+                UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=readonly)
+            )
+        except DBAPIError as exc:
+            if not is_connection_problem(exc):
+                raise
+            if not self.down:
+                self.down = True
+                self.on_lost(unreachable(exc))
+            return None
+        self._state("reachable")
+        return result
+
+    def _state(self, state: str) -> None:
+        if state == "reachable" and self.down:
+            self.down = False
+            self.on_back()

@@ -1,0 +1,118 @@
+"""The real bench application while its PostgreSQL store goes away and comes back: it says so
+in one line, applies nothing twice, and carries on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import select
+
+from packstation.config import Settings
+from packstation.store.engine import make_engine
+from packstation.store.models import OrderLine
+from packstation.store.uow import UnitOfWork
+from tests.conftest import new_pg_database
+from tests.functional.bench.conftest import (
+    SIZE,
+    TEA,
+    bench,
+    feedback,
+    make_app,
+    scan,
+    sign_in,
+)
+from tests.integration.packing.conftest import shop_settings
+from tests.integration.packing.factories import add_order, seed_catalogue
+
+pytestmark = pytest.mark.postgres
+
+
+class Outage:
+    """Switch the store's database off (sessions ended, no new ones) and on again."""
+
+    def __init__(self, server: str, url: str) -> None:
+        self.admin = make_engine(server)
+        self.name = make_url(url).database
+
+    def _run(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(sql), {"db": self.name})
+            conn.commit()
+
+    def start(self) -> None:
+        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
+        self._run(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = :db AND pid <> pg_backend_pid()"
+        )
+
+    def end(self) -> None:
+        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
+
+
+@pytest.fixture
+def pg_shop(pg_server: str, pg_template: str) -> Iterator[tuple[Engine, Settings, Outage]]:
+    url = new_pg_database(pg_server, pg_template)
+    engine = make_engine(url)
+    seed_catalogue(engine)
+    add_order(engine, "TB2001", [("TEA-001", 2)])
+    outage = Outage(pg_server, url)
+    yield engine, shop_settings(url), outage
+    outage.end()
+    engine.dispose()
+    outage.admin.dispose()
+
+
+def _tea_packed(engine: Engine) -> int:
+    with UnitOfWork(engine, readonly=True) as uow:
+        line = uow.session.exec(select(OrderLine).where(OrderLine.sku == "TEA-001")).one()
+        return line.quantity_packed
+
+
+async def test_the_bench_says_the_store_is_unreachable_and_carries_on(
+    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packstation.screens.bench import store_link
+
+    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.5)
+    engine, settings, outage = pg_shop
+    app = make_app(engine, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert bench(app).order_id is not None
+        outage.start()
+        await scan(pilot, TEA)
+        assert "store is unreachable" in feedback(app)
+        await pilot.pause(1.5)  # the order is polled every second meanwhile
+        assert bench(app).order_id is not None
+        outage.end()
+        await scan(pilot, TEA)
+        assert "TEA-001" in feedback(app) and "unreachable" not in feedback(app)
+        assert bench(app).view is not None
+    assert _tea_packed(engine) == 1
+
+
+async def test_signing_in_while_the_store_is_down_says_so(
+    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packstation.screens.bench import store_link
+    from packstation.screens.bench.signin import SignInScreen
+
+    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.5)
+    engine, settings, outage = pg_shop
+    app = make_app(engine, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        outage.start()
+        await sign_in(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        error = str(app.screen.query_one("#error").render())
+        assert "store is unreachable" in error
+        outage.end()
+        await sign_in(pilot)
+        assert bench(app).packer.name == "王芳"
