@@ -11,6 +11,7 @@ from textual.app import App
 
 from packstation.config import Settings
 from packstation.devices.base import ScaleReading
+from packstation.log_file import log_to_file
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
 
@@ -144,4 +145,5 @@ class BenchApp(App[None]):
 
 def run_bench(settings: Settings, *, notice: str = "") -> None:
     # the language was chosen by the command line: --lang, PACKSTATION_LANG, ui.language, locale
+    log_to_file(f"bench-{settings.bench.name}")
     BenchApp(settings, notice=notice).run()

@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from packstation.config import Settings
 from packstation.i18n import N_, _
+from packstation.log_file import log_to_file
 from packstation.screens.lead.closing import ClosingScreen
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.screens.lead.handover import HandoverScreen
@@ -89,6 +90,7 @@ class LeadApp(App[None]):
 
 
 def run_lead(settings: Settings, *, user: str = "lead") -> None:
+    log_to_file("lead")
     app = LeadApp(settings, user=user)
     try:
         app.run()

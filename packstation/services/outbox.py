@@ -28,12 +28,14 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy import Engine, Table, bindparam, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from packstation.config import Settings
 from packstation.devices import registry
 from packstation.devices.base import DeviceError, PrinterState, PrinterTransport, PrintJobNotSent
 from packstation.domain.status import PrintStatus
 from packstation.i18n import _
+from packstation.services.retry import is_connection_problem
 from packstation.store.models import PrintJob
 from packstation.store.types import UTCDateTime, utcnow
 from packstation.store.uow import UnitOfWork
@@ -235,6 +237,11 @@ class OutboxSender:
                     last_check = time.monotonic()
                     self.check_printers()
                 self.run_once()
+            except DBAPIError as exc:
+                if not is_connection_problem(exc):
+                    log.exception("print outbox")
+                else:  # the jobs wait in the store; the sender tries again in a moment
+                    log.warning("print outbox: the store is unreachable (%s)", exc.orig)
             except Exception:  # a broken store must not kill the sender; it tries again
                 log.exception("print outbox")
             self._wake.wait(self.interval)
