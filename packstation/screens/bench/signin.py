@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.screens.bench.store_link import StoreLink
+from packstation.services.retry import AlreadyApplied
 from packstation.services.users import find_user, list_users, sign_in
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.status_bar import StatusBar
@@ -109,6 +110,8 @@ class SignInScreen(Screen[None]):
         self.store.user = user.name
         try:
             self.store.action(lambda uow: sign_in(uow, role=user.role, via=via))
+        except AlreadyApplied:
+            pass  # signed in before the connection broke
         except UserError as exc:
             self.store_lost(exc)
             return
