@@ -44,11 +44,12 @@ def is_connection_problem(exc: BaseException) -> bool:
 
 
 def unreachable(exc: BaseException) -> StoreError:
-    """The one sentence for a store that cannot be reached, with the driver's reason."""
+    """The one sentence for a store that cannot be reached, with the driver's reason last (it
+    can be long, and what to do must show first)."""
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()
     return StoreError(
         _(
-            "The store is unreachable ({reason}); the bench keeps what it has and will retry when you try again."
+            "The store is unreachable: the bench keeps what it has; try again when it is back ({reason})."
         ).format(reason=reason[0] if reason else type(exc).__name__)
     )
 
