@@ -1,4 +1,5 @@
-"""The top line of the bench: bench, packer, printer and scale at a glance."""
+"""The top line of the bench: bench, packer, printer and scale at a glance, and the store when it
+cannot be reached."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class StatusBar(Static):
     printer: reactive[str] = reactive("")
     printer_ok: reactive[bool] = reactive(True)
     scale: reactive[str] = reactive("")
+    store_down: reactive[bool] = reactive(False)
 
     def render(self) -> Text:
         text = Text()
@@ -29,4 +31,7 @@ class StatusBar(Static):
         text.append(f"  │  {_('Printer')}: ")
         text.append(self.printer or "—", style="" if self.printer_ok else "bold red reverse")
         text.append(f"  │  {_('Scale')}: {self.scale or '—'}")
+        if self.store_down:
+            text.append("  │  ")
+            text.append(_("Store: unreachable"), style="bold red reverse")
         return text

@@ -25,7 +25,7 @@ from textual.widgets import Static
 from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
-from packstation.errors import UserError
+from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _
 from packstation.screens.bench.dialogs import (
     LineChoice,
@@ -108,9 +108,17 @@ class BenchScreen(Screen[None]):
             self.engine,
             bench=self.bench_app.settings.bench.name,
             user=self.packer.name,
-            on_lost=lambda exc: self.say(str(exc), "refused"),
-            on_back=lambda: self.say(_("The store is reachable again."), "ok"),
+            on_lost=self.store_lost,
+            on_back=self.store_back,
         )
+
+    def store_lost(self, exc: StoreError) -> None:
+        self.query_one(StatusBar).store_down = True
+        self.say(str(exc), "refused")
+
+    def store_back(self) -> None:
+        self.query_one(StatusBar).store_down = False
+        self.say(_("The store is reachable again."), "ok")
 
     # --- layout ---------------------------------------------------------------------------
 

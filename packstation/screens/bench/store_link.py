@@ -56,8 +56,8 @@ class StoreLink:
                 deadline_s=STORE_RETRY_S,
                 on_state=self._state,
             )
-        except StoreError:
-            self.down = True
+        except StoreError as exc:
+            self._lost(exc)
             raise
         self._state("reachable")
         return result
@@ -76,12 +76,15 @@ class StoreLink:
         except DBAPIError as exc:
             if not is_connection_problem(exc):
                 raise
-            if not self.down:
-                self.down = True
-                self.on_lost(unreachable(exc))
+            self._lost(unreachable(exc))
             return None
         self._state("reachable")
         return result
+
+    def _lost(self, exc: StoreError) -> None:
+        if not self.down:
+            self.down = True
+            self.on_lost(exc)
 
     def _state(self, state: str) -> None:
         if state == "reachable" and self.down:

@@ -10,10 +10,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from packstation.app import BenchApp
 from packstation.config import Settings
 from packstation.store.engine import make_engine
 from packstation.store.models import OrderLine
 from packstation.store.uow import UnitOfWork
+from packstation.widgets.status_bar import StatusBar
 from tests.conftest import new_pg_database
 from tests.functional.bench.conftest import (
     SIZE,
@@ -66,6 +68,10 @@ def pg_shop(pg_server: str, pg_template: str) -> Iterator[tuple[Engine, Settings
     outage.admin.dispose()
 
 
+def status(app: BenchApp) -> str:
+    return str(bench(app).query_one(StatusBar).render())
+
+
 def _tea_packed(engine: Engine) -> int:
     with UnitOfWork(engine, readonly=True) as uow:
         line = uow.session.exec(select(OrderLine).where(OrderLine.sku == "TEA-001")).one()
@@ -90,9 +96,11 @@ async def test_the_bench_says_the_store_is_unreachable_and_carries_on(
         assert "store is unreachable" in feedback(app)
         await pilot.pause(1.5)  # the order is polled every second meanwhile
         assert bench(app).order_id is not None
+        assert "Store: unreachable" in status(app)  # stays said, whatever the feedback says
         outage.end()
         await scan(pilot, TEA)
         assert "TEA-001" in feedback(app) and "unreachable" not in feedback(app)
+        assert "unreachable" not in status(app)
         assert bench(app).view is not None
     assert _tea_packed(engine) == 1
 
