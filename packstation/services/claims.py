@@ -89,34 +89,51 @@ def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
     return ""
 
 
-def _whose(status: str, claimed_bench: str | None, bench: str) -> tuple[bool, str]:
-    """Whether ``bench`` resumes its own claim, and the bench whose claim it takes over."""
+def take_claim(order: Order, uow: UnitOfWork, *, now: dt.datetime, lease_seconds: int) -> Claim:
+    """Claim ``order``, read and locked in this transaction, for ``uow.bench``/``uow.user``."""
+    assert order.id is not None
+    claim = _claim(
+        uow,
+        order.id,
+        order.order_no,
+        order.status,
+        order.claimed_bench,
+        order.carrier,
+        now=now,
+        lease_seconds=lease_seconds,
+    )
+    uow.session.expire(order)  # the claim was written past the session: read it again if asked
+    return claim
+
+
+def _claim(
+    uow: UnitOfWork,
+    order_id: int,
+    order_no: str,
+    status: str,
+    claimed_bench: str | None,
+    carrier: str,
+    *,
+    now: dt.datetime,
+    lease_seconds: int,
+) -> Claim:
+    """The claim of an order in the state given (its row locked), with its events.  The bench
+    resumes its own claim; a claim of another bench's packing order takes its lease over."""
     previous = claimed_bench or ""
-    resumed = status == OrderStatus.PACKING and previous == bench
-    return resumed, previous if status == OrderStatus.PACKING and not resumed else ""
-
-
-def _record_claim(uow: UnitOfWork, order_id: int, resumed: bool, taken_over: str) -> None:
+    resumed = status == OrderStatus.PACKING and previous == uow.bench
+    taken_over = previous if status == OrderStatus.PACKING and not resumed else ""
+    values = {
+        "order_id": order_id,
+        "bench": uow.bench,
+        "user": uow.user,
+        "lease": now + dt.timedelta(seconds=lease_seconds),
+        "now": now,
+    }
+    uow.connection().execute(_RESUME if resumed else _CLAIM, values)
     if taken_over:
         uow.record("claim_taken_over", order_id=order_id, previous_bench=taken_over)
     uow.record("order_claimed", order_id=order_id, resumed=resumed)
-
-
-def take_claim(order: Order, uow: UnitOfWork, *, now: dt.datetime, lease_seconds: int) -> Claim:
-    resumed, taken_over = _whose(order.status, order.claimed_bench, uow.bench)
-    order.status = OrderStatus.PACKING
-    order.claimed_bench = uow.bench
-    order.claimed_user = uow.user
-    if not resumed:
-        order.claimed_at = now
-    order.lease_until = now + dt.timedelta(seconds=lease_seconds)
-    order.updated_at = now
-    uow.session.add(order)
-    assert order.id is not None
-    _record_claim(uow, order.id, resumed, taken_over)
-    return Claim(
-        order.id, order.order_no, taken_over_from=taken_over, resumed=resumed, carrier=order.carrier
-    )
+    return Claim(order_id, order_no, taken_over, resumed, carrier)
 
 
 def claim_order(
@@ -193,22 +210,10 @@ def claim_next_due(
 def claim_due(uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime) -> Claim | None:
     """In transaction: the next due order claimed for this bench, or None.  Plain statements:
     every order begins with this claim."""
-    connection = uow.connection()
-    row = connection.execute(_NEXT_DUE[_is_postgres(uow)], {"now": now}).first()
+    row = uow.connection().execute(_NEXT_DUE[_is_postgres(uow)], {"now": now}).first()
     if row is None:
         return None
-    order_id, order_no, status, claimed_bench, carrier = row
-    resumed, taken_over = _whose(status, claimed_bench, uow.bench)
-    values = {
-        "order_id": order_id,
-        "bench": uow.bench,
-        "user": uow.user,
-        "lease": now + dt.timedelta(seconds=lease_seconds),
-        "now": now,
-    }
-    connection.execute(_RESUME if resumed else _CLAIM, values)
-    _record_claim(uow, order_id, resumed, taken_over)
-    return Claim(order_id, order_no, taken_over, resumed, carrier)
+    return _claim(uow, *row, now=now, lease_seconds=lease_seconds)
 
 
 def _claim_statement(*, resumed: bool) -> Update:

@@ -62,7 +62,7 @@ def open_order(
             uow.commit()
             raise UserError(reason)
         claim = take_claim(order, uow, now=now, lease_seconds=settings.store.lease_seconds)
-        ensure_box(uow, order_id, order.carrier, settings)
+        ensure_box(uow, order_id, claim.carrier, settings)
         uow.commit()
         return claim
 
