@@ -56,7 +56,13 @@ class Outage:
 
 
 @pytest.fixture
-def pg_shop(pg_server: str, pg_template: str) -> Iterator[tuple[Engine, Settings, Outage]]:
+def pg_shop(
+    pg_server: str, pg_template: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Engine, Settings, Outage]]:
+    """A shop on its own PostgreSQL database, and a bench that retries a lost store briefly."""
+    from packstation.screens.bench import store_link
+
+    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.5)
     url = new_pg_database(pg_server, pg_template)
     engine = make_engine(url)
     seed_catalogue(engine)
@@ -79,11 +85,8 @@ def _tea_packed(engine: Engine) -> int:
 
 
 async def test_the_bench_says_the_store_is_unreachable_and_carries_on(
-    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+    pg_shop: tuple[Engine, Settings, Outage],
 ) -> None:
-    from packstation.screens.bench import store_link
-
-    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.5)
     engine, settings, outage = pg_shop
     app = make_app(engine, settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -106,12 +109,10 @@ async def test_the_bench_says_the_store_is_unreachable_and_carries_on(
 
 
 async def test_signing_in_while_the_store_is_down_says_so(
-    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+    pg_shop: tuple[Engine, Settings, Outage],
 ) -> None:
-    from packstation.screens.bench import store_link
     from packstation.screens.bench.signin import SignInScreen
 
-    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.5)
     engine, settings, outage = pg_shop
     app = make_app(engine, settings)
     async with app.run_test(size=SIZE) as pilot:
