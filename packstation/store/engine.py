@@ -8,7 +8,7 @@ begin a plain deferred transaction and never block writers.  Writers wait their 
 filesystem is refused: several machines must share PostgreSQL instead.
 
 PostgreSQL connections are checked (one round trip) only when they sat idle in the pool; read-only
-units of work run without a transaction.
+units of work run without a transaction; a network cut is noticed in seconds (``PG_CONNECT``).
 """
 
 from __future__ import annotations
@@ -47,6 +47,20 @@ READONLY = "packstation_readonly"
 BUSY_TIMEOUT_MS = 10_000
 # A pooled PostgreSQL connection that came back less than this ago is used without a check.
 IDLE_CHECK_S = 1.0
+# libpq's settings for a bench's connections (the store URL's query may set others).  Without
+# the TCP ones, a network cut between a bench and the server leaves a statement waiting for its
+# answer for many minutes (the kernel's retransmissions), and the bench frozen with it: with
+# them, a statement whose bytes the server does not acknowledge fails after 5 s, and a
+# connection waiting for an answer is probed after 5 s idle and given up 4 s later.
+PG_CONNECT: dict[str, str | int] = {
+    "connect_timeout": 5,
+    "application_name": "packstation",
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 5000,  # milliseconds
+}
 _RETURNED = "packstation_returned"
 
 
@@ -170,7 +184,7 @@ def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None)
             parsed,
             echo=echo,
             pool_size=5,
-            connect_args={"connect_timeout": 5, "application_name": "packstation"},
+            connect_args={k: v for k, v in PG_CONNECT.items() if k not in parsed.query},
         )
         _check_when_idle(engine)
         return engine

@@ -1,9 +1,12 @@
 """PostgreSQL connections as the benches use them: read-only units run without a transaction
 and keep the driver's prepared statements, while writing units on the same connection keep
-theirs; a pooled connection is checked only after it sat idle."""
+theirs; a pooled connection is checked only after it sat idle; a silent network is given up
+on in seconds."""
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Iterator
 
@@ -99,3 +102,35 @@ def test_an_idle_connection_whose_session_was_killed_is_replaced(
     with UnitOfWork(pg_engine, readonly=True) as uow:
         now = uow.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
     assert now != pid
+
+
+def _tcp_options(engine: Engine) -> tuple[int, int, int, int, int]:
+    """The kernel's settings of a pooled connection's socket: keepalive on, idle seconds before
+    the first probe, seconds between probes, probes, and the user timeout in milliseconds."""
+    with engine.connect() as connection:
+        fd = connection.connection.dbapi_connection.fileno()  # type: ignore[union-attr]
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            tcp = socket.IPPROTO_TCP
+            return (
+                sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                sock.getsockopt(tcp, socket.TCP_KEEPIDLE),
+                sock.getsockopt(tcp, socket.TCP_KEEPINTVL),
+                sock.getsockopt(tcp, socket.TCP_KEEPCNT),
+                sock.getsockopt(tcp, socket.TCP_USER_TIMEOUT),
+            )
+
+
+def test_a_connection_gives_up_on_a_silent_network_in_seconds(pg_engine: Engine) -> None:
+    """A network cut must not leave a statement waiting for minutes (and the bench's screen
+    frozen): unacknowledged bytes fail after 5 s, and a connection waiting for an answer is
+    probed after 5 s idle."""
+    assert _tcp_options(pg_engine) == (1, 5, 2, 2, 5000)
+
+
+def test_the_store_url_may_set_the_connection_timeouts(pg_server: str, pg_template: str) -> None:
+    url = new_pg_database(pg_server, pg_template)
+    engine = make_engine(f"{url}?tcp_user_timeout=9000&keepalives_idle=30")
+    try:
+        assert _tcp_options(engine) == (1, 30, 2, 2, 9000)
+    finally:
+        engine.dispose()
