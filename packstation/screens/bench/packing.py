@@ -753,7 +753,7 @@ class BenchScreen(Screen[None]):
         if self.order_id is None or self.stopped:
             return
         order_id = self.order_id
-        found = self.store.read(lambda uow: order_status(uow, order_id))
+        found = self.store.timed(lambda uow: order_status(uow, order_id), readonly=True)
         if found is None:
             return
         status, bench = found
@@ -769,7 +769,7 @@ class BenchScreen(Screen[None]):
         lease = self.bench_app.settings.store.lease_seconds
         # once, without waiting for a lost store: the next renewal comes soon, and the lease
         # outlasts several
-        ok = self.store.once(
+        ok = self.store.timed(
             lambda uow: claims.renew_lease(uow, order_id=order_id, lease_seconds=lease)
         )
         if ok is False:

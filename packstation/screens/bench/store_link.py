@@ -5,11 +5,14 @@ An action runs through ``services.retry.run_action``: a lost connection is retri
 under one action id, so an attempt whose commit reached the store is never applied again; after
 ``STORE_RETRY_S`` the packer is told in one line and the screen keeps what it shows.  A read that
 cannot reach the store gives nothing, and the packer is told once per outage.  The screen waits
-while an action retries: scans are handled in order on the event loop.
+while an action retries: scans are handled in order on the event loop.  What a timer repeats
+(the order's poll, the lease) is tried only every ``DOWN_RETRY_S`` while the store is down: a
+try can wait seconds for a silent network, and the screen would wait with it every second.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,6 +27,8 @@ T = TypeVar("T")
 
 # How long one action retries a lost store before the packer is told.
 STORE_RETRY_S = 5.0
+# How often a timer's call tries the store while it is down.
+DOWN_RETRY_S = 5.0
 
 
 class StoreLink:
@@ -35,6 +40,7 @@ class StoreLink:
         user: str,
         on_lost: Callable[[StoreError], None],
         on_back: Callable[[], None],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.bench = bench
@@ -42,6 +48,8 @@ class StoreLink:
         self.on_lost = on_lost
         self.on_back = on_back
         self.down = False
+        self._failed_at = 0.0
+        self._clock = clock
 
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
         """``call`` in a unit of work that carries its action id.  Raises what it raises, and
@@ -81,7 +89,15 @@ class StoreLink:
         self._state("reachable")
         return result
 
+    def timed(self, call: Callable[[UnitOfWork], T], *, readonly: bool = False) -> T | None:
+        """``once``, for a timer: while the store is down, tried only every ``DOWN_RETRY_S``
+        (None between)."""
+        if self.down and self._clock() - self._failed_at < DOWN_RETRY_S:
+            return None
+        return self.once(call, readonly=readonly)
+
     def _lost(self, exc: StoreError) -> None:
+        self._failed_at = self._clock()
         if not self.down:
             self.down = True
             self.on_lost(exc)

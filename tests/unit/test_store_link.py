@@ -1,0 +1,100 @@
+"""The bench's way to the store while it is down: what a timer repeats waits between tries (a
+try can hang for seconds on a silent network), what the packer asks for is always tried."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from packstation.errors import StoreError
+from packstation.screens.bench import store_link
+from packstation.screens.bench.store_link import DOWN_RETRY_S, StoreLink
+from packstation.store.engine import make_engine
+from packstation.store.uow import UnitOfWork
+
+
+class Store:
+    """A store call that fails while ``up`` is False, counting its tries."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.tries = 0
+
+    def __call__(self, _uow: UnitOfWork) -> str:
+        self.tries += 1
+        if not self.up:
+            raise OperationalError("SELECT", {}, Exception("connection timed out"))
+        return "answer"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def link(clock: Clock) -> Iterator[tuple[StoreLink, list[str]]]:
+    said: list[str] = []
+    engine = make_engine("sqlite://")  # never reached: the calls below do not use their unit
+    link = StoreLink(
+        engine,
+        bench="bench-1",
+        user="packer",
+        on_lost=lambda exc: said.append(f"lost: {exc}"),
+        on_back=lambda: said.append("back"),
+        clock=clock,
+    )
+    yield link, said
+    engine.dispose()
+
+
+def test_a_timer_tries_a_store_that_is_down_only_every_few_seconds(
+    link: tuple[StoreLink, list[str]], clock: Clock
+) -> None:
+    bench, said = link
+    store = Store()
+    assert bench.timed(store, readonly=True) == "answer"
+    store.up = False
+    assert bench.timed(store, readonly=True) is None  # the poll meets the outage
+    assert store.tries == 2 and bench.down
+    for _second in range(int(DOWN_RETRY_S) - 1):  # a poll every second meanwhile
+        clock.now += 1.0
+        assert bench.timed(store, readonly=True) is None
+    assert store.tries == 2  # none of them waited on the store
+    clock.now += 1.0
+    assert bench.timed(store) is None  # tried again, and still down
+    assert store.tries == 3
+    store.up = True
+    clock.now += DOWN_RETRY_S
+    assert bench.timed(store) == "answer"
+    assert not bench.down
+    assert len(said) == 2 and said[0].startswith("lost: The store is unreachable")
+    assert said[1] == "back"
+
+
+def test_what_the_packer_asks_for_is_tried_while_the_store_is_down(
+    link: tuple[StoreLink, list[str]], clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.0)  # one try for the action
+    bench, said = link
+    store = Store()
+    store.up = False
+    assert bench.timed(store) is None
+    assert bench.read(store) is None  # a read the packer asked for: tried at once
+    with pytest.raises(StoreError, match="unreachable"):
+        bench.action(store)
+    assert store.tries >= 3
+    store.up = True
+    assert bench.read(store) == "answer"  # and the first to get through says so
+    assert said[-1] == "back"
+    assert not bench.down
