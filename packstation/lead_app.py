@@ -2,13 +2,16 @@
 
 Six screens, one per job of the shift lead, switched with F1–F6: the day's queue, exceptions,
 reprints, people and benches, courier handover and the end of day.  Screens call services in
-thread workers; the clock is injectable so that tests see a fixed time.
+thread workers; the clock is injectable so that tests see a fixed time.  What the lead decides
+or commands runs through ``action`` (``services.retry.run_action``): a store that went away is
+retried briefly, and an attempt whose commit reached the store is never applied again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from textual.app import App
@@ -23,12 +26,17 @@ from packstation.screens.lead.handover import HandoverScreen
 from packstation.screens.lead.people import PeopleScreen
 from packstation.screens.lead.queue import QueueScreen
 from packstation.screens.lead.reprint import ReprintScreen
+from packstation.services.retry import run_action
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.bindings import translate_bindings
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
+
+# How long one of the lead's actions retries a lost store before the lead is told.
+STORE_RETRY_S = 5.0
 
 
 class LeadApp(App[None]):
@@ -77,6 +85,19 @@ class LeadApp(App[None]):
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(
             self.engine, bench=self.settings.bench.name, user=self.user, readonly=readonly
+        )
+
+    def action(self, call: Callable[[UnitOfWork], T]) -> T:
+        """One decision or command of the lead: ``call`` gets a unit of work that carries the
+        action's id, a lost connection is retried for ``STORE_RETRY_S``.  Raises what ``call``
+        raises, ``AlreadyApplied`` when a retry found that an earlier attempt committed and
+        ``StoreError`` when the store stayed unreachable.  Blocks: call it from a worker."""
+        return run_action(
+            self.engine,
+            call,
+            bench=self.settings.bench.name,
+            user=self.user,
+            deadline_s=STORE_RETRY_S,
         )
 
     @property

@@ -10,7 +10,15 @@ from typing import Any
 from sqlmodel import Session
 
 from packstation.domain.status import OrderStatus, ParcelStatus
-from packstation.store.models import Carrier, Event, Order, OrderException, OrderLine, Parcel
+from packstation.store.models import (
+    Carrier,
+    Event,
+    Order,
+    OrderException,
+    OrderLine,
+    Parcel,
+    PrintJob,
+)
 
 ZONE = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 11, 26)
@@ -115,5 +123,21 @@ def hold(
     session.add(
         OrderException(
             order_id=order_row.id, kind=kind, note=note, raised_by=by, raised_at=at or local(9, 45)
+        )
+    )
+
+
+def label(session: Session, parcel_row: Parcel, content: bytes = b"^XA^XZ") -> None:
+    """The label a bench printed for the parcel (sent to the printer)."""
+    session.add(
+        PrintJob(
+            parcel_id=parcel_row.id,
+            order_id=parcel_row.order_id,
+            kind="label",
+            printer="sim://",
+            language="zpl",
+            content=content,
+            sha256="x",
+            status="sent",
         )
     )

@@ -1,5 +1,6 @@
 """What every screen of the lead's application shares: translated keys, the message line, and
-running a service call in a thread worker with its outcome posted back as a message."""
+running a decision or command in a thread worker, as one action that a lost store does not
+apply twice, with its outcome posted back as a message."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from packstation.errors import UserError
+from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _
-from packstation.services.retry import is_connection_problem, unreachable
+from packstation.services.retry import AlreadyApplied, is_connection_problem, unreachable
+from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.bindings import translate_bindings
 
 #: the screens in the order of their function keys (class name, title)
@@ -32,13 +34,20 @@ if TYPE_CHECKING:
     from packstation.lead_app import LeadApp
 
 
-class ActionDone(Message):
-    """A decision or command finished: ``ok`` False means it was refused and ``text`` says why."""
+def already_stored() -> str:
+    """What the lead reads when a retried action finds that its first attempt committed."""
+    return _("That was stored before the connection broke; the screen shows it now.")
 
-    def __init__(self, text: str, ok: bool) -> None:
+
+class ActionDone(Message):
+    """A decision or command finished: ``ok`` False means it was refused and ``text`` says why;
+    ``reload`` False when the store could not be reached (reading it again would not either)."""
+
+    def __init__(self, text: str, ok: bool, reload: bool = True) -> None:
         super().__init__()
         self.text = text
         self.ok = ok
+        self.reload = reload
 
 
 class LeadScreen(Screen[None]):
@@ -81,12 +90,18 @@ class LeadScreen(Screen[None]):
         if error:
             self.app.bell()
 
-    def act(self, job: Callable[[], str]) -> None:
-        """Run a service call off the screen's thread; its sentence comes back as ``ActionDone``."""
+    def act(self, job: Callable[[UnitOfWork], str]) -> None:
+        """Run one decision or command off the screen's thread, as one action
+        (``LeadApp.action``); its sentence comes back as ``ActionDone``."""
+        lead = self.lead
 
         def run() -> None:
             try:
-                text = job()
+                text = lead.action(job)
+            except AlreadyApplied:
+                self.post_message(ActionDone(already_stored(), ok=True))
+            except StoreError as exc:
+                self.post_message(ActionDone(str(exc), ok=False, reload=False))
             except UserError as exc:
                 self.post_message(ActionDone(str(exc), ok=False))
             else:
@@ -96,7 +111,8 @@ class LeadScreen(Screen[None]):
 
     def on_action_done(self, message: ActionDone) -> None:
         self.say(message.text, error=not message.ok)
-        self.reload()
+        if message.reload:
+            self.reload()
 
     def reload(self) -> None:
         """Read the screen's data again (in a worker)."""

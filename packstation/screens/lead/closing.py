@@ -19,6 +19,7 @@ from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
 from packstation.services.closing import Reconciliation, reconciliation
 from packstation.services.shipments import export_shipments
+from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 
 FIGURE_LABELS = {
@@ -141,9 +142,9 @@ class ClosingScreen(LeadScreen):
             if not path:
                 return
 
-            def job() -> str:
+            def job(uow: UnitOfWork) -> str:
                 # every packed or handed-over order not yet confirmed, whatever day it was due
-                done = export_shipments(lead.uow(), Path(path), settings=lead.settings)
+                done = export_shipments(uow, Path(path), settings=lead.settings)
                 count = done.rows
                 return _(
                     "{count} shipments written to {path}; upload it to the marketplace before the deadline."

@@ -30,6 +30,7 @@ from packstation.services.lead import (
     split_order,
     unshipped_without_reason,
 )
+from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 
 HELD_COLUMNS = (
@@ -168,7 +169,10 @@ class ExceptionsScreen(LeadScreen):
         return int(key or 0), str(number)
 
     def _ask(
-        self, question: str, then: Callable[[int, str], Callable[[], str]], value: str = ""
+        self,
+        question: str,
+        then: Callable[[int, str], Callable[[UnitOfWork], str]],
+        value: str = "",
     ) -> None:
         selected = self._selected()
         if selected is None:
@@ -186,10 +190,9 @@ class ExceptionsScreen(LeadScreen):
         if selected is None:
             return
         order_id, order_no = selected
-        lead = self.lead
 
-        def job() -> str:
-            release(lead.uow(), order_id=order_id, note=_("released by the lead"))
+        def job(uow: UnitOfWork) -> str:
+            release(uow, order_id=order_id, note=_("released by the lead"))
             return _("Order {order} is back in the queue.").format(order=order_no)
 
         self.act(job)
@@ -198,11 +201,9 @@ class ExceptionsScreen(LeadScreen):
         lead = self.lead
         known = ", ".join(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
 
-        def then(order_id: int, code: str) -> Callable[[], str]:
-            def job() -> str:
-                order = change_courier(
-                    lead.uow(), order_id=order_id, carrier=code, settings=lead.settings
-                )
+        def then(order_id: int, code: str) -> Callable[[UnitOfWork], str]:
+            def job(uow: UnitOfWork) -> str:
+                order = change_courier(uow, order_id=order_id, carrier=code, settings=lead.settings)
                 return _("Order {order} now ships with {carrier}.").format(
                     order=order.order_no, carrier=order.carrier
                 )
@@ -223,9 +224,9 @@ class ExceptionsScreen(LeadScreen):
             if not changes:
                 return
 
-            def job() -> str:
+            def job(uow: UnitOfWork) -> str:
                 relabelled = correct_address(
-                    lead.uow(), order_id=order_id, changes=changes, settings=lead.settings
+                    uow, order_id=order_id, changes=changes, settings=lead.settings
                 )
                 if relabelled:
                     return _(
@@ -238,13 +239,11 @@ class ExceptionsScreen(LeadScreen):
         self.app.push_screen(AddressForm(order_no, current), saved)
 
     def action_split(self) -> None:
-        lead = self.lead
-
-        def then(order_id: int, answer: str) -> Callable[[], str]:
-            def job() -> str:
+        def then(order_id: int, answer: str) -> Callable[[UnitOfWork], str]:
+            def job(uow: UnitOfWork) -> str:
                 if not answer.isdigit():
                     raise UserError(_("Type the number of parcels, e.g. 2."))
-                ids = split_order(lead.uow(), order_id=order_id, parcels=int(answer))
+                ids = split_order(uow, order_id=order_id, parcels=int(answer))
                 return _("The order ships in {count} parcels.").format(count=len(ids))
 
             return job
@@ -252,11 +251,9 @@ class ExceptionsScreen(LeadScreen):
         self._ask(_("Split order {order} into how many parcels?"), then, value="2")
 
     def action_cancel_order(self) -> None:
-        lead = self.lead
-
-        def then(order_id: int, reason: str) -> Callable[[], str]:
-            def job() -> str:
-                order = cancel_order(lead.uow(), order_id=order_id, reason=reason)
+        def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
+            def job(uow: UnitOfWork) -> str:
+                order = cancel_order(uow, order_id=order_id, reason=reason)
                 return _("Order {order} is cancelled.").format(order=order.order_no)
 
             return job
@@ -264,11 +261,9 @@ class ExceptionsScreen(LeadScreen):
         self._ask(_("Why is order {order} cancelled?"), then)
 
     def action_not_today(self) -> None:
-        lead = self.lead
-
-        def then(order_id: int, reason: str) -> Callable[[], str]:
-            def job() -> str:
-                order = not_shipping_today(lead.uow(), order_id=order_id, reason=reason)
+        def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
+            def job(uow: UnitOfWork) -> str:
+                order = not_shipping_today(uow, order_id=order_id, reason=reason)
                 return _("Reason written for order {order}.").format(order=order.order_no)
 
             return job

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.errors import UserError
 from packstation.i18n import N_, _
-from packstation.screens.lead.base import ActionDone, LeadScreen
+from packstation.screens.lead.base import ActionDone, LeadScreen, already_stored
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import grams, local_time
 from packstation.services.handover import (
@@ -32,6 +32,8 @@ from packstation.services.handover import (
     waiting_parcels,
 )
 from packstation.services.manifest_print import kilograms, manifest_text
+from packstation.services.retry import AlreadyApplied
+from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
 
@@ -195,7 +197,11 @@ class HandoverScreen(LeadScreen):
     @work(thread=True, group="scan", exit_on_error=False)
     def _scan(self, handover_id: int, code: str) -> None:
         try:
-            scanned = scan_parcel(self.lead.uow(), handover_id=handover_id, code=code)
+            scanned = self.lead.action(
+                lambda uow: scan_parcel(uow, handover_id=handover_id, code=code)
+            )
+        except AlreadyApplied:
+            self.app.call_from_thread(self._stored_before)
         except HandoverRefused as exc:
             self.post_message(ParcelScanned(None, str(exc)))
         else:
@@ -233,9 +239,9 @@ class HandoverScreen(LeadScreen):
             carrier = words[0]
             kind = words[1].lower() if len(words) > 1 else "bag"
 
-            def job() -> str:
+            def job(uow: UnitOfWork) -> str:
                 handover = open_handover(
-                    lead.uow(), carrier=carrier, day=lead.day, settings=lead.settings, kind=kind
+                    uow, carrier=carrier, day=lead.day, settings=lead.settings, kind=kind
                 )
                 self.handover_id = handover.id
                 return _("Handover {id} for {carrier} is open: scan its parcels.").format(
@@ -277,14 +283,13 @@ class HandoverScreen(LeadScreen):
         if self.handover_id is None:
             return
         handover_id = self.handover_id
-        lead = self.lead
 
         def answered(code: str | None) -> None:
             if not code:
                 return
 
-            def job() -> str:
-                remove_parcel(lead.uow(), handover_id=handover_id, code=code)
+            def job(uow: UnitOfWork) -> str:
+                remove_parcel(uow, handover_id=handover_id, code=code)
                 return _("Parcel {code} taken out of the handover.").format(code=code)
 
             self.act(job)
@@ -315,18 +320,30 @@ class HandoverScreen(LeadScreen):
     @work(thread=True, group="seal", exit_on_error=False)
     def _seal(self, handover_id: int, courier: str) -> None:
         lead = self.lead
+        now = lead.clock()
         try:
-            sealed = seal_handover(
-                lead.uow(),
-                handover_id=handover_id,
-                settings=lead.settings,
-                courier_name=courier,
-                now=lead.clock(),
+            sealed = lead.action(
+                lambda uow: seal_handover(
+                    uow,
+                    handover_id=handover_id,
+                    settings=lead.settings,
+                    courier_name=courier,
+                    now=now,
+                )
             )
+        except AlreadyApplied:
+            self.app.call_from_thread(self._stored_before)
+            return
         except UserError as exc:
             self.app.call_from_thread(self._flash, str(exc), error=True)
             return
         self.post_message(HandoverSealed(sealed))
+
+    def _stored_before(self) -> None:
+        """A retried scan or seal found that its first attempt committed: show what the store
+        has (a sealed handover stays on the screen, marked sealed)."""
+        self._flash(already_stored(), error=False)
+        self.reload()
 
     def on_handover_sealed(self, message: HandoverSealed) -> None:
         sealed = message.sealed

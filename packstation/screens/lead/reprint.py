@@ -28,6 +28,7 @@ from packstation.services.reprints import (
     reprint_label,
     void_label,
 )
+from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.halfblock import png_to_text
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
@@ -202,14 +203,13 @@ class ReprintScreen(LeadScreen):
         parcel_id = self._selected_parcel()
         if parcel_id is None:
             return
-        lead = self.lead
 
         def answered(reason: str | None) -> None:
             if not reason:
                 return
 
-            def job() -> str:
-                job_id = reprint_label(lead.uow(), parcel_id=parcel_id, reason=reason)
+            def job(uow: UnitOfWork) -> str:
+                job_id = reprint_label(uow, parcel_id=parcel_id, reason=reason)
                 return _("Label sent again (job {job}); the reprint is counted.").format(job=job_id)
 
             self.act(job)
@@ -220,14 +220,13 @@ class ReprintScreen(LeadScreen):
         parcel_id = self._selected_parcel()
         if parcel_id is None:
             return
-        lead = self.lead
 
         def answered(reason: str | None) -> None:
             if not reason:
                 return
 
-            def job() -> str:
-                count = void_label(lead.uow(), parcel_id=parcel_id, reason=reason)
+            def job(uow: UnitOfWork) -> str:
+                count = void_label(uow, parcel_id=parcel_id, reason=reason)
                 return _(
                     "{count} label(s) voided; the parcel needs a new label at a bench."
                 ).format(count=count)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlmodel import select
 
 from packstation.app import BenchApp
@@ -28,31 +27,9 @@ from tests.functional.bench.conftest import (
 )
 from tests.integration.packing.conftest import shop_settings
 from tests.integration.packing.factories import add_order, seed_catalogue
+from tests.support.outage import Outage
 
 pytestmark = pytest.mark.postgres
-
-
-class Outage:
-    """Switch the store's database off (sessions ended, no new ones) and on again."""
-
-    def __init__(self, server: str, url: str) -> None:
-        self.admin = make_engine(server)
-        self.name = make_url(url).database
-
-    def _run(self, sql: str) -> None:
-        with self.admin.connect() as conn:
-            conn.execute(text(sql), {"db": self.name})
-            conn.commit()
-
-    def start(self) -> None:
-        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS false')
-        self._run(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = :db AND pid <> pg_backend_pid()"
-        )
-
-    def end(self) -> None:
-        self._run(f'ALTER DATABASE "{self.name}" ALLOW_CONNECTIONS true')
 
 
 @pytest.fixture

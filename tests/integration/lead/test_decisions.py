@@ -25,7 +25,7 @@ from packstation.services.lead import (
 )
 from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
-from tests.support.lead_data import DAY, hold, order, parcel
+from tests.support.lead_data import DAY, hold, label, order, parcel
 
 Factory = Callable[..., UnitOfWork]
 
@@ -34,21 +34,6 @@ Factory = Callable[..., UnitOfWork]
 def lead_settings(settings: Settings) -> Settings:
     return settings.model_copy(
         update={"carriers": {"YTO": CarrierSettings(), "ZTO": CarrierSettings()}}
-    )
-
-
-def _label(s: Session, parcel_id: int | None, order_id: int | None) -> None:
-    s.add(
-        PrintJob(
-            parcel_id=parcel_id,
-            order_id=order_id,
-            kind="label",
-            printer="sim://",
-            language="zpl",
-            content=b"^XA^XZ",
-            sha256="x",
-            status="sent",
-        )
     )
 
 
@@ -63,7 +48,7 @@ def _seed(engine: Engine) -> dict[str, int]:
         hold(s, held, "short", "SKU-1 short by 1")
         labelled = order(s, "L-1", status=S.PACKED)
         p = parcel(s, labelled, "YT1")
-        _label(s, p.id, labelled.id)
+        label(s, p)
         order(s, "R-1")
         s.commit()
     return _ids(engine)
