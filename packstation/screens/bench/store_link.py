@@ -3,7 +3,8 @@ network down, a session killed).
 
 An action runs through ``services.retry.run_action``: a lost connection is retried with back-off,
 under one action id, so an attempt whose commit reached the store is never applied again; after
-``STORE_RETRY_S`` the packer is told in one line and the screen keeps what it shows.  A read that
+``STORE_RETRY_S`` the packer is told in one line and the screen keeps what it shows (an action
+while the store is known to be down is tried once).  A read that
 cannot reach the store gives nothing, and the packer is told once per outage.  The screen waits
 while an action retries: scans are handled in order on the event loop.  What a timer repeats
 (the order's poll, the lease) is tried only every ``DOWN_RETRY_S`` while the store is down: a
@@ -52,7 +53,9 @@ class StoreLink:
         self._clock = clock
 
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
-        """``call`` in a unit of work that carries its action id.  Raises what it raises, and
+        """``call`` in a unit of work that carries its action id, retried for ``STORE_RETRY_S``
+        (tried once when the store is already known to be down: the packer hears at once,
+        rather than after seconds of a frozen screen).  Raises what it raises, and
         ``StoreError`` when the store stayed unreachable; ``AlreadyApplied`` when a retry
         found that an attempt committed."""
         try:
@@ -61,7 +64,7 @@ class StoreLink:
                 call,
                 bench=self.bench,
                 user=self.user,
-                deadline_s=STORE_RETRY_S,
+                deadline_s=0.0 if self.down else STORE_RETRY_S,
                 on_state=self._state,
             )
         except StoreError as exc:
