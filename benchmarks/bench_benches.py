@@ -44,6 +44,7 @@ class Figures:
     busy: int  # SQLITE_BUSY or lost connections the benches met (retried)
     errors: int  # errors that reached a packer
     cpu_s: float  # processor time the bench processes spent packing (the store's not counted)
+    held_s: float  # SQLite: how long the benches held the writers' line, in all
 
 
 def _drain(url: str, folder: Path, benches: int, orders: int) -> Figures:
@@ -58,22 +59,24 @@ def _drain(url: str, folder: Path, benches: int, orders: int) -> Figures:
     finished: list[float] = []
     latencies: list[float] = []
     busy = errors = 0
-    cpu = 0.0
+    cpu = held = 0.0
     for path in running.journals():
         for raw in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(raw)
             if "started" in record:
                 ready.append(float(record["started"]))
                 cpu -= float(record["cpu"])
+                held -= float(record["held"])
             elif "finished" in record:
                 finished.append(float(record["t"]))
                 cpu += float(record["cpu"])
+                held += float(record["held"])
             elif record.get("phase") == "done":
                 latencies.append(float(record["ms"]))
                 errors += record["outcome"] == "error"
             elif record.get("state") == "unreachable":
                 busy += 1
-    return Figures(orders, max(finished) - min(ready), latencies, busy, errors, cpu)
+    return Figures(orders, max(finished) - min(ready), latencies, busy, errors, cpu, held)
 
 
 def _sqlite(folder: Path, orders: int) -> Figures:
@@ -127,6 +130,17 @@ def _rows(store: str, figures: Figures) -> list[Row]:
         Row(f"{store}: transaction p99", p99, "ms", f"<= {p99_target:.0f}", p99 <= p99_target),
         Row(f"{store}: errors reaching a packer", figures.errors, "n", "= 0", figures.errors == 0),
     ]
+    if store == "sqlite":
+        # one writer at a time: the line's time per order bounds the rate (1000 / ms per order)
+        held_ms = figures.held_s / figures.orders * 1000
+        rows.append(Row(f"{store}: writers' line held per order", held_ms, "ms"))
+        rows.append(
+            Row(
+                f"{store}: writers' line held, share of the run",
+                figures.held_s / figures.seconds * 100,
+                "%",
+            )
+        )
     label = "SQLITE_BUSY reaching the bench" if store == "sqlite" else "lost connections"
     rows.append(Row(f"{store}: {label}", figures.busy, "n", "= 0", figures.busy == 0))
     return rows

@@ -20,6 +20,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ class WriterLine:
         self._turn = threading.Lock()  # the connection of this process that is in line
         self._guard = threading.Lock()  # a wait given up against the turn that came meanwhile
         self._holder: int | None = None  # the thread whose transaction holds the turn
+        # how long this process's writers held the turn, in all (for the benchmarks)
+        self.held_s = 0.0
+        self._since = 0.0
 
     def enter(self) -> bool:
         """Wait for the turn to write; False when it did not come (the caller then leaves the
@@ -60,10 +64,12 @@ class WriterLine:
             if not self._wait(fd):
                 return False  # the waiting thread gives the turn back once the lock comes
         self._holder = threading.get_ident()
+        self._since = time.perf_counter()
         return True
 
     def leave(self) -> None:
         """The transaction ended: the next writer's turn."""
+        self.held_s += time.perf_counter() - self._since
         self._holder = None
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
@@ -147,6 +153,12 @@ def line_for(store: Path, timeout: float) -> WriterLine:
         if line is None:
             line = _LINES[key] = WriterLine(key, timeout)
         return line
+
+
+def held_seconds(store: Path) -> float:
+    """How long this process's writers held the store's line so far (0 without one)."""
+    line = _LINES.get(store.resolve())
+    return line.held_s if line is not None else 0.0
 
 
 def join_line(dbapi_connection: Any, line: WriterLine) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from packstation.store.engine import make_engine, readonly, sqlite_path
-from packstation.store.writers import line_for
+from packstation.store.writers import held_seconds, line_for
 
 INSERT = text(
     "INSERT INTO carrier (code, name, name_en, tracking_pattern, label_template) "
@@ -126,3 +127,22 @@ def test_one_line_per_store_file(tmp_path: Path) -> None:
     a = line_for(tmp_path / "a.db", 1.0)
     assert line_for(tmp_path / "a.db", 1.0) is a
     assert line_for(tmp_path / "b.db", 1.0) is not a
+
+
+def test_the_line_counts_how_long_this_process_held_it(engine: Engine) -> None:
+    """The benchmarks' figure: the time writing transactions held the line, reads not counted."""
+    path = sqlite_path(str(engine.url))
+    assert path is not None
+    with engine.begin() as conn:
+        conn.execute(INSERT, {"code": "W"})  # the line exists once a writer joined it
+    before = held_seconds(path)
+    with engine.begin() as conn:
+        conn.execute(INSERT, {"code": "X"})
+        time.sleep(0.05)
+    held = held_seconds(path) - before
+    assert 0.05 <= held < 1.0
+    with readonly(engine).connect() as reader:
+        reader.execute(text("SELECT count(*) FROM carrier")).scalar()
+        time.sleep(0.05)
+    assert held_seconds(path) - before == held  # a read does not take the line
+    assert held_seconds(path.with_name("elsewhere.db")) == 0.0

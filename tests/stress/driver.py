@@ -50,9 +50,10 @@ from packstation.services.packing import (
 from packstation.services.packing_view import OrderView, Phase, read_order
 from packstation.services.retry import AlreadyApplied, new_action_id, run_action
 from packstation.services.warm_up import warm_up
-from packstation.store.engine import make_engine
+from packstation.store.engine import make_engine, sqlite_path
 from packstation.store.models import ProductBarcode
 from packstation.store.uow import UnitOfWork
+from packstation.store.writers import held_seconds
 
 T = TypeVar("T")
 
@@ -190,7 +191,7 @@ class Packer:
         self._write({"ready": time.time()})
         while self.start_file and not os.path.exists(self.start_file):
             time.sleep(0.005)  # every bench starts together (the benchmark's barrier)
-        self._write({"started": time.time(), "cpu": time.process_time()})
+        self._write({"started": time.time(), "cpu": time.process_time(), "held": self.held()})
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
             if order_id is None:
@@ -212,6 +213,11 @@ class Packer:
             with contextlib.suppress(ClaimLost):  # another bench took it: leave it alone
                 self.pack(order_id)
             order_id = None
+
+    def held(self) -> float:
+        """How long this bench held the SQLite store's writers' line so far (0 on PostgreSQL)."""
+        path = sqlite_path(self.settings.store.url)
+        return held_seconds(path) if path is not None else 0.0
 
     def print_labels(self) -> None:
         """Send the queued labels and slips, as the bench's sender thread would; a store that is
@@ -427,7 +433,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         finally:
             engine.dispose()
-        finished = {"finished": dict(packer.outcomes), "t": time.time(), "cpu": time.process_time()}
+        finished = {
+            "finished": dict(packer.outcomes),
+            "t": time.time(),
+            "cpu": time.process_time(),
+            "held": packer.held(),
+        }
         journal.write(json.dumps(finished) + "\n")
     return 0
 
