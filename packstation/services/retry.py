@@ -49,7 +49,7 @@ def unreachable(exc: BaseException) -> StoreError:
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()
     return StoreError(
         _(
-            "The store is unreachable: the bench keeps what it has; try again when it is back ({reason})."
+            "The store is unreachable: the screen keeps what it shows; try again when it is back ({reason})."
         ).format(reason=reason[0] if reason else type(exc).__name__)
     )
 

@@ -216,7 +216,12 @@ class ExceptionsScreen(LeadScreen):
         selected = self._selected()
         if selected is None:
             return
-        order_id, _number = selected
+        self._edit_address(selected[0])
+
+    @work(thread=True, group="address", exit_on_error=False)
+    def _edit_address(self, order_id: int) -> None:
+        """Read the address off the screen's thread (a store that is down must not freeze
+        it), then open the form."""
         lead = self.lead
         order_no, current = address_of(lead.uow(readonly=True), order_id=order_id)
 
@@ -236,7 +241,7 @@ class ExceptionsScreen(LeadScreen):
 
             self.act(job)
 
-        self.app.push_screen(AddressForm(order_no, current), saved)
+        self.app.call_from_thread(self.app.push_screen, AddressForm(order_no, current), saved)
 
     def action_split(self) -> None:
         def then(order_id: int, answer: str) -> Callable[[UnitOfWork], str]:

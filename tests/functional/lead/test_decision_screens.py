@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, Static
 
 from packstation.lead_app import LeadApp
-from packstation.screens.lead.dialogs import TextPage
+from packstation.screens.lead.dialogs import AddressForm, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.store.models import Order, Parcel, PrintJob
 from tests.functional.lead.conftest import until
@@ -74,8 +74,8 @@ def test_settle_each_kind_of_exception(
             await until(pilot, lambda: _orders(lead_engine)["TB0004"].status == "cancelled")
 
             select_row("TB0005")
-            await pilot.press("a")
-            await pilot.pause()
+            await pilot.press("a")  # the address is read off the screen's thread
+            await until(pilot, lambda: isinstance(app.screen, AddressForm))
             field = app.screen.query_one("#field-address", Input)
             field.value = "文一西路 99号"
             await pilot.press("ctrl+s")
