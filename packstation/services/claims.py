@@ -21,8 +21,9 @@ from sqlmodel import and_, col, or_, select
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.store.clock import store_now
 from packstation.store.models import Order
-from packstation.store.types import UTCDateTime, utcnow
+from packstation.store.types import UTCDateTime
 from packstation.store.uow import UnitOfWork
 
 
@@ -140,7 +141,7 @@ def claim_order(
     uow: UnitOfWork, *, order_id: int, lease_seconds: int, now: dt.datetime | None = None
 ) -> Claim:
     """Claim one order for ``uow.bench``/``uow.user``; a UserError saying why when it cannot be."""
-    now = now or utcnow()
+    now = now or store_now(uow.engine)
     with uow:
         order = lock_order(uow, order_id)
         if order is None:
@@ -200,7 +201,7 @@ def claim_next_due(
 ) -> Claim | None:
     """Claim the next due order for this bench, or None when the queue is empty."""
     with uow:
-        claim = claim_due(uow, lease_seconds=lease_seconds, now=now or utcnow())
+        claim = claim_due(uow, lease_seconds=lease_seconds, now=now or store_now(uow.engine))
         if claim is None:
             return None
         uow.commit()
@@ -246,7 +247,7 @@ def renew_lease(
     uow: UnitOfWork, *, order_id: int, lease_seconds: int, now: dt.datetime | None = None
 ) -> bool:
     """Extend this bench's lease; False when the claim is gone (the bench must stop)."""
-    now = now or utcnow()
+    now = now or store_now(uow.engine)
     with uow:
         order = lock_order(uow, order_id)
         if order is None or order.status != OrderStatus.PACKING or order.claimed_bench != uow.bench:

@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
 from packstation.config import Settings
 from packstation.devices.doctor import device_checks
 from packstation.errors import StoreError
 from packstation.i18n import _
 from packstation.labels.fonts import font_check
+from packstation.store.clock import clock_offset
 from packstation.store.engine import make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision
+
+# how far this machine's clock may be from the store's before ``doctor`` says so
+CLOCK_TOLERANCE_S = 5
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ def check_store(settings: Settings) -> list[Check]:
         return [Check(_("store"), False, str(exc))]
     try:
         current = current_revision(engine)
+        clock = _clock_check(engine)
     except StoreError as exc:
         return [Check(_("store"), False, str(exc))]
     finally:
@@ -66,7 +74,27 @@ def check_store(settings: Settings) -> list[Check]:
                 ),
             )
         )
-    return checks
+    return checks + clock
+
+
+def _clock_check(engine: Engine) -> list[Check]:
+    """Benches on several machines: this machine's clock against the server's (leases follow
+    the server's clock; cut-offs, label times and the lead's screens follow this one)."""
+    if engine.dialect.name != "postgresql":
+        return []  # one machine, one clock
+    try:
+        seconds = clock_offset(engine).total_seconds()
+    except DBAPIError as exc:
+        raise StoreError(str(exc.orig)) from None
+    off = round(abs(seconds))
+    if off <= CLOCK_TOLERANCE_S:
+        return [Check(_("clock"), True, _("within {seconds} s of the store's").format(seconds=off))]
+    detail = (
+        _("this machine's clock is {seconds} s behind the store's; set it (NTP)")
+        if seconds > 0
+        else _("this machine's clock is {seconds} s ahead of the store's; set it (NTP)")
+    )
+    return [Check(_("clock"), False, detail.format(seconds=off))]
 
 
 def check_font(settings: Settings) -> list[Check]:

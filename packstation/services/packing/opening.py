@@ -19,8 +19,8 @@ from packstation.services.claims import (
 )
 from packstation.services.packing.boxes import ensure_box
 from packstation.services.tracking import find_order_id_by_tracking
+from packstation.store.clock import store_now
 from packstation.store.models import Order
-from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 
@@ -49,7 +49,7 @@ def open_order(
 ) -> Claim | None:
     """Claim the order ``code`` names; None when no order has that code; a UserError saying
     why (cancelled, on hold, packed, at another bench) when it cannot be packed here."""
-    now = now or utcnow()
+    now = now or store_now(uow.engine)
     with uow:
         order_id = find_order_id(uow, code)
         if order_id is None:
@@ -73,7 +73,9 @@ def take_next(
     """The bench's next order: the next due one claimed and its first box opened, in one
     transaction; None when the queue is empty."""
     with uow:
-        claim = claim_due(uow, lease_seconds=settings.store.lease_seconds, now=now or utcnow())
+        claim = claim_due(
+            uow, lease_seconds=settings.store.lease_seconds, now=now or store_now(uow.engine)
+        )
         if claim is None:
             return None
         ensure_box(uow, claim.order_id, claim.carrier, settings)

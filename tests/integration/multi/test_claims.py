@@ -191,3 +191,53 @@ def test_many_threads_scanning_one_order_never_pass_its_quantity(engine: Engine)
             select(func.count()).select_from(Event).where(Event.kind == "item_scanned")
         ).one()
     assert scanned == 3
+
+
+@pytest.mark.postgres
+def test_a_bench_whose_clock_runs_ahead_does_not_take_a_live_claim(
+    pg_server: str, pg_template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Benches on several machines judge each other's leases by the server's clock: a bench
+    whose clock is ten minutes ahead sees another bench's lease as still running."""
+    from packstation.services import claims as claims_module
+    from packstation.services.packing import opening
+    from packstation.store import clock
+
+    url = new_pg_database(pg_server, pg_template)
+    engine = make_engine(url)
+    try:
+        seed_catalogue(engine)
+        order_id = add_order(engine, "SKEW1", [("TEA-001", 1)])
+        clock.forget_offsets()
+        first = claim_next_due(_uow(engine, "bench-1"), lease_seconds=LEASE)
+        assert first is not None and first.order_id == order_id
+
+        # the other machine: its clock ten minutes ahead, far past the lease
+        ahead = dt.timedelta(minutes=10)
+        for module in (clock, claims_module, opening):  # every reading of this machine's clock
+            monkeypatch.setattr(
+                module, "utcnow", lambda: dt.datetime.now(dt.UTC) + ahead, raising=False
+            )
+        clock.forget_offsets()
+        assert claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE) is None
+        with pytest.raises(UserError, match="bench-1"):
+            claim_order(_uow(engine, "bench-2"), order_id=order_id, lease_seconds=LEASE)
+        assert renew_lease(_uow(engine, "bench-2"), order_id=order_id, lease_seconds=LEASE) is False
+
+        # and the lease it writes is by the server's clock too
+        with _uow(engine, "bench-1") as uow:
+            uow.connection().execute(
+                text("UPDATE \"order\" SET lease_until = now() - interval '1 second'")
+            )
+            uow.commit()
+        taken = claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE)
+        assert taken is not None and taken.order_id == order_id
+        with UnitOfWork(engine, readonly=True) as uow:
+            lease_until = uow.session.get(Order, order_id).lease_until  # type: ignore[union-attr]
+        assert lease_until is not None
+        server_now = dt.datetime.now(dt.UTC)  # this test's machine is the server's
+        assert abs((lease_until - server_now).total_seconds() - LEASE) < 5
+    finally:
+        clock.forget_offsets()
+        engine.dispose()
+        drop_pg_database(pg_server, url)

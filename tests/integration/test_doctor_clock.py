@@ -1,0 +1,50 @@
+"""``doctor`` on a bench that shares a PostgreSQL store: this machine's clock against the
+server's (a lease is judged by the server's clock, cut-offs and label times by this one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from packstation.config import Settings
+from packstation.services.doctor import check_store
+from packstation.store import clock
+from tests.conftest import new_pg_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_settings(pg_server: str, pg_template: str) -> Iterator[Settings]:
+    clock.forget_offsets()
+    yield Settings().with_store_url(new_pg_database(pg_server, pg_template))
+    clock.forget_offsets()
+
+
+def _clock(settings: Settings) -> tuple[bool, str]:
+    found = [c for c in check_store(settings) if c.name == "clock"]
+    assert len(found) == 1
+    return found[0].ok, found[0].detail
+
+
+def test_a_clock_that_agrees_with_the_store_is_ok(pg_settings: Settings) -> None:
+    ok, detail = _clock(pg_settings)
+    assert ok and detail.startswith("within 0 s")
+
+
+@pytest.mark.parametrize(("moved", "said"), [(90, "90 s ahead"), (-90, "90 s behind")])
+def test_a_clock_far_from_the_store_is_named(
+    pg_settings: Settings, monkeypatch: pytest.MonkeyPatch, moved: int, said: str
+) -> None:
+    shift = dt.timedelta(seconds=moved)
+    monkeypatch.setattr(clock, "utcnow", lambda: dt.datetime.now(dt.UTC) + shift)
+    ok, detail = _clock(pg_settings)
+    assert not ok
+    assert said in detail and "NTP" in detail
+
+
+def test_a_sqlite_store_has_no_clock_to_compare() -> None:
+    settings = Settings().with_store_url("sqlite://")
+    assert [c.name for c in check_store(settings) if c.name == "clock"] == []
