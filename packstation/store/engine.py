@@ -47,11 +47,18 @@ READONLY = "packstation_readonly"
 BUSY_TIMEOUT_MS = 10_000
 # A pooled PostgreSQL connection that came back less than this ago is used without a check.
 IDLE_CHECK_S = 1.0
-# libpq's settings for a bench's connections (the store URL's query may set others).  Without
-# the TCP ones, a network cut between a bench and the server leaves a statement waiting for its
-# answer for many minutes (the kernel's retransmissions), and the bench frozen with it: with
-# them, a statement whose bytes the server does not acknowledge fails after 5 s, and a
+# libpq's settings for a bench's connections (the store URL's query may set others).
+#
+# Without the TCP ones, a network cut between a bench and the server leaves a statement waiting
+# for its answer for many minutes (the kernel's retransmissions), and the bench frozen with it:
+# with them, a statement whose bytes the server does not acknowledge fails after 5 s, and a
 # connection waiting for an answer is probed after 5 s idle and given up 4 s later.
+#
+# ``options`` asks the same of the server's end of the connection: a bench machine that dies
+# (power, network) in the middle of a transaction holds its row locks — the order's, the
+# carrier's waybill counter — until the server notices, which by the operating system's
+# defaults takes two hours, with every bench of that carrier waiting at its next weighing.
+# With these the server gives up on the dead session, and its locks, within about 15 s.
 PG_CONNECT: dict[str, str | int] = {
     "connect_timeout": 5,
     "application_name": "packstation",
@@ -60,6 +67,10 @@ PG_CONNECT: dict[str, str | int] = {
     "keepalives_interval": 2,
     "keepalives_count": 2,
     "tcp_user_timeout": 5000,  # milliseconds
+    "options": (
+        "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 "
+        "-c tcp_user_timeout=5000"
+    ),
 }
 _RETURNED = "packstation_returned"
 

@@ -134,3 +134,28 @@ def test_the_store_url_may_set_the_connection_timeouts(pg_server: str, pg_templa
         assert _tcp_options(engine) == (1, 30, 2, 2, 9000)
     finally:
         engine.dispose()
+
+
+def _server_side(engine: Engine) -> tuple[str, ...]:
+    """How the server watches this connection: keepalive idle, interval, count, user timeout."""
+    names = ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+    with engine.connect() as connection:
+        return tuple(
+            str(connection.execute(text(f"SHOW {name}")).scalar_one())
+            for name in (*names, "tcp_user_timeout")
+        )
+
+
+def test_the_server_gives_up_on_a_dead_bench_in_seconds(pg_engine: Engine) -> None:
+    """A bench machine that dies inside a transaction must not hold its row locks (the order's,
+    the carrier's waybill counter) for the two hours of the system's keepalive defaults."""
+    assert _server_side(pg_engine) == ("5", "2", "3", "5000")
+
+
+def test_the_store_url_may_set_the_servers_options(pg_server: str, pg_template: str) -> None:
+    url = new_pg_database(pg_server, pg_template)
+    engine = make_engine(f"{url}?options=-c%20tcp_keepalives_idle%3D60")
+    try:
+        assert _server_side(engine)[0] == "60"
+    finally:
+        engine.dispose()
