@@ -7,7 +7,8 @@ claim the next due order, scan its items, weigh, queue and print the label and s
 The clock starts when every bench has loaded (they wait at a barrier), so Python starting up
 sixteen times is not counted as packing.
 PostgreSQL comes from ``PACKSTATION_TEST_PG`` (a server URL whose user may create databases) or a
-throwaway cluster started here.  ``--quick`` drains fewer orders.
+throwaway cluster started here, with the server's default durability (``fsync``,
+``synchronous_commit``), not the tests' faster settings.  ``--quick`` drains fewer orders.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def _postgres(folder: Path, orders: int) -> Figures:
     cluster: Cluster | None = None
     server = os.environ.get("PACKSTATION_TEST_PG")
     if not server:
-        cluster = Cluster()
+        cluster = Cluster(durable=True)  # commits reach the disk, as on a real server
         server = cluster.start()
     name = f"bench_benches_{uuid.uuid4().hex[:8]}"
     admin = create_engine(make_url(server), isolation_level="AUTOCOMMIT")
