@@ -3,6 +3,8 @@ and a page of text."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,21 +17,33 @@ from packstation.widgets.wedge_input import WedgeInput
 
 
 class Prompt(ModalScreen[str | None]):
-    """Ask for one line (a reason, a carrier, a number); Enter answers, Escape cancels."""
+    """Ask for one line (a reason, a carrier, a number); Enter answers, Escape cancels.  A scan
+    is kept out of the answer, unless the question asks for one (``scans="submit"``: the scan
+    is the answer)."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
-    def __init__(self, question: str, *, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        scans: Literal["post", "submit"] = "post",
+    ) -> None:
         super().__init__()
         translate_bindings(self)
         self.question = question
         self.value = value
         self.placeholder = placeholder
+        self.scans: Literal["post", "submit"] = scans
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")
-            yield WedgeInput(value=self.value, placeholder=self.placeholder, id="answer")
+            yield WedgeInput(
+                value=self.value, placeholder=self.placeholder, id="answer", scans=self.scans
+            )
             yield Label(_("Enter: confirm   Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:

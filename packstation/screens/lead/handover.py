@@ -294,7 +294,9 @@ class HandoverScreen(LeadScreen):
 
             self.act(job)
 
-        self.app.push_screen(Prompt(_("Scan the parcel to take out of the handover:")), answered)
+        self.app.push_screen(
+            Prompt(_("Scan the parcel to take out of the handover:"), scans="submit"), answered
+        )
 
     def action_seal(self) -> None:
         if self.handover_id is None or self.manifest is None or self.manifest.sealed_at is not None:

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, Static
 
 from packstation.lead_app import LeadApp
-from packstation.screens.lead.dialogs import AddressForm, TextPage
+from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.store.models import Order, Parcel, PrintJob
+from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import until
 
 
@@ -136,6 +137,20 @@ def test_handover_for_yto(
             await until(pilot, lambda: len(_rows(app, "#inside")) == 3)
             await pilot.press(*"YT7000000000000", "enter")
             await until(pilot, lambda: "already in this handover" in str(flash.render()))
+            # a parcel taken out again with the scanner (a burst of keys ending with Enter)
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: isinstance(app.screen, Prompt))
+            field = app.screen.query_one(WedgeInput)
+            now = [1000.0]
+            field.clock = lambda: now[0]  # keys 4 ms apart, as a scanner types them
+            for key in [*"YT7000000000002", "enter"]:
+                now[0] += 0.004
+                await pilot.press(key)
+            await until(pilot, lambda: not isinstance(app.screen, Prompt))  # the scan answered
+            await until(pilot, lambda: "taken out" in _message(app))
+            await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
+            await pilot.press(*"YT7000000000002", "enter")
+            await until(pilot, lambda: "3 in the handover" in str(flash.render()))
             await pilot.press("ctrl+s", *"刘师傅", "enter")
             await until(pilot, lambda: isinstance(app.screen, TextPage))
             page = app.screen
