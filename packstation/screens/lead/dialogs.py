@@ -44,12 +44,23 @@ class Prompt(ModalScreen[str | None]):
             yield WedgeInput(
                 value=self.value, placeholder=self.placeholder, id="answer", scans=self.scans
             )
-            yield Label(_("Enter: confirm   Esc: cancel"), classes="hint")
+            yield Label(_("Enter: confirm   Esc: cancel"), classes="hint", id="hint")
 
     def on_mount(self) -> None:
         answer = self.query_one(Input)
         answer.cursor_blink = getattr(self.app, "blink", True)
         answer.focus()
+
+    def on_wedge_input_scanned(self, event: WedgeInput.Scanned) -> None:
+        """A scan the answer keeps out (``scans="post"``): say so, rather than nothing."""
+        event.stop()
+        if self.scans == "post":
+            self.query_one("#hint", Label).update(
+                _("{code} was scanned, but this asks for typing; type the answer.").format(
+                    code=event.code
+                )
+            )
+            self.app.bell()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

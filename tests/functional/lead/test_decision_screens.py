@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
@@ -98,10 +98,23 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
             await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
             preview = app.screen.query_one("#preview", Static)
             await until(pilot, lambda: "YT7000000000001" in str(preview.render()))
-            await pilot.press("f7", *"label smudged", "enter")
+            await pilot.press("f7")
+            await until(pilot, lambda: isinstance(app.screen, Prompt))
+            field = app.screen.query_one(WedgeInput)
+            now = [1000.0]
+            field.clock = lambda: now[0]
+            for key in [*"6901234567892", "enter"]:  # a scanner's code is no reason
+                now[0] += 0.004
+                await pilot.press(key)
+            hint = app.screen.query_one("#hint", Label)
+            await until(pilot, lambda: "6901234567892 was scanned" in str(hint.render()))
+            assert field.value == "" and isinstance(app.screen, Prompt)
+            for key in [*"torn", "enter"]:  # typed, a key every 150 ms
+                now[0] += 0.15
+                await pilot.press(key)
             await until(pilot, lambda: "counted" in _message(app))
             with Session(lead_engine) as s:
-                reprint = s.exec(select(PrintJob).where(PrintJob.reason == "label smudged")).one()
+                reprint = s.exec(select(PrintJob).where(PrintJob.reason == "torn")).one()
                 assert reprint.reprint_of is not None and reprint.created_by == "王组长"
             await until(pilot, lambda: _rows(app, "#parcels")[0][5] == "1")
             await pilot.press("f8", *"wrong box", "enter")
