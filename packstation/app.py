@@ -7,11 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from textual.app import App
 
 from packstation.config import Settings
 from packstation.devices.base import ScaleReading
 from packstation.log_file import log_to_file
+from packstation.services.retry import unreachable
+from packstation.store.bench_name import BenchName
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
 
@@ -144,6 +147,17 @@ class BenchApp(App[None]):
 
 
 def run_bench(settings: Settings, *, notice: str = "") -> None:
+    """The bench, under its name: another bench running under the same name is refused."""
     # the language was chosen by the command line: --lang, PACKSTATION_LANG, ui.language, locale
     log_to_file(f"bench-{settings.bench.name}")
-    BenchApp(settings, notice=notice).run()
+    engine = make_engine(settings.store.url)
+    name = BenchName(engine, settings.bench.name)
+    try:
+        try:
+            name.hold()
+        except DBAPIError as exc:
+            raise unreachable(exc) from None
+        BenchApp(settings, notice=notice).run()
+    finally:
+        name.release()
+        engine.dispose()

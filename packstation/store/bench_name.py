@@ -1,0 +1,127 @@
+"""One running bench per bench name.
+
+Two bench processes under one name would share one claim (each resumes the order the other is
+packing) and one numbering of events, and the lead would see one bench where two work: the
+usual cause is a configuration file copied to a new machine.  A bench holds its name while it
+runs, and a second one under that name is refused with a sentence saying where the first runs.
+
+On PostgreSQL the name is a session advisory lock on a connection of its own: the server lets
+go of it when the process ends, and within seconds when its machine dies (the connection's
+keepalives, ``engine.PG_CONNECT``).  If the connection is lost (the server restarted), the lock
+goes with it until the bench starts again.  On SQLite every bench is on one machine: an
+``flock`` on a file next to the store, ``<store>-bench-<key>.lock``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from packstation.errors import StoreError
+from packstation.i18n import _
+from packstation.store.engine import sqlite_path
+
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): the name is not guarded on SQLite
+    fcntl = None  # type: ignore[assignment]
+
+# advisory locks of bench names are (this, key of the name); other locks use one bigint
+LOCK_CLASS = 0x5053
+# a bench killed a moment ago may still hold its name while the server ends its session
+WAIT_S = 3.0
+
+
+def name_key(name: str) -> int:
+    """The name's key: the same on every machine, and positive, as ``pg_locks`` shows it."""
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
+class BenchName:
+    """The bench's hold on its name, from ``hold()`` to ``release()``."""
+
+    def __init__(self, engine: Engine, name: str, *, wait_s: float = WAIT_S) -> None:
+        self.engine = engine
+        self.name = name
+        self.wait_s = wait_s
+        self._connection: Connection | None = None
+        self._held = False  # the session holds the name's lock
+        self._fd: int | None = None
+
+    def hold(self) -> None:
+        """Take the name, or raise ``StoreError`` saying where another bench holds it."""
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            holder = self._try()
+            if holder is None:
+                return
+            if time.monotonic() >= deadline:
+                self.release()
+                raise StoreError(
+                    _(
+                        "Another bench named {name} is running{where}; give this bench its own "
+                        "name ([bench] name in its configuration, or --bench NAME)."
+                    ).format(name=self.name, where=holder)
+                )
+            time.sleep(0.2)
+
+    def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                if self._held:  # the connection goes back to the pool without it
+                    connection.execute(
+                        _GIVE_BACK, {"class": LOCK_CLASS, "key": name_key(self.name)}
+                    )
+                connection.close()
+            except DBAPIError:
+                connection.invalidate()  # a lost session held nothing any more
+            self._held = False
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def _try(self) -> str | None:
+        """None when the name is now ours; else where its holder runs ('' when unknown)."""
+        if self.engine.dialect.name == "postgresql":
+            return self._try_postgres()
+        path = sqlite_path(str(self.engine.url))
+        if path is None or fcntl is None:
+            return None  # a store in memory: one process
+        return self._try_file(path.with_name(f"{path.name}-bench-{name_key(self.name):08x}.lock"))
+
+    def _try_postgres(self) -> str | None:
+        if self._connection is None:
+            self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        given = {"class": LOCK_CLASS, "key": name_key(self.name)}
+        if self._connection.execute(_TAKE, given).scalar_one():
+            self._held = True
+            return None
+        row = self._connection.execute(_HOLDER, given).first()
+        if row is None or not (row[0] or row[1]):
+            return ""  # on the server's own machine, through its socket
+        return _(" on {host}").format(host=row[0] or row[1])
+
+    def _try_file(self, lock_file: Path) -> str | None:
+        if self._fd is None:
+            self._fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o664)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _(" on this machine")
+        return None
+
+
+_TAKE = text("SELECT pg_try_advisory_lock(:class, :key)")
+_GIVE_BACK = text("SELECT pg_advisory_unlock(:class, :key)")
+_HOLDER = text(
+    "SELECT a.client_hostname, host(a.client_addr) "
+    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :class AND l.objid = :key "
+    "AND l.objsubid = 2"
+)
