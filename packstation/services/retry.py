@@ -9,10 +9,11 @@ never applied twice.  Errors a user caused are not retried.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -28,6 +29,10 @@ T = TypeVar("T")
 
 class AlreadyApplied(Exception):
     """An earlier attempt of this action committed; re-read the state instead of applying it."""
+
+    @property
+    def action_id(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 def new_action_id() -> str:
@@ -64,6 +69,18 @@ def action_committed(engine: Engine, action_id: str) -> bool:
             uow.session.exec(select(Event.id).where(Event.action_id == action_id)).first()
             is not None
         )
+
+
+def applied_event(engine: Engine, action_id: str) -> tuple[str, dict[str, Any]] | None:
+    """The kind and payload of the event an earlier attempt of the action stamped (what it
+    did, when its answer was lost: a refusal is recorded too); None when there is none."""
+    with UnitOfWork(engine, readonly=True) as uow:
+        found = uow.session.exec(
+            select(Event.kind, Event.payload).where(Event.action_id == action_id)
+        ).first()
+    if found is None:
+        return None
+    return found[0], json.loads(found[1] or "{}")
 
 
 def run_action(

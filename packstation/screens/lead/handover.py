@@ -32,7 +32,7 @@ from packstation.services.handover import (
     waiting_parcels,
 )
 from packstation.services.manifest_print import kilograms, manifest_text
-from packstation.services.retry import AlreadyApplied
+from packstation.services.retry import AlreadyApplied, applied_event
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
@@ -200,8 +200,13 @@ class HandoverScreen(LeadScreen):
             scanned = self.lead.action(
                 lambda uow: scan_parcel(uow, handover_id=handover_id, code=code)
             )
-        except AlreadyApplied:
-            self.app.call_from_thread(self._stored_before)
+        except AlreadyApplied as applied:
+            # the answer was lost: a refusal was stored too, and must still be said
+            stored = applied_event(self.lead.engine, applied.action_id)
+            if stored is not None and stored[0] == "handover_refused":
+                self.post_message(ParcelScanned(None, str(stored[1].get("reason", ""))))
+            else:
+                self.app.call_from_thread(self._stored_before)
         except HandoverRefused as exc:
             self.post_message(ParcelScanned(None, str(exc)))
         else:

@@ -21,7 +21,13 @@ from sqlmodel import Session, col, select
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
 from packstation.lead_app import LeadApp
-from packstation.services.handover import open_handover, remove_parcel, scan_parcel, seal_handover
+from packstation.services.handover import (
+    HandoverRefused,
+    open_handover,
+    remove_parcel,
+    scan_parcel,
+    seal_handover,
+)
 from packstation.services.lead import (
     cancel_order,
     change_courier,
@@ -31,7 +37,7 @@ from packstation.services.lead import (
     split_order,
 )
 from packstation.services.reprints import reprint_label, void_label
-from packstation.services.retry import AlreadyApplied
+from packstation.services.retry import AlreadyApplied, applied_event
 from packstation.store.engine import make_engine
 from packstation.store.models import Event, Handover, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -315,3 +321,25 @@ def test_a_reprint_while_postgresql_is_briefly_away_is_applied_once_when_it_is_b
         outage.end()
         engine.dispose()
         outage.admin.dispose()
+
+
+def test_a_refused_scan_whose_answer_was_lost_still_says_why(lead: LeadApp, engine: Engine) -> None:
+    """A refusal is recorded and committed too: when its answer is lost, the retry finds the
+    refusal, and the screen says it rather than 'stored'."""
+    shop = _seed(engine)
+
+    def refused_then_lost(uow: UnitOfWork) -> object:
+        """The refusal is committed, then the connection breaks before its answer comes."""
+        with pytest.raises(HandoverRefused):
+            scan_parcel(uow, handover_id=shop.handover_id, code="NOSUCH-PARCEL")
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    with pytest.raises(AlreadyApplied) as applied:
+        lead.action(refused_then_lost)
+    stored = applied_event(engine, applied.value.action_id)
+    assert stored is not None
+    kind, payload = stored
+    assert kind == "handover_refused" and payload["code"] == "NOSUCH-PARCEL"
+    assert payload["reason"]
+    assert len(_events(engine, "handover_refused")) == 1
+    assert applied_event(engine, "no-such-action") is None
