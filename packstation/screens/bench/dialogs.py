@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -37,8 +37,9 @@ class _Form(ModalScreen[object]):
     BINDINGS = [Binding("escape", "dismiss_none", N_("Back"))]
     DEFAULT_CSS = """
     _Form { align: center middle; }
-    _Form > Vertical {
-        width: 84; height: auto; border: thick $accent; background: $surface; padding: 1 2;
+    _Form > VerticalScroll {
+        width: 84; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 1 2;
     }
     _Form Label.title { text-style: bold; width: 100%; content-align: center middle; }
     _Form Label.error { color: $error; text-style: bold; }
@@ -98,7 +99,7 @@ class ReasonForm(_Form):
         self._placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll(can_focus=False):
             yield Label(self._title, classes="title")
             yield _input(self._placeholder, id="reason")
             yield Label("", id="error", classes="error")
@@ -116,7 +117,7 @@ class WeightForm(_Form):
     """A weight typed in grams (no scale, or a scale that cannot be read)."""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll(can_focus=False):
             yield Label(_("Type the weight of the box in grams"), classes="title")
             yield _input(_("grams, e.g. 1250"), id="grams", number=True)
             yield Label("", id="error", classes="error")
@@ -149,7 +150,7 @@ class OverrideForm(_Form):
         self._lead = lead
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll(can_focus=False):
             yield Label(
                 _("Lead override: accept {grams} g (expected {expected} g)").format(
                     grams=self._grams, expected=self._expected
@@ -204,7 +205,7 @@ class LineForm(_Form):
         self._reason_required = reason_required
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll(can_focus=False):
             yield Label(self._title, classes="title")
             if self._kinds:
                 yield OptionList(*[Option(text, id=key) for key, text in self._kinds], id="kinds")

@@ -96,7 +96,8 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        # taller than a 24-line terminal: it scrolls to the field in use, and Tab skips it
+        with VerticalScroll(classes="dialog wide", can_focus=False):
             yield Label(
                 _("Correct the address of order {order}").format(order=self.order_no),
                 classes="question",

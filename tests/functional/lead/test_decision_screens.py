@@ -223,3 +223,26 @@ def test_people_screen(make_app: Callable[..., LeadApp]) -> None:
             assert [r[0] for r in _rows(app, "#benches")] == ["bench-1", "bench-2"]
 
     asyncio.run(scenario())
+
+
+def test_the_address_form_fits_a_small_terminal(make_app: Callable[..., LeadApp]) -> None:
+    """Taller than 24 lines: it scrolls within the screen rather than losing its top."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, AddressForm))
+            await pilot.pause()
+            dialog = app.screen.query_one(".dialog")
+            assert dialog.region.y >= 0 and dialog.region.bottom <= 24
+            # from the address (where the form opens) back to the first field, the recipient
+            await pilot.press(*["shift+tab"] * 5)
+            await pilot.pause()
+            recipient = app.screen.query_one("#field-recipient_name", Input)
+            assert app.screen.focused is recipient
+            assert dialog.region.contains_region(recipient.region)  # scrolled into view
+
+    asyncio.run(scenario())
