@@ -157,7 +157,7 @@ def run_bench(settings: Settings, *, notice: str = "") -> None:
             name.hold()
         except DBAPIError as exc:
             raise unreachable(exc) from None
-        BenchApp(settings, notice=notice).run()
+        BenchApp(settings, notice=notice, engine=engine).run()
     finally:
         name.release()
         engine.dispose()
