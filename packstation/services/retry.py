@@ -59,16 +59,17 @@ def unreachable(exc: BaseException) -> StoreError:
     )
 
 
+def already_stored() -> str:
+    """The one sentence for an action whose retry found that its first attempt committed."""
+    return _("That was stored before the connection broke; the screen shows it now.")
+
+
 def _is_duplicate_action(exc: IntegrityError) -> bool:
     return "action_id" in str(exc.orig) or "ix_event_action_id" in str(exc.orig)
 
 
 def action_committed(engine: Engine, action_id: str) -> bool:
-    with UnitOfWork(engine, readonly=True) as uow:
-        return (
-            uow.session.exec(select(Event.id).where(Event.action_id == action_id)).first()
-            is not None
-        )
+    return applied_event(engine, action_id) is not None
 
 
 def applied_event(engine: Engine, action_id: str) -> tuple[str, dict[str, Any]] | None:

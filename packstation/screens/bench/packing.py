@@ -46,7 +46,7 @@ from packstation.services.packing_view import (
     order_status,
     read_order,
 )
-from packstation.services.retry import AlreadyApplied
+from packstation.services.retry import AlreadyApplied, already_stored
 from packstation.services.users import check_lead_pin, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
@@ -184,10 +184,7 @@ class BenchScreen(Screen[None]):
             return self.store.action(call)
         except AlreadyApplied:
             self.refresh_order()
-            self.say(
-                _("That was stored before the connection broke; the screen shows it now."),
-                "attention",
-            )
+            self.say(already_stored(), "attention")
         except claims.ClaimLost as exc:
             self.claim_lost(str(exc))
         except UserError as exc:

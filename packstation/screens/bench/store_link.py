@@ -78,8 +78,7 @@ class StoreLink:
         return self.once(call, readonly=True)
 
     def once(self, call: Callable[[UnitOfWork], T], *, readonly: bool = False) -> T | None:
-        """``call`` tried once, for what a timer repeats anyway; None when the store cannot be
-        reached."""
+        """``call`` tried once; None when the store cannot be reached."""
         try:
             result = call(
                 UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=readonly)

@@ -16,7 +16,12 @@ from textual.worker import Worker, WorkerState
 
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _
-from packstation.services.retry import AlreadyApplied, is_connection_problem, unreachable
+from packstation.services.retry import (
+    AlreadyApplied,
+    already_stored,
+    is_connection_problem,
+    unreachable,
+)
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.bindings import translate_bindings
 
@@ -32,11 +37,6 @@ SCREENS = (
 
 if TYPE_CHECKING:
     from packstation.lead_app import LeadApp
-
-
-def already_stored() -> str:
-    """What the lead reads when a retried action finds that its first attempt committed."""
-    return _("That was stored before the connection broke; the screen shows it now.")
 
 
 class ActionDone(Message):

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.errors import UserError
 from packstation.i18n import N_, _
-from packstation.screens.lead.base import ActionDone, LeadScreen, already_stored
+from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import grams, local_time
 from packstation.services.handover import (
@@ -32,7 +32,7 @@ from packstation.services.handover import (
     waiting_parcels,
 )
 from packstation.services.manifest_print import kilograms, manifest_text
-from packstation.services.retry import AlreadyApplied, applied_event
+from packstation.services.retry import AlreadyApplied, already_stored, applied_event
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
