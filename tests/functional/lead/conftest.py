@@ -135,3 +135,22 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
             raise AssertionError("the screen did not reach the expected state in time")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+async def answer(pilot: Pilot[None], key: str, *typed: str) -> None:
+    """Press ``key``, wait until the prompt or screen it opens has the keyboard, then type
+    ``typed`` into it, as a person waits for the prompt before answering.  The pilot does not
+    pace its keys by the screen: on a busy machine a key sent before the new screen has mounted
+    lands on no field."""
+    app = pilot.app
+    before = app.screen
+    await pilot.press(key)
+    await until(
+        pilot,
+        lambda: (
+            app.screen is not before
+            and app.focused is not None
+            and app.focused.screen is app.screen
+        ),
+    )
+    await pilot.press(*typed)

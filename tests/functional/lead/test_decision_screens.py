@@ -15,7 +15,7 @@ from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.widgets.wedge_input import WedgeInput
-from tests.functional.lead.conftest import until
+from tests.functional.lead.conftest import answer, until
 
 
 def _orders(engine: Engine) -> dict[str, Order]:
@@ -94,7 +94,7 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("f3", *"YT7000000000001", "enter")
+            await answer(pilot, "f3", *"YT7000000000001", "enter")
             await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
             preview = app.screen.query_one("#preview", Static)
             await until(pilot, lambda: "YT7000000000001" in str(preview.render()))
@@ -117,7 +117,7 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
                 reprint = s.exec(select(PrintJob).where(PrintJob.reason == "torn")).one()
                 assert reprint.reprint_of is not None and reprint.created_by == "王组长"
             await until(pilot, lambda: _rows(app, "#parcels")[0][5] == "1")
-            await pilot.press("f8", *"wrong box", "enter")
+            await answer(pilot, "f8", *"wrong box", "enter")
             await until(pilot, lambda: "voided" in _message(app))
             assert _orders(lead_engine)["TB-PACKED1"].status == "on_hold"
             await pilot.press("ctrl+l", *"NOSUCH", "enter")
@@ -137,7 +137,7 @@ def test_handover_for_yto(
             flash = app.screen.query_one("#flash", Static)
             await pilot.press(*"YT7000000000000", "enter")
             await until(pilot, lambda: "Open a handover first" in str(flash.render()))
-            await pilot.press("ctrl+n", "enter")  # the default answer: YTO bag
+            await answer(pilot, "ctrl+n", "enter")  # the default answer: YTO bag
             await until(
                 pilot, lambda: "Handover 1" in str(app.screen.query_one("#handover-line").render())
             )
@@ -164,7 +164,7 @@ def test_handover_for_yto(
             await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
             await pilot.press(*"YT7000000000002", "enter")
             await until(pilot, lambda: "3 in the handover" in str(flash.render()))
-            await pilot.press("ctrl+s", *"刘师傅", "enter")
+            await answer(pilot, "ctrl+s", *"刘师傅", "enter")
             await until(pilot, lambda: isinstance(app.screen, TextPage))
             page = app.screen
             assert isinstance(page, TextPage)

@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 from packstation.i18n import set_language
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.queue import QueueScreen
-from tests.functional.lead.conftest import until
+from tests.functional.lead.conftest import answer, until
 
 SCREENS = {
     "queue": ("f1", "#queue"),
@@ -39,7 +39,7 @@ def test_screen(
 
     async def show(pilot: Pilot[None]) -> None:
         if name == "reprint":
-            await pilot.press("f3", *"YT7000000000000", "enter")
+            await answer(pilot, "f3", *"YT7000000000000", "enter")
             await until(pilot, lambda: _filled(app, "#parcels"))
             await until(pilot, lambda: "FD" in str(app.screen.query_one("#preview").render()))
         else:

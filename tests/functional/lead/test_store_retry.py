@@ -25,7 +25,7 @@ from packstation.store.engine import make_engine
 from packstation.store.models import PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
-from tests.functional.lead.conftest import NOW, seed_day, until
+from tests.functional.lead.conftest import NOW, answer, seed_day, until
 from tests.support.outage import Outage
 
 TRACKING = "YT7000000000001"
@@ -50,9 +50,9 @@ async def _reprint(app: LeadApp, reason: str, *, shown: str) -> str:
     """Find the parcel on the reprint screen, ask for its reprint, wait until the screen has
     said how it went and shows ``shown`` reprints; returns what it said."""
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f3", *TRACKING, "enter")
+        await answer(pilot, "f3", *TRACKING, "enter")
         await until(pilot, lambda: app.screen.query_one("#parcels", DataTable).row_count == 1)
-        await pilot.press("f7", *reason, "enter")
+        await answer(pilot, "f7", *reason, "enter")
         await until(pilot, lambda: _message(app) != "")
         await until(pilot, lambda: _reprints_shown(app) == shown)
         return _message(app)
@@ -133,12 +133,12 @@ def test_a_reprint_during_a_brief_outage_is_printed_once_when_the_store_is_back(
 
     async def scenario() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("f3", *TRACKING, "enter")
+            await answer(pilot, "f3", *TRACKING, "enter")
             await until(pilot, lambda: app.screen.query_one("#parcels", DataTable).row_count == 1)
             outage.start()
             back.start()
             started = time.monotonic()
-            await pilot.press("f7", *"label torn", "enter")
+            await answer(pilot, "f7", *"label torn", "enter")
             await until(pilot, lambda: "counted" in _message(app))
             assert time.monotonic() - started >= 0.9  # it waited for the store to come back
             await until(pilot, lambda: _reprints_shown(app) == "1")
