@@ -8,15 +8,20 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from textual import work
 from textual.app import App
 
 from packstation.config import Settings
 from packstation.devices.base import ScaleReading
+from packstation.errors import StoreError
 from packstation.log_file import log_to_file
 from packstation.services.retry import unreachable
 from packstation.store.bench_name import BenchName
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
+
+# How often a running bench makes sure it still holds its name (``BenchName.keep``).
+NAME_CHECK_S = 5.0
 
 
 class BenchApp(App[None]):
@@ -31,9 +36,13 @@ class BenchApp(App[None]):
         engine: Engine | None = None,
         devices: bool = True,
         clock: Callable[[], dt.datetime] = utcnow,
+        name: BenchName | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.bench_name = name
+        # set when another bench took this bench's name while it ran: the bench stopped
+        self.name_lost: StoreError | None = None
         self.notice = notice
         self.engine = engine or make_engine(settings.store.url)
         self.now = clock
@@ -48,6 +57,8 @@ class BenchApp(App[None]):
         # before anyone signs in: the first label would otherwise load the font
         warm_up(self.settings)
         self.push_screen(SignInScreen(self.engine, self.settings.bench.name, self.notice))
+        if self.bench_name is not None:
+            self.set_interval(NAME_CHECK_S, self.keep_name, name="bench-name")
         if self.use_devices:
             from packstation.screens.bench.devices import DeviceLink
 
@@ -62,6 +73,19 @@ class BenchApp(App[None]):
             )
             self.devices = link
             link.start()
+
+    @work(thread=True, exclusive=True, group="bench-name", exit_on_error=False)
+    def keep_name(self) -> None:
+        """Still hold the bench's name (taken again after the store lost its session); when
+        another bench took it meanwhile, this bench stops, saying so."""
+        assert self.bench_name is not None
+        try:
+            self.bench_name.keep()
+        except DBAPIError:
+            return  # the store is away, and the screen says so: the next check takes it again
+        except StoreError as exc:
+            self.name_lost = exc
+            self.call_from_thread(self.exit, return_code=3)
 
     def on_unmount(self) -> None:
         from packstation.screens.bench.devices import DeviceLink
@@ -157,7 +181,10 @@ def run_bench(settings: Settings, *, notice: str = "") -> None:
             name.hold()
         except DBAPIError as exc:
             raise unreachable(exc) from None
-        BenchApp(settings, notice=notice, engine=engine).run()
+        app = BenchApp(settings, notice=notice, engine=engine, name=name)
+        app.run()
+        if app.name_lost is not None:
+            raise app.name_lost
     finally:
         name.release()
         engine.dispose()

@@ -7,9 +7,11 @@ runs, and a second one under that name is refused with a sentence saying where t
 
 On PostgreSQL the name is a session advisory lock on a connection of its own: the server lets
 go of it when the process ends, and within seconds when its machine dies (the connection's
-keepalives, ``engine.PG_CONNECT``).  If the connection is lost (the server restarted), the lock
-goes with it until the bench starts again.  On SQLite every bench is on one machine: an
-``flock`` on a file next to the store, ``<store>-bench-<key>.lock``.
+keepalives, ``engine.PG_CONNECT``).  A lost connection (the server restarted, the session
+killed) takes the lock with it: the running bench asks every few seconds (``keep``) and takes
+its name again, or stops when another bench took it meanwhile.  On SQLite every bench is on one
+machine: an ``flock`` on a file next to the store, ``<store>-bench-<key>.lock``, held as long
+as the process lives.
 """
 
 from __future__ import annotations
@@ -62,13 +64,36 @@ class BenchName:
                 return
             if time.monotonic() >= deadline:
                 self.release()
-                raise StoreError(
-                    _(
-                        "Another bench named {name} is running{where}; give this bench its own "
-                        "name ([bench] name in its configuration, or --bench NAME)."
-                    ).format(name=self.name, where=holder)
-                )
+                raise self._taken(holder)
             time.sleep(0.2)
+
+    def keep(self) -> None:
+        """Still hold the name.  On PostgreSQL the lock lives in a session: when that session
+        was lost (the server restarted, the session killed), take the name again.  Raises
+        ``StoreError`` when another bench took it meanwhile, and ``DBAPIError`` while the store
+        cannot be reached (the next call tries again)."""
+        if self.engine.dialect.name != "postgresql":
+            return  # the flock lasts as long as this process
+        given = {"class": LOCK_CLASS, "key": name_key(self.name)}
+        if self._connection is not None and self._held:
+            try:
+                if self._connection.execute(_OURS, given).scalar_one():
+                    return
+            except DBAPIError:
+                pass  # the session is gone, and its lock with it
+            self._connection.invalidate()
+            self._connection, self._held = None, False
+        holder = self._try_postgres()
+        if holder is not None:
+            raise self._taken(holder)
+
+    def _taken(self, holder: str) -> StoreError:
+        return StoreError(
+            _(
+                "Another bench named {name} is running{where}; give this bench its own "
+                "name ([bench] name in its configuration, or --bench NAME)."
+            ).format(name=self.name, where=holder)
+        )
 
     def release(self) -> None:
         connection, self._connection = self._connection, None
@@ -118,6 +143,11 @@ class BenchName:
 
 
 _TAKE = text("SELECT pg_try_advisory_lock(:class, :key)")
+# does this session hold the name? (a connection the pool opened again would hold nothing)
+_OURS = text(
+    "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND pid = pg_backend_pid() AND classid = :class AND objid = :key AND objsubid = 2"
+)
 _GIVE_BACK = text("SELECT pg_advisory_unlock(:class, :key)")
 _HOLDER = text(
     "SELECT a.client_hostname, host(a.client_addr) "

@@ -16,6 +16,7 @@ from packstation.app import BenchApp
 from packstation.config import Settings
 from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.screens.bench.packing import BenchScreen
+from packstation.store.bench_name import BenchName
 from packstation.store.engine import make_engine
 from tests.integration.packing.conftest import shop_settings
 from tests.integration.packing.factories import add_order, seed_catalogue
@@ -59,11 +60,13 @@ def bench_settings(sqlite_url: str) -> Settings:
     return shop_settings(sqlite_url)
 
 
-def make_app(engine: Engine, settings: Settings, bench: str = "bench-1") -> BenchApp:
+def make_app(
+    engine: Engine, settings: Settings, bench: str = "bench-1", name: BenchName | None = None
+) -> BenchApp:
     settings = settings.model_copy(
         update={"bench": settings.bench.model_copy(update={"name": bench})}
     )
-    return BenchApp(settings, engine=engine, devices=False, clock=lambda: NOW)
+    return BenchApp(settings, engine=engine, devices=False, clock=lambda: NOW, name=name)
 
 
 async def scan(pilot: Pilot[None], code: str) -> None:

@@ -9,8 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from packstation import app as bench_app
 from packstation.app import BenchApp
 from packstation.config import Settings
+from packstation.errors import StoreError
+from packstation.store.bench_name import BenchName
 from packstation.store.engine import make_engine
 from packstation.store.models import OrderLine
 from packstation.store.uow import UnitOfWork
@@ -25,6 +28,7 @@ from tests.functional.bench.conftest import (
     scan,
     sign_in,
 )
+from tests.integration.multi.test_bench_name import end_session_holding, holders
 from tests.integration.packing.conftest import shop_settings
 from tests.integration.packing.factories import add_order, seed_catalogue
 from tests.support.outage import Outage
@@ -102,3 +106,58 @@ async def test_signing_in_while_the_store_is_down_says_so(
         outage.end()
         await sign_in(pilot)
         assert bench(app).packer.name == "王芳"
+
+
+async def test_after_the_store_restarted_the_bench_holds_its_name_again(
+    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, settings, outage = pg_shop
+    monkeypatch.setattr(bench_app, "NAME_CHECK_S", 0.2)
+    name = BenchName(engine, "bench-1", wait_s=0.0)
+    name.hold()
+    other = make_engine(settings.store.url)
+    try:
+        app = make_app(engine, settings, name=name)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(pilot)
+            outage.start()  # every session ends, the name's too
+            await pilot.pause(0.5)
+            outage.end()
+            for _ in range(50):  # the name went with the session: the bench takes it again
+                await pilot.pause(0.1)
+                if holders(other, "bench-1"):
+                    break
+            with pytest.raises(StoreError, match="bench-1"):
+                BenchName(other, "bench-1", wait_s=0.0).hold()
+            assert holders(other, "bench-1") == 1
+            assert bench(app).packer.name == "王芳"  # and it carried on
+    finally:
+        name.release()
+        other.dispose()
+
+
+async def test_a_bench_whose_name_another_bench_took_stops_saying_where(
+    pg_shop: tuple[Engine, Settings, Outage],
+) -> None:
+    engine, settings, _outage = pg_shop
+    name = BenchName(engine, "bench-1", wait_s=0.0)
+    name.hold()
+    other = make_engine(settings.store.url)
+    second = BenchName(other, "bench-1", wait_s=0.0)
+    try:
+        app = make_app(engine, settings, name=name)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(pilot)
+            end_session_holding(other, "bench-1")  # lost with the server's restart …
+            second.hold()  # … and a bench copied under the same name started meanwhile
+            for _ in range(100):  # the bench checks its name every five seconds
+                if app.name_lost is not None:
+                    break
+                await pilot.pause(0.1)
+            await pilot.pause()
+        assert app.return_code == 3
+        assert str(app.name_lost).startswith("Another bench named bench-1 is running on ")
+    finally:
+        second.release()
+        name.release()
+        other.dispose()

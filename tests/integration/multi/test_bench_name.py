@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from packstation.errors import StoreError
-from packstation.store.bench_name import BenchName
+from packstation.store.bench_name import LOCK_CLASS, BenchName, name_key
 from packstation.store.engine import make_engine
+from tests.conftest import new_pg_database
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -97,3 +98,71 @@ def test_the_bench_command_refuses_a_name_in_use_in_one_line(
     assert result.returncode == 3
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "Another bench named bench-2 is running" in result.stderr
+
+
+@pytest.fixture
+def pg_url(pg_server: str, pg_template: str) -> str:
+    return new_pg_database(pg_server, pg_template)
+
+
+_HOLDERS = (
+    "FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND classid = :class AND objid = :key AND objsubid = 2"
+)
+
+
+def holders(engine: Engine, name: str, *, end: bool = False) -> int:
+    """How many server sessions hold ``name``; with ``end``, end them too (as a server restart
+    would)."""
+    what = "count(pg_terminate_backend(pid))" if end else "count(*)"
+    with engine.connect() as connection:
+        found = connection.execute(
+            text(f"SELECT {what} {_HOLDERS}"), {"class": LOCK_CLASS, "key": name_key(name)}
+        ).scalar_one()
+    return int(found)
+
+
+def end_session_holding(engine: Engine, name: str) -> int:
+    """End the server session that holds ``name``; how many ended."""
+    return holders(engine, name, end=True)
+
+
+@pytest.mark.postgres
+def test_a_bench_takes_its_name_again_after_its_session_was_lost(pg_url: str) -> None:
+    engine, other = make_engine(pg_url), make_engine(pg_url)
+    name = BenchName(engine, "bench-5", wait_s=0.0)
+    name.hold()
+    try:
+        assert end_session_holding(other, "bench-5") == 1  # the server restarted, say
+        name.keep()
+        with pytest.raises(StoreError, match="bench-5"):
+            BenchName(other, "bench-5", wait_s=0.0).hold()
+        name.keep()  # still held: taken once, by one session
+        assert end_session_holding(other, "bench-5") == 1
+    finally:
+        name.release()
+        engine.dispose()
+        other.dispose()
+
+
+@pytest.mark.postgres
+def test_a_bench_whose_name_was_taken_meanwhile_is_told_where(pg_url: str) -> None:
+    engine, other = make_engine(pg_url), make_engine(pg_url)
+    name = BenchName(engine, "bench-5", wait_s=0.0)
+    name.hold()
+    second = BenchName(other, "bench-5", wait_s=0.0)
+    try:
+        end_session_holding(other, "bench-5")
+        second.hold()  # a bench under the same name started while the name was free
+        with pytest.raises(StoreError) as taken:
+            name.keep()
+        assert str(taken.value).startswith("Another bench named bench-5 is running on 127.0.0.1;")
+        second.release()
+        name.keep()  # free again: taken
+        with pytest.raises(StoreError):
+            BenchName(other, "bench-5", wait_s=0.0).hold()
+    finally:
+        second.release()
+        name.release()
+        engine.dispose()
+        other.dispose()
