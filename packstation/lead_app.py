@@ -26,7 +26,7 @@ from packstation.screens.lead.handover import HandoverScreen
 from packstation.screens.lead.people import PeopleScreen
 from packstation.screens.lead.queue import QueueScreen
 from packstation.screens.lead.reprint import ReprintScreen
-from packstation.services.retry import run_action
+from packstation.services import retry
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -34,9 +34,6 @@ from packstation.widgets.lead.bindings import translate_bindings
 
 Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
-
-# How long one of the lead's actions retries a lost store before the lead is told.
-STORE_RETRY_S = 5.0
 
 
 class LeadApp(App[None]):
@@ -89,15 +86,15 @@ class LeadApp(App[None]):
 
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
         """One decision or command of the lead: ``call`` gets a unit of work that carries the
-        action's id, a lost connection is retried for ``STORE_RETRY_S``.  Raises what ``call``
+        action's id, a lost connection is retried for ``retry.SCREEN_RETRY_S``.  Raises what ``call``
         raises, ``AlreadyApplied`` when a retry found that an earlier attempt committed and
         ``StoreError`` when the store stayed unreachable.  Blocks: call it from a worker."""
-        return run_action(
+        return retry.run_action(
             self.engine,
             call,
             bench=self.settings.bench.name,
             user=self.user,
-            deadline_s=STORE_RETRY_S,
+            deadline_s=retry.SCREEN_RETRY_S,
         )
 
     @property

@@ -26,6 +26,10 @@ from packstation.store.uow import UnitOfWork
 
 T = TypeVar("T")
 
+# How long an action asked for on a screen (the bench's, the lead's) retries a lost store before
+# the person is told: long enough to bridge a server restart, short enough to keep working.
+SCREEN_RETRY_S = 5.0
+
 
 class AlreadyApplied(Exception):
     """An earlier attempt of this action committed; re-read the state instead of applying it."""

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from packstation.errors import StoreError
-from packstation.screens.bench import store_link
 from packstation.screens.bench.store_link import DOWN_RETRY_S, StoreLink
+from packstation.services import retry
 from packstation.store.engine import make_engine
 from packstation.store.uow import UnitOfWork
 
@@ -85,7 +85,7 @@ def test_a_timer_tries_a_store_that_is_down_only_every_few_seconds(
 def test_what_the_packer_asks_for_is_tried_once_while_the_store_is_down(
     link: tuple[StoreLink, list[str]], clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_link, "STORE_RETRY_S", 60.0)  # retried for long, were it up
+    monkeypatch.setattr(retry, "SCREEN_RETRY_S", 60.0)  # retried for long, were it up
     bench, said = link
     store = Store()
     store.up = False

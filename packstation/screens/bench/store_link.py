@@ -3,7 +3,7 @@ network down, a session killed).
 
 An action runs through ``services.retry.run_action``: a lost connection is retried with back-off,
 under one action id, so an attempt whose commit reached the store is never applied again; after
-``STORE_RETRY_S`` the packer is told in one line and the screen keeps what it shows.  While the
+``retry.SCREEN_RETRY_S`` the packer is told in one line and the screen keeps what it shows.  While the
 store is known to be down, an action is tried once.  A read that cannot reach the store gives
 nothing, and the packer is told once per outage.  The screen waits while an action retries:
 scans are handled in order on the event loop.  What a timer repeats (the order's poll, the
@@ -21,13 +21,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from packstation.errors import StoreError
+from packstation.services import retry
 from packstation.services.retry import is_connection_problem, run_action, unreachable
 from packstation.store.uow import UnitOfWork
 
 T = TypeVar("T")
 
-# How long one action retries a lost store before the packer is told.
-STORE_RETRY_S = 5.0
 # How often a timer's call tries the store while it is down.
 DOWN_RETRY_S = 5.0
 
@@ -53,7 +52,7 @@ class StoreLink:
         self._clock = clock
 
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
-        """``call`` in a unit of work that carries its action id, retried for ``STORE_RETRY_S``
+        """``call`` in a unit of work that carries its action id, retried for ``retry.SCREEN_RETRY_S``
         (tried once when the store is already known to be down: the packer hears at once,
         rather than after seconds of a frozen screen).  Raises what it raises, and
         ``StoreError`` when the store stayed unreachable; ``AlreadyApplied`` when a retry
@@ -64,7 +63,7 @@ class StoreLink:
                 call,
                 bench=self.bench,
                 user=self.user,
-                deadline_s=0.0 if self.down else STORE_RETRY_S,
+                deadline_s=0.0 if self.down else retry.SCREEN_RETRY_S,
                 on_state=self._state,
             )
         except StoreError as exc:

@@ -41,9 +41,9 @@ def pg_shop(
     pg_server: str, pg_template: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Engine, Settings, Outage]]:
     """A shop on its own PostgreSQL database, and a bench that retries a lost store briefly."""
-    from packstation.screens.bench import store_link
+    from packstation.services import retry
 
-    monkeypatch.setattr(store_link, "STORE_RETRY_S", 0.5)
+    monkeypatch.setattr(retry, "SCREEN_RETRY_S", 0.5)
     url = new_pg_database(pg_server, pg_template)
     engine = make_engine(url)
     seed_catalogue(engine)

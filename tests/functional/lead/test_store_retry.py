@@ -15,11 +15,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 from textual.widgets import DataTable, Static
 
-from packstation import lead_app
 from packstation.config import Settings
 from packstation.lead_app import LeadApp
 from packstation.screens.lead import reprint as reprint_screen
 from packstation.screens.lead.base import already_stored
+from packstation.services import retry
 from packstation.services.reprints import reprint_label
 from packstation.store.engine import make_engine
 from packstation.store.models import PrintJob
@@ -81,7 +81,7 @@ def test_a_reprint_whose_answer_was_lost_is_stored_once_and_said_so(
 def test_a_store_that_stays_away_is_one_sentence_and_nothing_is_stored(
     make_app: Callable[..., LeadApp], lead_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(lead_app, "STORE_RETRY_S", 0.3)
+    monkeypatch.setattr(retry, "SCREEN_RETRY_S", 0.3)
     tries: list[int] = []
 
     def down(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
