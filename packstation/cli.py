@@ -13,12 +13,14 @@ import sys
 from collections.abc import Sequence
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 import packstation.commands
 from packstation import __version__
 from packstation.commands.context import CliContext
 from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
+from packstation.services.retry import is_connection_problem, lost_mid_command
 
 
 def _early_language(argv: Sequence[str]) -> str:
@@ -101,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except UserError as exc:
         click.echo(_("packstation: {message}").format(message=exc), err=True)
         sys.exit(exc.exit_code)
+    except DBAPIError as exc:
+        if not is_connection_problem(exc):
+            raise  # a fault of ours: the traceback is for the bug report
+        lost = lost_mid_command(exc)
+        click.echo(_("packstation: {message}").format(message=lost), err=True)
+        sys.exit(lost.exit_code)
     except KeyboardInterrupt:
         click.echo(_("Interrupted."), err=True)
         sys.exit(130)

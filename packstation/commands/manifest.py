@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -19,7 +21,13 @@ from packstation.services.handover import (
 )
 from packstation.services.manifest_print import kilograms
 from packstation.services.queue import today
+from packstation.services.retry import lost_mid_command, run_action
 from packstation.store.uow import UnitOfWork
+
+T = TypeVar("T")
+
+# How long one step of the command retries a lost store (a server restart) before it gives up.
+RETRY_S = 30.0
 
 
 def _day(value: str | None, cli: CliContext) -> dt.date:
@@ -84,14 +92,36 @@ def manifest(
     code = carrier.strip().upper()
     engine = cli.engine()
 
-    def make_uow() -> UnitOfWork:
-        return UnitOfWork(engine, bench=settings.bench.name, user="cli")
+    told: list[bool] = []
+
+    def retrying(state: str) -> None:
+        if state == "unreachable" and not told:
+            told.append(True)
+            click.echo(
+                _("The store is unreachable; trying again for {seconds} s…").format(
+                    seconds=int(RETRY_S)
+                ),
+                err=True,
+            )
+
+    def run(action: Callable[[UnitOfWork], T]) -> T:
+        """One step, as one action: a lost store is retried, and a step that did commit is
+        not done again."""
+        return run_action(
+            engine,
+            action,
+            bench=settings.bench.name,
+            user="cli",
+            deadline_s=RETRY_S,
+            on_state=retrying,
+            gave_up=lost_mid_command,
+        )
 
     sealed = None
     if day == today(settings):
         # the CSV goes where -o says (or to standard output), not to the screen's folder
         sealed = seal_all_waiting(
-            make_uow,
+            run,
             carrier=code,
             day=day,
             settings=settings,
@@ -99,7 +129,7 @@ def manifest(
             csv_file=None,
             save_csv=False,
         )
-    listed = day_manifest(make_uow(), carrier=code, day=day)
+    listed = run(lambda uow: day_manifest(uow, carrier=code, day=day))
     text = manifest_csv(listed)
     if output is not None:
         output.write_text(text, encoding="utf-8")

@@ -7,13 +7,16 @@ list in the print outbox (kind ``manifest``) and returns the rows for the CSV fi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from sqlmodel import col, select
 
@@ -23,13 +26,21 @@ from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, Prin
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.manifest_print import render_manifest
+from packstation.services.retry import AlreadyApplied
 from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 KINDS = ("bag", "cage", "pickup")
 
-UowFactory = Callable[[], UnitOfWork]
+T = TypeVar("T")
+
+
+class Runner(Protocol):
+    """Runs one action in a unit of work of its own (``services.retry.run_action``, or a plain
+    call); raises ``AlreadyApplied`` when a retry found that an earlier attempt committed."""
+
+    def __call__(self, action: Callable[[UnitOfWork], T], /) -> T: ...
 
 
 class HandoverRefused(UserError):
@@ -346,13 +357,17 @@ def _queue_print(uow: UnitOfWork, manifest: Manifest, settings: Settings) -> int
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         status=PrintStatus.QUEUED,
-        batch=f"handover-{'-'.join(str(i) for i in manifest.handover_ids)}",
+        batch=_batch(manifest),
         created_by=uow.user,
     )
     uow.session.add(job)
     uow.flush()
     assert job.id is not None
     return job.id
+
+
+def _batch(manifest: Manifest) -> str:
+    return f"handover-{'-'.join(str(i) for i in manifest.handover_ids)}"
 
 
 def manifest_csv(manifest: Manifest) -> str:
@@ -487,8 +502,32 @@ def waiting_parcels(
         ]
 
 
+def sealed_handover(
+    uow: UnitOfWork,
+    *,
+    handover_id: int,
+    settings: Settings,
+    csv_file: Path | None = None,
+    save_csv: bool = True,
+) -> SealedHandover:
+    """What sealing a handover stored, read back: for a seal whose answer was lost after it
+    committed (its list was queued and saved then)."""
+    with uow:
+        handover = uow.session.get(Handover, handover_id)
+        if handover is None or handover.sealed_at is None:
+            raise UserError(_("Handover {id} is not sealed.").format(id=handover_id))
+        manifest = _manifest(uow, [handover], handover.carrier, handover.date)
+        job_id = uow.session.exec(
+            select(PrintJob.id)
+            .where(PrintJob.kind == PrintKind.MANIFEST, PrintJob.batch == _batch(manifest))
+            .order_by(col(PrintJob.id))
+        ).first()
+    path = (csv_file or csv_path_for(manifest, settings)) if save_csv else None
+    return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
+
+
 def seal_all_waiting(
-    make_uow: UowFactory,
+    run: Runner,
     *,
     carrier: str,
     day: dt.date,
@@ -499,23 +538,48 @@ def seal_all_waiting(
     now: dt.datetime | None = None,
 ) -> SealedHandover | None:
     """What ``packstation manifest`` does on the day: every waiting parcel of the carrier goes
-    into one pickup handover, which is sealed.  None when nothing waits."""
+    into one pickup handover, which is sealed.  None when nothing waits.
+
+    Each step is an action of its own (``run``): one whose answer was lost after it committed
+    is not done again, and a run cut short is finished by running it again (the open pickup
+    handover is found, and its parcels stay in it)."""
     waiting = [
-        p for p in waiting_parcels(make_uow(), carrier=carrier, limit=100_000) if p.tracking_no
+        p for p in run(partial(waiting_parcels, carrier=carrier, limit=100_000)) if p.tracking_no
     ]
     if not waiting:
         return None
-    handover = open_handover(make_uow(), carrier=carrier, day=day, settings=settings, kind="pickup")
-    assert handover.id is not None
+    opening = partial(open_handover, carrier=carrier, day=day, settings=settings, kind="pickup")
+    try:
+        handover = run(opening)
+    except AlreadyApplied:
+        handover = run(opening)  # it was opened: this finds it
+    handover_id = handover.id
+    assert handover_id is not None
     for parcel in waiting:
         if parcel.handover_id is None:
-            scan_parcel(make_uow(), handover_id=handover.id, code=parcel.tracking_no)
-    return seal_handover(
-        make_uow(),
-        handover_id=handover.id,
-        settings=settings,
-        print_list=print_list,
-        csv_file=csv_file,
-        save_csv=save_csv,
-        now=now,
-    )
+            # AlreadyApplied: it went in; HandoverRefused (its order cancelled meanwhile): the
+            # refusal is recorded and the parcel stays out
+            with contextlib.suppress(AlreadyApplied, HandoverRefused):
+                run(partial(scan_parcel, handover_id=handover_id, code=parcel.tracking_no))
+    try:
+        return run(
+            partial(
+                seal_handover,
+                handover_id=handover_id,
+                settings=settings,
+                print_list=print_list,
+                csv_file=csv_file,
+                save_csv=save_csv,
+                now=now,
+            )
+        )
+    except AlreadyApplied:
+        return run(
+            partial(
+                sealed_handover,
+                handover_id=handover_id,
+                settings=settings,
+                csv_file=csv_file,
+                save_csv=save_csv,
+            )
+        )

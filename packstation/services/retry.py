@@ -55,12 +55,25 @@ def is_connection_problem(exc: BaseException) -> bool:
 def unreachable(exc: BaseException) -> StoreError:
     """The one sentence for a store that cannot be reached, with the driver's reason last (it
     can be long, and what to do must show first)."""
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
     return StoreError(
         _(
             "The store is unreachable: the screen keeps what it shows; try again when it is back ({reason})."
-        ).format(reason=reason[0] if reason else type(exc).__name__)
+        ).format(reason=_first_line(exc))
     )
+
+
+def lost_mid_command(exc: BaseException) -> StoreError:
+    """The one sentence for a command whose store went away while it ran."""
+    return StoreError(
+        _(
+            "The store was lost while the command ran ({reason}); what it had stored stays stored: run it again when the store is back."
+        ).format(reason=_first_line(exc))
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return reason[0] if reason else type(exc).__name__
 
 
 def already_stored() -> str:
@@ -98,11 +111,13 @@ def run_action(
     deadline_s: float = 60.0,
     on_state: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    gave_up: Callable[[BaseException], StoreError] = unreachable,
 ) -> T:
     """Run ``action`` in a fresh unit of work until it commits, retrying lost connections.
 
     Raises ``AlreadyApplied`` when a retry finds that an earlier attempt committed, and
-    ``StoreError`` when the store stays unreachable past ``deadline_s``.
+    ``StoreError`` (``gave_up``'s sentence: a screen's, by default) when the store stays
+    unreachable past ``deadline_s``.
     """
     action_id = action_id or new_action_id()
     started = time.monotonic()
@@ -122,7 +137,7 @@ def run_action(
             if not is_connection_problem(exc):
                 raise
             if time.monotonic() - started > deadline_s:
-                raise unreachable(exc) from None
+                raise gave_up(exc) from None
             if on_state:
                 on_state("unreachable")
             sleep(delay)

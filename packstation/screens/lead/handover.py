@@ -29,6 +29,7 @@ from packstation.services.handover import (
     remove_parcel,
     scan_parcel,
     seal_handover,
+    sealed_handover,
     waiting_parcels,
 )
 from packstation.services.manifest_print import kilograms, manifest_text
@@ -339,16 +340,17 @@ class HandoverScreen(LeadScreen):
                 )
             )
         except AlreadyApplied:
-            self.app.call_from_thread(self._stored_before)
-            return
+            # sealed before the answer was lost: its list was queued and saved then
+            sealed = lead.action(
+                lambda uow: sealed_handover(uow, handover_id=handover_id, settings=lead.settings)
+            )
         except UserError as exc:
             self.app.call_from_thread(self._flash, str(exc), error=True)
             return
         self.post_message(HandoverSealed(sealed))
 
     def _stored_before(self) -> None:
-        """A retried scan or seal found that its first attempt committed: show what the store
-        has (a sealed handover stays on the screen, marked sealed)."""
+        """A retried scan found that its first attempt committed: show what the store has."""
         self._flash(already_stored(), error=False)
         self.reload()
 

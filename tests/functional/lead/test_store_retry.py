@@ -17,16 +17,19 @@ from textual.widgets import DataTable, Static
 
 from packstation.config import Settings
 from packstation.lead_app import LeadApp
+from packstation.screens.lead import handover as handover_screen
 from packstation.screens.lead import reprint as reprint_screen
 from packstation.screens.lead.base import already_stored
+from packstation.screens.lead.dialogs import TextPage
 from packstation.services import retry
+from packstation.services.handover import seal_handover
 from packstation.services.reprints import reprint_label
 from packstation.store.engine import make_engine
 from packstation.store.models import PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
 from tests.functional.lead.conftest import NOW, answer, seed_day, until
-from tests.support.outage import Outage
+from tests.support.outage import AnswerLostOnce, Outage
 
 TRACKING = "YT7000000000001"
 
@@ -61,19 +64,11 @@ async def _reprint(app: LeadApp, reason: str, *, shown: str) -> str:
 def test_a_reprint_whose_answer_was_lost_is_stored_once_and_said_so(
     make_app: Callable[..., LeadApp], lead_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lost: list[bool] = []
-
-    def answer_lost_once(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
-        job_id = reprint_label(uow, parcel_id=parcel_id, reason=reason)
-        if not lost:
-            lost.append(True)
-            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
-        return job_id
-
-    monkeypatch.setattr(reprint_screen, "reprint_label", answer_lost_once)
+    lost = AnswerLostOnce(reprint_label)
+    monkeypatch.setattr(reprint_screen, "reprint_label", lost)
     app = make_app()
     said = asyncio.run(_reprint(app, "label smudged", shown="1"))
-    assert lost
+    assert lost.lost
     assert said == already_stored()
     assert _reprints(lead_engine) == 1
 
@@ -148,3 +143,31 @@ def test_a_reprint_during_a_brief_outage_is_printed_once_when_the_store_is_back(
     finally:
         back.cancel()
     assert _reprints(engine) == 1
+
+
+def test_a_seal_whose_answer_was_lost_still_shows_the_list(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lost = AnswerLostOnce(seal_handover)
+    monkeypatch.setattr(handover_screen, "seal_handover", lost)
+    app = make_app()
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f5")
+            await answer(pilot, "ctrl+n", "enter")
+            flash = app.screen.query_one("#flash", Static)
+            await until(pilot, lambda: "open" in _message(app))
+            await pilot.press(*"YT7000000000001", "enter")
+            await until(pilot, lambda: "1 in the handover" in str(flash.render()))
+            await answer(pilot, "ctrl+s", *"刘师傅", "enter")
+            await until(pilot, lambda: isinstance(app.screen, TextPage))
+            page = app.screen
+            assert isinstance(page, TextPage)
+            assert "YT7000000000001" in str(page.body)
+
+    asyncio.run(scenario())
+    assert lost.lost
+    with Session(lead_engine) as s:
+        lists = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()
+        assert len(lists) == 1

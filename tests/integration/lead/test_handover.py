@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine
@@ -17,6 +18,7 @@ from packstation.domain.status import ParcelStatus as P
 from packstation.errors import UserError
 from packstation.services.handover import (
     HandoverRefused,
+    Runner,
     day_manifest,
     manifest_csv,
     open_handover,
@@ -31,6 +33,7 @@ from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import DAY, carriers, local, order, parcel
 
 Factory = Callable[..., UnitOfWork]
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -65,6 +68,15 @@ def _seed(engine: Engine) -> None:
         cancelled = order(s, "O-CANCELLED", status=S.CANCELLED)
         parcel(s, cancelled, "YT0000000004")
         s.commit()
+
+
+def _direct(uow_factory: Factory) -> Runner:
+    """Each step in a unit of work of its own, once (no store to lose)."""
+
+    def run(action: Callable[[UnitOfWork], T]) -> T:
+        return action(uow_factory())
+
+    return run
 
 
 def test_refusals(engine: Engine, uow_factory: Factory, lead_settings: Settings) -> None:
@@ -156,7 +168,12 @@ def test_seal_all_waiting_matches_the_parcels(
     _seed(engine)
     out = tmp_path / "yto.csv"
     sealed = seal_all_waiting(
-        uow_factory, carrier="YTO", day=DAY, settings=lead_settings, print_list=False, csv_file=out
+        _direct(uow_factory),
+        carrier="YTO",
+        day=DAY,
+        settings=lead_settings,
+        print_list=False,
+        csv_file=out,
     )
     assert sealed is not None and sealed.print_job_id is None
     with Session(engine) as s:
@@ -169,7 +186,7 @@ def test_seal_all_waiting_matches_the_parcels(
     )
     assert (
         seal_all_waiting(
-            uow_factory,
+            _direct(uow_factory),
             carrier="YTO",
             day=DAY,
             settings=lead_settings,

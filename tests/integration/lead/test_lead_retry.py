@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, event, func
@@ -20,12 +20,15 @@ from sqlmodel import Session, col, select
 
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus as P
+from packstation.domain.status import PrintKind
 from packstation.lead_app import LeadApp
 from packstation.services.handover import (
     HandoverRefused,
     open_handover,
     remove_parcel,
     scan_parcel,
+    seal_all_waiting,
     seal_handover,
 )
 from packstation.services.lead import (
@@ -37,15 +40,16 @@ from packstation.services.lead import (
     split_order,
 )
 from packstation.services.reprints import reprint_label, void_label
-from packstation.services.retry import AlreadyApplied, applied_event
+from packstation.services.retry import AlreadyApplied, applied_event, run_action
 from packstation.store.engine import make_engine
 from packstation.store.models import Event, Handover, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
 from tests.support.lead_data import DAY, carriers, hold, label, order, parcel
-from tests.support.outage import Outage
+from tests.support.outage import AnswerLostOnce, Outage
 
 Call = Callable[[UnitOfWork], object]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -219,20 +223,6 @@ def commits(engine: Engine) -> Iterator[list[object]]:
     event.remove(engine, "commit", count)
 
 
-def _lose_answer_once(call: Call) -> Call:
-    """The commit reaches the store, then the connection breaks before the answer comes back."""
-    lost: list[bool] = []
-
-    def attempt(uow: UnitOfWork) -> object:
-        result = call(uow)
-        if not lost:
-            lost.append(True)
-            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
-        return result
-
-    return attempt
-
-
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
 def test_each_lead_action_is_one_transaction_stamped_once(
     action: LeadAction,
@@ -255,7 +245,7 @@ def test_an_answer_lost_after_the_commit_is_not_applied_again(
 ) -> None:
     shop = _seed(engine)
     with pytest.raises(AlreadyApplied):
-        lead.action(_lose_answer_once(action.make(shop, lead_settings)))
+        lead.action(AnswerLostOnce(action.make(shop, lead_settings)))
     assert len(_events(engine, action.kind)) == 1
     assert len(_stamped(engine)) == 1
 
@@ -272,7 +262,7 @@ def test_a_reprint_whose_answer_was_lost_prints_once(
 ) -> None:
     shop = _seed(engine)
     with pytest.raises(AlreadyApplied):
-        lead.action(_lose_answer_once(ACTIONS[0].make(shop, lead_settings)))
+        lead.action(AnswerLostOnce(ACTIONS[0].make(shop, lead_settings)))
     assert _reprints(engine) == 1
     # the lead, told it was stored, does not reprint again; a new reprint is a new action
     lead.action(ACTIONS[0].make(shop, lead_settings))
@@ -343,3 +333,45 @@ def test_a_refused_scan_whose_answer_was_lost_still_says_why(lead: LeadApp, engi
     assert payload["reason"]
     assert len(_events(engine, "handover_refused")) == 1
     assert applied_event(engine, "no-such-action") is None
+
+
+@pytest.mark.parametrize(
+    "lost", [open_handover, scan_parcel, seal_handover], ids=lambda f: f.__name__
+)
+def test_the_manifest_whose_answer_is_lost_at_a_step_seals_every_parcel_once(
+    lost: Callable[..., object], engine: Engine, lead_settings: Settings, tmp_path: Path
+) -> None:
+    """``packstation manifest``'s steps, each one action: the answer of one step is lost after
+    it committed; the handover is still opened, filled and sealed once, and the list said."""
+    shop = _seed(engine)
+    seen: list[object] = []
+
+    def run(action: Callable[[UnitOfWork], T]) -> T:
+        call: Callable[[UnitOfWork], T] = action
+        if getattr(action, "func", None) is lost and not seen:
+            seen.append(action)
+            call = AnswerLostOnce(action)
+        return run_action(engine, call, bench="bench-lead", user="王组长")
+
+    sealed = seal_all_waiting(
+        run,
+        carrier="YTO",
+        day=DAY,
+        settings=lead_settings,
+        print_list=True,
+        csv_file=tmp_path / "yto.csv",
+    )
+    assert seen  # the step's answer was lost
+    assert sealed is not None
+    assert [line.tracking_no for line in sealed.manifest.lines] == ["YT0000000001"]
+    with Session(engine) as s:
+        jobs = s.exec(select(PrintJob).where(PrintJob.kind == PrintKind.MANIFEST)).all()
+        assert [job.id for job in jobs] == [sealed.print_job_id]
+        handed = s.exec(select(Parcel).where(Parcel.status == P.HANDED_OVER)).all()
+        assert [p.tracking_no for p in handed] == ["YT0000000001"]
+        bagged = s.get(Parcel, shop.parcels["YT0000000002"])
+        assert bagged is not None and bagged.status == P.PACKED  # the lead's bag is left alone
+    assert sealed.csv_path == tmp_path / "yto.csv"
+    assert "YT0000000001" in sealed.csv_path.read_text(encoding="utf-8")
+    for kind in ("handover_opened", "handover_scanned", "handover_sealed"):
+        assert len(_events(engine, kind)) == 1, kind

@@ -6,17 +6,24 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from packstation.cli import build_cli
+from packstation.cli import build_cli, main
+from packstation.commands import manifest as manifest_command
+from packstation.commands import report as report_command
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus as S
+from packstation.services import handover
 from packstation.services.queue import today
 from packstation.store.models import Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import carriers, order, parcel
 
 
@@ -74,3 +81,84 @@ def test_manifest_command(engine: Engine, store_url: str, tmp_path: Path) -> Non
         build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO", "--date", "tomorrow"]
     )
     assert bad.exit_code != 0 and "YYYY-MM-DD" in str(bad.exception)
+
+
+def _waiting_yto(engine: Engine) -> None:
+    day = today(Settings())
+    with Session(engine) as s:
+        carriers(s, "YTO")
+        for n in range(2):
+            parcel(s, order(s, f"M-{n}", status=S.PACKED, due=day), f"YT00{n}", weight_g=100)
+        s.commit()
+
+
+def _statuses(engine: Engine) -> dict[str | None, str]:
+    with Session(engine) as s:
+        return {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
+
+
+def _down(times: int) -> Callable[..., object]:
+    """``scan_parcel`` whose store is away for its first ``times`` tries."""
+    tries: list[int] = []
+    real = handover.scan_parcel
+
+    def scan(uow: UnitOfWork, **given: object) -> object:
+        tries.append(1)
+        if len(tries) <= times:
+            raise OperationalError("BEGIN", {}, Exception("could not connect to server"))
+        return real(uow, **given)  # type: ignore[arg-type]
+
+    return scan
+
+
+def test_manifest_rides_out_a_store_that_is_briefly_away(
+    engine: Engine,
+    store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _waiting_yto(engine)
+    monkeypatch.setattr(handover, "scan_parcel", _down(2))
+    main(["--db", store_url, "manifest", "--carrier", "YTO"])
+    said = capsys.readouterr()
+    assert said.err.count("The store is unreachable; trying again for 30 s") == 1
+    assert "2 handed over now" in said.err and said.out.count("\n") == 3  # header, 2 parcels
+    assert set(_statuses(engine).values()) == {"handed_over"}
+
+
+def test_manifest_says_one_line_when_the_store_stays_away(
+    engine: Engine,
+    store_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _waiting_yto(engine)
+    monkeypatch.setattr(manifest_command, "RETRY_S", 0.3)
+    monkeypatch.setattr(handover, "scan_parcel", _down(1000))
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", store_url, "manifest", "--carrier", "YTO"])
+    assert stopped.value.code == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("packstation: The store was lost while the command ran")
+    assert "could not connect to server" in err[-1] and "Traceback" not in "\n".join(err)
+    assert set(_statuses(engine).values()) == {"packed"}  # nothing half-sealed
+    monkeypatch.undo()  # the store is back: running it again finishes the day
+    main(["--db", store_url, "manifest", "--carrier", "YTO"])
+    assert set(_statuses(engine).values()) == {"handed_over"}
+
+
+def test_a_command_whose_store_goes_away_says_one_line(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def lost(*_args: object, **_kwargs: object) -> object:
+        raise OperationalError(
+            "SELECT", {}, Exception("server closed the connection\nunexpectedly")
+        )
+
+    monkeypatch.setattr(report_command, "day_report", lost)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", store_url, "report", "day"])
+    assert stopped.value.code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "The store was lost while the command ran (server closed the connection)" in err
