@@ -37,8 +37,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 
 @pytest.fixture
-def shop(sqlite_url: str) -> Iterator[Engine]:
-    engine = make_engine(sqlite_url)
+def shop(store_url: str) -> Iterator[Engine]:
+    engine = make_engine(store_url)
     seed_catalogue(engine)
     add_order(
         engine,
@@ -56,8 +56,8 @@ def shop(sqlite_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def bench_settings(sqlite_url: str) -> Settings:
-    return shop_settings(sqlite_url)
+def bench_settings(store_url: str) -> Settings:
+    return shop_settings(store_url)
 
 
 def make_app(

@@ -25,6 +25,13 @@ from tests.functional.bench.conftest import (
     sign_in,
 )
 
+
+@pytest.fixture
+def store_url(sqlite_url: str) -> str:
+    """The screens look the same whatever the store: their snapshots are taken on SQLite."""
+    return sqlite_url
+
+
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 

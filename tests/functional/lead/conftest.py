@@ -88,8 +88,8 @@ def seed_day(engine: Engine) -> None:
 
 
 @pytest.fixture
-def lead_settings(sqlite_url: str, tmp_path: Path) -> Settings:
-    settings = Settings().with_store_url(sqlite_url)
+def lead_settings(store_url: str, tmp_path: Path) -> Settings:
+    settings = Settings().with_store_url(store_url)
     return settings.model_copy(
         update={
             "carriers": {

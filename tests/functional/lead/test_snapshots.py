@@ -15,6 +15,13 @@ from packstation.lead_app import LeadApp
 from packstation.screens.lead.queue import QueueScreen
 from tests.functional.lead.conftest import answer, until
 
+
+@pytest.fixture
+def store_url(sqlite_url: str) -> str:
+    """The screens look the same whatever the store: their snapshots are taken on SQLite."""
+    return sqlite_url
+
+
 SCREENS = {
     "queue": ("f1", "#queue"),
     "exceptions": ("f2", "#unshipped"),

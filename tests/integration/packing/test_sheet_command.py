@@ -15,10 +15,10 @@ from packstation.store.models import PrintJob
 from packstation.store.uow import UnitOfWork
 
 
-def test_sheet_png_zpl_and_print(sqlite_url: str, tmp_path: Path) -> None:
+def test_sheet_png_zpl_and_print(store_url: str, tmp_path: Path) -> None:
     runner = CliRunner()
     png, zpl = tmp_path / "sheet.png", tmp_path / "sheet.zpl"
-    base = ["--db", sqlite_url, "sheet"]
+    base = ["--db", store_url, "sheet"]
     assert runner.invoke(build_cli(), [*base, "-o", str(png)]).exit_code == 0
     assert png.read_bytes().startswith(b"\x89PNG")
     assert runner.invoke(build_cli(), [*base, "-o", str(zpl)]).exit_code == 0
@@ -32,7 +32,7 @@ def test_sheet_png_zpl_and_print(sqlite_url: str, tmp_path: Path) -> None:
     result = runner.invoke(build_cli(), ["--config", str(config), *base, "--print", "--json"])
     assert result.exit_code == 0, result.output
     assert "CMD-NEXT" in json.loads(result.output)["codes"]
-    with UnitOfWork(make_engine(sqlite_url)) as uow:
+    with UnitOfWork(make_engine(store_url)) as uow:
         job = uow.session.exec(select(PrintJob)).one()
         assert job.kind == "command_sheet"
     bad = runner.invoke(build_cli(), [*base, "-o", str(tmp_path / "x.gif")])

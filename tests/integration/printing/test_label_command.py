@@ -21,19 +21,19 @@ waybill_range = ["YT7000000000000", "YT7000000000999"]
 """
 
 
-def setup(tmp_path: Path, sqlite_url: str) -> tuple[list[str], Path]:
+def setup(tmp_path: Path, store_url: str) -> tuple[list[str], Path]:
     folder = tmp_path / "printed"
     folder.mkdir()
     config = tmp_path / "config.toml"
     config.write_text(CONFIG.format(folder=folder), encoding="utf-8")
-    engine = make_engine(sqlite_url)
+    engine = make_engine(store_url)
     make_order(UnitOfWork(engine, bench="b", user="u"), order_no="C1")
     engine.dispose()
-    return ["--db", sqlite_url, "--config", str(config)], folder
+    return ["--db", store_url, "--config", str(config)], folder
 
 
-def test_preview_print_reprint_void(tmp_path: Path, sqlite_url: str) -> None:
-    base, folder = setup(tmp_path, sqlite_url)
+def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
+    base, folder = setup(tmp_path, store_url)
     runner = CliRunner()
     png = tmp_path / "label.png"
     result = runner.invoke(build_cli(), [*base, "label", "C1", "--preview", str(png)])
@@ -61,9 +61,9 @@ def test_preview_print_reprint_void(tmp_path: Path, sqlite_url: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_print_batch_command(tmp_path: Path, sqlite_url: str) -> None:
-    base, _folder = setup(tmp_path, sqlite_url)
-    engine = make_engine(sqlite_url)
+def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
+    base, _folder = setup(tmp_path, store_url)
+    engine = make_engine(store_url)
     with UnitOfWork(engine) as uow:
         from sqlmodel import select
 
