@@ -44,7 +44,7 @@ class BenchApp(App[None]):
         # set when another bench took this bench's name while it ran: the bench stopped
         self.name_lost: StoreError | None = None
         self.notice = notice
-        self.engine = engine or make_engine(settings.store.url)
+        self.engine = engine or make_engine(settings.store.url, screen=True)
         self.now = clock
         self.use_devices = devices
         self.bench_screen: object | None = None
@@ -174,7 +174,7 @@ def run_bench(settings: Settings, *, notice: str = "") -> None:
     """The bench, under its name: another bench running under the same name is refused."""
     # the language was chosen by the command line: --lang, PACKSTATION_LANG, ui.language, locale
     log_to_file(f"bench-{settings.bench.name}")
-    engine = make_engine(settings.store.url)
+    engine = make_engine(settings.store.url, screen=True)
     name = BenchName(engine, settings.bench.name)
     try:
         try:

@@ -72,7 +72,7 @@ class LeadApp(App[None]):
         super().__init__()
         translate_bindings(self)
         self.settings = settings
-        self.engine = engine or make_engine(settings.store.url)
+        self.engine = engine or make_engine(settings.store.url, screen=True)
         self.clock = clock
         self.user = user
         self.refresh_seconds = refresh_seconds

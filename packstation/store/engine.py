@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
@@ -72,6 +72,16 @@ PG_CONNECT: dict[str, str | int] = {
         "-c tcp_user_timeout=5000"
     ),
 }
+# A screen's transactions (the bench's, the lead's) last milliseconds, and nothing a person does
+# happens inside one.  One that sits idle this long belongs to a process that stopped in the
+# middle (a frozen machine that still answers keepalives, a paused process): the server ends that
+# session, and the row locks it held (an order, a carrier's waybill counter) go to the benches
+# waiting for them, which would otherwise wait as long as the stopped one.  Commands (an import,
+# the audit) may think between statements and keep the server's default.
+SCREEN_IDLE_IN_TRANSACTION_MS = 15_000
+# The server's codes for a session it ended on a timeout (idle in a transaction, idle): the
+# connection is gone, as after a restart, and is replaced; the action is retried.
+SESSION_TIMED_OUT = frozenset({"25P03", "57P05"})
 _RETURNED = "packstation_returned"
 
 
@@ -155,8 +165,12 @@ def _sqlite_begin(connection: Any) -> None:
         raise
 
 
-def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None) -> Engine:
-    """An engine for the store at ``url``: ``sqlite:///FILE`` or ``postgresql+psycopg://…``."""
+def make_engine(
+    url: str, *, echo: bool = False, mounts_text: str | None = None, screen: bool = False
+) -> Engine:
+    """An engine for the store at ``url``: ``sqlite:///FILE`` or ``postgresql+psycopg://…``.
+    ``screen``: for a bench's or the lead's application, whose sessions the PostgreSQL server
+    ends when they stop inside a transaction (``SCREEN_IDLE_IN_TRANSACTION_MS``)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -191,13 +205,15 @@ def make_engine(url: str, *, echo: bool = False, mounts_text: str | None = None)
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(
-            parsed,
-            echo=echo,
-            pool_size=5,
-            connect_args={k: v for k, v in PG_CONNECT.items() if k not in parsed.query},
-        )
+        connect_args = {k: v for k, v in PG_CONNECT.items() if k not in parsed.query}
+        if screen and "options" in connect_args:
+            connect_args["options"] = (
+                f"{connect_args['options']} "
+                f"-c idle_in_transaction_session_timeout={SCREEN_IDLE_IN_TRANSACTION_MS}"
+            )
+        engine = create_engine(parsed, echo=echo, pool_size=5, connect_args=connect_args)
         _check_when_idle(engine)
+        event.listen(engine, "handle_error", _session_timed_out)
         return engine
     raise StoreError(
         _("The store URL '{url}' names an unsupported database; use SQLite or PostgreSQL.").format(
@@ -219,6 +235,13 @@ def require_existing_store(url: str) -> None:
                 "There is no store at {path}; run 'packstation db upgrade' to create it (or 'packstation demo')."
             ).format(path=path)
         )
+
+
+def _session_timed_out(context: ExceptionContext) -> None:
+    """A session the server ended on a timeout is a lost connection (SQLAlchemy knows the
+    other ways a connection goes, not these)."""
+    if getattr(context.original_exception, "sqlstate", None) in SESSION_TIMED_OUT:
+        context.is_disconnect = True
 
 
 def _check_when_idle(engine: Engine) -> None:

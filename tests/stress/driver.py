@@ -408,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-print", action="store_true", help="leave the jobs queued (no sender in this bench)"
     )
     args = parser.parse_args(argv)
-    engine = make_engine(args.db)
+    engine = make_engine(args.db, screen=True)  # as a bench makes it
     os.makedirs(args.printer_dir, exist_ok=True)
     # a restarted bench appends to the journal of the one that was killed
     with open(args.journal, "a", buffering=1, encoding="utf-8") as journal:
