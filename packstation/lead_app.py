@@ -86,9 +86,9 @@ class LeadApp(App[None]):
 
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
         """One decision or command of the lead: ``call`` gets a unit of work that carries the
-        action's id, a lost connection is retried for ``retry.SCREEN_RETRY_S``.  Raises what ``call``
-        raises, ``AlreadyApplied`` when a retry found that an earlier attempt committed and
-        ``StoreError`` when the store stayed unreachable.  Blocks: call it from a worker."""
+        action's id, a lost connection is retried for ``retry.SCREEN_RETRY_S``.  Raises what
+        ``call`` raises, ``AlreadyApplied`` when a retry found that an earlier attempt committed
+        and ``StoreError`` when the store stayed unreachable.  Blocks: call it from a worker."""
         return retry.run_action(
             self.engine,
             call,
