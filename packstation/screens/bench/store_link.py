@@ -54,9 +54,9 @@ class StoreLink:
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
         """``call`` in a unit of work that carries its action id, retried for
         ``retry.SCREEN_RETRY_S`` (tried once when the store is already known to be down: the
-        packer hears at once, rather than after seconds of a frozen screen).  Raises what it raises, and
-        ``StoreError`` when the store stayed unreachable; ``AlreadyApplied`` when a retry
-        found that an attempt committed."""
+        packer hears at once, rather than after seconds of a frozen screen).  Raises what it
+        raises, and ``StoreError`` when the store stayed unreachable; ``AlreadyApplied`` when a
+        retry found that an attempt committed."""
         try:
             result = run_action(
                 self.engine,
