@@ -19,7 +19,7 @@ from packstation.i18n import _
 from packstation.labels.fonts import font_check
 from packstation.store.clock import clock_offset
 from packstation.store.engine import make_engine, require_existing_store, store_label
-from packstation.store.migrate import current_revision, head_revision
+from packstation.store.migrate import current_revision, head_revision, unreachable
 
 # how far this machine's clock may be from the store's before ``doctor`` says so
 CLOCK_TOLERANCE_S = 5
@@ -85,7 +85,7 @@ def _clock_check(engine: Engine) -> list[Check]:
     try:
         seconds = clock_offset(engine).total_seconds()
     except DBAPIError as exc:
-        raise StoreError(str(exc.orig)) from None
+        raise unreachable(engine, exc) from None  # gone since the schema was read
     off = round(abs(seconds))
     if off <= CLOCK_TOLERANCE_S:
         return [Check(_("clock"), True, _("within {seconds} s of the store's").format(seconds=off))]

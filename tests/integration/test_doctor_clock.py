@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from packstation.config import Settings
 from packstation.services.doctor import check_store
@@ -48,3 +49,17 @@ def test_a_clock_far_from_the_store_is_named(
 def test_a_sqlite_store_has_no_clock_to_compare() -> None:
     settings = Settings().with_store_url("sqlite://")
     assert [c.name for c in check_store(settings) if c.name == "clock"] == []
+
+
+def test_a_store_lost_before_the_clock_is_read_is_one_line(
+    pg_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packstation.services import doctor
+
+    def lost(_engine: object) -> dt.timedelta:
+        raise OperationalError("SELECT clock_timestamp()", {}, Exception("server closed\nthe rest"))
+
+    monkeypatch.setattr(doctor, "clock_offset", lost)
+    store = [c for c in check_store(pg_settings) if c.name == "store"]
+    assert len(store) == 1 and not store[0].ok
+    assert "cannot be reached (server closed)" in store[0].detail and "\n" not in store[0].detail
