@@ -1,4 +1,5 @@
-"""``packstation export shipments``: the ship-confirm file for the marketplace."""
+"""``packstation export shipments``: the ship-confirm file for the marketplace; ``packstation
+export confirm``: its orders confirmed once it is uploaded."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.i18n import _
-from packstation.services.shipments import ENCODINGS, FORMATS, export_shipments
+from packstation.services.shipments import ENCODINGS, FORMATS, confirm_file, export_shipments
 
 
 @click.group(help=_("Export files for the marketplace."))
@@ -53,7 +54,10 @@ def export() -> None:
 @click.option(
     "--mark-confirmed",
     is_flag=True,
-    help=_("Also move the exported orders to confirmed (after uploading the file)."),
+    help=_(
+        "Also move the exported orders to confirmed now (or, once the file is uploaded, "
+        "'packstation export confirm FILE')."
+    ),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
@@ -78,13 +82,7 @@ def export_shipments_cmd(
     if as_json:
         echo_json(result.as_dict())
         return
-    for skipped in result.skipped:
-        click.echo(
-            _("not exported: {order}: {reason}").format(
-                order=skipped["order_no"], reason=skipped["reason"]
-            ),
-            err=True,
-        )
+    _left_out(result.skipped, _("not exported: {order}: {reason}"))
     click.echo(
         _("{path}: {orders} orders, {parcels} parcels ({encoding}).").format(
             path=result.path, orders=result.orders, parcels=result.parcels, encoding=result.encoding
@@ -92,6 +90,35 @@ def export_shipments_cmd(
     )
     if mark_confirmed:
         click.echo(_("{count} orders marked confirmed.").format(count=result.confirmed))
+
+
+@export.command(
+    "confirm",
+    help=_(
+        "After uploading a ship-confirm file: move the orders it lists, and those alone, "
+        "to confirmed."
+    ),
+)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@pass_cli
+def export_confirm_cmd(cli: CliContext, file: Path, as_json: bool) -> None:
+    result = confirm_file(cli.uow(), file)
+    if as_json:
+        echo_json(result.as_dict())
+        return
+    _left_out(result.skipped, _("not confirmed: {order}: {reason}"))
+    click.echo(
+        _("{path}: {confirmed} orders marked confirmed ({already} were already).").format(
+            path=result.path, confirmed=result.confirmed, already=result.already
+        )
+    )
+
+
+def _left_out(skipped: list[dict[str, str]], sentence: str) -> None:
+    """One line on stderr for each order the command left out, and why."""
+    for row in skipped:
+        click.echo(sentence.format(order=row["order_no"], reason=row["reason"]), err=True)
 
 
 COMMANDS = [export]

@@ -2,8 +2,10 @@
 way the marketplace's batch-ship upload (or a script) reads it.
 
 Called by ``packstation export shipments`` and by the shift lead's screen.  Shipments must be
-confirmed on the marketplace before 21:00; ``mark_confirmed`` moves the exported orders to
-``confirmed`` with an event each, in the same transaction that read them.
+confirmed on the marketplace before 21:00.  Once a file is uploaded, ``confirm_file`` moves the
+orders it lists, and those alone, to ``confirmed`` with an event each: an order packed after
+the file was written stays to be exported.  ``mark_confirmed`` does the same at once, for the
+file being written.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from packstation.domain.lifecycle import check_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services.queue import status_label
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -168,24 +171,109 @@ def export_shipments(
         result.rows = len(rows)
         _write(path, TAOBAO_HEADER if fmt == "taobao" else GENERIC_HEADER, rows, encoding)
         if mark_confirmed and exported:
-            now = utcnow()
-            for order in exported:
-                check_move(order.status, OrderStatus.CONFIRMED)
-                was = order.status
-                order.status = OrderStatus.CONFIRMED
-                order.confirmed_at = now
-                order.updated_at = now
-                session.add(order)
-                uow.record(
-                    "shipment_confirmed",
-                    order_id=order.id,
-                    was=was,
-                    file=path.name,
-                    carrier=order.carrier,
-                )
+            _confirm(uow, exported, path.name)
             result.confirmed = len(exported)
             uow.commit()
     return result
+
+
+def _confirm(uow: UnitOfWork, orders: list[Order], file: str) -> None:
+    now = utcnow()
+    for order in orders:
+        check_move(order.status, OrderStatus.CONFIRMED)
+        was = order.status
+        order.status = OrderStatus.CONFIRMED
+        order.confirmed_at = now
+        order.updated_at = now
+        uow.session.add(order)
+        uow.record(
+            "shipment_confirmed", order_id=order.id, was=was, file=file, carrier=order.carrier
+        )
+
+
+@dataclass
+class Confirmation:
+    path: str
+    listed: int = 0  # orders in the file
+    confirmed: int = 0  # moved to confirmed now
+    already: int = 0  # confirmed before
+    skipped: list[dict[str, str]] = field(default_factory=list)  # order_no, reason
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "listed": self.listed,
+            "confirmed": self.confirmed,
+            "already": self.already,
+            "skipped": self.skipped,
+        }
+
+
+def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
+    """After ``path`` was uploaded to the marketplace: its orders become ``confirmed`` (one
+    event each), in one transaction.  Orders confirmed before are counted, not moved again; an
+    order the file lists that is not packed or handed over (cancelled since, unknown) is named
+    and left alone."""
+    numbers = _listed_orders(path)
+    result = Confirmation(path=str(path), listed=len(numbers))
+    with uow:
+        found = {
+            o.order_no: o
+            for o in uow.session.exec(select(Order).where(col(Order.order_no).in_(numbers)))
+        }
+        moving: list[Order] = []
+        for number in numbers:
+            order = found.get(number)
+            if order is not None and order.status == OrderStatus.CONFIRMED:
+                result.already += 1
+            elif order is not None and order.status in (
+                OrderStatus.PACKED,
+                OrderStatus.HANDED_OVER,
+            ):
+                moving.append(order)
+            else:
+                reason = (
+                    _("no such order")
+                    if order is None
+                    else _("it is {status}, not packed").format(status=status_label(order.status))
+                )
+                result.skipped.append({"order_no": number, "reason": reason})
+        _confirm(uow, moving, path.name)
+        result.confirmed = len(moving)
+        uow.commit()
+    return result
+
+
+def _listed_orders(path: Path) -> list[str]:
+    """The order numbers of a ship-confirm file (either format, as ``_write`` wrote it), each
+    once, in the file's order."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(
+            _("The file {path} cannot be read ({reason}); check the name.").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode(ENCODINGS["gbk"], errors="replace")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or rows[0] not in (TAOBAO_HEADER, GENERIC_HEADER):
+        raise UserError(
+            _(
+                "{path} is not a ship-confirm file (its first row should be {header}); give the file 'packstation export shipments' wrote."
+            ).format(path=path, header=",".join(TAOBAO_HEADER))
+        )
+    numbers: dict[str, None] = {}
+    for row in rows[1:]:
+        if row and row[0].strip():
+            cell = row[0].strip()
+            if cell.startswith("'") and cell[1:].startswith(_FORMULA_START):
+                cell = cell[1:]  # as ``neutralise`` wrote it
+            numbers[cell] = None
+    return list(numbers)
 
 
 def _local(value: dt.datetime | None, zone: ZoneInfo) -> str:

@@ -1,5 +1,6 @@
 """End of day: the reconciliation (imported, packed, handed over, confirmed, cancelled, on hold,
-missing) and the ship-confirm export for the marketplace."""
+missing), the ship-confirm export for the marketplace, and its orders confirmed once the file
+is uploaded."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
 from packstation.services.closing import Reconciliation, reconciliation
-from packstation.services.shipments import export_shipments
+from packstation.services.shipments import confirm_file, export_shipments
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 
@@ -45,8 +46,10 @@ class ClosingScreen(LeadScreen):
     TITLE_TEXT = N_("End of day")
     BINDINGS = [
         Binding("e", "export", N_("Ship-confirm export")),
+        Binding("c", "confirm", N_("Uploaded: confirm")),
         Binding("r", "reload", N_("Refresh")),
     ]
+    exported = ""  # the file the last export wrote: the one to confirm once uploaded
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -145,6 +148,7 @@ class ClosingScreen(LeadScreen):
             def job(uow: UnitOfWork) -> str:
                 # every packed or handed-over order not yet confirmed, whatever day it was due
                 done = export_shipments(uow, Path(path), settings=lead.settings)
+                self.exported = path
                 count = done.rows
                 return _(
                     "{count} shipments written to {path}; upload it to the marketplace before the deadline."
@@ -153,3 +157,28 @@ class ClosingScreen(LeadScreen):
             self.act(job)
 
         self.app.push_screen(Prompt(_("Write the ship-confirm file to:"), value=default), answered)
+
+    def action_confirm(self) -> None:
+        """The file is uploaded: its orders, and those alone, become confirmed (an order packed
+        since it was written waits for the next file)."""
+
+        def answered(path: str | None) -> None:
+            if not path:
+                return
+
+            def job(uow: UnitOfWork) -> str:
+                done = confirm_file(uow, Path(path))
+                said = _(
+                    "{confirmed} orders of {path} marked confirmed ({already} were already)."
+                ).format(path=path, confirmed=done.confirmed, already=done.already)
+                if done.skipped:
+                    said += " " + _("Not confirmed: {orders}.").format(
+                        orders="; ".join(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                    )
+                return said
+
+            self.act(job)
+
+        self.app.push_screen(
+            Prompt(_("Confirm the orders of the uploaded file:"), value=self.exported), answered
+        )

@@ -189,7 +189,9 @@ def test_handover_for_yto(
     asyncio.run(scenario())
 
 
-def test_end_of_day_and_export(make_app: Callable[..., LeadApp], tmp_path: Path) -> None:
+def test_end_of_day_export_and_confirm(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, tmp_path: Path
+) -> None:
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
@@ -201,14 +203,31 @@ def test_end_of_day_and_export(make_app: Callable[..., LeadApp], tmp_path: Path)
             # twelve ready, the overdue one, the SF one and the one being packed
             assert figures["Missing (not shipped, no reason)"] == "15"
             target = tmp_path / "confirm.csv"
-            await pilot.press("e")
-            await pilot.pause()
+            await answer(pilot, "e")
             app.screen.query_one(Input).value = str(target)
             await pilot.press("enter")
             await until(pilot, lambda: target.exists() and "shipments written" in _message(app))
             assert "YT7000000000001" in target.read_text(encoding="gb18030")
+            # uploaded: its orders become confirmed (the prompt offers the file just written)
+            await answer(pilot, "c")
+            assert app.screen.query_one(Input).value == str(target)
+            await pilot.press("enter")
+            await until(pilot, lambda: "marked confirmed" in _message(app))
+            assert _message(app).startswith(f"4 orders of {target} marked confirmed (0 were")
+            await until(pilot, lambda: _figures(app).get("Confirmed online") == "4")
 
     asyncio.run(scenario())
+    orders = _orders(lead_engine)
+    assert {n for n, o in orders.items() if o.status == "confirmed"} == {
+        "TB-PACKED0",
+        "TB-PACKED1",
+        "TB-PACKED2",
+        "TB-ZTO",
+    }
+
+
+def _figures(app: LeadApp) -> dict[str, str]:
+    return {r[0]: r[1] for r in _rows(app, "#figures")}
 
 
 def test_people_screen(make_app: Callable[..., LeadApp]) -> None:

@@ -119,6 +119,12 @@ def test_import_report_and_show(
     code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(ship), "--mark-confirmed")
     assert code == 0 and "1 orders marked confirmed" in out
     assert ship.read_bytes().decode("gbk").splitlines()[1] == "C-1,圆通速递,YT7000000000001"
+    code, out, _err = run(capsys, *db, "export", "confirm", str(ship))
+    assert code == 0 and "0 orders marked confirmed (1 were already)" in out
+    code, out, _err = run(capsys, *db, "export", "confirm", str(ship), "--json")
+    assert code == 0 and as_json(out)["already"] == 1 and as_json(out)["listed"] == 1
+    code, _out, err = run(capsys, *db, "export", "confirm", str(tmp_path / "none.csv"))
+    assert code == 1 and "cannot be read" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_bad_import_exits_non_zero_with_every_problem(

@@ -11,10 +11,11 @@ import pytest
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus
+from packstation.errors import UserError
 from packstation.services.intake import import_orders
 from packstation.services.orders import find_order, order_details
 from packstation.services.reports import day_report, shortages
-from packstation.services.shipments import export_shipments
+from packstation.services.shipments import confirm_file, export_shipments
 from tests.integration.intake.exports import CLOSED, Item, TOrder, write_taobao
 from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import Factory, events, order, set_order
@@ -185,6 +186,41 @@ def test_ship_confirm_export_generic_and_dates(
         ("D-4", "SF", "SF1000000000002", "2"),
     ]
     assert rows[0]["packed_at"] == "2026-03-02T14:00:00+08:00"
+
+
+@pytest.mark.usefixtures("day_orders")
+@pytest.mark.parametrize("fmt", ["taobao", "generic"])
+def test_confirming_an_uploaded_file_confirms_its_orders_alone(
+    uow_factory: Factory, settings: Settings, tmp_path: Path, fmt: str
+) -> None:
+    uploaded = tmp_path / "ship.csv"
+    export_shipments(uow_factory(), uploaded, settings=settings, fmt=fmt)
+    # packed after the file was written: not in the upload, so not confirmed with it
+    pack(uow_factory, "D-1", tracking=["YT7000000000002"])
+    set_order(uow_factory, "D-4", status=OrderStatus.CANCELLED)  # cancelled since
+    done = confirm_file(uow_factory(), uploaded)
+    assert (done.listed, done.confirmed, done.already) == (2, 1, 0)
+    assert done.skipped == [{"order_no": "D-4", "reason": "it is cancelled, not packed"}]
+    assert order(uow_factory, "D-3").status == OrderStatus.CONFIRMED
+    assert order(uow_factory, "D-1").status == OrderStatus.PACKED  # waits for the next file
+    [(order_id, payload)] = events(uow_factory, "shipment_confirmed")
+    assert order_id == order(uow_factory, "D-3").id and payload["file"] == "ship.csv"
+    again = confirm_file(uow_factory(), uploaded)  # the same file twice: nothing moves
+    assert (again.confirmed, again.already) == (0, 1)
+    assert len(events(uow_factory, "shipment_confirmed")) == 1
+    following = export_shipments(uow_factory(), tmp_path / "next.csv", settings=settings)
+    assert following.orders == 1  # D-1, not yet confirmed: it goes in the next upload
+
+
+def test_confirming_a_file_that_is_no_ship_confirm_file_says_so(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    other = tmp_path / "orders.csv"
+    other.write_text("订单编号,买家会员名\nD-1,小明\n", encoding="utf-8")
+    with pytest.raises(UserError, match="is not a ship-confirm file"):
+        confirm_file(uow_factory(), other)
+    with pytest.raises(UserError, match="cannot be read"):
+        confirm_file(uow_factory(), tmp_path / "missing.csv")
 
 
 def test_export_neutralises_formulas(
