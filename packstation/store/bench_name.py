@@ -153,5 +153,6 @@ _HOLDER = text(
     "SELECT a.client_hostname, host(a.client_addr) "
     "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
     "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :class AND l.objid = :key "
-    "AND l.objsubid = 2"
+    "AND l.objsubid = 2 AND l.database = "
+    "(SELECT oid FROM pg_database WHERE datname = current_database())"
 )
