@@ -151,7 +151,7 @@ class ClosingScreen(LeadScreen):
                 self.exported = path
                 count = done.rows
                 return _(
-                    "{count} shipments written to {path}; upload it to the marketplace before the deadline."
+                    "{count} shipments written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders."
                 ).format(count=count, path=path)
 
             self.act(job)
