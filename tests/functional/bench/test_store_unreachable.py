@@ -28,9 +28,9 @@ from tests.functional.bench.conftest import (
     scan,
     sign_in,
 )
-from tests.integration.multi.test_bench_name import end_session_holding, holders
 from tests.integration.packing.conftest import shop_settings
 from tests.integration.packing.factories import add_order, seed_catalogue
+from tests.support.bench_names import end_session_holding, holders
 from tests.support.outage import Outage
 
 pytestmark = pytest.mark.postgres
