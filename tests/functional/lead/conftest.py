@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
@@ -132,9 +133,20 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("the screen did not reach the expected state in time")
+            raise AssertionError(
+                f"the screen did not reach the expected state in time: {_showing(pilot)}"
+            )
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+def _showing(pilot: Pilot[None]) -> str:
+    """What the app showed when a wait ran out, for the failure's message."""
+    app = pilot.app
+    screen = app.screen
+    said = [str(w.render()) for w in screen.query("#message, #flash, #hint").results(Static)]
+    focused = type(app.focused).__name__ if app.focused is not None else "nothing"
+    return f"{type(screen).__name__}, focus on {focused}, saying {said}"
 
 
 async def answer(pilot: Pilot[None], key: str, *typed: str) -> None:
