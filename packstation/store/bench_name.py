@@ -74,10 +74,9 @@ class BenchName:
         cannot be reached (the next call tries again)."""
         if self.engine.dialect.name != "postgresql":
             return  # the flock lasts as long as this process
-        given = {"class": LOCK_CLASS, "key": name_key(self.name)}
         if self._connection is not None and self._held:
             try:
-                if self._connection.execute(_OURS, given).scalar_one():
+                if self._connection.execute(_OURS, self._lock).scalar_one():
                     return
             except DBAPIError:
                 pass  # the session is gone, and its lock with it
@@ -86,6 +85,11 @@ class BenchName:
         holder = self._try_postgres()
         if holder is not None:
             raise self._taken(holder)
+
+    @property
+    def _lock(self) -> dict[str, int]:
+        """The name's advisory lock, as the statements take it."""
+        return {"class": LOCK_CLASS, "key": name_key(self.name)}
 
     def _taken(self, holder: str) -> StoreError:
         return StoreError(
@@ -100,9 +104,7 @@ class BenchName:
         if connection is not None:
             try:
                 if self._held:  # the connection goes back to the pool without it
-                    connection.execute(
-                        _GIVE_BACK, {"class": LOCK_CLASS, "key": name_key(self.name)}
-                    )
+                    connection.execute(_GIVE_BACK, self._lock)
                 connection.close()
             except DBAPIError:
                 connection.invalidate()  # a lost session held nothing any more
@@ -123,11 +125,10 @@ class BenchName:
     def _try_postgres(self) -> str | None:
         if self._connection is None:
             self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        given = {"class": LOCK_CLASS, "key": name_key(self.name)}
-        if self._connection.execute(_TAKE, given).scalar_one():
+        if self._connection.execute(_TAKE, self._lock).scalar_one():
             self._held = True
             return None
-        row = self._connection.execute(_HOLDER, given).first()
+        row = self._connection.execute(_HOLDER, self._lock).first()
         if row is None or not (row[0] or row[1]):
             return ""  # on the server's own machine, through its socket
         return _(" on {host}").format(host=row[0] or row[1])

@@ -4,9 +4,9 @@ network down, a session killed).
 An action runs through ``services.retry.run_action``: a lost connection is retried with back-off,
 under one action id, so an attempt whose commit reached the store is never applied again; after
 ``retry.SCREEN_RETRY_S`` the packer is told in one line and the screen keeps what it shows.
-While the store is known to be down, an action is tried once.  A read that cannot reach the store gives
-nothing, and the packer is told once per outage.  The screen waits while an action retries:
-scans are handled in order on the event loop.  What a timer repeats (the order's poll, the
+While the store is known to be down, an action is tried once.  A read that cannot reach the
+store gives nothing, and the packer is told once per outage.  The screen waits while an action
+retries: scans are handled in order on the event loop.  What a timer repeats (the order's poll, the
 lease) is tried only every ``DOWN_RETRY_S`` while the store is down: a try can wait seconds for
 a silent network, and the screen would wait with it every second.
 """
