@@ -340,9 +340,10 @@ class HandoverScreen(LeadScreen):
                 )
             )
         except AlreadyApplied:
-            # sealed before the answer was lost: its list was queued and saved then
-            sealed = lead.action(
-                lambda uow: sealed_handover(uow, handover_id=handover_id, settings=lead.settings)
+            # sealed before the answer was lost: its list was queued and saved then (a read,
+            # as the scan's refusal is read back: no writing transaction for it)
+            sealed = sealed_handover(
+                lead.uow(readonly=True), handover_id=handover_id, settings=lead.settings
             )
         except UserError as exc:
             self.app.call_from_thread(self._flash, str(exc), error=True)
