@@ -191,7 +191,9 @@ class Packer:
         self._write({"ready": time.time()})
         while self.start_file and not os.path.exists(self.start_file):
             time.sleep(0.005)  # every bench starts together (the benchmark's barrier)
-        self._write({"started": time.time(), "cpu": time.process_time(), "held": self.held()})
+        self._write(
+            {"started": time.time(), "cpu": time.process_time(), "held": self.line_held_s()}
+        )
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
             if order_id is None:
@@ -214,7 +216,7 @@ class Packer:
                 self.pack(order_id)
             order_id = None
 
-    def held(self) -> float:
+    def line_held_s(self) -> float:
         """How long this bench held the SQLite store's writers' line so far (0 on PostgreSQL)."""
         path = sqlite_path(self.settings.store.url)
         return held_seconds(path) if path is not None else 0.0
@@ -437,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             "finished": dict(packer.outcomes),
             "t": time.time(),
             "cpu": time.process_time(),
-            "held": packer.held(),
+            "held": packer.line_held_s(),
         }
         journal.write(json.dumps(finished) + "\n")
     return 0
