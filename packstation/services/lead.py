@@ -19,6 +19,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services import stock
 from packstation.services.claims import clear_claim
 from packstation.services.printing import add_parcel_documents, void_parcel_labels
 from packstation.services.queue import OPEN, UNPACKED, status_label
@@ -371,7 +372,14 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         clear_claim(order)
         order.updated_at = utcnow()
         uow.session.add(order)
-        uow.record("order_cancelled", order_id=order_id, before=before, reason=reason.strip())
+        returned = stock.return_cancelled(uow, order_id)
+        uow.record(
+            "order_cancelled",
+            order_id=order_id,
+            before=before,
+            reason=reason.strip(),
+            to_stock=returned,
+        )
         uow.commit()
         return order
 

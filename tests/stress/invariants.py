@@ -3,6 +3,7 @@ journals (written by ``tests.stress.driver``).
 
 - the event log agrees with the tables (``packstation.services.audit``);
 - every order is packed, exactly once, and no line beyond its quantity;
+- each product's stock is what it was less the units packed (no bench lost another's change);
 - no tracking number twice, no label twice without a reprint record (in the audit);
 - every action a bench saw committed is in the log under its action id (nothing lost), every
   action in the log was started by a bench (nothing invented), no action applied twice, and the
@@ -26,9 +27,10 @@ from sqlmodel import col, select
 from packstation.domain.status import OrderStatus, PrintStatus
 from packstation.services.audit import audit
 from packstation.store.engine import make_engine
-from packstation.store.models import Event, Order, OrderLine, PrintJob
+from packstation.store.models import Event, Order, OrderLine, PrintJob, Product
 from packstation.store.uow import UnitOfWork
 from tests.stress.driver import OUTCOME_EVENTS
+from tests.stress.seed import STOCK
 from tests.stress.supervisor import Benches
 
 # at most one of these in one action: two would be one action applied twice
@@ -136,6 +138,14 @@ def check(engine: Engine, journal: Journal, *, orders: int, exact: bool, sqlite:
             .select_from(OrderLine)
             .where(col(OrderLine.quantity_packed) != col(OrderLine.quantity))
         ).one()
+        packed_units = dict(
+            uow.session.exec(
+                select(col(OrderLine.sku), func.sum(OrderLine.quantity_packed)).group_by(
+                    col(OrderLine.sku)
+                )
+            ).all()
+        )
+        stock = dict(uow.session.exec(select(col(Product.sku), col(Product.on_hand))).all())
         packed_events = uow.session.exec(
             select(func.count()).select_from(Event).where(Event.kind == "order_packed")
         ).one()
@@ -147,6 +157,13 @@ def check(engine: Engine, journal: Journal, *, orders: int, exact: bool, sqlite:
         problems.append(f"orders by status {dict(statuses)}, wanted {orders} packed")
     if unpacked:
         problems.append(f"{unpacked} lines not packed to their quantity")
+    wrong_stock = {
+        sku: (left, STOCK - packed_units.get(sku, 0))
+        for sku, left in stock.items()
+        if left != STOCK - packed_units.get(sku, 0)
+    }
+    if wrong_stock:
+        problems.append(f"stock (found, wanted) per SKU: {wrong_stock}")
     if packed_events != orders:
         problems.append(f"{packed_events} order_packed events for {orders} orders")
     if journal.errors:

@@ -26,6 +26,7 @@ from packstation.domain.due import ShippingCalendar
 from packstation.domain.orders import MarketState
 from packstation.domain.status import ExceptionKind, OrderStatus, PrintKind, PrintStatus
 from packstation.i18n import _
+from packstation.services import stock
 from packstation.services.intake.bulk import BulkInsert, reserve_ids
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
@@ -376,6 +377,7 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
             updated_at=utcnow(),
         )
     )
+    returned = stock.return_cancelled(uow, known.id)
     uow.record(
         "order_cancelled",
         order_id=known.id,
@@ -387,6 +389,7 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
         labels_to_void=label_ids,
         tracking_numbers=[p.tracking_no for p in parcels],
         void_by="bench or lead" if label_ids or parcels else "",
+        to_stock=returned,
     )
 
 

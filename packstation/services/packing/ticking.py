@@ -14,6 +14,7 @@ from packstation.domain.packing import LineState, ScanMatch, ScanOutcome, match_
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services import stock
 from packstation.services.claims import held_order
 from packstation.services.packing.boxes import (
     box_units,
@@ -70,12 +71,13 @@ def _tick(uow: UnitOfWork, order: Order, box: Parcel, line: OrderLine, units: in
 
 def _add_units(conn: Connection, *, line_id: int, box_id: int, units: int) -> bool:
     """The tick itself: ``units`` more on the line, unless that passes its quantity (False,
-    nothing changed), and as many more of the line in the box."""
+    nothing changed), and as many more of the line in the box, and as many fewer in stock."""
     tick = {"line": line_id, "units": units, "box": box_id}
     if conn.execute(_TICK_LINE, tick).rowcount != 1:
         return False
     if conn.execute(_ADD_TO_BOX, tick).rowcount == 0:
         conn.execute(_NEW_IN_BOX, tick)
+    stock.take(conn, line_id=line_id, units=units)
     return True
 
 

@@ -6,10 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import col, select
 
 from packstation.config import Settings, ShippingSettings
 from packstation.domain.status import ExceptionKind, OrderStatus
 from packstation.services.intake import import_orders
+from packstation.store.models import OrderLine, Product
 from tests.integration.intake.exports import (
     CLOSED,
     SHIPPED,
@@ -154,6 +157,31 @@ def test_a_closed_order_is_cancelled_and_the_packing_bench_is_told(
         uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
     )
     assert (again.orders_cancelled, again.orders_known) == (0, 2)
+
+
+def test_a_closed_order_returns_its_packed_units_to_stock(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    live = _orders()[:1]  # TS-WHT-L ×2 and a gift sticker
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    set_order(uow_factory, live[0].no, status=OrderStatus.PACKING, claimed_bench="bench-7")
+    with uow_factory() as uow:
+        shirt = lines(uow_factory, live[0].no)[0]
+        uow.session.execute(
+            update(OrderLine).where(col(OrderLine.id) == shirt.id).values(quantity_packed=1)
+        )
+        uow.session.execute(update(Product).where(col(Product.sku) == "TS-WHT-L").values(on_hand=7))
+        uow.commit()
+    live[0].status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
+    )
+    assert report.orders_cancelled == 1
+    with uow_factory(readonly=True) as uow:
+        shirts = uow.session.exec(select(Product).where(Product.sku == "TS-WHT-L")).one()
+    assert shirts.on_hand == 8  # the unit in the box goes back on the shelf
+    [(_id, cancelled)] = events(uow_factory, "order_cancelled")
+    assert cancelled["to_stock"] == {"TS-WHT-L": 1}
 
 
 def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(

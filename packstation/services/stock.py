@@ -1,0 +1,69 @@
+"""The stock figures: each product's ``on_hand`` follows the units packed (in transaction).
+
+A unit ticked into a box leaves the stock; units given back to their lines (a box undone when
+the order is put back or put on hold) and the packed units of a cancelled order return to it.
+Each change is one ``UPDATE … SET on_hand = on_hand ± n`` on the product's row, in the
+transaction that moves the units, so concurrent benches never lose one another's changes (the
+row is locked until the commit).  Several products are updated in SKU order, so two
+transactions never wait for each other's rows.  Importing the catalogue with an ``on_hand``
+column sets the figures again (a stock-take).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+
+from packstation.services.claims import lock_order
+from packstation.store.models import OrderLine, Product
+from packstation.store.uow import UnitOfWork
+
+
+def take(conn: Connection, *, line_id: int, units: int) -> None:
+    """``units`` of the line's product went into a box."""
+    conn.execute(_TAKE, {"line": line_id, "units": units})
+
+
+def give_back(conn: Connection, units_by_sku: Mapping[str, int]) -> None:
+    """Units back on the shelves (or in the tote, to be packed again)."""
+    rows = [
+        {"product": sku, "units": units} for sku, units in sorted(units_by_sku.items()) if units
+    ]
+    for row in rows:  # one at a time, in SKU order
+        conn.execute(_GIVE_BACK, row)
+
+
+def return_cancelled(uow: UnitOfWork, order_id: int) -> dict[str, int]:
+    """The cancelled order's packed units go back to stock; returns them by SKU.  The order's
+    row is locked first, so no bench ticks a unit of it meanwhile."""
+    lock_order(uow, order_id)
+    conn = uow.connection()
+    units: dict[str, int] = defaultdict(int)
+    for sku, packed in conn.execute(_PACKED, {"order_id": order_id}):
+        units[sku] += packed
+    give_back(conn, units)
+    return dict(units)
+
+
+_TAKE = (
+    update(Product)
+    .where(
+        col(Product.sku)
+        == sa_select(col(OrderLine.sku))
+        .where(col(OrderLine.id) == bindparam("line"))
+        .scalar_subquery()
+    )
+    .values(on_hand=col(Product.on_hand) - bindparam("units"))
+)
+_GIVE_BACK = (
+    update(Product)
+    .where(col(Product.sku) == bindparam("product"))
+    .values(on_hand=col(Product.on_hand) + bindparam("units"))
+)
+_PACKED = sa_select(col(OrderLine.sku), col(OrderLine.quantity_packed)).where(
+    col(OrderLine.order_id) == bindparam("order_id"), col(OrderLine.quantity_packed) > 0
+)
