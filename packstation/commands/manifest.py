@@ -104,7 +104,7 @@ def manifest(
                 err=True,
             )
 
-    def run(action: Callable[[UnitOfWork], T]) -> T:
+    def run(action: Callable[[UnitOfWork], T], *, readonly: bool = False) -> T:
         """One step, as one action: a lost store is retried, and a step that did commit is
         not done again."""
         return run_action(
@@ -115,6 +115,7 @@ def manifest(
             deadline_s=RETRY_S,
             on_state=retrying,
             gave_up=lost_mid_command,
+            readonly=readonly,
         )
 
     sealed = None
@@ -129,7 +130,7 @@ def manifest(
             csv_file=None,
             save_csv=False,
         )
-    listed = run(lambda uow: day_manifest(uow, carrier=code, day=day))
+    listed = run(lambda uow: day_manifest(uow, carrier=code, day=day), readonly=True)
     text = manifest_csv(listed)
     if output is not None:
         output.write_text(text, encoding="utf-8")

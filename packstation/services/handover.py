@@ -38,9 +38,10 @@ T = TypeVar("T")
 
 class Runner(Protocol):
     """Runs one action in a unit of work of its own (``services.retry.run_action``, or a plain
-    call); raises ``AlreadyApplied`` when a retry found that an earlier attempt committed."""
+    call); raises ``AlreadyApplied`` when a retry found that an earlier attempt committed.
+    ``readonly``: the action only reads (a read-only unit of work)."""
 
-    def __call__(self, action: Callable[[UnitOfWork], T], /) -> T: ...
+    def __call__(self, action: Callable[[UnitOfWork], T], /, *, readonly: bool = False) -> T: ...
 
 
 class HandoverRefused(UserError):
@@ -543,9 +544,8 @@ def seal_all_waiting(
     Each step is an action of its own (``run``): one whose answer was lost after it committed
     is not done again, and a run cut short is finished by running it again (the open pickup
     handover is found, and its parcels stay in it)."""
-    waiting = [
-        p for p in run(partial(waiting_parcels, carrier=carrier, limit=100_000)) if p.tracking_no
-    ]
+    listed = run(partial(waiting_parcels, carrier=carrier, limit=100_000), readonly=True)
+    waiting = [p for p in listed if p.tracking_no]
     if not waiting:
         return None
     opening = partial(open_handover, carrier=carrier, day=day, settings=settings, kind="pickup")
@@ -581,5 +581,6 @@ def seal_all_waiting(
                 settings=settings,
                 csv_file=csv_file,
                 save_csv=save_csv,
-            )
+            ),
+            readonly=True,
         )

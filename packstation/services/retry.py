@@ -112,12 +112,15 @@ def run_action(
     on_state: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     gave_up: Callable[[BaseException], StoreError] = unreachable,
+    readonly: bool = False,
 ) -> T:
     """Run ``action`` in a fresh unit of work until it commits, retrying lost connections.
 
     Raises ``AlreadyApplied`` when a retry finds that an earlier attempt committed, and
     ``StoreError`` (``gave_up``'s sentence: a screen's, by default) when the store stays
-    unreachable past ``deadline_s``.
+    unreachable past ``deadline_s``.  ``readonly``: the action only reads, in a read-only unit
+    of work (on SQLite it takes no turn in the writers' line); it stamps nothing, and a retry
+    simply reads again.
     """
     action_id = action_id or new_action_id()
     started = time.monotonic()
@@ -126,9 +129,16 @@ def run_action(
     while True:
         attempt += 1
         try:
-            if attempt > 1 and action_committed(engine, action_id):
+            if attempt > 1 and not readonly and action_committed(engine, action_id):
                 raise AlreadyApplied(action_id)
-            result = action(UnitOfWork(engine, bench=bench, user=user, action_id=action_id))
+            uow = UnitOfWork(
+                engine,
+                bench=bench,
+                user=user,
+                readonly=readonly,
+                action_id=None if readonly else action_id,
+            )
+            result = action(uow)
         except IntegrityError as exc:
             if _is_duplicate_action(exc):
                 raise AlreadyApplied(action_id) from None

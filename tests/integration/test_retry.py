@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy import Engine, func, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from packstation.services.retry import AlreadyApplied, run_action
+from packstation.store.engine import READONLY, make_engine, sqlite_path
 from packstation.store.models import Event, Product
 from packstation.store.uow import UnitOfWork
 
@@ -84,6 +87,53 @@ def test_unreachable_past_the_deadline_is_one_sentence(engine: Engine) -> None:
 
     with pytest.raises(StoreError, match="The store is unreachable"):
         run_action(engine, down, bench="b", user="u", deadline_s=0.0, sleep=lambda _s: None)
+
+
+def test_a_read_is_read_again_after_a_lost_connection(engine: Engine) -> None:
+    """A read-only action stamps no action id: a retry reads again instead of looking for it."""
+    run_action(engine, _add_product("R"), bench="b", user="u")  # type: ignore[arg-type]
+    failures = [OperationalError("SELECT", {}, Exception("server closed the connection"))]
+    seen: list[UnitOfWork] = []
+
+    def count(uow: UnitOfWork) -> int:
+        seen.append(uow)
+        if failures:
+            raise failures.pop()
+        return _products(uow)
+
+    assert run_action(engine, count, bench="b", user="u", readonly=True, sleep=lambda _s: 0) == 1
+    assert len(seen) == 2 and all(u.action_id is None for u in seen)
+    assert all(u.engine.get_execution_options().get(READONLY) for u in seen)
+    assert _count(engine) == (1, 1)
+
+
+def test_a_read_does_not_wait_for_a_writer(sqlite_url: str) -> None:
+    """On SQLite a read-only action takes no write lock: it reads while another program
+    holds one (a writing unit of work would wait out the busy timeout)."""
+    engine = make_engine(sqlite_url)
+    path = sqlite_path(sqlite_url)
+    assert path is not None
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        products = run_action(
+            engine,
+            _products,
+            bench="b",
+            user="u",
+            readonly=True,
+            deadline_s=0.0,
+        )
+        assert products == 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        engine.dispose()
+
+
+def _products(uow: UnitOfWork) -> int:
+    with uow:
+        return int(uow.session.exec(select(func.count()).select_from(Product)).one())
 
 
 @pytest.mark.postgres

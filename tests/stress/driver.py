@@ -165,10 +165,11 @@ class Packer:
         # a read, as the bench's screen reads: no write lock taken
         view = run_action(
             self.engine,
-            lambda _uow: read_order(self._reader(), order_id, self.settings),
-            bench="",
+            lambda uow: read_order(uow, order_id, self.settings),
+            bench=self.bench,
             user=self.user,
             on_state=self._on_state,
+            readonly=True,
         )
         assert view is not None
         return view
@@ -183,7 +184,7 @@ class Packer:
                 )
                 return {row.sku: row.code for row in rows}
 
-        self.codes = run_action(self.engine, codes, bench="", user=self.user)
+        self.codes = run_action(self.engine, codes, bench="", user=self.user, readonly=True)
 
     def run(self) -> None:
         self.load_codes()
@@ -234,14 +235,12 @@ class Packer:
     def _held(self) -> int | None:
         return run_action(
             self.engine,
-            lambda _uow: claimed_here(self._reader()),
-            bench="",
+            claimed_here,
+            bench=self.bench,
             user=self.user,
             on_state=self._on_state,
+            readonly=True,
         )
-
-    def _reader(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=True)
 
     def _renew(self, order_id: int) -> None:
         lease = self.settings.store.lease_seconds

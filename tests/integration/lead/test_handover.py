@@ -73,8 +73,8 @@ def _seed(engine: Engine) -> None:
 def _direct(uow_factory: Factory) -> Runner:
     """Each step in a unit of work of its own, once (no store to lose)."""
 
-    def run(action: Callable[[UnitOfWork], T]) -> T:
-        return action(uow_factory())
+    def run(action: Callable[[UnitOfWork], T], *, readonly: bool = False) -> T:
+        return action(uow_factory(readonly=readonly))
 
     return run
 

@@ -346,12 +346,12 @@ def test_the_manifest_whose_answer_is_lost_at_a_step_seals_every_parcel_once(
     shop = _seed(engine)
     seen: list[object] = []
 
-    def run(action: Callable[[UnitOfWork], T]) -> T:
+    def run(action: Callable[[UnitOfWork], T], *, readonly: bool = False) -> T:
         call: Callable[[UnitOfWork], T] = action
         if getattr(action, "func", None) is lost and not seen:
             seen.append(action)
             call = AnswerLostOnce(action)
-        return run_action(engine, call, bench="bench-lead", user="王组长")
+        return run_action(engine, call, bench="bench-lead", user="王组长", readonly=readonly)
 
     sealed = seal_all_waiting(
         run,
