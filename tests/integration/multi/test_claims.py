@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy import update as sa_update
 from sqlmodel import col, func, select
 
 from packstation.config import Settings
@@ -20,9 +21,9 @@ from packstation.services.claims import (
     claim_order,
     renew_lease,
 )
-from packstation.services.packing import scan_item
+from packstation.services.packing import release_order, scan_item
 from packstation.store.engine import make_engine
-from packstation.store.models import Event, Order, OrderLine
+from packstation.store.models import Event, Order, OrderLine, Product
 from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
 from tests.integration.packing.factories import add_order, seed_catalogue
@@ -191,6 +192,37 @@ def test_many_threads_scanning_one_order_never_pass_its_quantity(engine: Engine)
             select(func.count()).select_from(Event).where(Event.kind == "item_scanned")
         ).one()
     assert scanned == 3
+
+
+def test_benches_ticking_and_putting_back_one_product_keep_its_stock(engine: Engine) -> None:
+    """Six benches at once, each with its own order of the same product: they tick its units
+    and put some orders back (the units return) — no bench's change to the stock is lost."""
+    seed_catalogue(engine)
+    orders = [add_order(engine, f"K{i}", [("TEA-001", 3)]) for i in range(6)]
+    with UnitOfWork(engine) as uow:
+        uow.session.execute(sa_update(Product).values(on_hand=100))
+        uow.commit()
+    settings = Settings()
+
+    def pack(i: int) -> None:
+        bench = f"bench-{i}"
+        claim_order(_uow(engine, bench), order_id=orders[i], lease_seconds=LEASE)
+        for _round in range(2 if i % 2 else 1):
+            for _unit in range(3 if i % 2 == 0 else 2):
+                assert scan_item(
+                    _uow(engine, bench), order_id=orders[i], code=TEA, settings=settings
+                ).ok
+            if i % 2:  # put back: its units return, and it is taken again
+                release_order(_uow(engine, bench), order_id=orders[i], reason="break")
+                claim_order(_uow(engine, bench), order_id=orders[i], lease_seconds=LEASE)
+
+    results = _at_once(6, pack)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with UnitOfWork(engine, readonly=True) as uow:
+        packed = uow.session.exec(select(func.sum(OrderLine.quantity_packed))).one()
+        left = uow.session.exec(select(Product.on_hand).where(Product.sku == "TEA-001")).one()
+    assert packed == 3 * 3  # the even benches' orders; the odd ones were put back empty
+    assert left == 100 - packed
 
 
 @pytest.mark.postgres
