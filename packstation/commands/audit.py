@@ -24,6 +24,7 @@ def _describe(check: str) -> str:
         "print_jobs": _("print jobs against print events"),
         "orders": _("packed and claimed orders against their events"),
         "tracking_numbers": _("tracking numbers used once"),
+        "stock": _("stock of products against their stock-take and the units moved since"),
     }
     return names.get(check, check)
 

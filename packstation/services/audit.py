@@ -13,7 +13,9 @@ worked on one store.  Every change at a bench writes its event in the same trans
   reprint with a reason and a reprint record;
 - an order is packed exactly when one order-packed event says so, and a claimed order is held by
   the bench that last claimed it;
-- no tracking number is on two parcels.
+- no tracking number is on two parcels;
+- each product's stock is its last stock-take (an import of the catalogue that set it) less the
+  units ticked since, plus the units given back since (boxes undone, orders cancelled).
 
 The whole audit reads one snapshot (REPEATABLE READ on PostgreSQL, one read transaction on
 SQLite), so it may run while benches work.
@@ -32,7 +34,15 @@ from sqlmodel import col, select
 
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.i18n import _
-from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, PrintJob
+from packstation.store.models import (
+    Event,
+    Order,
+    OrderLine,
+    Parcel,
+    ParcelItem,
+    PrintJob,
+    Product,
+)
 from packstation.store.uow import UnitOfWork
 
 # The event kinds the packing service writes (packstation.services.packing) that the audit replays.
@@ -46,7 +56,19 @@ QUEUED_KIND = "print_queued"
 SENT_KIND = "print_sent"
 REPRINT_KIND = "label_reprinted"
 JOB_KINDS = (QUEUED_KIND, SENT_KIND, REPRINT_KIND)
-REPLAYED = (*TICK_KINDS, WEIGHT_KIND, DOCUMENTS_KIND, PACKED_KIND, *CLAIM_KINDS, *JOB_KINDS)
+# and those that set the stock figures or give units back to them (services.catalogue, .stock)
+STOCK_TAKE_KIND = "products_imported"
+GIVE_BACK_KINDS = ("box_voided", "order_cancelled")
+REPLAYED = (
+    *TICK_KINDS,
+    WEIGHT_KIND,
+    DOCUMENTS_KIND,
+    PACKED_KIND,
+    *CLAIM_KINDS,
+    *JOB_KINDS,
+    STOCK_TAKE_KIND,
+    *GIVE_BACK_KINDS,
+)
 
 SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
 MAX_FINDINGS_PER_CHECK = 50  # a broken store would otherwise print thousands of lines
@@ -140,6 +162,7 @@ def audit(engine: Engine) -> AuditReport:
         _check_print_jobs(uow, report, events)
         _check_orders(uow, report, events)
         _check_tracking_numbers(uow, report)
+        _check_stock(uow, report, events)
     return report
 
 
@@ -153,6 +176,13 @@ class _Replayed:
     jobs: defaultdict[str, Counter[int]] = field(
         default_factory=lambda: defaultdict(Counter)
     )  # kind → job id → events
+    stock: dict[str, int] = field(default_factory=dict)  # SKU → stock since its last stock-take
+
+    def move_stock(self, units: dict[str, Any]) -> None:
+        """Units in (+) or out (-) of the stock of SKUs that had a stock-take."""
+        for sku, n in units.items():
+            if sku in self.stock:
+                self.stock[sku] += _as_int(n)
 
 
 def _replayed_events(uow: UnitOfWork) -> _Replayed:
@@ -171,9 +201,9 @@ def _replayed_events(uow: UnitOfWork) -> _Replayed:
     for kind, bench, order_id, parcel_id, payload_text in rows:
         payload = _payload(payload_text)
         if kind in TICK_KINDS and parcel_id is not None:
-            replayed.ticks[(parcel_id, _as_int(payload.get("line_id")))] += _as_int(
-                payload.get("units", 1)
-            )
+            units = _as_int(payload.get("units", 1))
+            replayed.ticks[(parcel_id, _as_int(payload.get("line_id")))] += units
+            replayed.move_stock({str(payload.get("sku")): -units})
         elif kind == WEIGHT_KIND and parcel_id is not None:
             replayed.weights[parcel_id].append(_as_int(payload.get("grams")))
         elif kind == DOCUMENTS_KIND and parcel_id is not None:
@@ -184,6 +214,11 @@ def _replayed_events(uow: UnitOfWork) -> _Replayed:
             replayed.last_claim[order_id] = bench
         elif kind in JOB_KINDS and payload.get("job_id") is not None:
             replayed.jobs[kind][_as_int(payload.get("job_id"))] += 1
+        elif kind == STOCK_TAKE_KIND:
+            stock = payload.get("stock") or {}
+            replayed.stock.update({sku: _as_int(n) for sku, n in stock.items()})
+        elif kind in GIVE_BACK_KINDS:
+            replayed.move_stock(payload.get("to_stock") or {})
     return replayed
 
 
@@ -446,4 +481,23 @@ def _check_tracking_numbers(uow: UnitOfWork, report: AuditReport) -> None:
                 "tracking_numbers",
                 _("tracking number {no}").format(no=tracking_no),
                 _("on {n} parcels").format(n=n),
+            )
+
+
+def _check_stock(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+    """The stock of every SKU that had a stock-take, against what the log moved since."""
+    if not events.stock:
+        return
+    for sku, on_hand in uow.session.exec(select(col(Product.sku), col(Product.on_hand))):
+        if sku not in events.stock:
+            continue  # no stock-take yet: nothing to start from
+        report.count("stock")
+        replayed = events.stock[sku]
+        if on_hand != replayed:
+            report.add(
+                "stock",
+                _("product {sku}").format(sku=sku),
+                _("{stored} in stock but the log says {replayed}").format(
+                    stored=on_hand, replayed=replayed
+                ),
             )

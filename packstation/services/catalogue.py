@@ -74,6 +74,8 @@ class Upserted:
     barcodes: int = 0
     clashes: list[BarcodeClash] = field(default_factory=list)
     stored: bool = False
+    # the stock figures the file set (a stock-take), by SKU; a new SKU without one starts at 0
+    stock: dict[str, int] = field(default_factory=dict)
 
 
 def find_by_code(uow: UnitOfWork, code: str) -> tuple[Product, int] | None:
@@ -121,7 +123,13 @@ def upsert_products(
             result.barcodes += len(r.barcodes)
         if not write:
             return result
-        uow.record("products_imported", file=source, added=result.added, updated=result.updated)
+        uow.record(
+            "products_imported",
+            file=source,
+            added=result.added,
+            updated=result.updated,
+            stock=result.stock,
+        )
         uow.commit()
         result.stored = True
     return result
@@ -130,6 +138,8 @@ def upsert_products(
 def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Upserted) -> None:
     session = uow.session
     values = row.values()
+    if row.on_hand is not None or product is None:
+        result.stock[row.sku] = row.on_hand or 0
     if product is None:
         product = Product(sku=row.sku, **values)  # type: ignore[arg-type]
         session.add(product)

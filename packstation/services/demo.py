@@ -132,6 +132,14 @@ def seed_catalogue(uow: UnitOfWork, settings: Settings) -> int:
         uow.session.add(ProductBarcode(code=ean13_for(index), sku=p.sku))
     uow.session.flush()
     uow.session.add(ProductBarcode(code=ean13_for(900), sku=CASE_SKU, multiplier=CASE_MULTIPLIER))
+    # the demo's stock-take, as an import of the catalogue records it (the audit starts there)
+    uow.record(
+        "products_imported",
+        file="demo",
+        added=len(PRODUCTS),
+        updated=0,
+        stock={p.sku: p.on_hand for p in PRODUCTS},
+    )
     sync_carriers(uow, settings)
     return len(PRODUCTS)
 

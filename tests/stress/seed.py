@@ -73,6 +73,14 @@ def seed_products(engine: Engine) -> None:
             insert(ProductBarcode),
             [{"code": barcode(n), "sku": sku(n), "multiplier": 1} for n in range(SKUS)],
         )
+        # the stock-take the audit replays the stock from, as an import of the catalogue records
+        uow.record(
+            "products_imported",
+            file="seed",
+            added=SKUS,
+            updated=0,
+            stock={sku(n): STOCK for n in range(SKUS)},
+        )
         uow.commit()
 
 

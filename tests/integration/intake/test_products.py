@@ -9,7 +9,7 @@ from sqlmodel import select
 from packstation.services.catalogue import find_by_code
 from packstation.services.intake import import_products
 from packstation.store.models import Product
-from tests.integration.intake.store_view import Factory, snapshot
+from tests.integration.intake.store_view import Factory, events, snapshot
 
 HEADER = "sku,barcode,name,spec,weight_g,fragile,extra_barcodes,case_barcode,case_qty,on_hand,location,length_mm,width_mm,height_mm\n"
 
@@ -53,6 +53,12 @@ def test_products_are_added_then_updated(uow_factory: Factory, tmp_path: Path) -
             "A-2",
         )
         assert find_by_code(uow, "6900000000028") is None  # the file is the truth for its barcodes
+    # each import records the stock figures it set (the audit replays the stock from them): a
+    # new SKU without one starts at 0, and an empty cell later sets nothing
+    assert [payload["stock"] for _id, payload in events(uow_factory, "products_imported")] == [
+        {"CUP-1": 7, "CUP-2": 0},
+        {},
+    ]
 
 
 def test_a_barcode_of_another_sku_is_refused(uow_factory: Factory, tmp_path: Path) -> None:

@@ -9,15 +9,17 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import Engine, func, text, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from packstation.domain.status import WeightSource
 from packstation.services.audit import audit
 from packstation.services.claims import claim_next_due
+from packstation.services.intake import import_products
+from packstation.services.lead import cancel_order
 from packstation.services.outbox import OutboxSender
-from packstation.services.packing import scan_item, weigh
+from packstation.services.packing import release_order, scan_item, weigh
 from packstation.services.packing_view import read_order
-from packstation.store.models import Event, OrderLine, Parcel
+from packstation.store.models import Event, Order, OrderLine, Parcel, Product
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import add_order, seed_catalogue
 from tests.stress.driver import settings_for
@@ -116,3 +118,46 @@ def test_each_kind_of_difference_is_found(engine: Engine, store_url: str, tmp_pa
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["problems"]["lines"] == 2  # past its quantity, not in boxes
+
+
+def test_the_stock_is_replayed_from_its_last_stock_take(
+    engine: Engine, store_url: str, tmp_path: Path
+) -> None:
+    _pack_two_orders(engine, store_url, tmp_path)  # before the stock-take: not replayed
+    stock_take = tmp_path / "stock.csv"
+    stock_take.write_text(
+        "sku,barcode,name,weight_g,on_hand\n"
+        f"TEA-001,{TEA},西湖龙井 明前特级,300,50\n"
+        f"CUP-002,{CUP},青瓷茶杯,400,10\n",
+        encoding="utf-8",
+    )
+    assert import_products(UnitOfWork(engine, user="王组长"), stock_take).ok
+    settings = settings_for(store_url, bench="bench-1", lease_seconds=60, printer_dir=str(tmp_path))
+    order_id = add_order(engine, "A3", [("TEA-001", 2)])
+
+    def bench() -> UnitOfWork:
+        return UnitOfWork(engine, bench="bench-1", user="王芳")
+
+    assert claim_next_due(bench(), lease_seconds=60) is not None
+    scan_item(bench(), order_id=order_id, code=TEA, settings=settings)
+    release_order(bench(), order_id=order_id, reason="break")  # its unit goes back
+    assert claim_next_due(bench(), lease_seconds=60) is not None
+    scan_item(bench(), order_id=order_id, code=TEA, settings=settings)
+    scan_item(bench(), order_id=order_id, code=TEA, settings=settings)
+    with UnitOfWork(engine, readonly=True) as uow:
+        first = uow.session.exec(select(Order.id).where(Order.order_no == "A1")).one()
+    # a packed order cancelled: its two teas and its cup go back
+    cancel_order(UnitOfWork(engine, user="王组长"), order_id=first or 0, reason="buyer cancelled")
+
+    report = audit(engine)
+    assert report.ok, report.findings
+    assert report.checked["stock"] == 2  # the SKUs of the stock-take
+    with UnitOfWork(engine) as uow:
+        stock = dict(uow.session.exec(select(Product.sku, Product.on_hand)).all())
+        assert (stock["TEA-001"], stock["CUP-002"]) == (50, 11)
+        uow.session.execute(update(Product).where(col(Product.sku) == "TEA-001").values(on_hand=49))
+        uow.commit()
+    found = audit(engine).findings
+    assert [(f.check, f.subject, f.problem) for f in found] == [
+        ("stock", "product TEA-001", "49 in stock but the log says 50")
+    ]
