@@ -68,12 +68,14 @@ def report_shortages(cli: CliContext, as_json: bool) -> None:
     if not rows:
         click.echo(_("No shortages: the stock covers every due order."))
         return
-    click.echo(_("SKU              location  needed  on hand  to buy  name"))
+    click.echo(_("SKU              location  needed  on hand  short  to buy  name"))
     for r in rows:
         click.echo(
             f"{r['sku']:<16} {r['location']:<9} {r['needed']:>6}  {r['on_hand']:>7}  "
-            f"{r['to_buy']:>6}  {r['name']} {r['spec']}"
+            f"{r['reported_short'] or '':>5}  {r['to_buy']:>6}  {r['name']} {r['spec']}"
         )
+    if any(r["reported_short"] for r in rows):
+        click.echo(_("short: units packers found missing at a bench (open short exceptions)."))
 
 
 COMMANDS = [report]

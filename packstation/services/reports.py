@@ -14,10 +14,10 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from packstation.config import Settings
+from packstation.domain.status import ExceptionKind, ParcelStatus
 from packstation.domain.status import OrderStatus as S
-from packstation.domain.status import ParcelStatus
 from packstation.services.orders import opened
-from packstation.store.models import Order, OrderLine, Parcel, Product
+from packstation.store.models import Order, OrderException, OrderLine, Parcel, Product
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -99,7 +99,9 @@ def shortages(
     uow: UnitOfWork, *, settings: Settings, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """For the orders due today and overdue, not yet packed: the SKUs whose on-hand quantity
-    does not cover them, and how many to buy."""
+    does not cover them, and how many to buy.  A SKU a packer found short at a bench (an open
+    exception of kind short) is listed too, whatever its stock figure says: the shelf is
+    short of at least that many."""
     day = today or _today(settings)
     with opened(uow) as u:
         session = u.session
@@ -120,19 +122,19 @@ def shortages(
                 continue
             needed[sku] += left
             orders[sku][order_no] = None
+        reported = _reported_short(u)
+        wanted = sorted(set(needed) | set(reported))
         products = (
-            {
-                p.sku: p
-                for p in session.exec(select(Product).where(col(Product.sku).in_(sorted(needed))))
-            }
-            if needed
+            {p.sku: p for p in session.exec(select(Product).where(col(Product.sku).in_(wanted)))}
+            if wanted
             else {}
         )
     out: list[dict[str, Any]] = []
-    for sku, count in needed.items():
+    for sku in wanted:
+        count, short = needed.get(sku, 0), reported.get(sku, 0)
         product = products.get(sku)
         on_hand = product.on_hand if product else 0
-        if count <= on_hand:
+        if count <= on_hand and not short:
             continue
         out.append(
             {
@@ -142,12 +144,29 @@ def shortages(
                 "location": product.location if product else "",
                 "needed": count,
                 "on_hand": on_hand,
-                "to_buy": count - max(on_hand, 0),
+                "reported_short": short,
+                "to_buy": max(count - max(on_hand, 0), short),
                 "orders": list(orders[sku]),
             }
         )
     out.sort(key=lambda r: (r["location"], r["sku"]))
     return out
+
+
+def _reported_short(uow: UnitOfWork) -> dict[str, int]:
+    """The units packers found missing, by SKU: the open short exceptions of live orders."""
+    rows = uow.session.exec(
+        select(OrderException.sku, func.sum(OrderException.quantity_short))
+        .join(Order, col(Order.id) == OrderException.order_id)
+        .where(
+            OrderException.kind == ExceptionKind.SHORT,
+            col(OrderException.resolved_at).is_(None),
+            OrderException.sku != "",
+            col(Order.status) != S.CANCELLED,
+        )
+        .group_by(col(OrderException.sku))
+    ).all()
+    return {sku: int(units or 0) for sku, units in rows if units}
 
 
 _today = today

@@ -81,6 +81,7 @@ def test_shortages(uow_factory: Factory, settings: Settings) -> None:
             "location": "B-02-01",
             "needed": 10,
             "on_hand": 2,
+            "reported_short": 0,
             "to_buy": 8,
             "orders": ["D-6", "D-1", "D-2"],
         }

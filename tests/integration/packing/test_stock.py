@@ -12,10 +12,10 @@ from sqlmodel import select
 from packstation.config import Settings
 from packstation.domain.status import ExceptionKind, WeightSource
 from packstation.services import packing
-from packstation.services.lead import cancel_order
+from packstation.services.lead import cancel_order, resolve_exception
 from packstation.services.packing_view import read_order
 from packstation.services.reports import shortages
-from packstation.store.models import Event, Product
+from packstation.store.models import Event, OrderException, Product
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order, seed_catalogue
 
@@ -143,3 +143,28 @@ def test_shortages_count_the_units_already_packed(shop: Engine, settings: Settin
     assert [(r["sku"], r["needed"], r["on_hand"], r["to_buy"], r["orders"]) for r in after] == [
         ("TEA-001", 2, 1, 1, ["K7"])
     ]
+
+
+def test_a_short_found_at_a_bench_is_on_the_purchasing_list(
+    shop: Engine, settings: Settings
+) -> None:
+    """The stock figure says 20, but the packer finds the shelf short: purchasing hears of it
+    at once, until a lead resolves the exception."""
+    oid = add_order(shop, "K8", [("TEA-001", 3)])
+    packing.open_order(uow(shop), code="K8", settings=settings)
+    packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None
+    packing.raise_exception(
+        uow(shop), order_id=oid, kind=ExceptionKind.SHORT, line_id=view.lines[0].line_id
+    )
+    rows = shortages(UnitOfWork(shop, readonly=True), settings=settings, today=TODAY)
+    assert [
+        (r["sku"], r["needed"], r["on_hand"], r["reported_short"], r["to_buy"]) for r in rows
+    ] == [("TEA-001", 3, 20, 2, 2)]
+    with UnitOfWork(shop, readonly=True) as u:
+        exception = u.session.exec(select(OrderException)).one()
+    resolve_exception(
+        UnitOfWork(shop, user="陈主管"), exception_id=exception.id or 0, resolution="补货到了"
+    )
+    assert shortages(UnitOfWork(shop, readonly=True), settings=settings, today=TODAY) == []
