@@ -60,6 +60,18 @@ def weigh_the_box(engine: Engine, order_id: int, settings: Settings) -> packing.
     )
 
 
+def one_tea_then_short(engine: Engine, order_no: str, teas: int, settings: Settings) -> None:
+    """An order of ``teas`` teas: one is ticked, then the packer finds the rest short."""
+    oid = add_order(engine, order_no, [("TEA-001", teas)])
+    packing.open_order(uow(engine), code=order_no, settings=settings)
+    packing.scan_item(uow(engine), order_id=oid, code=TEA, settings=settings)
+    view = read_order(uow(engine), oid, settings)
+    assert view is not None
+    packing.raise_exception(
+        uow(engine), order_id=oid, kind=ExceptionKind.SHORT, line_id=view.lines[0].line_id
+    )
+
+
 def test_a_tick_takes_its_units_from_stock(shop: Engine, settings: Settings) -> None:
     oid = add_order(shop, "K1", [("SOAP-04", 8), ("TEA-001", 1)])
     packing.open_order(uow(shop), code="K1", settings=settings)
@@ -87,14 +99,7 @@ def test_an_undone_box_gives_its_units_back(shop: Engine, settings: Settings) ->
     assert on_hand(shop) == {"TEA-001": 20, "CUP-002": 20, "PAN-003": 20, "SOAP-04": 20}
     assert payload(shop, "box_voided")["to_stock"] == {"SOAP-04": 1, "TEA-001": 2}
 
-    short = add_order(shop, "K3", [("TEA-001", 2)])
-    packing.open_order(uow(shop), code="K3", settings=settings)
-    packing.scan_item(uow(shop), order_id=short, code=TEA, settings=settings)
-    view = read_order(uow(shop), short, settings)
-    assert view is not None
-    packing.raise_exception(
-        uow(shop), order_id=short, kind=ExceptionKind.SHORT, line_id=view.lines[0].line_id
-    )
+    one_tea_then_short(shop, "K3", 2, settings)
     assert on_hand(shop)["TEA-001"] == 20
 
 
@@ -150,14 +155,7 @@ def test_a_short_found_at_a_bench_is_on_the_purchasing_list(
 ) -> None:
     """The stock figure says 20, but the packer finds the shelf short: purchasing hears of it
     at once, until a lead resolves the exception."""
-    oid = add_order(shop, "K8", [("TEA-001", 3)])
-    packing.open_order(uow(shop), code="K8", settings=settings)
-    packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
-    view = read_order(uow(shop), oid, settings)
-    assert view is not None
-    packing.raise_exception(
-        uow(shop), order_id=oid, kind=ExceptionKind.SHORT, line_id=view.lines[0].line_id
-    )
+    one_tea_then_short(shop, "K8", 3, settings)
     rows = shortages(UnitOfWork(shop, readonly=True), settings=settings, today=TODAY)
     assert [
         (r["sku"], r["needed"], r["on_hand"], r["reported_short"], r["to_buy"]) for r in rows
