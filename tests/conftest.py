@@ -22,6 +22,7 @@ from packstation.i18n import set_language
 from packstation.store.engine import make_engine
 from packstation.store.migrate import upgrade
 from packstation.store.uow import UnitOfWork
+from tests.stress.pgdb import drop_pg_database
 from tests.support.pgcluster import Cluster
 
 _counter = itertools.count()
@@ -113,6 +114,19 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: P
     server = request.getfixturevalue("pg_server")
     template = request.getfixturevalue("pg_template")
     return new_pg_database(server, template)
+
+
+@pytest.fixture
+def pg_engine(pg_server: str, pg_template: str) -> Iterator[Engine]:
+    """A fresh store at head on PostgreSQL alone (row locks, sessions and the like are its own);
+    its database is dropped afterwards."""
+    url = new_pg_database(pg_server, pg_template)
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_pg_database(pg_server, url)
 
 
 @pytest.fixture

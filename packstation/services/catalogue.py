@@ -118,7 +118,9 @@ def upsert_products(
                     result.clashes.append(BarcodeClash(r.row, code, owner.sku))
         if result.clashes:
             return result
-        for r in rows:
+        # known products in the order of their ids (the order in which services.stock updates
+        # several at once: two transactions never wait for each other's rows), then new ones
+        for r in sorted(rows, key=lambda r: _id_order(existing.get(r.sku))):
             _store(uow, r, existing.get(r.sku), result)
             result.barcodes += len(r.barcodes)
         if not write:
@@ -133,6 +135,10 @@ def upsert_products(
         uow.commit()
         result.stored = True
     return result
+
+
+def _id_order(product: Product | None) -> tuple[bool, int]:
+    return (product is None, product.id or 0 if product else 0)
 
 
 def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Upserted) -> None:

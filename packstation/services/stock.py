@@ -4,9 +4,9 @@ A unit ticked into a box leaves the stock; units given back to their lines (a bo
 the order is put back or put on hold) and the packed units of a cancelled order return to it.
 Each change is one ``UPDATE … SET on_hand = on_hand ± n`` on the product's row, in the
 transaction that moves the units, so concurrent benches never lose one another's changes (the
-row is locked until the commit).  Several products are updated in SKU order, so two
-transactions never wait for each other's rows.  Importing the catalogue with an ``on_hand``
-column sets the figures again (a stock-take).
+row is locked until the commit).  Several products are updated in the order of their ids, as
+an import of the catalogue (a stock-take: it sets the figures again) updates them, so two
+transactions never wait for each other's rows; a scan locks one product only.
 """
 
 from __future__ import annotations
@@ -30,11 +30,12 @@ def take(conn: Connection, *, line_id: int, units: int) -> None:
 
 def give_back(conn: Connection, units_by_sku: Mapping[str, int]) -> None:
     """Units back on the shelves (or in the tote, to be packed again)."""
-    rows = [
-        {"product": sku, "units": units} for sku, units in sorted(units_by_sku.items()) if units
-    ]
-    for row in rows:  # one at a time, in SKU order
-        conn.execute(_GIVE_BACK, row)
+    units = {sku: n for sku, n in units_by_sku.items() if n}
+    if not units:
+        return
+    # the rows in the order of their ids, as an import of the catalogue updates them
+    for sku in conn.execute(_IN_ID_ORDER, {"skus": sorted(units)}).scalars():
+        conn.execute(_GIVE_BACK, {"product": sku, "units": units[sku]})
 
 
 def return_cancelled(uow: UnitOfWork, order_id: int) -> dict[str, int]:
@@ -63,6 +64,11 @@ _GIVE_BACK = (
     update(Product)
     .where(col(Product.sku) == bindparam("product"))
     .values(on_hand=col(Product.on_hand) + bindparam("units"))
+)
+_IN_ID_ORDER = (
+    sa_select(col(Product.sku))
+    .where(col(Product.sku).in_(bindparam("skus", expanding=True)))
+    .order_by(col(Product.id))
 )
 _PACKED = sa_select(col(OrderLine.sku), col(OrderLine.quantity_packed)).where(
     col(OrderLine.order_id) == bindparam("order_id"), col(OrderLine.quantity_packed) > 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
@@ -21,13 +20,6 @@ from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_engine(pg_server: str, pg_template: str) -> Iterator[Engine]:
-    engine = make_engine(new_pg_database(pg_server, pg_template))
-    yield engine
-    engine.dispose()
 
 
 def _read_products(engine: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine, text
@@ -73,18 +73,6 @@ def test_benches_asking_at_once_each_get_a_different_order(engine: Engine) -> No
     with UnitOfWork(engine, readonly=True) as uow:
         benches = uow.session.exec(select(Order.claimed_bench)).all()
     assert len(set(benches)) == 6
-
-
-@pytest.fixture
-def pg_engine(pg_server: str, pg_template: str) -> Iterator[Engine]:
-    """PostgreSQL alone: row locks and SKIP LOCKED are its own (SQLite queues whole writers)."""
-    url = new_pg_database(pg_server, pg_template)
-    engine = make_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        drop_pg_database(pg_server, url)
 
 
 @pytest.mark.postgres
