@@ -11,7 +11,7 @@ transactions never wait for each other's rows; a scan locks one product only.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Mapping
 
 from sqlalchemy import Connection, bindparam, update
@@ -38,15 +38,22 @@ def give_back(conn: Connection, units_by_sku: Mapping[str, int]) -> None:
         conn.execute(_GIVE_BACK, {"product": sku, "units": units[sku]})
 
 
-def return_cancelled(uow: UnitOfWork, order_id: int) -> dict[str, int]:
+def return_cancelled(
+    uow: UnitOfWork, order_id: int, *, later: Counter[str] | None = None
+) -> dict[str, int]:
     """The cancelled order's packed units go back to stock; returns them by SKU.  The order's
-    row is locked first, so no bench ticks a unit of it meanwhile."""
+    row is locked first, so no bench ticks a unit of it meanwhile.  ``later``: add them there
+    instead, for one ``give_back`` of a transaction that cancels several orders (its rows are
+    then taken in the order of their ids too)."""
     lock_order(uow, order_id)
     conn = uow.connection()
-    units: dict[str, int] = defaultdict(int)
+    units: Counter[str] = Counter()
     for sku, packed in conn.execute(_PACKED, {"order_id": order_id}):
         units[sku] += packed
-    give_back(conn, units)
+    if later is None:
+        give_back(conn, units)
+    else:
+        later.update(units)
     return dict(units)
 
 

@@ -11,7 +11,7 @@ that changed go through the session with an event each.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,10 +100,11 @@ def apply_orders(
     conn = uow.session.connection()
     known = load_known(conn, (o.key for o in orders))
     fresh: list[ParsedOrder] = []
+    returned: Counter[str] = Counter()  # the packed units of the orders cancelled
     for order in orders:
         found = known.get(order.key)
         if found is not None:
-            _reconcile(uow, order, found, report, write=write)
+            _reconcile(uow, order, found, report, returned, write=write)
         elif order.state is MarketState.PAID:
             fresh.append(order)
             report.orders_imported += 1
@@ -114,6 +115,7 @@ def apply_orders(
             report.orders_skipped_closed += 1
         else:
             report.orders_skipped_shipped += 1
+    stock.give_back(uow.connection(), returned)
     if write and fresh:
         with _big_cache(conn):
             _insert(conn, fresh, settings.shipping.calendar())
@@ -263,7 +265,13 @@ def _big_cache(conn: Connection) -> Iterator[None]:
 
 
 def _reconcile(
-    uow: UnitOfWork, order: ParsedOrder, known: Known, report: ImportReport, *, write: bool
+    uow: UnitOfWork,
+    order: ParsedOrder,
+    known: Known,
+    report: ImportReport,
+    returned: Counter[str],
+    *,
+    write: bool,
 ) -> None:
     status = OrderStatus(known.status)
     if status is OrderStatus.CANCELLED:
@@ -273,7 +281,7 @@ def _reconcile(
         if status in CANCELLABLE:
             report.orders_cancelled += 1
             if write:
-                _cancel(uow, order, known)
+                _cancel(uow, order, known, returned)
         else:
             report.orders_known += 1
             _raise_exception(
@@ -356,7 +364,7 @@ def _limit(name: str) -> int:
     )
 
 
-def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
+def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known, returned: Counter[str]) -> None:
     session = uow.session
     label_ids = _label_ids(uow, known.id)
     parcels = list(
@@ -377,7 +385,7 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
             updated_at=utcnow(),
         )
     )
-    returned = stock.return_cancelled(uow, known.id)
+    units = stock.return_cancelled(uow, known.id, later=returned)
     uow.record(
         "order_cancelled",
         order_id=known.id,
@@ -389,7 +397,7 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known) -> None:
         labels_to_void=label_ids,
         tracking_numbers=[p.tracking_no for p in parcels],
         void_by="bench or lead" if label_ids or parcels else "",
-        to_stock=returned,
+        to_stock=units,
     )
 
 
