@@ -20,7 +20,12 @@ from packstation import __version__
 from packstation.commands.context import CliContext
 from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
-from packstation.services.retry import is_connection_problem, lost_mid_command
+from packstation.services.retry import (
+    conflict_mid_command,
+    conflicted,
+    is_connection_problem,
+    lost_mid_command,
+)
 
 
 def _early_language(argv: Sequence[str]) -> str:
@@ -106,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except DBAPIError as exc:
         if not is_connection_problem(exc):
             raise  # a fault of ours: the traceback is for the bug report
-        lost = lost_mid_command(exc)
+        lost = conflict_mid_command(exc) if conflicted(exc) else lost_mid_command(exc)
         click.echo(_("packstation: {message}").format(message=lost), err=True)
         sys.exit(lost.exit_code)
     except KeyboardInterrupt:

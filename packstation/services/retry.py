@@ -71,6 +71,25 @@ def lost_mid_command(exc: BaseException) -> StoreError:
     )
 
 
+# PostgreSQL ended the transaction because another one was changing the same rows: a deadlock,
+# or a serialization failure; doing it again is all there is to do
+CONFLICT_STATES = frozenset({"40P01", "40001"})
+
+
+def conflicted(exc: BaseException) -> bool:
+    """Did the store end the transaction over another one's rows (not a lost connection)?"""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICT_STATES
+
+
+def conflict_mid_command(exc: BaseException) -> StoreError:
+    """The one sentence for a command the store stopped over another transaction's rows."""
+    return StoreError(
+        _(
+            "Another transaction was changing the same rows at the same moment and the store stopped this one ({reason}); what the command had stored stays stored: run it again."
+        ).format(reason=_first_line(exc))
+    )
+
+
 def _first_line(exc: BaseException) -> str:
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()
     return reason[0] if reason else type(exc).__name__

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
@@ -162,3 +163,21 @@ def test_a_command_whose_store_goes_away_says_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "The store was lost while the command ran (server closed the connection)" in err
+
+
+def test_a_command_stopped_over_another_transactions_rows_says_run_it_again(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PostgreSQL ended the command's transaction in a deadlock: not a lost store."""
+
+    def deadlock(*_args: object, **_kwargs: object) -> object:
+        raise OperationalError("UPDATE", {}, DeadlockDetected("deadlock detected\nDETAIL: …"))
+
+    monkeypatch.setattr(report_command, "day_report", deadlock)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", store_url, "report", "day"])
+    assert stopped.value.code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "changing the same rows at the same moment" in err
+    assert "(deadlock detected); what the command had stored stays stored: run it again." in err
