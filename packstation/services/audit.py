@@ -14,8 +14,9 @@ worked on one store.  Every change at a bench writes its event in the same trans
 - an order is packed exactly when one order-packed event says so, and a claimed order is held by
   the bench that last claimed it;
 - no tracking number is on two parcels;
-- each product's stock is its last stock-take (an import of the catalogue that set it) less the
-  units ticked since, plus the units given back since (boxes undone, orders cancelled).
+- each product's stock is its last stock-take (an import of the catalogue that set it, or a
+  count of its shelf) less the units ticked since, plus the units given back since (boxes
+  undone, orders cancelled) and the units a lead added or removed.
 
 The whole audit reads one snapshot (REPEATABLE READ on PostgreSQL, one read transaction on
 SQLite), so it may run while benches work.
@@ -56,9 +57,10 @@ QUEUED_KIND = "print_queued"
 SENT_KIND = "print_sent"
 REPRINT_KIND = "label_reprinted"
 JOB_KINDS = (QUEUED_KIND, SENT_KIND, REPRINT_KIND)
-# and those that set the stock figures or give units back to them (services.catalogue, .stock)
-STOCK_TAKE_KIND = "products_imported"
+# and those that set the stock figures or move units in and out (services.catalogue, .stock)
+STOCK_TAKE_KINDS = ("products_imported", "stock_counted")
 GIVE_BACK_KINDS = ("box_voided", "order_cancelled")
+ADJUST_KIND = "stock_adjusted"
 REPLAYED = (
     *TICK_KINDS,
     WEIGHT_KIND,
@@ -66,8 +68,9 @@ REPLAYED = (
     PACKED_KIND,
     *CLAIM_KINDS,
     *JOB_KINDS,
-    STOCK_TAKE_KIND,
+    *STOCK_TAKE_KINDS,
     *GIVE_BACK_KINDS,
+    ADJUST_KIND,
 )
 
 SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
@@ -214,11 +217,13 @@ def _replayed_events(uow: UnitOfWork) -> _Replayed:
             replayed.last_claim[order_id] = bench
         elif kind in JOB_KINDS and payload.get("job_id") is not None:
             replayed.jobs[kind][_as_int(payload.get("job_id"))] += 1
-        elif kind == STOCK_TAKE_KIND:
+        elif kind in STOCK_TAKE_KINDS:
             stock = payload.get("stock") or {}
             replayed.stock.update({sku: _as_int(n) for sku, n in stock.items()})
         elif kind in GIVE_BACK_KINDS:
             replayed.move_stock(payload.get("to_stock") or {})
+        elif kind == ADJUST_KIND:
+            replayed.move_stock({str(payload.get("sku")): payload.get("units")})
     return replayed
 
 

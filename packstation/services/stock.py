@@ -7,20 +7,89 @@ transaction that moves the units, so concurrent benches never lose one another's
 row is locked until the commit).  Several products are updated in the order of their ids, as
 an import of the catalogue (a stock-take: it sets the figures again) updates them, so two
 transactions never wait for each other's rows; a scan locks one product only.
+
+Outside packing, a lead adds or removes units with a reason (``adjust``: a buyer's return, a
+write-off) or counts one shelf (``count``); each records its event for the audit.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, update
 from sqlalchemy import select as sa_select
-from sqlmodel import col
+from sqlmodel import col, select
 
+from packstation.errors import UserError
+from packstation.i18n import _
 from packstation.services.claims import lock_order
 from packstation.store.models import OrderLine, Product
 from packstation.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One product's stock figure, as ``packstation stock show`` lists it."""
+
+    sku: str
+    name: str
+    spec: str
+    location: str
+    on_hand: int
+
+
+def figures(uow: UnitOfWork, skus: Sequence[str] = ()) -> list[Figure]:
+    """The stock of ``skus`` (every product when empty), by location then SKU; an unknown SKU
+    is an error."""
+    with uow:
+        query = select(Product).order_by(col(Product.location), col(Product.sku))
+        if skus:
+            query = query.where(col(Product.sku).in_(sorted(set(skus))))
+        products = list(uow.session.exec(query))
+    unknown = sorted(set(skus) - {p.sku for p in products})
+    if unknown:
+        raise UserError(_unknown(unknown[0]))
+    return [Figure(p.sku, p.name, p.spec, p.location, p.on_hand) for p in products]
+
+
+def adjust(uow: UnitOfWork, *, sku: str, units: int, reason: str) -> int:
+    """Units into (+) or out of (-) the stock outside packing: a buyer's return put back on the
+    shelf, a damaged unit written off.  Returns the new figure."""
+    reason = reason.strip()
+    if units == 0:
+        raise UserError(_("Give how many units come in (+) or go out (-), not 0."))
+    if not reason:
+        raise UserError(_("Say why the stock changes (e.g. buyer return, damaged)."))
+    with uow:
+        conn = uow.connection()
+        if conn.execute(_GIVE_BACK, {"product": sku, "units": units}).rowcount != 1:
+            raise UserError(_unknown(sku))
+        on_hand = int(conn.execute(_ON_HAND, {"product": sku}).scalar_one())
+        uow.record("stock_adjusted", sku=sku, units=units, reason=reason, on_hand=on_hand)
+        uow.commit()
+    return on_hand
+
+
+def count(uow: UnitOfWork, *, sku: str, on_hand: int, reason: str = "") -> int:
+    """The shelf was counted: the figure becomes ``on_hand`` (a stock-take of one product).
+    Returns the figure it had."""
+    if on_hand < 0:
+        raise UserError(_("A counted stock cannot be below 0."))
+    with uow:
+        conn = uow.connection()
+        before = conn.execute(_ON_HAND_LOCKED, {"product": sku}).scalar_one_or_none()
+        if before is None:
+            raise UserError(_unknown(sku))
+        conn.execute(_COUNTED, {"product": sku, "counted": on_hand})
+        uow.record("stock_counted", stock={sku: on_hand}, before=before, reason=reason.strip())
+        uow.commit()
+    return int(before)
+
+
+def _unknown(sku: str) -> str:
+    return _("No product has SKU {sku}; import it with the catalogue first.").format(sku=sku)
 
 
 def take(conn: Connection, *, line_id: int, units: int) -> None:
@@ -71,6 +140,13 @@ _GIVE_BACK = (
     update(Product)
     .where(col(Product.sku) == bindparam("product"))
     .values(on_hand=col(Product.on_hand) + bindparam("units"))
+)
+_ON_HAND = sa_select(col(Product.on_hand)).where(col(Product.sku) == bindparam("product"))
+_ON_HAND_LOCKED = _ON_HAND.with_for_update()
+_COUNTED = (
+    update(Product)
+    .where(col(Product.sku) == bindparam("product"))
+    .values(on_hand=bindparam("counted"))
 )
 _IN_ID_ORDER = (
     sa_select(col(Product.sku))
