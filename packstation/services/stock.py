@@ -64,9 +64,17 @@ def adjust(uow: UnitOfWork, *, sku: str, units: int, reason: str) -> int:
         raise UserError(_("Say why the stock changes (e.g. buyer return, damaged)."))
     with uow:
         conn = uow.connection()
-        if conn.execute(_GIVE_BACK, {"product": sku, "units": units}).rowcount != 1:
+        before = conn.execute(_ON_HAND_LOCKED, {"product": sku}).scalar_one_or_none()
+        if before is None:
             raise UserError(_unknown(sku))
-        on_hand = int(conn.execute(_ON_HAND, {"product": sku}).scalar_one())
+        if before + units < 0:
+            raise UserError(
+                _(
+                    "{sku} has {on_hand} on hand, fewer than {units}; if the shelf holds more, count it (packstation stock count)."
+                ).format(sku=sku, on_hand=before, units=-units)
+            )
+        conn.execute(_GIVE_BACK, {"product": sku, "units": units})
+        on_hand = int(before) + units
         uow.record("stock_adjusted", sku=sku, units=units, reason=reason, on_hand=on_hand)
         uow.commit()
     return on_hand
@@ -141,8 +149,11 @@ _GIVE_BACK = (
     .where(col(Product.sku) == bindparam("product"))
     .values(on_hand=col(Product.on_hand) + bindparam("units"))
 )
-_ON_HAND = sa_select(col(Product.on_hand)).where(col(Product.sku) == bindparam("product"))
-_ON_HAND_LOCKED = _ON_HAND.with_for_update()
+_ON_HAND_LOCKED = (
+    sa_select(col(Product.on_hand))
+    .where(col(Product.sku) == bindparam("product"))
+    .with_for_update()
+)
 _COUNTED = (
     update(Product)
     .where(col(Product.sku) == bindparam("product"))

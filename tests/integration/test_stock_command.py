@@ -89,6 +89,7 @@ def test_show_lists_the_figures(
         (("add", "NOPE-1", "1", "--reason", "x"), "No product has SKU NOPE-1"),
         (("add", "TEA-001", "0", "--reason", "x"), "not 0"),
         (("add", "TEA-001", "2", "--reason", " "), "Say why the stock changes"),
+        (("add", "TEA-001", "-11", "--reason", "x"), "TEA-001 has 10 on hand, fewer than 11"),
         (("count", "NOPE-1", "3"), "No product has SKU NOPE-1"),
         (("show", "TEA-001", "NOPE-1"), "No product has SKU NOPE-1"),
     ],
