@@ -64,17 +64,15 @@ def adjust(uow: UnitOfWork, *, sku: str, units: int, reason: str) -> int:
         raise UserError(_("Say why the stock changes (e.g. buyer return, damaged)."))
     with uow:
         conn = uow.connection()
-        before = conn.execute(_ON_HAND_LOCKED, {"product": sku}).scalar_one_or_none()
-        if before is None:
-            raise UserError(_unknown(sku))
+        before = _locked_figure(conn, sku)
         if before + units < 0:
             raise UserError(
                 _(
                     "{sku} has {on_hand} on hand, fewer than {units}; if the shelf holds more, count it (packstation stock count)."
                 ).format(sku=sku, on_hand=before, units=-units)
             )
-        conn.execute(_GIVE_BACK, {"product": sku, "units": units})
-        on_hand = int(before) + units
+        conn.execute(_ADD, {"product": sku, "units": units})
+        on_hand = before + units
         uow.record("stock_adjusted", sku=sku, units=units, reason=reason, on_hand=on_hand)
         uow.commit()
     return on_hand
@@ -87,13 +85,20 @@ def count(uow: UnitOfWork, *, sku: str, on_hand: int, reason: str = "") -> int:
         raise UserError(_("A counted stock cannot be below 0."))
     with uow:
         conn = uow.connection()
-        before = conn.execute(_ON_HAND_LOCKED, {"product": sku}).scalar_one_or_none()
-        if before is None:
-            raise UserError(_unknown(sku))
+        before = _locked_figure(conn, sku)
         conn.execute(_COUNTED, {"product": sku, "counted": on_hand})
         uow.record("stock_counted", stock={sku: on_hand}, before=before, reason=reason.strip())
         uow.commit()
-    return int(before)
+    return before
+
+
+def _locked_figure(conn: Connection, sku: str) -> int:
+    """The SKU's figure, its row locked for the rest of the transaction; an unknown SKU is an
+    error."""
+    figure = conn.execute(_ON_HAND_LOCKED, {"product": sku}).scalar_one_or_none()
+    if figure is None:
+        raise UserError(_unknown(sku))
+    return int(figure)
 
 
 def _unknown(sku: str) -> str:
@@ -112,7 +117,7 @@ def give_back(conn: Connection, units_by_sku: Mapping[str, int]) -> None:
         return
     # the rows in the order of their ids, as an import of the catalogue updates them
     for sku in conn.execute(_IN_ID_ORDER, {"skus": sorted(units)}).scalars():
-        conn.execute(_GIVE_BACK, {"product": sku, "units": units[sku]})
+        conn.execute(_ADD, {"product": sku, "units": units[sku]})
 
 
 def return_cancelled(
@@ -144,7 +149,7 @@ _TAKE = (
     )
     .values(on_hand=col(Product.on_hand) - bindparam("units"))
 )
-_GIVE_BACK = (
+_ADD = (  # units may be negative (a write-off)
     update(Product)
     .where(col(Product.sku) == bindparam("product"))
     .values(on_hand=col(Product.on_hand) + bindparam("units"))

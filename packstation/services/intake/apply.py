@@ -115,7 +115,7 @@ def apply_orders(
             report.orders_skipped_closed += 1
         else:
             report.orders_skipped_shipped += 1
-    stock.give_back(uow.connection(), returned)
+    stock.give_back(conn, returned)
     if write and fresh:
         with _big_cache(conn):
             _insert(conn, fresh, settings.shipping.calendar())
