@@ -105,9 +105,9 @@ def _unknown(sku: str) -> str:
     return _("No product has SKU {sku}; import it with the catalogue first.").format(sku=sku)
 
 
-def take(conn: Connection, *, line_id: int, units: int) -> None:
-    """``units`` of the line's product went into a box."""
-    conn.execute(_TAKE, {"line": line_id, "units": units})
+def take(conn: Connection, *, sku: str, units: int) -> None:
+    """``units`` of the product went into a box."""
+    conn.execute(_ADD, {"product": sku, "units": -units})
 
 
 def give_back(conn: Connection, units_by_sku: Mapping[str, int]) -> None:
@@ -139,16 +139,6 @@ def return_cancelled(
     return dict(units)
 
 
-_TAKE = (
-    update(Product)
-    .where(
-        col(Product.sku)
-        == sa_select(col(OrderLine.sku))
-        .where(col(OrderLine.id) == bindparam("line"))
-        .scalar_subquery()
-    )
-    .values(on_hand=col(Product.on_hand) - bindparam("units"))
-)
 _ADD = (  # units may be negative (a write-off)
     update(Product)
     .where(col(Product.sku) == bindparam("product"))

@@ -62,14 +62,14 @@ def _tick(uow: UnitOfWork, order: Order, box: Parcel, line: OrderLine, units: in
     """Add ``units`` to a line and to the box; False (nothing changed) if that would pack the
     line beyond its quantity — checked by the database row itself, not only by our copy."""
     assert line.id is not None and box.id is not None
-    if not _add_units(uow.connection(), line_id=line.id, box_id=box.id, units=units):
+    if not _add_units(uow.connection(), line_id=line.id, sku=line.sku, box_id=box.id, units=units):
         return False
     # the row is locked by this transaction: our copy may follow it without reading it back
     set_committed_value(line, "quantity_packed", line.quantity_packed + units)
     return True
 
 
-def _add_units(conn: Connection, *, line_id: int, box_id: int, units: int) -> bool:
+def _add_units(conn: Connection, *, line_id: int, sku: str, box_id: int, units: int) -> bool:
     """The tick itself: ``units`` more on the line, unless that passes its quantity (False,
     nothing changed), and as many more of the line in the box, and as many fewer in stock."""
     tick = {"line": line_id, "units": units, "box": box_id}
@@ -77,7 +77,7 @@ def _add_units(conn: Connection, *, line_id: int, box_id: int, units: int) -> bo
         return False
     if conn.execute(_ADD_TO_BOX, tick).rowcount == 0:
         conn.execute(_NEW_IN_BOX, tick)
-    stock.take(conn, line_id=line_id, units=units)
+    stock.take(conn, sku=sku, units=units)
     return True
 
 
@@ -208,7 +208,9 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
     match = match_scan(states, scan.sku, scan.multiplier)
     if match.outcome is not ScanOutcome.TICKED or match.line_id is None:
         return None
-    if not _add_units(conn, line_id=match.line_id, box_id=scan.box_id, units=match.units):
+    if not _add_units(
+        conn, line_id=match.line_id, sku=scan.sku, box_id=scan.box_id, units=match.units
+    ):
         return None
     closed = sum(x.remaining for x in states) <= match.units
     if closed:  # the order's last unit: the box is done, weigh it
