@@ -9,6 +9,12 @@ sixteen times is not counted as packing.
 PostgreSQL comes from ``PACKSTATION_TEST_PG`` (a server URL whose user may create databases) or a
 throwaway cluster started here, with the server's default durability (``fsync``,
 ``synchronous_commit``), not the tests' faster settings.  ``--quick`` drains fewer orders.
+
+With its own cluster the benchmark also prints the processor time the server spent per order.
+On this machine the benches and the server share the two cores, so the orders per second are
+bounded by the bench processes' time plus the server's; benches on machines of their own leave
+the server's cores to the server, and the server's time alone bounds the rate
+(``server-bound orders per second``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks import server_cpu
 from benchmarks.table import Row, percentile
 from packstation.store.engine import make_engine
 from packstation.store.migrate import upgrade
@@ -46,13 +53,41 @@ class Figures:
     errors: int  # errors that reached a packer
     cpu_s: float  # processor time the bench processes spent packing (the store's not counted)
     held_s: float  # SQLite: how long the benches held the writers' line, in all
+    server_s: float | None = None  # PostgreSQL started here: the server's processor time
 
 
-def _drain(url: str, folder: Path, benches: int, orders: int) -> Figures:
+class ServerTime:
+    """The processor seconds the PostgreSQL server started here has spent so far."""
+
+    def __init__(self, data_dir: Path, database: str) -> None:
+        self.postmaster = server_cpu.postmaster_pid(data_dir)
+        self.database = database
+
+    def seconds(self) -> float:
+        return server_cpu.server_seconds(self.postmaster)
+
+    def seconds_after_clients(self) -> float:
+        """Once no backend of the database is left (a bench's ends a moment after the bench),
+        so that the time of every backend is counted."""
+        server_cpu.wait_for_clients(self.postmaster, self.database)
+        return self.seconds()
+
+
+def _drain(
+    url: str,
+    folder: Path,
+    benches: int,
+    orders: int,
+    server: ServerTime | None = None,
+) -> Figures:
+    """``server``: the server's processor time, read once the benches are ready and again once
+    they have gone."""
     seed_store(url, orders)
     with Benches(url, folder, benches, seed=7, deadline_s=900, barrier=True) as running:
         running.release()
+        server_before = server.seconds() if server is not None else 0.0
         results = running.wait(900)
+    server_s = server.seconds_after_clients() - server_before if server is not None else None
     failed = {i: r for i, r in results.items() if r[0] != 0}
     if failed:
         raise RuntimeError(f"benches failed: {failed}")
@@ -77,7 +112,8 @@ def _drain(url: str, folder: Path, benches: int, orders: int) -> Figures:
                 errors += record["outcome"] == "error"
             elif record.get("state") == "unreachable":
                 busy += 1
-    return Figures(orders, max(finished) - min(ready), latencies, busy, errors, cpu, held)
+    seconds = max(finished) - min(ready)
+    return Figures(orders, seconds, latencies, busy, errors, cpu, held, server_s)
 
 
 def _sqlite(folder: Path, orders: int) -> Figures:
@@ -105,7 +141,8 @@ def _postgres(folder: Path, orders: int) -> Figures:
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
-        return _drain(url, folder, TARGETS["postgres"][0], orders)
+        spent = None if cluster is None else ServerTime(cluster.data, name)
+        return _drain(url, folder, TARGETS["postgres"][0], orders, spent)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -142,6 +179,12 @@ def _rows(store: str, figures: Figures) -> list[Row]:
                 "%",
             )
         )
+    if figures.server_s is not None:
+        server_ms = figures.server_s / figures.orders * 1000
+        rows.append(Row(f"{store}: server processor time per order", server_ms, "ms"))
+        # the server alone on this machine's cores, the benches on machines of their own
+        bound = (os.cpu_count() or 1) * 1000 / server_ms if server_ms else float("inf")
+        rows.append(Row(f"{store}: server-bound orders per second", bound, "/s"))
     label = "SQLITE_BUSY reaching the bench" if store == "sqlite" else "lost connections"
     rows.append(Row(f"{store}: {label}", figures.busy, "n", "= 0", figures.busy == 0))
     return rows
