@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -59,6 +60,20 @@ def _print(d: dict[str, Any]) -> None:
             ),
         )
     )
+    if d["status"] == "packing" and d["claimed_bench"]:
+        until = d["lease_until"]
+        click.echo(
+            _("  being packed at {bench} by {user}, lease until {until}").format(
+                bench=d["claimed_bench"],
+                user=d["claimed_user"] or "-",
+                until=dt.datetime.fromisoformat(until).strftime("%H:%M:%S") if until else "-",
+            )
+            + (
+                _(" (ran out: the next bench that asks takes it over)")
+                if d["lease_ran_out"]
+                else ""
+            )
+        )
     if d["buyer_note"]:
         click.echo(_("  buyer's note: {note}").format(note=d["buyer_note"]))
     if d["seller_note"]:

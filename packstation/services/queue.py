@@ -19,6 +19,7 @@ from packstation.config import Settings
 from packstation.domain.due import parse_clock
 from packstation.domain.status import OrderStatus as S
 from packstation.i18n import _
+from packstation.store.clock import store_now
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -116,6 +117,9 @@ class QueueRow:
     recipient: str
     reason: str
     at_risk: bool
+    # a packing order whose bench let its lease run out (a bench that died, or lost the store):
+    # when it ran out; the next bench that asks for an order takes this one over
+    lease_ran_out: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +324,7 @@ def queue_page(
                 col(Order.recipient_name),
                 col(Order.hold_reason),
                 col(Order.not_shipping_reason),
+                col(Order.lease_until),
             )
             .where(*conditions)
             .order_by(
@@ -332,6 +337,7 @@ def queue_page(
             .limit(limit)
         )
         found = uow.session.execute(statement).all()
+        leases_now = store_now(uow.engine)  # leases are judged by the store's clock
         total: int | None = None
         if offset == 0 and len(found) < limit:
             total = len(found)  # the whole answer is on this page: no second scan
@@ -369,9 +375,17 @@ def queue_page(
                         settings=settings,
                         carrier=r.carrier,
                     ),
+                    lease_ran_out=_ran_out(r.status, r.lease_until, leases_now),
                 )
             )
     return QueuePage(total=total, offset=offset, limit=limit, rows=rows)
+
+
+def _ran_out(status: str, lease_until: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
+    """When a packing order's lease ran out, if it has."""
+    if status != S.PACKING or lease_until is None or lease_until > now:
+        return None
+    return lease_until
 
 
 def _count(uow: UnitOfWork, conditions: list[ColumnElement[bool]]) -> int:
@@ -397,14 +411,26 @@ def queue_total(
 def queue_counts(
     uow: UnitOfWork, *, day: dt.date, settings: Settings, include_tomorrow: bool = False
 ) -> dict[str, int]:
-    """How many orders of the queue are in each status (for the header line)."""
+    """How many orders of the queue are in each status (for the header line), and under
+    ``LEASE_RAN_OUT`` how many of those being packed have a bench whose lease ran out."""
     counts = {str(s): 0 for s in S}
     with uow:
+        window = _window(day, include_tomorrow, settings)
         statement = (
-            select(col(Order.status), func.count())
-            .where(_window(day, include_tomorrow, settings))
-            .group_by(col(Order.status))
+            select(col(Order.status), func.count()).where(window).group_by(col(Order.status))
         )
         for status, count in uow.session.execute(statement).all():
             counts[status] = count
+        counts[LEASE_RAN_OUT] = 0
+        if counts[S.PACKING]:
+            lapsed = select(func.count()).where(
+                window,
+                col(Order.status) == S.PACKING,
+                col(Order.lease_until) <= store_now(uow.engine),
+            )
+            counts[LEASE_RAN_OUT] = int(uow.session.execute(lapsed).scalar_one())
     return counts
+
+
+#: the key of ``queue_counts`` for packing orders whose bench's lease ran out
+LEASE_RAN_OUT = "lease_ran_out"

@@ -3,6 +3,8 @@ types, one page at a time, refreshed by itself while the benches work."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,7 +16,9 @@ from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.format import due_cell, local_time, status_cell
 from packstation.services.queue import (
+    LEASE_RAN_OUT,
     QueuePage,
+    QueueRow,
     deadlines,
     queue_counts,
     queue_page,
@@ -176,7 +180,7 @@ class QueueScreen(LeadScreen):
                 row.bench,
                 row.packer,
                 row.recipient,
-                Text(row.reason, style="yellow"),
+                _reason(row, zone),
                 key=str(row.order_id),
             )
         if page.rows:
@@ -190,6 +194,12 @@ class QueueScreen(LeadScreen):
             if risk:
                 line.append(
                     "   " + _("{count} at risk on this page").format(count=risk), style="bold red"
+                )
+            lapsed = message.counts.get(LEASE_RAN_OUT, 0)
+            if lapsed:
+                line.append(
+                    "   " + _("{count} with a lease run out").format(count=lapsed),
+                    style="bold yellow",
                 )
             self.query_one("#summary", Static).update(line)
         if page.total is not None:
@@ -236,3 +246,14 @@ class QueueScreen(LeadScreen):
         field = self.query_one("#filter", Input)
         field.value = ""
         field.focus()
+
+
+def _reason(row: QueueRow, zone: dt.tzinfo) -> Text:
+    """Why the order waits: its hold reason, or a packing bench's lease that ran out."""
+    if row.lease_ran_out is not None:
+        when = local_time(row.lease_ran_out, zone, with_date=False)
+        return Text(
+            _("lease ran out {time}: the next bench that asks takes it over").format(time=when),
+            style="bold yellow",
+        )
+    return Text(row.reason, style="yellow")

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import OperationalError
+from sqlmodel import col
 from textual.widgets import DataTable, Static
 
 from packstation.config import Settings
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.queue import QueueScreen
+from packstation.store.models import Order
+from packstation.store.types import utcnow
 from tests.functional.lead.conftest import until
 
 
@@ -131,5 +136,32 @@ def test_a_store_that_went_away_is_one_sentence(
             assert "server closed the connection unexpectedly" in text
             assert "SELECT" not in text and "\n" not in text
             assert isinstance(app.screen, QueueScreen)
+
+    asyncio.run(scenario())
+
+
+def test_a_bench_whose_lease_ran_out_stands_out(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """bench-2 stopped renewing its claim on TB-PACKING (it died, or lost the store): the lead
+    sees when its lease ran out and that the next bench takes the order over."""
+    ran_out = utcnow() - dt.timedelta(minutes=3)
+    with lead_engine.begin() as connection:
+        connection.execute(
+            update(Order).where(col(Order.order_no) == "TB-PACKING").values(lease_until=ran_out)
+        )
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(160, 36)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await until(pilot, lambda: screen.refreshes >= 1 and "TB-PACKING" in _numbers(app))
+            table = screen.query_one("#queue", DataTable)
+            row = table.get_row_at(_numbers(app).index("TB-PACKING"))
+            at = ran_out.astimezone(app.zone).strftime("%H:%M")
+            assert str(row[-1]) == (f"lease ran out {at}: the next bench that asks takes it over")
+            summary = str(screen.query_one("#summary", Static).render())
+            assert "packing 1" in summary and "1 with a lease run out" in summary
 
     asyncio.run(scenario())

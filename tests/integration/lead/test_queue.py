@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
-from packstation.services.queue import deadlines, queue_counts, queue_page
+from packstation.services.queue import LEASE_RAN_OUT, deadlines, queue_counts, queue_page
+from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import DAY, local, order, parcel
 
@@ -128,3 +129,21 @@ def test_deadlines(settings: Settings) -> None:
     cutoff = found[0]
     assert cutoff.remaining == dt.timedelta(minutes=30) and cutoff.near and not cutoff.passed
     assert found[-1].remaining == dt.timedelta(hours=5, minutes=30)
+
+
+def test_a_bench_whose_lease_ran_out(
+    engine: Engine, uow_factory: Factory, settings: Settings
+) -> None:
+    """A packing order whose bench stopped renewing its lease says when it ran out (by the
+    store's clock, as the benches judge it); one whose bench is at work does not."""
+    ran_out = utcnow().replace(microsecond=0) - dt.timedelta(minutes=5)
+    with Session(engine) as s:
+        for number, lease in (("T-GONE", ran_out), ("T-AT-WORK", utcnow() + dt.timedelta(2))):
+            order(s, number, status=S.PACKING, claimed_bench=number, lease_until=lease)
+        order(s, "T-WAITING", lease_until=ran_out)  # not being packed: no bench to lose
+        s.commit()
+    page = queue_page(uow_factory(readonly=True), day=DAY, settings=settings)
+    lapsed = {r.order_no: r.lease_ran_out for r in page.rows}
+    assert lapsed == {"T-GONE": ran_out, "T-AT-WORK": None, "T-WAITING": None}
+    counts = queue_counts(uow_factory(readonly=True), day=DAY, settings=settings)
+    assert counts[S.PACKING] == 2 and counts[LEASE_RAN_OUT] == 1
