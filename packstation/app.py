@@ -15,9 +15,9 @@ from packstation.config import Settings
 from packstation.devices.base import ScaleReading
 from packstation.errors import StoreError
 from packstation.log_file import log_to_file
-from packstation.services.retry import unreachable
 from packstation.store.bench_name import BenchName
 from packstation.store.engine import make_engine
+from packstation.store.migrate import unreachable
 from packstation.store.types import utcnow
 
 # How often a running bench makes sure it still holds its name (``BenchName.keep``).
@@ -180,7 +180,7 @@ def run_bench(settings: Settings, *, notice: str = "") -> None:
         try:
             name.hold()
         except DBAPIError as exc:
-            raise unreachable(exc) from None
+            raise unreachable(engine, exc) from None  # no screen yet: the command's sentence
         app = BenchApp(settings, notice=notice, engine=engine, name=name)
         app.run()
         if app.name_lost is not None:

@@ -23,6 +23,7 @@ def bench(cli: CliContext, bench_name: str | None) -> None:
             update={"bench": settings.bench.model_copy(update={"name": bench_name})}
         )
     cli.engine()  # refuse an unreachable or outdated store before the screen opens
+    cli.close()  # the application opens its own connections: this one would sit idle
     from packstation.app import run_bench  # Textual is imported only when the app runs
 
     run_bench(settings)

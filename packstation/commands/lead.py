@@ -22,6 +22,7 @@ from packstation.i18n import _
 @pass_cli
 def lead(cli: CliContext, user: str) -> None:
     cli.engine()  # refuse an unreachable or outdated store before the screen opens
+    cli.close()  # the application opens its own connections: this one would sit idle
     from packstation.lead_app import run_lead  # Textual is imported only when the app runs
 
     run_lead(cli.settings, user=user)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from packstation.config import Settings
@@ -17,12 +17,16 @@ from packstation.devices.doctor import device_checks
 from packstation.errors import StoreError
 from packstation.i18n import _
 from packstation.labels.fonts import font_check
+from packstation.store.bench_name import LOCK_CLASS
 from packstation.store.clock import clock_offset
-from packstation.store.engine import make_engine, require_existing_store, store_label
+from packstation.store.engine import POOL_SIZE, make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision, unreachable
 
 # how far this machine's clock may be from the store's before ``doctor`` says so
 CLOCK_TOLERANCE_S = 5
+# how many more benches' worth of connections the server should have left before ``doctor``
+# says to raise its limit (a bench keeps up to its pool's worth open)
+BENCHES_OF_ROOM = 2
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def check_store(settings: Settings) -> list[Check]:
         return [Check(_("store"), False, str(exc))]
     try:
         current = current_revision(engine)
-        clock = _clock_check(engine)
+        clock = _clock_check(engine) + _connections_check(engine)
     except StoreError as exc:
         return [Check(_("store"), False, str(exc))]
     finally:
@@ -95,6 +99,48 @@ def _clock_check(engine: Engine) -> list[Check]:
         else _("this machine's clock is {seconds} s ahead of the store's; set it (NTP)")
     )
     return [Check(_("clock"), False, detail.format(seconds=off))]
+
+
+def _connections_check(engine: Engine) -> list[Check]:
+    """PostgreSQL: the connections the server allows against those in use; every bench keeps a
+    few open, and a server out of them refuses the next bench ("too many clients")."""
+    if engine.dialect.name != "postgresql":
+        return []
+    try:
+        with engine.connect() as connection:
+            room, used, benches = connection.execute(_CONNECTIONS, {"cls": LOCK_CLASS}).one()
+    except DBAPIError as exc:
+        raise unreachable(engine, exc) from None
+    return [connection_room(int(used), int(room), int(benches))]
+
+
+def connection_room(used: int, room: int, benches: int) -> Check:
+    """The verdict on ``used`` of ``room`` connections, with ``benches`` benches running."""
+    detail = _("in use: {used} of {room}; benches running: {benches}").format(
+        used=used, room=room, benches=benches
+    )
+    if room - used >= POOL_SIZE * BENCHES_OF_ROOM:
+        return Check(_("connections"), True, detail)
+    return Check(
+        _("connections"),
+        False,
+        detail
+        + _(
+            "; a bench keeps up to {per} open: raise max_connections in postgresql.conf (and "
+            "restart the server) before more benches start"
+        ).format(per=POOL_SIZE),
+    )
+
+
+# what the server allows clients (less the superusers' reserve), what its clients use, and how
+# many benches hold their name (``store.bench_name``: one session advisory lock each)
+_CONNECTIONS = text(
+    "SELECT current_setting('max_connections')::int"
+    " - current_setting('superuser_reserved_connections')::int,"
+    " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
+    " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    "  AND classid = :cls AND objsubid = 2)"
+)
 
 
 def check_font(settings: Settings) -> list[Check]:

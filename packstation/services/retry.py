@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from packstation.errors import StoreError
 from packstation.i18n import _
+from packstation.store.engine import no_connection_left
 from packstation.store.models import Event
 from packstation.store.uow import UnitOfWork
 
@@ -55,6 +56,9 @@ def is_connection_problem(exc: BaseException) -> bool:
 def unreachable(exc: BaseException) -> StoreError:
     """The one sentence for a store that cannot be reached, with the driver's reason last (it
     can be long, and what to do must show first)."""
+    full = no_connection_left(exc)
+    if full is not None:
+        return full
     return StoreError(
         _(
             "The store is unreachable: the screen keeps what it shows; try again when it is back ({reason})."

@@ -83,6 +83,9 @@ SCREEN_IDLE_IN_TRANSACTION_MS = 15_000
 # connection is gone, as after a restart, and is replaced; the action is retried.
 SESSION_TIMED_OUT = frozenset({"25P03", "57P05"})
 _RETURNED = "packstation_returned"
+# the PostgreSQL connections a process keeps open at most between uses (a bench holds about
+# three: its screen's, its print sender's and its name's; more only for a moment)
+POOL_SIZE = 5
 
 
 def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
@@ -211,7 +214,7 @@ def make_engine(
                 f"{connect_args['options']} "
                 f"-c idle_in_transaction_session_timeout={SCREEN_IDLE_IN_TRANSACTION_MS}"
             )
-        engine = create_engine(parsed, echo=echo, pool_size=5, connect_args=connect_args)
+        engine = create_engine(parsed, echo=echo, pool_size=POOL_SIZE, connect_args=connect_args)
         _check_when_idle(engine)
         event.listen(engine, "handle_error", _session_timed_out)
         return engine
@@ -219,6 +222,28 @@ def make_engine(
         _("The store URL '{url}' names an unsupported database; use SQLite or PostgreSQL.").format(
             url=url
         )
+    )
+
+
+# What a PostgreSQL server out of connections answers a new one.  The SQLSTATE (53300) is not
+# given to a connection refused at its start, so the message is read (the server's English).
+_NO_CONNECTION_LEFT = ("too many clients", "connection slots are reserved")
+
+
+def no_connection_left(exc: BaseException) -> StoreError | None:
+    """The one sentence for a server that refused a connection because it has none left (its
+    ``max_connections``), or None for any other failure.  What to do comes first, the server's
+    words last (they are long)."""
+    reason = str(getattr(exc, "orig", exc)).strip()
+    if not any(words in reason for words in _NO_CONNECTION_LEFT):
+        return None
+    first = reason.splitlines()[0] if reason else type(exc).__name__
+    return StoreError(
+        _(
+            "The database server has no connection left for this program: raise "
+            "max_connections in postgresql.conf (and restart the server), or close a program "
+            "that holds connections, then try again ({reason})."
+        ).format(reason=first)
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from packstation.errors import StoreError
 from packstation.i18n import _
-from packstation.store.engine import store_label
+from packstation.store.engine import no_connection_left, store_label
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -49,6 +49,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def unreachable(engine: Engine, exc: BaseException) -> StoreError:
+    """The one sentence for a store that a command could not reach at its start."""
+    full = no_connection_left(exc)
+    if full is not None:
+        return full
     reason = (
         str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
     )

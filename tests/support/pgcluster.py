@@ -33,10 +33,11 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, *, durable: bool = False) -> None:
+    def __init__(self, *, durable: bool = False, max_connections: int = 200) -> None:
         """``durable``: commits wait for the disk as on a real server (the benchmarks); the
         tests' server does not, for speed."""
         self.durable = durable
+        self.max_connections = max_connections
         bin_dir = find_pg_bin()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL binaries (initdb, pg_ctl) not found")
@@ -84,7 +85,8 @@ class Cluster:
 
     def _pg_ctl(self, action: str, *extra: str) -> None:
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+            f" -c max_connections={self.max_connections}"
         )
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
