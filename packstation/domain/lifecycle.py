@@ -6,6 +6,8 @@ packing, and ``cancelled`` from any state before handed_over.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from packstation.domain.status import OrderStatus as S
 
 
@@ -35,3 +37,9 @@ def can_move(current: str, wanted: str) -> bool:
 def check_move(current: str, wanted: str) -> None:
     if not can_move(current, wanted):
         raise TransitionRefused(current, wanted)
+
+
+def lease_ran_out(status: str, lease_until: dt.datetime | None, now: dt.datetime) -> bool:
+    """Is this an order being packed whose bench let its lease run out (by ``now``, the store's
+    clock)?  The next bench that asks for an order takes it over."""
+    return status == S.PACKING and lease_until is not None and lease_until <= now

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from packstation.domain.status import OrderStatus
+from packstation.domain.lifecycle import lease_ran_out
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.store.clock import store_now
@@ -124,9 +124,7 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
             "claimed_user": order.claimed_user,
             "lease_until": _iso(order.lease_until, tz),
             # judged as the benches judge it, by the store's clock
-            "lease_ran_out": order.status == OrderStatus.PACKING
-            and order.lease_until is not None
-            and order.lease_until <= store_now(uow.engine),
+            "lease_ran_out": lease_ran_out(order.status, order.lease_until, store_now(uow.engine)),
             "imported_at": _iso(order.imported_at, tz),
             "source_file": order.source_file,
             "source_row": order.source_row,

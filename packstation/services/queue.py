@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from packstation.config import Settings
 from packstation.domain.due import parse_clock
+from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import OrderStatus as S
 from packstation.i18n import _
 from packstation.store.clock import store_now
@@ -375,17 +376,14 @@ def queue_page(
                         settings=settings,
                         carrier=r.carrier,
                     ),
-                    lease_ran_out=_ran_out(r.status, r.lease_until, leases_now),
+                    lease_ran_out=(
+                        r.lease_until
+                        if lease_ran_out(r.status, r.lease_until, leases_now)
+                        else None
+                    ),
                 )
             )
     return QueuePage(total=total, offset=offset, limit=limit, rows=rows)
-
-
-def _ran_out(status: str, lease_until: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
-    """When a packing order's lease ran out, if it has."""
-    if status != S.PACKING or lease_until is None or lease_until > now:
-        return None
-    return lease_until
 
 
 def _count(uow: UnitOfWork, conditions: list[ColumnElement[bool]]) -> int:
