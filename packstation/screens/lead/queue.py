@@ -198,7 +198,7 @@ class QueueScreen(LeadScreen):
             lapsed = message.counts.get(LEASE_RAN_OUT, 0)
             if lapsed:
                 line.append(
-                    "   " + _("{count} with a lease run out").format(count=lapsed),
+                    "   " + _("{count} lease ran out").format(count=lapsed),
                     style="bold yellow",
                 )
             self.query_one("#summary", Static).update(line)
@@ -249,11 +249,9 @@ class QueueScreen(LeadScreen):
 
 
 def _reason(row: QueueRow, zone: dt.tzinfo) -> Text:
-    """Why the order waits: its hold reason, or a packing bench's lease that ran out."""
+    """Why the order waits: its hold reason, or a packing bench's lease that ran out (the next
+    bench that asks for an order takes it over)."""
     if row.lease_ran_out is not None:
         when = local_time(row.lease_ran_out, zone, with_date=False)
-        return Text(
-            _("lease ran out {time}: the next bench that asks takes it over").format(time=when),
-            style="bold yellow",
-        )
+        return Text(_("lease ran out {time}").format(time=when), style="bold yellow")
     return Text(row.reason, style="yellow")

@@ -44,7 +44,12 @@ def seed_day(engine: Engine) -> None:
         hold(s, held, "short", "SKU-1 缺货 1 件")
         order(s, "TB-SF", carrier="SF", paid=local(10, 0))
         packing = order(
-            s, "TB-PACKING", status=S.PACKING, claimed_bench="bench-2", claimed_user="小张"
+            s,
+            "TB-PACKING",
+            status=S.PACKING,
+            claimed_bench="bench-2",
+            claimed_user="小张",
+            lease_until=local(15, 2),  # bench-2 went silent: its lease ran out 8 minutes ago
         )
         for n in range(3):
             packed = order(s, f"TB-PACKED{n}", status=S.PACKED, qty=2)
