@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlmodel import col, select
 
 from packstation.store.models import Product, ProductBarcode
@@ -118,13 +119,21 @@ def upsert_products(
                     result.clashes.append(BarcodeClash(r.row, code, owner.sku))
         if result.clashes:
             return result
+        stored = _stored_barcodes(uow, [sku for sku in skus if sku in existing])
+        new = _NewRows()
         # known products in the order of their ids (the order in which services.stock updates
         # several at once: two transactions never wait for each other's rows), then new ones
         for r in sorted(rows, key=lambda r: _id_order(existing.get(r.sku))):
-            _store(uow, r, existing.get(r.sku), result)
+            _store(uow, r, existing.get(r.sku), stored.get(r.sku, {}), result, new)
             result.barcodes += len(r.barcodes)
         if not write:
             return result
+        session.flush()  # known products changed and barcodes dropped (updates in id order)
+        connection = uow.connection()
+        if new.products:
+            connection.execute(_INSERT_PRODUCT, new.products)
+        if new.barcodes:  # after their products: a barcode refers to its SKU
+            connection.execute(_INSERT_BARCODE, new.barcodes)
         uow.record(
             "products_imported",
             file=source,
@@ -137,19 +146,45 @@ def upsert_products(
     return result
 
 
+@dataclass
+class _NewRows:
+    """The rows an import adds, written together (one statement for each table, not one per
+    row: a catalogue can hold tens of thousands of products)."""
+
+    products: list[dict[str, object]] = field(default_factory=list)
+    barcodes: list[dict[str, object]] = field(default_factory=list)
+
+
+def _stored_barcodes(uow: UnitOfWork, skus: Sequence[str]) -> dict[str, dict[str, ProductBarcode]]:
+    """The barcodes stored for known SKUs, by SKU and code (read 500 SKUs at a time)."""
+    found: dict[str, dict[str, ProductBarcode]] = {}
+    for start in range(0, len(skus), 500):
+        chunk = skus[start : start + 500]
+        for barcode in uow.session.exec(
+            select(ProductBarcode).where(col(ProductBarcode.sku).in_(chunk))
+        ):
+            found.setdefault(barcode.sku, {})[barcode.code] = barcode
+    return found
+
+
 def _id_order(product: Product | None) -> tuple[bool, int]:
     return (product is None, product.id or 0 if product else 0)
 
 
-def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Upserted) -> None:
+def _store(
+    uow: UnitOfWork,
+    row: ProductRow,
+    product: Product | None,
+    stored: dict[str, ProductBarcode],
+    result: Upserted,
+    new_rows: _NewRows,
+) -> None:
     session = uow.session
     values = row.values()
     if row.on_hand is not None or product is None:
         result.stock[row.sku] = row.on_hand or 0
     if product is None:
-        product = Product(sku=row.sku, **values)  # type: ignore[arg-type]
-        session.add(product)
-        session.flush()  # the barcodes refer to the SKU
+        new_rows.products.append(Product(sku=row.sku, **values).model_dump(exclude={"id"}))  # type: ignore[arg-type]
         result.added += 1
         new = changed = True
     else:
@@ -159,9 +194,6 @@ def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Up
             if getattr(product, name) != value:
                 setattr(product, name, value)
                 changed = True
-    stored = {
-        b.code: b for b in session.exec(select(ProductBarcode).where(ProductBarcode.sku == row.sku))
-    }
     for code, barcode in stored.items():
         if code not in row.barcodes:
             session.delete(barcode)
@@ -169,7 +201,7 @@ def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Up
     for code, multiplier in row.barcodes.items():
         kept = stored.get(code)
         if kept is None:
-            session.add(ProductBarcode(code=code, sku=row.sku, multiplier=multiplier))
+            new_rows.barcodes.append({"code": code, "sku": row.sku, "multiplier": multiplier})
             changed = True
         elif kept.multiplier != multiplier:
             kept.multiplier = multiplier
@@ -180,3 +212,7 @@ def _store(uow: UnitOfWork, row: ProductRow, product: Product | None, result: Up
         result.updated += 1
     else:
         result.unchanged += 1
+
+
+_INSERT_PRODUCT = insert(Product.__table__)  # type: ignore[attr-defined]
+_INSERT_BARCODE = insert(ProductBarcode.__table__)  # type: ignore[attr-defined]

@@ -97,3 +97,34 @@ def test_dry_run(uow_factory: Factory, tmp_path: Path) -> None:
     )
     assert report.ok and report.products_added == 1 and not report.stored
     assert snapshot(uow_factory) == before
+
+
+def test_a_known_product_gains_a_barcode_and_its_case_changes(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    """Known and new products in one file: a barcode added to a known SKU, its case barcode
+    counting another number of units, and a new SKU with its barcodes."""
+    first = _write(tmp_path, "CUP-1,6900000000011,杯子,白色,300,0,,16900000000011,12,5,A-1,,,\n")
+    assert import_products(uow_factory(), first).ok
+    second = _write(
+        tmp_path,
+        "CUP-1,6900000000011,杯子,白色,300,0,6900000000059,16900000000011,6,,A-1,,,\n"
+        "CUP-3,6900000000066,碗,,250,1,6900000000073,,,3,B-1,,,\n",
+        name="p2.csv",
+    )
+    report = import_products(uow_factory(), second)
+    assert report.ok, report.errors
+    assert (report.products_added, report.products_updated, report.barcodes) == (1, 1, 5)
+    with uow_factory(readonly=True) as uow:
+        found = {
+            code: (hit[0].sku, hit[1]) if (hit := find_by_code(uow, code)) else None
+            for code in ("16900000000011", "6900000000059", "6900000000066", "6900000000073")
+        }
+        assert found == {
+            "16900000000011": ("CUP-1", 6),
+            "6900000000059": ("CUP-1", 1),
+            "6900000000066": ("CUP-3", 1),
+            "6900000000073": ("CUP-3", 1),
+        }
+        bowl = uow.session.exec(select(Product).where(Product.sku == "CUP-3")).one()
+        assert (bowl.name, bowl.fragile, bowl.on_hand, bowl.location) == ("碗", True, 3, "B-1")
