@@ -20,10 +20,23 @@ def available() -> list[str]:
     )
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: list them)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--benches",
+        type=_positive,
+        metavar="N",
+        help="benches: bench processes on each store (default 4 on SQLite and 16 on PostgreSQL, "
+        "the counts the targets are for)",
+    )
     args = parser.parse_args()
     names = available()
     if not args.names:

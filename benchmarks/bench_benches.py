@@ -8,7 +8,8 @@ The clock starts when every bench has loaded (they wait at a barrier), so Python
 sixteen times is not counted as packing.
 PostgreSQL comes from ``PACKSTATION_TEST_PG`` (a server URL whose user may create databases) or a
 throwaway cluster started here, with the server's default durability (``fsync``,
-``synchronous_commit``), not the tests' faster settings.  ``--quick`` drains fewer orders.
+``synchronous_commit``), not the tests' faster settings.  ``--quick`` drains fewer orders;
+``--benches N`` runs N benches on each store (the targets are judged at 4 and 16 only).
 
 With its own cluster the benchmark also prints the processor time the server spent per order.
 On this machine the benches and the server share the two cores, so the orders per second are
@@ -46,6 +47,7 @@ TARGETS = {  # store: (benches, orders/s at least, p99 ms at most)
 
 @dataclass
 class Figures:
+    benches: int
     orders: int
     seconds: float
     latencies_ms: list[float]
@@ -113,18 +115,18 @@ def _drain(
             elif record.get("state") == "unreachable":
                 busy += 1
     seconds = max(finished) - min(ready)
-    return Figures(orders, seconds, latencies, busy, errors, cpu, held, server_s)
+    return Figures(benches, orders, seconds, latencies, busy, errors, cpu, held, server_s)
 
 
-def _sqlite(folder: Path, orders: int) -> Figures:
+def _sqlite(folder: Path, benches: int, orders: int) -> Figures:
     url = f"sqlite:///{folder / 'benches.db'}"
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    return _drain(url, folder, TARGETS["sqlite"][0], orders)
+    return _drain(url, folder, benches, orders)
 
 
-def _postgres(folder: Path, orders: int) -> Figures:
+def _postgres(folder: Path, benches: int, orders: int) -> Figures:
     from tests.support.pgcluster import Cluster
 
     cluster: Cluster | None = None
@@ -142,7 +144,7 @@ def _postgres(folder: Path, orders: int) -> Figures:
         upgrade(engine)
         engine.dispose()
         spent = None if cluster is None else ServerTime(cluster.data, name)
-        return _drain(url, folder, TARGETS["postgres"][0], orders, spent)
+        return _drain(url, folder, benches, orders, spent)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -153,19 +155,30 @@ def _postgres(folder: Path, orders: int) -> Figures:
 
 def _rows(store: str, figures: Figures) -> list[Row]:
     benches, rate_target, p99_target = TARGETS[store]
+    judged = figures.benches == benches  # the targets are for that many benches
     rate = figures.orders / figures.seconds
     p99 = percentile(figures.latencies_ms, 99)
     rows = [
-        Row(f"{store}: benches", benches, "n"),
+        Row(f"{store}: benches", figures.benches, "n"),
         Row(f"{store}: orders drained", figures.orders, "n"),
         Row(
-            f"{store}: orders per second", rate, "/s", f">= {rate_target:.0f}", rate >= rate_target
+            f"{store}: orders per second",
+            rate,
+            "/s",
+            f">= {rate_target:.0f}" if judged else "",
+            rate >= rate_target if judged else None,
         ),
         Row(f"{store}: transaction p50", percentile(figures.latencies_ms, 50), "ms"),
         Row(
             f"{store}: bench processor time per order", figures.cpu_s / figures.orders * 1000, "ms"
         ),
-        Row(f"{store}: transaction p99", p99, "ms", f"<= {p99_target:.0f}", p99 <= p99_target),
+        Row(
+            f"{store}: transaction p99",
+            p99,
+            "ms",
+            f"<= {p99_target:.0f}" if judged else "",
+            p99 <= p99_target if judged else None,
+        ),
         Row(f"{store}: errors reaching a packer", figures.errors, "n", "= 0", figures.errors == 0),
     ]
     if store == "sqlite":
@@ -194,9 +207,10 @@ def run(args: argparse.Namespace) -> list[Row]:
     orders = 300 if args.quick else 2000
     rows: list[Row] = []
     for store, drain in (("sqlite", _sqlite), ("postgres", _postgres)):
+        benches = getattr(args, "benches", None) or TARGETS[store][0]
         with tempfile.TemporaryDirectory(prefix=f"bench-{store}-") as folder:
             started = time.perf_counter()
-            figures = drain(Path(folder), orders)
+            figures = drain(Path(folder), benches, orders)
             rows += _rows(store, figures)
             rows.append(Row(f"{store}: wall time", time.perf_counter() - started, "s"))
     return rows
