@@ -184,7 +184,8 @@ def _store(
     if row.on_hand is not None or product is None:
         result.stock[row.sku] = row.on_hand or 0
     if product is None:
-        new_rows.products.append(Product(sku=row.sku, **values).model_dump(exclude={"id"}))  # type: ignore[arg-type]
+        added = Product(sku=row.sku, **values)  # type: ignore[arg-type]
+        new_rows.products.append(added.model_dump(exclude={"id"}))
         result.added += 1
         new = changed = True
     else:
