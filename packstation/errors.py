@@ -23,3 +23,8 @@ class StoreError(UserError):
     """The store cannot be used: unreachable, wrong schema, unsafe location."""
 
     exit_code = 3
+
+
+class StoreBusy(StoreError):
+    """The store answered, but rows another program holds kept an action waiting too long: the
+    store is not lost, and trying again later is all there is to do."""

@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import select
 
-from packstation.errors import StoreError
+from packstation.errors import StoreBusy, StoreError
 from packstation.i18n import _
-from packstation.store.engine import no_connection_left
+from packstation.store.engine import no_connection_left, screen_lock_timeout_s
 from packstation.store.models import Event
 from packstation.store.uow import UnitOfWork
 
@@ -80,9 +80,34 @@ def lost_mid_command(exc: BaseException) -> StoreError:
 CONFLICT_STATES = frozenset({"40P01", "40001"})
 
 
+# a statement gave up waiting for a row lock (``lock_timeout``)
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
 def conflicted(exc: BaseException) -> bool:
     """Did the store end the transaction over another one's rows (not a lost connection)?"""
-    return getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICT_STATES
+    return _sqlstate(exc) in CONFLICT_STATES
+
+
+def waited_for_rows(exc: BaseException) -> bool:
+    """A statement that gave up waiting for rows another program holds (PostgreSQL's
+    ``lock_timeout``, set for the screens)."""
+    return _sqlstate(exc) == LOCK_NOT_AVAILABLE
+
+
+def rows_held(exc: BaseException) -> StoreBusy:
+    """The one sentence for an action that waited too long for rows another program holds."""
+    return StoreBusy(
+        _(
+            "Another program has held what this needs for {seconds} s (an import, or a "
+            "program stopped half-way); nothing was stored: try again, and tell the lead if "
+            "it goes on ({reason})."
+        ).format(seconds=f"{screen_lock_timeout_s():g}", reason=_first_line(exc))
+    )
 
 
 def conflict_mid_command(exc: BaseException) -> StoreError:
@@ -167,6 +192,8 @@ def run_action(
                 raise AlreadyApplied(action_id) from None
             raise
         except (OperationalError, DBAPIError) as exc:
+            if waited_for_rows(exc):
+                raise rows_held(exc) from None  # the store is there: waiting again waits again
             if not is_connection_problem(exc):
                 raise
             if time.monotonic() - started > deadline_s:

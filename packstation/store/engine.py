@@ -79,6 +79,18 @@ PG_CONNECT: dict[str, str | int] = {
 # waiting for them, which would otherwise wait as long as the stopped one.  Commands (an import,
 # the audit) may think between statements and keep the server's default.
 SCREEN_IDLE_IN_TRANSACTION_MS = 15_000
+# How long a screen's statement waits for a row another program holds.  Benches and leads hold
+# rows for milliseconds; a command can hold them for seconds (an import) or, stopped in the
+# middle (Ctrl+Z, a laptop put to sleep), for as long as it stays stopped.  Past this the
+# statement gives up (SQLSTATE 55P03) and the screen says so, instead of freezing with it.
+SCREEN_LOCK_TIMEOUT_MS = 10_000
+
+
+def screen_lock_timeout_s() -> float:
+    """``SCREEN_LOCK_TIMEOUT_MS`` in seconds, as the screens say it."""
+    return SCREEN_LOCK_TIMEOUT_MS / 1000
+
+
 # The server's codes for a session it ended on a timeout (idle in a transaction, idle): the
 # connection is gone, as after a restart, and is replaced; the action is retried.
 SESSION_TIMED_OUT = frozenset({"25P03", "57P05"})
@@ -173,7 +185,8 @@ def make_engine(
 ) -> Engine:
     """An engine for the store at ``url``: ``sqlite:///FILE`` or ``postgresql+psycopg://…``.
     ``screen``: for a bench's or the lead's application, whose sessions the PostgreSQL server
-    ends when they stop inside a transaction (``SCREEN_IDLE_IN_TRANSACTION_MS``)."""
+    ends when they stop inside a transaction (``SCREEN_IDLE_IN_TRANSACTION_MS``), and whose
+    statements wait for a row lock at most ``SCREEN_LOCK_TIMEOUT_MS``."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -212,7 +225,8 @@ def make_engine(
         if screen and "options" in connect_args:
             connect_args["options"] = (
                 f"{connect_args['options']} "
-                f"-c idle_in_transaction_session_timeout={SCREEN_IDLE_IN_TRANSACTION_MS}"
+                f"-c idle_in_transaction_session_timeout={SCREEN_IDLE_IN_TRANSACTION_MS} "
+                f"-c lock_timeout={SCREEN_LOCK_TIMEOUT_MS}"
             )
         engine = create_engine(parsed, echo=echo, pool_size=POOL_SIZE, connect_args=connect_args)
         _check_when_idle(engine)

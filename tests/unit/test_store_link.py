@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from packstation.errors import StoreError
+from packstation.errors import StoreBusy, StoreError
 from packstation.screens.bench.store_link import DOWN_RETRY_S, StoreLink
 from packstation.services import retry
 from packstation.store.engine import make_engine
@@ -100,3 +100,25 @@ def test_what_the_packer_asks_for_is_tried_once_while_the_store_is_down(
     assert bench.read(store) == "answer"  # and the first to get through says so
     assert said[-1] == "back"
     assert not bench.down
+
+
+class LockNotAvailable(Exception):
+    sqlstate = "55P03"  # as psycopg's error for a statement past its lock_timeout
+
+
+def test_an_action_kept_waiting_by_held_rows_is_not_a_lost_store(
+    link: tuple[StoreLink, list[str]],
+) -> None:
+    """The store answered (it cancelled the statement at its lock timeout): the packer hears
+    the one sentence, and the bench does not take the store for unreachable."""
+    bench, said = link
+    tries: list[int] = []
+
+    def waits(_uow: UnitOfWork) -> str:
+        tries.append(1)
+        raise OperationalError("UPDATE product", {}, LockNotAvailable("lock timeout"))
+
+    with pytest.raises(StoreBusy) as busy:
+        bench.action(waits)
+    assert str(busy.value).startswith("Another program has held what this needs for 10 s")
+    assert len(tries) == 1 and said == [] and not bench.down

@@ -20,7 +20,7 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from packstation.errors import StoreError
+from packstation.errors import StoreBusy, StoreError
 from packstation.services import retry
 from packstation.services.retry import is_connection_problem, run_action, unreachable
 from packstation.store.uow import UnitOfWork
@@ -66,6 +66,8 @@ class StoreLink:
                 deadline_s=0.0 if self.down else retry.SCREEN_RETRY_S,
                 on_state=self._state,
             )
+        except StoreBusy:
+            raise  # the store answered: it is not lost
         except StoreError as exc:
             self._lost(exc)
             raise

@@ -14,10 +14,12 @@ from sqlmodel import Session
 
 from packstation.app import BenchApp
 from packstation.config import Settings
+from packstation.errors import StoreError
 from packstation.lead_app import LeadApp
-from packstation.services.retry import is_connection_problem
+from packstation.services.retry import is_connection_problem, run_action
 from packstation.store import engine as store_engine
 from packstation.store.engine import make_engine
+from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
 from tests.support.lead_data import carriers
 
@@ -47,9 +49,9 @@ def engines(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Engi
     waiting.dispose()
 
 
-def _show(engine: Engine) -> str:
+def _show(engine: Engine, setting: str = "idle_in_transaction_session_timeout") -> str:
     with engine.connect() as connection:
-        return str(connection.execute(text("SHOW idle_in_transaction_session_timeout")).scalar())
+        return str(connection.execute(text(f"SHOW {setting}")).scalar())
 
 
 def test_a_stopped_bench_gives_its_row_lock_back(engines: tuple[Engine, Engine]) -> None:
@@ -80,3 +82,41 @@ def test_the_applications_end_stopped_sessions_and_commands_do_not(pg_url: str) 
     finally:
         for engine in (bench.engine, lead.engine, command):
             engine.dispose()
+
+
+def test_a_screen_waits_for_rows_another_program_holds_a_while_then_says_so(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command stopped half-way (Ctrl+Z in the middle of an import) holds its rows for as
+    long as it stays stopped: a bench's action gives up after the lock timeout with one
+    sentence, stores nothing, and does not take the store for unreachable."""
+    monkeypatch.setattr(store_engine, "SCREEN_LOCK_TIMEOUT_MS", 500)
+    command, bench = make_engine(pg_url), make_engine(pg_url, screen=True)
+    stopped = command.connect()
+    stopped.execute(LOCK_CARRIER)
+    states: list[str] = []
+    attempts: list[float] = []
+
+    def weigh(uow: UnitOfWork) -> None:
+        attempts.append(time.monotonic())
+        with uow:
+            uow.record("weight_accepted")
+            uow.session.execute(LOCK_CARRIER)
+            uow.commit()
+
+    try:
+        assert _show(bench, "lock_timeout") == "500ms" and _show(command, "lock_timeout") == "0"
+        with pytest.raises(StoreError) as refused:
+            run_action(bench, weigh, bench="bench-1", user="小李", on_state=states.append)
+        assert str(refused.value).startswith(
+            "Another program has held what this needs for 0.5 s (an import, or a program stopped "
+            "half-way); nothing was stored: try again, and tell the lead if it goes on ("
+        )
+        assert "lock timeout" in str(refused.value)
+        assert len(attempts) == 1 and states == []  # not retried, not "unreachable"
+        with bench.connect() as connection:  # the event of the refused attempt was not stored
+            assert connection.execute(text("SELECT count(*) FROM event")).scalar() == 0
+    finally:
+        stopped.close()
+        command.dispose()
+        bench.dispose()
