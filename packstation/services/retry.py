@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from packstation.errors import StoreBusy, StoreError
 from packstation.i18n import _
-from packstation.store.engine import no_connection_left, screen_lock_timeout_s
+from packstation.store.engine import no_connection_left
 from packstation.store.models import Event
 from packstation.store.uow import UnitOfWork
 
@@ -82,6 +82,8 @@ CONFLICT_STATES = frozenset({"40P01", "40001"})
 
 # a statement gave up waiting for a row lock (``lock_timeout``)
 LOCK_NOT_AVAILABLE = "55P03"
+# SQLite's codes for a write lock that did not come (``sqlite3.Error.sqlite_errorcode``)
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 
 
 def _sqlstate(exc: BaseException) -> str | None:
@@ -94,19 +96,24 @@ def conflicted(exc: BaseException) -> bool:
 
 
 def waited_for_rows(exc: BaseException) -> bool:
-    """A statement that gave up waiting for rows another program holds (PostgreSQL's
-    ``lock_timeout``, set for the screens)."""
-    return _sqlstate(exc) == LOCK_NOT_AVAILABLE
+    """A statement that gave up waiting for what another program holds: rows on PostgreSQL
+    (``lock_timeout``, set for the screens), the write lock on SQLite (``SQLITE_BUSY`` after
+    the writers' line and the busy timeout)."""
+    orig = getattr(exc, "orig", None)
+    return _sqlstate(exc) == LOCK_NOT_AVAILABLE or getattr(orig, "sqlite_errorcode", None) in (
+        SQLITE_BUSY,
+        SQLITE_LOCKED,
+    )
 
 
 def rows_held(exc: BaseException) -> StoreBusy:
-    """The one sentence for an action that waited too long for rows another program holds."""
+    """The one sentence for an action that waited too long for what another program holds."""
     return StoreBusy(
         _(
-            "Another program has held what this needs for {seconds} s (an import, or a "
-            "program stopped half-way); nothing was stored: try again, and tell the lead if "
-            "it goes on ({reason})."
-        ).format(seconds=f"{screen_lock_timeout_s():g}", reason=_first_line(exc))
+            "Another program has held what this needs for too long (an import, or a program "
+            "stopped half-way); nothing was stored: try again, and tell the lead if it goes on "
+            "({reason})."
+        ).format(reason=_first_line(exc))
     )
 
 

@@ -86,11 +86,6 @@ SCREEN_IDLE_IN_TRANSACTION_MS = 15_000
 SCREEN_LOCK_TIMEOUT_MS = 10_000
 
 
-def screen_lock_timeout_s() -> float:
-    """``SCREEN_LOCK_TIMEOUT_MS`` in seconds, as the screens say it."""
-    return SCREEN_LOCK_TIMEOUT_MS / 1000
-
-
 # The server's codes for a session it ended on a timeout (idle in a transaction, idle): the
 # connection is gone, as after a restart, and is replaced; the action is retried.
 SESSION_TIMED_OUT = frozenset({"25P03", "57P05"})

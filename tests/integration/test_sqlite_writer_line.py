@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +16,11 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
+from packstation.errors import StoreBusy
+from packstation.services.retry import run_action
+from packstation.store import engine as store_engine
 from packstation.store.engine import make_engine, readonly, sqlite_path
+from packstation.store.uow import UnitOfWork
 from packstation.store.writers import held_seconds, line_for
 
 INSERT = text(
@@ -146,3 +151,41 @@ def test_the_line_counts_how_long_this_process_held_it(engine: Engine) -> None:
         time.sleep(0.05)
     assert held_seconds(path) - before == held  # a read does not take the line
     assert held_seconds(path.with_name("elsewhere.db")) == 0.0
+
+
+def test_a_write_lock_held_elsewhere_past_the_timeouts_is_busy_not_lost(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that does not queue holds SQLite's write lock (an import stopped half-way, the
+    sqlite3 shell): a bench's action gives up after the line's and SQLite's timeouts with the
+    one sentence of rows held elsewhere, stores nothing, and the store is not called
+    unreachable (reads still work)."""
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 200)
+    engine = make_engine(sqlite_url)
+    path = sqlite_path(sqlite_url)
+    assert path is not None
+    monkeypatch.setattr(line_for(path, 10.0), "timeout", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    states: list[str] = []
+    tries: list[int] = []
+
+    def add_carrier(uow: UnitOfWork) -> None:
+        tries.append(1)
+        with uow:
+            uow.connection().execute(INSERT, {"code": "Z"})
+            uow.commit()
+
+    try:
+        with pytest.raises(StoreBusy) as busy:
+            run_action(engine, add_carrier, bench="bench-1", user="小李", on_state=states.append)
+        assert str(busy.value).endswith(
+            "nothing was stored: try again, and tell the lead if it goes on (database is locked)."
+        )
+        assert len(tries) == 1 and states == []
+    finally:
+        holder.rollback()
+        holder.close()
+    with readonly(engine).connect() as reader:
+        assert reader.execute(text("SELECT count(*) FROM carrier WHERE code = 'Z'")).scalar() == 0
+    engine.dispose()

@@ -120,5 +120,5 @@ def test_an_action_kept_waiting_by_held_rows_is_not_a_lost_store(
 
     with pytest.raises(StoreBusy) as busy:
         bench.action(waits)
-    assert str(busy.value).startswith("Another program has held what this needs for 10 s")
+    assert str(busy.value).startswith("Another program has held what this needs for too long")
     assert len(tries) == 1 and said == [] and not bench.down

@@ -109,7 +109,7 @@ def test_a_screen_waits_for_rows_another_program_holds_a_while_then_says_so(
         with pytest.raises(StoreError) as refused:
             run_action(bench, weigh, bench="bench-1", user="小李", on_state=states.append)
         assert str(refused.value).startswith(
-            "Another program has held what this needs for 0.5 s (an import, or a program stopped "
+            "Another program has held what this needs for too long (an import, or a program stopped "
             "half-way); nothing was stored: try again, and tell the lead if it goes on ("
         )
         assert "lock timeout" in str(refused.value)
