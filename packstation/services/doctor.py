@@ -59,7 +59,7 @@ def check_store(settings: Settings) -> list[Check]:
         return [Check(_("store"), False, str(exc))]
     try:
         current = current_revision(engine)
-        clock = _clock_check(engine) + _connections_check(engine)
+        clock = _clock_check(engine) + _connections_check(engine) + _stopped_check(engine)
     except StoreError as exc:
         return [Check(_("store"), False, str(exc))]
     finally:
@@ -140,6 +140,49 @@ _CONNECTIONS = text(
     " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
     " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
     "  AND classid = :cls AND objsubid = 2)"
+)
+
+
+def _stopped_check(engine: Engine) -> list[Check]:
+    """PostgreSQL: programs stopped inside a transaction, holding what they changed (a command
+    suspended half-way; the benches' and the lead's own sessions are ended by the server after
+    ``SCREEN_IDLE_IN_TRANSACTION_MS``).  The benches waiting for those rows say so; this names
+    the program."""
+    if engine.dialect.name != "postgresql":
+        return []
+    try:
+        with engine.connect() as connection:
+            stopped = connection.execute(_STOPPED, {"seconds": STOPPED_AFTER_S}).all()
+    except DBAPIError as exc:
+        raise unreachable(engine, exc) from None
+    if not stopped:
+        return [Check(_("stopped programs"), True, _("none inside a transaction"))]
+    return [
+        Check(
+            _("stopped programs"),
+            False,
+            _(
+                "{program} on {host} (server session {pid}) has been stopped inside a "
+                "transaction for {seconds} s, holding what it changed; resume or end it, or end "
+                "its session: SELECT pg_terminate_backend({pid})"
+            ).format(program=program or _("a program"), host=host, pid=pid, seconds=seconds),
+        )
+        for pid, program, host, seconds in stopped
+    ]
+
+
+# a session idle inside a transaction this long is a stopped program, not one between statements
+STOPPED_AFTER_S = 30
+# the server's process for each such session, its program's name, its client's address
+# ("localhost" for a socket) and how long it has been idle
+_STOPPED = text(
+    "SELECT pid, application_name, coalesce(client_hostname, host(client_addr), 'localhost'),"
+    " floor(extract(epoch FROM now() - state_change))::int"
+    " FROM pg_stat_activity"
+    " WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')"
+    " AND now() - state_change > make_interval(secs => :seconds) AND pid <> pg_backend_pid()"
+    " AND datname = current_database()"
+    " ORDER BY state_change"
 )
 
 
