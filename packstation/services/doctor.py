@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, TextClause, text
 from sqlalchemy.exc import DBAPIError
 
 from packstation.config import Settings
@@ -59,7 +60,7 @@ def check_store(settings: Settings) -> list[Check]:
         return [Check(_("store"), False, str(exc))]
     try:
         current = current_revision(engine)
-        clock = _clock_check(engine) + _connections_check(engine) + _stopped_check(engine)
+        server = _clock_check(engine) + _connections_check(engine) + _stopped_check(engine)
     except StoreError as exc:
         return [Check(_("store"), False, str(exc))]
     finally:
@@ -78,7 +79,7 @@ def check_store(settings: Settings) -> list[Check]:
                 ),
             )
         )
-    return checks + clock
+    return checks + server
 
 
 def _clock_check(engine: Engine) -> list[Check]:
@@ -106,12 +107,17 @@ def _connections_check(engine: Engine) -> list[Check]:
     few open, and a server out of them refuses the next bench ("too many clients")."""
     if engine.dialect.name != "postgresql":
         return []
+    [(room, used, benches)] = _ask(engine, _CONNECTIONS, cls=LOCK_CLASS)
+    return [connection_room(int(used), int(room), int(benches))]
+
+
+def _ask(engine: Engine, statement: TextClause, **values: object) -> list[tuple[Any, ...]]:
+    """The server's rows for a question about itself (one sentence if it went away)."""
     try:
         with engine.connect() as connection:
-            room, used, benches = connection.execute(_CONNECTIONS, {"cls": LOCK_CLASS}).one()
+            return [tuple(row) for row in connection.execute(statement, values)]
     except DBAPIError as exc:
         raise unreachable(engine, exc) from None
-    return [connection_room(int(used), int(room), int(benches))]
 
 
 def connection_room(used: int, room: int, benches: int) -> Check:
@@ -150,11 +156,7 @@ def _stopped_check(engine: Engine) -> list[Check]:
     the program."""
     if engine.dialect.name != "postgresql":
         return []
-    try:
-        with engine.connect() as connection:
-            stopped = connection.execute(_STOPPED, {"seconds": STOPPED_AFTER_S}).all()
-    except DBAPIError as exc:
-        raise unreachable(engine, exc) from None
+    stopped = _ask(engine, _STOPPED, seconds=STOPPED_AFTER_S)
     if not stopped:
         return [Check(_("stopped programs"), True, _("none inside a transaction"))]
     return [
