@@ -74,6 +74,10 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
+#: words a lead may type for the packing orders whose bench let its lease run out
+LEASE_WORDS = frozenset({"lease", "过期"})
+
+
 def status_label(status: str) -> str:
     """The status as the screen shows it."""
     labels = {
@@ -226,13 +230,25 @@ def _contains(column: Any, pattern: str, dialect: str) -> ColumnElement[bool]:
     return cast("ColumnElement[bool]", column.like(pattern, escape="\\"))
 
 
-def token_condition(token: str, settings: Settings, dialect: str = "sqlite") -> ColumnElement[bool]:
-    """What one typed word matches: a status, a carrier, a bench, or part of a number or name.
+def token_condition(
+    token: str,
+    settings: Settings,
+    dialect: str = "sqlite",
+    leases_now: dt.datetime | None = None,
+) -> ColumnElement[bool]:
+    """What one typed word matches: a status, a carrier, a bench, or part of a number or name;
+    ``lease`` (or 过期) the packing orders whose bench let its lease run out (by ``leases_now``,
+    the store's clock).
 
     Digits are looked for in numbers only (order, tracking, the phone's last digits); a word with
     Chinese characters in names only; anything else in numbers, benches and names.
     """
     word = token.strip()
+    if word.lower() in LEASE_WORDS:
+        return and_(
+            col(Order.status) == S.PACKING,
+            col(Order.lease_until) <= (leases_now or utcnow()),
+        )
     status = STATUS_WORDS.get(word.lower())
     if status is not None:
         return col(Order.status) == status
@@ -277,12 +293,14 @@ def token_condition(token: str, settings: Settings, dialect: str = "sqlite") -> 
 
 
 def _conditions(
-    day: dt.date, settings: Settings, filter_text: str, include_tomorrow: bool, dialect: str
+    uow: UnitOfWork, day: dt.date, settings: Settings, filter_text: str, include_tomorrow: bool
 ) -> list[ColumnElement[bool]]:
+    dialect = uow.session.get_bind().dialect.name
+    words = [t for t in filter_text.split() if t.strip()]
+    # leases are judged by the store's clock (asked only when a word needs it)
+    leases_now = store_now(uow.engine) if any(w.lower() in LEASE_WORDS for w in words) else None
     conditions = [_window(day, include_tomorrow, settings)]
-    conditions.extend(
-        token_condition(t, settings, dialect) for t in filter_text.split() if t.strip()
-    )
+    conditions.extend(token_condition(t, settings, dialect, leases_now) for t in words)
     return conditions
 
 
@@ -310,8 +328,7 @@ def queue_page(
     now = now or utcnow()
     offset = max(0, offset)
     with uow:
-        dialect = uow.session.get_bind().dialect.name
-        conditions = _conditions(day, settings, filter_text, include_tomorrow, dialect)
+        conditions = _conditions(uow, day, settings, filter_text, include_tomorrow)
         statement = (
             select(
                 col(Order.id),
@@ -402,8 +419,7 @@ def queue_total(
 ) -> int:
     """How many orders of the queue match the filter."""
     with uow:
-        dialect = uow.session.get_bind().dialect.name
-        return _count(uow, _conditions(day, settings, filter_text, include_tomorrow, dialect))
+        return _count(uow, _conditions(uow, day, settings, filter_text, include_tomorrow))
 
 
 def queue_counts(

@@ -147,3 +147,6 @@ def test_a_bench_whose_lease_ran_out(
     assert lapsed == {"T-GONE": ran_out, "T-AT-WORK": None, "T-WAITING": None}
     counts = queue_counts(uow_factory(readonly=True), day=DAY, settings=settings)
     assert counts[S.PACKING] == 2 and counts[LEASE_RAN_OUT] == 1
+    for word in ("lease", "过期", "LEASE T-G"):  # the lead types it, alone or with others
+        found = queue_page(uow_factory(readonly=True), day=DAY, settings=settings, filter_text=word)
+        assert [r.order_no for r in found.rows] == ["T-GONE"] and found.total == 1
