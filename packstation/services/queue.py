@@ -245,10 +245,7 @@ def token_condition(
     """
     word = token.strip()
     if word.lower() in LEASE_WORDS:
-        return and_(
-            col(Order.status) == S.PACKING,
-            col(Order.lease_until) <= (leases_now or utcnow()),
-        )
+        return _lease_ran_out(leases_now or utcnow())
     status = STATUS_WORDS.get(word.lower())
     if status is not None:
         return col(Order.status) == status
@@ -290,6 +287,11 @@ def token_condition(
         *names,
         col(Order.id).in_(parcels),
     )
+
+
+def _lease_ran_out(now: dt.datetime) -> ColumnElement[bool]:
+    """``domain.lifecycle.lease_ran_out`` as a condition on the order table."""
+    return and_(col(Order.status) == S.PACKING, col(Order.lease_until) <= now)
 
 
 def _conditions(
@@ -437,11 +439,7 @@ def queue_counts(
             counts[status] = count
         counts[LEASE_RAN_OUT] = 0
         if counts[S.PACKING]:
-            lapsed = select(func.count()).where(
-                window,
-                col(Order.status) == S.PACKING,
-                col(Order.lease_until) <= store_now(uow.engine),
-            )
+            lapsed = select(func.count()).where(window, _lease_ran_out(store_now(uow.engine)))
             counts[LEASE_RAN_OUT] = int(uow.session.execute(lapsed).scalar_one())
     return counts
 
