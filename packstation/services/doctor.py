@@ -18,7 +18,7 @@ from packstation.devices.doctor import device_checks
 from packstation.errors import StoreError
 from packstation.i18n import _
 from packstation.labels.fonts import font_check
-from packstation.store.bench_name import LOCK_CLASS
+from packstation.store.bench_name import LOCK_CLASS, NAMES_HELD
 from packstation.store.clock import clock_offset
 from packstation.store.engine import POOL_SIZE, make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision, unreachable
@@ -107,7 +107,8 @@ def _connections_check(engine: Engine) -> list[Check]:
     few open, and a server out of them refuses the next bench ("too many clients")."""
     if engine.dialect.name != "postgresql":
         return []
-    [(room, used, benches)] = _ask(engine, _CONNECTIONS, cls=LOCK_CLASS)
+    [(room, used)] = _ask(engine, _CONNECTIONS)
+    [(benches,)] = _ask(engine, NAMES_HELD, **{"class": LOCK_CLASS})
     return [connection_room(int(used), int(room), int(benches))]
 
 
@@ -138,14 +139,11 @@ def connection_room(used: int, room: int, benches: int) -> Check:
     )
 
 
-# what the server allows clients (less the superusers' reserve), what its clients use, and how
-# many benches hold their name (``store.bench_name``: one session advisory lock each)
+# what the server allows clients (less the superusers' reserve), and what its clients use
 _CONNECTIONS = text(
     "SELECT current_setting('max_connections')::int"
     " - current_setting('superuser_reserved_connections')::int,"
-    " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
-    " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-    "  AND classid = :cls AND objsubid = 2)"
+    " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
 )
 
 

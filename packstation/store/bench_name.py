@@ -144,16 +144,22 @@ class BenchName:
 
 
 _TAKE = text("SELECT pg_try_advisory_lock(:class, :key)")
+# the bench names held in this store's database: pg_locks shows a lock taken with two keys as
+# (classid, objid) with objsubid 2
+_NAME_LOCKS = (
+    "l.locktype = 'advisory' AND l.granted AND l.classid = :class AND l.objsubid = 2 "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
 # does this session hold the name? (a connection the pool opened again would hold nothing)
 _OURS = text(
-    "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-    "AND pid = pg_backend_pid() AND classid = :class AND objid = :key AND objsubid = 2"
+    f"SELECT count(*) > 0 FROM pg_locks l WHERE {_NAME_LOCKS} "
+    "AND l.objid = :key AND l.pid = pg_backend_pid()"
 )
 _GIVE_BACK = text("SELECT pg_advisory_unlock(:class, :key)")
 _HOLDER = text(
     "SELECT a.client_hostname, host(a.client_addr) "
-    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-    "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :class AND l.objid = :key "
-    "AND l.objsubid = 2 AND l.database = "
-    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    f"FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE {_NAME_LOCKS} "
+    "AND l.objid = :key"
 )
+#: how many benches are running on this store (each holds its name), for ``doctor``
+NAMES_HELD = text(f"SELECT count(*) FROM pg_locks l WHERE {_NAME_LOCKS}")
