@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _
@@ -116,6 +116,14 @@ class LeadScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the screen's data again (in a worker)."""
+
+    def post_latest(self, message: Message) -> None:
+        """Post what a loading worker read, unless a newer load has replaced the worker.  An
+        exclusive thread worker cannot be stopped, only marked cancelled: without this, a slow
+        read of the first page that ends after the lead paged on would cover the page asked for
+        last."""
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

@@ -91,7 +91,7 @@ class ClosingScreen(LeadScreen):
         result = reconciliation(
             self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings
         )
-        self.post_message(ReconciliationLoaded(result))
+        self.post_latest(ReconciliationLoaded(result))
 
     def on_reconciliation_loaded(self, message: ReconciliationLoaded) -> None:
         result = message.result

@@ -103,7 +103,7 @@ class ExceptionsScreen(LeadScreen):
     def _load(self) -> None:
         held = held_orders(self.lead.uow(readonly=True))
         count, unshipped = unshipped_without_reason(self.lead.uow(readonly=True), day=self.lead.day)
-        self.post_message(ExceptionsLoaded(held, count, unshipped))
+        self.post_latest(ExceptionsLoaded(held, count, unshipped))
 
     def on_exceptions_loaded(self, message: ExceptionsLoaded) -> None:
         day = self.lead.day

@@ -135,7 +135,7 @@ class HandoverScreen(LeadScreen):
         )
         carrier = manifest.carrier if manifest else None
         waiting = waiting_parcels(lead.uow(readonly=True), carrier=carrier, limit=500)
-        self.post_message(HandoverLoaded(manifest, waiting, opened))
+        self.post_latest(HandoverLoaded(manifest, waiting, opened))
 
     def on_handover_loaded(self, message: HandoverLoaded) -> None:
         manifest = message.manifest

@@ -84,7 +84,7 @@ class PeopleScreen(LeadScreen):
         report = people_report(
             self.lead.uow(readonly=True), day=self.lead.day, settings=self.lead.settings
         )
-        self.post_message(PeopleLoaded(report))
+        self.post_latest(PeopleLoaded(report))
 
     def on_people_loaded(self, message: PeopleLoaded) -> None:
         for key, figures in (

@@ -80,6 +80,7 @@ class QueueScreen(LeadScreen):
         self.refreshes = 0  # pages shown so far (tests wait on it)
         self.counted = 0  # totals shown so far
         self.shown = (0, 0)  # offset and length of the page on screen
+        self.asked_limit = 0  # the page size of the last read
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -111,8 +112,13 @@ class QueueScreen(LeadScreen):
         # the page size follows the table's height, known once the screen is laid out
         self.call_after_refresh(self.reload)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.reload)
+    @on(LeadTable.HeightChanged, "#queue")
+    def fit_page(self) -> None:
+        """Read the page again when the table's height changed since it was asked for: the
+        terminal was resized, or the counts line above the table now wraps (or no longer does).
+        Otherwise the last rows would hide below the table, and the next page repeat them."""
+        if self.page_size != self.asked_limit:
+            self.reload(with_counts=False)
 
     @property
     def page_size(self) -> int:
@@ -124,8 +130,9 @@ class QueueScreen(LeadScreen):
         self.query_one(Countdowns).show(found, self.lead.zone)
 
     def reload(self, with_counts: bool = True) -> None:
+        self.asked_limit = self.page_size
         self._load(
-            self.query_one("#filter", Input).value, self.page_offset, self.page_size, with_counts
+            self.query_one("#filter", Input).value, self.page_offset, self.asked_limit, with_counts
         )
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
@@ -150,7 +157,7 @@ class QueueScreen(LeadScreen):
                 settings=lead.settings,
                 include_tomorrow=self.include_tomorrow,
             )
-        self.post_message(QueueLoaded(page, counts))
+        self.post_latest(QueueLoaded(page, counts))
         if page.total is None:
             total = queue_total(
                 lead.uow(readonly=True),
@@ -159,7 +166,7 @@ class QueueScreen(LeadScreen):
                 filter_text=text,
                 include_tomorrow=self.include_tomorrow,
             )
-            self.post_message(QueueCounted(total))
+            self.post_latest(QueueCounted(total))
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         page = message.page

@@ -113,7 +113,7 @@ class ReprintScreen(LeadScreen):
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
     def _find(self, code: str) -> None:
-        self.post_message(LabelsFound(find_labels(self.lead.uow(readonly=True), code)))
+        self.post_latest(LabelsFound(find_labels(self.lead.uow(readonly=True), code)))
 
     def on_labels_found(self, message: LabelsFound) -> None:
         found = message.found
@@ -179,7 +179,7 @@ class ReprintScreen(LeadScreen):
         if png is not None:
             path = Path(tempfile.gettempdir()) / f"packstation-label-{job_id}.png"
             path.write_bytes(png)
-            self.post_message(PreviewReady(png_to_text(png, width=42), path))
+            self.post_latest(PreviewReady(png_to_text(png, width=42), path))
             return
         language, content = label_content(self.lead.uow(readonly=True), job_id=job_id)
         body = Text(
@@ -190,7 +190,7 @@ class ReprintScreen(LeadScreen):
             style="bold",
         )
         body.append(content.decode("utf-8", errors="replace")[:4000])
-        self.post_message(PreviewReady(body, None))
+        self.post_latest(PreviewReady(body, None))
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         body = message.body

@@ -7,17 +7,21 @@ import datetime as dt
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from packstation.config import Settings
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.queue import QueueScreen
+from packstation.services.queue import QueuePage, queue_page
 from packstation.store.models import Order
 from packstation.store.types import utcnow
 from tests.functional.lead.conftest import until
@@ -26,6 +30,16 @@ from tests.functional.lead.conftest import until
 def _numbers(app: LeadApp) -> list[str]:
     table = app.screen.query_one("#queue", DataTable)
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def _first_page(pilot: Pilot[None]) -> QueueScreen:
+    """Wait for the day's first page and its count, read to fit the table.  At 120 columns the
+    counts line wraps once the counts arrive, and the page read before is read again to fit the
+    table, now a line shorter."""
+    screen = pilot.app.screen
+    assert isinstance(screen, QueueScreen)
+    await until(pilot, lambda: screen.total == 22 and screen.shown == (0, screen.page_size))
+    return screen
 
 
 def test_filter_as_you_type(make_app: Callable[..., LeadApp]) -> None:
@@ -55,11 +69,10 @@ def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 24)) as pilot:
-            screen = app.screen
-            assert isinstance(screen, QueueScreen)
-            await until(pilot, lambda: screen.refreshes >= 1 and screen.total == 22)
+            screen = await _first_page(pilot)
+            assert screen.query_one("#summary", Static).size.height == 2
             size = len(_numbers(app))
-            assert size < 22
+            assert size == screen.query_one("#queue", DataTable).size.height - 1 < 22
             first_page = _numbers(app)
             await pilot.press("pagedown")
             await until(pilot, lambda: _numbers(app) and _numbers(app)[0] not in first_page)
@@ -69,6 +82,48 @@ def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
             await until(pilot, lambda: _numbers(app) == first_page)
             await pilot.press("ctrl+t")
             await until(pilot, lambda: screen.total == 23)
+
+    asyncio.run(scenario())
+
+
+def test_a_slow_read_of_an_earlier_page_does_not_cover_the_page_asked_for(
+    make_app: Callable[..., LeadApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read of the first page that ends after the lead paged on is dropped, not shown over
+    the next page (and its count with it)."""
+    held = threading.Event()
+    started = threading.Event()
+    release = threading.Event()
+    finished = threading.Event()
+
+    def page(*args: Any, **kwargs: Any) -> QueuePage:
+        if kwargs["offset"] == 0 and held.is_set():
+            started.set()
+            release.wait(10)
+            result = queue_page(*args, **kwargs)
+            finished.set()
+            return result
+        return queue_page(*args, **kwargs)
+
+    monkeypatch.setattr("packstation.screens.lead.queue.queue_page", page)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 24)) as pilot:
+            screen = await _first_page(pilot)
+            held.set()
+            screen.reload()  # the first page again, read slowly
+            await until(pilot, started.is_set)
+            await pilot.press("pagedown")
+            await until(pilot, lambda: screen.shown[0] > 0)
+            second_page = _numbers(app)
+            counted = screen.counted
+            release.set()
+            await until(pilot, finished.is_set)
+            for _ in range(20):  # time for the slow read's messages, were they posted
+                await pilot.pause(0.02)
+            assert _numbers(app) == second_page
+            assert screen.counted == counted
 
     asyncio.run(scenario())
 
