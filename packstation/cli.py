@@ -21,10 +21,12 @@ from packstation.commands.context import CliContext
 from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
 from packstation.services.retry import (
+    busy_mid_command,
     conflict_mid_command,
     conflicted,
     is_connection_problem,
     lost_mid_command,
+    waited_for_rows,
 )
 
 
@@ -111,7 +113,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except DBAPIError as exc:
         if not is_connection_problem(exc):
             raise  # a fault of ours: the traceback is for the bug report
-        lost = conflict_mid_command(exc) if conflicted(exc) else lost_mid_command(exc)
+        if conflicted(exc):
+            lost = conflict_mid_command(exc)
+        elif waited_for_rows(exc):
+            lost = busy_mid_command(exc)
+        else:
+            lost = lost_mid_command(exc)
         click.echo(_("packstation: {message}").format(message=lost), err=True)
         sys.exit(lost.exit_code)
     except KeyboardInterrupt:

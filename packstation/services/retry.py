@@ -117,6 +117,18 @@ def rows_held(exc: BaseException) -> StoreBusy:
     )
 
 
+def busy_mid_command(exc: BaseException) -> StoreError:
+    """The one sentence for a command that waited too long for what another program holds
+    (SQLite's write lock after the busy timeout; rows, where a lock timeout is set)."""
+    return StoreError(
+        _(
+            "Another program has held what this command needs for too long (an import, or a "
+            "program stopped half-way); what the command had stored stays stored: run it again "
+            "once that program is done ({reason})."
+        ).format(reason=_first_line(exc))
+    )
+
+
 def conflict_mid_command(exc: BaseException) -> StoreError:
     """The one sentence for a command the store stopped over another transaction's rows."""
     return StoreError(

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from packstation.errors import StoreError
 from packstation.i18n import _
-from packstation.store.engine import no_connection_left, store_label
+from packstation.store.engine import no_connection_left, readonly, store_label
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -41,8 +41,10 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The store's schema revision, None for an empty store.  A read: on SQLite it does not wait
+    for the write lock, which a busy store's benches pass from one to the next."""
     try:
-        with engine.connect() as conn:
+        with readonly(engine).connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except (OperationalError, DBAPIError) as exc:
         raise unreachable(engine, exc) from None

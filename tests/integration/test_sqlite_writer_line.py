@@ -16,12 +16,14 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
+from packstation.cli import main
 from packstation.errors import StoreBusy
 from packstation.services.retry import run_action
 from packstation.store import engine as store_engine
 from packstation.store.engine import make_engine, readonly, sqlite_path
 from packstation.store.uow import UnitOfWork
 from packstation.store.writers import held_seconds, line_for
+from tests.integration.intake.conftest import PRODUCTS
 
 INSERT = text(
     "INSERT INTO carrier (code, name, name_en, tracking_pattern, label_template) "
@@ -189,3 +191,38 @@ def test_a_write_lock_held_elsewhere_past_the_timeouts_is_busy_not_lost(
     with readonly(engine).connect() as reader:
         assert reader.execute(text("SELECT count(*) FROM carrier WHERE code = 'Z'")).scalar() == 0
     engine.dispose()
+
+
+def test_a_command_that_waits_past_the_timeouts_says_so_in_one_line(
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A command (not a bench's action) that cannot get the write lock from a program holding
+    it says who is in the way and what to do, in one line: not that the store was lost (reads
+    still work), and with no traceback; run again once the lock is free, it stores."""
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 200)
+    path = sqlite_path(sqlite_url)
+    assert path is not None
+    monkeypatch.setattr(line_for(path, 10.0), "timeout", 0.2)
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    command = ["--db", sqlite_url, "--lang", "en", "import", "products", str(products)]
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            main(command)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert stopped.value.code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("packstation: Another program has held what this command needs")
+    assert err.rstrip().endswith("run it again once that program is done (database is locked).")
+    with sqlite3.connect(path) as reader:
+        assert reader.execute("SELECT count(*) FROM product").fetchone() == (0,)
+    main(command)
+    assert "4 products added" in capsys.readouterr().out
