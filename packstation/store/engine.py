@@ -235,8 +235,14 @@ def make_engine(
 
 
 # What a PostgreSQL server out of connections answers a new one.  The SQLSTATE (53300) is not
-# given to a connection refused at its start, so the message is read (the server's English).
-_NO_CONNECTION_LEFT = ("too many clients", "connection slots are reserved")
+# given to a connection refused at its start, so the message is read: in the server's language
+# (its lc_messages, from the locale it was set up in), English or Simplified Chinese here.
+_NO_CONNECTION_LEFT = (
+    "too many clients",
+    "connection slots are reserved",
+    "已经有太多的客户",  # sorry, too many clients already
+    "的超级用户预留",  # remaining connection slots are reserved for … superuser connections
+)
 
 
 def no_connection_left(exc: BaseException) -> StoreError | None:

@@ -33,11 +33,15 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, *, durable: bool = False, max_connections: int = 200) -> None:
+    def __init__(
+        self, *, durable: bool = False, max_connections: int = 200, language: str | None = None
+    ) -> None:
         """``durable``: commits wait for the disk as on a real server (the benchmarks); the
-        tests' server does not, for speed."""
+        tests' server does not, for speed.  ``language``: the server's messages in that
+        language (``zh_CN``), as from a server set up in that locale, rather than English."""
         self.durable = durable
         self.max_connections = max_connections
+        self.language = language
         bin_dir = find_pg_bin()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL binaries (initdb, pg_ctl) not found")
@@ -52,6 +56,9 @@ class Cluster:
 
     def _run(self, *args: str) -> None:
         cmd = [str(self.bin / args[0]), *args[1:]]
+        if self.language and args[0] == "pg_ctl":
+            # gettext reads LANGUAGE under any locale but C; the cluster's is C (--no-locale)
+            cmd = ["env", f"LANGUAGE={self.language}", *cmd]
         if self.as_postgres:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd="/")
@@ -90,5 +97,7 @@ class Cluster:
         )
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        if self.language:
+            options += " -c lc_messages=C.UTF-8"
         log = str(self.root / "log")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, *extra, "-w", action)

@@ -28,10 +28,16 @@ FULL = (
 TOO_MANY = "FATAL:  sorry, too many clients already"
 
 
-@pytest.fixture
-def full_server() -> Iterator[str]:
-    """A store on a server of its own whose connections are all taken; its URL."""
-    cluster = Cluster(max_connections=6)
+# how the server says it: in English, or in Chinese when it was set up in a Chinese locale
+SAYS = {None: "too many clients already", "zh_CN": "对不起, 已经有太多的客户"}
+
+
+@pytest.fixture(params=[None, "zh_CN"], ids=["en", "zh_CN"])
+def full_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """A store on a server of its own whose connections are all taken: its URL, and the words
+    of the server's refusal."""
+    said = SAYS[request.param]
+    cluster = Cluster(max_connections=6, language=request.param)
     held: list[psycopg.Connection[tuple[object, ...]]] = []
     try:
         server = cluster.start()
@@ -44,10 +50,10 @@ def full_server() -> Iterator[str]:
         migrate.upgrade(engine)
         engine.dispose()
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        with pytest.raises(psycopg.OperationalError, match="too many clients"):
+        with pytest.raises(psycopg.OperationalError, match=said):
             while True:
                 held.append(psycopg.connect(dsn))
-        yield url
+        yield url, said
     finally:
         for connection in held:
             connection.close()
@@ -56,14 +62,15 @@ def full_server() -> Iterator[str]:
 
 @pytest.mark.postgres
 def test_a_command_on_a_full_server_says_what_to_do(
-    full_server: str, capsys: pytest.CaptureFixture[str]
+    full_server: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    url, said = full_server
     with pytest.raises(SystemExit) as stopped:
-        main(["--db", full_server, "--lang", "en", "stock", "show"])
+        main(["--db", url, "--lang", "en", "stock", "show"])
     assert stopped.value.code != 0
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
-    assert err.startswith(f"packstation: {FULL}") and "too many clients already" in err
+    assert err.startswith(f"packstation: {FULL}") and said in err
 
 
 @pytest.mark.parametrize(
@@ -72,7 +79,11 @@ def test_a_command_on_a_full_server_says_what_to_do(
         "FATAL:  sorry, too many clients already",
         "FATAL:  remaining connection slots are reserved for non-replication superuser connections",
         "FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute",
+        # a server set up in a Chinese locale (PostgreSQL 15's zh_CN catalogue)
+        "致命错误:  对不起, 已经有太多的客户",
+        "致命错误:  已保留的连接位置为执行非复制请求的超级用户预留",
     ],
+    ids=["too-many", "reserved-15", "reserved-16", "too-many-zh_CN", "reserved-15-zh_CN"],
 )
 def test_the_servers_words_for_no_connection_left(said: str) -> None:
     failure = OperationalError("connect", {}, Exception(f"connection failed: {said}\nmore"))
