@@ -14,15 +14,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, update
+from sqlalchemy import Select, Update, bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import and_, col, or_, select
 
-from packstation.domain.status import OrderStatus
+from packstation.domain.status import FINISHED_BOXES, OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.store.clock import store_now
-from packstation.store.models import Order
+from packstation.store.models import Order, Parcel, ParcelItem
 from packstation.store.types import UTCDateTime
 from packstation.store.uow import UnitOfWork
 
@@ -39,6 +39,7 @@ class Claim:
     taken_over_from: str = ""  # the bench whose expired lease this claim replaced
     resumed: bool = False  # this bench already held it
     carrier: str = ""  # the order's carrier, which its boxes go with
+    left_in_box: int = 0  # taken over: units that bench ticked into the box still at it
 
 
 def _is_postgres(uow: UnitOfWork) -> bool:
@@ -131,10 +132,22 @@ def _claim(
         "now": now,
     }
     uow.connection().execute(_RESUME if resumed else _CLAIM, values)
+    left = _units_in_live_box(uow, order_id) if taken_over else 0
     if taken_over:
         uow.record("claim_taken_over", order_id=order_id, previous_bench=taken_over)
     uow.record("order_claimed", order_id=order_id, resumed=resumed)
-    return Claim(order_id, order_no, taken_over, resumed, carrier)
+    return Claim(order_id, order_no, taken_over, resumed, carrier, left)
+
+
+def _units_in_live_box(uow: UnitOfWork, order_id: int) -> int:
+    """Units ticked into the order's box that is not packed yet: after a takeover, the goods
+    that sit in that box at the bench whose lease ran out."""
+    units = (
+        sa_select(func.coalesce(func.sum(ParcelItem.quantity), 0))
+        .join(Parcel, col(Parcel.id) == col(ParcelItem.parcel_id))
+        .where(col(Parcel.order_id) == order_id, col(Parcel.status).not_in(FINISHED_BOXES))
+    )
+    return int(uow.connection().execute(units).scalar_one())
 
 
 def claim_order(

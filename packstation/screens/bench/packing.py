@@ -436,7 +436,15 @@ class BenchScreen(Screen[None]):
         self.blocked_grams = None
         self.submitted_grams = None
         self.refresh_order()
-        if claim.taken_over_from:
+        if claim.taken_over_from and claim.left_in_box:
+            self.say(
+                _(
+                    "Order {no} taken over from {bench} (its lease expired): the {units} "
+                    "unit(s) ticked there are in its box at {bench}; bring that box here and go on."
+                ).format(no=claim.order_no, bench=claim.taken_over_from, units=claim.left_in_box),
+                "attention",
+            )
+        elif claim.taken_over_from:
             self.say(
                 _("Order {no} taken over from {bench} (its lease expired).").format(
                     no=claim.order_no, bench=claim.taken_over_from

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -293,6 +294,45 @@ async def test_two_benches_scanning_the_same_order(shop: Engine, bench_settings:
         assert bench(second).order_id is None
         await scan(two, SOAP)  # with no order open, a product is not an order
         assert bench(first).view is not None and bench(first).view.ticked == 0
+
+
+async def test_a_takeover_says_where_the_ticked_units_are(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """bench-1 dies with units ticked into its box; the bench that takes the order over after
+    the lease is told those units sit in bench-1's box, and a takeover of an empty box is not."""
+    first = make_app(shop, bench_settings, "bench-1")
+    async with first.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-001")
+        await scan(pilot, "TB1001")
+        await scan(pilot, TEA)
+    _lease_ran_out(shop, "TB1001")
+    second = make_app(shop, bench_settings, "bench-2")
+    async with second.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-002")
+        await scan(pilot, "TB1001")
+        assert bench(second).view is not None and bench(second).view.ticked == 1
+        said = feedback(second)
+        assert said.startswith("Order TB1001 taken over from bench-1 (its lease expired): the 1")
+        assert "ticked there are in its box at bench-1; bring that box here and go on." in said
+    again = make_app(shop, bench_settings, "bench-1")
+    async with again.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-001")
+        await scan(pilot, "TB1002")  # opened, nothing ticked, and bench-1 dies again
+    _lease_ran_out(shop, "TB1002")
+    third = make_app(shop, bench_settings, "bench-3")
+    async with third.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-002")
+        await scan(pilot, "TB1002")
+        assert feedback(third) == "Order TB1002 taken over from bench-1 (its lease expired)."
+
+
+def _lease_ran_out(engine: Engine, order_no: str) -> None:
+    with UnitOfWork(engine) as uow:
+        held = uow.session.exec(select(Order).where(Order.order_no == order_no)).one()
+        held.lease_until = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        uow.session.add(held)
+        uow.commit()
 
 
 async def test_restart_keeps_the_box_and_its_refused_weight(

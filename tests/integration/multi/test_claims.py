@@ -127,6 +127,7 @@ def test_a_claim_is_held_renewed_and_taken_over_after_expiry(engine: Engine) -> 
     taken = claim_next_due(_uow(engine, "bench-2"), lease_seconds=LEASE, now=expired)
     assert taken is not None and taken.order_id == order_id
     assert taken.taken_over_from == "bench-1"
+    assert taken.left_in_box == 1  # the unit bench-1 ticked is in its box, at bench-1
 
     # bench-1 comes back: it is told its claim is lost and changes nothing
     with pytest.raises(ClaimLost):

@@ -150,6 +150,7 @@ def test_expired_lease_is_taken_over_and_the_old_bench_stops(
     later = t0 + dt.timedelta(seconds=settings.store.lease_seconds + 1)
     claim = claims.claim_next_due(uow(shop, "bench-2", "Li Lei"), lease_seconds=60, now=later)
     assert claim is not None and claim.order_id == oid and claim.taken_over_from == "bench-1"
+    assert claim.left_in_box == 0  # bench-1 had ticked nothing
     assert not claims.renew_lease(uow(shop), order_id=oid, lease_seconds=60)
     with pytest.raises(claims.ClaimLost):
         packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
