@@ -32,7 +32,7 @@ def _describe(check: str) -> str:
 def _print_text(report: AuditReport) -> None:
     click.echo(
         _(
-            "{events} events from {benches} benches; {orders} orders, {parcels} parcels, {jobs} print jobs."
+            "{events} events from {benches} bench(es); {orders} orders, {parcels} parcels, {jobs} print jobs."
         ).format(
             events=report.events,
             benches=report.benches,

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, text, update
 from sqlmodel import col, select
 
+from packstation.cli import main
 from packstation.domain.status import WeightSource
 from packstation.services.audit import audit
 from packstation.services.claims import claim_next_due
@@ -70,7 +72,7 @@ def _audit_cli(url: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_log_agrees_with_the_tables_after_packing(
-    engine: Engine, store_url: str, tmp_path: Path
+    engine: Engine, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _pack_two_orders(engine, store_url, tmp_path)
     report = audit(engine)
@@ -82,6 +84,10 @@ def test_the_log_agrees_with_the_tables_after_packing(
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["findings"] == [] and data["events"] == report.events
+    main(["--db", store_url, "--lang", "en", "audit"])
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == f"{report.events} events from 1 bench(es); 2 orders, 2 parcels, 4 print jobs."
+    assert len(said) > 1 and all(line.startswith("OK  ") for line in said[1:])
 
 
 def test_each_kind_of_difference_is_found(engine: Engine, store_url: str, tmp_path: Path) -> None:
