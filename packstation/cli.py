@@ -22,6 +22,7 @@ from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
 from packstation.services.retry import (
     busy_mid_command,
+    cannot_write,
     conflict_mid_command,
     conflicted,
     is_connection_problem,
@@ -111,12 +112,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(_("packstation: {message}").format(message=exc), err=True)
         sys.exit(exc.exit_code)
     except DBAPIError as exc:
-        if not is_connection_problem(exc):
+        refused = cannot_write(exc)
+        if refused is None and not is_connection_problem(exc):
             raise  # a fault of ours: the traceback is for the bug report
         if conflicted(exc):
             lost = conflict_mid_command(exc)
         elif waited_for_rows(exc):
             lost = busy_mid_command(exc)
+        elif refused is not None:
+            lost = refused
         else:
             lost = lost_mid_command(exc)
         click.echo(_("packstation: {message}").format(message=lost), err=True)

@@ -25,6 +25,16 @@ class StoreError(UserError):
     exit_code = 3
 
 
-class StoreBusy(StoreError):
-    """The store answered, but rows another program holds kept an action waiting too long: the
-    store is not lost, and trying again later is all there is to do."""
+class StoreRefused(StoreError):
+    """The store answered, but could not take an action: it is not lost (reads still work), and
+    waiting for it to come back would not help."""
+
+
+class StoreBusy(StoreRefused):
+    """Rows another program holds kept an action waiting too long: trying again later is all
+    there is to do."""
+
+
+class StoreCannotWrite(StoreRefused):
+    """The store cannot write: its disk is full or cannot be written, or the server only reads
+    (a standby).  Someone must free space or fix the set-up."""

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import select
 
-from packstation.errors import StoreBusy, StoreError
+from packstation.errors import StoreBusy, StoreCannotWrite, StoreError
 from packstation.i18n import _
 from packstation.store.engine import no_connection_left
 from packstation.store.models import Event
@@ -82,12 +82,22 @@ CONFLICT_STATES = frozenset({"40P01", "40001"})
 
 # a statement gave up waiting for a row lock (``lock_timeout``)
 LOCK_NOT_AVAILABLE = "55P03"
-# SQLite's codes for a write lock that did not come (``sqlite3.Error.sqlite_errorcode``)
+# SQLite's codes (``sqlite3.Error.sqlite_errorcode``; an extended code carries its primary code
+# in its low byte: SQLITE_IOERR_WRITE is 778): a write lock that did not come; a disk that
+# cannot be written (a read-only file, an input/output error, a full disk)
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL = 8, 10, 13
+# PostgreSQL: the server's disk is full; a change on a server that only reads (a standby)
+DISK_FULL, READ_ONLY_SQL_TRANSACTION = "53100", "25006"
 
 
 def _sqlstate(exc: BaseException) -> str | None:
     return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
 
 
 def conflicted(exc: BaseException) -> bool:
@@ -99,11 +109,32 @@ def waited_for_rows(exc: BaseException) -> bool:
     """A statement that gave up waiting for what another program holds: rows on PostgreSQL
     (``lock_timeout``, set for the screens), the write lock on SQLite (``SQLITE_BUSY`` after
     the writers' line and the busy timeout)."""
-    orig = getattr(exc, "orig", None)
-    return _sqlstate(exc) == LOCK_NOT_AVAILABLE or getattr(orig, "sqlite_errorcode", None) in (
-        SQLITE_BUSY,
-        SQLITE_LOCKED,
-    )
+    return _sqlstate(exc) == LOCK_NOT_AVAILABLE or _sqlite_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def cannot_write(exc: BaseException) -> StoreCannotWrite | None:
+    """The one sentence for a store that answered but cannot write (its disk full or not
+    writable, or a PostgreSQL server that only reads), for a screen and a command alike; None
+    for any other failure.  Retrying would not help, and the store is not lost."""
+    reason = _first_line(exc)
+    if _sqlite_code(exc) in (SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL) or (
+        _sqlstate(exc) == DISK_FULL
+    ):
+        return StoreCannotWrite(
+            _(
+                "The store cannot write to its disk ({reason}): free space on that disk (or let "
+                "this user write the store's files), then try again; what was stored before "
+                "stays stored."
+            ).format(reason=reason)
+        )
+    if _sqlstate(exc) == READ_ONLY_SQL_TRANSACTION:
+        return StoreCannotWrite(
+            _(
+                "The database server only reads ({reason}): point the store URL at the primary "
+                "server, not a standby, then try again; what was stored before stays stored."
+            ).format(reason=reason)
+        )
+    return None
 
 
 def rows_held(exc: BaseException) -> StoreBusy:
@@ -213,6 +244,9 @@ def run_action(
         except (OperationalError, DBAPIError) as exc:
             if waited_for_rows(exc):
                 raise rows_held(exc) from None  # the store is there: waiting again waits again
+            refused = cannot_write(exc)
+            if refused is not None:
+                raise refused from None  # until someone frees space, trying again fails again
             if not is_connection_problem(exc):
                 raise
             if time.monotonic() - started > deadline_s:

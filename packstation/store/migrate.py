@@ -58,6 +58,13 @@ def unreachable(engine: Engine, exc: BaseException) -> StoreError:
     reason = (
         str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
     )
+    if engine.dialect.name == "sqlite":  # a file: no server to be running
+        return StoreError(
+            _(
+                "The SQLite store {path} cannot be opened ({reason}); check the path, that its "
+                "folder has free space and that this user may write there."
+            ).format(path=engine.url.database, reason=reason)
+        )
     return StoreError(
         _(
             "The store {url} cannot be reached ({reason}); check the URL and that the database server is running."

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from packstation.errors import StoreBusy, StoreError
+from packstation.errors import StoreBusy, StoreCannotWrite, StoreError
 from packstation.screens.bench.store_link import DOWN_RETRY_S, StoreLink
 from packstation.services import retry
 from packstation.store.engine import make_engine
@@ -121,4 +121,32 @@ def test_an_action_kept_waiting_by_held_rows_is_not_a_lost_store(
     with pytest.raises(StoreBusy) as busy:
         bench.action(waits)
     assert str(busy.value).startswith("Another program has held what this needs for too long")
+    assert len(tries) == 1 and said == [] and not bench.down
+
+
+class DiskFull(Exception):
+    sqlstate = "53100"  # as psycopg's error for a server whose disk is full
+
+
+@pytest.mark.parametrize("action", [True, False], ids=["an action", "a timer's write"])
+def test_a_store_that_cannot_write_is_not_a_lost_store(
+    link: tuple[StoreLink, list[str]], action: bool
+) -> None:
+    """The store answered that it cannot write: an action says why, once, and a timer's write
+    (the lease) gives nothing; neither takes the store for unreachable."""
+    bench, said = link
+    tries: list[int] = []
+
+    def writes(_uow: UnitOfWork) -> str:
+        tries.append(1)
+        raise OperationalError("INSERT INTO event", {}, DiskFull("could not extend file"))
+
+    if action:
+        with pytest.raises(StoreCannotWrite) as refused:
+            bench.action(writes)
+        assert str(refused.value).startswith(
+            "The store cannot write to its disk (could not extend file): free space"
+        )
+    else:
+        assert bench.timed(writes) is None
     assert len(tries) == 1 and said == [] and not bench.down

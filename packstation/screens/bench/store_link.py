@@ -20,7 +20,7 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from packstation.errors import StoreBusy, StoreError
+from packstation.errors import StoreError, StoreRefused
 from packstation.services import retry
 from packstation.services.retry import is_connection_problem, run_action, unreachable
 from packstation.store.uow import UnitOfWork
@@ -66,7 +66,7 @@ class StoreLink:
                 deadline_s=0.0 if self.down else retry.SCREEN_RETRY_S,
                 on_state=self._state,
             )
-        except StoreBusy:
+        except StoreRefused:
             raise  # the store answered: it is not lost
         except StoreError as exc:
             self._lost(exc)
@@ -85,6 +85,8 @@ class StoreLink:
                 UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=readonly)
             )
         except DBAPIError as exc:
+            if retry.waited_for_rows(exc) or retry.cannot_write(exc):
+                return None  # the store answered: not lost (the next action says why)
             if not is_connection_problem(exc):
                 raise
             self._lost(unreachable(exc))

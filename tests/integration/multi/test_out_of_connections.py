@@ -98,7 +98,9 @@ def test_other_failures_keep_their_sentences() -> None:
     failure = OperationalError("connect", {}, Exception("connection refused"))
     assert no_connection_left(failure) is None
     assert str(retry.unreachable(failure)).startswith("The store is unreachable")
-    assert "cannot be reached" in str(migrate.unreachable(make_engine("sqlite://"), failure))
+    server = make_engine("postgresql+psycopg://packstation@127.0.0.1:1/shop")  # not connected
+    assert "cannot be reached" in str(migrate.unreachable(server, failure))
+    assert "cannot be opened" in str(migrate.unreachable(make_engine("sqlite://"), failure))
 
 
 def test_a_bench_refused_at_its_start_says_so_before_any_screen(
