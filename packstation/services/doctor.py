@@ -6,8 +6,10 @@ Called by ``packstation doctor``; the checks of fonts and devices come from ``la
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, TextClause, text
@@ -25,6 +27,9 @@ from packstation.store.migrate import current_revision, head_revision, unreachab
 
 # how far this machine's clock may be from the store's before ``doctor`` says so
 CLOCK_TOLERANCE_S = 5
+# the room a SQLite store's disk should have left before ``doctor`` says to free some (a day of
+# one bench's events, labels and slips takes a few megabytes)
+DISK_ROOM_BYTES = 200 * 2**20
 # how many more benches' worth of connections the server should have left before ``doctor``
 # says to raise its limit (a bench keeps up to its pool's worth open)
 BENCHES_OF_ROOM = 2
@@ -60,7 +65,12 @@ def check_store(settings: Settings) -> list[Check]:
         return [Check(_("store"), False, str(exc))]
     try:
         current = current_revision(engine)
-        server = _clock_check(engine) + _connections_check(engine) + _stopped_check(engine)
+        server = (
+            _writes_check(engine)
+            + _clock_check(engine)
+            + _connections_check(engine)
+            + _stopped_check(engine)
+        )
     except StoreError as exc:
         return [Check(_("store"), False, str(exc))]
     finally:
@@ -80,6 +90,46 @@ def check_store(settings: Settings) -> list[Check]:
             )
         )
     return checks + server
+
+
+def _writes_check(engine: Engine) -> list[Check]:
+    """Can the store take the benches' changes?  PostgreSQL: not a standby, and not read-only
+    by default; SQLite: room on the disk of its folder, since a full one stops every scan."""
+    if engine.dialect.name == "sqlite":
+        return _disk_check(engine)
+    [(recovering, read_only)] = _ask(engine, _READ_ONLY)
+    if not recovering and read_only != "on":
+        return [Check(_("writes"), True, _("the server takes changes"))]
+    why = _("it is a standby") if recovering else _("default_transaction_read_only is on")
+    return [
+        Check(
+            _("writes"),
+            False,
+            _("the server only reads ({why}): point the store URL at the primary server").format(
+                why=why
+            ),
+        )
+    ]
+
+
+_READ_ONLY = text("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")
+
+
+def _disk_check(engine: Engine) -> list[Check]:
+    path = engine.url.database
+    if not path or path == ":memory:":
+        return []
+    folder = Path(path).resolve().parent
+    free = disk_free(folder)
+    values = {"free": f"{free // 2**20:,}", "folder": folder}
+    if free >= DISK_ROOM_BYTES:
+        return [Check(_("disk"), True, _("{free} MB free in {folder}").format(**values))]
+    detail = _("{free} MB free in {folder}; free space there: a full disk stops every scan")
+    return [Check(_("disk"), False, detail.format(**values))]
+
+
+def disk_free(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
 
 
 def _clock_check(engine: Engine) -> list[Check]:

@@ -1,0 +1,56 @@
+"""``doctor``: can the store take the benches' changes?  A PostgreSQL server that only reads is
+named, and so is a SQLite store whose disk is nearly full."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from packstation.config import Settings
+from packstation.services import doctor
+from packstation.services.doctor import Check, check_store
+from tests.conftest import new_pg_database
+
+
+def _line(settings: Settings, name: str) -> Check:
+    found = [c for c in check_store(settings) if c.name == name]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.postgres
+def test_a_server_that_only_reads_is_named(pg_server: str, pg_template: str) -> None:
+    url = new_pg_database(pg_server, pg_template)
+    settings = Settings().with_store_url(url)
+    assert _line(settings, "writes") == Check("writes", True, "the server takes changes")
+    admin = create_engine(make_url(pg_server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        database = make_url(url).database
+        connection.execute(
+            text(f'ALTER DATABASE "{database}" SET default_transaction_read_only = on')
+        )
+    admin.dispose()
+    assert _line(settings, "writes") == Check(
+        "writes",
+        False,
+        "the server only reads (default_transaction_read_only is on): point the store URL at "
+        "the primary server",
+    )
+
+
+def test_a_sqlite_store_whose_disk_is_nearly_full_is_named(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings().with_store_url(sqlite_url)
+    folder = Path(make_url(sqlite_url).database or "").resolve().parent
+    roomy = _line(settings, "disk")
+    assert roomy.ok and roomy.detail.endswith(f" MB free in {folder}")
+    monkeypatch.setattr(doctor, "disk_free", lambda _folder: 50 * 2**20)
+    assert _line(settings, "disk") == Check(
+        "disk",
+        False,
+        f"50 MB free in {folder}; free space there: a full disk stops every scan",
+    )
