@@ -228,7 +228,9 @@ def test_a_scale_that_never_answers_times_out() -> None:
         started = time.monotonic()
         with pytest.raises(DeviceError, match="did not answer"):
             scale.read(0.3)
-        assert time.monotonic() - started < 1.0
+        # its own 0.3 s, not a wait for an answer that never comes (a bound far from a busy
+        # machine's delays)
+        assert time.monotonic() - started < 10.0
         scale.close()
     finally:
         line.stop()
