@@ -19,7 +19,7 @@ from packstation.devices.sim.printer_server import PrinterServer
 LABEL = b"^XA^FO50,50^A0N,40,40^FDorder 1001^FS^XZ"
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 1.5) -> None:
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "condition not met in time"
