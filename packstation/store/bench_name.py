@@ -143,6 +143,32 @@ class BenchName:
         return None
 
 
+def benches_running(engine: Engine) -> int:
+    """How many benches hold their names on this store now (each runs while it holds it)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            return int(connection.execute(NAMES_HELD, {"class": LOCK_CLASS}).scalar_one())
+    path = sqlite_path(str(engine.url))
+    if path is None or fcntl is None:
+        return 0
+    return sum(1 for lock_file in path.parent.glob(f"{path.name}-bench-*.lock") if _held(lock_file))
+
+
+def _held(lock_file: Path) -> bool:
+    """Does a running bench hold this name's file lock?"""
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False  # gone meanwhile
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing lets go of the lock, when it was ours
+    return False
+
+
 _TAKE = text("SELECT pg_try_advisory_lock(:class, :key)")
 # the bench names held in this store's database: pg_locks shows a lock taken with two keys as
 # (classid, objid) with objsubid 2
