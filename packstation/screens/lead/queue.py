@@ -122,7 +122,9 @@ class QueueScreen(LeadScreen):
 
     @property
     def page_size(self) -> int:
-        height = self.query_one("#queue", DataTable).size.height
+        """The rows the table shows: its height less the header, and less the horizontal
+        scrollbar a narrow terminal gives it."""
+        height = self.query_one("#queue", DataTable).scrollable_content_region.height
         return max(5, height - 1) if height else 20
 
     def tick(self) -> None:
@@ -192,6 +194,8 @@ class QueueScreen(LeadScreen):
             )
         if page.rows:
             table.move_cursor(row=min(keep, len(page.rows) - 1))
+        # rows wider than the terminal bring a horizontal scrollbar, which takes a row's line
+        self.call_after_refresh(self.fit_page)
         if message.counts is not None:
             parts = [f"{_(label)} {message.counts.get(key, 0)}" for key, label in SUMMARY]
             risk = sum(1 for r in page.rows if r.at_risk)

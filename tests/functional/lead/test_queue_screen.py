@@ -86,6 +86,22 @@ def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
     asyncio.run(scenario())
 
 
+def test_a_page_fits_a_narrow_terminal(make_app: Callable[..., LeadApp]) -> None:
+    """Rows wider than the terminal give the table a horizontal scrollbar, which takes a row's
+    line: the page is one row shorter, and none hides below the table."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(90, 24)) as pilot:
+            screen = await _first_page(pilot)
+            table = screen.query_one("#queue", DataTable)
+            assert table.max_scroll_x > 0  # the scrollbar is there
+            assert table.max_scroll_y == 0  # every row of the page is in sight
+            assert len(_numbers(app)) == table.size.height - 2
+
+    asyncio.run(scenario())
+
+
 def test_a_slow_read_of_an_earlier_page_does_not_cover_the_page_asked_for(
     make_app: Callable[..., LeadApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
