@@ -24,6 +24,7 @@ from packstation.store.bench_name import LOCK_CLASS, NAMES_HELD
 from packstation.store.clock import clock_offset
 from packstation.store.engine import POOL_SIZE, make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision, unreachable
+from packstation.store.write_lock import write_lock_free, write_lock_holder
 
 # how far this machine's clock may be from the store's before ``doctor`` says so
 CLOCK_TOLERANCE_S = 5
@@ -202,8 +203,8 @@ def _stopped_check(engine: Engine) -> list[Check]:
     suspended half-way; the benches' and the lead's own sessions are ended by the server after
     ``SCREEN_IDLE_IN_TRANSACTION_MS``).  The benches waiting for those rows say so; this names
     the program."""
-    if engine.dialect.name != "postgresql":
-        return []
+    if engine.dialect.name == "sqlite":
+        return _write_lock_check(engine)
     stopped = _ask(engine, _STOPPED, seconds=STOPPED_AFTER_S)
     if not stopped:
         return [Check(_("stopped programs"), True, _("none inside a transaction"))]
@@ -221,6 +222,32 @@ def _stopped_check(engine: Engine) -> list[Check]:
     ]
 
 
+def _write_lock_check(engine: Engine) -> list[Check]:
+    """SQLite: a program that holds the store's write lock for seconds (a bench holds it for
+    milliseconds) is stopped or stuck, and the benches' writes wait for it and give up."""
+    path = engine.url.database
+    if not path or path == ":memory:" or write_lock_free(Path(path), WRITE_LOCK_WAIT_S):
+        return [Check(_("stopped programs"), True, _("none holds the write lock"))]
+    holder = write_lock_holder(Path(path))
+    if holder is None:
+        detail = _(
+            "another program has held the store's write lock for more than {seconds} s (an "
+            "import stopped half-way, the sqlite3 shell inside BEGIN); resume or end it"
+        ).format(seconds=f"{WRITE_LOCK_WAIT_S:g}")
+    else:
+        detail = _(
+            "{program} (process {pid}) has held the store's write lock for more than {seconds} "
+            "s; resume or end it: kill {pid}"
+        ).format(
+            program=holder.program or _("a program"),
+            pid=holder.pid,
+            seconds=f"{WRITE_LOCK_WAIT_S:g}",
+        )
+    return [Check(_("stopped programs"), False, detail)]
+
+
+# how long doctor waits for a SQLite store's write lock before it names the holder
+WRITE_LOCK_WAIT_S = 2.0
 # a session idle inside a transaction this long is a stopped program, not one between statements
 STOPPED_AFTER_S = 30
 # the server's process for each such session, its program's name, its client's address

@@ -3,6 +3,8 @@ named, and so is a SQLite store whose disk is nearly full."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,40 @@ def test_a_sqlite_store_whose_disk_is_nearly_full_is_named(
         False,
         f"50 MB free in {folder}; free space there: a full disk stops every scan",
     )
+
+
+def _stopped(settings: Settings) -> Check:
+    return _line(settings, "stopped programs")
+
+
+def test_a_program_holding_a_sqlite_stores_write_lock_is_named(sqlite_url: str) -> None:
+    """A program stopped inside BEGIN holds the write lock every bench's write waits for:
+    doctor names it and its process, from /proc/locks."""
+    settings = Settings().with_store_url(sqlite_url)
+    assert _stopped(settings) == Check("stopped programs", True, "none holds the write lock")
+    path = make_url(sqlite_url).database
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        found = _stopped(settings)
+        assert not found.ok
+        assert found.detail.startswith(f"{sys.executable} -c ")
+        assert found.detail.endswith(
+            f"(process {holder.pid}) has held the store's write lock for more than 2 s; resume "
+            f"or end it: kill {holder.pid}"
+        )
+    finally:
+        holder.communicate(b"")  # it lets go and ends
+    assert _stopped(settings).ok
+
+
+# a program that takes a store's write lock, says so, and holds it until its input ends
+HOLD = (
+    "import sqlite3, sys\n"
+    "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "c.execute('BEGIN IMMEDIATE')\n"
+    "print('held', flush=True)\n"
+    "sys.stdin.read()\n"
+)
