@@ -25,6 +25,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services.claims import lock_order
 from packstation.services.manifest_print import render_manifest
 from packstation.services.retry import AlreadyApplied
 from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
@@ -182,6 +183,34 @@ def _find_parcel(uow: UnitOfWork, code: str) -> Parcel | None:
     return parcel
 
 
+# Locks, on PostgreSQL (SQLite's BEGIN IMMEDIATE already lets one writer in at a time), always in
+# this order, as the benches and the lead's decisions take orders before their parcels:
+# the handover, then the orders, then the parcels.  A scan waits for a seal of its handover (and
+# then finds it sealed), and two scans of one parcel into two handovers take turns (the second
+# finds it in the first) instead of both being told it went in.
+
+
+def _locked_handover(uow: UnitOfWork, handover_id: int) -> Handover:
+    handover = uow.session.exec(
+        select(Handover).where(col(Handover.id) == handover_id).with_for_update()
+    ).first()
+    if handover is None:
+        raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
+    return handover
+
+
+def _locked_parcel(uow: UnitOfWork, code: str) -> tuple[Parcel | None, Order | None]:
+    """The parcel with this tracking number and its order, both locked (the order first)."""
+    found = _find_parcel(uow, code) if code else None
+    if found is None or found.id is None:
+        return None, None
+    order = lock_order(uow, found.order_id)
+    # read again now that it is ours: as another transaction may have left it, not as first read
+    locked = select(Parcel).where(col(Parcel.id) == found.id).with_for_update()
+    parcel = uow.session.exec(locked.execution_options(populate_existing=True)).one()
+    return parcel, order
+
+
 def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code: str) -> str:
     """Why a parcel may not go into the handover, or '' when it may."""
     if handover.sealed_at is not None:
@@ -223,11 +252,8 @@ def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParce
     """
     code = code.strip()
     with uow:
-        handover = uow.session.get(Handover, handover_id)
-        if handover is None:
-            raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
-        parcel = _find_parcel(uow, code) if code else None
-        order = uow.session.get(Order, parcel.order_id) if parcel is not None else None
+        handover = _locked_handover(uow, handover_id)
+        parcel, order = _locked_parcel(uow, code)
         reason = refusal(handover, parcel, order, code)
         if reason:
             uow.record(
@@ -263,9 +289,9 @@ def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParce
 def remove_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> None:
     """Take a parcel back out of an open handover; commits."""
     with uow:
-        handover = uow.session.get(Handover, handover_id)
-        parcel = _find_parcel(uow, code)
-        if handover is None or parcel is None or parcel.handover_id != handover_id:
+        handover = _locked_handover(uow, handover_id)
+        parcel, _order = _locked_parcel(uow, code.strip())
+        if parcel is None or parcel.handover_id != handover_id:
             raise UserError(_("Parcel {code} is not in this handover.").format(code=code))
         if handover.sealed_at is not None:
             raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
@@ -414,12 +440,13 @@ def seal_handover(
     list is queued for printing and saved as CSV (to ``csv_file`` or the configured folder)."""
     now = now or utcnow()
     with uow:
-        handover = uow.session.get(Handover, handover_id)
-        if handover is None:
-            raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
+        handover = _locked_handover(uow, handover_id)
         if handover.sealed_at is not None:
             raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
-        parcels = uow.session.exec(select(Parcel).where(Parcel.handover_id == handover_id)).all()
+        inside = select(Parcel).where(Parcel.handover_id == handover_id)
+        for order_id in sorted({p.order_id for p in uow.session.exec(inside)}):
+            lock_order(uow, order_id)  # in one order: two seals sharing an order take turns
+        parcels = uow.session.exec(inside.order_by(col(Parcel.id)).with_for_update()).all()
         if not parcels:
             raise UserError(_("The handover is empty; scan parcels into it before sealing."))
         handover.sealed_at = now

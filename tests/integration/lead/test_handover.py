@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session, select
 
 from packstation.config import CarrierSettings, Settings
@@ -188,3 +189,75 @@ def test_seal_all_waiting_matches_the_parcels(
         encoding="utf-8"
     )
     assert seal() is None  # nothing waits any more
+
+
+# the settings a handover is opened with on PostgreSQL alone (``lead_settings`` comes per store)
+YTO = Settings().model_copy(update={"carriers": {"YTO": CarrierSettings(name="圆通速递")}})
+
+
+def _waits_then(holder: Connection, work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread while ``holder``'s transaction holds its locks; commit the
+    holder once ``work`` is seen waiting for them, and return what ``work`` then gave."""
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(_outcome(work)))
+    worker.start()
+    worker.join(timeout=1.0)
+    assert worker.is_alive(), "it should wait for the rows the other transaction holds"
+    holder.commit()
+    worker.join(timeout=30)
+    assert outcome and not worker.is_alive()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]  # type: ignore[return-value]
+
+
+def _outcome(work: Callable[[], T]) -> object:
+    try:
+        return work()
+    except BaseException as exc:  # handed to the test's thread
+        return exc
+
+
+@pytest.mark.postgres
+def test_a_scan_waits_for_a_seal_of_its_handover_and_is_refused(pg_engine: Engine) -> None:
+    """The lead seals a handover while a scan into it is on its way (another screen, or the
+    manifest command): the scan waits, then finds it sealed, instead of putting the parcel into
+    a handover whose list is already printed (where it would never be handed over)."""
+    _seed(pg_engine)
+    uow = partial(UnitOfWork, pg_engine)
+    handover = open_handover(uow(), carrier="YTO", day=DAY, settings=YTO)
+    with pg_engine.connect() as sealing:  # the seal, half-way: its handover row is locked
+        sealing.execute(
+            text("UPDATE handover SET sealed_at = now() WHERE id = :id"), {"id": handover.id}
+        )
+        with pytest.raises(HandoverRefused, match="is sealed"):
+            _waits_then(
+                sealing, lambda: scan_parcel(uow(), handover_id=handover.id, code="YT0000000003")
+            )
+    with Session(pg_engine) as s:
+        waiting = s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000003")).one()
+        assert waiting.handover_id is None  # still waiting for the next handover
+
+
+@pytest.mark.postgres
+def test_one_parcel_scanned_into_two_handovers_at_once_goes_into_one(pg_engine: Engine) -> None:
+    _seed(pg_engine)
+    uow = partial(UnitOfWork, pg_engine)
+    first = open_handover(uow(), carrier="YTO", day=DAY, settings=YTO, kind="bag")
+    second = open_handover(uow(), carrier="YTO", day=DAY, settings=YTO, kind="cage")
+    with pg_engine.connect() as scanning:  # a scan into the first, not committed yet
+        scanning.execute(
+            text("SELECT id FROM handover WHERE id = :id FOR UPDATE"), {"id": first.id}
+        )
+        scanning.execute(
+            text("UPDATE parcel SET handover_id = :h WHERE tracking_no = 'YT0000000003'"),
+            {"h": first.id},
+        )
+        with pytest.raises(HandoverRefused, match=f"already in handover {first.id}"):
+            _waits_then(
+                scanning,
+                lambda: scan_parcel(uow(), handover_id=second.id, code="YT0000000003"),
+            )
+    with Session(pg_engine) as s:
+        parcel_row = s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000003")).one()
+        assert parcel_row.handover_id == first.id
