@@ -20,7 +20,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import stock
-from packstation.services.claims import clear_claim
+from packstation.services.claims import clear_claim, lock_order
 from packstation.services.printing import add_parcel_documents, void_parcel_labels
 from packstation.services.queue import OPEN, UNPACKED, status_label
 from packstation.store.models import Order, OrderException, Parcel
@@ -60,7 +60,9 @@ class UnshippedOrder:
 
 
 def _order(uow: UnitOfWork, order_id: int) -> Order:
-    order = uow.session.get(Order, order_id)
+    """The order a decision is about, locked (PostgreSQL) until it commits: a bench's action on
+    it ends first, and the decision sees the order as that action left it."""
+    order = lock_order(uow, order_id)
     if order is None:
         raise UserError(_("Order {id} does not exist.").format(id=order_id))
     return order

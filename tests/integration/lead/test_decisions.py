@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from packstation.config import CarrierSettings, Settings
@@ -26,6 +26,7 @@ from packstation.services.lead import (
 from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import DAY, hold, label, order, parcel
+from tests.support.waiting import waits_then
 
 Factory = Callable[..., UnitOfWork]
 
@@ -148,3 +149,34 @@ def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
     assert unshipped_without_reason(uow_factory(), day=DAY) == (0, [])
     with pytest.raises(UserError, match="cannot become"):
         cancel_order(uow_factory(), order_id=ids["L-1"], reason="again")
+
+
+@pytest.mark.postgres
+def test_a_cancel_waits_for_the_benchs_action_and_sees_what_it_did(pg_engine: Engine) -> None:
+    """The lead cancels an order while a bench is packing it (its weighing not committed yet):
+    the cancel waits for it, then cancels the order as the bench left it (packed, its label to
+    void), not as it was when the lead pressed the key."""
+    with Session(pg_engine) as s:
+        packing = order(s, "P-1", status=S.PACKING)
+        label(s, parcel(s, packing, None, status=P.OPEN))
+        s.commit()
+        order_id = packing.id or 0
+    with pg_engine.connect() as weighing:  # the bench's weighing, not committed yet
+        weighing.execute(text('SELECT id FROM "order" WHERE id = :id FOR UPDATE'), {"id": order_id})
+        weighing.execute(
+            text("UPDATE \"order\" SET status = 'packed' WHERE id = :id"), {"id": order_id}
+        )
+        weighing.execute(
+            text("UPDATE parcel SET status = 'packed', tracking_no = 'YT9' WHERE order_id = :id"),
+            {"id": order_id},
+        )
+        waits_then(
+            weighing,
+            lambda: cancel_order(UnitOfWork(pg_engine), order_id=order_id, reason="buyer asked"),
+        )
+    [cancelled] = _events(pg_engine, "order_cancelled")
+    assert cancelled["before"] == "packed"
+    with Session(pg_engine) as s:
+        assert s.exec(select(Parcel.status).where(Parcel.order_id == order_id)).one() == P.VOID
+        jobs = s.exec(select(PrintJob.status).join(Parcel)).all()
+        assert jobs and set(jobs) == {"void"}

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from packstation.config import CarrierSettings, Settings
@@ -33,6 +32,7 @@ from packstation.services.manifest_print import manifest_text
 from packstation.store.models import Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import DAY, carriers, local, order, parcel
+from tests.support.waiting import waits_then
 
 Factory = Callable[..., UnitOfWork]
 T = TypeVar("T")
@@ -195,29 +195,6 @@ def test_seal_all_waiting_matches_the_parcels(
 YTO = Settings().model_copy(update={"carriers": {"YTO": CarrierSettings(name="圆通速递")}})
 
 
-def _waits_then(holder: Connection, work: Callable[[], T]) -> T:
-    """Run ``work`` in a thread while ``holder``'s transaction holds its locks; commit the
-    holder once ``work`` is seen waiting for them, and return what ``work`` then gave."""
-    outcome: list[object] = []
-    worker = threading.Thread(target=lambda: outcome.append(_outcome(work)))
-    worker.start()
-    worker.join(timeout=1.0)
-    assert worker.is_alive(), "it should wait for the rows the other transaction holds"
-    holder.commit()
-    worker.join(timeout=30)
-    assert outcome and not worker.is_alive()
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]  # type: ignore[return-value]
-
-
-def _outcome(work: Callable[[], T]) -> object:
-    try:
-        return work()
-    except BaseException as exc:  # handed to the test's thread
-        return exc
-
-
 @pytest.mark.postgres
 def test_a_scan_waits_for_a_seal_of_its_handover_and_is_refused(pg_engine: Engine) -> None:
     """The lead seals a handover while a scan into it is on its way (another screen, or the
@@ -231,7 +208,7 @@ def test_a_scan_waits_for_a_seal_of_its_handover_and_is_refused(pg_engine: Engin
             text("UPDATE handover SET sealed_at = now() WHERE id = :id"), {"id": handover.id}
         )
         with pytest.raises(HandoverRefused, match="is sealed"):
-            _waits_then(
+            waits_then(
                 sealing, lambda: scan_parcel(uow(), handover_id=handover.id, code="YT0000000003")
             )
     with Session(pg_engine) as s:
@@ -254,7 +231,7 @@ def test_one_parcel_scanned_into_two_handovers_at_once_goes_into_one(pg_engine: 
             {"h": first.id},
         )
         with pytest.raises(HandoverRefused, match=f"already in handover {first.id}"):
-            _waits_then(
+            waits_then(
                 scanning,
                 lambda: scan_parcel(uow(), handover_id=second.id, code="YT0000000003"),
             )
