@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Exists, exists
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -30,17 +32,17 @@ def _transient_parcel(order: Order) -> Parcel:
     return Parcel(order_id=order.id, seq=1, carrier=order.carrier)
 
 
-def has_label(uow: UnitOfWork, order_id: int) -> bool:
-    return (
-        uow.session.exec(
-            select(PrintJob.id).where(
-                PrintJob.order_id == order_id,
-                PrintJob.kind == PrintKind.LABEL,
-                col(PrintJob.status).in_(LIVE),
-            )
-        ).first()
-        is not None
+def _live_label(order_id: Any) -> Exists:
+    """A waybill of the order that is queued, out or printed (not voided)."""
+    return exists().where(
+        col(PrintJob.order_id) == order_id,
+        col(PrintJob.kind) == PrintKind.LABEL,
+        col(PrintJob.status).in_(LIVE),
     )
+
+
+def has_label(uow: UnitOfWork, order_id: int) -> bool:
+    return bool(uow.session.exec(select(_live_label(order_id))).one())
 
 
 def queue_order_documents(
@@ -85,23 +87,23 @@ class BatchResult:
 def due_orders(
     uow: UnitOfWork, *, due: dt.date, carrier: str | None, limit: int | None
 ) -> list[Order]:
-    """Ready orders due by ``due`` without a waybill yet, in a stable order (due, paid, id)."""
+    """Ready orders due by ``due`` without a waybill yet, in a stable order (due, paid, id),
+    locked until the batch commits.  On PostgreSQL one that is locked already (a bench claiming
+    it, another batch printing it) is skipped: it is not printed twice, and no bench waits."""
     query = (
         select(Order)
-        .where(Order.status == OrderStatus.READY, col(Order.due_date) <= due)
+        .where(
+            Order.status == OrderStatus.READY,
+            col(Order.due_date) <= due,
+            ~_live_label(Order.id),
+        )
         .order_by(col(Order.due_date), col(Order.paid_at), col(Order.id))
     )
     if carrier:
         query = query.where(Order.carrier == carrier.upper())
-    chosen: list[Order] = []
-    for order in uow.session.exec(query):
-        assert order.id is not None
-        if has_label(uow, order.id):
-            continue
-        chosen.append(order)
-        if limit is not None and len(chosen) >= limit:
-            break
-    return chosen
+    if limit is not None:
+        query = query.limit(limit)
+    return list(uow.session.exec(query.with_for_update(skip_locked=True)))
 
 
 def print_batch(

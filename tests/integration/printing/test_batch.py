@@ -4,9 +4,11 @@ then opens an order by its waybill and the first parcel adopts what was printed.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -15,6 +17,7 @@ from packstation.errors import UserError
 from packstation.labels import zpl
 from packstation.services import printing
 from packstation.services.batch import print_batch, reprint_batch
+from packstation.store.engine import make_engine
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
@@ -102,3 +105,34 @@ def test_a_batch_can_be_reprinted(
             assert job.reprint_of in originals
             assert job.content == originals[job.reprint_of].content
             assert job.reason == "printer jammed"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
+def test_a_batch_skips_an_order_a_bench_is_claiming(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings, store_url: str
+) -> None:
+    """An order locked by another transaction (a bench claiming it, another batch printing it)
+    is left out of the batch at once, not printed twice and not waited for."""
+    ids = [new_order(order_no=f"B{n}", parcels=0)[0] for n in range(3)]
+    ready(uow_factory, ids)
+    engine = make_engine(store_url)
+    try:
+        with engine.connect() as claiming:
+            claiming.execute(
+                text('SELECT id FROM "order" WHERE id = :id FOR UPDATE'), {"id": ids[0]}
+            )
+            printed: list[tuple[str, ...]] = []
+            batch = threading.Thread(
+                target=lambda: printed.append(
+                    print_batch(uow_factory(), print_settings, due=DAY).order_nos
+                )
+            )
+            batch.start()
+            batch.join(timeout=10)
+            assert not batch.is_alive(), "the batch waited for the order being claimed"
+            assert printed == [("B1", "B2")]
+        batch.join()
+        assert print_batch(uow_factory(), print_settings, due=DAY).order_nos == ("B0",)
+    finally:
+        engine.dispose()
