@@ -55,6 +55,13 @@ def lock_order(uow: UnitOfWork, order_id: int) -> Order | None:
 _LOCK_ORDER = select(Order).where(col(Order.id) == bindparam("order_id")).with_for_update()
 
 
+def lock_parcel(uow: UnitOfWork, parcel_id: int) -> Parcel:
+    """The parcel, locked and read again as the last transaction that held it left it.  Take
+    its order's lock first (``lock_order``): everything that changes both takes the order's."""
+    locked = select(Parcel).where(col(Parcel.id) == parcel_id).with_for_update()
+    return uow.session.exec(locked.execution_options(populate_existing=True)).one()
+
+
 def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
     """Why ``bench`` cannot take ``order`` now, or '' when it can."""
     status = order.status

@@ -25,7 +25,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.claims import lock_order
+from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import render_manifest
 from packstation.services.retry import AlreadyApplied
 from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
@@ -205,10 +205,7 @@ def _locked_parcel(uow: UnitOfWork, code: str) -> tuple[Parcel | None, Order | N
     if found is None or found.id is None:
         return None, None
     order = lock_order(uow, found.order_id)
-    # read again now that it is ours: as another transaction may have left it, not as first read
-    locked = select(Parcel).where(col(Parcel.id) == found.id).with_for_update()
-    parcel = uow.session.exec(locked.execution_options(populate_existing=True)).one()
-    return parcel, order
+    return lock_parcel(uow, found.id), order
 
 
 def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code: str) -> str:

@@ -17,10 +17,11 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.lead import void_labels
 from packstation.services.orders import find_order
 from packstation.services.printing import preview_png, reprint
-from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.models import Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
 
@@ -142,9 +143,12 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     if not reason:
         raise UserError(_("Give a reason for voiding the label."))
     with uow:
-        parcel = uow.session.get(Parcel, parcel_id)
-        if parcel is None:
+        found = uow.session.get(Parcel, parcel_id)
+        if found is None:
             raise UserError(_("That parcel does not exist."))
+        # the order, then the parcel: a seal or a bench's action on them ends first
+        order = lock_order(uow, found.order_id)
+        parcel = lock_parcel(uow, parcel_id)
         if parcel.status in (ParcelStatus.HANDED_OVER, ParcelStatus.VOID):
             raise UserError(
                 _("Parcel {code} is {status}; its label cannot be voided.").format(
@@ -154,7 +158,6 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         count = void_labels(uow, parcel, reason)
         parcel.status = ParcelStatus.VOID
         uow.session.add(parcel)
-        order = uow.session.get(Order, parcel.order_id)
         if (
             order is not None
             and order.status == OrderStatus.PACKED

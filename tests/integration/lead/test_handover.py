@@ -29,6 +29,7 @@ from packstation.services.handover import (
     waiting_parcels,
 )
 from packstation.services.manifest_print import manifest_text
+from packstation.services.reprints import void_label
 from packstation.store.models import Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import DAY, carriers, local, order, parcel
@@ -238,3 +239,27 @@ def test_one_parcel_scanned_into_two_handovers_at_once_goes_into_one(pg_engine: 
     with Session(pg_engine) as s:
         parcel_row = s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000003")).one()
         assert parcel_row.handover_id == first.id
+
+
+@pytest.mark.postgres
+def test_a_label_void_waits_for_a_seal_and_leaves_the_handed_over_parcel_alone(
+    pg_engine: Engine,
+) -> None:
+    """A lead voids a parcel's label while the parcel is being sealed into a handover: the void
+    waits, then refuses, instead of turning a parcel on its way to the courier into a void one."""
+    _seed(pg_engine)
+    with Session(pg_engine) as s:
+        sealed = s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000003")).one()
+        parcel_id, order_id = sealed.id or 0, sealed.order_id
+    with pg_engine.connect() as sealing:  # a seal, half-way: its order and parcel are locked
+        sealing.execute(text('SELECT id FROM "order" WHERE id = :id FOR UPDATE'), {"id": order_id})
+        sealing.execute(
+            text("UPDATE parcel SET status = 'handed_over' WHERE id = :id"), {"id": parcel_id}
+        )
+        with pytest.raises(UserError, match="its label cannot be voided"):
+            waits_then(
+                sealing,
+                lambda: void_label(UnitOfWork(pg_engine), parcel_id=parcel_id, reason="torn"),
+            )
+    with Session(pg_engine) as s:
+        assert s.exec(select(Parcel.status).where(Parcel.id == parcel_id)).one() == P.HANDED_OVER
