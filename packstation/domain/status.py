@@ -25,8 +25,9 @@ class ParcelStatus(StrEnum):
     VOID = "void"
 
 
-# a box in neither state is the one being worked on (the order's live box)
-FINISHED_BOXES = (ParcelStatus.PACKED, ParcelStatus.VOID)
+# a box in none of these states is the one being worked on (the order's live box); a box of a
+# multi-box order may be handed over while the next one is packed
+FINISHED_BOXES = (ParcelStatus.PACKED, ParcelStatus.HANDED_OVER, ParcelStatus.VOID)
 
 
 class PrintStatus(StrEnum):

@@ -15,7 +15,7 @@ from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus, 
 from packstation.errors import UserError
 from packstation.services import claims, packing
 from packstation.services.packing_view import Phase, read_order
-from packstation.store.models import Event, Order, OrderException
+from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order, seed_catalogue
 
@@ -252,3 +252,37 @@ def test_release_gives_the_units_back(shop: Engine, settings: Settings) -> None:
             for e in u.session.exec(select(Event).where(Event.kind == "order_released"))
         ]
     assert payloads == [{"reason": "sign out"}]
+
+
+def test_a_box_handed_over_while_the_order_is_packed_is_not_the_live_box(
+    shop: Engine, settings: Settings
+) -> None:
+    """The first box of a two-box order went to the courier while the second was filled; the
+    packer then puts the order back.  The order is opened again with a new box, not with the
+    handed-over one."""
+    oid = add_order(shop, "HB1", [("PAN-003", 1), ("TEA-001", 1)])
+    packing.open_order(uow(shop), code="HB1", settings=settings)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None
+    packing.tick_manually(
+        uow(shop), order_id=oid, line_id=view.lines[0].line_id, reason="条码破损", settings=settings
+    )
+    packing.close_box(uow(shop), order_id=oid, settings=settings)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.current is not None
+    grams = view.current.expected_g or 0
+    packing.weigh(
+        uow(shop), order_id=oid, grams=grams, source=WeightSource.MANUAL, settings=settings
+    )
+    with UnitOfWork(shop) as tx:  # the lead's seal took box 1
+        first = tx.session.exec(select(Parcel).where(Parcel.order_id == oid, Parcel.seq == 1)).one()
+        first.status = ParcelStatus.HANDED_OVER
+        tx.session.add(first)
+        tx.commit()
+    packing.release_order(uow(shop), order_id=oid, reason="put back")
+    packing.open_order(uow(shop), code="HB1", settings=settings)
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.current is not None
+    assert (view.current.seq, view.current.status) == (3, ParcelStatus.OPEN)
+    done = packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    assert done.ok and done.box_closed
