@@ -13,6 +13,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import printing
 from packstation.services.batch import has_label, queue_order_documents
+from packstation.services.claims import lock_order
 from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -120,6 +121,9 @@ def label(
     with uow:
         found = resolve_order(uow, order)
         assert found.id is not None
+        # PostgreSQL: a bench's claim, or a batch, on the order ends first; what they stored
+        # (a box, a waybill) is read after this
+        lock_order(uow, found.id)
         parcel = _parcel(uow, found, seq)
         if void:
             if parcel is None or parcel.id is None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from PIL import Image
+from sqlalchemy import text
+from sqlmodel import Session
 
 from packstation.cli import build_cli
 from packstation.store.engine import make_engine
+from packstation.store.models import PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.printing.conftest import make_order
+from tests.support.waiting import waits_then
 
 CONFIG = """
 [devices]
@@ -80,3 +85,45 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["orders"] == ["C1"] and out["sent"] == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
+def test_a_label_waits_for_a_batch_printing_the_order(tmp_path: Path, store_url: str) -> None:
+    """``label ORDER`` while a batch is printing that order's waybill (not committed yet): the
+    command waits for it, then refuses a second waybill instead of printing one."""
+    base, _folder = setup(tmp_path, store_url)
+    engine = make_engine(store_url)
+    order_id, _parcels = make_order(
+        UnitOfWork(engine, bench="b", user="u"), order_no="C2", parcels=0
+    )
+    try:
+        with engine.connect() as batch:  # the batch, half-way: the order locked, its job queued
+            batch.execute(
+                text('SELECT id FROM "order" WHERE id = :id FOR UPDATE'), {"id": order_id}
+            )
+            with Session(bind=batch) as session:
+                session.add(
+                    PrintJob(
+                        order_id=order_id,
+                        kind="label",
+                        printer="dir://x",
+                        language="zpl",
+                        content=b"^XA^XZ",
+                        sha256="x",
+                        status="queued",
+                    )
+                )
+                session.flush()
+            result = waits_then(
+                batch, lambda: CliRunner().invoke(build_cli(), [*base, "label", "C2"])
+            )
+        assert "Order C2 already has a label" in str(result.exception)
+        with engine.connect() as connection:
+            labels = connection.execute(
+                text("SELECT count(*) FROM print_job WHERE order_id = :id AND kind = 'label'"),
+                {"id": order_id},
+            ).scalar_one()
+        assert labels == 1
+    finally:
+        engine.dispose()
