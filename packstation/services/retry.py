@@ -21,6 +21,16 @@ from sqlmodel import select
 
 from packstation.errors import StoreBusy, StoreCannotWrite, StoreError
 from packstation.i18n import _
+from packstation.store.driver_errors import (
+    SQLITE_BUSY,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    SQLITE_LOCKED,
+    SQLITE_READONLY,
+    first_line,
+    sqlite_code,
+    sqlstate,
+)
 from packstation.store.engine import no_connection_left
 from packstation.store.models import Event
 from packstation.store.uow import UnitOfWork
@@ -62,7 +72,7 @@ def unreachable(exc: BaseException) -> StoreError:
     return StoreError(
         _(
             "The store is unreachable: the screen keeps what it shows; try again when it is back ({reason})."
-        ).format(reason=_first_line(exc))
+        ).format(reason=first_line(exc))
     )
 
 
@@ -71,7 +81,7 @@ def lost_mid_command(exc: BaseException) -> StoreError:
     return StoreError(
         _(
             "The store was lost while the command ran ({reason}); what it had stored stays stored: run it again when the store is back."
-        ).format(reason=_first_line(exc))
+        ).format(reason=first_line(exc))
     )
 
 
@@ -82,43 +92,29 @@ CONFLICT_STATES = frozenset({"40P01", "40001"})
 
 # a statement gave up waiting for a row lock (``lock_timeout``)
 LOCK_NOT_AVAILABLE = "55P03"
-# SQLite's codes (``sqlite3.Error.sqlite_errorcode``; an extended code carries its primary code
-# in its low byte: SQLITE_IOERR_WRITE is 778): a write lock that did not come; a disk that
-# cannot be written (a read-only file, an input/output error, a full disk)
-SQLITE_BUSY, SQLITE_LOCKED = 5, 6
-SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL = 8, 10, 13
 # PostgreSQL: the server's disk is full; a change on a server that only reads (a standby)
 DISK_FULL, READ_ONLY_SQL_TRANSACTION = "53100", "25006"
 
 
-def _sqlstate(exc: BaseException) -> str | None:
-    return getattr(getattr(exc, "orig", None), "sqlstate", None)
-
-
-def _sqlite_code(exc: BaseException) -> int | None:
-    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else None
-
-
 def conflicted(exc: BaseException) -> bool:
     """Did the store end the transaction over another one's rows (not a lost connection)?"""
-    return _sqlstate(exc) in CONFLICT_STATES
+    return sqlstate(exc) in CONFLICT_STATES
 
 
 def waited_for_rows(exc: BaseException) -> bool:
     """A statement that gave up waiting for what another program holds: rows on PostgreSQL
     (``lock_timeout``, set for the screens), the write lock on SQLite (``SQLITE_BUSY`` after
     the writers' line and the busy timeout)."""
-    return _sqlstate(exc) == LOCK_NOT_AVAILABLE or _sqlite_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+    return sqlstate(exc) == LOCK_NOT_AVAILABLE or sqlite_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
 
 
 def cannot_write(exc: BaseException) -> StoreCannotWrite | None:
     """The one sentence for a store that answered but cannot write (its disk full or not
     writable, or a PostgreSQL server that only reads), for a screen and a command alike; None
     for any other failure.  Retrying would not help, and the store is not lost."""
-    reason = _first_line(exc)
-    if _sqlite_code(exc) in (SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL) or (
-        _sqlstate(exc) == DISK_FULL
+    reason = first_line(exc)
+    if sqlite_code(exc) in (SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL) or (
+        sqlstate(exc) == DISK_FULL
     ):
         return StoreCannotWrite(
             _(
@@ -127,7 +123,7 @@ def cannot_write(exc: BaseException) -> StoreCannotWrite | None:
                 "stays stored."
             ).format(reason=reason)
         )
-    if _sqlstate(exc) == READ_ONLY_SQL_TRANSACTION:
+    if sqlstate(exc) == READ_ONLY_SQL_TRANSACTION:
         return StoreCannotWrite(
             _(
                 "The database server only reads ({reason}): point the store URL at the primary "
@@ -144,7 +140,7 @@ def rows_held(exc: BaseException) -> StoreBusy:
             "Another program has held what this needs for too long (an import, or a program "
             "stopped half-way); nothing was stored: try again, and tell the lead if it goes on "
             "({reason})."
-        ).format(reason=_first_line(exc))
+        ).format(reason=first_line(exc))
     )
 
 
@@ -156,7 +152,7 @@ def busy_mid_command(exc: BaseException) -> StoreError:
             "Another program has held what this command needs for too long (an import, or a "
             "program stopped half-way); what the command had stored stays stored: run it again "
             "once that program is done ({reason})."
-        ).format(reason=_first_line(exc))
+        ).format(reason=first_line(exc))
     )
 
 
@@ -165,13 +161,8 @@ def conflict_mid_command(exc: BaseException) -> StoreError:
     return StoreError(
         _(
             "Another transaction was changing the same rows at the same moment and the store stopped this one ({reason}); what the command had stored stays stored: run it again."
-        ).format(reason=_first_line(exc))
+        ).format(reason=first_line(exc))
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-    return reason[0] if reason else type(exc).__name__
 
 
 def already_stored() -> str:

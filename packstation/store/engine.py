@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 
 from packstation.errors import StoreError
 from packstation.i18n import _
+from packstation.store.driver_errors import first_line, sqlstate
 from packstation.store.writers import LinedConnection, join_line, line_for
 
 NETWORK_FILESYSTEMS = frozenset(
@@ -249,16 +250,14 @@ def no_connection_left(exc: BaseException) -> StoreError | None:
     """The one sentence for a server that refused a connection because it has none left (its
     ``max_connections``), or None for any other failure.  What to do comes first, the server's
     words last (they are long)."""
-    reason = str(getattr(exc, "orig", exc)).strip()
-    if not any(words in reason for words in _NO_CONNECTION_LEFT):
+    if not any(words in str(getattr(exc, "orig", exc)) for words in _NO_CONNECTION_LEFT):
         return None
-    first = reason.splitlines()[0] if reason else type(exc).__name__
     return StoreError(
         _(
             "The database server has no connection left for this program: raise "
             "max_connections in postgresql.conf (and restart the server), or close a program "
             "that holds connections, then try again ({reason})."
-        ).format(reason=first)
+        ).format(reason=first_line(exc))
     )
 
 
@@ -280,7 +279,7 @@ def require_existing_store(url: str) -> None:
 def _session_timed_out(context: ExceptionContext) -> None:
     """A session the server ended on a timeout is a lost connection (SQLAlchemy knows the
     other ways a connection goes, not these)."""
-    if getattr(context.original_exception, "sqlstate", None) in SESSION_TIMED_OUT:
+    if sqlstate(context.original_exception) in SESSION_TIMED_OUT:
         context.is_disconnect = True
 
 

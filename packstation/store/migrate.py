@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from packstation.errors import StoreError
 from packstation.i18n import _
+from packstation.store.driver_errors import first_line
 from packstation.store.engine import no_connection_left, readonly, store_label
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -55,9 +56,7 @@ def unreachable(engine: Engine, exc: BaseException) -> StoreError:
     full = no_connection_left(exc)
     if full is not None:
         return full
-    reason = (
-        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    )
+    reason = first_line(exc)
     if engine.dialect.name == "sqlite":  # a file: no server to be running
         return StoreError(
             _(
@@ -84,7 +83,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
         raise StoreError(
             _("Upgrading the store {url} failed ({reason}); nothing was changed.").format(
                 url=store_label(str(engine.url)),
-                reason=str(getattr(exc, "orig", exc)).splitlines()[0],
+                reason=first_line(exc),
             )
         ) from None
     return before, head_revision()

@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from packstation.store.driver_errors import SQLITE_BUSY, SQLITE_LOCKED, sqlite_code
+
 # the WAL write lock's byte in the shared-memory file (SQLite's WALINDEX_LOCK_OFFSET + 0)
 _BYTE = "120"
 
@@ -34,7 +36,7 @@ def write_lock_free(store: Path, wait_s: float) -> bool:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
-        return getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (5, 6)  # SQLITE_BUSY, _LOCKED
+        return sqlite_code(exc) not in (SQLITE_BUSY, SQLITE_LOCKED)
     finally:
         connection.close()
     return True
