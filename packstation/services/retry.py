@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import select
 
-from packstation.errors import StoreBusy, StoreCannotWrite, StoreError
+from packstation.errors import StoreBusy, StoreCannotWrite, StoreError, StoreRefused
 from packstation.i18n import _
 from packstation.store.driver_errors import (
     SQLITE_BUSY,
@@ -144,6 +144,15 @@ def rows_held(exc: BaseException) -> StoreBusy:
     )
 
 
+def refusal(exc: BaseException) -> StoreRefused | None:
+    """The sentence for a store that answered but refused the action (what it needs held
+    elsewhere too long, or a store that cannot write), None for any other failure: the store
+    is not lost, and trying again at once would fail again."""
+    if waited_for_rows(exc):
+        return rows_held(exc)
+    return cannot_write(exc)
+
+
 def busy_mid_command(exc: BaseException) -> StoreError:
     """The one sentence for a command that waited too long for what another program holds
     (SQLite's write lock after the busy timeout; rows, where a lock timeout is set)."""
@@ -233,11 +242,9 @@ def run_action(
                 raise AlreadyApplied(action_id) from None
             raise
         except (OperationalError, DBAPIError) as exc:
-            if waited_for_rows(exc):
-                raise rows_held(exc) from None  # the store is there: waiting again waits again
-            refused = cannot_write(exc)
+            refused = refusal(exc)
             if refused is not None:
-                raise refused from None  # until someone frees space, trying again fails again
+                raise refused from None  # the store is there: retrying would fail again
             if not is_connection_problem(exc):
                 raise
             if time.monotonic() - started > deadline_s:

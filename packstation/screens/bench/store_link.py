@@ -85,7 +85,7 @@ class StoreLink:
                 UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=readonly)
             )
         except DBAPIError as exc:
-            if retry.waited_for_rows(exc) or retry.cannot_write(exc):
+            if retry.refusal(exc) is not None:
                 return None  # the store answered: not lost (the next action says why)
             if not is_connection_problem(exc):
                 raise
