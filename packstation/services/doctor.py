@@ -20,7 +20,7 @@ from packstation.devices.doctor import device_checks
 from packstation.errors import StoreError
 from packstation.i18n import _
 from packstation.labels.fonts import font_check
-from packstation.store.bench_name import LOCK_CLASS, NAMES_HELD
+from packstation.store.bench_name import benches_running
 from packstation.store.clock import clock_offset
 from packstation.store.engine import POOL_SIZE, make_engine, require_existing_store, store_label
 from packstation.store.migrate import current_revision, head_revision, unreachable
@@ -159,8 +159,11 @@ def _connections_check(engine: Engine) -> list[Check]:
     if engine.dialect.name != "postgresql":
         return []
     [(room, used)] = _ask(engine, _CONNECTIONS)
-    [(benches,)] = _ask(engine, NAMES_HELD, **{"class": LOCK_CLASS})
-    return [connection_room(int(used), int(room), int(benches))]
+    try:
+        benches = benches_running(engine)
+    except DBAPIError as exc:
+        raise unreachable(engine, exc) from None
+    return [connection_room(int(used), int(room), benches)]
 
 
 def _ask(engine: Engine, statement: TextClause, **values: object) -> list[tuple[Any, ...]]:

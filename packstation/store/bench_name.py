@@ -147,7 +147,7 @@ def benches_running(engine: Engine) -> int:
     """How many benches hold their names on this store now (each runs while it holds it)."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            return int(connection.execute(NAMES_HELD, {"class": LOCK_CLASS}).scalar_one())
+            return int(connection.execute(_NAMES_HELD, {"class": LOCK_CLASS}).scalar_one())
     path = sqlite_path(str(engine.url))
     if path is None or fcntl is None:
         return 0
@@ -187,5 +187,5 @@ _HOLDER = text(
     f"FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE {_NAME_LOCKS} "
     "AND l.objid = :key"
 )
-#: how many benches are running on this store (each holds its name), for ``doctor``
-NAMES_HELD = text(f"SELECT count(*) FROM pg_locks l WHERE {_NAME_LOCKS}")
+# how many bench names are held in this store's database (``benches_running``)
+_NAMES_HELD = text(f"SELECT count(*) FROM pg_locks l WHERE {_NAME_LOCKS}")
