@@ -14,6 +14,7 @@ from packstation.i18n import _
 from packstation.services import printing
 from packstation.services.batch import has_label, queue_order_documents
 from packstation.services.claims import lock_order
+from packstation.services.reprints import void_label
 from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -125,22 +126,14 @@ def label(
         # (a box, a waybill) is read after this
         lock_order(uow, found.id)
         parcel = _parcel(uow, found, seq)
-        if void:
-            if parcel is None or parcel.id is None:
-                raise UserError(
-                    _("Order {order} has no parcel {seq}; nothing to void.").format(
-                        order=found.order_no, seq=seq
-                    )
-                )
-            count = printing.void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
-            uow.commit()
-            if as_json:
-                echo_json({"order_no": found.order_no, "voided": count})
-            else:
-                click.echo(_("{count} labels voided.").format(count=count))
-            return
         parcel_id = parcel.id if parcel is not None else None
-        if not reprint:
+        if void and parcel_id is None:
+            raise UserError(
+                _("Order {order} has no parcel {seq}; nothing to void.").format(
+                    order=found.order_no, seq=seq
+                )
+            )
+        if not reprint and not void:
             if has_label(uow, found.id):
                 raise UserError(
                     _(
@@ -156,6 +149,19 @@ def label(
             job_ids = [j.id for j in jobs if j.id is not None]
             report(cli, job_ids, queue_only, as_json, order_no=found.order_no)
             return
+    if void:
+        assert parcel_id is not None
+        # as the lead's reprint screen voids: the parcel too, its goods packed again at a bench
+        count = void_label(cli.uow(), parcel_id=parcel_id, reason=reason)
+        if as_json:
+            echo_json({"order_no": found.order_no, "voided": count})
+        else:
+            click.echo(
+                _(
+                    "{count} labels voided; the parcel's goods need a new box and label at a bench (a packed order is on hold until a lead releases it)."
+                ).format(count=count)
+            )
+        return
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)
     else:

@@ -16,6 +16,7 @@ from packstation.i18n import _
 from packstation.services.handover import (
     Manifest,
     day_manifest,
+    kept_out_sentence,
     manifest_csv,
     seal_all_waiting,
 )
@@ -148,6 +149,8 @@ def manifest(
         sealed=sealed.manifest.count if sealed else 0,
     )
     click.echo(message, err=output is None)
+    if sealed is not None and sealed.kept_out:
+        click.echo(kept_out_sentence(sealed.kept_out), err=True)
     if job is not None:
         click.echo(
             _("The list is queued for printing (job {job}).").format(job=job), err=output is None

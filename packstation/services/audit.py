@@ -59,7 +59,8 @@ REPRINT_KIND = "label_reprinted"
 JOB_KINDS = (QUEUED_KIND, SENT_KIND, REPRINT_KIND)
 # and those that set the stock figures or move units in and out (services.catalogue, .stock)
 STOCK_TAKE_KINDS = ("products_imported", "stock_counted")
-GIVE_BACK_KINDS = ("box_voided", "order_cancelled")
+BOX_VOIDED_KIND = "box_voided"
+GIVE_BACK_KINDS = (BOX_VOIDED_KIND, "order_cancelled")
 ADJUST_KIND = "stock_adjusted"
 REPLAYED = (
     *TICK_KINDS,
@@ -222,6 +223,9 @@ def _replayed_events(uow: UnitOfWork) -> _Replayed:
             replayed.stock.update({sku: _as_int(n) for sku, n in stock.items()})
         elif kind in GIVE_BACK_KINDS:
             replayed.move_stock(payload.get("to_stock") or {})
+            if kind == BOX_VOIDED_KIND and order_id is not None and replayed.packed[order_id]:
+                # a box of the packed order voided (its label, its courier): packed again later
+                replayed.packed[order_id] -= 1
         elif kind == ADJUST_KIND:
             replayed.move_stock({str(payload.get("sku")): payload.get("units")})
     return replayed

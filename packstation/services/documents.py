@@ -70,10 +70,25 @@ class DocumentLine(NamedTuple):
 @dataclass(frozen=True)
 class Contents:
     """What an order's documents are made of, read in one go: each line with the units of it
-    in the parcel and whether its product is fragile, and the status of every parcel."""
+    in the parcel and whether its product is fragile, and the number and status of every
+    parcel."""
 
     lines: list[tuple[DocumentLine, int, bool]]
-    parcel_statuses: list[str]
+    parcels: list[tuple[int, str]]
+
+    def piece(self, seq: int) -> tuple[int, int]:
+        """Parcel ``seq`` as the courier counts it: (its place, how many go), the void boxes
+        left out, so an order whose first box was voided ships as 1/1, not 2/2."""
+        going = self._going()
+        place = going.index(seq) + 1 if seq in going else seq
+        return place, max(len(going), place)
+
+    def pieces(self) -> int:
+        """How many parcels of the order go (its void boxes left out)."""
+        return len(self._going())
+
+    def _going(self) -> list[int]:
+        return sorted(n for n, status in self.parcels if status != ParcelStatus.VOID)
 
     def goods(self) -> tuple[str, bool]:
         """What is in the parcel (the whole order if nothing is ticked into it yet), and
@@ -95,10 +110,10 @@ def contents(uow: UnitOfWork, order_id: int, parcel_id: int | None) -> Contents:
     given = {"order_id": order_id, "parcel_id": parcel_id}
     connection = uow.connection()
     rows = connection.execute(_CONTENTS, given).all()
-    statuses = connection.execute(_PARCEL_STATUSES, given).scalars().all()
+    parcels = connection.execute(_PARCELS, given).all()
     return Contents(
         [(DocumentLine(*row[:5]), row.units or 0, bool(row.fragile)) for row in rows],
-        list(statuses),
+        [(seq, status) for seq, status in parcels],
     )
 
 
@@ -125,7 +140,7 @@ _CONTENTS: Select[*tuple[Any, ...]] = (
     .where(col(OrderLine.order_id) == bindparam("order_id"))
     .order_by(col(OrderLine.line_no), col(OrderLine.id))
 )
-_PARCEL_STATUSES = sa_select(col(Parcel.status)).where(
+_PARCELS = sa_select(col(Parcel.seq), col(Parcel.status)).where(
     col(Parcel.order_id) == bindparam("order_id")
 )
 
@@ -145,7 +160,7 @@ def label_data(
     name = carrier.name if carrier else (info.marketplace if info else code)
     name_en = carrier.name_en if carrier else (info.english if info else "")
     read = read or contents(uow, order.id or 0, parcel.id)
-    count = sum(1 for status in read.parcel_statuses if status != ParcelStatus.VOID)
+    place, count = read.piece(parcel.seq)
     mask = settings.printing.mask_recipient
     rname, rphone, raddress = masked_party(
         order.recipient_name, order.phone, full_address(order), mask=mask
@@ -162,8 +177,8 @@ def label_data(
         sender=Party(shop.sender_name, shop.sender_phone, shop.sender_address),
         goods=goods,
         order_no=order.order_no,
-        parcel_seq=parcel.seq,
-        parcel_count=max(count, parcel.seq),
+        parcel_seq=place,
+        parcel_count=count,
         weight_g=parcel.measured_weight_g or parcel.expected_weight_g,
         printed_at=local_now(settings),
         destination=destination(order),
@@ -195,7 +210,7 @@ def slip_data(
         buyer_note=order.buyer_note,
         paid_at=paid,
         tracking_no=tracking_no,
-        parcel_count=max(len(read.parcel_statuses), 1),
+        parcel_count=max(read.pieces(), 1),
     )
 
 

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -92,6 +92,9 @@ class SealedHandover:
     manifest: Manifest
     print_job_id: int | None
     csv_path: Path | None
+    # tracking numbers taken out at the seal: the parcel's label was voided or its order
+    # cancelled after it went in (the courier must not take it)
+    kept_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,7 @@ def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code
         )
     if parcel.status == ParcelStatus.VOID:
         return _(
-            "Parcel {code} has a void label; reprint its label before handing it over."
+            "Parcel {code} has a void label; keep it out: its goods get a new box and label at a bench."
         ).format(code=code)
     if not parcel.tracking_no or parcel.status != ParcelStatus.PACKED:
         return _("Parcel {code} is not packed and labelled yet; finish it at a bench.").format(
@@ -444,6 +447,11 @@ def seal_handover(
         for order_id in sorted({p.order_id for p in uow.session.exec(inside)}):
             lock_order(uow, order_id)  # in one order: two seals sharing an order take turns
         parcels = uow.session.exec(inside.order_by(col(Parcel.id)).with_for_update()).all()
+        kept_out = _keep_out_unshippable(uow, parcels)
+        parcels = [p for p in parcels if p.handover_id == handover_id]
+        if not parcels and kept_out:
+            uow.commit()  # they stay out
+            raise UserError(kept_out_sentence(kept_out))
         if not parcels:
             raise UserError(_("The handover is empty; scan parcels into it before sealing."))
         handover.sealed_at = now
@@ -479,7 +487,45 @@ def seal_handover(
                     ).format(path=path, problem=exc.strerror or exc)
                 ) from None
         uow.commit()
-        return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
+        return SealedHandover(
+            manifest=manifest, print_job_id=job_id, csv_path=path, kept_out=kept_out
+        )
+
+
+def kept_out_sentence(codes: Sequence[str]) -> str:
+    return _(
+        "Taken out of the handover: {codes} (a voided label or a cancelled order); do not give "
+        "them to the courier."
+    ).format(codes=", ".join(codes))
+
+
+def _keep_out_unshippable(uow: UnitOfWork, parcels: Sequence[Parcel]) -> tuple[str, ...]:
+    """Take out of their handover the parcels that must not go: a voided label (its goods get a
+    new box at a bench) or an order cancelled since the parcel went in (in transaction, the
+    orders locked).  Returns their tracking numbers."""
+    cancelled = set(
+        uow.session.exec(
+            select(Order.id).where(
+                col(Order.id).in_({p.order_id for p in parcels}),
+                Order.status == OrderStatus.CANCELLED,
+            )
+        )
+    )
+    kept: list[str] = []
+    for parcel in parcels:
+        if parcel.status == ParcelStatus.PACKED and parcel.order_id not in cancelled:
+            continue
+        uow.record(
+            "handover_removed",
+            order_id=parcel.order_id,
+            parcel_id=parcel.id,
+            handover_id=parcel.handover_id,
+            reason="order cancelled" if parcel.order_id in cancelled else f"parcel {parcel.status}",
+        )
+        parcel.handover_id = None
+        uow.session.add(parcel)
+        kept.append(parcel.tracking_no or str(parcel.id))
+    return tuple(kept)
 
 
 def _hand_over_order(uow: UnitOfWork, order_id: int, now: dt.datetime) -> None:

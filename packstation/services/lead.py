@@ -21,6 +21,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
+from packstation.services.packing.voiding import void_box
 from packstation.services.printing import add_parcel_documents, void_parcel_labels
 from packstation.services.queue import OPEN, UNPACKED, status_label
 from packstation.store.models import Order, OrderException, Parcel
@@ -226,7 +227,8 @@ def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) ->
 
 def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Settings) -> Order:
     """Ship an order with another carrier.  Labels already printed are voided and the order waits
-    on hold for a new label at a bench."""
+    on hold for a new label at a bench: the goods of those boxes are ticked again into a new box
+    there, which gets the new courier's waybill."""
     code = carrier.strip().upper()
     if code not in settings.carriers and code != settings.shipping.default_carrier:
         raise UserError(
@@ -251,9 +253,8 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         before = order.carrier
         labelled = _labelled(uow, order_id)
         for parcel in labelled:
-            void_labels(uow, parcel, f"courier changed to {code}")
-            parcel.status = ParcelStatus.VOID
-            uow.session.add(parcel)
+            # the goods go into a new box with the new courier's waybill
+            void_box(uow, order, parcel, f"courier changed to {code}", pack_again=True)
         for parcel in uow.session.exec(
             select(Parcel).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
         ).all():
@@ -364,9 +365,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         order = _order(uow, order_id)
         _refuse_move(order, OrderStatus.CANCELLED)
         for parcel in _labelled(uow, order_id):
-            void_labels(uow, parcel, "order cancelled")
-            parcel.status = ParcelStatus.VOID
-            uow.session.add(parcel)
+            void_box(uow, order, parcel, "order cancelled", pack_again=False)
         _resolve_all(uow, order_id, "cancelled")
         before = order.status
         order.status = OrderStatus.CANCELLED

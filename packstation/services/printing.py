@@ -23,7 +23,7 @@ from packstation.i18n import _
 from packstation.labels.content import LabelData, SlipData
 from packstation.labels.render import Rendered
 from packstation.labels.render import preview_png as render_preview
-from packstation.services import documents, tracking
+from packstation.services import claims, documents, tracking
 from packstation.services.carriers import ensure_carrier
 from packstation.services.outbox import OutboxSender
 from packstation.store.models import Order, Parcel, PrintJob
@@ -377,8 +377,19 @@ def _queue_reprint(
 
 
 def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
-    """Queue the stored bytes of the parcel's label again, with a reason; commits."""
+    """Queue the stored bytes of the parcel's label again, with a reason; commits.  A void
+    parcel's waybill is dead: it is refused."""
     with uow:
+        # the order, then the parcel: a void or a bench's action on them ends first
+        claims.lock_order(uow, _parcel(uow, parcel_id).order_id)
+        parcel = claims.lock_parcel(uow, parcel_id)
+        if parcel.status == ParcelStatus.VOID:
+            raise UserError(
+                _(
+                    "The label of parcel {code} was voided; a reprint would carry a dead waybill: "
+                    "release the order to a bench, where its goods get a new box and label."
+                ).format(code=parcel.tracking_no or parcel.id)
+            )
         job = _queue_reprint(uow, parcel_id, reason)
         uow.commit()
     return job

@@ -18,8 +18,8 @@ from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, Prin
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
-from packstation.services.lead import void_labels
 from packstation.services.orders import find_order
+from packstation.services.packing.voiding import void_box
 from packstation.services.printing import preview_png, reprint
 from packstation.store.models import Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -137,8 +137,9 @@ def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
 
 
 def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
-    """Void a parcel's labels: the parcel cannot be handed over until it gets a new one, and a
-    packed order waits on hold for it.  Returns how many label jobs were voided."""
+    """Void a parcel's labels and the parcel: it cannot be handed over (it leaves an open
+    handover), and its goods are ticked again into a new box, with a new waybill, at a bench;
+    a packed order waits on hold for that.  Returns how many label jobs were voided."""
     reason = reason.strip()
     if not reason:
         raise UserError(_("Give a reason for voiding the label."))
@@ -155,14 +156,10 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
                     code=parcel.tracking_no or parcel.id, status=parcel.status
                 )
             )
-        count = void_labels(uow, parcel, reason)
-        parcel.status = ParcelStatus.VOID
-        uow.session.add(parcel)
-        if (
-            order is not None
-            and order.status == OrderStatus.PACKED
-            and can_move(order.status, OrderStatus.ON_HOLD)
-        ):
+        assert order is not None  # a parcel's order is never deleted
+        # its goods go into a new box with a new waybill at a bench
+        count = void_box(uow, order, parcel, reason, pack_again=True)
+        if order.status == OrderStatus.PACKED and can_move(order.status, OrderStatus.ON_HOLD):
             order.status = OrderStatus.ON_HOLD
             order.hold_reason = _("Label voided: {reason}").format(reason=reason)
             uow.session.add(order)

@@ -24,6 +24,7 @@ from packstation.services.handover import (
     SealedHandover,
     WaitingParcel,
     handover_manifest,
+    kept_out_sentence,
     open_handover,
     open_handovers,
     remove_parcel,
@@ -359,12 +360,13 @@ class HandoverScreen(LeadScreen):
         sealed = message.sealed
         self.handover_id = None
         self.manifest = None
-        self._flash(
-            _(
-                "Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as {path}."
-            ).format(count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path),
-            error=False,
-        )
+        done = _(
+            "Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as {path}."
+        ).format(count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path)
+        if sealed.kept_out:
+            self._flash(f"{done} {kept_out_sentence(sealed.kept_out)}", error=True)
+        else:
+            self._flash(done, error=False)
         self.reload()
         self.app.push_screen(
             TextPage(

@@ -2,53 +2,26 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlmodel import col, select
 
 from packstation.domain.lifecycle import check_move
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services import printing, stock
 from packstation.services.claims import clear_claim, held_order, lock_order
-from packstation.services.packing.boxes import box_units, live_box, order_lines
+from packstation.services.packing.boxes import live_box, order_lines
+from packstation.services.packing.voiding import void_box
 from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 
-def _void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
-    assert parcel.id is not None
-    return printing.void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
-
-
-def _undo_open_box(uow: UnitOfWork, order: Order, reason: str) -> int:
+def _undo_open_box(uow: UnitOfWork, order: Order, reason: str) -> None:
     """Void the box still being filled and give its units back to the lines and the stock
-    (they go back to the tote).  Returns the units given back."""
+    (they go back to the tote)."""
     box = live_box(uow, order.id or 0)
-    if box is None or box.status != ParcelStatus.OPEN:
-        return 0
-    units = box_units(uow, box.id or 0)
-    returned: dict[str, int] = defaultdict(int)
-    for line in order_lines(uow, order.id or 0):
-        back = units.get(line.id or 0, 0)
-        if back:
-            before, line.quantity_packed = line.quantity_packed, max(line.quantity_packed - back, 0)
-            uow.session.add(line)
-            returned[line.sku] += before - line.quantity_packed
-    stock.give_back(uow.connection(), returned)
-    box.status = ParcelStatus.VOID
-    uow.session.add(box)
-    uow.record(
-        "box_voided",
-        order_id=order.id,
-        parcel_id=box.id,
-        reason=reason,
-        units=sum(units.values()),
-        to_stock=returned,
-    )
-    return sum(units.values())
+    if box is not None and box.status == ParcelStatus.OPEN:
+        void_box(uow, order, box, reason, pack_again=True)
 
 
 def release_order(uow: UnitOfWork, *, order_id: int, reason: str) -> None:
@@ -145,9 +118,7 @@ def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:
             )
         )
         for box in boxes:
-            voided += _void_labels(uow, box, "order cancelled")
-            box.status = ParcelStatus.VOID
-            uow.session.add(box)
+            voided += void_box(uow, order, box, "order cancelled", pack_again=False)
         if boxes or order.claimed_bench:
             clear_claim(order)
             uow.session.add(order)

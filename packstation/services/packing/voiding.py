@@ -1,0 +1,61 @@
+"""A box that leaves its order for good: its labels void, out of the open handover it waits
+in, and, when its goods are to be packed again, its units back on the order's lines.
+
+Used by putting an order back or on hold (the box being filled), by the lead's decisions (a
+voided label, a new courier: the goods go into a new box with a new waybill at a bench) and by
+cancelling (the goods go back to the shelves, counted by the cancel itself).  Every caller holds
+the order's row lock (``claims.lock_order``) and commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from packstation.domain.status import ParcelStatus
+from packstation.services import printing, stock
+from packstation.services.packing.boxes import box_units, order_lines
+from packstation.store.models import Order, Parcel
+from packstation.store.uow import UnitOfWork
+
+
+def void_box(uow: UnitOfWork, order: Order, box: Parcel, reason: str, *, pack_again: bool) -> int:
+    """Void ``box`` of ``order`` (in transaction).  ``pack_again``: its units go back to the
+    order's lines and to the stock, so the bench ticks them into a new box (a ``box_voided``
+    event says how many).  Returns how many label jobs were voided."""
+    assert box.id is not None and order.id is not None
+    # a box still being filled has no label yet
+    opened = box.status == ParcelStatus.OPEN
+    voided = 0 if opened else printing.void_parcel_labels(uow, parcel_id=box.id, reason=reason)
+    if box.handover_id is not None:
+        # not sealed (a sealed box is handed over, and no caller voids those): the courier must
+        # not take a box without a valid label
+        uow.record(
+            "handover_removed",
+            order_id=order.id,
+            parcel_id=box.id,
+            handover_id=box.handover_id,
+            reason=reason,
+        )
+        box.handover_id = None
+    box.status = ParcelStatus.VOID
+    uow.session.add(box)
+    if pack_again:
+        units = box_units(uow, box.id)
+        returned: dict[str, int] = defaultdict(int)
+        for line in order_lines(uow, order.id):
+            back = units.get(line.id or 0, 0)
+            if back:
+                before = line.quantity_packed
+                line.quantity_packed = max(before - back, 0)
+                uow.session.add(line)
+                returned[line.sku] += before - line.quantity_packed
+        stock.give_back(uow.connection(), returned)
+        uow.record(
+            "box_voided",
+            order_id=order.id,
+            parcel_id=box.id,
+            reason=reason,
+            units=sum(units.values()),
+            to_stock=dict(returned),
+        )
+    return voided

@@ -1,0 +1,266 @@
+"""A voided label, or a new courier, on a packed order: the box is void, its goods go into a new
+box with a new waybill at a bench, and a void box never reaches the courier (both stores)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine, update
+from sqlmodel import col, select
+
+from packstation.cli import build_cli
+from packstation.config import CarrierSettings, Settings
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus, WeightSource
+from packstation.errors import UserError
+from packstation.services import lead, packing
+from packstation.services.audit import audit
+from packstation.services.documents import label_data
+from packstation.services.handover import (
+    HandoverRefused,
+    open_handover,
+    scan_parcel,
+    seal_handover,
+)
+from packstation.services.packing_view import Phase, read_order
+from packstation.services.printing import reprint
+from packstation.services.reprints import void_label
+from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob, Product
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import TODAY, add_order, seed_catalogue
+from tests.support.waiting import waits_then
+
+TEA, CUP = "6901234567892", "6901234567908"
+
+
+@pytest.fixture
+def shop(engine: Engine) -> Engine:
+    seed_catalogue(engine)
+    return engine
+
+
+@pytest.fixture
+def two_couriers(settings: Settings) -> Settings:
+    zto = CarrierSettings(name="中通快递", waybill_range=["731000000000", "731000999999"])
+    return settings.model_copy(update={"carriers": {**settings.carriers, "ZTO": zto}})
+
+
+def uow(engine: Engine, bench: str = "bench-1") -> UnitOfWork:
+    return UnitOfWork(engine, bench=bench, user="王芳")
+
+
+def pack(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> str:
+    """Tick ``codes`` into the order's open box, weigh it and return its waybill number."""
+    for code in codes:
+        assert packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings).ok
+    view = read_order(uow(engine), order_id, settings)
+    assert view is not None and view.phase == Phase.WEIGHING and view.current is not None
+    weighed = packing.weigh(
+        uow(engine),
+        order_id=order_id,
+        grams=view.current.expected_g or 0,
+        source=WeightSource.SCALE,
+        settings=settings,
+    )
+    assert weighed.accepted and weighed.order_packed
+    with UnitOfWork(engine) as u:
+        box = u.session.exec(
+            select(Parcel).where(Parcel.order_id == order_id).order_by(col(Parcel.seq).desc())
+        ).first()
+        assert box is not None and box.tracking_no
+        return box.tracking_no
+
+
+def packed_order(engine: Engine, settings: Settings) -> tuple[int, str]:
+    order_id = add_order(engine, "V1", [("TEA-001", 2), ("CUP-002", 1)])
+    assert packing.open_order(uow(engine), code="V1", settings=settings) is not None
+    return order_id, pack(engine, order_id, [TEA, TEA, CUP], settings)
+
+
+def parcel_id(engine: Engine, number: str) -> int:
+    with UnitOfWork(engine) as u:
+        return u.session.exec(select(Parcel.id).where(Parcel.tracking_no == number)).one() or 0
+
+
+def on_hand(engine: Engine, sku: str) -> int:
+    with UnitOfWork(engine) as u:
+        return u.session.exec(select(Product.on_hand).where(Product.sku == sku)).one()
+
+
+def test_a_voided_label_is_packed_again_with_a_new_waybill(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id, first = packed_order(shop, settings)
+    tea = on_hand(shop, "TEA-001")
+    assert void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="torn") == 1
+
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.status == OrderStatus.ON_HOLD
+        assert "torn" in order.hold_reason
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
+        assert box.status == ParcelStatus.VOID
+        # the goods are ticked again into a new box: nothing counts as packed meanwhile
+        assert set(u.session.exec(select(OrderLine.quantity_packed))) == {0}
+    assert on_hand(shop, "TEA-001") == tea + 2
+    with pytest.raises(UserError, match="release the order to a bench"):
+        reprint(uow(shop), parcel_id=parcel_id(shop, first), reason="again")
+
+    lead.release(uow(shop), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    view = read_order(uow(shop), order_id, settings)
+    assert view is not None and view.phase == Phase.PICKING
+    assert view.current is not None and view.current.seq == 2 and view.current.units == 0
+    second = pack(shop, order_id, [CUP, TEA, TEA], settings)
+    assert second != first
+    with UnitOfWork(shop) as u:  # the courier gets one piece: 件 1/1, not 2/2
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == second)).one()
+        data = label_data(u, settings, box, second)
+        assert (data.parcel_seq, data.parcel_count) == (1, 1)
+    assert on_hand(shop, "TEA-001") == tea
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
+def test_a_new_courier_for_a_packed_order_packs_it_again(
+    shop: Engine, two_couriers: Settings
+) -> None:
+    order_id, first = packed_order(shop, two_couriers)
+    lead.change_courier(uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers)
+    lead.release(uow(shop), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V1", settings=two_couriers) is not None
+    second = pack(shop, order_id, [TEA, CUP, TEA], two_couriers)
+    assert first.startswith("YT") and second.startswith("731")
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
+def two_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, str, int]:
+    """Orders V1 and V2 packed, their parcels in an open YTO handover: (V1's id, V1's and V2's
+    waybill numbers, the handover's id)."""
+    order_id, first = packed_order(shop, settings)
+    other = add_order(shop, "V2", [("CUP-002", 1)])
+    assert packing.open_order(uow(shop), code="V2", settings=settings) is not None
+    kept = pack(shop, other, [CUP], settings)
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings)
+    assert handover.id is not None
+    for number in (first, kept):
+        scan_parcel(uow(shop), handover_id=handover.id, code=number)
+    return order_id, first, kept, handover.id
+
+
+def test_a_void_box_leaves_its_open_handover(shop: Engine, settings: Settings) -> None:
+    order_id, first, kept, handover = two_in_a_handover(shop, settings)
+
+    void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="wrong address")
+    with pytest.raises(HandoverRefused, match="keep it out"):
+        scan_parcel(uow(shop), handover_id=handover, code=first)
+    sealed = seal_handover(
+        uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+    )
+    assert [line.tracking_no for line in sealed.manifest.lines] == [kept]
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
+        assert box.status == ParcelStatus.VOID and box.handover_id is None
+        removed = u.session.exec(select(Event).where(Event.kind == "handover_removed")).one()
+        assert removed.order_id == order_id
+    assert audit(shop).ok
+
+
+def test_the_seal_keeps_out_a_parcel_whose_order_was_cancelled(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id, first, kept, handover = two_in_a_handover(shop, settings)
+    # the marketplace's export says the buyer cancelled: the import cancels the order and
+    # leaves its printed label to the lead
+    with UnitOfWork(shop) as u:
+        u.session.execute(
+            update(Order).where(col(Order.id) == order_id).values(status=OrderStatus.CANCELLED)
+        )
+        u.commit()
+
+    sealed = seal_handover(
+        uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+    )
+    assert sealed.kept_out == (first,)
+    assert [line.tracking_no for line in sealed.manifest.lines] == [kept]
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
+        assert box.status == ParcelStatus.PACKED and box.handover_id is None
+
+
+def test_a_cancel_takes_the_parcel_out_at_once(shop: Engine, settings: Settings) -> None:
+    order_id, first = packed_order(shop, settings)
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
+    assert handover is not None
+    scan_parcel(uow(shop), handover_id=handover, code=first)
+    lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
+        assert box.status == ParcelStatus.VOID and box.handover_id is None
+    with pytest.raises(UserError, match="The handover is empty"):
+        seal_handover(
+            uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+        )
+
+
+def test_a_seal_with_nothing_left_to_go_says_so_and_keeps_them_out(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id, first = packed_order(shop, settings)
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
+    assert handover is not None
+    scan_parcel(uow(shop), handover_id=handover, code=first)
+    with UnitOfWork(shop) as u:  # cancelled by the marketplace's export
+        u.session.execute(
+            update(Order).where(col(Order.id) == order_id).values(status=OrderStatus.CANCELLED)
+        )
+        u.commit()
+    with pytest.raises(UserError, match=f"Taken out of the handover: {first}"):
+        seal_handover(
+            uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+        )
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
+        assert box.handover_id is None  # taken out for good, though the seal was refused
+        removed = u.session.exec(select(Event).where(Event.kind == "handover_removed")).one()
+        assert "cancelled" in removed.payload
+
+
+def test_the_label_command_voids_as_the_lead_does(
+    shop: Engine, settings: Settings, store_url: str
+) -> None:
+    order_id, first = packed_order(shop, settings)
+    runner = CliRunner()
+    base = ["--db", store_url]
+    voided = runner.invoke(build_cli(), [*base, "label", "V1", "--void", "--reason", "smudged"])
+    assert voided.exit_code == 0, voided.output
+    assert "1 labels voided" in voided.output and "new box" in voided.output
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.status == OrderStatus.ON_HOLD
+        jobs = u.session.exec(select(PrintJob.status).where(PrintJob.kind == "label")).all()
+        assert set(jobs) == {PrintStatus.VOID}
+    again = runner.invoke(
+        build_cli(), [*base, "label", first, "--reprint", "--reason", "print it anyway"]
+    )
+    assert isinstance(again.exception, UserError)  # one line from the command line, no traceback
+    assert "a reprint would carry a dead waybill" in str(again.exception)
+    with UnitOfWork(shop) as u:
+        assert len(u.session.exec(select(PrintJob.id).where(PrintJob.kind == "label")).all()) == 1
+
+
+@pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
+def test_a_reprint_waits_for_a_void_then_refuses(shop: Engine, settings: Settings) -> None:
+    """PostgreSQL: a reprint while the lead's void of that parcel commits waits for it, and is
+    then refused; it does not send the voided waybill again."""
+    order_id, first = packed_order(shop, settings)
+    parcel = parcel_id(shop, first)
+    with shop.connect() as voiding:  # the void, half-way: the order locked, the parcel void
+        voiding.execute(select(Order.id).where(col(Order.id) == order_id).with_for_update())
+        voiding.execute(
+            update(Parcel).where(col(Parcel.id) == parcel).values(status=ParcelStatus.VOID)
+        )
+        with pytest.raises(UserError, match="dead waybill"):
+            waits_then(voiding, lambda: reprint(uow(shop), parcel_id=parcel, reason="torn"))
+    with UnitOfWork(shop) as u:
+        assert len(u.session.exec(select(PrintJob.id).where(PrintJob.kind == "label")).all()) == 1
