@@ -22,7 +22,11 @@ from packstation.i18n import _
 from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
 from packstation.services.packing.voiding import void_box
-from packstation.services.printing import add_parcel_documents, void_parcel_labels
+from packstation.services.printing import (
+    add_parcel_documents,
+    void_order_documents,
+    void_parcel_labels,
+)
 from packstation.services.queue import OPEN, UNPACKED, status_label
 from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
@@ -255,6 +259,9 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
         for parcel in labelled:
             # the goods go into a new box with the new courier's waybill
             void_box(uow, order, parcel, f"courier changed to {code}", pack_again=True)
+        # a waybill printed first, or given by the export, is the old courier's
+        void_order_documents(uow, order, f"courier changed to {code}")
+        dropped, order.tracking_no = order.tracking_no, ""
         for parcel in uow.session.exec(
             select(Parcel).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
         ).all():
@@ -274,6 +281,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
             before=before,
             after=code,
             labels_voided=len(labelled),
+            tracking_no_dropped=dropped,
         )
         uow.commit()
         return order
@@ -305,6 +313,8 @@ def correct_address(
         uow.session.add(order)
         uow.flush()
         uow.record("address_corrected", order_id=order_id, before=before, after=after)
+        # a waybill printed first has the old address: the bench prints it again
+        void_order_documents(uow, order, "address corrected")
         relabelled = []
         for parcel in _labelled(uow, order_id):
             assert parcel.id is not None
@@ -366,6 +376,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         _refuse_move(order, OrderStatus.CANCELLED)
         for parcel in _labelled(uow, order_id):
             void_box(uow, order, parcel, "order cancelled", pack_again=False)
+        void_order_documents(uow, order, "order cancelled")  # a waybill printed first
         _resolve_all(uow, order_id, "cancelled")
         before = order.status
         order.status = OrderStatus.CANCELLED

@@ -45,6 +45,7 @@ __all__ = [
     "read_parcel_documents",
     "reprint",
     "reprint_order_label",
+    "void_order_documents",
     "void_parcel_labels",
 ]
 
@@ -334,6 +335,26 @@ def void_parcel_labels(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         tracking_no=parcel.tracking_no,
         reason=reason,
     )
+    return len(voided)
+
+
+def void_order_documents(uow: UnitOfWork, order: Order, reason: str) -> int:
+    """Void the waybill and slip a batch printed for the order before it had a parcel (print
+    first): queued ones never go out, and no parcel adopts them (in transaction).  Returns how
+    many."""
+    voided = _batch_jobs(uow, order)
+    for job in voided:
+        job.status = PrintStatus.VOID
+        job.error = reason[:400]
+        uow.session.add(job)
+    if voided:
+        uow.record(
+            "label_voided",
+            order_id=order.id,
+            jobs=[j.id for j in voided],
+            tracking_no=order.tracking_no,
+            reason=reason,
+        )
     return len(voided)
 
 

@@ -14,6 +14,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus, We
 from packstation.errors import UserError
 from packstation.services import lead, packing
 from packstation.services.audit import audit
+from packstation.services.batch import print_batch
 from packstation.services.documents import label_data
 from packstation.services.handover import (
     HandoverRefused,
@@ -264,3 +265,56 @@ def test_a_reprint_waits_for_a_void_then_refuses(shop: Engine, settings: Setting
             waits_then(voiding, lambda: reprint(uow(shop), parcel_id=parcel, reason="torn"))
     with UnitOfWork(shop) as u:
         assert len(u.session.exec(select(PrintJob.id).where(PrintJob.kind == "label")).all()) == 1
+
+
+def batch_printed(shop: Engine, settings: Settings) -> tuple[int, str]:
+    """Order V1 (one tea), its waybill and slip printed first: (its id, the waybill number)."""
+    order_id = add_order(shop, "V1", [("TEA-001", 1)])
+    print_batch(uow(shop), settings, due=TODAY)
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.tracking_no
+        return order_id, order.tracking_no
+
+
+def order_jobs(shop: Engine, order_id: int) -> list[tuple[str, str]]:
+    with UnitOfWork(shop) as u:
+        query = select(PrintJob.kind, PrintJob.status).where(PrintJob.order_id == order_id)
+        return [(kind, status) for kind, status in u.session.exec(query.order_by(PrintJob.id))]
+
+
+def test_a_new_courier_drops_a_waybill_printed_first(shop: Engine, two_couriers: Settings) -> None:
+    order_id, printed = batch_printed(shop, two_couriers)
+    lead.change_courier(uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers)
+    assert order_jobs(shop, order_id) == [("label", "void"), ("slip", "void")]
+    assert packing.open_order(uow(shop), code="V1", settings=two_couriers) is not None
+    number = pack(shop, order_id, [TEA], two_couriers)
+    assert printed.startswith("YT") and number.startswith("731")
+    assert audit(shop).ok
+
+
+def test_a_cancel_voids_a_waybill_printed_first(shop: Engine, settings: Settings) -> None:
+    order_id, _printed = batch_printed(shop, settings)
+    lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
+    # queued, they would have gone to the printer with the next drain
+    assert order_jobs(shop, order_id) == [("label", "void"), ("slip", "void")]
+
+
+def test_a_new_address_reprints_a_waybill_printed_first(shop: Engine, settings: Settings) -> None:
+    order_id, printed = batch_printed(shop, settings)
+    lead.correct_address(
+        uow(shop), order_id=order_id, changes={"address": "文一路 8 号"}, settings=settings
+    )
+    assert packing.open_order(uow(shop), code=printed, settings=settings) is not None
+    assert pack(shop, order_id, [TEA], settings) == printed  # the same waybill number
+    with UnitOfWork(shop) as u:
+        labels = u.session.exec(
+            select(PrintJob.batch, PrintJob.status, PrintJob.parcel_id)
+            .where(PrintJob.kind == "label")
+            .order_by(PrintJob.id)
+        ).all()
+    # the batch's waybill, with the old address, void; the bench drew a new one for the parcel
+    assert [(bool(batch), status, parcel is not None) for batch, status, parcel in labels] == [
+        (True, "void", False),
+        (False, "queued", True),
+    ]
