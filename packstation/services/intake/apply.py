@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import ColumnElement, Connection, or_, select, update
 from sqlmodel import col
 from sqlmodel import select as sm_select
 
@@ -345,13 +345,25 @@ def _labelled(uow: UnitOfWork, order_id: int) -> bool:
 
 def _label_ids(uow: UnitOfWork, order_id: int) -> list[int]:
     """Label print jobs of the order, or of its parcels, that are not void."""
+    return _job_ids(
+        uow,
+        order_id,
+        col(PrintJob.kind) == PrintKind.LABEL,
+        col(PrintJob.status) != PrintStatus.VOID,
+    )
+
+
+def _queued_jobs(uow: UnitOfWork, order_id: int) -> list[int]:
+    """Print jobs of the order, or of its parcels, still waiting for their printer."""
+    return _job_ids(uow, order_id, col(PrintJob.status) == PrintStatus.QUEUED)
+
+
+def _job_ids(uow: UnitOfWork, order_id: int, *where: ColumnElement[bool]) -> list[int]:
     parcels = sm_select(col(Parcel.id)).where(Parcel.order_id == order_id)
     found = uow.session.exec(
         sm_select(col(PrintJob.id))
         .where(
-            or_(col(PrintJob.order_id) == order_id, col(PrintJob.parcel_id).in_(parcels)),
-            col(PrintJob.kind) == PrintKind.LABEL,
-            col(PrintJob.status) != PrintStatus.VOID,
+            or_(col(PrintJob.order_id) == order_id, col(PrintJob.parcel_id).in_(parcels)), *where
         )
         .order_by(col(PrintJob.id))
     )
@@ -366,6 +378,15 @@ def _limit(name: str) -> int:
 
 def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known, returned: Counter[str]) -> None:
     session = uow.session
+    # documents still waiting for their printer never go out; printed labels are left to the
+    # bench or the lead to void
+    unsent = _queued_jobs(uow, known.id)
+    if unsent:
+        session.connection().execute(
+            update(PrintJob.__table__)  # type: ignore[attr-defined]
+            .where(col(PrintJob.id).in_(unsent), col(PrintJob.status) == PrintStatus.QUEUED)
+            .values(status=PrintStatus.VOID.value, error="order cancelled")
+        )
     label_ids = _label_ids(uow, known.id)
     parcels = list(
         session.execute(
@@ -395,6 +416,7 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known, returned: Counter
         was=known.status,
         bench_claimed=known.claimed_bench or "",
         labels_to_void=label_ids,
+        jobs_voided=unsent,
         tracking_numbers=[p.tracking_no for p in parcels],
         void_by="bench or lead" if label_ids or parcels else "",
         to_stock=units,

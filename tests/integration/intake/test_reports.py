@@ -8,14 +8,16 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.status import OrderStatus
+from packstation.domain.status import OrderStatus, PrintStatus
 from packstation.errors import UserError
 from packstation.services.intake import import_orders
 from packstation.services.orders import find_order, order_details
 from packstation.services.reports import day_report, shortages
 from packstation.services.shipments import confirm_file, export_shipments
+from packstation.store.models import PrintJob
 from tests.integration.intake.exports import CLOSED, Item, TOrder, write_taobao
 from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import Factory, events, order, set_order
@@ -238,19 +240,34 @@ def test_export_neutralises_formulas(
 def test_cancelling_a_labelled_order_leaves_voiding_to_the_bench(
     uow_factory: Factory, settings: Settings, tmp_path: Path
 ) -> None:
-    o = TOrder("L-1", [Item("MUG-01")])
-    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
-    pack(uow_factory, "L-1", tracking=["YT7000000000002"], label=True)
-    o.status = CLOSED
-    report = import_orders(
-        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    """A printed label is left to the bench or the lead to void; one still queued never goes
+    out."""
+    printed, waiting = TOrder("L-1", [Item("MUG-01")]), TOrder("L-2", [Item("MUG-01")])
+    import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "a", [printed, waiting])), settings=settings
     )
-    assert report.orders_cancelled == 1
-    ((_order_id, payload),) = events(uow_factory, "order_cancelled")
-    assert payload["was"] == "packed"
-    assert len(payload["labels_to_void"]) == 1
-    assert payload["tracking_numbers"] == ["YT7000000000002"]
+    pack(uow_factory, "L-1", tracking=["YT7000000000002"], label=True)
+    pack(uow_factory, "L-2", tracking=["YT7000000000004"], label=True)
+    with uow_factory() as uow:
+        job = uow.session.exec(select(PrintJob).order_by(col(PrintJob.id))).first()
+        assert job is not None
+        job.status = PrintStatus.SENT
+        uow.session.add(job)
+        uow.commit()
+    printed.status = waiting.status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [printed, waiting])), settings=settings
+    )
+    assert report.orders_cancelled == 2
+    (_id1, sent), (_id2, queued) = events(uow_factory, "order_cancelled")
+    assert sent["was"] == "packed"
+    assert len(sent["labels_to_void"]) == 1 and sent["jobs_voided"] == []
+    assert sent["tracking_numbers"] == ["YT7000000000002"]
+    assert queued["labels_to_void"] == [] and len(queued["jobs_voided"]) == 1
     assert order(uow_factory, "L-1").status == OrderStatus.CANCELLED
+    with uow_factory() as uow:
+        statuses = uow.session.exec(select(PrintJob.status).order_by(col(PrintJob.id))).all()
+    assert statuses == [PrintStatus.SENT, PrintStatus.VOID]
 
 
 def test_a_handed_over_order_closed_later_is_an_exception(
