@@ -8,7 +8,7 @@ import click
 from sqlmodel import col, select
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.domain.status import PrintStatus
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import printing
@@ -140,6 +140,23 @@ def label(
                         "Order {order} already has a label; use --reprint --reason TEXT to print "
                         "it again."
                     ).format(order=found.order_no)
+                )
+            if (
+                parcel is not None
+                and parcel.status == ParcelStatus.OPEN
+                and parcel.measured_weight_g is None
+                and found.status == OrderStatus.PACKING
+            ):
+                # not weighed yet: labelling it here would close it under the packer's hands
+                raise UserError(
+                    _(
+                        "Box {seq} of order {order} is still being packed at {bench}; its label "
+                        "prints there once it is weighed."
+                    ).format(
+                        seq=parcel.seq,
+                        order=found.order_no,
+                        bench=found.claimed_bench or _("a bench"),
+                    )
                 )
             if parcel_id is not None:
                 jobs = printing.add_parcel_documents(uow, parcel_id=parcel_id, settings=settings)

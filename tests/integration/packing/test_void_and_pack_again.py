@@ -1,7 +1,11 @@
-"""A voided label, or a new courier, on a packed order: the box is void, its goods go into a new
-box with a new waybill at a bench, and a void box never reaches the courier (both stores)."""
+"""Labels that a lead's decision or a command voids or asks for while the order is elsewhere
+in its flow (both stores): a voided box's goods go into a new box with a new waybill at a bench,
+a void box never reaches the courier, a waybill printed first follows the lead's decisions, and
+a box being packed stays its bench's."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -318,3 +322,27 @@ def test_a_new_address_reprints_a_waybill_printed_first(shop: Engine, settings: 
         (True, "void", False),
         (False, "queued", True),
     ]
+
+
+def test_the_label_command_leaves_a_box_being_packed_to_its_bench(
+    shop: Engine, settings: Settings, store_url: str, tmp_path: Path
+) -> None:
+    order_id = add_order(shop, "V1", [("TEA-001", 2)])
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[devices]\nprinter = "dir://{tmp_path}"\n'
+        '[carriers.YTO]\nwaybill_range = ["YT7000000000000", "YT7000000000999"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        build_cli(), ["--db", store_url, "--config", str(config), "label", "V1"]
+    )
+    assert isinstance(result.exception, UserError)
+    assert "still being packed at bench-1" in str(result.exception)
+    # the box stays the bench's: the second unit ticks, and the box is weighed and labelled
+    assert order_jobs(shop, order_id) == []
+    number = pack(shop, order_id, [TEA], settings)
+    assert order_jobs(shop, order_id) == [("label", "queued"), ("slip", "queued")]
+    assert number.startswith("YT")
