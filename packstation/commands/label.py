@@ -9,12 +9,13 @@ from sqlmodel import col, select
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
+from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import printing
 from packstation.services.batch import has_label, queue_order_documents
 from packstation.services.claims import lock_order
-from packstation.services.reprints import void_label
+from packstation.services.reprints import void_label, voided_sentence
 from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -35,10 +36,18 @@ def resolve_order(uow: UnitOfWork, text: str) -> Order:
     return found
 
 
-def _parcel(uow: UnitOfWork, order: Order, seq: int) -> Parcel | None:
-    return uow.session.exec(
-        select(Parcel).where(Parcel.order_id == order.id, Parcel.seq == seq)
-    ).first()
+def _parcel(uow: UnitOfWork, order: Order, asked: str, seq: int) -> Parcel | None:
+    """The parcel whose tracking number was given; otherwise the order's ``seq``-th parcel, as
+    its label counts them (件 n/m: void boxes left out)."""
+    parcels = uow.session.exec(
+        select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.seq))
+    ).all()
+    number = normalise(asked)
+    named = [p for p in parcels if p.tracking_no and p.tracking_no == number]
+    if named:
+        return named[0]
+    going = [p for p in parcels if p.status != ParcelStatus.VOID]
+    return going[seq - 1] if 0 < seq <= len(going) else None
 
 
 def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
@@ -79,7 +88,16 @@ def report(
 
 @click.command("label", help=_("Print, reprint, void or preview an order's courier label."))
 @click.argument("order")
-@click.option("--parcel", "seq", type=int, default=1, show_default=True, help=_("Parcel number."))
+@click.option(
+    "--parcel",
+    "seq",
+    type=int,
+    default=1,
+    show_default=True,
+    help=_(
+        "Parcel number, as the label counts (件 n/m); a tracking number given as ORDER names its parcel."
+    ),
+)
 @click.option("--reprint", is_flag=True, help=_("Print the stored label again (needs --reason)."))
 @click.option("--void", "void", is_flag=True, help=_("Void the parcel's label (needs --reason)."))
 @click.option("--reason", default="", help=_("Why the label is reprinted or voided."))
@@ -107,9 +125,13 @@ def label(
         with cli.uow(readonly=True) as uow:
             found = resolve_order(uow, order)
             assert found.id is not None
-            png = printing.order_label_preview_png(
-                uow, order_id=found.id, settings=settings, seq=seq
-            )
+            shown = _parcel(uow, found, order, seq)
+            if shown is not None and shown.id is not None:
+                png = printing.parcel_label_preview_png(uow, parcel_id=shown.id, settings=settings)
+            else:  # no parcel yet: what a batch printed, or what would print now
+                png = printing.order_label_preview_png(
+                    uow, order_id=found.id, settings=settings, seq=seq
+                )
         preview.write_bytes(png)
         if as_json:
             echo_json({"order_no": found.order_no, "preview": str(preview)})
@@ -125,7 +147,7 @@ def label(
         # PostgreSQL: a bench's claim, or a batch, on the order ends first; what they stored
         # (a box, a waybill) is read after this
         lock_order(uow, found.id)
-        parcel = _parcel(uow, found, seq)
+        parcel = _parcel(uow, found, order, seq)
         parcel_id = parcel.id if parcel is not None else None
         if void and parcel_id is None:
             raise UserError(
@@ -173,11 +195,7 @@ def label(
         if as_json:
             echo_json({"order_no": found.order_no, "voided": count})
         else:
-            click.echo(
-                _(
-                    "{count} labels voided; the parcel's goods need a new box and label at a bench (a packed order is on hold until a lead releases it)."
-                ).format(count=count)
-            )
+            click.echo(voided_sentence(count))
         return
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)

@@ -167,6 +167,14 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         return count
 
 
+def voided_sentence(count: int) -> str:
+    """What a void tells the lead, on the reprint screen and from ``packstation label --void``."""
+    return _(
+        "{count} label(s) voided; the parcel's goods go into a new box with a new label at a "
+        "bench (a packed order waits on hold until a lead releases it)."
+    ).format(count=count)
+
+
 def label_content(uow: UnitOfWork, *, job_id: int) -> tuple[str, bytes]:
     """The language and the exact bytes of a label job."""
     with uow:

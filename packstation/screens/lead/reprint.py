@@ -27,6 +27,7 @@ from packstation.services.reprints import (
     label_preview_png,
     reprint_label,
     void_label,
+    voided_sentence,
 )
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.halfblock import png_to_text
@@ -226,10 +227,7 @@ class ReprintScreen(LeadScreen):
                 return
 
             def job(uow: UnitOfWork) -> str:
-                count = void_label(uow, parcel_id=parcel_id, reason=reason)
-                return _(
-                    "{count} label(s) voided; the parcel needs a new label at a bench."
-                ).format(count=count)
+                return voided_sentence(void_label(uow, parcel_id=parcel_id, reason=reason))
 
             self.act(job)
 

@@ -239,7 +239,7 @@ def test_the_label_command_voids_as_the_lead_does(
     base = ["--db", store_url]
     voided = runner.invoke(build_cli(), [*base, "label", "V1", "--void", "--reason", "smudged"])
     assert voided.exit_code == 0, voided.output
-    assert "1 labels voided" in voided.output and "new box" in voided.output
+    assert "1 label(s) voided" in voided.output and "new box" in voided.output
     with UnitOfWork(shop) as u:
         order = u.session.get(Order, order_id)
         assert order is not None and order.status == OrderStatus.ON_HOLD
@@ -346,3 +346,30 @@ def test_the_label_command_leaves_a_box_being_packed_to_its_bench(
     number = pack(shop, order_id, [TEA], settings)
     assert order_jobs(shop, order_id) == [("label", "queued"), ("slip", "queued")]
     assert number.startswith("YT")
+
+
+def test_the_label_command_finds_the_parcel_that_goes(
+    shop: Engine, settings: Settings, store_url: str
+) -> None:
+    """After a void, parcel 1 is the box that goes (as its label counts), and a waybill number
+    names its own parcel."""
+    order_id, first = packed_order(shop, settings)
+    void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="torn")
+    lead.release(uow(shop), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    second = pack(shop, order_id, [TEA, TEA, CUP], settings)
+    runner, base = CliRunner(), ["--db", store_url]
+    for asked in ("V1", second):
+        result = runner.invoke(
+            build_cli(), [*base, "label", asked, "--reprint", "--reason", "smudged", "--json"]
+        )
+        assert result.exit_code == 0, result.exception
+    dead = runner.invoke(build_cli(), [*base, "label", first, "--reprint", "--reason", "smudged"])
+    assert "dead waybill" in str(dead.exception)
+    with UnitOfWork(shop) as u:
+        reprints = u.session.exec(
+            select(Parcel.tracking_no)
+            .join(PrintJob, col(PrintJob.parcel_id) == col(Parcel.id))
+            .where(col(PrintJob.reprint_of).is_not(None))
+        ).all()
+    assert reprints == [second, second]
