@@ -1,7 +1,8 @@
 """The order lifecycle (DESIGN §4): which transitions are allowed.
 
-``imported → ready → packing → packed → handed_over → confirmed``, with ``on_hold`` from ready or
-packing, and ``cancelled`` from any state before handed_over.
+``imported → ready → packing → packed → handed_over → confirmed``, with ``on_hold`` from ready,
+packing or packed (back to packed when a lead releases an order whose boxes are all packed),
+and ``cancelled`` from any state before handed_over.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ ALLOWED: dict[S, frozenset[S]] = {
     S.IMPORTED: frozenset({S.READY, S.CANCELLED, S.ON_HOLD}),
     S.READY: frozenset({S.PACKING, S.ON_HOLD, S.CANCELLED, S.PACKED}),
     S.PACKING: frozenset({S.READY, S.PACKED, S.ON_HOLD, S.CANCELLED}),
-    S.ON_HOLD: frozenset({S.READY, S.CANCELLED, S.PACKING}),
+    S.ON_HOLD: frozenset({S.READY, S.CANCELLED, S.PACKING, S.PACKED}),
     S.PACKED: frozenset({S.HANDED_OVER, S.CANCELLED, S.ON_HOLD, S.PACKING, S.CONFIRMED}),
     S.HANDED_OVER: frozenset({S.CONFIRMED}),
     S.CONFIRMED: frozenset(),

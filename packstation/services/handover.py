@@ -27,6 +27,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import render_manifest
+from packstation.services.packing.voiding import leave_open_handover
 from packstation.services.retry import AlreadyApplied
 from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
 from packstation.store.types import utcnow
@@ -237,6 +238,10 @@ def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code
         return _(
             "Parcel {code} has a void label; keep it out: its goods get a new box and label at a bench."
         ).format(code=code)
+    if order.status == OrderStatus.ON_HOLD:
+        return _(
+            "Order {order} is on hold ({reason}); keep the parcel out until a lead releases it."
+        ).format(order=order.order_no, reason=order.hold_reason or _("no reason given"))
     if not parcel.tracking_no or parcel.status != ParcelStatus.PACKED:
         return _("Parcel {code} is not packed and labelled yet; finish it at a bench.").format(
             code=code
@@ -494,36 +499,30 @@ def seal_handover(
 
 def kept_out_sentence(codes: Sequence[str]) -> str:
     return _(
-        "Taken out of the handover: {codes} (a voided label or a cancelled order); do not give "
-        "them to the courier."
+        "Taken out of the handover: {codes} (a voided label, or an order cancelled or on "
+        "hold); do not give them to the courier."
     ).format(codes=", ".join(codes))
 
 
 def _keep_out_unshippable(uow: UnitOfWork, parcels: Sequence[Parcel]) -> tuple[str, ...]:
     """Take out of their handover the parcels that must not go: a voided label (its goods get a
-    new box at a bench) or an order cancelled since the parcel went in (in transaction, the
-    orders locked).  Returns their tracking numbers."""
-    cancelled = set(
+    new box at a bench), or an order cancelled or put on hold since the parcel went in (in
+    transaction, the orders locked).  Returns their tracking numbers."""
+    stopped = dict(
         uow.session.exec(
-            select(Order.id).where(
+            select(col(Order.id), col(Order.status)).where(
                 col(Order.id).in_({p.order_id for p in parcels}),
-                Order.status == OrderStatus.CANCELLED,
+                col(Order.status).in_([OrderStatus.CANCELLED, OrderStatus.ON_HOLD]),
             )
-        )
+        ).all()
     )
     kept: list[str] = []
     for parcel in parcels:
-        if parcel.status == ParcelStatus.PACKED and parcel.order_id not in cancelled:
+        order_status = stopped.get(parcel.order_id)
+        if parcel.status == ParcelStatus.PACKED and order_status is None:
             continue
-        uow.record(
-            "handover_removed",
-            order_id=parcel.order_id,
-            parcel_id=parcel.id,
-            handover_id=parcel.handover_id,
-            reason="order cancelled" if parcel.order_id in cancelled else f"parcel {parcel.status}",
-        )
-        parcel.handover_id = None
-        uow.session.add(parcel)
+        why = f"order {order_status}" if order_status else f"parcel {parcel.status}"
+        leave_open_handover(uow, parcel, why)
         kept.append(parcel.tracking_no or str(parcel.id))
     return tuple(kept)
 

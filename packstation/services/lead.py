@@ -21,7 +21,8 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
-from packstation.services.packing.voiding import void_box
+from packstation.services.packing.boxes import all_ticked
+from packstation.services.packing.voiding import leave_open_handover, void_box
 from packstation.services.printing import (
     add_parcel_documents,
     void_order_documents,
@@ -78,6 +79,31 @@ def _refuse_move(order: Order, wanted: str) -> None:
         raise UserError(
             _("Order {order} is {status} and cannot become {wanted}.").format(
                 order=order.order_no, status=status_label(order.status), wanted=wanted
+            )
+        )
+
+
+def _all_packed(uow: UnitOfWork, order_id: int) -> bool:
+    """Every unit ticked, and every box that goes packed (or already handed over)."""
+    if not all_ticked(uow, order_id):
+        return False
+    going = uow.session.exec(
+        select(Parcel.status).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+    ).all()
+    return bool(going) and all(s in (ParcelStatus.PACKED, ParcelStatus.HANDED_OVER) for s in going)
+
+
+def _refuse_if_handed_over(uow: UnitOfWork, order: Order, why: str) -> None:
+    """A box of the order has left with the courier (a multi-box order still being packed)."""
+    gone = uow.session.exec(
+        select(Parcel.tracking_no).where(
+            Parcel.order_id == order.id, Parcel.status == ParcelStatus.HANDED_OVER
+        )
+    ).first()
+    if gone is not None:
+        raise UserError(
+            _("Parcel {code} of order {order} has left with the courier: {why}.").format(
+                code=gone or "?", order=order.order_no, why=why
             )
         )
 
@@ -191,19 +217,28 @@ def unshipped_without_reason(
 
 
 def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
-    """Send an order on hold back to the benches; its open exceptions are resolved."""
+    """Send an order on hold back to the benches; its open exceptions are resolved.  An order
+    held once all its boxes were packed (an address changed on the marketplace, checked by the
+    lead) goes back to packed: its parcels wait for the handover."""
     with uow:
         order = _order(uow, order_id)
         _refuse_move(order, OrderStatus.READY)
         if order.status != OrderStatus.ON_HOLD:
             raise UserError(_("Order {order} is not on hold.").format(order=order.order_no))
         resolved = _resolve_all(uow, order_id, note or "released")
-        order.status = OrderStatus.READY
+        # held once packed (a changed address the lead checked): its boxes are ready to go
+        order.status = OrderStatus.PACKED if _all_packed(uow, order_id) else OrderStatus.READY
         order.hold_reason = ""
         clear_claim(order)
         order.updated_at = utcnow()
         uow.session.add(order)
-        uow.record("order_released", order_id=order_id, note=note, exceptions_resolved=resolved)
+        uow.record(
+            "order_released",
+            order_id=order_id,
+            note=note,
+            exceptions_resolved=resolved,
+            to=str(order.status),
+        )
         uow.commit()
         return order
 
@@ -254,6 +289,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
                     order=order.order_no, carrier=code
                 )
             )
+        _refuse_if_handed_over(uow, order, _("its courier cannot change"))
         before = order.carrier
         labelled = _labelled(uow, order_id)
         for parcel in labelled:
@@ -319,8 +355,11 @@ def correct_address(
         for parcel in _labelled(uow, order_id):
             assert parcel.id is not None
             void_labels(uow, parcel, "address corrected")
+            # it goes into a handover again once the new label is on
+            leave_open_handover(uow, parcel, "address corrected")
             # the same waybill number, printed again with the new address
-            add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
+            jobs = add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
+            uow.record("documents_queued", order_id=order_id, parcel_id=parcel.id, jobs=len(jobs))
             relabelled.append(parcel.id)
         uow.commit()
         return relabelled
@@ -374,6 +413,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
     with uow:
         order = _order(uow, order_id)
         _refuse_move(order, OrderStatus.CANCELLED)
+        _refuse_if_handed_over(uow, order, _("recall it before cancelling the order"))
         for parcel in _labelled(uow, order_id):
             void_box(uow, order, parcel, "order cancelled", pack_again=False)
         void_order_documents(uow, order, "order cancelled")  # a waybill printed first

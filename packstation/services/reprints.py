@@ -21,6 +21,7 @@ from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box
 from packstation.services.printing import preview_png, reprint
+from packstation.services.queue import status_label
 from packstation.store.models import Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
@@ -157,6 +158,13 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
                 )
             )
         assert order is not None  # a parcel's order is never deleted
+        if order.status in (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED):
+            # its waybill is with the courier and the marketplace: a recall, not a void
+            raise UserError(
+                _("Order {order} is {status}; its labels cannot be voided.").format(
+                    order=order.order_no, status=status_label(order.status)
+                )
+            )
         # its goods go into a new box with a new waybill at a bench
         count = void_box(uow, order, parcel, reason, pack_again=True)
         if order.status == OrderStatus.PACKED and can_move(order.status, OrderStatus.ON_HOLD):

@@ -23,8 +23,15 @@ from sqlmodel import select as sm_select
 
 from packstation.config import Settings
 from packstation.domain.due import ShippingCalendar
+from packstation.domain.lifecycle import can_move
 from packstation.domain.orders import MarketState
-from packstation.domain.status import ExceptionKind, OrderStatus, PrintKind, PrintStatus
+from packstation.domain.status import (
+    ExceptionKind,
+    OrderStatus,
+    ParcelStatus,
+    PrintKind,
+    PrintStatus,
+)
 from packstation.i18n import _
 from packstation.services import stock
 from packstation.services.intake.bulk import BulkInsert, reserve_ids
@@ -278,7 +285,7 @@ def _reconcile(
         report.orders_known += 1
         return
     if order.state is MarketState.CLOSED:
-        if status in CANCELLABLE:
+        if status in CANCELLABLE and not _partly_handed_over(uow, known.id):
             report.orders_cancelled += 1
             if write:
                 _cancel(uow, order, known, returned)
@@ -305,7 +312,8 @@ def _reconcile(
     if not changes:
         report.orders_known += 1
         return
-    if status in NOT_PACKED and not (status is OrderStatus.PACKING and _labelled(uow, known.id)):
+    # a label printed (at a bench, or first by a batch) carries the old address
+    if status in NOT_PACKED and not _labelled(uow, known.id):
         report.orders_updated += 1
         if write:
             values: dict[str, Any] = {name: new for name, (_old, new) in changes.items()}
@@ -330,12 +338,25 @@ def _reconcile(
         known,
         report,
         ExceptionKind.CHANGED,
-        _("The marketplace changed {fields} after the order was packed; check the parcel.").format(
-            fields=", ".join(sorted(changes))
+        # the new values are in the note: the same change is raised once, even once resolved
+        _(
+            "The marketplace changed {changes} after the label was printed; the order waits on "
+            "hold: check the parcel, correct the address or release it."
+        ).format(
+            changes="; ".join(f"{name} → {new}" for name, (_old, new) in sorted(changes.items()))
         ),
         write=write,
         changes=changes,
+        once=True,
     )
+
+
+def _partly_handed_over(uow: UnitOfWork, order_id: int) -> bool:
+    """A box of the order has left with the courier (a multi-box order still being packed)."""
+    handed = select(Parcel.id).where(  # type: ignore[call-overload]
+        Parcel.order_id == order_id, Parcel.status == ParcelStatus.HANDED_OVER
+    )
+    return uow.session.execute(handed.limit(1)).first() is not None
 
 
 def _labelled(uow: UnitOfWork, order_id: int) -> bool:
@@ -423,6 +444,26 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known, returned: Counter
     )
 
 
+def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
+    """An order not yet with the courier waits on hold for the lead's decision, so that its
+    parcel is not handed over as it is; a bench packing it stops at its next action."""
+    if not can_move(known.status, OrderStatus.ON_HOLD):
+        return  # handed over: the exception asks for a recall
+    uow.session.connection().execute(
+        update(ORDER)
+        .where(ORDER.c.id == known.id)
+        .values(
+            status=OrderStatus.ON_HOLD.value,
+            hold_reason=note,
+            claimed_bench=None,
+            claimed_user=None,
+            claimed_at=None,
+            lease_until=None,
+            updated_at=utcnow(),
+        )
+    )
+
+
 def _raise_exception(
     uow: UnitOfWork,
     order: ParsedOrder,
@@ -433,16 +474,18 @@ def _raise_exception(
     *,
     write: bool,
     changes: dict[str, tuple[str, str]] | None = None,
+    once: bool = False,
 ) -> None:
+    """``once``: not again after the lead resolved it (otherwise only while it is open)."""
     note = note[:400]
-    already = uow.session.execute(
-        select(OrderException.id).where(  # type: ignore[call-overload]
-            OrderException.order_id == known.id,
-            OrderException.kind == kind,
-            OrderException.note == note,
-            OrderException.resolved_at.is_(None),  # type: ignore[union-attr]
-        )
-    ).first()
+    query = select(OrderException.id).where(  # type: ignore[call-overload]
+        OrderException.order_id == known.id,
+        OrderException.kind == kind,
+        OrderException.note == note,
+    )
+    if not once:
+        query = query.where(OrderException.resolved_at.is_(None))  # type: ignore[union-attr]
+    already = uow.session.execute(query).first()
     report.notices.append(
         Problem(order.file, order.row, "", order.order_no, note),
     )
@@ -453,6 +496,7 @@ def _raise_exception(
         return
     exception = OrderException(order_id=known.id, kind=kind, note=note, raised_by=uow.user)
     uow.session.add(exception)
+    _hold(uow, known, note)
     uow.session.flush()
     uow.record(
         "exception_raised",

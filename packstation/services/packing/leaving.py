@@ -65,8 +65,10 @@ def raise_exception(
                 quantity = line.quantity - line.quantity_packed
         _undo_open_box(uow, order, str(kind))
         if kind is ExceptionKind.SHORT and sku and quantity <= 0:
-            # every unit was ticked before the box was undone: the whole line is missing
-            quantity = next(x.quantity for x in order_lines(uow, order_id) if x.id == line_id)
+            # every unit was ticked before the open box was undone: what is missing is what
+            # went back from it (the units in finished boxes are there)
+            line = next(x for x in order_lines(uow, order_id) if x.id == line_id)
+            quantity = (line.quantity - line.quantity_packed) or line.quantity
         check_move(order.status, OrderStatus.ON_HOLD)
         order.status = OrderStatus.ON_HOLD
         labels = {
@@ -113,7 +115,9 @@ def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:
         boxes = list(
             uow.session.exec(
                 select(Parcel).where(
-                    Parcel.order_id == order_id, col(Parcel.status) != ParcelStatus.VOID
+                    Parcel.order_id == order_id,
+                    # a box the courier has is recalled by the lead, not voided here
+                    col(Parcel.status).not_in([ParcelStatus.VOID, ParcelStatus.HANDED_OVER]),
                 )
             )
         )

@@ -23,20 +23,13 @@ def void_box(uow: UnitOfWork, order: Order, box: Parcel, reason: str, *, pack_ag
     order's lines and to the stock, so the bench ticks them into a new box (a ``box_voided``
     event says how many).  Returns how many label jobs were voided."""
     assert box.id is not None and order.id is not None
+    # the courier has it: what it carries is settled (a recall is the lead's business)
+    assert box.status != ParcelStatus.HANDED_OVER, "a handed-over box is never voided"
     # a box still being filled has no label yet
     opened = box.status == ParcelStatus.OPEN
     voided = 0 if opened else printing.void_parcel_labels(uow, parcel_id=box.id, reason=reason)
-    if box.handover_id is not None:
-        # not sealed (a sealed box is handed over, and no caller voids those): the courier must
-        # not take a box without a valid label
-        uow.record(
-            "handover_removed",
-            order_id=order.id,
-            parcel_id=box.id,
-            handover_id=box.handover_id,
-            reason=reason,
-        )
-        box.handover_id = None
+    # the courier must not take a box without a valid label
+    leave_open_handover(uow, box, reason)
     box.status = ParcelStatus.VOID
     uow.session.add(box)
     if pack_again:
@@ -59,3 +52,20 @@ def void_box(uow: UnitOfWork, order: Order, box: Parcel, reason: str, *, pack_ag
             to_stock=dict(returned),
         )
     return voided
+
+
+def leave_open_handover(uow: UnitOfWork, box: Parcel, reason: str) -> None:
+    """Take ``box`` out of the open handover it waits in, if any (in transaction): its label is
+    void or about to be printed again, and it goes in again once the right label is on.  A
+    sealed handover's boxes are handed over, and never come here."""
+    if box.handover_id is None:
+        return
+    uow.record(
+        "handover_removed",
+        order_id=box.order_id,
+        parcel_id=box.id,
+        handover_id=box.handover_id,
+        reason=reason,
+    )
+    box.handover_id = None
+    uow.session.add(box)

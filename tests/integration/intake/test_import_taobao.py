@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings, ShippingSettings
 from packstation.domain.status import ExceptionKind, OrderStatus
+from packstation.services import lead
 from packstation.services.intake import import_orders
 from packstation.store.models import OrderLine, Product
 from tests.integration.intake.exports import (
@@ -21,6 +22,7 @@ from tests.integration.intake.exports import (
     TOrder,
     write_taobao,
 )
+from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import (
     Factory,
     events,
@@ -189,7 +191,7 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
 ) -> None:
     live = _orders()[:2]
     import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
-    set_order(uow_factory, live[1].no, status=OrderStatus.PACKED)
+    pack(uow_factory, live[1].no, tracking=["YT7000000000001"], label=True)
     for o in live:
         o.address = "江苏省 南京市 鼓楼区 中山路1号 (210000)"
         o.seller_note = "改地址"
@@ -208,6 +210,8 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
     assert payload["changes"]["address"] == ["文三路123号", "中山路1号"]
     packed = order(uow_factory, live[1].no)
     assert packed.address == "建国路88号, SOHO 1号楼"  # packed data is not touched
+    # it waits on hold for the lead, so that its parcel is not handed over as it is
+    assert packed.status == OrderStatus.ON_HOLD and "中山路1号" in packed.hold_reason
     ((_id, raised),) = events(uow_factory, "exception_raised")
     assert raised["exception_kind"] == ExceptionKind.CHANGED
     # importing the same change again does not raise it twice
@@ -216,6 +220,12 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
     )
     assert again.exceptions_raised == 0
     assert again.orders_known == 2
+    # the lead checked the parcel: released, it is packed again, and the next import of the
+    # same change leaves it so
+    lead.release(uow_factory(), order_id=packed.id or 0, note="parcel relabelled by hand")
+    assert order(uow_factory, live[1].no).status == OrderStatus.PACKED
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "d", live)), settings=settings)
+    assert order(uow_factory, live[1].no).status == OrderStatus.PACKED
 
 
 def test_due_dates_skip_the_shops_non_shipping_days(

@@ -11,13 +11,13 @@ import pytest
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.status import OrderStatus, PrintStatus
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.services.intake import import_orders
 from packstation.services.orders import find_order, order_details
 from packstation.services.reports import day_report, shortages
 from packstation.services.shipments import confirm_file, export_shipments
-from packstation.store.models import PrintJob
+from packstation.store.models import Order, Parcel, PrintJob
 from tests.integration.intake.exports import CLOSED, Item, TOrder, write_taobao
 from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import Factory, events, order, set_order
@@ -299,3 +299,55 @@ def test_a_changed_address_on_a_labelled_order_being_packed_is_an_exception(
     )
     assert (report.orders_updated, report.exceptions_raised) == (0, 1)
     assert order(uow_factory, "P-1").address == "文三路123号"
+
+
+def test_an_order_closed_with_a_box_gone_is_not_cancelled(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """Two boxes, the first with the courier: the import raises the recall, holds the order and
+    puts no stock back (the units of the box that left are not on the shelf)."""
+    o = TOrder("G-1", [Item("MUG-01", 2)])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    pack(uow_factory, "G-1", tracking=["YT7000000000005"], status=OrderStatus.PACKING)
+    with uow_factory() as uow:
+        parcel = uow.session.exec(select(Parcel)).one()
+        parcel.status = ParcelStatus.HANDED_OVER
+        uow.session.add(parcel)
+        uow.commit()
+    o.status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert (report.orders_cancelled, report.exceptions_raised) == (0, 1)
+    assert order(uow_factory, "G-1").status == OrderStatus.ON_HOLD
+    assert events(uow_factory, "order_cancelled") == []
+
+
+def test_a_changed_address_after_a_waybill_printed_first_is_an_exception(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    o = TOrder("F-1", [Item("MUG-01")])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    with uow_factory() as uow:  # a batch printed its waybill: no parcel yet
+        found = uow.session.exec(select(Order).where(Order.order_no == "F-1")).one()
+        found.tracking_no = "YT7000000000006"
+        uow.session.add(found)
+        uow.session.add(
+            PrintJob(
+                order_id=found.id,
+                kind=PrintKind.LABEL,
+                printer="sim://",
+                language="zpl",
+                content=b"^XA^XZ",
+                sha256="0" * 64,
+                batch="B1",
+            )
+        )
+        uow.commit()
+    o.address = "上海 上海市 浦东新区 世纪大道1号 (200120)"
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert (report.orders_updated, report.exceptions_raised) == (0, 1)
+    changed = order(uow_factory, "F-1")
+    assert changed.address == "文三路123号" and changed.status == OrderStatus.ON_HOLD

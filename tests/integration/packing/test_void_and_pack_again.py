@@ -26,6 +26,7 @@ from packstation.services.handover import (
     scan_parcel,
     seal_handover,
 )
+from packstation.services.packing import WeighResult
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.printing import reprint
 from packstation.services.reprints import void_label
@@ -53,19 +54,24 @@ def uow(engine: Engine, bench: str = "bench-1") -> UnitOfWork:
     return UnitOfWork(engine, bench=bench, user="王芳")
 
 
-def pack(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> str:
-    """Tick ``codes`` into the order's open box, weigh it and return its waybill number."""
-    for code in codes:
-        assert packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings).ok
+def weigh_box(engine: Engine, order_id: int, settings: Settings) -> WeighResult:
+    """The closed box on the scale, at exactly its expected weight."""
     view = read_order(uow(engine), order_id, settings)
     assert view is not None and view.phase == Phase.WEIGHING and view.current is not None
-    weighed = packing.weigh(
+    return packing.weigh(
         uow(engine),
         order_id=order_id,
         grams=view.current.expected_g or 0,
         source=WeightSource.SCALE,
         settings=settings,
     )
+
+
+def pack(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> str:
+    """Tick ``codes`` into the order's open box, weigh it and return its waybill number."""
+    for code in codes:
+        assert packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings).ok
+    weighed = weigh_box(engine, order_id, settings)
     assert weighed.accepted and weighed.order_packed
     with UnitOfWork(engine) as u:
         box = u.session.exec(
@@ -139,6 +145,16 @@ def test_a_new_courier_for_a_packed_order_packs_it_again(
     assert report.ok, report.as_dict()
 
 
+def packed_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, int]:
+    """Order V1 packed, its parcel in an open YTO handover: (its id, its waybill, the
+    handover's id)."""
+    order_id, number = packed_order(shop, settings)
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
+    assert handover is not None
+    scan_parcel(uow(shop), handover_id=handover, code=number)
+    return order_id, number, handover
+
+
 def two_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, str, int]:
     """Orders V1 and V2 packed, their parcels in an open YTO handover: (V1's id, V1's and V2's
     waybill numbers, the handover's id)."""
@@ -194,10 +210,7 @@ def test_the_seal_keeps_out_a_parcel_whose_order_was_cancelled(
 
 
 def test_a_cancel_takes_the_parcel_out_at_once(shop: Engine, settings: Settings) -> None:
-    order_id, first = packed_order(shop, settings)
-    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
-    assert handover is not None
-    scan_parcel(uow(shop), handover_id=handover, code=first)
+    order_id, first, handover = packed_in_a_handover(shop, settings)
     lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
     with UnitOfWork(shop) as u:
         box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
@@ -211,10 +224,7 @@ def test_a_cancel_takes_the_parcel_out_at_once(shop: Engine, settings: Settings)
 def test_a_seal_with_nothing_left_to_go_says_so_and_keeps_them_out(
     shop: Engine, settings: Settings
 ) -> None:
-    order_id, first = packed_order(shop, settings)
-    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
-    assert handover is not None
-    scan_parcel(uow(shop), handover_id=handover, code=first)
+    order_id, first, handover = packed_in_a_handover(shop, settings)
     with UnitOfWork(shop) as u:  # cancelled by the marketplace's export
         u.session.execute(
             update(Order).where(col(Order.id) == order_id).values(status=OrderStatus.CANCELLED)

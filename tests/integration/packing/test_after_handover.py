@@ -1,0 +1,164 @@
+"""What a box the courier already has, or an order already confirmed, does to the lead's
+decisions and the bench's stop (both stores): nothing rewrites what has left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, update
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
+from packstation.errors import UserError
+from packstation.services import lead, packing
+from packstation.services.audit import audit
+from packstation.services.handover import open_handover, scan_parcel, seal_handover
+from packstation.services.packing_view import read_order
+from packstation.services.reprints import void_label
+from packstation.services.shipments import export_shipments
+from packstation.store.models import Event, Order, OrderException, Parcel
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import TODAY, add_order
+from tests.integration.packing.test_void_and_pack_again import (
+    CUP,
+    TEA,
+    pack,
+    packed_in_a_handover,
+    packed_order,
+    parcel_id,
+    shop,
+    two_couriers,
+    uow,
+    weigh_box,
+)
+
+__all__ = ["shop", "two_couriers"]  # fixtures
+
+
+def first_box_gone(shop: Engine, settings: Settings) -> tuple[int, str]:
+    """Order V1 (tea and a cup) with its first box (the tea) weighed, labelled and sealed into
+    a handover, the cup still to pack: (its id, the first box's waybill)."""
+    order_id = add_order(shop, "V1", [("TEA-001", 1), ("CUP-002", 1)])
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    packing.close_box(uow(shop), order_id=order_id, settings=settings)
+    weighed = weigh_box(shop, order_id, settings)
+    assert weighed.accepted and not weighed.order_packed
+    with UnitOfWork(shop) as u:
+        number = u.session.exec(select(Parcel.tracking_no).where(Parcel.seq == 1)).one()
+    assert number is not None
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
+    assert handover is not None
+    scan_parcel(uow(shop), handover_id=handover, code=number)
+    seal_handover(
+        uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+    )
+    return order_id, number
+
+
+def test_a_confirmed_order_keeps_its_label(
+    shop: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    _order_id, number = packed_order(shop, settings)
+    export_shipments(uow(shop), tmp_path / "ship.csv", settings=settings, mark_confirmed=True)
+    with pytest.raises(UserError, match="confirmed; its labels cannot be voided"):
+        void_label(uow(shop), parcel_id=parcel_id(shop, number), reason="torn")
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == number)).one()
+        assert box.status == ParcelStatus.PACKED
+
+
+def test_a_box_gone_stops_a_new_courier_and_a_cancel(shop: Engine, two_couriers: Settings) -> None:
+    order_id, number = first_box_gone(shop, two_couriers)
+    with pytest.raises(UserError, match=f"Parcel {number} of order V1 has left with the courier"):
+        lead.change_courier(uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers)
+    with pytest.raises(UserError, match="recall it before cancelling"):
+        lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == number)).one()
+        assert (box.carrier, box.status) == ("YTO", ParcelStatus.HANDED_OVER)
+    # the bench goes on with the cup
+    assert pack(shop, order_id, [CUP], two_couriers) != number
+    assert audit(shop).ok
+
+
+def test_a_bench_stopping_a_cancelled_order_leaves_the_box_gone(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id, number = first_box_gone(shop, settings)
+    with UnitOfWork(shop) as u:  # cancelled by the marketplace's export
+        u.session.execute(
+            update(Order).where(col(Order.id) == order_id).values(status=OrderStatus.CANCELLED)
+        )
+        u.commit()
+    packing.stop_cancelled(uow(shop), order_id=order_id)
+    with UnitOfWork(shop) as u:
+        gone = u.session.exec(select(Parcel).where(Parcel.tracking_no == number)).one()
+        assert gone.status == ParcelStatus.HANDED_OVER and gone.handover_id is not None
+        statuses = set(u.session.exec(select(Parcel.status).where(Parcel.id != gone.id)))
+        assert statuses == {ParcelStatus.VOID}  # the open box of the cup
+
+
+def test_a_new_address_takes_the_parcel_out_of_its_open_handover(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id, number, _handover = packed_in_a_handover(shop, settings)
+    lead.correct_address(
+        uow(shop), order_id=order_id, changes={"address": "文一路 8 号"}, settings=settings
+    )
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.tracking_no == number)).one()
+        assert box.handover_id is None  # it goes in again with its new label on
+        assert u.session.exec(select(Event).where(Event.kind == "handover_removed")).one()
+    report = audit(shop)  # the new label is counted as the parcel's documents
+    assert report.ok, report.as_dict()
+
+
+def test_a_short_counts_only_what_is_missing(shop: Engine, settings: Settings) -> None:
+    """Tea ×3: one in a labelled box, two ticked into the next; the packer then finds the
+    second box's tea damaged beyond use and raises a short on the line."""
+    order_id = add_order(shop, "V1", [("TEA-001", 3)])
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    packing.close_box(uow(shop), order_id=order_id, settings=settings)
+    assert weigh_box(shop, order_id, settings).accepted
+    for _ in range(2):
+        assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    line = next(line for line in read_order(uow(shop), order_id, settings).lines)  # type: ignore[union-attr]
+    packing.raise_exception(
+        uow(shop), order_id=order_id, kind=ExceptionKind.SHORT, line_id=line.line_id
+    )
+    with UnitOfWork(shop) as u:
+        short = u.session.exec(select(OrderException.quantity_short)).one()
+    assert short == 2
+
+
+def test_an_order_on_hold_stays_out_of_the_handover(shop: Engine, settings: Settings) -> None:
+    """The marketplace changed the address of a packed order: the import holds it for the lead,
+    and its parcel does not go until the lead releases it (back to packed)."""
+    order_id, number, handover = packed_in_a_handover(shop, settings)
+    with UnitOfWork(shop) as u:  # as the import does
+        u.session.execute(
+            update(Order)
+            .where(col(Order.id) == order_id)
+            .values(status=OrderStatus.ON_HOLD, hold_reason="address changed")
+        )
+        u.commit()
+    with pytest.raises(UserError, match="Taken out of the handover"):
+        seal_handover(
+            uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+        )
+    with pytest.raises(UserError, match="on hold \\(address changed\\); keep the parcel out"):
+        scan_parcel(uow(shop), handover_id=handover, code=number)
+    lead.release(uow(shop), order_id=order_id)
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.status == OrderStatus.PACKED
+    scan_parcel(uow(shop), handover_id=handover, code=number)
+    sealed = seal_handover(
+        uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+    )
+    assert [line.tracking_no for line in sealed.manifest.lines] == [number]
+    assert audit(shop).ok
