@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -111,16 +113,43 @@ def _order(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
+def _order_number_for(uow: UnitOfWork, parcel: Parcel, order: Order) -> str:
+    """The order's pre-assigned number (a batch printed it, or the export gave it) when
+    ``parcel`` is the one to carry it, else "".  That is the first of the order's parcels that
+    goes (the lowest ``seq`` not void), not parcel 1: a box voided while still open (the order
+    put back, an exception) leaves its ``seq`` behind, and the next box, 2, goes first.  And
+    only while no other parcel of the order carries the number: a box whose label was voided
+    keeps its dead number."""
+    if not order.tracking_no or parcel.status == ParcelStatus.VOID:
+        return ""
+    number = normalise(order.tracking_no)
+    # the others as stored: no caller changes another parcel of the order before asking
+    others = [
+        row
+        for row in uow.connection().execute(_ORDER_PARCELS, {"order_id": parcel.order_id})
+        if row.id != parcel.id
+    ]
+    if any(row.tracking_no == number for row in others):
+        return ""
+    going = [row.seq for row in others if row.status != ParcelStatus.VOID]
+    return number if not going or parcel.seq < min(going) else ""
+
+
+def _carries_order_number(order: Order, number: str) -> bool:
+    """Is ``number`` the order's pre-assigned one (the number of its waybill printed first)?"""
+    return bool(order.tracking_no) and number == normalise(order.tracking_no)
+
+
 def decide_tracking_no(
     uow: UnitOfWork, settings: Settings, parcel: Parcel, order: Order | None = None
 ) -> str:
-    """The parcel's number: the one it has, the order's pre-assigned one (parcel 1), or a new
-    one from the carrier's range; bound to the parcel (in transaction).  ``order``: the
-    parcel's order, when the caller has it at hand."""
+    """The parcel's number: the one it has, the order's pre-assigned one (the first parcel that
+    goes, see ``_order_number_for``), or a new one from the carrier's range; bound to the
+    parcel (in transaction).  ``order``: the parcel's order, when the caller has it at hand."""
     if parcel.tracking_no:
         return parcel.tracking_no
     order = order or _order(uow, parcel.order_id)
-    if parcel.seq == 1 and order.tracking_no:
+    if _order_number_for(uow, parcel, order):
         ensure_carrier(uow, settings, parcel.carrier)  # its number pattern checks the number
         number = tracking.check_number(uow, parcel.carrier, order.tracking_no, parcel_id=parcel.id)
         tracking.bind(uow, parcel, number, source="order")
@@ -134,13 +163,28 @@ def expected_tracking_no(
     uow: UnitOfWork, settings: Settings, parcel: Parcel, order: Order
 ) -> str | None:
     """The number ``decide_tracking_no`` would give the parcel now, taking nothing: its own,
-    the order's pre-assigned one (parcel 1) or the next of the carrier's range.  Another bench
-    may take that next number first: whoever draws with it checks it once numbered."""
+    the order's pre-assigned one (the first parcel that goes) or the next of the carrier's
+    range.  Another bench may take that next number first: whoever draws with it checks it once
+    numbered."""
     if parcel.tracking_no:
         return parcel.tracking_no
-    if parcel.seq == 1 and order.tracking_no:
-        return normalise(order.tracking_no)
-    return tracking.peek(uow, settings, parcel.carrier)
+    return _order_number_for(uow, parcel, order) or tracking.peek(uow, settings, parcel.carrier)
+
+
+# the order's parcels, with what tells which one carries the order's number
+_ORDER_PARCELS = sa_select(
+    col(Parcel.id), col(Parcel.seq), col(Parcel.status), col(Parcel.tracking_no)
+).where(col(Parcel.order_id) == bindparam("order_id"))
+# a packing slip of the order that is queued, out or printed (the order has one)
+_LIVE_SLIP = (
+    sa_select(col(PrintJob.id))
+    .where(
+        col(PrintJob.order_id) == bindparam("order_id"),
+        col(PrintJob.kind) == PrintKind.SLIP,
+        col(PrintJob.status).in_(LIVE),
+    )
+    .limit(1)
+)
 
 
 def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
@@ -213,7 +257,9 @@ def read_parcel_documents(
     number = parcel.tracking_no or number
     if not number:
         return None
-    if parcel.seq == 1 and any(job.kind == PrintKind.LABEL for job in _batch_jobs(uow, order)):
+    if _carries_order_number(order, number) and any(
+        job.kind == PrintKind.LABEL for job in _batch_jobs(uow, order)
+    ):
         return None
     data = _document_data(uow, settings, order, parcel, number, slip=slip)
     return replace(data, label=replace(data.label, weight_g=weight_g))
@@ -222,13 +268,22 @@ def read_parcel_documents(
 def _document_data(
     uow: UnitOfWork, settings: Settings, order: Order, parcel: Parcel, number: str, *, slip: bool
 ) -> DocumentData:
-    """The label's data, and the slip's when the parcel has one (the first, if ``slip``)."""
+    """The label's data, and the slip's when the parcel has one (if ``slip``: the first parcel
+    of the order that goes, see ``_slip_queued``)."""
     read = documents.contents(uow, parcel.order_id, parcel.id)
     label = documents.label_data(uow, settings, parcel, number, read)
-    with_slip = slip and parcel.seq == 1
+    with_slip = slip and not _slip_queued(uow, parcel.order_id)
     return DocumentData(
         label, documents.slip_data(uow, settings, order, number, read) if with_slip else None
     )
+
+
+def _slip_queued(uow: UnitOfWork, order_id: int) -> bool:
+    """Has the order a packing slip that is not void?  One slip goes with the order, in the
+    first of its parcels that goes; asking for the slip rather than the parcel's number also
+    gives one to an order whose box 1 was voided while open (its box 2 goes first), and none
+    to its next box."""
+    return uow.connection().execute(_LIVE_SLIP, {"order_id": order_id}).first() is not None
 
 
 def draw_parcel_documents(settings: Settings, data: DocumentData) -> Drafts:
@@ -249,14 +304,15 @@ def add_parcel_documents(
     slip: bool = True,
     drafts: Drafts | None = None,
 ) -> list[PrintJob]:
-    """Queue the parcel's label (and the order's packing slip for parcel 1 when ``slip``), in
-    transaction, using ``drafts`` where they still match.  A parcel whose label a batch print
-    already made adopts those jobs instead: its waybill is on the parcel already.  Returns the
-    parcel's jobs."""
+    """Queue the parcel's label (and, when ``slip``, the order's packing slip if it has none
+    yet: the first parcel that goes), in transaction, using ``drafts`` where they still match.
+    The parcel that carries the order's number (the first that goes) adopts instead the jobs a
+    batch print made for the order, if it made a label: the waybill is the parcel's already.
+    Returns the parcel's jobs."""
     parcel = _parcel(uow, parcel_id)
     order = _order(uow, parcel.order_id)
-    number = decide_tracking_no(uow, settings, parcel)
-    if parcel.seq == 1:
+    number = decide_tracking_no(uow, settings, parcel, order)
+    if _carries_order_number(order, number):
         adopted = _batch_jobs(uow, order)
         if any(j.kind == PrintKind.LABEL for j in adopted):
             for job in adopted:

@@ -1,0 +1,239 @@
+"""The first parcel that goes, not parcel number 1, takes what belongs to the whole order (both
+stores): the waybill a batch printed first and the packing slip.  A box voided while open (the
+packer put the order back, or raised an exception) leaves its number behind, and the next box
+of the order is number 2."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from packstation.config import Settings
+from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus, WeightSource
+from packstation.services import documents, lead, packing
+from packstation.services.audit import audit
+from packstation.services.batch import print_batch
+from packstation.services.packing_view import Phase, read_order
+from packstation.services.reprints import void_label
+from packstation.store.models import Carrier, Order, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
+from tests.integration.packing.factories import TODAY, add_order, seed_catalogue
+
+TEA, CUP = "6901234567892", "6901234567908"
+
+
+@pytest.fixture
+def shop(engine: Engine) -> Engine:
+    seed_catalogue(engine)
+    return engine
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents the bench draws from now on, by kind ("label", "slip")."""
+    calls: list[str] = []
+    label, slip = documents.render_parcel_label, documents.render_order_slip
+
+    def render_label(settings: Settings, data: object) -> object:
+        calls.append("label")
+        return label(settings, data)  # type: ignore[arg-type]
+
+    def render_slip(settings: Settings, data: object) -> object:
+        calls.append("slip")
+        return slip(settings, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "render_parcel_label", render_label)
+    monkeypatch.setattr(documents, "render_order_slip", render_slip)
+    return calls
+
+
+def uow(engine: Engine, bench: str = "bench-1") -> UnitOfWork:
+    return UnitOfWork(engine, bench=bench, user="王芳")
+
+
+def put_back_after_one(engine: Engine, order_no: str, settings: Settings) -> int:
+    """The packer opens the order, ticks one tea and puts the order back (box 1 void); it is
+    opened again.  Returns the order's id."""
+    with UnitOfWork(engine) as u:
+        order_id = u.session.exec(select(Order.id).where(Order.order_no == order_no)).one()
+        assert order_id is not None
+    assert packing.open_order(uow(engine), code=order_no, settings=settings) is not None
+    assert packing.scan_item(uow(engine), order_id=order_id, code=TEA, settings=settings).ok
+    packing.release_order(uow(engine), order_id=order_id, reason="called away")
+    assert packing.open_order(uow(engine), code=order_no, settings=settings) is not None
+    return order_id
+
+
+def weigh(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> bool:
+    """Tick ``codes`` into the open box (closing it if they leave units for another box) and
+    weigh it; True when the order is packed."""
+    for code in codes:
+        assert packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings).ok
+    view = read_order(uow(engine), order_id, settings)
+    assert view is not None and view.current is not None
+    if view.phase != Phase.WEIGHING:
+        packing.close_box(uow(engine), order_id=order_id, settings=settings)
+        view = read_order(uow(engine), order_id, settings)
+        assert view is not None and view.current is not None
+    weighed = packing.weigh(
+        uow(engine),
+        order_id=order_id,
+        grams=view.current.expected_g or 0,
+        source=WeightSource.SCALE,
+        settings=settings,
+    )
+    assert weighed.accepted, weighed.message
+    return weighed.order_packed
+
+
+def parcels(engine: Engine, order_id: int) -> list[Parcel]:
+    with UnitOfWork(engine) as u:
+        query = select(Parcel).where(Parcel.order_id == order_id).order_by(col(Parcel.seq))
+        return list(u.session.exec(query))
+
+
+def jobs(engine: Engine, order_id: int) -> list[PrintJob]:
+    with UnitOfWork(engine) as u:
+        query = select(PrintJob).where(PrintJob.order_id == order_id).order_by(col(PrintJob.id))
+        return list(u.session.exec(query))
+
+
+def order_number(engine: Engine, order_id: int) -> str:
+    with UnitOfWork(engine) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.tracking_no
+        return order.tracking_no
+
+
+def next_in_range(engine: Engine) -> str | None:
+    with UnitOfWork(engine) as u:
+        carrier = u.session.get(Carrier, "YTO")
+        return carrier.range_next if carrier else None
+
+
+def audited(engine: Engine) -> None:
+    report = audit(engine)
+    assert report.ok, report.as_dict()
+
+
+def live_slips(engine: Engine, order_id: int) -> list[PrintJob]:
+    return [
+        j
+        for j in jobs(engine, order_id)
+        if j.kind == PrintKind.SLIP and j.status != PrintStatus.VOID
+    ]
+
+
+def test_printed_first_then_put_back_the_box_that_goes_adopts_the_waybill(
+    shop: Engine, settings: Settings, drawn: list[str]
+) -> None:
+    order_id = add_order(shop, "F1", [("TEA-001", 2)])
+    batch = print_batch(uow(shop), settings, due=TODAY)
+    printed, taken = order_number(shop, order_id), next_in_range(shop)
+    put_back_after_one(shop, "F1", settings)
+    drawn.clear()  # the batch drew the waybill and the slip
+
+    assert weigh(shop, order_id, [TEA, TEA], settings)
+    void, box = parcels(shop, order_id)
+    assert (void.seq, void.status, void.tracking_no) == (1, ParcelStatus.VOID, None)
+    assert (box.seq, box.status, box.tracking_no) == (2, ParcelStatus.PACKED, printed)
+    # nothing drawn or numbered at the bench: the batch's waybill and slip are the box's
+    assert drawn == []
+    assert next_in_range(shop) == taken
+    assert [(j.kind, j.batch, j.parcel_id) for j in jobs(shop, order_id)] == [
+        (PrintKind.LABEL, batch.batch, box.id),
+        (PrintKind.SLIP, batch.batch, box.id),
+    ]
+    audited(shop)
+
+
+def test_a_put_back_box_leaves_the_slip_to_the_box_that_goes(
+    shop: Engine, settings: Settings, drawn: list[str]
+) -> None:
+    order_id = add_order(shop, "S1", [("TEA-001", 2)])
+    put_back_after_one(shop, "S1", settings)
+
+    assert weigh(shop, order_id, [TEA, TEA], settings)
+    box = parcels(shop, order_id)[-1]
+    assert box.seq == 2 and box.tracking_no
+    assert [(j.kind, j.status, j.parcel_id) for j in jobs(shop, order_id)] == [
+        (PrintKind.LABEL, PrintStatus.QUEUED, box.id),
+        (PrintKind.SLIP, PrintStatus.QUEUED, box.id),
+    ]
+    # drawn once, before the weighing: the transaction found the drafts still right
+    assert drawn == ["label", "slip"]
+    audited(shop)
+
+
+def test_after_a_put_back_only_the_first_box_that_goes_takes_the_waybill_and_slip(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id = add_order(shop, "M1", [("TEA-001", 2), ("CUP-002", 1)])
+    batch = print_batch(uow(shop), settings, due=TODAY)
+    printed = order_number(shop, order_id)
+    put_back_after_one(shop, "M1", settings)
+
+    assert not weigh(shop, order_id, [TEA], settings)
+    assert weigh(shop, order_id, [TEA, CUP], settings)
+    void, first, second = parcels(shop, order_id)
+    assert void.status == ParcelStatus.VOID
+    assert first.tracking_no == printed
+    assert second.tracking_no and second.tracking_no != printed
+    assert [(j.kind, bool(j.batch), j.parcel_id) for j in jobs(shop, order_id)] == [
+        (PrintKind.LABEL, True, first.id),
+        (PrintKind.SLIP, True, first.id),
+        (PrintKind.LABEL, False, second.id),  # no second slip
+    ]
+    assert batch.batch
+    audited(shop)
+
+
+def test_a_corrected_address_after_a_put_back_prints_no_second_slip(
+    shop: Engine, settings: Settings
+) -> None:
+    order_id = add_order(shop, "A1", [("TEA-001", 2), ("CUP-002", 1)])
+    put_back_after_one(shop, "A1", settings)
+    assert not weigh(shop, order_id, [TEA], settings)
+    first = parcels(shop, order_id)[1]
+
+    relabelled = lead.correct_address(
+        UnitOfWork(shop, bench="office", user="陈主管"),
+        order_id=order_id,
+        changes={"address": "文一路 8 号"},
+        settings=settings,
+    )
+    assert relabelled == [first.id]
+    assert weigh(shop, order_id, [TEA, CUP], settings)
+    second = parcels(shop, order_id)[2]
+    assert [(j.kind, j.status, j.parcel_id) for j in jobs(shop, order_id)] == [
+        (PrintKind.LABEL, PrintStatus.VOID, first.id),
+        (PrintKind.SLIP, PrintStatus.QUEUED, first.id),
+        (PrintKind.LABEL, PrintStatus.QUEUED, first.id),  # the new address, same number
+        (PrintKind.LABEL, PrintStatus.QUEUED, second.id),
+    ]
+    assert len({p.tracking_no for p in parcels(shop, order_id)[1:]}) == 2
+    audited(shop)
+
+
+def test_a_box_whose_adopted_waybill_was_voided_keeps_it_and_the_next_gets_a_new_one(
+    shop: Engine, settings: Settings
+) -> None:
+    """The order's number stays on the void box it was printed for: the box that goes now is
+    the first, but takes a number of its own (the slip adopted with the waybill still stands)."""
+    order_id = add_order(shop, "V1", [("TEA-001", 1)])
+    print_batch(uow(shop), settings, due=TODAY)
+    printed = order_number(shop, order_id)
+    assert packing.open_order(uow(shop), code=printed, settings=settings) is not None
+    assert weigh(shop, order_id, [TEA], settings)
+    dead = parcels(shop, order_id)[0]
+    assert dead.id is not None and dead.tracking_no == printed
+    void_label(uow(shop), parcel_id=dead.id, reason="torn")
+    lead.release(UnitOfWork(shop, bench="office", user="陈主管"), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+
+    assert weigh(shop, order_id, [TEA], settings)
+    box = parcels(shop, order_id)[1]
+    assert box.tracking_no and box.tracking_no != printed
+    assert [j.parcel_id for j in live_slips(shop, order_id)] == [dead.id]
+    audited(shop)
