@@ -358,8 +358,7 @@ def correct_address(
             # it goes into a handover again once the new label is on
             leave_open_handover(uow, parcel, "address corrected")
             # the same waybill number, printed again with the new address
-            jobs = add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
-            uow.record("documents_queued", order_id=order_id, parcel_id=parcel.id, jobs=len(jobs))
+            add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
             relabelled.append(parcel.id)
         uow.commit()
         return relabelled

@@ -233,7 +233,6 @@ def _weigh_box(
         jobs = _queue_documents(uow, box, settings, drafts)
         box.status = ParcelStatus.LABELLED
         uow.session.add(box)
-        uow.record("documents_queued", order_id=order_id, parcel_id=box.id, jobs=jobs)
         packed = False
         await_scan = settings.bench.label_check
         if not await_scan:

@@ -50,6 +50,11 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["sent"] == 2 and len(list(folder.iterdir())) == 2
+    engine = make_engine(store_url)
+    with Session(engine) as s:  # the audit counts a parcel's jobs by this event
+        queued = s.execute(text("SELECT payload FROM event WHERE kind = 'documents_queued'"))
+        assert [json.loads(p)["jobs"] for (p,) in queued] == [2]
+    engine.dispose()
 
     again = runner.invoke(build_cli(), [*base, "label", "C1"])
     assert again.exit_code != 0 and "--reprint" in str(again.exception)
