@@ -28,7 +28,7 @@ from packstation.services.printing import (
     void_order_documents,
     void_parcel_labels,
 )
-from packstation.services.queue import OPEN, UNPACKED, status_label
+from packstation.services.queue import OPEN, UNPACKED, no_reason_for, status_label
 from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -194,7 +194,7 @@ def unshipped_without_reason(
         col(Order.due_date) <= day,
         col(Order.status).in_(UNPACKED),
         func.trim(Order.hold_reason) == "",
-        func.trim(Order.not_shipping_reason) == "",
+        no_reason_for(day),
     )
     with uow:
         count = uow.session.exec(select(func.count()).select_from(Order).where(*conditions)).one()
@@ -435,8 +435,9 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         return order
 
 
-def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
-    """Write why an order does not ship today (it stays in its status for tomorrow)."""
+def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str, day: dt.date) -> Order:
+    """Write why an order does not ship on ``day``, the shop's today (it stays in its status for
+    tomorrow, when it needs shipping or a reason again)."""
     reason = reason.strip()
     if not reason:
         raise UserError(_("Give the reason the order does not ship today."))
@@ -449,9 +450,10 @@ def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
                 )
             )
         order.not_shipping_reason = reason
+        order.not_shipping_day = day
         order.updated_at = utcnow()
         uow.session.add(order)
-        uow.record("not_shipping_today", order_id=order_id, reason=reason)
+        uow.record("not_shipping_today", order_id=order_id, reason=reason, day=day.isoformat())
         uow.commit()
         return order
 

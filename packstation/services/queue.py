@@ -135,6 +135,16 @@ class QueuePage:
     rows: list[QueueRow] = field(default_factory=list)
 
 
+def no_reason_for(day: dt.date) -> ColumnElement[bool]:
+    """An order with no reason for not shipping on ``day``: a reason written for another day
+    (yesterday's "waiting for stock") excuses nothing today."""
+    return or_(
+        func.trim(Order.not_shipping_reason) == "",
+        col(Order.not_shipping_day).is_(None),
+        col(Order.not_shipping_day) != day,
+    )
+
+
 def today(settings: Settings, now: dt.datetime | None = None) -> dt.date:
     """The shop's calendar date now."""
     return settings.shipping.calendar().today(now or utcnow())

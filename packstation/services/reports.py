@@ -17,6 +17,7 @@ from packstation.config import Settings
 from packstation.domain.status import ExceptionKind, ParcelStatus
 from packstation.domain.status import OrderStatus as S
 from packstation.services.orders import opened
+from packstation.services.queue import no_reason_for
 from packstation.store.models import Order, OrderException, OrderLine, Parcel, Product
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -53,7 +54,7 @@ def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str
                 col(Order.due_date) <= day,
                 col(Order.status).in_([s.value for s in UNPACKED]),
                 func.trim(Order.hold_reason) == "",
-                func.trim(Order.not_shipping_reason) == "",
+                no_reason_for(day),
             )
             .order_by(col(Order.due_date), col(Order.paid_at), col(Order.order_no))
         ).all()

@@ -79,6 +79,7 @@ class Order(SQLModel, table=True):
     marketplace_status: str = Field(default="", max_length=40)
     hold_reason: str = Field(default="", max_length=400)
     not_shipping_reason: str = Field(default="", max_length=400)
+    not_shipping_day: dt.date | None = None  # the day the reason excuses, and no other
     imported_at: dt.datetime = Field(default_factory=utcnow, sa_column=_instant(nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=_instant(nullable=False))
     source_file: str = Field(default="", max_length=400)

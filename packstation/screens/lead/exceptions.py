@@ -268,7 +268,7 @@ class ExceptionsScreen(LeadScreen):
     def action_not_today(self) -> None:
         def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
-                order = not_shipping_today(uow, order_id=order_id, reason=reason)
+                order = not_shipping_today(uow, order_id=order_id, reason=reason, day=self.lead.day)
                 return _("Reason written for order {order}.").format(order=order.order_no)
 
             return job

@@ -66,7 +66,7 @@ def test_day_report(uow_factory: Factory, settings: Settings) -> None:
         {"user": "小李", "orders": 1, "units": 2},
         {"user": "小王", "orders": 1, "units": 4},
     ]
-    set_order(uow_factory, "D-6", not_shipping_reason="买家要求延迟发货")
+    set_order(uow_factory, "D-6", not_shipping_reason="买家要求延迟发货", not_shipping_day=DAY)
     again = day_report(uow_factory(readonly=True), day=DAY, settings=settings)
     assert again["unshipped_without_reason"] == ["D-1"]
 

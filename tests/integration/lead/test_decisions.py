@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -144,9 +145,12 @@ def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
     count, missing = unshipped_without_reason(uow_factory(), day=DAY)
     assert count == 1 and [m.order_no for m in missing] == ["R-1"]
     with pytest.raises(UserError, match="reason"):
-        not_shipping_today(uow_factory(), order_id=ids["R-1"], reason="  ")
-    not_shipping_today(uow_factory(), order_id=ids["R-1"], reason="waiting for stock")
+        not_shipping_today(uow_factory(), order_id=ids["R-1"], reason="  ", day=DAY)
+    not_shipping_today(uow_factory(), order_id=ids["R-1"], reason="waiting for stock", day=DAY)
     assert unshipped_without_reason(uow_factory(), day=DAY) == (0, [])
+    # the reason was for that day: the next day the order needs shipping or a reason again
+    count, missing = unshipped_without_reason(uow_factory(), day=DAY + dt.timedelta(days=1))
+    assert [m.order_no for m in missing] == ["R-1"]
     with pytest.raises(UserError, match="cannot become"):
         cancel_order(uow_factory(), order_id=ids["L-1"], reason="again")
 

@@ -120,7 +120,7 @@ ACTIONS = [
         "not_today",
         "not_shipping_today",
         lambda shop, _s: (
-            lambda uow: not_shipping_today(uow, order_id=shop.orders["R-1"], reason="缺货")
+            lambda uow: not_shipping_today(uow, order_id=shop.orders["R-1"], reason="缺货", day=DAY)
         ),
     ),
     LeadAction(

@@ -105,7 +105,7 @@ def test_reconciliation_of_a_scripted_day(
     # cancels, a release and a reason
     cancel_order(uow_factory(), order_id=ids["D6"], reason="buyer cancelled")
     release(uow_factory(), order_id=ids["D5"], note="replaced")
-    not_shipping_today(uow_factory(), order_id=ids["D4"], reason="waiting for stock")
+    not_shipping_today(uow_factory(), order_id=ids["D4"], reason="waiting for stock", day=DAY)
     result = reconciliation(uow_factory(), day=DAY, settings=settings)
     figures = dict(result.figures())
     assert figures == {
