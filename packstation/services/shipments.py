@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -108,25 +109,12 @@ def export_shipments(
                 col(Order.packed_at) < calendar.at(day + dt.timedelta(days=1), dt.time(0, 0)),
             )
         orders = session.exec(query.order_by(col(Order.packed_at), col(Order.id))).all()
-        ids = [o.id for o in orders if o.id is not None]
-        parcels: dict[int, list[Parcel]] = {}
-        for start in range(0, len(ids), 500):
-            for parcel in session.exec(
-                select(Parcel)
-                .where(
-                    col(Parcel.order_id).in_(ids[start : start + 500]),
-                    Parcel.status != ParcelStatus.VOID,
-                )
-                .order_by(col(Parcel.seq))
-            ):
-                parcels.setdefault(parcel.order_id, []).append(parcel)
+        parcels = _live_parcels(uow, orders)
         rows: list[list[str]] = []
         exported: list[Order] = []
         for order in orders:
             numbered = [p for p in parcels.get(order.id or 0, []) if p.tracking_no]
-            numbers = [p.tracking_no or "" for p in numbered] or (
-                [order.tracking_no] if order.tracking_no else []
-            )
+            numbers = _waybills(order, numbered)
             if not numbers:
                 result.skipped.append(
                     {
@@ -214,13 +202,15 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
     event each), in one transaction.  Orders confirmed before are counted, not moved again; an
     order the file lists that is not packed or handed over (cancelled since, unknown) is named
     and left alone."""
-    numbers = _listed_orders(path)
+    listed = _listed_orders(path)
+    numbers = list(listed)
     result = Confirmation(path=str(path), listed=len(numbers))
     with uow:
         found = {
             o.order_no: o
             for o in uow.session.exec(select(Order).where(col(Order.order_no).in_(numbers)))
         }
+        parcels = _live_parcels(uow, list(found.values()))
         moving: list[Order] = []
         for number in numbers:
             order = found.get(number)
@@ -230,7 +220,21 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
                 OrderStatus.PACKED,
                 OrderStatus.HANDED_OVER,
             ):
-                moving.append(order)
+                now = _waybills(order, parcels.get(order.id or 0, []))
+                if set(now) == listed[number]:
+                    moving.append(order)
+                    continue
+                # a label voided and the goods packed again since: the marketplace would keep
+                # the dead number
+                result.skipped.append(
+                    {
+                        "order_no": number,
+                        "reason": _(
+                            "its waybill is now {numbers}, not the file's; export again and "
+                            "upload that file"
+                        ).format(numbers=",".join(now) or "-"),
+                    }
+                )
             else:
                 reason = (
                     _("no such order")
@@ -244,9 +248,33 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
     return result
 
 
-def _listed_orders(path: Path) -> list[str]:
+def _live_parcels(uow: UnitOfWork, orders: Sequence[Order]) -> dict[int, list[Parcel]]:
+    """The orders' parcels that are not void, by order, in their order."""
+    ids = [o.id for o in orders if o.id is not None]
+    parcels: dict[int, list[Parcel]] = {}
+    for start in range(0, len(ids), 500):
+        for parcel in uow.session.exec(
+            select(Parcel)
+            .where(
+                col(Parcel.order_id).in_(ids[start : start + 500]),
+                Parcel.status != ParcelStatus.VOID,
+            )
+            .order_by(col(Parcel.seq))
+        ):
+            parcels.setdefault(parcel.order_id, []).append(parcel)
+    return parcels
+
+
+def _waybills(order: Order, live: Sequence[Parcel]) -> list[str]:
+    """The waybill numbers the marketplace is told for the order: its live parcels', or the one
+    its export gave it."""
+    numbers = [p.tracking_no for p in live if p.tracking_no]
+    return numbers or ([order.tracking_no] if order.tracking_no else [])
+
+
+def _listed_orders(path: Path) -> dict[str, set[str]]:
     """The order numbers of a ship-confirm file (either format, as ``_write`` wrote it), each
-    once, in the file's order."""
+    once, in the file's order, with the waybill numbers it gives each."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -266,14 +294,16 @@ def _listed_orders(path: Path) -> list[str]:
                 "{path} is not a ship-confirm file (its first row should be {header}); give the file 'packstation export shipments' wrote."
             ).format(path=path, header=",".join(TAOBAO_HEADER))
         )
-    numbers: dict[str, None] = {}
+    column = 2 if rows[0] == TAOBAO_HEADER else GENERIC_HEADER.index("tracking_no")
+    listed: dict[str, set[str]] = {}
     for row in rows[1:]:
         if row and row[0].strip():
             cell = row[0].strip()
             if cell.startswith("'") and cell[1:].startswith(_FORMULA_START):
                 cell = cell[1:]  # as ``neutralise`` wrote it
-            numbers[cell] = None
-    return list(numbers)
+            given = row[column] if len(row) > column else ""
+            listed.setdefault(cell, set()).update(n.strip() for n in given.split(",") if n.strip())
+    return listed
 
 
 def _local(value: dt.datetime | None, zone: ZoneInfo) -> str:

@@ -17,7 +17,7 @@ from packstation.services.audit import audit
 from packstation.services.handover import open_handover, scan_parcel, seal_handover
 from packstation.services.packing_view import read_order
 from packstation.services.reprints import void_label
-from packstation.services.shipments import export_shipments
+from packstation.services.shipments import confirm_file, export_shipments
 from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
@@ -162,3 +162,32 @@ def test_an_order_on_hold_stays_out_of_the_handover(shop: Engine, settings: Sett
     )
     assert [line.tracking_no for line in sealed.manifest.lines] == [number]
     assert audit(shop).ok
+
+
+def test_a_confirm_file_older_than_the_waybill_confirms_nothing(
+    shop: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """The file listed the first label's number; the label was voided and the goods packed
+    again before the file was uploaded: confirming it would leave the marketplace with the dead
+    number, so the order waits for a new file."""
+    order_id, first = packed_order(shop, settings)
+    other = add_order(shop, "V2", [("CUP-002", 1)])
+    assert packing.open_order(uow(shop), code="V2", settings=settings) is not None
+    pack(shop, other, [CUP], settings)
+    shipped = tmp_path / "ship.csv"
+    export_shipments(uow(shop), shipped, settings=settings)
+    void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="torn")
+    lead.release(uow(shop), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    second = pack(shop, order_id, [TEA, TEA, CUP], settings)
+
+    result = confirm_file(uow(shop), shipped)
+    assert result.confirmed == 1  # V2
+    ((skipped),) = result.skipped
+    assert skipped["order_no"] == "V1" and second in skipped["reason"]
+    fresh = tmp_path / "again.csv"
+    assert export_shipments(uow(shop), fresh, settings=settings).orders == 1
+    assert second in fresh.read_text(encoding="gb18030") and first not in fresh.read_text(
+        encoding="gb18030"
+    )
+    assert confirm_file(uow(shop), fresh).confirmed == 1
