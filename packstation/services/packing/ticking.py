@@ -167,8 +167,16 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
             message = _("Wrong item: {sku} {name} is not on this order. Wanted: {wanted}.").format(
                 sku=barcode.sku if barcode else code, name=name, wanted=wanted_text
             )
+        elif match.remaining >= (units := barcode.multiplier if barcode else 1):
+            # the SKU's lines want that many together (a paid line and a gift line), but no
+            # line alone takes the whole case
+            message = _(
+                "A case of {units} {sku} {name} does not fit one line of this order; open it and "
+                "scan the units one by one. Wanted: {wanted}."
+            ).format(
+                sku=barcode.sku if barcode else code, name=name, units=units, wanted=wanted_text
+            )
         else:
-            units = barcode.multiplier if barcode else 1
             message = _(
                 "Too many: {sku} {name} ×{units} scanned, only {left} still wanted. Wanted: {wanted}."
             ).format(

@@ -94,6 +94,18 @@ def test_case_barcode_and_over_scan_of_a_case(shop: Engine, settings: Settings) 
     assert view is not None and view.ticked == 7
 
 
+def test_a_case_over_a_paid_and_a_gift_line_says_to_scan_the_units(
+    shop: Engine, settings: Settings
+) -> None:
+    oid = add_order(shop, "T3", [("SOAP-04", 4), ("SOAP-04", 2)], gift=["SOAP-04"])
+    packing.open_order(uow(shop), code="T3", settings=settings)
+    refused = packing.scan_item(uow(shop), order_id=oid, code=CASE_BARCODE, settings=settings)
+    assert refused.outcome is ScanOutcome.OVER_SCAN
+    assert "does not fit one line" in refused.message and "one by one" in refused.message
+    for _ in range(6):
+        assert packing.scan_item(uow(shop), order_id=oid, code=SOAP, settings=settings).ok
+
+
 def test_refusals_name_the_reason(shop: Engine, settings: Settings) -> None:
     add_order(shop, "C1", [("TEA-001", 1)], status=OrderStatus.CANCELLED)
     add_order(shop, "H1", [("TEA-001", 1)], status=OrderStatus.ON_HOLD)
