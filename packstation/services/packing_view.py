@@ -105,9 +105,9 @@ class OrderView:
 
     @property
     def current(self) -> ParcelView | None:
-        """The box being worked on: the last one not yet packed or void."""
+        """The box being worked on: the first one not yet packed or void."""
         live = [p for p in self.parcels if p.status not in FINISHED_BOXES]
-        return live[-1] if live else None
+        return live[0] if live else None
 
     @property
     def phase(self) -> str:
@@ -174,7 +174,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         for parcel_id, line_id, quantity in connection.execute(_ITEMS, given):
             items.setdefault(parcel_id, {})[line_id] = quantity
     live = [p for p in parcels if p.status not in FINISHED_BOXES]
-    open_items = items.get(live[-1].id, {}) if live else {}
+    open_items = items.get(live[0].id, {}) if live else {}
     lines = tuple(
         LineView(
             line_id=line.id,

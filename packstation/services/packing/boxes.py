@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.packing import Item, expected_weight, suggest_carton
-from packstation.domain.status import FINISHED_BOXES
+from packstation.domain.status import FINISHED_BOXES, ParcelStatus
 from packstation.services.packing_view import cartons
 from packstation.store.models import OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
@@ -54,8 +54,16 @@ def _parcels_last_first(query: _Query) -> _Query:
 
 
 def the_live_box(query: _Query) -> _Query:
-    """``query`` narrowed to the live box of the order bound as ``order_id``."""
-    return _parcels_last_first(query).where(col(Parcel.status).not_in(FINISHED_BOXES)).limit(1)
+    """``query`` narrowed to the live box of the order bound as ``order_id``: the first that is
+    not finished (a lead's split opens several, filled in their order)."""
+    return (
+        query.where(
+            col(Parcel.order_id) == bindparam("order_id"),
+            col(Parcel.status).not_in(FINISHED_BOXES),
+        )
+        .order_by(col(Parcel.seq))
+        .limit(1)
+    )
 
 
 # Built once: every scan, weighing and new box asks these, and building a statement costs
@@ -87,7 +95,7 @@ def ensure_box(uow: UnitOfWork, order_id: int, carrier: str, settings: Settings)
         uow.session.flush()  # a box just finished in this session: plain reads do not flush
     connection = uow.connection()
     parcels = connection.execute(_BOX_STATES, {"order_id": order_id}).all()
-    live = next((p.id for p in parcels if p.status not in FINISHED_BOXES), None)
+    live = next((p.id for p in reversed(parcels) if p.status not in FINISHED_BOXES), None)
     if live is not None:
         return uow.session.get(Parcel, live)
     items = [
@@ -129,6 +137,19 @@ _LINES_TO_BOX = locked_lines(
         col(Product.height_mm),
     ).outerjoin(Product, col(Product.sku) == col(OrderLine.sku))
 )
+
+
+def empty_boxes(uow: UnitOfWork, order_id: int) -> list[Parcel]:
+    """The order's open boxes with nothing ticked into them."""
+    return list(
+        uow.session.exec(
+            select(Parcel).where(
+                Parcel.order_id == order_id,
+                Parcel.status == ParcelStatus.OPEN,
+                ~select(ParcelItem.id).where(ParcelItem.parcel_id == Parcel.id).exists(),
+            )
+        )
+    )
 
 
 def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:

@@ -191,3 +191,30 @@ def test_a_confirm_file_older_than_the_waybill_confirms_nothing(
         encoding="gb18030"
     )
     assert confirm_file(uow(shop), fresh).confirmed == 1
+
+
+def test_a_split_order_fills_its_boxes_in_order_and_ships_what_was_filled(
+    shop: Engine, settings: Settings
+) -> None:
+    """The lead split the order into two boxes; the packer got everything into the first. The
+    empty second box does not ship, and the order is handed over with the first."""
+    order_id = add_order(shop, "V1", [("TEA-001", 1)])
+    lead.split_order(uow(shop), order_id=order_id, parcels=2)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    view = read_order(uow(shop), order_id, settings)
+    assert view is not None and view.current is not None and view.current.seq == 1
+    number = pack(shop, order_id, [TEA], settings)
+    with UnitOfWork(shop) as u:
+        boxes = u.session.exec(select(Parcel.seq, Parcel.status).order_by(Parcel.seq)).all()
+    assert boxes == [(1, ParcelStatus.PACKED), (2, ParcelStatus.VOID)]
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
+    assert handover is not None
+    scan_parcel(uow(shop), handover_id=handover, code=number)
+    seal_handover(
+        uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
+    )
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.status == OrderStatus.HANDED_OVER
+    report = audit(shop)
+    assert report.ok, report.as_dict()

@@ -75,7 +75,9 @@ def pack(engine: Engine, order_id: int, codes: list[str], settings: Settings) ->
     assert weighed.accepted and weighed.order_packed
     with UnitOfWork(engine) as u:
         box = u.session.exec(
-            select(Parcel).where(Parcel.order_id == order_id).order_by(col(Parcel.seq).desc())
+            select(Parcel)
+            .where(Parcel.order_id == order_id, Parcel.status == ParcelStatus.PACKED)
+            .order_by(col(Parcel.packed_at).desc(), col(Parcel.seq).desc())
         ).first()
         assert box is not None and box.tracking_no
         return box.tracking_no
