@@ -93,8 +93,8 @@ class SealedHandover:
     manifest: Manifest
     print_job_id: int | None
     csv_path: Path | None
-    # tracking numbers taken out at the seal: the parcel's label was voided or its order
-    # cancelled after it went in (the courier must not take it)
+    # tracking numbers taken out at the seal: the parcel's label was voided, or its order
+    # cancelled or put on hold, after it went in (the courier must not take it)
     kept_out: tuple[str, ...] = ()
 
 
