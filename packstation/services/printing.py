@@ -310,16 +310,15 @@ def add_parcel_documents(
     batch print made for the order, if it made a label: the waybill is the parcel's already.
     A ``documents_queued`` event says how many (the audit counts a parcel's jobs by it).
     Returns the parcel's jobs."""
-    jobs = _parcel_documents(uow, parcel_id, settings, slip=slip, drafts=drafts)
     parcel = _parcel(uow, parcel_id)
+    jobs = _parcel_documents(uow, parcel, settings, slip=slip, drafts=drafts)
     uow.record("documents_queued", order_id=parcel.order_id, parcel_id=parcel_id, jobs=len(jobs))
     return jobs
 
 
 def _parcel_documents(
-    uow: UnitOfWork, parcel_id: int, settings: Settings, *, slip: bool, drafts: Drafts | None
+    uow: UnitOfWork, parcel: Parcel, settings: Settings, *, slip: bool, drafts: Drafts | None
 ) -> list[PrintJob]:
-    parcel = _parcel(uow, parcel_id)
     order = _order(uow, parcel.order_id)
     number = decide_tracking_no(uow, settings, parcel, order)
     if _carries_order_number(order, number):
