@@ -21,6 +21,7 @@ from packstation.services.shipments import confirm_file, export_shipments
 from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
+from tests.integration.packing.steps import weigh_the_box
 from tests.integration.packing.test_void_and_pack_again import (
     CUP,
     TEA,
@@ -28,13 +29,11 @@ from tests.integration.packing.test_void_and_pack_again import (
     packed_in_a_handover,
     packed_order,
     parcel_id,
-    shop,
     two_couriers,
     uow,
-    weigh_box,
 )
 
-__all__ = ["shop", "two_couriers"]  # fixtures
+__all__ = ["two_couriers"]  # a fixture
 
 
 def first_box_gone(shop: Engine, settings: Settings) -> tuple[int, str]:
@@ -44,7 +43,7 @@ def first_box_gone(shop: Engine, settings: Settings) -> tuple[int, str]:
     assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
     assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
     packing.close_box(uow(shop), order_id=order_id, settings=settings)
-    weighed = weigh_box(shop, order_id, settings)
+    weighed = weigh_the_box(shop, order_id, settings)
     assert weighed.accepted and not weighed.order_packed
     with UnitOfWork(shop) as u:
         number = u.session.exec(select(Parcel.tracking_no).where(Parcel.seq == 1)).one()
@@ -123,7 +122,7 @@ def test_a_short_counts_only_what_is_missing(shop: Engine, settings: Settings) -
     assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
     assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
     packing.close_box(uow(shop), order_id=order_id, settings=settings)
-    assert weigh_box(shop, order_id, settings).accepted
+    assert weigh_the_box(shop, order_id, settings).accepted
     for _ in range(2):
         assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
     line = next(line for line in read_order(uow(shop), order_id, settings).lines)  # type: ignore[union-attr]

@@ -11,41 +11,23 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus, WeightSource
-from packstation.services import documents, lead, packing
+from packstation.services import lead, packing
 from packstation.services.audit import audit
 from packstation.services.batch import print_batch
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.reprints import void_label
 from packstation.store.models import Carrier, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
-from tests.integration.packing.factories import TODAY, add_order, seed_catalogue
+from tests.integration.packing.factories import TODAY, add_order
+from tests.integration.packing.test_drafts import count_renders
 
 TEA, CUP = "6901234567892", "6901234567908"
 
 
 @pytest.fixture
-def shop(engine: Engine) -> Engine:
-    seed_catalogue(engine)
-    return engine
-
-
-@pytest.fixture
 def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents the bench draws from now on, by kind ("label", "slip")."""
-    calls: list[str] = []
-    label, slip = documents.render_parcel_label, documents.render_order_slip
-
-    def render_label(settings: Settings, data: object) -> object:
-        calls.append("label")
-        return label(settings, data)  # type: ignore[arg-type]
-
-    def render_slip(settings: Settings, data: object) -> object:
-        calls.append("slip")
-        return slip(settings, data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(documents, "render_parcel_label", render_label)
-    monkeypatch.setattr(documents, "render_order_slip", render_slip)
-    return calls
+    return count_renders(monkeypatch)
 
 
 def uow(engine: Engine, bench: str = "bench-1") -> UnitOfWork:

@@ -17,15 +17,9 @@ from packstation.services import claims, packing
 from packstation.services.packing_view import Phase, read_order
 from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
-from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order, seed_catalogue
+from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order
 
 TEA, CUP, SOAP = "6901234567892", "6901234567908", "6901234567922"
-
-
-@pytest.fixture
-def shop(engine: Engine) -> Engine:
-    seed_catalogue(engine)
-    return engine
 
 
 def uow(engine: Engine, bench: str = "bench-1", user: str = "王芳") -> UnitOfWork:

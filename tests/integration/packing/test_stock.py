@@ -10,7 +10,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import select
 
 from packstation.config import Settings
-from packstation.domain.status import ExceptionKind, WeightSource
+from packstation.domain.status import ExceptionKind
 from packstation.services import packing
 from packstation.services.lead import cancel_order, resolve_exception
 from packstation.services.packing_view import read_order
@@ -18,6 +18,7 @@ from packstation.services.reports import shortages
 from packstation.store.models import Event, OrderException, Product
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order, seed_catalogue
+from tests.integration.packing.steps import weigh_the_box
 
 TEA, SOAP = "6901234567892", "6901234567922"
 
@@ -45,19 +46,6 @@ def payload(engine: Engine, kind: str) -> dict[str, object]:
         event = u.session.exec(select(Event).where(Event.kind == kind)).one()
     loaded: dict[str, object] = json.loads(event.payload)
     return loaded
-
-
-def weigh_the_box(engine: Engine, order_id: int, settings: Settings) -> packing.WeighResult:
-    """The closed box on the scale, at its expected weight."""
-    view = read_order(uow(engine), order_id, settings)
-    assert view is not None and view.current is not None
-    return packing.weigh(
-        uow(engine),
-        order_id=order_id,
-        grams=view.current.expected_g or 0,
-        source=WeightSource.SCALE,
-        settings=settings,
-    )
 
 
 def one_tea_then_short(engine: Engine, order_no: str, teas: int, settings: Settings) -> None:

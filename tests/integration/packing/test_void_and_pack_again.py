@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from packstation.cli import build_cli
 from packstation.config import CarrierSettings, Settings
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus, WeightSource
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.errors import UserError
 from packstation.services import lead, packing
 from packstation.services.audit import audit
@@ -26,22 +26,16 @@ from packstation.services.handover import (
     scan_parcel,
     seal_handover,
 )
-from packstation.services.packing import WeighResult
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.printing import reprint
 from packstation.services.reprints import void_label
 from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob, Product
 from packstation.store.uow import UnitOfWork
-from tests.integration.packing.factories import TODAY, add_order, seed_catalogue
+from tests.integration.packing.factories import TODAY, add_order
+from tests.integration.packing.steps import weigh_the_box
 from tests.support.waiting import waits_then
 
 TEA, CUP = "6901234567892", "6901234567908"
-
-
-@pytest.fixture
-def shop(engine: Engine) -> Engine:
-    seed_catalogue(engine)
-    return engine
 
 
 @pytest.fixture
@@ -54,24 +48,11 @@ def uow(engine: Engine, bench: str = "bench-1") -> UnitOfWork:
     return UnitOfWork(engine, bench=bench, user="王芳")
 
 
-def weigh_box(engine: Engine, order_id: int, settings: Settings) -> WeighResult:
-    """The closed box on the scale, at exactly its expected weight."""
-    view = read_order(uow(engine), order_id, settings)
-    assert view is not None and view.phase == Phase.WEIGHING and view.current is not None
-    return packing.weigh(
-        uow(engine),
-        order_id=order_id,
-        grams=view.current.expected_g or 0,
-        source=WeightSource.SCALE,
-        settings=settings,
-    )
-
-
 def pack(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> str:
     """Tick ``codes`` into the order's open box, weigh it and return its waybill number."""
     for code in codes:
         assert packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings).ok
-    weighed = weigh_box(engine, order_id, settings)
+    weighed = weigh_the_box(engine, order_id, settings)
     assert weighed.accepted and weighed.order_packed
     with UnitOfWork(engine) as u:
         box = u.session.exec(
