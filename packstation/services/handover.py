@@ -497,6 +497,17 @@ def seal_handover(
         )
 
 
+def parcel_gone(uow: UnitOfWork, order_id: int) -> str | None:
+    """The tracking number of a box of the order that has left with the courier (a multi-box
+    order still being packed, or packed), or None while none has."""
+    gone = uow.session.exec(
+        select(Parcel.tracking_no)
+        .where(Parcel.order_id == order_id, Parcel.status == ParcelStatus.HANDED_OVER)
+        .limit(1)
+    ).first()
+    return None if gone is None else gone or "?"
+
+
 def kept_out_sentence(codes: Sequence[str]) -> str:
     return _(
         "Taken out of the handover: {codes} (a voided label, or an order cancelled or on "

@@ -21,6 +21,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
+from packstation.services.handover import parcel_gone
 from packstation.services.packing.boxes import all_ticked
 from packstation.services.packing.voiding import leave_open_handover, void_box
 from packstation.services.printing import (
@@ -95,15 +96,11 @@ def _all_packed(uow: UnitOfWork, order_id: int) -> bool:
 
 def _refuse_if_handed_over(uow: UnitOfWork, order: Order, why: str) -> None:
     """A box of the order has left with the courier (a multi-box order still being packed)."""
-    gone = uow.session.exec(
-        select(Parcel.tracking_no).where(
-            Parcel.order_id == order.id, Parcel.status == ParcelStatus.HANDED_OVER
-        )
-    ).first()
+    gone = parcel_gone(uow, order.id or 0)
     if gone is not None:
         raise UserError(
             _("Parcel {code} of order {order} has left with the courier: {why}.").format(
-                code=gone or "?", order=order.order_no, why=why
+                code=gone, order=order.order_no, why=why
             )
         )
 

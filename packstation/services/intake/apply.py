@@ -28,12 +28,12 @@ from packstation.domain.orders import MarketState
 from packstation.domain.status import (
     ExceptionKind,
     OrderStatus,
-    ParcelStatus,
     PrintKind,
     PrintStatus,
 )
 from packstation.i18n import _
 from packstation.services import stock
+from packstation.services.handover import parcel_gone
 from packstation.services.intake.bulk import BulkInsert, reserve_ids
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
@@ -285,7 +285,8 @@ def _reconcile(
         report.orders_known += 1
         return
     if order.state is MarketState.CLOSED:
-        if status in CANCELLABLE and not _partly_handed_over(uow, known.id):
+        # a box of it with the courier: a recall, not a cancel
+        if status in CANCELLABLE and parcel_gone(uow, known.id) is None:
             report.orders_cancelled += 1
             if write:
                 _cancel(uow, order, known, returned)
@@ -349,14 +350,6 @@ def _reconcile(
         changes=changes,
         once=True,
     )
-
-
-def _partly_handed_over(uow: UnitOfWork, order_id: int) -> bool:
-    """A box of the order has left with the courier (a multi-box order still being packed)."""
-    handed = select(Parcel.id).where(  # type: ignore[call-overload]
-        Parcel.order_id == order_id, Parcel.status == ParcelStatus.HANDED_OVER
-    )
-    return uow.session.execute(handed.limit(1)).first() is not None
 
 
 def _labelled(uow: UnitOfWork, order_id: int) -> bool:
