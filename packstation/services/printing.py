@@ -387,11 +387,7 @@ def label_jobs(uow: UnitOfWork, parcel_id: int) -> list[PrintJob]:
 def void_parcel_labels(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     """Void the parcel's label jobs: queued ones never go out (in transaction).  Returns how many."""
     parcel = _parcel(uow, parcel_id)
-    voided = [j for j in label_jobs(uow, parcel_id) if j.status in LIVE]
-    for job in voided:
-        job.status = PrintStatus.VOID
-        job.error = reason[:400]
-        uow.session.add(job)
+    voided = _void(uow, [j for j in label_jobs(uow, parcel_id) if j.status in LIVE], reason)
     uow.record(
         "label_voided",
         order_id=parcel.order_id,
@@ -403,15 +399,20 @@ def void_parcel_labels(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     return len(voided)
 
 
+def _void(uow: UnitOfWork, jobs: list[PrintJob], reason: str) -> list[PrintJob]:
+    """``jobs`` void, with the reason (in transaction): queued ones never go out."""
+    for job in jobs:
+        job.status = PrintStatus.VOID
+        job.error = reason[:400]
+        uow.session.add(job)
+    return jobs
+
+
 def void_order_documents(uow: UnitOfWork, order: Order, reason: str) -> int:
     """Void the waybill and slip a batch printed for the order before it had a parcel (print
     first): queued ones never go out, and no parcel adopts them (in transaction).  Returns how
     many."""
-    voided = _batch_jobs(uow, order)
-    for job in voided:
-        job.status = PrintStatus.VOID
-        job.error = reason[:400]
-        uow.session.add(job)
+    voided = _void(uow, _batch_jobs(uow, order), reason)
     if voided:
         uow.record(
             "label_voided",
