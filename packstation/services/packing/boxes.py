@@ -125,6 +125,11 @@ def ensure_box(uow: UnitOfWork, order_id: int, carrier: str, settings: Settings)
     return box
 
 
+_EMPTY_BOXES = sa_select(col(Parcel.id)).where(
+    col(Parcel.order_id) == bindparam("order_id"),
+    col(Parcel.status) == ParcelStatus.OPEN,
+    ~sa_select(col(ParcelItem.id)).where(col(ParcelItem.parcel_id) == col(Parcel.id)).exists(),
+)
 # the order's parcels (last first), and its lines with what a carton is chosen from
 _BOX_STATES = _parcels_last_first(sa_select(col(Parcel.id), col(Parcel.seq), col(Parcel.status)))
 _LINES_TO_BOX = locked_lines(
@@ -140,16 +145,10 @@ _LINES_TO_BOX = locked_lines(
 
 
 def empty_boxes(uow: UnitOfWork, order_id: int) -> list[Parcel]:
-    """The order's open boxes with nothing ticked into them."""
-    return list(
-        uow.session.exec(
-            select(Parcel).where(
-                Parcel.order_id == order_id,
-                Parcel.status == ParcelStatus.OPEN,
-                ~select(ParcelItem.id).where(ParcelItem.parcel_id == Parcel.id).exists(),
-            )
-        )
-    )
+    """The order's open boxes with nothing ticked into them (a lead's split opens them; every
+    order that is packed asks, so the rows are read only when there are some)."""
+    ids = uow.connection().execute(_EMPTY_BOXES, {"order_id": order_id}).scalars().all()
+    return [box for box in (uow.session.get(Parcel, i) for i in ids) if box is not None]
 
 
 def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:
