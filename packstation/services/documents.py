@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam
@@ -34,7 +34,57 @@ def local_now(settings: Settings) -> dt.datetime:
     return utcnow().astimezone(ZoneInfo(settings.shipping.timezone))
 
 
-def full_address(order: Order) -> str:
+class OrderFacts(Protocol):
+    """What an order's documents say of it: an ``Order``, or its columns read as a row."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def order_no(self) -> str: ...
+    @property
+    def shop(self) -> str: ...
+    @property
+    def recipient_name(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def province(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+    @property
+    def paid_at(self) -> dt.datetime | None: ...
+    @property
+    def carrier(self) -> str: ...
+    @property
+    def insured_value_fen(self) -> int: ...
+    @property
+    def buyer_note(self) -> str: ...
+
+
+class ParcelFacts(Protocol):
+    """What a parcel's label says of it: a ``Parcel``, or the same columns read as a row."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def order_id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def carrier(self) -> str: ...
+    @property
+    def expected_weight_g(self) -> int | None: ...
+    @property
+    def measured_weight_g(self) -> int | None: ...
+
+
+def full_address(order: OrderFacts) -> str:
     detail = order.address.strip()
     head = " ".join(p for p in (order.province, order.city, order.district) if p)
     # an export's detail often repeats the province; do not print it twice
@@ -45,7 +95,7 @@ def full_address(order: Order) -> str:
     return detail
 
 
-def destination(order: Order) -> str:
+def destination(order: OrderFacts) -> str:
     return " ".join(p for p in (order.province, order.city) if p) or order.district
 
 
@@ -154,12 +204,25 @@ def label_data(
 ) -> LabelData:
     order = uow.session.get(Order, parcel.order_id)
     assert order is not None
+    carrier = uow.session.get(Carrier, (parcel.carrier or order.carrier).upper())
+    read = read or contents(uow, order.id or 0, parcel.id)
+    return parcel_label_data(settings, order, parcel, carrier, tracking_no, read)
+
+
+def parcel_label_data(
+    settings: Settings,
+    order: OrderFacts,
+    parcel: ParcelFacts,
+    carrier: Carrier | None,
+    tracking_no: str,
+    read: Contents,
+) -> LabelData:
+    """What the parcel's label says, from rows already read (``carrier``: the carrier's row,
+    None when the table has none yet)."""
     code = (parcel.carrier or order.carrier).upper()
-    carrier = uow.session.get(Carrier, code)
     info = CARRIERS.get(code)
     name = carrier.name if carrier else (info.marketplace if info else code)
     name_en = carrier.name_en if carrier else (info.english if info else "")
-    read = read or contents(uow, order.id or 0, parcel.id)
     place, count = read.piece(parcel.seq)
     mask = settings.printing.mask_recipient
     rname, rphone, raddress = masked_party(
@@ -190,7 +253,7 @@ def label_data(
 def slip_data(
     uow: UnitOfWork,
     settings: Settings,
-    order: Order,
+    order: OrderFacts,
     tracking_no: str,
     read: Contents | None = None,
 ) -> SlipData:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import bindparam
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -28,7 +30,8 @@ from packstation.labels.render import preview_png as render_preview
 from packstation.services import claims, documents, tracking
 from packstation.services.carriers import ensure_carrier
 from packstation.services.outbox import OutboxSender
-from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.models import Carrier, Order, Parcel, PrintJob
+from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "OutboxSender",
     "add_parcel_documents",
     "check_label_scan",
+    "document_data",
     "draw_parcel_documents",
     "find_order_id_by_tracking",
     "label_counts",
@@ -44,7 +48,9 @@ __all__ = [
     "parcel_label_preview_png",
     "preview_png",
     "queue_job",
+    "queue_parcel_job",
     "read_parcel_documents",
+    "rendered_documents",
     "reprint",
     "reprint_order_label",
     "void_order_documents",
@@ -70,34 +76,77 @@ def queue_job(
     reason: str = "",
 ) -> PrintJob:
     """One queued job with the exact bytes, and its event (in transaction)."""
-    job = PrintJob(
-        parcel_id=parcel_id,
-        order_id=order_id,
-        kind=kind,
-        printer=printer,
-        language=rendered.language,
-        content=rendered.content,
-        sha256=hashlib.sha256(rendered.content).hexdigest(),
-        status=PrintStatus.QUEUED,
-        batch=batch,
-        reprint_of=reprint_of,
-        reason=reason,
-        created_by=uow.user,
-    )
+    values = _job(uow, rendered, kind, printer, order_id, parcel_id)
+    job = PrintJob(**values, batch=batch, reprint_of=reprint_of, reason=reason)
     uow.insert(job)
+    _record_queued(uow, job.id, values, batch=batch, reprint_of=reprint_of, reason=reason)
+    return job
+
+
+def queue_parcel_job(
+    uow: UnitOfWork, rendered: Rendered, *, kind: str, printer: str, order_id: int, parcel_id: int
+) -> int:
+    """``queue_job`` for a parcel's label or slip in one plain statement, with no object kept
+    in the session (in transaction): the weighing that packs an order.  Returns the job's id."""
+    values = _job(uow, rendered, kind, printer, order_id, parcel_id)
+    job_id = uow.connection().execute(_INSERT_JOB, values).scalar_one()
+    assert job_id is not None
+    _record_queued(uow, job_id, values)
+    return job_id
+
+
+def _job(
+    uow: UnitOfWork,
+    rendered: Rendered,
+    kind: str,
+    printer: str,
+    order_id: int | None,
+    parcel_id: int | None,
+) -> dict[str, Any]:
+    """A queued job's columns (those of a reprint or a batch aside)."""
+    return {
+        "parcel_id": parcel_id,
+        "order_id": order_id,
+        "kind": kind,
+        "printer": printer,
+        "language": rendered.language,
+        "content": rendered.content,
+        "sha256": hashlib.sha256(rendered.content).hexdigest(),
+        "status": PrintStatus.QUEUED,
+        "created_by": uow.user,
+        "created_at": utcnow(),
+    }
+
+
+def _record_queued(
+    uow: UnitOfWork,
+    job_id: int | None,
+    job: dict[str, Any],
+    *,
+    batch: str = "",
+    reprint_of: int | None = None,
+    reason: str = "",
+) -> None:
     uow.record(
         "print_queued",
-        order_id=order_id,
-        parcel_id=parcel_id,
-        job_id=job.id,
-        document=kind,
-        printer=printer,
-        bytes=len(rendered.content),
+        order_id=job["order_id"],
+        parcel_id=job["parcel_id"],
+        job_id=job_id,
+        document=job["kind"],
+        printer=job["printer"],
+        bytes=len(job["content"]),
         batch=batch,
         reprint_of=reprint_of,
         reason=reason,
     )
-    return job
+
+
+# a queued job as ``PrintJob`` starts: no batch, not a reprint, nothing tried yet
+_INSERT_JOB = (
+    sa_insert(PrintJob)
+    .values(attempts=0, reason="", batch="", error="")
+    .returning(col(PrintJob.id))
+)
 
 
 def _parcel(uow: UnitOfWork, parcel_id: int) -> Parcel:
@@ -268,10 +317,25 @@ def read_parcel_documents(
 def _document_data(
     uow: UnitOfWork, settings: Settings, order: Order, parcel: Parcel, number: str, *, slip: bool
 ) -> DocumentData:
+    carrier = uow.session.get(Carrier, (parcel.carrier or order.carrier).upper())
+    return document_data(uow, settings, order, parcel, carrier, number, slip=slip)
+
+
+def document_data(
+    uow: UnitOfWork,
+    settings: Settings,
+    order: documents.OrderFacts,
+    parcel: documents.ParcelFacts,
+    carrier: Carrier | None,
+    number: str,
+    *,
+    slip: bool,
+) -> DocumentData:
     """The label's data, and the slip's when the parcel has one (if ``slip``: the first parcel
-    of the order that goes, see ``_slip_queued``)."""
+    of the order that goes, see ``_slip_queued``), from the order, parcel and carrier rows
+    already read (in transaction)."""
     read = documents.contents(uow, parcel.order_id, parcel.id)
-    label = documents.label_data(uow, settings, parcel, number, read)
+    label = documents.parcel_label_data(settings, order, parcel, carrier, number, read)
     with_slip = slip and not _slip_queued(uow, parcel.order_id)
     return DocumentData(
         label, documents.slip_data(uow, settings, order, number, read) if with_slip else None
@@ -337,35 +401,29 @@ def _parcel_documents(
             _mark_labelled(uow, parcel)
             return adopted
     data = _document_data(uow, settings, order, parcel, number, slip=slip)
+    jobs = [
+        queue_job(uow, rendered, kind=kind, printer=printer, order_id=order.id, parcel_id=parcel.id)
+        for kind, printer, rendered in rendered_documents(settings, data, drafts)
+    ]
+    _mark_labelled(uow, parcel)
+    return jobs
+
+
+def rendered_documents(
+    settings: Settings, data: DocumentData, drafts: Drafts | None
+) -> list[tuple[PrintKind, str, Rendered]]:
+    """The parcel's label (and slip) with their printers: as drawn in ``drafts`` where they
+    match ``data``, else drawn now."""
     label = (drafts and drafts.label_for(data.label)) or documents.render_parcel_label(
         settings, data.label
     )
-    jobs = [
-        queue_job(
-            uow,
-            label,
-            kind=PrintKind.LABEL,
-            printer=documents.label_printer(settings),
-            order_id=order.id,
-            parcel_id=parcel.id,
-        )
-    ]
+    rendered = [(PrintKind.LABEL, documents.label_printer(settings), label)]
     if data.slip is not None:
-        rendered = (drafts and drafts.slip_for(data.slip)) or documents.render_order_slip(
+        slip = (drafts and drafts.slip_for(data.slip)) or documents.render_order_slip(
             settings, data.slip
         )
-        jobs.append(
-            queue_job(
-                uow,
-                rendered,
-                kind=PrintKind.SLIP,
-                printer=documents.slip_printer(settings),
-                order_id=order.id,
-                parcel_id=parcel.id,
-            )
-        )
-    _mark_labelled(uow, parcel)
-    return jobs
+        rendered.append((PrintKind.SLIP, documents.slip_printer(settings), slip))
+    return rendered
 
 
 def _mark_labelled(uow: UnitOfWork, parcel: Parcel) -> None:

@@ -11,6 +11,8 @@ is read and moved on, so two benches never get the same number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import bindparam
 from sqlmodel import col, or_, select
 
@@ -19,6 +21,7 @@ from packstation.domain.tracking import format_ok, normalise, number_at, shape
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.carriers import apply_settings, ensure_carrier
+from packstation.services.documents import ParcelFacts
 from packstation.store.models import Carrier, Order, Parcel
 from packstation.store.uow import UnitOfWork
 
@@ -70,6 +73,16 @@ def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:
     apply_settings(
         row, code, settings.carrier(code)
     )  # under the lock: a changed range restarts here
+    # each number is asked about before the row changes: no flush first
+    number = take_next(row, lambda n: number_in_use(uow, n))
+    uow.session.add(row)  # written with the rest of the transaction
+    return number
+
+
+def take_next(row: Carrier, used: Callable[[str], bool]) -> str:
+    """The next number of the carrier's range that ``used`` says is free; the row's
+    ``range_next`` moves past it (the caller writes the row)."""
+    code = row.code
     if row.range_next is None or row.range_last is None:
         raise UserError(
             _(
@@ -89,10 +102,9 @@ def allocate(uow: UnitOfWork, settings: Settings, carrier: str) -> str:
             )
         number = row.range_next
         value = shape(number).value
-        free = not number_in_use(uow, number)  # asked before the row changes: no flush first
+        free = not used(number)
         row.range_next = number_at(number, value + 1) if value < last else ""
         if free:
-            uow.session.add(row)  # written with the rest of the transaction
             return number
     raise UserError(
         _(
@@ -156,6 +168,11 @@ def bind(uow: UnitOfWork, parcel: Parcel, number: str, *, source: str) -> None:
     """Give the parcel its number and record where it came from (in transaction)."""
     parcel.tracking_no = number
     uow.session.add(parcel)  # written with the rest of the transaction
+    record_number(uow, parcel, number, source=source)
+
+
+def record_number(uow: UnitOfWork, parcel: ParcelFacts, number: str, *, source: str) -> None:
+    """The ``tracking_assigned`` event of a number given to a parcel (in transaction)."""
     uow.record(
         "tracking_assigned",
         order_id=parcel.order_id,

@@ -30,12 +30,12 @@ from packstation.services.packing.ticking import (
     tick_manually,
 )
 from packstation.services.packing.weighing import (
-    WeighResult,
     check_label,
     refuse_override,
     reprint,
     weigh,
 )
+from packstation.services.packing.weights import WeighResult
 
 __all__ = [
     "EXCEPTION_KINDS",

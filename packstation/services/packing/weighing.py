@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TypeGuard
 
 from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import check_move
-from packstation.domain.packing import within_tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import printing
 from packstation.services.claims import clear_claim, held_order
 from packstation.services.packing.boxes import all_ticked, empty_boxes, ensure_box, live_box
+from packstation.services.packing.quick_weighing import weigh_plainly
 from packstation.services.packing.voiding import void_box
+from packstation.services.packing.weights import WeighResult, Weight, accepted
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -31,20 +31,8 @@ def _queue_documents(
     return len(jobs)
 
 
-@dataclass(frozen=True)
-class _Weight:
-    """A weight for the live box of an order, as the bench gave it."""
-
-    order_id: int
-    grams: int
-    source: WeightSource
-    lead: str
-    reason: str
-    now: dt.datetime
-
-
 def _draft_documents(
-    uow: UnitOfWork, weight: _Weight, settings: Settings, *, number_first: bool
+    uow: UnitOfWork, weight: Weight, settings: Settings, *, number_first: bool
 ) -> printing.Drafts | None:
     """Before the weighing transaction: draw the label and slip a weight will queue, so that the
     store is not held while they are drawn.  What the documents will say is read without the
@@ -62,7 +50,7 @@ def _draft_documents(
 
 
 def _documents_to_draw(
-    tx: UnitOfWork, weight: _Weight, settings: Settings, *, number_first: bool
+    tx: UnitOfWork, weight: Weight, settings: Settings, *, number_first: bool
 ) -> printing.DocumentData | None:
     if number_first:
         order: Order | None = held_order(tx, weight.order_id)
@@ -91,22 +79,7 @@ def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:
 
 
 def _accepted(grams: int, box: Parcel, source: WeightSource, settings: Settings) -> bool:
-    """Inside the tolerance of the box's expected weight, or a lead's override."""
-    weighing = settings.weighing
-    expected_g = box.expected_weight_g or 0
-    inside = within_tolerance(grams, expected_g, weighing.tolerance_g, weighing.tolerance_pct)
-    return inside or source is WeightSource.OVERRIDE
-
-
-@dataclass(frozen=True)
-class WeighResult:
-    accepted: bool
-    measured_g: int
-    expected_g: int
-    message: str
-    jobs: int = 0
-    order_packed: bool = False
-    await_label_scan: bool = False
+    return accepted(grams, box.expected_weight_g or 0, source, settings)
 
 
 def _finish_box(
@@ -153,8 +126,11 @@ def weigh(
     now = now or utcnow()
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
-    weight = _Weight(order_id, grams, source, lead, reason, now)
+    weight = Weight(order_id, grams, source, lead, reason, now)
     numbered_first = not guesses_numbers(uow)
+    plain = weigh_plainly(uow, weight, settings, number_first=numbered_first)
+    if plain is not None:
+        return plain
     while True:
         drafts = _draft_documents(uow, weight, settings, number_first=numbered_first)
         result = _weigh_box(uow, weight, settings, drafts, drawn_numbered=numbered_first)
@@ -176,7 +152,7 @@ def guesses_numbers(uow: UnitOfWork) -> bool:
 
 def _weigh_box(
     uow: UnitOfWork,
-    weight: _Weight,
+    weight: Weight,
     settings: Settings,
     drafts: printing.Drafts | None,
     *,
