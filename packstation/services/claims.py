@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, Update, bindparam, func, update
 from sqlalchemy import select as sa_select
-from sqlmodel import and_, col, or_, select
+from sqlmodel import col, select
 
 from packstation.domain.status import FINISHED_BOXES, OrderStatus
 from packstation.errors import UserError
@@ -174,12 +174,14 @@ def claim_order(
         return claim
 
 
-def _next_due_query(*, postgres: bool) -> Select[*tuple[Any, ...]]:
-    """The oldest claimable order at ``now`` (a bound parameter): overdue first, then today's by
-    paid time.
+def _next_due_query(status: OrderStatus, *, postgres: bool) -> Select[*tuple[Any, ...]]:
+    """The oldest claimable order of ``status`` at ``now`` (a bound parameter): overdue first,
+    then today's by paid time.
 
-    Claimable is ``ready``, or ``packing`` under an expired lease (a bench that died).  On
-    PostgreSQL ``SKIP LOCKED`` lets sixteen benches ask at once without queueing on one row.
+    Claimable is ``ready``, or ``packing`` under an expired lease (a bench that died).  Each is
+    asked on its own, in the order of the index ``ix_order_next_due``, so the store reads the
+    first row of it rather than sorting every order of the queue.  On PostgreSQL ``SKIP
+    LOCKED`` lets sixteen benches ask at once without queueing on one row.
     """
     query = (
         sa_select(
@@ -189,31 +191,34 @@ def _next_due_query(*, postgres: bool) -> Select[*tuple[Any, ...]]:
             col(Order.claimed_bench),
             col(Order.carrier),
         )
-        .where(
-            or_(
-                Order.status == OrderStatus.READY,
-                and_(
-                    Order.status == OrderStatus.PACKING,
-                    col(Order.lease_until) < bindparam("now", type_=UTCDateTime()),
-                ),
-            )
-        )
-        .order_by(
-            col(Order.due_date).is_(None),
-            col(Order.due_date),
-            col(Order.paid_at).is_(None),
-            col(Order.paid_at),
-            col(Order.id),
-        )
+        .where(col(Order.status) == status)
+        .order_by(*_QUEUE_ORDER)
         .limit(1)
     )
+    if status == OrderStatus.PACKING:
+        query = query.where(col(Order.lease_until) < bindparam("now", type_=UTCDateTime()))
     if postgres:
         query = query.with_for_update(skip_locked=True)
-    return query
+    return query.add_columns(*_QUEUE_ORDER)
 
 
-# built once per store kind: every bench asks for its next order
-_NEXT_DUE = {False: _next_due_query(postgres=False), True: _next_due_query(postgres=True)}
+# the queue's order, as the index ``ix_order_next_due`` has it
+_QUEUE_ORDER = (
+    col(Order.due_date).is_(None),
+    col(Order.due_date),
+    col(Order.paid_at).is_(None),
+    col(Order.paid_at),
+    col(Order.id),
+)
+# built once per store kind: every bench asks for its next order (an expired lease first: a
+# dead bench's order is due no later than the ready ones behind it)
+_NEXT_DUE = {
+    postgres: [
+        _next_due_query(OrderStatus.PACKING, postgres=postgres),
+        _next_due_query(OrderStatus.READY, postgres=postgres),
+    ]
+    for postgres in (False, True)
+}
 
 
 def claim_next_due(
@@ -231,10 +236,22 @@ def claim_next_due(
 def claim_due(uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime) -> Claim | None:
     """In transaction: the next due order claimed for this bench, or None.  Plain statements:
     every order begins with this claim."""
-    row = uow.connection().execute(_NEXT_DUE[_is_postgres(uow)], {"now": now}).first()
-    if row is None:
+    connection = uow.connection()
+    rows = [
+        row
+        for query in _NEXT_DUE[_is_postgres(uow)]
+        if (row := connection.execute(query, {"now": now}).first()) is not None
+    ]
+    if not rows:
         return None
-    return _claim(uow, *row, now=now, lease_seconds=lease_seconds)
+    first = min(rows, key=lambda row: tuple(_sortable(v) for v in row[5:]))
+    return _claim(uow, *first[:5], now=now, lease_seconds=lease_seconds)
+
+
+def _sortable(value: Any) -> tuple[bool, Any]:
+    """A queue-order value that compares with its like (a None is never compared: its
+    ``IS NULL`` term before it has already told)."""
+    return (value is None, value)
 
 
 def _claim_statement(*, resumed: bool) -> Update:

@@ -17,6 +17,10 @@ from packstation.store.models import Event, Product
 from packstation.store.uow import UnitOfWork
 
 
+# SQLite cannot reflect an index on expressions, so it is not compared there
+# (test_next_due checks that the migration made it)
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
