@@ -206,7 +206,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         )
         for p in parcels
     )
-    current = live[-1] if live else None
+    current = live[0] if live else None  # the box being worked on (``OrderView.current``)
     tol = 0
     if current is not None and current.expected_weight_g is not None:
         tol = tolerance(
