@@ -210,8 +210,8 @@ _QUEUE_ORDER = (
     col(Order.paid_at),
     col(Order.id),
 )
-# built once per store kind: every bench asks for its next order (an expired lease first: a
-# dead bench's order is due no later than the ready ones behind it)
+# built once per store kind: every bench asks for its next order (a dead bench's order whose
+# lease ran out, and the first ready one: ``claim_due`` takes the earlier of the two in the queue)
 _NEXT_DUE = {
     postgres: [
         _next_due_query(OrderStatus.PACKING, postgres=postgres),

@@ -9,8 +9,10 @@ the events and jobs are the same.
 Only the plain case is handled here.  Everything else is left, with nothing changed, to the
 full weighing (``weighing``), which answers it as before: a weight outside the tolerance or a
 lead's override, the label check, a box that is not the order's last (or a split's box left
-open), a waybill printed first or pre-assigned by the export, a carrier whose row the
-configuration changes, a lost claim, and documents whose data changed after they were drawn.
+open), a waybill printed first or pre-assigned by the export, a carrier with no row yet (or
+one the configuration changes) when the documents are drawn without writing, a lost claim, and
+a guessed waybill number another bench took first.  Documents whose rows changed after they
+were drawn are drawn again in the transaction, as the full weighing does.
 """
 
 from __future__ import annotations
