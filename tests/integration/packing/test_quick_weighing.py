@@ -51,29 +51,39 @@ def written(shop: Engine, oid: int) -> dict[str, Any]:
     """What the store holds of the order after it was weighed, without what is its own."""
     with uow(shop) as u:
         order = u.session.get(Order, oid)
-        parcel = u.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        parcels = u.session.exec(
+            select(Parcel).where(Parcel.order_id == oid).order_by(col(Parcel.seq))
+        ).all()
         jobs = u.session.exec(
             select(PrintJob).where(PrintJob.order_id == oid).order_by(col(PrintJob.id))
         ).all()
         events = u.session.exec(
             select(Event).where(Event.order_id == oid).order_by(col(Event.id))
         ).all()
-    assert order is not None and parcel.tracking_no
+    assert order is not None and all(p.tracking_no for p in parcels)
+    seq_of = {p.id: p.seq for p in parcels}
     for job in jobs:
         assert job.sha256 == hashlib.sha256(job.content).hexdigest()
-        assert job.parcel_id == parcel.id
     return {
         "order": (order.status, order.claimed_bench, order.lease_until, order.packed_at is None),
-        "parcel": (
-            parcel.status,
-            parcel.measured_weight_g,
-            parcel.weight_source,
-            parcel.weighed_at is None,
-            parcel.packed_at is None,
-        ),
-        "jobs": [(j.kind, j.printer, j.language, j.status, j.attempts, j.created_by) for j in jobs],
+        "parcels": [
+            (
+                p.seq,
+                p.status,
+                p.measured_weight_g,
+                p.weight_source,
+                p.weighed_at is None,
+                p.packed_at is None,
+            )
+            for p in parcels
+        ],
+        "jobs": [
+            (j.kind, seq_of[j.parcel_id or 0], j.printer, j.language, j.status, j.created_by)
+            for j in jobs
+        ],
         "events": [
-            (e.kind, e.bench, e.user, e.parcel_id is None, _payload(e.payload)) for e in events
+            (e.kind, e.bench, e.user, seq_of.get(e.parcel_id or 0), _payload(e.payload))
+            for e in events
         ],
     }
 
@@ -82,12 +92,18 @@ def _payload(raw: str) -> dict[str, Any]:
     return {k: v for k, v in json.loads(raw).items() if k not in _OWN}
 
 
+@pytest.mark.parametrize("boxes", [1, 2], ids=["one box", "the last of two boxes"])
 def test_the_plain_weighing_writes_what_the_full_one_writes(
-    shop: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    shop: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch, boxes: int
 ) -> None:
-    full, grams = ticked(shop, settings, "Q1", [TEA, CUP])
-    plain, same = ticked(shop, settings, "Q2", [TEA, CUP])
-    assert grams == same
+    full, plain = (
+        two_boxes_to_weigh(shop, settings, no)
+        if boxes == 2
+        else ticked(shop, settings, no, [TEA, CUP])[0]
+        for no in ("Q1", "Q2")
+    )
+    grams = expected_g(shop, full, settings)
+    assert expected_g(shop, plain, settings) == grams
     with monkeypatch.context() as m:
         m.setattr(weighing, "weigh_plainly", lambda *a, **k: None)
         by_full = weigh(shop, full, grams, settings)
@@ -105,9 +121,25 @@ def test_the_plain_weighing_writes_what_the_full_one_writes(
     assert dataclasses.replace(by_plain, message="") == dataclasses.replace(by_full, message="")
     assert written(shop, plain) == written(shop, full)
     assert written(shop, plain)["order"] == (OrderStatus.PACKED, None, None, False)
-    assert written(shop, plain)["parcel"][0] == ParcelStatus.PACKED
+    assert [p[1] for p in written(shop, plain)["parcels"]] == [ParcelStatus.PACKED] * boxes
     report = audit(shop)
     assert report.ok, report.findings
+
+
+def two_boxes_to_weigh(shop: Engine, settings: Settings, order_no: str) -> int:
+    """An order whose box 1 (the tea) is packed and whose box 2 (the cup) waits for its weight."""
+    oid, _grams = ticked(shop, settings, order_no, [TEA])
+    packing.close_box(uow(shop), order_id=oid, settings=settings)
+    first = weigh(shop, oid, expected_g(shop, oid, settings), settings)
+    assert first.accepted and not first.order_packed
+    assert packing.scan_item(uow(shop), order_id=oid, code=CUP, settings=settings).box_closed
+    return oid
+
+
+def expected_g(shop: Engine, oid: int, settings: Settings) -> int:
+    view = read_order(uow(shop), oid, settings)
+    assert view is not None and view.current is not None and view.current.expected_g
+    return view.current.expected_g
 
 
 def plainly(shop: Engine, oid: int, grams: int, settings: Settings, **weight: Any) -> object:
