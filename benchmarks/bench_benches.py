@@ -26,7 +26,7 @@ import os
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -39,6 +39,8 @@ from packstation.store.migrate import upgrade
 from tests.stress.seed import seed_store
 from tests.stress.supervisor import Benches
 
+# the bench transactions whose latencies are printed one by one (the packer's every order)
+STEPS = ("claim", "scan", "weigh")
 TARGETS = {  # store: (benches, orders/s at least, p99 ms at most)
     "sqlite": (4, 100.0, 50.0),
     "postgres": (16, 200.0, 50.0),
@@ -56,6 +58,8 @@ class Figures:
     cpu_s: float  # processor time the bench processes spent packing (the store's not counted)
     held_s: float  # SQLite: how long the benches held the writers' line, in all
     server_s: float | None = None  # PostgreSQL started here: the server's processor time
+    # each kind of bench transaction's latencies (claim, scan, weigh…): where the p99 comes from
+    by_step: dict[str, list[float]] = field(default_factory=dict)
 
 
 class ServerTime:
@@ -96,6 +100,7 @@ def _drain(
     ready: list[float] = []
     finished: list[float] = []
     latencies: list[float] = []
+    by_step: dict[str, list[float]] = {}
     busy = errors = 0
     cpu = held = 0.0
     for path in running.journals():
@@ -111,11 +116,12 @@ def _drain(
                 held += float(record["held"])
             elif record.get("phase") == "done":
                 latencies.append(float(record["ms"]))
+                by_step.setdefault(record["step"], []).append(float(record["ms"]))
                 errors += record["outcome"] == "error"
             elif record.get("state") == "unreachable":
                 busy += 1
     seconds = max(finished) - min(ready)
-    return Figures(benches, orders, seconds, latencies, busy, errors, cpu, held, server_s)
+    return Figures(benches, orders, seconds, latencies, busy, errors, cpu, held, server_s, by_step)
 
 
 def _sqlite(folder: Path, benches: int, orders: int) -> Figures:
@@ -181,6 +187,11 @@ def _rows(store: str, figures: Figures) -> list[Row]:
         ),
         Row(f"{store}: errors reaching a packer", figures.errors, "n", "= 0", figures.errors == 0),
     ]
+    for step in STEPS:
+        taken = figures.by_step.get(step, [])
+        if taken:
+            rows.append(Row(f"{store}: {step} p50", percentile(taken, 50), "ms"))
+            rows.append(Row(f"{store}: {step} p99", percentile(taken, 99), "ms"))
     if store == "sqlite":
         # one writer at a time: the line's time per order bounds the rate (1000 / ms per order)
         held_ms = figures.held_s / figures.orders * 1000
