@@ -39,15 +39,18 @@ def resolve_order(uow: UnitOfWork, text: str) -> Order:
 def _parcel(uow: UnitOfWork, order: Order, asked: str, seq: int) -> Parcel | None:
     """The parcel whose tracking number was given; otherwise the order's ``seq``-th parcel, as
     its label counts them (件 n/m: void boxes left out)."""
-    parcels = uow.session.exec(
-        select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.seq))
-    ).all()
+    assert order.id is not None
     number = normalise(asked)
-    named = [p for p in parcels if p.tracking_no and p.tracking_no == number]
-    if named:
-        return named[0]
-    going = [p for p in parcels if p.status != ParcelStatus.VOID]
-    return going[seq - 1] if 0 < seq <= len(going) else None
+    named = (
+        uow.session.exec(
+            select(Parcel)
+            .where(Parcel.order_id == order.id, Parcel.tracking_no == number)
+            .order_by(col(Parcel.seq))
+        ).first()
+        if number
+        else None
+    )
+    return named or printing.going_parcel(uow, order.id, seq)
 
 
 def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:

@@ -43,6 +43,7 @@ __all__ = [
     "document_data",
     "draw_parcel_documents",
     "find_order_id_by_tracking",
+    "going_parcel",
     "label_counts",
     "order_label_preview_png",
     "parcel_label_preview_png",
@@ -619,11 +620,11 @@ def _draw_preview(uow: UnitOfWork, settings: Settings, parcel: Parcel) -> bytes:
 def order_label_preview_png(
     uow: UnitOfWork, *, order_id: int, settings: Settings, seq: int = 1
 ) -> bytes:
-    """An order's label as it would print: its parcel's, or (no parcel yet) the waybill a batch
-    printed for it, or the one ``packstation label`` would print now.  Queues nothing."""
-    parcel = uow.session.exec(
-        select(Parcel).where(Parcel.order_id == order_id, Parcel.seq == seq)
-    ).first()
+    """An order's label as it would print: its ``seq``-th parcel's, counted as the label counts
+    them (件 n/m: void boxes left out), or (no such parcel yet) the waybill a batch printed for
+    it, or the one ``packstation label`` would print now.  Queues nothing.  A box voided while
+    open is not shown: the box that goes takes the order's waybill, not the void one's."""
+    parcel = going_parcel(uow, order_id, seq)
     if parcel is not None and parcel.id is not None:
         return parcel_label_preview_png(uow, parcel_id=parcel.id, settings=settings)
     order = _order(uow, order_id)
@@ -631,6 +632,16 @@ def order_label_preview_png(
     if batch:
         return render_preview(batch[-1].language, batch[-1].content)
     return _draw_preview(uow, settings, Parcel(order_id=order_id, seq=seq, carrier=order.carrier))
+
+
+def going_parcel(uow: UnitOfWork, order_id: int, seq: int) -> Parcel | None:
+    """The order's ``seq``-th parcel as its label counts them (件 n/m: void boxes left out)."""
+    going = uow.session.exec(
+        select(Parcel)
+        .where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+        .order_by(col(Parcel.seq))
+    ).all()
+    return going[seq - 1] if 0 < seq <= len(going) else None
 
 
 def label_counts(uow: UnitOfWork, order_id: int) -> dict[str, int]:

@@ -16,7 +16,8 @@ from packstation.cli import build_cli
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.errors import UserError
-from packstation.services import lead, packing
+from packstation.labels.render import preview_png as render_preview
+from packstation.services import lead, packing, printing
 from packstation.services.audit import audit
 from packstation.services.batch import print_batch
 from packstation.services.documents import label_data
@@ -366,3 +367,19 @@ def test_the_label_command_finds_the_parcel_that_goes(
             .where(col(PrintJob.reprint_of).is_not(None))
         ).all()
     assert reprints == [second, second]
+
+
+def test_the_preview_of_an_order_whose_only_box_was_undone_shows_its_waybill(
+    shop: Engine, settings: Settings
+) -> None:
+    """Printed first, then opened at a bench and put back: box 1 is void, and the box that goes
+    will take the waybill the batch printed, so that is what the preview shows."""
+    order_id, _printed = batch_printed(shop, settings)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    packing.release_order(uow(shop), order_id=order_id, reason="packer went on break")
+    with UnitOfWork(shop) as u:
+        batch = u.session.exec(
+            select(PrintJob).where(PrintJob.order_id == order_id, PrintJob.kind == "label")
+        ).one()
+        shown = printing.order_label_preview_png(u, order_id=order_id, settings=settings)
+    assert shown == render_preview(batch.language, batch.content)
