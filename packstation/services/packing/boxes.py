@@ -159,9 +159,10 @@ def box_units(uow: UnitOfWork, parcel_id: int) -> dict[int, int]:
 
 
 def fix_expected_weight(uow: UnitOfWork, order_id: int, box: Parcel, settings: Settings) -> None:
-    """Fix the box's expected weight: its items' unit weights plus the carton's tare."""
+    """Fix the box's expected weight: its items' unit weights plus the carton's tare (a box
+    without a carton, as a lead's split opens them, gets the one suggested for its items)."""
     assert box.id is not None
-    box.expected_weight_g = _expected_g(uow, order_id, box.id, box.carton, settings)
+    box.expected_weight_g, box.carton = _expected_g(uow, order_id, box.id, box.carton, settings)
     uow.session.add(box)
 
 
@@ -169,36 +170,47 @@ def close_box_weight(
     uow: UnitOfWork, order_id: int, box_id: int, carton: str, settings: Settings
 ) -> None:
     """``fix_expected_weight`` for a box not loaded in the session (the quick scan)."""
-    grams = _expected_g(uow, order_id, box_id, carton, settings)
-    uow.connection().execute(_SET_EXPECTED, {"box": box_id, "grams": grams})
+    grams, carton = _expected_g(uow, order_id, box_id, carton, settings)
+    uow.connection().execute(_SET_EXPECTED, {"box": box_id, "grams": grams, "box_carton": carton})
 
 
 def _expected_g(
     uow: UnitOfWork, order_id: int, box_id: int, carton: str, settings: Settings
-) -> int:
-    """The box's expected weight, with its ``box_closed`` event."""
+) -> tuple[int, str]:
+    """The box's expected weight and its carton, with its ``box_closed`` event."""
     contents = uow.connection().execute(_CONTENTS, {"box": box_id}).all()
+    if not carton:
+        items = [Item(row.quantity, row.unit_weight_g or 0, *row[2:]) for row in contents]
+        suggestion = suggest_carton(cartons(settings), items)
+        carton = suggestion.code if suggestion else ""
     tare = next((c.tare_g for c in settings.cartons if c.code == carton), 0)
-    grams = expected_weight([(unit_g or 0, qty) for qty, unit_g in contents], tare)
+    grams = expected_weight([(row.unit_weight_g or 0, row.quantity) for row in contents], tare)
     uow.record(
         "box_closed",
         order_id=order_id,
         parcel_id=box_id,
         expected_g=grams,
         carton=carton,
-        units=sum(qty for qty, _grams in contents),
+        units=sum(row.quantity for row in contents),
     )
-    return grams
+    return grams, carton
 
 
 _SET_EXPECTED = (
     update(Parcel)
     .where(col(Parcel.id) == bindparam("box"))
-    .values(expected_weight_g=bindparam("grams"))
+    .values(expected_weight_g=bindparam("grams"), carton=bindparam("box_carton"))
 )
-# what is in a box, with each unit's weight (a product no longer in the catalogue weighs 0)
+# what is in a box, with each unit's weight and size (a product no longer in the catalogue
+# weighs 0 and takes no room)
 _CONTENTS = (
-    sa_select(col(ParcelItem.quantity), col(Product.unit_weight_g))
+    sa_select(
+        col(ParcelItem.quantity),
+        col(Product.unit_weight_g),
+        col(Product.length_mm),
+        col(Product.width_mm),
+        col(Product.height_mm),
+    )
     .join(OrderLine, col(OrderLine.id) == col(ParcelItem.line_id))
     .join(Product, col(Product.sku) == col(OrderLine.sku), isouter=True)
     .where(col(ParcelItem.parcel_id) == bindparam("box"), col(ParcelItem.quantity) > 0)

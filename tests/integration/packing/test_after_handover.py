@@ -10,13 +10,13 @@ from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.packing import tolerance
+from packstation.domain.packing import Item, suggest_carton, tolerance
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.services import lead, packing
 from packstation.services.audit import audit
 from packstation.services.handover import open_handover, scan_parcel, seal_handover
-from packstation.services.packing_view import read_order
+from packstation.services.packing_view import cartons, read_order
 from packstation.services.reprints import void_label
 from packstation.services.shipments import confirm_file, export_shipments
 from packstation.store.models import Event, Order, OrderException, Parcel
@@ -191,6 +191,22 @@ def test_a_confirm_file_older_than_the_waybill_confirms_nothing(
         encoding="gb18030"
     )
     assert confirm_file(uow(shop), fresh).confirmed == 1
+
+
+def test_a_split_box_closes_in_the_carton_its_items_take(shop: Engine, settings: Settings) -> None:
+    """A lead's split opens its boxes before anything is in them, so with no carton: the box
+    gets the carton suggested for what went into it when it closes, and its expected weight
+    counts that carton's tare, as an ordinary box's does."""
+    order_id = add_order(shop, "V1", [("TEA-001", 1)])
+    lead.split_order(uow(shop), order_id=order_id, parcels=2)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).box_closed
+    view = read_order(uow(shop), order_id, settings)
+    assert view is not None and view.current is not None
+    suggested = suggest_carton(cartons(settings), [Item(1, 300, 100, 100, 120)])
+    assert suggested is not None and suggested.tare_g > 0
+    assert view.current.carton == suggested.code
+    assert view.current.expected_g == 300 + suggested.tare_g
 
 
 def test_a_split_order_fills_its_boxes_in_order_and_ships_what_was_filled(
