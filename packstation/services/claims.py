@@ -295,11 +295,18 @@ def renew_lease(
         return True
 
 
+# an order no bench holds: its claim's columns, as a plain UPDATE sets them
+UNCLAIMED: dict[str, None] = {
+    "claimed_bench": None,
+    "claimed_user": None,
+    "claimed_at": None,
+    "lease_until": None,
+}
+
+
 def clear_claim(order: Order) -> None:
-    order.claimed_bench = None
-    order.claimed_user = None
-    order.claimed_at = None
-    order.lease_until = None
+    for column, value in UNCLAIMED.items():
+        setattr(order, column, value)
 
 
 def claimed_here(uow: UnitOfWork) -> int | None:

@@ -174,7 +174,8 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         for parcel_id, line_id, quantity in connection.execute(_ITEMS, given):
             items.setdefault(parcel_id, {})[line_id] = quantity
     live = [p for p in parcels if p.status not in FINISHED_BOXES]
-    open_items = items.get(live[0].id, {}) if live else {}
+    current = live[0] if live else None  # the box being worked on (``OrderView.current``)
+    open_items = items.get(current.id, {}) if current is not None else {}
     lines = tuple(
         LineView(
             line_id=line.id,
@@ -206,7 +207,6 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         )
         for p in parcels
     )
-    current = live[0] if live else None  # the box being worked on (``OrderView.current``)
     tol = 0
     if current is not None and current.expected_weight_g is not None:
         tol = tolerance(

@@ -33,6 +33,7 @@ from packstation.domain.status import (
 )
 from packstation.i18n import _
 from packstation.services import stock
+from packstation.services.claims import UNCLAIMED
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.bulk import BulkInsert, reserve_ids
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
@@ -448,11 +449,8 @@ def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
         .values(
             status=OrderStatus.ON_HOLD.value,
             hold_reason=note,
-            claimed_bench=None,
-            claimed_user=None,
-            claimed_at=None,
-            lease_until=None,
             updated_at=utcnow(),
+            **UNCLAIMED,
         )
     )
 

@@ -35,6 +35,7 @@ from packstation.domain.status import (
 from packstation.i18n import _
 from packstation.services import printing, tracking
 from packstation.services.carriers import apply_settings, ensure_carrier
+from packstation.services.claims import UNCLAIMED
 from packstation.services.packing.boxes import the_live_box
 from packstation.services.packing.weights import WeighResult, Weight, accepted
 from packstation.store.models import Carrier, Order, OrderLine, Parcel
@@ -315,9 +316,6 @@ _PACK_ORDER = (
         status=OrderStatus.PACKED,
         packed_at=bindparam("at"),
         updated_at=bindparam("at"),
-        claimed_bench=None,
-        claimed_user=None,
-        claimed_at=None,
-        lease_until=None,
+        **UNCLAIMED,
     )
 )
