@@ -135,7 +135,8 @@ def compose_label(data: LabelData, template: Template, *, font_path: str, dpi: i
         inner = Region(m.x + 1, m.y + 1, m.w - 2, m.h - 2, m.size, True, "center", m.lines)
         pen.region(inner, "\n".join(marks))
     pen.region(r["order"], f"订单 Order {data.order_no}")
-    parcel = f"{data.parcel_seq}/{data.parcel_count}"
+    # 件 1 alone while the order's count is not known yet (more boxes still to be packed)
+    parcel = f"{data.parcel_seq}/{data.parcel_count}" if data.parcel_count else f"{data.parcel_seq}"
     pen.region(r["weight"], f"{_weight(data.weight_g)}  件 {parcel}".strip())
 
     pen.region(r["stub_title"], f"存根联 Stub · {data.carrier_name}")

@@ -50,7 +50,7 @@ class LabelData:
     goods: str
     order_no: str
     parcel_seq: int = 1
-    parcel_count: int = 1
+    parcel_count: int = 1  # 0: not known yet (more boxes are still to be packed)
     weight_g: int | None = None
     printed_at: dt.datetime | None = None  # local time of the bench
     sort_code: str = ""  # 三段码, when the carrier gives one

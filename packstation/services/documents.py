@@ -120,17 +120,25 @@ class DocumentLine(NamedTuple):
 @dataclass(frozen=True)
 class Contents:
     """What an order's documents are made of, read in one go: each line with the units of it
-    in the parcel and whether its product is fragile, and the number and status of every
-    parcel."""
+    in the parcel and whether its product is fragile, the number and status of every parcel,
+    and how many of the order's units no box holds yet."""
 
     lines: list[tuple[DocumentLine, int, bool]]
     parcels: list[tuple[int, str]]
+    unpacked: int = 0
 
     def piece(self, seq: int) -> tuple[int, int]:
         """Parcel ``seq`` as the courier counts it: (its place, how many go), the void boxes
-        left out, so an order whose first box was voided ships as 1/1, not 2/2."""
+        left out, so an order whose first box was voided ships as 1/1, not 2/2.
+
+        How many go is 0 (not known yet) for the last box so far when it holds some of the
+        order and the rest still waits for a box the packer has not opened: its label says
+        件 1, not a 1/1 that the next box would contradict.  (A label printed before anything
+        is ticked is for the whole order in one box.)"""
         going = self._going()
         place = going.index(seq) + 1 if seq in going else seq
+        if self.unpacked and place >= len(going) and any(u for _l, u, _f in self.lines):
+            return place, 0
         return place, max(len(going), place)
 
     def pieces(self) -> int:
@@ -164,6 +172,7 @@ def contents(uow: UnitOfWork, order_id: int, parcel_id: int | None) -> Contents:
     return Contents(
         [(DocumentLine(*row[:5]), row.units or 0, bool(row.fragile)) for row in rows],
         [(seq, status) for seq, status in parcels],
+        sum(max(row.quantity - row.packed, 0) for row in rows),
     )
 
 
@@ -177,6 +186,7 @@ _CONTENTS: Select[*tuple[Any, ...]] = (
         col(OrderLine.is_gift),
         col(ParcelItem.quantity).label("units"),
         col(Product.fragile),
+        col(OrderLine.quantity_packed).label("packed"),
     )
     .join(
         ParcelItem,

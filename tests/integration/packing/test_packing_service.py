@@ -13,7 +13,9 @@ from packstation.config import Settings
 from packstation.domain.packing import ScanOutcome
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
-from packstation.services import claims, packing
+from packstation.labels.content import LabelData
+from packstation.services import claims, documents, lead, packing
+from packstation.services.documents import label_data
 from packstation.services.packing_view import Phase, read_order
 from packstation.store.models import Event, Order, OrderException, Parcel
 from packstation.store.uow import UnitOfWork
@@ -292,3 +294,75 @@ def test_a_box_handed_over_while_the_order_is_packed_is_not_the_live_box(
     assert (view.current.seq, view.current.status) == (3, ParcelStatus.OPEN)
     done = packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
     assert done.ok and done.box_closed
+
+
+def _piece(engine: Engine, settings: Settings, order_id: int, seq: int) -> tuple[int, int]:
+    """(place, count) as parcel ``seq``'s label says it now."""
+    with UnitOfWork(engine) as u:
+        box = u.session.exec(
+            select(Parcel).where(Parcel.order_id == order_id, Parcel.seq == seq)
+        ).one()
+        data = label_data(u, settings, box, box.tracking_no or "YT-DRAFT")
+        return data.parcel_seq, data.parcel_count
+
+
+def printed_labels(monkeypatch: pytest.MonkeyPatch) -> list[LabelData]:
+    """The data of every label drawn from now on."""
+    drawn: list[LabelData] = []
+    render = documents.render_parcel_label
+
+    def keep(settings: Settings, data: LabelData) -> documents.Rendered:
+        drawn.append(data)
+        return render(settings, data)
+
+    monkeypatch.setattr(documents, "render_parcel_label", keep)
+    return drawn
+
+
+def _weigh_current(engine: Engine, settings: Settings, order_id: int) -> bool:
+    """Weigh the box being packed at its expected weight; True when the order is packed."""
+    view = read_order(uow(engine), order_id, settings)
+    assert view is not None and view.current is not None
+    grams = view.current.expected_g or 0
+    res = packing.weigh(
+        uow(engine), order_id=order_id, grams=grams, source=WeightSource.SCALE, settings=settings
+    )
+    assert res.accepted
+    return res.order_packed
+
+
+def test_a_box_closed_with_units_left_does_not_claim_to_be_the_only_one(
+    shop: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Box 1 closed while the cup still waits: its label cannot know how many boxes go, so it
+    says 件 1 rather than 1/1; the last box knows (2/2), and so does box 1 once it does."""
+    printed = printed_labels(monkeypatch)
+    oid = add_order(shop, "B2", [("TEA-001", 1), ("CUP-002", 1)])
+    packing.open_order(uow(shop), code="B2", settings=settings)
+    assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).ok
+    assert packing.close_box(uow(shop), order_id=oid, settings=settings) == 1
+    assert not _weigh_current(shop, settings, oid)
+    assert {(d.parcel_seq, d.parcel_count) for d in printed} == {(1, 0)}
+    assert packing.scan_item(uow(shop), order_id=oid, code=CUP, settings=settings).box_closed
+    assert _weigh_current(shop, settings, oid)
+    assert (printed[-1].parcel_seq, printed[-1].parcel_count) == (2, 2)
+    assert _piece(shop, settings, oid, 1) == (1, 2)
+
+
+def test_a_lead_split_counts_its_boxes_from_the_first(shop: Engine, settings: Settings) -> None:
+    """A split opens its boxes before packing: box 1's label already knows there are two."""
+    oid = add_order(shop, "S2", [("TEA-001", 1), ("CUP-002", 1)])
+    lead.split_order(uow(shop), order_id=oid, parcels=2)
+    packing.open_order(uow(shop), code="S2", settings=settings)
+    assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).ok
+    assert packing.close_box(uow(shop), order_id=oid, settings=settings) == 1
+    assert _piece(shop, settings, oid, 1) == (1, 2)
+
+
+def test_a_label_printed_before_packing_is_for_the_whole_order(
+    shop: Engine, settings: Settings
+) -> None:
+    """Nothing ticked yet (a batch printing its waybills first): one box, 件 1/1."""
+    oid = add_order(shop, "P1", [("TEA-001", 2)])
+    packing.open_order(uow(shop), code="P1", settings=settings)
+    assert _piece(shop, settings, oid, 1) == (1, 1)
