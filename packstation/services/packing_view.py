@@ -56,6 +56,7 @@ class LineView:
 class ParcelView:
     parcel_id: int
     seq: int
+    place: int  # as the courier counts it (件 n/m): void boxes left out, 0 for a void box
     carton: str
     status: str
     expected_g: int | None
@@ -193,10 +194,12 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         )
         for line in rows
     )
+    going = [p.id for p in parcels if p.status != ParcelStatus.VOID]
     parcel_views = tuple(
         ParcelView(
             parcel_id=p.id,
             seq=p.seq,
+            place=going.index(p.id) + 1 if p.id in going else 0,
             carton=p.carton,
             status=p.status,
             expected_g=p.expected_weight_g,

@@ -299,10 +299,10 @@ class BenchScreen(Screen[None]):
         box = view.current
         text = Text()
         if box is not None:
-            text.append(_("Box {seq}").format(seq=box.seq), style="bold")
+            text.append(_("Box {seq}").format(seq=box.place), style="bold")
             text.append(f" ({box.units} " + _("units") + ")")
             text.append("  " + _("Carton") + f" {box.carton or '—'}")
-        if view.box_count > 1 or (box and box.seq > 1):
+        if view.box_count > 1:
             text.append("  │  " + _("{n} boxes").format(n=view.box_count))
         box_text = self.query_one("#box", Static)
         if str(text) != self._shown_box:
@@ -517,8 +517,11 @@ class BenchScreen(Screen[None]):
             return
         self.refresh_order()
         self.weigh_prompt()
+        # the box as the courier counts it (a void box before it left out)
+        parcels = self.view.parcels if self.view is not None else ()
+        place = next((p.place for p in parcels if p.seq == seq), seq)
         self.say(
-            _("Box {seq} closed: weigh it; the next box opens after its label.").format(seq=seq),
+            _("Box {seq} closed: weigh it; the next box opens after its label.").format(seq=place),
             "ok",
         )
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
+from textual.widgets import Static
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus, ParcelStatus
@@ -373,3 +374,25 @@ async def test_the_bench_draws_a_sample_label_before_the_sign_in(
         await pilot.pause()
         assert warmed == [app.settings]
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_after_a_put_back_the_boxes_are_counted_as_the_courier_counts_them(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """Box 1 was undone when the order was put back; opened again, the packer's box is the
+    first that goes: "Box 1", with no count of boxes beside it, and closing it says so."""
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, "CMD-CANCEL")  # put it back: box 1 void
+        await scan(pilot, "TB1002")
+        screen = bench(app)
+        assert screen.view is not None and screen.view.current is not None
+        assert (screen.view.current.seq, screen.view.current.place) == (2, 1)
+        shown = str(screen.query_one("#box", Static).render())
+        assert shown.startswith("Box 1 (0 units)") and "boxes" not in shown
+        await scan(pilot, PAN)
+        await scan(pilot, "CMD-NEWBOX")
+        assert "Box 1 closed" in feedback(app)
