@@ -159,7 +159,9 @@ class Contents:
             title = line.title or line.sku
             if line.spec:
                 title += f" {line.spec}"
-            parts.append(f"{title} ×{qty}" + ("（赠品）" if line.is_gift else ""))
+            # a gift is marked once: shops often name it so already (茶包试饮装（赠品）)
+            mark = "（赠品）" if line.is_gift and "赠品" not in title else ""
+            parts.append(f"{title} ×{qty}{mark}")
         return "；".join(parts), any(fragile for _line, _qty, fragile in items)
 
 
