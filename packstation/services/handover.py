@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
+from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
@@ -180,11 +181,11 @@ def open_handovers(uow: UnitOfWork, *, day: dt.date) -> list[tuple[Handover, int
 
 
 def _find_parcel(uow: UnitOfWork, code: str) -> Parcel | None:
-    code = code.strip()
-    parcel = uow.session.exec(
-        select(Parcel).where(Parcel.tracking_no == code).order_by(col(Parcel.id).desc())
+    """The parcel with this tracking number, scanned or typed as the label prints it (in
+    groups, ``YT70 0000 0000 002``) or in lower case."""
+    return uow.session.exec(
+        select(Parcel).where(Parcel.tracking_no == normalise(code)).order_by(col(Parcel.id).desc())
     ).first()
-    return parcel
 
 
 # Locks, on PostgreSQL (SQLite's BEGIN IMMEDIATE already lets one writer in at a time), always in

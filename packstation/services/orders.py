@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from packstation.domain.lifecycle import lease_ran_out
+from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.store.clock import store_now
@@ -48,13 +49,15 @@ def find_order(uow: UnitOfWork, code: str) -> Order | None:
         ).first()
         if order is not None:
             return order
+        # a tracking number as the label prints it (in groups) or typed in lower case
+        number = normalise(code)
         parcel = session.exec(
-            select(Parcel).where(Parcel.tracking_no == code).order_by(col(Parcel.id).desc())
+            select(Parcel).where(Parcel.tracking_no == number).order_by(col(Parcel.id).desc())
         ).first()
         if parcel is not None:
             return session.get(Order, parcel.order_id)
         return session.exec(
-            select(Order).where(Order.tracking_no == code).order_by(col(Order.id))
+            select(Order).where(col(Order.tracking_no).in_({code, number})).order_by(col(Order.id))
         ).first()
 
 

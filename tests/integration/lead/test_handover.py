@@ -23,12 +23,14 @@ from packstation.services.handover import (
     day_manifest,
     manifest_csv,
     open_handover,
+    remove_parcel,
     scan_parcel,
     seal_all_waiting,
     seal_handover,
     waiting_parcels,
 )
 from packstation.services.manifest_print import manifest_text
+from packstation.services.orders import find_order
 from packstation.services.reprints import void_label
 from packstation.store.models import Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -109,6 +111,25 @@ def test_refusals(engine: Engine, uow_factory: Factory, lead_settings: Settings)
     with Session(engine) as s:
         refused_events = s.exec(select(Event).where(Event.kind == "handover_refused")).all()
         assert len(refused_events) == 6
+
+
+def test_a_number_typed_as_the_label_prints_it_finds_its_parcel(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """The label prints the number in groups; a lead typing it from a torn barcode types it so,
+    or in lower case: the parcel goes in, and comes out again, all the same."""
+    _seed(engine)
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    scanned = scan_parcel(uow_factory(), handover_id=handover.id, code=" yt00 0000 0003 ")
+    assert (scanned.tracking_no, scanned.order_no, scanned.count) == ("YT0000000003", "O-ONE", 1)
+    remove_parcel(uow_factory(), handover_id=handover.id, code="yt0000000003")
+    with Session(engine) as s:
+        found = s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000003")).one()
+        assert found.handover_id is None
+    with uow_factory() as u:
+        assert (order_found := find_order(u, "YT00 0000 0002")) is not None
+        assert order_found.order_no == "O-TWO"
 
 
 def test_seal_prints_and_saves_the_list(
