@@ -10,6 +10,11 @@ import click
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.i18n import _
 from packstation.services.orders import order_details, require_order
+from packstation.services.status_names import (
+    parcel_status_label,
+    print_status_label,
+    status_label,
+)
 
 
 @click.group(help=_("Look up orders."))
@@ -38,7 +43,7 @@ def _print(d: dict[str, Any]) -> None:
         _("Order {order_no} ({platform}) — {status}, due {due}, courier {carrier}").format(
             order_no=d["order_no"],
             platform=d["platform"],
-            status=d["status"],
+            status=status_label(d["status"]),
             due=d["due_date"] or "-",
             carrier=d["carrier"],
         )
@@ -89,9 +94,11 @@ def _print(d: dict[str, Any]) -> None:
     for p in d["parcels"]:
         click.echo(
             _(
-                "  #{seq} {tracking} weight {weight} g (expected {expected} g) carton {carton}"
+                "  #{seq} {status} {tracking} weight {weight} g (expected {expected} g) "
+                "carton {carton}"
             ).format(
                 seq=p["seq"],
+                status=parcel_status_label(p["status"]),
                 tracking=p["tracking_no"] or "-",
                 weight=p["weight_g"] if p["weight_g"] is not None else "-",
                 expected=p["expected_g"] if p["expected_g"] is not None else "-",
@@ -100,9 +107,10 @@ def _print(d: dict[str, Any]) -> None:
         )
         for label in p["labels"]:
             click.echo(
-                _("     label job {job}: {status} {reprint}").format(
+                _("     label job {job}: {status} {reprint}")
+                .format(
                     job=label["job_id"],
-                    status=label["status"],
+                    status=print_status_label(label["status"]),
                     reprint=(
                         _("reprint of {job} ({reason})").format(
                             job=label["reprint_of"], reason=label["reason"]
@@ -111,6 +119,7 @@ def _print(d: dict[str, Any]) -> None:
                         else ""
                     ),
                 )
+                .rstrip()
             )
     click.echo(_("Events:"))
     for e in d["events"]:

@@ -29,7 +29,8 @@ from packstation.services.printing import (
     void_order_documents,
     void_parcel_labels,
 )
-from packstation.services.queue import OPEN, UNPACKED, no_reason_for, status_label
+from packstation.services.queue import OPEN, UNPACKED, no_reason_for
+from packstation.services.status_names import status_label
 from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork

@@ -78,21 +78,6 @@ STATUS_WORDS: dict[str, str] = {
 LEASE_WORDS = frozenset({"lease", "过期"})
 
 
-def status_label(status: str) -> str:
-    """The status as the screen shows it."""
-    labels = {
-        S.IMPORTED: _("imported"),
-        S.READY: _("ready to pack"),
-        S.PACKING: _("packing"),
-        S.ON_HOLD: _("on hold"),
-        S.PACKED: _("packed"),
-        S.HANDED_OVER: _("handed over"),
-        S.CONFIRMED: _("confirmed"),
-        S.CANCELLED: _("cancelled"),
-    }
-    return next((text for key, text in labels.items() if key == status), status)
-
-
 @dataclass(frozen=True)
 class Deadline:
     key: str  # "cutoff", "confirm" or "pickup:YTO"

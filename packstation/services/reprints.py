@@ -21,7 +21,7 @@ from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box
 from packstation.services.printing import preview_png, reprint
-from packstation.services.queue import status_label
+from packstation.services.status_names import status_label
 from packstation.store.models import Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 

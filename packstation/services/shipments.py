@@ -26,7 +26,7 @@ from packstation.domain.lifecycle import check_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.services.queue import status_label
+from packstation.services.status_names import status_label
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork

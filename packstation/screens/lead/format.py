@@ -8,7 +8,7 @@ from rich.text import Text
 
 from packstation.domain.status import OrderStatus as S
 from packstation.i18n import _
-from packstation.services.queue import status_label
+from packstation.services.status_names import status_label
 
 STATUS_STYLES: dict[str, str] = {
     S.ON_HOLD: "bold yellow",

@@ -19,7 +19,6 @@ from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import grams, local_time
-from packstation.services.queue import status_label
 from packstation.services.reprints import (
     OrderLabels,
     find_labels,
@@ -29,6 +28,7 @@ from packstation.services.reprints import (
     void_label,
     voided_sentence,
 )
+from packstation.services.status_names import parcel_status_label, status_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.halfblock import png_to_text
 from packstation.widgets.lead.table import LeadTable
@@ -135,7 +135,7 @@ class ReprintScreen(LeadScreen):
             table.add_row(
                 str(parcel.seq),
                 parcel.tracking_no or "-",
-                parcel.status,
+                parcel_status_label(parcel.status),
                 grams(parcel.weight_g),
                 str(len(parcel.jobs)),
                 str(parcel.reprints),

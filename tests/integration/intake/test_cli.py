@@ -115,6 +115,10 @@ def test_import_report_and_show(
     assert code == 0 and isinstance(as_json(out), list)
 
     pack(uow_factory, "C-1", tracking=["YT7000000000001"])
+    code, out, _err = run(capsys, *db, "order", "show", "C-1")
+    assert code == 0 and "— packed," in out and "#1 packed YT7000000000001" in out
+    code, out, _err = run(capsys, "--lang", "zh_CN", *db, "order", "show", "C-1")
+    assert code == 0 and "— 已打包，" in out and "#1 已打包 YT7000000000001" in out
     ship = tmp_path / "ship.csv"
     code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(ship), "--mark-confirmed")
     assert code == 0 and "1 orders marked confirmed" in out
