@@ -69,6 +69,9 @@ printer = "dir://{labels}"
 language = "zpl"
 label_size = "100x150"
 
+[shipping]
+manifest_dir = "{folder / "lists"}"
+
 [carriers.YTO]
 name = "圆通速递"
 pickup = "18:00"
@@ -87,7 +90,8 @@ waybill_range = ["SF1000000000000", "SF1000000999999"]
 
 
 def prepare_folder(folder: Path) -> Path:
-    """Create the demo folder, its labels folder and configuration; refuse a folder we cannot write."""
+    """Create the demo folder, its labels folder and configuration (handover lists are saved in
+    its ``lists`` folder); refuse a folder we cannot write."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "labels").mkdir(exist_ok=True)

@@ -27,6 +27,8 @@ def test_demo_seeds_a_realistic_shop(tmp_path: Path) -> None:
     assert summary.seeded_now
     assert settings.devices.printer == f"dir://{tmp_path / 'demo' / 'labels'}"
     assert settings.devices.scale == "sim://"
+    # the handover lists the lead seals stay in the demo's folder, not where it was started
+    assert settings.shipping.manifest_dir == str(tmp_path / "demo" / "lists")
     listed = summary.barcodes.read_text(encoding="utf-8").splitlines()
     assert listed[0] == "barcode,sku,units,name"
     assert len(listed) == 1 + 24 + 1  # every product and the carton of six
