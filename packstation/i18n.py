@@ -63,6 +63,15 @@ def _(message: str) -> str:
     return catalogue(_current).get(message, message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The message for ``n`` things in the current language.  English takes the singular for
+    one and the plural otherwise; Chinese has one form for every count, so its catalogue keeps
+    one translation, under the singular."""
+    if _current == "en":
+        return singular if n == 1 else plural
+    return catalogue(_current).get(singular, singular if n == 1 else plural)
+
+
 def N_(message: str) -> str:
     """Mark a string for translation without translating it now (for constants)."""
     return message

@@ -1,6 +1,7 @@
 """Translation upkeep for developers.
 
     python scripts/i18n.py missing            # list strings marked with _() that have no zh_CN text
+                                              # (ngettext(): its singular, which Chinese uses for every count)
     python scripts/i18n.py stub AREA          # append them, untranslated, to locale/zh_CN/AREA.po
     python scripts/i18n.py add AREA FILE.tsv  # add or replace translations: lines "english<TAB>中文"
 
@@ -26,7 +27,7 @@ def marked() -> dict[str, str]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "N_")
+                and node.func.id in ("_", "N_", "ngettext")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

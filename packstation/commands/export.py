@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.shipments import ENCODINGS, FORMATS, confirm_file, export_shipments
 
 
@@ -89,7 +89,13 @@ def export_shipments_cmd(
         )
     )
     if mark_confirmed:
-        click.echo(_("{count} orders marked confirmed.").format(count=result.confirmed))
+        click.echo(
+            ngettext(
+                "{count} order marked confirmed.",
+                "{count} orders marked confirmed.",
+                result.confirmed,
+            ).format(count=result.confirmed)
+        )
 
 
 @export.command(
@@ -109,9 +115,11 @@ def export_confirm_cmd(cli: CliContext, file: Path, as_json: bool) -> None:
         return
     _left_out(result.skipped, _("not confirmed: {order}: {reason}"))
     click.echo(
-        _("{path}: {confirmed} orders marked confirmed ({already} were already).").format(
-            path=result.path, confirmed=result.confirmed, already=result.already
-        )
+        ngettext(
+            "{path}: {confirmed} order marked confirmed ({already} already confirmed).",
+            "{path}: {confirmed} orders marked confirmed ({already} already confirmed).",
+            result.confirmed,
+        ).format(path=result.path, confirmed=result.confirmed, already=result.already)
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.intake import ImportReport, Problem, import_orders, import_products
 
 SHOWN_PROBLEMS = 500
@@ -144,9 +144,11 @@ def _print_problems(problems: list[Problem]) -> None:
 def _print_outcome(ok: bool, stored: bool, dry_run: bool, problems: int) -> None:
     if not ok:
         click.echo(
-            _("{count} problems found; nothing was stored. Fix them and import again.").format(
-                count=problems
-            ),
+            ngettext(
+                "{count} problem found; nothing was stored. Fix it and import again.",
+                "{count} problems found; nothing was stored. Fix them and import again.",
+                problems,
+            ).format(count=problems),
             err=True,
         )
     elif dry_run:

@@ -11,7 +11,7 @@ from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services import printing
 from packstation.services.batch import has_label, queue_order_documents
 from packstation.services.claims import lock_order
@@ -78,9 +78,19 @@ def report(
         echo_json({**extra, "jobs": jobs, "sent": sent, "printer": message})
         return
     if queue_only:
-        click.echo(_("{count} print jobs queued.").format(count=len(jobs)))
+        click.echo(
+            ngettext("{count} print job queued.", "{count} print jobs queued.", len(jobs)).format(
+                count=len(jobs)
+            )
+        )
     elif sent == len(jobs):
-        click.echo(_("{count} print jobs sent to the printer.").format(count=sent))
+        click.echo(
+            ngettext(
+                "{count} print job sent to the printer.",
+                "{count} print jobs sent to the printer.",
+                sent,
+            ).format(count=sent)
+        )
     else:
         click.echo(
             _("{sent} of {count} print jobs sent; the rest wait in the queue ({message}).").format(

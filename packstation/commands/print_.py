@@ -8,7 +8,7 @@ import click
 
 from packstation.commands.context import CliContext, pass_cli
 from packstation.commands.label import report
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.batch import print_batch, reprint_batch
 from packstation.services.documents import local_now
 
@@ -56,9 +56,11 @@ def batch(
         result = print_batch(cli.uow(), cli.settings, due=day, carrier=carrier, limit=limit)
     if not as_json:
         click.echo(
-            _("Batch {batch}: {count} orders.").format(
-                batch=result.batch, count=len(result.order_nos)
-            )
+            ngettext(
+                "Batch {batch}: {count} order.",
+                "Batch {batch}: {count} orders.",
+                len(result.order_nos),
+            ).format(batch=result.batch, count=len(result.order_nos))
         )
     report(
         cli,

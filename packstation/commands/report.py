@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.reports import day_report, shortages, today
 
 
@@ -39,7 +39,11 @@ def report_day(cli: CliContext, day: dt.datetime | None, as_json: bool) -> None:
     missing = data["unshipped_without_reason"]
     if missing:
         click.echo(
-            _("{count} orders are due, not shipped and have no reason:").format(count=len(missing))
+            ngettext(
+                "{count} order is due, not shipped and has no reason:",
+                "{count} orders are due, not shipped and have no reason:",
+                len(missing),
+            ).format(count=len(missing))
         )
         for order_no in missing:
             click.echo(f"  {order_no}")

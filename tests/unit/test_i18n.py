@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from packstation.i18n import _, catalogue, set_language
+from packstation.i18n import _, catalogue, ngettext, set_language
 
 PACKAGE = Path(__file__).resolve().parents[2] / "packstation"
 
@@ -18,7 +18,7 @@ def _marked_strings() -> dict[str, str]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id in ("_", "N_")
+                and node.func.id in ("_", "N_", "ngettext")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
@@ -70,3 +70,38 @@ def test_no_message_is_translated_two_ways() -> None:
                 )
             seen.setdefault(entry.msgid, (Path(po).name, entry.msgstr))
     assert not clashes, "\n".join(clashes)
+
+
+def _plural_pairs() -> list[tuple[str, str, str]]:
+    pairs = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "ngettext"
+            ):
+                singular, plural = (arg.value for arg in node.args[:2])  # type: ignore[attr-defined]
+                pairs.append((singular, plural, f"{path.relative_to(PACKAGE)}:{node.lineno}"))
+    return pairs
+
+
+def test_a_count_picks_its_form_in_english_and_one_form_in_chinese() -> None:
+    import re
+
+    pairs = _plural_pairs()
+    assert pairs
+    for singular, plural, where in pairs:
+        assert singular != plural, where
+        assert sorted(re.findall(r"\{\w*\}", singular)) == sorted(re.findall(r"\{\w*\}", plural)), (
+            where
+        )
+    singular, plural, _where = pairs[0]
+    assert (ngettext(singular, plural, 1), ngettext(singular, plural, 2)) == (singular, plural)
+    assert ngettext(singular, plural, 0) == plural
+    set_language("zh_CN")
+    try:
+        chinese = catalogue("zh_CN")[singular]
+        assert ngettext(singular, plural, 1) == ngettext(singular, plural, 5) == chinese
+    finally:
+        set_language("en")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packstation.devices.sim.endpoints import PtyEndpoint
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 
 
 class ScannerServer:
@@ -46,7 +46,9 @@ class ScannerServer:
             self.endpoint.plug()
             return _("scanner: plugged in at {address}").format(address=self.address)
         self.scan(*words)
-        return _("scanner: sent {count} codes").format(count=len(words))
+        return ngettext(
+            "scanner: sent {count} code", "scanner: sent {count} codes", len(words)
+        ).format(count=len(words))
 
     def stop(self) -> None:
         self.endpoint.stop()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.format import due_cell, local_time, status_cell
 from packstation.services.queue import (
@@ -209,7 +209,10 @@ class QueueScreen(LeadScreen):
             lapsed = message.counts.get(LEASE_RAN_OUT, 0)
             if lapsed:
                 line.append(
-                    "   " + _("{count} lease ran out").format(count=lapsed),
+                    "   "
+                    + ngettext("{count} lease ran out", "{count} leases ran out", lapsed).format(
+                        count=lapsed
+                    ),
                     style="bold yellow",
                 )
             self.query_one("#summary", Static).update(line)

@@ -121,10 +121,10 @@ def test_import_report_and_show(
     assert code == 0 and "— 已打包，" in out and "#1 已打包 YT7000000000001" in out
     ship = tmp_path / "ship.csv"
     code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(ship), "--mark-confirmed")
-    assert code == 0 and "1 orders marked confirmed" in out
+    assert code == 0 and "1 order marked confirmed." in out
     assert ship.read_bytes().decode("gbk").splitlines()[1] == "C-1,圆通速递,YT7000000000001"
     code, out, _err = run(capsys, *db, "export", "confirm", str(ship))
-    assert code == 0 and "0 orders marked confirmed (1 were already)" in out
+    assert code == 0 and "0 orders marked confirmed (1 already confirmed)" in out
     code, out, _err = run(capsys, *db, "export", "confirm", str(ship), "--json")
     assert code == 0 and as_json(out)["already"] == 1 and as_json(out)["listed"] == 1
     code, _out, err = run(capsys, *db, "export", "confirm", str(tmp_path / "none.csv"))
@@ -140,7 +140,7 @@ def test_a_bad_import_exits_non_zero_with_every_problem(
     )
     assert code != 0
     assert err.count("is not in the catalogue") == 6
-    assert "nothing was stored" in err
+    assert "6 problems found; nothing was stored. Fix them" in err
     code, out, _err = run(
         capsys, "--db", store_url, "import", "orders", str(orders_csv), str(items_csv), "--json"
     )
@@ -166,4 +166,4 @@ def test_messages_in_chinese(
         str(items_csv),
     )
     assert code != 0
-    assert "商品目录" in err
+    assert "商品目录" in err and "发现 6 个问题" in err
