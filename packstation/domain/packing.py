@@ -7,9 +7,11 @@ by how much, the expected weight of a parcel, the weighing tolerance, and the ca
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from packstation.domain.status import ParcelStatus
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ def progress(lines: Sequence[LineState]) -> tuple[int, int]:
 
 def all_ticked(lines: Sequence[LineState]) -> bool:
     return all(line.remaining <= 0 for line in lines)
+
+
+def courier_places(parcels: Iterable[tuple[int, str]]) -> dict[int, int]:
+    """Each parcel's place as the courier counts it (件 n/m), by its number (``seq``): void
+    boxes are left out, so an order whose first box was undone ships its next as 1/1.
+    ``parcels``: (seq, status) of the order's parcels, in any order."""
+    going = sorted(seq for seq, status in parcels if status != ParcelStatus.VOID)
+    return {seq: place for place, seq in enumerate(going, start=1)}
 
 
 def expected_weight(items: Sequence[tuple[int, int]], tare_g: int) -> int:

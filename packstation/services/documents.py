@@ -17,7 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import and_, col, select
 
 from packstation.config import Settings
-from packstation.domain.status import ParcelStatus
+from packstation.domain.packing import courier_places
 from packstation.domain.tracking import CARRIERS
 from packstation.labels.compose import masked_party
 from packstation.labels.content import LabelData, Party, PickListData, SlipData, SlipLine
@@ -135,18 +135,15 @@ class Contents:
         order and the rest still waits for a box the packer has not opened: its label says
         件 1, not a 1/1 that the next box would contradict.  (A label printed before anything
         is ticked is for the whole order in one box.)"""
-        going = self._going()
-        place = going.index(seq) + 1 if seq in going else seq
-        if self.unpacked and place >= len(going) and any(u for _l, u, _f in self.lines):
+        places = courier_places(self.parcels)
+        place = places.get(seq, seq)
+        if self.unpacked and place >= len(places) and any(u for _l, u, _f in self.lines):
             return place, 0
-        return place, max(len(going), place)
+        return place, max(len(places), place)
 
     def pieces(self) -> int:
         """How many parcels of the order go (its void boxes left out)."""
-        return len(self._going())
-
-    def _going(self) -> list[int]:
-        return sorted(n for n, status in self.parcels if status != ParcelStatus.VOID)
+        return len(courier_places(self.parcels))
 
     def goods(self) -> tuple[str, bool]:
         """What is in the parcel (the whole order if nothing is ticked into it yet), and

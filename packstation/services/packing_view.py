@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.packing import Carton, LineState, tolerance
+from packstation.domain.packing import Carton, LineState, courier_places, tolerance
 from packstation.domain.status import FINISHED_BOXES, ParcelStatus
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
@@ -194,12 +194,12 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         )
         for line in rows
     )
-    going = [p.id for p in parcels if p.status != ParcelStatus.VOID]
+    places = courier_places((p.seq, p.status) for p in parcels)
     parcel_views = tuple(
         ParcelView(
             parcel_id=p.id,
             seq=p.seq,
-            place=going.index(p.id) + 1 if p.id in going else 0,
+            place=places.get(p.seq, 0),
             carton=p.carton,
             status=p.status,
             expected_g=p.expected_weight_g,

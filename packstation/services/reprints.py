@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 
 from packstation.domain.lifecycle import can_move
+from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -40,6 +41,7 @@ class LabelJob:
 class ParcelLabels:
     parcel_id: int
     seq: int
+    place: int  # as the courier counts it (件 n/m); 0 for a void box
     tracking_no: str
     status: str
     weight_g: int
@@ -93,6 +95,7 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
             .order_by(col(PrintJob.id))
         ).all()
         all_jobs = {j.id: j for j in [*jobs, *extra]}
+        places = courier_places((p.seq, p.status) for p in parcels)
         result = []
         for p in parcels:
             own = [
@@ -102,6 +105,7 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
                 ParcelLabels(
                     parcel_id=p.id or 0,
                     seq=p.seq,
+                    place=places.get(p.seq, 0),
                     tracking_no=p.tracking_no or "",
                     status=p.status,
                     weight_g=p.measured_weight_g or 0,

@@ -133,7 +133,7 @@ class ReprintScreen(LeadScreen):
         for parcel in found.parcels:
             last = parcel.last_job
             table.add_row(
-                str(parcel.seq),
+                str(parcel.place) if parcel.place else "-",
                 parcel.tracking_no or "-",
                 parcel_status_label(parcel.status),
                 grams(parcel.weight_g),

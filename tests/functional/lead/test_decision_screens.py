@@ -117,8 +117,12 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
                 reprint = s.exec(select(PrintJob).where(PrintJob.reason == "torn")).one()
                 assert reprint.reprint_of is not None and reprint.created_by == "王组长"
             await until(pilot, lambda: _rows(app, "#parcels")[0][5] == "1")
+            assert _rows(app, "#parcels")[0][:3] == ["1", "YT7000000000001", "packed"]
             await answer(pilot, "f8", *"wrong box", "enter")
             await until(pilot, lambda: "voided" in _message(app))
+            # a void box has no place among the parcels that go (件 n/m)
+            await until(pilot, lambda: _rows(app, "#parcels")[0][2] == "void")
+            assert _rows(app, "#parcels")[0][0] == "-"
             assert _orders(lead_engine)["TB-PACKED1"].status == "on_hold"
             await pilot.press("ctrl+l", *"NOSUCH", "enter")
             await until(pilot, lambda: "No order or parcel" in _message(app))

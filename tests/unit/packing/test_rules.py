@@ -10,6 +10,7 @@ from packstation.domain.packing import (
     LineState,
     ScanOutcome,
     command_of,
+    courier_places,
     expected_weight,
     match_scan,
     progress,
@@ -90,3 +91,9 @@ def test_weight_limit_moves_up_a_size_and_nothing_fits_gives_the_largest() -> No
 def test_command_barcodes() -> None:
     assert command_of("cmd-next ") == "next"
     assert command_of("6901234567892") is None
+
+
+def test_the_courier_counts_the_parcels_that_go() -> None:
+    assert courier_places([(3, "packed"), (1, "void"), (2, "open")]) == {2: 1, 3: 2}
+    assert courier_places([(1, "void")]) == {}
+    assert courier_places([]) == {}
