@@ -465,11 +465,13 @@ class BenchScreen(Screen[None]):
             return
         ok, packed = result
         if not ok:
+            box = self.view.current if self.view is not None else None
+            # the label scanned may be another parcel's, which stays good: say whose was voided
             self.say(
                 _(
-                    "The label {code} is not this box's: it is void and a new one is printing; "
-                    "stick the new label on and scan it."
-                ).format(code=code),
+                    "{code} is not this box's label {expected}. This box's label was voided and "
+                    "prints again: stick the new one on this box and scan it."
+                ).format(code=code, expected=box.tracking_no if box else "-"),
                 "refused",
             )
             return

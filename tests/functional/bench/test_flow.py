@@ -16,7 +16,7 @@ from packstation.screens.bench.packing import BenchScreen
 from packstation.screens.bench.signin import SignInScreen
 from packstation.screens.bench.stop import StopScreen
 from packstation.services.packing_view import Phase
-from packstation.store.models import Event, Order, OrderException, Parcel
+from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from tests.functional.bench.conftest import (
@@ -396,3 +396,40 @@ async def test_after_a_put_back_the_boxes_are_counted_as_the_courier_counts_them
         await scan(pilot, PAN)
         await scan(pilot, "CMD-NEWBOX")
         assert "Box 1 closed" in feedback(app)
+
+
+async def test_a_wrong_label_scanned_back_names_the_box_whose_label_prints_again(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """With the label check on, the packer scans another parcel's label: the message names
+    this box's number as the one voided and printed again (the other label stays good), and
+    the right label then packs the order."""
+    checking = bench_settings.model_copy(
+        update={"bench": bench_settings.bench.model_copy(update={"label_check": True})}
+    )
+    app = make_app(shop, checking)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        screen = bench(app)
+        assert screen.view is not None and screen.view.current is not None
+        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
+        assert screen.view.phase == Phase.LABEL_CHECK and screen.view.current is not None
+        mine = screen.view.current.tracking_no
+        await scan(pilot, "YT7999999999999")
+        said = feedback(app)
+        assert said.startswith(f"YT7999999999999 is not this box's label {mine}.")
+        assert "This box's label was voided and prints again" in said
+        assert screen.view.phase == Phase.LABEL_CHECK
+        await scan(pilot, mine)
+        assert "PACKED" in feedback(app)
+    with UnitOfWork(shop) as uow:
+        labels = list(
+            uow.session.exec(select(PrintJob).where(PrintJob.kind == "label").order_by(PrintJob.id))
+        )
+        assert [(j.status == "void", j.reprint_of is not None) for j in labels] == [
+            (True, False),
+            (False, True),
+        ]
