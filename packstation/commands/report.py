@@ -9,6 +9,7 @@ import click
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.i18n import _, ngettext
 from packstation.services.reports import day_report, shortages, today
+from packstation.services.status_names import status_label
 
 
 @click.group(help=_("Reports for the shift lead and purchasing."))
@@ -35,7 +36,11 @@ def report_day(cli: CliContext, day: dt.datetime | None, as_json: bool) -> None:
         return
     click.echo(_("Orders due on {date}: {due}").format(date=data["date"], due=data["due"]))
     for status, number in data["counts"].items():
-        click.echo(f"  {status:<12} {number:>6}")
+        click.echo(f"  {status_label(status):<14} {number:>6}")
+    if data["carried_over"]:
+        click.echo(
+            _("Due on earlier days, not out yet: {count}").format(count=data["carried_over"])
+        )
     missing = data["unshipped_without_reason"]
     if missing:
         click.echo(

@@ -4,7 +4,8 @@ Called by the lead application's end-of-day screen.  The figures are those of
 ``services.reports.day_report`` (what ``packstation report day`` prints), so the screen and the
 command never disagree; this module only adds the rows behind "missing" for the screen to list.
 "Missing" are the orders due that have not left and have no written reason — the figure that must
-be zero.
+be zero; they include orders due on earlier days ("carried over"), which the day's own figures
+leave out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ FIGURES = (
     "confirmed",
     "cancelled",
     "on_hold",
+    "carried_over",
     "missing",
 )
 
@@ -37,6 +39,7 @@ class Reconciliation:
     counts: dict[str, int]
     missing_orders: list[str]  # order numbers, as day_report gives them
     missing: list[UnshippedOrder] = field(default_factory=list)  # the same orders, with details
+    carried_over: int = 0  # due on an earlier day and not out yet (some of them missing)
 
     @property
     def missing_count(self) -> int:
@@ -48,7 +51,12 @@ class Reconciliation:
 
     def figures(self) -> list[tuple[str, int]]:
         """(key, value) in the order the screen shows them."""
-        values = {**self.counts, "due": self.due, "missing": self.missing_count}
+        values = {
+            **self.counts,
+            "due": self.due,
+            "carried_over": self.carried_over,
+            "missing": self.missing_count,
+        }
         return [(key, int(values.get(key, 0))) for key in FIGURES]
 
 
@@ -60,4 +68,5 @@ def reconciliation(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Reco
         counts={k: int(v) for k, v in report["counts"].items()},
         missing_orders=list(report["unshipped_without_reason"]),
         missing=rows,
+        carried_over=int(report["carried_over"]),
     )

@@ -47,6 +47,13 @@ def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str
             key = S.READY.value if status == S.IMPORTED else status
             if key in counts:
                 counts[key] += number
+        # due on an earlier day and still not out: the day's figures leave them out, but they
+        # count among the missing, so the lead sees where the difference comes from
+        carried_over = session.exec(
+            select(func.count()).where(
+                col(Order.due_date) < day, col(Order.status).in_([s.value for s in UNPACKED])
+            )
+        ).one()
         missing = session.exec(
             select(Order.order_no)
             .where(
@@ -93,6 +100,7 @@ def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str
             for packer, ids in sorted(orders_by_packer.items())
         ],
         "due": due_total,
+        "carried_over": int(carried_over),
     }
 
 

@@ -32,6 +32,7 @@ FIGURE_LABELS = {
     "confirmed": N_("Confirmed online"),
     "cancelled": N_("Cancelled"),
     "on_hold": N_("On hold"),
+    "carried_over": N_("Due earlier, not out yet"),
     "missing": N_("Missing (not shipped, no reason)"),
 }
 

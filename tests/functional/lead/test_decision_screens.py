@@ -200,9 +200,10 @@ def test_end_of_day_export_and_confirm(
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.press("f6")
-            await until(pilot, lambda: len(_rows(app, "#figures")) == 9)
+            await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
             figures = {r[0]: r[1] for r in _rows(app, "#figures")}
             assert figures["Due today"] == "21"
+            assert figures["Due earlier, not out yet"] == "1"  # the overdue one
             assert figures["Handed over"] == "1" and figures["Cancelled"] == "1"
             # twelve ready, the overdue one, the SF one and the one being packed
             assert figures["Missing (not shipped, no reason)"] == "15"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import Engine
@@ -91,6 +92,11 @@ def test_reconciliation_of_a_scripted_day(
     # imports: eight orders due today
     with Session(engine) as s:
         made = {n: order(s, n) for n in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8")}
+        # due yesterday: one still waiting (missing), one packed today, one on hold
+        late = DAY - dt.timedelta(days=1)
+        order(s, "Y1", due=late)
+        order(s, "Y2", due=late, status=S.PACKED)
+        hold(s, order(s, "Y3", due=late), "short", "short")
         # packs: three packed, one of them handed over and one confirmed
         for n in ("D1", "D2", "D3"):
             made[n].status = S.PACKED
@@ -117,10 +123,12 @@ def test_reconciliation_of_a_scripted_day(
         "confirmed": 1,
         "cancelled": 1,
         "on_hold": 1,  # D4, with its reasons
-        "missing": 3,  # D5, D7, D8: due, not packed, no reason
+        "carried_over": 2,  # Y1 and Y3, due yesterday and not out yet
+        "missing": 4,  # D5, D7, D8 and Y1: due, not packed, no reason
     }
-    assert sorted(m.order_no for m in result.missing) == ["D5", "D7", "D8"]
+    assert sorted(m.order_no for m in result.missing) == ["D5", "D7", "D8", "Y1"]
     # the same figures as `packstation report day`
     report = day_report(uow_factory(), day=DAY, settings=settings)
     assert report["counts"] == result.counts
-    assert sorted(report["unshipped_without_reason"]) == ["D5", "D7", "D8"]
+    assert sorted(report["unshipped_without_reason"]) == ["D5", "D7", "D8", "Y1"]
+    assert report["carried_over"] == 2
