@@ -12,7 +12,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.handover import (
     Manifest,
     day_manifest,
@@ -141,7 +141,11 @@ def manifest(
         return
     if output is None:
         sys.stdout.write(text)
-    message = _("{carrier} {date}: {count} parcels, {weight}; {sealed} handed over now.").format(
+    message = ngettext(
+        "{carrier} {date}: {count} parcel, {weight}; {sealed} handed over now.",
+        "{carrier} {date}: {count} parcels, {weight}; {sealed} handed over now.",
+        listed.count,
+    ).format(
         carrier=code,
         date=day.isoformat(),
         count=listed.count,

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
@@ -115,8 +115,10 @@ class ClosingScreen(LeadScreen):
         if result.missing_count:
             verdict.update(
                 Text(
-                    _(
-                        "{count} orders are missing: ship them or write why they do not ship."
+                    ngettext(
+                        "{count} order is missing: ship it or write why it does not ship.",
+                        "{count} orders are missing: ship them or write why they do not ship.",
+                        result.missing_count,
                     ).format(count=result.missing_count),
                     style="bold red",
                 )
@@ -169,8 +171,10 @@ class ClosingScreen(LeadScreen):
 
             def job(uow: UnitOfWork) -> str:
                 done = confirm_file(uow, Path(path))
-                said = _(
-                    "{confirmed} orders of {path} marked confirmed ({already} were already)."
+                said = ngettext(
+                    "{confirmed} order of {path} marked confirmed ({already} already confirmed).",
+                    "{confirmed} orders of {path} marked confirmed ({already} already confirmed).",
+                    done.confirmed,
                 ).format(path=path, confirmed=done.confirmed, already=done.already)
                 if done.skipped:
                     said += " " + _("Not confirmed: {orders}.").format(

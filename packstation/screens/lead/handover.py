@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.errors import UserError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import grams, local_time
@@ -147,8 +147,10 @@ class HandoverScreen(LeadScreen):
             line.update(_("No handover open: Ctrl+N opens one for a carrier."))
         else:
             sealed = manifest.sealed_at is not None
-            text = _(
-                "Handover {id} · {carrier} {name} · {kind} · {count} parcels · {weight}"
+            text = ngettext(
+                "Handover {id} · {carrier} {name} · {kind} · {count} parcel · {weight}",
+                "Handover {id} · {carrier} {name} · {kind} · {count} parcels · {weight}",
+                manifest.count,
             ).format(
                 id=self.handover_id,
                 carrier=manifest.carrier,
@@ -319,8 +321,12 @@ class HandoverScreen(LeadScreen):
 
         self.app.push_screen(
             Prompt(
-                _(
-                    "Seal handover {id} with {count} parcels? Courier's name (may stay empty), Enter to seal:"
+                ngettext(
+                    "Seal handover {id} with {count} parcel? Courier's name (may stay empty), "
+                    "Enter to seal:",
+                    "Seal handover {id} with {count} parcels? Courier's name (may stay empty), "
+                    "Enter to seal:",
+                    count,
                 ).format(id=handover_id, count=count)
             ),
             answered,
@@ -360,8 +366,12 @@ class HandoverScreen(LeadScreen):
         sealed = message.sealed
         self.handover_id = None
         self.manifest = None
-        done = _(
-            "Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as {path}."
+        done = ngettext(
+            "Handover sealed: {count} parcel handed over; list printed (job {job}) and saved as "
+            "{path}.",
+            "Handover sealed: {count} parcels handed over; list printed (job {job}) and saved as "
+            "{path}.",
+            sealed.manifest.count,
         ).format(count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path)
         if sealed.kept_out:
             self._flash(f"{done} {kept_out_sentence(sealed.kept_out)}", error=True)

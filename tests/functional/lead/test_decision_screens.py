@@ -218,7 +218,7 @@ def test_end_of_day_export_and_confirm(
             assert app.screen.query_one(Input).value == str(target)
             await pilot.press("enter")
             await until(pilot, lambda: "marked confirmed" in _message(app))
-            assert _message(app).startswith(f"4 orders of {target} marked confirmed (0 were")
+            assert _message(app).startswith(f"4 orders of {target} marked confirmed (0 already")
             await until(pilot, lambda: _figures(app).get("Confirmed online") == "4")
 
     asyncio.run(scenario())
