@@ -519,11 +519,8 @@ class BenchScreen(Screen[None]):
             return
         self.refresh_order()
         self.weigh_prompt()
-        # the box as the courier counts it (a void box before it left out)
-        parcels = self.view.parcels if self.view is not None else ()
-        place = next((p.place for p in parcels if p.seq == seq), seq)
         self.say(
-            _("Box {seq} closed: weigh it; the next box opens after its label.").format(seq=place),
+            _("Box {seq} closed: weigh it; the next box opens after its label.").format(seq=seq),
             "ok",
         )
 

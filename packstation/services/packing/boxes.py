@@ -10,7 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.packing import Item, expected_weight, suggest_carton
+from packstation.domain.packing import Item, courier_places, expected_weight, suggest_carton
 from packstation.domain.status import FINISHED_BOXES, ParcelStatus
 from packstation.services.packing_view import cartons
 from packstation.store.models import OrderLine, Parcel, ParcelItem, Product
@@ -142,6 +142,13 @@ _LINES_TO_BOX = locked_lines(
         col(Product.height_mm),
     ).outerjoin(Product, col(Product.sku) == col(OrderLine.sku))
 )
+
+
+def box_place(uow: UnitOfWork, box: Parcel) -> int:
+    """The box's number as the bench and the courier count it (void boxes left out), for a
+    message to the packer."""
+    rows = uow.connection().execute(_BOX_STATES, {"order_id": box.order_id}).all()
+    return courier_places((seq, status) for _id, seq, status in rows).get(box.seq, box.seq)
 
 
 def empty_boxes(uow: UnitOfWork, order_id: int) -> list[Parcel]:

@@ -17,6 +17,7 @@ from packstation.i18n import _
 from packstation.services import stock
 from packstation.services.claims import held_order
 from packstation.services.packing.boxes import (
+    box_place,
     box_units,
     close_box_weight,
     ensure_box,
@@ -88,7 +89,7 @@ def _box_for_ticking(uow: UnitOfWork, order: Order, settings: Settings) -> Parce
     if box.expected_weight_g is not None or box.status != ParcelStatus.OPEN:
         raise UserError(
             _("Box {seq} is closed: weigh and label it before ticking more items.").format(
-                seq=box.seq
+                seq=box_place(uow, box)
             )
         )
     return box
@@ -365,18 +366,21 @@ def select_carton(uow: UnitOfWork, *, order_id: int, carton: str, settings: Sett
 
 def close_box(uow: UnitOfWork, *, order_id: int, settings: Settings) -> int:
     """NEW BOX: close the current box for weighing (the next box opens once it is labelled).
-    Returns the box's sequence number."""
+    Returns the box's number as the bench and the courier count it (void boxes left out)."""
     with uow:
         order = held_order(uow, order_id)
         box = live_box(uow, order_id)
         if box is None or box.status != ParcelStatus.OPEN:
             raise UserError(_("There is no open box to close."))
         if box.expected_weight_g is not None:
-            raise UserError(_("Box {seq} is already closed: weigh it.").format(seq=box.seq))
+            raise UserError(
+                _("Box {seq} is already closed: weigh it.").format(seq=box_place(uow, box))
+            )
         if not any(box_units(uow, box.id or 0).values()):
             raise UserError(
-                _("Box {seq} is empty: scan an item into it first.").format(seq=box.seq)
+                _("Box {seq} is empty: scan an item into it first.").format(seq=box_place(uow, box))
             )
         fix_expected_weight(uow, order.id or 0, box, settings)
+        place = box_place(uow, box)
         uow.commit()
-        return box.seq
+        return place

@@ -11,12 +11,13 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus, WeightSource
+from packstation.errors import UserError
 from packstation.services import lead, packing
 from packstation.services.audit import audit
 from packstation.services.batch import print_batch
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.reprints import void_label
-from packstation.store.models import Carrier, Order, Parcel, PrintJob
+from packstation.store.models import Carrier, Order, OrderLine, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
 from tests.integration.packing.test_drafts import count_renders
@@ -219,3 +220,35 @@ def test_a_box_whose_adopted_waybill_was_voided_keeps_it_and_the_next_gets_a_new
     assert box.tracking_no and box.tracking_no != printed
     assert [j.parcel_id for j in live_slips(shop, order_id)] == [dead.id]
     audited(shop)
+
+
+def test_after_a_put_back_the_packer_hears_of_box_1_not_box_2(
+    shop: Engine, settings: Settings
+) -> None:
+    """Box 1 was undone; the box the packer fills now is the first that goes, and what the
+    bench says about it calls it box 1, as its label will."""
+    order_id = add_order(shop, "N1", [("TEA-001", 2), ("CUP-002", 1)])
+    put_back_after_one(shop, "N1", settings)
+    with pytest.raises(UserError, match="Box 1 is empty"):
+        packing.close_box(uow(shop), order_id=order_id, settings=settings)
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    assert packing.close_box(uow(shop), order_id=order_id, settings=settings) == 1
+    with pytest.raises(UserError, match="Box 1 is already closed"):
+        packing.close_box(uow(shop), order_id=order_id, settings=settings)
+    with pytest.raises(UserError, match="Box 1 is closed: weigh and label it"):
+        packing.tick_manually(
+            uow(shop),
+            order_id=order_id,
+            line_id=_line_id(shop, order_id, "CUP-002"),
+            reason="barcode torn",
+            settings=settings,
+        )
+
+
+def _line_id(engine: Engine, order_id: int, sku: str) -> int:
+    with UnitOfWork(engine) as u:
+        line_id = u.session.exec(
+            select(OrderLine.id).where(OrderLine.order_id == order_id, OrderLine.sku == sku)
+        ).one()
+        assert line_id is not None
+        return line_id
