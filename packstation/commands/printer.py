@@ -115,9 +115,9 @@ def printer_status(
         close_quietly(opened)
     if as_json:
         echo_json(state_json(state, opened.description))
-    else:
+    elif state.ready:
         click.echo(_("{device}: {state}").format(device=opened.description, state=state.message))
-    if not state.ready:
+    if not state.ready:  # said once, on the error stream, with a non-zero exit
         raise UserError(
             _("The printer is not ready: {reason}.").format(reason=state.message.rstrip("."))
         )

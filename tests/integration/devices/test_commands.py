@@ -120,6 +120,12 @@ def test_printer_test_against_the_simulator(tmp_path: Path, run: Callable[..., R
         result = run("printer", "test", "--printer", server.uri)
         assert result.returncode != 0
         assert "head open" in result.stderr
+        result = run("printer", "status", "--printer", server.uri)
+        assert result.returncode != 0 and result.stdout == ""
+        assert result.stderr.count("head open") == 1 and "not ready" in result.stderr
+        server.apply("ready")
+        result = run("printer", "status", "--printer", server.uri)
+        assert result.returncode == 0 and "ready" in result.stdout and result.stderr == ""
 
 
 def test_sim_printer_process_records_jobs(tmp_path: Path, run: Callable[..., Result]) -> None:
