@@ -83,9 +83,14 @@ def export_shipments_cmd(
         echo_json(result.as_dict())
         return
     _left_out(result.skipped, _("not exported: {order}: {reason}"))
+    orders = ngettext("{count} order", "{count} orders", result.orders)
+    parcels = ngettext("{count} parcel", "{count} parcels", result.parcels)
     click.echo(
-        _("{path}: {orders} orders, {parcels} parcels ({encoding}).").format(
-            path=result.path, orders=result.orders, parcels=result.parcels, encoding=result.encoding
+        _("{path}: {orders}, {parcels} ({encoding}).").format(
+            path=result.path,
+            orders=orders.format(count=result.orders),
+            parcels=parcels.format(count=result.parcels),
+            encoding=result.encoding,
         )
     )
     if mark_confirmed:

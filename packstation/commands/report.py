@@ -57,9 +57,13 @@ def report_day(cli: CliContext, day: dt.datetime | None, as_json: bool) -> None:
     if data["by_packer"]:
         click.echo(_("Packed by:"))
         for p in data["by_packer"]:
+            orders = ngettext("{count} order", "{count} orders", p["orders"])
+            units = ngettext("{count} unit", "{count} units", p["units"])
             click.echo(
-                _("  {user}: {orders} orders, {units} units").format(
-                    user=p["user"] or "-", orders=p["orders"], units=p["units"]
+                _("  {user}: {orders}, {units}").format(
+                    user=p["user"] or "-",
+                    orders=orders.format(count=p["orders"]),
+                    units=units.format(count=p["units"]),
                 )
             )
 

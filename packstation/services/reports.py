@@ -17,13 +17,12 @@ from packstation.config import Settings
 from packstation.domain.status import ExceptionKind, ParcelStatus
 from packstation.domain.status import OrderStatus as S
 from packstation.services.orders import opened
-from packstation.services.queue import no_reason_for
+from packstation.services.queue import UNPACKED, no_reason_for
 from packstation.store.models import Order, OrderException, OrderLine, Parcel, Product
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 COUNTED = ("ready", "packing", "packed", "handed_over", "confirmed", "cancelled", "on_hold")
-UNPACKED = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD)
 
 
 def today(settings: Settings) -> dt.date:

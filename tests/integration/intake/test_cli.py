@@ -122,7 +122,10 @@ def test_import_report_and_show(
     ship = tmp_path / "ship.csv"
     code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(ship), "--mark-confirmed")
     assert code == 0 and "1 order marked confirmed." in out
+    assert f"{ship}: 1 order, 1 parcel (gbk)." in out
     assert ship.read_bytes().decode("gbk").splitlines()[1] == "C-1,圆通速递,YT7000000000001"
+    code, out, _err = run(capsys, *db, "report", "day", "--date", "2026-03-02")
+    assert code == 0 and "Packed by:" in out and ": 1 order, " in out and " units" in out
     code, out, _err = run(capsys, *db, "export", "confirm", str(ship))
     assert code == 0 and "0 orders marked confirmed (1 already confirmed)" in out
     code, out, _err = run(capsys, *db, "export", "confirm", str(ship), "--json")
