@@ -110,6 +110,19 @@ class BenchApp(App[None]):
         screen = self.bench_screen
         return screen if isinstance(screen, BenchScreen) and screen.is_attached else None
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q.  The packing screen asks first while an order is open there, and puts it
+        back before the bench quits; pressed again while it asks, the bench quits at once and
+        the order stays with it (opening the bench again resumes it)."""
+        from packstation.screens.bench.dialogs import ConfirmForm
+        from packstation.screens.bench.packing import BenchScreen
+
+        screen = self._bench()
+        if isinstance(screen, BenchScreen) and not isinstance(self.screen, ConfirmForm):
+            screen.action_quit_bench()
+        else:
+            self.exit()
+
     def scale_reading(self, reading: ScaleReading) -> None:
         from packstation.screens.bench.packing import BenchScreen
 

@@ -1,5 +1,5 @@
 """Small forms the bench opens over the pick list: a reason, a typed weight, a lead's override,
-an exception, a line to tick by hand.  Each dismisses with its answer, or None on Escape.
+an exception, a line to tick by hand, a yes or no.  Each dismisses with its answer, or None on Escape.
 
 Every form keeps the keyboard in an Input so a scanner can fill it too; Enter moves to the next
 field and submits on the last one.
@@ -111,6 +111,26 @@ class ReasonForm(_Form):
             self.error(_("Write a reason first."))
             return
         self.dismiss(reason)
+
+
+class ConfirmForm(_Form):
+    """A yes or no: Enter says yes, Escape (or the CANCEL barcode) no.  The keyboard stays in an
+    empty field, so a barcode scanned by mistake is refused rather than taken for a yes."""
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self._title = title
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(can_focus=False):
+            yield Label(self._title, classes="title")
+            yield Label(self._question)
+            yield _input(_("press Enter"), id="confirm")
+            yield Label("", id="error", classes="error")
+
+    def submit(self) -> None:
+        self.dismiss(True)
 
 
 class WeightForm(_Form):

@@ -28,6 +28,7 @@ from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSo
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _
 from packstation.screens.bench.dialogs import (
+    ConfirmForm,
     LineChoice,
     LineForm,
     Override,
@@ -745,6 +746,29 @@ class BenchScreen(Screen[None]):
         self.say(
             _("Order {no} put back in the queue; its open box was undone.").format(no=no),
             "attention",
+        )
+
+    def action_quit_bench(self) -> None:
+        """Quit; an order still open here is put back first, once the packer says so (left
+        claimed, it would wait for its lease to run out before another bench could take it)."""
+        if self.order_id is None:
+            self.app.exit()
+            return
+        no = self.view.order_no if self.view else ""
+
+        def done(answer: object) -> None:
+            if answer is not True:
+                return
+            self.action_release()
+            if self.order_id is None:
+                self.app.exit()
+
+        self.app.push_screen(
+            ConfirmForm(
+                _("Order {no} is open at this bench").format(no=no),
+                _("Enter: put it back in the queue and quit.   Esc: stay and go on packing."),
+            ),
+            done,
         )
 
     def action_sign_out(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.screens.bench.dialogs import ConfirmForm
 from packstation.screens.bench.packing import BenchScreen
 from packstation.screens.bench.signin import SignInScreen
 from packstation.screens.bench.stop import StopScreen
@@ -433,3 +434,62 @@ async def test_a_wrong_label_scanned_back_names_the_box_whose_label_prints_again
             (True, False),
             (False, True),
         ]
+
+
+async def test_quitting_with_an_order_open_asks_and_puts_it_back(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """Ctrl+Q with an order open asks first: Esc or the CANCEL barcode stays, Enter puts the
+    order back in the queue (its open box undone) and quits, so it does not wait for its
+    lease."""
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bench(app).order_id is not None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await scan(pilot, "CMD-CANCEL")
+        assert isinstance(app.screen, BenchScreen) and bench(app).order_id is not None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert order(shop, "TB1002").status == OrderStatus.READY
+    assert order(shop, "TB1002").claimed_bench is None
+
+
+async def test_quitting_with_no_order_open_just_quits(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_ctrl_q_twice_quits_at_once_and_the_order_stays_with_the_bench(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    held = order(shop, "TB1002")
+    assert held.status == OrderStatus.PACKING and held.claimed_bench == "bench-1"
