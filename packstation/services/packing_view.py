@@ -144,7 +144,8 @@ class OrderView:
 
     @property
     def box_count(self) -> int:
-        return len([p for p in self.parcels if p.status != ParcelStatus.VOID])
+        """How many boxes go (void ones have no place)."""
+        return sum(1 for p in self.parcels if p.place)
 
 
 def cartons(settings: Settings) -> list[Carton]:

@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.config import Settings
+from packstation.domain.packing import courier_places
 from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
@@ -636,12 +637,9 @@ def order_label_preview_png(
 
 def going_parcel(uow: UnitOfWork, order_id: int, seq: int) -> Parcel | None:
     """The order's ``seq``-th parcel as its label counts them (件 n/m: void boxes left out)."""
-    going = uow.session.exec(
-        select(Parcel)
-        .where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
-        .order_by(col(Parcel.seq))
-    ).all()
-    return going[seq - 1] if 0 < seq <= len(going) else None
+    parcels = uow.session.exec(select(Parcel).where(Parcel.order_id == order_id)).all()
+    places = courier_places((p.seq, p.status) for p in parcels)
+    return next((p for p in parcels if places.get(p.seq) == seq), None)
 
 
 def label_counts(uow: UnitOfWork, order_id: int) -> dict[str, int]:

@@ -8,14 +8,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from packstation.cli import build_cli
+from packstation.domain.status import ParcelStatus
+from packstation.services import printing
 from packstation.store.engine import make_engine
 from packstation.store.models import PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.printing.conftest import make_order
+from tests.support.lead_data import order as lead_order
+from tests.support.lead_data import parcel
 from tests.support.waiting import waits_then
 
 CONFIG = """
@@ -132,3 +136,22 @@ def test_a_label_waits_for_a_batch_printing_the_order(tmp_path: Path, store_url:
         assert labels == 1
     finally:
         engine.dispose()
+
+
+def test_the_nth_parcel_is_counted_as_the_label_counts(engine: Engine) -> None:
+    """``label ORDER --parcel N`` takes the N-th parcel that goes: void boxes have no number."""
+    with Session(engine) as s:
+        row = lead_order(s, "G1")
+        parcel(s, row, None, status=ParcelStatus.VOID, seq=1)
+        parcel(s, row, "YT0000000102", seq=3)
+        parcel(s, row, "YT0000000101", seq=2)
+        s.commit()
+        order_id = row.id or 0
+    with UnitOfWork(engine) as uow:
+        found = [printing.going_parcel(uow, order_id, n) for n in (0, 1, 2, 3)]
+        assert [p.tracking_no if p else None for p in found] == [
+            None,
+            "YT0000000101",
+            "YT0000000102",
+            None,
+        ]
