@@ -26,7 +26,7 @@ from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
 from packstation.errors import StoreError, UserError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, ngettext
 from packstation.screens.bench.dialogs import (
     ConfirmForm,
     LineChoice,
@@ -301,7 +301,8 @@ class BenchScreen(Screen[None]):
         text = Text()
         if box is not None:
             text.append(_("Box {seq}").format(seq=box.place), style="bold")
-            text.append(f" ({box.units} " + _("units") + ")")
+            units = ngettext("{count} unit", "{count} units", box.units)
+            text.append(f" ({units.format(count=box.units)})")
             text.append("  " + _("Carton") + f" {box.carton or '—'}")
         if view.box_count > 1:
             text.append("  │  " + _("{n} boxes").format(n=view.box_count))

@@ -395,6 +395,7 @@ async def test_after_a_put_back_the_boxes_are_counted_as_the_courier_counts_them
         shown = str(screen.query_one("#box", Static).render())
         assert shown.startswith("Box 1 (0 units)") and "boxes" not in shown
         await scan(pilot, PAN)
+        assert str(screen.query_one("#box", Static).render()).startswith("Box 1 (1 unit)")
         await scan(pilot, "CMD-NEWBOX")
         assert "Box 1 closed" in feedback(app)
 
