@@ -278,8 +278,17 @@ def require_existing_store(url: str) -> None:
 
 def _session_timed_out(context: ExceptionContext) -> None:
     """A session the server ended on a timeout is a lost connection (SQLAlchemy knows the
-    other ways a connection goes, not these)."""
-    if sqlstate(context.original_exception) in SESSION_TIMED_OUT:
+    other ways a connection goes, not these).  So is a connection whose statement failed with
+    no SQLSTATE: every error the server sends has one, so the failure came from the socket.
+    psycopg raises "connection socket closed" when the socket reports only a hang-up before
+    libpq has read the server's goodbye (a session ended a moment before, as above); libpq has
+    not marked it bad yet, so SQLAlchemy would hand it out again."""
+    error = context.original_exception
+    code = sqlstate(error)
+    from_the_socket = code is None and context.connection is not None
+    if code in SESSION_TIMED_OUT or (
+        from_the_socket and isinstance(error, context.dialect.loaded_dbapi.OperationalError)
+    ):
         context.is_disconnect = True
 
 

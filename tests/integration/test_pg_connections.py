@@ -11,8 +11,10 @@ import time
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
+from packstation.services.retry import is_connection_problem
 from packstation.store import engine as engine_module
 from packstation.store.engine import make_engine
 from packstation.store.models import Product
@@ -94,6 +96,23 @@ def test_an_idle_connection_whose_session_was_killed_is_replaced(
     with UnitOfWork(pg_engine, readonly=True) as uow:
         now = uow.connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
     assert now != pid
+
+
+def test_a_connection_whose_socket_went_without_a_word_is_replaced(pg_engine: Engine) -> None:
+    """The driver finds the socket gone before libpq has read why ("connection socket closed",
+    no SQLSTATE: seen when the server ends a stopped bench's session a moment before it wakes).
+    Closing the socket under the driver gives the same error here."""
+    connection = pg_engine.connect()
+    pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    os.close(connection.connection.dbapi_connection.fileno())  # type: ignore[union-attr]
+    with pytest.raises(DBAPIError) as lost:
+        connection.execute(text("SELECT 1"))
+    assert str(lost.value.orig) == "connection socket closed"
+    assert lost.value.connection_invalidated  # replaced, not handed out again
+    assert is_connection_problem(lost.value)  # the action is retried
+    connection.close()
+    with pg_engine.connect() as fresh:
+        assert fresh.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
 
 
 def _tcp_options(engine: Engine) -> tuple[int, int, int, int, int]:
