@@ -19,6 +19,7 @@ from packstation.config import Settings
 from packstation.domain.due import parse_clock
 from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus
 from packstation.i18n import _
 from packstation.store.clock import store_now
 from packstation.store.models import Order, Parcel
@@ -33,6 +34,9 @@ OPEN = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD, S.PACKED)
 UNPACKED = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD)
 #: how near a deadline (minutes) an order that is not there yet starts to stand out
 RISK_MINUTES = 60
+# A void box's bench and packer are no longer the order's: it went back to the queue (put back,
+# a claim lost) or its label was voided, and its goods go into a new box.
+_NOT_VOID = col(Parcel.status) != ParcelStatus.VOID
 
 # Most urgent first: unpacked work, then what waits for the courier, then the done and the dead.
 _RANK = {
@@ -269,11 +273,13 @@ def token_condition(
         has(col(Order.claimed_user)),
     ]
     if not word.isascii():
-        parcels = select(col(Parcel.order_id)).where(has(col(Parcel.packer)))
+        parcels = select(col(Parcel.order_id)).where(_NOT_VOID, has(col(Parcel.packer)))
         return or_(*names, col(Order.id).in_(parcels))
-    # a packed order's bench, packer and tracking numbers are on its parcels
+    # a packed order's bench, packer and tracking numbers are on its parcels (a void label's
+    # number still finds its order)
+    packed_by = or_(col(Parcel.bench) == word, has(col(Parcel.packer)))
     parcels = select(col(Parcel.order_id)).where(
-        or_(has(col(Parcel.tracking_no)), col(Parcel.bench) == word, has(col(Parcel.packer)))
+        or_(has(col(Parcel.tracking_no)), and_(_NOT_VOID, packed_by))
     )
     return or_(
         col(Order.claimed_bench) == word,
@@ -363,7 +369,7 @@ def queue_page(
         ids = [r.id for r in found if not r.claimed_bench]
         if ids:
             parcels = select(col(Parcel.order_id), col(Parcel.bench), col(Parcel.packer)).where(
-                col(Parcel.order_id).in_(ids), col(Parcel.bench) != ""
+                col(Parcel.order_id).in_(ids), col(Parcel.bench) != "", _NOT_VOID
             )
             for order_id, bench, packer in uow.session.execute(parcels).all():
                 packed_by.setdefault(order_id, (bench, packer))

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus as P
 from packstation.services.queue import LEASE_RAN_OUT, deadlines, queue_counts, queue_page
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -41,6 +42,8 @@ def _seed(engine: Engine) -> None:
         order(s, "OLD-GONE", status=S.HANDED_OVER, due=DAY - dt.timedelta(days=1))
         order(s, "NEXT-DAY", due=DAY + dt.timedelta(days=1), phone="13900005678")
         order(s, "T-PACKING", status=S.PACKING, claimed_bench="bench-3", claimed_user="zhao")
+        put_back = order(s, "T-PUT-BACK", paid=local(10))  # its box went void at bench-4
+        parcel(s, put_back, None, status=P.VOID, bench="bench-4", packer="zhou")
         s.commit()
 
 
@@ -50,7 +53,7 @@ def test_window_and_urgency(engine: Engine, uow_factory: Factory, settings: Sett
         uow_factory(readonly=True), day=DAY, settings=_settings(settings), now=local(11)
     )
     numbers = [r.order_no for r in page.rows]
-    assert page.total == 7
+    assert page.total == 8
     assert numbers[0] == "OLD-OPEN"  # overdue first
     assert "OLD-GONE" not in numbers and "NEXT-DAY" not in numbers
     assert numbers.index("T-HOLD") < numbers.index("T-EARLY") < numbers.index("T-READY")
@@ -62,6 +65,8 @@ def test_window_and_urgency(engine: Engine, uow_factory: Factory, settings: Sett
     assert (packed.bench, packed.packer) == ("bench-2", "wang")
     packing = next(r for r in page.rows if r.order_no == "T-PACKING")
     assert (packing.bench, packing.packer) == ("bench-3", "zhao")
+    put_back = next(r for r in page.rows if r.order_no == "T-PUT-BACK")
+    assert (put_back.bench, put_back.packer) == ("", "")  # nobody is packing it
     held = next(r for r in page.rows if r.order_no == "T-HOLD")
     assert held.reason == "short SKU-1"
 
@@ -70,7 +75,7 @@ def test_tomorrow_on_request(engine: Engine, uow_factory: Factory, settings: Set
     _seed(engine)
     page = queue_page(uow_factory(), day=DAY, settings=settings, include_tomorrow=True)
     assert "NEXT-DAY" in [r.order_no for r in page.rows]
-    assert page.total == 8
+    assert page.total == 9
 
 
 def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> None:
@@ -88,6 +93,7 @@ def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> No
     assert numbers("sf") == ["T-PACKED"]
     assert numbers("bench-3") == ["T-PACKING"]
     assert numbers("zhao") == ["T-PACKING"]
+    assert numbers("bench-4") == numbers("zhou") == []  # a void box's bench and packer
     assert numbers("1234567890") == ["T-PACKED"]  # a parcel's tracking number
     assert numbers("王") == ["T-PACKED"]
     assert numbers("t-ear") == ["T-EARLY"]
@@ -98,6 +104,7 @@ def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> No
         "T-HOLD",
         "T-PACKED",
         "T-PACKING",
+        "T-PUT-BACK",
         "T-READY",
     ]
     assert numbers("ready t-e") == ["T-EARLY"]
@@ -119,7 +126,7 @@ def test_paging(engine: Engine, uow_factory: Factory, settings: Settings) -> Non
 def test_counts(engine: Engine, uow_factory: Factory, settings: Settings) -> None:
     _seed(engine)
     counts = queue_counts(uow_factory(), day=DAY, settings=settings)
-    assert counts["ready"] == 3 and counts["on_hold"] == 1 and counts["handed_over"] == 1
+    assert counts["ready"] == 4 and counts["on_hold"] == 1 and counts["handed_over"] == 1
 
 
 def test_deadlines(settings: Settings) -> None:
