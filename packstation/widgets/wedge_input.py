@@ -65,9 +65,16 @@ class WedgeInput(Input):
             )
 
     def _deliver(self, keys: tuple[Key, ...] | list[Key]) -> None:
+        """Type held keys as the field types a key itself: over the selected text (a field
+        given a suggested answer selects it when it gets the keyboard, and the first key
+        typed replaces it), else at the cursor."""
         for _key, character in keys:
-            if character and character.isprintable():
+            if not (character and character.isprintable()):
+                continue
+            if self.selection.is_empty:
                 self.insert_text_at_cursor(character)
+            else:
+                self.replace(character, *self.selection)
 
     def _flush(self) -> None:
         self._flush_timer = None

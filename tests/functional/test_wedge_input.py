@@ -10,14 +10,15 @@ from packstation.widgets.wedge_input import WedgeInput
 
 
 class FieldApp(App[None]):
-    def __init__(self, scans: str) -> None:
+    def __init__(self, scans: str, value: str = "") -> None:
         super().__init__()
         self.mode = scans
+        self.value = value
         self.scanned: list[str] = []
         self.submitted: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield WedgeInput(id="field", scans=self.mode)  # type: ignore[arg-type]
+        yield WedgeInput(value=self.value, id="field", scans=self.mode)  # type: ignore[arg-type]
 
     def on_wedge_input_scanned(self, message: WedgeInput.Scanned) -> None:
         self.scanned.append(message.code)
@@ -27,12 +28,13 @@ class FieldApp(App[None]):
 
 
 def _run(
-    scans: str, script: list[tuple[str, float]], settle: float = 0.0
+    scans: str, script: list[tuple[str, float]], settle: float = 0.0, value: str = ""
 ) -> tuple[str, list[str], list[str]]:
-    """Press each key after advancing a scripted clock by its gap (seconds)."""
+    """Press each key after advancing a scripted clock by its gap (seconds); the field starts
+    with ``value``, selected as it gets the keyboard."""
 
     async def scenario() -> tuple[str, list[str], list[str]]:
-        app = FieldApp(scans)
+        app = FieldApp(scans, value)
         async with app.run_test() as pilot:
             field = app.query_one(WedgeInput)
             now = [1000.0]
@@ -70,6 +72,16 @@ def test_typing_is_never_taken_for_a_scan() -> None:
 def test_a_fast_typist_with_a_short_word_is_typing() -> None:
     value, scanned, _ = _run("post", _burst("ok", gap=0.02)[:-1], settle=1.0)
     assert value == "ok" and scanned == []
+
+
+def test_typing_replaces_a_suggested_answer() -> None:
+    """The lead's handover dialog suggests "YTO bag"; the lead types another courier."""
+    typed = [*_typed("zto"), ("enter", 0.15)]
+    assert _run("post", typed, value="YTO bag") == ("zto", [], ["zto"])
+    quick = _burst("ok", gap=0.02)[:-1]  # held back as a possible scan, then typed
+    assert _run("post", quick, settle=1.0, value="YTO bag")[0] == "ok"
+    after_end = [("end", 0.15), *_typed(" x")]  # the cursor moved first: typing adds
+    assert _run("post", after_end, settle=1.0, value="YTO bag")[0] == "YTO bag x"
 
 
 def test_scan_modes_fill_and_submit() -> None:
