@@ -42,7 +42,7 @@ class _Form(ModalScreen[object]):
         border: thick $accent; background: $surface; padding: 1 2;
     }
     _Form Label.title { text-style: bold; width: 100%; content-align: center middle; }
-    _Form Label.error { color: $error; text-style: bold; }
+    _Form Label.error { color: $error; text-style: bold; width: 100%; }
     _Form OptionList { height: auto; max-height: 12; }
     """
 

@@ -8,7 +8,8 @@ import json
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
-from textual.widgets import Static
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Static
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus, ParcelStatus
@@ -20,6 +21,7 @@ from packstation.services.packing_view import Phase
 from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
+from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.bench.conftest import (
     CUP,
     PAN,
@@ -219,6 +221,29 @@ async def test_short_puts_the_order_on_hold(shop: Engine, bench_settings: Settin
         exc = uow.session.exec(select(OrderException)).one()
         # one was found on the shelf, one is missing: purchasing buys one
         assert (exc.kind, exc.sku, exc.quantity_short) == ("short", "PAN-003", 1)
+
+
+async def test_a_scan_into_a_typed_field_is_refused_in_a_sentence_shown_whole(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await scan(pilot, "CMD-SHORT")
+        await pilot.press("enter", "enter")  # the reason, the line: now the note
+        await pilot.pause()
+        note = app.screen.query_one("#reason", WedgeInput)
+        now = [1000.0]
+        note.clock = lambda: now[0]
+        for key in [*"6901234567892", "enter"]:  # a scanner's burst, 4 ms a key
+            now[0] += 0.004
+            await pilot.press(key)
+        await pilot.pause()
+        error = app.screen.query_one("#error", Label)
+        assert str(error.render()).startswith("6901234567892 was scanned, but this asks for")
+        assert error.size.height == 2  # wrapped in the dialog, not cut at its edge
+        assert error.size.width <= app.screen.query_one(VerticalScroll).size.width
 
 
 async def test_cancelled_while_packing_stops_the_bench(

@@ -108,6 +108,7 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
                 await pilot.press(key)
             hint = app.screen.query_one("#hint", Label)
             await until(pilot, lambda: "6901234567892 was scanned" in str(hint.render()))
+            assert hint.size.height == 2  # wrapped in the dialog, not cut at its edge
             assert field.value == "" and isinstance(app.screen, Prompt)
             for key in [*"torn", "enter"]:  # typed, a key every 150 ms
                 now[0] += 0.15
