@@ -194,7 +194,7 @@ class HandoverScreen(LeadScreen):
         if not code:
             return
         if self.handover_id is None or (self.manifest and self.manifest.sealed_at):
-            self._flash(_("Open a handover first: Ctrl+N."), error=True)
+            self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
         self._scan(self.handover_id, code)
 
@@ -218,10 +218,10 @@ class HandoverScreen(LeadScreen):
 
     def on_parcel_scanned(self, message: ParcelScanned) -> None:
         if message.scanned is None:
-            self._flash(_("REFUSED: {reason}").format(reason=message.refusal), error=True)
+            self.say(_("REFUSED: {reason}").format(reason=message.refusal), error=True)
         else:
             s = message.scanned
-            self._flash(
+            self.say(
                 _("✓ {code} · order {order} · {weight} · {count} in the handover").format(
                     code=s.tracking_no, order=s.order_no, weight=grams(s.weight_g), count=s.count
                 ),
@@ -229,7 +229,9 @@ class HandoverScreen(LeadScreen):
             )
         self.reload()
 
-    def _flash(self, text: str, *, error: bool) -> None:
+    def say(self, text: str, *, error: bool = False) -> None:
+        """This screen answers every action in its flash, under the scan field where the lead
+        looks (a line at the bottom kept saying "Handover 2 … is open" after it was sealed)."""
         flash = self.query_one("#flash", Static)
         flash.update(text)
         flash.set_class(error, "refused")
@@ -309,7 +311,7 @@ class HandoverScreen(LeadScreen):
 
     def action_seal(self) -> None:
         if self.handover_id is None or self.manifest is None or self.manifest.sealed_at is not None:
-            self._flash(_("Open a handover first: Ctrl+N."), error=True)
+            self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
         handover_id = self.handover_id
         count = self.manifest.count
@@ -353,13 +355,13 @@ class HandoverScreen(LeadScreen):
                 lead.uow(readonly=True), handover_id=handover_id, settings=lead.settings
             )
         except UserError as exc:
-            self.app.call_from_thread(self._flash, str(exc), error=True)
+            self.app.call_from_thread(self.say, str(exc), error=True)
             return
         self.post_message(HandoverSealed(sealed))
 
     def _stored_before(self) -> None:
         """A retried scan found that its first attempt committed: show what the store has."""
-        self._flash(already_stored(), error=False)
+        self.say(already_stored(), error=False)
         self.reload()
 
     def on_handover_sealed(self, message: HandoverSealed) -> None:
@@ -374,9 +376,9 @@ class HandoverScreen(LeadScreen):
             sealed.manifest.count,
         ).format(count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path)
         if sealed.kept_out:
-            self._flash(f"{done} {kept_out_sentence(sealed.kept_out)}", error=True)
+            self.say(f"{done} {kept_out_sentence(sealed.kept_out)}", error=True)
         else:
-            self._flash(done, error=False)
+            self.say(done, error=False)
         self.reload()
         self.app.push_screen(
             TextPage(

@@ -165,7 +165,7 @@ def test_handover_for_yto(
                 now[0] += 0.004
                 await pilot.press(key)
             await until(pilot, lambda: not isinstance(app.screen, Prompt))  # the scan answered
-            await until(pilot, lambda: "taken out" in _message(app))
+            await until(pilot, lambda: "taken out" in str(flash.render()))
             await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
             await pilot.press(*"YT7000000000002", "enter")
             await until(pilot, lambda: "3 in the handover" in str(flash.render()))
@@ -180,6 +180,7 @@ def test_handover_for_yto(
                 pilot,
                 lambda: "Handover sealed" in str(app.screen.query_one("#flash", Static).render()),
             )
+            assert "is open" not in _message(app)  # nothing on the screen says otherwise
         with Session(lead_engine) as s:
             parcels = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
             assert (

@@ -157,7 +157,7 @@ def test_a_seal_whose_answer_was_lost_still_shows_the_list(
             await pilot.press("f5")
             await answer(pilot, "ctrl+n", "enter")
             flash = app.screen.query_one("#flash", Static)
-            await until(pilot, lambda: "open" in _message(app))
+            await until(pilot, lambda: "open" in str(flash.render()))
             await pilot.press(*"YT7000000000001", "enter")
             await until(pilot, lambda: "1 in the handover" in str(flash.render()))
             await answer(pilot, "ctrl+s", *"刘师傅", "enter")
