@@ -9,6 +9,7 @@ module writes the same row itself otherwise.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import col, select
@@ -16,6 +17,7 @@ from sqlmodel import col, select
 from packstation.domain.lifecycle import can_move
 from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
+from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
@@ -65,6 +67,23 @@ class OrderLabels:
     carrier: str
     recipient: str
     parcels: list[ParcelLabels] = field(default_factory=list)
+    # the parcel to show first (its index): the one whose label was scanned, else the first
+    # that goes to the courier, labelled if one is (not a void box listed before it)
+    shown: int = 0
+
+
+def _shown_first(parcels: list[ParcelLabels], code: str) -> int:
+    number = normalise(code)
+    wanted: tuple[Callable[[ParcelLabels], bool], ...] = (
+        lambda p: p.tracking_no == number,
+        lambda p: p.place > 0 and bool(p.jobs),
+        lambda p: p.place > 0,
+    )
+    for rule in wanted:
+        for index, parcel in enumerate(parcels):
+            if rule(parcel):
+                return index
+    return 0
 
 
 def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
@@ -129,6 +148,7 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
             carrier=order.carrier,
             recipient=order.recipient_name,
             parcels=result,
+            shown=_shown_first(result, code),
         )
 
 

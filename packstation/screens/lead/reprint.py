@@ -46,9 +46,10 @@ COLUMNS = (
 
 
 class LabelsFound(Message):
-    def __init__(self, found: OrderLabels) -> None:
+    def __init__(self, found: OrderLabels, *, again: bool) -> None:
         super().__init__()
         self.found = found
+        self.again = again  # read again after an action: the cursor stays where it was
 
 
 class PreviewReady(Message):
@@ -106,15 +107,16 @@ class ReprintScreen(LeadScreen):
 
     @on(Input.Submitted, "#code")
     def code_submitted(self, event: Input.Submitted) -> None:
-        self._find(event.value)
+        self._find(event.value, again=False)
 
     def reload(self) -> None:
         if self.found is not None:
-            self._find(self.found.order_no)
+            self._find(self.found.order_no, again=True)
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
-    def _find(self, code: str) -> None:
-        self.post_latest(LabelsFound(find_labels(self.lead.uow(readonly=True), code)))
+    def _find(self, code: str, *, again: bool) -> None:
+        found = find_labels(self.lead.uow(readonly=True), code)
+        self.post_latest(LabelsFound(found, again=again))
 
     def on_labels_found(self, message: LabelsFound) -> None:
         found = message.found
@@ -128,7 +130,7 @@ class ReprintScreen(LeadScreen):
             )
         )
         table = self.query_one("#parcels", DataTable)
-        keep = table.cursor_row
+        row = table.cursor_row if message.again else found.shown
         table.clear()
         for parcel in found.parcels:
             last = parcel.last_job
@@ -143,7 +145,7 @@ class ReprintScreen(LeadScreen):
                 key=str(parcel.parcel_id),
             )
         if found.parcels:
-            table.move_cursor(row=min(keep, len(found.parcels) - 1))
+            table.move_cursor(row=min(row, len(found.parcels) - 1))
             table.focus()
             self._preview_selected()
         else:

@@ -29,7 +29,7 @@ from packstation.services.handover import (
 )
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.printing import reprint
-from packstation.services.reprints import void_label
+from packstation.services.reprints import find_labels, void_label
 from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob, Product
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
@@ -111,6 +111,10 @@ def test_a_voided_label_is_packed_again_with_a_new_waybill(
         box = u.session.exec(select(Parcel).where(Parcel.tracking_no == second)).one()
         data = label_data(u, settings, box, second)
         assert (data.parcel_seq, data.parcel_count) == (1, 1)
+    # the lead's reprint screen shows the box that goes, or the one whose label was scanned
+    for code, shown in (("V1", second), (second, second), (first.lower(), first)):
+        found = find_labels(uow(shop), code)
+        assert found.parcels[found.shown].tracking_no == shown, code
     assert on_hand(shop, "TEA-001") == tea
     report = audit(shop)
     assert report.ok, report.as_dict()
