@@ -3,7 +3,7 @@
 Taobao writes ``浙江省 杭州市 西湖区 文三路123号 (310000)``: province, city, district and detail
 separated by spaces, the postcode in parentheses.  Older exports and other shops run the parts
 together (``浙江省杭州市西湖区文三路123号``); those are split on the administrative suffixes.
-Called by the order import; pure.
+Called by the order import; pure.  ``place_names`` gives the parts as a parcel shows them.
 """
 
 from __future__ import annotations
@@ -72,3 +72,12 @@ def _split_joined(text: str, postcode: str) -> Address:
         return Address(detail=text, postcode=postcode)
     parts += [""] * (3 - len(parts))
     return Address(parts[0], parts[1], parts[2], rest.strip(), postcode)
+
+
+def place_names(province: str, city: str, district: str) -> list[str]:
+    """The parts of a place as a parcel shows them, empty ones left out.  A municipality is
+    its own city, and the exports repeat it (上海 上海市 浦东新区): it is written once, so the
+    district follows it (上海 浦东新区)."""
+    if province and city and province.removesuffix("市") == city.removesuffix("市"):
+        city = ""
+    return [part for part in (province, city, district) if part]

@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import and_, col, select
 
 from packstation.config import Settings
+from packstation.domain.address import place_names
 from packstation.domain.packing import courier_places
 from packstation.domain.tracking import CARRIERS
 from packstation.labels.compose import masked_party
@@ -86,7 +87,7 @@ class ParcelFacts(Protocol):
 
 def full_address(order: OrderFacts) -> str:
     detail = order.address.strip()
-    head = " ".join(p for p in (order.province, order.city, order.district) if p)
+    head = " ".join(place_names(order.province, order.city, order.district))
     # an export's detail often repeats the province; do not print it twice
     if head and not detail.startswith(order.province or "\0"):
         detail = f"{head} {detail}".strip()
@@ -96,7 +97,9 @@ def full_address(order: OrderFacts) -> str:
 
 
 def destination(order: OrderFacts) -> str:
-    return " ".join(p for p in (order.province, order.city) if p) or order.district
+    """Where the parcel goes, printed big: the province and the city (a municipality and its
+    district)."""
+    return " ".join(place_names(order.province, order.city, order.district)[:2])
 
 
 def _lines(uow: UnitOfWork, order_id: int) -> list[OrderLine]:

@@ -16,6 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.config import Settings
+from packstation.domain.address import place_names
 from packstation.domain.packing import Carton, LineState, courier_places, tolerance
 from packstation.domain.status import FINISHED_BOXES, ParcelStatus
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
@@ -225,7 +226,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         status=order.status,
         carrier=order.carrier,
         recipient=order.recipient_name,
-        region=" ".join(x for x in (order.province, order.city, order.district) if x),
+        region=" ".join(place_names(order.province, order.city, order.district)),
         due_date=order.due_date,
         paid_at=order.paid_at,
         buyer_note=order.buyer_note,
