@@ -11,7 +11,7 @@ import sys
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.audit import AuditReport, audit
 
 
@@ -30,15 +30,18 @@ def _describe(check: str) -> str:
 
 
 def _print_text(report: AuditReport) -> None:
+    events = ngettext("{count} event", "{count} events", report.events)
+    benches = ngettext("{count} bench", "{count} benches", report.benches)
+    orders = ngettext("{count} order", "{count} orders", report.orders)
+    parcels = ngettext("{count} parcel", "{count} parcels", report.parcels)
+    jobs = ngettext("{count} print job", "{count} print jobs", report.print_jobs)
     click.echo(
-        _(
-            "{events} events from {benches} bench(es); {orders} orders, {parcels} parcels, {jobs} print jobs."
-        ).format(
-            events=report.events,
-            benches=report.benches,
-            orders=report.orders,
-            parcels=report.parcels,
-            jobs=report.print_jobs,
+        _("{events} from {benches}; {orders}, {parcels}, {jobs}.").format(
+            events=events.format(count=report.events),
+            benches=benches.format(count=report.benches),
+            orders=orders.format(count=report.orders),
+            parcels=parcels.format(count=report.parcels),
+            jobs=jobs.format(count=report.print_jobs),
         )
     )
     for check, checked in sorted(report.checked.items()):
@@ -49,9 +52,11 @@ def _print_text(report: AuditReport) -> None:
             else click.style(_("DIFF"), fg="red", bold=True)
         )
         click.echo(
-            _("{mark:>4}  {what}: {checked} checked, {problems} differences").format(
-                mark=mark, what=_describe(check), checked=checked, problems=problems
-            )
+            ngettext(
+                "{mark:>4}  {what}: {checked} checked, {problems} difference",
+                "{mark:>4}  {what}: {checked} checked, {problems} differences",
+                problems,
+            ).format(mark=mark, what=_describe(check), checked=checked, problems=problems)
         )
     for finding in report.findings:
         click.echo(f"      {finding.subject}: {finding.problem}")
@@ -68,8 +73,10 @@ def audit_command(cli: CliContext, as_json: bool) -> None:
         _print_text(report)
     if not report.ok:
         click.echo(
-            _(
-                "The event log and the stored state differ in {n} places; keep the benches running and give this report to the engineer."
+            ngettext(
+                "The event log and the stored state differ in {n} place; keep the benches running and give this report to the engineer.",
+                "The event log and the stored state differ in {n} places; keep the benches running and give this report to the engineer.",
+                len(report.findings),
             ).format(n=len(report.findings)),
             err=True,
         )

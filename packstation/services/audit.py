@@ -34,7 +34,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.store.models import (
     Event,
     Order,
@@ -264,8 +264,10 @@ def _check_numbering(uow: UnitOfWork, report: AuditReport) -> None:
         report.add(
             "bench_numbering",
             _("bench {bench}").format(bench=bench),
-            _(
-                "{unnumbered} events without a number, numbers missing: {missing}, numbers twice: {twice}"
+            ngettext(
+                "{unnumbered} event without a number, numbers missing: {missing}, numbers twice: {twice}",
+                "{unnumbered} events without a number, numbers missing: {missing}, numbers twice: {twice}",
+                len(seqs) - len(present),
             ).format(
                 unnumbered=len(seqs) - len(present),
                 missing=_few(missing),
@@ -298,9 +300,11 @@ def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replay
             report.add(
                 "box_items",
                 _("parcel {parcel} line {line}").format(parcel=item.parcel_id, line=item.line_id),
-                _("{stored} units stored, {ticked} ticked by events").format(
-                    stored=item.quantity, ticked=ticked
-                ),
+                ngettext(
+                    "{stored} unit stored, {ticked} ticked by events",
+                    "{stored} units stored, {ticked} ticked by events",
+                    item.quantity,
+                ).format(stored=item.quantity, ticked=ticked),
             )
         ever_boxed[item.line_id] += item.quantity
         if parcels.get(item.parcel_id) != ParcelStatus.VOID:
@@ -311,7 +315,11 @@ def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replay
             report.add(
                 "box_items",
                 _("parcel {parcel} line {line}").format(parcel=parcel_id, line=line_id),
-                _("{ticked} units ticked by events but none stored").format(ticked=units),
+                ngettext(
+                    "{ticked} unit ticked by events but none stored",
+                    "{ticked} units ticked by events but none stored",
+                    units,
+                ).format(ticked=units),
             )
     cancelled = set(uow.session.exec(select(Order.id).where(Order.status == OrderStatus.CANCELLED)))
     for line in uow.session.exec(select(OrderLine)):
@@ -432,9 +440,11 @@ def _check_print_jobs(uow: UnitOfWork, report: AuditReport, events: _Replayed) -
             report.add(
                 "print_jobs",
                 _("parcel {parcel}").format(parcel=parcel_id),
-                _("{stored} print jobs stored, {logged} queued by events").format(
-                    stored=first_jobs[parcel_id], logged=events.documents[parcel_id]
-                ),
+                ngettext(
+                    "{stored} print job stored, {logged} queued by events",
+                    "{stored} print jobs stored, {logged} queued by events",
+                    first_jobs[parcel_id],
+                ).format(stored=first_jobs[parcel_id], logged=events.documents[parcel_id]),
             )
     for parcel_id, labels in sorted(first_labels.items()):
         if labels > 1:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, text, update
+from sqlalchemy import Engine, delete, func, text, update
 from sqlmodel import col, select
 
 from packstation.cli import main
@@ -21,7 +21,7 @@ from packstation.services.lead import cancel_order
 from packstation.services.outbox import OutboxSender
 from packstation.services.packing import release_order, scan_item, weigh
 from packstation.services.packing_view import read_order
-from packstation.store.models import Event, Order, OrderLine, Parcel, Product
+from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, PrintJob, Product
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import add_order, seed_catalogue
 from tests.stress.driver import settings_for
@@ -86,7 +86,7 @@ def test_the_log_agrees_with_the_tables_after_packing(
     assert data["ok"] is True and data["findings"] == [] and data["events"] == report.events
     main(["--db", store_url, "--lang", "en", "audit"])
     said = capsys.readouterr().out.splitlines()
-    assert said[0] == f"{report.events} events from 1 bench(es); 2 orders, 2 parcels, 4 print jobs."
+    assert said[0] == f"{report.events} events from 1 bench; 2 orders, 2 parcels, 4 print jobs."
     assert len(said) > 1 and all(line.startswith("OK  ") for line in said[1:])
 
 
@@ -124,6 +124,48 @@ def test_each_kind_of_difference_is_found(engine: Engine, store_url: str, tmp_pa
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["problems"]["lines"] == 2  # past its quantity, not in boxes
+
+
+def test_one_difference_of_a_kind_reads_in_the_singular(
+    engine: Engine, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _pack_two_orders(engine, store_url, tmp_path)
+    with UnitOfWork(engine) as uow:
+        uow.session.add(Event(bench="bench-1", bench_seq=None, kind="note"))
+        uow.commit()
+    with pytest.raises(SystemExit):
+        main(["--db", store_url, "--lang", "en", "audit"])
+    said = capsys.readouterr()
+    assert "DIFF  event numbering of each bench: 1 checked, 1 difference" in said.out
+    assert "bench bench-1: 1 event without a number, numbers missing: -, numbers twice: -" in (
+        said.out
+    )
+    assert said.err.startswith("The event log and the stored state differ in 1 place;")
+
+    with UnitOfWork(engine) as uow:
+        a1, a2 = uow.session.exec(select(Parcel).order_by(col(Parcel.id))).all()
+        tea, cup = uow.session.exec(
+            select(ParcelItem).where(ParcelItem.parcel_id == a1.id).order_by(col(ParcelItem.id))
+        ).all()
+        assert (tea.quantity, cup.quantity) == (2, 1)
+        job = uow.session.exec(select(PrintJob.id).where(PrintJob.parcel_id == a2.id)).first()
+        uow.session.execute(
+            update(ParcelItem).where(col(ParcelItem.id) == tea.id).values(quantity=1)
+        )
+        uow.session.execute(delete(ParcelItem).where(col(ParcelItem.id) == cup.id))
+        uow.session.execute(delete(PrintJob).where(col(PrintJob.id) == job))
+        uow.commit()
+    problems = [f.problem for f in audit(engine).findings]
+    assert "1 unit stored, 2 ticked by events" in problems
+    assert "1 unit ticked by events but none stored" in problems
+    assert "1 print job stored, 2 queued by events" in problems
+    with pytest.raises(SystemExit):
+        main(["--db", store_url, "--lang", "en", "audit"])
+    said = capsys.readouterr()
+    assert "units in boxes against item scans: 3 checked, 2 differences" in said.out
+    assert said.err.startswith(
+        f"The event log and the stored state differ in {len(problems)} places;"
+    )
 
 
 def test_the_stock_is_replayed_from_its_last_stock_take(
