@@ -34,17 +34,20 @@ def import_products_cmd(cli: CliContext, file: Path, dry_run: bool, as_json: boo
         echo_json(report.as_dict())
     else:
         _print_problems(report.errors)
+        rows = ngettext("{count} row", "{count} rows", report.rows)
+        added = ngettext("{count} product", "{count} products", report.products_added)
+        barcodes = ngettext("{count} barcode", "{count} barcodes", report.barcodes)
         click.echo(
             _(
-                "{file}: {rows} rows, {added} products added, {updated} updated, "
-                "{unchanged} unchanged, {barcodes} barcodes."
+                "{file}: {rows}, {added} added, {updated} updated, {unchanged} unchanged, "
+                "{barcodes}."
             ).format(
                 file=report.file,
-                rows=report.rows,
-                added=report.products_added,
+                rows=rows.format(count=report.rows),
+                added=added.format(count=report.products_added),
                 updated=report.products_updated,
                 unchanged=report.products_unchanged,
-                barcodes=report.barcodes,
+                barcodes=barcodes.format(count=report.barcodes),
             )
         )
         _print_outcome(report.ok, report.stored, dry_run, len(report.errors))
@@ -133,10 +136,13 @@ def _print_problems(problems: list[Problem]) -> None:
     for problem in problems[:SHOWN_PROBLEMS]:
         click.echo(_where(problem), err=True)
     if len(problems) > SHOWN_PROBLEMS:
+        more = len(problems) - SHOWN_PROBLEMS
         click.echo(
-            _("… and {more} more problems; use --json to see them all.").format(
-                more=len(problems) - SHOWN_PROBLEMS
-            ),
+            ngettext(
+                "… and {more} more problem; use --json to see them all.",
+                "… and {more} more problems; use --json to see them all.",
+                more,
+            ).format(more=more),
             err=True,
         )
 

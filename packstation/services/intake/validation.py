@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from packstation.domain.orders import MarketState, yuan_to_fen
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem, shown
 
@@ -107,9 +107,12 @@ class RowCheck:
                 self.row,
                 "",
                 shown(",".join(cells)),
-                _(
+                ngettext(
+                    "The row has {found} cell where the header has {expected}; the file may be "
+                    "truncated or a cell has an unquoted line break — export it again.",
                     "The row has {found} cells where the header has {expected}; the file may be "
-                    "truncated or a cell has an unquoted line break — export it again."
+                    "truncated or a cell has an unquoted line break — export it again.",
+                    len(cells),
                 ).format(found=len(cells), expected=self.columns.width),
             )
         )

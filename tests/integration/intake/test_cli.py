@@ -170,3 +170,48 @@ def test_messages_in_chinese(
     )
     assert code != 0
     assert "商品目录" in err and "发现 6 个问题" in err
+
+
+def test_counts_of_one_read_in_the_singular(
+    capsys: pytest.CaptureFixture[str], store_url: str, tmp_path: Path
+) -> None:
+    header = PRODUCTS.splitlines()[0]
+    one = tmp_path / "one.csv"
+    one.write_text(
+        f"{header}\nMUG-01,6901234500035,陶瓷马克杯,350ml,420,1,,,,2,B-02-01\n", encoding="utf-8"
+    )
+    db = ("--db", store_url)
+    code, out, _err = run(capsys, *db, "--lang", "en", "import", "products", str(one))
+    assert (
+        code == 0
+        and f"{one.name}: 1 row, 1 product added, 0 updated, 0 unchanged, 1 barcode." in out
+    )
+    code, out, _err = run(capsys, *db, "--lang", "zh_CN", "import", "products", str(one))
+    assert code == 0 and f"{one.name}：1 行，新增 0 个商品，更新 0 个，未变 1 个，1 个条码。" in out
+    two = tmp_path / "two.csv"
+    two.write_text(PRODUCTS, encoding="utf-8")
+    code, out, _err = run(capsys, *db, "--lang", "en", "import", "products", str(two))
+    assert f"{two.name}: 4 rows, 3 products added, 0 updated, 1 unchanged, 6 barcodes." in out
+
+
+def test_problems_beyond_those_shown_are_counted(
+    capsys: pytest.CaptureFixture[str],
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("packstation.commands.import_.SHOWN_PROBLEMS", 1)
+    header = PRODUCTS.splitlines()[0]
+    short = tmp_path / "short.csv"
+    db = ("--db", store_url, "--lang", "en")
+    short.write_text(f"{header}\nMUG-01\nMUG-02,1\n")
+    code, _out, err = run(capsys, *db, "import", "products", str(short))
+    assert code == 1 and err.splitlines()[0].endswith(
+        ": The row has 1 cell where the header has 11; the file may be truncated or a cell has "
+        "an unquoted line break — export it again."
+    )
+    assert err.splitlines()[1] == "… and 1 more problem; use --json to see them all."
+    short.write_text(f"{header}\nMUG-01\nMUG-02,1\nMUG-03,1\n")
+    _code, _out, err = run(capsys, *db, "import", "products", str(short))
+    assert err.splitlines()[1] == "… and 2 more problems; use --json to see them all."
+    assert "The row has 2 cells where" not in err  # only the first is shown
