@@ -9,7 +9,7 @@ import platformdirs
 
 from packstation.commands.context import CliContext, pass_cli
 from packstation.demo.catalogue import USERS
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.demo import prepare_demo
 
 
@@ -42,15 +42,16 @@ def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> 
     folder = folder or default_demo_dir()
     settings, summary = prepare_demo(folder, orders=orders)
     verb = _("Seeded") if summary.seeded_now else _("Reusing")
+    products = ngettext("{count} product", "{count} products", summary.products)
+    orders_seeded = ngettext("{count} order", "{count} orders", summary.orders)
+    users = ngettext("{count} user", "{count} users", summary.users)
     click.echo(
-        _(
-            "{verb} the demo store in {folder}: {products} products, {orders} orders, {users} users."
-        ).format(
+        _("{verb} the demo store in {folder}: {products}, {orders}, {users}.").format(
             verb=verb,
             folder=summary.folder,
-            products=summary.products,
-            orders=summary.orders,
-            users=summary.users,
+            products=products.format(count=summary.products),
+            orders=orders_seeded.format(count=summary.orders),
+            users=users.format(count=summary.users),
         )
     )
     click.echo(

@@ -14,6 +14,7 @@ from packstation.cli import build_cli
 from packstation.domain.barcodes import is_ean13
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
+from packstation.i18n import set_language
 from packstation.services.demo import prepare_demo
 from packstation.store.engine import make_engine
 from packstation.store.models import Order, OrderLine, Product, ProductBarcode, User
@@ -107,3 +108,21 @@ def test_demo_command_seed_only_then_doctor(tmp_path: Path) -> None:
         build_cli(), ["--config", str(tmp_path / "d" / "demo.toml"), "doctor", "--json"]
     )
     assert '"check": "store", "ok": true' in doctor.output
+
+
+def test_demo_command_says_one_order_for_one(tmp_path: Path) -> None:
+    runner = CliRunner()
+    folder = tmp_path / "d"
+    seeded = runner.invoke(
+        build_cli(), ["demo", "--dir", str(folder), "--orders", "1", "--seed-only"]
+    )
+    assert seeded.exit_code == 0, seeded.output
+    assert seeded.output.splitlines()[0] == (
+        f"Seeded the demo store in {folder}: 24 products, 1 order, 3 users."
+    )
+    set_language("zh_CN")
+    again = runner.invoke(build_cli(), ["demo", "--dir", str(folder), "--seed-only"])
+    assert again.exit_code == 0, again.output
+    assert (
+        again.output.splitlines()[0] == f"沿用演示数据库 {folder}：24 个商品，1 个订单，3 个用户。"
+    )
