@@ -15,7 +15,7 @@ from pathlib import Path
 
 from packstation.devices.printers.status import DLE_EOT, ZplStatus, build_escpos, build_hs
 from packstation.devices.sim.printer import PrinterMode
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 
 _RECEIVE_BUFFER = 64 * 1024  # small, so that a silent printer stalls a sender as a real one does
 
@@ -252,9 +252,11 @@ class PrinterServer:
             self.set_mode(word)
             return _("printer: {mode}").format(mode=word)
         if word == "jobs":
-            return _("printer: {count} jobs printed, {held} held").format(
-                count=len(self.jobs), held=len(self.held)
-            )
+            return ngettext(
+                "printer: {count} job printed, {held} held",
+                "printer: {count} jobs printed, {held} held",
+                len(self.jobs),
+            ).format(count=len(self.jobs), held=len(self.held))
         return _(
             "printer: unknown command '{line}' (ready, paper-out, head-open, silent, off, jobs, quit)"
         ).format(line=line.strip())

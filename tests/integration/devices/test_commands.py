@@ -19,6 +19,7 @@ from packstation.config import DeviceSettings, PrintingSettings, Settings
 from packstation.devices.doctor import device_checks
 from packstation.devices.sim.printer_server import PrinterServer
 from packstation.devices.sim.scale_server import ScaleServer
+from packstation.i18n import set_language
 
 PACKSTATION = [sys.executable, "-m", "packstation"]
 
@@ -116,6 +117,10 @@ def test_printer_test_against_the_simulator(tmp_path: Path, run: Callable[..., R
         assert len(server.jobs) == 2
         assert server.jobs[0].startswith(b"^XA")
         assert b"packstation test" in server.jobs[1]
+        assert server.apply("jobs") == "printer: 2 jobs printed, 0 held"
+        set_language("zh_CN")
+        assert server.apply("jobs") == "打印机：已打印 2 个任务，暂存 0 个"
+        set_language("en")
         server.apply("head-open")
         result = run("printer", "test", "--printer", server.uri)
         assert result.returncode != 0
@@ -147,7 +152,7 @@ def test_sim_printer_process_records_jobs(tmp_path: Path, run: Callable[..., Res
         process.stdin.write("jobs\nquit\n")
         process.stdin.flush()
         out, _err = process.communicate(timeout=5)
-        assert "1 jobs printed" in out
+        assert "printer: 1 job printed, 0 held" in out
         assert process.returncode == 0
         assert [p.suffix for p in folder.iterdir()] == [".zpl"]
     finally:
