@@ -93,9 +93,11 @@ def report(
         )
     else:
         click.echo(
-            _("{sent} of {count} print jobs sent; the rest wait in the queue ({message}).").format(
-                sent=sent, count=len(jobs), message=message or _("printer not ready")
-            )
+            ngettext(
+                "{sent} of {count} print job sent; the rest wait in the queue ({message}).",
+                "{sent} of {count} print jobs sent; the rest wait in the queue ({message}).",
+                len(jobs),
+            ).format(sent=sent, count=len(jobs), message=message or _("printer not ready"))
         )
 
 

@@ -12,7 +12,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from packstation.cli import build_cli
+from packstation.commands import label as label_command
+from packstation.commands.context import CliContext
 from packstation.domain.status import ParcelStatus
+from packstation.i18n import set_language
 from packstation.services import printing
 from packstation.store.engine import make_engine
 from packstation.store.models import PrintJob
@@ -94,6 +97,23 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["orders"] == ["C1"] and out["sent"] == 3
+
+
+def test_jobs_left_in_the_queue_are_counted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sent = {1: (0, "paper out"), 3: (1, "")}
+    monkeypatch.setattr(label_command, "deliver", lambda _cli, jobs: sent[len(jobs)])
+    cli = CliContext()  # delivery is replaced: no store, no printer
+    label_command.report(cli, [7], False, False)
+    label_command.report(cli, [7, 8, 9], False, False)
+    assert capsys.readouterr().out.splitlines() == [
+        "0 of 1 print job sent; the rest wait in the queue (paper out).",
+        "1 of 3 print jobs sent; the rest wait in the queue (printer not ready).",
+    ]
+    set_language("zh_CN")
+    label_command.report(cli, [7], False, False)
+    assert capsys.readouterr().out == "1 个打印任务中已发送 0 个；其余在队列中等待（paper out）。\n"
 
 
 @pytest.mark.postgres
