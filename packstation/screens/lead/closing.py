@@ -153,8 +153,10 @@ class ClosingScreen(LeadScreen):
                 done = export_shipments(uow, Path(path), settings=lead.settings)
                 self.exported = path
                 count = done.rows
-                return _(
-                    "{count} shipments written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders."
+                return ngettext(
+                    "{count} shipment written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",
+                    "{count} shipments written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",
+                    count,
                 ).format(count=count, path=path)
 
             self.act(job)

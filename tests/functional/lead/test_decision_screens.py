@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.lead_app import LeadApp
@@ -210,10 +211,8 @@ def test_end_of_day_export_and_confirm(
             # twelve ready, the overdue one, the SF one and the one being packed
             assert figures["Missing (not shipped, no reason)"] == "15"
             target = tmp_path / "confirm.csv"
-            await answer(pilot, "e")
-            app.screen.query_one(Input).value = str(target)
-            await pilot.press("enter")
-            await until(pilot, lambda: target.exists() and "shipments written" in _message(app))
+            await _export(pilot, app, target)
+            assert _message(app).startswith(f"4 shipments written to {target}; upload it")
             assert "YT7000000000001" in target.read_text(encoding="gb18030")
             # uploaded: its orders become confirmed (the prompt offers the file just written)
             await answer(pilot, "c")
@@ -231,6 +230,36 @@ def test_end_of_day_export_and_confirm(
         "TB-PACKED2",
         "TB-ZTO",
     }
+
+
+def test_end_of_day_export_of_one_order(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, tmp_path: Path
+) -> None:
+    confirmed = ("TB-PACKED1", "TB-PACKED2", "TB-ZTO")  # three of the four packed orders
+    with Session(lead_engine) as s:
+        for order in s.exec(select(Order).where(col(Order.order_no).in_(confirmed))):
+            order.status = "confirmed"
+            s.add(order)
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f6")
+            await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
+            target = tmp_path / "confirm.csv"
+            await _export(pilot, app, target)
+            assert _message(app).startswith(f"1 shipment written to {target}; upload it")
+
+    asyncio.run(scenario())
+
+
+async def _export(pilot: Pilot[None], app: LeadApp, target: Path) -> None:
+    """Write the ship-confirm file from the end-of-day screen."""
+    await answer(pilot, "e")
+    app.screen.query_one(Input).value = str(target)
+    await pilot.press("enter")
+    await until(pilot, lambda: target.exists() and " written to " in _message(app))
 
 
 def _figures(app: LeadApp) -> dict[str, str]:
