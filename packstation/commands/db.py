@@ -6,7 +6,7 @@ import click
 
 from packstation.commands.context import CliContext, pass_cli
 from packstation.errors import StoreError
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.store.bench_name import benches_running
 from packstation.store.engine import store_label
 from packstation.store.migrate import current_revision, head_revision, upgrade
@@ -32,9 +32,12 @@ def db_upgrade(cli: CliContext, force: bool) -> None:
         running = benches_running(engine)
         if running:
             raise StoreError(
-                _(
-                    "{count} bench(es) are running on this store; stop them before the upgrade "
-                    "(they would go on with the old schema), then run it again, or add --force."
+                ngettext(
+                    "{count} bench is running on this store; stop it before the upgrade "
+                    "(it would go on with the old schema), then run it again, or add --force.",
+                    "{count} benches are running on this store; stop them before the upgrade "
+                    "(they would go on with the old schema), then run it again, or add --force.",
+                    running,
                 ).format(count=running)
             )
     before, after = upgrade(engine)

@@ -47,13 +47,18 @@ def test_an_upgrade_waits_for_the_benches_to_stop(
         assert _upgrade(url) == 3
         err = capsys.readouterr().err
         assert err == (
-            "packstation: 2 bench(es) are running on this store; stop them before the upgrade "
+            "packstation: 2 benches are running on this store; stop them before the upgrade "
             "(they would go on with the old schema), then run it again, or add --force.\n"
         )
         assert current_revision(engine) is None  # nothing was changed
     finally:
         names[0].release()
     assert benches_running(engine) == 1
+    assert _upgrade(url) == 3
+    assert capsys.readouterr().err == (
+        "packstation: 1 bench is running on this store; stop it before the upgrade "
+        "(it would go on with the old schema), then run it again, or add --force.\n"
+    )
     assert _upgrade(url, "--force") == 0
     assert current_revision(engine) == head_revision()
     assert _upgrade(url) == 0  # nothing to upgrade: a bench running does not matter
