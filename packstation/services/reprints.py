@@ -19,7 +19,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box
@@ -201,9 +201,12 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
 
 def voided_sentence(count: int) -> str:
     """What a void tells the lead, on the reprint screen and from ``packstation label --void``."""
-    return _(
-        "{count} label(s) voided; the parcel's goods go into a new box with a new label at a "
-        "bench (a packed order waits on hold until a lead releases it)."
+    return ngettext(
+        "{count} label voided; the parcel's goods go into a new box with a new label at a "
+        "bench (a packed order waits on hold until a lead releases it).",
+        "{count} labels voided; the parcel's goods go into a new box with a new label at a "
+        "bench (a packed order waits on hold until a lead releases it).",
+        count,
     ).format(count=count)
 
 
