@@ -295,7 +295,8 @@ class BenchScreen(Screen[None]):
         bar.append(_("Progress") + "  ", style="bold")
         bar.append("█" * filled, style="green")
         bar.append("░" * (width - filled), style="dim")
-        bar.append(f"  {done} / {view.total} " + _("units"), style="bold")
+        units = ngettext("{done} / {total} unit", "{done} / {total} units", view.total)
+        bar.append("  " + units.format(done=done, total=view.total), style="bold")
         self.query_one("#progress", Static).update(bar, layout=False)
         box = view.current
         text = Text()
@@ -440,9 +441,12 @@ class BenchScreen(Screen[None]):
         self.refresh_order()
         if claim.taken_over_from and claim.left_in_box:
             self.say(
-                _(
+                ngettext(
                     "Order {no} taken over from {bench} (its lease expired): the {units} "
-                    "unit(s) ticked there are in its box at {bench}; bring that box here and go on."
+                    "unit ticked there is in its box at {bench}; bring that box here and go on.",
+                    "Order {no} taken over from {bench} (its lease expired): the {units} "
+                    "units ticked there are in its box at {bench}; bring that box here and go on.",
+                    claim.left_in_box,
                 ).format(no=claim.order_no, bench=claim.taken_over_from, units=claim.left_in_box),
                 "attention",
             )

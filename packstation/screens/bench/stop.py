@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from packstation.domain.packing import command_of
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 
 
 class StopScreen(ModalScreen[None]):
@@ -26,6 +26,20 @@ class StopScreen(ModalScreen[None]):
         self._voided = voided
         self.shown_at = time.monotonic()
 
+    def _what_to_do(self) -> str:
+        if not self._voided:
+            return _(
+                "Do not ship it. Take the goods out of the box and put them aside for the lead. "
+                "No label will print, and none was printed."
+            )
+        return ngettext(
+            "Do not ship it. Take the goods out of the box and put them aside for the lead. "
+            "No label will print; the {voided} label already printed is void: tear it up.",
+            "Do not ship it. Take the goods out of the box and put them aside for the lead. "
+            "No label will print; the {voided} labels already printed are void: tear them up.",
+            self._voided,
+        ).format(voided=self._voided)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="stop"):
             yield Static(_("STOP"), id="stop-word")
@@ -33,13 +47,7 @@ class StopScreen(ModalScreen[None]):
                 _("Order {no} was CANCELLED while you were packing it.").format(no=self._order_no),
                 id="stop-what",
             )
-            yield Static(
-                _(
-                    "Do not ship it. Take the goods out of the box and put them aside for the lead. "
-                    "No label will print; {voided} label(s) already printed are void: tear them up."
-                ).format(voided=self._voided),
-                id="stop-do",
-            )
+            yield Static(self._what_to_do(), id="stop-do")
             yield Static(
                 _("Press Enter (or scan any command) when the goods are aside."), id="stop-ack"
             )

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 
 from packstation.errors import UserError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
@@ -234,8 +234,10 @@ class ExceptionsScreen(LeadScreen):
                     uow, order_id=order_id, changes=changes, settings=lead.settings
                 )
                 if relabelled:
-                    return _(
-                        "Address of order {order} corrected; {count} label(s) voided and printed again."
+                    return ngettext(
+                        "Address of order {order} corrected; {count} label voided and printed again.",
+                        "Address of order {order} corrected; {count} labels voided and printed again.",
+                        len(relabelled),
                     ).format(order=order_no, count=len(relabelled))
                 return _("Address of order {order} corrected.").format(order=order_no)
 

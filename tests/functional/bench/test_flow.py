@@ -35,7 +35,7 @@ from tests.functional.bench.conftest import (
     scan,
     sign_in,
 )
-from tests.integration.packing.factories import CASE_BARCODE
+from tests.integration.packing.factories import CASE_BARCODE, add_order
 
 
 def events(engine: Engine, kind: str) -> list[dict[str, object]]:
@@ -263,6 +263,8 @@ async def test_cancelled_while_packing_stops_the_bench(
         await scan(pilot, PAN)  # the next action notices at once
         stop = app.screen
         assert isinstance(stop, StopScreen)
+        told = str(stop.query_one("#stop-do", Static).render())
+        assert told.endswith("No label will print, and none was printed.")  # none to tear up
         await pilot.press("enter")  # too soon: a scanner's Enter must not take STOP away
         assert app.screen is stop
         while not stop.can_acknowledge:
@@ -273,6 +275,26 @@ async def test_cancelled_while_packing_stops_the_bench(
     with UnitOfWork(shop) as uow:
         assert all(p.status == ParcelStatus.VOID for p in uow.session.exec(select(Parcel)))
     assert events(shop, "cancelled_at_bench")
+
+
+async def test_the_progress_counts_units_in_english(shop: Engine, bench_settings: Settings) -> None:
+    add_order(shop, "TB1003", [("CUP-002", 1)])
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1003")
+        progress = bench(app).query_one("#progress", Static)
+        assert str(progress.render()).endswith("0 / 1 unit")
+        await pilot.press("f9")  # put back
+        await pilot.pause()
+        await scan(pilot, "TB1002")
+        assert str(progress.render()).endswith("0 / 2 units")
+
+
+def test_stop_says_how_many_labels_to_tear_up() -> None:
+    told = {n: StopScreen("TB1002", n)._what_to_do() for n in (1, 2)}
+    assert told[1].endswith("the 1 label already printed is void: tear it up.")
+    assert told[2].endswith("the 2 labels already printed are void: tear them up.")
 
 
 async def test_cancel_is_noticed_by_the_poll(shop: Engine, bench_settings: Settings) -> None:
@@ -341,7 +363,10 @@ async def test_a_takeover_says_where_the_ticked_units_are(
         assert bench(second).view is not None and bench(second).view.ticked == 1
         said = feedback(second)
         assert said.startswith("Order TB1001 taken over from bench-1 (its lease expired): the 1")
-        assert "ticked there are in its box at bench-1; bring that box here and go on." in said
+        assert said.startswith(
+            "Order TB1001 taken over from bench-1 (its lease expired): the 1 unit ticked there "
+            "is in its box at bench-1; bring that box here and go on."
+        )
     again = make_app(shop, bench_settings, "bench-1")
     async with again.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "BADGE-001")
