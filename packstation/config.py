@@ -84,7 +84,9 @@ class ShippingSettings(_Section):
     default_carrier: str = "YTO"
     non_shipping_weekdays: list[int] = Field(default_factory=list)  # 1 = Monday … 7 = Sunday
     holidays: list[dt.date] = Field(default_factory=list)
-    manifest_dir: str = ""  # where sealed handover lists are saved as CSV; empty: current folder
+    # where sealed handover lists (CSV) and the lead application's ship-confirm files go;
+    # empty: the current folder
+    manifest_dir: str = ""
 
     _check_cutoff = field_validator("cutoff", "confirm_by")(_clock)
 

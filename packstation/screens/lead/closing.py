@@ -142,16 +142,20 @@ class ClosingScreen(LeadScreen):
 
     def action_export(self) -> None:
         lead = self.lead
-        default = f"ship-confirm-{lead.day.isoformat()}.csv"
+        # the lead's files are kept together, beside the sealed handover lists, and named in
+        # full: the lead uploads this one from a browser and must find it
+        folder = Path(lead.settings.shipping.manifest_dir or ".").resolve()
+        default = str(folder / f"ship-confirm-{lead.day.isoformat()}.csv")
 
-        def answered(path: str | None) -> None:
-            if not path:
+        def answered(answer: str | None) -> None:
+            if not answer:
                 return
+            path = Path(answer).expanduser().resolve()
 
             def job(uow: UnitOfWork) -> str:
                 # every packed or handed-over order not yet confirmed, whatever day it was due
-                done = export_shipments(uow, Path(path), settings=lead.settings)
-                self.exported = path
+                done = export_shipments(uow, path, settings=lead.settings)
+                self.exported = str(path)
                 count = done.rows
                 return ngettext(
                     "{count} shipment written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",

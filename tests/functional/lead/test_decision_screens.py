@@ -254,6 +254,28 @@ def test_end_of_day_export_of_one_order(
     asyncio.run(scenario())
 
 
+def test_the_ship_confirm_file_goes_beside_the_handover_lists(
+    make_app: Callable[..., LeadApp], tmp_path: Path
+) -> None:
+    """It went to the folder the application was started from, named by itself alone."""
+    lists = tmp_path / "lists"  # the settings' manifest_dir
+    lists.mkdir()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f6")
+            await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
+            await answer(pilot, "e")
+            target = lists / f"ship-confirm-{app.day.isoformat()}.csv"
+            assert app.screen.query_one(Input).value == str(target)
+            await pilot.press("enter")
+            await until(pilot, lambda: target.exists() and " written to " in _message(app))
+            assert _message(app).startswith(f"4 shipments written to {target}; upload it")
+
+    asyncio.run(scenario())
+
+
 async def _export(pilot: Pilot[None], app: LeadApp, target: Path) -> None:
     """Write the ship-confirm file from the end-of-day screen."""
     await answer(pilot, "e")
