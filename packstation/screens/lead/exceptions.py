@@ -140,6 +140,8 @@ class ExceptionsScreen(LeadScreen):
             )
         if message.unshipped:
             unshipped.move_cursor(row=min(keep, len(message.unshipped) - 1))
+            if self.focused is held and not message.held:
+                unshipped.focus()  # nothing is on hold: the keys go to the list with work in it
         self.query_one("#held-title", Label).update(
             _(
                 "On hold: {count}   (R release · C courier · A address · S split · X cancel · N not today)"

@@ -49,8 +49,8 @@ def test_settle_each_kind_of_exception(
             assert "back in the queue" in _message(app)
             assert _orders(lead_engine)["TB-HOLD"].status == "ready"
 
-            # the second list: orders not shipped and without a reason
-            await pilot.press("tab")
+            # the second list: orders not shipped and without a reason; nothing is on hold now,
+            # so the keys go to it without a Tab
             await until(pilot, lambda: app.screen.focused is app.screen.query_one("#unshipped"))
             first = _rows(app, "#unshipped")[0][0]
             await pilot.press("n", *"缺货 明天发", "enter")
