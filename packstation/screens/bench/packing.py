@@ -692,7 +692,7 @@ class BenchScreen(Screen[None]):
                 return
             kind, line_id, note = answer
             no = view.order_no
-            reason = self.guard(
+            held = self.guard(
                 lambda uow: packing.raise_exception(
                     uow,
                     order_id=order_id,
@@ -701,14 +701,16 @@ class BenchScreen(Screen[None]):
                     line_id=line_id,
                 )
             )
-            if reason is None:
+            if held is None:
                 return
             self.order_id = None
             self.refresh_order()
-            self.say(
-                _("Order {no} is ON HOLD; put the tote on the lead's shelf.").format(no=no),
-                "attention",
-            )
+            said = _("Order {no} is ON HOLD; put the tote on the lead's shelf.").format(no=no)
+            if held.labels_voided:
+                said += " " + _(
+                    "The box's label is void: tear it off and put the goods back in the tote."
+                )
+            self.say(said, "attention")
 
         self.app.push_screen(
             LineForm(
@@ -741,17 +743,21 @@ class BenchScreen(Screen[None]):
             return
         order_id = self.order_id
         no = self.view.order_no if self.view else ""
-        released = self.happened(
+        voided = self.guard(
             lambda uow: packing.release_order(uow, order_id=order_id, reason="put back")
         )
-        if not released and self.order_id is not None:
+        if voided is None and self.order_id is not None:
             return  # not put back (the store is unreachable, or a refusal), and said
         self.order_id = None
         self.refresh_order()
-        self.say(
-            _("Order {no} put back in the queue; its open box was undone.").format(no=no),
-            "attention",
-        )
+        if voided:
+            said = _(
+                "Order {no} put back in the queue; its box was undone and its label is void: "
+                "tear it off and put the goods back in the tote."
+            )
+        else:
+            said = _("Order {no} put back in the queue; its open box was undone.")
+        self.say(said.format(no=no), "attention")
 
     def action_quit_bench(self) -> None:
         """Quit; an order still open here is put back first, once the packer says so (left

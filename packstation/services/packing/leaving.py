@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import col, select
 
 from packstation.domain.lifecycle import check_move
@@ -16,19 +18,30 @@ from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 
-def _undo_open_box(uow: UnitOfWork, order: Order, reason: str) -> None:
-    """Void the box still being filled and give its units back to the lines and the stock
-    (they go back to the tote)."""
+def _undo_live_box(uow: UnitOfWork, order: Order, reason: str) -> int:
+    """Void the box the bench was working on and give its units back to the lines and the
+    stock (they go back to the tote): one being filled, or one weighed and labelled whose label
+    was not scanned back yet (left as it was, the next bench would be asked to scan the label
+    of a box at this one).  A box labelled before anything was weighed (a batch printed first)
+    keeps its label.  Returns how many label jobs were voided: the label must be torn off."""
     box = live_box(uow, order.id or 0)
-    if box is not None and box.status == ParcelStatus.OPEN:
-        void_box(uow, order, box, reason, pack_again=True)
+    if box is None or (box.status != ParcelStatus.OPEN and box.weighed_at is None):
+        return 0
+    return void_box(uow, order, box, reason, pack_again=True)
 
 
-def release_order(uow: UnitOfWork, *, order_id: int, reason: str) -> None:
-    """Put the order back in the queue (the packer gives it up); the open box is undone."""
+@dataclass(frozen=True)
+class OnHold:
+    reason: str  # the hold reason the lead reads
+    labels_voided: int  # label jobs of the box undone (``_undo_live_box``)
+
+
+def release_order(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
+    """Put the order back in the queue (the packer gives it up); the box being worked on is
+    undone.  Returns how many label jobs were voided with it."""
     with uow:
         order = held_order(uow, order_id)
-        _undo_open_box(uow, order, reason)
+        voided = _undo_live_box(uow, order, reason)
         check_move(order.status, OrderStatus.READY)
         order.status = OrderStatus.READY
         clear_claim(order)
@@ -36,6 +49,7 @@ def release_order(uow: UnitOfWork, *, order_id: int, reason: str) -> None:
         uow.session.add(order)
         uow.record("order_released", order_id=order_id, reason=reason)
         uow.commit()
+        return voided
 
 
 EXCEPTION_KINDS = (ExceptionKind.SHORT, ExceptionKind.DAMAGED, ExceptionKind.WRONG_ITEM)
@@ -49,10 +63,10 @@ def raise_exception(
     note: str = "",
     line_id: int | None = None,
     quantity: int = 0,
-) -> str:
+) -> OnHold:
     """Short, damaged or wrong item in the tote: the order goes on hold with the reason and the
     claim is released; a short line is what purchasing must buy (``exception`` rows of kind
-    short with the SKU and the quantity missing).  Returns the hold reason."""
+    short with the SKU and the quantity missing).  The box being worked on is undone."""
     with uow:
         order = held_order(uow, order_id)
         sku = ""
@@ -63,7 +77,7 @@ def raise_exception(
             sku = line.sku
             if kind is ExceptionKind.SHORT and quantity <= 0:
                 quantity = line.quantity - line.quantity_packed
-        _undo_open_box(uow, order, str(kind))
+        voided = _undo_live_box(uow, order, str(kind))
         if kind is ExceptionKind.SHORT and sku and quantity <= 0:
             # every unit was ticked before the open box was undone: what is missing is what
             # went back from it (the units in finished boxes are there)
@@ -101,7 +115,7 @@ def raise_exception(
             note=note,
         )
         uow.commit()
-        return order.hold_reason
+        return OnHold(order.hold_reason, voided)
 
 
 def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 from textual.containers import VerticalScroll
+from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
+from packstation.app import BenchApp
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.screens.bench.dialogs import ConfirmForm
@@ -450,25 +452,36 @@ async def test_after_a_put_back_the_boxes_are_counted_as_the_courier_counts_them
         assert "Box 1 closed" in feedback(app)
 
 
+def _checking(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={"bench": settings.bench.model_copy(update={"label_check": True})}
+    )
+
+
+async def _pans_weighed(pilot: Pilot[None], app: BenchApp) -> BenchScreen:
+    """TB1002's two pans ticked and weighed, with the label check on: its label is to be
+    scanned back."""
+    await scan(pilot, PAN)
+    await scan(pilot, PAN)
+    screen = bench(app)
+    assert screen.view is not None and screen.view.current is not None
+    await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
+    assert screen.view.phase == Phase.LABEL_CHECK
+    return screen
+
+
 async def test_a_wrong_label_scanned_back_names_the_box_whose_label_prints_again(
     shop: Engine, bench_settings: Settings
 ) -> None:
     """With the label check on, the packer scans another parcel's label: the message names
     this box's number as the one voided and printed again (the other label stays good), and
     the right label then packs the order."""
-    checking = bench_settings.model_copy(
-        update={"bench": bench_settings.bench.model_copy(update={"label_check": True})}
-    )
-    app = make_app(shop, checking)
+    app = make_app(shop, _checking(bench_settings))
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
         await scan(pilot, "TB1002")
-        await scan(pilot, PAN)
-        await scan(pilot, PAN)
-        screen = bench(app)
+        screen = await _pans_weighed(pilot, app)
         assert screen.view is not None and screen.view.current is not None
-        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
-        assert screen.view.phase == Phase.LABEL_CHECK and screen.view.current is not None
         mine = screen.view.current.tracking_no
         await scan(pilot, "YT7999999999999")
         said = feedback(app)
@@ -485,6 +498,32 @@ async def test_a_wrong_label_scanned_back_names_the_box_whose_label_prints_again
             (True, False),
             (False, True),
         ]
+
+
+async def test_put_back_before_the_label_was_scanned_back_says_to_tear_it_off(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, _checking(bench_settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        screen = await _pans_weighed(pilot, app)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert feedback(app).startswith(
+            "Order TB1002 put back in the queue; its box was undone and its label is void: "
+            "tear it off and put the goods back in the tote."
+        )
+        await scan(pilot, "TB1002")  # opened again: the goods are ticked into a new box
+        assert screen.view is not None and screen.view.phase == Phase.PICKING
+        assert screen.view.ticked == 0
+        await _pans_weighed(pilot, app)
+        await scan(pilot, "CMD-SHORT")  # a pan turns out damaged: the order goes on hold
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+        assert feedback(app).endswith(
+            "The box's label is void: tear it off and put the goods back in the tote."
+        )
 
 
 async def test_quitting_with_an_order_open_asks_and_puts_it_back(

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from packstation.cli import build_cli
 from packstation.config import CarrierSettings, Settings
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
+from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus, PrintStatus
 from packstation.errors import UserError
 from packstation.labels.render import preview_png as render_preview
 from packstation.services import lead, packing, printing
@@ -388,3 +388,58 @@ def test_the_preview_of_an_order_whose_only_box_was_undone_shows_its_waybill(
         ).one()
         shown = printing.order_label_preview_png(u, order_id=order_id, settings=settings)
     assert shown == render_preview(batch.language, batch.content)
+
+
+@pytest.mark.parametrize("leaving", ["put back", "on hold"])
+def test_an_order_left_before_its_label_was_scanned_back_is_undone_with_the_label(
+    shop: Engine, settings: Settings, leaving: str
+) -> None:
+    """With the label check on, the packer leaves the order after its box was weighed and
+    labelled.  The box stayed labelled: the next bench was asked to scan the label of a box
+    at this one.  Now the box is undone as a box being filled is, and its label is void."""
+    checking = settings.model_copy(
+        update={"bench": settings.bench.model_copy(update={"label_check": True})}
+    )
+    order_id = add_order(shop, "V1", [("TEA-001", 1), ("CUP-002", 1)])
+    tea = on_hand(shop, "TEA-001")
+    assert packing.open_order(uow(shop), code="V1", settings=checking) is not None
+    for code in (TEA, CUP):
+        assert packing.scan_item(uow(shop), order_id=order_id, code=code, settings=checking).ok
+    assert weigh_the_box(shop, order_id, checking).await_label_scan
+    if leaving == "put back":
+        voided = packing.release_order(uow(shop), order_id=order_id, reason="put back")
+    else:
+        held = packing.raise_exception(
+            uow(shop), order_id=order_id, kind=ExceptionKind.DAMAGED, note="cup cracked"
+        )
+        voided = held.labels_voided
+        assert held.reason == "damaged cup cracked"
+        lead.release(uow(shop), order_id=order_id)
+    assert voided == 1
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.order_id == order_id)).one()
+        assert box.status == ParcelStatus.VOID
+        job = u.session.exec(select(PrintJob).where(PrintJob.kind == "label")).one()
+        assert job.status == PrintStatus.VOID
+        assert set(u.session.exec(select(OrderLine.quantity_packed))) == {0}
+    assert on_hand(shop, "TEA-001") == tea  # the ticked tea is back on the shelf
+    assert packing.open_order(uow(shop, "bench-2"), code="V1", settings=checking) is not None
+    view = read_order(uow(shop, "bench-2"), order_id, checking)
+    assert view is not None and view.phase == Phase.PICKING
+    assert view.current is not None and view.current.units == 0
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
+def test_a_waybill_printed_first_stays_good_when_the_order_is_put_back(
+    shop: Engine, settings: Settings
+) -> None:
+    """A batch printed before packing gave the order its waybill before anything was weighed:
+    putting the order back leaves it good (the undo is for a box this bench weighed)."""
+    order_id, printed = batch_printed(shop, settings)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    assert packing.release_order(uow(shop), order_id=order_id, reason="put back") == 0
+    assert ("label", "void") not in order_jobs(shop, order_id)
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    assert pack(shop, order_id, [TEA], settings) == printed
+    assert audit(shop).ok
