@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.domain.address import place_names
 from packstation.i18n import _
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
@@ -48,10 +49,10 @@ def _print(d: dict[str, Any]) -> None:
             carrier=d["carrier"],
         )
     )
-    click.echo(_("  paid at {paid}").format(paid=d["paid_at"] or "-"))
+    click.echo(_("  paid at {paid}").format(paid=_when(d["paid_at"])))
     click.echo(
         _("  imported at {at} from {file}, row {row}").format(
-            at=d["imported_at"], file=d["source_file"] or "-", row=d["source_row"] or "-"
+            at=_when(d["imported_at"]), file=d["source_file"] or "-", row=d["source_row"] or "-"
         )
     )
     click.echo(
@@ -59,9 +60,10 @@ def _print(d: dict[str, Any]) -> None:
             name=r["name"],
             phone=r["phone"],
             address=" ".join(
-                x
-                for x in (r["province"], r["city"], r["district"], r["address"], r["postcode"])
-                if x
+                [
+                    *place_names(r["province"], r["city"], r["district"]),
+                    *(x for x in (r["address"], r["postcode"]) if x),
+                ]
             ),
         )
     )
@@ -123,7 +125,14 @@ def _print(d: dict[str, Any]) -> None:
             )
     click.echo(_("Events:"))
     for e in d["events"]:
-        click.echo(f"  {e['at']}  {e['kind']:<20} {e['bench']} {e['user']}")
+        click.echo(f"  {_when(e['at'])}  {e['kind']:<20} {e['bench']} {e['user']}")
+
+
+def _when(instant: str | None) -> str:
+    """An instant of the JSON (ISO 8601, in the shop's time zone) as a person reads it."""
+    if not instant:
+        return "-"
+    return dt.datetime.fromisoformat(instant).strftime("%Y-%m-%d %H:%M:%S")
 
 
 COMMANDS = [order]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,10 @@ def test_import_report_and_show(
     assert shown["order_no"] == "C-1" and [line["gift"] for line in shown["lines"]] == [False, True]
     code, out, _err = run(capsys, *db, "order", "show", "C-1")
     assert code == 0 and "Order C-1 (taobao)" in out
+    # instants as a person reads them, not as the JSON gives them
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+    assert re.search(rf"^  paid at {when}$", out, re.MULTILINE)
+    assert re.search(rf"^  imported at {when} from ", out, re.MULTILINE)
     code, _out, err = run(capsys, *db, "order", "show", "nope")
     assert code != 0 and "No order has" in err and "Traceback" not in err
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from packstation.cli import main
 from packstation.domain.status import OrderStatus
 from packstation.store.types import utcnow
-from tests.support.lead_data import order
+from tests.support.lead_data import event, order
 
 
 def _show(capsys: pytest.CaptureFixture[str], store_url: str, *extra: str) -> str:
@@ -30,7 +30,7 @@ def test_the_bench_that_holds_the_order(
 ) -> None:
     lease = utcnow().replace(microsecond=0) + dt.timedelta(minutes=minutes)
     with Session(engine) as s:
-        order(
+        held = order(
             s,
             "T-1",
             status=OrderStatus.PACKING,
@@ -38,6 +38,8 @@ def test_the_bench_that_holds_the_order(
             claimed_user="小张",
             lease_until=lease,
         )
+        claimed = dt.datetime(2026, 3, 2, 2, 5, 7, 123456, tzinfo=dt.UTC)
+        event(s, "order_claimed", at=claimed, user="小张", bench="bench-2", order_id=held.id)
         s.commit()
     shown = json.loads(_show(capsys, store_url, "--json"))
     assert (shown["claimed_bench"], shown["claimed_user"]) == ("bench-2", "小张")
@@ -47,3 +49,6 @@ def test_the_bench_that_holds_the_order(
     at = dt.datetime.fromisoformat(shown["lease_until"]).strftime("%H:%M:%S")
     ran_out = " (ran out: the next bench that asks takes it over)" if minutes < 0 else ""
     assert line == f"  being packed at bench-2 by 小张, lease until {at}{ran_out}"
+    # the event as a person reads it, in the shop's time zone (the JSON keeps the instant)
+    assert "  2026-03-02 10:05:07  order_claimed        bench-2 小张" in _show(capsys, store_url)
+    assert shown["events"][0]["at"] == "2026-03-02T10:05:07.123456+08:00"
