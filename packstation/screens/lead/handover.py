@@ -15,7 +15,7 @@ from packstation.errors import UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
-from packstation.screens.lead.format import grams, local_time
+from packstation.screens.lead.format import local_time
 from packstation.services.handover import (
     KINDS,
     HandoverRefused,
@@ -167,7 +167,7 @@ class HandoverScreen(LeadScreen):
         inside = self.query_one("#inside", DataTable)
         inside.clear()
         for number, row in enumerate(manifest.lines if manifest else [], start=1):
-            inside.add_row(str(number), row.tracking_no, row.order_no, grams(row.weight_g))
+            inside.add_row(str(number), row.tracking_no, row.order_no, kilograms(row.weight_g))
         if inside.row_count:
             inside.move_cursor(row=inside.row_count - 1)
         waiting = self.query_one("#waiting", DataTable)
@@ -223,7 +223,10 @@ class HandoverScreen(LeadScreen):
             s = message.scanned
             self.say(
                 _("✓ {code} · order {order} · {weight} · {count} in the handover").format(
-                    code=s.tracking_no, order=s.order_no, weight=grams(s.weight_g), count=s.count
+                    code=s.tracking_no,
+                    order=s.order_no,
+                    weight=kilograms(s.weight_g),
+                    count=s.count,
                 ),
                 error=False,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -154,6 +155,8 @@ def test_handover_for_yto(
                 await pilot.press(*f"YT700000000000{n}", "enter")
                 await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
             await until(pilot, lambda: len(_rows(app, "#inside")) == 3)
+            # weighed to the gram, as the handover list prints them and their total
+            assert all(re.fullmatch(r"\d+\.\d{3} kg", r[3]) for r in _rows(app, "#inside"))
             await pilot.press(*"YT7000000000000", "enter")
             await until(pilot, lambda: "already in this handover" in str(flash.render()))
             # a parcel taken out again with the scanner (a burst of keys ending with Enter)
