@@ -730,10 +730,11 @@ class BenchScreen(Screen[None]):
             return
 
         def done(reason: object) -> None:
-            if isinstance(reason, str) and self.guard(
-                lambda uow: packing.reprint(uow, order_id=order_id, reason=reason) > 0
-            ):
-                self.say(_("Label reprint queued."), "ok")
+            if not isinstance(reason, str):
+                return
+            number = self.guard(lambda uow: packing.reprint(uow, order_id=order_id, reason=reason))
+            if number is not None:
+                self.say(_("Label {tracking} queued again.").format(tracking=number), "ok")
 
         self.app.push_screen(ReasonForm(_("Reprint the label"), _("why, e.g. label jammed")), done)
 

@@ -258,8 +258,8 @@ def check_label(
         return ok, packed
 
 
-def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
-    """Reprint the label of the order's last labelled box; the number of jobs queued."""
+def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> str:
+    """Reprint the label of the order's last labelled box; returns its tracking number."""
     with uow:
         box = uow.session.exec(
             select(Parcel)
@@ -272,6 +272,6 @@ def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
         ).first()
         if box is None:
             raise UserError(_("No label has been printed for this order yet."))
-        parcel_id = box.id or 0
+        parcel_id, number = box.id or 0, box.tracking_no or ""
     printing.reprint(uow, parcel_id=parcel_id, reason=reason)
-    return 1
+    return number

@@ -99,6 +99,11 @@ async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings:
         await put_on_scale(pilot, app, box.expected_g + 10)  # the packer fixed the box
         assert "PACKED" in feedback(app)
         assert screen.order_id is None
+        await pilot.press("f7", *"jammed", "enter")  # the label came out torn: print it again
+        await pilot.pause()
+        with UnitOfWork(shop) as uow:
+            number = uow.session.exec(select(Parcel.tracking_no)).one()
+        assert feedback(app) == f"Label {number} queued again."
     assert order(shop, "TB1001").status == OrderStatus.PACKED
     kinds = [e["outcome"] for e in events(shop, "scan_refused")]
     assert kinds == ["wrong_item", "unknown", "over_scan"]

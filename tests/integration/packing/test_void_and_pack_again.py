@@ -270,6 +270,24 @@ def test_a_reprint_waits_for_a_void_then_refuses(shop: Engine, settings: Setting
         assert len(u.session.exec(select(PrintJob.id).where(PrintJob.kind == "label")).all()) == 1
 
 
+def test_the_bench_reprints_the_last_label_and_names_it(shop: Engine, settings: Settings) -> None:
+    order_id = add_order(shop, "V1", [("TEA-001", 1)])
+    with pytest.raises(UserError, match="No label has been printed for this order yet"):
+        packing.reprint(uow(shop), order_id=order_id, reason="jammed")
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    number = pack(shop, order_id, [TEA], settings)
+    assert packing.reprint(uow(shop), order_id=order_id, reason="jammed") == number
+    with UnitOfWork(shop) as u:
+        query = select(PrintJob).where(PrintJob.kind == "label").order_by(col(PrintJob.id))
+        first, again = u.session.exec(query).all()
+        assert (again.reprint_of, again.reason, again.content) == (
+            first.id,
+            "jammed",
+            first.content,
+        )
+    assert audit(shop).ok
+
+
 def batch_printed(shop: Engine, settings: Settings) -> tuple[int, str]:
     """Order V1 (one tea), its waybill and slip printed first: (its id, the waybill number)."""
     order_id = add_order(shop, "V1", [("TEA-001", 1)])
