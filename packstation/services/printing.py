@@ -166,11 +166,11 @@ def _order(uow: UnitOfWork, order_id: int) -> Order:
 
 def _order_number_for(uow: UnitOfWork, parcel: Parcel, order: Order) -> str:
     """The order's pre-assigned number (a batch printed it, or the export gave it) when
-    ``parcel`` is the one to carry it, else "".  That is the first of the order's parcels that
-    goes (the lowest ``seq`` not void), not parcel 1: a box voided while still open (the order
-    put back, an exception) leaves its ``seq`` behind, and the next box, 2, goes first.  And
-    only while no other parcel of the order carries the number: a box whose label was voided
-    keeps its dead number."""
+    ``parcel`` is the one to carry it, else "".  That is the parcel the courier counts first
+    (``courier_places``), not parcel 1: a box voided while still open (the order put back, an
+    exception) leaves its ``seq`` behind, and the next box, 2, goes first.  And only while no
+    other parcel of the order carries the number: a box whose label was voided keeps its dead
+    number."""
     if not order.tracking_no or parcel.status == ParcelStatus.VOID:
         return ""
     number = normalise(order.tracking_no)
@@ -182,8 +182,8 @@ def _order_number_for(uow: UnitOfWork, parcel: Parcel, order: Order) -> str:
     ]
     if any(row.tracking_no == number for row in others):
         return ""
-    going = [row.seq for row in others if row.status != ParcelStatus.VOID]
-    return number if not going or parcel.seq < min(going) else ""
+    places = courier_places([(parcel.seq, parcel.status), *((r.seq, r.status) for r in others)])
+    return number if places.get(parcel.seq) == 1 else ""
 
 
 def _carries_order_number(order: Order, number: str) -> bool:
