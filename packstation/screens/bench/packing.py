@@ -13,7 +13,6 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from rich.text import Text
 from sqlalchemy import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +26,7 @@ from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _, ngettext
+from packstation.screens.bench import order_text
 from packstation.screens.bench.dialogs import (
     ConfirmForm,
     LineChoice,
@@ -212,54 +212,24 @@ class BenchScreen(Screen[None]):
         table = self.query_one(PickList)
         if view is None:
             self._shown_head = self._shown_notes = ""
-            order.update(
-                Text(
-                    _(
-                        "No order open. Scan an order number, a packing slip or a waybill; F2 takes the next due order."
-                    ),
-                    style="bold",
-                )
-            )
+            order.update(order_text.no_order())
             notes.update("")
             notes.display = False
             table.display = False
             idle = self.query_one("#idle", Static)
             idle.add_class("waiting")
-            idle.update(
-                Text.assemble(
-                    (_("Ready for the next order") + "\n\n", "bold"),
-                    _("Scan the order number, the packing slip or the waybill,") + "\n",
-                    _("or press F2 (or scan NEXT) for the next due order."),
-                )
-            )
+            idle.update(order_text.ready_for_the_next())
             self.query_one("#progress", Static).update("")
             self.query_one("#box", Static).update("")
             self._shown_box = ""
             self.draw_weight()
             return
-        head = Text()
-        head.append(_("Order") + " ", style="bold")
         # the header and the notes change with the order, not with each tick
-        head.append(view.order_no, style="bold reverse")
-        head.append(f"  │  {view.carrier}  │  {view.recipient} · {view.region}")
-        if view.due_date is not None:
-            today = settings.shipping.calendar().today(self.bench_app.now())
-            late = view.due_date < today
-            head.append("  │  " + _("due") + f" {view.due_date.isoformat()}")
-            if late:
-                head.append(" " + _("OVERDUE"), style="bold red reverse")
+        head = order_text.header(view, settings.shipping.calendar().today(self.bench_app.now()))
         if str(head) != self._shown_head:
             self._shown_head = str(head)
             order.update(head)
-        note = Text()
-        if view.buyer_note:
-            note.append(_("Buyer note") + ": ", style="bold")
-            note.append(view.buyer_note, style="bold yellow")
-        if view.seller_note:
-            if view.buyer_note:
-                note.append("   ")
-            note.append(_("Seller note") + ": ", style="bold")
-            note.append(view.seller_note, style="bold yellow")
+        note = order_text.notes(view)
         if str(note) != self._shown_notes:
             self._shown_notes = str(note)
             notes.update(note)
@@ -287,26 +257,8 @@ class BenchScreen(Screen[None]):
         self.draw_progress(view)
 
     def draw_progress(self, view: OrderView) -> None:
-        width = 40
-        done = view.ticked
-        total = max(view.total, 1)
-        filled = round(width * done / total)
-        bar = Text()
-        bar.append(_("Progress") + "  ", style="bold")
-        bar.append("█" * filled, style="green")
-        bar.append("░" * (width - filled), style="dim")
-        units = ngettext("{done} / {total} unit", "{done} / {total} units", view.total)
-        bar.append("  " + units.format(done=done, total=view.total), style="bold")
-        self.query_one("#progress", Static).update(bar, layout=False)
-        box = view.current
-        text = Text()
-        if box is not None:
-            text.append(_("Box {seq}").format(seq=box.place), style="bold")
-            units = ngettext("{count} unit", "{count} units", box.units)
-            text.append(f" ({units.format(count=box.units)})")
-            text.append("  " + _("Carton") + f" {box.carton or '—'}")
-        if view.box_count > 1:
-            text.append("  │  " + _("{n} boxes").format(n=view.box_count))
+        self.query_one("#progress", Static).update(order_text.progress(view), layout=False)
+        text = order_text.box_line(view)
         box_text = self.query_one("#box", Static)
         if str(text) != self._shown_box:
             self._shown_box = str(text)

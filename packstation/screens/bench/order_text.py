@@ -1,0 +1,85 @@
+"""What the packing screen writes about the order it shows, as Rich text: the line when no
+order is open, the header, the notes, the progress bar and the box line.  Pure: built from an
+``OrderView``, drawn by ``packing.BenchScreen``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+
+from packstation.i18n import _, ngettext
+from packstation.services.packing_view import OrderView
+
+PROGRESS_WIDTH = 40  # characters of the bar
+
+
+def no_order() -> Text:
+    return Text(
+        _(
+            "No order open. Scan an order number, a packing slip or a waybill; F2 takes the next due order."
+        ),
+        style="bold",
+    )
+
+
+def ready_for_the_next() -> Text:
+    return Text.assemble(
+        (_("Ready for the next order") + "\n\n", "bold"),
+        _("Scan the order number, the packing slip or the waybill,") + "\n",
+        _("or press F2 (or scan NEXT) for the next due order."),
+    )
+
+
+def header(view: OrderView, today: dt.date) -> Text:
+    """The order's number, courier, recipient and due date (overdue stands out)."""
+    head = Text()
+    head.append(_("Order") + " ", style="bold")
+    head.append(view.order_no, style="bold reverse")
+    head.append(f"  │  {view.carrier}  │  {view.recipient} · {view.region}")
+    if view.due_date is not None:
+        head.append("  │  " + _("due") + f" {view.due_date.isoformat()}")
+        if view.due_date < today:
+            head.append(" " + _("OVERDUE"), style="bold red reverse")
+    return head
+
+
+def notes(view: OrderView) -> Text:
+    """The buyer's and the seller's notes; empty when there are none."""
+    note = Text()
+    if view.buyer_note:
+        note.append(_("Buyer note") + ": ", style="bold")
+        note.append(view.buyer_note, style="bold yellow")
+    if view.seller_note:
+        if view.buyer_note:
+            note.append("   ")
+        note.append(_("Seller note") + ": ", style="bold")
+        note.append(view.seller_note, style="bold yellow")
+    return note
+
+
+def progress(view: OrderView) -> Text:
+    """The units ticked of the order's, as a bar and as figures."""
+    done = view.ticked
+    filled = round(PROGRESS_WIDTH * done / max(view.total, 1))
+    bar = Text()
+    bar.append(_("Progress") + "  ", style="bold")
+    bar.append("█" * filled, style="green")
+    bar.append("░" * (PROGRESS_WIDTH - filled), style="dim")
+    units = ngettext("{done} / {total} unit", "{done} / {total} units", view.total)
+    bar.append("  " + units.format(done=done, total=view.total), style="bold")
+    return bar
+
+
+def box_line(view: OrderView) -> Text:
+    """The box being filled, as the courier counts it, and how many boxes the order has."""
+    box = view.current
+    text = Text()
+    if box is not None:
+        text.append(_("Box {seq}").format(seq=box.place), style="bold")
+        units = ngettext("{count} unit", "{count} units", box.units)
+        text.append(f" ({units.format(count=box.units)})")
+        text.append("  " + _("Carton") + f" {box.carton or '—'}")
+    if view.box_count > 1:
+        text.append("  │  " + _("{n} boxes").format(n=view.box_count))
+    return text
