@@ -12,6 +12,7 @@ import itertools
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -22,13 +23,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import Engine, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
 from packstation.services import claims, packing
-from packstation.services.packing_view import Phase, read_order
+from packstation.services.packing_view import OrderView, Phase, read_order
 from packstation.store.engine import make_engine
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem
 from packstation.store.uow import UnitOfWork
@@ -50,12 +51,14 @@ _n = itertools.count()
 
 
 class TwoBenches(RuleBasedStateMachine):
-    def __init__(self, template: Path, folder: Path) -> None:
+    def __init__(self, template: Path, folder: Path, *, label_check: bool = False) -> None:
         super().__init__()
         path = folder / f"machine-{next(_n)}.db"
         shutil.copyfile(template, path)
         self.engine: Engine = make_engine(f"sqlite:///{path}")
-        self.settings: Settings = shop_settings(f"sqlite:///{path}")
+        shop = shop_settings(f"sqlite:///{path}")
+        bench = shop.bench.model_copy(update={"label_check": label_check})
+        self.settings: Settings = shop.model_copy(update={"bench": bench})
         seed_catalogue(self.engine)
         add_order(self.engine, "H1", [("TEA-001", 2), ("CUP-002", 1)])
         add_order(self.engine, "H2", [("SOAP-04", 7)])
@@ -159,7 +162,12 @@ class TwoBenches(RuleBasedStateMachine):
         if order_id is None:
             return
         view = read_order(self.uow(bench), order_id, self.settings)
-        line = next((x for x in view.lines if x.remaining > 0), None) if view else None
+        if view is not None:
+            self.tick_first_open_line_by_hand_at(bench, view)
+
+    def tick_first_open_line_by_hand_at(self, bench: str, view: OrderView) -> None:
+        order_id = view.order_id
+        line = next((x for x in view.lines if x.remaining > 0), None)
         if line is None:
             return
         self.act(
@@ -172,6 +180,18 @@ class TwoBenches(RuleBasedStateMachine):
                 settings=self.settings,
             ),
         )
+
+    @precondition(lambda self: any(self.holding.values()))
+    @rule(data=st.data())
+    def tick_all_the_rest(self, data: st.DataObject) -> None:
+        """A packer at speed: every unit still wanted, so the flow gets past the ticking."""
+        bench = self.busy(data)
+        for _unit in range(12):
+            order_id = self.holding[bench]
+            view = read_order(self.uow(bench), order_id, self.settings) if order_id else None
+            if view is None or view.phase != Phase.PICKING:
+                return
+            self.tick_first_open_line_by_hand_at(bench, view)
 
     @precondition(lambda self: any(self.holding.values()))
     @rule(data=st.data())
@@ -209,6 +229,27 @@ class TwoBenches(RuleBasedStateMachine):
             ),
         )
         if isinstance(result, packing.WeighResult) and result.order_packed:
+            self.holding[bench] = None
+
+    @precondition(lambda self: any(self.holding.values()))
+    @rule(data=st.data(), right=st.booleans())
+    def scan_the_label_back(self, data: st.DataObject, right: bool) -> None:
+        """With the label check on: the box's own label packs it, another is voided."""
+        bench = self.busy(data)
+        order_id = self.holding[bench]
+        if order_id is None:
+            return
+        view = read_order(self.uow(bench), order_id, self.settings)
+        if view is None or view.phase != Phase.LABEL_CHECK or view.current is None:
+            return
+        code = view.current.tracking_no if right else "YT7999999999999"
+        result = self.act(
+            bench,
+            lambda: packing.check_label(
+                self.uow(bench), order_id=order_id, code=code, settings=self.settings
+            ),
+        )
+        if isinstance(result, tuple) and result[1]:
             self.holding[bench] = None
 
     @precondition(lambda self: any(self.holding.values()))
@@ -278,6 +319,22 @@ class TwoBenches(RuleBasedStateMachine):
                     assert order is not None and order.claimed_bench in BENCHES
 
     @invariant()
+    def a_box_not_yet_packed_is_at_the_bench_packing_its_order(self) -> None:
+        """A box weighed (and labelled) but not packed yet is the live box of an order a bench
+        holds: an order put back or on hold does not leave one behind for the next bench."""
+        with UnitOfWork(self.engine) as uow:
+            waiting = uow.session.exec(
+                select(Parcel.order_id).where(
+                    col(Parcel.status).in_([ParcelStatus.WEIGHED, ParcelStatus.LABELLED]),
+                    col(Parcel.weighed_at).is_not(None),
+                )
+            ).all()
+            for order_id in waiting:
+                order = uow.session.get(Order, order_id)
+                assert order is not None
+                assert order.status in (OrderStatus.PACKING, OrderStatus.CANCELLED), order.status
+
+    @invariant()
     def never_beyond_the_quantity(self) -> None:
         with UnitOfWork(self.engine) as uow:
             for line in uow.session.exec(select(OrderLine)):
@@ -292,9 +349,10 @@ class TwoBenches(RuleBasedStateMachine):
                     assert in_boxes == line.quantity_packed
 
 
-def test_two_benches(sqlite_template: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("label_check", [False, True])
+def test_two_benches(sqlite_template: Path, tmp_path: Path, label_check: bool) -> None:
     run_state_machine_as_test(
-        lambda: TwoBenches(sqlite_template, tmp_path),
+        lambda: TwoBenches(sqlite_template, tmp_path, label_check=label_check),
         settings=settings(
             max_examples=25,
             stateful_step_count=30,
