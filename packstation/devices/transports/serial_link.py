@@ -47,9 +47,15 @@ def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
                 exclusive=True,
             )
     except (serial.SerialException, OSError, ValueError) as exc:
-        raise DeviceError(
-            _(
+        if uri.scheme == "tcp":  # a serial server on the network: no cable or group to check
+            text = _(
+                "Cannot reach the {what} at {uri} ({problem}); check that it is switched on and on the network, and its address and port."
+            )
+        else:
+            text = _(
                 "Cannot open the {what} at {uri} ({problem}); check the cable, that it is switched on and the permissions (group dialout)."
-            ).format(what=what or _("device"), uri=uri.text, problem=exc)
+            )
+        raise DeviceError(
+            text.format(what=what or _("device"), uri=uri.text, problem=exc)
         ) from None
     return port

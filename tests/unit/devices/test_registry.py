@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,24 @@ def test_bad_scale_uris_raise_one_sentence(uri: str) -> None:
         registry.open_scale(uri)
     message = str(caught.value)
     assert message and "\n" not in message
+
+
+def test_what_to_check_depends_on_the_line() -> None:
+    """A serial cable and its group for a serial port; the network for a serial server."""
+    with pytest.raises(DeviceError) as serial_port:
+        registry.open_scale("serial:///dev/does-not-exist-0")
+    assert "(group dialout)" in str(serial_port.value)
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(DeviceError) as network:
+        registry.open_scale(f"tcp://127.0.0.1:{port}")
+    said = str(network.value)
+    assert said.startswith(f"Cannot reach the scale at tcp://127.0.0.1:{port} (")
+    assert said.endswith(
+        "check that it is switched on and on the network, and its address and port."
+    )
+    assert "dialout" not in said
 
 
 def test_no_scale_means_typed_weights() -> None:
