@@ -24,7 +24,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.labels.content import LabelData, SlipData
 from packstation.labels.render import Rendered
 from packstation.labels.render import preview_png as render_preview
@@ -523,6 +523,12 @@ def _queue_reprint(
     return job
 
 
+_DEAD_WAYBILL = N_(
+    "The label of parcel {code} was voided; a reprint would carry a dead waybill: "
+    "release the order to a bench, where its goods get a new box and label."
+)
+
+
 def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
     """Queue the stored bytes of the parcel's label again, with a reason; commits.  A void
     parcel's waybill is dead: it is refused."""
@@ -531,12 +537,7 @@ def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
         claims.lock_order(uow, _parcel(uow, parcel_id).order_id)
         parcel = claims.lock_parcel(uow, parcel_id)
         if parcel.status == ParcelStatus.VOID:
-            raise UserError(
-                _(
-                    "The label of parcel {code} was voided; a reprint would carry a dead waybill: "
-                    "release the order to a bench, where its goods get a new box and label."
-                ).format(code=parcel.tracking_no or parcel.id)
-            )
+            raise UserError(_(_DEAD_WAYBILL).format(code=parcel.tracking_no or parcel.id))
         job = _queue_reprint(uow, parcel_id, reason)
         uow.commit()
     return job
@@ -546,12 +547,22 @@ def reprint_order_label(uow: UnitOfWork, *, order_id: int, reason: str) -> Print
     """Print first: the waybill a batch printed for an order without a parcel, again; commits."""
     with uow:
         order = uow.session.get(Order, order_id)
-        batch = _batch_jobs(uow, order) if order is not None else []
-        jobs = [j for j in batch if j.kind == PrintKind.LABEL]
+        if order is None:
+            raise UserError(_("Order {id} does not exist.").format(id=order_id))
+        jobs = [j for j in _batch_jobs(uow, order) if j.kind == PrintKind.LABEL]
         if not jobs:
+            voided = uow.session.exec(
+                select(Parcel.tracking_no).where(
+                    Parcel.order_id == order_id,
+                    Parcel.status == ParcelStatus.VOID,
+                    col(Parcel.tracking_no).is_not(None),
+                )
+            ).first()
+            if voided:  # its only label was voided: the goods go into a new box at a bench
+                raise UserError(_(_DEAD_WAYBILL).format(code=voided))
             raise UserError(
-                _("Order {id} has no label to reprint yet; print its label first.").format(
-                    id=order_id
+                _("Order {order} has no label to reprint yet; print its label first.").format(
+                    order=order.order_no
                 )
             )
         job = _queue_reprint(uow, None, reason, jobs=jobs)

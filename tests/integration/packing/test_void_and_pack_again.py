@@ -249,6 +249,15 @@ def test_the_label_command_voids_as_the_lead_does(
     )
     assert isinstance(again.exception, UserError)  # one line from the command line, no traceback
     assert "a reprint would carry a dead waybill" in str(again.exception)
+    # asked by the order's number, the same: it said "Order 1 has no label to reprint yet"
+    by_order = runner.invoke(build_cli(), [*base, "label", "V1", "--reprint", "--reason", "again"])
+    assert isinstance(by_order.exception, UserError)
+    assert str(by_order.exception).startswith(f"The label of parcel {first} was voided; a reprint")
+    add_order(shop, "V2", [("TEA-001", 1)])
+    unlabelled = runner.invoke(build_cli(), [*base, "label", "V2", "--reprint", "--reason", "x"])
+    assert (
+        str(unlabelled.exception) == "Order V2 has no label to reprint yet; print its label first."
+    )
     with UnitOfWork(shop) as u:
         assert len(u.session.exec(select(PrintJob.id).where(PrintJob.kind == "label")).all()) == 1
 
