@@ -494,10 +494,14 @@ def _queue_reprint(
         assert parcel_id is not None
         jobs = label_jobs(uow, parcel_id)
     if not jobs:
+        parcel = _parcel(uow, parcel_id or 0)
+        rows = uow.connection().execute(_ORDER_PARCELS, {"order_id": parcel.order_id})
+        place = courier_places((row.seq, row.status) for row in rows).get(parcel.seq, parcel.seq)
         raise UserError(
-            _("Parcel {id} has no label to reprint yet; print its label first.").format(
-                id=parcel_id
-            )
+            _(
+                "Box {seq} of order {order} has no label to reprint yet: it gets one when it is "
+                "weighed."
+            ).format(seq=place, order=_order(uow, parcel.order_id).order_no)
         )
     original = next((j for j in jobs if j.reprint_of is None), jobs[0])
     job = queue_job(

@@ -470,3 +470,22 @@ def test_a_waybill_printed_first_stays_good_when_the_order_is_put_back(
     assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
     assert pack(shop, order_id, [TEA], settings) == printed
     assert audit(shop).ok
+
+
+def test_a_box_without_a_label_is_named_as_the_bench_names_it(
+    shop: Engine, settings: Settings
+) -> None:
+    """The lead asks to reprint a box still being filled: refused, naming the order and the
+    box as the courier counts it (box 1 was undone, so box 2 is the first), not a row id."""
+    order_id = add_order(shop, "V1", [("TEA-001", 1), ("CUP-002", 1)])
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    packing.release_order(uow(shop), order_id=order_id, reason="put back")
+    assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.status == ParcelStatus.OPEN)).one()
+        assert box.seq == 2 and box.id is not None
+    with pytest.raises(UserError) as refused:
+        reprint(uow(shop), parcel_id=box.id, reason="torn")
+    assert str(refused.value) == (
+        "Box 1 of order V1 has no label to reprint yet: it gets one when it is weighed."
+    )
