@@ -86,11 +86,12 @@ def _print(d: dict[str, Any]) -> None:
     if d["seller_note"]:
         click.echo(_("  seller's note: {note}").format(note=d["seller_note"]))
     click.echo(_("Lines:"))
+    mark = _(" (gift)")
     for line in d["lines"]:
-        gift = _(" (gift)") if line["gift"] else ""
-        click.echo(
-            f"  {line['sku']:<16} {line['packed']}/{line['qty']}  {line['title']} {line['spec']}{gift}"
-        )
+        # marked once: a shop often names its gift so already (茶包试饮装（赠品）)
+        what = " ".join(x for x in (line["title"], line["spec"]) if x)
+        gift = mark if line["gift"] and mark.strip(" ()（）") not in what else ""
+        click.echo(f"  {line['sku']:<16} {line['packed']}/{line['qty']}  {what}{gift}")
     if d["parcels"]:
         click.echo(_("Parcels:"))
     for p in d["parcels"]:
