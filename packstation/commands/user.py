@@ -6,7 +6,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.i18n import _
-from packstation.services.users import add_user, list_users
+from packstation.services.users import add_user, list_users, remove_user
 
 
 @click.group(help=_("Packers and leads."))
@@ -30,6 +30,20 @@ def user_add(cli: CliContext, name: str, role: str, badge: str | None, pin: bool
     pin_text = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True) if pin else None
     added = add_user(cli.uow(), name=name, role=role, badge=badge, pin=pin_text)
     click.echo(_("Added {role} {name}.").format(role=added.role, name=added.name))
+
+
+@user.command(
+    "remove",
+    help=_(
+        "Remove a user who left: their badge and name no longer sign in, and their work stays "
+        "in the history ('user add' brings them back)."
+    ),
+)
+@click.argument("name")
+@pass_cli
+def user_remove(cli: CliContext, name: str) -> None:
+    removed = remove_user(cli.uow(), name=name)
+    click.echo(_("Removed {name}; their badge is free.").format(name=removed.name))
 
 
 @user.command("list", help=_("List the active users."))

@@ -1,4 +1,5 @@
-"""People at the benches: adding users, signing in by badge or name, checking a lead's PIN.
+"""People at the benches: adding and removing users, signing in by badge or name, checking a
+lead's PIN.
 
 PINs are stored as Argon2 hashes (a deliberately slow hash), never in clear.
 """
@@ -36,7 +37,8 @@ def pin_matches(pin_hash: str, pin: str) -> bool:
 def add_user(
     uow: UnitOfWork, *, name: str, role: str, badge: str | None = None, pin: str | None = None
 ) -> User:
-    """Create a user; a lead needs a PIN for overrides."""
+    """Create a user, or bring back one removed under that name; a lead needs a PIN for
+    overrides."""
     name = name.strip()
     if not name:
         raise UserError(_("A user needs a name."))
@@ -45,17 +47,45 @@ def add_user(
     if role == Role.LEAD and not pin:
         raise UserError(_("A lead needs a PIN for overrides; add --pin."))
     with uow:
-        if uow.session.exec(select(User).where(User.name == name)).first():
+        user = uow.session.exec(select(User).where(User.name == name)).first()
+        if user is not None and user.active:
             raise UserError(_("A user named '{name}' already exists.").format(name=name))
         if badge and uow.session.exec(select(User).where(User.badge == badge)).first():
             raise UserError(
                 _("The badge '{badge}' already belongs to another user.").format(badge=badge)
             )
-        user = User(
-            name=name, role=role, badge=badge or None, pin_hash=hash_pin(pin) if pin else ""
-        )
+        user = user or User(name=name)  # removed once: the same person is back
+        user.role, user.badge, user.active = role, badge or None, True
+        user.pin_hash = hash_pin(pin) if pin else ""
         uow.session.add(user)
         uow.record("user_added", name=name, role=role, badge=badge or "")
+        uow.commit()
+        return user
+
+
+def remove_user(uow: UnitOfWork, *, name: str) -> User:
+    """The user leaves: their badge and name no longer sign in, their PIN no longer overrides,
+    and the badge is free for someone else; their work stays in the history.  The last lead is
+    kept, so that a weight can still be overridden."""
+    with uow:
+        user = uow.session.exec(
+            select(User).where(User.name == name.strip(), col(User.active).is_(True))
+        ).first()
+        if user is None:
+            raise UserError(
+                _("No user is named '{name}'; see 'packstation user list'.").format(name=name)
+            )
+        if user.role == Role.LEAD:
+            leads = uow.session.exec(
+                select(User.id).where(User.role == Role.LEAD, col(User.active).is_(True))
+            ).all()
+            if len(leads) == 1:
+                raise UserError(
+                    _("{name} is the only lead; add another lead first.").format(name=user.name)
+                )
+        uow.record("user_removed", name=user.name, role=user.role, badge=user.badge or "")
+        user.active, user.badge, user.pin_hash = False, None, ""
+        uow.session.add(user)
         uow.commit()
         return user
 

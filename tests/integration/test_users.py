@@ -1,0 +1,61 @@
+"""``packstation user``: people added, removed when they leave and added back, on both stores;
+what the benches and the lead's overrides then accept."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from packstation.cli import main
+from packstation.errors import UserError
+from packstation.services.audit import audit
+from packstation.services.users import add_user, check_lead_pin, find_user
+from packstation.store.models import Event
+from packstation.store.uow import UnitOfWork
+
+
+def run(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(["--db", url, "--lang", "en", "user", *args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_packer_who_left_no_longer_signs_in_and_their_badge_is_free(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    add_user(UnitOfWork(engine), name="小李", role="packer", badge="U-1001")
+    code, out, _err = run(capsys, store_url, "remove", "小李")
+    assert (code, out) == (0, "Removed 小李; their badge is free.\n")
+    assert find_user(UnitOfWork(engine), "U-1001") is None  # the badge signs in no one
+    assert find_user(UnitOfWork(engine), "小李") is None  # nor the name
+    assert run(capsys, store_url, "list")[1] == ""
+    add_user(UnitOfWork(engine), name="小周", role="packer", badge="U-1001")  # reissued
+    code, _out, err = run(capsys, store_url, "add", "小李", "--badge", "U-1009")
+    assert code == 0, err  # back again, with a new badge
+    back = find_user(UnitOfWork(engine), "U-1009")
+    assert back is not None and back.name == "小李"
+    assert run(capsys, store_url, "list")[1] == "小周\tpacker\tU-1001\n小李\tpacker\tU-1009\n"
+    with UnitOfWork(engine, readonly=True) as uow:
+        kinds = [e.kind for e in uow.session.exec(select(Event).order_by(Event.id))]
+    assert kinds == ["user_added", "user_removed", "user_added", "user_added"]
+    assert audit(engine).ok
+
+
+def test_a_removed_lead_no_longer_overrides_and_the_last_lead_stays(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    add_user(UnitOfWork(engine), name="王组长", role="lead", badge="U-9001", pin="1234")
+    code, _out, err = run(capsys, store_url, "remove", "王组长")
+    assert code != 0 and "王组长 is the only lead; add another lead first." in err
+    assert check_lead_pin(UnitOfWork(engine), name="王组长", pin="1234").name == "王组长"
+    add_user(UnitOfWork(engine), name="赵组长", role="lead", pin="5678")
+    assert run(capsys, store_url, "remove", "王组长")[0] == 0
+    with pytest.raises(UserError):
+        check_lead_pin(UnitOfWork(engine), name="王组长", pin="1234")
+    code, _out, err = run(capsys, store_url, "remove", "王组长")  # already gone
+    assert code != 0 and "No user is named '王组长'" in err and "Traceback" not in err
