@@ -6,7 +6,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.i18n import _
-from packstation.services.users import add_user, list_users, remove_user
+from packstation.services.users import add_user, list_users, remove_user, set_pin
 
 
 @click.group(help=_("Packers and leads."))
@@ -44,6 +44,17 @@ def user_add(cli: CliContext, name: str, role: str, badge: str | None, pin: bool
 def user_remove(cli: CliContext, name: str) -> None:
     removed = remove_user(cli.uow(), name=name)
     click.echo(_("Removed {name}; their badge is free.").format(name=removed.name))
+
+
+@user.command(
+    "pin", help=_("Set a new PIN for a user (a lead's overrides); the old one stops working.")
+)
+@click.argument("name")
+@pass_cli
+def user_pin(cli: CliContext, name: str) -> None:
+    pin = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True)
+    changed = set_pin(cli.uow(), name=name, pin=pin)
+    click.echo(_("New PIN set for {name}.").format(name=changed.name))
 
 
 @user.command("list", help=_("List the active users."))

@@ -63,18 +63,34 @@ def add_user(
         return user
 
 
+def _active(uow: UnitOfWork, name: str) -> User:
+    user = uow.session.exec(
+        select(User).where(User.name == name.strip(), col(User.active).is_(True))
+    ).first()
+    if user is None:
+        raise UserError(
+            _("No user is named '{name}'; see 'packstation user list'.").format(name=name)
+        )
+    return user
+
+
+def set_pin(uow: UnitOfWork, *, name: str, pin: str) -> User:
+    """A new PIN for the user (a lead's overrides); the old one no longer works."""
+    with uow:
+        user = _active(uow, name)
+        user.pin_hash = hash_pin(pin)
+        uow.session.add(user)
+        uow.record("user_pin_changed", name=user.name)
+        uow.commit()
+        return user
+
+
 def remove_user(uow: UnitOfWork, *, name: str) -> User:
     """The user leaves: their badge and name no longer sign in, their PIN no longer overrides,
     and the badge is free for someone else; their work stays in the history.  The last lead is
     kept, so that a weight can still be overridden."""
     with uow:
-        user = uow.session.exec(
-            select(User).where(User.name == name.strip(), col(User.active).is_(True))
-        ).first()
-        if user is None:
-            raise UserError(
-                _("No user is named '{name}'; see 'packstation user list'.").format(name=name)
-            )
+        user = _active(uow, name)
         if user.role == Role.LEAD:
             leads = uow.session.exec(
                 select(User.id).where(User.role == Role.LEAD, col(User.active).is_(True))

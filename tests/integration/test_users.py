@@ -59,3 +59,24 @@ def test_a_removed_lead_no_longer_overrides_and_the_last_lead_stays(
         check_lead_pin(UnitOfWork(engine), name="王组长", pin="1234")
     code, _out, err = run(capsys, store_url, "remove", "王组长")  # already gone
     assert code != 0 and "No user is named '王组长'" in err and "Traceback" not in err
+
+
+def test_a_new_pin_replaces_the_old_one(
+    capsys: pytest.CaptureFixture[str],
+    store_url: str,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_user(UnitOfWork(engine), name="王组长", role="lead", pin="1234")
+    answers = iter(["98765", "98765"])  # typed twice, hidden
+    monkeypatch.setattr("click.termui.visible_prompt_func", lambda _prompt: next(answers))
+    monkeypatch.setattr("click.termui.hidden_prompt_func", lambda _prompt: next(answers))
+    code, out, err = run(capsys, store_url, "pin", "王组长")
+    assert code == 0, err
+    assert out.endswith("New PIN set for 王组长.\n")
+    assert check_lead_pin(UnitOfWork(engine), name="王组长", pin="98765").name == "王组长"
+    with pytest.raises(UserError):
+        check_lead_pin(UnitOfWork(engine), name="王组长", pin="1234")
+    answers = iter(["12", "12"])
+    code, _out, err = run(capsys, store_url, "pin", "王组长")
+    assert code != 0 and "A PIN is 4 to 12 digits" in err
