@@ -49,9 +49,13 @@ def stock_add(cli: CliContext, sku: str, units: int, reason: str) -> None:
     )
 
 
-@stock.command("count", help=_("The shelf was counted: set the SKU's stock to what is there."))
+@stock.command(
+    "count",
+    help=_("The shelf was counted: set the SKU's stock to what is there."),
+    context_settings={"ignore_unknown_options": True},  # -1 is a count, refused as one
+)
 @click.argument("sku")
-@click.argument("on_hand", type=click.IntRange(min=0), metavar="COUNTED")
+@click.argument("on_hand", type=int, metavar="COUNTED")
 @click.option("--reason", default="", help=_("A note for the audit log."))
 @pass_cli
 def stock_count(cli: CliContext, sku: str, on_hand: int, reason: str) -> None:

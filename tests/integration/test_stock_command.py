@@ -91,6 +91,7 @@ def test_show_lists_the_figures(
         (("add", "TEA-001", "2", "--reason", " "), "Say why the stock changes"),
         (("add", "TEA-001", "-11", "--reason", "x"), "TEA-001 has 10 on hand, fewer than 11"),
         (("count", "NOPE-1", "3"), "No product has SKU NOPE-1"),
+        (("count", "TEA-001", "-1"), "A counted stock cannot be below 0."),
         (("show", "TEA-001", "NOPE-1"), "No product has SKU NOPE-1"),
     ],
 )
