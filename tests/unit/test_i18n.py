@@ -35,6 +35,14 @@ def test_every_marked_string_is_translated() -> None:
     )
 
 
+def test_every_translation_is_of_a_marked_string() -> None:
+    """A text the code no longer says leaves the catalogue too (else it would be translated
+    for nobody, and one day translate a new text of the same words wrongly)."""
+    marked = _marked_strings()
+    unused = sorted(text for text in catalogue("zh_CN") if text not in marked)
+    assert not unused, "translated but never said:\n" + "\n".join(unused)
+
+
 def test_translations_keep_their_placeholders() -> None:
     import re
 
