@@ -135,7 +135,6 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         if match.outcome is ScanOutcome.TICKED:
             line = next(line for line in lines if line.id == match.line_id)
             if _tick(uow, order, box, line, match.units):
-                closed = _after_tick(uow, order, box, settings, lines)
                 uow.record(
                     "item_scanned",
                     order_id=order_id,
@@ -145,6 +144,7 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
                     units=match.units,
                     line_id=line.id,
                 )
+                closed = _after_tick(uow, order, box, settings, lines)  # after: its cause first
                 uow.commit()
                 message = _("✔ {sku} {name} ×{units}").format(
                     sku=line.sku, name=line.title, units=match.units
@@ -221,9 +221,6 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
         conn, line_id=match.line_id, sku=scan.sku, box_id=scan.box_id, units=match.units
     ):
         return None
-    closed = sum(x.remaining for x in states) <= match.units
-    if closed:  # the order's last unit: the box is done, weigh it
-        close_box_weight(uow, order_id, scan.box_id, scan.carton, settings)
     row = next(r for r in rows if r[0] == match.line_id)
     uow.record(
         "item_scanned",
@@ -234,6 +231,9 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
         units=match.units,
         line_id=match.line_id,
     )
+    closed = sum(x.remaining for x in states) <= match.units
+    if closed:  # the order's last unit: the box is done, weigh it (logged after the scan)
+        close_box_weight(uow, order_id, scan.box_id, scan.carton, settings)
     message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
     return ScanResult(
         ScanOutcome.TICKED, message, row[1], match.units, closed, line_id=match.line_id
@@ -318,7 +318,6 @@ def tick_manually(
                     sku=line.sku, qty=line.quantity
                 )
             )
-        closed = _after_tick(uow, order, box, settings, lines)
         uow.record(
             "item_ticked_by_hand",
             order_id=order_id,
@@ -328,6 +327,7 @@ def tick_manually(
             line_id=line.id,
             reason=reason,
         )
+        closed = _after_tick(uow, order, box, settings, lines)  # after: its cause first
         uow.commit()
         return ScanResult(
             ScanOutcome.TICKED,
