@@ -43,6 +43,14 @@ def test_every_translation_is_of_a_marked_string() -> None:
     assert not unused, "translated but never said:\n" + "\n".join(unused)
 
 
+def test_chinese_says_each_trade_thing_with_one_word() -> None:
+    """The lead is 组长 and the bench 打包台 everywhere, as on the screens' titles and badges."""
+    others = {"组长": ("主管", "领班"), "打包台": ("工位", "工作台")}
+    for msgid, msgstr in catalogue("zh_CN").items():
+        for word, wrong in others.items():
+            assert not any(w in msgstr for w in wrong), f"{msgid!r}: say {word}"
+
+
 def test_translations_keep_their_placeholders() -> None:
     import re
 
