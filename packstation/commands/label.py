@@ -204,13 +204,13 @@ def label(
             report(cli, job_ids, queue_only, as_json, order_no=found.order_no)
             return
     if void:
-        assert parcel_id is not None
+        assert parcel is not None and parcel_id is not None
         # as the lead's reprint screen voids: the parcel too, its goods packed again at a bench
         count = void_label(cli.uow(), parcel_id=parcel_id, reason=reason)
         if as_json:
             echo_json({"order_no": found.order_no, "voided": count})
         else:
-            click.echo(voided_sentence(count))
+            click.echo(voided_sentence(parcel.tracking_no or str(parcel.seq), count))
         return
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)

@@ -19,12 +19,12 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _, ngettext
+from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box
 from packstation.services.printing import preview_png, reprint
-from packstation.services.status_names import status_label
+from packstation.services.status_names import parcel_status_label, status_label
 from packstation.store.models import Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 
@@ -178,7 +178,7 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         if parcel.status in (ParcelStatus.HANDED_OVER, ParcelStatus.VOID):
             raise UserError(
                 _("Parcel {code} is {status}; its label cannot be voided.").format(
-                    code=parcel.tracking_no or parcel.id, status=parcel.status
+                    code=parcel.tracking_no or parcel.id, status=parcel_status_label(parcel.status)
                 )
             )
         assert order is not None  # a parcel's order is never deleted
@@ -199,15 +199,17 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         return count
 
 
-def voided_sentence(count: int) -> str:
-    """What a void tells the lead, on the reprint screen and from ``packstation label --void``."""
-    return ngettext(
-        "{count} label voided; the parcel's goods go into a new box with a new label at a "
-        "bench (a packed order waits on hold until a lead releases it).",
-        "{count} labels voided; the parcel's goods go into a new box with a new label at a "
-        "bench (a packed order waits on hold until a lead releases it).",
-        count,
-    ).format(count=count)
+def voided_sentence(code: str, prints: int) -> str:
+    """What a void tells the lead, on the reprint screen and from ``packstation label --void``:
+    the label named, and every printed copy of it to tear off (``prints``: its print jobs, the
+    reprints counted)."""
+    said = _(
+        "Label {code} voided; the parcel's goods go into a new box with a new label at a "
+        "bench (a packed order waits on hold until a lead releases it)."
+    ).format(code=code)
+    if prints > 1:
+        said += " " + _("It was printed {count} times: tear off every copy.").format(count=prints)
+    return said
 
 
 def label_content(uow: UnitOfWork, *, job_id: int) -> tuple[str, bytes]:

@@ -221,15 +221,16 @@ class ReprintScreen(LeadScreen):
 
     def action_void(self) -> None:
         parcel_id = self._selected_parcel()
-        if parcel_id is None:
+        if parcel_id is None or self.found is None:
             return
+        code = next(p.tracking_no for p in self.found.parcels if p.parcel_id == parcel_id)
 
         def answered(reason: str | None) -> None:
             if not reason:
                 return
 
             def job(uow: UnitOfWork) -> str:
-                return voided_sentence(void_label(uow, parcel_id=parcel_id, reason=reason))
+                return voided_sentence(code, void_label(uow, parcel_id=parcel_id, reason=reason))
 
             self.act(job)
 

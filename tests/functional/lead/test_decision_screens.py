@@ -123,6 +123,9 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
             assert _rows(app, "#parcels")[0][:3] == ["1", "YT7000000000001", "packed"]
             await answer(pilot, "f8", *"wrong box", "enter")
             await until(pilot, lambda: "voided" in _message(app))
+            # printed, then printed again ("torn"): both copies are torn off
+            assert _message(app).startswith("Label YT7000000000001 voided; the parcel's goods")
+            assert _message(app).endswith("It was printed 2 times: tear off every copy.")
             # a void box has no place among the parcels that go (件 n/m)
             await until(pilot, lambda: _rows(app, "#parcels")[0][2] == "void")
             assert _rows(app, "#parcels")[0][0] == "-"

@@ -277,7 +277,8 @@ def test_a_label_void_waits_for_a_seal_and_leaves_the_handed_over_parcel_alone(
         sealing.execute(
             text("UPDATE parcel SET status = 'handed_over' WHERE id = :id"), {"id": parcel_id}
         )
-        with pytest.raises(UserError, match="its label cannot be voided"):
+        # named as the lead reads the status, not as stored (handed_over)
+        with pytest.raises(UserError, match="is handed over; its label cannot be voided"):
             waits_then(
                 sealing,
                 lambda: void_label(UnitOfWork(pg_engine), parcel_id=parcel_id, reason="torn"),

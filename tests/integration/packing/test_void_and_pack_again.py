@@ -237,8 +237,12 @@ def test_the_label_command_voids_as_the_lead_does(
     base = ["--db", store_url]
     voided = runner.invoke(build_cli(), [*base, "label", "V1", "--void", "--reason", "smudged"])
     assert voided.exit_code == 0, voided.output
-    assert voided.output.startswith("1 label voided; the parcel's goods go into a new box")
-    assert voided_sentence(2).startswith("2 labels voided; the parcel's goods")
+    assert voided.output.startswith(f"Label {first} voided; the parcel's goods go into a new box")
+    assert "printed" not in voided.output  # one copy: nothing more to say
+    # a label printed three times (twice again): every copy is torn off
+    assert voided_sentence("YT7000000000001", 3).endswith(
+        "It was printed 3 times: tear off every copy."
+    )
     with UnitOfWork(shop) as u:
         order = u.session.get(Order, order_id)
         assert order is not None and order.status == OrderStatus.ON_HOLD
