@@ -31,6 +31,7 @@ from packstation.labels.render import preview_png as render_preview
 from packstation.services import claims, documents, tracking
 from packstation.services.carriers import ensure_carrier
 from packstation.services.outbox import OutboxSender
+from packstation.services.packing.boxes import box_place
 from packstation.store.models import Carrier, Order, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -495,8 +496,7 @@ def _queue_reprint(
         jobs = label_jobs(uow, parcel_id)
     if not jobs:
         parcel = _parcel(uow, parcel_id or 0)
-        rows = uow.connection().execute(_ORDER_PARCELS, {"order_id": parcel.order_id})
-        place = courier_places((row.seq, row.status) for row in rows).get(parcel.seq, parcel.seq)
+        place = box_place(uow, parcel)
         raise UserError(
             _(
                 "Box {seq} of order {order} has no label to reprint yet: it gets one when it is "
