@@ -9,6 +9,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.domain.address import place_names
+from packstation.domain.orders import gift_mark
 from packstation.i18n import _
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
@@ -86,11 +87,9 @@ def _print(d: dict[str, Any]) -> None:
     if d["seller_note"]:
         click.echo(_("  seller's note: {note}").format(note=d["seller_note"]))
     click.echo(_("Lines:"))
-    mark = _(" (gift)")
     for line in d["lines"]:
-        # marked once: a shop often names its gift so already (茶包试饮装（赠品）)
         what = " ".join(x for x in (line["title"], line["spec"]) if x)
-        gift = mark if line["gift"] and mark.strip(" ()（）") not in what else ""
+        gift = gift_mark(what, _(" (gift)")) if line["gift"] else ""
         click.echo(f"  {line['sku']:<16} {line['packed']}/{line['qty']}  {what}{gift}")
     if d["parcels"]:
         click.echo(_("Parcels:"))

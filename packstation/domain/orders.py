@@ -1,6 +1,6 @@
 """Rules about marketplace orders that do not depend on a file format or a store.
 
-Called by the order import (both formats) and by the tests.
+Called by the order import (both formats), the documents and ``order show``, and by the tests.
 """
 
 from __future__ import annotations
@@ -85,3 +85,9 @@ def yuan_to_fen(text: str) -> int | None:
     if fen != fen.to_integral_value():
         return None
     return int(fen)
+
+
+def gift_mark(name: str, mark: str) -> str:
+    """``mark`` for a gift's line named ``name`` (its title and spec), or "" when the name says
+    so already: shops often name a gift 茶包试饮装（赠品）, and it is marked once."""
+    return "" if mark.strip(" ()（）") in name else mark

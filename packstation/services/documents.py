@@ -18,6 +18,7 @@ from sqlmodel import and_, col, select
 
 from packstation.config import Settings
 from packstation.domain.address import place_names
+from packstation.domain.orders import gift_mark
 from packstation.domain.packing import courier_places
 from packstation.domain.tracking import CARRIERS
 from packstation.labels.compose import masked_party
@@ -159,8 +160,7 @@ class Contents:
             title = line.title or line.sku
             if line.spec:
                 title += f" {line.spec}"
-            # a gift is marked once: shops often name it so already (茶包试饮装（赠品）)
-            mark = "（赠品）" if line.is_gift and "赠品" not in title else ""
+            mark = gift_mark(title, "（赠品）") if line.is_gift else ""
             parts.append(f"{title} ×{qty}{mark}")
         return "；".join(parts), any(fragile for _line, _qty, fragile in items)
 
