@@ -90,6 +90,10 @@ class ShippingSettings(_Section):
 
     _check_cutoff = field_validator("cutoff", "confirm_by")(_clock)
 
+    def lists_folder(self) -> Path:
+        """Where the lead's files go: ``manifest_dir``, else the current folder."""
+        return Path(self.manifest_dir or ".")
+
     @field_validator("non_shipping_weekdays")
     @classmethod
     def _weekdays(cls, value: list[int]) -> list[int]:

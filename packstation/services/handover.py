@@ -426,7 +426,7 @@ def manifest_csv(manifest: Manifest) -> str:
 
 
 def csv_path_for(manifest: Manifest, settings: Settings) -> Path:
-    folder = Path(settings.shipping.manifest_dir or ".")
+    folder = settings.shipping.lists_folder()
     ids = "-".join(str(i) for i in manifest.handover_ids) or "none"
     return folder / f"manifest-{manifest.carrier}-{manifest.date.isoformat()}-{ids}.csv"
 

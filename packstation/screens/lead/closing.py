@@ -144,7 +144,7 @@ class ClosingScreen(LeadScreen):
         lead = self.lead
         # the lead's files are kept together, beside the sealed handover lists, and named in
         # full: the lead uploads this one from a browser and must find it
-        folder = Path(lead.settings.shipping.manifest_dir or ".").resolve()
+        folder = lead.settings.shipping.lists_folder().resolve()
         default = str(folder / f"ship-confirm-{lead.day.isoformat()}.csv")
 
         def answered(answer: str | None) -> None:
