@@ -21,6 +21,7 @@ from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import grams, local_time
 from packstation.services.reprints import (
     OrderLabels,
+    ParcelLabels,
     find_labels,
     label_content,
     label_preview_png,
@@ -155,12 +156,12 @@ class ReprintScreen(LeadScreen):
     def parcel_highlighted(self) -> None:
         self._preview_selected()
 
-    def _selected_parcel(self) -> int | None:
+    def _selected_parcel(self) -> ParcelLabels | None:
         table = self.query_one("#parcels", DataTable)
         if self.found is None or table.row_count == 0:
             self.say(_("Find an order first: scan or type its number."), error=True)
             return None
-        return self.found.parcels[table.cursor_row].parcel_id
+        return self.found.parcels[table.cursor_row]
 
     def _preview_selected(self) -> None:
         table = self.query_one("#parcels", DataTable)
@@ -203,9 +204,10 @@ class ReprintScreen(LeadScreen):
         self.query_one("#preview", Static).update(body)
 
     def action_reprint(self) -> None:
-        parcel_id = self._selected_parcel()
-        if parcel_id is None:
+        selected = self._selected_parcel()
+        if selected is None:
             return
+        parcel_id = selected.parcel_id
 
         def answered(reason: str | None) -> None:
             if not reason:
@@ -220,10 +222,10 @@ class ReprintScreen(LeadScreen):
         self.app.push_screen(Prompt(_("Why reprint this label? (smudged, lost, torn…)")), answered)
 
     def action_void(self) -> None:
-        parcel_id = self._selected_parcel()
-        if parcel_id is None or self.found is None:
+        selected = self._selected_parcel()
+        if selected is None:
             return
-        code = next(p.tracking_no for p in self.found.parcels if p.parcel_id == parcel_id)
+        parcel_id, code = selected.parcel_id, selected.tracking_no
 
         def answered(reason: str | None) -> None:
             if not reason:
