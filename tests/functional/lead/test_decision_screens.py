@@ -208,8 +208,7 @@ def test_end_of_day_export_and_confirm(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("f6")
-            await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
+            await _end_of_day(pilot, app)
             figures = {r[0]: r[1] for r in _rows(app, "#figures")}
             assert figures["Due today"] == "21"
             assert figures["Due earlier, not out yet"] == "1"  # the overdue one
@@ -251,8 +250,7 @@ def test_end_of_day_export_of_one_order(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("f6")
-            await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
+            await _end_of_day(pilot, app)
             target = tmp_path / "confirm.csv"
             await _export(pilot, app, target)
             assert _message(app).startswith(f"1 shipment written to {target}; upload it")
@@ -270,8 +268,7 @@ def test_the_ship_confirm_file_goes_beside_the_handover_lists(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("f6")
-            await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
+            await _end_of_day(pilot, app)
             await answer(pilot, "e")
             target = lists / f"ship-confirm-{app.day.isoformat()}.csv"
             assert app.screen.query_one(Input).value == str(target)
@@ -280,6 +277,12 @@ def test_the_ship_confirm_file_goes_beside_the_handover_lists(
             assert _message(app).startswith(f"4 shipments written to {target}; upload it")
 
     asyncio.run(scenario())
+
+
+async def _end_of_day(pilot: Pilot[None], app: LeadApp) -> None:
+    """The end-of-day screen, its ten figures drawn."""
+    await pilot.press("f6")
+    await until(pilot, lambda: len(_rows(app, "#figures")) == 10)
 
 
 async def _export(pilot: Pilot[None], app: LeadApp, target: Path) -> None:

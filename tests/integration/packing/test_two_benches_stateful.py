@@ -95,6 +95,16 @@ class TwoBenches(RuleBasedStateMachine):
     def busy(self, data: st.DataObject) -> str:
         return data.draw(st.sampled_from([b for b in BENCHES if self.holding[b] is not None]))
 
+    def at(self, data: st.DataObject, phase: Phase) -> tuple[str, OrderView] | None:
+        """A bench holding an order whose box is at ``phase``, and the order; None if the
+        drawn bench's order is elsewhere in its flow."""
+        bench = self.busy(data)
+        order_id = self.holding[bench]
+        view = read_order(self.uow(bench), order_id, self.settings) if order_id else None
+        if view is None or view.phase != phase or view.current is None:
+            return None
+        return bench, view
+
     # --- rules ------------------------------------------------------------------------
 
     @rule(bench=st.sampled_from(BENCHES), no=st.sampled_from(ORDERS))
@@ -209,13 +219,12 @@ class TwoBenches(RuleBasedStateMachine):
     @precondition(lambda self: any(self.holding.values()))
     @rule(data=st.data(), off=st.sampled_from([0, 30, 2000]))
     def weigh(self, data: st.DataObject, off: int) -> None:
-        bench = self.busy(data)
-        order_id = self.holding[bench]
-        if order_id is None:
+        at = self.at(data, Phase.WEIGHING)
+        if at is None:
             return
-        view = read_order(self.uow(bench), order_id, self.settings)
-        if view is None or view.phase != Phase.WEIGHING or view.current is None:
-            return
+        bench, view = at
+        order_id = view.order_id
+        assert view.current is not None
         grams = (view.current.expected_g or 0) + off
         result = self.act(
             bench,
@@ -235,13 +244,12 @@ class TwoBenches(RuleBasedStateMachine):
     @rule(data=st.data(), right=st.booleans())
     def scan_the_label_back(self, data: st.DataObject, right: bool) -> None:
         """With the label check on: the box's own label packs it, another is voided."""
-        bench = self.busy(data)
-        order_id = self.holding[bench]
-        if order_id is None:
+        at = self.at(data, Phase.LABEL_CHECK)
+        if at is None:
             return
-        view = read_order(self.uow(bench), order_id, self.settings)
-        if view is None or view.phase != Phase.LABEL_CHECK or view.current is None:
-            return
+        bench, view = at
+        order_id = view.order_id
+        assert view.current is not None
         code = view.current.tracking_no if right else "YT7999999999999"
         result = self.act(
             bench,
