@@ -119,6 +119,15 @@ def find_user(uow: UnitOfWork, code: str) -> User | None:
         return None
 
 
+def is_active(uow: UnitOfWork, name: str) -> bool:
+    """Is ``name`` still a user (not removed since signing in)?"""
+    with uow:
+        found = uow.session.exec(
+            select(User.id).where(User.name == name, col(User.active).is_(True))
+        ).first()
+        return found is not None
+
+
 def list_users(uow: UnitOfWork) -> list[User]:
     with uow:
         return list(

@@ -48,7 +48,7 @@ from packstation.services.packing_view import (
     read_order,
 )
 from packstation.services.retry import AlreadyApplied, already_stored
-from packstation.services.users import check_lead_pin, sign_out
+from packstation.services.users import check_lead_pin, is_active, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class BenchScreen(Screen[None]):
+class BenchScreen(Screen[str | None]):
     CSS_PATH = "packing.tcss"
     BINDINGS = [
         Binding("f2", "next_order", N_("Next order")),
@@ -369,6 +369,8 @@ class BenchScreen(Screen[None]):
         return self.store.read(find) is not None
 
     def open_code(self, code: str) -> None:
+        if not self.still_a_user():
+            return
         settings = self.bench_app.settings
         # in a tuple: no order having the code is an answer too
         found = self.guard(lambda uow: (packing.open_order(uow, code=code, settings=settings),))
@@ -448,11 +450,27 @@ class BenchScreen(Screen[None]):
         }
         actions[command]()
 
+    def still_a_user(self) -> bool:
+        """False, and back to the sign-in, when this packer was removed (``user remove``) since
+        signing in: a removed user finishes the order in hand but takes no other."""
+        name = self.packer.name
+        if self.store.read(lambda uow: is_active(uow, name)) is not False:
+            return True  # still a user, or the store is away (the action will say so)
+        self.happened(sign_out)
+        self.dismiss(
+            _(
+                "{name} was removed from the users and takes no more orders; sign in with your own badge."
+            ).format(name=name)
+        )
+        return False
+
     def action_next_order(self) -> None:
         if self.order_id is not None:
             self.say(
                 _("Finish this order, or put it back (F9), before taking the next."), "refused"
             )
+            return
+        if not self.still_a_user():
             return
         settings = self.bench_app.settings
         # in a tuple: an empty queue is an answer too

@@ -40,6 +40,7 @@ class SignInScreen(Screen[None]):
         self.engine = engine
         self.bench = bench
         self.notice = notice
+        self.parting = ""  # why the last packer was signed out, said when this screen is back
         self.store = StoreLink(
             engine, bench=bench, user="", on_lost=self.store_lost, on_back=self.store_back
         )
@@ -67,7 +68,8 @@ class SignInScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refill()
         self.query_one("#who", Input).value = ""
-        self.query_one("#error", Static).update("")
+        self.query_one("#error", Static).update(self.parting)
+        self.parting = ""
         self.query_one("#who", Input).focus()
 
     def refill(self) -> None:
@@ -117,7 +119,12 @@ class SignInScreen(Screen[None]):
             return
         from packstation.screens.bench.packing import BenchScreen
 
-        self.app.push_screen(BenchScreen(self.engine, Packer(user.name, user.role), self.notice))
+        self.app.push_screen(
+            BenchScreen(self.engine, Packer(user.name, user.role), self.notice), self.signed_out
+        )
+
+    def signed_out(self, why: str | None) -> None:
+        self.parting = why or ""
 
     def store_lost(self, exc: UserError) -> None:
         self.query_one("#error", Static).update(str(exc))

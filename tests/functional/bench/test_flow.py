@@ -588,3 +588,32 @@ async def test_ctrl_q_twice_quits_at_once_and_the_order_stays_with_the_bench(
     assert app.return_code == 0
     held = order(shop, "TB1002")
     assert held.status == OrderStatus.PACKING and held.claimed_bench == "bench-1"
+
+
+async def test_a_packer_removed_while_signed_in_finishes_the_order_but_takes_no_other(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    from packstation.services.users import remove_user
+
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        remove_user(UnitOfWork(shop), name="王芳")  # a lead, at the office, meanwhile
+        await scan(pilot, PAN)  # the order in hand goes on
+        assert bench(app).view is not None and bench(app).view.lines[0].in_box == 1
+        await pilot.press("f9", "enter")  # put back
+        await pilot.pause()
+        await pilot.press("f2")  # the next order: refused, and signed out
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert "王芳 was removed from the users" in error
+        assert order(shop, "TB1001").claimed_bench is None  # no order was taken
+        await sign_in(pilot, "BADGE-001")  # the badge no longer signs in
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "BADGE-002")  # someone else does, and packs
+        await pilot.press("f2")
+        await pilot.pause()
+        assert bench(app).order_id is not None
+    assert [e["_user"] for e in events(shop, "signed_out")] == ["王芳"]
