@@ -69,7 +69,7 @@ PRODUCTS: tuple[DemoProduct, ...] = (
     ),
     DemoProduct(
         "TSH-CTN-RED-M",
-        "纯棉T恤 红色",
+        "纯棉T恤",
         "Cotton T-shirt, red",
         "颜色分类：红色;尺码：M",
         180,
@@ -78,7 +78,7 @@ PRODUCTS: tuple[DemoProduct, ...] = (
     ),
     DemoProduct(
         "TSH-CTN-RED-L",
-        "纯棉T恤 红色",
+        "纯棉T恤",
         "Cotton T-shirt, red",
         "颜色分类：红色;尺码：L",
         190,
@@ -87,7 +87,7 @@ PRODUCTS: tuple[DemoProduct, ...] = (
     ),
     DemoProduct(
         "TSH-CTN-BLK-XL",
-        "纯棉T恤 黑色",
+        "纯棉T恤",
         "Cotton T-shirt, black",
         "颜色分类：黑色;尺码：XL",
         200,

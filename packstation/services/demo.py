@@ -6,6 +6,7 @@ Called by ``packstation demo``.  Seeding is deterministic for a given ``now`` an
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -155,12 +156,13 @@ def write_barcode_list(folder: Path) -> Path:
     """The demo's barcodes in a file, for trying the bench without a scanner: type a code and
     Enter, exactly what a keyboard-wedge scanner sends."""
     path = folder / BARCODES_NAME
-    rows = ["barcode,sku,units,name"]
-    for index, p in enumerate(PRODUCTS, start=1):
-        rows.append(f"{ean13_for(index)},{p.sku},1,{p.name}")
     case = next(p for p in PRODUCTS if p.sku == CASE_SKU)
-    rows.append(f"{ean13_for(900)},{CASE_SKU},{CASE_MULTIPLIER},{case.name}")
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["barcode", "sku", "units", "name", "spec"])
+        for index, p in enumerate(PRODUCTS, start=1):
+            out.writerow([ean13_for(index), p.sku, 1, p.name, p.spec])
+        out.writerow([ean13_for(900), CASE_SKU, CASE_MULTIPLIER, case.name, case.spec])
     return path
 
 

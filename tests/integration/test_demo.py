@@ -31,7 +31,9 @@ def test_demo_seeds_a_realistic_shop(tmp_path: Path) -> None:
     # the handover lists the lead seals stay in the demo's folder, not where it was started
     assert settings.shipping.manifest_dir == str(tmp_path / "demo" / "lists")
     listed = summary.barcodes.read_text(encoding="utf-8").splitlines()
-    assert listed[0] == "barcode,sku,units,name"
+    assert listed[0] == "barcode,sku,units,name,spec"
+    # the spec tells apart the products of one name (a T-shirt in three colours and sizes)
+    assert "6921234500064,TSH-CTN-RED-M,1,纯棉T恤,颜色分类：红色;尺码：M" in listed
     assert len(listed) == 1 + 24 + 1  # every product and the carton of six
     engine = make_engine(settings.store.url)
     with UnitOfWork(engine, readonly=True) as uow:
