@@ -47,11 +47,23 @@ class ScanResult:
         return self.outcome is ScanOutcome.TICKED
 
 
-def _wanted(lines: list[OrderLine], names: dict[str, Product]) -> list[str]:
+def _names(products: dict[str, Product]) -> dict[str, str]:
+    """Each product's name for a refusal; with its spec where products of one name meet (a
+    T-shirt scanned in the wrong size must not read as the one wanted)."""
+    skus_by_name: dict[str, int] = {}
+    for product in products.values():
+        skus_by_name[product.name] = skus_by_name.get(product.name, 0) + 1
+    return {
+        sku: f"{p.name} {p.spec}" if p.spec and skus_by_name[p.name] > 1 else p.name
+        for sku, p in products.items()
+    }
+
+
+def _wanted(lines: list[OrderLine], names: dict[str, str]) -> list[str]:
     return [
         _("{sku} {name} ×{qty}").format(
             sku=line.sku,
-            name=names[line.sku].name if line.sku in names else line.title,
+            name=names.get(line.sku, line.title),
             qty=line.quantity - line.quantity_packed,
         )
         for line in lines
@@ -156,10 +168,10 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         products = find_products(
             uow, {line.sku for line in lines} | ({barcode.sku} if barcode else set())
         )
-        wanted = _wanted(lines, products)
+        names = _names(products)
+        wanted = _wanted(lines, names)
         wanted_text = "; ".join(wanted) or _("nothing")
-        product = products.get(barcode.sku) if barcode else None
-        name = product.name if product else ""
+        name = names.get(barcode.sku, "") if barcode else ""
         if match.outcome is ScanOutcome.UNKNOWN:
             message = _("Unknown barcode {code}: no product has it. Wanted: {wanted}.").format(
                 code=code, wanted=wanted_text

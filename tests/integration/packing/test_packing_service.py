@@ -17,7 +17,7 @@ from packstation.labels.content import LabelData
 from packstation.services import claims, documents, lead, packing
 from packstation.services.documents import label_data
 from packstation.services.packing_view import Phase, read_order
-from packstation.store.models import Event, Order, OrderException, Parcel
+from packstation.store.models import Event, Order, OrderException, Parcel, Product, ProductBarcode
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order
 
@@ -114,6 +114,28 @@ def test_refusals_name_the_reason(shop: Engine, settings: Settings) -> None:
     packing.open_order(uow(shop), code="B1", settings=settings)
     with pytest.raises(UserError, match="bench-1 by 王芳"):
         packing.open_order(uow(shop, "bench-2", "Li Lei"), code="B1", settings=settings)
+
+
+def test_a_wrong_size_is_named_with_its_spec_where_the_names_are_alike(
+    shop: Engine, settings: Settings
+) -> None:
+    with UnitOfWork(shop) as unit:  # one T-shirt in two sizes: one name, two SKUs
+        for sku, spec, code in (
+            ("TS-M", "尺码：M", "6900000000017"),
+            ("TS-L", "尺码：L", "6900000000024"),
+        ):
+            unit.session.add(Product(sku=sku, name="纯棉T恤", spec=spec, unit_weight_g=200))
+            unit.flush()
+            unit.session.add(ProductBarcode(code=code, sku=sku))
+        unit.commit()
+    oid = add_order(shop, "T1", [("TS-L", 1), ("PAN-003", 1)])
+    packing.open_order(uow(shop), code="T1", settings=settings)
+    wrong = packing.scan_item(uow(shop), order_id=oid, code="6900000000017", settings=settings)
+    assert wrong.outcome is ScanOutcome.WRONG_ITEM
+    assert wrong.message.startswith("Wrong item: TS-M 纯棉T恤 尺码：M is not on this order.")
+    assert "TS-L 纯棉T恤 尺码：L ×1" in wrong.message
+    # a name no other product of the message has is said alone
+    assert "PAN-003 不粘炒锅 ×1" in wrong.message
 
 
 def test_waybill_opens_the_order(shop: Engine, settings: Settings) -> None:
