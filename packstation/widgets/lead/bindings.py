@@ -4,7 +4,7 @@ Textual merges a class's ``BINDINGS`` when the class is created, that is when th
 imported — before the application has chosen its language.  Screens therefore declare their
 descriptions in English (marked with ``N_``) and translate their own copy when they are built.
 A control key is shown as the bench's key bar shows it (``^T``, where Textual's footer says
-``^t``).
+``^t``), and a letter key in capitals, as the hints and the README name it.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from packstation.i18n import _
 
 def _shown(binding: Binding) -> Binding:
     key_display = binding.key_display
-    if key_display is None and binding.key.startswith("ctrl+") and len(binding.key) == 6:
-        key_display = "^" + binding.key[-1].upper()
+    key = binding.key
+    if key_display is None and key.startswith("ctrl+") and len(key) == 6:
+        key_display = "^" + key[-1].upper()
+    elif key_display is None and len(key) == 1 and key.isalpha():
+        key_display = key.upper()  # as the README and the hints name it: E, not e
     return replace(binding, description=_(binding.description), key_display=key_display)
 
 

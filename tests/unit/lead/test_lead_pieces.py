@@ -92,7 +92,7 @@ def test_typed_words_become_conditions() -> None:
     assert "recipient_name" in chinese and "order_no" not in chinese
 
 
-def test_lead_keys_are_translated_and_control_keys_shown_as_on_the_bench() -> None:
+def test_lead_keys_are_translated_and_shown_as_the_bench_and_the_readme_name_them() -> None:
     from textual.binding import Binding
     from textual.widget import Widget
 
@@ -102,6 +102,7 @@ def test_lead_keys_are_translated_and_control_keys_shown_as_on_the_bench() -> No
         BINDINGS = [
             Binding("ctrl+t", "tomorrow", "Tomorrow too"),
             Binding("f5", "seal", "Quit"),
+            Binding("e", "export", "Ship-confirm export"),
             Binding("ctrl+s", "seal", "Seal and print", key_display="Ctrl+S"),
         ]
 
@@ -115,3 +116,4 @@ def test_lead_keys_are_translated_and_control_keys_shown_as_on_the_bench() -> No
     assert shown["ctrl+t"].key_display == "^T" and shown["ctrl+t"].description != "Tomorrow too"
     assert shown["f5"].key_display is None and shown["f5"].description == "退出"
     assert shown["ctrl+s"].key_display == "Ctrl+S"  # a display given is kept
+    assert shown["e"].key_display == "E"
