@@ -275,6 +275,10 @@ def test_the_ship_confirm_file_goes_beside_the_handover_lists(
             await pilot.press("enter")
             await until(pilot, lambda: target.exists() and " written to " in _message(app))
             assert _message(app).startswith(f"4 shipments written to {target}; upload it")
+            # the sentence, longer than the screen is wide, is shown whole: it wraps
+            line = app.screen.query_one("#message", Static)
+            await pilot.pause()
+            assert line.region.height > 1 and line.region.width <= 120
 
     asyncio.run(scenario())
 
