@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -244,6 +245,19 @@ class LineForm(_Form):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.focus_next()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed while a list has the keyboard goes to the reason (a packer who types
+        the reason straight away loses no letter; a scan reaches the field that refuses it)."""
+        if not isinstance(self.focused, OptionList):
+            return
+        if not (event.character and event.character.isprintable()):
+            return
+        event.stop()
+        event.prevent_default()
+        reason = self.query_one("#reason", Input)
+        reason.focus()
+        reason.post_message(events.Key(event.key, event.character))
 
     def submit(self) -> None:
         lines = self.query_one("#lines", OptionList)

@@ -617,3 +617,21 @@ async def test_a_packer_removed_while_signed_in_finishes_the_order_but_takes_no_
         await pilot.pause()
         assert bench(app).order_id is not None
     assert [e["_user"] for e in events(shop, "signed_out")] == ["王芳"]
+
+
+async def test_a_reason_typed_while_the_line_list_has_the_keyboard_goes_to_the_reason(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        await pilot.press("f4")  # the list of lines has the keyboard; the reason is typed at once
+        await pilot.pause()
+        await pilot.press(*"条码破损")
+        await pilot.pause(0.2)
+        assert app.screen.query_one("#reason", WedgeInput).value == "条码破损"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert bench(app).view is not None and bench(app).view.ticked == 1
+    assert events(shop, "item_ticked_by_hand")[0]["reason"] == "条码破损"
