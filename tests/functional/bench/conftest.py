@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import inspect
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 
 import pytest
@@ -90,6 +91,18 @@ def feedback(app: BenchApp) -> str:
 async def put_on_scale(pilot: Pilot[None], app: BenchApp, grams: int) -> None:
     app.scale_reading(ScaleReading(Decimal(grams), ScaleStatus.STABLE))
     await pilot.pause()
+
+
+@contextlib.asynccontextmanager
+async def packing(
+    engine: Engine, settings: Settings, order: str
+) -> AsyncIterator[tuple[BenchApp, Pilot[None]]]:
+    """A bench (``SIZE``) where BADGE-001 signed in and scanned ``order``."""
+    app = make_app(engine, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, order)
+        yield app, pilot
 
 
 async def sign_in(pilot: Pilot[None], badge: str = "BADGE-001") -> None:

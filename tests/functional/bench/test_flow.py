@@ -33,6 +33,7 @@ from tests.functional.bench.conftest import (
     bench,
     feedback,
     make_app,
+    packing,
     put_on_scale,
     scan,
     sign_in,
@@ -69,10 +70,7 @@ async def test_sign_in_by_badge_and_by_name(shop: Engine, bench_settings: Settin
 
 
 async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings: Settings) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1001")
+    async with packing(shop, bench_settings, "TB1001") as (app, pilot):
         screen = bench(app)
         assert screen.view is not None and screen.view.order_no == "TB1001"
         await scan(pilot, TEA)
@@ -118,10 +116,7 @@ async def test_open_by_waybill_and_refusals(shop: Engine, bench_settings: Settin
         )
         uow.session.add(Order(order_no="TB-DONE", status=OrderStatus.PACKED))
         uow.commit()
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB-CANCEL")
+    async with packing(shop, bench_settings, "TB-CANCEL") as (app, pilot):
         assert "cancelled" in feedback(app)
         await scan(pilot, "TB-HOLD")
         assert "on hold" in feedback(app) and "地址不全" in feedback(app)
@@ -153,10 +148,7 @@ async def test_next_due_by_key_and_by_command_barcode(
 async def test_manual_tick_typed_weight_and_several_boxes(
     shop: Engine, bench_settings: Settings
 ) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await pilot.press("f4")  # tick by hand: the only line is chosen
         await pilot.pause()
         await pilot.press("enter")  # the line
@@ -187,10 +179,7 @@ async def test_manual_tick_typed_weight_and_several_boxes(
 
 
 async def test_lead_override_wrong_then_right_pin(shop: Engine, bench_settings: Settings) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await scan(pilot, PAN)
         screen = bench(app)
@@ -212,10 +201,7 @@ async def test_lead_override_wrong_then_right_pin(shop: Engine, bench_settings: 
 
 
 async def test_short_puts_the_order_on_hold(shop: Engine, bench_settings: Settings) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await scan(pilot, "CMD-SHORT")
         await pilot.press("enter", "enter", *"only one on the shelf", "enter")
@@ -233,10 +219,7 @@ async def test_short_puts_the_order_on_hold(shop: Engine, bench_settings: Settin
 async def test_a_scan_into_a_typed_field_is_refused_in_a_sentence_shown_whole(
     shop: Engine, bench_settings: Settings
 ) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, "CMD-SHORT")
         await pilot.press("enter", "enter")  # the reason, the line: now the note
         await pilot.pause()
@@ -256,10 +239,7 @@ async def test_a_scan_into_a_typed_field_is_refused_in_a_sentence_shown_whole(
 async def test_cancelled_while_packing_stops_the_bench(
     shop: Engine, bench_settings: Settings
 ) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         with UnitOfWork(shop, bench="import", user="importer") as uow:
             cancelled = uow.session.exec(select(Order).where(Order.order_no == "TB1002")).one()
@@ -286,10 +266,7 @@ async def test_cancelled_while_packing_stops_the_bench(
 
 async def test_the_progress_counts_units_in_english(shop: Engine, bench_settings: Settings) -> None:
     add_order(shop, "TB1003", [("CUP-002", 1)])
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1003")
+    async with packing(shop, bench_settings, "TB1003") as (app, pilot):
         progress = bench(app).query_one("#progress", Static)
         assert str(progress.render()).endswith("0 / 1 unit")
         await pilot.press("f9")  # put back
@@ -305,10 +282,7 @@ def test_stop_says_how_many_labels_to_tear_up() -> None:
 
 
 async def test_cancel_is_noticed_by_the_poll(shop: Engine, bench_settings: Settings) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         with UnitOfWork(shop) as uow:
             cancelled = uow.session.exec(select(Order).where(Order.order_no == "TB1002")).one()
             cancelled.status = OrderStatus.CANCELLED
@@ -320,10 +294,7 @@ async def test_cancel_is_noticed_by_the_poll(shop: Engine, bench_settings: Setti
 
 
 async def test_restart_in_the_middle_of_an_order(shop: Engine, bench_settings: Settings) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1001")
+    async with packing(shop, bench_settings, "TB1001") as (_, pilot):
         await scan(pilot, TEA)
         await scan(pilot, CASE_BARCODE)
     # the process is gone; a new one on the same bench shows the same order and ticks
@@ -397,10 +368,7 @@ def _lease_ran_out(engine: Engine, order_no: str) -> None:
 async def test_restart_keeps_the_box_and_its_refused_weight(
     shop: Engine, bench_settings: Settings
 ) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await scan(pilot, PAN)
         screen = bench(app)
@@ -439,10 +407,7 @@ async def test_after_a_put_back_the_boxes_are_counted_as_the_courier_counts_them
 ) -> None:
     """Box 1 was undone when the order was put back; opened again, the packer's box is the
     first that goes: "Box 1", with no count of boxes beside it, and closing it says so."""
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await scan(pilot, "CMD-CANCEL")  # put it back: box 1 void
         await scan(pilot, "TB1002")
@@ -537,10 +502,7 @@ async def test_quitting_with_an_order_open_asks_and_puts_it_back(
     """Ctrl+Q with an order open asks first: Esc or the CANCEL barcode stays, Enter puts the
     order back in the queue (its open box undone) and quits, so it does not wait for its
     lease."""
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -576,10 +538,7 @@ async def test_quitting_with_no_order_open_just_quits(
 async def test_ctrl_q_twice_quits_at_once_and_the_order_stays_with_the_bench(
     shop: Engine, bench_settings: Settings
 ) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmForm)
@@ -595,10 +554,7 @@ async def test_a_packer_removed_while_signed_in_finishes_the_order_but_takes_no_
 ) -> None:
     from packstation.services.users import remove_user
 
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         remove_user(UnitOfWork(shop), name="王芳")  # a lead, at the office, meanwhile
         await scan(pilot, PAN)  # the order in hand goes on
         assert bench(app).view is not None and bench(app).view.lines[0].in_box == 1
@@ -622,10 +578,7 @@ async def test_a_packer_removed_while_signed_in_finishes_the_order_but_takes_no_
 async def test_a_reason_typed_while_the_line_list_has_the_keyboard_goes_to_the_reason(
     shop: Engine, bench_settings: Settings
 ) -> None:
-    app = make_app(shop, bench_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        await scan(pilot, "TB1002")
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await pilot.press("f4")  # the list of lines has the keyboard; the reason is typed at once
         await pilot.pause()
         await pilot.press(*"条码破损")
