@@ -22,8 +22,11 @@ from textual.strip import Strip
 from packstation.i18n import _
 from packstation.services.packing_view import LineView
 
-PAD = 2  # blank cells either side of a column
+PAD = 2  # blank cells either side of a column (one on a narrow screen)
 RIGHT = {4, 5}  # wanted and ticked are numbers: right-aligned
+# on a screen too narrow for every column, the name and the spec are cut short (…) down to these
+# many cells, so that the marks (FRAGILE…) stay in view
+SHORTEST = {2: 8, 3: 6}
 
 
 class PickList(ScrollView, can_focus=False):
@@ -49,7 +52,9 @@ class PickList(ScrollView, can_focus=False):
         self._lines: list[LineView] = []
         self._insured = False
         self._rows: list[list[Text]] = []
-        self._widths: list[int] = []
+        self._natural: list[int] = []  # each column's widest cell
+        self._widths: list[int] = []  # as drawn: the natural widths, or some cut short
+        self._pad = PAD
         self._cursor = 0
         self._strips: dict[int, Strip] = {}  # row (-1: the header) → its drawn line
 
@@ -79,11 +84,9 @@ class PickList(ScrollView, can_focus=False):
                 return
         self._lines, self._insured = list(lines), insured
         self._rows = [self._cells(line, insured) for line in lines]
-        self._widths = self._measure()
+        self._natural = self._measure()
         self._cursor = min(cursor, max(len(lines) - 1, 0))
-        self._strips.clear()
-        width = sum(self._widths) + 2 * PAD * len(self._widths)
-        self.virtual_size = Size(width, len(self._rows) + 1)
+        self._fit()
         self.refresh(layout=True)
         self.call_after_refresh(self._scroll_to_cursor)  # once the new height is laid out
 
@@ -134,8 +137,31 @@ class PickList(ScrollView, can_focus=False):
         return all(
             cell.cell_len <= width
             for row in rows
-            for cell, width in zip(self._rows[row], self._widths, strict=True)
+            for cell, width in zip(self._rows[row], self._natural, strict=True)
         )
+
+    def _fit(self) -> None:
+        """The columns as drawn: as wide as their cells with two blank cells either side when
+        the screen has the room; else one either side, and then the wider of the name and the
+        spec cut short, a cell at a time, until the row fits or both are at their shortest."""
+        widths = list(self._natural)
+        room = self.size.width or 10_000
+        pad = PAD if sum(widths) + 2 * PAD * len(widths) <= room else 1
+        over = sum(widths) + 2 * pad * len(widths) - room
+        while over > 0:
+            col = max(SHORTEST, key=lambda c: widths[c] - SHORTEST[c])
+            if widths[col] <= SHORTEST[col]:
+                break
+            widths[col] -= 1
+            over -= 1
+        self._pad, self._widths = pad, widths
+        self._strips.clear()
+        self.virtual_size = Size(sum(widths) + 2 * pad * len(widths), len(self._rows) + 1)
+
+    def on_resize(self) -> None:
+        if self._natural:
+            self._fit()
+            self.refresh()
 
     def _move_cursor(self, cursor: int, changed: list[int]) -> None:
         redraw = set(changed)
@@ -194,9 +220,12 @@ class PickList(ScrollView, can_focus=False):
         style = self._row_style(row)
         segments: list[Segment] = []
         for col, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
+            if cell.cell_len > width:  # a name or spec on a narrow screen
+                cell = cell.copy()
+                cell.truncate(width, overflow="ellipsis")
             gap = width - cell.cell_len
-            left = PAD + (gap if col in RIGHT else 0)
-            right = PAD + (0 if col in RIGHT else gap)
+            left = self._pad + (gap if col in RIGHT else 0)
+            right = self._pad + (0 if col in RIGHT else gap)
             segments.append(Segment(" " * left, style))
             segments.extend(
                 Segment(seg.text, style + seg.style if seg.style else style)

@@ -10,7 +10,7 @@ from packstation.i18n import _
 
 class WeightPanel(Static):
     DEFAULT_CSS = """
-    WeightPanel { height: 3; border: round $accent; padding: 0 1; }
+    WeightPanel { height: auto; border: round $accent; padding: 0 1; }
     WeightPanel.blocked { border: heavy $error; }
     WeightPanel.accepted { border: heavy $success; }
     """
@@ -43,4 +43,4 @@ class WeightPanel(Static):
             if verdict:
                 text.append("   │   ")
                 text.append(verdict, style="bold red" if blocked else "bold green")
-        self.update(text, layout=False)
+        self.update(text)  # a narrow screen wraps a verdict onto a second row

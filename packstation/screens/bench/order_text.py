@@ -1,5 +1,5 @@
 """What the packing screen writes about the order it shows, as Rich text: the line when no
-order is open, the header, the notes, the progress bar and the box line.  Pure: built from an
+order is open, the header, the notes and the box line.  Pure: built from an
 ``OrderView``, drawn by ``packing.BenchScreen``."""
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from rich.text import Text
 
 from packstation.i18n import _, ngettext
 from packstation.services.packing_view import OrderView
-
-PROGRESS_WIDTH = 40  # characters of the bar
 
 
 def no_order() -> Text:
@@ -56,19 +54,6 @@ def notes(view: OrderView) -> Text:
         note.append(_("Seller note") + ": ", style="bold")
         note.append(view.seller_note, style="bold yellow")
     return note
-
-
-def progress(view: OrderView) -> Text:
-    """The units ticked of the order's, as a bar and as figures."""
-    done = view.ticked
-    filled = round(PROGRESS_WIDTH * done / max(view.total, 1))
-    bar = Text()
-    bar.append(_("Progress") + "  ", style="bold")
-    bar.append("█" * filled, style="green")
-    bar.append("░" * (PROGRESS_WIDTH - filled), style="dim")
-    units = ngettext("{done} / {total} unit", "{done} / {total} units", view.total)
-    bar.append("  " + units.format(done=done, total=view.total), style="bold")
-    return bar
 
 
 def box_line(view: OrderView) -> Text:

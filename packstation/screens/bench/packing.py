@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -53,6 +54,7 @@ from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pick_list import PickList
+from packstation.widgets.progress_line import ProgressLine
 from packstation.widgets.scan_line import ScanLine
 from packstation.widgets.status_bar import StatusBar
 from packstation.widgets.weight_panel import WeightPanel
@@ -61,6 +63,9 @@ if TYPE_CHECKING:
     from packstation.app import BenchApp
 
 T = TypeVar("T")
+
+# Below this many rows the screen drops its frames (an 80×24 terminal showed no line of the order).
+COMPACT_BELOW_ROWS = 30
 
 
 class BenchScreen(Screen[str | None]):
@@ -136,12 +141,16 @@ class BenchScreen(Screen[str | None]):
         yield PickList(id="picklist")
         yield Static(id="idle")
         with Horizontal(id="progress-row"):
-            yield Static(id="progress")
+            yield ProgressLine(id="progress")
             yield Static(id="box")
         yield WeightPanel(id="weight")
         yield Feedback(id="feedback")
         yield ScanLine(id="scan")
         yield KeyBar(self.BINDINGS, id="keys")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # frames cost two rows each: on a short terminal they go, and the pick list keeps them
+        self.set_class(event.size.height < COMPACT_BELOW_ROWS, "compact")
 
     def on_mount(self) -> None:
         self.query_one(ScanLine).focus()
@@ -219,7 +228,7 @@ class BenchScreen(Screen[str | None]):
             idle = self.query_one("#idle", Static)
             idle.add_class("waiting")
             idle.update(order_text.ready_for_the_next())
-            self.query_one("#progress", Static).update("")
+            self.query_one(ProgressLine).clear()
             self.query_one("#box", Static).update("")
             self._shown_box = ""
             self.draw_weight()
@@ -257,7 +266,7 @@ class BenchScreen(Screen[str | None]):
         self.draw_progress(view)
 
     def draw_progress(self, view: OrderView) -> None:
-        self.query_one("#progress", Static).update(order_text.progress(view), layout=False)
+        self.query_one(ProgressLine).show(view.ticked, view.total)
         text = order_text.box_line(view)
         box_text = self.query_one("#box", Static)
         if str(text) != self._shown_box:

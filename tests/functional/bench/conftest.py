@@ -95,11 +95,11 @@ async def put_on_scale(pilot: Pilot[None], app: BenchApp, grams: int) -> None:
 
 @contextlib.asynccontextmanager
 async def packing(
-    engine: Engine, settings: Settings, order: str
+    engine: Engine, settings: Settings, order: str, size: tuple[int, int] = SIZE
 ) -> AsyncIterator[tuple[BenchApp, Pilot[None]]]:
-    """A bench (``SIZE``) where BADGE-001 signed in and scanned ``order``."""
+    """A bench (a terminal of ``size``) where BADGE-001 signed in and scanned ``order``."""
     app = make_app(engine, settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await sign_in(pilot)
         await scan(pilot, order)
         yield app, pilot

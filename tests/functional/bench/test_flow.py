@@ -23,6 +23,8 @@ from packstation.services.packing_view import Phase
 from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
+from packstation.widgets.pick_list import PickList
+from packstation.widgets.progress_line import ProgressLine
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.bench.conftest import (
     CUP,
@@ -267,12 +269,46 @@ async def test_cancelled_while_packing_stops_the_bench(
 async def test_the_progress_counts_units_in_english(shop: Engine, bench_settings: Settings) -> None:
     add_order(shop, "TB1003", [("CUP-002", 1)])
     async with packing(shop, bench_settings, "TB1003") as (app, pilot):
-        progress = bench(app).query_one("#progress", Static)
+        progress = bench(app).query_one(ProgressLine)
         assert str(progress.render()).endswith("0 / 1 unit")
         await pilot.press("f9")  # put back
         await pilot.pause()
         await scan(pilot, "TB1002")
         assert str(progress.render()).endswith("0 / 2 units")
+
+
+async def test_a_short_terminal_keeps_the_order_lines_and_the_progress_in_view(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """On 80×24 the frames left no row for the pick list, and the bar pushed the figures out."""
+    async with packing(shop, bench_settings, "TB1001", (80, 24)) as (app, pilot):
+        await scan(pilot, TEA)
+        screen = bench(app)
+        assert screen.has_class("compact")
+        assert screen.query_one("#picklist").region.height >= 5  # its header and every line
+        progress = screen.query_one(ProgressLine)
+        shown = str(progress.render())
+        assert shown.startswith("Progress  █") and shown.endswith("1 / 9 units")
+        assert len(shown) <= progress.region.width
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert not screen.has_class("compact")
+
+
+async def test_a_narrow_terminal_cuts_names_short_but_keeps_the_marks(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    async with packing(shop, bench_settings, "TB1001", (56, 24)) as (app, pilot):
+        picklist = bench(app).query_one(PickList)
+        rows = [picklist.render_line(y).text for y in range(4)]
+        assert all(len(row.rstrip()) <= picklist.size.width for row in rows)
+        assert rows[0].split() == ["#", "SKU", "Name", "Spec", "Wanted", "Ticked", "Marks"]
+        assert "CUP-002" in rows[2] and rows[2].rstrip().endswith("FRAGILE")
+        assert "SOAP-04" in rows[3] and rows[3].rstrip().endswith("GIFT")
+        assert "…" in rows[1]  # 西湖龙井 明前特级, cut short
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert "西湖龙井 明前特级" in picklist.render_line(1).text
 
 
 def test_stop_says_how_many_labels_to_tear_up() -> None:

@@ -121,3 +121,13 @@ def test_screen(
     set_language(language)
     app = make_app(shop, bench_settings)
     assert snap_compare(app, terminal_size=SIZE, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_picking_on_an_80_by_24_terminal(
+    snap_compare: Any, shop: Engine, bench_settings: Settings, language: str
+) -> None:
+    """No frames, names cut short where needed: every line of the order and its marks in view."""
+    set_language(language)
+    app = make_app(shop, bench_settings)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=picking)
