@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from packstation.errors import StoreError, UserError
@@ -23,6 +23,7 @@ from packstation.services.retry import (
     unreachable,
 )
 from packstation.store.uow import UnitOfWork
+from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.lead.bindings import translate_bindings
 
 #: the screens in the order of their function keys (class name, title)
@@ -77,7 +78,8 @@ class LeadScreen(Screen[None]):
 
     def compose_footer(self) -> ComposeResult:
         yield Static("", id="message")
-        yield Footer()
+        # the bench's key bar: it wraps on a narrow terminal, where Textual's footer cut keys off
+        yield KeyBar([*type(self).BINDINGS, *type(self.app).BINDINGS], id="keys")
 
     def on_mount(self) -> None:
         self.title = _(self.TITLE_TEXT) if self.TITLE_TEXT else "packstation"

@@ -16,6 +16,7 @@ from packstation.lead_app import LeadApp
 from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.store.models import Order, Parcel, PrintJob
+from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import answer, until
 
@@ -334,5 +335,28 @@ def test_the_address_form_fits_a_small_terminal(make_app: Callable[..., LeadApp]
             recipient = app.screen.query_one("#field-recipient_name", Input)
             assert app.screen.focused is recipient
             assert dialog.region.contains_region(recipient.region)  # scrolled into view
+
+    asyncio.run(scenario())
+
+
+def test_on_a_narrow_terminal_every_key_and_the_title_s_keys_wrap_into_view(
+    make_app: Callable[..., LeadApp],
+) -> None:
+    """Textual's footer cut the exceptions screen's keys off at 80 columns (N and Ctrl+Q)."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: isinstance(app.screen, ExceptionsScreen))
+            keys = app.screen.query_one(KeyBar)
+            await pilot.pause()
+            shown = [keys.render_line(y).text for y in range(keys.region.height)]
+            assert len(shown) == 2 and all(len(line.rstrip()) <= 80 for line in shown)
+            joined = " ".join(shown)
+            for key, what in (("R", "Release"), ("N", "Not today"), ("^Q", "Quit")):
+                assert f" {key}  {what}" in joined
+            title = app.screen.query_one("#held-title", Label)
+            assert title.region.height == 2 and title.region.width <= 80
 
     asyncio.run(scenario())

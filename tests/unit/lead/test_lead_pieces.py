@@ -90,30 +90,3 @@ def test_typed_words_become_conditions() -> None:
     assert "phone" in digits and "recipient_name" not in digits
     chinese = str(token_condition("王芳", SETTINGS))
     assert "recipient_name" in chinese and "order_no" not in chinese
-
-
-def test_lead_keys_are_translated_and_shown_as_the_bench_and_the_readme_name_them() -> None:
-    from textual.binding import Binding
-    from textual.widget import Widget
-
-    from packstation.widgets.lead.bindings import translate_bindings
-
-    class Keys(Widget):
-        BINDINGS = [
-            Binding("ctrl+t", "tomorrow", "Tomorrow too"),
-            Binding("f5", "seal", "Quit"),
-            Binding("e", "export", "Ship-confirm export"),
-            Binding("ctrl+s", "seal", "Seal and print", key_display="Ctrl+S"),
-        ]
-
-    set_language("zh_CN")
-    try:
-        keys = Keys()
-        translate_bindings(keys)
-        shown = {b.key: b for group in keys._bindings.key_to_bindings.values() for b in group}
-    finally:
-        set_language("en")
-    assert shown["ctrl+t"].key_display == "^T" and shown["ctrl+t"].description != "Tomorrow too"
-    assert shown["f5"].key_display is None and shown["f5"].description == "退出"
-    assert shown["ctrl+s"].key_display == "Ctrl+S"  # a display given is kept
-    assert shown["e"].key_display == "E"
