@@ -721,13 +721,19 @@ class BenchScreen(Screen[str | None]):
         if self.order_id is None:
             self.say(_("No order is open."), "attention")
             return
+        self.put_back()
+
+    def put_back(self) -> str | None:
+        """Put the open order back in the queue and say so; the sentence said, or None when it
+        was not put back (the store is unreachable, or a refusal, and that was said)."""
+        assert self.order_id is not None
         order_id = self.order_id
         no = self.view.order_no if self.view else ""
         voided = self.guard(
             lambda uow: packing.release_order(uow, order_id=order_id, reason="put back")
         )
         if voided is None and self.order_id is not None:
-            return  # not put back (the store is unreachable, or a refusal), and said
+            return None
         self.order_id = None
         self.refresh_order()
         if voided:
@@ -738,6 +744,7 @@ class BenchScreen(Screen[str | None]):
         else:
             said = _("Order {no} put back in the queue; its open box was undone.")
         self.say(said.format(no=no), "attention")
+        return said.format(no=no)
 
     def action_quit_bench(self) -> None:
         """Quit; an order still open here is put back first, once the packer says so (left
@@ -763,10 +770,13 @@ class BenchScreen(Screen[str | None]):
         )
 
     def action_sign_out(self) -> None:
+        said = None
         if self.order_id is not None:
-            self.action_release()
+            said = self.put_back()  # the sign-in screen repeats what to do with the goods
+            if said is None:
+                return  # still open here: the packer was told why
         if self.happened(sign_out):
-            self.dismiss(None)
+            self.dismiss(said)
 
     # --- timers and devices ---------------------------------------------------------------
 

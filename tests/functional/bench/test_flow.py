@@ -624,3 +624,18 @@ async def test_a_reason_typed_while_the_line_list_has_the_keyboard_goes_to_the_r
         await pilot.pause()
         assert bench(app).view is not None and bench(app).view.ticked == 1
     assert events(shop, "item_ticked_by_hand")[0]["reason"] == "条码破损"
+
+
+async def test_signing_out_with_an_order_open_puts_it_back_and_the_sign_in_says_so(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        await scan(pilot, PAN)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert error == "Order TB1002 put back in the queue; its open box was undone."
+    put_back = order(shop, "TB1002")
+    assert put_back.status == OrderStatus.READY and put_back.claimed_bench is None
+    assert [e["_user"] for e in events(shop, "signed_out")] == ["王芳"]
