@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from rich.cells import cell_len
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.users import add_user, list_users, remove_user, set_pin
 
@@ -65,8 +67,18 @@ def user_list(cli: CliContext, as_json: bool) -> None:
     if as_json:
         echo_json([{"name": u.name, "role": u.role, "badge": u.badge} for u in users])
         return
-    for u in users:
-        click.echo(f"{u.name}\t{u.role}\t{u.badge or ''}")
+    if not users:
+        click.echo(_("No users yet; add one with 'packstation user add NAME'."))
+        return
+    rows = [(_("name"), _("role"), _("badge"))]
+    rows += [
+        (u.name, _("lead") if u.role == Role.LEAD else _("packer"), u.badge or "-") for u in users
+    ]
+    widths = [max(cell_len(row[col]) for row in rows) for col in range(2)]
+    for name, role, badge in rows:
+        click.echo(
+            f"{name}{' ' * (widths[0] - cell_len(name))}  {role}{' ' * (widths[1] - cell_len(role))}  {badge}"
+        )
 
 
 COMMANDS = [user]

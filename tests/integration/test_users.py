@@ -33,13 +33,18 @@ def test_a_packer_who_left_no_longer_signs_in_and_their_badge_is_free(
     assert (code, out) == (0, "Removed 小李; their badge is free.\n")
     assert find_user(UnitOfWork(engine), "U-1001") is None  # the badge signs in no one
     assert find_user(UnitOfWork(engine), "小李") is None  # nor the name
-    assert run(capsys, store_url, "list")[1] == ""
+    assert run(capsys, store_url, "list")[1].startswith("No users yet")
     add_user(UnitOfWork(engine), name="小周", role="packer", badge="U-1001")  # reissued
     code, _out, err = run(capsys, store_url, "add", "小李", "--badge", "U-1009")
     assert code == 0, err  # back again, with a new badge
     back = find_user(UnitOfWork(engine), "U-1009")
     assert back is not None and back.name == "小李"
-    assert run(capsys, store_url, "list")[1] == "小周\tpacker\tU-1001\n小李\tpacker\tU-1009\n"
+    # a header, and the columns lined up in terminal cells (a Chinese name is two a character)
+    assert run(capsys, store_url, "list")[1].splitlines() == [
+        "name  role    badge",
+        "小周  packer  U-1001",
+        "小李  packer  U-1009",
+    ]
     with UnitOfWork(engine, readonly=True) as uow:
         kinds = [e.kind for e in uow.session.exec(select(Event).order_by(Event.id))]
     assert kinds == ["user_added", "user_removed", "user_added", "user_added"]
