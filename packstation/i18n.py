@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import locale
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -70,6 +71,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if _current == "en":
         return singular if n == 1 else plural
     return catalogue(_current).get(singular, singular if n == 1 else plural)
+
+
+def joined(items: Iterable[str]) -> str:
+    """Items of a sentence's list, separated as the language writes them ("a; b", "a；b")."""
+    return _("; ").join(items)
 
 
 def N_(message: str) -> str:

@@ -121,3 +121,15 @@ def test_a_count_picks_its_form_in_english_and_one_form_in_chinese() -> None:
         assert ngettext(singular, plural, 1) == ngettext(singular, plural, 5) == chinese
     finally:
         set_language("en")
+
+
+def test_a_list_in_a_sentence_is_separated_as_each_language_writes_it() -> None:
+    from packstation.i18n import joined
+
+    assert joined(["TEA-001 ×1", "CUP-002 ×2"]) == "TEA-001 ×1; CUP-002 ×2"
+    set_language("zh_CN")
+    try:
+        assert joined(["TEA-001 ×1", "CUP-002 ×2"]) == "TEA-001 ×1；CUP-002 ×2"
+        assert joined([]) == ""
+    finally:
+        set_language("en")

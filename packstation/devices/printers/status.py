@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from packstation.devices.base import PrinterState
 from packstation.devices.protocols.base import FrameError
-from packstation.i18n import _
+from packstation.i18n import _, joined
 
 STX, ETX = b"\x02", b"\x03"
 ZPL_QUERY = b"~HS\r\n"
@@ -36,7 +36,7 @@ def parse_answer(language: str, data: bytes) -> PrinterState:
 def _not_ready(state: PrinterState, reasons: list[str]) -> PrinterState:
     return PrinterState(
         ready=not reasons,
-        message="; ".join(reasons) if reasons else _("ready"),
+        message=joined(reasons) if reasons else _("ready"),
         paper_out=state.paper_out,
         head_open=state.head_open,
         paused=state.paused,

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
-from packstation.i18n import N_, _, ngettext
+from packstation.i18n import N_, _, joined, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
@@ -184,7 +184,7 @@ class ClosingScreen(LeadScreen):
                 ).format(path=path, confirmed=done.confirmed, already=done.already)
                 if done.skipped:
                     said += " " + _("Not confirmed: {orders}.").format(
-                        orders="; ".join(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                        orders=joined(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
                     )
                 return said
 

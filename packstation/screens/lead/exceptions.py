@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 
 from packstation.errors import UserError
-from packstation.i18n import N_, _, ngettext
+from packstation.i18n import N_, _, joined, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
@@ -114,7 +114,7 @@ class ExceptionsScreen(LeadScreen):
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
             kinds = ", ".join(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
-            notes = order.reason or "; ".join(e.note for e in order.exceptions if e.note)
+            notes = order.reason or joined(e.note for e in order.exceptions if e.note)
             held.add_row(
                 order.order_no,
                 order.carrier,

@@ -31,7 +31,7 @@ from packstation.domain.status import (
     PrintKind,
     PrintStatus,
 )
-from packstation.i18n import _
+from packstation.i18n import _, joined
 from packstation.services import stock
 from packstation.services.claims import UNCLAIMED
 from packstation.services.handover import parcel_gone
@@ -345,7 +345,7 @@ def _reconcile(
             "The marketplace changed {changes} after the label was printed; the order waits on "
             "hold: check the parcel, correct the address or release it."
         ).format(
-            changes="; ".join(f"{name} → {new}" for name, (_old, new) in sorted(changes.items()))
+            changes=joined(f"{name} → {new}" for name, (_old, new) in sorted(changes.items()))
         ),
         write=write,
         changes=changes,

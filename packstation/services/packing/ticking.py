@@ -13,7 +13,7 @@ from packstation.config import Settings
 from packstation.domain.packing import LineState, ScanMatch, ScanOutcome, match_scan
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, joined
 from packstation.services import stock
 from packstation.services.claims import held_order
 from packstation.services.packing.boxes import (
@@ -170,7 +170,7 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         )
         names = _names(products)
         wanted = _wanted(lines, names)
-        wanted_text = "; ".join(wanted) or _("nothing")
+        wanted_text = joined(wanted) or _("nothing")
         name = names.get(barcode.sku, "") if barcode else ""
         if match.outcome is ScanOutcome.UNKNOWN:
             message = _("Unknown barcode {code}: no product has it. Wanted: {wanted}.").format(
