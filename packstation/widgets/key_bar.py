@@ -1,7 +1,8 @@
-"""The footer of the bench: every key binding of the screen, translated when drawn.
+"""The footer of the bench's and the lead's screens: every key binding of the screen,
+translated when drawn.
 
-Used instead of Textual's Footer because the bench switches language after its classes are
-defined, and a packer must see every key (none hidden for lack of width): the bar wraps, a key
+Used instead of Textual's Footer because the applications switch language after their classes
+are defined, and every key must be seen (none hidden for lack of width): the bar wraps, a key
 with its description.
 """
 
