@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import check_move
+from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -76,6 +77,12 @@ def _documents_to_draw(
 def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:
     """Is ``box`` closed and waiting for its weight?"""
     return box is not None and box.expected_weight_g is not None and box.status == ParcelStatus.OPEN
+
+
+def _room(expected_g: int, settings: Settings) -> int:
+    """How far a weighing may be from the expected weight, in grams."""
+    weighing = settings.weighing
+    return tolerance(expected_g, weighing.tolerance_g, weighing.tolerance_pct)
 
 
 def _accepted(grams: int, box: Parcel, source: WeightSource, settings: Settings) -> bool:
@@ -189,8 +196,8 @@ def _weigh_box(
                 grams,
                 expected,
                 _(
-                    "Weight {grams} g is outside {expected} g ± tolerance: re-check the box, or ask a lead to override."
-                ).format(grams=grams, expected=expected),
+                    "Weight {grams} g is outside {expected} g ± {room} g: re-check the box, or ask a lead to override."
+                ).format(grams=grams, expected=expected, room=_room(expected, settings)),
             )
         box.measured_weight_g = grams
         box.weight_source = str(source)

@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 
 from packstation.app import BenchApp
 from packstation.config import Settings
+from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.screens.bench.dialogs import ConfirmForm
 from packstation.screens.bench.packing import BenchScreen
@@ -95,7 +96,13 @@ async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings:
         assert box is not None and box.expected_g is not None
         await put_on_scale(pilot, app, box.expected_g + 900)  # outside the tolerance
         assert screen.blocked_grams == box.expected_g + 900
-        assert "outside" in feedback(app)
+        room = tolerance(
+            box.expected_g,
+            bench_settings.weighing.tolerance_g,
+            bench_settings.weighing.tolerance_pct,
+        )
+        # the allowed deviation in grams, as the weight panel shows it
+        assert f"is outside {box.expected_g} g ± {room} g:" in feedback(app)
         await put_on_scale(pilot, app, box.expected_g + 10)  # the packer fixed the box
         assert "PACKED" in feedback(app)
         assert screen.order_id is None
