@@ -47,7 +47,12 @@ def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
                 exclusive=True,
             )
     except (serial.SerialException, OSError, ValueError) as exc:
-        if uri.scheme == "tcp":  # a serial server on the network: no cable or group to check
+        if "exclusively lock" in str(exc):  # pyserial's words when another program has it
+            text = _(
+                "The {what} at {uri} is in use by another program (a bench already running?); "
+                "close it, or use that program."
+            )
+        elif uri.scheme == "tcp":  # a serial server on the network: no cable or group to check
             text = _(
                 "Cannot reach the {what} at {uri} ({problem}); check that it is switched on and on the network, and its address and port."
             )

@@ -60,6 +60,7 @@ class StreamScale:
 
     def read(self, timeout: float = 1.0) -> ScaleReading:
         deadline = time.monotonic() + timeout
+        garbage_before = self.garbage
         if self.protocol.poll is not None:
             with contextlib.suppress(serial.SerialException, OSError):
                 self._port.reset_input_buffer()
@@ -95,6 +96,13 @@ class StreamScale:
                 return latest
         if latest is not None:
             return latest
+        if self.garbage > garbage_before:  # it talks, but not in the protocol configured
+            raise DeviceError(
+                _(
+                    "The scale at {where} sends data that the {protocol} protocol cannot read; "
+                    "set protocol= in its address to the scale's protocol, or protocol=auto."
+                ).format(where=self.where, protocol=self.protocol.title)
+            )
         raise DeviceError(
             _(
                 "The scale at {where} did not answer within {seconds} s; check that it is on and awake."

@@ -49,6 +49,9 @@ class DeviceLink:
         self.scanner: registry.ScannerReader | None = None
         self.stable = StableWeight(settings.devices.stable_readings)
         self.simulated = settings.devices.scale.startswith("sim://")
+        # why the scale last failed, shown until a reading comes (a scale that answers in
+        # another protocol opens fine every time, then fails again: "connected" would hide it)
+        self.scale_trouble = ""
 
     @property
     def has_scale(self) -> bool:
@@ -70,6 +73,7 @@ class DeviceLink:
             return registry.open_scale(uri, stable_readings=stable)
 
         def reading(value: ScaleReading) -> None:
+            self.scale_trouble = ""
             # only settled weights count; the rest is shown live
             settled = self.stable.feed(value)
             shown = value
@@ -80,12 +84,18 @@ class DeviceLink:
         def state(value: str) -> None:
             if value != CONNECTED:
                 self.stable.reset()
-            words = {CONNECTED: _("connected")}
-            self.app.call_from_thread(
-                self.on_scale_state, words.get(value, _("not answering: F5 types the weight"))
-            )
+            if self.scale_trouble:
+                said = _("{trouble} F5 types the weight.").format(trouble=self.scale_trouble)
+            elif value == CONNECTED:
+                said = _("connected")
+            else:
+                said = _("not answering: F5 types the weight")
+            self.app.call_from_thread(self.on_scale_state, said)
 
-        self.monitor = ScaleMonitor(factory, reading, state, 0.2)
+        def trouble(sentence: str) -> None:
+            self.scale_trouble = sentence
+
+        self.monitor = ScaleMonitor(factory, reading, state, 0.2, on_error=trouble)
         self.monitor.start()
 
     def _start_scanner(self) -> None:

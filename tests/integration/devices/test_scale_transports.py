@@ -234,3 +234,67 @@ def test_a_scale_that_never_answers_times_out() -> None:
         scale.close()
     finally:
         line.stop()
+
+
+def test_a_scale_speaking_another_protocol_is_told_apart_from_a_silent_one(
+    scale_server: Start,
+) -> None:
+    server = scale_server("ad")  # streams A&D frames; the bench is set for MT-SICS
+    server.apply("750")
+    scale = open_scale(server.uri.replace("protocol=ad", "protocol=mt-sics"))
+    try:
+        with pytest.raises(DeviceError, match="the MT-SICS protocol cannot read; set protocol="):
+            scale.read(0.5)
+    finally:
+        scale.close()
+
+
+def test_a_port_another_program_holds_is_named_in_use(scale_server: Start) -> None:
+    server = scale_server("mt-sics")
+    first = open_scale(server.uri)
+    try:
+        with pytest.raises(DeviceError, match="is in use by another program"):
+            open_scale(server.uri)
+    finally:
+        first.close()
+
+
+def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
+    scale_server: Start, tmp_path: Any
+) -> None:
+    """It opened fine each time and failed a second later, so the bench said 'connected'."""
+    from packstation.config import Settings
+    from packstation.screens.bench.devices import DeviceLink
+
+    server = scale_server("ad")
+    server.apply("750")
+    wrong = server.uri.replace("protocol=ad", "protocol=mt-sics")
+    base = Settings()
+    settings = base.model_copy(update={"devices": base.devices.model_copy(update={"scale": wrong})})
+    said: list[str] = []
+    readings: list[ScaleReading] = []
+
+    class App:
+        def call_from_thread(self, call: Callable[..., None], *args: Any) -> None:
+            call(*args)
+
+    link = DeviceLink(
+        App(),  # type: ignore[arg-type]
+        settings,
+        None,  # type: ignore[arg-type]
+        on_reading=readings.append,
+        on_scale_state=said.append,
+        on_printer=lambda _message, _ready: None,
+        on_scan=lambda _code: None,
+    )
+    link._start_scale()
+    try:
+        deadline = time.monotonic() + 10
+        while not any("cannot read" in s for s in said[1:]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.5)  # it opens again meanwhile: still the reason, not "connected"
+        assert "cannot read" in said[-1] and said[-1].endswith("F5 types the weight.")
+        assert not readings
+    finally:
+        assert link.monitor is not None
+        link.monitor.stop()
