@@ -13,7 +13,7 @@ from packstation.domain.orders import generic_state, is_gift
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
 from packstation.services.intake.parsed import ParsedLine, ParsedOrder
-from packstation.services.intake.readers import CsvFile, clean, records
+from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem
 from packstation.services.intake.validation import Columns, RowCheck
 
@@ -84,7 +84,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     signatures: dict[tuple[str, str], tuple[str, ...]] = {}
     seen_rows: set[tuple[str, ...]] = set()
     duplicated: set[tuple[str, str]] = set()
-    rows = records(file.path, file.encoding, progress=ctx.file_progress())
+    rows = file.records(progress=ctx.file_progress())
     next(rows)
     for row, cells in rows:
         check.start(row)

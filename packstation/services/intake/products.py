@@ -8,7 +8,7 @@ from pathlib import Path
 
 from packstation.i18n import _
 from packstation.services.catalogue import ProductRow, upsert_products
-from packstation.services.intake.readers import FileRefused, clean, open_csv, records
+from packstation.services.intake.readers import FileRefused, clean, open_csv
 from packstation.services.intake.report import Problem, ProductReport
 from packstation.services.intake.validation import Columns, RowCheck
 from packstation.store.uow import UnitOfWork
@@ -102,7 +102,7 @@ def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow
         i = idx[key]
         return clean(cells[i]) if i is not None and i < len(cells) else None
 
-    rows = records(csv_file.path, csv_file.encoding)
+    rows = csv_file.records()
     next(rows)
     for row, cells in rows:
         report.rows += 1

@@ -1,8 +1,10 @@
 """Reading marketplace CSV files as they really are, one record at a time.
 
 Called by the format readers (``taobao``, ``generic``, ``products``).  A file is decoded as UTF-8
-(with or without BOM) when every byte of it is valid UTF-8, otherwise as GB18030 (a superset of
-GBK, which Excel and the seller centre write in China).  Records are streamed.  The encoding scan
+(with or without BOM) when every byte of it is valid UTF-8, as UTF-16 when it starts with a
+UTF-16 byte-order mark (Excel's "Unicode text"), otherwise as GB18030 (a superset of GBK, which
+Excel and the seller centre write in China).  Cells are separated by commas, or by tabs when the
+header has more tabs than commas (Excel's text files).  Records are streamed.  The encoding scan
 also measures every line, so a line longer than ``MAX_LINE`` bytes is refused with its line number
 before it is ever decoded; a quoted cell spanning many lines stops at the csv module's field
 limit.  A 10 MB cell costs neither time nor memory.
@@ -39,7 +41,7 @@ def file_problem(path: Path, text: str, *, row: int | None = None, value: str = 
 
 
 def sniff_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``gb18030``; refuses empty, binary and UTF-16 files."""
+    """``utf-8-sig``, ``utf-8``, ``utf-16`` or ``gb18030``; refuses empty and binary files."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -53,16 +55,14 @@ def sniff_encoding(path: Path) -> str:
         ) from None
     with handle:
         head = handle.read(_SCAN_CHUNK)
-        if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        blank = b" \t\r\n\xef\xbb\xbf" + (b"\x00\xff\xfe" if utf16 else b"")
+        if not head.strip(blank):
             raise FileRefused(
                 file_problem(path, _("The file is empty; export it again from the seller centre."))
             )
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise FileRefused(
-                file_problem(
-                    path, _("The file is UTF-16 text; save it as UTF-8 or GBK CSV and try again.")
-                )
-            )
+        if utf16:
+            return _scan(path, handle, head, "utf-16")
         if b"\x00" in head:
             raise FileRefused(
                 file_problem(
@@ -75,20 +75,28 @@ def sniff_encoding(path: Path) -> str:
         return _scan(path, handle, head)
 
 
-def _scan(path: Path, handle: IO[bytes], head: bytes) -> str:
-    """Read the whole file once, in large chunks: is it UTF-8, and is any line too long?"""
+def _scan(path: Path, handle: IO[bytes], head: bytes, known: str = "") -> str:
+    """Read the whole file once, in large chunks: is it UTF-8, and is any line too long?
+    ``known``: the encoding told by a byte-order mark (UTF-16, where a newline is two bytes and
+    other characters may hold a newline's byte: its lines are measured decoded, in bytes as
+    UTF-16 writes them)."""
     bom = head.startswith(codecs.BOM_UTF8)
-    decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
+    decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder(known or "utf-8")()
     carry = 0  # length of the unfinished line so far
     line = 1
     chunk = head
     while chunk:
-        if decoder is not None:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                decoder = None
-        parts = chunk.split(b"\n")
+        if known:
+            assert decoder is not None
+            text = _decoded(path, decoder, chunk)
+            parts = [part.encode("utf-16-le") for part in text.split("\n")]
+        else:
+            if decoder is not None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    decoder = None
+            parts = chunk.split(b"\n")
         lengths = [carry + len(parts[0]), *map(len, parts[1:])]
         if max(lengths[:-1], default=0) > MAX_LINE or lengths[-1] > MAX_LINE:
             at = line + next(i for i, n in enumerate(lengths) if n > MAX_LINE)
@@ -105,6 +113,10 @@ def _scan(path: Path, handle: IO[bytes], head: bytes) -> str:
         line += len(parts) - 1
         carry = lengths[-1]
         chunk = handle.read(_SCAN_CHUNK)
+    if known:
+        assert decoder is not None
+        _decoded(path, decoder, b"", final=True)  # a character cut off at the end
+        return known
     if decoder is not None:
         try:
             decoder.decode(b"", final=True)
@@ -113,6 +125,18 @@ def _scan(path: Path, handle: IO[bytes], head: bytes) -> str:
     if decoder is None:
         return "gb18030"
     return "utf-8-sig" if bom else "utf-8"
+
+
+def _decoded(
+    path: Path, decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False
+) -> str:
+    """A chunk of a file whose encoding its byte-order mark told (UTF-16)."""
+    try:
+        return decoder.decode(chunk, final=final)
+    except UnicodeDecodeError:
+        raise FileRefused(
+            file_problem(path, _("The file is damaged UTF-16 text; export or save it again."))
+        ) from None
 
 
 class _CountingReader(io.RawIOBase):
@@ -159,24 +183,45 @@ class CsvFile:
     encoding: str
     header: list[str]
     size: int
+    delimiter: str = ","
 
     @property
     def name(self) -> str:
         return self.path.name
 
+    def records(self, *, progress: ProgressFn | None = None) -> Iterator[tuple[int, list[str]]]:
+        """The file's records from its header on (see ``records``)."""
+        return records(self.path, self.encoding, progress=progress, delimiter=self.delimiter)
+
 
 def open_csv(path: Path) -> CsvFile:
-    """The file's encoding and cleaned header (the first non-blank record)."""
+    """The file's encoding, separator and cleaned header (the first non-blank record)."""
     encoding = sniff_encoding(path)
-    for _row, cells in records(path, encoding):
-        return CsvFile(path, encoding, clean_header(cells), path.stat().st_size)
+    delimiter = _delimiter(path, encoding)
+    for _row, cells in records(path, encoding, delimiter=delimiter):
+        return CsvFile(path, encoding, clean_header(cells), path.stat().st_size, delimiter)
     raise FileRefused(
         file_problem(path, _("The file is empty; export it again from the seller centre."))
     )
 
 
+def _delimiter(path: Path, encoding: str) -> str:
+    """A tab when the first non-blank line has more tabs than commas (a text file from Excel),
+    else a comma."""
+    with path.open(encoding=encoding, errors="replace", newline="") as text:
+        for line in text:
+            if line.strip():
+                return "\t" if line.count("\t") > line.count(",") else ","
+    return ","
+
+
 def records(
-    path: Path, encoding: str, *, progress: ProgressFn | None = None, every: int = 5000
+    path: Path,
+    encoding: str,
+    *,
+    progress: ProgressFn | None = None,
+    every: int = 5000,
+    delimiter: str = ",",
 ) -> Iterator[tuple[int, list[str]]]:
     """``(row, cells)`` for each non-blank record; the header is row 1 when it is the first line.
 
@@ -187,7 +232,7 @@ def records(
     text = io.TextIOWrapper(io.BufferedReader(counting, 1 << 16), encoding=encoding, newline="")
     row = 0
     try:
-        reader = csv.reader(text, strict=True)
+        reader = csv.reader(text, strict=True, delimiter=delimiter)
         while True:
             try:
                 cells = next(reader)

@@ -14,7 +14,7 @@ from packstation.domain.orders import MarketState, is_gift, taobao_state
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
 from packstation.services.intake.parsed import ParsedLine, ParsedOrder
-from packstation.services.intake.readers import CsvFile, clean, records
+from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem
 from packstation.services.intake.validation import Columns, RowCheck
 
@@ -77,7 +77,7 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
     i_outer = cols.index.get("outer_id")
     i_attrs = cols.index.get("attrs")
     i_status = cols.index.get("status")
-    rows = records(file.path, file.encoding, progress=ctx.file_progress())
+    rows = file.records(progress=ctx.file_progress())
     next(rows)  # the header
     # The same line (SKU, title, spec, quantity, price) recurs on thousands of rows: each
     # distinct one is checked once and its ParsedLine shared (nothing changes a line later).
@@ -184,7 +184,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     name, zone, needed = file.name, ctx.zone, check.needed
     shops: dict[str, str] = {}
     states: dict[str, MarketState | None] = {}
-    rows = records(file.path, file.encoding, progress=ctx.file_progress())
+    rows = file.records(progress=ctx.file_progress())
     next(rows)
     for row, cells in rows:
         check.row, check.failed = row, False

@@ -131,10 +131,16 @@ def item_rows(o: TOrder, *, armour: bool = True) -> list[list[str]]:
     ]
 
 
-def _csv(rows: Sequence[Sequence[str]]) -> str:
+# Excel's "Unicode text" (文本文件(制表符分隔) in Unicode): UTF-16 with a byte-order mark, tabs
+EXCEL_UNICODE_TEXT = "utf-16-tab"
+
+
+def _csv(rows: Sequence[Sequence[str]], delimiter: str = ",") -> str:
     buffer = io.StringIO()
     # the seller centre writes CR LF and leaves ="…" cells unquoted
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, delimiter=delimiter
+    )
     writer.writerows(rows)
     return buffer.getvalue()
 
@@ -142,6 +148,8 @@ def _csv(rows: Sequence[Sequence[str]]) -> str:
 def encode(text: str, encoding: str) -> bytes:
     if encoding == "utf-8-sig":
         return b"\xef\xbb\xbf" + text.encode("utf-8")
+    if encoding == EXCEL_UNICODE_TEXT:
+        return text.encode("utf-16")
     return text.encode(encoding)
 
 
@@ -158,11 +166,12 @@ def write_taobao(
     order_path = folder / f"ExportOrderList{stem}.csv"
     item_path = folder / f"ExportOrderDetailList{stem}.csv"
     header = ORDER_HEADER if armour else [h.strip() for h in ORDER_HEADER]
+    sep = "\t" if encoding == EXCEL_UNICODE_TEXT else ","
     order_path.write_bytes(
-        encode(_csv([header] + [order_row(o, armour=armour) for o in orders]), encoding)
+        encode(_csv([header] + [order_row(o, armour=armour) for o in orders], sep), encoding)
     )
     items = [r for o in orders for r in item_rows(o, armour=armour)]
-    item_path.write_bytes(encode(_csv([ITEM_HEADER, *items]), encoding))
+    item_path.write_bytes(encode(_csv([ITEM_HEADER, *items], sep), encoding))
     return order_path, item_path
 
 

@@ -33,11 +33,12 @@ def _refused(uow_factory: Factory, settings: Settings, paths: list[Path]) -> lis
     return [p.problem for p in report.errors]
 
 
-def test_wrong_encoding(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
+def test_damaged_utf16(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
     orders_csv, items_csv = _export(tmp_path)
-    orders_csv.write_bytes(orders_csv.read_bytes().decode("gb18030").encode("utf-16"))
+    text = orders_csv.read_bytes().decode("gb18030").encode("utf-16")
+    orders_csv.write_bytes(text[:101])  # cut in the middle of a character
     problems = _refused(uow_factory, settings, [orders_csv, items_csv])
-    assert any("UTF-16" in p for p in problems)
+    assert any("damaged UTF-16" in p for p in problems)
 
 
 def test_a_file_in_a_foreign_encoding_is_not_recognised(

@@ -16,6 +16,7 @@ from packstation.services.intake import import_orders
 from packstation.store.models import OrderLine, Product
 from tests.integration.intake.exports import (
     CLOSED,
+    EXCEL_UNICODE_TEXT,
     SHIPPED,
     UNPAID,
     Item,
@@ -59,7 +60,7 @@ def _orders() -> list[TOrder]:
     ]
 
 
-@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8", "utf-8-sig", EXCEL_UNICODE_TEXT])
 def test_a_taobao_export_imports_with_its_quirks(
     uow_factory: Factory, settings: Settings, tmp_path: Path, encoding: str
 ) -> None:

@@ -128,3 +128,17 @@ def test_a_known_product_gains_a_barcode_and_its_case_changes(
         }
         bowl = uow.session.exec(select(Product).where(Product.sku == "CUP-3")).one()
         assert (bowl.name, bowl.fragile, bowl.on_hand, bowl.location) == ("碗", True, 3, "B-1")
+
+
+def test_a_catalogue_saved_by_excel_as_unicode_text_imports(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    """UTF-16 with tabs between the cells, as Excel saves "Unicode text"."""
+    text = HEADER + "CUP-1,6900000000011,杯子,白色,300,1,,,,7,A-1,,,\n"
+    path = tmp_path / "catalogue.txt"
+    path.write_bytes(text.replace(",", "\t").replace("\n", "\r\n").encode("utf-16"))
+    report = import_products(uow_factory(), path)
+    assert report.ok, report.errors
+    with uow_factory(readonly=True) as uow:
+        cup = uow.session.exec(select(Product).where(Product.sku == "CUP-1")).one()
+        assert (cup.name, cup.spec, cup.on_hand, cup.location) == ("杯子", "白色", 7, "A-1")

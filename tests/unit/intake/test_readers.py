@@ -18,6 +18,8 @@ from packstation.services.intake.validation import parse_instant
 from packstation.services.shipments import neutralise
 
 TEXT = '订单编号,收货地址 \r\n="3364111318168545451","浙江省 杭州市, 西湖区\n文三路"\r\n'
+# the same, as Excel saves a text file: tabs between the cells
+TAB_TEXT = '订单编号\t收货地址 \r\n="3364111318168545451"\t"浙江省 杭州市, 西湖区\n文三路"\r\n'
 
 
 @pytest.mark.parametrize(
@@ -42,9 +44,13 @@ def test_clean(raw: str, cleaned: str) -> None:
         ("utf-8-sig", b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
         ("gbk", TEXT.encode("gbk"), "gb18030"),
         ("gb18030", TEXT.encode("gb18030"), "gb18030"),
+        ("utf-16", TEXT.encode("utf-16"), "utf-16"),
+        ("utf-16-be", b"\xfe\xff" + TEXT.encode("utf-16-be"), "utf-16"),
+        ("gbk-tabs", TAB_TEXT.encode("gbk"), "gb18030"),
+        ("excel-unicode-text", TAB_TEXT.encode("utf-16"), "utf-16"),
     ],
 )
-def test_encodings_are_told_apart(
+def test_encodings_and_separators_are_told_apart(
     tmp_path: Path, encoding: str, data: bytes, expected: str
 ) -> None:
     path = tmp_path / f"{encoding}.csv"
@@ -52,7 +58,8 @@ def test_encodings_are_told_apart(
     assert sniff_encoding(path) == expected
     file = open_csv(path)
     assert file.header == ["订单编号", "收货地址"]
-    rows = list(records(path, file.encoding))
+    assert file.delimiter == ("\t" if "tab" in encoding or "text" in encoding else ",")
+    rows = list(file.records())
     assert rows[1] == (2, ['="3364111318168545451"', "浙江省 杭州市, 西湖区\n文三路"])
 
 
@@ -61,7 +68,7 @@ def test_encodings_are_told_apart(
     [
         (b"", "empty"),
         (b"\r\n \r\n", "empty"),
-        ("订单编号".encode("utf-16"), "UTF-16"),
+        (b"\xff\xfe\r\x00\n\x00", "empty"),  # UTF-16 with nothing in it
         (b"PK\x03\x04\x00\x00binary", "binary"),
     ],
 )
