@@ -11,7 +11,7 @@ import click
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.devices.base import DeviceError, Scale, ScaleReading
 from packstation.devices.registry import close_quietly, open_scale
-from packstation.devices.weighing import StableWeight
+from packstation.devices.weighing import StableWeight, status_word
 from packstation.errors import UserError
 from packstation.i18n import _
 
@@ -84,13 +84,13 @@ def scale_read(cli: CliContext, device: str | None, timeout: float, as_json: boo
         grams = "-" if reading.grams is None else f"{reading.grams.normalize():f} g"
         click.echo(
             _("{grams}  {status}  ({device})").format(
-                grams=grams, status=reading.status.value, device=opened.description
+                grams=grams, status=status_word(reading), device=opened.description
             )
         )
     if not stable:
         raise UserError(
             _("The scale did not settle within {seconds} s (last reading: {status}).").format(
-                seconds=f"{timeout:g}", status=reading.status.value
+                seconds=f"{timeout:g}", status=status_word(reading)
             )
         )
 

@@ -10,8 +10,19 @@ import queue
 from collections.abc import Callable
 from decimal import Decimal
 
-from packstation.devices.base import DeviceError, Scale, ScaleReading
+from packstation.devices.base import DeviceError, Scale, ScaleReading, ScaleStatus
 from packstation.devices.reconnect import ReconnectingThread
+from packstation.i18n import _
+
+
+def status_word(reading: ScaleReading) -> str:
+    """What the scale says of its reading, for people: stable, moving, overload…"""
+    return {
+        ScaleStatus.STABLE: _("stable"),
+        ScaleStatus.MOTION: _("moving"),
+        ScaleStatus.OVERLOAD: _("overload"),
+        ScaleStatus.UNDERLOAD: _("under zero"),
+    }.get(reading.status, _("error"))
 
 
 class StableWeight:

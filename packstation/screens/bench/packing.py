@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from packstation.devices.base import ScaleReading, ScaleStatus
+from packstation.devices.base import ScaleReading
+from packstation.devices.weighing import status_word
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
 from packstation.errors import StoreError, UserError
@@ -841,13 +842,10 @@ class BenchScreen(Screen[str | None]):
     def scale_reading(self, reading: ScaleReading) -> None:
         """A reading from the scale monitor (forwarded from its thread)."""
         if reading.grams is None:
-            self.live = {
-                ScaleStatus.OVERLOAD: _("overload"),
-                ScaleStatus.UNDERLOAD: _("under zero"),
-            }.get(reading.status, _("error"))
+            self.live = status_word(reading)
         else:
             grams = int(reading.grams)
-            self.live = f"{grams} g " + (_("stable") if reading.stable else _("moving"))
+            self.live = f"{grams} g {status_word(reading)}"
             if grams < 5:
                 self.submitted_grams = None  # the box came off: weigh it again when it is back
         self.query_one(StatusBar).scale = self.live

@@ -87,6 +87,8 @@ def test_sim_scale_and_scale_read(
     assert reading["stable"] is True
     assert reading["status"] == "stable"
     assert reading["raw"].startswith("S S")
+    said = run("--lang", "zh_CN", "scale", "read", "--device", uri, "--timeout", "3")
+    assert said.stdout.startswith("1500 g  稳定  （"), said.stdout  # the status in Chinese too
     assert process.stdin is not None
     process.stdin.write("over\n")
     process.stdin.flush()
