@@ -332,7 +332,37 @@ class BenchScreen(Screen[str | None]):
         if self.view.phase == Phase.LABEL_CHECK:
             self.check_label(code)
             return
+        if self.view.phase == Phase.WEIGHING and self.bind_waybill(code):
+            return
         self.scan_item(code)
+
+    def bind_waybill(self, code: str) -> bool:
+        """A pre-printed waybill scanned while the box waits for its weight: its number is the
+        box's, and the weight on the scale is tried again.  False when ``code`` is no waybill
+        for this box (it is then scanned as anything else)."""
+        assert self.order_id is not None
+        order_id = self.order_id
+        settings = self.bench_app.settings
+        found = self.guard(
+            lambda uow: (
+                packing.bind_waybill(uow, order_id=order_id, code=code, settings=settings),
+            )
+        )
+        if found is None:
+            return True  # refused (another parcel has that number), and said
+        number = found[0]
+        if number is None:
+            return False
+        self.refresh_order()
+        self.say(
+            _(
+                "Waybill {number} is this box's number; its label prints when the box is weighed."
+            ).format(number=number),
+            "ok",
+        )
+        if self.submitted_grams is not None:  # weighed already, and refused for want of a number
+            self.submit_weight(self.submitted_grams, WeightSource.SCALE)
+        return True
 
     def scan_item(self, code: str) -> None:
         assert self.order_id is not None

@@ -9,7 +9,8 @@ between two calls loses nothing that was shown as done.  Lines are never packed 
 quantity: the tick is a guarded UPDATE checked in the same transaction.
 
 ``opening`` finds and claims an order, ``ticking`` fills the open box, ``weighing`` weighs and
-labels it, ``leaving`` puts an order back or on hold; ``boxes`` holds what they share.
+labels it, ``waybill`` gives a waiting box a scanned waybill's number, ``leaving`` puts an order back or on
+hold; ``boxes`` holds what they share.
 """
 
 from packstation.services.claims import Claim, ClaimLost
@@ -29,6 +30,7 @@ from packstation.services.packing.ticking import (
     select_carton,
     tick_manually,
 )
+from packstation.services.packing.waybill import bind_waybill
 from packstation.services.packing.weighing import (
     check_label,
     refuse_override,
@@ -43,6 +45,7 @@ __all__ = [
     "ClaimLost",
     "ScanResult",
     "WeighResult",
+    "bind_waybill",
     "check_label",
     "close_box",
     "find_carton",

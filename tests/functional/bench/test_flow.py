@@ -41,7 +41,7 @@ from tests.functional.bench.conftest import (
     scan,
     sign_in,
 )
-from tests.integration.packing.factories import CASE_BARCODE, add_order
+from tests.integration.packing.factories import CASE_BARCODE, add_order, change_order
 
 
 def events(engine: Engine, kind: str) -> list[dict[str, object]]:
@@ -646,3 +646,23 @@ async def test_signing_out_with_an_order_open_puts_it_back_and_the_sign_in_says_
     put_back = order(shop, "TB1002")
     assert put_back.status == OrderStatus.READY and put_back.claimed_bench is None
     assert [e["_user"] for e in events(shop, "signed_out")] == ["王芳"]
+
+
+async def test_a_waybill_scanned_onto_a_box_of_a_carrier_without_a_range_lets_it_weigh(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    oid = add_order(shop, "TB-SF", [("CUP-002", 1)])
+    change_order(shop, oid, carrier="SF")  # no waybill range for SF in these settings
+    async with packing(shop, bench_settings, "TB-SF") as (app, pilot):
+        await scan(pilot, CUP)
+        screen = bench(app)
+        assert screen.view is not None and screen.view.current is not None
+        expected = screen.view.current.expected_g or 0
+        await put_on_scale(pilot, app, expected)
+        assert "SF has no waybill number range" in feedback(app)
+        await scan(pilot, "SF1234567890123")  # a waybill from the courier's roll
+        assert "PACKED" in feedback(app)  # the weight on the scale was taken again
+    assert order(shop, "TB-SF").status == OrderStatus.PACKED
+    with UnitOfWork(shop) as uow:
+        box = uow.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        assert box.tracking_no == "SF1234567890123"

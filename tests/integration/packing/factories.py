@@ -115,3 +115,14 @@ def add_order(
             )
         uow.commit()
         return order.id
+
+
+def change_order(engine: Engine, order_id: int, **values: object) -> None:
+    """Set columns of an order, as an import or a lead would have changed them."""
+    with UnitOfWork(engine) as uow:
+        order = uow.session.get(Order, order_id)
+        assert order is not None
+        for name, value in values.items():
+            setattr(order, name, value)
+        uow.session.add(order)
+        uow.commit()
