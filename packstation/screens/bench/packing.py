@@ -26,6 +26,7 @@ from packstation.devices.base import ScaleReading
 from packstation.devices.weighing import status_word
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
+from packstation.domain.tracking import format_ok
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.screens.bench import order_text
@@ -332,7 +333,10 @@ class BenchScreen(Screen[str | None]):
         if self.view.phase == Phase.LABEL_CHECK:
             self.check_label(code)
             return
-        if self.view.phase == Phase.WEIGHING and self.bind_waybill(code):
+        weighing = self.view.phase == Phase.WEIGHING
+        # only a code shaped as the carrier's waybill costs a transaction (a product scanned
+        # on a closed box is the usual case, and is refused as before)
+        if weighing and format_ok(self.view.carrier, code) and self.bind_waybill(code):
             return
         self.scan_item(code)
 
