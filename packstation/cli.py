@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 import packstation.commands
 from packstation import __version__
+from packstation.click_texts import use_packstation_catalogue
 from packstation.commands.context import CliContext
 from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
@@ -99,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     language = _early_language(args)
     set_language(language if language in ("en", "zh_CN") else "en")
+    use_packstation_catalogue()
     root = build_cli()
     try:
         root.main(args=args, prog_name="packstation", standalone_mode=False)

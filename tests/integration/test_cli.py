@@ -84,3 +84,18 @@ def test_older_store_is_refused_until_upgraded(tmp_path: Path) -> None:
 def test_chinese_help() -> None:
     result = _run("--lang", "zh_CN", "--help")
     assert "打包台" in result.stdout
+
+
+def test_click_s_own_words_follow_the_language() -> None:
+    """Usage:, Options, the help option and click's errors were English in a Chinese help."""
+    helped = _run("--lang", "zh_CN", "stock", "add", "--help")
+    assert helped.stdout.startswith("用法： packstation stock add")
+    assert "选项:" in helped.stdout and "显示此帮助并退出。" in helped.stdout
+    assert "[必填]" in helped.stdout  # --reason
+    refused = _run("--lang", "zh_CN", "label")
+    assert refused.returncode == 2
+    assert "错误：缺少参数 'ORDER'" in refused.stderr
+    assert "运行 'packstation label --help' 查看帮助。" in refused.stderr
+    english = _run("--lang", "en", "label")
+    assert "Error: Missing argument 'ORDER'" in english.stderr
+    assert "Try 'packstation label --help' for help." in english.stderr
