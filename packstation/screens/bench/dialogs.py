@@ -39,7 +39,7 @@ class _Form(ModalScreen[object]):
     DEFAULT_CSS = """
     _Form { align: center middle; }
     _Form > VerticalScroll {
-        width: 84; height: auto; max-height: 100%;
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 1 2;
     }
     _Form Label.title { text-style: bold; width: 100%; content-align: center middle; }

@@ -297,6 +297,12 @@ async def test_a_short_terminal_keeps_the_order_lines_and_the_progress_in_view(
         shown = str(progress.render())
         assert shown.startswith("Progress  █") and shown.endswith("1 / 9 units")
         assert len(shown) <= progress.region.width
+        await pilot.press("f4")  # a form: as wide as the screen at most (it was 84 cells)
+        await pilot.pause()
+        form = app.screen.query_one(VerticalScroll)
+        assert form.region.x >= 0 and form.region.right <= 80
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.resize_terminal(120, 36)
         await pilot.pause()
         assert not screen.has_class("compact")
