@@ -95,6 +95,9 @@ class BenchScreen(Screen[str | None]):
         self.last_order_id: int | None = None  # for a reprint after the order is packed
         self.blocked_grams: int | None = None  # a weight refused: a lead may override it
         self.submitted_grams: int | None = None  # the stable reading last sent for weighing
+        # a weight the store refused to take (no waybill number yet…): tried again once the box
+        # has its number
+        self.untaken: tuple[int, WeightSource] | None = None
         self.live = ""
         self.stopped = False
         self._flash: Timer | None = None
@@ -364,8 +367,8 @@ class BenchScreen(Screen[str | None]):
             ).format(number=number),
             "ok",
         )
-        if self.submitted_grams is not None:  # weighed already, and refused for want of a number
-            self.submit_weight(self.submitted_grams, WeightSource.SCALE)
+        if self.untaken is not None:  # weighed already, and refused for want of a number
+            self.submit_weight(*self.untaken)
         return True
 
     def scan_item(self, code: str) -> None:
@@ -616,6 +619,7 @@ class BenchScreen(Screen[str | None]):
                 reason=reason,
             )
         )
+        self.untaken = (grams, source) if result is None and override is None else None
         if result is None:
             return
         if not result.accepted:

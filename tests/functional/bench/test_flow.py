@@ -672,3 +672,25 @@ async def test_a_waybill_scanned_onto_a_box_of_a_carrier_without_a_range_lets_it
     with UnitOfWork(shop) as uow:
         box = uow.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
         assert box.tracking_no == "SF1234567890123"
+
+
+async def test_a_typed_weight_refused_for_want_of_a_waybill_is_taken_once_one_is_scanned(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    oid = add_order(shop, "TB-SF2", [("CUP-002", 1)])
+    change_order(shop, oid, carrier="SF")
+    async with packing(shop, bench_settings, "TB-SF2") as (app, pilot):
+        await scan(pilot, CUP)
+        screen = bench(app)
+        assert screen.view is not None and screen.view.current is not None
+        expected = screen.view.current.expected_g or 0
+        await pilot.press("f5")  # no scale: the packer types the weight
+        await pilot.pause()
+        await pilot.press(*str(expected), "enter")
+        await pilot.pause()
+        assert "SF has no waybill number range" in feedback(app)
+        await scan(pilot, "SF1234567890130")
+        assert "PACKED" in feedback(app)
+    with UnitOfWork(shop) as uow:
+        box = uow.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        assert (box.tracking_no, box.weight_source) == ("SF1234567890130", "manual")
