@@ -345,8 +345,8 @@ class BenchScreen(Screen[str | None]):
 
     def bind_waybill(self, code: str) -> bool:
         """A pre-printed waybill scanned while the box waits for its weight: its number is the
-        box's, and the weight on the scale is tried again.  False when ``code`` is no waybill
-        for this box (it is then scanned as anything else)."""
+        box's, and a weight refused for want of one (from the scale or typed) is tried again.
+        False when ``code`` is no waybill for this box (it is then scanned as anything else)."""
         assert self.order_id is not None
         order_id = self.order_id
         settings = self.bench_app.settings
