@@ -26,7 +26,7 @@ def bind_waybill(uow: UnitOfWork, *, order_id: int, code: str, settings: Setting
         carrier = ensure_carrier(uow, settings, box.carrier)
         if not format_ok(carrier.code, code, carrier.tracking_pattern):
             return None
-        number = tracking.check_number(uow, carrier.code, code, parcel_id=box.id)
-        tracking.bind(uow, box, number, source="scanned")
+        assert box.id is not None
+        number = tracking.bind_scanned(uow, settings, parcel_id=box.id, scanned=code)
         uow.commit()
         return number
