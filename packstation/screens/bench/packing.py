@@ -4,7 +4,8 @@ Pushed by the sign-in screen.  Every action calls one service in ``packstation.s
 (one committed transaction each, through ``store_link``: a store that went away is retried, then
 said), then redraws from a fresh snapshot of the order, so what the screen shows is always what
 the store holds.  Scans are handled in order on the event loop: each
-is a millisecond transaction, and a worker per scan could reorder them.
+is a millisecond transaction, and a worker per scan could reorder them.  The actions that ask
+in a form first (F4, F6, F7, F8, Ctrl+Q) are in ``forms``.
 """
 
 from __future__ import annotations
@@ -25,18 +26,13 @@ from textual.widgets import Static
 from packstation.devices.base import ScaleReading
 from packstation.devices.weighing import status_word
 from packstation.domain.packing import ScanOutcome, command_of
-from packstation.domain.status import ExceptionKind, OrderStatus, Role, WeightSource
+from packstation.domain.status import OrderStatus, Role, WeightSource
 from packstation.domain.tracking import format_ok
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _, ngettext
-from packstation.screens.bench import order_text
+from packstation.screens.bench import forms, order_text
 from packstation.screens.bench.dialogs import (
-    ConfirmForm,
-    LineChoice,
-    LineForm,
     Override,
-    OverrideForm,
-    ReasonForm,
     WeightForm,
 )
 from packstation.screens.bench.signin import Packer
@@ -51,7 +47,7 @@ from packstation.services.packing_view import (
     read_order,
 )
 from packstation.services.retry import AlreadyApplied, already_stored
-from packstation.services.users import check_lead_pin, is_active, sign_out
+from packstation.services.users import is_active, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
@@ -548,47 +544,7 @@ class BenchScreen(Screen[str | None]):
         )
 
     def action_tick_by_hand(self) -> None:
-        view = self.view
-        if view is None or self.order_id is None or view.phase != Phase.PICKING:
-            self.say(_("Nothing to tick now."), "refused")
-            return
-        choices = [
-            LineChoice(
-                line.line_id,
-                f"{line.sku}  {line.title}  {line.spec}  ({line.packed}/{line.quantity})",
-            )
-            for line in view.lines
-            if line.remaining > 0
-        ]
-        order_id = self.order_id
-
-        def done(answer: object) -> None:
-            if not isinstance(answer, tuple):
-                return
-            _kind, line_id, reason = answer
-            result = self.guard(
-                lambda uow: packing.tick_manually(
-                    uow,
-                    order_id=order_id,
-                    line_id=line_id,
-                    reason=reason,
-                    settings=self.bench_app.settings,
-                )
-            )
-            if result is not None:
-                self.refresh_order(highlight=line_id)
-                if result.box_closed:
-                    self.weigh_prompt()
-                self.say(result.message, "ok")
-
-        self.app.push_screen(
-            LineForm(
-                _("Tick one unit by hand"),
-                choices,
-                placeholder=_("why, e.g. barcode torn"),
-            ),
-            done,
-        )
+        forms.tick_by_hand(self)
 
     def action_type_weight(self) -> None:
         if self.view is None or self.view.phase != Phase.WEIGHING:
@@ -656,105 +612,13 @@ class BenchScreen(Screen[str | None]):
             )
 
     def action_override(self) -> None:
-        view = self.view
-        if view is None or view.phase != Phase.WEIGHING or self.blocked_grams is None:
-            self.say(_("Nothing to override: only a blocked weight needs a lead."), "refused")
-            return
-        box = view.current
-        expected = box.expected_g if box and box.expected_g else 0
-        grams = self.blocked_grams
-        lead = self.packer.name if self.packer.role == Role.LEAD else ""
-
-        def done(answer: object) -> None:
-            if not isinstance(answer, Override):
-                return
-            try:
-                self.store.read(lambda uow: check_lead_pin(uow, name=answer.lead, pin=answer.pin))
-            except UserError as exc:
-                order_id, why = self.order_id, str(exc)
-                if order_id is not None:
-                    self.happened(
-                        lambda uow: packing.refuse_override(
-                            uow, order_id=order_id, lead=answer.lead, why=why
-                        )
-                    )
-                self.say(why, "refused")
-                return
-            if self.store.down:
-                return  # the PIN could not be checked, and the packer was told
-            self.submit_weight(grams, WeightSource.OVERRIDE, answer)
-
-        self.app.push_screen(OverrideForm(grams, expected, lead), done)
+        forms.override(self)
 
     def action_exception(self) -> None:
-        view = self.view
-        if view is None or self.order_id is None:
-            self.say(_("Open an order first."), "refused")
-            return
-        order_id = self.order_id
-        kinds = [
-            (str(ExceptionKind.SHORT), _("Short: not enough stock")),
-            (str(ExceptionKind.DAMAGED), _("Damaged item")),
-            (str(ExceptionKind.WRONG_ITEM), _("Wrong item in the tote")),
-        ]
-        choices = [
-            LineChoice(
-                line.line_id,
-                f"{line.sku}  {line.title}  {line.spec}  ({line.packed}/{line.quantity})",
-            )
-            for line in view.lines
-        ]
-
-        def done(answer: object) -> None:
-            if not isinstance(answer, tuple):
-                return
-            kind, line_id, note = answer
-            no = view.order_no
-            held = self.guard(
-                lambda uow: packing.raise_exception(
-                    uow,
-                    order_id=order_id,
-                    kind=ExceptionKind(kind),
-                    note=note,
-                    line_id=line_id,
-                )
-            )
-            if held is None:
-                return
-            self.order_id = None
-            self.refresh_order()
-            said = _("Order {no} is ON HOLD; put the tote on the lead's shelf.").format(no=no)
-            if held.labels_voided:
-                said += " " + _(
-                    "The box's label is void: tear it off and put the goods back in the tote."
-                )
-            self.say(said, "attention")
-
-        self.app.push_screen(
-            LineForm(
-                _("Exception: the order goes on hold"),
-                choices,
-                kinds=kinds,
-                placeholder=_("note (optional)"),
-                reason_required=False,
-            ),
-            done,
-        )
+        forms.raise_exception(self)
 
     def action_reprint(self) -> None:
-        order_id = self.order_id or self.last_order_id
-        if order_id is None:
-            self.say(_("No order to reprint."), "refused")
-            return
-
-        def done(reason: object) -> None:
-            if not isinstance(reason, str):
-                return
-            number = self.guard(lambda uow: packing.reprint(uow, order_id=order_id, reason=reason))
-            if number is not None:
-                self.say(_("Label {tracking} queued again.").format(tracking=number), "ok")
-
-        self.app.push_screen(ReasonForm(_("Reprint the label"), _("why, e.g. label jammed")), done)
+        forms.reprint(self)
 
     def action_release(self) -> None:
         if self.order_id is None:
@@ -786,27 +650,7 @@ class BenchScreen(Screen[str | None]):
         return said.format(no=no)
 
     def action_quit_bench(self) -> None:
-        """Quit; an order still open here is put back first, once the packer says so (left
-        claimed, it would wait for its lease to run out before another bench could take it)."""
-        if self.order_id is None:
-            self.app.exit()
-            return
-        no = self.view.order_no if self.view else ""
-
-        def done(answer: object) -> None:
-            if answer is not True:
-                return
-            self.action_release()
-            if self.order_id is None:
-                self.app.exit()
-
-        self.app.push_screen(
-            ConfirmForm(
-                _("Order {no} is open at this bench").format(no=no),
-                _("Enter: put it back in the queue and quit.   Esc: stay and go on packing."),
-            ),
-            done,
-        )
+        forms.quit_bench(self)
 
     def action_sign_out(self) -> None:
         said = None
