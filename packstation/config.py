@@ -20,6 +20,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from packstation.domain.due import ShippingCalendar, parse_clock
+from packstation.domain.packing import tolerance
 from packstation.errors import ConfigError
 from packstation.i18n import _
 
@@ -149,6 +150,10 @@ class CartonSettings(_Section):
 class WeighingSettings(_Section):
     tolerance_g: int = Field(default=50, ge=0)
     tolerance_pct: float = Field(default=5.0, ge=0)
+
+    def room(self, expected_g: int) -> int:
+        """How far a weighing may be from ``expected_g``, in grams."""
+        return tolerance(expected_g, self.tolerance_g, self.tolerance_pct)
 
 
 class UISettings(_Section):

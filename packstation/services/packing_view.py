@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.address import place_names
-from packstation.domain.packing import Carton, LineState, courier_places, tolerance
+from packstation.domain.packing import Carton, LineState, courier_places
 from packstation.domain.status import FINISHED_BOXES, ParcelStatus
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
@@ -214,11 +214,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
     )
     tol = 0
     if current is not None and current.expected_weight_g is not None:
-        tol = tolerance(
-            current.expected_weight_g,
-            settings.weighing.tolerance_g,
-            settings.weighing.tolerance_pct,
-        )
+        tol = settings.weighing.room(current.expected_weight_g)
     return OrderView(
         order_id=order_id,
         order_no=order.order_no,

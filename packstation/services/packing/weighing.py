@@ -9,7 +9,6 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import check_move
-from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -77,12 +76,6 @@ def _documents_to_draw(
 def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:
     """Is ``box`` closed and waiting for its weight?"""
     return box is not None and box.expected_weight_g is not None and box.status == ParcelStatus.OPEN
-
-
-def _room(expected_g: int, settings: Settings) -> int:
-    """How far a weighing may be from the expected weight, in grams."""
-    weighing = settings.weighing
-    return tolerance(expected_g, weighing.tolerance_g, weighing.tolerance_pct)
 
 
 def _accepted(grams: int, box: Parcel, source: WeightSource, settings: Settings) -> bool:
@@ -197,7 +190,7 @@ def _weigh_box(
                 expected,
                 _(
                     "Weight {grams} g is outside {expected} g ± {room} g: re-check the box, or ask a lead to override."
-                ).format(grams=grams, expected=expected, room=_room(expected, settings)),
+                ).format(grams=grams, expected=expected, room=settings.weighing.room(expected)),
             )
         box.measured_weight_g = grams
         box.weight_source = str(source)
