@@ -3,7 +3,7 @@ transaction; shared by ticking, weighing and leaving)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from sqlalchemy import Select, bindparam, update
 from sqlalchemy import select as sa_select
@@ -26,6 +26,11 @@ def all_ticked(uow: UnitOfWork, order_id: int) -> bool:
     """Is every unit of the order ticked?  (Its lines change only under the order's row lock,
     which the caller holds.)"""
     return uow.connection().execute(_UNTICKED, {"order_id": order_id}).first() is None
+
+
+def waits_for_weight(box: Parcel | None) -> TypeGuard[Parcel]:
+    """Is ``box`` closed and waiting for its weight?"""
+    return box is not None and box.expected_weight_g is not None and box.status == ParcelStatus.OPEN
 
 
 def live_box(uow: UnitOfWork, order_id: int) -> Parcel | None:

@@ -4,12 +4,11 @@ becomes the box's (a carrier without a number range, or a roll of waybills the c
 from __future__ import annotations
 
 from packstation.config import Settings
-from packstation.domain.status import ParcelStatus
 from packstation.domain.tracking import format_ok
 from packstation.services import tracking
 from packstation.services.carriers import ensure_carrier
 from packstation.services.claims import held_order
-from packstation.services.packing.boxes import live_box
+from packstation.services.packing.boxes import live_box, waits_for_weight
 from packstation.store.uow import UnitOfWork
 
 
@@ -20,8 +19,7 @@ def bind_waybill(uow: UnitOfWork, *, order_id: int, code: str, settings: Setting
     with uow:
         held_order(uow, order_id)
         box = live_box(uow, order_id)
-        waiting = box is not None and box.status == ParcelStatus.OPEN and box.expected_weight_g
-        if box is None or not waiting or box.tracking_no:
+        if not waits_for_weight(box) or box.tracking_no:
             return None
         carrier = ensure_carrier(uow, settings, box.carrier)
         if not format_ok(carrier.code, code, carrier.tracking_pattern):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeGuard
 
 from sqlmodel import col, select
 
@@ -14,7 +13,13 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services import printing
 from packstation.services.claims import clear_claim, held_order
-from packstation.services.packing.boxes import all_ticked, empty_boxes, ensure_box, live_box
+from packstation.services.packing.boxes import (
+    all_ticked,
+    empty_boxes,
+    ensure_box,
+    live_box,
+    waits_for_weight,
+)
 from packstation.services.packing.quick_weighing import weigh_plainly
 from packstation.services.packing.voiding import void_box
 from packstation.services.packing.weights import WeighResult, Weight, accepted
@@ -59,7 +64,7 @@ def _documents_to_draw(
     box = live_box(tx, weight.order_id)
     if order is None or order.claimed_bench != tx.bench:
         return None
-    if not _waiting(box) or not _accepted(weight.grams, box, weight.source, settings):
+    if not waits_for_weight(box) or not _accepted(weight.grams, box, weight.source, settings):
         return None
     expected = printing.expected_tracking_no(tx, settings, box, order)
     data = printing.read_parcel_documents(
@@ -71,11 +76,6 @@ def _documents_to_draw(
         if data is not None and number != expected:
             data = data.numbered(number)
     return data
-
-
-def _waiting(box: Parcel | None) -> TypeGuard[Parcel]:
-    """Is ``box`` closed and waiting for its weight?"""
-    return box is not None and box.expected_weight_g is not None and box.status == ParcelStatus.OPEN
 
 
 def _accepted(grams: int, box: Parcel, source: WeightSource, settings: Settings) -> bool:
@@ -169,7 +169,7 @@ def _weigh_box(
     with uow, uow.session.no_autoflush:
         order = held_order(uow, order_id)
         box = live_box(uow, order_id)
-        if not _waiting(box):
+        if not waits_for_weight(box):
             raise UserError(_("No box is waiting to be weighed."))
         expected = box.expected_weight_g or 0
         if source is WeightSource.OVERRIDE and not (lead and reason.strip()):
