@@ -63,10 +63,15 @@ def add_user(
         return user
 
 
-def _active(uow: UnitOfWork, name: str) -> User:
-    user = uow.session.exec(
+def _named(uow: UnitOfWork, name: str) -> User | None:
+    """The active user named ``name`` (in transaction)."""
+    return uow.session.exec(
         select(User).where(User.name == name.strip(), col(User.active).is_(True))
     ).first()
+
+
+def _active(uow: UnitOfWork, name: str) -> User:
+    user = _named(uow, name)
     if user is None:
         raise UserError(
             _("No user is named '{name}'; see 'packstation user list'.").format(name=name)
@@ -122,10 +127,7 @@ def find_user(uow: UnitOfWork, code: str) -> User | None:
 def is_active(uow: UnitOfWork, name: str) -> bool:
     """Is ``name`` still a user (not removed since signing in)?"""
     with uow:
-        found = uow.session.exec(
-            select(User.id).where(User.name == name, col(User.active).is_(True))
-        ).first()
-        return found is not None
+        return _named(uow, name) is not None
 
 
 def list_users(uow: UnitOfWork) -> list[User]:
