@@ -8,10 +8,21 @@ from textual.widgets import Static
 from packstation.i18n import _
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
+FIRST_HOUR = 6  # the chart starts here unless orders were packed earlier in the day
 
 
-def chart_text(hourly: list[tuple[int, int]], *, height: int = 6, first_hour: int = 6) -> Text:
-    shown = [(hour, count) for hour, count in hourly if hour >= first_hour]
+def shown_hours(
+    hourly: list[tuple[int, int]], first_hour: int = FIRST_HOUR
+) -> list[tuple[int, int]]:
+    """The hours the chart shows: from ``first_hour`` to the end of the day, and from the first
+    hour with orders packed if that was earlier (a night shift, a peak day worked through)."""
+    earliest = min((hour for hour, count in hourly if count), default=first_hour)
+    start = min(first_hour, earliest)
+    return [(hour, count) for hour, count in hourly if hour >= start]
+
+
+def chart_text(hourly: list[tuple[int, int]], *, height: int = 6) -> Text:
+    shown = shown_hours(hourly)
     most = max((count for _, count in shown), default=0)
     text = Text()
     for level in range(height, 0, -1):
@@ -24,7 +35,8 @@ def chart_text(hourly: list[tuple[int, int]], *, height: int = 6, first_hour: in
     text.append("".join(f" {hour:02d}" for hour, _ in shown) + "\n")
     text.append("".join(f" {count:>2}" if count < 100 else f"{count:>3}" for _, count in shown))
     text.append(
-        "\n" + _("orders packed per hour (busiest hour: {most})").format(most=most), style="dim"
+        "\n" + _("orders packed per hour (most in one hour: {most})").format(most=most),
+        style="dim",
     )
     return text
 

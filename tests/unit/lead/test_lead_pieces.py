@@ -83,6 +83,16 @@ def test_chart_and_preview() -> None:
     assert len(text.plain.splitlines()) == 15 and set(text.plain) <= {"▀", "\n"}
 
 
+def test_chart_shows_the_night_hours_that_had_orders() -> None:
+    hourly = [(h, 0) for h in range(24)]
+    assert " 06 07 " in chart_text(hourly).plain and " 05 " not in chart_text(hourly).plain
+    hourly[2] = (2, 3)  # a peak night worked through
+    chart = chart_text(hourly).plain.splitlines()
+    assert chart[6].startswith(" 02 03 04 05 06") and chart[6].endswith(" 23")
+    assert chart[7].startswith("  3  0") and chart[0].startswith(" ██")
+    assert chart[8].endswith("(most in one hour: 3)")
+
+
 def test_typed_words_become_conditions() -> None:
     assert "status" in str(token_condition("hold", SETTINGS))
     assert "carrier" in str(token_condition("sf", SETTINGS))
