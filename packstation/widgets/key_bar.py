@@ -8,17 +8,16 @@ with its description.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.widgets import Static
 
 from packstation.i18n import _
+from packstation.widgets.pieces import Pieces
 
 
-class KeyBar(Static):
+class KeyBar(Pieces):
     DEFAULT_CSS = """
     KeyBar { height: auto; background: $panel; color: $text; padding: 0 1; }
     """
@@ -29,24 +28,15 @@ class KeyBar(Static):
         super().__init__(id=id)
         self._keys = [b for b in bindings if isinstance(b, Binding) and b.show]
 
-    def _lines(self, width: int) -> list[Text]:
-        """The keys in rows of at most ``width`` cells; a key never apart from its
-        description."""
-        lines = [Text()]
-        for binding in self._keys:
-            key = binding.key_display or binding.key.upper().replace("CTRL+", "^")
-            entry = Text.assemble((f" {key} ", "bold reverse"), f" {_(binding.description)}")
-            line = lines[-1]
-            if line.cell_len and line.cell_len + 2 + entry.cell_len > width:
-                line = Text()
-                lines.append(line)
-            elif line.cell_len:
-                line.append("  ")
-            line.append_text(entry)
-        return lines
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
-
-    def render(self) -> Text:
-        return Text("\n").join(self._lines(self.content_size.width or 10_000))
+    def pieces(self) -> Sequence[Text]:
+        """Each key with its description, in the language of the moment."""
+        return [
+            Text.assemble(
+                (
+                    f" {binding.key_display or binding.key.upper().replace('CTRL+', '^')} ",
+                    "bold reverse",
+                ),
+                f" {_(binding.description)}",
+            )
+            for binding in self._keys
+        ]

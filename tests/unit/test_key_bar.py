@@ -22,7 +22,7 @@ def _key(binding: object) -> str:
 def test_each_key_stays_with_its_description_and_every_row_fits(language: str, width: int) -> None:
     set_language(language)
     try:
-        lines = [line.plain for line in KeyBar(BenchScreen.BINDINGS)._lines(width)]
+        lines = [line.plain for line in KeyBar(BenchScreen.BINDINGS)._rows(width)]
         assert len(lines) > 1  # none of these widths holds every key of the bench
         for binding in SHOWN:
             entry = f" {_key(binding)}  {_(binding.description)}"
@@ -35,4 +35,4 @@ def test_each_key_stays_with_its_description_and_every_row_fits(language: str, w
 
 
 def test_a_wide_bar_is_one_row() -> None:
-    assert len(KeyBar(BenchScreen.BINDINGS)._lines(400)) == 1
+    assert len(KeyBar(BenchScreen.BINDINGS)._rows(400)) == 1

@@ -25,6 +25,7 @@ from packstation.services.retry import (
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.lead.bindings import translate_bindings
+from packstation.widgets.pieces import Pieces
 
 #: the screens in the order of their function keys (class name, title)
 SCREENS = (
@@ -66,15 +67,22 @@ class LeadScreen(Screen[None]):
 
     def compose_header(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(self._navigation(), id="navigation")
+        navigation = Pieces(gap=" ", id="navigation")
+        navigation.show(self._navigation())
+        yield navigation
 
-    def _navigation(self) -> Text:
-        line = Text()
+    def _navigation(self) -> list[Text]:
+        """A tab for each screen, this one's lit (a narrow terminal wraps between tabs)."""
+        tabs = []
         for index, (mode, label) in enumerate(SCREENS, start=1):
             current = type(self).__name__ == mode
-            line.append(f" F{index} ", style="bold reverse" if current else "bold")
-            line.append(f"{_(label)} ", style="bold" if current else "")
-        return line
+            tabs.append(
+                Text.assemble(
+                    (f" F{index} ", "bold reverse" if current else "bold"),
+                    (f"{_(label)}", "bold" if current else ""),
+                )
+            )
+        return tabs
 
     def compose_footer(self) -> ComposeResult:
         yield Static("", id="message")

@@ -26,6 +26,7 @@ from packstation.services.queue import (
 )
 from packstation.widgets.lead.countdowns import Countdowns
 from packstation.widgets.lead.table import LeadTable
+from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 
 COLUMNS = (
@@ -85,7 +86,8 @@ class QueueScreen(LeadScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Countdowns(id="countdowns")
-        yield Static("", id="summary")
+        # the counts by status, then what needs the lead's eye; each count stays whole
+        yield Pieces(gap="   ", id="summary")
         yield WedgeInput(
             scans="fill",
             placeholder=_(
@@ -129,7 +131,7 @@ class QueueScreen(LeadScreen):
 
     def tick(self) -> None:
         found = deadlines(self.lead.settings, day=self.lead.day, now=self.lead.clock())
-        self.query_one(Countdowns).show(found, self.lead.zone)
+        self.query_one(Countdowns).show_deadlines(found, self.lead.zone)
 
     def reload(self, with_counts: bool = True) -> None:
         self.asked_limit = self.page_size
@@ -197,25 +199,19 @@ class QueueScreen(LeadScreen):
         # rows wider than the terminal bring a horizontal scrollbar, which takes a row's line
         self.call_after_refresh(self.fit_page)
         if message.counts is not None:
-            parts = [f"{_(label)} {message.counts.get(key, 0)}" for key, label in SUMMARY]
+            parts = [Text(f"{_(label)} {message.counts.get(key, 0)}") for key, label in SUMMARY]
             risk = sum(1 for r in page.rows if r.at_risk)
-            line = Text("   ".join(parts))
             if self.include_tomorrow:
-                line.append("   " + _("(with tomorrow)"), style="bold")
+                parts.append(Text(_("(with tomorrow)"), style="bold"))
             if risk:
-                line.append(
-                    "   " + _("{count} at risk on this page").format(count=risk), style="bold red"
+                parts.append(
+                    Text(_("{count} at risk on this page").format(count=risk), style="bold red")
                 )
             lapsed = message.counts.get(LEASE_RAN_OUT, 0)
             if lapsed:
-                line.append(
-                    "   "
-                    + ngettext("{count} lease ran out", "{count} leases ran out", lapsed).format(
-                        count=lapsed
-                    ),
-                    style="bold yellow",
-                )
-            self.query_one("#summary", Static).update(line)
+                ran_out = ngettext("{count} lease ran out", "{count} leases ran out", lapsed)
+                parts.append(Text(ran_out.format(count=lapsed), style="bold yellow"))
+            self.query_one("#summary", Pieces).show(parts)
         if page.total is not None:
             self._show_total(page.total)
         self.refreshes += 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual.widgets import Static
 
 from packstation.i18n import _
 from packstation.services.queue import Deadline
+from packstation.widgets.pieces import Pieces
 
 
 def remaining_text(remaining: dt.timedelta) -> str:
@@ -20,22 +20,15 @@ def remaining_text(remaining: dt.timedelta) -> str:
     return f"{hours}:{minutes:02d}" if hours else _("{minutes} min").format(minutes=minutes)
 
 
-def countdown_line(found: list[Deadline], zone: dt.tzinfo) -> Text:
-    line = Text()
-    for index, deadline in enumerate(found):
-        if index:
-            line.append("  ")
-        style = (
-            "bold red" if deadline.passed else ("bold yellow" if deadline.near else "bold green")
-        )
-        clock = deadline.at.astimezone(zone).strftime("%H:%M")
-        line.append(f"{deadline.label} {clock} ")
-        line.append(remaining_text(deadline.remaining), style=style)
-    return line
+def countdown(deadline: Deadline, zone: dt.tzinfo) -> Text:
+    """One deadline: its name, its time of day and how long is left, coloured as it nears."""
+    style = "bold red" if deadline.passed else ("bold yellow" if deadline.near else "bold green")
+    clock = deadline.at.astimezone(zone).strftime("%H:%M")
+    return Text.assemble(f"{deadline.label} {clock} ", (remaining_text(deadline.remaining), style))
 
 
-class Countdowns(Static):
-    """Shows a list of deadlines; the screen updates it every second."""
+class Countdowns(Pieces):
+    """Shows a list of deadlines, each kept on one row; the screen updates it every second."""
 
-    def show(self, found: list[Deadline], zone: dt.tzinfo) -> None:
-        self.update(countdown_line(found, zone))
+    def show_deadlines(self, found: list[Deadline], zone: dt.tzinfo) -> None:
+        self.show(countdown(deadline, zone) for deadline in found)

@@ -24,6 +24,7 @@ from packstation.screens.lead.queue import QueueScreen
 from packstation.services.queue import QueuePage, queue_page
 from packstation.store.models import Order
 from packstation.store.types import utcnow
+from packstation.widgets.pieces import Pieces
 from tests.functional.lead.conftest import until
 
 
@@ -77,7 +78,7 @@ def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
             await until(
                 pilot,
                 lambda: (
-                    screen.query_one("#summary", Static).size.height == 2
+                    screen.query_one("#summary", Pieces).size.height == 2
                     and len(_numbers(app)) == table.size.height - 1 < 22
                 ),
             )
@@ -114,6 +115,29 @@ def test_a_page_fits_a_narrow_terminal(make_app: Callable[..., LeadApp]) -> None
                     and len(_numbers(app)) == table.size.height - 2
                 ),
             )
+
+    asyncio.run(scenario())
+
+
+def test_the_top_lines_wrap_between_their_pieces(make_app: Callable[..., LeadApp]) -> None:
+    """At 60 columns the tabs, the deadlines and the counts each take more than one row, and
+    no tab, deadline or count is split between two."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(60, 30)) as pilot:
+            screen = await _first_page(pilot)
+            await until(pilot, lambda: "confirm" in str(screen.query_one("#countdowns").render()))
+            for name, whole in (
+                ("#navigation", " F6 End of day"),
+                ("#countdowns", "confirm 21:00 "),
+                ("#summary", "handed over 1"),
+            ):
+                widget = screen.query_one(name, Pieces)
+                rows = str(widget.render()).splitlines()
+                assert len(rows) > 1 and widget.size.height == len(rows), (name, rows)
+                assert any(whole in row for row in rows), (name, rows)
+                assert max(len(row) for row in rows) <= widget.content_size.width
 
     asyncio.run(scenario())
 
@@ -248,7 +272,7 @@ def test_a_bench_whose_lease_ran_out_stands_out(
             row = table.get_row_at(_numbers(app).index("TB-PACKING"))
             at = ran_out.astimezone(app.zone).strftime("%H:%M")
             assert str(row[-1]) == f"lease ran out {at}"
-            summary = str(screen.query_one("#summary", Static).render())
+            summary = str(screen.query_one("#summary", Pieces).render())
             assert "packing 1" in summary and "1 lease ran out" in summary
 
     asyncio.run(scenario())

@@ -12,9 +12,10 @@ from packstation.i18n import set_language
 from packstation.services.handover import Manifest, ManifestLine
 from packstation.services.manifest_print import ROWS_PER_PAGE, manifest_text, render_manifest
 from packstation.services.queue import deadlines, is_at_risk, token_condition
-from packstation.widgets.lead.countdowns import countdown_line, remaining_text
+from packstation.widgets.lead.countdowns import countdown, remaining_text
 from packstation.widgets.lead.halfblock import png_to_text
 from packstation.widgets.lead.hourly_chart import chart_text
+from packstation.widgets.pieces import lay_out
 
 ZONE = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 11, 26)
@@ -46,8 +47,11 @@ def test_at_risk() -> None:
 def test_countdowns() -> None:
     found = deadlines(SETTINGS, day=DAY, now=at(15, 45))
     assert [d.label for d in found] == ["cut-off", "YTO pickup", "confirm"]
-    line = countdown_line(found, ZONE).plain
-    assert "cut-off 16:00 15 min" in line and "YTO pickup 18:00 2:15" in line
+    pieces = [countdown(d, ZONE).plain for d in found]
+    assert pieces[:2] == ["cut-off 16:00 15 min", "YTO pickup 18:00 2:15"]
+    # a narrow terminal breaks the line between deadlines, never inside one
+    rows = [row.plain for row in lay_out([countdown(d, ZONE) for d in found], 24)]
+    assert rows == ["cut-off 16:00 15 min", "YTO pickup 18:00 2:15", pieces[2]]
     assert remaining_text(dt.timedelta(seconds=-5)) == "passed"
     set_language("zh_CN")
     assert remaining_text(dt.timedelta(minutes=5)) == "5 分钟"
