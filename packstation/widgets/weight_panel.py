@@ -26,15 +26,18 @@ class WeightPanel(Static):
         verdict: str,
         blocked: bool = False,
         accepted: bool = False,
+        no_order: bool = False,
     ) -> None:
-        shown = (expected_g, tolerance_g, live, verdict, blocked, accepted)
+        shown = (expected_g, tolerance_g, live, verdict, blocked, accepted, no_order)
         if shown == self._shown:
             return  # each scan redraws the order; an unchanged panel costs nothing
         self._shown = shown
         self.set_class(blocked, "blocked")
         self.set_class(accepted, "accepted")
         text = Text()
-        if expected_g is None:
+        if no_order:
+            text.append(_("Weight: open an order, tick its items, then weigh."), style="dim")
+        elif expected_g is None:
             text.append(_("Weight: tick every item (or close the box) to weigh."), style="dim")
         else:
             text.append(_("Expected") + f" {expected_g} g ± {tolerance_g} g", style="bold")

@@ -279,7 +279,7 @@ class BenchScreen(Screen[str | None]):
         view = self.view
         box = view.current if view else None
         if view is None or box is None or view.phase != Phase.WEIGHING:
-            panel.show(expected_g=None, tolerance_g=0, live="", verdict="")
+            panel.show(expected_g=None, tolerance_g=0, live="", verdict="", no_order=view is None)
             if view is not None and view.phase == Phase.LABEL_CHECK:
                 panel.show(
                     expected_g=box.expected_g if box else None,

@@ -27,6 +27,7 @@ from packstation.widgets.feedback import Feedback
 from packstation.widgets.pick_list import PickList
 from packstation.widgets.progress_line import ProgressLine
 from packstation.widgets.wedge_input import WedgeInput
+from packstation.widgets.weight_panel import WeightPanel
 from tests.functional.bench.conftest import (
     CUP,
     PAN,
@@ -62,6 +63,9 @@ async def test_sign_in_by_badge_and_by_name(shop: Engine, bench_settings: Settin
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "BADGE-001")
         assert bench(app).packer.name == "王芳"
+        # no order yet: the weight panel says what comes first, not to tick items
+        weight = str(bench(app).query_one(WeightPanel).render())
+        assert weight == "Weight: open an order, tick its items, then weigh."
         await pilot.press("f10")  # sign out
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
