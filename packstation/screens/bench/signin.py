@@ -57,6 +57,7 @@ class SignInScreen(Screen[None]):
             field = WedgeInput(placeholder=_("badge or name"), id="who", scans="submit")
             field.cursor_blink = False
             yield field
+            yield Static("", id="parting")  # why the last packer left: a notice, not an error
             yield Static("", id="error")
             yield OptionList(id="names")
         yield KeyBar(self.BINDINGS, id="keys")
@@ -68,7 +69,8 @@ class SignInScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refill()
         self.query_one("#who", Input).value = ""
-        self.query_one("#error", Static).update(self.parting)
+        self.say_parting(self.parting)
+        self.query_one("#error", Static).update("")
         self.parting = ""
         self.query_one("#who", Input).focus()
 
@@ -95,6 +97,7 @@ class SignInScreen(Screen[None]):
         code = code.strip()
         if not code:
             return
+        self.say_parting("")  # it was said to the packer who left
         user = self.store.read(lambda uow: find_user(uow, code))
         if user is None and self.store.down:
             self.query_one("#who", Input).value = ""  # the error line says why
@@ -122,6 +125,11 @@ class SignInScreen(Screen[None]):
         self.app.push_screen(
             BenchScreen(self.engine, Packer(user.name, user.role), self.notice), self.signed_out
         )
+
+    def say_parting(self, text: str) -> None:
+        parting = self.query_one("#parting", Static)
+        parting.update(text)
+        parting.display = bool(text)  # no empty row when there is nothing to say
 
     def signed_out(self, why: str | None) -> None:
         self.parting = why or ""

@@ -616,11 +616,13 @@ async def test_a_packer_removed_while_signed_in_finishes_the_order_but_takes_no_
         await pilot.press("f2")  # the next order: refused, and signed out
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
-        error = str(app.screen.query_one("#error", Static).render())
-        assert "王芳 was removed from the users" in error
+        parting = str(app.screen.query_one("#parting", Static).render())
+        assert "王芳 was removed from the users" in parting
         assert order(shop, "TB1001").claimed_bench is None  # no order was taken
         await sign_in(pilot, "BADGE-001")  # the badge no longer signs in
         assert isinstance(app.screen, SignInScreen)
+        assert str(app.screen.query_one("#parting", Static).render()) == ""
+        assert "BADGE-001" in str(app.screen.query_one("#error", Static).render())
         await sign_in(pilot, "BADGE-002")  # someone else does, and packs
         await pilot.press("f2")
         await pilot.pause()
@@ -651,8 +653,10 @@ async def test_signing_out_with_an_order_open_puts_it_back_and_the_sign_in_says_
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
-        error = str(app.screen.query_one("#error", Static).render())
-        assert error == "Order TB1002 put back in the queue; its open box was undone."
+        # a notice for the packer leaving (in the warning colour), not an error
+        parting = str(app.screen.query_one("#parting", Static).render())
+        assert parting == "Order TB1002 put back in the queue; its open box was undone."
+        assert str(app.screen.query_one("#error", Static).render()) == ""
     put_back = order(shop, "TB1002")
     assert put_back.status == OrderStatus.READY and put_back.claimed_bench is None
     assert [e["_user"] for e in events(shop, "signed_out")] == ["王芳"]
