@@ -64,6 +64,7 @@ T = TypeVar("T")
 
 # Below this many rows the screen drops its frames (an 80×24 terminal showed no line of the order).
 COMPACT_BELOW_ROWS = 30
+BOX_SLACK = 6  # cells the box line keeps spare, so a tick seldom widens it
 
 
 class BenchScreen(Screen[str | None]):
@@ -272,7 +273,14 @@ class BenchScreen(Screen[str | None]):
         box_text = self.query_one("#box", Static)
         if str(text) != self._shown_box:
             self._shown_box = str(text)
-            box_text.update(text, layout=False)  # a fixed width
+            box_text.update(text, layout=False)
+            # as wide as its text, with room to spare, so that a tick ("1 unit" → "2 units")
+            # redraws the line without laying the screen out again; the progress bar takes
+            # the rest of the row
+            width = box_text.styles.width
+            cells = width.cells if width is not None else None
+            if cells is None or not text.cell_len <= cells <= text.cell_len + BOX_SLACK * 2:
+                box_text.styles.width = text.cell_len + BOX_SLACK
 
     def draw_weight(self) -> None:
         panel = self.query_one(WeightPanel)

@@ -301,6 +301,11 @@ async def test_a_short_terminal_keeps_the_order_lines_and_the_progress_in_view(
         shown = str(progress.render())
         assert shown.startswith("Progress  █") and shown.endswith("1 / 9 units")
         assert len(shown) <= progress.region.width
+        # the box line takes what its text needs (it kept 46 cells), the bar the rest
+        box = screen.query_one("#box", Static)
+        assert str(box.render()).strip() == "Box 1 (1 unit)  Carton M2"
+        assert box.region.width <= len("Box 1 (1 unit)  Carton M2") + 12
+        assert shown.count("█") + shown.count("░") >= 20
         await pilot.press("f4")  # a form: as wide as the screen at most (it was 84 cells)
         await pilot.pause()
         form = app.screen.query_one(VerticalScroll)
