@@ -3,9 +3,10 @@
 Click looks its texts up with the standard ``gettext`` module, which reads compiled catalogues
 chosen by the environment.  packstation's catalogues are ``.po`` files chosen by ``--lang``, so
 ``use_packstation_catalogue`` points click's lookups at ``packstation.i18n`` instead.  The texts
-below are the ones a person meets in help and errors; any other of click's stays in English,
-and so do those whose plural form names other values than the singular ("Did you mean {possibility}?"
-against "(Possible options: {possibilities})"), since Chinese keeps one form for both.
+below are the ones a person meets in help and errors; any other of click's stays in English.
+Chinese keeps one form for every count, under the singular: click gives the singular's and the
+plural's values alike ("Did you mean {possibility}?" is also given ``possibilities``), so the
+one form reads right for a single suggestion and for several.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ TRANSLATED = (
     N_("Invalid value for {param_hint}: {message}"),
     N_("Got unexpected extra argument ({args})"),
     N_("Option {name!r} requires an argument."),
+    N_("Did you mean {possibility}?"),
+    N_("{value!r} is not {choice}."),
     N_("{value!r} is not a valid {number_type}."),
     N_("{value} is not in the range {range}."),
     N_("{value!r} does not match the format {format}."),

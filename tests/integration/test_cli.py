@@ -96,6 +96,10 @@ def test_click_s_own_words_follow_the_language() -> None:
     assert refused.returncode == 2
     assert "错误：缺少参数 'ORDER'" in refused.stderr
     assert "运行 'packstation label --help' 查看帮助。" in refused.stderr
+    # a suggestion and a choice: one Chinese form whether click names one value or several
+    assert "没有命令 'stok'。 您是想输入 'stock' 吗？" in _run("--lang", "zh_CN", "stok").stderr
+    wrong = _run("--lang", "zh_CN", "import", "orders", "--format", "xx", "a.csv").stderr
+    assert "'xx' 不是可选的值（'auto', 'taobao', 'generic'）。" in wrong
     english = _run("--lang", "en", "label")
     assert "Error: Missing argument 'ORDER'" in english.stderr
     assert "Try 'packstation label --help' for help." in english.stderr
