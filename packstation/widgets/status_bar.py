@@ -4,14 +4,13 @@ cannot be reached."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from packstation.i18n import _
+from packstation.widgets.pieces import Pieces, lay_out
 
 
-class StatusBar(Static):
+class StatusBar(Pieces):
     DEFAULT_CSS = """
     StatusBar { height: auto; background: $primary; color: $text; padding: 0 1; }
     """
@@ -23,37 +22,38 @@ class StatusBar(Static):
     scale: reactive[str] = reactive("")
     store_down: reactive[bool] = reactive(False)
 
-    _rows = 1
+    _row_count = 1
 
-    def _shown(self, width: int) -> Text:
-        """One line when the screen is wide enough (the program's name goes first when it is
-        not), else wrapped: a printer or store in trouble is never cut off."""
-        full = self._parts(brand=True)
-        return full if not width or full.cell_len <= width else self._parts(brand=False)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(gap="  │  ", id=id)
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._shown(width).wrap(self.app.console, width)) if width else 1
+    def _rows(self, width: int) -> list[Text]:
+        """One row when the screen is wide enough (the program's name goes first when it is
+        not), else wrapped between its parts: a printer or store in trouble is never cut off,
+        nor split from what it says."""
+        parts = self._parts()
+        branded = [Text.assemble(("packstation  ", "bold"), parts[0]), *parts[1:]]
+        rows = lay_out(branded, width, gap=self.gap)
+        return rows if len(rows) == 1 else lay_out(parts, width, gap=self.gap)
 
     def render(self) -> Text:
-        width = self.content_size.width
-        text = self._shown(width)
-        rows = len(text.wrap(self.app.console, width)) if width else 1
-        if rows != self._rows:  # a reading or a state wrapped (or unwrapped) the line
-            self._rows = rows
+        rows = self._rows(self.content_size.width or 10_000)
+        if len(rows) != self._row_count:  # a reading or a state wrapped (or unwrapped) the line
+            self._row_count = len(rows)
             self.call_later(self.refresh, layout=True)
-        return text
+        return Text("\n").join(rows)
 
-    def _parts(self, *, brand: bool) -> Text:
-        text = Text()
-        if brand:
-            text.append("packstation  ", style="bold")
-        text.append(f"{_('Bench')} {self.bench}")
+    def _parts(self) -> list[Text]:
+        parts = [Text(f"{_('Bench')} {self.bench}")]
         if self.user:
-            text.append(f"  │  {self.user}", style="bold")
-        text.append(f"  │  {_('Printer')}: ")
-        text.append(self.printer or "—", style="" if self.printer_ok else "bold red reverse")
-        text.append(f"  │  {_('Scale')}: {self.scale or '—'}")
+            parts.append(Text(self.user, style="bold"))
+        printer = self.printer or "—"
+        parts.append(
+            Text.assemble(
+                f"{_('Printer')}: ", (printer, "" if self.printer_ok else "bold red reverse")
+            )
+        )
+        parts.append(Text(f"{_('Scale')}: {self.scale or '—'}"))
         if self.store_down:
-            text.append("  │  ")
-            text.append(_("Store: unreachable"), style="bold red reverse")
-        return text
+            parts.append(Text(_("Store: unreachable"), style="bold red reverse"))
+        return parts

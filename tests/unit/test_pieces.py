@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.geometry import Size
 
 from packstation.widgets.pieces import Pieces, lay_out
+from packstation.widgets.status_bar import StatusBar
 
 COUNTS = [Text(t) for t in ("ready to pack 58", "packing 0", "on hold 0", "packed 1")]
 
@@ -32,3 +33,17 @@ def test_height_counts_a_piece_wider_than_the_row() -> None:
     size = Size(10, 10)
     assert pieces.get_content_height(size, size, 10) == 3 + 1  # 25 cells take 3 rows of 10
     assert pieces.get_content_height(size, size, 40) == 1
+
+
+def test_the_bench_s_status_bar_wraps_between_its_parts() -> None:
+    bar = StatusBar()
+    bar.bench, bar.user = "bench-1", "王芳 (packer)"
+    bar.printer, bar.printer_ok, bar.scale = "out of paper", False, "1.234 kg stable"
+    (wide,) = bar._rows(120)
+    assert wide.plain.startswith("packstation  Bench bench-1  │  王芳 (packer)  │  Printer: ")
+    rows = [row.plain for row in bar._rows(40)]  # the program's name makes way first
+    assert rows == [
+        "Bench bench-1  │  王芳 (packer)",
+        "Printer: out of paper",
+        "Scale: 1.234 kg stable",
+    ]
