@@ -29,17 +29,23 @@ def ready_for_the_next() -> Text:
     )
 
 
-def header(view: OrderView, today: dt.date) -> Text:
-    """The order's number, courier, recipient and due date (overdue stands out)."""
-    head = Text()
-    head.append(_("Order") + " ", style="bold")
-    head.append(view.order_no, style="bold reverse")
-    head.append(f"  │  {view.carrier}  │  {view.recipient} · {view.region}")
+def header(view: OrderView, today: dt.date) -> list[Text]:
+    """The order's number, courier, recipient and due date (overdue stands out), each a piece
+    of the header line (``HEADER_GAP`` between them; a narrow screen wraps between pieces)."""
+    pieces = [
+        Text.assemble((_("Order") + " ", "bold"), (view.order_no, "bold reverse")),
+        Text(view.carrier),
+        Text(f"{view.recipient} · {view.region}"),
+    ]
     if view.due_date is not None:
-        head.append("  │  " + _("due") + f" {view.due_date.isoformat()}")
+        due = Text(_("due") + f" {view.due_date.isoformat()}")
         if view.due_date < today:
-            head.append(" " + _("OVERDUE"), style="bold red reverse")
-    return head
+            due.append(" " + _("OVERDUE"), style="bold red reverse")
+        pieces.append(due)
+    return pieces
+
+
+HEADER_GAP = "  │  "
 
 
 def notes(view: OrderView) -> Text:

@@ -52,6 +52,7 @@ from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pick_list import PickList
+from packstation.widgets.pieces import Pieces
 from packstation.widgets.progress_line import ProgressLine
 from packstation.widgets.scan_line import ScanLine
 from packstation.widgets.status_bar import StatusBar
@@ -138,7 +139,7 @@ class BenchScreen(Screen[str | None]):
         yield bar
         if self.notice:
             yield Static(self.notice, id="notice")
-        yield Static(id="order")
+        yield Pieces(gap=order_text.HEADER_GAP, id="order")
         yield Static(id="notes")
         yield PickList(id="picklist")
         yield Static(id="idle")
@@ -218,12 +219,12 @@ class BenchScreen(Screen[str | None]):
             if view is None and self.store.down:
                 return  # keep what the screen shows
         self.view = view
-        order = self.query_one("#order", Static)
+        order = self.query_one("#order", Pieces)
         notes = self.query_one("#notes", Static)
         table = self.query_one(PickList)
         if view is None:
             self._shown_head = self._shown_notes = ""
-            order.update(order_text.no_order())
+            order.show([order_text.no_order()])
             notes.update("")
             notes.display = False
             table.display = False
@@ -237,9 +238,9 @@ class BenchScreen(Screen[str | None]):
             return
         # the header and the notes change with the order, not with each tick
         head = order_text.header(view, settings.shipping.calendar().today(self.bench_app.now()))
-        if str(head) != self._shown_head:
-            self._shown_head = str(head)
-            order.update(head)
+        if "\t".join(map(str, head)) != self._shown_head:
+            self._shown_head = "\t".join(map(str, head))
+            order.show(head)
         note = order_text.notes(view)
         if str(note) != self._shown_notes:
             self._shown_notes = str(note)

@@ -306,6 +306,12 @@ async def test_a_short_terminal_keeps_the_order_lines_and_the_progress_in_view(
         assert str(box.render()).strip() == "Box 1 (1 unit)  Carton M2"
         assert box.region.width <= len("Box 1 (1 unit)  Carton M2") + 12
         assert shown.count("█") + shown.count("░") >= 20
+        # the order's header wraps between its parts: the due date stays whole
+        head = str(screen.query_one("#order").render()).splitlines()
+        assert head == [
+            "Order TB1001  │  YTO  │  张三 · 浙江省 杭州市 西湖区",
+            "due 2026-11-25 OVERDUE",
+        ]
         await pilot.press("f4")  # a form: as wide as the screen at most (it was 84 cells)
         await pilot.pause()
         form = app.screen.query_one(VerticalScroll)
