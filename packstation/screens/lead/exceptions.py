@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable
 
 from packstation.errors import UserError
 from packstation.i18n import N_, _, joined, ngettext
@@ -32,6 +32,7 @@ from packstation.services.lead import (
 )
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
+from packstation.widgets.pieces import Pieces
 
 HELD_COLUMNS = (
     N_("Order"),
@@ -75,10 +76,11 @@ class ExceptionsScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Label("", id="held-title", classes="section")
+        # each title, then the keys of its list: a narrow screen moves the keys to a row of their own
+        yield Pieces(gap="   ", id="held-title", classes="section")
         held: DataTable[str | Text] = LeadTable(id="held", cursor_type="row")
         yield held
-        yield Label("", id="unshipped-title", classes="section")
+        yield Pieces(gap="   ", id="unshipped-title", classes="section")
         unshipped: DataTable[str | Text] = LeadTable(id="unshipped", cursor_type="row")
         yield unshipped
         yield from self.compose_footer()
@@ -142,15 +144,17 @@ class ExceptionsScreen(LeadScreen):
             unshipped.move_cursor(row=min(keep, len(message.unshipped) - 1))
             if self.focused is held and not message.held:
                 unshipped.focus()  # nothing is on hold: the keys go to the list with work in it
-        self.query_one("#held-title", Label).update(
-            _(
-                "On hold: {count}   (R release · C courier · A address · S split · X cancel · N not today)"
-            ).format(count=len(message.held))
+        self.query_one("#held-title", Pieces).show(
+            [
+                Text(_("On hold: {count}").format(count=len(message.held))),
+                Text(_("(R release · C courier · A address · S split · X cancel · N not today)")),
+            ]
         )
-        self.query_one("#unshipped-title", Label).update(
-            _("Not shipped and no reason yet: {count}   (N: write the reason)").format(
-                count=message.count
-            )
+        self.query_one("#unshipped-title", Pieces).show(
+            [
+                Text(_("Not shipped and no reason yet: {count}").format(count=message.count)),
+                Text(_("(N: write the reason)")),
+            ]
         )
 
     def _selected(self) -> tuple[int, str] | None:

@@ -17,6 +17,7 @@ from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.store.models import Order, Parcel, PrintJob
 from packstation.widgets.key_bar import KeyBar
+from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import answer, until
 
@@ -356,7 +357,13 @@ def test_on_a_narrow_terminal_every_key_and_the_title_s_keys_wrap_into_view(
             joined = " ".join(shown)
             for key, what in (("R", "Release"), ("N", "Not today"), ("^Q", "Quit")):
                 assert f" {key}  {what}" in joined
-            title = app.screen.query_one("#held-title", Label)
+            # the title on one row, the keys of its list whole on the next (they were cut
+            # after "N not")
+            title = app.screen.query_one("#held-title", Pieces)
+            assert str(title.render()).splitlines() == [
+                "On hold: 1",
+                "(R release · C courier · A address · S split · X cancel · N not today)",
+            ]
             assert title.region.height == 2 and title.region.width <= 80
 
     asyncio.run(scenario())
