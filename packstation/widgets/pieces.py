@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.console import Console
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
+
+_WRAPPING = Console()  # Text.wrap takes a console; for wrapping alone, any will do
 
 
 def lay_out(pieces: Sequence[Text], width: int, *, gap: str = "  ") -> list[Text]:
@@ -51,8 +54,11 @@ class Pieces(Static):
         return lay_out(self.pieces(), width, gap=self.gap)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # a piece wider than the row takes as many rows as Rich wraps it into
-        return sum(max(1, -(-row.cell_len // max(width, 1))) for row in self._rows(width))
+        # a piece wider than the row takes as many rows as it wraps into
+        return sum(
+            1 if row.cell_len <= width else len(row.wrap(_WRAPPING, max(width, 1)))
+            for row in self._rows(width)
+        )
 
     def render(self) -> Text:
         return Text("\n").join(self._rows(self.content_size.width or 10_000))

@@ -32,6 +32,8 @@ def test_height_counts_a_piece_wider_than_the_row() -> None:
     pieces.show([Text("x" * 25), Text("short")])
     size = Size(10, 10)
     assert pieces.get_content_height(size, size, 10) == 3 + 1  # 25 cells take 3 rows of 10
+    pieces.show([Text("aaaaaa bbbbbb cccccc"), Text("short")])  # 20 cells, 3 rows
+    assert pieces.get_content_height(size, size, 10) == 3 + 1  # wrapped at its spaces
     assert pieces.get_content_height(size, size, 40) == 1
 
 

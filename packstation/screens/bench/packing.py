@@ -238,8 +238,9 @@ class BenchScreen(Screen[str | None]):
             return
         # the header and the notes change with the order, not with each tick
         head = order_text.header(view, settings.shipping.calendar().today(self.bench_app.now()))
-        if "\t".join(map(str, head)) != self._shown_head:
-            self._shown_head = "\t".join(map(str, head))
+        shown = "\t".join(map(str, head))
+        if shown != self._shown_head:
+            self._shown_head = shown
             order.show(head)
         note = order_text.notes(view)
         if str(note) != self._shown_notes:

@@ -79,7 +79,7 @@ class LeadScreen(Screen[None]):
             tabs.append(
                 Text.assemble(
                     (f" F{index} ", "bold reverse" if current else "bold"),
-                    (f"{_(label)}", "bold" if current else ""),
+                    (_(label), "bold" if current else ""),
                 )
             )
         return tabs
