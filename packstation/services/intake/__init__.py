@@ -18,7 +18,7 @@ from packstation.services.intake.apply import apply_orders
 from packstation.services.intake.context import ProgressCallback, ReadContext
 from packstation.services.intake.detect import Kind, kind_of
 from packstation.services.intake.generic import read_generic
-from packstation.services.intake.parsed import ParsedOrder
+from packstation.services.intake.parsed import ParsedOrder, disagreement
 from packstation.services.intake.products import import_products
 from packstation.services.intake.readers import CsvFile, FileRefused, open_csv
 from packstation.services.intake.report import ImportReport, Problem, ProductReport
@@ -119,6 +119,25 @@ def _classify(paths: list[Path], fmt: str, report: ImportReport) -> list[tuple[K
                 ).format(missing=missing),
             )
         )
+    for kind, what in (
+        (Kind.TAOBAO_ORDERS, _("order report")),
+        (Kind.TAOBAO_ITEMS, _("item report")),
+    ):
+        same = [f for k, f in files if k is kind]
+        for second in same[1:]:
+            # two exports' reports together: the older state of an order read first would win
+            report.errors.append(
+                Problem(
+                    second.name,
+                    None,
+                    "",
+                    "",
+                    _(
+                        "This is a second {what} (the first is {first}); import one export at a "
+                        "time, its order report and its item report, the older export first."
+                    ).format(what=what, first=same[0].name),
+                )
+            )
     return files
 
 
@@ -149,6 +168,28 @@ def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrd
                     continue
                 report.duplicates_in_file += 1
                 duplicated.add(order.key)
+                differs = disagreement(first, order)
+                if differs is not None:
+                    what, was, now = differs
+                    report.errors.append(
+                        Problem(
+                            order.file,
+                            order.row,
+                            "",
+                            now,
+                            _(
+                                "Order {order} is listed again (first at {file} row {row}) with "
+                                "another {what}: '{was}' there; correct the file or export it again."
+                            ).format(
+                                order=order.order_no,
+                                file=first.file,
+                                row=first.row,
+                                what=what,
+                                was=was,
+                            ),
+                        )
+                    )
+                    continue
                 report.notices.append(
                     Problem(
                         order.file,

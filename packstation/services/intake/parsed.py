@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from packstation.domain.orders import MarketState
+from packstation.i18n import N_, _
 
 
 @dataclass(slots=True)
@@ -60,3 +61,30 @@ CHANGEABLE = (
     "buyer_note",
     "seller_note",
 )
+
+
+# What an order's row says, as a person names it: two rows of one order must agree on all of it.
+_SAID = (
+    (("marketplace_status",), N_("status")),
+    (("recipient_name",), N_("recipient's name")),
+    (("phone",), N_("phone number")),
+    (("province", "city", "district", "address", "postcode"), N_("address")),
+    (("paid_at",), N_("payment time")),
+    (("carrier",), N_("courier")),
+    (("tracking_no",), N_("tracking number")),
+    (("amount_fen",), N_("amount paid")),
+    (("buyer_note",), N_("buyer note")),
+    (("seller_note",), N_("seller note")),
+    (("shop",), N_("shop")),
+    (("buyer",), N_("buyer")),
+)
+
+
+def disagreement(first: ParsedOrder, again: ParsedOrder) -> tuple[str, str, str] | None:
+    """Where a second row of an order says otherwise than its first: (what, was, now)."""
+    for names, what in _SAID:
+        was = " ".join(str(getattr(first, name) or "") for name in names).strip()
+        now = " ".join(str(getattr(again, name) or "") for name in names).strip()
+        if was != now:
+            return _(what), was, now
+    return None

@@ -8,7 +8,7 @@ import pytest
 
 from packstation.config import Settings
 from packstation.services.intake import import_orders
-from tests.integration.intake.exports import Item, TOrder, write_taobao
+from tests.integration.intake.exports import UNPAID, Item, TOrder, write_taobao
 from tests.integration.intake.store_view import Factory, snapshot
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -130,3 +130,39 @@ def test_a_binary_file(uow_factory: Factory, settings: Settings, tmp_path: Path)
 def test_a_missing_file(uow_factory: Factory, settings: Settings, tmp_path: Path) -> None:
     problems = _refused(uow_factory, settings, [tmp_path / "nope.csv"])
     assert any("cannot be opened" in p for p in problems)
+
+
+def test_two_days_exports_in_one_import_are_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """Read together, the first file's state of an order won: an order unpaid on the first day
+    and paid on the second was never imported, and one closed on the second stayed queued."""
+    no = "3364111318168545454"
+    day1 = write_taobao(tmp_path, [TOrder(no, [Item("MUG-01")], status=UNPAID)], stem="1127")
+    day2 = write_taobao(tmp_path, [TOrder(no, [Item("MUG-01")])], stem="1128")
+    problems = _refused(uow_factory, settings, [*day1, *day2])
+    assert sum("import one export at a time" in p for p in problems) == 2  # each report
+    assert any("second order report (the first is ExportOrderList1127.csv)" in p for p in problems)
+    # one export at a time, the older first: the order is queued
+    assert import_orders(uow_factory(), list(day1), settings=settings).orders_imported == 0
+    assert import_orders(uow_factory(), list(day2), settings=settings).orders_imported == 1
+
+
+def test_an_order_listed_twice_with_another_address_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The first row was stored and the second dropped with 'it counts once': the parcel could
+    go to the address the buyer had changed."""
+    no = "3364111318168545457"
+    first = TOrder(no, [Item("MUG-01")], address="四川省 成都市 武侯区 人民南路1号 (610041)")
+    again = TOrder(no, [Item("MUG-01")], address="四川省 成都市 锦江区 春熙路9号 (610021)")
+    problems = _refused(uow_factory, settings, list(write_taobao(tmp_path, [first, again])))
+    assert problems == [
+        f"Order {no} is listed again (first at ExportOrderList.csv row 2) with another address: "
+        "'四川省 成都市 武侯区 人民南路1号 610041' there; correct the file or export it again."
+    ]
+    # listed twice alike, it counts once, as before
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path, [first, first])), settings=settings
+    )
+    assert report.stored and report.orders_imported == 1 and report.duplicates_in_file == 1
