@@ -260,7 +260,11 @@ async def test_cancelled_while_packing_stops_the_bench(
             uow.session.add(cancelled)
             uow.record("order_cancelled", order_id=cancelled.id)
             uow.commit()
-        await scan(pilot, PAN)  # the next action notices at once
+        await scan(pilot, PAN)  # the next action notices
+        for _ in range(100):  # a loaded machine can take a few frames to show it
+            if isinstance(app.screen, StopScreen):
+                break
+            await pilot.pause(0.05)
         stop = app.screen
         assert isinstance(stop, StopScreen)
         told = str(stop.query_one("#stop-do", Static).render())
