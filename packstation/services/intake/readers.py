@@ -230,7 +230,8 @@ def records(
     """
     counting = _CountingReader(path.open("rb"))
     text = io.TextIOWrapper(io.BufferedReader(counting, 1 << 16), encoding=encoding, newline="")
-    row = 0
+    row = width = 0
+    last: tuple[int, list[str]] | None = None  # the last record read, checked at the end
     try:
         reader = csv.reader(text, strict=True, delimiter=delimiter)
         while True:
@@ -276,8 +277,43 @@ def records(
                 continue
             if progress is not None and row % every == 0:
                 progress(counting.count)
+            if last is None:
+                width = len(cells)  # the header's
+            last = (row, cells)
             yield row, cells
+        # a file cut short: its last row lost its last cells, which read as empty ones
+        # (refused once the row was read: an import is checked whole before storing)
+        if (
+            last is not None
+            and last[0] > 1
+            and len(last[1]) < width
+            and not _ends_a_line(path, encoding)
+        ):
+            raise FileRefused(
+                file_problem(
+                    path,
+                    _(
+                        "Row {row}, the last, stops before the last column and no line "
+                        "break follows it: the file was cut short; export it again."
+                    ).format(row=last[0]),
+                    row=last[0],
+                )
+            )
         if progress is not None:
             progress(counting.count)
     finally:
         text.close()
+
+
+def _ends_a_line(path: Path, encoding: str) -> bool:
+    """Does the file end with a line break (as every exported file does)?"""
+    with path.open("rb") as raw:
+        head = raw.read(2)
+        raw.seek(max(0, path.stat().st_size - 2))
+        tail = raw.read(2)
+    if encoding.lower().replace("_", "-").startswith("utf-16"):
+        # the last code unit, read in the byte order the byte-order mark gives
+        last = (head + tail).decode("utf-16", errors="replace")[-1:]
+    else:
+        last = chr(tail[-1]) if tail else ""
+    return last in ("\n", "\r")

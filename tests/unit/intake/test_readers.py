@@ -143,3 +143,22 @@ def test_bad_times(text: str) -> None:
 )
 def test_formula_cells_are_neutralised(cell: str, out: str) -> None:
     assert neutralise(cell) == out
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_last_row_cut_short_is_refused(tmp_path: Path, encoding: str) -> None:
+    """The last row lost its last cells (and its line break): they read as empty cells, and
+    the shop's name was stored as its first character."""
+    path = tmp_path / "cut.csv"
+    whole = "订单编号,订单关闭原因,店铺名称\r\n1,,茶香小铺\r\n2,,茶香小铺\r\n"
+    path.write_bytes(whole[: whole.rindex(",,") + 1].encode(encoding))  # "2," and no more
+    file = open_csv(path)
+    with pytest.raises(FileRefused) as refused:
+        list(records(path, file.encoding))
+    assert refused.value.problem.problem == (
+        "Row 3, the last, stops before the last column and no line break follows it: the file "
+        "was cut short; export it again."
+    )
+    # a short last row that ends its line is a row with empty cells, as before
+    path.write_bytes("订单编号,订单关闭原因,店铺名称\r\n1,\r\n".encode(encoding))
+    assert list(records(path, open_csv(path).encoding))[-1] == (2, ["1", ""])
