@@ -90,7 +90,10 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         check.start(row)
         if not check.width(cells):
             continue
-        order_no = check.required("order_no", cell(cells, "order_no"), _("order number"))
+        what_no = _("order number")
+        order_no = check.digits(
+            "order_no", check.required("order_no", cell(cells, "order_no"), what_no), what_no
+        )
         platform = cell(cells, "platform").lower() or DEFAULT_PLATFORM
         key = (platform, order_no)
         whole = tuple(c.strip() for c in cells)
@@ -131,7 +134,11 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 recipient_name=check.required(
                     "recipient", cell(cells, "recipient"), _("recipient's name")
                 ),
-                phone=check.required("phone", cell(cells, "phone"), _("phone number")),
+                phone=check.digits(
+                    "phone",
+                    check.required("phone", cell(cells, "phone"), _("phone number")),
+                    _("phone number"),
+                ),
                 province=cell(cells, "province"),
                 city=cell(cells, "city"),
                 district=cell(cells, "district"),
@@ -139,7 +146,9 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 postcode=cell(cells, "postcode"),
                 paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),
                 carrier=ctx.carrier(check, "carrier", cell(cells, "carrier")),
-                tracking_no=cell(cells, "tracking_no")[:40],
+                tracking_no=check.digits(
+                    "tracking_no", cell(cells, "tracking_no")[:40], _("tracking number")
+                ),
                 buyer_note=cell(cells, "buyer_note"),
                 seller_note=cell(cells, "seller_note"),
             )

@@ -111,7 +111,10 @@ def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow
             continue
         sku = check.required("sku", cell(cells, "sku") or "", _("SKU"))
         name = check.required("name", cell(cells, "name") or "", _("product name"))
-        barcode = check.required("barcode", cell(cells, "barcode") or "", _("barcode"))
+        what_code = _("barcode")
+        barcode = check.digits(
+            "barcode", check.required("barcode", cell(cells, "barcode") or "", what_code), what_code
+        )
         weight = ints.get("weight_g", cell(cells, "weight_g") or "", low=0, empty=None)
         if weight is None and not check.failed:
             check.fail("weight_g", "", _("The weight in grams is empty; fill it in."))
@@ -119,8 +122,8 @@ def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow
         codes: dict[str, int] = {barcode: 1} if barcode else {}
         for extra in (cell(cells, "extra_barcodes") or "").replace("|", ";").split(";"):
             if extra.strip():
-                codes.setdefault(extra.strip(), 1)
-        case_code = cell(cells, "case_barcode") or ""
+                codes.setdefault(check.digits("extra_barcodes", extra.strip(), what_code), 1)
+        case_code = check.digits("case_barcode", cell(cells, "case_barcode") or "", what_code)
         case_qty = ints.get("case_qty", cell(cells, "case_qty") or "", low=2, empty=None)
         if case_code:
             if case_qty is None:

@@ -181,6 +181,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         _("recipient's name"),
         _("recipient's address"),
     )
+    what_phone, what_waybill = _("phone number"), _("tracking number")
     name, zone, needed = file.name, ctx.zone, check.needed
     shops: dict[str, str] = {}
     states: dict[str, MarketState | None] = {}
@@ -193,7 +194,9 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
             continue
         if len(cells) <= blank:
             cells += [""] * (blank + 1 - len(cells))
-        order_no = check.required("order_no", _number(cells[i_no]), what_no)
+        order_no = check.digits(
+            "order_no", check.required("order_no", _number(cells[i_no]), what_no), what_no
+        )
         status_text = cells[i_status].strip()
         found = (
             states[status_text]
@@ -203,7 +206,9 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         state = check.state("status", status_text, found)
         recipient = cells[i_recipient].strip()
         mobile, landline = cells[i_mobile], cells[i_landline]
-        phone = (mobile and clean(mobile)) or (landline and clean(landline))
+        phone = check.digits(
+            "mobile", (mobile and clean(mobile)) or (landline and clean(landline)), what_phone
+        )
         address_cell = cells[i_address].strip()
         parts = split_address(address_cell)
         paid_text = clean(cells[i_paid])
@@ -242,7 +247,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
             parts.postcode,
             check.instant("paid_at", paid_text, zone) if paid_text else None,
             ctx.carrier(check, "courier", clean(courier)) if courier else ctx.default_carrier,
-            clean(tracking)[:40] if tracking else "",
+            check.digits("tracking_no", clean(tracking)[:40], what_waybill) if tracking else "",
             check.amount("amount", clean(amount)) if amount else 0,
             cells[i_bnote].strip(),
             cells[i_snote].strip(),

@@ -18,6 +18,7 @@ from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem, shown
 
 MAX_QUANTITY = 100_000
+_SHORTENED = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")  # how Excel writes a long number
 
 
 @dataclass
@@ -124,6 +125,21 @@ class RowCheck:
                 key,
                 value,
                 _("The {what} is empty; fill it in.").format(what=what),
+            )
+        return value
+
+    def digits(self, key: str, value: str, what: str) -> str:
+        """An order number, phone number, barcode or waybill number, refused when Excel wrote
+        it shortened (3.36411E+18): its digits are gone, and orders would merge."""
+        if ("E" in value or "e" in value) and _SHORTENED.fullmatch(value):
+            self.fail(
+                key,
+                value,
+                _(
+                    "The {what} {value} was shortened by Excel and its digits are lost; import "
+                    "the file as the marketplace exported it, or set the column to Text in Excel "
+                    "before saving."
+                ).format(what=what, value=value),
             )
         return value
 

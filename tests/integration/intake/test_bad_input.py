@@ -166,3 +166,19 @@ def test_an_order_listed_twice_with_another_address_is_refused(
         uow_factory(), list(write_taobao(tmp_path, [first, first])), settings=settings
     )
     assert report.stored and report.orders_imported == 1 and report.duplicates_in_file == 1
+
+
+def test_numbers_excel_shortened_are_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """Two orders written as 3.36411E+18 were taken for one (the second's items went to the
+    first's recipient), and phones such as 1.38123E+10 were stored."""
+    orders = [
+        TOrder("3.36411E+18", [Item("MUG-01")], name="孙八", mobile="1.38123E+10"),
+        TOrder("3.36411E+18", [Item("TS-WHT-L")], name="周九", mobile="1.39001E+10"),
+    ]
+    orders_csv, items_csv = write_taobao(tmp_path, orders, armour=False)
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    shortened = [p for p in problems if "was shortened by Excel" in p]
+    assert len(shortened) == 4  # two order numbers, two phone numbers
+    assert shortened[0].startswith("The order number 3.36411E+18 was shortened by Excel")

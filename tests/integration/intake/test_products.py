@@ -142,3 +142,16 @@ def test_a_catalogue_saved_by_excel_as_unicode_text_imports(
     with uow_factory(readonly=True) as uow:
         cup = uow.session.exec(select(Product).where(Product.sku == "CUP-1")).one()
         assert (cup.name, cup.spec, cup.on_hand, cup.location) == ("杯子", "白色", 7, "A-1")
+
+
+def test_a_barcode_excel_shortened_is_refused(uow_factory: Factory, tmp_path: Path) -> None:
+    """Saved again by Excel, 6931234567890 reads 6.93123E+12: it was stored as a barcode."""
+    before = snapshot(uow_factory)
+    path = _write(tmp_path, "A,6.93123E+12,a,,1,0,,,,,,,,\nB,6931234567891,b,,1,0,6.9E+12,,,,,,,\n")
+    report = import_products(uow_factory(), path)
+    assert [(p.row, p.column, p.value) for p in report.errors] == [
+        (2, "barcode", "6.93123E+12"),
+        (3, "extra_barcodes", "6.9E+12"),
+    ]
+    assert "was shortened by Excel" in report.errors[0].problem
+    assert not report.stored and snapshot(uow_factory) == before
