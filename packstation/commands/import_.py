@@ -11,7 +11,13 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.i18n import _, ngettext
-from packstation.services.intake import ImportReport, Problem, import_orders, import_products
+from packstation.services.intake import (
+    ImportReport,
+    Problem,
+    ProductReport,
+    import_orders,
+    import_products,
+)
 
 SHOWN_PROBLEMS = 500
 
@@ -34,25 +40,29 @@ def import_products_cmd(cli: CliContext, file: Path, dry_run: bool, as_json: boo
         echo_json(report.as_dict())
     else:
         _print_problems(report.errors)
-        rows = ngettext("{count} row", "{count} rows", report.rows)
-        added = ngettext("{count} product", "{count} products", report.products_added)
-        barcodes = ngettext("{count} barcode", "{count} barcodes", report.barcodes)
-        click.echo(
-            _(
-                "{file}: {rows}, {added} added, {updated} updated, {unchanged} unchanged, "
-                "{barcodes}."
-            ).format(
-                file=report.file,
-                rows=rows.format(count=report.rows),
-                added=added.format(count=report.products_added),
-                updated=report.products_updated,
-                unchanged=report.products_unchanged,
-                barcodes=barcodes.format(count=report.barcodes),
-            )
-        )
+        if report.ok:  # counts of what was not stored would read as done
+            _print_products(report)
         _print_outcome(report.ok, report.stored, dry_run, len(report.errors))
     if not report.ok:
         sys.exit(1)
+
+
+def _print_products(report: ProductReport) -> None:
+    rows = ngettext("{count} row", "{count} rows", report.rows)
+    added = ngettext("{count} product", "{count} products", report.products_added)
+    barcodes = ngettext("{count} barcode", "{count} barcodes", report.barcodes)
+    click.echo(
+        _(
+            "{file}: {rows}, {added} added, {updated} updated, {unchanged} unchanged, {barcodes}."
+        ).format(
+            file=report.file,
+            rows=rows.format(count=report.rows),
+            added=added.format(count=report.products_added),
+            updated=report.products_updated,
+            unchanged=report.products_unchanged,
+            barcodes=barcodes.format(count=report.barcodes),
+        )
+    )
 
 
 @import_group.command(
@@ -100,6 +110,9 @@ def _print_orders(report: ImportReport, dry_run: bool) -> None:
     for notice in report.notices[:SHOWN_PROBLEMS]:
         click.echo(_("note: ") + _where(notice))
     _print_problems(report.errors)
+    if not report.ok:  # counts of what was not stored would read as done
+        _print_outcome(report.ok, report.stored, dry_run, len(report.errors))
+        return
     lines = [
         (_("orders in the files"), report.orders_in_file),
         (_("imported (new, queued)"), report.orders_imported),
