@@ -277,7 +277,7 @@ def attach_lines(
                 Problem(
                     file,
                     row,
-                    "订单状态",
+                    "商家编码",  # the line's SKU (its 订单状态 says it was refunded)
                     line.sku,
                     _("The line of order {order} was refunded or closed; it is not packed.").format(
                         order=order.order_no

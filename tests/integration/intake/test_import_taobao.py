@@ -258,6 +258,8 @@ def test_a_refunded_line_of_a_live_order_is_not_packed(
     assert report.ok
     assert report.lines_skipped_refunded == 1
     assert [x.sku for x in lines(uow_factory, "9100")] == ["MUG-01"]
+    (notice,) = report.notices  # the line is named by its SKU, in the SKU's column
+    assert (notice.row, notice.column, notice.value) == (3, "商家编码", "TS-WHT-L")
 
 
 def test_dry_run_counts_and_stores_nothing(
