@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, or_, select, update
@@ -36,6 +36,13 @@ from packstation.services import stock
 from packstation.services.claims import UNCLAIMED
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.bulk import BulkInsert, reserve_ids
+from packstation.services.intake.line_changes import (
+    StoredLines,
+    changed_lines,
+    replace_lines,
+    stored_lines,
+    untouched,
+)
 from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
 from packstation.store.models import Order, OrderException, OrderLine, Parcel, PrintJob
@@ -60,6 +67,7 @@ class Known:
     status: str
     claimed_bench: str | None
     values: dict[str, str]
+    lines: StoredLines = field(default_factory=StoredLines)
 
 
 _STORED = {
@@ -93,6 +101,9 @@ def load_known(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[
                 known[(platform, row.order_no)] = Known(
                     row.id, row.status, row.claimed_bench, values
                 )
+    lines = stored_lines(conn, [k.id for k in known.values()])
+    for found in known.values():
+        found.lines = lines[found.id]
     return known
 
 
@@ -311,18 +322,35 @@ def _reconcile(
         for name in CHANGEABLE
         if getattr(order, name)[: _limit(name)] != known.values[name]
     }
-    if not changes:
+    lines = changed_lines(order, known.lines) if order.lines else ""
+    if not changes and not lines:
         report.orders_known += 1
         return
-    # a label printed (at a bench, or first by a batch) carries the old address
-    if status in NOT_PACKED and not _labelled(uow, known.id):
+    conn = uow.session.connection()
+    # a label printed (at a bench, or first by a batch) carries the old address; lines change
+    # only while no bench has begun the order
+    editable = status in NOT_PACKED and not _labelled(uow, known.id)
+    if lines:
+        editable = (
+            editable
+            and status is not OrderStatus.PACKING
+            and known.claimed_bench is None
+            and untouched(conn, known.id)
+        )
+    if editable:
         report.orders_updated += 1
+        if lines:
+            changes["lines"] = ("", lines)
+            report.lines_imported += len(order.lines)
+            report.lines_removed += known.lines.rows
         if write:
-            values: dict[str, Any] = {name: new for name, (_old, new) in changes.items()}
+            values: dict[str, Any] = {
+                name: new for name, (_old, new) in changes.items() if name != "lines"
+            }
             values["updated_at"] = utcnow()
-            uow.session.connection().execute(
-                update(ORDER).where(ORDER.c.id == known.id).values(**values)
-            )
+            conn.execute(update(ORDER).where(ORDER.c.id == known.id).values(**values))
+            if lines:
+                replace_lines(conn, known.id, order)
             uow.record(
                 "order_updated",
                 order_id=known.id,
@@ -334,19 +362,39 @@ def _reconcile(
             )
         return
     report.orders_known += 1
+    # the new values are in the notes: the same change is raised once, even once resolved
+    if lines:
+        note = _(
+            "The marketplace changed the items ({lines}) after packing began; the order waits "
+            "on hold: check the parcel against the order on the marketplace."
+        ).format(lines=lines)
+        _changed(uow, order, known, report, note, {"lines": ("", lines)}, write=write)
+    if changes:
+        note = _(
+            "The marketplace changed {changes} after the label was printed; the order waits on "
+            "hold: check the parcel, correct the address or release it."
+        ).format(changes=joined(f"{name} → {new}" for name, (_old, new) in sorted(changes.items())))
+        _changed(uow, order, known, report, note, changes, write=write)
+
+
+def _changed(
+    uow: UnitOfWork,
+    order: ParsedOrder,
+    known: Known,
+    report: ImportReport,
+    note: str,
+    changes: dict[str, tuple[str, str]],
+    *,
+    write: bool,
+) -> None:
+    """The marketplace changed what a bench has begun: an exception for the lead, once."""
     _raise_exception(
         uow,
         order,
         known,
         report,
         ExceptionKind.CHANGED,
-        # the new values are in the note: the same change is raised once, even once resolved
-        _(
-            "The marketplace changed {changes} after the label was printed; the order waits on "
-            "hold: check the parcel, correct the address or release it."
-        ).format(
-            changes=joined(f"{name} → {new}" for name, (_old, new) in sorted(changes.items()))
-        ),
+        note,
         write=write,
         changes=changes,
         once=True,

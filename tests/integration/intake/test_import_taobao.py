@@ -312,3 +312,41 @@ def test_a_missing_column_is_reported(
     orders_csv.write_bytes(text.encode("gb18030"))
     report = import_orders(uow_factory(), [orders_csv, items_csv], settings=settings)
     assert [(p.row, p.column) for p in report.errors] == [(1, "订单付款时间")]
+
+
+def test_changed_lines_replace_an_untouched_order_s_and_hold_a_begun_one(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """A line refunded (or a quantity raised) in the next day's export was reported as
+    'unchanged': the bench packed the refunded goods."""
+    waiting = TOrder("9200", [Item("MUG-01"), Item("TS-WHT-L", 2)])
+    begun = TOrder("9201", [Item("MUG-01"), Item("TS-WHT-L", 2)])
+    import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "a", [waiting, begun])), settings=settings
+    )
+    pack(uow_factory, begun.no, tracking=["YT7000000000001"], label=True)
+    for o in (waiting, begun):
+        o.items[1].status = CLOSED  # the T-shirts refunded
+        o.items[0].qty = 3  # and two more mugs bought
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [waiting, begun])), settings=settings
+    )
+    assert report.ok
+    assert (report.orders_updated, report.orders_known, report.exceptions_raised) == (1, 1, 1)
+    assert [(x.sku, x.quantity) for x in lines(uow_factory, waiting.no)] == [("MUG-01", 3)]
+    assert (report.lines_imported, report.lines_removed) == (1, 2)
+    ((_order_id, payload),) = events(uow_factory, "order_updated")
+    assert payload["changes"]["lines"] == ["", "MUG-01 ×1 → ×3; TS-WHT-L ×2 → ×0"]
+    # packed already: the lines stay as packed, and the order waits for the lead
+    assert [(x.sku, x.quantity) for x in lines(uow_factory, begun.no)] == [
+        ("MUG-01", 1),
+        ("TS-WHT-L", 2),
+    ]
+    held = order(uow_factory, begun.no)
+    assert held.status == OrderStatus.ON_HOLD
+    assert "changed the items (MUG-01 ×1 → ×3; TS-WHT-L ×2 → ×0)" in held.hold_reason
+    # the same export again: nothing more changes, nothing is raised twice
+    again = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "c", [waiting, begun])), settings=settings
+    )
+    assert (again.orders_updated, again.orders_known, again.exceptions_raised) == (0, 2, 0)
