@@ -53,6 +53,22 @@ def _parcel(uow: UnitOfWork, order: Order, asked: str, seq: int) -> Parcel | Non
     return named or printing.going_parcel(uow, order.id, seq)
 
 
+def _may_print(order: Order) -> None:
+    """A label, first or again, only for an order that may leave: one on hold waits for the
+    lead (its address or items may have changed), a cancelled one gets none."""
+    if order.status == OrderStatus.ON_HOLD:
+        raise UserError(
+            _(
+                "Order {order} is on hold ({reason}); a lead releases it first, then its label "
+                "prints."
+            ).format(order=order.order_no, reason=order.hold_reason or _("no reason given"))
+        )
+    if order.status == OrderStatus.CANCELLED:
+        raise UserError(
+            _("Order {order} was cancelled; it gets no label.").format(order=order.order_no)
+        )
+
+
 def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
     """Send what is queued now; returns how many of ``job_ids`` went out and the printer's word."""
     sender = printing.OutboxSender(cli.engine(), cli.settings)
@@ -164,6 +180,8 @@ def label(
         lock_order(uow, found.id)
         parcel = _parcel(uow, found, order, seq)
         parcel_id = parcel.id if parcel is not None else None
+        if not void:
+            _may_print(found)
         if void and parcel_id is None:
             raise UserError(
                 _("Order {order} has no parcel {seq}; nothing to void.").format(
