@@ -12,6 +12,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
+from packstation.os_problems import check_output, write_output
 from packstation.services import printing
 from packstation.services.batch import has_label, queue_order_documents
 from packstation.services.claims import lock_order
@@ -153,6 +154,7 @@ def label(
 ) -> None:
     settings = cli.settings
     if preview is not None:
+        check_output(preview)
         with cli.uow(readonly=True) as uow:
             found = resolve_order(uow, order)
             assert found.id is not None
@@ -163,7 +165,7 @@ def label(
                 png = printing.order_label_preview_png(
                     uow, order_id=found.id, settings=settings, seq=seq
                 )
-        preview.write_bytes(png)
+        write_output(preview, png)
         if as_json:
             echo_json({"order_no": found.order_no, "preview": str(preview)})
         else:

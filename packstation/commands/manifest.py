@@ -13,6 +13,7 @@ import click
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
+from packstation.os_problems import check_output, write_output
 from packstation.services.handover import (
     Manifest,
     day_manifest,
@@ -119,6 +120,8 @@ def manifest(
             readonly=readonly,
         )
 
+    if output is not None:
+        check_output(output)  # before the parcels are handed over, not after
     sealed = None
     if day == today(settings):
         # the CSV goes where -o says (or to standard output), not to the screen's folder
@@ -134,7 +137,7 @@ def manifest(
     listed = run(lambda uow: day_manifest(uow, carrier=code, day=day), readonly=True)
     text = manifest_csv(listed)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
     job = sealed.print_job_id if sealed else None
     if as_json:
         echo_json(_as_json(listed, sealed.manifest.count if sealed else 0, job))

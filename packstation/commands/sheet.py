@@ -20,6 +20,7 @@ from packstation.labels import code128
 from packstation.labels.canvas import Bars, Bitmap, Drawing, text_bitmap
 from packstation.labels.fonts import find_cjk_font
 from packstation.labels.render import Rendered, encode, preview_png
+from packstation.os_problems import write_output
 
 CAPTIONS = {
     "next": N_("NEXT ORDER"),
@@ -108,12 +109,7 @@ def sheet(cli: CliContext, output: Path | None, to_printer: bool, as_json: bool)
             data = render_sheet(settings, language).content
         else:
             raise UserError(_("{file}: use a .png, .zpl or .bin file name.").format(file=output))
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise UserError(
-                _("{file} cannot be written ({problem}).").format(file=output, problem=exc)
-            ) from None
+        write_output(output, data)
         result["output"] = str(output)
     if to_printer:
         from packstation.services.outbox import OutboxSender

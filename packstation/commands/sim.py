@@ -17,6 +17,7 @@ from packstation.devices.sim.scale_server import ScaleServer
 from packstation.devices.sim.scanner_server import ScannerServer
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 
 
 def _say(text: str) -> None:
@@ -121,7 +122,7 @@ def sim_scale(
     except OSError as exc:
         raise UserError(
             _("Cannot serve the simulated scale ({problem}); try another --tcp port.").format(
-                problem=exc.strerror or exc
+                problem=os_problem(exc)
             )
         ) from None
     server.apply(weight)
@@ -158,7 +159,7 @@ def sim_printer(port: int, host: str, folder: Path, script: Path | None) -> None
     except OSError as exc:
         raise UserError(
             _("Cannot listen on {host}:{port} ({problem}); try --port 0.").format(
-                host=host, port=port, problem=exc.strerror or exc
+                host=host, port=port, problem=os_problem(exc)
             )
         ) from None
     with server:

@@ -21,6 +21,7 @@ from packstation.devices.reconnect import ReconnectingThread
 from packstation.devices.transports.serial_link import open_serial
 from packstation.devices.uri import parse_uri
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 
 MAX_CODE = 256
 
@@ -147,7 +148,7 @@ class EvdevScanner(_ReaderThread):
             raise DeviceError(
                 _(
                     "Cannot take the scanner {path} ({problem}); add yourself to the input group or install the udev rule."
-                ).format(path=self.uri.target, problem=exc.strerror or exc)
+                ).format(path=self.uri.target, problem=os_problem(exc))
             ) from None
         return device
 
@@ -164,7 +165,7 @@ class EvdevScanner(_ReaderThread):
             except OSError as exc:
                 raise DeviceError(
                     _("The scanner at {where} is disconnected ({problem}).").format(
-                        where=self.uri.text, problem=exc.strerror or exc
+                        where=self.uri.text, problem=os_problem(exc)
                     )
                 ) from None
             for event in events:

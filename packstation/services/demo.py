@@ -30,6 +30,7 @@ from packstation.domain.barcodes import ean13_check_digit
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 from packstation.services.carriers import sync_carriers
 from packstation.services.users import hash_pin
 from packstation.store.engine import make_engine
@@ -103,7 +104,7 @@ def prepare_folder(folder: Path) -> Path:
         raise UserError(
             _(
                 "Cannot use {folder} for the demo ({problem}); choose a writable folder with --dir."
-            ).format(folder=folder, problem=exc.strerror or exc)
+            ).format(folder=folder, problem=os_problem(exc))
         ) from None
     config = folder / CONFIG_NAME
     if not config.exists():

@@ -26,6 +26,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, Prin
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import render_manifest
 from packstation.services.packing.voiding import leave_open_handover
@@ -490,7 +491,7 @@ def seal_handover(
                 raise UserError(
                     _(
                         "The list cannot be saved to {path} ({problem}); check shipping.manifest_dir."
-                    ).format(path=path, problem=exc.strerror or exc)
+                    ).format(path=path, problem=os_problem(exc))
                 ) from None
         uow.commit()
         return SealedHandover(

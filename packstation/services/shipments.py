@@ -26,6 +26,7 @@ from packstation.domain.lifecycle import check_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
+from packstation.os_problems import os_problem, write_output
 from packstation.services.status_names import status_label
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
@@ -280,7 +281,7 @@ def _listed_orders(path: Path) -> dict[str, set[str]]:
     except OSError as exc:
         raise UserError(
             _("The file {path} cannot be read ({reason}); check the name.").format(
-                path=path, reason=exc.strerror
+                path=path, reason=os_problem(exc)
             )
         ) from None
     try:
@@ -323,11 +324,4 @@ def _write(path: Path, header: list[str], rows: list[list[str]], encoding: str) 
                 encoding=encoding, problem=exc.reason
             )
         ) from None
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise UserError(
-            _("The file {path} cannot be written ({reason}); check the folder.").format(
-                path=path, reason=exc.strerror
-            )
-        ) from None
+    write_output(path, data)

@@ -133,3 +133,19 @@ def test_a_list_in_a_sentence_is_separated_as_each_language_writes_it() -> None:
         assert joined([]) == ""
     finally:
         set_language("en")
+
+
+def test_the_system_s_reasons_are_said_in_the_language_of_the_program() -> None:
+    """'无法打开文件（No such file or directory）': the reason came from the system, in English."""
+    import errno
+
+    from packstation.os_problems import os_problem
+
+    set_language("zh_CN")
+    try:
+        assert os_problem(FileNotFoundError(errno.ENOENT, "No such file or directory")) == (
+            "没有这个文件或文件夹"
+        )
+        assert os_problem(OSError(errno.EMLINK, "Too many links")) == "Too many links"
+    finally:
+        set_language("en")

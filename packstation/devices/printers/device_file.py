@@ -23,6 +23,7 @@ from packstation.devices.printers.status import (
     state_from_answer,
 )
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 
 
 class DeviceFilePrinter:
@@ -46,7 +47,7 @@ class DeviceFilePrinter:
             raise PrintJobNotSent(
                 _(
                     "Cannot open the printer device {path} ({problem}); check the cable and the permissions (udev rule, group lp)."
-                ).format(path=self.path, problem=exc.strerror or exc)
+                ).format(path=self.path, problem=os_problem(exc))
             ) from None
 
     def send(self, data: bytes, timeout: float = 5.0) -> None:
@@ -75,7 +76,7 @@ class DeviceFilePrinter:
             failure = PrintJobInterrupted if len(view) < len(data) else PrintJobNotSent
             raise failure(
                 _("The printer at {where} refused the job ({problem}).").format(
-                    where=self.description, problem=exc.strerror or exc
+                    where=self.description, problem=os_problem(exc)
                 )
             ) from None
         finally:
@@ -108,7 +109,7 @@ class DeviceFilePrinter:
                     with contextlib.suppress(BlockingIOError):
                         answer += os.read(fd, 1024)
         except OSError as exc:
-            return PrinterState(ready=False, message=str(exc.strerror or exc))
+            return PrinterState(ready=False, message=os_problem(exc))
         finally:
             os.close(fd)
         return state_from_answer(self.language, answer, self.description)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from packstation.devices.base import PrinterState, PrintJobNotSent
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 
 _sequence = itertools.count(1)
 
@@ -40,7 +41,7 @@ class FolderPrinter:
                 partial.unlink()
             raise PrintJobNotSent(
                 _("Cannot write the job to the folder {folder} ({problem}).").format(
-                    folder=self.folder, problem=exc.strerror or exc
+                    folder=self.folder, problem=os_problem(exc)
                 )
             ) from None
 

@@ -19,6 +19,7 @@ from packstation.devices.printers.status import (
     state_from_answer,
 )
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 
 _DRAIN_SECONDS = 2.0
 
@@ -44,7 +45,7 @@ class TcpPrinter:
             raise PrintJobNotSent(
                 _(
                     "The printer at {where} cannot be reached ({problem}); check it is on and on the network."
-                ).format(where=self.description, problem=exc.strerror or exc)
+                ).format(where=self.description, problem=os_problem(exc))
             ) from None
 
     def send(self, data: bytes, timeout: float = 5.0) -> None:
@@ -69,7 +70,7 @@ class TcpPrinter:
         except OSError as exc:
             raise PrintJobInterrupted(
                 _("The printer at {where} refused the job ({problem}).").format(
-                    where=self.description, problem=exc.strerror or exc
+                    where=self.description, problem=os_problem(exc)
                 )
             ) from None
         finally:
@@ -99,7 +100,7 @@ class TcpPrinter:
             return PrinterState(
                 ready=False,
                 message=_("the printer at {where} dropped the connection ({problem})").format(
-                    where=self.description, problem=exc.strerror or exc
+                    where=self.description, problem=os_problem(exc)
                 ),
             )
         finally:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from packstation.i18n import _
+from packstation.os_problems import os_problem
 from packstation.services.intake.report import Problem
 
 MAX_LINE = 262_144  # bytes in one physical line
@@ -49,7 +50,7 @@ def sniff_encoding(path: Path) -> str:
             file_problem(
                 path,
                 _("The file cannot be opened ({reason}); check the path.").format(
-                    reason=exc.strerror
+                    reason=os_problem(exc)
                 ),
             )
         ) from None

@@ -40,6 +40,18 @@ def test_manifest_command(engine: Engine, store_url: str, tmp_path: Path) -> Non
         s.commit()
     out = tmp_path / "yto.csv"
     runner = CliRunner()
+    # a list that cannot be written is refused before the parcels are handed over (they were
+    # handed over, then the command failed with a traceback)
+    nowhere = tmp_path / "missing" / "yto.csv"
+    refused = runner.invoke(
+        build_cli(), ["--db", store_url, "manifest", "--carrier", "yto", "-o", str(nowhere)]
+    )
+    assert refused.exit_code != 0
+    assert str(refused.exception) == (
+        f"{nowhere} cannot be written (its folder does not exist); give another file name."
+    )
+    with Session(engine) as s:
+        assert {p.status for p in s.exec(select(Parcel)).all()} == {"packed"}
     result = runner.invoke(
         build_cli(), ["--db", store_url, "manifest", "--carrier", "yto", "-o", str(out), "--print"]
     )

@@ -52,6 +52,9 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert Image.open(png).size == (800, 1200)
     assert not any(folder.iterdir())  # a preview prints nothing
+    nowhere = tmp_path / "missing" / "label.png"  # a traceback before
+    refused = runner.invoke(build_cli(), [*base, "label", "C1", "--preview", str(nowhere)])
+    assert refused.exit_code != 0 and "its folder does not exist" in str(refused.exception)
 
     result = runner.invoke(build_cli(), [*base, "label", "C1", "--json"])
     assert result.exit_code == 0, result.output

@@ -1,0 +1,66 @@
+"""Why a file could not be opened or written, in the user's language, and the output files of
+the commands checked before anything is done.
+
+The operating system's own reasons ("No such file or directory") come in English whatever the
+language of the program; the common ones are said here in the language of the moment.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from packstation.errors import UserError
+from packstation.i18n import N_, _
+
+_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """The reason ``exc`` gives, translated when it is a common one."""
+    reason = _REASONS.get(exc.errno or 0)
+    return _(reason) if reason else str(exc.strerror or exc)
+
+
+def check_output(path: Path) -> None:
+    """Refuse a file that cannot be written before a command does what it writes about (hands
+    parcels over, marks orders confirmed): its folder missing or read-only, or a folder there."""
+    folder = path.parent
+    if path.is_dir():
+        problem = _REASONS[errno.EISDIR]
+    elif not folder.is_dir():
+        problem = N_("its folder does not exist")
+    elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        problem = _REASONS[errno.EACCES]
+    else:
+        return
+    raise UserError(
+        _("{file} cannot be written ({problem}); give another file name.").format(
+            file=path, problem=_(problem)
+        )
+    )
+
+
+def write_output(path: Path, data: bytes | str) -> None:
+    """Write a command's output file, or refuse in one sentence."""
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise UserError(
+            _("{file} cannot be written ({problem}); give another file name.").format(
+                file=path, problem=os_problem(exc)
+            )
+        ) from None
