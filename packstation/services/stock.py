@@ -54,17 +54,31 @@ def figures(uow: UnitOfWork, skus: Sequence[str] = ()) -> list[Figure]:
     return [Figure(p.sku, p.name, p.spec, p.location, p.on_hand) for p in products]
 
 
+# No shelf holds more: a larger figure is a typing slip (and beyond the store's integers).
+MAX_ON_HAND = 10_000_000
+
+
+def _too_many(sku: str, figure: int) -> str:
+    return _("{sku} cannot have {figure} on hand: at most {most}; check the figure.").format(
+        sku=sku, figure=figure, most=MAX_ON_HAND
+    )
+
+
 def adjust(uow: UnitOfWork, *, sku: str, units: int, reason: str) -> int:
     """Units into (+) or out of (-) the stock outside packing: a buyer's return put back on the
     shelf, a damaged unit written off.  Returns the new figure."""
     reason = reason.strip()
     if units == 0:
         raise UserError(_("Give how many units come in (+) or go out (-), not 0."))
+    if abs(units) > MAX_ON_HAND:
+        raise UserError(_too_many(sku, abs(units)))
     if not reason:
         raise UserError(_("Say why the stock changes (e.g. buyer return, damaged)."))
     with uow:
         conn = uow.connection()
         before = _locked_figure(conn, sku)
+        if before + units > MAX_ON_HAND:
+            raise UserError(_too_many(sku, before + units))
         if before + units < 0:
             raise UserError(
                 _(
@@ -83,6 +97,8 @@ def count(uow: UnitOfWork, *, sku: str, on_hand: int, reason: str = "") -> int:
     Returns the figure it had."""
     if on_hand < 0:
         raise UserError(_("A counted stock cannot be below 0."))
+    if on_hand > MAX_ON_HAND:
+        raise UserError(_too_many(sku, on_hand))
     with uow:
         conn = uow.connection()
         before = _locked_figure(conn, sku)

@@ -92,6 +92,10 @@ def test_show_lists_the_figures(
         (("add", "TEA-001", "-11", "--reason", "x"), "TEA-001 has 10 on hand, fewer than 11"),
         (("count", "NOPE-1", "3"), "No product has SKU NOPE-1"),
         (("count", "TEA-001", "-1"), "A counted stock cannot be below 0."),
+        # beyond any shelf (and the store's integers: a traceback, or 1.8e+19 on hand)
+        (("add", "TEA-001", "99999999999999999999", "--reason", "x"), "at most 10000000"),
+        (("add", "TEA-001", "9999995", "--reason", "x"), "cannot have 10000005 on hand"),
+        (("count", "TEA-001", "99999999999999999999"), "at most 10000000; check the figure."),
         (("show", "TEA-001", "NOPE-1"), "No product has SKU NOPE-1"),
     ],
 )

@@ -11,6 +11,7 @@ from packstation.services.catalogue import ProductRow, upsert_products
 from packstation.services.intake.readers import FileRefused, clean, open_csv
 from packstation.services.intake.report import Problem, ProductReport
 from packstation.services.intake.validation import Columns, RowCheck
+from packstation.services.stock import MAX_ON_HAND
 from packstation.store.uow import UnitOfWork
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -38,15 +39,19 @@ class _Ints:
     check: RowCheck
 
     def get(self, key: str, value: str, *, low: int, empty: int | None) -> int | None:
+        """A whole number from ``low`` to ``MAX_ON_HAND`` (a weight in grams, a size in mm, a
+        stock figure: more is a slip, and beyond the store's integers)."""
         text = value.strip()
         if not text:
             return empty
-        if text.lstrip("-").isdigit() and int(text) >= low:
+        if text.lstrip("-").isdigit() and low <= int(text) <= MAX_ON_HAND:
             return int(text)
         self.check.fail(
             key,
             value,
-            _("Write a whole number of at least {low} in this column.").format(low=low),
+            _("Write a whole number from {low} to {high} in this column.").format(
+                low=low, high=MAX_ON_HAND
+            ),
         )
         return empty
 

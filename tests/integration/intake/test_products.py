@@ -155,3 +155,13 @@ def test_a_barcode_excel_shortened_is_refused(uow_factory: Factory, tmp_path: Pa
     ]
     assert "was shortened by Excel" in report.errors[0].problem
     assert not report.stored and snapshot(uow_factory) == before
+
+
+def test_figures_beyond_any_shelf_are_refused(uow_factory: Factory, tmp_path: Path) -> None:
+    """99999999999999999999 g ended in a traceback (the store's integers overflow)."""
+    path = _write(tmp_path, "A,111,a,,99999999999999999999,0,,,,99999999999999999999,,,,\n")
+    report = import_products(uow_factory(), path, dry_run=True)
+    assert [(p.column, p.problem) for p in report.errors] == [
+        ("weight_g", "Write a whole number from 0 to 10000000 in this column."),
+        ("on_hand", "Write a whole number from 0 to 10000000 in this column."),
+    ]
