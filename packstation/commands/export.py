@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.day_param import DAY
 from packstation.i18n import _, ngettext
 from packstation.services.shipments import ENCODINGS, FORMATS, confirm_file, export_shipments
 
@@ -28,7 +29,7 @@ def export() -> None:
 @click.option(
     "--date",
     "day",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     help=_("Only the orders packed on this day (default: all not yet confirmed)."),
 )
 @click.option(
@@ -63,7 +64,7 @@ def export() -> None:
 @pass_cli
 def export_shipments_cmd(
     cli: CliContext,
-    day: dt.datetime | None,
+    day: dt.date | None,
     fmt: str,
     encoding: str | None,
     output: Path,
@@ -74,7 +75,7 @@ def export_shipments_cmd(
         cli.uow(),
         output,
         settings=cli.settings,
-        day=day.date() if day else None,
+        day=day if day else None,
         fmt=fmt,
         encoding=encoding,
         mark_confirmed=mark_confirmed,

@@ -11,7 +11,7 @@ from typing import TypeVar
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.errors import UserError
+from packstation.commands.day_param import DAY
 from packstation.i18n import _, ngettext
 from packstation.os_problems import check_output, write_output
 from packstation.services.handover import (
@@ -30,17 +30,6 @@ T = TypeVar("T")
 
 # How long one step of the command retries a lost store (a server restart) before it gives up.
 RETRY_S = 30.0
-
-
-def _day(value: str | None, cli: CliContext) -> dt.date:
-    if not value:
-        return today(cli.settings)
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserError(
-            _("The date '{value}' is not a date; write it as YYYY-MM-DD.").format(value=value)
-        ) from None
 
 
 def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict[str, object]:
@@ -68,8 +57,8 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
 @click.option("--carrier", required=True, metavar="CODE", help=_("The carrier, e.g. YTO."))
 @click.option(
     "--date",
-    "date_text",
-    metavar="YYYY-MM-DD",
+    "day",
+    type=DAY,
     help=_("The day of the list (default today); only today's waiting parcels are sealed."),
 )
 @click.option(
@@ -84,13 +73,13 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
 def manifest(
     cli: CliContext,
     carrier: str,
-    date_text: str | None,
+    day: dt.date | None,
     output: Path | None,
     print_list: bool,
     as_json: bool,
 ) -> None:
     settings = cli.settings
-    day = _day(date_text, cli)
+    day = day or today(settings)
     code = carrier.strip().upper()
     engine = cli.engine()
 

@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from packstation.commands.context import CliContext, pass_cli
+from packstation.commands.day_param import DAY
 from packstation.commands.label import report
 from packstation.i18n import _, ngettext
 from packstation.services.batch import print_batch, reprint_batch
@@ -27,7 +28,7 @@ def print_group() -> None:
 )
 @click.option(
     "--due",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     help=_("Orders due on or before this date (default: today)."),
 )
 @click.option("--carrier", metavar="CODE", help=_("Only orders for this carrier."))
@@ -41,7 +42,7 @@ def print_group() -> None:
 @pass_cli
 def batch(
     cli: CliContext,
-    due: dt.datetime | None,
+    due: dt.date | None,
     carrier: str | None,
     limit: int | None,
     again: str | None,
@@ -52,7 +53,7 @@ def batch(
     if again:
         result = reprint_batch(cli.uow(), batch=again, reason=reason)
     else:
-        day = due.date() if due else local_now(cli.settings).date()
+        day = due if due else local_now(cli.settings).date()
         result = print_batch(cli.uow(), cli.settings, due=day, carrier=carrier, limit=limit)
     if not as_json:
         click.echo(

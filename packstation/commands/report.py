@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.day_param import DAY
 from packstation.i18n import _, ngettext
 from packstation.services.reports import day_report, shortages, today
 from packstation.services.status_names import status_label
@@ -23,13 +24,13 @@ def report() -> None:
 @click.option(
     "--date",
     "day",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     help=_("The due date to report (default: today)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
-def report_day(cli: CliContext, day: dt.datetime | None, as_json: bool) -> None:
-    date = day.date() if day else today(cli.settings)
+def report_day(cli: CliContext, day: dt.date | None, as_json: bool) -> None:
+    date = day if day else today(cli.settings)
     data = day_report(cli.uow(readonly=True), day=date, settings=cli.settings)
     if as_json:
         echo_json(data)

@@ -103,3 +103,27 @@ def test_click_s_own_words_follow_the_language() -> None:
     english = _run("--lang", "en", "label")
     assert "Error: Missing argument 'ORDER'" in english.stderr
     assert "Try 'packstation label --help' for help." in english.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("report", "day", "--date"),
+        ("export", "shipments", "-o", "x.csv", "--date"),
+        ("print", "batch", "--due"),
+        ("manifest", "--carrier", "YTO", "--date"),
+    ],
+)
+def test_a_day_out_of_range_or_not_a_day_is_one_line(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """9999-12-31 and 0001-01-01 ended in a traceback ('date value out of range')."""
+    url = f"sqlite:///{tmp_path}/s.db"
+    for day, says in (
+        ("9999-12-31", "9999-12-31 is out of range; give a day from 2000-01-01 to 2099-12-31."),
+        ("0001-01-01", "0001-01-01 is out of range"),
+        ("2026-13-01", "'2026-13-01' is not a date; write it as YYYY-MM-DD."),
+    ):
+        result = _run("--db", url, *command, day)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr

@@ -93,7 +93,7 @@ def test_manifest_command(engine: Engine, store_url: str, tmp_path: Path) -> Non
     bad = runner.invoke(
         build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO", "--date", "tomorrow"]
     )
-    assert bad.exit_code != 0 and "YYYY-MM-DD" in str(bad.exception)
+    assert bad.exit_code == 2 and "'tomorrow' is not a date; write it as YYYY-MM-DD." in bad.output
 
 
 def _waiting_yto(engine: Engine) -> None:
