@@ -64,6 +64,19 @@ def _one(apply: Callable[[str], str], line: str) -> bool:
     return True
 
 
+PORT = click.IntRange(0, 65535)
+
+
+def _link_here(link: str | None) -> None:
+    """A link in a folder that exists (or none): the server makes it once it runs."""
+    if link and not Path(link).absolute().parent.is_dir():
+        raise UserError(
+            _(
+                "The folder of {link} does not exist; give --link a path in an existing folder."
+            ).format(link=link)
+        )
+
+
 _SCRIPT = click.option(
     "--script",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -91,7 +104,10 @@ def sim() -> None:
     help=_("The protocol the scale speaks."),
 )
 @click.option(
-    "--tcp", "tcp_port", type=int, help=_("Serve on this TCP port of 127.0.0.1 (0: any).")
+    "--tcp",
+    "tcp_port",
+    type=PORT,
+    help=_("Serve on this TCP port of 127.0.0.1 (0: any)."),
 )
 @click.option(
     "--link",
@@ -115,6 +131,7 @@ def sim_scale(
     weight: str,
     script: Path | None,
 ) -> None:
+    _link_here(link)
     try:
         server = ScaleServer(
             protocol, tcp=tcp_port is not None, port=tcp_port or 0, link=link, unit=unit
@@ -142,7 +159,7 @@ def sim_scale(
         "'head-open', 'silent', 'off', 'jobs' or 'quit'."
     ),
 )
-@click.option("--port", type=int, default=9100, show_default=True, help=_("TCP port (0: any)."))
+@click.option("--port", type=PORT, default=9100, show_default=True, help=_("TCP port (0: any)."))
 @click.option("--host", default="127.0.0.1", show_default=True, help=_("Address to listen on."))
 @click.option(
     "--dir",
@@ -190,6 +207,7 @@ def sim_printer(port: int, host: str, folder: Path, script: Path | None) -> None
 )
 @_SCRIPT
 def sim_scanner(terminator: str, link: str | None, script: Path | None) -> None:
+    _link_here(link)
     ending = {"cr": b"\r", "crlf": b"\r\n", "lf": b"\n"}[terminator]
     with ScannerServer(terminator=ending, link=link) as server:
         _say(_("Simulated scanner at {uri}").format(uri=server.uri))

@@ -48,6 +48,9 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
             ("--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "user", "list"),
             "cannot be reached",
         ),
+        # a traceback before (the link was made once the simulator ran)
+        (("sim", "scanner", "--link", "/nonexistent/dir/scan.pty"), "give --link a path"),
+        (("sim", "scale", "--link", "/nonexistent/dir/scale.pty"), "give --link a path"),
     ],
 )
 def test_user_mistakes_are_one_line_without_traceback(args: tuple[str, ...], needle: str) -> None:
@@ -126,4 +129,12 @@ def test_a_day_out_of_range_or_not_a_day_is_one_line(
     ):
         result = _run("--db", url, *command, day)
         assert result.returncode == 2 and says in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_port_out_of_range_is_refused_by_its_option() -> None:
+    """bind(): port must be 0-65535, in a traceback."""
+    for args in (("sim", "printer", "--port", "99999"), ("sim", "scale", "--tcp", "-5")):
+        result = _run(*args)
+        assert result.returncode == 2 and "is not in the range 0<=x<=65535" in result.stderr
         assert "Traceback" not in result.stderr
