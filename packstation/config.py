@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from packstation.domain.due import ShippingCalendar, parse_clock
 from packstation.domain.packing import tolerance
 from packstation.errors import ConfigError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 
 
 class _Section(BaseModel):
@@ -31,7 +31,7 @@ class _Section(BaseModel):
 
 def _clock(value: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        raise ValueError("a time of day as HH:MM")
+        raise ValueError(_("write a time of day as HH:MM"))
     return value
 
 
@@ -40,9 +40,29 @@ class StoreSettings(_Section):
     lease_seconds: int = Field(default=120, ge=10)
 
 
+def bench_name_problem(name: str) -> str:
+    """Why ``name`` cannot name a bench ('' when it can): it names the bench's claims (64
+    characters in the store), its log file and its lock file."""
+    if not name.strip():
+        return _("a bench needs a name")
+    if len(name) > 64:
+        return _("a bench name has at most 64 characters")
+    if "/" in name or "\\" in name or not name.isprintable() or name in (".", ".."):
+        return _("a bench name cannot hold / or \\ or control characters")
+    return ""
+
+
 class BenchSettings(_Section):
     name: str = "bench-1"
     label_check: bool = False  # the packer scans the printed label back
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        problem = bench_name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class DeviceSettings(_Section):
@@ -99,7 +119,7 @@ class ShippingSettings(_Section):
     @classmethod
     def _weekdays(cls, value: list[int]) -> list[int]:
         if any(d < 1 or d > 7 for d in value):
-            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+            raise ValueError(_("weekdays are 1 (Monday) to 7 (Sunday)"))
         return value
 
     def calendar(self) -> ShippingCalendar:
@@ -116,7 +136,7 @@ class ShippingSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("an IANA time zone such as Asia/Shanghai") from None
+            raise ValueError(_("write a time zone such as Asia/Shanghai")) from None
         return value
 
 
@@ -132,7 +152,7 @@ class CarrierSettings(_Section):
     @classmethod
     def _range(cls, value: list[str]) -> list[str]:
         if value and len(value) != 2:
-            raise ValueError("a waybill range is [first, last]")
+            raise ValueError(_("write a waybill range as [first, last]"))
         return value
 
 
@@ -267,9 +287,40 @@ def parse_settings(text: str, origin: str) -> Settings:
         else:
             message = _("{file}, {where}: key '{key}' is wrong: {problem}.")
         raise ConfigError(
-            message.format(file=origin, where=where, key=key, problem=first["msg"])
+            message.format(file=origin, where=where, key=key, problem=_problem(first, key))
         ) from None
     return settings.model_copy(update={"source": origin})
+
+
+# What pydantic says of a wrong value, said in the program's language for the common kinds.
+_PROBLEMS = {
+    "string_type": N_("write it as text, in quotes"),
+    "int_type": N_("write a whole number"),
+    "int_parsing": N_("write a whole number"),
+    "int_from_float": N_("write a whole number"),
+    "float_type": N_("write a number"),
+    "float_parsing": N_("write a number"),
+    "bool_type": N_("write true or false"),
+    "bool_parsing": N_("write true or false"),
+    "list_type": N_("write a list, [ … ]"),
+    "greater_than_equal": N_("write {ge} or more"),
+    "greater_than": N_("write more than {gt}"),
+    "less_than_equal": N_("write {le} or less"),
+    "literal_error": N_("write one of {expected}"),
+    "model_type": N_("write it as a section, [{key}]"),
+    "dict_type": N_("write it as a section, [{key}]"),
+}
+
+
+def _problem(error: Any, key: str) -> str:
+    """One wrong value's problem: a validator's own sentence, or pydantic's kind of problem."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    said = _PROBLEMS.get(error["type"])
+    if said is None:
+        return str(error["msg"])
+    return _(said).format(key=key, **{k: v for k, v in ctx.items() if k != "error"})
 
 
 def load_settings(config: str | None = None, db: str | None = None) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from packstation.commands.context import CliContext, pass_cli
+from packstation.config import bench_name_problem
 from packstation.i18n import _
 
 
@@ -19,6 +20,9 @@ from packstation.i18n import _
 def bench(cli: CliContext, bench_name: str | None) -> None:
     settings = cli.settings
     if bench_name:
+        problem = bench_name_problem(bench_name)
+        if problem:
+            raise click.BadParameter(problem, param_hint="'--bench'")
         settings = settings.model_copy(
             update={"bench": settings.bench.model_copy(update={"name": bench_name})}
         )

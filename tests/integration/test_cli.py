@@ -138,3 +138,10 @@ def test_a_port_out_of_range_is_refused_by_its_option() -> None:
         result = _run(*args)
         assert result.returncode == 2 and "is not in the range 0<=x<=65535" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_a_bench_name_that_cannot_name_a_file_is_refused() -> None:
+    """'bench --bench "a b/c"' failed in a traceback opening the log file bench-a b/c.log."""
+    result = _run("bench", "--bench", "a b/c")
+    assert result.returncode == 2 and "cannot hold / or \\ or control characters" in result.stderr
+    assert "Traceback" not in result.stderr

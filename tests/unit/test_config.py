@@ -33,8 +33,19 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
             "[store]\nurl = 'sqlite:///a.db'\n[weighing]\ntolerance_g = 5\ntolernce_pct = 3\n",
             "line 5: unknown key 'weighing.tolernce_pct'",
         ),
-        ("[shipping]\ncutoff = '25:00'\n", "line 2: key 'shipping.cutoff' is wrong"),
-        ("[weighing]\ntolerance_g = 'many'\n", "line 2: key 'weighing.tolerance_g' is wrong"),
+        (
+            "[shipping]\ncutoff = '25:00'\n",
+            "line 2: key 'shipping.cutoff' is wrong: write a time of day as HH:MM.",
+        ),
+        (
+            "[weighing]\ntolerance_g = 'many'\n",
+            "line 2: key 'weighing.tolerance_g' is wrong: write a whole number.",
+        ),
+        ("[store]\nlease_seconds = 1\n", "key 'store.lease_seconds' is wrong: write 10 or more."),
+        ("store = 'x'\n", "key 'store' is wrong: write it as a section, [store]."),
+        # the bench's name names its log and lock files (a traceback: "bench-a/b.log")
+        ("[bench]\nname = 'a/b'\n", "cannot hold / or \\ or control characters."),
+        ("[bench]\nname = '" + "x" * 65 + "'\n", "a bench name has at most 64 characters."),
         ("[store\nurl = 1\n", "not valid TOML"),
         ("[printing]\nlanguage = 'pdf'\n", "key 'printing.language' is wrong"),
         ("[colours]\nred = 1\n", "unknown key 'colours'"),
@@ -72,3 +83,18 @@ def test_carrier_codes_are_upper_case() -> None:
     settings = parse_settings("[carriers.yto]\nname = '圆通速递'\npickup = '17:30'\n", "x.toml")
     assert settings.carrier("yto").pickup == "17:30"
     assert settings.carrier("ZTO").pickup == "18:00"
+
+
+def test_a_wrong_value_is_said_in_the_language_of_the_program(tmp_path: Path) -> None:
+    """'Input should be a valid string' stood in the Chinese sentence."""
+    from packstation.i18n import set_language
+
+    path = tmp_path / "bench.toml"
+    path.write_text("[store]\nurl = 5\n", encoding="utf-8")
+    set_language("zh_CN")
+    try:
+        with pytest.raises(ConfigError) as info:
+            load_settings(str(path))
+    finally:
+        set_language("en")
+    assert str(info.value).endswith("配置项“store.url”有误：请写成带引号的文本。")
