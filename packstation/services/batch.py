@@ -181,6 +181,17 @@ def reprint_batch(uow: UnitOfWork, *, batch: str, reason: str) -> BatchResult:
             )
             for j in originals
         ]
+        for original, job in zip(originals, jobs, strict=True):
+            # each a reprint on record, as a lead's reprint of one label is (the audit asks)
+            uow.record(
+                "label_reprinted",
+                order_id=original.order_id,
+                parcel_id=original.parcel_id,
+                job_id=job.id,
+                reprint_of=original.id,
+                reason=reason,
+                batch=batch,
+            )
         order_ids = sorted({j.order_id for j in originals if j.order_id is not None})
         orders = [uow.session.get(Order, i) for i in order_ids]
         uow.record("batch_reprinted", batch=batch, reason=reason, jobs=len(jobs))

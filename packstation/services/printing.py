@@ -379,7 +379,9 @@ def add_parcel_documents(
     Returns the parcel's jobs."""
     parcel = _parcel(uow, parcel_id)
     jobs = _parcel_documents(uow, parcel, settings, slip=slip, drafts=drafts)
-    uow.record("documents_queued", order_id=parcel.order_id, parcel_id=parcel_id, jobs=len(jobs))
+    # a batch's reprints adopted with its jobs have their own reprint records
+    first = sum(1 for j in jobs if j.reprint_of is None)
+    uow.record("documents_queued", order_id=parcel.order_id, parcel_id=parcel_id, jobs=first)
     return jobs
 
 

@@ -16,6 +16,7 @@ from packstation.domain.status import OrderStatus, PrintKind
 from packstation.errors import UserError
 from packstation.labels import zpl
 from packstation.services import printing
+from packstation.services.audit import audit
 from packstation.services.batch import print_batch, reprint_batch
 from packstation.store.engine import make_engine
 from packstation.store.models import Order, Parcel, PrintJob
@@ -65,19 +66,27 @@ def test_batch_prints_pick_list_then_a_label_and_slip_per_order(
         print_batch(uow_factory(), print_settings, due=DAY)
 
 
+def _first_parcel(
+    uow_factory: Uow, order_id: int, settings: Settings
+) -> tuple[Parcel, list[PrintJob]]:
+    """The order's first parcel, weighed, and its documents (a batch's, adopted)."""
+    with uow_factory() as uow:
+        parcel = Parcel(order_id=order_id, seq=1, carrier="YTO", measured_weight_g=800)
+        uow.session.add(parcel)
+        uow.flush()
+        assert parcel.id is not None
+        jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings)
+        uow.commit()
+    return parcel, jobs
+
+
 def test_the_first_parcel_adopts_the_batch_waybill(
     new_order: NewOrder, uow_factory: Uow, print_settings: Settings
 ) -> None:
     order_id, _ = new_order(order_no="P1", parcels=0)
     ready(uow_factory, [order_id])
     print_batch(uow_factory(), print_settings, due=DAY)
-    with uow_factory() as uow:
-        parcel = Parcel(order_id=order_id, seq=1, carrier="YTO", measured_weight_g=800)
-        uow.session.add(parcel)
-        uow.flush()
-        assert parcel.id is not None
-        jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=print_settings)
-        uow.commit()
+    parcel, jobs = _first_parcel(uow_factory, order_id, print_settings)
     assert [j.kind for j in jobs] == [PrintKind.LABEL, PrintKind.SLIP]
     assert all(j.parcel_id == parcel.id for j in jobs)
     with uow_factory(readonly=True) as uow:
@@ -105,6 +114,15 @@ def test_a_batch_can_be_reprinted(
             assert job.reprint_of in originals
             assert job.content == originals[job.reprint_of].content
             assert job.reason == "printer jammed"
+    # every reprint is on record (the audit found each "without a reason or a reprint
+    # record"), and still once the order's first parcel adopts the batch's jobs (it counted
+    # the reprints among the parcel's documents)
+    assert audit(uow_factory().engine).ok, audit(uow_factory().engine).findings
+    _parcel, jobs = _first_parcel(uow_factory, order_id, print_settings)
+    assert len(jobs) == 4  # the batch's label and slip, and their reprints
+    report = audit(uow_factory().engine)
+    # (the parcel was made here, weighed without a weighing: only its weight is told apart)
+    assert [f.check for f in report.findings] == ["weights"], report.findings
 
 
 @pytest.mark.postgres
