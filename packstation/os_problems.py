@@ -23,6 +23,10 @@ _REASONS = {
     errno.ENOSPC: N_("the disk is full"),
     errno.EROFS: N_("the disk is read-only"),
     errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ECONNREFUSED: N_("connection refused"),
+    errno.ETIMEDOUT: N_("no answer in time"),
+    errno.EHOSTUNREACH: N_("the host cannot be reached"),
+    errno.ENETUNREACH: N_("the network cannot be reached"),
 }
 
 

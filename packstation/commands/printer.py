@@ -10,9 +10,8 @@ from typing import Any
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.devices.base import PrinterState
+from packstation.devices.base import DeviceError, PrinterState
 from packstation.devices.registry import close_quietly, open_printer
-from packstation.errors import UserError
 from packstation.i18n import _
 
 _PRINTER = click.option(
@@ -90,9 +89,9 @@ def printer_test(cli: CliContext, printer: str | None, language: str | None, as_
         click.echo(_("Test label sent to {device}.").format(device=opened.description))
         click.echo(_("Printer: {state}").format(state=state.message))
     if not state.ready:
-        raise UserError(
+        raise DeviceError(
             _("The printer took the test label but is not ready: {reason}.").format(
-                reason=state.message.rstrip(".")
+                reason=state.message.rstrip(".。")
             )
         )
 
@@ -117,9 +116,9 @@ def printer_status(
         echo_json(state_json(state, opened.description))
     elif state.ready:
         click.echo(_("{device}: {state}").format(device=opened.description, state=state.message))
-    if not state.ready:  # said once, on the error stream, with a non-zero exit
-        raise UserError(
-            _("The printer is not ready: {reason}.").format(reason=state.message.rstrip("."))
+    if not state.ready:  # said once, on the error stream, with the exit of a device fault
+        raise DeviceError(
+            _("The printer is not ready: {reason}.").format(reason=state.message.rstrip(".。"))
         )
 
 

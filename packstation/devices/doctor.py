@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from packstation.devices.base import DeviceError
 from packstation.devices.registry import close_quietly, open_printer, open_scale
+from packstation.devices.weighing import status_word
 from packstation.i18n import _
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _scale_check(uri: str) -> tuple[str, bool, str]:
         name,
         True,
         _("The scale at {where} answers: {grams}, {status}.").format(
-            where=scale.description, grams=grams, status=reading.status.value
+            where=scale.description, grams=grams, status=status_word(reading)
         ),
     )
 

@@ -128,8 +128,10 @@ def test_printer_test_against_the_simulator(tmp_path: Path, run: Callable[..., R
         assert result.returncode != 0
         assert "head open" in result.stderr
         result = run("printer", "status", "--printer", server.uri)
-        assert result.returncode != 0 and result.stdout == ""
+        assert result.returncode == 4 and result.stdout == ""  # a device's fault, as test's
         assert result.stderr.count("head open") == 1 and "not ready" in result.stderr
+        chinese = run("--lang", "zh_CN", "printer", "status", "--printer", server.uri).stderr
+        assert "打印机未就绪" in chinese and "。。" not in chinese  # it ended in two stops
         server.apply("ready")
         result = run("printer", "status", "--printer", server.uri)
         assert result.returncode == 0 and "ready" in result.stdout and result.stderr == ""
@@ -170,6 +172,8 @@ def test_device_checks(tmp_path: Path) -> None:
         checks = {name: (ok, sentence) for name, ok, sentence in device_checks(settings)}
         assert checks["serial ports"][0]
         assert checks["scale"][0], checks["scale"]
+        # the status said as a word of the language ("motion", and "stable" in Chinese, before)
+        assert re.search(r"answers: \d+ g, (stable|moving)\.$", checks["scale"][1]), checks
         assert checks["printer"][0], checks["printer"]
         printer.apply("silent")
         settings = Settings(
