@@ -4,6 +4,7 @@ export confirm``: its orders confirmed once it is uploaded."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -118,15 +119,17 @@ def export_confirm_cmd(cli: CliContext, file: Path, as_json: bool) -> None:
     result = confirm_file(cli.uow(), file)
     if as_json:
         echo_json(result.as_dict())
-        return
-    _left_out(result.skipped, _("not confirmed: {order}: {reason}"))
-    click.echo(
-        ngettext(
-            "{path}: {confirmed} order marked confirmed ({already} already confirmed).",
-            "{path}: {confirmed} orders marked confirmed ({already} already confirmed).",
-            result.confirmed,
-        ).format(path=result.path, confirmed=result.confirmed, already=result.already)
-    )
+    else:
+        _left_out(result.skipped, _("not confirmed: {order}: {reason}"))
+        click.echo(
+            ngettext(
+                "{path}: {confirmed} order marked confirmed ({already} already confirmed).",
+                "{path}: {confirmed} orders marked confirmed ({already} already confirmed).",
+                result.confirmed,
+            ).format(path=result.path, confirmed=result.confirmed, already=result.already)
+        )
+    if result.skipped:
+        sys.exit(1)  # a script must see that rows of the file were left out
 
 
 def _left_out(skipped: list[dict[str, str]], sentence: str) -> None:

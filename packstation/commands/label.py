@@ -171,6 +171,8 @@ def label(
         else:
             click.echo(_("Preview written to {path}.").format(path=preview))
         return
+    if reprint and void:
+        raise UserError(_("--reprint prints the label again and --void voids it: give one."))
     if (reprint or void) and not reason.strip():
         raise UserError(_("A reprint or a void needs a reason; add --reason TEXT."))
     uow = cli.uow()

@@ -66,7 +66,11 @@ def scale() -> None:
 @scale.command("read", help=_("Print the scale's reading once it is stable (or at the timeout)."))
 @_DEVICE
 @click.option(
-    "--timeout", type=float, default=5.0, show_default=True, help=_("Seconds to wait for it.")
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help=_("Seconds to wait for it."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli

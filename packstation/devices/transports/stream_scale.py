@@ -106,7 +106,7 @@ class StreamScale:
         raise DeviceError(
             _(
                 "The scale at {where} did not answer within {seconds} s; check that it is on and awake."
-            ).format(where=self.where, seconds=f"{timeout:g}")
+            ).format(where=self.where, seconds=f"{round(timeout, 1):g}")
         )
 
     def _command(self, command: bytes | None, action: str) -> None:

@@ -101,6 +101,12 @@ def test_sim_scale_and_scale_read(
     assert process.wait(timeout=5) == 0
 
 
+def test_scale_read_waits_a_while_at_least(run: Callable[..., Result]) -> None:
+    """--timeout -1 printed a reading, then that it 'did not settle within -1 s'."""
+    result = run("scale", "read", "--device", "sim://", "--timeout", "-1")
+    assert result.returncode == 2 and "-1.0 is not in the range x>=0.1" in result.stderr
+
+
 def test_scale_read_without_a_scale_is_one_sentence(run: Callable[..., Result]) -> None:
     result = run("scale", "read", "--device", "serial:///dev/no-such-scale")
     assert result.returncode != 0

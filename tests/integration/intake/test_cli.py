@@ -137,6 +137,11 @@ def test_import_report_and_show(
     assert code == 0 and as_json(out)["already"] == 1 and as_json(out)["listed"] == 1
     code, _out, err = run(capsys, *db, "export", "confirm", str(tmp_path / "none.csv"))
     assert code == 1 and "cannot be read" in err and len(err.strip().splitlines()) == 1
+    # a row left out is said, and the exit says so too (it was 0 with every row refused)
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_bytes(ship.read_bytes().replace(b"C-1,", b"NOSUCH,"))
+    code, out, err = run(capsys, *db, "export", "confirm", str(unknown))
+    assert code == 1 and "not confirmed: NOSUCH:" in err and "0 orders marked confirmed" in out
 
 
 def test_a_bad_import_exits_non_zero_with_every_problem(

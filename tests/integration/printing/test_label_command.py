@@ -77,6 +77,10 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
     printed = sorted(folder.iterdir())
     assert len(printed) == 3
 
+    both = runner.invoke(
+        build_cli(), [*base, "label", "C1", "--void", "--reprint", "--reason", "x"]
+    )
+    assert both.exit_code != 0 and "give one" in str(both.exception)  # it voided, unsaid
     result = runner.invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "cancelled"])
     assert result.exit_code == 0, result.output
     # an order on hold (a packed one whose label was voided, an address changed): no new
