@@ -123,7 +123,7 @@ def report(
 @click.option(
     "--parcel",
     "seq",
-    type=int,
+    type=click.IntRange(min=1, max=999),
     default=1,
     show_default=True,
     help=_(
@@ -184,6 +184,13 @@ def label(
         lock_order(uow, found.id)
         parcel = _parcel(uow, found, order, seq)
         parcel_id = parcel.id if parcel is not None else None
+        if parcel is None and seq > 1:  # the first label of an order may come before a parcel
+            raise UserError(
+                _(
+                    "Order {order} has no parcel {seq}; its parcels are listed by packstation "
+                    "order show {order}."
+                ).format(order=found.order_no, seq=seq)
+            )
         if not void:
             _may_print(found)
         if void and parcel_id is None:

@@ -77,6 +77,13 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
     printed = sorted(folder.iterdir())
     assert len(printed) == 3
 
+    # a parcel the order does not have (it printed the order's label again, or said "print
+    # its label first")
+    none = runner.invoke(
+        build_cli(), [*base, "label", "C1", "--parcel", "2", "--reprint", "--reason", "x"]
+    )
+    assert none.exit_code != 0 and "Order C1 has no parcel 2;" in str(none.exception)
+    assert runner.invoke(build_cli(), [*base, "label", "C1", "--parcel", "0"]).exit_code == 2
     both = runner.invoke(
         build_cli(), [*base, "label", "C1", "--void", "--reprint", "--reason", "x"]
     )
