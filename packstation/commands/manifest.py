@@ -14,6 +14,7 @@ from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.i18n import _, ngettext
 from packstation.os_problems import check_output, write_output
+from packstation.services.carriers import known_carrier
 from packstation.services.handover import (
     Manifest,
     day_manifest,
@@ -80,7 +81,7 @@ def manifest(
 ) -> None:
     settings = cli.settings
     day = day or today(settings)
-    code = carrier.strip().upper()
+    code = known_carrier(settings, carrier)
     engine = cli.engine()
 
     told: list[bool] = []

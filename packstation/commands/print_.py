@@ -11,6 +11,7 @@ from packstation.commands.day_param import DAY
 from packstation.commands.label import report
 from packstation.i18n import _, ngettext
 from packstation.services.batch import print_batch, reprint_batch
+from packstation.services.carriers import known_carrier
 from packstation.services.documents import local_now
 
 
@@ -54,7 +55,8 @@ def batch(
         result = reprint_batch(cli.uow(), batch=again, reason=reason)
     else:
         day = due if due else local_now(cli.settings).date()
-        result = print_batch(cli.uow(), cli.settings, due=day, carrier=carrier, limit=limit)
+        code = known_carrier(cli.settings, carrier) if carrier else None
+        result = print_batch(cli.uow(), cli.settings, due=day, carrier=code, limit=limit)
     if not as_json:
         click.echo(
             ngettext(

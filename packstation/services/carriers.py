@@ -22,6 +22,20 @@ def carrier_codes(settings: Settings) -> list[str]:
     return sorted(set(CARRIERS) | set(settings.carriers))
 
 
+def known_carrier(settings: Settings, code: str) -> str:
+    """``code`` as the carrier's code, or a refusal naming the codes there are (a code typed
+    wrong would list, hand over or print nothing, and say only that)."""
+    found = code.strip().upper()
+    codes = carrier_codes(settings)
+    if found not in codes:
+        raise UserError(
+            _("No carrier has the code {code}; the codes are {codes}.").format(
+                code=code, codes=", ".join(codes)
+            )
+        )
+    return found
+
+
 def apply_settings(row: Carrier, code: str, config: CarrierSettings) -> None:
     info = CARRIERS.get(code)
     row.name = config.name or (info.marketplace if info else code)

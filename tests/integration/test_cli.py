@@ -145,3 +145,15 @@ def test_a_bench_name_that_cannot_name_a_file_is_refused() -> None:
     result = _run("bench", "--bench", "a b/c")
     assert result.returncode == 2 and "cannot hold / or \\ or control characters" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [("manifest", "--carrier", "NOPE"), ("print", "batch", "--carrier", "NOPE")]
+)
+def test_a_carrier_code_typed_wrong_is_refused(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """'NOPE 2026-11-28: 0 parcels' and 'No ready order … is without a waybill' hid the typo."""
+    url = f"sqlite:///{tmp_path}/s.db"
+    assert _run("--db", url, "db", "upgrade").returncode == 0
+    result = _run("--db", url, *command)
+    assert result.returncode == 1
+    assert "No carrier has the code NOPE; the codes are EMS, JD, JT, SF, STO, YTO" in result.stderr
