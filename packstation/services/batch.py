@@ -142,7 +142,15 @@ def print_batch(
             )
         ]
         for order in orders:
-            jobs.extend(queue_order_documents(uow, settings, order, batch=batch))
+            try:
+                jobs.extend(queue_order_documents(uow, settings, order, batch=batch))
+            except UserError as exc:  # nothing of the batch is stored: say which order stopped it
+                raise UserError(
+                    _(
+                        "Order {order} ({carrier}) stops the batch: {problem} To print the others "
+                        "first, give --carrier."
+                    ).format(order=order.order_no, carrier=order.carrier, problem=exc)
+                ) from None
         uow.record("batch_printed", batch=batch, orders=[o.order_no for o in orders])
         uow.commit()
     return BatchResult(batch, tuple(o.order_no for o in orders), tuple(j.id or 0 for j in jobs))

@@ -154,3 +154,18 @@ def test_a_batch_skips_an_order_a_bench_is_claiming(
         assert print_batch(uow_factory(), print_settings, due=DAY).order_nos == ("B0",)
     finally:
         engine.dispose()
+
+
+def test_an_order_whose_carrier_has_no_range_is_named(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings
+) -> None:
+    """The batch stopped with 'YUNDA has no waybill number range …', naming no order."""
+    first, _ = new_order(order_no="Y1", parcels=0)
+    second, _ = new_order(order_no="Y2", parcels=0, carrier="YUNDA")
+    ready(uow_factory, [first, second])
+    with pytest.raises(UserError) as refused:
+        print_batch(uow_factory(), print_settings, due=DAY)
+    assert str(refused.value).startswith("Order Y2 (YUNDA) stops the batch: YUNDA has no")
+    assert str(refused.value).endswith("To print the others first, give --carrier.")
+    # nothing of the batch was stored; the others print by their carrier
+    assert print_batch(uow_factory(), print_settings, due=DAY, carrier="YTO").order_nos == ("Y1",)
