@@ -134,10 +134,13 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 recipient_name=check.required(
                     "recipient", cell(cells, "recipient"), _("recipient's name")
                 ),
-                phone=check.digits(
+                phone=check.phone(
                     "phone",
-                    check.required("phone", cell(cells, "phone"), _("phone number")),
-                    _("phone number"),
+                    check.digits(
+                        "phone",
+                        check.required("phone", cell(cells, "phone"), _("phone number")),
+                        _("phone number"),
+                    ),
                 ),
                 province=cell(cells, "province"),
                 city=cell(cells, "city"),

@@ -221,6 +221,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                     "",
                     _("The order has neither a mobile nor a phone number; fill one in."),
                 )
+            check.phone("mobile", phone)
             if not paid_text:
                 check.fail(
                     "paid_at",

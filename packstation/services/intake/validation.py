@@ -18,6 +18,7 @@ from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem, shown
 
 MAX_QUANTITY = 100_000
+MIN_PHONE_DIGITS = 7  # a landline with its area code, or a mobile (masked or not)
 _SHORTENED = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")  # how Excel writes a long number
 
 
@@ -84,6 +85,7 @@ class RowCheck:
 
     def __post_init__(self) -> None:
         self.needed = max(self.columns.index.values(), default=-1) + 1
+        self._latest = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
 
     def start(self, row: int) -> None:
         self.row = row
@@ -178,6 +180,7 @@ class RowCheck:
         return 0 if not value.strip() else self.price(key, value)
 
     def instant(self, key: str, value: str, zone: ZoneInfo) -> dt.datetime | None:
+        """A payment time: a time that has come (a day's grace for a clock set wrong)."""
         parsed = parse_instant(value, zone)
         if parsed is None:
             self.fail(
@@ -188,7 +191,23 @@ class RowCheck:
                     "correct the cell."
                 ),
             )
+        elif parsed > self._latest:
+            self.fail(
+                key,
+                value,
+                _("The payment time is in the future; correct the cell or export the file again."),
+            )
         return parsed
+
+    def phone(self, key: str, value: str) -> str:
+        """A number a courier can call: seven digits at least (a masked 138****5678 has them)."""
+        if value and sum(c.isdigit() for c in value) < MIN_PHONE_DIGITS:
+            self.fail(
+                key,
+                value,
+                _("The phone number is too short for a courier to call; correct it."),
+            )
+        return value
 
     def flag(self, key: str, value: str) -> bool:
         text = value.strip().lower()

@@ -72,3 +72,26 @@ def test_a_taobao_file_is_refused_as_generic(
     report = import_orders(uow_factory(), [path], settings=settings, fmt="generic")
     assert not report.ok
     assert "generic order file" in report.errors[0].problem
+
+
+def test_a_payment_in_the_future_and_a_phone_too_short_are_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """paid_at 2099-11-28 and phone '1' passed: an order due in 2099, a courier with no number."""
+    rows = [generic_row("F-1", "MUG-01", paid="2099-11-28 10:00:00"), generic_row("F-2", "MUG-01")]
+    rows[1][3] = "1"
+    path = write_generic(tmp_path / "orders.csv", rows)
+    report = import_orders(uow_factory(), [path], settings=settings, fmt="generic")
+    assert [(p.row, p.column, p.problem) for p in report.errors] == [
+        (
+            2,
+            "paid_at",
+            "The payment time is in the future; correct the cell or export the file again.",
+        ),
+        (3, "phone", "The phone number is too short for a courier to call; correct it."),
+    ]
+    # a masked number has its seven digits
+    rows = [generic_row("F-3", "MUG-01")]
+    rows[0][3] = "138****5678"
+    path = write_generic(tmp_path / "masked.csv", rows)
+    assert import_orders(uow_factory(), [path], settings=settings, fmt="generic").stored
