@@ -152,6 +152,14 @@ def manifest(
         click.echo(
             _("The list is queued for printing (job {job}).").format(job=job), err=output is None
         )
+    elif print_list:  # a list prints with its handover: none was sealed now
+        click.echo(
+            _(
+                "No list was printed: no parcel was waiting to be handed over, and a list prints "
+                "when its parcels are sealed."
+            ),
+            err=True,
+        )
 
 
 COMMANDS = [manifest]

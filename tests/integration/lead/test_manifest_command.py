@@ -77,6 +77,12 @@ def test_manifest_command(engine: Engine, store_url: str, tmp_path: Path) -> Non
     assert again.exit_code == 0, again.output
     data = json.loads(again.stdout)
     assert data["count"] == 3 and data["sealed_now"] == 0 and data["total_weight_g"] == 600
+    # --print with nothing to seal: said, not silent
+    nothing = runner.invoke(
+        build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO", "--print"]
+    )
+    assert nothing.exit_code == 0
+    assert "No list was printed: no parcel was waiting to be handed over" in nothing.stderr
     earlier = runner.invoke(
         build_cli(),
         [
