@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.domain.status import Role
 from packstation.i18n import _
-from packstation.services.users import add_user, list_users, remove_user, set_pin
+from packstation.services.users import add_user, check_active, list_users, remove_user, set_pin
 
 
 @click.group(help=_("Packers and leads."))
@@ -54,6 +54,7 @@ def user_remove(cli: CliContext, name: str) -> None:
 @click.argument("name")
 @pass_cli
 def user_pin(cli: CliContext, name: str) -> None:
+    check_active(cli.uow(readonly=True), name)  # before the PIN is typed twice for nobody
     pin = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True)
     changed = set_pin(cli.uow(), name=name, pin=pin)
     click.echo(_("New PIN set for {name}.").format(name=changed.name))

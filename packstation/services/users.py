@@ -124,6 +124,12 @@ def find_user(uow: UnitOfWork, code: str) -> User | None:
         return None
 
 
+def check_active(uow: UnitOfWork, name: str) -> None:
+    """Refuse a name that is no active user, before asking anything of the person."""
+    with uow:
+        _active(uow, name)
+
+
 def is_active(uow: UnitOfWork, name: str) -> bool:
     """Is ``name`` still a user (not removed since signing in)?"""
     with uow:

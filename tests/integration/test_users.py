@@ -85,3 +85,16 @@ def test_a_new_pin_replaces_the_old_one(
     answers = iter(["12", "12"])
     code, _out, err = run(capsys, store_url, "pin", "王组长")
     assert code != 0 and "A PIN is 4 to 12 digits" in err
+
+
+def test_a_pin_for_nobody_is_refused_before_it_is_asked(
+    capsys: pytest.CaptureFixture[str], store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PIN was typed twice, then 'No user is named'."""
+
+    def asked(_prompt: str) -> str:
+        raise AssertionError("the PIN was asked for")
+
+    monkeypatch.setattr("click.termui.hidden_prompt_func", asked)
+    code, _out, err = run(capsys, store_url, "pin", "NOBODY")
+    assert code == 1 and "No user is named 'NOBODY'" in err
