@@ -131,8 +131,10 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 marketplace_status=status_text[:40],
                 shop=cell(cells, "shop"),
                 buyer=cell(cells, "buyer"),
-                recipient_name=check.required(
-                    "recipient", cell(cells, "recipient"), _("recipient's name")
+                recipient_name=check.fits(
+                    "recipient",
+                    check.required("recipient", cell(cells, "recipient"), _("recipient's name")),
+                    100,
                 ),
                 phone=check.phone(
                     "phone",
@@ -145,7 +147,11 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 province=cell(cells, "province"),
                 city=cell(cells, "city"),
                 district=cell(cells, "district"),
-                address=check.required("address", cell(cells, "address"), _("recipient's address")),
+                address=check.fits(
+                    "address",
+                    check.required("address", cell(cells, "address"), _("recipient's address")),
+                    400,
+                ),
                 postcode=cell(cells, "postcode"),
                 paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),
                 carrier=ctx.carrier(check, "carrier", cell(cells, "carrier")),

@@ -204,13 +204,14 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
             else states.setdefault(status_text, taobao_state(status_text))
         )
         state = check.state("status", status_text, found)
-        recipient = cells[i_recipient].strip()
+        recipient = check.fits("recipient", cells[i_recipient].strip(), 100)
         mobile, landline = cells[i_mobile], cells[i_landline]
         phone = check.digits(
             "mobile", (mobile and clean(mobile)) or (landline and clean(landline)), what_phone
         )
         address_cell = cells[i_address].strip()
         parts = split_address(address_cell)
+        check.fits("address", parts.detail, 400)
         paid_text = clean(cells[i_paid])
         if state is MarketState.PAID:
             check.required("recipient", recipient, what_name)

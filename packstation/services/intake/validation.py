@@ -199,6 +199,19 @@ class RowCheck:
             )
         return parsed
 
+    def fits(self, key: str, value: str, most: int) -> str:
+        """A cell the store keeps whole: longer than ``most`` characters it would be cut (an
+        address short of its end on the label), so it is refused."""
+        if len(value) > most:
+            self.fail(
+                key,
+                shown(value),
+                _("The cell has {count} characters; at most {most} are kept; shorten it.").format(
+                    count=len(value), most=most
+                ),
+            )
+        return value
+
     def phone(self, key: str, value: str) -> str:
         """A number a courier can call: seven digits at least (a masked 138****5678 has them)."""
         if value and sum(c.isdigit() for c in value) < MIN_PHONE_DIGITS:

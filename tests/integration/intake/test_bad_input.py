@@ -182,3 +182,13 @@ def test_numbers_excel_shortened_are_refused(
     shortened = [p for p in problems if "was shortened by Excel" in p]
     assert len(shortened) == 4  # two order numbers, two phone numbers
     assert shortened[0].startswith("The order number 3.36411E+18 was shortened by Excel")
+
+
+def test_an_address_too_long_to_keep_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """A 520-character address was cut to 400 without a word: the label lacked its end."""
+    long = TOrder("3364111318168545460", [Item("MUG-01")])
+    long.address = "浙江省 杭州市 西湖区 " + "文三路123号华星科技大厦" * 40 + " (310000)"
+    problems = _refused(uow_factory, settings, list(write_taobao(tmp_path, [long])))
+    assert problems == ["The cell has 520 characters; at most 400 are kept; shorten it."]
