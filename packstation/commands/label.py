@@ -55,8 +55,8 @@ def _parcel(uow: UnitOfWork, order: Order, asked: str, seq: int) -> Parcel | Non
 
 
 def _may_print(order: Order) -> None:
-    """A label, first or again, only for an order that may leave: one on hold waits for the
-    lead (its address or items may have changed), a cancelled one gets none."""
+    """A first label (a new waybill) only for an order that may leave: one on hold waits for
+    the lead (its address or items may have changed), a cancelled one gets none."""
     if order.status == OrderStatus.ON_HOLD:
         raise UserError(
             _(
@@ -191,7 +191,7 @@ def label(
                     "order show {order}."
                 ).format(order=found.order_no, seq=seq)
             )
-        if not void:
+        if not reprint and not void:  # a reprint sends stored bytes, with its own checks
             _may_print(found)
         if void and parcel_id is None:
             raise UserError(
