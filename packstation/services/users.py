@@ -10,10 +10,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 
+from packstation.domain.packing import command_of
 from packstation.domain.status import Role
 from packstation.errors import UserError
 from packstation.i18n import _
-from packstation.store.models import User
+from packstation.store.models import ProductBarcode, User
 from packstation.store.uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -54,6 +55,8 @@ def add_user(
             raise UserError(
                 _("The badge '{badge}' already belongs to another user.").format(badge=badge)
             )
+        if badge:
+            _own_code(uow, badge)
         user = user or User(name=name)  # removed once: the same person is back
         user.role, user.badge, user.active = role, badge or None, True
         user.pin_hash = hash_pin(pin) if pin else ""
@@ -61,6 +64,22 @@ def add_user(
         uow.record("user_added", name=name, role=role, badge=badge or "")
         uow.commit()
         return user
+
+
+def _own_code(uow: UnitOfWork, badge: str) -> None:
+    """A badge is a code of its own: a bench command's barcode or a product's would sign a
+    person in when the other was meant (in transaction)."""
+    if command_of(badge) is not None:
+        what = _("a bench command's barcode")
+    elif uow.session.exec(select(ProductBarcode.id).where(ProductBarcode.code == badge)).first():
+        what = _("a product's barcode")
+    else:
+        return
+    raise UserError(
+        _("The badge '{badge}' is also {what}; give the person a code of their own.").format(
+            badge=badge, what=what
+        )
+    )
 
 
 def _named(uow: UnitOfWork, name: str) -> User | None:

@@ -98,3 +98,25 @@ def test_a_pin_for_nobody_is_refused_before_it_is_asked(
     monkeypatch.setattr("click.termui.hidden_prompt_func", asked)
     code, _out, err = run(capsys, store_url, "pin", "NOBODY")
     assert code == 1 and "No user is named 'NOBODY'" in err
+
+
+def test_a_badge_that_is_also_a_command_or_a_product_is_refused(engine: Engine) -> None:
+    """CMD-NEXT and a product's barcode were taken as badges: scanned at the sign-in, the
+    other code would sign the person in."""
+    from packstation.store.models import Product, ProductBarcode
+
+    with UnitOfWork(engine) as uow:
+        uow.session.add(Product(sku="MUG-01", name="马克杯"))
+        uow.session.flush()
+        uow.session.add(ProductBarcode(code="6921234500033", sku="MUG-01"))
+        uow.commit()
+    for badge, what in (
+        ("CMD-NEXT", "a bench command's barcode"),
+        ("6921234500033", "a product's barcode"),
+    ):
+        with pytest.raises(UserError) as refused:
+            add_user(UnitOfWork(engine), name="小周", role="packer", badge=badge)
+        assert str(refused.value) == (
+            f"The badge '{badge}' is also {what}; give the person a code of their own."
+        )
+    assert find_user(UnitOfWork(engine), "小周") is None
