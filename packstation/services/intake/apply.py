@@ -43,7 +43,7 @@ from packstation.services.intake.line_changes import (
     stored_lines,
     untouched,
 )
-from packstation.services.intake.parsed import CHANGEABLE, ParsedOrder
+from packstation.services.intake.parsed import CHANGEABLE, KEPT, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
 from packstation.store.models import Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
@@ -434,9 +434,7 @@ def _job_ids(uow: UnitOfWork, order_id: int, *where: ColumnElement[bool]) -> lis
 
 
 def _limit(name: str) -> int:
-    return {"recipient_name": 100, "phone": 40, "province": 40, "city": 40, "district": 40}.get(
-        name, {"address": 400, "postcode": 12}.get(name, 100_000)
-    )
+    return KEPT.get(name, 100_000)
 
 
 def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known, returned: Counter[str]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from packstation.domain.orders import generic_state, is_gift
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
-from packstation.services.intake.parsed import ParsedLine, ParsedOrder
+from packstation.services.intake.parsed import KEPT, ParsedLine, ParsedOrder
 from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem
 from packstation.services.intake.validation import Columns, RowCheck
@@ -134,7 +134,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 recipient_name=check.fits(
                     "recipient",
                     check.required("recipient", cell(cells, "recipient"), _("recipient's name")),
-                    100,
+                    KEPT["recipient_name"],
                 ),
                 phone=check.phone(
                     "phone",
@@ -150,7 +150,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 address=check.fits(
                     "address",
                     check.required("address", cell(cells, "address"), _("recipient's address")),
-                    400,
+                    KEPT["address"],
                 ),
                 postcode=cell(cells, "postcode"),
                 paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),

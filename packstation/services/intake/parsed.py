@@ -49,6 +49,17 @@ class ParsedOrder:
         return (self.platform, self.order_no)
 
 
+# The characters the store keeps of an order's cells (the columns' widths); more is cut.
+KEPT = {
+    "recipient_name": 100,
+    "phone": 40,
+    "province": 40,
+    "city": 40,
+    "district": 40,
+    "address": 400,
+    "postcode": 12,
+}
+
 # The fields that, when the marketplace changes them, change what the bench must do.
 CHANGEABLE = (
     "recipient_name",

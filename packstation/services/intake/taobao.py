@@ -13,7 +13,7 @@ from packstation.domain.address import split_address
 from packstation.domain.orders import MarketState, is_gift, taobao_state
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
-from packstation.services.intake.parsed import ParsedLine, ParsedOrder
+from packstation.services.intake.parsed import KEPT, ParsedLine, ParsedOrder
 from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem
 from packstation.services.intake.validation import Columns, RowCheck
@@ -204,14 +204,14 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
             else states.setdefault(status_text, taobao_state(status_text))
         )
         state = check.state("status", status_text, found)
-        recipient = check.fits("recipient", cells[i_recipient].strip(), 100)
+        recipient = check.fits("recipient", cells[i_recipient].strip(), KEPT["recipient_name"])
         mobile, landline = cells[i_mobile], cells[i_landline]
         phone = check.digits(
             "mobile", (mobile and clean(mobile)) or (landline and clean(landline)), what_phone
         )
         address_cell = cells[i_address].strip()
         parts = split_address(address_cell)
-        check.fits("address", parts.detail, 400)
+        check.fits("address", parts.detail, KEPT["address"])
         paid_text = clean(cells[i_paid])
         if state is MarketState.PAID:
             check.required("recipient", recipient, what_name)
