@@ -38,7 +38,7 @@ def os_problem(exc: OSError) -> str:
 
 def check_output(path: Path) -> None:
     """Refuse a file that cannot be written before a command does what it writes about (hands
-    parcels over, marks orders confirmed): its folder missing or read-only, or a folder there."""
+    parcels over, draws a label): its folder missing or read-only, or a folder there."""
     folder = path.parent
     if path.is_dir():
         problem = _REASONS[errno.EISDIR]

@@ -76,7 +76,7 @@ def export_shipments_cmd(
         cli.uow(),
         output,
         settings=cli.settings,
-        day=day if day else None,
+        day=day,
         fmt=fmt,
         encoding=encoding,
         mark_confirmed=mark_confirmed,

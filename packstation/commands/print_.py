@@ -54,7 +54,7 @@ def batch(
     if again:
         result = reprint_batch(cli.uow(), batch=again, reason=reason)
     else:
-        day = due if due else local_now(cli.settings).date()
+        day = due or local_now(cli.settings).date()
         code = known_carrier(cli.settings, carrier) if carrier else None
         result = print_batch(cli.uow(), cli.settings, due=day, carrier=code, limit=limit)
     if not as_json:

@@ -30,7 +30,7 @@ def report() -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def report_day(cli: CliContext, day: dt.date | None, as_json: bool) -> None:
-    date = day if day else today(cli.settings)
+    date = day or today(cli.settings)
     data = day_report(cli.uow(readonly=True), day=date, settings=cli.settings)
     if as_json:
         echo_json(data)

@@ -179,8 +179,7 @@ def reprint(screen: BenchScreen) -> None:
 
 
 def quit_bench(screen: BenchScreen) -> None:
-    """Ctrl+Q: quit; an order still open here is put back first, once the packer says so."""
-    """Quit; an order still open here is put back first, once the packer says so (left
+    """Ctrl+Q: quit; an order still open here is put back first, once the packer says so (left
     claimed, it would wait for its lease to run out before another bench could take it)."""
     if screen.order_id is None:
         screen.app.exit()
