@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,19 +13,23 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
+from packstation.config import Settings
 from packstation.i18n import _, ngettext
 from packstation.os_problems import check_output, write_output
 from packstation.services.carriers import known_carrier
 from packstation.services.handover import (
     Manifest,
+    Runner,
     day_manifest,
+    handover_manifest,
     kept_out_sentence,
     manifest_csv,
+    print_list_again,
     seal_all_waiting,
 )
 from packstation.services.manifest_print import kilograms
 from packstation.services.queue import today
-from packstation.services.retry import lost_mid_command, run_action
+from packstation.services.retry import AlreadyApplied, lost_mid_command, run_action
 from packstation.store.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -69,6 +74,13 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
     help=_("Write the CSV list to this file (default: standard output)."),
 )
 @click.option("--print", "print_list", is_flag=True, help=_("Queue the printed list."))
+@click.option(
+    "--reprint",
+    "again",
+    type=click.IntRange(min=1, max=2**31 - 1),
+    metavar="HANDOVER",
+    help=_("Print a sealed handover's list again (the number the list shows after Handover:)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def manifest(
@@ -77,9 +89,12 @@ def manifest(
     day: dt.date | None,
     output: Path | None,
     print_list: bool,
+    again: int | None,
     as_json: bool,
 ) -> None:
     settings = cli.settings
+    if again is not None and day is not None:
+        raise click.UsageError(_("--reprint prints one sealed handover's list; leave out --date."))
     day = day or today(settings)
     code = known_carrier(settings, carrier)
     engine = cli.engine()
@@ -112,6 +127,9 @@ def manifest(
 
     if output is not None:
         check_output(output)  # before the parcels are handed over, not after
+    if again is not None:
+        _print_again(run, again, code, settings, output, as_json)
+        return
     sealed = None
     if day == today(settings):
         # the CSV goes where -o says (or to standard output), not to the screen's folder
@@ -125,15 +143,10 @@ def manifest(
             save_csv=False,
         )
     listed = run(lambda uow: day_manifest(uow, carrier=code, day=day), readonly=True)
-    text = manifest_csv(listed)
-    if output is not None:
-        write_output(output, text)
     job = sealed.print_job_id if sealed else None
-    if as_json:
-        echo_json(_as_json(listed, sealed.manifest.count if sealed else 0, job))
+    sealed_now = sealed.manifest.count if sealed else 0
+    if _put_out(listed, output, _as_json(listed, sealed_now, job) if as_json else None):
         return
-    if output is None:
-        sys.stdout.write(text)
     message = ngettext(
         "{carrier} {date}: {count} parcel, {weight}; {sealed} handed over now.",
         "{carrier} {date}: {count} parcels, {weight}; {sealed} handed over now.",
@@ -156,10 +169,55 @@ def manifest(
         click.echo(
             _(
                 "No list was printed: no parcel was waiting to be handed over, and a list prints "
-                "when its parcels are sealed."
+                "when its parcels are sealed. --reprint HANDOVER prints a sealed list again."
             ),
             err=True,
         )
+
+
+def _put_out(listed: Manifest, output: Path | None, answer: dict[str, object] | None) -> bool:
+    """The list's CSV to ``output`` (or standard output), or the JSON ``answer`` when asked for
+    (the CSV still goes to ``output``); True when the JSON answered."""
+    text = manifest_csv(listed)
+    if output is not None:
+        write_output(output, text)
+    if answer is not None:
+        echo_json(answer)
+        return True
+    if output is None:
+        sys.stdout.write(text)
+    return False
+
+
+def _print_again(
+    run: Runner, handover_id: int, code: str, settings: Settings, output: Path | None, as_json: bool
+) -> None:
+    """``--reprint``: the sealed handover's list queued again, its CSV written as the day's is."""
+    try:
+        job = run(
+            partial(print_list_again, handover_id=handover_id, settings=settings, carrier=code)
+        ).print_job_id
+    except AlreadyApplied:
+        job = None  # queued before the store's answer was lost: not queued twice
+    listed = run(partial(handover_manifest, handover_id=handover_id), readonly=True)
+    if _put_out(listed, output, _as_json(listed, 0, job) if as_json else None):
+        return
+    what = ngettext(
+        "Handover {id} ({carrier} {date}, {count} parcel, {weight})",
+        "Handover {id} ({carrier} {date}, {count} parcels, {weight})",
+        listed.count,
+    ).format(
+        id=handover_id,
+        carrier=listed.carrier,
+        date=listed.date.isoformat(),
+        count=listed.count,
+        weight=kilograms(listed.total_weight_g),
+    )
+    if job is None:
+        done = _("{handover}: the list was queued again before the store's answer was lost.")
+    else:
+        done = _("{handover}: the list is queued for printing again (job {job}).")
+    click.echo(done.format(handover=what, job=job), err=output is None)
 
 
 COMMANDS = [manifest]

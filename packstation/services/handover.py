@@ -609,6 +609,52 @@ def sealed_handover(
     return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
 
 
+def print_list_again(
+    uow: UnitOfWork, *, handover_id: int, settings: Settings, carrier: str = ""
+) -> SealedHandover:
+    """Queue a sealed handover's list once more (the first copy jammed, or the courier took
+    it): the same list, a new print job, a ``handover_list_reprinted`` record.  ``carrier``,
+    when given, must be the handover's: a mistyped number is refused, not printed."""
+    with uow:
+        handover = uow.session.get(Handover, handover_id)
+        if handover is None:
+            raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
+        code = carrier.strip().upper()
+        if code and handover.carrier != code:
+            raise UserError(
+                _("Handover {id} is {carrier}'s, not {asked}'s; check the number.").format(
+                    id=handover_id, carrier=handover.carrier, asked=code
+                )
+            )
+        if handover.sealed_at is None:
+            raise UserError(
+                _("Handover {id} is not sealed yet: its list prints when it is sealed.").format(
+                    id=handover_id
+                )
+            )
+        manifest = _manifest(uow, [handover], handover.carrier, handover.date)
+        job_id = _queue_print(uow, manifest, settings)
+        uow.record(
+            "handover_list_reprinted",
+            handover_id=handover_id,
+            carrier=handover.carrier,
+            parcels=manifest.count,
+            job=job_id,
+        )
+        uow.commit()
+    return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=None)
+
+
+def last_sealed(uow: UnitOfWork, *, day: dt.date) -> int | None:
+    """The handover of the day sealed last, if any (the one whose list is reprinted most)."""
+    with uow:
+        return uow.session.exec(
+            select(Handover.id)
+            .where(Handover.date == day, col(Handover.sealed_at).is_not(None))
+            .order_by(col(Handover.sealed_at).desc(), col(Handover.id).desc())
+        ).first()
+
+
 def seal_all_waiting(
     run: Runner,
     *,

@@ -25,8 +25,10 @@ from packstation.services.handover import (
     WaitingParcel,
     handover_manifest,
     kept_out_sentence,
+    last_sealed,
     open_handover,
     open_handovers,
+    print_list_again,
     remove_parcel,
     scan_parcel,
     seal_handover,
@@ -72,6 +74,7 @@ class HandoverScreen(LeadScreen):
         Binding("ctrl+s", "seal", N_("Seal and print")),
         Binding("ctrl+r", "remove", N_("Take out")),
         Binding("ctrl+o", "next_open", N_("Next open")),
+        Binding("ctrl+p", "print_again", N_("Print a list again")),
     ]
 
     def __init__(self) -> None:
@@ -311,6 +314,37 @@ class HandoverScreen(LeadScreen):
         self.app.push_screen(
             Prompt(_("Scan the parcel to take out of the handover:"), scans="submit"), answered
         )
+
+    def action_print_again(self) -> None:
+        self._ask_print_again()
+
+    @work(thread=True, group="print-again", exit_on_error=False)
+    def _ask_print_again(self) -> None:
+        lead = self.lead
+        last = last_sealed(lead.uow(readonly=True), day=lead.day)
+
+        def answered(answer: str | None) -> None:
+            text = (answer or "").strip()
+            if not text:
+                return
+            if not (text.isascii() and text.isdigit() and len(text) <= 9):
+                self.say(_("'{answer}' is not a handover number.").format(answer=text), error=True)
+                return
+            handover_id = int(text)
+
+            def job(uow: UnitOfWork) -> str:
+                again = print_list_again(uow, handover_id=handover_id, settings=lead.settings)
+                return _(
+                    "The list of handover {id} is queued for printing again (job {job})."
+                ).format(id=handover_id, job=again.print_job_id)
+
+            self.act(job)
+
+        prompt = Prompt(
+            _("Print the list of which sealed handover again? Its number:"),
+            value=str(last) if last is not None else "",
+        )
+        self.app.call_from_thread(self.app.push_screen, prompt, answered)
 
     def action_seal(self) -> None:
         if self.handover_id is None or self.manifest is None or self.manifest.sealed_at is not None:

@@ -190,13 +190,24 @@ def test_handover_for_yto(
                 lambda: "Handover sealed" in str(app.screen.query_one("#flash", Static).render()),
             )
             assert "is open" not in _message(app)  # nothing on the screen says otherwise
+            # the list jammed in the printer: Ctrl+P offers the handover sealed last
+            await answer(pilot, "ctrl+p")
+            assert app.screen.query_one(WedgeInput).value == "1"
+            await pilot.press("enter")
+            await until(pilot, lambda: "queued for printing again" in str(flash.render()))
+            for typed, said in (("7", "Handover 7 does not exist."), ("x1", "not a handover")):
+                await answer(pilot, "ctrl+p", "ctrl+u", *typed, "enter")
+                await until(pilot, lambda said=said: said in str(flash.render()))
         with Session(lead_engine) as s:
             parcels = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
             assert (
                 parcels["YT7000000000000"] == "handed_over" and parcels["731000000001"] == "packed"
             )
-            job = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).one()
-            assert b"YT7000000000001" in job.content
+            jobs = s.exec(
+                select(PrintJob).where(PrintJob.kind == "manifest").order_by(col(PrintJob.id))
+            ).all()
+            assert len(jobs) == 2 and jobs[0].content == jobs[1].content
+            assert b"YT7000000000001" in jobs[0].content
         assert _orders(lead_engine)["TB-PACKED0"].status == "handed_over"
         lists = list(Path(lead_settings.shipping.manifest_dir).glob("*.csv"))  # type: ignore[attr-defined]
         assert len(lists) == 1 and "YT7000000000002" in lists[0].read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from packstation.config import Settings
 from packstation.domain.status import OrderStatus as S
 from packstation.services import handover
 from packstation.services.queue import today
-from packstation.store.models import Parcel, PrintJob
+from packstation.store.models import Event, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import carriers, order, parcel
 
@@ -203,3 +203,48 @@ def test_a_command_whose_store_fails_it_says_one_line(
     assert err.count("\n") == 1 and "Traceback" not in err
     for sentence in says:
         assert sentence in err
+
+
+def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Path) -> None:
+    """The list the courier signs jammed: ``--reprint HANDOVER`` queues the same list once more,
+    recorded; a number that is not a sealed handover of that carrier is refused, not printed."""
+    _waiting_yto(engine)
+    runner = CliRunner()
+    base = ["--db", store_url, "manifest", "--carrier", "YTO"]
+    sealed = runner.invoke(build_cli(), [*base, "--print", "--json"])
+    assert sealed.exit_code == 0, sealed.output
+    handover_id = json.loads(sealed.stdout)["handovers"][0]
+    out = tmp_path / "again.csv"
+    again = runner.invoke(build_cli(), [*base, "--reprint", str(handover_id), "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert f"Handover {handover_id} (YTO " in again.output
+    assert "2 parcels, 0.200 kg): the list is queued for printing again (job 2)." in again.output
+    assert [r["tracking_no"] for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))] == [
+        "YT000",
+        "YT001",
+    ]
+    with Session(engine) as s:
+        jobs = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()
+        events = s.exec(select(Event).where(Event.kind == "handover_list_reprinted")).all()
+    assert len(jobs) == 2 and jobs[0].content == jobs[1].content
+    payloads = [json.loads(e.payload) for e in events]
+    assert [(p["handover_id"], p["job"]) for p in payloads] == [(handover_id, 2)]
+    # the seeded parcels have no packing events; the print jobs' check is the one at stake
+    audit = runner.invoke(build_cli(), ["--db", store_url, "audit"])
+    assert "OK  print jobs against print events: 2 checked, 0 differences" in audit.output
+    # refused, nothing queued: another carrier's number, one that does not exist, one not sealed
+    with Session(engine) as s:
+        carriers(s, "ZTO")
+        s.commit()
+    opened = runner.invoke(build_cli(), ["--db", store_url, "manifest", "--carrier", "ZTO"])
+    assert opened.exit_code == 0
+    for args, said in (
+        (["--carrier", "ZTO", "--reprint", str(handover_id)], "is YTO's, not ZTO's"),
+        ([*base[3:], "--reprint", "99"], "Handover 99 does not exist."),
+        ([*base[3:], "--reprint", "1", "--date", "2026-11-20"], "leave out --date"),
+        ([*base[3:], "--reprint", "0"], "0 is not in the range"),
+    ):
+        refused = runner.invoke(build_cli(), ["--db", store_url, "manifest", *args])
+        assert refused.exit_code != 0 and said in refused.output + str(refused.exception)
+    with Session(engine) as s:
+        assert len(s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()) == 2
