@@ -8,7 +8,6 @@ import click
 import platformdirs
 
 from packstation.commands.context import CliContext, pass_cli
-from packstation.demo.catalogue import USERS
 from packstation.i18n import _, ngettext
 from packstation.services.demo import prepare_demo
 
@@ -39,6 +38,14 @@ def default_demo_dir() -> Path:
 )
 @pass_cli
 def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> None:
+    if cli.db_url or cli.config_path:
+        # the demo writes its own store and configuration: another one given is not used
+        raise click.UsageError(
+            _(
+                "The demo keeps its own store and configuration in its folder; leave out --db "
+                "and --config (--dir chooses the folder)."
+            )
+        )
     folder = folder or default_demo_dir()
     settings, summary = prepare_demo(folder, orders=orders)
     verb = _("Seeded") if summary.seeded_now else _("Reusing")
@@ -57,11 +64,21 @@ def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> 
     click.echo(
         _("Labels are written to {labels}; the scale is simulated.").format(labels=summary.labels)
     )
-    people = ", ".join(f"{name} ({badge})" for name, _role, badge, _pin in USERS)
-    lead_pin = next(pin for _n, role, _b, pin in USERS if role == "lead")
-    click.echo(
-        _("Sign in as: {people}; the lead's PIN is {pin}.").format(people=people, pin=lead_pin)
-    )
+    people = ", ".join(f"{name} ({badge})" for name, badge in summary.people)
+    if not people:
+        click.echo(
+            _(
+                "Nobody can sign in: add someone with packstation --config {config} user add."
+            ).format(config=summary.config)
+        )
+    elif summary.lead_pin is not None:
+        click.echo(
+            _("Sign in as: {people}; the lead's PIN is {pin}.").format(
+                people=people, pin=summary.lead_pin
+            )
+        )
+    else:  # changed with packstation user pin, or the lead removed: not printed
+        click.echo(_("Sign in as: {people}.").format(people=people))
     click.echo(
         _("No scanner? Type a barcode from {file} and press Enter, as a scanner would.").format(
             file=summary.barcodes

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from packstation.config import Settings, load_settings
 from packstation.demo.catalogue import (
@@ -32,7 +32,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.os_problems import os_problem
 from packstation.services.carriers import sync_carriers
-from packstation.services.users import hash_pin
+from packstation.services.users import hash_pin, pin_matches
 from packstation.store.engine import make_engine
 from packstation.store.migrate import upgrade
 from packstation.store.models import Order, OrderLine, Product, ProductBarcode, User
@@ -51,6 +51,10 @@ class DemoSummary:
     orders: int
     users: int
     seeded_now: bool  # False: an existing demo store was reused
+    # who can sign in now (name, badge) and the lead's PIN while it is still the demo's: a
+    # reused store may have had people removed or the PIN changed since it was seeded
+    people: tuple[tuple[str, str], ...] = ()
+    lead_pin: str | None = None
 
 
 def demo_config_text(folder: Path) -> str:
@@ -268,9 +272,32 @@ def seed_orders(
     return count
 
 
+@dataclass(frozen=True)
+class _Seeded:
+    products: int
+    orders: int
+    users: int
+    fresh: bool
+    people: tuple[tuple[str, str], ...]
+    lead_pin: str | None
+
+
+def _sign_ins(uow: UnitOfWork) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """The active people with a badge, and the demo lead's PIN if that lead still has it."""
+    active = uow.session.exec(
+        select(User).where(col(User.active), col(User.badge).is_not(None)).order_by(col(User.id))
+    ).all()
+    people = tuple((u.name, u.badge or "") for u in active)
+    pins = {name: pin for name, role, _badge, pin in USERS if role == "lead" and pin}
+    kept = [
+        pins[u.name] for u in active if u.name in pins and pin_matches(u.pin_hash, pins[u.name])
+    ]
+    return people, (kept[0] if kept else None)
+
+
 def seed(
     engine_url: str, settings: Settings, *, orders: int, now: dt.datetime | None = None
-) -> tuple[int, int, int, bool]:
+) -> _Seeded:
     """Migrate the store and fill it once; an already seeded store is left as it is."""
     engine = make_engine(engine_url)
     try:
@@ -278,15 +305,18 @@ def seed(
         uow = UnitOfWork(engine, bench=settings.bench.name, user="demo")
         with uow:
             products = uow.session.exec(select(func.count()).select_from(Product)).one()
-            if products > 0:
-                order_count = uow.session.exec(select(func.count()).select_from(Order)).one()
-                users = uow.session.exec(select(func.count()).select_from(User)).one()
-                return products, order_count, users, False
-            products = seed_catalogue(uow, settings)
-            users = seed_users(uow)
-            count = seed_orders(uow, settings, count=orders, now=now or dt.datetime.now(dt.UTC))
-            uow.commit()
-            return products, count, users, True
+            fresh = products == 0
+            if fresh:
+                products = seed_catalogue(uow, settings)
+                seed_users(uow)
+                seed_orders(uow, settings, count=orders, now=now or dt.datetime.now(dt.UTC))
+                uow.flush()
+            order_count = uow.session.exec(select(func.count()).select_from(Order)).one()
+            users = uow.session.exec(select(func.count()).select_from(User)).one()
+            people, pin = _sign_ins(uow)
+            if fresh:
+                uow.commit()
+            return _Seeded(products, order_count, users, fresh, people, pin)
     finally:
         engine.dispose()
 
@@ -299,16 +329,18 @@ def prepare_demo(
     folder = folder.expanduser().resolve()
     config = prepare_folder(folder)
     settings = load_settings(str(config))
-    products, order_count, users, fresh = seed(settings.store.url, settings, orders=orders, now=now)
+    seeded = seed(settings.store.url, settings, orders=orders, now=now)
     write_barcode_list(folder)
     summary = DemoSummary(
         folder=folder,
         config=config,
         barcodes=folder / BARCODES_NAME,
         labels=folder / "labels",
-        products=products,
-        orders=order_count,
-        users=users,
-        seeded_now=fresh,
+        products=seeded.products,
+        orders=seeded.orders,
+        users=seeded.users,
+        seeded_now=seeded.fresh,
+        people=seeded.people,
+        lead_pin=seeded.lead_pin,
     )
     return settings, summary

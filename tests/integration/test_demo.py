@@ -128,3 +128,29 @@ def test_demo_command_says_one_order_for_one(tmp_path: Path) -> None:
     assert (
         again.output.splitlines()[0] == f"沿用演示数据库 {folder}：24 个商品，1 个订单，3 个用户。"
     )
+
+
+def test_a_reused_demo_names_who_can_sign_in_now(tmp_path: Path) -> None:
+    """The demo printed its seeded people and the lead's PIN 1234 every time, also after the
+    PIN was changed or a packer removed; another store or configuration given was ignored."""
+    runner = CliRunner()
+    folder = tmp_path / "d"
+    first = runner.invoke(build_cli(), ["demo", "--dir", str(folder), "--seed-only"])
+    assert first.exit_code == 0, first.output
+    assert (
+        "Sign in as: 小李 (U-1001), 小张 (U-1002), 王组长 (U-9001); the lead's PIN is 1234."
+        in first.output
+    )
+    config = ["--config", str(folder / "demo.toml")]
+    changed = runner.invoke(build_cli(), [*config, "user", "pin", "王组长"], input="5678\n5678\n")
+    assert changed.exit_code == 0, changed.output
+    removed = runner.invoke(build_cli(), [*config, "user", "remove", "小张"])
+    assert removed.exit_code == 0, removed.output
+    again = runner.invoke(build_cli(), ["demo", "--dir", str(folder), "--seed-only"])
+    assert again.exit_code == 0, again.output
+    assert "Sign in as: 小李 (U-1001), 王组长 (U-9001)." in again.output
+    assert "1234" not in again.output and "小张" not in again.output
+    for given in (["--db", f"sqlite:///{tmp_path / 'other.db'}"], config):
+        refused = runner.invoke(build_cli(), [*given, "demo", "--dir", str(folder), "--seed-only"])
+        assert refused.exit_code == 2 and "leave out --db and --config" in refused.output
+    assert not (tmp_path / "other.db").exists()
