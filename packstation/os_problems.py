@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
 from pathlib import Path
 
 from packstation.errors import UserError
@@ -27,11 +28,15 @@ _REASONS = {
     errno.ETIMEDOUT: N_("no answer in time"),
     errno.EHOSTUNREACH: N_("the host cannot be reached"),
     errno.ENETUNREACH: N_("the network cannot be reached"),
+    errno.EADDRINUSE: N_("the address is in use"),
+    errno.EADDRNOTAVAIL: N_("no such address on this machine"),
 }
 
 
 def os_problem(exc: OSError) -> str:
     """The reason ``exc`` gives, translated when it is a common one."""
+    if isinstance(exc, socket.gaierror):  # a host name that names no address
+        return _("no such host")
     reason = _REASONS.get(exc.errno or 0)
     return _(reason) if reason else str(exc.strerror or exc)
 

@@ -4,6 +4,7 @@ standard input."""
 
 from __future__ import annotations
 
+import errno
 import sys
 import threading
 import time
@@ -174,9 +175,15 @@ def sim_printer(port: int, host: str, folder: Path, script: Path | None) -> None
     try:
         server = PrinterServer(folder, host=host, port=port)
     except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            advice = _("try --port 0 (any free port)")
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            advice = _("ports below 1024 need more rights; try --port 0")
+        else:
+            advice = _("give --host an address of this machine, e.g. 127.0.0.1")
         raise UserError(
-            _("Cannot listen on {host}:{port} ({problem}); try --port 0.").format(
-                host=host, port=port, problem=os_problem(exc)
+            _("Cannot listen on {host}:{port} ({problem}); {advice}.").format(
+                host=host, port=port, problem=os_problem(exc), advice=advice
             )
         ) from None
     with server:

@@ -191,3 +191,27 @@ def test_device_checks(tmp_path: Path) -> None:
         assert not checks["printer"][0]
         assert "did not answer" in checks["printer"][1]
         printer.apply("ready")
+
+
+def test_sim_printer_that_cannot_listen_says_what_to_change(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    """Each cause its own advice: "try --port 0" was given for a host that does not exist too."""
+    with PrinterServer(tmp_path / "first", port=0) as taken:
+        port = taken.uri.rsplit(":", 1)[1]
+        used = run("sim", "printer", "--port", port, "--dir", str(tmp_path / "jobs"))
+    assert used.returncode == 1
+    assert used.stderr.strip() == (
+        f"packstation: Cannot listen on 127.0.0.1:{port} (the address is in use); "
+        "try --port 0 (any free port)."
+    )
+    for host, problem in (
+        ("999.1.1.1", "no such host"),
+        ("192.0.2.1", "no such address on this machine"),  # TEST-NET-1: nobody's address
+    ):
+        refused = run("sim", "printer", "--host", host, "--dir", str(tmp_path / "jobs"))
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == (
+            f"packstation: Cannot listen on {host}:9100 ({problem}); "
+            "give --host an address of this machine, e.g. 127.0.0.1."
+        )
