@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.os_problems import os_problem
 from packstation.services.intake.report import Problem
 
@@ -216,6 +216,20 @@ def _delimiter(path: Path, encoding: str) -> str:
     return ","
 
 
+# what the csv module's complaints mean, in the user's language (it speaks English only)
+_CSV_REASONS = (
+    ("expected after", N_("a quote closes a cell but something else follows it")),
+    ("unexpected end of data", N_("a quoted cell is never closed")),
+    ("new-line character seen", N_("a line break inside a cell without quotes")),
+    ("line contains nul", N_("it contains a NUL character")),
+)
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    said = str(exc).lower()
+    return next((_(reason) for words, reason in _CSV_REASONS if words in said), str(exc))
+
+
 def records(
     path: Path,
     encoding: str,
@@ -258,7 +272,7 @@ def records(
                         _(
                             "Row {row} is not valid CSV ({reason}); the file may be truncated or "
                             "damaged — export it again."
-                        ).format(row=row + 1, reason=exc),
+                        ).format(row=row + 1, reason=_csv_reason(exc)),
                         row=row + 1,
                     )
                 ) from None

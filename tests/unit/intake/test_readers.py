@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from packstation.i18n import set_language
 from packstation.services.intake.readers import (
     MAX_LINE,
     FileRefused,
@@ -111,7 +112,21 @@ def test_a_truncated_quote_is_refused(tmp_path: Path) -> None:
     file = open_csv(path)
     with pytest.raises(FileRefused) as refused:
         list(records(path, file.encoding))
-    assert "not valid CSV" in refused.value.problem.problem
+    assert refused.value.problem.problem == (
+        "Row 2 is not valid CSV (a quoted cell is never closed); the file may be truncated or "
+        "damaged — export it again."
+    )
+
+
+def test_a_quote_closed_too_early_is_refused_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_bytes(b'a,b\r\n1,2\r\n"x"y,z\r\n')
+    file = open_csv(path)
+    set_language("zh_CN")
+    with pytest.raises(FileRefused) as refused:
+        list(records(path, file.encoding))
+    assert refused.value.problem.row == 3
+    assert "引号结束了单元格" in refused.value.problem.problem
 
 
 ZONE = ZoneInfo("Asia/Shanghai")
