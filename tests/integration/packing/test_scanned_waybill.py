@@ -87,3 +87,21 @@ def test_a_box_still_being_filled_takes_no_waybill(shop: Engine, settings: Setti
     packing.open_order(uow(shop), code="S3", settings=settings)
     code = "YT7000000000555"  # a YTO number, but the box is not closed yet
     assert packing.bind_waybill(uow(shop), order_id=order_id, code=code, settings=settings) is None
+
+
+def test_a_product_scanned_again_on_the_closed_box_is_no_waybill(
+    shop: Engine, settings: Settings
+) -> None:
+    """A product's EAN-13 is shaped like a YTO number: the packer's "did I scan that?" on the
+    closed box made the soap's barcode the box's waybill, printed on the courier label."""
+    order_id = add_order(shop, "S4", [("SOAP-04", 1)])
+    packing.open_order(uow(shop), code="S4", settings=settings)
+    assert packing.scan_item(uow(shop), order_id=order_id, code=SOAP, settings=settings).ok
+    assert packing.bind_waybill(uow(shop), order_id=order_id, code=SOAP, settings=settings) is None
+    with pytest.raises(UserError, match="Box 1 is closed: weigh and label it"):
+        packing.scan_item(uow(shop), order_id=order_id, code=SOAP, settings=settings)
+    weighed = _weigh(shop, settings, order_id)
+    assert weighed.accepted and SOAP not in weighed.message
+    with UnitOfWork(shop) as unit:
+        box = unit.session.exec(select(Parcel).where(Parcel.order_id == order_id)).one()
+        assert box.tracking_no and box.tracking_no != SOAP
