@@ -43,6 +43,11 @@ class ScanMatch:
     remaining: int = 0  # units still wanted on the matched line before this scan
 
 
+# more than any parcel a courier takes: a weight above it is a typing or reading mistake (and
+# would not fit the store's column)
+MAX_WEIGHT_G = 1_000_000
+
+
 def match_scan(lines: Sequence[LineState], sku: str | None, multiplier: int = 1) -> ScanMatch:
     """What a scan of a product (``sku``, ``multiplier`` units) does to the order's lines.
 

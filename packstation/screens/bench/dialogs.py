@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from packstation.domain.packing import command_of
+from packstation.domain.packing import MAX_WEIGHT_G, command_of
 from packstation.i18n import N_, _
 from packstation.widgets.wedge_input import WedgeInput
 
@@ -146,8 +146,12 @@ class WeightForm(_Form):
 
     def submit(self) -> None:
         text = self.query_one("#grams", Input).value.strip()
-        if not text.isdigit() or int(text) <= 0:
-            self.error(_("Type the weight as whole grams, more than 0."))
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_WEIGHT_G:
+            self.error(
+                _("Type the weight as whole grams, more than 0 and at most {most}.").format(
+                    most=MAX_WEIGHT_G
+                )
+            )
             return
         self.dismiss(int(text))
 

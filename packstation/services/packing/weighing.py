@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import check_move
+from packstation.domain.packing import MAX_WEIGHT_G
 from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -126,6 +127,12 @@ def weigh(
     now = now or utcnow()
     if grams <= 0:
         raise UserError(_("A weight must be more than 0 g; put the box on the scale."))
+    if grams > MAX_WEIGHT_G:
+        raise UserError(
+            _(
+                "{grams} g is more than any parcel weighs (at most {most} kg); weigh it again."
+            ).format(grams=grams, most=MAX_WEIGHT_G // 1000)
+        )
     weight = Weight(order_id, grams, source, lead, reason, now)
     numbered_first = not guesses_numbers(uow)
     plain = weigh_plainly(uow, weight, settings, number_first=numbered_first)

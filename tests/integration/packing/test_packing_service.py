@@ -212,6 +212,17 @@ def test_manual_tick_and_several_boxes(shop: Engine, settings: Settings) -> None
     assert done.box_closed
     view = read_order(uow(shop), oid, settings)
     assert view is not None and view.current is not None
+    # a weight beyond any parcel is refused, not overridden (it overflowed the store's column)
+    with pytest.raises(UserError, match="more than any parcel weighs"):
+        packing.weigh(
+            uow(shop),
+            order_id=oid,
+            grams=10**20,
+            source=WeightSource.OVERRIDE,
+            settings=settings,
+            lead="陈主管",
+            reason="key held down",
+        )
     res = packing.weigh(
         uow(shop),
         order_id=oid,
