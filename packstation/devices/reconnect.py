@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from packstation.devices.base import DeviceError
+from packstation.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ class ReconnectingThread(ABC):
         try:
             self._loop()
         except Exception:
-            # a callback failed (the application is closing): end quietly, never on the screen
+            # a callback failed while saying so (the application is closing): end quietly,
+            # never on the screen
             log.exception("%s thread stopped", self.thread_name)
 
     def _loop(self) -> None:
@@ -89,7 +91,16 @@ class ReconnectingThread(ABC):
                 finally:
                     with contextlib.suppress(DeviceError, OSError):
                         self._close(handle)
-            except DeviceError as exc:  # not there, or gone while serving: wait, then again
+            except Exception as exc:  # not there, or gone while serving: wait, then again
+                if not isinstance(exc, DeviceError):
+                    # a device library's own error (termios's from an unplugged USB adapter):
+                    # the device is treated as gone, not the thread ended for good
+                    log.exception("%s failed; reconnecting", self.thread_name)
+                    exc = DeviceError(
+                        _("The device stopped answering ({problem}); reconnecting.").format(
+                            problem=exc
+                        )
+                    )
                 self._report(exc)
                 self._set_state(DISCONNECTED)
                 if self._stop.wait(delay):

@@ -12,13 +12,11 @@ from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any
 
-import serial
-
 from packstation.devices.base import DeviceError, Scan
 from packstation.devices.keymap import KeyDecoder
 from packstation.devices.protocols.base import split_frames
 from packstation.devices.reconnect import ReconnectingThread
-from packstation.devices.transports.serial_link import open_serial
+from packstation.devices.transports.serial_link import PORT_ERRORS, open_serial
 from packstation.devices.uri import parse_uri
 from packstation.i18n import _
 from packstation.os_problems import os_problem
@@ -91,7 +89,7 @@ class SerialScanner(_ReaderThread):
                 data = handle.read(1)
                 if data:
                     data += handle.read(handle.in_waiting)
-            except (serial.SerialException, OSError) as exc:
+            except PORT_ERRORS as exc:
                 raise DeviceError(
                     _("The scanner at {where} is disconnected ({problem}).").format(
                         where=self.uri.text, problem=exc
@@ -107,7 +105,7 @@ class SerialScanner(_ReaderThread):
                     self._emit(code)
 
     def _close(self, handle: Any) -> None:
-        with contextlib.suppress(serial.SerialException, OSError):
+        with contextlib.suppress(*PORT_ERRORS):
             handle.close()
 
 

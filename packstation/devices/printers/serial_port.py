@@ -14,7 +14,7 @@ from packstation.devices.printers.status import (
     query_for,
     state_from_answer,
 )
-from packstation.devices.transports.serial_link import open_serial
+from packstation.devices.transports.serial_link import PORT_ERRORS, open_serial
 from packstation.devices.uri import DeviceUri
 from packstation.i18n import _
 
@@ -36,7 +36,7 @@ class SerialPrinter:
                     "The printer at {where} stopped taking data within {seconds} s; the job was not printed completely."
                 ).format(where=self.description, seconds=f"{timeout:g}")
             ) from None
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise PrintJobInterrupted(
                 _("The printer at {where} refused the job ({problem}).").format(
                     where=self.description, problem=exc
@@ -55,7 +55,7 @@ class SerialPrinter:
                     return no_answer(self.description, timeout)
                 self._port.timeout = min(remaining, 0.1)
                 answer += self._port.read(max(1, self._port.in_waiting))
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             return PrinterState(ready=False, message=str(exc))
         return state_from_answer(self.language, answer, self.description)
 

@@ -158,7 +158,7 @@ class ScaleModel:
                 grams = None
             if grams is not None:
                 self.set_weight(grams)
-                return _("scale: {grams} g on the platter").format(grams=grams.normalize())
+                return _("scale: {grams} g on the platter").format(grams=f"{grams.normalize():f}")
         return _(
             "scale: unknown command '{line}' (grams, 'moving', 'over', 'under', 'error', 'stable', 'unit kg', 'garbage', 'unplug', 'plug', 'quit')"
         ).format(line=line.strip())

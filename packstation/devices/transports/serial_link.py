@@ -14,6 +14,25 @@ from packstation.i18n import _
 _PARITY = {"n": serial.PARITY_NONE, "e": serial.PARITY_EVEN, "o": serial.PARITY_ODD}
 
 
+def _termios_error() -> tuple[type[Exception], ...]:
+    try:
+        import termios
+    except ImportError:  # not on this system (Windows): pyserial raises the others only
+        return ()
+    return (termios.error,)
+
+
+# what a serial port raises when its device goes away: pyserial's own error, the system's, and,
+# from the line-discipline calls (flush, reconfigure) of an unplugged USB adapter, termios's,
+# which is neither
+PORT_ERRORS: tuple[type[Exception], ...] = (
+    serial.SerialException,
+    OSError,
+    *_termios_error(),
+)
+_OPEN_ERRORS: tuple[type[Exception], ...] = (*PORT_ERRORS, ValueError)  # and bad settings
+
+
 def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
     """A pyserial port for a ``serial://`` or ``tcp://`` URI; only ``DeviceError`` escapes."""
     try:
@@ -46,7 +65,7 @@ def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
                 write_timeout=timeout,
                 exclusive=True,
             )
-    except (serial.SerialException, OSError, ValueError) as exc:
+    except _OPEN_ERRORS as exc:
         if "exclusively lock" in str(exc):  # pyserial's words when another program has it
             text = _(
                 "The {what} at {uri} is in use by another program (a bench already running?); "

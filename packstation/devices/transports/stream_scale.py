@@ -9,11 +9,10 @@ import contextlib
 import time
 from typing import Any
 
-import serial
-
 from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading
 from packstation.devices.protocols.base import FrameError, ScaleProtocol, split_frames
 from packstation.devices.protocols.registry import SERIAL_PROTOCOLS
+from packstation.devices.transports.serial_link import PORT_ERRORS
 from packstation.i18n import _
 
 
@@ -49,20 +48,20 @@ class StreamScale:
             if data:
                 data += self._port.read(self._port.in_waiting)
             return data
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise self._fail(exc) from None
 
     def _write(self, data: bytes) -> None:
         try:
             self._port.write(data)
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise self._fail(exc) from None
 
     def read(self, timeout: float = 1.0) -> ScaleReading:
         deadline = time.monotonic() + timeout
         garbage_before = self.garbage
         if self.protocol.poll is not None:
-            with contextlib.suppress(serial.SerialException, OSError):
+            with contextlib.suppress(*PORT_ERRORS):
                 self._port.reset_input_buffer()
             self._buffer.clear()
             self._write(self.protocol.poll)
@@ -125,7 +124,7 @@ class StreamScale:
         self._command(self.protocol.tare_command, _("tare"))
 
     def close(self) -> None:
-        with contextlib.suppress(serial.SerialException, OSError):
+        with contextlib.suppress(*PORT_ERRORS):
             self._port.close()
 
 
@@ -142,7 +141,7 @@ def detect_protocol(port: Any, where: str, *, wait: float = 0.5) -> StreamScale:
         if reading is not None:
             scale.garbage = 0
             return scale
-    with contextlib.suppress(serial.SerialException, OSError):
+    with contextlib.suppress(*PORT_ERRORS):
         port.close()
     raise DeviceError(
         _(

@@ -68,7 +68,8 @@ def test_stable_moving_and_faults(scale_server: Start, protocol: str, tcp: bool)
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_unit_switching(scale_server: Start, protocol: str) -> None:
     server = scale_server(protocol)
-    server.apply("2000")
+    # the simulator says the weight as typed, not "2E+3 g"
+    assert server.apply("2000") == "scale: 2000 g on the platter"
     scale = open_scale(server.uri)
     try:
         for unit, tolerance in [("kg", "0.1"), ("lb", "1"), ("oz", "1"), ("g", "0.1")]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from packstation.devices.base import DeviceError, Scale, ScaleReading, ScaleStatus
 from packstation.devices.sim.scale import SimulatedScale
@@ -96,5 +98,51 @@ def test_monitor_reconnects_after_the_scale_goes_away() -> None:
             assert changed.wait_for(
                 lambda: len(readings) > count + 1 and readings[-1].grams == 0, timeout=10
             )
+    finally:
+        monitor.stop()
+
+
+def test_monitor_outlives_an_error_that_is_not_a_device_error() -> None:
+    """An unplugged USB adapter made pyserial's flush raise termios.error, which ended the
+    monitor's thread: the scale stayed on "fault" until the bench was restarted."""
+    scale = SimulatedScale()
+    scale.set_weight(500, settle_readings=0)
+    states: list[str] = []
+    errors: list[str] = []
+    readings: list[ScaleReading] = []
+    changed = threading.Condition()
+    broken = [True]
+
+    def note(into: list[Any]) -> Callable[[Any], None]:
+        def add(item: Any) -> None:
+            with changed:
+                into.append(item)
+                changed.notify_all()
+
+        return add
+
+    class Flaky(SimulatedScale):
+        def read(self, timeout: float = 1.0) -> ScaleReading:
+            if broken[0]:
+                broken[0] = False
+                raise RuntimeError("(5, 'Input/output error')")  # as termios.error says it
+            return scale.read(timeout)
+
+    monitor = ScaleMonitor(
+        Flaky,
+        note(readings),
+        note(states),
+        poll_interval=0.01,
+        on_error=note(errors),
+        backoff_initial=0.01,
+        backoff_max=0.05,
+    )
+    monitor.start()
+    try:
+        with changed:
+            assert changed.wait_for(lambda: len(readings) >= 2, timeout=10)
+        assert states[:3] == ["connected", "disconnected", "reconnecting"]
+        assert states[-1] == "connected"
+        assert errors == ["The device stopped answering ((5, 'Input/output error')); reconnecting."]
     finally:
         monitor.stop()
