@@ -92,7 +92,10 @@ class BenchScreen(Screen[str | None]):
         self.view: OrderView | None = None
         self.last_order_id: int | None = None  # for a reprint after the order is packed
         self.blocked_grams: int | None = None  # a weight refused: a lead may override it
-        self.submitted_grams: int | None = None  # the stable reading last sent for weighing
+        # the stable reading last sent for weighing; kept until the scale is emptied (under
+        # 5 g), so a box left on it is not weighed again for the next box or order
+        self.submitted_grams: int | None = None
+        self.on_scale: int | None = None  # the stable reading now, if any
         # a weight the store refused to take (no waybill number yet…): tried again once the box
         # has its number
         self.untaken: tuple[int, WeightSource] | None = None
@@ -300,11 +303,14 @@ class BenchScreen(Screen[str | None]):
                 )
             return
         blocked = self.blocked_grams is not None
-        verdict = (
-            _("BLOCKED: {grams} g is outside the tolerance").format(grams=self.blocked_grams)
-            if blocked
-            else _("put the box on the scale")
-        )
+        if blocked:
+            verdict = _("BLOCKED: {grams} g is outside the tolerance").format(
+                grams=self.blocked_grams
+            )
+        elif self.on_scale is not None and self.on_scale == self.submitted_grams:
+            verdict = _("take the weighed box off the scale, then put this one on")
+        else:
+            verdict = _("put the box on the scale")
         panel.show(
             expected_g=box.expected_g,
             tolerance_g=view.tolerance_g,
@@ -408,7 +414,6 @@ class BenchScreen(Screen[str | None]):
     def weigh_prompt(self) -> None:
         """A box was closed: wait for a fresh stable reading."""
         self.blocked_grams = None
-        self.submitted_grams = None
         self.draw_weight()
         box = self.view.current if self.view else None
         if box is not None and box.expected_g is not None:
@@ -444,7 +449,6 @@ class BenchScreen(Screen[str | None]):
         self.order_id = claim.order_id
         self.last_order_id = claim.order_id
         self.blocked_grams = None
-        self.submitted_grams = None
         self.refresh_order()
         if claim.taken_over_from and claim.left_in_box:
             self.say(
@@ -594,7 +598,6 @@ class BenchScreen(Screen[str | None]):
             self.say(result.message, "refused")
             return
         self.blocked_grams = None
-        self.submitted_grams = None
         self.bench_app.weighed()
         if result.await_label_scan:
             self.refresh_order()
@@ -733,11 +736,14 @@ class BenchScreen(Screen[str | None]):
 
     def scale_reading(self, reading: ScaleReading) -> None:
         """A reading from the scale monitor (forwarded from its thread)."""
+        self.on_scale = None
         if reading.grams is None:
             self.live = status_word(reading)
         else:
             grams = int(reading.grams)
             self.live = f"{grams} g {status_word(reading)}"
+            if reading.stable:
+                self.on_scale = grams
             if grams < 5:
                 self.submitted_grams = None  # the box came off: weigh it again when it is back
         self.query_one(StatusBar).scale = self.live

@@ -560,6 +560,7 @@ async def test_put_back_before_the_label_was_scanned_back_says_to_tear_it_off(
         await scan(pilot, "TB1002")  # opened again: the goods are ticked into a new box
         assert screen.view is not None and screen.view.phase == Phase.PICKING
         assert screen.view.ticked == 0
+        await put_on_scale(pilot, app, 0)  # the box came off the scale to be undone
         await _pans_weighed(pilot, app)
         await scan(pilot, "CMD-SHORT")  # a pan turns out damaged: the order goes on hold
         await pilot.press("enter", "enter", "enter")
@@ -722,3 +723,37 @@ async def test_a_typed_weight_refused_for_want_of_a_waybill_is_taken_once_one_is
     with UnitOfWork(shop) as uow:
         box = uow.session.exec(select(Parcel).where(Parcel.order_id == oid)).one()
         assert (box.tracking_no, box.weight_source) == ("SF1234567890130", "manual")
+
+
+async def test_a_box_left_on_the_scale_is_not_weighed_again_for_the_next_order(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The packed box stayed on the scale and the next order's box closed: its stable reading,
+    the old box's, was accepted at once and labelled the new parcel."""
+    add_order(shop, "TB1003", [("PAN-003", 2)])  # the same weight as TB1002's
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        old = await _pans_weighed_and_packed(pilot, app)
+        screen = bench(app)
+        await scan(pilot, "TB1003")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        await put_on_scale(pilot, app, old)  # still there: the scale keeps sending it
+        assert screen.view.phase == Phase.WEIGHING and "PACKED" not in feedback(app)
+        panel = str(screen.query_one(WeightPanel).render())
+        assert "take the weighed box off the scale, then put this one on" in panel
+        await put_on_scale(pilot, app, 0)  # lifted off
+        await put_on_scale(pilot, app, old)  # the new box, as heavy
+        assert "TB1003 PACKED" in feedback(app)
+
+
+async def _pans_weighed_and_packed(pilot: Pilot[None], app: BenchApp) -> int:
+    """TB1002's pans ticked, weighed and packed: the grams the scale weighed."""
+    await scan(pilot, PAN)
+    await scan(pilot, PAN)
+    screen = bench(app)
+    assert screen.view is not None and screen.view.current is not None
+    grams = screen.view.current.expected_g or 0
+    await put_on_scale(pilot, app, grams)
+    assert "TB1002 PACKED" in feedback(app)
+    return grams
