@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from packstation.commands.context import CliContext, pass_cli
-from packstation.config import bench_name_problem
+from packstation.config import Settings, bench_name_problem
 from packstation.i18n import _
 
 
@@ -30,7 +30,26 @@ def bench(cli: CliContext, bench_name: str | None) -> None:
     cli.close()  # the application opens its own connections: this one would sit idle
     from packstation.app import run_bench  # Textual is imported only when the app runs
 
-    run_bench(settings)
+    run_bench(settings, notice=simulated_notice(settings))
+
+
+def simulated_notice(settings: Settings) -> str:
+    """A line on every bench screen while the scale or a printer is the built-in simulator (the
+    defaults, for trying the bench): on a real bench it weighs nothing and prints nothing."""
+    devices = settings.devices
+    named = (
+        (_("scale"), devices.scale),
+        (_("printer"), devices.printer),
+        (_("printer"), devices.slip_printer),
+        (_("printer"), devices.manifest_printer),
+    )
+    simulated = dict.fromkeys(what for what, uri in named if uri.strip().lower().startswith("sim:"))
+    if not simulated:
+        return ""
+    return _(
+        "SIMULATED {devices}: nothing is weighed or printed. Set [devices] in the configuration "
+        "(packstation doctor checks them)."
+    ).format(devices=", ".join(simulated))
 
 
 COMMANDS = [bench]

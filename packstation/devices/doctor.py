@@ -50,6 +50,14 @@ def _scale_check(uri: str) -> tuple[str, bool, str]:
     name = _("scale")
     if uri.strip().lower() in ("none", "manual", "off", ""):
         return (name, True, _("No scale configured: weights are typed by hand."))
+    if uri.strip().lower().startswith("sim:"):
+        return (
+            name,
+            True,
+            _(
+                "The scale is the simulator (sim://): nothing is weighed; set devices.scale for a real bench."
+            ),
+        )
     try:
         scale = open_scale(uri)
     except DeviceError as exc:
@@ -72,6 +80,14 @@ def _scale_check(uri: str) -> tuple[str, bool, str]:
 
 def _printer_check(uri: str, language: str, timeout: float) -> tuple[str, bool, str]:
     name = _("printer")
+    if uri.strip().lower().startswith("sim:"):
+        return (
+            name,
+            True,
+            _(
+                "The printer is the simulator (sim://): nothing is printed; set devices.printer for a real bench."
+            ),
+        )
     try:
         printer = open_printer(uri, language=language, timeout=timeout)
     except DeviceError as exc:

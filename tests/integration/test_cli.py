@@ -157,3 +157,29 @@ def test_a_carrier_code_typed_wrong_is_refused(tmp_path: Path, command: tuple[st
     result = _run("--db", url, *command)
     assert result.returncode == 1
     assert "No carrier has the code NOPE; the codes are EMS, JD, JT, SF, STO, YTO" in result.stderr
+
+
+def test_simulated_devices_are_named_on_the_bench_and_by_doctor(tmp_path: Path) -> None:
+    """A bench configured with a store and a name only (as for PostgreSQL) ran on the built-in
+    simulators: its weights were the expected ones and its labels went nowhere, and doctor
+    called the simulators a scale that answers and a printer that is ready."""
+    from packstation.commands.bench import simulated_notice
+    from packstation.config import DeviceSettings, Settings
+
+    defaults = Settings()
+    assert simulated_notice(defaults) == (
+        "SIMULATED scale, printer: nothing is weighed or printed. Set [devices] in the "
+        "configuration (packstation doctor checks them)."
+    )
+    real = defaults.model_copy(
+        update={"devices": DeviceSettings(scale="none", printer="tcp://10.0.0.5:9100")}
+    )
+    assert simulated_notice(real) == ""
+    half = real.model_copy(update={"devices": DeviceSettings(scale="none", slip_printer="sim://")})
+    assert simulated_notice(half).startswith("SIMULATED printer:")
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    runner = CliRunner()
+    assert runner.invoke(build_cli(), ["--db", store, "db", "upgrade"]).exit_code == 0
+    said = runner.invoke(build_cli(), ["--db", store, "doctor"]).output
+    assert "The scale is the simulator (sim://): nothing is weighed" in said
+    assert "The printer is the simulator (sim://): nothing is printed" in said
