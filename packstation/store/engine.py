@@ -13,12 +13,13 @@ units of work run without a transaction; a network cut is noticed in seconds (``
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
@@ -189,7 +190,7 @@ def make_engine(
         raise StoreError(
             _(
                 "The store URL '{url}' is not valid; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB."
-            ).format(url=url)
+            ).format(url=re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url))
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -214,9 +215,17 @@ def make_engine(
             event.listen(engine, "connect", lambda raw, _record: join_line(raw, line))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    if backend == "postgresql":
-        if parsed.drivername == "postgresql":
+    if backend in ("postgresql", "postgres"):  # postgres://, as Heroku and psql write it
+        if parsed.drivername in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.drivername != "postgresql+psycopg":
+            raise StoreError(
+                _(
+                    "The store URL '{url}' names the driver '{driver}'; packstation talks to "
+                    "PostgreSQL through psycopg: begin it with postgresql:// or "
+                    "postgresql+psycopg://."
+                ).format(url=_shown(parsed), driver=parsed.get_driver_name())
+            )
         connect_args = {k: v for k, v in PG_CONNECT.items() if k not in parsed.query}
         if screen and "options" in connect_args:
             connect_args["options"] = (
@@ -229,10 +238,16 @@ def make_engine(
         event.listen(engine, "handle_error", _session_timed_out)
         return engine
     raise StoreError(
-        _("The store URL '{url}' names an unsupported database; use SQLite or PostgreSQL.").format(
-            url=url
-        )
+        _(
+            "The store URL '{url}' names an unsupported database; use sqlite:///FILE or "
+            "postgresql://USER@HOST/DB."
+        ).format(url=_shown(parsed))
     )
+
+
+def _shown(url: URL) -> str:
+    """The URL as a message may show it: its password hidden."""
+    return url.render_as_string(hide_password=True)
 
 
 # What a PostgreSQL server out of connections answers a new one.  The SQLSTATE (53300) is not

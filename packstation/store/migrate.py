@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from packstation.errors import StoreError
 from packstation.i18n import _
-from packstation.store.driver_errors import first_line
+from packstation.store.driver_errors import first_line, sqlstate
 from packstation.store.engine import no_connection_left, readonly, store_label
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -64,11 +64,27 @@ def unreachable(engine: Engine, exc: BaseException) -> StoreError:
                 "folder has free space and that this user may write there."
             ).format(path=engine.url.database, reason=reason)
         )
-    return StoreError(
-        _(
+    said = reason.lower()
+    if sqlstate(exc) == "42501" or "permission denied" in said:
+        text = _(
+            "The store {url} refuses this user ({reason}); let the role own the database or "
+            "grant it the tables, as the README's set-up does."
+        )
+    elif "password" in said or "口令" in said or "密码" in said:
+        text = _(
+            "The store {url} refused the user or password ({reason}); check them in the URL "
+            "(or in ~/.pgpass)."
+        )
+    elif "does not exist" in said or "不存在" in said:
+        text = _(
+            "The store {url} has no such database or user ({reason}); create it as the README's "
+            "set-up does, or check the name in the URL."
+        )
+    else:
+        text = _(
             "The store {url} cannot be reached ({reason}); check the URL and that the database server is running."
-        ).format(url=store_label(str(engine.url)), reason=reason)
-    )
+        )
+    return StoreError(text.format(url=store_label(str(engine.url)), reason=reason))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:

@@ -43,6 +43,15 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     ("args", "needle"),
     [
         (("--db", "oracle://x", "user", "list"), "unsupported database"),
+        # the password was shown; a driver typo was a traceback
+        (("--db", "mysql://u:SECRET@h/x", "user", "list"), "'mysql://u:***@h/x' names an unsup"),
+        (
+            ("--db", "postgresql+pyscopg://u:SECRET@h/x", "user", "list"),
+            "names the driver 'pyscopg'",
+        ),
+        (("--db", "postgresql+psycopg2://u@h/x", "user", "list"), "begin it with postgresql://"),
+        # postgres:// as psql writes it is PostgreSQL (refused as unsupported before)
+        (("--db", "postgres://nobody:SECRET@127.0.0.1:1/x", "user", "list"), ":***@127.0.0.1:1/x"),
         (("--db", "sqlite:////nonexistent/dir/x.db", "db", "upgrade"), "does not exist"),
         (
             ("--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "user", "list"),

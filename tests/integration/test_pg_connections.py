@@ -11,6 +11,7 @@ import time
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
@@ -170,3 +171,36 @@ def test_the_store_url_may_set_the_servers_options(pg_server: str, pg_template: 
         assert _server_side(engine)[0] == "60"
     finally:
         engine.dispose()
+
+
+def test_a_store_refused_for_its_name_or_rights_says_which(
+    pg_server: str, pg_template: str
+) -> None:
+    """A database that does not exist, or a role without rights on the tables, were told to
+    check "that the database server is running", which was."""
+    from packstation.errors import StoreError
+    from packstation.store.migrate import current_revision
+
+    missing = make_url(pg_server).set(database="no_such_store_here")
+    engine = make_engine(missing.render_as_string(hide_password=False))
+    with pytest.raises(StoreError, match="has no such database or user") as refused:
+        current_revision(engine)
+    assert "set-up does, or check the name in the URL" in str(refused.value)
+    engine.dispose()
+    url = make_url(new_pg_database(pg_server, pg_template))
+    role = f"norights_{os.getpid()}"
+    admin = make_engine(url.render_as_string(hide_password=False))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    admin.dispose()
+    stranger = make_engine(url.set(username=role).render_as_string(hide_password=False))
+    try:
+        with pytest.raises(StoreError, match="refuses this user") as refused:
+            current_revision(stranger)
+        assert "permission denied" in str(refused.value)
+    finally:
+        stranger.dispose()
+        admin = make_engine(url.render_as_string(hide_password=False))
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
