@@ -239,7 +239,9 @@ def label(
         if as_json:
             echo_json({"order_no": found.order_no, "voided": count})
         else:
-            click.echo(voided_sentence(parcel.tracking_no or str(parcel.seq), count))
+            code = parcel.tracking_no or str(parcel.seq)
+            cancelled = found.status == OrderStatus.CANCELLED
+            click.echo(voided_sentence(code, count, cancelled=cancelled))
         return
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)

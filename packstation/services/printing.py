@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.packing import courier_places
-from packstation.domain.status import ParcelStatus, PrintKind, PrintStatus
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import N_, _
@@ -535,15 +535,27 @@ _DEAD_WAYBILL = N_(
 )
 
 
+def _refuse_cancelled(order: Order) -> None:
+    if order.status == OrderStatus.CANCELLED:
+        raise UserError(
+            _(
+                "Order {order} is cancelled: its label must not go out again; void it "
+                "(F8, or label --void) and put the goods back on the shelves."
+            ).format(order=order.order_no)
+        )
+
+
 def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
     """Queue the stored bytes of the parcel's label again, with a reason; commits.  A void
     parcel's waybill is dead: it is refused."""
     with uow:
         # the order, then the parcel: a void or a bench's action on them ends first
-        claims.lock_order(uow, _parcel(uow, parcel_id).order_id)
+        order = claims.lock_order(uow, _parcel(uow, parcel_id).order_id)
         parcel = claims.lock_parcel(uow, parcel_id)
         if parcel.status == ParcelStatus.VOID:
             raise UserError(_(_DEAD_WAYBILL).format(code=parcel.tracking_no or parcel.id))
+        if order is not None:
+            _refuse_cancelled(order)
         job = _queue_reprint(uow, parcel_id, reason)
         uow.commit()
     return job
@@ -555,6 +567,7 @@ def reprint_order_label(uow: UnitOfWork, *, order_id: int, reason: str) -> Print
         order = uow.session.get(Order, order_id)
         if order is None:
             raise UserError(_("Order {id} does not exist.").format(id=order_id))
+        _refuse_cancelled(order)
         jobs = [j for j in _batch_jobs(uow, order) if j.kind == PrintKind.LABEL]
         if not jobs:
             voided = uow.session.exec(

@@ -189,8 +189,10 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
                     order=order.order_no, status=status_label(order.status)
                 )
             )
-        # its goods go into a new box with a new waybill at a bench
-        count = void_box(uow, order, parcel, reason, pack_again=True)
+        # its goods go into a new box with a new waybill at a bench; a cancelled order's go
+        # back to the shelves, which its cancel counted already
+        cancelled = order.status == OrderStatus.CANCELLED
+        count = void_box(uow, order, parcel, reason, pack_again=not cancelled)
         if order.status == OrderStatus.PACKED and can_move(order.status, OrderStatus.ON_HOLD):
             order.status = OrderStatus.ON_HOLD
             order.hold_reason = _("Label voided: {reason}").format(reason=reason)
@@ -199,14 +201,20 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         return count
 
 
-def voided_sentence(code: str, prints: int) -> str:
+def voided_sentence(code: str, prints: int, *, cancelled: bool = False) -> str:
     """What a void tells the lead, on the reprint screen and from ``packstation label --void``:
     the label named, and every printed copy of it to tear off (``prints``: its print jobs, the
-    reprints counted)."""
-    said = _(
-        "Label {code} voided; the parcel's goods go into a new box with a new label at a "
-        "bench (a packed order waits on hold until a lead releases it)."
-    ).format(code=code)
+    reprints counted).  ``cancelled``: the order was, and its goods go back to the shelves."""
+    if cancelled:
+        said = _(
+            "Label {code} voided; the order is cancelled: put the parcel's goods back on the "
+            "shelves (the stock counted them back when it was cancelled)."
+        ).format(code=code)
+    else:
+        said = _(
+            "Label {code} voided; the parcel's goods go into a new box with a new label at a "
+            "bench (a packed order waits on hold until a lead releases it)."
+        ).format(code=code)
     if prints > 1:
         said += " " + _("It was printed {count} times: tear off every copy.").format(count=prints)
     return said

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
+from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
@@ -226,13 +227,15 @@ class ReprintScreen(LeadScreen):
         if selected is None:
             return
         parcel_id, code = selected.parcel_id, selected.tracking_no
+        cancelled = self.found is not None and self.found.status == OrderStatus.CANCELLED
 
         def answered(reason: str | None) -> None:
             if not reason:
                 return
 
             def job(uow: UnitOfWork) -> str:
-                return voided_sentence(code, void_label(uow, parcel_id=parcel_id, reason=reason))
+                voided = void_label(uow, parcel_id=parcel_id, reason=reason)
+                return voided_sentence(code, voided, cancelled=cancelled)
 
             self.act(job)
 

@@ -15,9 +15,11 @@ from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, Prin
 from packstation.errors import UserError
 from packstation.services.intake import import_orders
 from packstation.services.orders import find_order, order_details
+from packstation.services.printing import reprint
 from packstation.services.reports import day_report, shortages
+from packstation.services.reprints import void_label, voided_sentence
 from packstation.services.shipments import confirm_file, export_shipments
-from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.models import Order, Parcel, PrintJob, Product
 from tests.integration.intake.exports import CLOSED, Item, TOrder, write_taobao
 from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import Factory, events, order, set_order
@@ -268,6 +270,21 @@ def test_cancelling_a_labelled_order_leaves_voiding_to_the_bench(
     with uow_factory() as uow:
         statuses = uow.session.exec(select(PrintJob.status).order_by(col(PrintJob.id))).all()
     assert statuses == [PrintStatus.SENT, PrintStatus.VOID]
+    # the printed label is the lead's to void: never to reprint, and its goods, which the
+    # cancel counted back, are not counted back twice (the void gave them back again)
+    with uow_factory() as uow:
+        parcel = uow.session.exec(select(Parcel).where(Parcel.tracking_no == "YT7000000000002"))
+        parcel_id = parcel.one().id or 0
+        shelf = uow.session.exec(select(Product.on_hand).where(Product.sku == "MUG-01")).one()
+    with pytest.raises(UserError, match="Order L-1 is cancelled: its label must not go out"):
+        reprint(uow_factory(), parcel_id=parcel_id, reason="smudged")
+    assert void_label(uow_factory(), parcel_id=parcel_id, reason="order cancelled") == 1
+    with uow_factory() as uow:
+        after = uow.session.exec(select(Product.on_hand).where(Product.sku == "MUG-01")).one()
+    assert after == shelf
+    assert voided_sentence("YT7000000000002", 1, cancelled=True).startswith(
+        "Label YT7000000000002 voided; the order is cancelled: put the parcel's goods back"
+    )
 
 
 def test_a_handed_over_order_closed_later_is_an_exception(
