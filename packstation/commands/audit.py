@@ -72,6 +72,7 @@ def audit_command(cli: CliContext, as_json: bool) -> None:
     else:
         _print_text(report)
     if not report.ok:
+        sys.stdout.flush()  # the report first, whole: piped, its last line was cut by this one
         click.echo(
             ngettext(
                 "The event log and the stored state differ in {n} place; keep the benches running and give this report to the engineer.",

@@ -459,6 +459,15 @@ def _check_orders(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> No
     rows = uow.session.exec(
         select(col(Order.id), col(Order.order_no), col(Order.status), col(Order.claimed_bench))
     )
+    # an order held after it was packed (the marketplace changed it, a lead held it) keeps its
+    # packed box and its packing event until the lead decides
+    held_packed = set(
+        uow.session.exec(
+            select(col(Parcel.order_id))
+            .join(Order, col(Order.id) == col(Parcel.order_id))
+            .where(Order.status == OrderStatus.ON_HOLD, Parcel.status == ParcelStatus.PACKED)
+        ).all()
+    )
     for order_id, order_no, status, claimed_bench in rows:
         assert order_id is not None
         report.orders += 1
@@ -471,7 +480,12 @@ def _check_orders(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> No
             report.add(
                 "orders", subject, _("{status} but no event packed it").format(status=status)
             )
-        elif status not in SHIPPED and status != OrderStatus.CANCELLED and packed_events:
+        elif (
+            status not in SHIPPED
+            and status != OrderStatus.CANCELLED
+            and packed_events
+            and order_id not in held_packed
+        ):
             report.add(
                 "orders", subject, _("{status} but an event packed it").format(status=status)
             )

@@ -493,3 +493,26 @@ def test_a_box_without_a_label_is_named_as_the_bench_names_it(
     assert str(refused.value) == (
         "Box 1 of order V1 has no label to reprint yet: it gets one when it is weighed."
     )
+
+
+def test_an_order_held_after_packing_is_no_difference_to_the_audit(
+    shop: Engine, settings: Settings
+) -> None:
+    """The marketplace changed a packed order's address: the import holds it, its packed box
+    waiting for the lead.  The audit called it "on_hold but an event packed it"; once its box
+    is void (the lead voided the label) and the order still on hold, that is no difference
+    either, and a held order packed by an event without a box is still one."""
+    order_id, first = packed_order(shop, settings)
+    with UnitOfWork(shop) as u:  # as the import's hold writes it
+        u.session.execute(
+            update(Order).where(col(Order.id) == order_id).values(status=OrderStatus.ON_HOLD)
+        )
+        u.commit()
+    assert audit(shop).ok, audit(shop).as_dict()
+    void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="wrong address")
+    assert audit(shop).ok, audit(shop).as_dict()
+    with UnitOfWork(shop) as u:  # a packed event whose held order has no packed box
+        u.record("order_packed", order_id=order_id, boxes=1)
+        u.commit()
+    report = audit(shop)
+    assert [f.problem for f in report.findings] == ["on_hold but an event packed it"]
