@@ -18,10 +18,12 @@ from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
 from packstation.services.handover import parcel_gone
+from packstation.services.intake.parsed import KEPT
+from packstation.services.intake.validation import MIN_PHONE_DIGITS
 from packstation.services.packing.boxes import all_ticked
 from packstation.services.packing.voiding import leave_open_handover, void_box
 from packstation.services.printing import (
@@ -337,10 +339,11 @@ def correct_address(
                     order=order.order_no, status=status_label(order.status)
                 )
             )
-        before = {name: getattr(order, name) for name in changes}
+        before = {name: getattr(order, name) or "" for name in changes}
         after = {name: value.strip() for name, value in changes.items()}
         if before == after:
             raise UserError(_("Nothing changed in the address."))
+        _check_address(after)
         for name, value in after.items():
             setattr(order, name, value)
         order.updated_at = utcnow()
@@ -360,6 +363,39 @@ def correct_address(
             relabelled.append(parcel.id)
         uow.commit()
         return relabelled
+
+
+# what the form calls each field, in a refusal
+_FIELD_NAMES = {
+    "recipient_name": N_("name"),
+    "phone": N_("phone"),
+    "province": N_("province"),
+    "city": N_("city"),
+    "district": N_("district"),
+    "address": N_("address"),
+    "postcode": N_("postcode"),
+}
+
+
+def _check_address(after: dict[str, str]) -> None:
+    """A corrected address the courier can deliver to, as the import asks of one: a name, a
+    phone it can call and an address, each as long as the label carries."""
+    if any(not after[name] for name in ("recipient_name", "phone", "address") if name in after):
+        raise UserError(_("The name, phone and address may not be empty: the courier needs them."))
+    phone = after.get("phone", "")
+    if phone and sum(c.isdigit() for c in phone) < MIN_PHONE_DIGITS:
+        raise UserError(
+            _("The phone {phone} is too short for a courier to call; correct it.").format(
+                phone=phone
+            )
+        )
+    for name, value in after.items():
+        if len(value) > KEPT[name]:
+            raise UserError(
+                _("The {field} is longer than {most} characters; shorten it.").format(
+                    field=_(_FIELD_NAMES[name]), most=KEPT[name]
+                )
+            )
 
 
 def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:

@@ -124,6 +124,19 @@ def test_correct_address_voids_and_relabels(
             changes={"address": "文一西路 2号"},
             settings=lead_settings,
         )
+    # what the courier cannot deliver to is refused, and nothing is voided or printed (an
+    # empty address and a phone "abc" were stored, and the label printed without them)
+    for changes, said in (
+        ({"address": "  "}, "may not be empty"),
+        ({"recipient_name": ""}, "may not be empty"),
+        ({"phone": "abc"}, "The phone abc is too short for a courier to call"),
+        ({"address": "路" * 401}, "The address is longer than 400 characters"),
+    ):
+        with pytest.raises(UserError, match=said):
+            correct_address(
+                uow_factory(), order_id=ids["L-1"], changes=changes, settings=lead_settings
+            )
+    assert len(_events(engine, "address_corrected")) == 1
 
 
 def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
