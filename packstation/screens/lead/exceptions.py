@@ -3,6 +3,7 @@ have no reason yet.  Each key is one decision on the selected order."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
 
 from packstation.errors import UserError
 from packstation.i18n import N_, _, joined, ngettext
@@ -111,7 +113,7 @@ class ExceptionsScreen(LeadScreen):
         day = self.lead.day
         zone = self.lead.zone
         held = self.query_one("#held", DataTable)
-        keep = held.cursor_row
+        keep = _place(held)
         held.clear()
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
@@ -127,10 +129,9 @@ class ExceptionsScreen(LeadScreen):
                 local_time(first.raised_at, zone) if first else "",
                 key=str(order.order_id),
             )
-        if message.held:
-            held.move_cursor(row=min(keep, len(message.held) - 1))
+        _back_to(held, keep)
         unshipped = self.query_one("#unshipped", DataTable)
-        keep = unshipped.cursor_row
+        keep = _place(unshipped)
         unshipped.clear()
         for row in message.unshipped:
             unshipped.add_row(
@@ -140,10 +141,9 @@ class ExceptionsScreen(LeadScreen):
                 due_cell(row.due_date, day),
                 key=str(row.order_id),
             )
-        if message.unshipped:
-            unshipped.move_cursor(row=min(keep, len(message.unshipped) - 1))
-            if self.focused is held and not message.held:
-                unshipped.focus()  # nothing is on hold: the keys go to the list with work in it
+        _back_to(unshipped, keep)
+        if message.unshipped and self.focused is held and not message.held:
+            unshipped.focus()  # nothing is on hold: the keys go to the list with work in it
         self.query_one("#held-title", Pieces).show(
             [
                 Text(_("On hold: {count}").format(count=len(message.held))),
@@ -282,3 +282,22 @@ class ExceptionsScreen(LeadScreen):
             return job
 
         self._ask(_("Why does order {order} not ship today?"), then)
+
+
+def _place(table: DataTable[str | Text]) -> tuple[str | None, int]:
+    """The selected order (its row key) and row, before the list is filled again."""
+    if table.row_count == 0:
+        return None, 0
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return key, table.cursor_row
+
+
+def _back_to(table: DataTable[str | Text], place: tuple[str | None, int]) -> None:
+    """The cursor on the same order, wherever the list now has it (a decision moves an order
+    in the list: its row would select another one), else on the same row."""
+    if table.row_count == 0:
+        return
+    key, row = place
+    with contextlib.suppress(RowDoesNotExist):
+        row = table.get_row_index(key) if key is not None else row
+    table.move_cursor(row=min(row, table.row_count - 1))

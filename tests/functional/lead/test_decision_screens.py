@@ -20,6 +20,7 @@ from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import answer, until
+from tests.support.lead_data import hold
 
 
 def _orders(engine: Engine) -> dict[str, Order]:
@@ -376,5 +377,34 @@ def test_on_a_narrow_terminal_every_key_and_the_title_s_keys_wrap_into_view(
                 "(R release · C courier · A address · S split · X cancel · N not today)",
             ]
             assert title.region.height == 2 and title.region.width <= 80
+
+    asyncio.run(scenario())
+
+
+def test_a_decision_that_moves_an_order_in_the_list_keeps_it_selected(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """The held list is in order of change: the corrected order moved down, the cursor stayed on
+    its row, and the lead's next key acted on the other order."""
+    with Session(lead_engine) as s:
+        second = s.exec(select(Order).where(Order.order_no == "TB0003")).one()
+        hold(s, second, "changed", "地址待确认")
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 2)
+            table = app.screen.query_one("#held", DataTable)
+            table.focus()
+            first = _rows(app, "#held")[0][0]
+            table.move_cursor(row=0)
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, AddressForm))
+            app.screen.query_one("#field-address", Input).value = "文一西路 100号"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: _rows(app, "#held")[-1][0] == first)  # it moved down
+            assert _rows(app, "#held")[table.cursor_row][0] == first
 
     asyncio.run(scenario())
