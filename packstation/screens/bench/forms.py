@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from packstation.domain.status import ExceptionKind, Role, WeightSource
+from packstation.domain.status import ExceptionKind, ParcelStatus, Role, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.screens.bench.dialogs import (
@@ -167,6 +167,13 @@ def reprint(screen: BenchScreen) -> None:
     if order_id is None:
         screen.say(_("No order to reprint."), "refused")
         return
+    view = screen.view
+    if screen.order_id is not None and view is not None:
+        labelled = (ParcelStatus.LABELLED, ParcelStatus.PACKED)
+        if not any(p.status in labelled for p in view.parcels):
+            # said before the reason is asked for, not after
+            screen.say(_("No label has been printed for this order yet."), "refused")
+            return
 
     def done(reason: object) -> None:
         if not isinstance(reason, str):

@@ -166,7 +166,7 @@ class BenchScreen(Screen[str | None]):
         resumed = self.store.read(claims.claimed_here)
         if resumed is not None:
             self.guard(lambda uow: packing.prepare(uow, order_id=resumed, settings=settings))
-            self.order_id = resumed
+            self.order_id = self.last_order_id = resumed  # F7 reprints it once packed
             self.refresh_order()
             box = self.view.current if self.view else None
             if box is not None and box.closed:
@@ -405,10 +405,14 @@ class BenchScreen(Screen[str | None]):
                 self.say(result.message, "ok")
             return
         message = result.message
-        if result.outcome is ScanOutcome.UNKNOWN and self.is_order_code(code):
-            message = _(
-                "{code} is another order: finish this one, or put it back (F9) first."
-            ).format(code=code)
+        if result.outcome is ScanOutcome.UNKNOWN:
+            found = self.order_with_code(code)
+            if found is not None and found == self.order_id:
+                message = _("{code} is this order, open already: scan its items.").format(code=code)
+            elif found is not None:
+                message = _(
+                    "{code} is another order: finish this one, or put it back (F9) first."
+                ).format(code=code)
         self.say(message, "refused")
 
     def weigh_prompt(self) -> None:
@@ -419,12 +423,12 @@ class BenchScreen(Screen[str | None]):
         if box is not None and box.expected_g is not None:
             self.bench_app.box_on_scale(box.expected_g)
 
-    def is_order_code(self, code: str) -> bool:
+    def order_with_code(self, code: str) -> int | None:
         def find(uow: UnitOfWork) -> int | None:
             with uow:
                 return packing.find_order_id(uow, code)
 
-        return self.store.read(find) is not None
+        return self.store.read(find)
 
     def open_code(self, code: str) -> None:
         if not self.still_a_user():

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from packstation.app import BenchApp
@@ -757,3 +758,30 @@ async def _pans_weighed_and_packed(pilot: Pilot[None], app: BenchApp) -> int:
     await put_on_scale(pilot, app, grams)
     assert "TB1002 PACKED" in feedback(app)
     return grams
+
+
+async def test_own_number_f7_before_a_label_and_after_a_restart(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The open order's own number was "another order"; F7 before any label asked for a reason
+    first and refused after; an order resumed after a restart could not be reprinted once
+    packed ("No order to reprint.")."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        await scan(pilot, "TB1002")
+        assert feedback(app) == "TB1002 is this order, open already: scan its items."
+        await pilot.press("f7")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModalScreen)  # no reason asked for
+        assert feedback(app) == "No label has been printed for this order yet."
+        await scan(pilot, PAN)
+    again = make_app(shop, bench_settings)
+    async with again.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        screen = bench(again)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.current is not None
+        await put_on_scale(pilot, again, screen.view.current.expected_g or 0)
+        assert "TB1002 PACKED" in feedback(again)
+        await pilot.press("f7", *"jammed", "enter")
+        await pilot.pause()
+        assert feedback(again).endswith("queued again.")
