@@ -87,5 +87,8 @@ def prepare(uow: UnitOfWork, *, order_id: int, settings: Settings) -> None:
     """After a claim (of the next due order, or a resume): make sure a box is open."""
     with uow:
         order = held_order(uow, order_id)
+        if order.claimed_user != uow.user:  # another packer signed in where it was left
+            order.claimed_user = uow.user
+            uow.session.add(order)
         ensure_box(uow, order_id, order.carrier, settings)
         uow.commit()

@@ -229,6 +229,8 @@ def _pack(
             "source": str(weight.source),
             "number": number,
             "at": now,
+            "packer": uow.user,
+            "bench": uow.bench,
         },
     )
     jobs = printing.rendered_documents(settings, data, drafts)
@@ -307,6 +309,9 @@ _PACK_BOX = (
         status=ParcelStatus.PACKED,
         weighed_at=bindparam("at"),
         packed_at=bindparam("at"),
+        # packed by whoever weighs it (see ``weighing``)
+        packer=bindparam("packer"),
+        bench=bindparam("bench"),
     )
 )
 _PACK_ORDER = (

@@ -203,6 +203,9 @@ def _weigh_box(
         box.weight_source = str(source)
         box.weighed_at = now
         box.status = ParcelStatus.WEIGHED
+        # packed by whoever weighs it: the box may have been opened by a packer who left (a
+        # restart, a lease taken over) or by the lead's split
+        box.packer, box.bench = uow.user, uow.bench
         uow.session.add(box)
         uow.record(
             "weight_accepted",

@@ -380,6 +380,17 @@ async def test_restart_in_the_middle_of_an_order(shop: Engine, bench_settings: S
         assert screen.view.ticked == 7
         assert screen.view.current is not None and screen.view.current.units == 7
         assert "Resumed" in feedback(again)
+        # Li Lei packs it now: the queue and the day's report name him (they named the packer
+        # who had left)
+        assert order(shop, "TB1001").claimed_user == "Li Lei"
+        await scan(pilot, CUP)
+        await scan(pilot, TEA)
+        assert screen.view.current is not None
+        await put_on_scale(pilot, again, screen.view.current.expected_g or 0)
+        assert "TB1001 PACKED" in feedback(again)
+    with UnitOfWork(shop) as uow:
+        box = uow.session.exec(select(Parcel)).one()
+        assert (box.packer, box.bench, box.status) == ("Li Lei", "bench-1", "packed")
 
 
 async def test_two_benches_scanning_the_same_order(shop: Engine, bench_settings: Settings) -> None:
