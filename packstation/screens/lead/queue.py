@@ -242,6 +242,8 @@ class QueueScreen(LeadScreen):
     def action_page(self, step: int) -> None:
         size = self.page_size
         offset = self.page_offset + step * size
+        if step < 0 and self.page_offset > 0:
+            offset = max(offset, 0)  # the page size changed (a resize): back to the first page
         if offset < 0 or (step > 0 and offset >= self.total):
             return
         self.page_offset = offset

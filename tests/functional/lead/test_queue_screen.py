@@ -90,6 +90,11 @@ def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
             assert f"{size + 1}–" in info and "of 22" in info
             await pilot.press("pageup")
             await until(pilot, lambda: _numbers(app) == first_page)
+            # a page that began part-way (the page size grew with the terminal): PgUp goes
+            # to the first page (it went nowhere)
+            screen.page_offset = 3
+            await pilot.press("pageup")
+            await until(pilot, lambda: screen.page_offset == 0)
             await pilot.press("ctrl+t")
             await until(pilot, lambda: screen.total == 23)
 
