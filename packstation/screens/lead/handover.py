@@ -412,13 +412,13 @@ class HandoverScreen(LeadScreen):
             "{path}.",
             sealed.manifest.count,
         ).format(count=sealed.manifest.count, job=sealed.print_job_id, path=sealed.csv_path)
+        listed = manifest_text(sealed.manifest, self.lead.settings.shop.name)
         if sealed.kept_out:
-            self.say(f"{done} {kept_out_sentence(sealed.kept_out)}", error=True)
+            # the parcels to keep from the courier first: a long line is cut at its end
+            warning = kept_out_sentence(sealed.kept_out)
+            self.say(f"{warning} {done}", error=True)
+            listed = f"{warning}\n\n{listed}"
         else:
             self.say(done, error=False)
         self.reload()
-        self.app.push_screen(
-            TextPage(
-                _("Handover list"), manifest_text(sealed.manifest, self.lead.settings.shop.name)
-            )
-        )
+        self.app.push_screen(TextPage(_("Handover list"), listed))

@@ -408,3 +408,40 @@ def test_a_decision_that_moves_an_order_in_the_list_keeps_it_selected(
             assert _rows(app, "#held")[table.cursor_row][0] == first
 
     asyncio.run(scenario())
+
+
+def test_the_parcels_a_seal_keeps_out_are_named_first_and_on_the_list(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """The sentence naming the parcels not to give the courier came last in a one-line flash,
+    cut after "Taken out of"; the list shown after the seal did not name them."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+            await answer(pilot, "ctrl+n", "enter")
+            flash = app.screen.query_one("#flash", Static)
+            for n in range(2):
+                await pilot.press(*f"YT700000000000{n}", "enter")
+                await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
+            with Session(lead_engine) as s:  # the marketplace changed the address meanwhile
+                held = s.exec(select(Order).where(Order.order_no == "TB-PACKED1")).one()
+                hold(s, held, "changed", "地址已改")
+                s.commit()
+            await answer(pilot, "ctrl+s", "enter")
+            await until(pilot, lambda: isinstance(app.screen, TextPage))
+            page = app.screen
+            assert isinstance(page, TextPage)
+            assert str(page.body).startswith(
+                "Taken out of the handover: YT7000000000001 (a voided label, or an order "
+                "cancelled or on hold); do not give them to the courier.\n\n"
+            )
+            await pilot.press("escape")
+            await until(pilot, lambda: "Handover sealed" in str(flash.render()))
+            said = str(flash.render())
+            assert said.startswith("Taken out of the handover: YT7000000000001")
+            assert flash.size.height > 1  # its lines wrapped whole (one line was shown)
+
+    asyncio.run(scenario())
