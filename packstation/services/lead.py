@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from packstation.config import Settings
@@ -37,6 +37,7 @@ from packstation.store.models import Order, OrderException, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
+WITH_THE_COURIER = (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
 ADDRESS_FIELDS = ("recipient_name", "phone", "province", "city", "district", "address", "postcode")
 MAX_PARCELS = 20
 
@@ -58,6 +59,9 @@ class HeldOrder:
     due_date: dt.date | None
     reason: str
     exceptions: list[OpenException] = field(default_factory=list)
+    # on_hold, or where an order with an open exception stands that is not held (one the
+    # marketplace closed after the courier took it: the lead recalls it)
+    status: str = OrderStatus.ON_HOLD
 
 
 @dataclass(frozen=True)
@@ -141,11 +145,20 @@ def _resolve_all(uow: UnitOfWork, order_id: int, resolution: str) -> int:
 
 
 def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
-    """Orders on hold with their open exceptions, the longest held first."""
+    """Orders on hold with their open exceptions, the longest held first, and orders the courier
+    has with an exception still open (closed on the marketplace after the handover)."""
     with uow:
+        still_open = select(OrderException.order_id).where(
+            col(OrderException.resolved_at).is_(None)
+        )
         orders = uow.session.exec(
             select(Order)
-            .where(Order.status == OrderStatus.ON_HOLD)
+            .where(
+                or_(
+                    col(Order.status) == OrderStatus.ON_HOLD,
+                    col(Order.status).in_(WITH_THE_COURIER) & col(Order.id).in_(still_open),
+                )
+            )
             .order_by(col(Order.due_date), col(Order.updated_at))
             .limit(limit)
         ).all()
@@ -178,9 +191,28 @@ def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
                 due_date=o.due_date,
                 reason=o.hold_reason,
                 exceptions=by_order.get(o.id or 0, []),
+                status=o.status,
             )
             for o in orders
         ]
+
+
+def settle(uow: UnitOfWork, *, order_id: int, resolution: str) -> int:
+    """Close the open exceptions of an order that is not on hold (the courier has it: the lead
+    recalled the parcel, or agreed a return) with what was done; returns how many."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise UserError(_("Say what was done about it, e.g. parcel recalled."))
+    with uow:
+        order = _order(uow, order_id)
+        settled = _resolve_all(uow, order_id, resolution)
+        if not settled:
+            raise UserError(_("Order {order} has no open exception.").format(order=order.order_no))
+        uow.record(
+            "exceptions_settled", order_id=order_id, resolution=resolution, exceptions=settled
+        )
+        uow.commit()
+        return settled
 
 
 def unshipped_without_reason(

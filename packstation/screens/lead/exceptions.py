@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
+from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _, joined, ngettext
 from packstation.screens.lead.base import LeadScreen
@@ -29,9 +30,11 @@ from packstation.services.lead import (
     held_orders,
     not_shipping_today,
     release,
+    settle,
     split_order,
     unshipped_without_reason,
 )
+from packstation.services.status_names import status_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.pieces import Pieces
@@ -67,6 +70,8 @@ class ExceptionsLoaded(Message):
 
 class ExceptionsScreen(LeadScreen):
     TITLE_TEXT = N_("Exceptions")
+    # the listed orders that are not on hold: the courier has them, and R settles them
+    not_held: frozenset[int] | set[int] = frozenset()
     BINDINGS = [
         Binding("r", "release", N_("Release")),
         Binding("c", "courier", N_("Change courier")),
@@ -115,10 +120,13 @@ class ExceptionsScreen(LeadScreen):
         held = self.query_one("#held", DataTable)
         keep = _place(held)
         held.clear()
+        self.not_held = {o.order_id for o in message.held if o.status != OrderStatus.ON_HOLD}
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
             kinds = ", ".join(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
             notes = order.reason or joined(e.note for e in order.exceptions if e.note)
+            if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
+                notes = f"{status_label(order.status)}: {notes}"
             held.add_row(
                 order.order_no,
                 order.carrier,
@@ -196,9 +204,29 @@ class ExceptionsScreen(LeadScreen):
         if selected is None:
             return
         order_id, order_no = selected
+        if order_id in self.not_held:
+            # the courier has it: nothing to release, the lead says what was done instead
+            def then(order_id: int, resolution: str) -> Callable[[UnitOfWork], str]:
+                def job(uow: UnitOfWork) -> str:
+                    settle(uow, order_id=order_id, resolution=resolution)
+                    return _("Order {order}: settled ({resolution}).").format(
+                        order=order_no, resolution=resolution
+                    )
+
+                return job
+
+            self._ask(
+                _("Order {order} is with the courier. What was done (e.g. parcel recalled)?"),
+                then,
+            )
+            return
 
         def job(uow: UnitOfWork) -> str:
-            release(uow, order_id=order_id, note=_("released by the lead"))
+            order = release(uow, order_id=order_id, note=_("released by the lead"))
+            if order.status == OrderStatus.PACKED:
+                return _(
+                    "Order {order} is packed again: its parcels wait for the handover."
+                ).format(order=order_no)
             return _("Order {order} is back in the queue.").format(order=order_no)
 
         self.act(job)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
-from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
@@ -443,5 +443,33 @@ def test_the_parcels_a_seal_keeps_out_are_named_first_and_on_the_list(
             said = str(flash.render())
             assert said.startswith("Taken out of the handover: YT7000000000001")
             assert flash.size.height > 1  # its lines wrapped whole (one line was shown)
+
+    asyncio.run(scenario())
+
+
+def test_an_order_the_courier_has_is_settled_with_r(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    with Session(lead_engine) as s:
+        gone = s.exec(select(Order).where(Order.order_no == "TB-PACKED2")).one()
+        gone.status = "handed_over"
+        s.add(gone)
+        s.add(OrderException(order_id=gone.id or 0, kind="cancelled", note="recall the parcel"))
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 2)
+            rows = _rows(app, "#held")
+            index = [r[0] for r in rows].index("TB-PACKED2")
+            assert rows[index][4].startswith("handed over: recall the parcel")
+            table = app.screen.query_one("#held", DataTable)
+            table.focus()
+            table.move_cursor(row=index)
+            await answer(pilot, "r", *"parcel recalled", "enter")
+            await until(pilot, lambda: "settled (parcel recalled)" in _message(app))
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
 
     asyncio.run(scenario())

@@ -21,6 +21,7 @@ from packstation.services.lead import (
     held_orders,
     not_shipping_today,
     release,
+    settle,
     split_order,
     unshipped_without_reason,
 )
@@ -197,3 +198,30 @@ def test_a_cancel_waits_for_the_benchs_action_and_sees_what_it_did(pg_engine: En
         assert s.exec(select(Parcel.status).where(Parcel.order_id == order_id)).one() == P.VOID
         jobs = s.exec(select(PrintJob.status).join(Parcel)).all()
         assert jobs and set(jobs) == {"void"}
+
+
+def test_an_order_closed_after_the_handover_is_listed_until_settled(
+    engine: Engine, uow_factory: Factory
+) -> None:
+    """The marketplace closed an order the courier already had: the import raised an exception
+    ("recall the parcel") that no lead screen showed, for the order is not on hold."""
+    _seed(engine)
+    with Session(engine) as s:
+        gone = order(s, "G-1", status=S.HANDED_OVER)
+        assert gone.id is not None
+        s.add(OrderException(order_id=gone.id, kind="cancelled", note="recall the parcel"))
+        s.commit()
+        gone_id = gone.id
+    listed = {h.order_no: h for h in held_orders(uow_factory())}
+    assert set(listed) == {"H-1", "G-1"}
+    assert listed["G-1"].status == S.HANDED_OVER and listed["H-1"].status == S.ON_HOLD
+    assert [e.note for e in listed["G-1"].exceptions] == ["recall the parcel"]
+    with pytest.raises(UserError, match="Say what was done"):
+        settle(uow_factory(), order_id=gone_id, resolution=" ")
+    assert settle(uow_factory(), order_id=gone_id, resolution="parcel recalled") == 1
+    assert {h.order_no for h in held_orders(uow_factory())} == {"H-1"}
+    with Session(engine) as s:
+        assert s.get(Order, gone_id).status == S.HANDED_OVER  # type: ignore[union-attr]
+    assert _events(engine, "exceptions_settled")[0]["resolution"] == "parcel recalled"
+    with pytest.raises(UserError, match="has no open exception"):
+        settle(uow_factory(), order_id=gone_id, resolution="again")
