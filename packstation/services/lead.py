@@ -18,13 +18,13 @@ from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, ngettext
 from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.parsed import KEPT
 from packstation.services.intake.validation import MIN_PHONE_DIGITS
-from packstation.services.packing.boxes import all_ticked
+from packstation.services.packing.boxes import all_ticked, box_units
 from packstation.services.packing.voiding import leave_open_handover, void_box
 from packstation.services.printing import (
     add_parcel_documents,
@@ -33,7 +33,7 @@ from packstation.services.printing import (
 )
 from packstation.services.queue import OPEN, UNPACKED, no_reason_for
 from packstation.services.status_names import status_label
-from packstation.store.models import Order, OrderException, Parcel
+from packstation.store.models import Order, OrderException, OrderLine, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -443,7 +443,9 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
                 )
             )
         existing = uow.session.exec(
-            select(Parcel).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+            select(Parcel)
+            .where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+            .order_by(col(Parcel.seq))
         ).all()
         if any(p.status != ParcelStatus.OPEN for p in existing):
             raise UserError(
@@ -451,6 +453,30 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
                     "Order {order} already has a weighed or labelled parcel; it cannot be split now."
                 ).format(order=order.order_no)
             )
+        # no box is finished yet: every unit of the order goes into the split's boxes
+        units = sum(
+            line.quantity
+            for line in uow.session.exec(select(OrderLine).where(OrderLine.order_id == order_id))
+        )
+        if parcels > units:
+            raise UserError(
+                ngettext(
+                    "Order {order} has {units} unit to pack: it cannot go in {parcels} parcels.",
+                    "Order {order} has {units} units to pack: it cannot go in {parcels} parcels.",
+                    units,
+                ).format(order=order.order_no, units=units, parcels=parcels)
+            )
+        # split again into fewer: the boxes beyond are dropped, if nothing went into them yet
+        extra = existing[parcels:]
+        if any(box_units(uow, p.id or 0) for p in extra):
+            raise UserError(
+                _(
+                    "Order {order} has goods in more than {parcels} boxes; split it into more."
+                ).format(order=order.order_no, parcels=parcels)
+            )
+        for box in extra:
+            void_box(uow, order, box, "split again", pack_again=True)
+        existing = existing[:parcels]
         last_seq = max(
             (
                 p.seq

@@ -28,6 +28,7 @@ from packstation.services.packing.boxes import (
     order_lines,
     the_live_box,
 )
+from packstation.services.packing.voiding import drop_empty_boxes
 from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product, ProductBarcode
 from packstation.store.uow import UnitOfWork
 
@@ -118,6 +119,7 @@ def _after_tick(
     lines already read and locked in this transaction)."""
     if all(line.quantity_packed >= line.quantity for line in lines):
         fix_expected_weight(uow, order.id or 0, box, settings)
+        drop_empty_boxes(uow, order.id or 0)
         return True
     return False
 
@@ -246,6 +248,7 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
     closed = sum(x.remaining for x in states) <= match.units
     if closed:  # the order's last unit: the box is done, weigh it (logged after the scan)
         close_box_weight(uow, order_id, scan.box_id, scan.carton, settings)
+        drop_empty_boxes(uow, order_id)
     message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
     return ScanResult(
         ScanOutcome.TICKED, message, row[1], match.units, closed, line_id=match.line_id

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from packstation.domain.status import ParcelStatus
 from packstation.services import printing, stock
-from packstation.services.packing.boxes import box_units, order_lines
+from packstation.services.packing.boxes import box_units, empty_boxes, order_lines
 from packstation.store.models import Order, Parcel
 from packstation.store.uow import UnitOfWork
 
@@ -69,3 +69,15 @@ def leave_open_handover(uow: UnitOfWork, box: Parcel, reason: str) -> None:
     )
     box.handover_id = None
     uow.session.add(box)
+
+
+def drop_empty_boxes(uow: UnitOfWork, order_id: int) -> None:
+    """Every unit of the order is ticked: the boxes a lead's split opened that nothing went
+    into do not ship.  Voided when the last unit is ticked, before the last box's label counts
+    the order's parcels (it said 件 1/7 for an order that went in one box), and before the
+    order is packed (the audit would count the void as unpacking it)."""
+    empties = empty_boxes(uow, order_id)
+    order = uow.session.get(Order, order_id) if empties else None
+    for empty in empties:
+        assert order is not None
+        void_box(uow, order, empty, "nothing left to pack", pack_again=True)

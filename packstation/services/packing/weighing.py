@@ -16,13 +16,12 @@ from packstation.services import printing
 from packstation.services.claims import clear_claim, held_order
 from packstation.services.packing.boxes import (
     all_ticked,
-    empty_boxes,
     ensure_box,
     live_box,
     waits_for_weight,
 )
 from packstation.services.packing.quick_weighing import weigh_plainly
-from packstation.services.packing.voiding import void_box
+from packstation.services.packing.voiding import drop_empty_boxes
 from packstation.services.packing.weights import WeighResult, Weight, accepted
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
@@ -93,10 +92,7 @@ def _finish_box(
     uow.session.add(box)
     uow.record("box_packed", order_id=order.id, parcel_id=box.id, seq=box.seq)
     if all_ticked(uow, order.id or 0):
-        # a box a lead's split opened that nothing went into: it does not ship (before the
-        # order is packed, so the audit does not count it as unpacking the order)
-        for empty in empty_boxes(uow, order.id or 0):
-            void_box(uow, order, empty, "nothing left to pack", pack_again=True)
+        drop_empty_boxes(uow, order.id or 0)  # voided at the last tick already, as a rule
         check_move(order.status, OrderStatus.PACKED)
         order.status = OrderStatus.PACKED
         order.packed_at = now

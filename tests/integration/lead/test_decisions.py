@@ -52,7 +52,7 @@ def _seed(engine: Engine) -> dict[str, int]:
         labelled = order(s, "L-1", status=S.PACKED)
         p = parcel(s, labelled, "YT1")
         label(s, p)
-        order(s, "R-1")
+        order(s, "R-1", qty=3)  # three units: a split into three parcels
         s.commit()
     return _ids(engine)
 
@@ -149,6 +149,15 @@ def test_split_cancel_and_reasons(engine: Engine, uow_factory: Factory) -> None:
             p.seq for p in s.exec(select(Parcel).where(Parcel.order_id == ids["R-1"])).all()
         )
         assert seqs == [1, 2, 3]
+    # split again into fewer: the boxes beyond go (the second split was ignored, 3 stayed)
+    assert len(split_order(uow_factory(), order_id=ids["R-1"], parcels=2)) == 2
+    with Session(engine) as s:
+        going = s.exec(
+            select(Parcel.seq).where(Parcel.order_id == ids["R-1"], Parcel.status != P.VOID)
+        ).all()
+        assert sorted(going) == [1, 2]
+    with pytest.raises(UserError, match="has 3 units to pack: it cannot go in 4 parcels"):
+        split_order(uow_factory(), order_id=ids["R-1"], parcels=4)
     with pytest.raises(UserError, match=r"cannot be split|before a bench"):
         split_order(uow_factory(), order_id=ids["L-1"], parcels=2)
     cancel_order(uow_factory(), order_id=ids["L-1"], reason="buyer cancelled")

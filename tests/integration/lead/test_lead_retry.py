@@ -175,7 +175,7 @@ def _seed(engine: Engine) -> Shop:
         carriers(s, "YTO", "ZTO")
         held = order(s, "H-1")
         hold(s, held, "short", "SKU-1 short by 1")
-        order(s, "R-1")
+        order(s, "R-1", qty=3)  # three units: a split into three parcels
         labelled = order(s, "L-1", status=S.PACKED)
         label(s, parcel(s, labelled, "YT0000000001"), b"^XA^FDYT0000000001^FS^XZ")
         bagged = order(s, "I-1", status=S.PACKED)

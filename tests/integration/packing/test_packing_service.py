@@ -392,6 +392,23 @@ def test_a_lead_split_counts_its_boxes_from_the_first(shop: Engine, settings: Se
     assert _piece(shop, settings, oid, 1) == (1, 2)
 
 
+def test_a_split_box_that_took_everything_is_1_of_1(
+    shop: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead split the order in two; both units went into box 1.  Its label said 件 1/2:
+    the empty box 2 was voided only after the label was drawn."""
+    printed = printed_labels(monkeypatch)
+    oid = add_order(shop, "S3", [("TEA-001", 2)])
+    lead.split_order(uow(shop), order_id=oid, parcels=2)
+    packing.open_order(uow(shop), code="S3", settings=settings)
+    assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).ok
+    assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).box_closed
+    assert _weigh_current(shop, settings, oid)
+    assert [(d.parcel_seq, d.parcel_count) for d in printed] == [(1, 1)]
+    with pytest.raises(UserError, match="has 2 units to pack: it cannot go in 3 parcels"):
+        lead.split_order(uow(shop), order_id=add_order(shop, "S4", [("TEA-001", 2)]), parcels=3)
+
+
 def test_a_label_printed_before_packing_is_for_the_whole_order(
     shop: Engine, settings: Settings
 ) -> None:
