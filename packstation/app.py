@@ -161,12 +161,16 @@ class BenchApp(App[None]):
                 bar.printer, bar.printer_ok = message, ready
 
     def scanned(self, code: str) -> None:
-        """A scan from a serial or evdev scanner (keyboard scans arrive as keys)."""
+        """A scan from a serial or evdev scanner (keyboard scans arrive as keys): to the packing
+        screen, or a badge to the sign-in (a scan on a dialog is not an answer to it)."""
         from packstation.screens.bench.packing import BenchScreen
+        from packstation.screens.bench.signin import SignInScreen
 
         screen = self._bench()
         if self.screen is screen and isinstance(screen, BenchScreen):
             screen.handle_code(code)
+        elif isinstance(self.screen, SignInScreen):
+            self.screen.sign_in(code)
 
     def box_on_scale(self, grams: int) -> None:
         from packstation.screens.bench.devices import DeviceLink

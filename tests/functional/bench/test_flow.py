@@ -796,3 +796,17 @@ async def test_own_number_f7_before_a_label_and_after_a_restart(
         await pilot.press("f7", *"jammed", "enter")
         await pilot.pause()
         assert feedback(again).endswith("queued again.")
+
+
+async def test_a_serial_scanner_signs_in_and_scans(shop: Engine, bench_settings: Settings) -> None:
+    """A serial or evdev scanner's codes reached the packing screen only: the badge scanned at
+    the sign-in was dropped."""
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.scanned("BADGE-001")  # as the scanner's thread hands a code over
+        await pilot.pause()
+        assert isinstance(app.screen, BenchScreen) and bench(app).packer.name == "王芳"
+        app.scanned("TB1002")
+        await pilot.pause()
+        assert bench(app).view is not None and bench(app).view.order_no == "TB1002"  # type: ignore[union-attr]
