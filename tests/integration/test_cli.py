@@ -57,6 +57,8 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
             ("--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "user", "list"),
             "cannot be reached",
         ),
+        # python-escpos's English, then a traceback from its printer's collection
+        (("printer", "status", "--printer", "usb://0A5F:0166"), "need pyusb: pip install pyusb"),
         # a traceback before (the link was made once the simulator ran)
         (("sim", "scanner", "--link", "/nonexistent/dir/scan.pty"), "give --link a path"),
         (("sim", "scale", "--link", "/nonexistent/dir/scale.pty"), "give --link a path"),

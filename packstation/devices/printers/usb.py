@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from typing import Any
 
 from packstation.devices.base import DeviceError, PrinterState
@@ -18,6 +19,10 @@ class UsbPrinter:
         self.language = language
         self.description = f"usb://{vid_pid}"
         try:
+            # python-escpos imports without pyusb and fails only once used, in English, and
+            # again when the half-made printer is collected: asked first
+            if importlib.util.find_spec("usb") is None:
+                raise ImportError("pyusb")
             from escpos.printer import Usb
         except ImportError:
             raise DeviceError(
