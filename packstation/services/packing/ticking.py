@@ -191,6 +191,10 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
             ).format(
                 sku=barcode.sku if barcode else code, name=name, units=units, wanted=wanted_text
             )
+        elif match.remaining <= 0:
+            message = _(
+                "Too many: {sku} {name} is ticked in full already; take it out. Wanted: {wanted}."
+            ).format(sku=barcode.sku if barcode else code, name=name, wanted=wanted_text)
         else:
             message = _(
                 "Too many: {sku} {name} ×{units} scanned, only {left} still wanted. Wanted: {wanted}."

@@ -48,6 +48,10 @@ def test_open_scan_weigh_pack(shop: Engine, settings: Settings) -> None:
     assert packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings).ok
     over = packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
     assert over.outcome is ScanOutcome.OVER_SCAN
+    # it said "×1 scanned, only 0 still wanted"
+    assert (
+        over.message.startswith("Too many: TEA-001 ") and "ticked in full already" in over.message
+    )
     last = packing.scan_item(uow(shop), order_id=oid, code=CUP, settings=settings)
     assert last.ok and last.box_closed
     view = read_order(uow(shop), oid, settings)
@@ -85,6 +89,7 @@ def test_case_barcode_and_over_scan_of_a_case(shop: Engine, settings: Settings) 
     )
     over = packing.scan_item(uow(shop), order_id=oid, code=CASE_BARCODE, settings=settings)
     assert over.outcome is ScanOutcome.OVER_SCAN
+    assert "×6 scanned, only 2 still wanted" in over.message
     assert packing.scan_item(uow(shop), order_id=oid, code=SOAP, settings=settings).ok
     view = read_order(uow(shop), oid, settings)
     assert view is not None and view.ticked == 7
