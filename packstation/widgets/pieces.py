@@ -32,6 +32,14 @@ def lay_out(pieces: Sequence[Text], width: int, *, gap: str = "  ") -> list[Text
     return rows
 
 
+def lines_of(rows: Sequence[Text], width: int) -> int:
+    """How many lines ``rows`` take at ``width``: a piece wider than the row takes as many as
+    it wraps into."""
+    return sum(
+        1 if row.cell_len <= width else len(row.wrap(_WRAPPING, max(width, 1))) for row in rows
+    )
+
+
 class Pieces(Static):
     """Shows ``pieces()`` laid out to the widget's width; its height follows."""
 
@@ -54,11 +62,7 @@ class Pieces(Static):
         return lay_out(self.pieces(), width, gap=self.gap)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # a piece wider than the row takes as many rows as it wraps into
-        return sum(
-            1 if row.cell_len <= width else len(row.wrap(_WRAPPING, max(width, 1)))
-            for row in self._rows(width)
-        )
+        return lines_of(self._rows(width), width)
 
     def render(self) -> Text:
         return Text("\n").join(self._rows(self.content_size.width or 10_000))

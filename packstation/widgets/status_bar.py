@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from packstation.i18n import _
-from packstation.widgets.pieces import Pieces, lay_out
+from packstation.widgets.pieces import Pieces, lay_out, lines_of
 
 
 class StatusBar(Pieces):
@@ -37,9 +37,13 @@ class StatusBar(Pieces):
         return rows if len(rows) == 1 else lay_out(parts, width, gap=self.gap)
 
     def render(self) -> Text:
-        rows = self._rows(self.content_size.width or 10_000)
-        if len(rows) != self._row_count:  # a reading or a state wrapped (or unwrapped) the line
-            self._row_count = len(rows)
+        width = self.content_size.width or 10_000
+        rows = self._rows(width)
+        # a reading or a state wrapped (or unwrapped) the line, or a longer message wraps its
+        # row into more lines (the same count of rows, one line more: the scale was cut off)
+        lines = lines_of(rows, width)
+        if lines != self._row_count:
+            self._row_count = lines
             self.call_later(self.refresh, layout=True)
         return Text("\n").join(rows)
 

@@ -49,3 +49,34 @@ def test_the_bench_s_status_bar_wraps_between_its_parts() -> None:
         "Printer: out of paper",
         "Scale: 1.234 kg stable",
     ]
+
+
+def test_the_status_bar_grows_when_a_longer_message_wraps_its_row() -> None:
+    """The printer's message grew from one that fills its row to one that wraps it: the rows
+    were as many as before, the bar did not grow, and the scale's line was cut off."""
+    import asyncio
+
+    from textual.app import App, ComposeResult
+
+    class Top(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusBar(id="bar")
+
+    async def scenario() -> None:
+        app = Top()
+        async with app.run_test(size=(60, 12)) as pilot:
+            bar = app.query_one(StatusBar)
+            bar.bench, bar.user, bar.scale = "bench-1", "王芳", "1000 g stable"
+            bar.printer, bar.printer_ok = "paper out: load a roll and close the head", False
+            await pilot.pause()
+            await pilot.pause()
+            assert bar.size.height == 3
+            bar.printer = (
+                "The printer at tcp://127.0.0.1:35229 cannot be reached (connection refused)"
+            )
+            for _ in range(3):
+                await pilot.pause()
+            assert bar.size.height == 4
+            assert "Scale: 1000 g stable" in bar.render().plain
+
+    asyncio.run(scenario())
