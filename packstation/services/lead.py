@@ -86,7 +86,9 @@ def _refuse_move(order: Order, wanted: str) -> None:
     if not can_move(order.status, wanted):
         raise UserError(
             _("Order {order} is {status} and cannot become {wanted}.").format(
-                order=order.order_no, status=status_label(order.status), wanted=wanted
+                order=order.order_no,
+                status=status_label(order.status),
+                wanted=status_label(wanted),
             )
         )
 
@@ -254,9 +256,13 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
     lead) goes back to packed: its parcels wait for the handover."""
     with uow:
         order = _order(uow, order_id)
+        if order.status != OrderStatus.ON_HOLD:  # said first: "ready cannot become ready"
+            raise UserError(
+                _("Order {order} is {status}, not on hold: there is nothing to release.").format(
+                    order=order.order_no, status=status_label(order.status)
+                )
+            )
         _refuse_move(order, OrderStatus.READY)
-        if order.status != OrderStatus.ON_HOLD:
-            raise UserError(_("Order {order} is not on hold.").format(order=order.order_no))
         resolved = _resolve_all(uow, order_id, note or "released")
         # held once packed (a changed address the lead checked): its boxes are ready to go
         order.status = OrderStatus.PACKED if _all_packed(uow, order_id) else OrderStatus.READY

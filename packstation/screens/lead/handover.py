@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
+from packstation.config import Settings
 from packstation.errors import UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import ActionDone, LeadScreen
@@ -253,8 +254,8 @@ class HandoverScreen(LeadScreen):
             if not answer:
                 return
             words = answer.split()
-            carrier = words[0]
-            kind = words[1].lower() if len(words) > 1 else "bag"
+            carrier = _carrier_code(words[0], lead.settings)
+            kind = _kind_word(words[1]) if len(words) > 1 else "bag"
 
             def job(uow: UnitOfWork) -> str:
                 handover = open_handover(
@@ -422,3 +423,15 @@ class HandoverScreen(LeadScreen):
             self.say(done, error=False)
         self.reload()
         self.app.push_screen(TextPage(_("Handover list"), listed))
+
+
+def _kind_word(word: str) -> str:
+    """A kind as typed: bag, cage, pickup, or the word the prompt shows for it (袋, 笼…)."""
+    shown = {_(label).lower(): kind for kind, label in KIND_LABELS.items()}
+    return shown.get(word.lower(), word.lower())
+
+
+def _carrier_code(word: str, settings: Settings) -> str:
+    """A carrier as typed: its code, or its name (圆通速递) as the configuration has it."""
+    named = {c.name: code for code, c in settings.carriers.items() if c.name}
+    return named.get(word, word)
