@@ -159,8 +159,14 @@ class ReprintScreen(LeadScreen):
 
     def _selected_parcel(self) -> ParcelLabels | None:
         table = self.query_one("#parcels", DataTable)
-        if self.found is None or table.row_count == 0:
+        if self.found is None:
             self.say(_("Find an order first: scan or type its number."), error=True)
+            return None
+        if table.row_count == 0:
+            self.say(
+                _("Order {order} has no parcel yet.").format(order=self.found.order_no),
+                error=True,
+            )
             return None
         return self.found.parcels[table.cursor_row]
 
