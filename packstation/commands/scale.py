@@ -9,20 +9,37 @@ from typing import Any
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.devices.base import DeviceError, Scale, ScaleReading
+from packstation.devices.base import DeviceError, Scale, ScaleReading, ScaleStatus
 from packstation.devices.registry import close_quietly, open_scale
 from packstation.devices.weighing import StableWeight, status_word
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 
 _DEVICE = click.option(
     "--device", metavar="URI", help=_("Scale URI (default: devices.scale in the configuration).")
 )
 
 
+# a parcel scale reads to the gram at best: a weight sent in lb or oz, converted, is shown to
+# a tenth of a gram (800.13694068 g was printed)
+_SHOWN = Decimal("0.1")
+
+# what a scale in trouble says about itself, and what to do
+_FAULTS = {
+    ScaleStatus.OVERLOAD: N_("The scale is overloaded: take weight off the platter."),
+    ScaleStatus.UNDERLOAD: N_("The scale reads under zero: empty the platter and zero it."),
+    ScaleStatus.ERROR: N_("The scale reports an error: check it, or switch it off and on."),
+}
+
+
+def _shown(grams: Decimal) -> Decimal:
+    return grams.quantize(_SHOWN).normalize()
+
+
 def _number(grams: Decimal | None) -> int | float | None:
     if grams is None:
         return None
+    grams = _shown(grams)
     return int(grams) if grams == grams.to_integral_value() else float(grams)
 
 
@@ -43,6 +60,7 @@ def read_settled(scale: Scale, timeout: float, stable_readings: int) -> tuple[Sc
     deadline = time.monotonic() + timeout
     settle = StableWeight(stable_readings)
     last: ScaleReading | None = None
+    faults = 0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0 and last is not None:
@@ -55,6 +73,10 @@ def read_settled(scale: Scale, timeout: float, stable_readings: int) -> tuple[Sc
             continue
         if settle.feed(last) is not None:
             return last, True
+        # a fault said as often as a weight must be: no use waiting out the timeout
+        faults = faults + 1 if last.status in _FAULTS else 0
+        if faults >= stable_readings:
+            return last, False
         time.sleep(0.05)  # a polled scale is asked a handful of times a second, like the bench
 
 
@@ -85,18 +107,23 @@ def scale_read(cli: CliContext, device: str | None, timeout: float, as_json: boo
     if as_json:
         echo_json(reading_json(reading, stable=stable, device=opened.description))
     else:
-        grams = "-" if reading.grams is None else f"{reading.grams.normalize():f} g"
+        grams = "-" if reading.grams is None else f"{_shown(reading.grams):f} g"
         click.echo(
             _("{grams}  {status}  ({device})").format(
                 grams=grams, status=status_word(reading), device=opened.description
             )
         )
+    fault = _FAULTS.get(reading.status)
+    if fault is not None:
+        raise UserError(_(fault))
     if not stable:
         raise UserError(
             _("The scale did not settle within {seconds} s (last reading: {status}).").format(
                 seconds=f"{timeout:g}", status=status_word(reading)
             )
         )
+    if reading.grams is not None and reading.grams < 0:
+        raise UserError(_(_FAULTS[ScaleStatus.UNDERLOAD]))
 
 
 def _act(cli: CliContext, device: str | None, action: str) -> None:
