@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from packstation.devices.sim.printer_server import PrinterServer
-from packstation.devices.sim.scale_server import ScaleServer
+from packstation.devices.sim.scale_server import WEIGHT, ScaleServer
 from packstation.devices.sim.scanner_server import ScannerServer
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -122,7 +122,12 @@ def sim() -> None:
     show_default=True,
     help=_("The unit the scale sends."),
 )
-@click.option("--weight", default="0", help=_("The weight on the platter at the start, in grams."))
+@click.option(
+    "--weight",
+    default="0",
+    callback=lambda _ctx, _param, value: _weight(value),
+    help=_("The weight on the platter at the start, in grams."),
+)
 @_SCRIPT
 def sim_scale(
     protocol: str,
@@ -151,6 +156,16 @@ def sim_scale(
             )
         )
         _run_commands(server.apply, script)
+
+
+def _weight(value: str) -> str:
+    if not WEIGHT.fullmatch(value.strip().lower()):
+        raise click.BadParameter(
+            _("'{value}' is no weight; write grams, or a number with kg, lb or oz.").format(
+                value=value
+            )
+        )
+    return value
 
 
 @sim.command(

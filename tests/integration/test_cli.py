@@ -194,3 +194,10 @@ def test_simulated_devices_are_named_on_the_bench_and_by_doctor(tmp_path: Path) 
     said = runner.invoke(build_cli(), ["--db", store, "doctor"]).output
     assert "The scale is the simulator (sim://): nothing is weighed" in said
     assert "The printer is the simulator (sim://): nothing is printed" in said
+
+
+def test_the_simulated_scale_refuses_a_weight_that_is_none() -> None:
+    """--weight abc served a scale with nothing on it, having said it did not understand."""
+    result = CliRunner().invoke(build_cli(), ["sim", "scale", "--weight", "abc"])
+    assert result.exit_code == 2
+    assert "'abc' is no weight; write grams, or a number with kg, lb or oz." in result.output

@@ -28,6 +28,10 @@ _FAULTS = {
 }
 
 
+# a weight typed for the platter: 1234, 1.2 kg, 3 lb
+WEIGHT = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)\s*(g|kg|lb|oz)?")
+
+
 class ScaleModel:
     """The simulated scale's state; every method is thread-safe."""
 
@@ -150,7 +154,7 @@ class ScaleModel:
         if word in ("plug", "wake") and endpoint is not None:
             endpoint.plug()
             return _("scale: plugged in at {address}").format(address=endpoint.address)
-        match = re.fullmatch(r"(-?[0-9]+(?:\.[0-9]+)?)\s*(g|kg|lb|oz)?", line.strip().lower())
+        match = WEIGHT.fullmatch(line.strip().lower())
         if match:
             try:
                 grams = Decimal(match.group(1)) * GRAMS_PER_UNIT[match.group(2) or "g"]
