@@ -75,9 +75,9 @@ class DeviceSettings(_Section):
     scan_max_gap_ms: int = Field(default=30, ge=1)
     scan_min_length: int = Field(default=6, ge=1)
     scan_prefix: str = ""
-    scan_suffix: str = "enter"
+    scan_suffix: Literal["enter", "tab"] = "enter"
     # a weight counts after this many equal stable readings
-    stable_readings: int = Field(default=3, ge=1)
+    stable_readings: int = Field(default=3, ge=1, le=50)
 
 
 class PrintingSettings(_Section):

@@ -37,6 +37,15 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
             "[shipping]\ncutoff = '25:00'\n",
             "line 2: key 'shipping.cutoff' is wrong: write a time of day as HH:MM.",
         ),
+        # accepted before: a suffix no scanner ends a scan with, a weight never settling
+        (
+            "[devices]\nscan_suffix = 'space'\n",
+            "line 2: key 'devices.scan_suffix' is wrong: write one of 'enter' or 'tab'.",
+        ),
+        (
+            "[devices]\nstable_readings = 1000000\n",
+            "line 2: key 'devices.stable_readings' is wrong",
+        ),
         (
             "[weighing]\ntolerance_g = 'many'\n",
             "line 2: key 'weighing.tolerance_g' is wrong: write a whole number.",
