@@ -7,7 +7,7 @@ Called by ``packstation doctor``; the checks of fonts and devices come from ``la
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,7 +284,11 @@ CHECKS: list[Callable[[Settings], list[Check]]] = [
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    results: list[Check] = []
+    return [found for found in each_check(settings)]
+
+
+def each_check(settings: Settings) -> Iterator[Check]:
+    """The checks one by one, as each is done: a store or device that does not answer takes
+    seconds, and the lines before it are said meanwhile."""
     for check in CHECKS:
-        results.extend(check(settings))
-    return results
+        yield from check(settings)

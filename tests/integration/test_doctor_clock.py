@@ -63,3 +63,24 @@ def test_a_store_lost_before_the_clock_is_read_is_one_line(
     store = [c for c in check_store(pg_settings) if c.name == "store"]
     assert len(store) == 1 and not store[0].ok
     assert "cannot be reached (server closed)" in store[0].detail and "\n" not in store[0].detail
+
+
+def test_doctor_says_each_check_as_it_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store and devices that did not answer kept doctor silent for 14 s, then every line
+    came at once: the lines before a slow check are said before it runs."""
+    from packstation.services import doctor
+
+    said: list[str] = []
+
+    def quick(_settings: Settings) -> list[doctor.Check]:
+        said.append("quick")
+        return [doctor.Check("quick", True, "done")]
+
+    def slow(_settings: Settings) -> list[doctor.Check]:
+        said.append("slow")
+        return [doctor.Check("slow", False, "no answer")]
+
+    monkeypatch.setattr(doctor, "CHECKS", [quick, slow])
+    checks = doctor.each_check(Settings())
+    assert next(checks).name == "quick" and said == ["quick"]  # the slow one not begun yet
+    assert [c.name for c in checks] == ["slow"]
