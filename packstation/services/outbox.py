@@ -56,6 +56,10 @@ def nothing_went_out(exc: DeviceError) -> bool:
     return getattr(exc, "partial", None) is False
 
 
+# while the store is away, the sender says so in the log once a minute
+UNREACHABLE_LOG_S = 60.0
+
+
 class Claimed(NamedTuple):
     """A job switched to ``unknown`` by this sender: what sending and finishing it need."""
 
@@ -231,16 +235,23 @@ class OutboxSender:
 
     def _loop(self) -> None:
         last_check = 0.0
+        away_since: float | None = None  # the store unreachable: said once, then each minute
         while not self._stopping.is_set():
             try:
                 if time.monotonic() - last_check >= STATUS_EVERY_S:
                     last_check = time.monotonic()
                     self.check_printers()
                 self.run_once()
+                if away_since is not None:
+                    log.warning("print outbox: the store is reachable again")
+                    away_since = None
             except DBAPIError as exc:
                 if not is_connection_problem(exc):
                     log.exception("print outbox")
-                else:  # the jobs wait in the store; the sender tries again in a moment
+                elif away_since is None or time.monotonic() - away_since >= UNREACHABLE_LOG_S:
+                    # the jobs wait in the store; the sender tries again each second, and the
+                    # log does not grow by a line a second while the store is away
+                    away_since = time.monotonic()
                     log.warning("print outbox: the store is unreachable (%s)", exc.orig)
             except Exception:  # a broken store must not kill the sender; it tries again
                 log.exception("print outbox")

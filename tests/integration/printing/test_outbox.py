@@ -292,3 +292,38 @@ def test_a_job_voided_while_it_is_sent_stays_void(
     assert statuses(uow_factory) == [PrintStatus.VOID]
     with uow_factory(readonly=True) as uow:
         assert not uow.session.exec(select(Event).where(Event.kind == "print_sent")).first()
+
+
+def test_a_store_away_is_logged_once_a_minute_not_each_second(
+    engine: Engine, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sender tries the store each second; during an outage it logged two lines a second
+    (96 lines in 40 s)."""
+    from sqlalchemy.exc import OperationalError
+
+    sender = OutboxSender(engine, settings)
+    sender.interval = 0.01
+    tries: list[int] = []
+
+    def away() -> int:
+        tries.append(1)
+        if len(tries) <= 30:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+        return 0
+
+    sender.run_once = away  # type: ignore[method-assign]
+    sender.check_printers = lambda: None  # type: ignore[method-assign]
+    with caplog.at_level("WARNING", logger="packstation.services.outbox"):
+        sender.start()
+        try:
+            deadline = time.monotonic() + 10
+            while len(tries) < 35 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            sender.stop()
+    said = [r.getMessage() for r in caplog.records if "print outbox" in r.getMessage()]
+    assert len(tries) >= 35
+    assert said == [
+        "print outbox: the store is unreachable (server closed the connection)",
+        "print outbox: the store is reachable again",
+    ]
