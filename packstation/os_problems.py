@@ -33,6 +33,9 @@ _REASONS = {
 }
 
 
+KNOWN_REASONS = frozenset(_REASONS)  # the errors said in the user's language
+
+
 def os_problem(exc: OSError) -> str:
     """The reason ``exc`` gives, translated when it is a common one."""
     if isinstance(exc, socket.gaierror):  # a host name that names no address

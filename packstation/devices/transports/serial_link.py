@@ -10,6 +10,7 @@ import serial
 from packstation.devices.base import DeviceError
 from packstation.devices.uri import DeviceUri
 from packstation.i18n import _
+from packstation.os_problems import KNOWN_REASONS, os_problem
 
 _PARITY = {"n": serial.PARITY_NONE, "e": serial.PARITY_EVEN, "o": serial.PARITY_ODD}
 
@@ -80,6 +81,16 @@ def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
                 "Cannot open the {what} at {uri} ({problem}); check the cable, that it is switched on and the permissions (group dialout)."
             )
         raise DeviceError(
-            text.format(what=what or _("device"), uri=uri.text, problem=exc)
+            text.format(what=what or _("device"), uri=uri.text, problem=port_problem(exc))
         ) from None
     return port
+
+
+def port_problem(exc: Exception) -> str:
+    """Why a port would not open, short and in the user's language where it is a common
+    reason (pyserial's own words are English and repeat the path)."""
+    if isinstance(exc, OSError) and exc.errno in KNOWN_REASONS:
+        return os_problem(exc)
+    if "Inappropriate ioctl" in str(exc):  # a file, or a device that is no serial port
+        return _("it is not a serial port")
+    return str(exc)

@@ -229,3 +229,16 @@ def test_sim_printer_that_cannot_listen_says_what_to_change(
             f"packstation: Cannot listen on {host}:9100 ({problem}); "
             "give --host an address of this machine, e.g. 127.0.0.1."
         )
+
+
+def test_a_port_that_does_not_open_says_why_in_the_user_s_words(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    """pyserial's English, with the path twice, came inside the Chinese sentence; a plain file
+    given as the port said "Inappropriate ioctl for device"."""
+    plain = tmp_path / "regular.txt"
+    plain.write_text("x", encoding="utf-8")
+    missing = run("--lang", "zh_CN", "scale", "read", "--device", "serial:///dev/no-such-tty")
+    assert "（没有这个文件或文件夹）" in missing.stderr and "Errno" not in missing.stderr
+    wrong = run("scale", "read", "--device", f"serial://{plain}")
+    assert "(it is not a serial port)" in wrong.stderr and "ioctl" not in wrong.stderr
