@@ -168,6 +168,7 @@ def _sqlite_begin(connection: Any) -> None:
         return
     raw = connection.connection.dbapi_connection
     if isinstance(raw, LinedConnection):
+        raw.check_file()
         raw.queue()  # wait in the writers' line, then SQLite's lock is free or nearly
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -212,7 +213,7 @@ def make_engine(
         event.listen(engine, "connect", _sqlite_pragmas)
         if path is not None:
             line = line_for(path, BUSY_TIMEOUT_MS / 1000)
-            event.listen(engine, "connect", lambda raw, _record: join_line(raw, line))
+            event.listen(engine, "connect", lambda raw, _record: join_line(raw, line, path))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend in ("postgresql", "postgres"):  # postgres://, as Heroku and psql write it

@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from packstation.errors import StoreError
+from packstation.i18n import _
+
 try:
     import fcntl
 except ImportError:  # no flock (Windows): writers wait in SQLite's busy handler alone
@@ -111,6 +114,27 @@ class LinedConnection(sqlite3.Connection):
 
     line: WriterLine | None = None
     in_line = False
+    # the store's file as it was opened: a file removed or put back from a backup while the
+    # bench ran is not written to (the writes went to the removed file, and were lost)
+    path: str = ""
+    identity: tuple[int, int] | None = None
+
+    def check_file(self) -> None:
+        """Refuse to write when the store's file is gone or is another file now."""
+        if self.identity is None:
+            return
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            found = None
+        if found is None or (found.st_dev, found.st_ino) != self.identity:
+            raise StoreError(
+                _(
+                    "The store file {path} was removed or replaced while this program had it "
+                    "open; nothing more is written. Put the store back, run packstation audit, "
+                    "then start the program again."
+                ).format(path=self.path)
+            )
 
     def queue(self) -> None:
         """Take this connection's turn to write (before ``BEGIN IMMEDIATE``)."""
@@ -161,6 +185,12 @@ def held_seconds(store: Path) -> float:
     return line.held_s if line is not None else 0.0
 
 
-def join_line(dbapi_connection: Any, line: WriterLine) -> None:
+def join_line(dbapi_connection: Any, line: WriterLine, path: Path | None = None) -> None:
     if isinstance(dbapi_connection, LinedConnection):
         dbapi_connection.line = line
+        if path is not None:
+            found = os.stat(path)
+            dbapi_connection.path, dbapi_connection.identity = (
+                str(path),
+                (found.st_dev, found.st_ino),
+            )

@@ -106,3 +106,36 @@ def test_db_upgrade_on_an_empty_file_and_refusals(tmp_path: Path) -> None:
     assert missing.exit_code != 0
     assert isinstance(missing.exception, StoreError)
     assert not (tmp_path / "nope").exists()
+
+
+def test_a_store_file_removed_or_replaced_is_not_written(sqlite_url: str) -> None:
+    """The store's files were deleted mid-shift: the bench went on, writing to the removed
+    file, and printed a waybill that the restored backup did not know; printed again later."""
+    import shutil
+
+    from packstation.store.uow import UnitOfWork
+
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    engine = make_engine(sqlite_url)
+    try:
+        with UnitOfWork(engine) as uow:  # a write, as the bench made before
+            uow.record("note", text="before")
+            uow.commit()
+        backup = path.with_suffix(".bak")
+        shutil.copyfile(path, backup)
+        path.unlink()
+        for then, said in (
+            (lambda: None, "was removed or replaced while this program"),
+            (lambda: backup.rename(path), "run packstation audit, then start the program"),
+        ):
+            then()  # the second: put back from a backup, another file with the same name
+            with pytest.raises(StoreError, match=said), UnitOfWork(engine) as uow:
+                uow.record("note", text="written after")
+                uow.commit()
+    finally:
+        engine.dispose()
+    again = make_engine(sqlite_url)  # started again: it writes
+    with UnitOfWork(again) as uow:
+        uow.record("note", text="after a restart")
+        uow.commit()
+    again.dispose()
