@@ -307,6 +307,10 @@ class BenchScreen(Screen[str | None]):
             verdict = _("BLOCKED: {grams} g is outside the tolerance").format(
                 grams=self.blocked_grams
             )
+        elif self.untaken is not None:
+            verdict = _("{grams} g weighed, not taken yet: see the message").format(
+                grams=self.untaken[0]
+            )
         elif self.on_scale is not None and self.on_scale == self.submitted_grams:
             verdict = _("take the weighed box off the scale, then put this one on")
         else:
@@ -417,7 +421,7 @@ class BenchScreen(Screen[str | None]):
 
     def weigh_prompt(self) -> None:
         """A box was closed: wait for a fresh stable reading."""
-        self.blocked_grams = None
+        self.blocked_grams = self.untaken = None
         self.draw_weight()
         box = self.view.current if self.view else None
         if box is not None and box.expected_g is not None:
@@ -452,7 +456,7 @@ class BenchScreen(Screen[str | None]):
     def opened(self, claim: claims.Claim) -> None:
         self.order_id = claim.order_id
         self.last_order_id = claim.order_id
-        self.blocked_grams = None
+        self.blocked_grams = self.untaken = None  # they were the last order's box's
         self.refresh_order()
         if claim.taken_over_from and claim.left_in_box:
             self.say(
@@ -595,6 +599,9 @@ class BenchScreen(Screen[str | None]):
         )
         self.untaken = (grams, source) if result is None and override is None else None
         if result is None:
+            if self.untaken is not None:  # refused (said) or the store away: not an old BLOCKED
+                self.blocked_grams = None
+                self.draw_weight()
             return
         if not result.accepted:
             self.blocked_grams = grams

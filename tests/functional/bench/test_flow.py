@@ -725,11 +725,17 @@ async def test_a_typed_weight_refused_for_want_of_a_waybill_is_taken_once_one_is
         screen = bench(app)
         assert screen.view is not None and screen.view.current is not None
         expected = screen.view.current.expected_g or 0
+        await put_on_scale(pilot, app, expected + 5000)  # first a reading far outside
+        assert "BLOCKED" in str(screen.query_one(WeightPanel).render())
         await pilot.press("f5")  # no scale: the packer types the weight
         await pilot.pause()
         await pilot.press(*str(expected), "enter")
         await pilot.pause()
         assert "SF has no waybill number range" in feedback(app)
+        # the panel said "BLOCKED: … outside the tolerance" of the earlier reading
+        panel = str(screen.query_one(WeightPanel).render())
+        assert f"{expected} g weighed, not taken yet: see the message" in panel
+        assert "BLOCKED" not in panel
         await scan(pilot, "SF1234567890130")
         assert "PACKED" in feedback(app)
     with UnitOfWork(shop) as uow:
