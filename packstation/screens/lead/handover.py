@@ -292,13 +292,17 @@ class HandoverScreen(LeadScreen):
             for h, _count in open_handovers(self.lead.uow(readonly=True), day=self.lead.day)
         ]
         if not opened:
+            self.app.call_from_thread(
+                self.say, _("No handover is open: Ctrl+N opens one."), error=True
+            )
             return
         later = [i for i in opened if self.handover_id is None or i > self.handover_id]
         self.handover_id = later[0] if later else opened[0]
         self.app.call_from_thread(self.reload)
 
     def action_remove(self) -> None:
-        if self.handover_id is None:
+        if self.handover_id is None or self.manifest is None or self.manifest.sealed_at:
+            self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
         handover_id = self.handover_id
 
@@ -353,6 +357,9 @@ class HandoverScreen(LeadScreen):
             return
         handover_id = self.handover_id
         count = self.manifest.count
+        if count == 0:  # refused before the courier's name is asked for, not after
+            self.say(_("The handover is empty; scan parcels into it before sealing."), error=True)
+            return
 
         def answered(courier: str | None) -> None:
             if courier is None:

@@ -132,6 +132,9 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
             # a void box has no place among the parcels that go (件 n/m)
             await until(pilot, lambda: _rows(app, "#parcels")[0][2] == "void")
             assert _rows(app, "#parcels")[0][0] == "-"
+            await pilot.press("f8")  # a void label: refused before a reason is asked for
+            await until(pilot, lambda: "its label cannot be voided" in _message(app))
+            assert not isinstance(app.screen, Prompt)
             assert _orders(lead_engine)["TB-PACKED1"].status == "on_hold"
             await pilot.press("ctrl+l", *"NOSUCH", "enter")
             await until(pilot, lambda: "No order or parcel" in _message(app))
@@ -159,6 +162,10 @@ def test_handover_for_yto(
             await until(
                 pilot, lambda: "Handover 1" in str(app.screen.query_one("#handover-line").render())
             )
+            # sealing it empty is refused before the courier's name is asked for
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "The handover is empty" in str(flash.render()))
+            assert not isinstance(app.screen, Prompt)
             await pilot.press(*"731000000001", "enter")
             await until(pilot, lambda: "REFUSED" in str(flash.render()))
             assert "ZTO" in str(flash.render())
