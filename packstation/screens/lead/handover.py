@@ -4,7 +4,7 @@ prints the list and saves it as CSV.  Parcels packed but not handed over are lis
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -42,6 +42,7 @@ from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
 
+SIDE_BY_SIDE = 120  # columns the two lists need beside each other
 KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
 
@@ -123,6 +124,12 @@ class HandoverScreen(LeadScreen):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # side by side the two lists need about 120 columns; narrower, one above the other, or
+        # their order numbers are cut to numbers that look real
+        body = self.query_one("#handover-body")
+        body.styles.layout = "horizontal" if event.size.width >= SIDE_BY_SIDE else "vertical"
 
     def reload(self) -> None:
         self._load(self.handover_id)

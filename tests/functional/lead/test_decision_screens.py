@@ -485,3 +485,28 @@ def test_an_order_the_courier_has_is_settled_with_r(
             await until(pilot, lambda: len(_rows(app, "#held")) == 1)
 
     asyncio.run(scenario())
+
+
+def test_at_80_columns_the_handover_lists_show_whole_numbers(
+    make_app: Callable[..., LeadApp],
+) -> None:
+    """Side by side at 80 columns the lists cut order numbers to numbers that look real
+    (3364111318168611 for 3364111318168611xxx); narrower than 120 they go one above the other."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+            await pilot.pause()
+            for name in ("#inside", "#waiting"):
+                table = app.screen.query_one(name, DataTable)
+                assert table.virtual_size.width <= table.size.width, name  # nothing hidden
+        wide = make_app()
+        async with wide.run_test(size=(140, 40)) as pilot:
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(wide, "#waiting")) == 4)
+            body = wide.screen.query_one("#handover-body")
+            assert str(body.styles.layout.name) == "horizontal"
+
+    asyncio.run(scenario())
