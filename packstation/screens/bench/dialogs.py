@@ -66,11 +66,12 @@ class _Form(ModalScreen[object]):
             event.field.value = event.code
             self.on_input_submitted(Input.Submitted(event.field, event.code))
         else:
-            self.error(
-                _(
-                    "{code} was scanned, but this asks for typing; type it, or scan CANCEL to go back."
-                ).format(code=event.code)
-            )
+            self.error(_(self.scan_refused).format(code=event.code))
+
+    # what a scan into a field that is typed into is told
+    scan_refused = N_(
+        "{code} was scanned, but this asks for typing; type it, or scan CANCEL to go back."
+    )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
@@ -132,6 +133,10 @@ class ConfirmForm(_Form):
 
     def submit(self) -> None:
         self.dismiss(True)
+
+    scan_refused = N_(
+        "{code} was scanned, and is no answer: press Enter for yes, Esc (or scan CANCEL) for no."
+    )
 
 
 class WeightForm(_Form):

@@ -603,6 +603,18 @@ async def test_quitting_with_an_order_open_asks_and_puts_it_back(
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmForm)
+        field = app.screen.query_one("#confirm", WedgeInput)
+        now = [1000.0]
+        field.clock = lambda: now[0]
+        for key in [*PAN, "enter"]:  # a scan is no answer (it said "type it": nothing to type)
+            now[0] += 0.004
+            await pilot.press(key)
+        await pilot.pause()
+        said = str(app.screen.query_one("#error", Label).render())
+        assert said == (
+            "6901234567915 was scanned, and is no answer: press Enter for yes, Esc (or scan "
+            "CANCEL) for no."
+        )
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 0
