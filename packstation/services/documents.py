@@ -155,6 +155,7 @@ class Contents:
         items = [(line, units, fragile) for line, units, fragile in self.lines if units > 0]
         if not items:
             items = [(line, line.quantity, fragile) for line, _units, fragile in self.lines]
+            items = [item for item in items if item[1]]  # not a refunded line's row (0)
         parts = []
         for line, qty, _fragile in items:
             title = line.title or line.sku
@@ -274,6 +275,7 @@ def slip_data(
     lines = tuple(
         SlipLine(line.sku, line.title or line.sku, line.spec, line.quantity, line.is_gift)
         for line, _units, _fragile in read.lines
+        if line.quantity  # a line refunded after a bench began keeps its row, at 0
     )
     paid = order.paid_at.astimezone(ZoneInfo(settings.shipping.timezone)) if order.paid_at else None
     return SlipData(

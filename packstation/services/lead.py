@@ -24,6 +24,7 @@ from packstation.services.claims import clear_claim, lock_order
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.parsed import KEPT
 from packstation.services.intake.validation import MIN_PHONE_DIGITS
+from packstation.services.new_lines import put_in_place, waiting_lines
 from packstation.services.packing.boxes import all_ticked, box_units
 from packstation.services.packing.voiding import leave_open_handover, void_box
 from packstation.services.printing import (
@@ -263,6 +264,9 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
                 )
             )
         _refuse_move(order, OrderStatus.READY)
+        new_lines = waiting_lines(uow, order_id)
+        if new_lines is not None:  # the marketplace changed the items: its are packed
+            put_in_place(uow, order, new_lines)
         resolved = _resolve_all(uow, order_id, note or "released")
         # held once packed (a changed address the lead checked): its boxes are ready to go
         order.status = OrderStatus.PACKED if _all_packed(uow, order_id) else OrderStatus.READY

@@ -195,6 +195,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
             location=line.location or "",
         )
         for line in rows
+        if line.quantity  # a line refunded after a bench began keeps its row, at 0
     )
     places = courier_places((p.seq, p.status) for p in parcels)
     parcel_views = tuple(

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, or_, select, update
@@ -366,9 +366,12 @@ def _reconcile(
     if lines:
         note = _(
             "The marketplace changed the items ({lines}) after packing began; the order waits "
-            "on hold: check the parcel against the order on the marketplace."
+            "on hold: the lead's release (R) puts the new items in place, once a printed label "
+            "is voided."
         ).format(lines=lines)
-        _changed(uow, order, known, report, note, {"lines": ("", lines)}, write=write)
+        _changed(
+            uow, order, known, report, note, {"lines": ("", lines)}, write=write, new_lines=True
+        )
     if changes:
         note = _(
             "The marketplace changed {changes} after the label was printed; the order waits on "
@@ -386,8 +389,10 @@ def _changed(
     changes: dict[str, tuple[str, str]],
     *,
     write: bool,
+    new_lines: bool = False,
 ) -> None:
-    """The marketplace changed what a bench has begun: an exception for the lead, once."""
+    """The marketplace changed what a bench has begun: an exception for the lead, once.
+    ``new_lines``: the file's lines go with it, for the lead's release to put in place."""
     _raise_exception(
         uow,
         order,
@@ -398,6 +403,7 @@ def _changed(
         write=write,
         changes=changes,
         once=True,
+        lines=[asdict(line) for line in order.lines] if new_lines else None,
     )
 
 
@@ -512,6 +518,7 @@ def _raise_exception(
     write: bool,
     changes: dict[str, tuple[str, str]] | None = None,
     once: bool = False,
+    lines: list[dict[str, Any]] | None = None,
 ) -> None:
     """``once``: not again after the lead resolved it (otherwise only while it is open)."""
     note = note[:400]
@@ -535,13 +542,14 @@ def _raise_exception(
     uow.session.add(exception)
     _hold(uow, known, note)
     uow.session.flush()
-    uow.record(
-        "exception_raised",
-        order_id=known.id,
-        exception_id=exception.id,
-        exception_kind=kind.value,
-        source="import",
-        file=order.file,
-        row=order.row,
-        changes={k: list(v) for k, v in (changes or {}).items()},
-    )
+    payload: dict[str, Any] = {
+        "exception_id": exception.id,
+        "exception_kind": kind.value,
+        "source": "import",
+        "file": order.file,
+        "row": order.row,
+        "changes": {k: list(v) for k, v in (changes or {}).items()},
+    }
+    if lines is not None:
+        payload["new_lines"] = lines
+    uow.record("exception_raised", order_id=known.id, **payload)

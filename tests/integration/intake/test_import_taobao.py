@@ -11,9 +11,12 @@ from sqlmodel import col, select
 
 from packstation.config import Settings, ShippingSettings
 from packstation.domain.status import ExceptionKind, OrderStatus
+from packstation.errors import UserError
 from packstation.services import lead
 from packstation.services.intake import import_orders
-from packstation.store.models import OrderLine, Product
+from packstation.services.lead import release
+from packstation.services.reprints import void_label
+from packstation.store.models import OrderLine, Parcel, Product
 from tests.integration.intake.exports import (
     CLOSED,
     EXCEL_UNICODE_TEXT,
@@ -350,3 +353,18 @@ def test_changed_lines_replace_an_untouched_order_s_and_hold_a_begun_one(
         uow_factory(), list(write_taobao(tmp_path / "c", [waiting, begun])), settings=settings
     )
     assert (again.orders_updated, again.orders_known, again.exceptions_raised) == (0, 2, 0)
+    # the lead's release puts the marketplace's items in place (it released the order with the
+    # refunded T-shirts on it, to be packed), once the labelled box is voided
+    with pytest.raises(UserError, match="void its label first"):
+        release(uow_factory(), order_id=held.id or 0)
+    with uow_factory() as uow:
+        box = uow.session.exec(select(Parcel).where(Parcel.order_id == held.id)).one()
+    void_label(uow_factory(), parcel_id=box.id or 0, reason="the marketplace changed the items")
+    assert release(uow_factory(), order_id=held.id or 0).status == OrderStatus.READY
+    assert [(x.sku, x.quantity, x.quantity_packed) for x in lines(uow_factory, begun.no)] == [
+        ("MUG-01", 3, 0)
+    ]
+    ((_id, updated),) = [
+        e for e in events(uow_factory, "order_updated") if e[1]["source"] == "lead"
+    ]
+    assert updated["changes"]["lines"][1] == [{"sku": "MUG-01", "quantity": 3}]

@@ -30,7 +30,15 @@ from packstation.services.handover import (
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.printing import reprint
 from packstation.services.reprints import find_labels, void_label, voided_sentence
-from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob, Product
+from packstation.store.models import (
+    Event,
+    Order,
+    OrderException,
+    OrderLine,
+    Parcel,
+    PrintJob,
+    Product,
+)
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
 from tests.integration.packing.steps import weigh_the_box
@@ -516,3 +524,43 @@ def test_an_order_held_after_packing_is_no_difference_to_the_audit(
         u.commit()
     report = audit(shop)
     assert [f.problem for f in report.findings] == ["on_hold but an event packed it"]
+
+
+def test_the_marketplace_s_new_items_are_packed_after_the_lead_releases(
+    shop: Engine, settings: Settings
+) -> None:
+    """A bench had ticked a tea when the tea was refunded and a second cup bought: released by
+    the lead, the order went back with its old items, and the refunded tea was packed."""
+    order_id = add_order(shop, "V9", [("TEA-001", 2), ("CUP-002", 1)])
+    packing.open_order(uow(shop), code="V9", settings=settings)
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    tea = on_hand(shop, "TEA-001")
+    with UnitOfWork(shop, user="import") as u:  # as the import holds it (intake.apply)
+        order = u.session.get(Order, order_id)
+        assert order is not None
+        order.status, order.claimed_bench = OrderStatus.ON_HOLD, None
+        exception = OrderException(order_id=order_id, kind="changed", note="TEA-001 ×2 → ×0")
+        u.session.add_all([order, exception])
+        u.flush()
+        cup = {"title": "杯子", "spec": "", "unit_price_fen": 990, "is_gift": False}
+        u.record(
+            "exception_raised",
+            order_id=order_id,
+            exception_id=exception.id,
+            exception_kind="changed",
+            new_lines=[{"sku": "CUP-002", "quantity": 2, **cup}],
+        )
+        u.commit()
+    lead.release(uow(shop), order_id=order_id)
+    with UnitOfWork(shop) as u:
+        rows = u.session.exec(select(OrderLine).where(OrderLine.order_id == order_id)).all()
+        # the tea's row stays at 0 units (its undone box names it), the cups are two
+        assert sorted((r.sku, r.quantity, r.quantity_packed) for r in rows) == [
+            ("CUP-002", 2, 0),
+            ("TEA-001", 0, 0),
+        ]
+    assert on_hand(shop, "TEA-001") == tea + 1  # the tea ticked is back on the shelf
+    assert packing.open_order(uow(shop), code="V9", settings=settings) is not None
+    pack(shop, order_id, [CUP, CUP], settings)
+    report = audit(shop)
+    assert report.ok, report.as_dict()
