@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, func, update
+from sqlalchemy import Date, Select, Update, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -197,6 +197,13 @@ def _next_due_query(status: OrderStatus, *, postgres: bool) -> Select[*tuple[Any
     )
     if status == OrderStatus.PACKING:
         query = query.where(col(Order.lease_until) < bindparam("now", type_=UTCDateTime()))
+    else:  # not one a lead said does not ship today (waiting for stock…): F2 skips it
+        query = query.where(
+            or_(
+                col(Order.not_shipping_day).is_(None),
+                col(Order.not_shipping_day) != bindparam("day", type_=Date()),
+            )
+        )
     if postgres:
         query = query.with_for_update(skip_locked=True)
     return query.add_columns(*_QUEUE_ORDER)
@@ -222,25 +229,34 @@ _NEXT_DUE = {
 
 
 def claim_next_due(
-    uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime | None = None
+    uow: UnitOfWork,
+    *,
+    lease_seconds: int,
+    now: dt.datetime | None = None,
+    day: dt.date | None = None,
 ) -> Claim | None:
     """Claim the next due order for this bench, or None when the queue is empty."""
     with uow:
-        claim = claim_due(uow, lease_seconds=lease_seconds, now=now or store_now(uow.engine))
+        now = now or store_now(uow.engine)
+        claim = claim_due(uow, lease_seconds=lease_seconds, now=now, day=day)
         if claim is None:
             return None
         uow.commit()
         return claim
 
 
-def claim_due(uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime) -> Claim | None:
+def claim_due(
+    uow: UnitOfWork, *, lease_seconds: int, now: dt.datetime, day: dt.date | None = None
+) -> Claim | None:
     """In transaction: the next due order claimed for this bench, or None.  Plain statements:
-    every order begins with this claim."""
+    every order begins with this claim.  ``day``: the shop's today, whose orders a lead said
+    do not ship are passed over."""
     connection = uow.connection()
+    given = {"now": now, "day": day or dt.date.min}
     rows = [
         row
         for query in _NEXT_DUE[_is_postgres(uow)]
-        if (row := connection.execute(query, {"now": now}).first()) is not None
+        if (row := connection.execute(query, given).first()) is not None
     ]
     if not rows:
         return None

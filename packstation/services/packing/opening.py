@@ -73,9 +73,9 @@ def take_next(
     """The bench's next order: the next due one claimed and its first box opened, in one
     transaction; None when the queue is empty."""
     with uow:
-        claim = claim_due(
-            uow, lease_seconds=settings.store.lease_seconds, now=now or store_now(uow.engine)
-        )
+        now = now or store_now(uow.engine)
+        day = settings.shipping.calendar().today(now)
+        claim = claim_due(uow, lease_seconds=settings.store.lease_seconds, now=now, day=day)
         if claim is None:
             return None
         ensure_box(uow, claim.order_id, claim.carrier, settings)

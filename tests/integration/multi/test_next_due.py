@@ -73,7 +73,7 @@ def test_the_next_due_order_is_read_from_the_index(engine: Engine) -> None:
             connection.execute(text("SET enable_seqscan = off"))
         for query in _NEXT_DUE[postgres]:
             compiled = query.compile(engine)
-            params = compiled.construct_params({"now": T0})
+            params = compiled.construct_params({"now": T0, "day": T0.date()})
             given: Any = params
             if not postgres:  # qmark: the values in their places (they do not change the plan)
                 given = tuple(str(params[name]) for name in compiled.positiontup or ())

@@ -19,7 +19,7 @@ from packstation.services.documents import label_data
 from packstation.services.packing_view import Phase, read_order
 from packstation.store.models import Event, Order, OrderException, Parcel, Product, ProductBarcode
 from packstation.store.uow import UnitOfWork
-from tests.integration.packing.factories import CASE_BARCODE, TODAY, add_order
+from tests.integration.packing.factories import CASE_BARCODE, PAID, TODAY, add_order
 
 TEA, CUP, SOAP = "6901234567892", "6901234567908", "6901234567922"
 
@@ -421,3 +421,20 @@ def test_a_label_printed_before_packing_is_for_the_whole_order(
     oid = add_order(shop, "P1", [("TEA-001", 2)])
     packing.open_order(uow(shop), code="P1", settings=settings)
     assert _piece(shop, settings, oid, 1) == (1, 1)
+
+
+def test_f2_passes_over_an_order_that_does_not_ship_today(shop: Engine, settings: Settings) -> None:
+    """The lead wrote why the oldest order does not ship today (waiting for stock); every bench
+    that pressed F2 was still given it first."""
+    now = dt.datetime(2026, 11, 26, 4, 0, tzinfo=dt.UTC)  # 12:00 in Hangzhou
+    day = settings.shipping.calendar().today(now)
+    waiting = add_order(shop, "N1", [("TEA-001", 1)], paid_at=PAID)
+    add_order(shop, "N2", [("TEA-001", 1)], paid_at=PAID + dt.timedelta(minutes=5))
+    lead.not_shipping_today(uow(shop), order_id=waiting, reason="缺货 明天发", day=day)
+    claim = packing.take_next(uow(shop), settings=settings, now=now)
+    assert claim is not None and claim.order_no == "N2"
+    packing.release_order(uow(shop), order_id=claim.order_id, reason="put back")
+    # the next day it is due again, first
+    tomorrow = now + dt.timedelta(days=1)
+    claim = packing.take_next(uow(shop), settings=settings, now=tomorrow)
+    assert claim is not None and claim.order_no == "N1"
