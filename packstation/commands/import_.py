@@ -116,7 +116,7 @@ def _print_orders(report: ImportReport, dry_run: bool) -> None:
     lines = [
         (_("orders in the files"), report.orders_in_file),
         (_("imported (new, queued)"), report.orders_imported),
-        (_("already known, unchanged"), report.orders_known),
+        (_("already known, left as they were"), report.orders_known),
         (_("known, updated"), report.orders_updated),
         (_("known, now cancelled"), report.orders_cancelled),
         (_("skipped: closed or refunded"), report.orders_skipped_closed),

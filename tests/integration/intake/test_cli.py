@@ -94,7 +94,7 @@ def test_import_report_and_show(
 
     code, out, _err = run(capsys, *db, "import", "orders", str(orders_csv), str(items_csv))
     assert code == 0
-    assert "already known, unchanged" in out
+    assert "already known, left as they were" in out
 
     code, out, _err = run(capsys, *db, "order", "show", "C-1", "--json")
     assert code == 0
