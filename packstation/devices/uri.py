@@ -48,11 +48,14 @@ class DeviceUri:
 
 
 def parse_uri(text: str) -> DeviceUri:
-    """Split a device URI; a bare path such as ``/dev/ttyUSB0`` is read as ``serial://``."""
+    """Split a device URI; a bare path such as ``/dev/ttyUSB0`` is read as ``serial://``, and
+    the kernel's USB printer (``/dev/usb/lp0``) as ``file://``."""
     text = text.strip()
     if not text:
         raise DeviceError(_("No device is configured; give a device URI."))
-    if text.startswith("/"):
+    if text.startswith("/dev/usb/lp"):
+        text = "file://" + text
+    elif text.startswith("/"):
         text = "serial://" + text
     if "://" not in text:
         return DeviceUri(text=text, scheme=text.lower())

@@ -25,6 +25,10 @@ def test_uri_parts() -> None:
     assert parse_uri("usb://04B8:0E15").target == "04B8:0E15"
     assert parse_uri("cups://Zebra_GK420d").target == "Zebra_GK420d"
     assert parse_uri("/dev/ttyACM0").scheme == "serial"
+    # the kernel's USB printer, given bare, is the device file (it was opened as a serial line
+    # and refused with a hint about the dialout group)
+    bare = parse_uri("/dev/usb/lp0")
+    assert (bare.scheme, bare.target) == ("file", "/dev/usb/lp0")
     with pytest.raises(DeviceError):
         parse_uri("serial:///dev/x?baud=fast").int_option("baud", 9600)
 
