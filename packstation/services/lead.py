@@ -265,7 +265,7 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
             )
         _refuse_move(order, OrderStatus.READY)
         new_lines = waiting_lines(uow, order_id)
-        if new_lines is not None:  # the marketplace changed the items: its are packed
+        if new_lines is not None:  # the marketplace changed the items: the new ones go
             put_in_place(uow, order, new_lines)
         resolved = _resolve_all(uow, order_id, note or "released")
         # held once packed (a changed address the lead checked): its boxes are ready to go
