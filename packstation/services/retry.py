@@ -174,6 +174,14 @@ def conflict_mid_command(exc: BaseException) -> StoreError:
     )
 
 
+def ping(uow: UnitOfWork) -> bool:
+    """Is the store there?  (A bench with no order open asks, while the store is known to be
+    down, to say when it is back.)"""
+    with uow:
+        uow.connection().exec_driver_sql("SELECT 1")
+    return True
+
+
 def already_stored() -> str:
     """The one sentence for an action whose retry found that its first attempt committed."""
     return _("That was stored before the connection broke; the screen shows it now.")

@@ -46,7 +46,7 @@ from packstation.services.packing_view import (
     order_status,
     read_order,
 )
-from packstation.services.retry import AlreadyApplied, already_stored
+from packstation.services.retry import AlreadyApplied, already_stored, ping
 from packstation.services.users import is_active, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
@@ -688,7 +688,11 @@ class BenchScreen(Screen[str | None]):
     # --- timers and devices ---------------------------------------------------------------
 
     def poll_order(self) -> None:
-        """Notice at once an order cancelled by an import (or taken by another bench)."""
+        """Notice at once an order cancelled by an import (or taken by another bench); with
+        no order open, that a store which went away is back (the top line kept saying it was
+        unreachable until the next key)."""
+        if self.order_id is None and self.store.down:
+            self.store.timed(ping, readonly=True)
         if self.order_id is None or self.stopped:
             return
         order_id = self.order_id

@@ -166,3 +166,27 @@ async def test_a_bench_whose_name_another_bench_took_stops_saying_where(
         second.release()
         name.release()
         other.dispose()
+
+
+async def test_an_idle_bench_says_when_the_store_is_back(
+    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no order open the top line kept "Store: unreachable" after the server was back,
+    until the packer pressed a key."""
+    from packstation.screens.bench import store_link
+
+    monkeypatch.setattr(store_link, "DOWN_RETRY_S", 0.2)
+    engine, settings, outage = pg_shop
+    app = make_app(engine, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        outage.start()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Store: unreachable" in status(app) and bench(app).order_id is None
+        outage.end()
+        for _ in range(40):  # the poll asks each second: a few seconds at most
+            await pilot.pause(0.1)
+            if "unreachable" not in status(app):
+                break
+        assert "unreachable" not in status(app)
