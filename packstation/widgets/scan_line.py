@@ -53,3 +53,18 @@ class ScanLine(Widget, can_focus=True):
             event.stop()
             self.buffer += event.character
             self.refresh()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasted text, as if typed: each line ended by a line break is a scan, the rest waits
+        for Enter (a paste was dropped without a word)."""
+        event.stop()
+        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for number, line in enumerate(lines):
+            typed = "".join(c for c in line if c.isprintable())
+            if number < len(lines) - 1:
+                code, self.buffer = (self.buffer + typed).strip(), ""
+                if code:
+                    self.post_message(self.Scanned(code))
+            else:
+                self.buffer += typed
+        self.refresh()

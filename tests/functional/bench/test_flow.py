@@ -27,6 +27,7 @@ from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.pick_list import PickList
 from packstation.widgets.progress_line import ProgressLine
+from packstation.widgets.scan_line import ScanLine
 from packstation.widgets.wedge_input import WedgeInput
 from packstation.widgets.weight_panel import WeightPanel
 from tests.functional.bench.conftest import (
@@ -828,3 +829,22 @@ async def test_a_serial_scanner_signs_in_and_scans(shop: Engine, bench_settings:
         app.scanned("TB1002")
         await pilot.pause()
         assert bench(app).view is not None and bench(app).view.order_no == "TB1002"  # type: ignore[union-attr]
+
+
+async def test_a_pasted_order_number_opens_it(shop: Engine, bench_settings: Settings) -> None:
+    """A paste into the scan line (a number copied from the marketplace) was dropped without a
+    word; text pasted with a line break is scanned, the rest waits for Enter."""
+    from textual import events
+
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        line = bench(app).query_one(ScanLine)
+        line.post_message(events.Paste("TB10"))
+        await pilot.pause()
+        assert line.buffer == "TB10"
+        line.post_message(events.Paste("02\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert bench(app).view is not None and bench(app).view.order_no == "TB1002"  # type: ignore[union-attr]
+        assert line.buffer == ""
