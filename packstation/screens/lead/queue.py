@@ -190,7 +190,7 @@ class QueueScreen(LeadScreen):
                 row.carrier,
                 row.bench,
                 row.packer,
-                row.recipient,
+                _short(row.recipient, RECIPIENT_CELLS),
                 _reason(row, zone),
                 key=str(row.order_id),
             )
@@ -258,6 +258,17 @@ class QueueScreen(LeadScreen):
         field = self.query_one("#filter", Input)
         field.value = ""
         field.focus()
+
+
+# a recipient's name as long as an address pushed the reason off the screen, on every page
+RECIPIENT_CELLS = 16
+
+
+def _short(text: str, cells: int) -> Text:
+    """``text`` in at most ``cells`` cells, cut with an ellipsis."""
+    shown = Text(text)
+    shown.truncate(cells, overflow="ellipsis")
+    return shown
 
 
 def _reason(row: QueueRow, zone: dt.tzinfo) -> Text:

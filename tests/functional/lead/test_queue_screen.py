@@ -281,3 +281,25 @@ def test_a_bench_whose_lease_ran_out_stands_out(
             assert "packing 1" in summary and "1 lease ran out" in summary
 
     asyncio.run(scenario())
+
+
+def test_a_long_recipient_name_keeps_the_reason_in_view(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """A 53-character recipient widened its column on every page, and the reasons went off
+    the screen at 140 columns."""
+    with lead_engine.begin() as conn:
+        conn.execute(
+            update(Order).where(col(Order.order_no) == "TB-HOLD").values(recipient_name="长" * 53)
+        )
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            table = app.screen.query_one("#queue", DataTable)
+            await until(pilot, lambda: "TB-HOLD" in _numbers(app))
+            row = table.get_row_at(_numbers(app).index("TB-HOLD"))
+            assert row[7].cell_len <= 16 and row[7].plain.endswith("…")
+            assert table.virtual_size.width <= table.size.width  # the reason in view
+
+    asyncio.run(scenario())
