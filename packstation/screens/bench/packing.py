@@ -47,7 +47,7 @@ from packstation.services.packing_view import (
     read_order,
 )
 from packstation.services.retry import AlreadyApplied, already_stored, ping
-from packstation.services.users import is_active, sign_out
+from packstation.services.users import find_user, is_active, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
 from packstation.widgets.key_bar import KeyBar
@@ -411,9 +411,11 @@ class BenchScreen(Screen[str | None]):
         message = result.message
         if result.outcome is ScanOutcome.UNKNOWN:
             found = self.order_with_code(code)
-            if found is not None and found == self.order_id:
+            if found is None:
+                message = self.badge_said(code) or message
+            elif found == self.order_id:
                 message = _("{code} is this order, open already: scan its items.").format(code=code)
-            elif found is not None:
+            else:
                 message = _(
                     "{code} is another order: finish this one, or put it back (F9) first."
                 ).format(code=code)
@@ -444,14 +446,22 @@ class BenchScreen(Screen[str | None]):
             return  # refused, and said
         claim = found[0]
         if claim is None:
-            self.say(
-                _(
-                    "No order has the number or waybill {code}; scan the order number on the slip."
-                ).format(code=code),
-                "refused",
-            )
+            said = self.badge_said(code) or _(
+                "No order has the number or waybill {code}; scan the order number on the slip."
+            ).format(code=code)
+            self.say(said, "refused")
             return
         self.opened(claim)
+
+    def badge_said(self, code: str) -> str:
+        """What a badge scanned here means, if ``code`` is one (it was called an unknown
+        barcode, or no order's number)."""
+        user = self.store.read(lambda uow: find_user(uow, code))
+        if user is None or user.badge != code:
+            return ""
+        return _("{code} is {name}'s badge: to change the packer, sign out first (F10).").format(
+            code=code, name=user.name
+        )
 
     def opened(self, claim: claims.Claim) -> None:
         self.order_id = claim.order_id

@@ -848,3 +848,20 @@ async def test_a_pasted_order_number_opens_it(shop: Engine, bench_settings: Sett
         await pilot.pause()
         assert bench(app).view is not None and bench(app).view.order_no == "TB1002"  # type: ignore[union-attr]
         assert line.buffer == ""
+
+
+async def test_a_badge_scanned_at_work_is_called_a_badge(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """A colleague's badge scanned while signed in was "no order has the number" (no order
+    open) or "unknown barcode" (while picking)."""
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        said = "BADGE-002 is Li Lei's badge: to change the packer, sign out first (F10)."
+        await scan(pilot, "BADGE-002")
+        assert feedback(app) == said
+        await scan(pilot, "TB1002")
+        await scan(pilot, "BADGE-002")
+        assert feedback(app) == said
+        assert bench(app).view is not None and bench(app).view.ticked == 0  # type: ignore[union-attr]
