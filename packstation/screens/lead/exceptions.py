@@ -152,9 +152,13 @@ class ExceptionsScreen(LeadScreen):
         _back_to(unshipped, keep)
         if message.unshipped and self.focused is held and not message.held:
             unshipped.focus()  # nothing is on hold: the keys go to the list with work in it
+        settling = len(self.not_held)
+        counts = [Text(_("On hold: {count}").format(count=len(message.held) - settling))]
+        if settling:  # the courier has them: R settles them (they were counted as on hold)
+            counts.append(Text(_("with the courier, to settle: {count}").format(count=settling)))
         self.query_one("#held-title", Pieces).show(
             [
-                Text(_("On hold: {count}").format(count=len(message.held))),
+                *counts,
                 Text(_("(R release · C courier · A address · S split · X cancel · N not today)")),
             ]
         )

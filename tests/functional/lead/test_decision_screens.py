@@ -477,6 +477,8 @@ def test_an_order_the_courier_has_is_settled_with_r(
             rows = _rows(app, "#held")
             index = [r[0] for r in rows].index("TB-PACKED2")
             assert rows[index][4].startswith("handed over: recall the parcel")
+            title = str(app.screen.query_one("#held-title", Pieces).render())
+            assert title.startswith("On hold: 1   with the courier, to settle: 1")
             table = app.screen.query_one("#held", DataTable)
             table.focus()
             table.move_cursor(row=index)
