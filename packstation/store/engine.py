@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
@@ -191,7 +191,7 @@ def make_engine(
         raise StoreError(
             _(
                 "The store URL '{url}' is not valid; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB."
-            ).format(url=re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url))
+            ).format(url=store_label(url))
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -225,7 +225,7 @@ def make_engine(
                     "The store URL '{url}' names the driver '{driver}'; packstation talks to "
                     "PostgreSQL through psycopg: begin it with postgresql:// or "
                     "postgresql+psycopg://."
-                ).format(url=_shown(parsed), driver=parsed.get_driver_name())
+                ).format(url=store_label(url), driver=parsed.get_driver_name())
             )
         connect_args = {k: v for k, v in PG_CONNECT.items() if k not in parsed.query}
         if screen and "options" in connect_args:
@@ -242,13 +242,8 @@ def make_engine(
         _(
             "The store URL '{url}' names an unsupported database; use sqlite:///FILE or "
             "postgresql://USER@HOST/DB."
-        ).format(url=_shown(parsed))
+        ).format(url=store_label(url))
     )
-
-
-def _shown(url: URL) -> str:
-    """The URL as a message may show it: its password hidden."""
-    return url.render_as_string(hide_password=True)
 
 
 # What a PostgreSQL server out of connections answers a new one.  The SQLSTATE (53300) is not
@@ -345,8 +340,9 @@ def readonly(engine: Engine) -> Engine:
 
 
 def store_label(url: str) -> str:
-    """The URL without its password, for messages and the screen."""
+    """The URL without its password, for messages and the screen (also one that does not
+    parse, as far as it reads as a URL)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return url
+        return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
