@@ -194,12 +194,13 @@ def _print_again(
 ) -> None:
     """``--reprint``: the sealed handover's list queued again, its CSV written as the day's is."""
     try:
-        job = run(
+        again = run(
             partial(print_list_again, handover_id=handover_id, settings=settings, carrier=code)
-        ).print_job_id
-    except AlreadyApplied:
-        job = None  # queued before the store's answer was lost: not queued twice
-    listed = run(partial(handover_manifest, handover_id=handover_id), readonly=True)
+        )
+        listed, job = again.manifest, again.print_job_id
+    except AlreadyApplied:  # queued before the store's answer was lost: not queued twice
+        listed = run(partial(handover_manifest, handover_id=handover_id), readonly=True)
+        job = None
     if _put_out(listed, output, _as_json(listed, 0, job) if as_json else None):
         return
     what = ngettext(
