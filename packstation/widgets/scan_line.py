@@ -41,10 +41,8 @@ class ScanLine(Widget, can_focus=True):
         if event.key in ("enter", "tab"):
             event.stop()
             event.prevent_default()
-            code, self.buffer = self.buffer.strip(), ""
+            self._end_line()
             self.refresh()
-            if code:
-                self.post_message(self.Scanned(code))
         elif event.key == "backspace":
             event.stop()
             self.buffer = self.buffer[:-1]
@@ -61,10 +59,13 @@ class ScanLine(Widget, can_focus=True):
         lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         for number, line in enumerate(lines):
             typed = "".join(c for c in line if c.isprintable())
+            self.buffer += typed
             if number < len(lines) - 1:
-                code, self.buffer = (self.buffer + typed).strip(), ""
-                if code:
-                    self.post_message(self.Scanned(code))
-            else:
-                self.buffer += typed
+                self._end_line()
         self.refresh()
+
+    def _end_line(self) -> None:
+        """Enter: what was typed is a scan (nothing, when only spaces were)."""
+        code, self.buffer = self.buffer.strip(), ""
+        if code:
+            self.post_message(self.Scanned(code))

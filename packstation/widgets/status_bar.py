@@ -22,7 +22,7 @@ class StatusBar(Pieces):
     scale: reactive[str] = reactive("")
     store_down: reactive[bool] = reactive(False)
 
-    _row_count = 1
+    _line_count = 1
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(gap="  │  ", id=id)
@@ -42,8 +42,8 @@ class StatusBar(Pieces):
         # a reading or a state wrapped (or unwrapped) the line, or a longer message wraps its
         # row into more lines (the same count of rows, one line more: the scale was cut off)
         lines = lines_of(rows, width)
-        if lines != self._row_count:
-            self._row_count = lines
+        if lines != self._line_count:
+            self._line_count = lines
             self.call_later(self.refresh, layout=True)
         return Text("\n").join(rows)
 
