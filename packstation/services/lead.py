@@ -23,7 +23,7 @@ from packstation.services import stock
 from packstation.services.claims import clear_claim, lock_order
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.parsed import KEPT
-from packstation.services.intake.validation import MIN_PHONE_DIGITS
+from packstation.services.intake.validation import too_short_to_call
 from packstation.services.new_lines import put_in_place, waiting_lines
 from packstation.services.packing.boxes import all_ticked, box_units
 from packstation.services.packing.voiding import leave_open_handover, void_box
@@ -425,7 +425,7 @@ def _check_address(after: dict[str, str]) -> None:
     if any(not after[name] for name in ("recipient_name", "phone", "address") if name in after):
         raise UserError(_("The name, phone and address may not be empty: the courier needs them."))
     phone = after.get("phone", "")
-    if phone and sum(c.isdigit() for c in phone) < MIN_PHONE_DIGITS:
+    if phone and too_short_to_call(phone):
         raise UserError(
             _("The phone {phone} is too short for a courier to call; correct it.").format(
                 phone=phone

@@ -19,6 +19,13 @@ from packstation.services.intake.report import Problem, shown
 
 MAX_QUANTITY = 100_000
 MIN_PHONE_DIGITS = 7  # a landline with its area code, or a mobile (masked or not)
+
+
+def too_short_to_call(phone: str) -> bool:
+    """Fewer digits than any number a courier can call (a masked 138****5678 has seven)."""
+    return sum(c.isdigit() for c in phone) < MIN_PHONE_DIGITS
+
+
 _SHORTENED = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")  # how Excel writes a long number
 
 
@@ -214,7 +221,7 @@ class RowCheck:
 
     def phone(self, key: str, value: str) -> str:
         """A number a courier can call: seven digits at least (a masked 138****5678 has them)."""
-        if value and sum(c.isdigit() for c in value) < MIN_PHONE_DIGITS:
+        if value and too_short_to_call(value):
             self.fail(
                 key,
                 value,
