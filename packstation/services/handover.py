@@ -25,7 +25,7 @@ from packstation.domain.lifecycle import can_move
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.os_problems import os_problem
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import render_manifest
@@ -36,6 +36,8 @@ from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 KINDS = ("bag", "cage", "pickup")
+# said by the seal, and by the lead's screen before it asks for the courier's name
+EMPTY_HANDOVER = N_("The handover is empty; scan parcels into it before sealing.")
 
 T = TypeVar("T")
 
@@ -460,7 +462,7 @@ def seal_handover(
             uow.commit()  # they stay out
             raise UserError(kept_out_sentence(kept_out))
         if not parcels:
-            raise UserError(_("The handover is empty; scan parcels into it before sealing."))
+            raise UserError(_(EMPTY_HANDOVER))
         handover.sealed_at = now
         if courier_name:
             handover.courier_name = courier_name

@@ -161,6 +161,16 @@ def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     return job.id or 0
 
 
+def void_refused(code: str, status: str) -> str:
+    """Why a parcel in ``status`` cannot have its label voided, or "" when it can (the lead's
+    screen asks before it asks for a reason, the void again under its locks)."""
+    if status not in (ParcelStatus.HANDED_OVER, ParcelStatus.VOID):
+        return ""
+    return _("Parcel {code} is {status}; its label cannot be voided.").format(
+        code=code, status=parcel_status_label(status)
+    )
+
+
 def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
     """Void a parcel's labels and the parcel: it cannot be handed over (it leaves an open
     handover), and its goods are ticked again into a new box, with a new waybill, at a bench;
@@ -175,12 +185,9 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         # the order, then the parcel: a seal or a bench's action on them ends first
         order = lock_order(uow, found.order_id)
         parcel = lock_parcel(uow, parcel_id)
-        if parcel.status in (ParcelStatus.HANDED_OVER, ParcelStatus.VOID):
-            raise UserError(
-                _("Parcel {code} is {status}; its label cannot be voided.").format(
-                    code=parcel.tracking_no or parcel.id, status=parcel_status_label(parcel.status)
-                )
-            )
+        refused = void_refused(parcel.tracking_no or str(parcel.id), parcel.status)
+        if refused:
+            raise UserError(refused)
         assert order is not None  # a parcel's order is never deleted
         if order.status in (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED):
             # its waybill is with the courier and the marketplace: a recall, not a void

@@ -22,6 +22,7 @@ from packstation.screens.bench.dialogs import (
     ReasonForm,
 )
 from packstation.services import packing
+from packstation.services.packing.weighing import NO_LABEL_YET
 from packstation.services.packing_view import LineView, Phase
 from packstation.services.users import check_lead_pin
 
@@ -172,7 +173,7 @@ def reprint(screen: BenchScreen) -> None:
         labelled = (ParcelStatus.LABELLED, ParcelStatus.PACKED)
         if not any(p.status in labelled for p in view.parcels):
             # said before the reason is asked for, not after
-            screen.say(_("No label has been printed for this order yet."), "refused")
+            screen.say(_(NO_LABEL_YET), "refused")
             return
 
     def done(reason: object) -> None:

@@ -18,6 +18,7 @@ from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import local_time
 from packstation.services.handover import (
+    EMPTY_HANDOVER,
     KINDS,
     HandoverRefused,
     Manifest,
@@ -365,7 +366,7 @@ class HandoverScreen(LeadScreen):
         handover_id = self.handover_id
         count = self.manifest.count
         if count == 0:  # refused before the courier's name is asked for, not after
-            self.say(_("The handover is empty; scan parcels into it before sealing."), error=True)
+            self.say(_(EMPTY_HANDOVER), error=True)
             return
 
         def answered(courier: str | None) -> None:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
@@ -28,6 +28,7 @@ from packstation.services.reprints import (
     label_preview_png,
     reprint_label,
     void_label,
+    void_refused,
     voided_sentence,
 )
 from packstation.services.status_names import parcel_status_label, status_label
@@ -233,14 +234,9 @@ class ReprintScreen(LeadScreen):
         if selected is None:
             return
         parcel_id, code = selected.parcel_id, selected.tracking_no
-        if selected.status in (ParcelStatus.VOID, ParcelStatus.HANDED_OVER):
-            # refused before a reason is asked for, not after
-            self.say(
-                _("Parcel {code} is {status}; its label cannot be voided.").format(
-                    code=code or selected.parcel_id, status=parcel_status_label(selected.status)
-                ),
-                error=True,
-            )
+        refused = void_refused(code or str(parcel_id), selected.status)
+        if refused:  # said before a reason is asked for, not after
+            self.say(refused, error=True)
             return
         cancelled = self.found is not None and self.found.status == OrderStatus.CANCELLED
 

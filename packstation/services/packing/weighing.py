@@ -11,7 +11,7 @@ from packstation.domain.lifecycle import check_move
 from packstation.domain.packing import MAX_WEIGHT_G
 from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _
 from packstation.services import printing
 from packstation.services.claims import clear_claim, held_order
 from packstation.services.packing.boxes import (
@@ -26,6 +26,9 @@ from packstation.services.packing.weights import WeighResult, Weight, accepted
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
+
+# said by the reprint, and by the bench before it asks for a reason
+NO_LABEL_YET = N_("No label has been printed for this order yet.")
 
 
 def _queue_documents(
@@ -277,7 +280,7 @@ def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> str:
             .limit(1)
         ).first()
         if box is None:
-            raise UserError(_("No label has been printed for this order yet."))
+            raise UserError(_(NO_LABEL_YET))
         parcel_id, number = box.id or 0, box.tracking_no or ""
     printing.reprint(uow, parcel_id=parcel_id, reason=reason)
     return number
