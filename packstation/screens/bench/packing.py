@@ -39,6 +39,7 @@ from packstation.screens.bench.signin import Packer
 from packstation.screens.bench.stop import StopScreen
 from packstation.screens.bench.store_link import StoreLink
 from packstation.services import claims, packing
+from packstation.services.catalogue import find_by_code
 from packstation.services.packing_view import (
     OrderView,
     Phase,
@@ -446,9 +447,13 @@ class BenchScreen(Screen[str | None]):
             return  # refused, and said
         claim = found[0]
         if claim is None:
-            said = self.badge_said(code) or _(
-                "No order has the number or waybill {code}; scan the order number on the slip."
-            ).format(code=code)
+            said = (
+                self.badge_said(code)
+                or self.product_said(code)
+                or _(
+                    "No order has the number or waybill {code}; scan the order number on the slip."
+                ).format(code=code)
+            )
             self.say(said, "refused")
             return
         self.opened(claim)
@@ -462,6 +467,22 @@ class BenchScreen(Screen[str | None]):
         return _("{code} is {name}'s badge: to change the packer, sign out first (F10).").format(
             code=code, name=user.name
         )
+
+    def product_said(self, code: str) -> str:
+        """What a product's barcode scanned with no order open means (it was called no
+        order's number)."""
+
+        def find(uow: UnitOfWork) -> str:
+            with uow:
+                found = find_by_code(uow, code)
+                return found[0].name if found else ""
+
+        name = self.store.read(find)
+        if not name:
+            return ""
+        return _(
+            "{code} is {name}, an item: open an order first (F2, or scan its number on the slip)."
+        ).format(code=code, name=name)
 
     def opened(self, claim: claims.Claim) -> None:
         self.order_id = claim.order_id

@@ -865,3 +865,20 @@ async def test_a_badge_scanned_at_work_is_called_a_badge(
         await scan(pilot, "BADGE-002")
         assert feedback(app) == said
         assert bench(app).view is not None and bench(app).view.ticked == 0  # type: ignore[union-attr]
+
+
+async def test_an_item_scanned_with_no_order_open_is_called_an_item(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """A product's barcode scanned before any order was open was "no order has the number":
+    the packer who picked up the item first learns it is an item and how to open an order."""
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, SOAP)
+        assert feedback(app) == (
+            f"{SOAP} is 手工皂, an item: open an order first (F2, or scan its number on the slip)."
+        )
+        await scan(pilot, "16901234567929")  # the case of six counts as the item too
+        assert "is 手工皂, an item" in feedback(app)
+        assert bench(app).order_id is None
