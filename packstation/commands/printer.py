@@ -80,7 +80,7 @@ def printer_test(cli: CliContext, printer: str | None, language: str | None, as_
     opened = open_printer(uri, language=lang, timeout=timeout)
     try:
         opened.send(test_job(lang, settings.bench.name, dt.datetime.now()), timeout=timeout)
-        state = opened.status(timeout=min(timeout, 3.0))
+        state = opened.status(timeout=timeout)
     finally:
         close_quietly(opened)
     if as_json:
@@ -109,7 +109,7 @@ def printer_status(
     lang = language or settings.printing.language
     opened = open_printer(uri, language=lang, timeout=settings.printing.timeout_seconds)
     try:
-        state = opened.status(timeout=min(settings.printing.timeout_seconds, 3.0))
+        state = opened.status(timeout=settings.printing.timeout_seconds)
     finally:
         close_quietly(opened)
     if as_json:

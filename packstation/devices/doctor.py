@@ -93,7 +93,7 @@ def _printer_check(uri: str, language: str, timeout: float) -> tuple[str, bool, 
     except DeviceError as exc:
         return (name, False, str(exc))
     try:
-        state = printer.status(timeout=min(timeout, 3.0))
+        state = printer.status(timeout=timeout)
     finally:
         close_quietly(printer)
     if state.ready:
