@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.devices.base import DeviceError, Scale, ScaleReading, ScaleStatus
+from packstation.devices.base import (
+    DeviceError,
+    Scale,
+    ScaleReading,
+    ScaleSilent,
+    ScaleStatus,
+)
 from packstation.devices.registry import close_quietly, open_scale
 from packstation.devices.weighing import StableWeight, status_word
 from packstation.errors import UserError
@@ -67,6 +73,10 @@ def read_settled(scale: Scale, timeout: float, stable_readings: int) -> tuple[Sc
             return last, False
         try:
             last = scale.read(max(0.2, min(1.0, remaining)))
+        except ScaleSilent as exc:
+            if time.monotonic() >= deadline:
+                raise ScaleSilent(exc.say, timeout) from None  # how long it waited in all
+            continue
         except DeviceError:
             if time.monotonic() >= deadline:
                 raise

@@ -6,6 +6,7 @@ chosen from a URI by ``packstation.devices.registry``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -38,6 +39,15 @@ class PrintJobInterrupted(DeviceError):
 
 class DeviceDisconnected(DeviceError):
     """The device went away: unplugged, asleep, or its connection closed; worth reconnecting."""
+
+
+class ScaleSilent(DeviceError):
+    """The scale sent no reading in the time it was given; ``say`` words that for any number of
+    seconds, so that a caller who asked several times says how long it waited in all."""
+
+    def __init__(self, say: Callable[[float], str], seconds: float) -> None:
+        super().__init__(say(seconds))
+        self.say = say
 
 
 class ScaleStatus(StrEnum):

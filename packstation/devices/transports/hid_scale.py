@@ -9,7 +9,7 @@ import contextlib
 import time
 from typing import Any
 
-from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading
+from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading, ScaleSilent
 from packstation.devices.protocols.base import FrameError
 from packstation.devices.protocols.registry import DYMO
 from packstation.i18n import _
@@ -91,11 +91,7 @@ class HidScale:
                 if latest is not None:
                     return latest
                 if time.monotonic() >= deadline:
-                    raise DeviceError(
-                        _(
-                            "The USB scale sent nothing within {seconds} s; is it switched on?"
-                        ).format(seconds=f"{timeout:g}")
-                    )
+                    raise ScaleSilent(_hid_silent, timeout)
                 continue
             try:
                 reading = DYMO.parse(data[:6])
@@ -114,3 +110,9 @@ class HidScale:
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self._device.close()
+
+
+def _hid_silent(seconds: float) -> str:
+    return _("The USB scale sent nothing within {seconds} s; is it switched on?").format(
+        seconds=f"{round(seconds, 1):g}"
+    )

@@ -9,7 +9,7 @@ import contextlib
 import time
 from typing import Any
 
-from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading
+from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading, ScaleSilent
 from packstation.devices.protocols.base import FrameError, ScaleProtocol, split_frames
 from packstation.devices.protocols.registry import SERIAL_PROTOCOLS
 from packstation.devices.transports.serial_link import PORT_ERRORS
@@ -102,11 +102,12 @@ class StreamScale:
                     "set protocol= in its address to the scale's protocol, or protocol=auto."
                 ).format(where=self.where, protocol=self.protocol.title)
             )
-        raise DeviceError(
-            _(
-                "The scale at {where} did not answer within {seconds} s; check that it is on and awake."
-            ).format(where=self.where, seconds=f"{round(timeout, 1):g}")
-        )
+        raise ScaleSilent(self._silent, timeout)
+
+    def _silent(self, seconds: float) -> str:
+        return _(
+            "The scale at {where} did not answer within {seconds} s; check that it is on and awake."
+        ).format(where=self.where, seconds=f"{round(seconds, 1):g}")
 
     def _command(self, command: bytes | None, action: str) -> None:
         if command is None:

@@ -16,8 +16,12 @@ from pathlib import Path
 import pytest
 
 from packstation.cli import main
+from packstation.commands import printer as printer_command
 from packstation.config import DeviceSettings, PrintingSettings, Settings
+from packstation.devices import doctor as device_doctor
+from packstation.devices.base import PrinterState
 from packstation.devices.doctor import device_checks
+from packstation.devices.sim.printer import SimulatedPrinter
 from packstation.devices.sim.printer_server import PrinterServer
 from packstation.devices.sim.scale_server import ScaleServer
 from packstation.i18n import set_language
@@ -126,6 +130,28 @@ def test_scale_read_without_a_scale_is_one_sentence(run: Callable[..., Result]) 
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_a_silent_scale_is_said_to_be_silent_for_the_whole_wait(
+    run: Callable[..., Result],
+) -> None:
+    """A polled scale that answers nothing is asked once a second until the timeout: the error
+    said "did not answer within 1 s" after five seconds of waiting."""
+    ours, theirs = os.openpty()  # a serial line with nobody at the other end
+    try:
+        device = f"serial://{os.ttyname(theirs)}?protocol=mt-sics"
+        started = time.monotonic()
+        result = run("scale", "read", "--device", device, "--timeout", "2.5")
+        waited = time.monotonic() - started
+    finally:
+        os.close(ours)
+        os.close(theirs)
+    assert result.returncode == 4
+    assert result.stderr.strip() == (
+        f"packstation: The scale at {device.split('?')[0]} did not answer within 2.5 s; "
+        "check that it is on and awake."
+    )
+    assert waited >= 2.5  # it did wait the whole time
 
 
 def test_printer_test_against_the_simulator(tmp_path: Path, run: Callable[..., Result]) -> None:
@@ -242,3 +268,31 @@ def test_a_port_that_does_not_open_says_why_in_the_user_s_words(
     assert "（没有这个文件或文件夹）" in missing.stderr and "Errno" not in missing.stderr
     wrong = run("scale", "read", "--device", f"serial://{plain}")
     assert "(it is not a serial port)" in wrong.stderr and "ioctl" not in wrong.stderr
+
+
+def test_printer_status_waits_as_long_as_the_configuration_says(
+    tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``printing.timeout_seconds`` is how long a printer may take to answer; ``printer
+    status``, ``printer test`` and ``doctor`` waited 3 s at most whatever it said, and called a
+    printer on a slow network silent."""
+    asked: list[float] = []
+
+    class Slow(SimulatedPrinter):
+        def status(self, timeout: float = 2.0) -> PrinterState:
+            asked.append(timeout)
+            return super().status(timeout)
+
+    monkeypatch.setattr(printer_command, "open_printer", lambda uri, **_kw: Slow())
+    monkeypatch.setattr(device_doctor, "open_printer", lambda uri, **_kw: Slow())
+    config = tmp_path / "bench.toml"
+    config.write_text("[printing]\ntimeout_seconds = 8\n", encoding="utf-8")
+    for command in ("status", "test"):
+        result = run("--config", str(config), "printer", command, "--printer", "tcp://10.0.0.9")
+        assert result.returncode == 0, result.stderr
+    settings = Settings(
+        devices=DeviceSettings(scale="none", printer="tcp://10.0.0.9"),
+        printing=PrintingSettings(timeout_seconds=8),
+    )
+    device_checks(settings)
+    assert asked == [8.0, 8.0, 8.0]
