@@ -15,7 +15,7 @@ from typing import Protocol
 from packstation.devices.base import DeviceError, PrinterTransport, Scale, Scan
 from packstation.devices.sim.printer import SimulatedPrinter
 from packstation.devices.sim.scale import SimulatedScale
-from packstation.devices.uri import DeviceUri, parse_uri
+from packstation.devices.uri import SERIAL_OPTIONS, DeviceUri, parse_uri
 from packstation.i18n import _
 
 _shared_lock = threading.Lock()
@@ -48,13 +48,16 @@ def open_scale(uri: str, *, stable_readings: int = 3) -> Scale:
     if parsed.scheme in ("none", "manual", "off"):
         raise DeviceError(_("No scale is configured: weights are typed by hand."))
     if parsed.scheme == "sim":
+        parsed.only()
         return simulated_scale()
-    if parsed.scheme in ("serial", "tcp"):
-        return _open_stream_scale(parsed)
+    if parsed.scheme == "serial":
+        return _open_stream_scale(parsed.only("protocol", *SERIAL_OPTIONS))
+    if parsed.scheme == "tcp":
+        return _open_stream_scale(parsed.only("protocol"))
     if parsed.scheme == "hid":
         from packstation.devices.transports.hid_scale import HidScale
 
-        return HidScale(parsed.target or "0922:8003")
+        return HidScale(parsed.only().target or "0922:8003")
     raise DeviceError(
         _("Unknown scale URI '{uri}'; use serial://, tcp://, hid://, sim:// or none.").format(
             uri=uri
@@ -82,6 +85,7 @@ def open_printer(uri: str, *, language: str = "zpl", timeout: float = 5.0) -> Pr
     """A printer connection for ``uri``; ``language`` (zpl | escpos) decides the status query."""
     parsed = parse_uri(uri)
     scheme = parsed.scheme
+    parsed.only(*(SERIAL_OPTIONS if scheme == "serial" else ()))
     if scheme == "sim":
         return simulated_printer()
     if scheme == "tcp":
@@ -138,10 +142,12 @@ def open_scanner(
     if parsed.scheme in ("serial", "tcp"):
         from packstation.devices.scanner import SerialScanner
 
+        parsed.only(*(SERIAL_OPTIONS if parsed.scheme == "serial" else ()))
         return SerialScanner(uri, on_scan, on_state)
     if parsed.scheme == "evdev":
         from packstation.devices.scanner import EvdevScanner
 
+        parsed.only("layout", "grab")
         return EvdevScanner(uri, on_scan, on_state)
     raise DeviceError(
         _("Unknown scanner URI '{uri}'; use keyboard, serial:// or evdev://.").format(uri=uri)

@@ -11,6 +11,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from packstation.devices.base import DeviceError
 from packstation.i18n import _
 
+# what a serial line is set with (``serial_link.open_serial``)
+SERIAL_OPTIONS = ("baud", "bits", "parity", "stop")
+
 
 @dataclass(frozen=True)
 class DeviceUri:
@@ -38,6 +41,24 @@ class DeviceUri:
                     uri=self.text, key=key, value=value
                 )
             ) from None
+
+    def only(self, *known: str) -> DeviceUri:
+        """This URI, if it has no option but ``known`` ones: a misspelt option was ignored, and
+        the device opened with its default (``protocl=ad`` read as ``protocol=auto``)."""
+        unknown = sorted(set(self.query) - set(known))
+        if not unknown:
+            return self
+        if not known:
+            raise DeviceError(
+                _("'{uri}' takes no options; remove '?{key}=…'.").format(
+                    uri=self.text, key=unknown[0]
+                )
+            )
+        raise DeviceError(
+            _("'{uri}': there is no option '{key}'; this device takes {known}.").format(
+                uri=self.text, key=unknown[0], known=", ".join(known)
+            )
+        )
 
     @property
     def target(self) -> str:

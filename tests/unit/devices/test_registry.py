@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,48 @@ def test_scanner_uris() -> None:
         registry.open_scanner("bluetooth://x", print, print)
     with pytest.raises(DeviceError):
         registry.open_scanner("evdev:///dev/input/event0?layout=klingon", print, print)
+
+
+@pytest.mark.parametrize(
+    ("opening", "said"),
+    [
+        (
+            lambda: registry.open_scale("serial:///dev/ttyUSB0?protocl=ad"),
+            "'serial:///dev/ttyUSB0?protocl=ad': there is no option 'protocl'; "
+            "this device takes protocol, baud, bits, parity, stop.",
+        ),
+        (
+            lambda: registry.open_scale("tcp://10.0.0.5:4001?baud=9600"),
+            "'tcp://10.0.0.5:4001?baud=9600': there is no option 'baud'; "
+            "this device takes protocol.",
+        ),
+        (
+            lambda: registry.open_scale("sim://?weight=abc"),
+            "'sim://?weight=abc' takes no options; remove '?weight=…'.",
+        ),
+        (
+            lambda: registry.open_printer("tcp://10.0.0.9:9100?dpi=300"),
+            "'tcp://10.0.0.9:9100?dpi=300' takes no options; remove '?dpi=…'.",
+        ),
+        (
+            lambda: registry.open_printer("serial:///dev/ttyS0?baudrate=19200"),
+            "'serial:///dev/ttyS0?baudrate=19200': there is no option 'baudrate'; "
+            "this device takes baud, bits, parity, stop.",
+        ),
+        (
+            lambda: registry.open_scanner(
+                "evdev:///dev/input/event3?layuot=de", lambda _s: None, lambda _s: None
+            ),
+            "'evdev:///dev/input/event3?layuot=de': there is no option 'layuot'; "
+            "this device takes layout, grab.",
+        ),
+    ],
+)
+def test_a_misspelt_option_is_refused_before_anything_opens(
+    opening: Callable[[], object], said: str
+) -> None:
+    """An option a device does not take was ignored: ``protocl=ad`` opened the scale with the
+    protocol guessed, ``sim://?weight=abc`` was a scale that weighs nothing."""
+    with pytest.raises(DeviceError) as refused:
+        opening()
+    assert str(refused.value) == said
