@@ -155,6 +155,7 @@ def sim_scale(
                 protocol=server.model.protocol.title, uri=server.uri
             )
         )
+        _say(server.apply("help"))  # what can be typed, said once at the start
         _run_commands(server.apply, script)
 
 
@@ -207,6 +208,7 @@ def sim_printer(port: int, host: str, folder: Path, script: Path | None) -> None
                 uri=server.uri, folder=folder
             )
         )
+        _say(server.apply("help"))  # what can be typed, said once at the start
         _run_commands(server.apply, script)
 
 
@@ -233,6 +235,7 @@ def sim_scanner(terminator: str, link: str | None, script: Path | None) -> None:
     ending = {"cr": b"\r", "crlf": b"\r\n", "lf": b"\n"}[terminator]
     with ScannerServer(terminator=ending, link=link) as server:
         _say(_("Simulated scanner at {uri}").format(uri=server.uri))
+        _say(server.apply("help"))  # what can be typed, said once at the start
         _run_commands(server.apply, script)
 
 

@@ -246,6 +246,8 @@ class PrinterServer:
             return " "
         if word in ("quit", "exit", "q"):
             return ""
+        if word in ("help", "?"):
+            return _("printer: type ready, paper-out, head-open, silent, off, jobs or quit")
         aliases = {"on": "ready", "paper": "ready", "close": "ready", "open": "head-open"}
         word = aliases.get(word, word)
         if word in {m.value for m in PrinterMode}:

@@ -136,6 +136,11 @@ class ScaleModel:
         word = words[0]
         if word in ("quit", "exit", "q"):
             return ""
+        if word in ("help", "?"):
+            return _(
+                "scale: type a weight (250, 1.5kg, 2lb, 8oz), moving, over, under, error, stable, "
+                "unit kg, garbage, unplug, plug or quit"
+            )
         if word in _FAULTS:
             self.set_fault(_FAULTS[word])
             return _("scale: {state}").format(state=_FAULTS[word].value)

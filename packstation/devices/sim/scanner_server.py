@@ -39,6 +39,10 @@ class ScannerServer:
             return " "
         if words[0].lower() in ("quit", "exit"):
             return ""
+        if len(words) == 1 and words[0].lower() in ("help", "?"):
+            return _(
+                "scanner: type codes (several on a line are sent as one burst), unplug, plug or quit"
+            )
         if words[0].lower() == "unplug":
             self.endpoint.unplug()
             return _("scanner: unplugged")

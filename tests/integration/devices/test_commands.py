@@ -85,6 +85,9 @@ def test_sim_scale_and_scale_read(
     sim_scale_process: tuple[subprocess.Popen[str], str], run: Callable[..., Result]
 ) -> None:
     process, uri = sim_scale_process
+    assert process.stdout is not None
+    # what can be typed is said at the start (it was in --help only)
+    assert process.stdout.readline().startswith("scale: type a weight (250, 1.5kg, 2lb, 8oz)")
     result = run("scale", "read", "--device", uri, "--timeout", "3", "--json")
     assert result.returncode == 0, result.stderr
     reading = json.loads(result.stdout)
@@ -197,6 +200,8 @@ def test_sim_printer_process_records_jobs(tmp_path: Path, run: Callable[..., Res
         assert process.stdout is not None and process.stdin is not None
         uri = re.search(r"(tcp://[\d.]+:\d+)", process.stdout.readline())
         assert uri
+        said = process.stdout.readline()
+        assert said == "printer: type ready, paper-out, head-open, silent, off, jobs or quit\n"
         result = run("printer", "test", "--printer", uri.group(1))
         assert result.returncode == 0, result.stderr
         process.stdin.write("jobs\nquit\n")
