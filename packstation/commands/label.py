@@ -235,13 +235,18 @@ def label(
     if void:
         assert parcel is not None and parcel_id is not None
         # as the lead's reprint screen voids: the parcel too, its goods packed again at a bench
-        count = void_label(cli.uow(), parcel_id=parcel_id, reason=reason)
+        voided = void_label(cli.uow(), parcel_id=parcel_id, reason=reason)
         if as_json:
-            echo_json({"order_no": found.order_no, "voided": count})
+            echo_json(
+                {
+                    "order_no": found.order_no,
+                    "voided": voided.prints,
+                    "taken_out_of_handover": voided.handover_id,
+                }
+            )
         else:
             code = parcel.tracking_no or str(parcel.seq)
-            cancelled = found.status == OrderStatus.CANCELLED
-            click.echo(voided_sentence(code, count, cancelled=cancelled))
+            click.echo(voided_sentence(code, voided))
         return
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)

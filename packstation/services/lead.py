@@ -507,7 +507,32 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
         return ids
 
 
-def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
+@dataclass(frozen=True)
+class Cancelled:
+    """An order cancelled: ``labels``, the waybills of its parcels that were voided (packed,
+    labelled: on the bench or the shelf still); ``handovers``, the open handovers they were
+    taken out of (they are in those bags still)."""
+
+    order_no: str
+    labels: tuple[str, ...] = ()
+    handovers: tuple[int, ...] = ()
+
+    def sentence(self) -> str:
+        said = _("Order {order} is cancelled.").format(order=self.order_no)
+        if self.labels:
+            said += " " + ngettext(
+                "Label {codes} is void: tear it off and put the goods back on the shelves.",
+                "Labels {codes} are void: tear them off and put the goods back on the shelves.",
+                len(self.labels),
+            ).format(codes=", ".join(self.labels))
+        if self.handovers:
+            said += " " + _("Take the parcel out of handover {ids}.").format(
+                ids=", ".join(str(h) for h in self.handovers)
+            )
+        return said
+
+
+def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Cancelled:
     """Cancel an order that has not left; its labels are voided."""
     if not reason.strip():
         raise UserError(_("Give a reason for cancelling the order."))
@@ -515,7 +540,12 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
         order = _order(uow, order_id)
         _refuse_move(order, OrderStatus.CANCELLED)
         _refuse_if_handed_over(uow, order, _("recall it before cancelling the order"))
+        labels: list[str] = []
+        handovers: list[int] = []
         for parcel in _labelled(uow, order_id):
+            labels.append(parcel.tracking_no or "")
+            if parcel.handover_id is not None and parcel.handover_id not in handovers:
+                handovers.append(parcel.handover_id)
             void_box(uow, order, parcel, "order cancelled", pack_again=False)
         void_order_documents(uow, order, "order cancelled")  # a waybill printed first
         _resolve_all(uow, order_id, "cancelled")
@@ -534,7 +564,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Order:
             to_stock=returned,
         )
         uow.commit()
-        return order
+        return Cancelled(order.order_no, tuple(labels), tuple(handovers))
 
 
 def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str, day: dt.date) -> Order:

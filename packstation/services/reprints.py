@@ -171,10 +171,21 @@ def void_refused(code: str, status: str) -> str:
     )
 
 
-def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
+@dataclass(frozen=True)
+class Voided:
+    """What a void did: ``prints``, the label's print jobs voided (the reprints counted);
+    ``cancelled``, the order was; ``handover_id``, the open handover the parcel was taken out
+    of (it is in that bag or cage still)."""
+
+    prints: int
+    cancelled: bool = False
+    handover_id: int | None = None
+
+
+def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> Voided:
     """Void a parcel's labels and the parcel: it cannot be handed over (it leaves an open
     handover), and its goods are ticked again into a new box, with a new waybill, at a bench;
-    a packed order waits on hold for that.  Returns how many label jobs were voided."""
+    a packed order waits on hold for that."""
     reason = reason.strip()
     if not reason:
         raise UserError(_("Give a reason for voiding the label."))
@@ -199,20 +210,21 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
         # its goods go into a new box with a new waybill at a bench; a cancelled order's go
         # back to the shelves, which its cancel counted already
         cancelled = order.status == OrderStatus.CANCELLED
+        handover_id = parcel.handover_id
         count = void_box(uow, order, parcel, reason, pack_again=not cancelled)
         if order.status == OrderStatus.PACKED and can_move(order.status, OrderStatus.ON_HOLD):
             order.status = OrderStatus.ON_HOLD
             order.hold_reason = _("Label voided: {reason}").format(reason=reason)
             uow.session.add(order)
         uow.commit()
-        return count
+        return Voided(count, cancelled, handover_id)
 
 
-def voided_sentence(code: str, prints: int, *, cancelled: bool = False) -> str:
+def voided_sentence(code: str, voided: Voided) -> str:
     """What a void tells the lead, on the reprint screen and from ``packstation label --void``:
-    the label named, and every printed copy of it to tear off (``prints``: its print jobs, the
-    reprints counted).  ``cancelled``: the order was, and its goods go back to the shelves."""
-    if cancelled:
+    the label named, the parcel to take out of the bag it was put in, and every printed copy of
+    the label to tear off; a cancelled order's goods go back to the shelves."""
+    if voided.cancelled:
         said = _(
             "Label {code} voided; the order is cancelled: put the parcel's goods back on the "
             "shelves (the stock counted them back when it was cancelled)."
@@ -222,8 +234,14 @@ def voided_sentence(code: str, prints: int, *, cancelled: bool = False) -> str:
             "Label {code} voided; the parcel's goods go into a new box with a new label at a "
             "bench (a packed order waits on hold until a lead releases it)."
         ).format(code=code)
-    if prints > 1:
-        said += " " + _("It was printed {count} times: tear off every copy.").format(count=prints)
+    if voided.handover_id is not None:
+        said += " " + _("It was in handover {id}: take the parcel out of that bag or cage.").format(
+            id=voided.handover_id
+        )
+    if voided.prints > 1:
+        said += " " + _("It was printed {count} times: tear off every copy.").format(
+            count=voided.prints
+        )
     return said
 
 

@@ -298,8 +298,7 @@ class ExceptionsScreen(LeadScreen):
     def action_cancel_order(self) -> None:
         def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
-                order = cancel_order(uow, order_id=order_id, reason=reason)
-                return _("Order {order} is cancelled.").format(order=order.order_no)
+                return cancel_order(uow, order_id=order_id, reason=reason).sentence()
 
             return job
 

@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.screens.lead.base import LeadScreen
@@ -238,7 +237,6 @@ class ReprintScreen(LeadScreen):
         if refused:  # said before a reason is asked for, not after
             self.say(refused, error=True)
             return
-        cancelled = self.found is not None and self.found.status == OrderStatus.CANCELLED
 
         def answered(reason: str | None) -> None:
             if not reason:
@@ -246,7 +244,7 @@ class ReprintScreen(LeadScreen):
 
             def job(uow: UnitOfWork) -> str:
                 voided = void_label(uow, parcel_id=parcel_id, reason=reason)
-                return voided_sentence(code, voided, cancelled=cancelled)
+                return voided_sentence(code, voided)
 
             self.act(job)
 

@@ -17,7 +17,7 @@ from packstation.services.intake import import_orders
 from packstation.services.orders import find_order, order_details
 from packstation.services.printing import reprint
 from packstation.services.reports import day_report, shortages
-from packstation.services.reprints import void_label, voided_sentence
+from packstation.services.reprints import Voided, void_label, voided_sentence
 from packstation.services.shipments import confirm_file, export_shipments
 from packstation.store.models import Order, Parcel, PrintJob, Product
 from tests.integration.intake.exports import CLOSED, Item, TOrder, write_taobao
@@ -278,11 +278,12 @@ def test_cancelling_a_labelled_order_leaves_voiding_to_the_bench(
         shelf = uow.session.exec(select(Product.on_hand).where(Product.sku == "MUG-01")).one()
     with pytest.raises(UserError, match="Order L-1 is cancelled: its label must not go out"):
         reprint(uow_factory(), parcel_id=parcel_id, reason="smudged")
-    assert void_label(uow_factory(), parcel_id=parcel_id, reason="order cancelled") == 1
+    voided = void_label(uow_factory(), parcel_id=parcel_id, reason="order cancelled")
+    assert voided == Voided(1, cancelled=True)
     with uow_factory() as uow:
         after = uow.session.exec(select(Product.on_hand).where(Product.sku == "MUG-01")).one()
     assert after == shelf
-    assert voided_sentence("YT7000000000002", 1, cancelled=True).startswith(
+    assert voided_sentence("YT7000000000002", voided).startswith(
         "Label YT7000000000002 voided; the order is cancelled: put the parcel's goods back"
     )
 

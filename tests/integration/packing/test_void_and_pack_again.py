@@ -29,7 +29,7 @@ from packstation.services.handover import (
 )
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.printing import reprint
-from packstation.services.reprints import find_labels, void_label, voided_sentence
+from packstation.services.reprints import Voided, find_labels, void_label, voided_sentence
 from packstation.store.models import (
     Event,
     Order,
@@ -94,7 +94,7 @@ def test_a_voided_label_is_packed_again_with_a_new_waybill(
 ) -> None:
     order_id, first = packed_order(shop, settings)
     tea = on_hand(shop, "TEA-001")
-    assert void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="torn") == 1
+    assert void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="torn").prints == 1
 
     with UnitOfWork(shop) as u:
         order = u.session.get(Order, order_id)
@@ -168,7 +168,13 @@ def two_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, str, 
 def test_a_void_box_leaves_its_open_handover(shop: Engine, settings: Settings) -> None:
     order_id, first, kept, handover = two_in_a_handover(shop, settings)
 
-    void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="wrong address")
+    voided = void_label(uow(shop), parcel_id=parcel_id(shop, first), reason="wrong address")
+    # the parcel is in the bag still: the lead is told to take it out (the list just had one
+    # parcel fewer)
+    assert voided == Voided(1, handover_id=handover)
+    assert voided_sentence(first, voided).endswith(
+        f"It was in handover {handover}: take the parcel out of that bag or cage."
+    )
     with pytest.raises(HandoverRefused, match="keep it out"):
         scan_parcel(uow(shop), handover_id=handover, code=first)
     sealed = seal_handover(
@@ -207,7 +213,13 @@ def test_the_seal_keeps_out_a_parcel_whose_order_was_cancelled(
 
 def test_a_cancel_takes_the_parcel_out_at_once(shop: Engine, settings: Settings) -> None:
     order_id, first, handover = packed_in_a_handover(shop, settings)
-    lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
+    cancelled = lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
+    # the lead is told what to do with the parcel in the bag (it said "is cancelled" only)
+    assert cancelled.labels == (first,) and cancelled.handovers == (handover,)
+    assert cancelled.sentence() == (
+        f"Order {cancelled.order_no} is cancelled. Label {first} is void: tear it off and put "
+        f"the goods back on the shelves. Take the parcel out of handover {handover}."
+    )
     with UnitOfWork(shop) as u:
         box = u.session.exec(select(Parcel).where(Parcel.tracking_no == first)).one()
         assert box.status == ParcelStatus.VOID and box.handover_id is None
@@ -247,8 +259,9 @@ def test_the_label_command_voids_as_the_lead_does(
     assert voided.exit_code == 0, voided.output
     assert voided.output.startswith(f"Label {first} voided; the parcel's goods go into a new box")
     assert "printed" not in voided.output  # one copy: nothing more to say
+    assert "handover" not in voided.output  # it was in none
     # a label printed three times (twice again): every copy is torn off
-    assert voided_sentence("YT7000000000001", 3).endswith(
+    assert voided_sentence("YT7000000000001", Voided(3)).endswith(
         "It was printed 3 times: tear off every copy."
     )
     with UnitOfWork(shop) as u:
