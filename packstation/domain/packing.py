@@ -7,8 +7,10 @@ by how much, the expected weight of a parcel, the weighing tolerance, and the ca
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from packstation.domain.status import ParcelStatus
@@ -46,6 +48,31 @@ class ScanMatch:
 # more than any parcel a courier takes: a weight above it is a typing or reading mistake (and
 # would not fit the store's column)
 MAX_WEIGHT_G = 1_000_000
+
+# a weight typed by hand: grams bare, or with the unit a packer may write (斤 is half a kilo)
+GRAMS_PER_TYPED_UNIT = {
+    "": Decimal(1),
+    "g": Decimal(1),
+    "克": Decimal(1),
+    "kg": Decimal(1000),
+    "公斤": Decimal(1000),
+    "千克": Decimal(1000),
+    "斤": Decimal(500),
+}
+_TYPED_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*(g|kg|克|公斤|千克|斤)?")
+
+
+def typed_grams(text: str) -> int | None:
+    """Whole grams from a weight typed by hand ("1250", "1.25 kg", "850克", "2斤"), rounded
+    to the gram (a comma groups thousands: "2,130"); None when it is no weight or not between
+    1 g and ``MAX_WEIGHT_G``."""
+    cleaned = text.strip().lower().replace(",", "").replace("，", "").replace("．", ".")
+    found = _TYPED_WEIGHT.fullmatch(cleaned)
+    if found is None:
+        return None
+    grams_per = GRAMS_PER_TYPED_UNIT[found.group(2) or ""]
+    grams = int((Decimal(found.group(1)) * grams_per).to_integral_value(ROUND_HALF_UP))
+    return grams if 0 < grams <= MAX_WEIGHT_G else None
 
 
 def match_scan(lines: Sequence[LineState], sku: str | None, multiplier: int = 1) -> ScanMatch:

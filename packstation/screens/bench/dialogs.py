@@ -18,18 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from packstation.domain.packing import MAX_WEIGHT_G, command_of
+from packstation.domain.packing import MAX_WEIGHT_G, command_of, typed_grams
 from packstation.i18n import N_, _
 from packstation.widgets.wedge_input import WedgeInput
 
 
-def _input(placeholder: str, *, id: str, password: bool = False, number: bool = False) -> Input:
-    field = WedgeInput(
-        placeholder=placeholder,
-        id=id,
-        password=password,
-        type="integer" if number else "text",
-    )
+def _input(placeholder: str, *, id: str, password: bool = False) -> Input:
+    field = WedgeInput(placeholder=placeholder, id=id, password=password)
     field.cursor_blink = False
     return field
 
@@ -145,20 +140,23 @@ class WeightForm(_Form):
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=False):
             yield Label(_("Type the weight of the box in grams"), classes="title")
-            yield _input(_("grams, e.g. 1250"), id="grams", number=True)
+            yield _input(_("grams, e.g. 1250 (or 1.25 kg)"), id="grams")
             yield Label("", id="error", classes="error")
             yield Label(_("Enter: confirm   Esc: back"))
 
     def submit(self) -> None:
-        text = self.query_one("#grams", Input).value.strip()
-        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_WEIGHT_G:
+        text = self.query_one("#grams", Input).value
+        grams = typed_grams(text)
+        if grams is None:
+            # the letters of "2kg" were dropped as typed, and 2 g was weighed
             self.error(
-                _("Type the weight as whole grams, more than 0 and at most {most}.").format(
-                    most=MAX_WEIGHT_G
-                )
+                _(
+                    "'{text}' is no weight: type grams (1250) or kilograms (1.25 kg), "
+                    "more than 0 and at most {most} g."
+                ).format(text=text.strip(), most=MAX_WEIGHT_G)
             )
             return
-        self.dismiss(int(text))
+        self.dismiss(grams)
 
 
 @dataclass(frozen=True)

@@ -181,8 +181,16 @@ async def test_manual_tick_typed_weight_and_several_boxes(
         await pilot.press(*"99999999999999999999", "enter")
         await pilot.pause()
         said = str(app.screen.query_one("#error", Label).render())
-        assert said == "Type the weight as whole grams, more than 0 and at most 1000000."
-        await pilot.press("ctrl+u", *str(expected), "enter")
+        assert said == (
+            "'99999999999999999999' is no weight: type grams (1250) or kilograms (1.25 kg), "
+            "more than 0 and at most 1000000 g."
+        )
+        await pilot.press("ctrl+u", *"two kilos", "enter")
+        await pilot.pause()
+        assert "'two kilos' is no weight" in str(app.screen.query_one("#error", Label).render())
+        # in kilograms, as a packer reads a parcel scale (the letters of "2kg" were dropped,
+        # and 2 g weighed)
+        await pilot.press("ctrl+u", *f"{expected / 1000:g} kg", "enter")
         await pilot.pause()
         assert screen.view.current is not None and screen.view.current.seq == 2
         await scan(pilot, PAN)
@@ -195,6 +203,7 @@ async def test_manual_tick_typed_weight_and_several_boxes(
             (1, ParcelStatus.PACKED, "manual"),
             (2, ParcelStatus.PACKED, "scale"),
         ]
+        assert parcels[0].measured_weight_g == expected
     assert events(shop, "item_ticked_by_hand")[0]["reason"] == "条码破损"
 
 
