@@ -320,7 +320,7 @@ def _reconcile(
     changes = {
         name: (known.values[name], getattr(order, name)[: _limit(name)])
         for name in CHANGEABLE
-        if getattr(order, name)[: _limit(name)] != known.values[name]
+        if name not in order.absent and getattr(order, name)[: _limit(name)] != known.values[name]
     }
     lines = changed_lines(order, known.lines) if order.lines else ""
     if not changes and not lines:
@@ -329,7 +329,8 @@ def _reconcile(
     conn = uow.session.connection()
     # a label printed (at a bench, or first by a batch) carries the old address; lines change
     # only while no bench has begun the order
-    editable = status in NOT_PACKED and not _labelled(uow, known.id)
+    labelled = _labelled(uow, known.id)
+    editable = status in NOT_PACKED and not labelled
     if lines:
         editable = (
             editable
@@ -373,10 +374,17 @@ def _reconcile(
             uow, order, known, report, note, {"lines": ("", lines)}, write=write, new_lines=True
         )
     if changes:
-        note = _(
-            "The marketplace changed {changes} after the label was printed; the order waits on "
-            "hold: check the parcel, correct the address or release it."
-        ).format(changes=joined(f"{name} → {new}" for name, (_old, new) in sorted(changes.items())))
+        said = joined(f"{name} → {new}" for name, (_old, new) in sorted(changes.items()))
+        if labelled:
+            note = _(
+                "The marketplace changed {changes} after the label was printed; the order waits "
+                "on hold: check the parcel, correct the address or release it."
+            ).format(changes=said)
+        else:  # the items changed too, at a bench that began the order: no label yet
+            note = _(
+                "The marketplace changed {changes} after packing began; the order waits on "
+                "hold: correct the address or release it."
+            ).format(changes=said)
         _changed(uow, order, known, report, note, changes, write=write)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from packstation.domain.orders import generic_state, is_gift
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
-from packstation.services.intake.parsed import KEPT, ParsedLine, ParsedOrder
+from packstation.services.intake.parsed import CHANGEABLE, KEPT, ParsedLine, ParsedOrder
 from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem
 from packstation.services.intake.validation import Columns, RowCheck
@@ -44,6 +44,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "buyer": ("buyer", "买家会员名"),
     "tracking_no": ("tracking_no", "物流单号"),
 }
+# the column of each field an import may change, where it is named otherwise
+_COLUMN_OF = {"recipient_name": "recipient"}
 REQUIRED = ("order_no", "paid_at", "recipient", "phone", "address", "sku", "qty")
 # the cells that belong to the order, not the line: the rows of one order must agree on them
 ORDER_FIELDS = (
@@ -75,6 +77,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         return
     check = RowCheck(cols, ctx.problems)
     idx = {k: cols.index.get(k) for k in COLUMNS}
+    absent = frozenset(name for name in CHANGEABLE if idx[_COLUMN_OF.get(name, name)] is None)
 
     def cell(cells: list[str], key: str) -> str:
         i = idx[key]
@@ -160,6 +163,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 ),
                 buyer_note=cell(cells, "buyer_note"),
                 seller_note=cell(cells, "seller_note"),
+                absent=absent,
             )
             if order_no:
                 orders[key] = order

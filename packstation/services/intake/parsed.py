@@ -43,6 +43,9 @@ class ParsedOrder:
     buyer_note: str = ""
     seller_note: str = ""
     lines: list[ParsedLine] = field(default_factory=list)
+    # the fields of ``CHANGEABLE`` the file has no column for: they say nothing, and the
+    # stored values stay (a file without a buyer-note column erased every stored note)
+    absent: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[str, str]:

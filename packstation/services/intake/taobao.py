@@ -174,6 +174,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     i_mobile, i_landline = optional["mobile"], optional["landline"]
     i_buyer, i_shop = optional["buyer"], optional["shop"]
     i_bnote, i_snote = optional["buyer_note"], optional["seller_note"]
+    absent = frozenset(k for k in ("buyer_note", "seller_note") if k not in idx)
     i_track, i_courier, i_amount = optional["tracking_no"], optional["courier"], optional["amount"]
 
     what_no, what_name, what_address = (
@@ -253,6 +254,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
             check.amount("amount", clean(amount)) if amount else 0,
             cells[i_bnote].strip(),
             cells[i_snote].strip(),
+            absent=absent,
         )
         if not order_no:
             continue

@@ -9,7 +9,7 @@ import pytest
 
 from packstation.config import Settings
 from packstation.services.intake import import_orders
-from tests.integration.intake.exports import generic_row, write_generic
+from tests.integration.intake.exports import GENERIC_HEADER, generic_row, write_generic
 from tests.integration.intake.store_view import Factory, lines, order, snapshot
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -95,3 +95,26 @@ def test_a_payment_in_the_future_and_a_phone_too_short_are_refused(
     rows[0][3] = "138****5678"
     path = write_generic(tmp_path / "masked.csv", rows)
     assert import_orders(uow_factory(), [path], settings=settings, fmt="generic").stored
+
+
+def test_a_column_the_file_lacks_keeps_what_is_stored(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """A second file without the note columns (a shop's own sheet) erased every stored buyer
+    note: "不要放发票" became "" as a change from the marketplace."""
+    first = write_generic(tmp_path / "first.csv", [generic_row("N-1", "MUG-01", note="不要放发票")])
+    assert import_orders(uow_factory(), [first], settings=settings).ok
+    header = [h for h in GENERIC_HEADER if h not in ("buyer_note", "seller_note")]
+    row = generic_row("N-1", "MUG-01")[: len(header)]
+    again = import_orders(
+        uow_factory(),
+        [write_generic(tmp_path / "again.csv", [row], header=header)],
+        settings=settings,
+    )
+    assert again.ok, again.errors
+    assert (again.orders_updated, again.orders_known) == (0, 1)
+    assert order(uow_factory, "N-1").buyer_note == "不要放发票"
+    # a column that is there and empty does say the note was taken away
+    emptied = write_generic(tmp_path / "emptied.csv", [generic_row("N-1", "MUG-01", note="")])
+    assert import_orders(uow_factory(), [emptied], settings=settings).orders_updated == 1
+    assert order(uow_factory, "N-1").buyer_note == ""

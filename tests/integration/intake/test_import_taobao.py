@@ -368,3 +368,22 @@ def test_changed_lines_replace_an_untouched_order_s_and_hold_a_begun_one(
         e for e in events(uow_factory, "order_updated") if e[1]["source"] == "lead"
     ]
     assert updated["changes"]["lines"][1] == [{"sku": "MUG-01", "quantity": 3}]
+
+
+def test_a_change_at_a_bench_with_no_label_yet_is_not_said_to_be_printed(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """Items and a note changed while a bench packs the order, no label printed: the note's
+    change was called one "after the label was printed"."""
+    begun = TOrder("9301", [Item("MUG-01"), Item("TS-WHT-L", 2)])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [begun])), settings=settings)
+    pack(uow_factory, begun.no, status=OrderStatus.PACKING)  # ticking, no box weighed
+    begun.items[0].qty = 2
+    begun.seller_note = "加急"
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [begun])), settings=settings
+    )
+    assert report.ok and report.orders_known == 1
+    held = order(uow_factory, begun.no)
+    assert "seller_note → 加急 after packing began" in held.hold_reason
+    assert "printed" not in held.hold_reason
