@@ -37,19 +37,29 @@ def simulated_notice(settings: Settings) -> str:
     """A line on every bench screen while the scale or a printer is the built-in simulator (the
     defaults, for trying the bench): on a real bench it weighs nothing and prints nothing."""
     devices = settings.devices
-    named = (
-        (_("scale"), devices.scale),
-        (_("printer"), devices.printer),
-        (_("printer"), devices.slip_printer),
-        (_("printer"), devices.manifest_printer),
+    scale = _simulator(devices.scale)
+    printer = any(
+        _simulator(uri) for uri in (devices.printer, devices.slip_printer, devices.manifest_printer)
     )
-    simulated = dict.fromkeys(what for what, uri in named if uri.strip().lower().startswith("sim:"))
-    if not simulated:
+    if scale and printer:
+        said = _("SIMULATED scale and printer: nothing is weighed or printed.")
+    elif scale:
+        said = _("SIMULATED scale: nothing is weighed (every box weighs what it should).")
+    elif printer:
+        said = _("SIMULATED printer: nothing is printed.")
+    else:
         return ""
-    return _(
-        "SIMULATED {devices}: nothing is weighed or printed. Set [devices] in the configuration "
-        "(packstation doctor checks them)."
-    ).format(devices=", ".join(simulated))
+    return (
+        said
+        + " "
+        + _(
+            "For a real bench, set [devices] in the configuration (packstation doctor checks them)."
+        )
+    )
+
+
+def _simulator(uri: str) -> bool:
+    return uri.strip().lower().startswith("sim:")
 
 
 COMMANDS = [bench]

@@ -179,8 +179,13 @@ def test_simulated_devices_are_named_on_the_bench_and_by_doctor(tmp_path: Path) 
 
     defaults = Settings()
     assert simulated_notice(defaults) == (
-        "SIMULATED scale, printer: nothing is weighed or printed. Set [devices] in the "
-        "configuration (packstation doctor checks them)."
+        "SIMULATED scale and printer: nothing is weighed or printed. For a real bench, set "
+        "[devices] in the configuration (packstation doctor checks them)."
+    )
+    # the demo's labels go to a folder: it did say that nothing was printed
+    demo = defaults.model_copy(update={"devices": DeviceSettings(printer="dir:///tmp/labels")})
+    assert simulated_notice(demo).startswith(
+        "SIMULATED scale: nothing is weighed (every box weighs what it should). For a real"
     )
     real = defaults.model_copy(
         update={"devices": DeviceSettings(scale="none", printer="tcp://10.0.0.5:9100")}

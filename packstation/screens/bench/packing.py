@@ -142,7 +142,7 @@ class BenchScreen(Screen[str | None]):
         bar.user = f"{self.packer.name} ({role})"
         yield bar
         if self.notice:
-            yield Static(self.notice, id="notice")
+            yield Static(self.notice, id="notice", markup=False)  # "[devices]" is no markup
         yield Pieces(gap=order_text.HEADER_GAP, id="order")
         yield Static(id="notes")
         yield PickList(id="picklist")

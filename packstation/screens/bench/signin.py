@@ -50,7 +50,7 @@ class SignInScreen(Screen[None]):
         bar.bench = self.bench
         yield bar
         if self.notice:
-            yield Static(self.notice, id="notice")
+            yield Static(self.notice, id="notice", markup=False)  # "[devices]" is no markup
         with Vertical(id="signin"):
             yield Static(_("Sign in"), id="title")
             yield Static(_("Scan your badge, or type your name and press Enter."), id="hint")

@@ -876,6 +876,19 @@ async def test_a_badge_scanned_at_work_is_called_a_badge(
         assert bench(app).view is not None and bench(app).view.ticked == 0  # type: ignore[union-attr]
 
 
+async def test_the_simulated_devices_notice_names_the_section_to_set(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The notice's "[devices]" was read as markup and dropped: "Set  in the configuration"."""
+    app = make_app(shop, bench_settings)
+    app.notice = "SIMULATED scale. For a real bench, set [devices] in the configuration."
+    async with app.run_test(size=SIZE) as pilot:
+        for _screen in ("sign-in", "packing"):
+            shown = str(app.screen.query_one("#notice", Static).render())
+            assert shown == app.notice
+            await sign_in(pilot)
+
+
 async def test_an_item_scanned_with_no_order_open_is_called_an_item(
     shop: Engine, bench_settings: Settings
 ) -> None:
