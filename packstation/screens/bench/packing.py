@@ -40,6 +40,7 @@ from packstation.screens.bench.stop import StopScreen
 from packstation.screens.bench.store_link import StoreLink
 from packstation.services import claims, packing
 from packstation.services.catalogue import find_by_code
+from packstation.services.elsewhere import changed_elsewhere, seen
 from packstation.services.packing_view import (
     OrderView,
     Phase,
@@ -719,22 +720,28 @@ class BenchScreen(Screen[str | None]):
     # --- timers and devices ---------------------------------------------------------------
 
     def poll_order(self) -> None:
-        """Notice at once an order cancelled by an import (or taken by another bench); with
-        no order open, that a store which went away is back (the top line kept saying it was
-        unreachable until the next key)."""
+        """Notice at once an order cancelled by an import (or taken by another bench), and a
+        change made elsewhere (a lead's void, courier or address); with no order open, that a
+        store which went away is back (the top line kept saying it was unreachable until the
+        next key)."""
         if self.order_id is None and self.store.down:
             self.store.timed(ping, readonly=True)
         if self.order_id is None or self.stopped:
             return
-        order_id = self.order_id
-        found = self.store.timed(lambda uow: order_status(uow, order_id), readonly=True)
-        if found is None:
+        order_id, settings = self.order_id, self.bench_app.settings
+        fresh = self.store.timed(lambda uow: read_order(uow, order_id, settings), readonly=True)
+        if fresh is None:
             return
-        status, bench = found
-        if status == OrderStatus.CANCELLED:
+        if fresh.status == OrderStatus.CANCELLED:
             self.stop_cancelled()
-        elif status != OrderStatus.PACKING or bench != self.bench_app.settings.bench.name:
+        elif fresh.status != OrderStatus.PACKING or fresh.claimed_bench != settings.bench.name:
             self.claim_lost(_("This bench no longer holds the order."))
+        elif self.view is not None and seen(fresh) != seen(self.view):
+            said, weighing = changed_elsewhere(self.view, fresh), self.view.phase
+            self.refresh_order(view=fresh)
+            if fresh.phase == Phase.WEIGHING and weighing != Phase.WEIGHING:
+                self.weigh_prompt()
+            self.say(said, "attention")
 
     def renew(self) -> None:
         if self.order_id is None:

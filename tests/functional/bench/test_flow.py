@@ -14,14 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from packstation.app import BenchApp
-from packstation.config import Settings
+from packstation.config import CarrierSettings, Settings
 from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.screens.bench.dialogs import ConfirmForm
 from packstation.screens.bench.packing import BenchScreen
 from packstation.screens.bench.signin import SignInScreen
 from packstation.screens.bench.stop import StopScreen
+from packstation.services import lead
+from packstation.services.audit import audit
 from packstation.services.packing_view import Phase
+from packstation.services.reprints import void_label
 from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
@@ -375,6 +378,68 @@ async def test_cancel_is_noticed_by_the_poll(shop: Engine, bench_settings: Setti
         bench(app).poll_order()  # what the one-second timer does
         await pilot.pause()
         assert isinstance(app.screen, StopScreen)
+
+
+async def test_a_void_made_elsewhere_is_noticed_by_the_poll(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """A lead voided box 1's label while the bench packed box 2: the screen kept box 1's items
+    ticked, showed every line done while the box never closed, and counted "3 of 2" when the
+    packer scanned the item again."""
+    async with packing(shop, bench_settings, "TB1001") as (app, pilot):
+        screen = bench(app)
+        await scan(pilot, TEA)
+        await scan(pilot, TEA)
+        await scan(pilot, "CMD-NEWBOX")
+        assert screen.view is not None and screen.view.current is not None
+        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
+        await scan(pilot, CUP)  # into box 2
+        with UnitOfWork(shop) as uow:
+            first = uow.session.exec(select(Parcel).where(Parcel.seq == 1)).one()
+        void_label(UnitOfWork(shop, user="陈主管"), parcel_id=first.id or 0, reason="smudged")
+        screen.poll_order()  # what the one-second timer does
+        await pilot.pause()
+        assert feedback(app) == (
+            f"Order TB1001 was changed elsewhere. Box 1's label {first.tracking_no} was voided: "
+            "tear it off, and tick its items again."
+        )
+        tea = next(line for line in screen.view.lines if line.sku == "TEA-001")
+        assert tea.packed == 0
+        screen.poll_order()  # nothing more changed: nothing more said
+        await pilot.pause()
+        assert "changed elsewhere" in feedback(app)
+        await scan(pilot, CUP)  # the cup is in box 2 already
+        assert "changed elsewhere" not in feedback(app)
+        await scan(pilot, TEA)
+        await scan(pilot, TEA)
+        await scan(pilot, CASE_BARCODE)
+        assert screen.view.phase == Phase.WEIGHING
+        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)  # type: ignore[union-attr]
+        assert "TB1001 PACKED" in feedback(app)
+    assert audit(shop).ok
+
+
+async def test_a_courier_changed_elsewhere_is_shown_at_once(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The lead changed the courier of the order at the bench: its top line said SF until the
+    label came out with the other courier."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        screen = bench(app)
+        assert screen.view is not None
+        with_zto = bench_settings.model_copy(
+            update={"carriers": {**bench_settings.carriers, "ZTO": CarrierSettings(name="中通")}}
+        )
+        lead.change_courier(
+            UnitOfWork(shop, user="陈主管"),
+            order_id=screen.view.order_id,
+            carrier="ZTO",
+            settings=with_zto,
+        )
+        screen.poll_order()
+        await pilot.pause()
+        assert feedback(app) == "Order TB1002 was changed elsewhere. The courier is now ZTO."
+        assert screen.view.carrier == "ZTO"
 
 
 async def test_restart_in_the_middle_of_an_order(shop: Engine, bench_settings: Settings) -> None:
