@@ -11,6 +11,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
+from packstation.errors import UserError
 from packstation.i18n import _, ngettext
 from packstation.services.shipments import ENCODINGS, FORMATS, confirm_file, export_shipments
 
@@ -61,6 +62,15 @@ def export() -> None:
         "'packstation export confirm FILE')."
     ),
 )
+@click.option(
+    "--again",
+    is_flag=True,
+    help=_(
+        "With --date: the day's confirmed orders too, to write a file again that was lost "
+        "after it confirmed them."
+    ),
+)
+@click.option("--force", is_flag=True, help=_("Write over the output file if it exists already."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def export_shipments_cmd(
@@ -70,8 +80,19 @@ def export_shipments_cmd(
     encoding: str | None,
     output: Path,
     mark_confirmed: bool,
+    again: bool,
+    force: bool,
     as_json: bool,
 ) -> None:
+    if output.exists() and not force:
+        # a second run wrote an empty file over the one the first had confirmed: those
+        # orders' waybills were in no file any more
+        raise UserError(
+            _(
+                "{path} exists already (an earlier export?); write to another file, or give "
+                "--force to replace it."
+            ).format(path=output)
+        )
     result = export_shipments(
         cli.uow(),
         output,
@@ -80,6 +101,7 @@ def export_shipments_cmd(
         fmt=fmt,
         encoding=encoding,
         mark_confirmed=mark_confirmed,
+        again=again,
     )
     if as_json:
         echo_json(result.as_dict())

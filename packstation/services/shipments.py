@@ -86,8 +86,12 @@ def export_shipments(
     fmt: str = "taobao",
     encoding: str | None = None,
     mark_confirmed: bool = False,
+    again: bool = False,
 ) -> ShipmentExport:
-    """Write the packed or handed-over orders not yet confirmed (packed on ``day`` when given)."""
+    """Write the packed or handed-over orders not yet confirmed (packed on ``day`` when given);
+    ``again``: the day's confirmed orders too, for a file lost after it confirmed them."""
+    if again and day is None:
+        raise UserError(_("--again writes one day's orders again; give the day with --date."))
     if fmt not in FORMATS:
         raise UserError(_("The format '{fmt}' is unknown; use taobao or generic.").format(fmt=fmt))
     encoding = encoding or ("gbk" if fmt == "taobao" else "utf-8-sig")
@@ -101,9 +105,10 @@ def export_shipments(
     calendar = settings.shipping.calendar()
     with uow:
         session = uow.session
-        query = select(Order).where(
-            col(Order.status).in_([OrderStatus.PACKED.value, OrderStatus.HANDED_OVER.value])
-        )
+        wanted = [OrderStatus.PACKED.value, OrderStatus.HANDED_OVER.value]
+        if again:
+            wanted.append(OrderStatus.CONFIRMED.value)
+        query = select(Order).where(col(Order.status).in_(wanted))
         if day is not None:
             query = query.where(
                 col(Order.packed_at) >= calendar.at(day, dt.time(0, 0)),
@@ -159,9 +164,10 @@ def export_shipments(
         result.orders = len(exported)
         result.rows = len(rows)
         _write(path, TAOBAO_HEADER if fmt == "taobao" else GENERIC_HEADER, rows, encoding)
-        if mark_confirmed and exported:
-            _confirm(uow, exported, path.name)
-            result.confirmed = len(exported)
+        confirming = [o for o in exported if o.status != OrderStatus.CONFIRMED]
+        if mark_confirmed and confirming:
+            _confirm(uow, confirming, path.name)
+            result.confirmed = len(confirming)
             uow.commit()
     return result
 
@@ -288,7 +294,10 @@ def _listed_orders(path: Path) -> dict[str, set[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode(ENCODINGS["gbk"], errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:  # lines as any program ends them: Excel for the Mac ends them with CR alone
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error:
+        rows = []  # not CSV at all (a binary file given by mistake)
     if not rows or rows[0] not in (TAOBAO_HEADER, GENERIC_HEADER):
         raise UserError(
             _(

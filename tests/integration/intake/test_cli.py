@@ -142,6 +142,41 @@ def test_import_report_and_show(
     unknown.write_bytes(ship.read_bytes().replace(b"C-1,", b"NOSUCH,"))
     code, out, err = run(capsys, *db, "export", "confirm", str(unknown))
     assert code == 1 and "not confirmed: NOSUCH:" in err and "0 orders marked confirmed" in out
+    # the same export again wrote an empty file over the one that confirmed C-1: its waybill
+    # was in no file any more, and no command wrote it again
+    written = ship.read_bytes()
+    code, _out, err = run(capsys, *db, "export", "shipments", "-o", str(ship), "--mark-confirmed")
+    assert code == 1 and "exists already (an earlier export?)" in err and "--force" in err
+    assert ship.read_bytes() == written
+    code, _out, err = run(
+        capsys, *db, "export", "shipments", "-o", str(tmp_path / "x.csv"), "--again"
+    )
+    assert code == 1 and "give the day with --date" in err
+    lost = tmp_path / "again.csv"
+    code, out, _err = run(
+        capsys,
+        *db,
+        "export",
+        "shipments",
+        "-o",
+        str(lost),
+        "--date",
+        "2026-03-02",
+        "--again",
+        "--mark-confirmed",
+    )
+    assert code == 0 and lost.read_bytes() == written and "0 orders marked confirmed." in out
+    code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(lost), "--force")
+    assert code == 0 and f"{lost}: 0 orders" in out
+    # a file of another program: Excel for the Mac ends lines with CR alone; a binary file
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(written.replace(b"\r\n", b"\r"))
+    code, out, _err = run(capsys, *db, "export", "confirm", str(mac))
+    assert code == 0 and "(1 already confirmed)" in out
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b'\x89PNG\r\n\x1a\n\x00\x00\rIHDR\x00\x01\x00\x00\x00\x01\x08\x02a"b\rc')
+    code, _out, err = run(capsys, *db, "export", "confirm", str(binary))
+    assert code == 1 and "is not a ship-confirm file" in err and "Traceback" not in err
 
 
 def test_a_bad_import_exits_non_zero_with_every_problem(
