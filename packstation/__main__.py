@@ -1,3 +1,3 @@
-from packstation.cli import main
+from packstation.entry import main
 
 main()

@@ -100,9 +100,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     language = _early_language(args)
     set_language(language if language in ("en", "zh_CN") else "en")
-    use_packstation_catalogue()
-    root = build_cli()
     try:
+        use_packstation_catalogue()
+        # the commands import their libraries (python-escpos, PIL…): a second or so in which
+        # a Ctrl-C was a traceback
+        root = build_cli()
         root.main(args=args, prog_name="packstation", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)

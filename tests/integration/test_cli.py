@@ -206,3 +206,41 @@ def test_the_simulated_scale_refuses_a_weight_that_is_none() -> None:
     result = CliRunner().invoke(build_cli(), ["sim", "scale", "--weight", "abc"])
     assert result.exit_code == 2
     assert "'abc' is no weight; write grams, or a number with kg, lb or oz." in result.output
+
+
+def test_ctrl_c_at_any_moment_is_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C in the second the command's libraries take to load printed a traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PACKSTATION_LANG": "en", "PACKSTATION_CONFIG": os.devnull}
+    for delay in (0.2, 0.4, 0.7, 1.0, 2.5):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "packstation",
+                "sim",
+                "printer",
+                "--port",
+                "0",
+                "--dir",
+                str(tmp_path / "jobs"),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+        said = err.decode()
+        assert "Traceback" not in said, (delay, said)
+        # ended by the Ctrl-C: 130, or the signal itself when the interpreter passes it on
+        # (a Ctrl-C that lands while a library loads)
+        assert process.returncode in (130, -signal.SIGINT), (delay, process.returncode, said)
+        assert said.strip() in ("Interrupted.", "Aborted."), (delay, said)
