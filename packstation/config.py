@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from packstation.domain.due import ShippingCalendar, parse_clock
 from packstation.domain.packing import tolerance
+from packstation.domain.tracking import CARRIERS, normalise, same_range
 from packstation.errors import ConfigError
 from packstation.i18n import N_, _
 
@@ -153,6 +154,14 @@ class CarrierSettings(_Section):
     def _range(cls, value: list[str]) -> list[str]:
         if value and len(value) != 2:
             raise ValueError(_("write a waybill range as [first, last]"))
+        if value and not same_range(normalise(value[0]), normalise(value[1])):
+            # it was accepted, and refused at the scale with the box waiting for its label
+            raise ValueError(
+                _(
+                    "[{first}, {last}] is not one range: both numbers need the same prefix and "
+                    "length, the first not after the last"
+                ).format(first=value[0], last=value[1])
+            )
         return value
 
 
@@ -289,6 +298,21 @@ def parse_settings(text: str, origin: str) -> Settings:
         raise ConfigError(
             message.format(file=origin, where=where, key=key, problem=_problem(first, key))
         ) from None
+    carrier = settings.shipping.default_carrier.strip().upper()
+    if carrier not in CARRIERS and carrier not in settings.carriers:
+        # its orders were imported with it, and their labels refused at the bench
+        line = _line_of(text, ("shipping", "default_carrier"))
+        raise ConfigError(
+            _(
+                "{file}, {where}: key 'shipping.default_carrier' is wrong: no carrier has the "
+                "code {code}; use one of {codes}, or describe it under [carriers.{code}]."
+            ).format(
+                file=origin,
+                where=_("line {line}").format(line=line) if line else _("no line"),
+                code=carrier,
+                codes=", ".join(sorted(CARRIERS)),
+            )
+        )
     return settings.model_copy(update={"source": origin})
 
 

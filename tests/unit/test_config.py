@@ -58,6 +58,20 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
         ("[store\nurl = 1\n", "not valid TOML"),
         ("[printing]\nlanguage = 'pdf'\n", "key 'printing.language' is wrong"),
         ("[colours]\nred = 1\n", "unknown key 'colours'"),
+        # accepted, and refused at the scale with the box waiting for its label
+        (
+            "[carriers.YTO]\nwaybill_range = ['YT7000000999999', 'YT7000000000000']\n",
+            "line 2: key 'carriers.YTO.waybill_range' is wrong: [YT7000000999999, "
+            "YT7000000000000] is not one range: both numbers need the same prefix and length, "
+            "the first not after the last.",
+        ),
+        ("[carriers.ZTO]\nwaybill_range = ['abc', 'abd']\n", "is not one range"),
+        # its orders were imported with it, and every label refused
+        (
+            "[store]\nlease_seconds = 30\n[shipping]\ndefault_carrier = 'DHL'\n",
+            "line 4: key 'shipping.default_carrier' is wrong: no carrier has the code DHL; use "
+            "one of ",
+        ),
     ],
 )
 def test_broken_files_are_one_sentence(tmp_path: Path, text: str, needle: str) -> None:
@@ -69,6 +83,14 @@ def test_broken_files_are_one_sentence(tmp_path: Path, text: str, needle: str) -
     assert str(path) in message
     assert needle in message
     assert "\n" not in message
+
+
+def test_a_carrier_of_ones_own_may_be_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "bench.toml"
+    path.write_text(
+        "[shipping]\ndefault_carrier = 'dhl'\n[carriers.DHL]\nname = 'DHL'\n", encoding="utf-8"
+    )
+    assert load_settings(str(path)).shipping.default_carrier == "dhl"
 
 
 def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
