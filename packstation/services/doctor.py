@@ -6,6 +6,7 @@ Called by ``packstation doctor``; the checks of fonts and devices come from ``la
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def _writes_check(engine: Engine) -> list[Check]:
     """Can the store take the benches' changes?  PostgreSQL: not a standby, and not read-only
     by default; SQLite: room on the disk of its folder, since a full one stops every scan."""
     if engine.dialect.name == "sqlite":
-        return _disk_check(engine)
+        return _file_check(engine) + _disk_check(engine)
     [(recovering, read_only)] = _ask(engine, _READ_ONLY)
     if not recovering and read_only != "on":
         return [Check(_("writes"), True, _("the server takes changes"))]
@@ -114,6 +115,28 @@ def _writes_check(engine: Engine) -> list[Check]:
 
 
 _READ_ONLY = text("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")
+
+
+def _file_check(engine: Engine) -> list[Check]:
+    """Can this user write the store's file, and its folder (where SQLite keeps its journal)?
+    A read-only file passed every check, and every change at the bench was refused."""
+    path = engine.url.database
+    if not path or path == ":memory:":
+        return []
+    file = Path(path).resolve()
+    for where in (file, file.parent):
+        if not os.access(where, os.W_OK):
+            return [
+                Check(
+                    _("writes"),
+                    False,
+                    _(
+                        "{path} cannot be written by this user: every change would be refused; "
+                        "let this user write it (its permissions, or chattr -i)"
+                    ).format(path=where),
+                )
+            ]
+    return [Check(_("writes"), True, _("this user can write {path}").format(path=file))]
 
 
 def _disk_check(engine: Engine) -> list[Check]:

@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from packstation.errors import StoreError
 from packstation.i18n import _
-from packstation.store.driver_errors import first_line, sqlstate
+from packstation.store.driver_errors import SQLITE_READONLY, first_line, sqlite_code, sqlstate
 from packstation.store.writers import LinedConnection, join_line, line_for
 
 NETWORK_FILESYSTEMS = frozenset(
@@ -215,6 +215,7 @@ def make_engine(
             line = line_for(path, BUSY_TIMEOUT_MS / 1000)
             event.listen(engine, "connect", lambda raw, _record: join_line(raw, line, path))
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", _opened_read_only)
         return engine
     if backend in ("postgresql", "postgres"):  # postgres://, as Heroku and psql write it
         if parsed.drivername in ("postgresql", "postgres"):
@@ -300,6 +301,17 @@ def _session_timed_out(context: ExceptionContext) -> None:
     if code in SESSION_TIMED_OUT or (
         from_the_socket and isinstance(error, context.dialect.loaded_dbapi.OperationalError)
     ):
+        context.is_disconnect = True
+
+
+def _opened_read_only(context: ExceptionContext) -> None:
+    """A SQLite file that could not be written when a connection opened it is opened for
+    reading only, and that connection stays so: a bench started on it refused every change
+    until it was restarted, long after the file could be written again.  Such a connection is
+    thrown away (it alone), and the next action opens the file afresh; the error is said as
+    before (``retry.cannot_write``)."""
+    if sqlite_code(context.original_exception) == SQLITE_READONLY:
+        context.invalidate_pool_on_disconnect = False
         context.is_disconnect = True
 
 

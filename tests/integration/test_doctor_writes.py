@@ -58,6 +58,28 @@ def test_a_sqlite_store_whose_disk_is_nearly_full_is_named(
     )
 
 
+def test_a_sqlite_store_this_user_cannot_write_is_named(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only store file (chattr +i, a read-only mount) passed every check."""
+    settings = Settings().with_store_url(sqlite_url)
+    file = Path(make_url(sqlite_url).database or "").resolve()
+    assert _line(settings, "writes") == Check("writes", True, f"this user can write {file}")
+    checked = doctor.os.access
+    for locked in (file, file.parent):  # the folder holds SQLite's journal
+        monkeypatch.setattr(
+            doctor.os,
+            "access",
+            lambda path, mode, locked=locked: Path(path) != locked and checked(path, mode),
+        )
+        assert _line(settings, "writes") == Check(
+            "writes",
+            False,
+            f"{locked} cannot be written by this user: every change would be refused; let "
+            "this user write it (its permissions, or chattr -i)",
+        )
+
+
 def _stopped(settings: Settings) -> Check:
     return _line(settings, "stopped programs")
 

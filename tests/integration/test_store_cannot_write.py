@@ -4,6 +4,7 @@ nothing is half-written, and reads go on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from packstation.errors import StoreCannotWrite
 from packstation.services.retry import run_action
 from packstation.store import engine as store_engine
 from packstation.store.engine import make_engine
+from packstation.store.models import User
 from packstation.store.uow import UnitOfWork
 from tests.integration.intake.conftest import PRODUCTS
 
@@ -99,3 +101,41 @@ def test_a_command_says_why_in_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.strip() == f"packstation: {SAYS[cannot_write]}"
+
+
+def test_a_sqlite_file_opened_read_only_is_opened_again_once_it_can_be_written(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that could not be written when the bench started (made read-only, or on a disk
+    mounted so) gave connections that stay read-only: once it could be written again, the
+    bench refused every change until it was restarted.  Such a connection opens as one with
+    ``query_only`` on, here."""
+    read_only = [True]
+    pragmas = store_engine._sqlite_pragmas
+
+    def opened(dbapi_connection: Any, record: Any) -> None:
+        pragmas(dbapi_connection, record)
+        if read_only[0]:
+            dbapi_connection.execute("PRAGMA query_only = ON")
+
+    monkeypatch.setattr(store_engine, "_sqlite_pragmas", opened)
+    engine = make_engine(sqlite_url)
+
+    def add_user(name: str) -> Callable[[UnitOfWork], None]:
+        def action(uow: UnitOfWork) -> None:
+            with uow:
+                uow.session.add(User(name=name))
+                uow.commit()
+
+        return action
+
+    try:
+        with pytest.raises(StoreCannotWrite):
+            run_action(engine, add_user("first"), bench="b", user="u")
+        read_only[0] = False  # the file can be written again
+        run_action(engine, add_user("second"), bench="b", user="u")
+        with engine.connect() as connection:
+            names = connection.execute(text('SELECT name FROM "user"')).scalars().all()
+        assert names == ["second"]
+    finally:
+        engine.dispose()
