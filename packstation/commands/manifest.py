@@ -13,6 +13,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
+from packstation.commands.label import deliver
 from packstation.config import Settings
 from packstation.i18n import _, ngettext
 from packstation.os_problems import check_output, write_output
@@ -81,6 +82,9 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
     metavar="HANDOVER",
     help=_("Print a sealed handover's list again (the number the list shows after Handover:)."),
 )
+@click.option(
+    "--queue-only", is_flag=True, help=_("Queue the list for the bench's sender; do not send it.")
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def manifest(
@@ -90,6 +94,7 @@ def manifest(
     output: Path | None,
     print_list: bool,
     again: int | None,
+    queue_only: bool,
     as_json: bool,
 ) -> None:
     settings = cli.settings
@@ -127,8 +132,10 @@ def manifest(
 
     if output is not None:
         check_output(output)  # before the parcels are handed over, not after
+    # a list queued here was sent only when another command happened to send the queue
+    send = partial(_send, cli) if not queue_only else None
     if again is not None:
-        _print_again(run, again, code, settings, output, as_json)
+        _print_again(run, again, code, settings, output, as_json, send)
         return
     sealed = None
     if day == today(settings):
@@ -144,6 +151,7 @@ def manifest(
         )
     listed = run(lambda uow: day_manifest(uow, carrier=code, day=day), readonly=True)
     job = sealed.print_job_id if sealed else None
+    refused = send(job) if send is not None and job is not None else ""
     sealed_now = sealed.manifest.count if sealed else 0
     if _put_out(listed, output, _as_json(listed, sealed_now, job) if as_json else None):
         return
@@ -162,9 +170,16 @@ def manifest(
     if sealed is not None and sealed.kept_out:
         click.echo(kept_out_sentence(sealed.kept_out), err=True)
     if job is not None:
-        click.echo(
-            _("The list is queued for printing (job {job}).").format(job=job), err=output is None
-        )
+        if send is None:
+            said = _("The list is queued for printing (job {job}).")
+        elif refused is None:
+            said = _("The list was sent to the printer (job {job}).")
+        else:
+            said = _(
+                "The list is queued (job {job}), but the printer did not take it ({message}); "
+                "a bench sends it once the printer is ready."
+            )
+        click.echo(said.format(job=job, message=refused), err=output is None)
     elif print_list:  # a list prints with its handover: none was sealed now
         click.echo(
             _(
@@ -189,8 +204,20 @@ def _put_out(listed: Manifest, output: Path | None, answer: dict[str, object] | 
     return False
 
 
+def _send(cli: CliContext, job: int) -> str | None:
+    """The queued list sent to its printer now: None when it went, else the printer's word."""
+    sent, word = deliver(cli, [job])
+    return None if sent else word or _("printer not ready")
+
+
 def _print_again(
-    run: Runner, handover_id: int, code: str, settings: Settings, output: Path | None, as_json: bool
+    run: Runner,
+    handover_id: int,
+    code: str,
+    settings: Settings,
+    output: Path | None,
+    as_json: bool,
+    send: Callable[[int], str | None] | None,
 ) -> None:
     """``--reprint``: the sealed handover's list queued again, its CSV written as the day's is."""
     try:
@@ -214,11 +241,19 @@ def _print_again(
         count=listed.count,
         weight=kilograms(listed.total_weight_g),
     )
+    refused = send(job) if send is not None and job is not None else ""
     if job is None:
         done = _("{handover}: the list was queued again before the store's answer was lost.")
-    else:
+    elif send is None:
         done = _("{handover}: the list is queued for printing again (job {job}).")
-    click.echo(done.format(handover=what, job=job), err=output is None)
+    elif refused is None:
+        done = _("{handover}: the list was sent to the printer again (job {job}).")
+    else:
+        done = _(
+            "{handover}: the list is queued again (job {job}), but the printer did not take it "
+            "({message}); a bench sends it once the printer is ready."
+        )
+    click.echo(done.format(handover=what, job=job, message=refused), err=output is None)
 
 
 COMMANDS = [manifest]

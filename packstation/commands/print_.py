@@ -9,6 +9,7 @@ import click
 from packstation.commands.context import CliContext, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.commands.label import report
+from packstation.errors import UserError
 from packstation.i18n import _, ngettext
 from packstation.services.batch import print_batch, reprint_batch
 from packstation.services.carriers import known_carrier
@@ -51,6 +52,14 @@ def batch(
     queue_only: bool,
     as_json: bool,
 ) -> None:
+    if reason.strip() and not again:
+        # a forgotten --reprint printed every due order again
+        raise UserError(
+            _(
+                "--reason goes with --reprint BATCH; without --reprint every due order is "
+                "printed: add --reprint, or leave --reason out."
+            )
+        )
     if again:
         result = reprint_batch(cli.uow(), batch=again, reason=reason)
     else:

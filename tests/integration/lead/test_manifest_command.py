@@ -218,7 +218,10 @@ def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Pa
     again = runner.invoke(build_cli(), [*base, "--reprint", str(handover_id), "-o", str(out)])
     assert again.exit_code == 0, again.output
     assert f"Handover {handover_id} (YTO " in again.output
-    assert "2 parcels, 0.200 kg): the list is queued for printing again (job 2)." in again.output
+    # sent at once (it waited in the queue until another command happened to send it)
+    assert "2 parcels, 0.200 kg): the list was sent to the printer again (job 2)." in again.output
+    queued = runner.invoke(build_cli(), [*base, "--reprint", str(handover_id), "--queue-only"])
+    assert "the list is queued for printing again (job 3)." in queued.output
     assert [r["tracking_no"] for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))] == [
         "YT000",
         "YT001",
@@ -226,12 +229,13 @@ def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Pa
     with Session(engine) as s:
         jobs = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()
         events = s.exec(select(Event).where(Event.kind == "handover_list_reprinted")).all()
-    assert len(jobs) == 2 and jobs[0].content == jobs[1].content
+    assert len(jobs) == 3 and jobs[0].content == jobs[1].content == jobs[2].content
+    assert [j.status for j in jobs] == ["sent", "sent", "queued"]
     payloads = [json.loads(e.payload) for e in events]
-    assert [(p["handover_id"], p["job"]) for p in payloads] == [(handover_id, 2)]
+    assert [(p["handover_id"], p["job"]) for p in payloads] == [(handover_id, 2), (handover_id, 3)]
     # the seeded parcels have no packing events; the print jobs' check is the one at stake
     audit = runner.invoke(build_cli(), ["--db", store_url, "audit"])
-    assert "OK  print jobs against print events: 2 checked, 0 differences" in audit.output
+    assert "OK  print jobs against print events: 3 checked, 0 differences" in audit.output
     # refused, nothing queued: another carrier's number, one that does not exist, one not sealed
     with Session(engine) as s:
         carriers(s, "ZTO")
@@ -247,4 +251,4 @@ def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Pa
         refused = runner.invoke(build_cli(), ["--db", store_url, "manifest", *args])
         assert refused.exit_code != 0 and said in refused.output + str(refused.exception)
     with Session(engine) as s:
-        assert len(s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()) == 2
+        assert len(s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()) == 3

@@ -117,6 +117,11 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
             uow.session.add(order)
         uow.commit()
     engine.dispose()
+    # a forgotten --reprint printed every due order again: refused, nothing queued
+    forgot = CliRunner().invoke(
+        build_cli(), [*base, "print", "batch", "--due", "2026-11-30", "--reason", "jammed"]
+    )
+    assert forgot.exit_code == 1 and "--reason goes with --reprint BATCH" in str(forgot.exception)
     result = CliRunner().invoke(
         build_cli(), [*base, "print", "batch", "--due", "2026-11-30", "--json"]
     )
