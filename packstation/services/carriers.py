@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from packstation.config import CarrierSettings, Settings
+from packstation.domain.carriers import code_for_name
 from packstation.domain.tracking import CARRIERS, normalise, same_range
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -22,10 +23,22 @@ def carrier_codes(settings: Settings) -> list[str]:
     return sorted(set(CARRIERS) | set(settings.carriers))
 
 
+def carrier_code_of(settings: Settings, typed: str) -> str:
+    """The carrier a person means: its code (yto), its name as configured, or a name the
+    marketplaces and people use (圆通速递, 圆通, 顺丰); else what was typed, in upper case, for
+    the caller to refuse."""
+    word = typed.strip()
+    code = word.upper()
+    if code in settings.carriers or code in CARRIERS:
+        return code
+    configured = {c.name: key for key, c in settings.carriers.items() if c.name}
+    return configured.get(word) or code_for_name(word) or code
+
+
 def known_carrier(settings: Settings, code: str) -> str:
-    """``code`` as the carrier's code, or a refusal naming the codes there are (a code typed
-    wrong would list, hand over or print nothing, and say only that)."""
-    found = code.strip().upper()
+    """``code`` as the carrier's code (or a name it goes by), or a refusal naming the codes
+    there are (a code typed wrong would list, hand over or print nothing, and say only that)."""
+    found = carrier_code_of(settings, code)
     codes = carrier_codes(settings)
     if found not in codes:
         raise UserError(

@@ -20,6 +20,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.services import stock
+from packstation.services.carriers import carrier_code_of
 from packstation.services.claims import clear_claim, lock_order
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.parsed import KEPT
@@ -310,8 +311,8 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
     """Ship an order with another carrier.  Labels already printed are voided and the order waits
     on hold for a new label at a bench: the goods of those boxes are ticked again into a new box
     there, which gets the new courier's waybill."""
-    code = carrier.strip().upper()
-    if code not in settings.carriers and code != settings.shipping.default_carrier:
+    code = carrier_code_of(settings, carrier)
+    if code not in settings.carriers and code != settings.shipping.default_carrier.upper():
         raise UserError(
             _("The carrier '{code}' is unknown; use one of: {known}.").format(
                 code=code, known=", ".join(sorted(settings.carriers)) or "YTO"

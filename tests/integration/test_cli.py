@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -244,3 +245,12 @@ def test_ctrl_c_at_any_moment_is_no_traceback(tmp_path: Path) -> None:
         # (a Ctrl-C that lands while a library loads)
         assert process.returncode in (130, -signal.SIGINT), (delay, process.returncode, said)
         assert said.strip() in ("Interrupted.", "Aborted."), (delay, said)
+
+
+def test_a_carrier_is_taken_by_the_name_people_use(tmp_path: Path) -> None:
+    """'manifest --carrier 圆通' said no carrier had the code 圆通."""
+    url = f"sqlite:///{tmp_path}/s.db"
+    assert _run("--db", url, "db", "upgrade").returncode == 0
+    result = _run("--db", url, "manifest", "--carrier", "圆通", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["carrier"] == "YTO"

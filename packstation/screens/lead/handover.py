@@ -11,12 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
-from packstation.config import Settings
 from packstation.errors import UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import local_time
+from packstation.services.carriers import carrier_code_of
 from packstation.services.handover import (
     EMPTY_HANDOVER,
     KINDS,
@@ -262,7 +262,7 @@ class HandoverScreen(LeadScreen):
             if not answer:
                 return
             words = answer.split()
-            carrier = _carrier_code(words[0], lead.settings)
+            carrier = carrier_code_of(lead.settings, words[0])
             kind = _kind_word(words[1]) if len(words) > 1 else "bag"
 
             def job(uow: UnitOfWork) -> str:
@@ -281,7 +281,7 @@ class HandoverScreen(LeadScreen):
                 _("Carrier and kind ({kinds}), e.g. YTO bag. Carriers: {known}").format(
                     kinds=", ".join(_(KIND_LABELS[k]) for k in KINDS), known=known
                 ),
-                value=f"{lead.settings.shipping.default_carrier} bag",
+                value=f"{lead.settings.shipping.default_carrier} {_(KIND_LABELS['bag'])}",
             ),
             answered,
         )
@@ -444,9 +444,3 @@ def _kind_word(word: str) -> str:
     """A kind as typed: bag, cage, pickup, or the word the prompt shows for it (袋, 笼…)."""
     shown = {_(label).lower(): kind for kind, label in KIND_LABELS.items()}
     return shown.get(word.lower(), word.lower())
-
-
-def _carrier_code(word: str, settings: Settings) -> str:
-    """A carrier as typed: its code, or its name (圆通速递) as the configuration has it."""
-    named = {c.name: code for code, c in settings.carriers.items() if c.name}
-    return named.get(word, word)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from packstation.config import CarrierSettings, Settings
 from packstation.i18n import set_language
-from packstation.screens.lead.handover import _carrier_code, _kind_word
+from packstation.screens.lead.handover import _kind_word
+from packstation.services.carriers import carrier_code_of
 
 
 def test_the_prompt_s_own_words_are_taken() -> None:
@@ -21,4 +22,15 @@ def test_the_prompt_s_own_words_are_taken() -> None:
         "cage",
         "crate",  # refused by the handover, with the kinds named
     ]
-    assert [_carrier_code(w, settings) for w in ("圆通速递", "SF", "yto")] == ["YTO", "SF", "yto"]
+    # the names people say (圆通 笼 was refused), and a code in any case
+    typed = ("圆通速递", "SF", "yto", "圆通", " 顺丰 ", "中通", "DHL", "快递")
+    assert [carrier_code_of(settings, w) for w in typed] == [
+        "YTO",
+        "SF",
+        "YTO",
+        "YTO",
+        "SF",
+        "ZTO",
+        "DHL",  # refused by whoever asked, with the codes named
+        "快递",
+    ]
