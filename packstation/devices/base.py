@@ -14,6 +14,13 @@ from typing import Protocol
 
 from packstation.errors import UserError
 
+# what ``devices.scale`` says when the bench has no scale: weights are typed (F5)
+NO_SCALE = ("", "none", "manual", "off")
+
+
+def no_scale(uri: str) -> bool:
+    return uri.strip().lower() in NO_SCALE
+
 
 class DeviceError(UserError):
     """A device is absent, silent or answered nonsense; the message is one sentence for a person.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from packstation.devices.base import DeviceError
+from packstation.devices.base import DeviceError, no_scale
 from packstation.devices.registry import close_quietly, open_printer, open_scale
 from packstation.devices.weighing import status_word
 from packstation.i18n import _
@@ -48,7 +48,7 @@ def _hid_check() -> tuple[str, bool, str] | None:
 
 def _scale_check(uri: str) -> tuple[str, bool, str]:
     name = _("scale")
-    if uri.strip().lower() in ("none", "manual", "off", ""):
+    if no_scale(uri):
         return (name, True, _("No scale configured: weights are typed by hand."))
     if uri.strip().lower().startswith("sim:"):
         return (

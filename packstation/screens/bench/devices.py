@@ -18,7 +18,7 @@ from textual.app import App
 
 from packstation.config import Settings
 from packstation.devices import registry
-from packstation.devices.base import DeviceError, ScaleReading, ScaleStatus, Scan
+from packstation.devices.base import DeviceError, ScaleReading, ScaleStatus, Scan, no_scale
 from packstation.devices.reconnect import CONNECTED
 from packstation.devices.weighing import ScaleMonitor, StableWeight
 from packstation.i18n import _
@@ -55,7 +55,7 @@ class DeviceLink:
 
     @property
     def has_scale(self) -> bool:
-        return self.settings.devices.scale not in ("", "none", "manual", "off")
+        return not no_scale(self.settings.devices.scale)
 
     def start(self) -> None:
         self._start_scale()

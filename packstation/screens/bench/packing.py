@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from packstation.devices.base import ScaleReading
+from packstation.devices.base import ScaleReading, no_scale
 from packstation.devices.weighing import status_word
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, Role, WeightSource
@@ -315,6 +315,8 @@ class BenchScreen(Screen[str | None]):
             )
         elif self.on_scale is not None and self.on_scale == self.submitted_grams:
             verdict = _("take the weighed box off the scale, then put this one on")
+        elif no_scale(self.bench_app.settings.devices.scale):
+            verdict = _("weigh the box and type its weight: F5")
         else:
             verdict = _("put the box on the scale")
         panel.show(
@@ -406,7 +408,11 @@ class BenchScreen(Screen[str | None]):
         if result.ok:
             if result.box_closed:
                 self.weigh_prompt()
-                self.say(result.message + "  —  " + _("all ticked: put the box on the scale"), "ok")
+                if no_scale(self.bench_app.settings.devices.scale):
+                    then = _("all ticked: weigh the box and type its weight (F5)")
+                else:
+                    then = _("all ticked: put the box on the scale")
+                self.say(result.message + "  —  " + then, "ok")
             else:
                 self.say(result.message, "ok")
             return

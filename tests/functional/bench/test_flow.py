@@ -442,6 +442,21 @@ async def test_a_courier_changed_elsewhere_is_shown_at_once(
         assert screen.view.carrier == "ZTO"
 
 
+async def test_a_bench_without_a_scale_asks_for_the_weight_to_be_typed(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """With scale = "none" the bench said to put the box on the scale, which it does not have."""
+    typed = bench_settings.model_copy(
+        update={"devices": bench_settings.devices.model_copy(update={"scale": "none"})}
+    )
+    async with packing(shop, typed, "TB1002") as (app, pilot):
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        assert feedback(app).endswith("all ticked: weigh the box and type its weight (F5)")
+        panel = str(bench(app).query_one(WeightPanel).render())
+        assert "weigh the box and type its weight: F5" in panel and "scale" not in panel
+
+
 async def test_restart_in_the_middle_of_an_order(shop: Engine, bench_settings: Settings) -> None:
     async with packing(shop, bench_settings, "TB1001") as (_, pilot):
         await scan(pilot, TEA)
