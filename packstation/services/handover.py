@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
+from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
@@ -324,16 +325,34 @@ def _lines(uow: UnitOfWork, handover_ids: list[int]) -> list[ManifestLine]:
         .where(col(Parcel.handover_id).in_(handover_ids))
         .order_by(col(Parcel.handover_id), col(Parcel.tracking_no))
     ).all()
+    places = order_places(uow, {p.order_id for p, _o in rows})
     return [
         ManifestLine(
             tracking_no=p.tracking_no or "",
             order_no=o.order_no,
-            parcel_seq=p.seq,
+            # as the label counts it (件 n/m): an order whose first box was voided ships box 2
+            # as its parcel 1
+            parcel_seq=places[p.order_id].get(p.seq, p.seq),
             weight_g=p.measured_weight_g or p.expected_weight_g or 0,
             handover_id=p.handover_id or 0,
         )
         for p, o in rows
     ]
+
+
+def order_places(uow: UnitOfWork, order_ids: set[int]) -> dict[int, dict[int, int]]:
+    """Each order's parcels' places as the courier counts them (``courier_places``), by order
+    and by the parcel's number."""
+    ids = sorted(order_ids)
+    parcels: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        for order_id, seq, status in uow.session.exec(
+            select(Parcel.order_id, Parcel.seq, Parcel.status).where(
+                col(Parcel.order_id).in_(ids[start : start + 500])
+            )
+        ):
+            parcels[order_id].append((seq, status))
+    return {order_id: courier_places(boxes) for order_id, boxes in parcels.items()}
 
 
 def _manifest(uow: UnitOfWork, handovers: list[Handover], carrier: str, day: dt.date) -> Manifest:

@@ -27,6 +27,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.os_problems import os_problem, write_output
+from packstation.services.handover import order_places
 from packstation.services.status_names import status_label
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
@@ -116,6 +117,7 @@ def export_shipments(
             )
         orders = session.exec(query.order_by(col(Order.packed_at), col(Order.id))).all()
         parcels = _live_parcels(uow, orders)
+        places = order_places(uow, {o.id for o in orders if o.id is not None})
         rows: list[list[str]] = []
         exported: list[Order] = []
         for order in orders:
@@ -143,7 +145,7 @@ def export_shipments(
                             order.carrier,
                             english_name(order.carrier),
                             p.tracking_no or "",
-                            str(p.seq),
+                            str(places[p.order_id].get(p.seq, p.seq)),  # as the label counts
                             str(p.measured_weight_g or ""),
                             _local(packed_at, calendar.zone),
                         ]

@@ -23,6 +23,7 @@ from packstation.services.batch import print_batch
 from packstation.services.documents import label_data
 from packstation.services.handover import (
     HandoverRefused,
+    handover_manifest,
     open_handover,
     scan_parcel,
     seal_handover,
@@ -119,6 +120,12 @@ def test_a_voided_label_is_packed_again_with_a_new_waybill(
         box = u.session.exec(select(Parcel).where(Parcel.tracking_no == second)).one()
         data = label_data(u, settings, box, second)
         assert (data.parcel_seq, data.parcel_count) == (1, 1)
+    # the courier's list and the ship-confirm file count it so too (they said parcel 2)
+    handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings)
+    assert handover.id is not None
+    scan_parcel(uow(shop), handover_id=handover.id, code=second)
+    listed = handover_manifest(uow(shop), handover_id=handover.id)
+    assert [(line.tracking_no, line.parcel_seq) for line in listed.lines] == [(second, 1)]
     # the lead's reprint screen shows the box that goes, or the one whose label was scanned
     for code, shown in (("V1", second), (second, second), (first.lower(), first)):
         found = find_labels(uow(shop), code)
