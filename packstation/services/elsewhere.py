@@ -5,9 +5,10 @@ its items ticked there, and the box never closed)."""
 
 from __future__ import annotations
 
-from packstation.domain.status import ParcelStatus
+from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.i18n import _
 from packstation.services.packing_view import OrderView
+from packstation.services.status_names import status_label
 
 
 def seen(view: OrderView) -> tuple[object, ...]:
@@ -48,3 +49,20 @@ def changed_elsewhere(before: OrderView, after: OrderView) -> str:
     if not said:
         said.append(_("The list is read again."))
     return _("Order {no} was changed elsewhere.").format(no=after.order_no) + " " + " ".join(said)
+
+
+def not_ours_any_more(view: OrderView) -> str:
+    """What the packer does with the goods of an order this bench no longer holds, by what
+    became of it (it said only "This bench no longer holds the order")."""
+    if view.status == OrderStatus.ON_HOLD:
+        return _("Order {no} was put on hold ({reason}): put its goods aside for the lead.").format(
+            no=view.order_no, reason=view.hold_reason or "-"
+        )
+    if view.status == OrderStatus.PACKING and view.claimed_bench:
+        return _(
+            "Order {no} is being packed at {bench} now ({user}): take its goods there."
+        ).format(no=view.order_no, bench=view.claimed_bench, user=view.claimed_user or "-")
+    return _(
+        "Order {no} is no longer this bench's (it is {status}): put its goods aside and ask "
+        "the lead."
+    ).format(no=view.order_no, status=status_label(view.status))

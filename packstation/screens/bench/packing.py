@@ -40,7 +40,7 @@ from packstation.screens.bench.stop import StopScreen
 from packstation.screens.bench.store_link import StoreLink
 from packstation.services import claims, packing
 from packstation.services.catalogue import find_by_code
-from packstation.services.elsewhere import changed_elsewhere, seen
+from packstation.services.elsewhere import changed_elsewhere, not_ours_any_more, seen
 from packstation.services.packing_view import (
     OrderView,
     Phase,
@@ -741,7 +741,7 @@ class BenchScreen(Screen[str | None]):
         if fresh.status == OrderStatus.CANCELLED:
             self.stop_cancelled()
         elif fresh.status != OrderStatus.PACKING or fresh.claimed_bench != settings.bench.name:
-            self.claim_lost(_("This bench no longer holds the order."))
+            self.lost_to(fresh)
         elif self.view is not None and seen(fresh) != seen(self.view):
             said, weighing = changed_elsewhere(self.view, fresh), self.view.phase
             self.refresh_order(view=fresh)
@@ -761,6 +761,12 @@ class BenchScreen(Screen[str | None]):
         )
         if ok is False:
             self.poll_order()
+
+    def lost_to(self, view: OrderView) -> None:
+        """The order is no longer this bench's: where its goods go, by what became of it."""
+        self.order_id = None
+        self.refresh_order()
+        self.say(not_ours_any_more(view), "refused")
 
     def claim_lost(self, message: str) -> None:
         if self.order_id is None:

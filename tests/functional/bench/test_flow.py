@@ -457,6 +457,41 @@ async def test_a_bench_without_a_scale_asks_for_the_weight_to_be_typed(
         assert "weigh the box and type its weight: F5" in panel and "scale" not in panel
 
 
+@pytest.mark.parametrize(
+    ("became", "said"),
+    [
+        (
+            {"status": OrderStatus.ON_HOLD, "hold_reason": "地址不全", "claimed_bench": None},
+            "Order TB1002 was put on hold (地址不全): put its goods aside for the lead.",
+        ),
+        (
+            {"claimed_bench": "bench-9", "claimed_user": "Li Lei"},
+            "Order TB1002 is being packed at bench-9 now (Li Lei): take its goods there.",
+        ),
+        (
+            {"status": OrderStatus.READY, "claimed_bench": None},
+            "Order TB1002 is no longer this bench's (it is ready to pack): put its goods aside "
+            "and ask the lead.",
+        ),
+    ],
+)
+async def test_an_order_taken_from_the_bench_says_where_its_goods_go(
+    shop: Engine, bench_settings: Settings, became: dict[str, object], said: str
+) -> None:
+    """It said "This bench no longer holds the order", naming neither the order nor why."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        with UnitOfWork(shop) as uow:
+            taken = uow.session.exec(select(Order).where(Order.order_no == "TB1002")).one()
+            for name, value in became.items():
+                setattr(taken, name, value)
+            uow.session.add(taken)
+            uow.commit()
+        bench(app).poll_order()
+        await pilot.pause()
+        assert feedback(app) == said
+        assert bench(app).order_id is None
+
+
 async def test_restart_in_the_middle_of_an_order(shop: Engine, bench_settings: Settings) -> None:
     async with packing(shop, bench_settings, "TB1001") as (_, pilot):
         await scan(pilot, TEA)
