@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 import click
+from rich.cells import cell_len
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.domain.address import place_names
 from packstation.domain.orders import gift_mark
 from packstation.i18n import _
+from packstation.services.event_names import event_label
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
     parcel_status_label,
@@ -82,6 +84,13 @@ def _print(d: dict[str, Any]) -> None:
                 else ""
             )
         )
+    if d["status"] == "on_hold" and d["hold_reason"]:
+        click.echo(_("  on hold: {reason}").format(reason=d["hold_reason"]))
+    if d["not_shipping_reason"]:
+        click.echo(_("  does not ship today: {reason}").format(reason=d["not_shipping_reason"]))
+    if d["tracking_no"]:
+        # given by the export, or printed before packing: on no parcel yet
+        click.echo(_("  the order's waybill: {number}").format(number=d["tracking_no"]))
     if d["buyer_note"]:
         click.echo(_("  buyer's note: {note}").format(note=d["buyer_note"]))
     if d["seller_note"]:
@@ -125,7 +134,14 @@ def _print(d: dict[str, Any]) -> None:
             )
     click.echo(_("Events:"))
     for e in d["events"]:
-        click.echo(f"  {_when(e['at'])}  {e['kind']:<20} {e['bench']} {e['user']}")
+        kind = event_label(e["kind"])
+        click.echo(f"  {_when(e['at'])}  {kind}{_pad(kind, 24)} {e['bench']} {e['user']}")
+
+
+def _pad(text: str, cells: int) -> str:
+    """Blanks that fill ``text`` out to ``cells`` terminal cells (a Chinese character takes
+    two: the columns after it did not line up)."""
+    return " " * max(cells - cell_len(text), 0)
 
 
 def _when(instant: str | None) -> str:
