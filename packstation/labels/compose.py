@@ -89,8 +89,15 @@ def spaced(number: str) -> str:
     return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
 
 
-def _weight(grams: int | None) -> str:
-    return "" if grams is None else f"{grams / 1000:.2f} kg"
+def weight_text(grams: int | None) -> str:
+    """A parcel's weight as the label prints it, in kilograms; a few grams keep a third
+    decimal (2 g printed as 0.00 kg, a parcel that weighs nothing)."""
+    if grams is None:
+        return ""
+    shown = f"{grams / 1000:.2f}"
+    if shown == "0.00" and grams > 0:
+        shown = f"{grams / 1000:.3f}"
+    return f"{shown} kg"
 
 
 def compose_label(data: LabelData, template: Template, *, font_path: str, dpi: int) -> Drawing:
@@ -137,7 +144,7 @@ def compose_label(data: LabelData, template: Template, *, font_path: str, dpi: i
     pen.region(r["order"], f"订单 Order {data.order_no}")
     # 件 1 alone while the order's count is not known yet (more boxes still to be packed)
     parcel = f"{data.parcel_seq}/{data.parcel_count}" if data.parcel_count else f"{data.parcel_seq}"
-    pen.region(r["weight"], f"{_weight(data.weight_g)}  件 {parcel}".strip())
+    pen.region(r["weight"], f"{weight_text(data.weight_g)}  件 {parcel}".strip())
 
     pen.region(r["stub_title"], f"存根联 Stub · {data.carrier_name}")
     pen.region(r["stub_parcel"], f"第 {parcel} 件")
@@ -149,7 +156,7 @@ def compose_label(data: LabelData, template: Template, *, font_path: str, dpi: i
     if "stub_to" in r:
         pen.region(r["stub_to"], f"收 {recipient.name}  {data.destination}")
     if "stub_order" in r:
-        pen.region(r["stub_order"], f"订单 Order {data.order_no}  {_weight(data.weight_g)}")
+        pen.region(r["stub_order"], f"订单 Order {data.order_no}  {weight_text(data.weight_g)}")
     return drawing
 
 

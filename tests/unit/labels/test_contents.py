@@ -3,7 +3,10 @@ read for it (``services.documents.Contents``)."""
 
 from __future__ import annotations
 
+import pytest
+
 from packstation.domain.status import ParcelStatus
+from packstation.labels.compose import weight_text
 from packstation.services.documents import Contents, DocumentLine
 
 CUP = DocumentLine("CUP-002", "青瓷茶杯", "2只装", 2, False)
@@ -30,3 +33,19 @@ def test_the_count_waits_for_the_box_that_takes_the_rest() -> None:
     assert Contents([(CUP, 2, True), (BRUSH, 1, False)], parcels, 0).piece(2) == (1, 1)
     split = [*parcels, (3, ParcelStatus.OPEN)]
     assert Contents([(CUP, 2, True), (BRUSH, 0, False)], split, 1).piece(2) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("grams", "printed"),
+    [
+        (None, ""),
+        (2, "0.002 kg"),
+        (4, "0.004 kg"),
+        (5, "0.01 kg"),
+        (1234, "1.23 kg"),
+        (1000, "1.00 kg"),
+    ],
+)
+def test_a_few_grams_are_not_printed_as_nothing(grams: int | None, printed: str) -> None:
+    """A 2 g parcel's label said 0.00 kg."""
+    assert weight_text(grams) == printed
