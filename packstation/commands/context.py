@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+from rich.cells import cell_len
 from sqlalchemy import Engine
 
 from packstation.config import Settings, load_settings
@@ -57,3 +58,9 @@ pass_cli = click.make_pass_decorator(CliContext, ensure=True)
 def echo_json(data: Any) -> None:
     """Machine-readable output: UTF-8 JSON on one line of stdout."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def fill(text: str, cells: int) -> str:
+    """``text`` filled out with blanks to ``cells`` terminal cells, for a column of a command's
+    text output: a Chinese character takes two cells, and ``str.ljust`` counts it as one."""
+    return text + " " * max(cells - cell_len(text), 0)

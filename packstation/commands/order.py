@@ -6,9 +6,8 @@ import datetime as dt
 from typing import Any
 
 import click
-from rich.cells import cell_len
 
-from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.domain.address import place_names
 from packstation.domain.orders import gift_mark
 from packstation.i18n import _
@@ -135,13 +134,8 @@ def _print(d: dict[str, Any]) -> None:
     click.echo(_("Events:"))
     for e in d["events"]:
         kind = event_label(e["kind"])
-        click.echo(f"  {_when(e['at'])}  {kind}{_pad(kind, 24)} {e['bench']} {e['user']}")
-
-
-def _pad(text: str, cells: int) -> str:
-    """Blanks that fill ``text`` out to ``cells`` terminal cells (a Chinese character takes
-    two: the columns after it did not line up)."""
-    return " " * max(cells - cell_len(text), 0)
+        # a Chinese name takes two cells a character: the columns after it did not line up
+        click.echo(f"  {_when(e['at'])}  {fill(kind, 24)} {e['bench']} {e['user']}")
 
 
 def _when(instant: str | None) -> str:

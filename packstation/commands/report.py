@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.i18n import _, ngettext
 from packstation.services.reports import day_report, shortages, today
@@ -37,7 +37,7 @@ def report_day(cli: CliContext, day: dt.date | None, as_json: bool) -> None:
         return
     click.echo(_("Orders due on {date}: {due}").format(date=data["date"], due=data["due"]))
     for status, number in data["counts"].items():
-        click.echo(f"  {status_label(status):<14} {number:>6}")
+        click.echo(f"  {fill(status_label(status), 14)} {number:>6}")
     if data["carried_over"]:
         click.echo(
             _("Due on earlier days, not out yet: {count}").format(count=data["carried_over"])

@@ -254,3 +254,18 @@ def test_a_carrier_is_taken_by_the_name_people_use(tmp_path: Path) -> None:
     result = _run("--db", url, "manifest", "--carrier", "圆通", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["carrier"] == "YTO"
+
+
+def test_the_day_report_lines_up_in_chinese(tmp_path: Path) -> None:
+    """挂起 (two characters, four cells) stood one column left of the other counts."""
+    from rich.cells import cell_len
+
+    url = f"sqlite:///{tmp_path}/s.db"
+    assert _run("--db", url, "db", "upgrade").returncode == 0
+    result = _run("--lang", "zh_CN", "--db", url, "report", "day", "--date", "2026-11-27")
+    assert result.returncode == 0, result.stderr
+    counts = [
+        line for line in result.stdout.splitlines() if line.startswith("  ") and line[-1].isdigit()
+    ]
+    assert len(counts) >= 6 and any("挂起" in line for line in counts)
+    assert len({cell_len(line) for line in counts}) == 1, counts
