@@ -222,12 +222,17 @@ class QueueScreen(LeadScreen):
     def _show_total(self, total: int) -> None:
         self.total = total
         offset, count = self.shown
-        first = offset + 1 if count else 0
-        self.query_one("#pageinfo", Static).update(
-            _("{first}–{last} of {total}   PgUp/PgDn: pages").format(
-                first=first, last=offset + count, total=f"{total:,}"
+        if total == 0:  # it said "0–0 of 0"
+            shown = (
+                _("No order matches the filter.")
+                if self.query_one("#filter", Input).value.strip()
+                else _("No order in the queue.")
             )
-        )
+        else:
+            shown = _("{first}–{last} of {total}   PgUp/PgDn: pages").format(
+                first=offset + 1 if count else 0, last=offset + count, total=f"{total:,}"
+            )
+        self.query_one("#pageinfo", Static).update(shown)
         self.counted += 1
 
     @on(Input.Changed, "#filter")

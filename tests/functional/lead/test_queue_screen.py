@@ -62,6 +62,11 @@ def test_filter_as_you_type(make_app: Callable[..., LeadApp]) -> None:
             await until(pilot, lambda: sorted(_numbers(app)) == ["TB-PACKING", "TB-ZTO"])
             await pilot.press("escape", *"00011")  # the last digits of a phone number
             await until(pilot, lambda: _numbers(app) == ["TB0011"])
+            # nothing found is said so (it said "0–0 of 0")
+            await pilot.press("escape", *"NOSUCH")
+            await until(pilot, lambda: _numbers(app) == [])
+            info = app.screen.query_one("#pageinfo", Static)
+            await until(pilot, lambda: str(info.render()) == "No order matches the filter.")
 
     asyncio.run(scenario())
 
