@@ -30,9 +30,11 @@ class Prompt(ModalScreen[str | None]):
         value: str = "",
         placeholder: str = "",
         scans: Literal["post", "submit"] = "post",
+        required: bool = False,
     ) -> None:
         super().__init__()
         translate_bindings(self)
+        self.required = required  # an empty answer is refused where it stays, not dropped
         self.question = question
         self.value = value
         self.placeholder = placeholder
@@ -64,6 +66,11 @@ class Prompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.required and not event.value.strip():
+            # Enter on an empty reason closed the question, and nothing was done or said
+            self.query_one("#hint", Label).update(_("Type an answer first, or Esc to go back."))
+            self.app.bell()
+            return
         self.dismiss(event.value.strip())  # may be empty; Escape gives None
 
     def action_cancel(self) -> None:

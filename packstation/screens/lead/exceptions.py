@@ -201,7 +201,9 @@ class ExceptionsScreen(LeadScreen):
             if answer:
                 self.act(then(order_id, answer))
 
-        self.app.push_screen(Prompt(question.format(order=order_no), value=value), answered)
+        self.app.push_screen(
+            Prompt(question.format(order=order_no), value=value, required=True), answered
+        )
 
     def action_release(self) -> None:
         selected = self._selected()

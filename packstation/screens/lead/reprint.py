@@ -226,7 +226,9 @@ class ReprintScreen(LeadScreen):
 
             self.act(job)
 
-        self.app.push_screen(Prompt(_("Why reprint this label? (smudged, lost, torn…)")), answered)
+        self.app.push_screen(
+            Prompt(_("Why reprint this label? (smudged, lost, torn…)"), required=True), answered
+        )
 
     def action_void(self) -> None:
         selected = self._selected_parcel()
@@ -248,4 +250,4 @@ class ReprintScreen(LeadScreen):
 
             self.act(job)
 
-        self.app.push_screen(Prompt(_("Why void this label?")), answered)
+        self.app.push_screen(Prompt(_("Why void this label?"), required=True), answered)

@@ -57,7 +57,12 @@ def test_settle_each_kind_of_exception(
             # so the keys go to it without a Tab
             await until(pilot, lambda: app.screen.focused is app.screen.query_one("#unshipped"))
             first = _rows(app, "#unshipped")[0][0]
-            await pilot.press("n", *"缺货 明天发", "enter")
+            # Enter on an empty reason closed the question with nothing done or said
+            await pilot.press("n", "enter")
+            await pilot.pause()
+            hint = str(app.screen.query_one("#hint", Label).render())
+            assert hint == "Type an answer first, or Esc to go back."
+            await pilot.press(*"缺货 明天发", "enter")
             await until(pilot, lambda: first not in [r[0] for r in _rows(app, "#unshipped")])
             assert _orders(lead_engine)[first].not_shipping_reason == "缺货 明天发"
 
