@@ -304,6 +304,14 @@ class HandoverScreen(LeadScreen):
                 self.say, _("No handover is open: Ctrl+N opens one."), error=True
             )
             return
+        if opened == [self.handover_id]:  # it did nothing, and said nothing
+            self.app.call_from_thread(
+                self.say,
+                _("Handover {id} is the only one open; Ctrl+N opens another.").format(
+                    id=self.handover_id
+                ),
+            )
+            return
         later = [i for i in opened if self.handover_id is None or i > self.handover_id]
         self.handover_id = later[0] if later else opened[0]
         self.app.call_from_thread(self.reload)

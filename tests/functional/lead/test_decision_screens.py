@@ -167,6 +167,9 @@ def test_handover_for_yto(
             await until(
                 pilot, lambda: "Handover 1" in str(app.screen.query_one("#handover-line").render())
             )
+            # the next open handover, with this one alone open: it did nothing and said nothing
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: "Handover 1 is the only one open" in str(flash.render()))
             # sealing it empty is refused before the courier's name is asked for
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "The handover is empty" in str(flash.render()))
