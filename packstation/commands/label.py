@@ -193,12 +193,30 @@ def label(
             )
         if not reprint and not void:  # a reprint sends stored bytes, with its own checks
             _may_print(found)
-        if void and parcel_id is None:
+        # a label printed before packing (print batch) is the order's until a box takes its
+        # number: the reprint's refusal sent the lead here, and this said there was nothing
+        # to void (or voided the box being filled, called "label 1")
+        first = void and (parcel is None or not parcel.tracking_no)
+        printed = printing.void_order_documents(uow, found, reason.strip()) if first else 0
+        if first and not printed:
             raise UserError(
-                _("Order {order} has no parcel {seq}; nothing to void.").format(
+                _("Order {order} has no label on parcel {seq}; nothing to void.").format(
                     order=found.order_no, seq=seq
                 )
             )
+        if printed:
+            number = found.tracking_no or "-"
+            uow.commit()
+            if as_json:
+                echo_json({"order_no": found.order_no, "voided": printed})
+            else:
+                click.echo(
+                    _(
+                        "Label {code}, printed before packing, voided ({count} print jobs): "
+                        "tear off every copy; the order gets a new label at a bench."
+                    ).format(code=number, count=printed)
+                )
+            return
         if not reprint and not void:
             if has_label(uow, found.id):
                 raise UserError(

@@ -128,6 +128,18 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["orders"] == ["C1"] and out["sent"] == 3
+    # the label printed before packing can be voided from here too: the reprint's refusal of
+    # a cancelled order sent the lead to 'label --void', which said there was nothing to void
+    number = json.loads(
+        CliRunner().invoke(build_cli(), [*base, "order", "show", "C1", "--json"]).output
+    )["tracking_no"]
+    voided = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "wet"])
+    assert voided.exit_code == 0, voided.output
+    assert voided.output.startswith(f"Label {number}, printed before packing, voided (")
+    again = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "wet"])
+    assert again.exit_code == 1 and "Order C1 has no label on parcel 1; nothing to void." == str(
+        again.exception
+    )
 
 
 def test_jobs_left_in_the_queue_are_counted(
