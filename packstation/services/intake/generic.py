@@ -7,8 +7,10 @@ Called by ``intake.import_orders``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
+from packstation.domain.address import Address, split_address
 from packstation.domain.orders import generic_state, is_gift
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
@@ -124,6 +126,8 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         gift = check.flag("gift", gift_cell) if gift_cell else is_gift(title, price)
         order = orders.get(key)
         if order is None:
+            place = _place(cells, cell)
+            check.destination("address", cell(cells, "address"), place.province, place.city)
             status_text = cell(cells, "status")
             order = ParsedOrder(
                 platform=platform[:32],
@@ -147,15 +151,15 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                         _("phone number"),
                     ),
                 ),
-                province=cell(cells, "province"),
-                city=cell(cells, "city"),
-                district=cell(cells, "district"),
+                province=place.province,
+                city=place.city,
+                district=place.district,
                 address=check.fits(
                     "address",
-                    check.required("address", cell(cells, "address"), _("recipient's address")),
+                    check.required("address", place.detail, _("recipient's address")),
                     KEPT["address"],
                 ),
-                postcode=cell(cells, "postcode"),
+                postcode=place.postcode,
                 paid_at=check.instant("paid_at", cell(cells, "paid_at"), ctx.zone),
                 carrier=ctx.carrier(check, "carrier", cell(cells, "carrier")),
                 tracking_no=check.digits(
@@ -189,3 +193,20 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     ctx.report.duplicates_in_file += len(duplicated)
     ctx.report.order_rows += len(duplicated)
     yield from orders.values()
+
+
+def _place(cells: list[str], cell: Callable[[list[str], str], str]) -> Address:
+    """The row's address, its parts from their columns; a whole address in the address cell
+    (浙江省杭州市西湖区文三路1号) is split when the province and city columns are empty (it
+    was kept whole, and the label's destination printed empty)."""
+    given = Address(
+        cell(cells, "province"),
+        cell(cells, "city"),
+        cell(cells, "district"),
+        cell(cells, "address"),
+        cell(cells, "postcode"),
+    )
+    if given.province or given.city:
+        return given
+    parts = split_address(given.detail)
+    return replace(parts, postcode=given.postcode or parts.postcode)

@@ -217,6 +217,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         if state is MarketState.PAID:
             check.required("recipient", recipient, what_name)
             check.required("address", address_cell, what_address)
+            check.destination("address", address_cell, parts.province, parts.city)
             if not phone:
                 check.fail(
                     "mobile",

@@ -137,6 +137,19 @@ class RowCheck:
             )
         return value
 
+    def destination(self, key: str, value: str, province: str, city: str) -> None:
+        """An address the courier can sort: a province or a city (the label's destination was
+        printed empty for "文三路123号")."""
+        if value and not province and not city:
+            self.fail(
+                key,
+                value,
+                _(
+                    "The address has no province or city; write the whole address "
+                    "(省 市 区 …), or fill in the province and city."
+                ),
+            )
+
     def digits(self, key: str, value: str, what: str) -> str:
         """An order number, phone number, barcode or waybill number, refused when Excel wrote
         it shortened (3.36411E+18): its digits are gone, and orders would merge."""

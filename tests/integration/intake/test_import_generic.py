@@ -118,3 +118,33 @@ def test_a_column_the_file_lacks_keeps_what_is_stored(
     emptied = write_generic(tmp_path / "emptied.csv", [generic_row("N-1", "MUG-01", note="")])
     assert import_orders(uow_factory(), [emptied], settings=settings).orders_updated == 1
     assert order(uow_factory, "N-1").buyer_note == ""
+
+
+def test_a_whole_address_in_one_cell_is_split_and_one_with_no_city_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """A shop's sheet with the whole address in its address column, the province and city
+    columns empty, was kept whole: the label's destination (province, city) printed empty.
+    An address with no province or city at all is refused: the courier cannot sort it."""
+    whole = generic_row("W-1", "MUG-01")
+    whole[4:9] = ["", "", "", "浙江省杭州市西湖区文三路1号", ""]
+    report = import_orders(
+        uow_factory(), [write_generic(tmp_path / "whole.csv", [whole])], settings=settings
+    )
+    assert report.ok, report.errors
+    stored = order(uow_factory, "W-1")
+    assert (stored.province, stored.city, stored.district, stored.address) == (
+        "浙江省",
+        "杭州市",
+        "西湖区",
+        "文三路1号",
+    )
+    street = generic_row("W-2", "MUG-01")
+    street[4:9] = ["", "", "", "文三路123号", ""]
+    before = snapshot(uow_factory)
+    refused = import_orders(
+        uow_factory(), [write_generic(tmp_path / "street.csv", [street])], settings=settings
+    )
+    assert not refused.ok
+    assert "The address has no province or city" in refused.errors[0].problem
+    assert snapshot(uow_factory) == before
