@@ -3,6 +3,7 @@ with a Ctrl-C said in a sentence (pressed while the libraries load, it was a tra
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -10,15 +11,26 @@ def main() -> None:
     try:
         from packstation.cli import main as run
     except KeyboardInterrupt:
-        _interrupted()
+        sys.stderr.write(_interrupted() + "\n")
+        sys.exit(130)
     run()
 
 
-def _interrupted() -> None:
-    from packstation.cli import _early_language
-    from packstation.i18n import _, set_language
+def _interrupted() -> str:
+    """ "Interrupted." in the user's language.  A library was half loaded when the Ctrl-C came
+    (importing it again fails in its own way): the command line is not loaded again, and any
+    failure to translate leaves the English word."""
+    try:
+        from packstation.i18n import _, default_language, set_language
 
-    language = _early_language(sys.argv[1:])
-    set_language(language if language in ("en", "zh_CN") else "en")
-    sys.stderr.write(_("Interrupted.") + "\n")
-    sys.exit(130)
+        args = sys.argv[1:]
+        language = os.environ.get("PACKSTATION_LANG") or default_language()
+        for i, arg in enumerate(args):
+            if arg == "--lang" and i + 1 < len(args):
+                language = args[i + 1]
+            elif arg.startswith("--lang="):
+                language = arg.split("=", 1)[1]
+        set_language(language if language in ("en", "zh_CN") else "en")
+        return _("Interrupted.")
+    except Exception:  # anything half loaded: the word is said all the same
+        return "Interrupted."
