@@ -50,5 +50,7 @@ def test_the_bench_that_holds_the_order(
     ran_out = " (ran out: the next bench that asks takes it over)" if minutes < 0 else ""
     assert line == f"  being packed at bench-2 by 小张, lease until {at}{ran_out}"
     # the event as a person reads it, in the shop's time zone (the JSON keeps the instant)
-    assert "  2026-03-02 10:05:07  taken by a bench         bench-2 小张" in _show(capsys, store_url)
+    assert "  2026-03-02 10:05:07  taken by a bench         bench-2 小张" in _show(
+        capsys, store_url
+    )
     assert shown["events"][0]["at"] == "2026-03-02T10:05:07.123456+08:00"

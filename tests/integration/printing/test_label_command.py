@@ -137,8 +137,9 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     assert voided.exit_code == 0, voided.output
     assert voided.output.startswith(f"Label {number}, printed before packing, voided (")
     again = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "wet"])
-    assert again.exit_code == 1 and "Order C1 has no label on parcel 1; nothing to void." == str(
-        again.exception
+    assert (
+        again.exit_code == 1
+        and str(again.exception) == "Order C1 has no label on parcel 1; nothing to void."
     )
 
 
