@@ -82,7 +82,9 @@ def override(screen: BenchScreen) -> None:
     """F8: a lead's name, PIN and reason accept the blocked weight."""
     view = screen.view
     if view is None or view.phase != Phase.WEIGHING or screen.blocked_grams is None:
-        screen.say(_("Nothing to override: only a blocked weight needs a lead."), "refused")
+        screen.say(
+            _("Nothing to override: F8 is for a weight blocked outside the tolerance."), "refused"
+        )
         return
     box = view.current
     expected = box.expected_g if box and box.expected_g else 0
@@ -115,7 +117,7 @@ def raise_exception(screen: BenchScreen) -> None:
     """F6: short, damaged or wrong item; the order goes on hold."""
     view = screen.view
     if view is None or screen.order_id is None:
-        screen.say(_("Open an order first."), "refused")
+        screen.say(_("Open an order first: scan its number, or F2 for the next one."), "refused")
         return
     order_id = screen.order_id
     kinds = [

@@ -588,7 +588,7 @@ class BenchScreen(Screen[str | None]):
 
     def action_new_box(self) -> None:
         if self.order_id is None:
-            self.say(_("Open an order first."), "refused")
+            self.say(_("Open an order first: scan its number, or F2 for the next one."), "refused")
             return
         order_id = self.order_id
         seq = self.guard(
@@ -608,7 +608,12 @@ class BenchScreen(Screen[str | None]):
 
     def action_type_weight(self) -> None:
         if self.view is None or self.view.phase != Phase.WEIGHING:
-            self.say(_("No box is waiting to be weighed."), "refused")
+            self.say(
+                _(
+                    "No box is waiting to be weighed: tick every item first, or close the box with F3."
+                ),
+                "refused",
+            )
             return
 
         def done(grams: object) -> None:

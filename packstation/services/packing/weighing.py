@@ -176,7 +176,11 @@ def _weigh_box(
         order = held_order(uow, order_id)
         box = live_box(uow, order_id)
         if not waits_for_weight(box):
-            raise UserError(_("No box is waiting to be weighed."))
+            raise UserError(
+                _(
+                    "No box is waiting to be weighed: tick every item first, or close the box with F3."
+                )
+            )
         expected = box.expected_weight_g or 0
         if source is WeightSource.OVERRIDE and not (lead and reason.strip()):
             raise UserError(_("An override needs a lead and a reason."))
