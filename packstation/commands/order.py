@@ -15,6 +15,7 @@ from packstation.services.event_names import event_label
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
     parcel_status_label,
+    platform_label,
     print_status_label,
     status_label,
 )
@@ -45,7 +46,7 @@ def _print(d: dict[str, Any]) -> None:
     click.echo(
         _("Order {order_no} ({platform}) — {status}, due {due}, courier {carrier}").format(
             order_no=d["order_no"],
-            platform=d["platform"],
+            platform=platform_label(d["platform"]),
             status=status_label(d["status"]),
             due=d["due_date"] or "-",
             carrier=d["carrier"],

@@ -37,6 +37,13 @@ _PRINT: dict[str, str] = {
 }
 
 
+_PLATFORM: dict[str, str] = {
+    "taobao": N_("Taobao"),
+    "tmall": N_("Tmall"),
+    "generic": N_("other shop"),
+}
+
+
 def _named(status: str, names: dict[str, str]) -> str:
     """The name of ``status`` in the current language; a value this version does not know is
     shown as it is stored."""
@@ -57,3 +64,9 @@ def parcel_status_label(status: str) -> str:
 def print_status_label(status: str) -> str:
     """A print job's status as the screen shows it."""
     return _named(status, _PRINT)
+
+
+def platform_label(platform: str) -> str:
+    """The marketplace an order came from, as a person names it (a platform of a file of
+    one's own is shown as written)."""
+    return _named(platform, _PLATFORM)

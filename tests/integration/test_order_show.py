@@ -63,6 +63,7 @@ def test_a_held_order_says_why_and_its_events_are_named(
     assert "  the order's waybill: YT7000000000009\n" in english
     assert "  imported                 b-1 小王\n" in english
     chinese = _show(capsys, store_url, "zh_CN")
+    assert chinese.startswith("订单 T-1（淘宝）")  # it said （taobao）
     assert "  挂起原因：地址不全\n" in chinese
     assert "  已导入                   b-1 小王\n" in chinese
     assert "  面单作废                 b-1 陈主管\n" in chinese

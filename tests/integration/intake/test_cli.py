@@ -101,7 +101,7 @@ def test_import_report_and_show(
     shown = as_json(out)
     assert shown["order_no"] == "C-1" and [line["gift"] for line in shown["lines"]] == [False, True]
     code, out, _err = run(capsys, *db, "order", "show", "C-1")
-    assert code == 0 and "Order C-1 (taobao)" in out
+    assert code == 0 and "Order C-1 (Taobao)" in out
     # instants as a person reads them, not as the JSON gives them
     when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
     assert re.search(rf"^  paid at {when}$", out, re.MULTILINE)
