@@ -537,12 +537,11 @@ def _raise_exception(
     )
     if not once:
         query = query.where(OrderException.resolved_at.is_(None))  # type: ignore[union-attr]
-    already = uow.session.execute(query).first()
+    if uow.session.execute(query).first() is not None:
+        return  # raised by an earlier import: said then (it was said again at each import)
     report.notices.append(
         Problem(order.file, order.row, "", order.order_no, note),
     )
-    if already is not None:
-        return
     report.exceptions_raised += 1
     if not write:
         return
