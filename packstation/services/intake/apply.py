@@ -43,7 +43,7 @@ from packstation.services.intake.line_changes import (
     stored_lines,
     untouched,
 )
-from packstation.services.intake.parsed import CHANGEABLE, KEPT, ParsedOrder
+from packstation.services.intake.parsed import CHANGEABLE, FIELD_NAMES, KEPT, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
 from packstation.store.models import Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
@@ -374,7 +374,10 @@ def _reconcile(
             uow, order, known, report, note, {"lines": ("", lines)}, write=write, new_lines=True
         )
     if changes:
-        said = joined(f"{name} → {new}" for name, (_old, new) in sorted(changes.items()))
+        said = joined(
+            f"{_(FIELD_NAMES.get(name, name))} → {new or _('(empty)')}"
+            for name, (_old, new) in sorted(changes.items())
+        )
         if labelled:
             note = _(
                 "The marketplace changed {changes} after the label was printed; the order waits "

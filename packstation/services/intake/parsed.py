@@ -77,6 +77,20 @@ CHANGEABLE = (
 )
 
 
+# Each field ``CHANGEABLE`` names, as a person names it (an exception's note said "city →").
+FIELD_NAMES = {
+    "recipient_name": N_("recipient's name"),
+    "phone": N_("phone number"),
+    "province": N_("province"),
+    "city": N_("city"),
+    "district": N_("district"),
+    "address": N_("street address"),
+    "postcode": N_("postcode"),
+    "buyer_note": N_("buyer note"),
+    "seller_note": N_("seller note"),
+}
+
+
 # What an order's row says, as a person names it: two rows of one order must agree on all of it.
 _SAID = (
     (("marketplace_status",), N_("status")),

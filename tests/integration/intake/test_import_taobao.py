@@ -386,5 +386,5 @@ def test_a_change_at_a_bench_with_no_label_yet_is_not_said_to_be_printed(
     )
     assert report.ok and report.orders_known == 1
     held = order(uow_factory, begun.no)
-    assert "seller_note → 加急 after packing began" in held.hold_reason
+    assert "seller note → 加急 after packing began" in held.hold_reason
     assert "printed" not in held.hold_reason
