@@ -13,7 +13,7 @@ from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
 from packstation.os_problems import check_output, write_output
-from packstation.services import printing
+from packstation.services import printing, tracking
 from packstation.services.batch import has_label, queue_order_documents
 from packstation.services.claims import lock_order
 from packstation.services.reprints import void_label, voided_sentence
@@ -206,14 +206,23 @@ def label(
             )
         if printed:
             number = found.tracking_no or "-"
+            released = tracking.release_printed_first(uow, found, reason.strip())
             uow.commit()
             if as_json:
-                echo_json({"order_no": found.order_no, "voided": printed})
-            else:
+                echo_json({"order_no": found.order_no, "voided": printed, "released": released})
+            elif released:
                 click.echo(
                     _(
                         "Label {code}, printed before packing, voided ({count} print jobs): "
-                        "tear off every copy; the order gets a new label at a bench."
+                        "tear off every copy; a bench prints the order's label with a new number."
+                    ).format(code=number, count=printed)
+                )
+            else:  # the marketplace gave the order its number: it stays the order's
+                click.echo(
+                    _(
+                        "Label {code}, printed before packing, voided ({count} print jobs): "
+                        "tear off every copy; a bench prints it again, with the number the "
+                        "marketplace gave the order."
                     ).format(code=number, count=printed)
                 )
             return

@@ -58,6 +58,7 @@ _EVENTS: dict[str, str] = {
     "stock_adjusted": N_("stock adjusted"),
     "stock_counted": N_("stock counted"),
     "tracking_assigned": N_("waybill number assigned"),
+    "tracking_released": N_("waybill number let go"),
     "user_added": N_("user added"),
     "user_pin_changed": N_("PIN changed"),
     "user_removed": N_("user removed"),

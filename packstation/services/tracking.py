@@ -11,6 +11,7 @@ is read and moved on, so two benches never get the same number.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import bindparam
@@ -22,7 +23,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.carriers import apply_settings, ensure_carrier
 from packstation.services.documents import ParcelFacts
-from packstation.store.models import Carrier, Order, Parcel
+from packstation.store.models import Carrier, Event, Order, Parcel
 from packstation.store.uow import UnitOfWork
 
 # how many already-used numbers the allocator skips before it gives up (a range that overlaps
@@ -233,3 +234,25 @@ def find_order_id_by_tracking(uow: UnitOfWork, code: str) -> int | None:
     if found is not None:
         return found
     return uow.session.exec(select(Order.id).where(Order.tracking_no == number)).first()
+
+
+def release_printed_first(uow: UnitOfWork, order: Order, reason: str) -> bool:
+    """After its label printed before packing was voided: the order lets go of the number, if
+    it came from the shop's range, so that a bench gives its box a new one (the bench took the
+    voided number, and the parcel shipped under it).  A number the marketplace's export gave
+    the order stays its number.  True when it was let go (in transaction)."""
+    number = order.tracking_no
+    if not number:
+        return False
+    given = uow.session.exec(
+        select(Event.payload)
+        .where(Event.order_id == order.id, Event.kind == "tracking_assigned")
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+    if given is None or json.loads(given).get("source") != "range":
+        return False
+    order.tracking_no = ""
+    uow.session.add(order)
+    uow.record("tracking_released", order_id=order.id, tracking_no=number, reason=reason)
+    return True

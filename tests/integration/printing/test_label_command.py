@@ -136,6 +136,11 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     voided = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "wet"])
     assert voided.exit_code == 0, voided.output
     assert voided.output.startswith(f"Label {number}, printed before packing, voided (")
+    # the number is let go: a bench gives the box a new one (it took the voided number, and
+    # the parcel shipped under it)
+    assert voided.output.rstrip().endswith("a bench prints the order's label with a new number.")
+    shown = CliRunner().invoke(build_cli(), [*base, "order", "show", "C1", "--json"]).output
+    assert json.loads(shown)["tracking_no"] == ""
     again = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "wet"])
     assert (
         again.exit_code == 1
