@@ -244,9 +244,15 @@ class ExceptionsScreen(LeadScreen):
         def then(order_id: int, code: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
                 order = change_courier(uow, order_id=order_id, carrier=code, settings=lead.settings)
-                return _("Order {order} now ships with {carrier}.").format(
+                said = _("Order {order} now ships with {carrier}.").format(
                     order=order.order_no, carrier=order.carrier
                 )
+                if order.status == OrderStatus.ON_HOLD:  # its labels were voided: it said no more
+                    said += " " + _(
+                        "Its old labels are void: tear them off; it waits on hold, and R releases "
+                        "it to a bench for a new label."
+                    )
+                return said
 
             return job
 

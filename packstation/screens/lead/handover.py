@@ -451,4 +451,6 @@ class HandoverScreen(LeadScreen):
 def _kind_word(word: str) -> str:
     """A kind as typed: bag, cage, pickup, or the word the prompt shows for it (袋, 笼…)."""
     shown = {_(label).lower(): kind for kind, label in KIND_LABELS.items()}
+    # the Chinese words whatever the screen's language (圆通 笼 was refused in English)
+    shown |= {"袋": "bag", "笼": "cage", "笼车": "cage", "上门揽收": "pickup", "揽收": "pickup"}
     return shown.get(word.lower(), word.lower())

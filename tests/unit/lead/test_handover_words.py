@@ -34,3 +34,14 @@ def test_the_prompt_s_own_words_are_taken() -> None:
         "DHL",  # refused by whoever asked, with the codes named
         "快递",
     ]
+
+
+def test_the_chinese_words_are_taken_in_english_too() -> None:
+    """圆通 笼 was refused on an English screen: "not '笼'"."""
+    set_language("en")
+    assert [_kind_word(w) for w in ("笼", "袋", "揽收", "cage")] == [
+        "cage",
+        "bag",
+        "pickup",
+        "cage",
+    ]
