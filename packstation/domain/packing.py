@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -60,13 +61,19 @@ GRAMS_PER_TYPED_UNIT = {
     "斤": Decimal(500),
 }
 _TYPED_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*(g|kg|克|公斤|千克|斤)?")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d.,])")
 
 
 def typed_grams(text: str) -> int | None:
     """Whole grams from a weight typed by hand ("1250", "1.25 kg", "850克", "2斤"), rounded
-    to the gram (a comma groups thousands: "2,130"); None when it is no weight or not between
-    1 g and ``MAX_WEIGHT_G``."""
-    cleaned = text.strip().lower().replace(",", "").replace("，", "").replace("．", ".")
+    to the gram; a comma groups thousands ("2,130") or, alone before other than three digits,
+    is the decimal point ("1,5 kg"); full-width characters count as their ASCII ones.  None
+    when it is no weight or not between 1 g and ``MAX_WEIGHT_G``."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower().replace("，", ",")
+    if _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")  # 2,130 g
+    elif cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")  # 1,5 kg, as many keyboards write a decimal
     found = _TYPED_WEIGHT.fullmatch(cleaned)
     if found is None:
         return None

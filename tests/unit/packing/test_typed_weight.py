@@ -19,6 +19,11 @@ from packstation.domain.packing import typed_grams
         ("1.5千克", 1500),
         ("2斤", 1000),  # half a kilo each, as markets weigh
         ("2,130", 2130),  # a comma groups thousands
+        ("12,500 g", 12500),
+        ("1,5 kg", 1500),  # or is the decimal point: it was read as 15 kg
+        ("1,25公斤", 1250),
+        ("０.５ｋｇ", 500),  # full-width, as a Chinese input method types
+        ("1,2,3", None),
         ("1250.6", 1251),  # to the gram
         ("0.0004kg", None),  # under a gram
         ("0", None),
