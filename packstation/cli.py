@@ -19,6 +19,7 @@ import packstation.commands
 from packstation import __version__
 from packstation.click_texts import use_packstation_catalogue
 from packstation.commands.context import CliContext
+from packstation.entry import by_ctrl_c
 from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
 from packstation.services.retry import (
@@ -129,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             lost = lost_mid_command(exc)
         click.echo(_("packstation: {message}").format(message=lost), err=True)
         sys.exit(lost.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if not by_ctrl_c(exc):
+            raise
         click.echo(_("Interrupted."), err=True)
         sys.exit(130)
 

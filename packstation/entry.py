@@ -10,10 +10,23 @@ import sys
 def main() -> None:
     try:
         from packstation.cli import main as run
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if not by_ctrl_c(exc):
+            raise
         sys.stderr.write(_interrupted() + "\n")
         sys.exit(130)
     run()
+
+
+def by_ctrl_c(exc: BaseException) -> bool:
+    """Was ``exc`` a Ctrl-C?  One that lands while a class is being made (a dataclass's
+    fields) comes wrapped: "RuntimeError: Error calling __set_name__", caused by it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _interrupted() -> str:
