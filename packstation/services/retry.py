@@ -113,9 +113,15 @@ def cannot_write(exc: BaseException) -> StoreCannotWrite | None:
     writable, or a PostgreSQL server that only reads), for a screen and a command alike; None
     for any other failure.  Retrying would not help, and the store is not lost."""
     reason = first_line(exc)
-    if sqlite_code(exc) in (SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL) or (
-        sqlstate(exc) == DISK_FULL
-    ):
+    if sqlite_code(exc) == SQLITE_READONLY:  # it said to free space on the disk first
+        return StoreCannotWrite(
+            _(
+                "The store's file cannot be written ({reason}): let this user write it (its "
+                "permissions, chattr -i, a disk mounted read-only), then try again; what was "
+                "stored before stays stored."
+            ).format(reason=reason)
+        )
+    if sqlite_code(exc) in (SQLITE_IOERR, SQLITE_FULL) or (sqlstate(exc) == DISK_FULL):
         return StoreCannotWrite(
             _(
                 "The store cannot write to its disk ({reason}): free space on that disk (or let "

@@ -130,8 +130,13 @@ def test_a_sqlite_file_opened_read_only_is_opened_again_once_it_can_be_written(
         return action
 
     try:
-        with pytest.raises(StoreCannotWrite):
+        with pytest.raises(StoreCannotWrite) as refused:
             run_action(engine, add_user("first"), bench="b", user="u")
+        # what to do about a file that cannot be written (it said to free space on the disk)
+        assert str(refused.value).startswith(
+            "The store's file cannot be written (attempt to write a readonly database): let "
+            "this user write it"
+        )
         read_only[0] = False  # the file can be written again
         run_action(engine, add_user("second"), bench="b", user="u")
         with engine.connect() as connection:
