@@ -107,6 +107,11 @@ def export_shipments_cmd(
         echo_json(result.as_dict())
         return
     _left_out(result.skipped, _("not exported: {order}: {reason}"))
+    if not result.orders:  # a file with its header only, and nothing said
+        click.echo(
+            _("No order to export: every packed order is confirmed or has no waybill yet."),
+            err=True,
+        )
     orders = ngettext("{count} order", "{count} orders", result.orders)
     parcels = ngettext("{count} parcel", "{count} parcels", result.parcels)
     click.echo(

@@ -100,6 +100,9 @@ def manifest(
     settings = cli.settings
     if again is not None and day is not None:
         raise click.UsageError(_("--reprint prints one sealed handover's list; leave out --date."))
+    if queue_only and not print_list and again is None:
+        # it sealed the parcels, queued nothing and said nothing of the list
+        raise click.UsageError(_("--queue-only goes with --print or --reprint."))
     day = day or today(settings)
     code = known_carrier(settings, carrier)
     engine = cli.engine()

@@ -166,8 +166,9 @@ def test_import_report_and_show(
         "--mark-confirmed",
     )
     assert code == 0 and lost.read_bytes() == written and "0 orders marked confirmed." in out
-    code, out, _err = run(capsys, *db, "export", "shipments", "-o", str(lost), "--force")
+    code, out, err = run(capsys, *db, "export", "shipments", "-o", str(lost), "--force")
     assert code == 0 and f"{lost}: 0 orders" in out
+    assert "No order to export: every packed order is confirmed" in err
     # a file of another program: Excel for the Mac ends lines with CR alone; a binary file
     mac = tmp_path / "mac.csv"
     mac.write_bytes(written.replace(b"\r\n", b"\r"))

@@ -220,6 +220,8 @@ def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Pa
     assert f"Handover {handover_id} (YTO " in again.output
     # sent at once (it waited in the queue until another command happened to send it)
     assert "2 parcels, 0.200 kg): the list was sent to the printer again (job 2)." in again.output
+    alone = runner.invoke(build_cli(), [*base, "--queue-only"])  # sealed, said nothing of it
+    assert alone.exit_code == 2 and "--queue-only goes with --print or --reprint." in alone.output
     queued = runner.invoke(build_cli(), [*base, "--reprint", str(handover_id), "--queue-only"])
     assert "the list is queued for printing again (job 3)." in queued.output
     assert [r["tracking_no"] for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))] == [
