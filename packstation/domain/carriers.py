@@ -57,6 +57,12 @@ for _c in CARRIERS:
         _BY_NAME[_key(_n)] = _c.code
 
 
+def code_named(name: str) -> str | None:
+    """The carrier code of a name written whole (圆通, 顺丰速运, YTO Express), None otherwise: not a
+    name found inside a longer text, as ``code_for_name`` does."""
+    return _BY_NAME.get(_key(name))
+
+
 def code_for_name(name: str) -> str | None:
     """The carrier code for a courier name as a marketplace, a person or a script writes it
     (``圆通速递``, ``圆通``, ``YTO Express``, ``yto``, ``圆通速递(电子面单)``); None when unknown."""

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import col
 
 from packstation.config import Settings
+from packstation.domain.carriers import code_named
 from packstation.domain.due import parse_clock
 from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import OrderStatus as S
@@ -254,6 +255,9 @@ def token_condition(
         or word.upper() == settings.shipping.default_carrier
     ):
         return col(Order.carrier) == word.upper()
+    named = code_named(word) if not word.isascii() else None
+    if named is not None:  # 圆通 found nothing, YTO every YTO order
+        return col(Order.carrier) == named
     pattern = _like(word)
 
     def has(column: Any) -> ColumnElement[bool]:

@@ -91,6 +91,8 @@ def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> No
     assert numbers("hold") == ["T-HOLD"]
     assert numbers("挂起") == ["T-HOLD"]
     assert numbers("sf") == ["T-PACKED"]
+    assert numbers("顺丰") == numbers("顺丰速运") == ["T-PACKED"]  # found nothing
+    assert numbers("中通") == []
     assert numbers("bench-3") == ["T-PACKING"]
     assert numbers("zhao") == ["T-PACKING"]
     assert numbers("bench-4") == numbers("zhou") == []  # a void box's bench and packer
