@@ -72,6 +72,8 @@ class ExceptionsScreen(LeadScreen):
     TITLE_TEXT = N_("Exceptions")
     # the listed orders that are not on hold: the courier has them, and R settles them
     not_held: frozenset[int] | set[int] = frozenset()
+    # the listed orders a bench is packing now
+    at_bench: frozenset[int] | set[int] = frozenset()
     BINDINGS = [
         Binding("r", "release", N_("Release")),
         Binding("c", "courier", N_("Change courier")),
@@ -121,6 +123,8 @@ class ExceptionsScreen(LeadScreen):
         keep = _place(held)
         held.clear()
         self.not_held = {o.order_id for o in message.held if o.status != OrderStatus.ON_HOLD}
+        # being packed now: a cancel stops that bench, a reason for not shipping does not
+        self.at_bench = {o.order_id for o in message.unshipped if o.status == OrderStatus.PACKING}
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
             kinds = ", ".join(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
@@ -191,11 +195,15 @@ class ExceptionsScreen(LeadScreen):
         question: str,
         then: Callable[[int, str], Callable[[UnitOfWork], str]],
         value: str = "",
+        at_bench: str = "",
     ) -> None:
+        """``at_bench``: the question instead, for an order a bench is packing now."""
         selected = self._selected()
         if selected is None:
             return
         order_id, order_no = selected
+        if at_bench and order_id in self.at_bench:
+            question = at_bench
 
         def answered(answer: str | None) -> None:
             if answer:
@@ -310,7 +318,14 @@ class ExceptionsScreen(LeadScreen):
 
             return job
 
-        self._ask(_("Why is order {order} cancelled?"), then)
+        self._ask(
+            _("Why is order {order} cancelled?"),
+            then,
+            at_bench=_(
+                "Order {order} is being packed at a bench: a cancel stops it there. Why is it "
+                "cancelled?"
+            ),
+        )
 
     def action_not_today(self) -> None:
         def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
@@ -320,7 +335,14 @@ class ExceptionsScreen(LeadScreen):
 
             return job
 
-        self._ask(_("Why does order {order} not ship today?"), then)
+        self._ask(
+            _("Why does order {order} not ship today?"),
+            then,
+            at_bench=_(
+                "Order {order} is being packed at a bench, which goes on packing it. Why does it "
+                "not ship today?"
+            ),
+        )
 
 
 def _place(table: DataTable[str | Text]) -> tuple[str | None, int]:

@@ -92,6 +92,15 @@ def test_settle_each_kind_of_exception(
             await pilot.press("ctrl+s")
             await until(pilot, lambda: _orders(lead_engine)["TB0005"].address == "文一西路 99号")
 
+            # an order a bench is packing: the question says what a cancel does there (it
+            # stopped the bench unannounced)
+            select_row("TB-PACKING")
+            await answer(pilot, "x")
+            question = str(app.screen.query_one(".question", Static).render())
+            assert question.startswith("Order TB-PACKING is being packed at a bench: a cancel")
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, Prompt))
+
             await pilot.press("x", "enter")  # an empty reason is not a decision
             await pilot.pause()
             await pilot.press("x", "escape")
