@@ -43,6 +43,10 @@ def add_user(
     name = name.strip()
     if not name:
         raise UserError(_("A user needs a name."))
+    # the store's columns: PostgreSQL refused a longer one with a traceback, and SQLite kept a
+    # name that pushed every line of 'user list' to 600 columns
+    if len(name) > 100 or (badge and len(badge) > 64):
+        raise UserError(_("A name has at most 100 characters and a badge at most 64; shorten it."))
     if role not in (Role.PACKER, Role.LEAD):
         raise UserError(_("The role '{role}' is unknown; use packer or lead.").format(role=role))
     if role == Role.LEAD and not pin:

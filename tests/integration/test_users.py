@@ -120,3 +120,16 @@ def test_a_badge_that_is_also_a_command_or_a_product_is_refused(engine: Engine) 
             f"The badge '{badge}' is also {what}; give the person a code of their own."
         )
     assert find_user(UnitOfWork(engine), "小周") is None
+
+
+def test_a_name_or_badge_longer_than_the_store_keeps_is_refused(engine: Engine) -> None:
+    """A 300-character name was stored on SQLite (every line of 'user list' 600 columns wide)
+    and refused by PostgreSQL with a traceback."""
+    for name, badge in (("长" * 101, None), ("小周", "B" * 65)):
+        with pytest.raises(UserError) as refused:
+            add_user(UnitOfWork(engine), name=name, role="packer", badge=badge)
+        assert str(refused.value) == (
+            "A name has at most 100 characters and a badge at most 64; shorten it."
+        )
+    add_user(UnitOfWork(engine), name="长" * 100, role="packer", badge="B" * 64)
+    assert find_user(UnitOfWork(engine), "B" * 64) is not None
