@@ -19,7 +19,7 @@ import packstation.commands
 from packstation import __version__
 from packstation.click_texts import use_packstation_catalogue
 from packstation.commands.context import CliContext
-from packstation.entry import by_ctrl_c
+from packstation.entry import by_ctrl_c, option_value
 from packstation.errors import UserError
 from packstation.i18n import _, default_language, set_language
 from packstation.services.retry import (
@@ -35,7 +35,7 @@ from packstation.services.retry import (
 
 def _early_language(argv: Sequence[str]) -> str:
     """The language for help texts, decided before the commands are built."""
-    given = _option(argv, "--lang")
+    given = option_value(argv, "--lang")
     if given:
         return given
     env = os.environ.get("PACKSTATION_LANG")
@@ -44,7 +44,7 @@ def _early_language(argv: Sequence[str]) -> str:
     try:
         from packstation.config import find_config, parse_settings
 
-        path = find_config(_option(argv, "--config"))
+        path = find_config(option_value(argv, "--config"))
         if path is not None and path.is_file():
             configured = parse_settings(path.read_text(encoding="utf-8"), str(path)).ui.language
             if configured:
@@ -52,15 +52,6 @@ def _early_language(argv: Sequence[str]) -> str:
     except (UserError, OSError, UnicodeDecodeError):
         pass  # the real error is reported when a command reads the configuration
     return default_language()
-
-
-def _option(argv: Sequence[str], name: str) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg == name and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith(name + "="):
-            return arg.split("=", 1)[1]
-    return None
 
 
 def build_cli() -> click.Group:

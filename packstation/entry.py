@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 
 
 def main() -> None:
@@ -36,14 +37,23 @@ def _interrupted() -> str:
     try:
         from packstation.i18n import _, default_language, set_language
 
-        args = sys.argv[1:]
-        language = os.environ.get("PACKSTATION_LANG") or default_language()
-        for i, arg in enumerate(args):
-            if arg == "--lang" and i + 1 < len(args):
-                language = args[i + 1]
-            elif arg.startswith("--lang="):
-                language = arg.split("=", 1)[1]
+        language = (
+            option_value(sys.argv[1:], "--lang")
+            or os.environ.get("PACKSTATION_LANG")
+            or default_language()
+        )
         set_language(language if language in ("en", "zh_CN") else "en")
         return _("Interrupted.")
     except Exception:  # anything half loaded: the word is said all the same
         return "Interrupted."
+
+
+def option_value(argv: Sequence[str], name: str) -> str | None:
+    """The value of option ``name`` in ``argv`` (``--lang zh_CN`` or ``--lang=zh_CN``), read
+    before click parses the command line."""
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
