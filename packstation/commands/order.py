@@ -11,9 +11,9 @@ from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.domain.address import place_names
 from packstation.domain.orders import gift_mark
 from packstation.i18n import _
-from packstation.services.event_names import event_label
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
+    event_label,
     parcel_status_label,
     platform_label,
     print_status_label,
