@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.cells import cell_len
 
-from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.users import add_user, check_active, list_users, remove_user, set_pin
@@ -77,9 +77,7 @@ def user_list(cli: CliContext, as_json: bool) -> None:
     ]
     widths = [max(cell_len(row[col]) for row in rows) for col in range(2)]
     for name, role, badge in rows:
-        click.echo(
-            f"{name}{' ' * (widths[0] - cell_len(name))}  {role}{' ' * (widths[1] - cell_len(role))}  {badge}"
-        )
+        click.echo(f"{fill(name, widths[0])}  {fill(role, widths[1])}  {badge}")
 
 
 COMMANDS = [user]
