@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-from packstation.devices.base import DeviceError, PrinterTransport, Scale, Scan
+from packstation.devices.base import NO_SCALE, DeviceError, PrinterTransport, Scale, Scan
 from packstation.devices.sim.printer import SimulatedPrinter
 from packstation.devices.sim.scale import SimulatedScale
 from packstation.devices.uri import SERIAL_OPTIONS, DeviceUri, parse_uri
@@ -45,7 +45,7 @@ def open_scale(uri: str, *, stable_readings: int = 3) -> Scale:
     """A connected scale for ``uri`` (``stable_readings`` is the caller's business: see
     ``weighing.StableWeight``; it is accepted here so that every caller passes the setting)."""
     parsed = parse_uri(uri)
-    if parsed.scheme in ("none", "manual", "off"):
+    if parsed.scheme in NO_SCALE:
         raise DeviceError(_("No scale is configured: weights are typed by hand."))
     if parsed.scheme == "sim":
         parsed.only()
