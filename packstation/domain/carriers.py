@@ -21,6 +21,12 @@ class CarrierName:
     # format checks only: domestic carriers publish no check digits
     pattern: str = r"[A-Z0-9]{8,40}"
 
+    @property
+    def short(self) -> str:
+        """The name people say in Chinese (圆通, 顺丰), short enough for a table's column: the
+        first Chinese alias, else the marketplace's name."""
+        return next((a for a in self.aliases if not a.isascii()), self.marketplace)
+
 
 CARRIERS: tuple[CarrierName, ...] = (
     CarrierName("YTO", "圆通速递", "YTO Express", ("圆通", "圆通快递"), r"[A-Z0-9]{2}\d{10,13}"),
@@ -55,6 +61,13 @@ _BY_NAME: dict[str, str] = {}
 for _c in CARRIERS:
     for _n in (_c.code, _c.marketplace, _c.english, *_c.aliases):
         _BY_NAME[_key(_n)] = _c.code
+
+
+def short_name(code: str) -> str | None:
+    """The Chinese name people say for a known carrier code (YTO → 圆通); None for a carrier of
+    the configuration's own."""
+    carrier = _BY_CODE.get(code.upper())
+    return carrier.short if carrier is not None else None
 
 
 def code_named(name: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.i18n import _
 from packstation.services.packing_view import OrderView
-from packstation.services.status_names import status_label
+from packstation.services.status_names import carrier_label, status_label
 
 
 def seen(view: OrderView) -> tuple[object, ...]:
@@ -38,7 +38,7 @@ def changed_elsewhere(before: OrderView, after: OrderView) -> str:
                 ).format(seq=box.seq, tracking=box.tracking_no or "-")
             )
     if after.carrier != before.carrier:
-        said.append(_("The courier is now {carrier}.").format(carrier=after.carrier))
+        said.append(_("The courier is now {carrier}.").format(carrier=carrier_label(after.carrier)))
     if (after.recipient, after.region) != (before.recipient, before.region):
         said.append(_("The address was corrected."))
     if (after.buyer_note, after.seller_note) != (before.buyer_note, before.seller_note):

@@ -1,5 +1,5 @@
 """The words a person reads for a status (an order's, a parcel's, a print job's), a
-marketplace and an event of the log.
+marketplace, a courier and an event of the log.
 
 Called wherever a status reaches a screen, a printed list or a command's text output; the
 stored values (``domain.status``) stay English identifiers, and JSON output keeps them.
@@ -7,8 +7,9 @@ stored values (``domain.status``) stay English identifiers, and JSON output keep
 
 from __future__ import annotations
 
+from packstation.domain.carriers import short_name
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, get_language
 
 _ORDER: dict[str, str] = {
     OrderStatus.IMPORTED: N_("imported"),
@@ -139,3 +140,11 @@ def platform_label(platform: str) -> str:
 def event_label(kind: str) -> str:
     """An event's kind as a person reads it (``order show``)."""
     return _named(kind, _EVENTS)
+
+
+def carrier_label(code: str) -> str:
+    """A courier as a screen names it: by its code in English (YTO, as its labels print it),
+    by the name people say in Chinese (圆通); a carrier of the configuration's own by its code."""
+    if not get_language().startswith("zh"):
+        return code
+    return short_name(code) or code

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from packstation.i18n import _, ngettext
 from packstation.services.packing_view import OrderView
+from packstation.services.status_names import carrier_label
 
 
 def no_order() -> Text:
@@ -34,7 +35,7 @@ def header(view: OrderView, today: dt.date) -> list[Text]:
     of the header line (``HEADER_GAP`` between them; a narrow screen wraps between pieces)."""
     pieces = [
         Text.assemble((_("Order") + " ", "bold"), (view.order_no, "bold reverse")),
-        Text(view.carrier),
+        Text(carrier_label(view.carrier)),
         Text(f"{view.recipient} · {view.region}"),
     ]
     if view.due_date is not None:

@@ -20,6 +20,7 @@ from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
 from packstation.services.closing import Reconciliation, reconciliation
 from packstation.services.shipments import confirm_file, export_shipments
+from packstation.services.status_names import carrier_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 
@@ -133,7 +134,7 @@ class ClosingScreen(LeadScreen):
             missing.add_row(
                 row.order_no,
                 status_cell(row.status),
-                row.carrier,
+                carrier_label(row.carrier),
                 due_cell(row.due_date, result.day),
             )
         # the header was drawn before the rows widened the columns

@@ -34,7 +34,7 @@ from packstation.services.lead import (
     split_order,
     unshipped_without_reason,
 )
-from packstation.services.status_names import status_label
+from packstation.services.status_names import carrier_label, status_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.pieces import Pieces
@@ -133,7 +133,7 @@ class ExceptionsScreen(LeadScreen):
                 notes = f"{status_label(order.status)}: {notes}"
             held.add_row(
                 order.order_no,
-                order.carrier,
+                carrier_label(order.carrier),
                 due_cell(order.due_date, day),
                 kinds,
                 Text(notes, style="yellow"),
@@ -149,7 +149,7 @@ class ExceptionsScreen(LeadScreen):
             unshipped.add_row(
                 row.order_no,
                 status_cell(row.status),
-                row.carrier,
+                carrier_label(row.carrier),
                 due_cell(row.due_date, day),
                 key=str(row.order_id),
             )
@@ -253,7 +253,7 @@ class ExceptionsScreen(LeadScreen):
             def job(uow: UnitOfWork) -> str:
                 order = change_courier(uow, order_id=order_id, carrier=code, settings=lead.settings)
                 said = _("Order {order} now ships with {carrier}.").format(
-                    order=order.order_no, carrier=order.carrier
+                    order=order.order_no, carrier=carrier_label(order.carrier)
                 )
                 if order.status == OrderStatus.ON_HOLD:  # its labels were voided: it said no more
                     said += " " + _(

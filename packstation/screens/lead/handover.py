@@ -39,6 +39,7 @@ from packstation.services.handover import (
 )
 from packstation.services.manifest_print import kilograms, manifest_text
 from packstation.services.retry import AlreadyApplied, already_stored, applied_event
+from packstation.services.status_names import carrier_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
@@ -187,12 +188,12 @@ class HandoverScreen(LeadScreen):
         outside = [w for w in message.waiting if w.handover_id is None]
         for parcel in outside:
             waiting.add_row(
-                parcel.carrier,
+                carrier_label(parcel.carrier),
                 parcel.tracking_no,
                 parcel.order_no,
                 local_time(parcel.packed_at, self.lead.zone),
             )
-        carrier = manifest.carrier if manifest else _("all carriers")
+        carrier = carrier_label(manifest.carrier) if manifest else _("all carriers")
         self.query_one("#waiting-title", Label).update(
             _("Packed, not handed over ({carrier}): {count}").format(
                 carrier=carrier, count=len(outside)
@@ -271,7 +272,7 @@ class HandoverScreen(LeadScreen):
                 )
                 self.handover_id = handover.id
                 return _("Handover {id} for {carrier} is open: scan its parcels.").format(
-                    id=handover.id, carrier=handover.carrier
+                    id=handover.id, carrier=carrier_label(handover.carrier)
                 )
 
             self.act(job)

@@ -24,6 +24,7 @@ from packstation.services.queue import (
     queue_page,
     queue_total,
 )
+from packstation.services.status_names import carrier_label
 from packstation.widgets.lead.countdowns import Countdowns
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.pieces import Pieces
@@ -187,7 +188,7 @@ class QueueScreen(LeadScreen):
                 status_cell(row.status),
                 due_cell(row.due_date, day),
                 local_time(row.paid_at, zone),
-                row.carrier,
+                carrier_label(row.carrier),
                 row.bench,
                 row.packer,
                 _short(row.recipient, RECIPIENT_CELLS),

@@ -30,7 +30,7 @@ from packstation.services.reprints import (
     void_refused,
     voided_sentence,
 )
-from packstation.services.status_names import parcel_status_label, status_label
+from packstation.services.status_names import carrier_label, parcel_status_label, status_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.halfblock import png_to_text
 from packstation.widgets.lead.table import LeadTable
@@ -127,7 +127,7 @@ class ReprintScreen(LeadScreen):
             _("Order {order} · {status} · {carrier} · {recipient}").format(
                 order=found.order_no,
                 status=status_label(found.status),
-                carrier=found.carrier,
+                carrier=carrier_label(found.carrier),
                 recipient=found.recipient,
             )
         )
