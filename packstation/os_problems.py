@@ -47,6 +47,7 @@ def os_problem(exc: OSError) -> str:
 def check_output(path: Path) -> None:
     """Refuse a file that cannot be written before a command does what it writes about (hands
     parcels over, draws a label): its folder missing or read-only, or a folder there."""
+    not_a_dash(path)
     folder = path.parent
     if path.is_dir():
         problem = _REASONS[errno.EISDIR]
@@ -63,8 +64,15 @@ def check_output(path: Path) -> None:
     )
 
 
+def not_a_dash(path: Path) -> None:
+    """Refuse ``-o -``: it reads as standard output, and a file named "-" was written instead."""
+    if str(path) == "-":
+        raise UserError(_("'-' is not taken as standard output here; give a file name."))
+
+
 def write_output(path: Path, data: bytes | str) -> None:
     """Write a command's output file, or refuse in one sentence."""
+    not_a_dash(path)
     try:
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8")

@@ -13,6 +13,7 @@ from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
+from packstation.os_problems import check_output
 from packstation.services.shipments import ENCODINGS, FORMATS, confirm_file, export_shipments
 
 
@@ -84,6 +85,7 @@ def export_shipments_cmd(
     force: bool,
     as_json: bool,
 ) -> None:
+    check_output(output)  # '-', a missing folder: said before any order is read
     if output.exists() and not force:
         # a second run wrote an empty file over the one the first had confirmed: those
         # orders' waybills were in no file any more

@@ -72,7 +72,7 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Write the CSV list to this file (default: standard output)."),
+    help=_("Write the CSV list to this file (default, or -: standard output)."),
 )
 @click.option("--print", "print_list", is_flag=True, help=_("Queue the printed list."))
 @click.option(
@@ -133,6 +133,8 @@ def manifest(
             readonly=readonly,
         )
 
+    if output is not None and str(output) == "-":
+        output = None  # standard output, as without -o
     if output is not None:
         check_output(output)  # before the parcels are handed over, not after
     # a list queued here was sent only when another command happened to send the queue

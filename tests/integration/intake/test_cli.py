@@ -262,3 +262,22 @@ def test_problems_beyond_those_shown_are_counted(
     _code, _out, err = run(capsys, *db, "import", "products", str(short))
     assert err.splitlines()[1] == "… and 2 more problems; use --json to see them all."
     assert "The row has 2 cells where" not in err  # only the first is shown
+
+
+def test_a_dash_for_the_output_is_refused_or_read_as_standard_output(
+    capsys: pytest.CaptureFixture[str],
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``-o -`` wrote a file named "-" in the current folder, which nobody looked for."""
+    monkeypatch.chdir(tmp_path)
+    db = ("--db", store_url, "--lang", "en")
+    code, _out, err = run(capsys, *db, "export", "shipments", "-o", "-")
+    assert code == 1 and "'-' is not taken as standard output here; give a file name." in err
+    code, _out, err = run(capsys, *db, "sheet", "-o", "-")
+    assert code == 1 and "use a .png, .zpl or .bin file name" in err
+    # the handover list goes to standard output without -o: so it does with -o -
+    code, out, _err = run(capsys, *db, "manifest", "--carrier", "YTO", "-o", "-")
+    assert code == 0 and out.startswith("carrier,date,handover,tracking_no,")
+    assert not (tmp_path / "-").exists()
