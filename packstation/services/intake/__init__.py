@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.orders import MarketState
+from packstation.domain.tracking import format_ok
 from packstation.i18n import _
 from packstation.services.intake.apply import apply_orders
 from packstation.services.intake.context import ProgressCallback, ReadContext
@@ -165,6 +166,7 @@ def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrd
                 first = orders.get(order.key)
                 if first is None:
                     orders[order.key] = order
+                    _check_waybill(order, ctx, column=WAYBILL_COLUMN[kind])
                     continue
                 report.duplicates_in_file += 1
                 duplicated.add(order.key)
@@ -209,6 +211,32 @@ def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrd
         _join(orders, items, duplicated, ctx)
     report.orders_in_file = len(orders)
     return list(orders.values())
+
+
+# the waybill's column as each kind of file names it, for the notices
+WAYBILL_COLUMN = {Kind.TAOBAO_ORDERS: "物流单号", Kind.GENERIC: "tracking_no"}
+
+
+def _check_waybill(order: ParsedOrder, ctx: ReadContext, *, column: str) -> None:
+    """A notice for a waybill number its courier never gives out (``abc``, a ZTO number on a YTO
+    order): the order comes in, and the bench asks for the waybill at the scale.  Not an error:
+    one odd cell must not keep a whole file of orders from the benches."""
+    number = order.tracking_no
+    if not number or format_ok(order.carrier, number):
+        return
+    ctx.notice(
+        Problem(
+            order.file,
+            order.row,
+            column,
+            number,
+            _(
+                "Order {order}: {number} is not a {carrier} tracking number; the bench will ask "
+                "for the parcel's waybill to be scanned. Correct the courier or the number and "
+                "import again to keep it."
+            ).format(order=order.order_no, number=number, carrier=order.carrier),
+        )
+    )
 
 
 def _join(

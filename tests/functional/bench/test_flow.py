@@ -1019,3 +1019,24 @@ async def test_an_item_scanned_with_no_order_open_is_called_an_item(
         await scan(pilot, "16901234567929")  # the case of six counts as the item too
         assert "is 手工皂, an item" in feedback(app)
         assert bench(app).order_id is None
+
+
+async def test_an_export_s_waybill_its_courier_never_gives_waits_for_a_scanned_one(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The import says the bench will ask for the waybill: it does, at the scale, and the
+    waybill scanned there is the parcel's."""
+    add_order(shop, "TB-ODD", [("PAN-003", 1)], tracking_no="abc")
+    async with packing(shop, bench_settings, "TB-ODD") as (app, pilot):
+        screen = bench(app)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)  # type: ignore[union-attr]
+        assert "ABC is not a YTO tracking number; scan the waybill" in feedback(app)
+        assert order(shop, "TB-ODD").status == OrderStatus.PACKING
+        await scan(pilot, "YT7000000000555")  # the box still on the scale: weighed again
+        assert "label YT7000000000555 queued" in feedback(app)
+        assert "TB-ODD PACKED" in feedback(app)
+    with UnitOfWork(shop) as uow:
+        numbers = uow.session.exec(select(Parcel.tracking_no)).all()
+    assert numbers == ["YT7000000000555"]

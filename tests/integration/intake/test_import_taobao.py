@@ -388,3 +388,25 @@ def test_a_change_at_a_bench_with_no_label_yet_is_not_said_to_be_printed(
     held = order(uow_factory, begun.no)
     assert "seller note → 加急 after packing began" in held.hold_reason
     assert "printed" not in held.hold_reason
+
+
+def test_a_waybill_number_its_courier_never_gives_is_said_and_the_order_comes_in(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """``abc`` in 物流单号 was stored without a word, and refused only at the scale."""
+    orders = [
+        TOrder("9301", [Item("MUG-01")], courier="圆通速递", tracking="abc"),
+        TOrder("9302", [Item("MUG-01")], courier="中通快递", tracking="YT7000000000001"),
+        TOrder("9303", [Item("MUG-01")], courier="圆通速递", tracking="yt 7000000000002"),
+    ]
+    report = import_orders(uow_factory(), list(write_taobao(tmp_path, orders)), settings=settings)
+    assert report.ok and report.orders_imported == 3
+    said = {(p.row, p.column, p.value): p.problem for p in report.notices}
+    assert said == {
+        (2, "物流单号", "abc"): "Order 9301: abc is not a YTO tracking number; the bench will "
+        "ask for the parcel's waybill to be scanned. Correct the courier or the number and "
+        "import again to keep it.",
+        (3, "物流单号", "YT7000000000001"): said[(3, "物流单号", "YT7000000000001")],
+    }
+    assert "is not a ZTO tracking number" in said[(3, "物流单号", "YT7000000000001")]
+    assert order(uow_factory, "9301").tracking_no == "abc"  # as the file has it
