@@ -203,7 +203,7 @@ def seed_orders(
         carrier = "SF" if n == 5 else ("ZTO" if n % 17 == 9 else settings.shipping.default_carrier)
         order = Order(
             platform="taobao",
-            order_no=str(3364111318168540000 + n * 7919),
+            order_no=str(3364111318168541307 + n * 7919),  # no round number: Excel makes those
             shop=settings.shop.name,
             buyer=f"tb{rng.randint(10_000_000, 99_999_999)}",
             recipient_name=name,
