@@ -1,5 +1,6 @@
 """The bench's actions that ask first, in a form over the pick list: tick by hand (F4), a
-lead's override (F8), an exception (F6), a reprint (F7) and quitting with an order open (Ctrl+Q).
+lead's override (F8), an exception (F6), a reprint (F7), quitting with an order open (Ctrl+Q),
+and putting back (F9) or signing out (F10) when that undoes work done in the open box.
 
 Each opens its form and, once answered, acts through the screen (``packing.BenchScreen``): its
 store link, its message line and its drawing.
@@ -7,12 +8,12 @@ store link, its message line and its drawing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from packstation.domain.status import ExceptionKind, ParcelStatus, Role, WeightSource
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, ngettext
 from packstation.screens.bench.dialogs import (
     ConfirmForm,
     LineChoice,
@@ -188,6 +189,42 @@ def reprint(screen: BenchScreen) -> None:
     screen.app.push_screen(ReasonForm(_("Reprint the label"), _("why, e.g. label jammed")), done)
 
 
+def put_back_asked(screen: BenchScreen, then: Callable[[], object], *, signing_out: bool) -> None:
+    """F9 or F10 with work in the open box: asked first, since putting the order back undoes
+    the box (its ticks, and a label printed for it); a key pressed by mistake (F9 beside F8 and
+    F10) cost the packer the box.  An order just opened, with nothing in its box, goes back at
+    once; so it does by the CANCEL barcode, scanned from the command sheet on purpose."""
+    view = screen.view
+    box = view.current if view is not None else None
+    if view is None or box is None or not (box.units or box.tracking_no):
+        then()
+        return
+    undone = ngettext(
+        "Its open box is undone: {units} unit ticked in it goes back in the tote",
+        "Its open box is undone: {units} units ticked in it go back in the tote",
+        box.units,
+    ).format(units=box.units)
+    if box.tracking_no:
+        undone += _(", and its label {number} is void").format(number=box.tracking_no)
+    answer = (
+        _("Enter: put it back and sign out.   Esc: stay and go on packing.")
+        if signing_out
+        else _("Enter: put it back.   Esc: stay and go on packing.")
+    )
+
+    def done(yes: object) -> None:
+        if yes is True:
+            then()
+
+    screen.app.push_screen(
+        ConfirmForm(
+            _("Put order {no} back in the queue?").format(no=view.order_no),
+            undone + ".\n" + answer,
+        ),
+        done,
+    )
+
+
 def quit_bench(screen: BenchScreen) -> None:
     """Ctrl+Q: quit; an order still open here is put back first, once the packer says so (left
     claimed, it would wait for its lease to run out before another bench could take it)."""
@@ -199,7 +236,7 @@ def quit_bench(screen: BenchScreen) -> None:
     def done(answer: object) -> None:
         if answer is not True:
             return
-        screen.action_release()
+        screen.put_back()
         if screen.order_id is None:
             screen.app.exit()
 

@@ -548,8 +548,8 @@ class BenchScreen(Screen[str | None]):
             "new_box": self.action_new_box,
             "short": self.action_exception,
             "reprint": self.action_reprint,
-            "cancel": self.action_release,
-            "sign_out": self.action_sign_out,
+            "cancel": self.put_back_scanned,  # scanned on purpose: not asked
+            "sign_out": self.sign_out_now,  # scanned on purpose: not asked
         }
         actions[command]()
 
@@ -688,6 +688,14 @@ class BenchScreen(Screen[str | None]):
         forms.reprint(self)
 
     def action_release(self) -> None:
+        """F9: asks first when the open box has work in it (``forms.put_back_asked``)."""
+        if self.order_id is None:
+            self.say(_("No order is open."), "attention")
+            return
+        forms.put_back_asked(self, self.put_back, signing_out=False)
+
+    def put_back_scanned(self) -> None:
+        """The CANCEL barcode: scanned from the command sheet on purpose, it is not asked."""
         if self.order_id is None:
             self.say(_("No order is open."), "attention")
             return
@@ -720,6 +728,14 @@ class BenchScreen(Screen[str | None]):
         forms.quit_bench(self)
 
     def action_sign_out(self) -> None:
+        """F10 (or the SIGN-OUT barcode): an order open here goes back first, asked when its
+        open box has work in it."""
+        if self.order_id is None:
+            self.sign_out_now()
+        else:
+            forms.put_back_asked(self, self.sign_out_now, signing_out=True)
+
+    def sign_out_now(self) -> None:
         said = None
         if self.order_id is not None:
             said = self.put_back()  # the sign-in screen repeats what to do with the goods

@@ -690,6 +690,11 @@ async def test_put_back_before_the_label_was_scanned_back_says_to_tear_it_off(
         screen = await _pans_weighed(pilot, app)
         await pilot.press("f9")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmForm)  # the label is void once put back: asked
+        question = str(app.screen.query_one(".title", Label).render())
+        assert question == "Put order TB1002 back in the queue?"
+        await pilot.press("enter")
+        await pilot.pause()
         assert feedback(app).startswith(
             "Order TB1002 put back in the queue; its box was undone and its label is void: "
             "tear it off and put the goods back in the tote."
@@ -821,6 +826,19 @@ async def test_signing_out_with_an_order_open_puts_it_back_and_the_sign_in_says_
     async with packing(shop, bench_settings, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await pilot.press("f10")
+        await pilot.pause()
+        # a pan is ticked in the open box: F10 pressed by mistake (beside F9) undid it unasked
+        assert isinstance(app.screen, ConfirmForm)
+        said = [str(label.render()) for label in app.screen.query(Label)]
+        assert said[:2] == [
+            "Put order TB1002 back in the queue?",
+            "Its open box is undone: 1 unit ticked in it goes back in the tote.\n"
+            "Enter: put it back and sign out.   Esc: stay and go on packing.",
+        ]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bench(app).view is not None and bench(app).view.ticked == 1  # nothing undone
+        await pilot.press("f10", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         # a notice for the packer leaving (in the warning colour), not an error
