@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from packstation.domain.address import Address, split_address
-from packstation.domain.orders import generic_state, is_gift
+from packstation.domain.orders import GIFT_WORD, generic_state, is_gift
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
 from packstation.services.intake.parsed import CHANGEABLE, KEPT, ParsedLine, ParsedOrder
@@ -120,10 +120,15 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         signature = tuple(cell(cells, k) for k in ORDER_FIELDS)
         sku = ctx.sku(check, "sku", cell(cells, "sku"))
         qty = check.quantity("qty", cell(cells, "qty"))
-        price = check.amount("price", cell(cells, "price"))
+        price_cell = cell(cells, "price")
+        price = check.amount("price", price_cell)
         title = ctx.share(cell(cells, "title") or ctx.product_name(sku))
         gift_cell = cell(cells, "gift")
-        gift = check.flag("gift", gift_cell) if gift_cell else is_gift(title, price)
+        if gift_cell:
+            gift = check.flag("gift", gift_cell)
+        else:
+            # no price is not a price of 0: a file without the column made every line a gift
+            gift = is_gift(title, price) if price_cell else GIFT_WORD in title
         order = orders.get(key)
         if order is None:
             place = _place(cells, cell)

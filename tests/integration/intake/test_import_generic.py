@@ -148,3 +148,28 @@ def test_a_whole_address_in_one_cell_is_split_and_one_with_no_city_refused(
     assert not refused.ok
     assert "The address has no province or city" in refused.errors[0].problem
     assert snapshot(uow_factory) == before
+
+
+def test_a_line_without_a_price_is_no_gift(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """A file with only the required columns made every line a gift (no price read as 0): the
+    label said 赠品 after each item."""
+    required = ["order_no", "paid_at", "recipient", "phone", "address", "sku", "qty"]
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        ",".join(required)
+        + "\nP-1,2026-03-02 08:00:00,张三,13812345678,浙江省杭州市西湖区文三路1号,MUG-01,1"
+        + "\nP-1,2026-03-02 08:00:00,张三,13812345678,浙江省杭州市西湖区文三路1号,GIFT-STK,1\n",
+        encoding="utf-8",
+    )
+    report = import_orders(uow_factory(), [path], settings=settings)
+    assert report.ok, report.errors
+    # the sticker's title (贴纸赠品) still says it is a gift; a price of 0 in the column too
+    assert [(x.sku, x.is_gift) for x in lines(uow_factory, "P-1")] == [
+        ("MUG-01", False),
+        ("GIFT-STK", True),
+    ]
+    priced = write_generic(tmp_path / "priced.csv", [generic_row("P-2", "MUG-01", price="0", gift="")])
+    assert import_orders(uow_factory(), [priced], settings=settings).ok
+    assert [x.is_gift for x in lines(uow_factory, "P-2")] == [True]
