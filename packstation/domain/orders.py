@@ -65,6 +65,11 @@ def generic_state(text: str) -> MarketState | None:
 GIFT_WORD = "赠品"
 
 
+# the platforms whose orders the seller centre's ship-confirm upload takes (Tmall's come
+# through Taobao's export)
+SELLER_CENTRE_PLATFORMS = frozenset({"taobao", "tmall"})
+
+
 def is_gift(title: str, price_fen: int) -> bool:
     """A promotional gift: a line at price 0 or titled with 赠品."""
     return price_fen == 0 or GIFT_WORD in title

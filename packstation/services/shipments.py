@@ -23,12 +23,13 @@ from sqlmodel import col, select
 from packstation.config import Settings
 from packstation.domain.carriers import english_name, marketplace_name
 from packstation.domain.lifecycle import check_move
+from packstation.domain.orders import SELLER_CENTRE_PLATFORMS
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.os_problems import os_problem, write_output
 from packstation.services.handover import order_places
-from packstation.services.status_names import status_label
+from packstation.services.status_names import platform_label, status_label
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -121,6 +122,18 @@ def export_shipments(
         rows: list[list[str]] = []
         exported: list[Order] = []
         for order in orders:
+            if fmt == "taobao" and order.platform not in SELLER_CENTRE_PLATFORMS:
+                # the seller centre knows no such order; --mark-confirmed confirmed it unsent
+                result.skipped.append(
+                    {
+                        "order_no": order.order_no,
+                        "reason": _(
+                            "not a Taobao or Tmall order ({platform}); export it with "
+                            "--format generic"
+                        ).format(platform=platform_label(order.platform)),
+                    }
+                )
+                continue
             numbered = [p for p in parcels.get(order.id or 0, []) if p.tracking_no]
             numbers = _waybills(order, numbered)
             if not numbers:

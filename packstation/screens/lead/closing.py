@@ -158,11 +158,16 @@ class ClosingScreen(LeadScreen):
                 done = export_shipments(uow, path, settings=lead.settings)
                 self.exported = str(path)
                 count = done.rows
-                return ngettext(
+                said = ngettext(
                     "{count} shipment written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",
                     "{count} shipments written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",
                     count,
                 ).format(count=count, path=path)
+                if done.skipped:  # an order of another shop, or one without a waybill yet
+                    said += " " + _("Not in the file: {orders}.").format(
+                        orders=joined(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                    )
+                return said
 
             self.act(job)
 

@@ -170,6 +170,8 @@ def test_a_line_without_a_price_is_no_gift(
         ("MUG-01", False),
         ("GIFT-STK", True),
     ]
-    priced = write_generic(tmp_path / "priced.csv", [generic_row("P-2", "MUG-01", price="0", gift="")])
+    priced = write_generic(
+        tmp_path / "priced.csv", [generic_row("P-2", "MUG-01", price="0", gift="")]
+    )
     assert import_orders(uow_factory(), [priced], settings=settings).ok
     assert [x.is_gift for x in lines(uow_factory, "P-2")] == [True]

@@ -369,3 +369,29 @@ def test_a_changed_address_after_a_waybill_printed_first_is_an_exception(
     assert (report.orders_updated, report.exceptions_raised) == (0, 1)
     changed = order(uow_factory, "F-1")
     assert changed.address == "文三路123号" and changed.status == OrderStatus.ON_HOLD
+
+
+@pytest.mark.usefixtures("day_orders")
+def test_the_seller_centre_s_file_holds_its_own_orders_alone(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """An order of a shop of one's own (a generic file's) went into the Taobao upload, and
+    --mark-confirmed confirmed it though no marketplace had been told."""
+    set_order(uow_factory, "D-4", platform="generic")
+    set_order(uow_factory, "D-3", platform="tmall")  # Tmall's orders come through Taobao's
+    out = tmp_path / "ship.csv"
+    result = export_shipments(uow_factory(), out, settings=settings, mark_confirmed=True)
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("gbk"))))
+    assert [r[0] for r in rows[1:]] == ["D-3"]
+    assert result.skipped == [
+        {
+            "order_no": "D-4",
+            "reason": "not a Taobao or Tmall order (other shop); export it with --format generic",
+        }
+    ]
+    assert order(uow_factory, "D-4").status == OrderStatus.PACKED  # not confirmed
+    own = export_shipments(
+        uow_factory(), tmp_path / "own.csv", settings=settings, fmt="generic", mark_confirmed=True
+    )
+    assert own.orders == 1 and not own.skipped
+    assert order(uow_factory, "D-4").status == OrderStatus.CONFIRMED
