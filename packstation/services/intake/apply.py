@@ -11,6 +11,7 @@ that changed go through the session with an event each.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,7 +46,7 @@ from packstation.services.intake.line_changes import (
 )
 from packstation.services.intake.parsed import CHANGEABLE, FIELD_NAMES, KEPT, ParsedOrder
 from packstation.services.intake.report import ImportReport, Problem
-from packstation.store.models import Order, OrderException, OrderLine, Parcel, PrintJob
+from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -518,6 +519,43 @@ def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
     )
 
 
+def _raised_before(
+    uow: UnitOfWork,
+    order_id: int,
+    kind: ExceptionKind,
+    note: str,
+    changes: dict[str, tuple[str, str]],
+    *,
+    once: bool,
+) -> bool:
+    """Was this exception raised by an earlier import (``once``: resolved since, too)?  The
+    same change is known by the values its event kept, not by its note alone: the note is in
+    the language of the import that raised it, and the same file imported in the other one
+    raised the change a second time."""
+    query = select(OrderException.id, OrderException.note).where(  # type: ignore[call-overload]
+        OrderException.order_id == order_id, OrderException.kind == kind
+    )
+    if not once:
+        query = query.where(OrderException.resolved_at.is_(None))  # type: ignore[union-attr]
+    raised = {row.id: row.note for row in uow.session.execute(query)}
+    if not raised:
+        return False
+    if note in raised.values():
+        return True
+    wanted = {name: list(values) for name, values in changes.items()}
+    payloads = uow.session.execute(
+        select(Event.payload).where(  # type: ignore[call-overload]
+            Event.order_id == order_id, Event.kind == "exception_raised"
+        )
+    ).scalars()
+    for payload in payloads:
+        event = json.loads(payload)
+        same = event.get("exception_id") in raised and event.get("source") == "import"
+        if same and event.get("changes", {}) == wanted:
+            return True
+    return False
+
+
 def _raise_exception(
     uow: UnitOfWork,
     order: ParsedOrder,
@@ -533,14 +571,7 @@ def _raise_exception(
 ) -> None:
     """``once``: not again after the lead resolved it (otherwise only while it is open)."""
     note = note[:400]
-    query = select(OrderException.id).where(  # type: ignore[call-overload]
-        OrderException.order_id == known.id,
-        OrderException.kind == kind,
-        OrderException.note == note,
-    )
-    if not once:
-        query = query.where(OrderException.resolved_at.is_(None))  # type: ignore[union-attr]
-    if uow.session.execute(query).first() is not None:
+    if _raised_before(uow, known.id, kind, note, changes or {}, once=once):
         return  # raised by an earlier import: said then (it was said again at each import)
     report.notices.append(
         Problem(order.file, order.row, "", order.order_no, note),

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from packstation.config import Settings, ShippingSettings
 from packstation.domain.status import ExceptionKind, OrderStatus
 from packstation.errors import UserError
+from packstation.i18n import set_language
 from packstation.services import lead
 from packstation.services.intake import import_orders
 from packstation.services.lead import release
@@ -225,6 +226,15 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
     assert again.exceptions_raised == 0
     assert again.notices == []  # said once, by the import that raised it
     assert again.orders_known == 2
+    # nor in the other language (the note is in the words of the import that raised it)
+    set_language("zh_CN")
+    try:
+        chinese = import_orders(
+            uow_factory(), list(write_taobao(tmp_path / "d", live)), settings=settings
+        )
+    finally:
+        set_language("en")
+    assert (chinese.exceptions_raised, chinese.notices) == (0, [])
     # the lead checked the parcel: released, it is packed again, and the next import of the
     # same change leaves it so
     lead.release(uow_factory(), order_id=packed.id or 0, note="parcel relabelled by hand")
