@@ -13,6 +13,7 @@ from textual.app import App
 
 from packstation.config import Settings
 from packstation.devices.base import ScaleReading
+from packstation.devices.weighing import EMPTY_G
 from packstation.errors import StoreError
 from packstation.log_file import log_to_file
 from packstation.store.bench_name import BenchName
@@ -49,6 +50,10 @@ class BenchApp(App[None]):
         self.use_devices = devices
         self.bench_screen: object | None = None
         self.devices: object | None = None
+        # Has the scale been empty (under 5 g) since the bench started?  Until it has, what is on
+        # it may be a box weighed before a restart (its order packed, or the box before this
+        # one): it is not weighed for the box at hand.
+        self.scale_emptied = False
 
     def on_mount(self) -> None:
         from packstation.screens.bench.signin import SignInScreen
@@ -126,6 +131,8 @@ class BenchApp(App[None]):
     def scale_reading(self, reading: ScaleReading) -> None:
         from packstation.screens.bench.packing import BenchScreen
 
+        if reading.grams is not None and reading.grams < EMPTY_G:
+            self.scale_emptied = True
         screen = self._bench()
         if isinstance(screen, BenchScreen):
             screen.scale_reading(reading)

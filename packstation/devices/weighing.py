@@ -14,6 +14,10 @@ from packstation.devices.base import DeviceError, Scale, ScaleReading, ScaleStat
 from packstation.devices.reconnect import ReconnectingThread
 from packstation.i18n import _
 
+# under this many grams the scale is empty: a box came off it (the bench weighs the next box
+# that is put on, and not the one left on it again)
+EMPTY_G = 5
+
 
 def status_word(reading: ScaleReading) -> str:
     """What the scale says of its reading, for people: stable, moving, overload…"""

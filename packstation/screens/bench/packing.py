@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from packstation.devices.base import ScaleReading, no_scale
-from packstation.devices.weighing import status_word
+from packstation.devices.weighing import EMPTY_G, status_word
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, Role, WeightSource
 from packstation.domain.tracking import format_ok
@@ -315,6 +315,11 @@ class BenchScreen(Screen[str | None]):
             )
         elif self.on_scale is not None and self.on_scale == self.submitted_grams:
             verdict = _("take the weighed box off the scale, then put this one on")
+        elif self.on_scale is not None and not self.bench_app.scale_emptied:
+            verdict = _(
+                "take the box off the scale: it was on it when the bench started, then put "
+                "this one on"
+            )
         elif no_scale(self.bench_app.settings.devices.scale):
             verdict = _("weigh the box and type its weight: F5")
         else:
@@ -830,7 +835,7 @@ class BenchScreen(Screen[str | None]):
             self.live = f"{grams} g {status_word(reading)}"
             if reading.stable:
                 self.on_scale = grams
-            if grams < 5:
+            if grams < EMPTY_G:
                 self.submitted_grams = None  # the box came off: weigh it again when it is back
         self.query_one(StatusBar).scale = self.live
         view = self.view
@@ -839,7 +844,8 @@ class BenchScreen(Screen[str | None]):
             return
         if reading.stable and reading.grams is not None:
             grams = int(reading.grams)
-            if grams >= 5 and grams != self.submitted_grams:
+            fresh = grams != self.submitted_grams and self.bench_app.scale_emptied
+            if grams >= EMPTY_G and fresh:
                 self.submitted_grams = grams
                 self.submit_weight(grams, WeightSource.SCALE)
                 return

@@ -67,7 +67,9 @@ def make_app(
     settings = settings.model_copy(
         update={"bench": settings.bench.model_copy(update={"name": bench})}
     )
-    return BenchApp(settings, engine=engine, devices=False, clock=lambda: NOW, name=name)
+    app = BenchApp(settings, engine=engine, devices=False, clock=lambda: NOW, name=name)
+    app.scale_reading(EMPTY)  # the scale was empty when the bench started
+    return app
 
 
 async def scan(pilot: Pilot[None], code: str) -> None:
@@ -86,6 +88,9 @@ def feedback(app: BenchApp) -> str:
     from packstation.widgets.feedback import Feedback
 
     return str(bench(app).query_one(Feedback).render())
+
+
+EMPTY = ScaleReading(Decimal(0), ScaleStatus.STABLE)
 
 
 async def put_on_scale(pilot: Pilot[None], app: BenchApp, grams: int) -> None:

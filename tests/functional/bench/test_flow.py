@@ -35,6 +35,7 @@ from packstation.widgets.wedge_input import WedgeInput
 from packstation.widgets.weight_panel import WeightPanel
 from tests.functional.bench.conftest import (
     CUP,
+    NOW,
     PAN,
     SIZE,
     SOAP,
@@ -1058,3 +1059,30 @@ async def test_an_export_s_waybill_its_courier_never_gives_waits_for_a_scanned_o
     with UnitOfWork(shop) as uow:
         numbers = uow.session.exec(select(Parcel.tracking_no)).all()
     assert numbers == ["YT7000000000555"]
+
+
+async def test_a_box_left_on_the_scale_when_the_bench_started_is_not_weighed_for_the_next(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """A bench restarted with the last box still on the scale accepted its weight at once for
+    the box at hand (packed with a label, never weighed), or refused it against the new box."""
+    settings = bench_settings.model_copy(
+        update={"bench": bench_settings.bench.model_copy(update={"name": "bench-1"})}
+    )
+    app = BenchApp(settings, engine=shop, devices=False, clock=lambda: NOW)  # no empty reading
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await scan(pilot, "TB1002")
+        screen = bench(app)
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        expected = screen.view.current.expected_g or 0  # type: ignore[union-attr]
+        await put_on_scale(pilot, app, expected)  # the box of before the restart, as it happens
+        assert screen.view.phase == Phase.WEIGHING and not events(shop, "weight_accepted")
+        assert not events(shop, "weight_refused")
+        panel = str(screen.query_one(WeightPanel).render())
+        assert "take the box off the scale: it was on it when the bench started" in panel
+        await put_on_scale(pilot, app, 0)  # taken off
+        await put_on_scale(pilot, app, expected)  # this order's box
+        assert "TB1002 PACKED" in feedback(app)
