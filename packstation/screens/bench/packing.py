@@ -620,6 +620,20 @@ class BenchScreen(Screen[str | None]):
                 "refused",
             )
             return
+        if self.on_scale is not None:  # a working scale: a typed weight would go round it
+            if self.on_scale >= EMPTY_G:
+                said = _(
+                    "The scale reads {grams} g, and the box's weight is taken from it; F5 is for "
+                    "a scale that is off or cannot weigh the box. A weight outside the tolerance "
+                    "needs a lead: F8."
+                ).format(grams=self.on_scale)
+            else:
+                said = _(
+                    "The scale works: put the box on it. F5 is for a scale that is off or cannot "
+                    "weigh the box."
+                )
+            self.say(said, "refused")
+            return
 
         def done(grams: object) -> None:
             if isinstance(grams, int):

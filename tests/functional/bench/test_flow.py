@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine
@@ -15,6 +16,7 @@ from textual.widgets import Label, Static
 
 from packstation.app import BenchApp
 from packstation.config import CarrierSettings, Settings
+from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.screens.bench.dialogs import ConfirmForm
@@ -1086,3 +1088,36 @@ async def test_a_box_left_on_the_scale_when_the_bench_started_is_not_weighed_for
         await put_on_scale(pilot, app, 0)  # taken off
         await put_on_scale(pilot, app, expected)  # this order's box
         assert "TB1002 PACKED" in feedback(app)
+
+
+async def test_f5_does_not_go_round_a_working_scale(shop: Engine, bench_settings: Settings) -> None:
+    """The scale weighed 2500 g against 1380 expected and blocked the box; F5 and 1380 typed
+    packed it with a label saying 1380, no lead asked.  F5 is for a scale that cannot weigh."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        screen = bench(app)
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.current is not None
+        expected = screen.view.current.expected_g or 0
+        await put_on_scale(pilot, app, expected * 3)
+        assert screen.blocked_grams == expected * 3
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, BenchScreen)  # no form
+        assert feedback(app) == (
+            f"The scale reads {expected * 3} g, and the box's weight is taken from it; F5 is "
+            "for a scale that is off or cannot weigh the box. A weight outside the tolerance "
+            "needs a lead: F8."
+        )
+        await put_on_scale(pilot, app, 0)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert feedback(app).startswith("The scale works: put the box on it.")
+        # a scale that cannot settle (a fan, a box too big for the plate): typed, as before
+        app.scale_reading(ScaleReading(Decimal(expected), ScaleStatus.MOTION))
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press(*str(expected), "enter")
+        await pilot.pause()
+        assert "TB1002 PACKED" in feedback(app)
+    assert [e["source"] for e in events(shop, "weight_accepted")] == ["manual"]
