@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
+from packstation.errors import UserError
 from packstation.i18n import N_, _, joined, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
@@ -146,7 +147,11 @@ class ClosingScreen(LeadScreen):
         # the lead's files are kept together, beside the sealed handover lists, and named in
         # full: the lead uploads this one from a browser and must find it
         folder = lead.settings.shipping.lists_folder().resolve()
-        default = str(folder / f"ship-confirm-{lead.day.isoformat()}.csv")
+        # a second file of the day gets a name of its own: the first was uploaded, and its
+        # orders confirmed; written over, their waybills were in no file any more
+        name = f"ship-confirm-{lead.day.isoformat()}"
+        taken = [folder / f"{name}.csv", *(folder / f"{name}-{n}.csv" for n in range(2, 100))]
+        default = str(next((p for p in taken if not p.exists()), taken[0]))
 
         def answered(answer: str | None) -> None:
             if not answer:
@@ -154,6 +159,12 @@ class ClosingScreen(LeadScreen):
             path = Path(answer).expanduser().resolve()
 
             def job(uow: UnitOfWork) -> str:
+                if path.exists():
+                    raise UserError(
+                        _(
+                            "{path} exists already (an earlier export?); give another file name."
+                        ).format(path=path)
+                    )
                 # every packed or handed-over order not yet confirmed, whatever day it was due
                 done = export_shipments(uow, path, settings=lead.settings)
                 self.exported = str(path)

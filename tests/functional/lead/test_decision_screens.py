@@ -322,6 +322,19 @@ def test_the_ship_confirm_file_goes_beside_the_handover_lists(
             line = app.screen.query_one("#message", Static)
             await pilot.pause()
             assert line.region.height > 1 and line.region.width <= 120
+            # E again, once the file was uploaded: it wrote an empty file over it, and the
+            # confirmed orders' waybills were in no file any more
+            written = target.read_bytes()
+            await answer(pilot, "e")
+            second = lists / f"ship-confirm-{app.day.isoformat()}-2.csv"
+            assert app.screen.query_one(Input).value == str(second)
+            app.screen.query_one(Input).value = str(target)  # the first file's name typed
+            await pilot.press("enter")
+            await until(pilot, lambda: "exists already" in _message(app))
+            assert _message(app) == (
+                f"{target} exists already (an earlier export?); give another file name."
+            )
+            assert target.read_bytes() == written
 
     asyncio.run(scenario())
 
