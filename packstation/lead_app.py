@@ -27,6 +27,7 @@ from packstation.screens.lead.people import PeopleScreen
 from packstation.screens.lead.queue import QueueScreen
 from packstation.screens.lead.reprint import ReprintScreen
 from packstation.services import retry
+from packstation.services.outbox import OutboxSender
 from packstation.store.engine import make_engine
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -68,7 +69,10 @@ class LeadApp(App[None]):
         user: str = "lead",
         refresh_seconds: float = 2.0,
         blink: bool = True,
+        printing: bool = False,
     ) -> None:
+        """``printing``: send the print jobs of this machine's printers from here (the lead's
+        reprints, corrected labels and handover lists), as a bench sends its own."""
         super().__init__()
         translate_bindings(self)
         self.settings = settings
@@ -78,6 +82,15 @@ class LeadApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.blink = blink
         self.sub_title = _("Shift lead")
+        self.sender = OutboxSender(self.engine, settings, manifests=True) if printing else None
+
+    def on_mount(self) -> None:
+        if self.sender is not None:
+            self.sender.start()
+
+    def on_unmount(self) -> None:
+        if self.sender is not None:
+            self.sender.stop()
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(
@@ -109,7 +122,7 @@ class LeadApp(App[None]):
 
 def run_lead(settings: Settings, *, user: str = "lead") -> None:
     log_to_file("lead")
-    app = LeadApp(settings, user=user)
+    app = LeadApp(settings, user=user, printing=True)
     try:
         app.run()
     finally:

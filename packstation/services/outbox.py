@@ -86,10 +86,18 @@ class OutboxSender:
     ``devices.slip_printer``)."""
 
     def __init__(
-        self, engine: Engine, settings: Settings, *, open_printer: OpenPrinter | None = None
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        open_printer: OpenPrinter | None = None,
+        manifests: bool = False,
     ) -> None:
+        """``manifests``: the handover lists' printer (``devices.manifest_printer``) too, for
+        the lead's application, which seals the handovers."""
         self.engine = engine
         self.settings = settings
+        self.manifests = manifests
         self._open = open_printer or registry.open_printer
         self._transports: dict[str, PrinterTransport] = {}
         self._states: dict[str, PrinterState] = {}
@@ -106,6 +114,8 @@ class OutboxSender:
         uris = [devices.printer]
         if devices.slip_printer and devices.slip_printer != devices.printer:
             uris.append(devices.slip_printer)
+        if self.manifests and devices.manifest_printer not in ("", *uris):
+            uris.append(devices.manifest_printer)
         return uris
 
     def _uow(self, *, readonly: bool = False) -> UnitOfWork:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
+from packstation.config import Settings
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
@@ -19,7 +20,7 @@ from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
-from tests.functional.lead.conftest import answer, until
+from tests.functional.lead.conftest import NOW, answer, until
 from tests.support.lead_data import hold
 
 
@@ -542,3 +543,34 @@ def test_at_80_columns_the_handover_lists_show_whole_numbers(
             assert str(body.styles.layout.name) == "horizontal"
 
     asyncio.run(scenario())
+
+
+def test_the_lead_s_reprint_prints_with_no_bench_running(
+    lead_settings: Settings, lead_engine: Engine
+) -> None:
+    """The lead's jobs waited in the queue until a bench with the same printer sent them: with
+    every bench closed, "Label sent again" printed nothing.  (The reprint goes to the printer
+    of the label it repeats, here this machine's.)"""
+    app = LeadApp(
+        lead_settings, engine=lead_engine, clock=lambda: NOW, user="王组长", printing=True
+    )
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await answer(pilot, "f3", *"YT7000000000001", "enter")
+            await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
+            await answer(pilot, "f7", *"torn", "enter")
+            await until(pilot, lambda: "counted" in _message(app))
+            with Session(lead_engine) as s:
+                job = s.exec(select(PrintJob).where(PrintJob.reason == "torn")).one()
+            assert job.printer == lead_settings.devices.printer
+            await until(pilot, lambda: _status(lead_engine, job.id) == "sent")
+        assert app.sender is not None and app.sender._thread is None  # stopped with the app
+
+    asyncio.run(scenario())
+
+
+def _status(engine: Engine, job_id: int | None) -> str:
+    with Session(engine) as s:
+        job = s.get(PrintJob, job_id)
+        return job.status if job is not None else ""
