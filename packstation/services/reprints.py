@@ -164,6 +164,11 @@ def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
 def void_refused(code: str, status: str) -> str:
     """Why a parcel in ``status`` cannot have its label voided, or "" when it can (the lead's
     screen asks before it asks for a reason, the void again under its locks)."""
+    if status == ParcelStatus.OPEN:
+        # a box being filled at a bench: "voiding" it undid the packer's ticks unannounced
+        return _(
+            "Parcel {code} is being filled and has no label yet: there is nothing to void."
+        ).format(code=code)
     if status not in (ParcelStatus.HANDED_OVER, ParcelStatus.VOID):
         return ""
     return _("Parcel {code} is {status}; its label cannot be voided.").format(

@@ -584,3 +584,20 @@ def test_the_marketplace_s_new_items_are_packed_after_the_lead_releases(
     pack(shop, order_id, [CUP, CUP], settings)
     report = audit(shop)
     assert report.ok, report.as_dict()
+
+
+def test_a_box_being_filled_has_no_label_to_void(shop: Engine, settings: Settings) -> None:
+    """The lead's F8 on a box a bench was filling "voided" it: the packer's ticks were undone
+    unannounced, while the goods stayed in the box, and the lead read "Label  voided"."""
+    order_id = add_order(shop, "V2", [("TEA-001", 2)])
+    assert packing.open_order(uow(shop), code="V2", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    with UnitOfWork(shop) as u:
+        box = u.session.exec(select(Parcel).where(Parcel.order_id == order_id)).one()
+    with pytest.raises(UserError) as refused:
+        void_label(UnitOfWork(shop, user="陈主管"), parcel_id=box.id or 0, reason="测试")
+    assert str(refused.value) == (
+        f"Parcel {box.id} is being filled and has no label yet: there is nothing to void."
+    )
+    view = read_order(UnitOfWork(shop), order_id, settings)
+    assert view.ticked == 1 and view.current is not None and view.current.status == "open"
