@@ -382,6 +382,8 @@ def correct_address(
                     order=order.order_no, status=status_label(order.status)
                 )
             )
+        # a box of it travels to the address on its label: the order's parcels would part ways
+        _refuse_if_handed_over(uow, order, _("its address can no longer change"))
         before = {name: getattr(order, name) or "" for name in changes}
         after = {name: value.strip() for name, value in changes.items()}
         if before == after:
@@ -430,6 +432,13 @@ def _check_address(after: dict[str, str]) -> None:
         raise UserError(
             _("The phone {phone} is too short for a courier to call; correct it.").format(
                 phone=phone
+            )
+        )
+    postcode = after.get("postcode", "")
+    if postcode and not (len(postcode) == 6 and postcode.isascii() and postcode.isdigit()):
+        raise UserError(
+            _("The postcode {postcode} is not six digits; correct it or leave it empty.").format(
+                postcode=postcode
             )
         )
     for name, value in after.items():

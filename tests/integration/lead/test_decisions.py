@@ -133,6 +133,8 @@ def test_correct_address_voids_and_relabels(
         ({"recipient_name": ""}, "may not be empty"),
         ({"phone": "abc"}, "The phone abc is too short for a courier to call"),
         ({"address": "路" * 401}, "The address is longer than 400 characters"),
+        ({"postcode": "abc"}, "The postcode abc is not six digits"),
+        ({"postcode": "3100001"}, "The postcode 3100001 is not six digits"),
     ):
         with pytest.raises(UserError, match=said):
             correct_address(

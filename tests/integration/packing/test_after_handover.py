@@ -76,6 +76,11 @@ def test_a_box_gone_stops_a_new_courier_and_a_cancel(shop: Engine, two_couriers:
         lead.change_courier(uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers)
     with pytest.raises(UserError, match="recall it before cancelling"):
         lead.cancel_order(uow(shop), order_id=order_id, reason="buyer cancelled")
+    # the box travels to the address on its label: the cup's would go elsewhere
+    with pytest.raises(UserError, match="has left with the courier: its address can no longer"):
+        lead.correct_address(
+            uow(shop), order_id=order_id, changes={"address": "文一西路 2号"}, settings=two_couriers
+        )
     with UnitOfWork(shop) as u:
         box = u.session.exec(select(Parcel).where(Parcel.tracking_no == number)).one()
         assert (box.carrier, box.status) == ("YTO", ParcelStatus.HANDED_OVER)
