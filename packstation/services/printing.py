@@ -505,6 +505,15 @@ def _queue_reprint(
                 "weighed."
             ).format(seq=place, order=_order(uow, parcel.order_id).order_no)
         )
+    waiting = next((j for j in jobs if j.status == PrintStatus.QUEUED), None)
+    if waiting is not None:
+        # with the printer off, each reprint queued one more: all came out when it was back
+        raise UserError(
+            _(
+                "The label has not printed yet: it waits in the queue for {printer} and prints "
+                "when that printer is ready; a reprint now would print it twice."
+            ).format(printer=waiting.printer)
+        )
     original = next((j for j in jobs if j.reprint_of is None), jobs[0])
     job = queue_job(
         uow,

@@ -51,6 +51,7 @@ from tests.functional.bench.conftest import (
     sign_in,
 )
 from tests.integration.packing.factories import CASE_BARCODE, add_order, change_order
+from tests.support.printed import all_printed
 
 
 def events(engine: Engine, kind: str) -> list[dict[str, object]]:
@@ -118,6 +119,7 @@ async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings:
         await put_on_scale(pilot, app, box.expected_g + 10)  # the packer fixed the box
         assert "PACKED" in feedback(app)
         assert screen.order_id is None
+        all_printed(shop, bench_settings)  # the bench's printer took the label
         await pilot.press("f7", *"jammed", "enter")  # the label came out torn: print it again
         await pilot.pause()
         with UnitOfWork(shop) as uow:
@@ -885,7 +887,9 @@ async def test_a_typed_weight_refused_for_want_of_a_waybill_is_taken_once_one_is
         expected = screen.view.current.expected_g or 0
         await put_on_scale(pilot, app, expected + 5000)  # first a reading far outside
         assert "BLOCKED" in str(screen.query_one(WeightPanel).render())
-        await pilot.press("f5")  # no scale: the packer types the weight
+        # then the scale cannot settle (a box too big for its plate): the packer types it
+        app.scale_reading(ScaleReading(Decimal(expected), ScaleStatus.MOTION))
+        await pilot.press("f5")
         await pilot.pause()
         await pilot.press(*str(expected), "enter")
         await pilot.pause()
@@ -957,6 +961,10 @@ async def test_own_number_f7_before_a_label_and_after_a_restart(
         assert screen.view is not None and screen.view.current is not None
         await put_on_scale(pilot, again, screen.view.current.expected_g or 0)
         assert "TB1002 PACKED" in feedback(again)
+        await pilot.press("f7", *"jammed", "enter")  # the printer is off: it waits
+        await pilot.pause()
+        assert feedback(again).startswith("The label has not printed yet: it waits in the queue")
+        all_printed(shop, bench_settings)
         await pilot.press("f7", *"jammed", "enter")
         await pilot.pause()
         assert feedback(again).endswith("queued again.")

@@ -47,6 +47,7 @@ from packstation.store.uow import UnitOfWork
 from tests.conftest import new_pg_database
 from tests.support.lead_data import DAY, carriers, hold, label, order, parcel
 from tests.support.outage import AnswerLostOnce, Outage
+from tests.support.printed import all_printed
 
 Call = Callable[[UnitOfWork], object]
 T = TypeVar("T")
@@ -264,6 +265,7 @@ def test_a_reprint_whose_answer_was_lost_prints_once(
     with pytest.raises(AlreadyApplied):
         lead.action(AnswerLostOnce(ACTIONS[0].make(shop, lead_settings)))
     assert _reprints(engine) == 1
+    all_printed(engine, lead_settings)
     # the lead, told it was stored, does not reprint again; a new reprint is a new action
     lead.action(ACTIONS[0].make(shop, lead_settings))
     assert _reprints(engine) == 2

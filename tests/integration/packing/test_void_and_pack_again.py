@@ -43,6 +43,7 @@ from packstation.store.models import (
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
 from tests.integration.packing.steps import weigh_the_box
+from tests.support.printed import all_printed
 from tests.support.waiting import waits_then
 
 TEA, CUP = "6901234567892", "6901234567908"
@@ -317,6 +318,7 @@ def test_the_bench_reprints_the_last_label_and_names_it(shop: Engine, settings: 
         packing.reprint(uow(shop), order_id=order_id, reason="jammed")
     assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
     number = pack(shop, order_id, [TEA], settings)
+    all_printed(shop, settings)
     assert packing.reprint(uow(shop), order_id=order_id, reason="jammed") == number
     with UnitOfWork(shop) as u:
         query = select(PrintJob).where(PrintJob.kind == "label").order_by(col(PrintJob.id))
@@ -416,6 +418,7 @@ def test_the_label_command_finds_the_parcel_that_goes(
     lead.release(uow(shop), order_id=order_id)
     assert packing.open_order(uow(shop), code="V1", settings=settings) is not None
     second = pack(shop, order_id, [TEA, TEA, CUP], settings)
+    all_printed(shop, settings)
     runner, base = CliRunner(), ["--db", store_url]
     for asked in ("V1", second):
         result = runner.invoke(

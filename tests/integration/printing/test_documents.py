@@ -16,6 +16,7 @@ from packstation.labels.render import pages_of
 from packstation.services import printing
 from packstation.store.models import Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
+from tests.support.printed import all_printed
 
 NewOrder = Callable[..., tuple[int, list[int]]]
 Uow = Callable[..., UnitOfWork]
@@ -119,7 +120,16 @@ def test_reprint_sends_the_same_bytes_with_a_reason_and_a_count(
     label = queue(uow_factory(), parcel_id, print_settings)[0]
     with pytest.raises(UserError, match="reason"):
         printing.reprint(uow_factory(), parcel_id=parcel_id, reason=" ")
+    # still waiting for its printer (off, say): a reprint would come out beside it
+    with pytest.raises(UserError) as waiting:
+        printing.reprint(uow_factory(), parcel_id=parcel_id, reason="nothing came out")
+    assert str(waiting.value) == (
+        f"The label has not printed yet: it waits in the queue for {label.printer} and prints "
+        "when that printer is ready; a reprint now would print it twice."
+    )
+    all_printed(uow_factory().engine, print_settings, simulated=True)
     again = printing.reprint(uow_factory(), parcel_id=parcel_id, reason="smudged")
+    all_printed(uow_factory().engine, print_settings, simulated=True)
     third = printing.reprint(uow_factory(), parcel_id=parcel_id, reason="torn")
     assert again.content == label.content and third.content == label.content
     assert again.reprint_of == label.id and third.reprint_of == label.id
