@@ -126,7 +126,9 @@ def raise_exception(screen: BenchScreen) -> None:
         (str(ExceptionKind.DAMAGED), _("Damaged item")),
         (str(ExceptionKind.WRONG_ITEM), _("Wrong item in the tote")),
     ]
-    choices = _line_choices(view.lines)
+    # the lines still to tick first, the first of them chosen: Enter pressed through the form
+    # recorded the order's first line, ticked in full, as short
+    choices = _line_choices(sorted(view.lines, key=lambda line: line.remaining <= 0))
 
     def done(answer: object) -> None:
         if not isinstance(answer, tuple):

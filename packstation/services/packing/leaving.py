@@ -82,7 +82,14 @@ def raise_exception(
             # every unit was ticked before the open box was undone: what is missing is what
             # went back from it (the units in finished boxes are there)
             line = next(x for x in order_lines(uow, order_id) if x.id == line_id)
-            quantity = (line.quantity - line.quantity_packed) or line.quantity
+            quantity = line.quantity - line.quantity_packed
+            if quantity <= 0:  # every unit is in a box weighed or labelled: none is missing
+                raise UserError(
+                    _(
+                        "Every unit of {sku} is in a finished box: none of it is short. Choose "
+                        "the line that is missing."
+                    ).format(sku=sku)
+                )
         check_move(order.status, OrderStatus.ON_HOLD)
         order.status = OrderStatus.ON_HOLD
         labels = {

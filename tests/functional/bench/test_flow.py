@@ -1129,3 +1129,26 @@ async def test_f5_does_not_go_round_a_working_scale(shop: Engine, bench_settings
         await pilot.pause()
         assert "TB1002 PACKED" in feedback(app)
     assert [e["source"] for e in events(shop, "weight_accepted")] == ["manual"]
+
+
+async def test_f6_offers_the_lines_still_to_tick_first(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """F6 chose the order's first line, ticked in full: Enter pressed through the form held the
+    order as short of the tea it had."""
+    from textual.widgets import OptionList
+
+    async with packing(shop, bench_settings, "TB1001") as (app, pilot):
+        await scan(pilot, TEA)
+        await scan(pilot, TEA)
+        await pilot.press("f6")
+        await pilot.pause()
+        lines = app.screen.query_one("#lines", OptionList)
+        shown = [str(lines.get_option_at_index(i).prompt) for i in range(lines.option_count)]
+        assert [text.split()[0] for text in shown] == ["CUP-002", "SOAP-04", "TEA-001"]
+        assert lines.highlighted == 0
+        await pilot.press("enter", "enter", "enter")  # short, the first line, no note
+        await pilot.pause()
+    with UnitOfWork(shop) as uow:
+        exc = uow.session.exec(select(OrderException)).one()
+    assert (exc.kind, exc.sku, exc.quantity_short) == ("short", "CUP-002", 1)

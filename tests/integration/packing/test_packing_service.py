@@ -438,3 +438,28 @@ def test_f2_passes_over_an_order_that_does_not_ship_today(shop: Engine, settings
     tomorrow = now + dt.timedelta(days=1)
     claim = packing.take_next(uow(shop), settings=settings, now=tomorrow)
     assert claim is not None and claim.order_no == "N1"
+
+
+def test_a_line_all_in_finished_boxes_is_not_short(shop: Engine, settings: Settings) -> None:
+    """The tea was in box 1, weighed and labelled; F6 short on its line recorded "TEA-001 ×1
+    short", and purchasing was told to buy what was in the parcel."""
+    from tests.integration.packing.steps import weigh_the_box
+
+    oid = add_order(shop, "S2", [("TEA-001", 1), ("CUP-002", 1)])
+    packing.open_order(uow(shop), code="S2", settings=settings)
+    packing.scan_item(uow(shop), order_id=oid, code=TEA, settings=settings)
+    packing.close_box(uow(shop), order_id=oid, settings=settings)
+    assert weigh_the_box(shop, oid, settings).accepted
+    view = read_order(uow(shop), oid, settings)
+    tea, cup = (next(x.line_id for x in view.lines if x.sku == s) for s in ("TEA-001", "CUP-002"))
+    with pytest.raises(UserError) as refused:
+        packing.raise_exception(uow(shop), order_id=oid, kind=ExceptionKind.SHORT, line_id=tea)
+    assert str(refused.value) == (
+        "Every unit of TEA-001 is in a finished box: none of it is short. Choose the line that "
+        "is missing."
+    )
+    assert read_order(uow(shop), oid, settings).status == OrderStatus.PACKING  # nothing undone
+    packing.raise_exception(uow(shop), order_id=oid, kind=ExceptionKind.SHORT, line_id=cup)
+    with UnitOfWork(shop) as u:
+        exc = u.session.exec(select(OrderException)).one()
+        assert (exc.sku, exc.quantity_short) == ("CUP-002", 1)
