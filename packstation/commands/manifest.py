@@ -15,6 +15,7 @@ from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.commands.label import deliver
 from packstation.config import Settings
+from packstation.errors import UserError
 from packstation.i18n import _, ngettext
 from packstation.os_problems import check_output, write_output
 from packstation.services.carriers import known_carrier
@@ -85,6 +86,7 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
 @click.option(
     "--queue-only", is_flag=True, help=_("Queue the list for the bench's sender; do not send it.")
 )
+@click.option("--force", is_flag=True, help=_("Write over the output file if it exists already."))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_cli
 def manifest(
@@ -95,6 +97,7 @@ def manifest(
     print_list: bool,
     again: int | None,
     queue_only: bool,
+    force: bool,
     as_json: bool,
 ) -> None:
     settings = cli.settings
@@ -137,6 +140,14 @@ def manifest(
         output = None  # standard output, as without -o
     if output is not None:
         check_output(output)  # before the parcels are handed over, not after
+        if output.exists() and not force:
+            # another courier's list, or another day's, was replaced without a word
+            raise UserError(
+                _(
+                    "{path} exists already (an earlier list?); write to another file, or give "
+                    "--force to replace it."
+                ).format(path=output)
+            )
     # a list queued here was sent only when another command happened to send the queue
     send = partial(_send, cli) if not queue_only else None
     if again is not None:

@@ -228,6 +228,14 @@ def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Pa
         "YT000",
         "YT001",
     ]
+    # the file is there: another courier's list written to the same name replaced it unsaid
+    written = out.read_bytes()
+    over = runner.invoke(build_cli(), [*base, "--reprint", str(handover_id), "-o", str(out)])
+    assert over.exit_code == 1 and str(over.exception) == (
+        f"{out} exists already (an earlier list?); write to another file, or give --force to "
+        "replace it."
+    )
+    assert out.read_bytes() == written
     with Session(engine) as s:
         jobs = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()
         events = s.exec(select(Event).where(Event.kind == "handover_list_reprinted")).all()
