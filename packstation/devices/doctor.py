@@ -102,7 +102,7 @@ def _printer_check(uri: str, language: str, timeout: float) -> tuple[str, bool, 
         name,
         False,
         _("The printer at {where} is not ready: {reason}.").format(
-            where=printer.description, reason=state.message
+            where=printer.description, reason=state.message.rstrip(".。")
         ),
     )
 

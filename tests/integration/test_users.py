@@ -35,19 +35,24 @@ def test_a_packer_who_left_no_longer_signs_in_and_their_badge_is_free(
     assert find_user(UnitOfWork(engine), "小李") is None  # nor the name
     assert run(capsys, store_url, "list")[1].startswith("No users yet")
     add_user(UnitOfWork(engine), name="小周", role="packer", badge="U-1001")  # reissued
-    code, _out, err = run(capsys, store_url, "add", "小李", "--badge", "U-1009")
+    code, out, err = run(capsys, store_url, "add", "小李", "--badge", "U-1009")
     assert code == 0, err  # back again, with a new badge
+    assert out == "Added packer 小李.\n"
+    # the role in the user's words: the Chinese said "已添加packer 小李"
+    main(["--db", store_url, "--lang", "zh_CN", "user", "add", "小吴"])
+    assert capsys.readouterr().out == "已添加打包员 小吴。\n"
     back = find_user(UnitOfWork(engine), "U-1009")
     assert back is not None and back.name == "小李"
     # a header, and the columns lined up in terminal cells (a Chinese name is two a character)
     assert run(capsys, store_url, "list")[1].splitlines() == [
         "name  role    badge",
+        "小吴  packer  -",
         "小周  packer  U-1001",
         "小李  packer  U-1009",
     ]
     with UnitOfWork(engine, readonly=True) as uow:
         kinds = [e.kind for e in uow.session.exec(select(Event).order_by(Event.id))]
-    assert kinds == ["user_added", "user_removed", "user_added", "user_added"]
+    assert kinds == ["user_added", "user_removed", "user_added", "user_added", "user_added"]
     assert audit(engine).ok
 
 

@@ -47,7 +47,9 @@ class SimulatedPrinter:
                 ).format(where=self.description, seconds=f"{timeout:g}")
             )
         raise PrintJobNotSent(
-            _("The simulated printer cannot print: {reason}.").format(reason=self.status().message)
+            _("The simulated printer cannot print: {reason}.").format(
+                reason=self.status().message.rstrip(".。")
+            )
         )
 
     def status(self, timeout: float = 2.0) -> PrinterState:

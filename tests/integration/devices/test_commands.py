@@ -301,3 +301,16 @@ def test_printer_status_waits_as_long_as_the_configuration_says(
     )
     device_checks(settings)
     assert asked == [8.0, 8.0, 8.0]
+
+
+def test_doctor_ends_a_printer_s_sentence_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The printer's own sentence ends with a stop: doctor ended it twice ("联网。。")."""
+
+    class Off(SimulatedPrinter):
+        def status(self, timeout: float = 2.0) -> PrinterState:
+            return PrinterState(ready=False, message="The printer cannot be reached; check it.")
+
+    monkeypatch.setattr(device_doctor, "open_printer", lambda uri, **_kw: Off())
+    settings = Settings(devices=DeviceSettings(scale="none", printer="tcp://10.0.0.9"))
+    [(_name, ok, said)] = [c for c in device_checks(settings) if c[0] == "printer"]
+    assert not ok and said.endswith("cannot be reached; check it.")
