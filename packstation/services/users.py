@@ -180,6 +180,27 @@ def sign_out(uow: UnitOfWork) -> None:
         uow.commit()
 
 
+def lead_for(uow: UnitOfWork, code: str) -> User | None:
+    """The lead opening the lead's application, by name or badge; None when the store has no
+    lead yet (a new shop: nobody to check against).  Anyone else is refused: a packer's name,
+    or none at all, signed every decision of the day."""
+    with uow:
+        leads = uow.session.exec(
+            select(User.id).where(User.role == Role.LEAD, col(User.active).is_(True))
+        ).first()
+    if leads is None:
+        return None
+    user = find_user(uow, code)
+    if user is None or user.role != Role.LEAD:
+        raise UserError(
+            _(
+                "'{name}' is not a lead; give a lead's name or badge with --user (see "
+                "'packstation user list')."
+            ).format(name=code.strip())
+        )
+    return user
+
+
 def check_lead_pin(uow: UnitOfWork, *, name: str, pin: str) -> User:
     """The lead ``name`` if ``pin`` is theirs; a one-sentence refusal otherwise."""
     user = find_user(uow, name)

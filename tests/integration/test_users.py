@@ -138,3 +138,34 @@ def test_a_name_or_badge_longer_than_the_store_keeps_is_refused(engine: Engine) 
         )
     add_user(UnitOfWork(engine), name="长" * 100, role="packer", badge="B" * 64)
     assert find_user(UnitOfWork(engine), "B" * 64) is not None
+
+
+def test_the_lead_s_application_opens_for_a_lead_with_their_pin(
+    store_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any name opened it, a packer's or a blank one, and signed the day's decisions."""
+    from click.testing import CliRunner
+
+    from packstation import lead_app
+    from packstation.cli import build_cli
+
+    opened: list[str] = []
+    monkeypatch.setattr(lead_app, "run_lead", lambda settings, *, user: opened.append(user))
+    runner = CliRunner()
+
+    def lead(*args: str, pin: str = "") -> tuple[int, str]:
+        result = runner.invoke(build_cli(), ["--db", store_url, "lead", *args], input=pin)
+        return result.exit_code, str(result.exception or "")
+
+    assert lead() == (0, "") and opened == ["lead"]  # a new shop: nobody to check against
+    add_user(UnitOfWork(engine), name="小李", role="packer", badge="U-1001")
+    add_user(UnitOfWork(engine), name="王组长", role="lead", badge="U-9001", pin="1234")
+    for who in ("小李", "  ", "lead"):
+        code, said = lead("--user", who)
+        assert code == 1 and said.startswith(f"'{who.strip()}' is not a lead; give a lead's")
+    assert lead("--user", "U-9001", pin="4321\n") == (
+        1,
+        "Wrong PIN for 王组长; the lead's application did not open.",
+    )
+    assert lead("--user", "U-9001", pin="1234\n") == (0, "")
+    assert opened == ["lead", "王组长"]  # the badge signs in its lead's name
