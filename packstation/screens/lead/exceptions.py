@@ -121,6 +121,7 @@ class ExceptionsScreen(LeadScreen):
         zone = self.lead.zone
         held = self.query_one("#held", DataTable)
         keep = _place(held)
+        none_held_before = held.row_count == 0
         held.clear()
         self.not_held = {o.order_id for o in message.held if o.status != OrderStatus.ON_HOLD}
         # being packed now: a cancel stops that bench, a reason for not shipping does not
@@ -156,6 +157,10 @@ class ExceptionsScreen(LeadScreen):
         _back_to(unshipped, keep)
         if message.unshipped and self.focused is held and not message.held:
             unshipped.focus()  # nothing is on hold: the keys go to the list with work in it
+        elif message.held and self.focused is unshipped and none_held_before:
+            # an order went on hold meanwhile: the keys go back to the held orders (A, S, X
+            # acted on the first order of the other list, as if it were the one on hold)
+            held.focus()
         settling = len(self.not_held)
         counts = [Text(_("On hold: {count}").format(count=len(message.held) - settling))]
         if settling:  # the courier has them: R settles them (they were counted as on hold)

@@ -574,3 +574,27 @@ def _status(engine: Engine, job_id: int | None) -> str:
     with Session(engine) as s:
         job = s.get(PrintJob, job_id)
         return job.status if job is not None else ""
+
+
+def test_the_keys_go_to_an_order_put_on_hold_meanwhile(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """With nothing on hold the keys went to the list of orders not shipped; an order put on
+    hold meanwhile was listed above, and A, S or X acted on the other list's first order."""
+
+    async def scenario() -> None:
+        app = make_app(refresh_seconds=0.3)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+            await pilot.press("r")  # the one held order released: nothing is on hold
+            unshipped = app.screen.query_one("#unshipped")
+            await until(pilot, lambda: app.screen.focused is unshipped)
+            with Session(lead_engine) as s:  # a bench's F6, meanwhile
+                order = s.exec(select(Order).where(Order.order_no == "TB0003")).one()
+                hold(s, order, "short", "缺货")
+                s.commit()
+            await until(pilot, lambda: [r[0] for r in _rows(app, "#held")] == ["TB0003"])
+            await until(pilot, lambda: app.screen.focused is app.screen.query_one("#held"))
+
+    asyncio.run(scenario())
