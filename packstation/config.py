@@ -313,6 +313,22 @@ def parse_settings(text: str, origin: str) -> Settings:
                 codes=", ".join(sorted(CARRIERS)),
             )
         )
+    for code, carrier_settings in settings.carriers.items():
+        if code not in CARRIERS and not carrier_settings.name.strip():
+            # [carriers.YT0] (a zero for the O): its range was never YTO's, and YTO's labels
+            # were refused for want of one
+            line = _line_of(text, ("carriers", code))
+            raise ConfigError(
+                _(
+                    "{file}, {where}: [carriers.{code}]: no courier has the code {code} (a typo?); "
+                    'use one of {codes}, or give a courier of your own its name (name = "…").'
+                ).format(
+                    file=origin,
+                    where=_("line {line}").format(line=line) if line else _("no line"),
+                    code=code,
+                    codes=", ".join(sorted(CARRIERS)),
+                )
+            )
     return settings.model_copy(update={"source": origin})
 
 

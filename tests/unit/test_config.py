@@ -72,6 +72,12 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
             "line 4: key 'shipping.default_carrier' is wrong: no carrier has the code DHL; use "
             "one of ",
         ),
+        # a zero for the O: the range was no courier's, and YTO's labels found none
+        (
+            "[store]\nlease_seconds = 30\n[carriers.YT0]\nwaybill_range = ['YT7000000000000', "
+            "'YT7000000999999']\n",
+            "line 3: [carriers.YT0]: no courier has the code YT0 (a typo?); use one of EMS, ",
+        ),
     ],
 )
 def test_broken_files_are_one_sentence(tmp_path: Path, text: str, needle: str) -> None:
