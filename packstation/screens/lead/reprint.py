@@ -4,6 +4,7 @@ it with a reason (counted) or void it."""
 from __future__ import annotations
 
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 from rich.text import Text
@@ -188,8 +189,11 @@ class ReprintScreen(LeadScreen):
         except (UserError, ValueError, OSError):
             png = None  # bytes the preview cannot parse back: show them as they are
         if png is not None:
-            path = Path(tempfile.gettempdir()) / f"packstation-label-{job_id}.png"
-            path.write_bytes(png)
+            path: Path | None = self._previews / f"label-{job_id}.png"
+            try:
+                self._previews.joinpath(f"label-{job_id}.png").write_bytes(png)
+            except OSError:
+                path = None  # the picture is still shown; there is no file to open
             self.post_latest(PreviewReady(png_to_text(png, width=42), path))
             return
         language, content = label_content(self.lead.uow(readonly=True), job_id=job_id)
@@ -203,11 +207,16 @@ class ReprintScreen(LeadScreen):
         body.append(content.decode("utf-8", errors="replace")[:4000])
         self.post_latest(PreviewReady(body, None))
 
+    @cached_property
+    def _previews(self) -> Path:
+        """This application's own folder for the previews' pictures: a shared one, named by
+        job number alone, held other stores' and other users' labels ("Permission denied")."""
+        return Path(tempfile.mkdtemp(prefix="packstation-previews-"))
+
     def on_preview_ready(self, message: PreviewReady) -> None:
         body = message.body
-        if message.path is not None:
-            body = body.copy()
-            body.append(_("Saved as {path}").format(path=message.path), style="dim")
+        if message.path is not None:  # above the picture: below it, it fell off the screen
+            body = Text(_("Saved as {path}").format(path=message.path) + "\n", style="dim") + body
         self.query_one("#preview", Static).update(body)
 
     def action_reprint(self) -> None:
