@@ -8,6 +8,7 @@ ordering happen in SQL and only one page of rows ever leaves the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -78,6 +79,14 @@ STATUS_WORDS: dict[str, str] = {
     "已取消": S.CANCELLED,
 }
 
+
+#: the statuses the queue shows in more than one word, typed as the screen shows them ("on
+#: hold" found nothing: "on" was looked for in the names)
+STATUS_PHRASES: dict[str, str] = {
+    "ready to pack": "ready",
+    "on hold": "on_hold",
+    "handed over": "handed_over",
+}
 
 #: words a lead may type for the packing orders whose bench let its lease run out
 LEASE_WORDS = frozenset({"lease", "过期"})
@@ -303,7 +312,10 @@ def _conditions(
     uow: UnitOfWork, day: dt.date, settings: Settings, filter_text: str, include_tomorrow: bool
 ) -> list[ColumnElement[bool]]:
     dialect = uow.session.get_bind().dialect.name
-    words = [t for t in filter_text.split() if t.strip()]
+    typed = " ".join(filter_text.split())
+    for phrase, word in STATUS_PHRASES.items():
+        typed = re.sub(rf"\b{phrase}\b", word, typed, flags=re.IGNORECASE)
+    words = [t for t in typed.split() if t.strip()]
     # leases are judged by the store's clock (asked only when a word needs it)
     leases_now = store_now(uow.engine) if any(w.lower() in LEASE_WORDS for w in words) else None
     conditions = [_window(day, include_tomorrow, settings)]

@@ -89,6 +89,9 @@ def test_filters(engine: Engine, uow_factory: Factory, settings: Settings) -> No
         )
 
     assert numbers("hold") == ["T-HOLD"]
+    # typed as the queue shows the status (it found nothing: "on" was looked for in names)
+    assert numbers("on hold") == numbers("On  Hold") == ["T-HOLD"]
+    assert numbers("ready to pack t-e") == numbers("ready t-e")
     assert numbers("挂起") == ["T-HOLD"]
     assert numbers("sf") == ["T-PACKED"]
     assert numbers("顺丰") == numbers("顺丰速运") == ["T-PACKED"]  # found nothing
