@@ -322,10 +322,16 @@ class HandoverScreen(LeadScreen):
             self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
         handover_id = self.handover_id
+        lines = list(self.manifest.lines)
 
-        def answered(code: str | None) -> None:
+        def answered(answer: str | None) -> None:
+            code = (answer or "").strip()
             if not code:
                 return
+            if code.isascii() and code.isdigit() and 1 <= int(code) <= len(lines):
+                # the list's No. (a waybill number is far longer): it was read as a parcel's
+                # inner id, "not in this handover" though the row was listed
+                code = lines[int(code) - 1].tracking_no
 
             def job(uow: UnitOfWork) -> str:
                 remove_parcel(uow, handover_id=handover_id, code=code)
@@ -334,7 +340,11 @@ class HandoverScreen(LeadScreen):
             self.act(job)
 
         self.app.push_screen(
-            Prompt(_("Scan the parcel to take out of the handover:"), scans="submit"), answered
+            Prompt(
+                _("Scan the parcel to take out of the handover, or type its No. in the list:"),
+                scans="submit",
+            ),
+            answered,
         )
 
     def action_print_again(self) -> None:

@@ -209,6 +209,13 @@ def test_handover_for_yto(
             await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
             await pilot.press(*"YT7000000000002", "enter")
             await until(pilot, lambda: "3 in the handover" in str(flash.render()))
+            # by the list's No., as the lead reads it off the screen ("1" was taken for a
+            # parcel's inner id: "not in this handover")
+            second = _rows(app, "#inside")[1]
+            await answer(pilot, "ctrl+r", "2", "enter")
+            await until(pilot, lambda: f"Parcel {second[1]} taken out" in str(flash.render()))
+            await pilot.press(*second[1], "enter")
+            await until(pilot, lambda: "3 in the handover" in str(flash.render()))
             await answer(pilot, "ctrl+s", *"刘师傅", "enter")
             await until(pilot, lambda: isinstance(app.screen, TextPage))
             page = app.screen
