@@ -1,12 +1,14 @@
-"""Device checks for ``packstation doctor``: ports and HID scales seen, the configured scale and
-printer answering.  Each check is (name, ok, one sentence)."""
+"""Device checks for ``packstation doctor``: ports and HID scales seen, the configured scanner
+there, the configured scale and printer answering.  Each check is (name, ok, one sentence)."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from packstation.devices.base import DeviceError, no_scale
-from packstation.devices.registry import close_quietly, open_printer, open_scale
+from packstation.devices.registry import close_quietly, open_printer, open_scale, open_scanner
+from packstation.devices.uri import parse_uri
 from packstation.devices.weighing import status_word
 from packstation.i18n import _
 
@@ -107,12 +109,36 @@ def _printer_check(uri: str, language: str, timeout: float) -> tuple[str, bool, 
     )
 
 
+def _scanner_check(uri: str) -> tuple[str, bool, str]:
+    """A scanner address that names no scanner, or a device that is not there: the bench
+    started without a word, and scans never arrived."""
+    name = _("scanner")
+    try:
+        reader = open_scanner(uri, lambda _scan: None, lambda _state: None)
+        parsed = parse_uri(uri)
+    except DeviceError as exc:
+        return (name, False, str(exc))
+    if reader is None:
+        return (name, True, _("The scanner types as a keyboard: its scans arrive as keys."))
+    if parsed.path and not os.path.exists(parsed.path):
+        return (
+            name,
+            False,
+            _(
+                "The scanner's device {path} does not exist; plug it in, or correct "
+                "devices.scanner ('packstation ports' lists the serial ports)."
+            ).format(path=parsed.path),
+        )
+    return (name, True, _("The scanner is at {where}.").format(where=uri.strip()))
+
+
 def device_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     checks = [_ports_check()]
     hid = _hid_check()
     if hid is not None:
         checks.append(hid)
     devices = settings.devices
+    checks.append(_scanner_check(devices.scanner))
     checks.append(_scale_check(devices.scale))
     language = settings.printing.language
     timeout = settings.printing.timeout_seconds

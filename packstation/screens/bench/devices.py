@@ -102,13 +102,33 @@ class DeviceLink:
         def scanned(scan: Scan) -> None:
             self.app.call_from_thread(self.on_scan, scan.code)
 
-        def state(value: str) -> None:  # the scale's line shows device trouble; a scanner's
-            pass  # keys still work through the keyboard
+        uri = self.settings.devices.scanner
+        troubled = [False]
+
+        def said(sentence: str, severity: Any) -> None:
+            self.app.notify(sentence, severity=severity, timeout=30)
+
+        def state(value: str) -> None:
+            # said once when it goes and once when it is back: scans typed as keys still work
+            if value != CONNECTED and not troubled[0]:
+                troubled[0] = True
+                sentence = _(
+                    "The scanner at {uri} cannot be read: type the codes, or use a scanner that "
+                    "types as a keyboard, and check it (packstation doctor)."
+                ).format(uri=uri)
+                self.app.call_from_thread(said, sentence, "error")
+            elif value == CONNECTED and troubled[0]:
+                troubled[0] = False
+                sentence = _("The scanner at {uri} is connected again.").format(uri=uri)
+                self.app.call_from_thread(said, sentence, "information")
 
         try:
-            self.scanner = registry.open_scanner(self.settings.devices.scanner, scanned, state)
-        except DeviceError:
+            self.scanner = registry.open_scanner(uri, scanned, state)
+        except DeviceError as exc:
+            # a scanner address that names none: the bench started without a word, and its
+            # scans never arrived
             self.scanner = None
+            said(str(exc) + " " + _("Scans typed as keys still work."), "error")
         if self.scanner is not None:
             self.scanner.start()
 

@@ -314,3 +314,27 @@ def test_doctor_ends_a_printer_s_sentence_once(monkeypatch: pytest.MonkeyPatch) 
     settings = Settings(devices=DeviceSettings(scale="none", printer="tcp://10.0.0.9"))
     [(_name, ok, said)] = [c for c in device_checks(settings) if c[0] == "printer"]
     assert not ok and said.endswith("cannot be reached; check it.")
+
+
+def test_doctor_checks_the_scanner(tmp_path: Path) -> None:
+    """A scanner address naming no scanner, or a device not there, was not checked: the bench
+    started without a word and its scans never arrived."""
+
+    def scanner(uri: str) -> tuple[bool, str]:
+        settings = Settings(devices=DeviceSettings(scale="none", scanner=uri))
+        [(_name, ok, said)] = [c for c in device_checks(settings) if c[0] == "scanner"]
+        return ok, said
+
+    assert scanner("keyboard") == (
+        True,
+        "The scanner types as a keyboard: its scans arrive as keys.",
+    )
+    assert scanner("baz") == (
+        False,
+        "Unknown scanner URI 'baz'; use keyboard, serial:// or evdev://.",
+    )
+    missing = tmp_path / "ttyUSB9"
+    ok, said = scanner(f"serial://{missing}")
+    assert not ok and said.startswith(f"The scanner's device {missing} does not exist; plug it in")
+    missing.touch()
+    assert scanner(f"serial://{missing}")[0]

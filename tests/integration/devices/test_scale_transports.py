@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +300,56 @@ def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
     finally:
         assert link.monitor is not None
         link.monitor.stop()
+
+
+def test_the_bench_says_when_its_scanner_cannot_be_read(tmp_path: Path) -> None:
+    """A wrong scanner address, or a serial scanner not there: the bench said nothing, and the
+    packer's scans never arrived."""
+    from packstation.config import Settings
+    from packstation.screens.bench.devices import DeviceLink
+
+    notes: list[tuple[str, str]] = []
+
+    class App:
+        def call_from_thread(self, call: Callable[..., None], *args: Any) -> None:
+            call(*args)
+
+        def notify(self, message: str, *, severity: str, timeout: float) -> None:
+            notes.append((severity, message))
+
+    def link(uri: str) -> DeviceLink:
+        base = Settings()
+        devices = base.devices.model_copy(update={"scanner": uri})
+        return DeviceLink(
+            App(),  # type: ignore[arg-type]
+            base.model_copy(update={"devices": devices}),
+            None,  # type: ignore[arg-type]
+            on_reading=lambda _reading: None,
+            on_scale_state=lambda _state: None,
+            on_printer=lambda _message, _ready: None,
+            on_scan=lambda _code: None,
+        )
+
+    link("baz")._start_scanner()
+    assert notes == [
+        (
+            "error",
+            "Unknown scanner URI 'baz'; use keyboard, serial:// or evdev://. Scans typed as keys "
+            "still work.",
+        )
+    ]
+    notes.clear()
+    missing = link(f"serial://{tmp_path / 'ttyUSB9'}")
+    missing._start_scanner()
+    try:
+        deadline = time.monotonic() + 5
+        while not notes and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # it tries again meanwhile: said once
+        assert [severity for severity, _said in notes] == ["error"]
+        assert notes[0][1].startswith(
+            f"The scanner at serial://{tmp_path / 'ttyUSB9'} cannot be read"
+        )
+    finally:
+        assert missing.scanner is not None
+        missing.scanner.stop()
