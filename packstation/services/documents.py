@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
@@ -130,6 +130,21 @@ class Contents:
     lines: list[tuple[DocumentLine, int, bool]]
     parcels: list[tuple[int, str]]
     unpacked: int = 0
+    prices: list[int] = field(default_factory=list)  # each line's unit price, in fen
+
+    def insured(self, order_fen: int) -> int:
+        """The parcel's share of the order's declared value, by its goods' prices: each box
+        of an order of two declared the whole order, and a box of the free gift alone did too.
+        The whole value when nothing is ticked into the parcel yet (a label printed before
+        packing) or when the goods have no prices."""
+        if not order_fen or not self.prices:
+            return order_fen
+        priced = list(zip(self.lines, self.prices, strict=True))
+        total = sum(price * line.quantity for (line, _units, _f), price in priced)
+        held = sum(price * units for (_line, units, _f), price in priced)
+        if total <= 0 or not any(units for _line, units, _f in self.lines):
+            return order_fen
+        return round(order_fen * held / total)
 
     def piece(self, seq: int) -> tuple[int, int]:
         """Parcel ``seq`` as the courier counts it: (its place, how many go), the void boxes
@@ -176,6 +191,7 @@ def contents(uow: UnitOfWork, order_id: int, parcel_id: int | None) -> Contents:
         [(DocumentLine(*row[:5]), row.units or 0, bool(row.fragile)) for row in rows],
         [(seq, status) for seq, status in parcels],
         sum(max(row.quantity - row.packed, 0) for row in rows),
+        [row.unit_price_fen or 0 for row in rows],
     )
 
 
@@ -190,6 +206,7 @@ _CONTENTS: Select[*tuple[Any, ...]] = (
         col(ParcelItem.quantity).label("units"),
         col(Product.fragile),
         col(OrderLine.quantity_packed).label("packed"),
+        col(OrderLine.unit_price_fen),
     )
     .join(
         ParcelItem,
@@ -259,7 +276,7 @@ def parcel_label_data(
         printed_at=local_now(settings),
         destination=destination(order),
         fragile=fragile,
-        insured_fen=order.insured_value_fen,
+        insured_fen=read.insured(order.insured_value_fen),
     )
 
 

@@ -35,6 +35,23 @@ def test_the_count_waits_for_the_box_that_takes_the_rest() -> None:
     assert Contents([(CUP, 2, True), (BRUSH, 0, False)], split, 1).piece(2) == (1, 2)
 
 
+def test_each_box_declares_its_share_of_the_insured_value() -> None:
+    """Each box of an order of two printed 保价 for the whole order (¥1536 declared for ¥768),
+    and a box of the free gift alone did too."""
+    prices = [38400, 0]  # two cups at ¥384, the brush free
+
+    def box(cups: int, brushes: int) -> int:
+        lines = [(CUP, cups, True), (BRUSH, brushes, False)]
+        return Contents(lines, [], 0, prices).insured(76800)
+
+    assert box(2, 1) == 76800  # the whole order in one box
+    assert (box(1, 0), box(1, 1)) == (38400, 38400)
+    assert box(0, 1) == 0  # the gift alone: nothing declared
+    assert box(0, 0) == 76800  # printed before anything is ticked: the whole order
+    assert Contents([(CUP, 1, True)], [], 0, [0]).insured(5000) == 5000  # no prices known
+    assert Contents([(CUP, 1, True)], [], 0, [38400]).insured(0) == 0  # not insured
+
+
 @pytest.mark.parametrize(
     ("grams", "printed"),
     [
