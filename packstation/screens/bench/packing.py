@@ -680,6 +680,14 @@ class BenchScreen(Screen[str | None]):
 
     def after_box(self, order_packed: bool, message: str = "") -> None:
         view = self.view
+        bar = self.query_one(StatusBar)
+        if message and not bar.printer_ok:
+            # "label queued" and PACKED while the printer was off: the boxes were put aside
+            # unlabelled, and their labels all came out together once it was back
+            message += " " + _(
+                "The printer is not ready ({state}): the label waits for it; keep the box here "
+                "until it prints."
+            ).format(state=bar.printer.rstrip(".。"))
         if order_packed:
             no = view.order_no if view else ""
             self.order_id = None

@@ -1152,3 +1152,20 @@ async def test_f6_offers_the_lines_still_to_tick_first(
     with UnitOfWork(shop) as uow:
         exc = uow.session.exec(select(OrderException)).one()
     assert (exc.kind, exc.sku, exc.quantity_short) == ("short", "CUP-002", 1)
+
+
+async def test_a_label_for_a_printer_that_is_off_says_to_keep_the_box(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """ "Label queued ✔ PACKED" with the printer off: boxes were put aside unlabelled, and their
+    labels all came out together once it was back."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        screen = bench(app)
+        screen.printer_state("paper out.", False)
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.current is not None
+        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
+        said = feedback(app)
+        assert "The printer is not ready (paper out): the label waits for it; keep the box " in said
+        assert "TB1002 PACKED" in said
