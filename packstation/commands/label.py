@@ -210,6 +210,14 @@ def label(
             uow.commit()
             if as_json:
                 echo_json({"order_no": found.order_no, "voided": printed, "released": released})
+            elif found.status == OrderStatus.CANCELLED:  # no bench prints it again
+                click.echo(
+                    _(
+                        "Label {code}, printed before packing, voided ({count} print jobs): "
+                        "tear off every copy; the order is cancelled, and nothing more prints "
+                        "for it."
+                    ).format(code=number, count=printed)
+                )
             elif released:
                 click.echo(
                     _(

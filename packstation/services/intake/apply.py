@@ -301,6 +301,22 @@ def _reconcile(
         # a box of it with the courier: a recall, not a cancel
         if status in CANCELLABLE and parcel_gone(uow, known.id) is None:
             report.orders_cancelled += 1
+            if _label_ids(uow, known.id):
+                # a waybill printed (before packing, or on a box) is live at the courier: only
+                # "known, now cancelled" was said, and nobody voided it
+                report.notices.append(
+                    Problem(
+                        order.file,
+                        order.row,
+                        "",
+                        order.order_no,
+                        _(
+                            "Order {order} is cancelled, and a label of it was printed: void it "
+                            "(F8 on the lead's reprint screen, or packstation label {order} "
+                            "--void) and tear off every copy."
+                        ).format(order=order.order_no),
+                    )
+                )
             if write:
                 _cancel(uow, order, known, returned)
         else:

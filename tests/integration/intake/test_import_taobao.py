@@ -420,3 +420,26 @@ def test_a_waybill_number_its_courier_never_gives_is_said_and_the_order_comes_in
     }
     assert "is not a ZTO tracking number" in said[(3, "物流单号", "YT7000000000001")]
     assert order(uow_factory, "9301").tracking_no == "abc"  # as the file has it
+
+
+def test_a_cancelled_order_with_a_printed_label_is_said(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """Its waybill was live at the courier, and the import said only "known, now cancelled"."""
+    live = _orders()[:2]
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    pack(uow_factory, live[0].no, tracking=["YT7000000000001"], label=True)
+    for o in live:
+        o.status = CLOSED
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
+    )
+    assert report.orders_cancelled == 2
+    assert [(p.value, p.problem) for p in report.notices] == [
+        (
+            live[0].no,
+            f"Order {live[0].no} is cancelled, and a label of it was printed: void it (F8 on "
+            f"the lead's reprint screen, or packstation label {live[0].no} --void) and tear off "
+            "every copy.",
+        )
+    ]

@@ -146,6 +146,18 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
         again.exit_code == 1
         and str(again.exception) == "Order C1 has no label on parcel 1; nothing to void."
     )
+    # printed again, then cancelled by the marketplace: no bench prints it again
+    printed = CliRunner().invoke(build_cli(), [*base, "print", "batch", "--due", "2026-11-30"])
+    assert printed.exit_code == 0, printed.output
+    engine = make_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE \"order\" SET status = 'cancelled'"))
+    engine.dispose()
+    gone = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "closed"])
+    assert gone.exit_code == 0, gone.output
+    assert gone.output.rstrip().endswith(
+        "tear off every copy; the order is cancelled, and nothing more prints for it."
+    )
 
 
 def test_jobs_left_in_the_queue_are_counted(
