@@ -193,14 +193,10 @@ def _read(files: list[tuple[Kind, CsvFile]], ctx: ReadContext) -> list[ParsedOrd
                     )
                     continue
                 report.notices.append(
-                    Problem(
-                        order.file,
-                        order.row,
-                        "",
-                        order.order_no,
+                    order.said(
                         _(
                             "Order {order} is listed again (first at {file} row {row}); it counts once."
-                        ).format(order=order.order_no, file=first.file, row=first.row),
+                        ).format(order=order.order_no, file=first.file, row=first.row)
                     )
                 )
         except FileRefused as refused:

@@ -45,7 +45,7 @@ from packstation.services.intake.line_changes import (
     untouched,
 )
 from packstation.services.intake.parsed import CHANGEABLE, FIELD_NAMES, KEPT, ParsedOrder
-from packstation.services.intake.report import ImportReport, Problem
+from packstation.services.intake.report import ImportReport
 from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -305,16 +305,12 @@ def _reconcile(
                 # a waybill printed (before packing, or on a box) is live at the courier: only
                 # "known, now cancelled" was said, and nobody voided it
                 report.notices.append(
-                    Problem(
-                        order.file,
-                        order.row,
-                        "",
-                        order.order_no,
+                    order.said(
                         _(
                             "Order {order} is cancelled, and a label of it was printed: void it "
                             "(F8 on the lead's reprint screen, or packstation label {order} "
                             "--void) and tear off every copy."
-                        ).format(order=order.order_no),
+                        ).format(order=order.order_no)
                     )
                 )
             if write:
@@ -590,7 +586,7 @@ def _raise_exception(
     if _raised_before(uow, known.id, kind, note, changes or {}, once=once):
         return  # raised by an earlier import: said then (it was said again at each import)
     report.notices.append(
-        Problem(order.file, order.row, "", order.order_no, note),
+        order.said(note),
     )
     report.exceptions_raised += 1
     if not write:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from packstation.domain.orders import MarketState
 from packstation.i18n import N_, _
+from packstation.services.intake.report import Problem
 
 
 @dataclass(slots=True)
@@ -50,6 +51,10 @@ class ParsedOrder:
     @property
     def key(self) -> tuple[str, str]:
         return (self.platform, self.order_no)
+
+    def said(self, sentence: str) -> Problem:
+        """A problem or notice about the order as a whole, at its row of the file."""
+        return Problem(self.file, self.row, "", self.order_no, sentence)
 
 
 # The characters the store keeps of an order's cells (the columns' widths); more is cut.
