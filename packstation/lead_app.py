@@ -16,6 +16,7 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 
 from packstation.config import Settings
 from packstation.i18n import N_, _
@@ -91,6 +92,14 @@ class LeadApp(App[None]):
     def on_unmount(self) -> None:
         if self.sender is not None:
             self.sender.stop()
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """F1–F6: a question left open on one screen is dropped, as Esc drops it.  Left open,
+        it was there again on the lead's return, and a key meant for the list (X: cancel the
+        order) was typed into another order's answer."""
+        while isinstance(self.screen, ModalScreen):
+            await self.screen.dismiss(None)
+        await super().action_switch_mode(mode)
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(

@@ -605,3 +605,29 @@ def test_the_keys_go_to_an_order_put_on_hold_meanwhile(
             await until(pilot, lambda: app.screen.focused is app.screen.query_one("#held"))
 
     asyncio.run(scenario())
+
+
+def test_a_question_left_open_is_dropped_on_another_screen(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """N opened the question for one order; F1 and back to F2 found it open still, and X
+    (cancel the order) typed an x into the first order's reason."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+            await pilot.press("tab")  # to the orders not shipped
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, Prompt))
+            await pilot.press(*"缺货")
+            await pilot.press("f1")
+            await until(pilot, lambda: not isinstance(app.screen, Prompt))
+            await pilot.press("f2")
+            await until(pilot, lambda: isinstance(app.screen, ExceptionsScreen))
+            await pilot.pause()
+            assert not isinstance(app.screen, Prompt)
+
+    asyncio.run(scenario())
+    assert not any(o.not_shipping_reason for o in _orders(lead_engine).values())
