@@ -307,17 +307,42 @@ def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) ->
         uow.commit()
 
 
+def courier_refused(settings: Settings, carrier: str) -> str:
+    """Why ``carrier`` (a code or a name people use) is no courier of this shop, or ""."""
+    code = carrier_code_of(settings, carrier)
+    if code in settings.carriers or code == settings.shipping.default_carrier.upper():
+        return ""
+    return _("The carrier '{code}' is unknown; use one of: {known}.").format(
+        code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
+    )
+
+
+def address_refused(changes: dict[str, str]) -> str:
+    """Why a corrected address is refused (empty, a phone no courier can call…), or ""."""
+    try:
+        _check_address({name: value.strip() for name, value in changes.items()})
+    except UserError as exc:
+        return str(exc)
+    return ""
+
+
+def split_refused(answer: str) -> str:
+    """Why ``answer`` is no number of parcels to split an order into, or ""."""
+    if not (answer.isascii() and answer.isdigit()):
+        return _("Type the number of parcels, e.g. 2.")
+    if not 2 <= int(answer) <= MAX_PARCELS:
+        return _("Split into 2 to {most} parcels.").format(most=MAX_PARCELS)
+    return ""
+
+
 def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Settings) -> Order:
     """Ship an order with another carrier.  Labels already printed are voided and the order waits
     on hold for a new label at a bench: the goods of those boxes are ticked again into a new box
     there, which gets the new courier's waybill."""
+    refused = courier_refused(settings, carrier)
+    if refused:
+        raise UserError(refused)
     code = carrier_code_of(settings, carrier)
-    if code not in settings.carriers and code != settings.shipping.default_carrier.upper():
-        raise UserError(
-            _("The carrier '{code}' is unknown; use one of: {known}.").format(
-                code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
-            )
-        )
     with uow:
         order = _order(uow, order_id)
         if order.status not in OPEN:

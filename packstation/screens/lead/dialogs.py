@@ -3,6 +3,7 @@ and a page of text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -31,10 +32,14 @@ class Prompt(ModalScreen[str | None]):
         placeholder: str = "",
         scans: Literal["post", "submit"] = "post",
         required: bool = False,
+        check: Callable[[str], str] | None = None,
     ) -> None:
+        """``check``: why an answer is refused ("" when it is taken), said where the question
+        stays open with the answer to correct (it closed, and what was typed was lost)."""
         super().__init__()
         translate_bindings(self)
         self.required = required  # an empty answer is refused where it stays, not dropped
+        self.check = check
         self.question = question
         self.value = value
         self.placeholder = placeholder
@@ -71,6 +76,11 @@ class Prompt(ModalScreen[str | None]):
             self.query_one("#hint", Label).update(_("Type an answer first, or Esc to go back."))
             self.app.bell()
             return
+        refused = self.check(event.value.strip()) if self.check and event.value.strip() else ""
+        if refused:
+            self.query_one("#hint", Label).update(refused)
+            self.app.bell()
+            return
         self.dismiss(event.value.strip())  # may be empty; Escape gives None
 
     def action_cancel(self) -> None:
@@ -96,11 +106,19 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
         Binding("ctrl+s", "save", N_("Save")),
     ]
 
-    def __init__(self, order_no: str, current: dict[str, str]) -> None:
+    def __init__(
+        self,
+        order_no: str,
+        current: dict[str, str],
+        check: Callable[[dict[str, str]], str] | None = None,
+    ) -> None:
+        """``check``: why the changes are refused ("" when taken), said in the form, which
+        stays open with every edit (one field wrong closed it, and the edits were lost)."""
         super().__init__()
         translate_bindings(self)
         self.order_no = order_no
         self.current = current
+        self.check = check
 
     def compose(self) -> ComposeResult:
         # taller than a 24-line terminal: it scrolls to the field in use, and Tab skips it
@@ -113,6 +131,7 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
                 yield Label(_(label))
                 yield WedgeInput(value=self.current.get(name, ""), id=f"field-{name}")
             yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
+            yield Label("", classes="hint", id="refused")
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -129,6 +148,11 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
             value = self.query_one(f"#field-{name}", Input).value.strip()
             if value != self.current.get(name, ""):
                 changes[name] = value
+        refused = self.check(changes) if self.check and changes else ""
+        if refused:
+            self.query_one("#refused", Label).update(refused)
+            self.app.bell()
+            return
         self.dismiss(changes)
 
     def action_cancel(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -15,7 +16,6 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from packstation.domain.status import OrderStatus
-from packstation.errors import UserError
 from packstation.i18n import N_, _, joined, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Prompt
@@ -24,14 +24,17 @@ from packstation.services.lead import (
     HeldOrder,
     UnshippedOrder,
     address_of,
+    address_refused,
     cancel_order,
     change_courier,
     correct_address,
+    courier_refused,
     held_orders,
     not_shipping_today,
     release,
     settle,
     split_order,
+    split_refused,
     unshipped_without_reason,
 )
 from packstation.services.status_names import carrier_label, status_label
@@ -201,8 +204,10 @@ class ExceptionsScreen(LeadScreen):
         then: Callable[[int, str], Callable[[UnitOfWork], str]],
         value: str = "",
         at_bench: str = "",
+        check: Callable[[str], str] | None = None,
     ) -> None:
-        """``at_bench``: the question instead, for an order a bench is packing now."""
+        """``at_bench``: the question instead, for an order a bench is packing now; ``check``:
+        why an answer is refused, said while the question stays open (``Prompt``)."""
         selected = self._selected()
         if selected is None:
             return
@@ -215,7 +220,8 @@ class ExceptionsScreen(LeadScreen):
                 self.act(then(order_id, answer))
 
         self.app.push_screen(
-            Prompt(question.format(order=order_no), value=value, required=True), answered
+            Prompt(question.format(order=order_no), value=value, required=True, check=check),
+            answered,
         )
 
     def action_release(self) -> None:
@@ -269,7 +275,11 @@ class ExceptionsScreen(LeadScreen):
 
             return job
 
-        self._ask(_("New courier for order {order} ({known}):").replace("{known}", known), then)
+        self._ask(
+            _("New courier for order {order} ({known}):").replace("{known}", known),
+            then,
+            check=partial(courier_refused, lead.settings),
+        )
 
     def action_address(self) -> None:
         selected = self._selected()
@@ -302,19 +312,20 @@ class ExceptionsScreen(LeadScreen):
 
             self.act(job)
 
-        self.app.call_from_thread(self.app.push_screen, AddressForm(order_no, current), saved)
+        form = AddressForm(order_no, current, check=address_refused)
+        self.app.call_from_thread(self.app.push_screen, form, saved)
 
     def action_split(self) -> None:
         def then(order_id: int, answer: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
-                if not answer.isdigit():
-                    raise UserError(_("Type the number of parcels, e.g. 2."))
                 ids = split_order(uow, order_id=order_id, parcels=int(answer))
                 return _("The order ships in {count} parcels.").format(count=len(ids))
 
             return job
 
-        self._ask(_("Split order {order} into how many parcels?"), then, value="2")
+        self._ask(
+            _("Split order {order} into how many parcels?"), then, value="2", check=split_refused
+        )
 
     def action_cancel_order(self) -> None:
         def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:

@@ -631,3 +631,42 @@ def test_a_question_left_open_is_dropped_on_another_screen(
 
     asyncio.run(scenario())
     assert not any(o.not_shipping_reason for o in _orders(lead_engine).values())
+
+
+def test_a_wrong_answer_keeps_the_question_open_with_what_was_typed(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """A courier nobody has, a split into 0 parcels or an address without a name closed the
+    question or the form, and every edit was lost."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+            await pilot.press("c", *"DHL", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, Prompt)
+            hint = str(app.screen.query_one("#hint", Label).render())
+            assert hint == "The carrier 'DHL' is unknown; use one of: SF, YTO, ZTO."
+            assert app.screen.query_one(Input).value == "DHL"
+            await pilot.press("escape", "s", "ctrl+u", "0", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, Prompt)
+            assert str(app.screen.query_one("#hint", Label).render()) == (
+                "Split into 2 to 20 parcels."
+            )
+            await pilot.press("escape", "a")
+            await until(pilot, lambda: isinstance(app.screen, AddressForm))
+            form = app.screen
+            form.query_one("#field-address", Input).value = "文一西路 2号"
+            form.query_one("#field-recipient_name", Input).value = ""
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is form
+            assert str(form.query_one("#refused", Label).render()).startswith(
+                "The name, phone and address may not be empty"
+            )
+            assert form.query_one("#field-address", Input).value == "文一西路 2号"
+
+    asyncio.run(scenario())
