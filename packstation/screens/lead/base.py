@@ -96,7 +96,7 @@ class LeadScreen(Screen[None]):
         message = self.query_one("#message", Static)
         message.update(text)
         message.set_class(error, "error")
-        message.set_class(not error, "ok")
+        message.set_class(bool(text) and not error, "ok")  # an empty line is no answer
         if error:
             self.app.bell()
 

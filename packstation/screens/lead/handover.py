@@ -315,6 +315,7 @@ class HandoverScreen(LeadScreen):
             return
         later = [i for i in opened if self.handover_id is None or i > self.handover_id]
         self.handover_id = later[0] if later else opened[0]
+        self.app.call_from_thread(self.say, "")  # "REFUSED: …" was the other handover's
         self.app.call_from_thread(self.reload)
 
     def action_remove(self) -> None:

@@ -124,6 +124,8 @@ class ReprintScreen(LeadScreen):
     def on_labels_found(self, message: LabelsFound) -> None:
         found = message.found
         self.found = found
+        if not message.again:  # another order: what was said of the last one is gone
+            self.say("")
         self.query_one("#order-line", Label).update(
             _("Order {order} · {status} · {carrier} · {recipient}").format(
                 order=found.order_no,

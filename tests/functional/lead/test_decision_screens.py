@@ -153,6 +153,9 @@ def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) 
             assert _orders(lead_engine)["TB-PACKED1"].status == "on_hold"
             await pilot.press("ctrl+l", *"NOSUCH", "enter")
             await until(pilot, lambda: "No order or parcel" in _message(app))
+            # found at the next try: the refusal of the last one was still on the line
+            await pilot.press("ctrl+l", *"YT7000000000002", "enter")
+            await until(pilot, lambda: _message(app) == "")
             # an order without a parcel is on the screen: F7 said to find an order first
             await pilot.press("ctrl+l", *"TB0001", "enter")
             await until(pilot, lambda: "has no parcel yet" in _message(app))
