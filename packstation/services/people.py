@@ -75,7 +75,20 @@ def _grouped(
 def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> list[Figures]:
     key = cast("ColumnElement[str]", col(Event.user) if by == "user" else col(Event.bench))
     window = (col(Event.at) >= start, col(Event.at) < end)
-    orders = _grouped(uow, key, (PACKED,), start, end)
+    # each order once: one packed again after its label was voided counted twice, against
+    # the day's report
+    packed = (
+        select(key.label("who"), col(Event.order_id).label("order_id"))
+        .where(Event.kind == PACKED, *window)
+        .distinct()
+        .subquery()
+    )
+    orders = {
+        name or "": count
+        for name, count in uow.session.execute(
+            select(packed.c.who, func.count()).group_by(packed.c.who)
+        ).all()
+    }
     wrong = _grouped(uow, key, WRONG_SCAN, start, end)
     weight = _grouped(uow, key, WEIGHT_EVENTS, start, end)
     # a lead's override is a weight accepted outside the tolerance
@@ -92,11 +105,10 @@ def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> 
     units = {
         name or "": int(total or 0)
         for name, total in uow.session.execute(
-            select(key, func.sum(OrderLine.quantity))
-            .select_from(Event)
-            .join(OrderLine, col(OrderLine.order_id) == col(Event.order_id))
-            .where(Event.kind == PACKED, *window)
-            .group_by(key)
+            select(packed.c.who, func.sum(OrderLine.quantity))
+            .select_from(packed)
+            .join(OrderLine, col(OrderLine.order_id) == packed.c.order_id)
+            .group_by(packed.c.who)
         ).all()
     }
     spans = {
@@ -170,11 +182,12 @@ def people_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Peopl
         packers = _figures(uow, "user", start, end)
         benches = _figures(uow, "bench", start, end)
         hours = [0] * 24
-        instants = uow.session.execute(
-            select(Event.at).where(
-                Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end
-            )
-        ).scalars()
-        for at in instants:
+        # each order once, in the hour it was last packed (packed again after a void)
+        last = uow.session.execute(
+            select(Event.order_id, func.max(Event.at))
+            .where(Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end)
+            .group_by(col(Event.order_id))
+        ).all()
+        for _order_id, at in last:
             hours[at.astimezone(zone).hour] += 1
     return PeopleReport(day=day, packers=packers, benches=benches, hourly=list(enumerate(hours)))

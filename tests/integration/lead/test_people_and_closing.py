@@ -31,6 +31,8 @@ def test_people_figures(engine: Engine, uow_factory: Factory, settings: Settings
         event(s, "order_packed", at=local(9, 10), user="li", order_id=a.id)
         event(s, "scan_refused", at=local(9, 20), user="li", order_id=b.id)
         event(s, "order_packed", at=local(11, 0), user="li", order_id=b.id)
+        # B's label was voided and li packed it again: one order of 2 units, not two of 4
+        event(s, "order_packed", at=local(11, 0), user="li", order_id=b.id)
         event(s, "order_packed", at=local(10, 30), user="wang", bench="bench-2", order_id=c.id)
         event(s, "weight_override", at=local(10, 20), user="wang", bench="bench-2", order_id=c.id)
         event(
