@@ -286,8 +286,11 @@ def parse_settings(text: str, origin: str) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
-        key = ".".join(str(k) for k in loc)
+        # cartons[1].length_mm, as a person counts the [[cartons]] tables (it said cartons.0)
+        key = "".join(f"[{k + 1}]" if isinstance(k, int) else f".{k}" for k in loc).lstrip(".")
         line = _line_of(text, loc)
+        if line is None and first["type"] == "missing":  # the table it is missing from
+            line = _line_of(text, loc[:-1])
         where = _("line {line}").format(line=line) if line else _("no line")
         if first["type"] == "extra_forbidden":
             message = _(
@@ -349,6 +352,12 @@ _PROBLEMS = {
     "literal_error": N_("write one of {expected}"),
     "model_type": N_("write it as a section, [{key}]"),
     "dict_type": N_("write it as a section, [{key}]"),
+    "missing": N_("it is missing; write it in"),
+    "date_type": N_("write a date, e.g. 2026-10-01"),
+    "date_parsing": N_("write a date, e.g. 2026-10-01"),
+    "date_from_datetime_parsing": N_("write a date, e.g. 2026-10-01"),
+    "date_from_datetime_inexact": N_("write a date, e.g. 2026-10-01"),
+    "string_too_long": N_("write at most {max_length} characters"),
 }
 
 

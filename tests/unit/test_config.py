@@ -58,6 +58,15 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
         ("[store\nurl = 1\n", "not valid TOML"),
         ("[printing]\nlanguage = 'pdf'\n", "key 'printing.language' is wrong"),
         ("[colours]\nred = 1\n", "unknown key 'colours'"),
+        # pydantic's own words, in English under zh_CN, a 0 for the first table and no line
+        (
+            "[store]\nlease_seconds = 30\n\n[[cartons]]\ncode = 'S1'\n",
+            "line 4: key 'cartons[1].length_mm' is wrong: it is missing; write it in.",
+        ),
+        (
+            "[shipping]\nholidays = ['tomorrow']\n",
+            "line 2: key 'shipping.holidays[1]' is wrong: write a date, e.g. 2026-10-01.",
+        ),
         # accepted, and refused at the scale with the box waiting for its label
         (
             "[carriers.YTO]\nwaybill_range = ['YT7000000999999', 'YT7000000000000']\n",
