@@ -60,6 +60,10 @@ def _names(products: dict[str, Product]) -> dict[str, str]:
     }
 
 
+# how many of the lines still wanted a refused scan names
+WANTED_SAID = 3
+
+
 def _wanted(lines: list[OrderLine], names: dict[str, str]) -> list[str]:
     return [
         _("{sku} {name} ×{qty}").format(
@@ -172,7 +176,12 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
         )
         names = _names(products)
         wanted = _wanted(lines, names)
-        wanted_text = joined(wanted) or _("nothing")
+        wanted_text = joined(wanted[:WANTED_SAID]) or _("nothing")
+        if len(wanted) > WANTED_SAID:
+            # the message line holds two lines of text (on an 80×24 terminal, one): a long
+            # order's list was cut off mid-item; the pick list beside shows every line
+            more = len(wanted) - WANTED_SAID
+            wanted_text += " " + _("and {count} more (see the list)").format(count=more)
         name = names.get(barcode.sku, "") if barcode else ""
         if match.outcome is ScanOutcome.UNKNOWN:
             message = _("Unknown barcode {code}: no product has it. Wanted: {wanted}.").format(

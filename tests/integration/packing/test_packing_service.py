@@ -463,3 +463,16 @@ def test_a_line_all_in_finished_boxes_is_not_short(shop: Engine, settings: Setti
     with UnitOfWork(shop) as u:
         exc = u.session.exec(select(OrderException)).one()
         assert (exc.sku, exc.quantity_short) == ("CUP-002", 1)
+
+
+def test_a_refused_scan_names_three_lines_still_wanted_and_counts_the_rest(
+    shop: Engine, settings: Settings
+) -> None:
+    """A long order's "Wanted:" list ran past the message line and was cut mid-item on an
+    80×24 terminal."""
+    skus = [("TEA-001", 1), ("CUP-002", 1), ("SOAP-04", 1), ("PAN-003", 1), ("TEA-001", 1)]
+    oid = add_order(shop, "W1", skus)
+    packing.open_order(uow(shop), code="W1", settings=settings)
+    refused = packing.scan_item(uow(shop), order_id=oid, code="0000000000000", settings=settings)
+    wanted = refused.message.split("Wanted: ", 1)[1]
+    assert wanted.count("×") == 3 and wanted.endswith(" and 2 more (see the list).")
