@@ -353,6 +353,20 @@ def _reconcile(
         )
     if editable:
         report.orders_updated += 1
+        back = _goes_back(uow, known.id, changes, order.file)
+        if back:
+            report.notices.append(
+                order.said(
+                    _(
+                        "Order {order}: {fields} go back to what they were before {file} was "
+                        "imported. If this file is older than {file}, import {file} again."
+                    ).format(
+                        order=order.order_no,
+                        fields=joined(_(FIELD_NAMES.get(f, f)) for f in back[1]),
+                        file=back[0],
+                    )
+                )
+            )
         if lines:
             changes["lines"] = ("", lines)
             report.lines_imported += len(order.lines)
@@ -529,6 +543,34 @@ def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
             **UNCLAIMED,
         )
     )
+
+
+def _goes_back(
+    uow: UnitOfWork, order_id: int, changes: dict[str, tuple[str, str]], file: str
+) -> tuple[str, list[str]] | None:
+    """The file of the last import that changed the order, and the fields this one changes
+    back to what they were before it: an older export imported after a newer one undid the
+    newer values (a raised quantity, a new address) without a word.  None when ``file`` is the
+    one whose values an import undid: it puts them back."""
+    payloads = uow.session.execute(
+        select(Event.payload)  # type: ignore[call-overload]
+        .where(Event.order_id == order_id, Event.kind == "order_updated")
+        .order_by(col(Event.id).desc())
+        .limit(2)
+    ).scalars()
+    updates = [json.loads(payload) for payload in payloads]
+    if not updates or updates[0].get("source") != "import":
+        return None
+    last = updates[0]
+    if len(updates) > 1 and updates[1].get("file") == file:
+        return None
+    before = last.get("changes", {})
+    back = [
+        name
+        for name, (old, new) in changes.items()
+        if name != "lines" and before.get(name) == [new, old]
+    ]
+    return (str(last.get("file", "")), back) if back else None
 
 
 def _raised_before(

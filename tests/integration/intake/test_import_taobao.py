@@ -443,3 +443,25 @@ def test_a_cancelled_order_with_a_printed_label_is_said(
             "every copy.",
         )
     ]
+
+
+def test_an_older_export_imported_after_a_newer_one_is_said(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """Yesterday's file imported after today's put the old address back without a word."""
+    live = _orders()[:1]
+    older = list(write_taobao(tmp_path / "a", live, stem="-a"))
+    import_orders(uow_factory(), older, settings=settings)
+    live[0].address = "江苏省 南京市 鼓楼区 中山路1号 (210000)"
+    newer = list(write_taobao(tmp_path / "b", live, stem="-b"))
+    assert import_orders(uow_factory(), newer, settings=settings).notices == []
+    again = import_orders(uow_factory(), older, settings=settings)
+    assert again.orders_updated == 1
+    [said] = [p.problem for p in again.notices]
+    assert said == (
+        f"Order {live[0].no}: province; city; district; street address; postcode go back to "
+        "what they were before ExportOrderList-b.csv was imported. If this file is older than "
+        "ExportOrderList-b.csv, import ExportOrderList-b.csv again."
+    )
+    # the newer file again: forward, and nothing to say
+    assert import_orders(uow_factory(), newer, settings=settings).notices == []
