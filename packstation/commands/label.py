@@ -155,6 +155,8 @@ def label(
     settings = cli.settings
     if preview is not None:
         check_output(preview)
+        if preview.suffix.lower() != ".png":  # a PNG was written under a .txt or .zpl name
+            raise UserError(_("The preview is a PNG picture: give a file name ending in .png."))
         with cli.uow(readonly=True) as uow:
             found = resolve_order(uow, order)
             assert found.id is not None

@@ -55,6 +55,12 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
     nowhere = tmp_path / "missing" / "label.png"  # a traceback before
     refused = runner.invoke(build_cli(), [*base, "label", "C1", "--preview", str(nowhere)])
     assert refused.exit_code != 0 and "its folder does not exist" in str(refused.exception)
+    not_png = tmp_path / "label.txt"  # a PNG was written under that name
+    refused = runner.invoke(build_cli(), [*base, "label", "C1", "--preview", str(not_png)])
+    assert str(refused.exception) == (
+        "The preview is a PNG picture: give a file name ending in .png."
+    )
+    assert not not_png.exists()
 
     result = runner.invoke(build_cli(), [*base, "label", "C1", "--json"])
     assert result.exit_code == 0, result.output
