@@ -61,6 +61,15 @@ def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> 
             users=users.format(count=summary.users),
         )
     )
+    given = click.get_current_context().get_parameter_source("orders")
+    if not summary.seeded_now and given is click.core.ParameterSource.COMMANDLINE:
+        # it was kept as it was, without a word
+        click.echo(
+            _(
+                "--orders seeds a new demo store; this one is kept as it is (--dir FOLDER makes "
+                "a new one)."
+            )
+        )
     click.echo(
         _("Labels are written to {labels}; the scale is simulated.").format(labels=summary.labels)
     )

@@ -128,6 +128,15 @@ def test_demo_command_says_one_order_for_one(tmp_path: Path) -> None:
     assert (
         again.output.splitlines()[0] == f"沿用演示数据库 {folder}：24 个商品，1 个订单，3 个用户。"
     )
+    assert "--orders" not in again.output  # not given: nothing to say of it
+    set_language("en")
+    # given for a store that is kept: ignored, and it said nothing of it
+    kept = runner.invoke(
+        build_cli(), ["demo", "--dir", str(folder), "--orders", "5", "--seed-only"]
+    )
+    assert kept.output.splitlines()[1] == (
+        "--orders seeds a new demo store; this one is kept as it is (--dir FOLDER makes a new one)."
+    )
 
 
 def test_a_reused_demo_names_who_can_sign_in_now(tmp_path: Path) -> None:
