@@ -276,7 +276,19 @@ def records(
                         row=row + 1,
                     )
                 ) from None
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
+                if exc.reason in ("incomplete multibyte sequence", "unexpected end of data"):
+                    # the file ends inside a character: cut short, not of two encodings
+                    raise FileRefused(
+                        file_problem(
+                            path,
+                            _(
+                                "The file ends in the middle of a character: it was cut short; "
+                                "export it again."
+                            ),
+                            row=row + 1,
+                        )
+                    ) from None
                 raise FileRefused(
                     file_problem(
                         path,

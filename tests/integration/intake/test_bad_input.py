@@ -58,6 +58,29 @@ def test_truncated_file(uow_factory: Factory, settings: Settings, tmp_path: Path
     assert any("truncated" in p for p in problems)
 
 
+def test_a_file_cut_inside_a_chinese_character_is_cut_short(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """It was said to mix text encodings, and to be saved as UTF-8."""
+    orders_csv, items_csv = _export(tmp_path)
+    data = orders_csv.read_bytes()
+
+    def inside_a_character(cut: int) -> bool:
+        try:
+            data[:cut].decode("gb18030")
+        except UnicodeDecodeError as exc:
+            return exc.reason == "incomplete multibyte sequence"
+        return False
+
+    cut = next(n for n in range(len(data) - 1, 0, -1) if inside_a_character(n))
+    orders_csv.write_bytes(data[:cut])
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert "The file ends in the middle of a character: it was cut short; export it again." in (
+        problems
+    )
+    assert not any("mixes text encodings" in p for p in problems)
+
+
 def test_swapped_files_are_told_apart(
     uow_factory: Factory, settings: Settings, tmp_path: Path
 ) -> None:
