@@ -191,10 +191,11 @@ class ReprintScreen(LeadScreen):
         except (UserError, ValueError, OSError):
             png = None  # bytes the preview cannot parse back: show them as they are
         if png is not None:
-            path: Path | None = self._previews / f"label-{job_id}.png"
+            path: Path | None
             try:
-                self._previews.joinpath(f"label-{job_id}.png").write_bytes(png)
-            except OSError:
+                path = self._previews / f"label-{job_id}.png"
+                path.write_bytes(png)
+            except OSError:  # no folder or file could be made there
                 path = None  # the picture is still shown; there is no file to open
             self.post_latest(PreviewReady(png_to_text(png, width=42), path))
             return
