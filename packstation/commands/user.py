@@ -6,8 +6,8 @@ import click
 from rich.cells import cell_len
 
 from packstation.commands.context import CliContext, echo_json, fill, pass_cli
-from packstation.domain.status import Role
 from packstation.i18n import _
+from packstation.services.status_names import role_label
 from packstation.services.users import add_user, check_active, list_users, remove_user, set_pin
 
 
@@ -31,7 +31,7 @@ def user() -> None:
 def user_add(cli: CliContext, name: str, role: str, badge: str | None, pin: bool) -> None:
     pin_text = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True) if pin else None
     added = add_user(cli.uow(), name=name, role=role, badge=badge, pin=pin_text)
-    click.echo(_("Added {role} {name}.").format(role=_role(added.role), name=added.name))
+    click.echo(_("Added {role} {name}.").format(role=role_label(added.role), name=added.name))
 
 
 @user.command(
@@ -72,15 +72,10 @@ def user_list(cli: CliContext, as_json: bool) -> None:
         click.echo(_("No users yet; add one with 'packstation user add NAME'."))
         return
     rows = [(_("name"), _("role"), _("badge"))]
-    rows += [(u.name, _role(u.role), u.badge or "-") for u in users]
+    rows += [(u.name, role_label(u.role), u.badge or "-") for u in users]
     widths = [max(cell_len(row[col]) for row in rows) for col in range(2)]
     for name, role, badge in rows:
         click.echo(f"{fill(name, widths[0])}  {fill(role, widths[1])}  {badge}")
 
 
 COMMANDS = [user]
-
-
-def _role(role: str) -> str:
-    """A user's role as people say it (the stored value is an identifier)."""
-    return _("lead") if role == Role.LEAD else _("packer")

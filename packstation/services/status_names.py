@@ -8,7 +8,7 @@ stored values (``domain.status``) stay English identifiers, and JSON output keep
 from __future__ import annotations
 
 from packstation.domain.carriers import short_name
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus, Role
 from packstation.i18n import N_, _, get_language
 
 _ORDER: dict[str, str] = {
@@ -148,3 +148,8 @@ def carrier_label(code: str) -> str:
     if not get_language().startswith("zh"):
         return code
     return short_name(code) or code
+
+
+def role_label(role: str) -> str:
+    """A user's role as people say it (the stored value is an identifier)."""
+    return _("lead") if role == Role.LEAD else _("packer")

@@ -26,7 +26,7 @@ from textual.widgets import Static
 from packstation.devices.base import ScaleReading, no_scale
 from packstation.devices.weighing import EMPTY_G, status_word
 from packstation.domain.packing import ScanOutcome, command_of
-from packstation.domain.status import OrderStatus, Role, WeightSource
+from packstation.domain.status import OrderStatus, WeightSource
 from packstation.domain.tracking import format_ok
 from packstation.errors import StoreError, UserError
 from packstation.i18n import N_, _, ngettext
@@ -49,6 +49,7 @@ from packstation.services.packing_view import (
     read_order,
 )
 from packstation.services.retry import AlreadyApplied, already_stored, ping
+from packstation.services.status_names import role_label
 from packstation.services.users import find_user, is_active, sign_out
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
@@ -139,7 +140,7 @@ class BenchScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         bar = StatusBar(id="status")
         bar.bench = self.bench_app.settings.bench.name
-        role = _("lead") if self.packer.role == Role.LEAD else _("packer")
+        role = role_label(self.packer.role)
         bar.user = f"{self.packer.name} ({role})"
         yield bar
         if self.notice:

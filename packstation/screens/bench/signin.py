@@ -16,6 +16,7 @@ from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.screens.bench.store_link import StoreLink
 from packstation.services.retry import AlreadyApplied
+from packstation.services.status_names import role_label
 from packstation.services.users import find_user, list_users, sign_in
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.status_bar import StatusBar
@@ -78,7 +79,7 @@ class SignInScreen(Screen[None]):
         names = self.query_one("#names", OptionList)
         names.clear_options()
         for user in self.store.read(list_users) or []:
-            role = _("lead") if user.role == "lead" else _("packer")
+            role = role_label(user.role)
             names.add_option(Option(f"{user.name}  ({role})", id=user.name))
 
     def action_to_list(self) -> None:
