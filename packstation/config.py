@@ -269,6 +269,11 @@ def _line_of(text: str, key_path: tuple[str | int, ...]) -> int | None:
     return None
 
 
+def _where(line: int | None) -> str:
+    """Where in the file a problem is, as the error says it."""
+    return _("line {line}").format(line=line) if line else _("no line")
+
+
 def parse_settings(text: str, origin: str) -> Settings:
     """Validate TOML text; errors name the file, the key and the line."""
     try:
@@ -291,7 +296,7 @@ def parse_settings(text: str, origin: str) -> Settings:
         line = _line_of(text, loc)
         if line is None and first["type"] == "missing":  # the table it is missing from
             line = _line_of(text, loc[:-1])
-        where = _("line {line}").format(line=line) if line else _("no line")
+        where = _where(line)
         if first["type"] == "extra_forbidden":
             message = _(
                 "{file}, {where}: unknown key '{key}'; check the spelling against config.example.toml."
@@ -311,7 +316,7 @@ def parse_settings(text: str, origin: str) -> Settings:
                 "code {code}; use one of {codes}, or describe it under [carriers.{code}]."
             ).format(
                 file=origin,
-                where=_("line {line}").format(line=line) if line else _("no line"),
+                where=_where(line),
                 code=carrier,
                 codes=", ".join(sorted(CARRIERS)),
             )
@@ -327,7 +332,7 @@ def parse_settings(text: str, origin: str) -> Settings:
                     'use one of {codes}, or give a courier of your own its name (name = "…").'
                 ).format(
                     file=origin,
-                    where=_("line {line}").format(line=line) if line else _("no line"),
+                    where=_where(line),
                     code=code,
                     codes=", ".join(sorted(CARRIERS)),
                 )
