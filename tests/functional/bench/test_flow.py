@@ -1160,12 +1160,7 @@ async def test_a_label_for_a_printer_that_is_off_says_to_keep_the_box(
     """ "Label queued ✔ PACKED" with the printer off: boxes were put aside unlabelled, and their
     labels all came out together once it was back."""
     async with packing(shop, bench_settings, "TB1002") as (app, pilot):
-        screen = bench(app)
-        screen.printer_state("paper out.", False)
-        await scan(pilot, PAN)
-        await scan(pilot, PAN)
-        assert screen.view is not None and screen.view.current is not None
-        await put_on_scale(pilot, app, screen.view.current.expected_g or 0)
+        bench(app).printer_state("paper out.", False)
+        await _pans_weighed_and_packed(pilot, app)  # it says PACKED
         said = feedback(app)
         assert "The printer is not ready (paper out): the label waits for it; keep the box " in said
-        assert "TB1002 PACKED" in said
