@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -90,9 +91,13 @@ def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
 def report(
     cli: CliContext, jobs: list[int], queue_only: bool, as_json: bool, **extra: object
 ) -> None:
+    """What went to the printer; exits 1 (the jobs queued) when some did not: a script that
+    prints a label must see that none came out."""
     sent, message = (0, "") if queue_only else deliver(cli, jobs)
     if as_json:
         echo_json({**extra, "jobs": jobs, "sent": sent, "printer": message})
+        if not queue_only and sent < len(jobs):
+            sys.exit(1)
         return
     if queue_only:
         click.echo(
@@ -109,10 +114,14 @@ def report(
             ).format(count=sent)
         )
     else:
-        click.echo(
+        raise UserError(
             ngettext(
-                "{sent} of {count} print job sent; the rest wait in the queue ({message}).",
-                "{sent} of {count} print jobs sent; the rest wait in the queue ({message}).",
+                "{sent} of {count} print job sent; the rest wait in the queue ({message}) "
+                "and go out from a bench, or with the next label printed here, once the printer "
+                "is ready.",
+                "{sent} of {count} print jobs sent; the rest wait in the queue ({message}) "
+                "and go out from a bench, or with the next label printed here, once the printer "
+                "is ready.",
                 len(jobs),
             ).format(sent=sent, count=len(jobs), message=message or _("printer not ready"))
         )

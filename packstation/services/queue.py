@@ -23,6 +23,7 @@ from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import OrderStatus as S
 from packstation.domain.status import ParcelStatus
 from packstation.i18n import _
+from packstation.services.status_names import carrier_label
 from packstation.store.clock import store_now
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
@@ -168,7 +169,7 @@ def deadlines(
         found.append(
             Deadline(
                 f"pickup:{code}",
-                _("{carrier} pickup").format(carrier=code),
+                _("{carrier} pickup").format(carrier=carrier_label(code)),
                 calendar.at(day, parse_clock(pickup)),
                 dt.timedelta(0),
             )

@@ -15,6 +15,7 @@ from packstation.cli import build_cli
 from packstation.commands import label as label_command
 from packstation.commands.context import CliContext
 from packstation.domain.status import ParcelStatus
+from packstation.errors import UserError
 from packstation.i18n import set_language
 from packstation.services import printing
 from packstation.store.engine import make_engine
@@ -166,21 +167,35 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     )
 
 
-def test_jobs_left_in_the_queue_are_counted(
+def test_jobs_left_in_the_queue_are_counted_and_fail_the_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sent = {1: (0, "paper out"), 3: (1, "")}
+    """A script that prints a label must see that it did not come out: the command fails, and
+    says the jobs wait and what sends them."""
+    sent = {1: (0, "paper out"), 3: (1, ""), 2: (2, "")}
     monkeypatch.setattr(label_command, "deliver", lambda _cli, jobs: sent[len(jobs)])
     cli = CliContext()  # delivery is replaced: no store, no printer
-    label_command.report(cli, [7], False, False)
-    label_command.report(cli, [7, 8, 9], False, False)
-    assert capsys.readouterr().out.splitlines() == [
-        "0 of 1 print job sent; the rest wait in the queue (paper out).",
-        "1 of 3 print jobs sent; the rest wait in the queue (printer not ready).",
+    said = []
+    for jobs in ([7], [7, 8, 9]):
+        with pytest.raises(UserError) as refused:
+            label_command.report(cli, jobs, False, False)
+        said.append(str(refused.value))
+    assert said == [
+        "0 of 1 print job sent; the rest wait in the queue (paper out) and go out from a bench, "
+        "or with the next label printed here, once the printer is ready.",
+        "1 of 3 print jobs sent; the rest wait in the queue (printer not ready) and go out from "
+        "a bench, or with the next label printed here, once the printer is ready.",
     ]
+    label_command.report(cli, [7, 8], False, False)  # every job went: no error
+    assert capsys.readouterr().out == "2 print jobs sent to the printer.\n"
+    with pytest.raises(SystemExit) as failed:  # --json: the answer, and the status
+        label_command.report(cli, [7], False, True, order_no="C1")
+    assert failed.value.code == 1
+    assert '"sent": 0' in capsys.readouterr().out
     set_language("zh_CN")
-    label_command.report(cli, [7], False, False)
-    assert capsys.readouterr().out == "1 个打印任务中已发送 0 个；其余在队列中等待（paper out）。\n"
+    with pytest.raises(UserError) as refused:
+        label_command.report(cli, [7], False, False)
+    assert str(refused.value).startswith("1 个打印任务中已发送 0 个；其余在队列中等待（paper out）")
 
 
 @pytest.mark.postgres

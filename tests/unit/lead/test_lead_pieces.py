@@ -55,6 +55,8 @@ def test_countdowns() -> None:
     assert remaining_text(dt.timedelta(seconds=-5)) == "passed"
     set_language("zh_CN")
     assert remaining_text(dt.timedelta(minutes=5)) == "5 分钟"
+    # the courier as people say it, as everywhere else on a Chinese screen
+    assert [d.label for d in deadlines(SETTINGS, day=DAY, now=at(15, 45))][1] == "圆通揽收"
 
 
 def test_printed_list_in_text_and_zpl() -> None:
