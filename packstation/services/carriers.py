@@ -49,6 +49,17 @@ def known_carrier(settings: Settings, code: str) -> str:
     return found
 
 
+def courier_refused(settings: Settings, carrier: str) -> str:
+    """Why ``carrier`` (a code or a name people use) is no courier of this shop, or "": the
+    shop's couriers are those configured and the default one (however it is written)."""
+    code = carrier_code_of(settings, carrier)
+    if code in settings.carriers or code == settings.shipping.default_carrier.strip().upper():
+        return ""
+    return _("The carrier '{code}' is unknown; use one of: {known}.").format(
+        code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
+    )
+
+
 def apply_settings(row: Carrier, code: str, config: CarrierSettings) -> None:
     info = CARRIERS.get(code)
     row.name = config.name or (info.marketplace if info else code)

@@ -28,6 +28,7 @@ from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import N_, _
 from packstation.os_problems import os_problem
+from packstation.services.carriers import courier_refused
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import render_manifest
 from packstation.services.packing.voiding import leave_open_handover
@@ -120,12 +121,9 @@ def _carrier_row(uow: UnitOfWork, code: str, settings: Settings) -> Carrier:
     row = uow.session.get(Carrier, code)
     if row is not None:
         return row
-    if code not in settings.carriers and code != settings.shipping.default_carrier:
-        raise UserError(
-            _("The carrier '{code}' is unknown; use one of: {known}.").format(
-                code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
-            )
-        )
+    refused = courier_refused(settings, code)
+    if refused:
+        raise UserError(refused)
     row = Carrier(code=code, name=settings.carrier(code).name or code)
     uow.session.add(row)
     uow.flush()

@@ -20,7 +20,7 @@ from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.services import stock
-from packstation.services.carriers import carrier_code_of
+from packstation.services.carriers import carrier_code_of, courier_refused
 from packstation.services.claims import clear_claim, lock_order
 from packstation.services.handover import parcel_gone
 from packstation.services.intake.parsed import KEPT
@@ -305,16 +305,6 @@ def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) ->
             resolution=resolution,
         )
         uow.commit()
-
-
-def courier_refused(settings: Settings, carrier: str) -> str:
-    """Why ``carrier`` (a code or a name people use) is no courier of this shop, or ""."""
-    code = carrier_code_of(settings, carrier)
-    if code in settings.carriers or code == settings.shipping.default_carrier.upper():
-        return ""
-    return _("The carrier '{code}' is unknown; use one of: {known}.").format(
-        code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
-    )
 
 
 def address_refused(changes: dict[str, str]) -> str:

@@ -20,6 +20,7 @@ from packstation.i18n import N_, _, joined, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
+from packstation.services.carriers import courier_refused
 from packstation.services.lead import (
     HeldOrder,
     UnshippedOrder,
@@ -28,7 +29,6 @@ from packstation.services.lead import (
     cancel_order,
     change_courier,
     correct_address,
-    courier_refused,
     held_orders,
     not_shipping_today,
     release,

@@ -17,6 +17,7 @@ from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
 from packstation.domain.status import ParcelStatus as P
 from packstation.errors import UserError
+from packstation.services.carriers import courier_refused
 from packstation.services.handover import (
     HandoverRefused,
     Runner,
@@ -111,6 +112,25 @@ def test_refusals(engine: Engine, uow_factory: Factory, lead_settings: Settings)
     with Session(engine) as s:
         refused_events = s.exec(select(Event).where(Event.kind == "handover_refused")).all()
         assert len(refused_events) == 6
+
+
+def test_the_default_courier_is_known_however_it_is_written(
+    uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """``default_carrier = "sf"`` with no [carriers.SF] table: the handover takes SF, as the
+    lead's courier change does (it refused it, comparing the setting as written); a courier of
+    no table and not the default is refused in the same words by both."""
+    settings = lead_settings.model_copy(
+        update={"shipping": lead_settings.shipping.model_copy(update={"default_carrier": "sf"})}
+    )
+    handover = open_handover(uow_factory(), carrier="sf", day=DAY, settings=settings)
+    assert handover.carrier == "SF"
+    assert courier_refused(settings, "顺丰") == ""
+    refusal = "The carrier 'JD' is unknown; use one of: YTO, ZTO."
+    assert courier_refused(settings, "jd") == refusal
+    with pytest.raises(UserError) as refused:
+        open_handover(uow_factory(), carrier="jd", day=DAY, settings=settings)
+    assert str(refused.value) == refusal
 
 
 def test_a_number_typed_as_the_label_prints_it_finds_its_parcel(
