@@ -9,6 +9,7 @@ the printing service, and for a new address the label is printed again.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_
@@ -16,7 +17,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
-from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import N_, _, ngettext
 from packstation.services import stock
@@ -35,7 +36,7 @@ from packstation.services.printing import (
 )
 from packstation.services.queue import OPEN, UNPACKED, no_reason_for
 from packstation.services.status_names import status_label
-from packstation.store.models import Order, OrderException, OrderLine, Parcel
+from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -615,8 +616,46 @@ def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str, day: dt.d
         return order
 
 
-def address_of(uow: UnitOfWork, *, order_id: int) -> tuple[str, dict[str, str]]:
-    """An order's number and its recipient and address fields, for the correction form."""
+@dataclass(frozen=True)
+class AddressToCorrect:
+    """What the address form shows: the stored address, and the marketplace's new one where an
+    import said it changed after the label was printed (``proposed``: those fields alone)."""
+
+    order_no: str
+    current: dict[str, str]
+    proposed: dict[str, str]
+
+
+def address_of(uow: UnitOfWork, *, order_id: int) -> AddressToCorrect:
+    """An order's recipient and address fields for the correction form, with the new values of
+    the marketplace's change the lead has not settled yet (the latest, if there are several)."""
     with uow:
         order = _order(uow, order_id)
-        return order.order_no, {name: str(getattr(order, name)) for name in ADDRESS_FIELDS}
+        current = {name: str(getattr(order, name)) for name in ADDRESS_FIELDS}
+        return AddressToCorrect(order.order_no, current, _changed_address(uow, order_id, current))
+
+
+def _changed_address(uow: UnitOfWork, order_id: int, current: dict[str, str]) -> dict[str, str]:
+    open_changes = select(OrderException.id).where(
+        OrderException.order_id == order_id,
+        OrderException.kind == ExceptionKind.CHANGED,
+        col(OrderException.resolved_at).is_(None),
+    )
+    raised = set(uow.session.exec(open_changes))
+    if not raised:
+        return {}
+    payloads = uow.session.exec(
+        select(Event.payload)
+        .where(Event.order_id == order_id, Event.kind == "exception_raised")
+        .order_by(col(Event.id).desc())
+    )
+    for payload in payloads:
+        event = json.loads(payload)
+        if event.get("exception_id") in raised:
+            changes = event.get("changes", {})
+            return {
+                name: str(changes[name][1])
+                for name in ADDRESS_FIELDS
+                if name in changes and str(changes[name][1]) != current[name]
+            }
+    return {}

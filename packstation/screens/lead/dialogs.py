@@ -111,14 +111,18 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
         order_no: str,
         current: dict[str, str],
         check: Callable[[dict[str, str]], str] | None = None,
+        proposed: dict[str, str] | None = None,
     ) -> None:
         """``check``: why the changes are refused ("" when taken), said in the form, which
-        stays open with every edit (one field wrong closed it, and the edits were lost)."""
+        stays open with every edit (one field wrong closed it, and the edits were lost).
+        ``proposed``: fields filled in with new values (the marketplace's changed address), to
+        be checked and saved; the form says so."""
         super().__init__()
         translate_bindings(self)
         self.order_no = order_no
         self.current = current
         self.check = check
+        self.proposed = proposed or {}
 
     def compose(self) -> ComposeResult:
         # taller than a 24-line terminal: it scrolls to the field in use, and Tab skips it
@@ -127,9 +131,20 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
                 _("Correct the address of order {order}").format(order=self.order_no),
                 classes="question",
             )
+            if self.proposed:
+                yield Label(
+                    _(
+                        "Filled in with the marketplace's new address (marked *); check it "
+                        "against the parcel and save."
+                    ),
+                    classes="hint",
+                    id="proposed",
+                )
             for name, label in ADDRESS_LABELS.items():
-                yield Label(_(label))
-                yield WedgeInput(value=self.current.get(name, ""), id=f"field-{name}")
+                new = name in self.proposed
+                yield Label(_(label) + (" *" if new else ""))
+                value = self.proposed[name] if new else self.current.get(name, "")
+                yield WedgeInput(value=value, id=f"field-{name}")
             yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
             yield Label("", classes="hint", id="refused")
 

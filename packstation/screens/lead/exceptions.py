@@ -292,7 +292,8 @@ class ExceptionsScreen(LeadScreen):
         """Read the address off the screen's thread (a store that is down must not freeze
         it), then open the form."""
         lead = self.lead
-        order_no, current = address_of(lead.uow(readonly=True), order_id=order_id)
+        found = address_of(lead.uow(readonly=True), order_id=order_id)
+        order_no = found.order_no
 
         def saved(changes: dict[str, str] | None) -> None:
             if not changes:
@@ -312,7 +313,7 @@ class ExceptionsScreen(LeadScreen):
 
             self.act(job)
 
-        form = AddressForm(order_no, current, check=address_refused)
+        form = AddressForm(order_no, found.current, check=address_refused, proposed=found.proposed)
         self.app.call_from_thread(self.app.push_screen, form, saved)
 
     def action_split(self) -> None:

@@ -21,7 +21,7 @@ from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import NOW, answer, until
-from tests.support.lead_data import hold
+from tests.support.lead_data import event, hold
 
 
 def _orders(engine: Engine) -> dict[str, Order]:
@@ -382,17 +382,22 @@ def test_people_screen(make_app: Callable[..., LeadApp]) -> None:
     asyncio.run(scenario())
 
 
+async def _held_order_s_address_form(pilot: Pilot[None], app: LeadApp) -> None:
+    """F2, then A on the one order on hold."""
+    await pilot.press("f2")
+    await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(app.screen, AddressForm))
+    await pilot.pause()
+
+
 def test_the_address_form_fits_a_small_terminal(make_app: Callable[..., LeadApp]) -> None:
     """Taller than 24 lines: it scrolls within the screen rather than losing its top."""
 
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(100, 24)) as pilot:
-            await pilot.press("f2")
-            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
-            await pilot.press("a")
-            await until(pilot, lambda: isinstance(app.screen, AddressForm))
-            await pilot.pause()
+            await _held_order_s_address_form(pilot, app)
             dialog = app.screen.query_one(".dialog")
             assert dialog.region.y >= 0 and dialog.region.bottom <= 24
             # from the address (where the form opens) back to the first field, the recipient
@@ -401,6 +406,46 @@ def test_the_address_form_fits_a_small_terminal(make_app: Callable[..., LeadApp]
             recipient = app.screen.query_one("#field-recipient_name", Input)
             assert app.screen.focused is recipient
             assert dialog.region.contains_region(recipient.region)  # scrolled into view
+
+    asyncio.run(scenario())
+
+
+def test_the_address_form_offers_the_marketplace_s_new_address(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """An order held because the marketplace changed its address after the label printed: A
+    fills in the new address (it showed the stored one, to be typed over from the note), says
+    so, and saving it corrects the order."""
+    with Session(lead_engine) as s:
+        held = s.exec(select(Order).where(Order.order_no == "TB-HOLD")).one()
+        raised = s.exec(select(OrderException).where(OrderException.order_id == held.id)).one()
+        raised.kind = "changed"
+        s.add(raised)
+        changes = {"address": [held.address, "中山路1号"], "city": [held.city, "南京市"]}
+        event(
+            s,
+            "exception_raised",
+            at=NOW,
+            order_id=held.id,
+            exception_id=raised.id,
+            exception_kind="changed",
+            source="import",
+            changes=changes,
+        )
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _held_order_s_address_form(pilot, app)
+            form = app.screen
+            assert form.query_one("#field-address", Input).value == "中山路1号"
+            assert form.query_one("#field-city", Input).value == "南京市"
+            said = str(form.query_one("#proposed", Label).render())
+            assert said.startswith("Filled in with the marketplace's new address (marked *)")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: _orders(lead_engine)["TB-HOLD"].address == "中山路1号")
+            assert _orders(lead_engine)["TB-HOLD"].city == "南京市"
 
     asyncio.run(scenario())
 

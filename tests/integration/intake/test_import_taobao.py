@@ -219,6 +219,17 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
     assert packed.status == OrderStatus.ON_HOLD and "中山路1号" in packed.hold_reason
     ((_id, raised),) = events(uow_factory, "exception_raised")
     assert raised["exception_kind"] == ExceptionKind.CHANGED
+    # the lead's address form offers the marketplace's new address, the fields that changed
+    # (it showed the stored one: the new address had to be typed again from the note)
+    form = lead.address_of(uow_factory(readonly=True), order_id=packed.id or 0)
+    assert form.current["address"] == "建国路88号, SOHO 1号楼"
+    assert form.proposed == {
+        "province": "江苏省",
+        "city": "南京市",
+        "district": "鼓楼区",
+        "address": "中山路1号",
+        "postcode": "210000",
+    }
     # importing the same change again does not raise it twice
     again = import_orders(
         uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
@@ -239,6 +250,8 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
     # same change leaves it so
     lead.release(uow_factory(), order_id=packed.id or 0, note="parcel relabelled by hand")
     assert order(uow_factory, live[1].no).status == OrderStatus.PACKED
+    # settled, the change is no longer offered
+    assert lead.address_of(uow_factory(readonly=True), order_id=packed.id or 0).proposed == {}
     import_orders(uow_factory(), list(write_taobao(tmp_path / "d", live)), settings=settings)
     assert order(uow_factory, live[1].no).status == OrderStatus.PACKED
 
