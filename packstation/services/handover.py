@@ -33,6 +33,7 @@ from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import render_manifest
 from packstation.services.packing.voiding import leave_open_handover
 from packstation.services.retry import AlreadyApplied
+from packstation.services.status_names import parcel_status_label, status_label
 from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -63,6 +64,9 @@ class ManifestLine:
     parcel_seq: int
     weight_g: int
     handover_id: int
+    # why the parcel comes out at the seal (its order on hold or cancelled, its label voided
+    # since it went in), as the screen says it; "" for a parcel that goes
+    stopped: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,9 +337,20 @@ def _lines(uow: UnitOfWork, handover_ids: list[int]) -> list[ManifestLine]:
             parcel_seq=places[p.order_id].get(p.seq, p.seq),
             weight_g=p.measured_weight_g or p.expected_weight_g or 0,
             handover_id=p.handover_id or 0,
+            stopped=_stopped(p, o),
         )
         for p, o in rows
     ]
+
+
+def _stopped(parcel: Parcel, order: Order) -> str:
+    """Why a parcel in an open handover will be taken out at the seal, or "" (one handed over
+    is gone, whatever became of its order)."""
+    if parcel.status == ParcelStatus.HANDED_OVER:
+        return ""
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.ON_HOLD):
+        return status_label(order.status)
+    return "" if parcel.status == ParcelStatus.PACKED else parcel_status_label(parcel.status)
 
 
 def order_places(uow: UnitOfWork, order_ids: set[int]) -> dict[int, dict[int, int]]:

@@ -180,7 +180,8 @@ class HandoverScreen(LeadScreen):
         inside = self.query_one("#inside", DataTable)
         inside.clear()
         for number, row in enumerate(manifest.lines if manifest else [], start=1):
-            inside.add_row(str(number), row.tracking_no, row.order_no, kilograms(row.weight_g))
+            order = f"{row.order_no} ({row.stopped})" if row.stopped else row.order_no
+            inside.add_row(str(number), row.tracking_no, order, kilograms(row.weight_g))
         if inside.row_count:
             inside.move_cursor(row=inside.row_count - 1)
         waiting = self.query_one("#waiting", DataTable)
@@ -384,9 +385,15 @@ class HandoverScreen(LeadScreen):
             self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
         handover_id = self.handover_id
-        count = self.manifest.count
-        if count == 0:  # refused before the courier's name is asked for, not after
+        if self.manifest.count == 0:  # refused before the courier's name is asked for, not after
             self.say(_(EMPTY_HANDOVER), error=True)
+            return
+        going = [line for line in self.manifest.lines if not line.stopped]
+        stopped = [line.tracking_no for line in self.manifest.lines if line.stopped]
+        if not going:
+            # nothing to seal: the seal takes them out and says so (asking "seal with 1
+            # parcel?" and then sealing none misled)
+            self._seal(handover_id, "")
             return
 
         def answered(courier: str | None) -> None:
@@ -394,18 +401,20 @@ class HandoverScreen(LeadScreen):
                 return
             self._seal(handover_id, courier)
 
-        self.app.push_screen(
-            Prompt(
-                ngettext(
-                    "Seal handover {id} with {count} parcel? Courier's name (may stay empty), "
-                    "Enter to seal:",
-                    "Seal handover {id} with {count} parcels? Courier's name (may stay empty), "
-                    "Enter to seal:",
-                    count,
-                ).format(id=handover_id, count=count)
-            ),
-            answered,
-        )
+        question = ngettext(
+            "Seal handover {id} with {count} parcel? Courier's name (may stay empty), "
+            "Enter to seal:",
+            "Seal handover {id} with {count} parcels? Courier's name (may stay empty), "
+            "Enter to seal:",
+            len(going),
+        ).format(id=handover_id, count=len(going))
+        if stopped:
+            question = (
+                _("{codes} come out at the seal (see the list).").format(codes=", ".join(stopped))
+                + " "
+                + question
+            )
+        self.app.push_screen(Prompt(question), answered)
 
     @work(thread=True, group="seal", exit_on_error=False)
     def _seal(self, handover_id: int, courier: str) -> None:

@@ -508,6 +508,23 @@ def test_a_decision_that_moves_an_order_in_the_list_keeps_it_selected(
     asyncio.run(scenario())
 
 
+async def _two_parcels_in_then_one_held(pilot: Pilot[None], app: LeadApp, engine: Engine) -> Static:
+    """F5, a new YTO handover, two parcels scanned in; then the marketplace changes the address
+    of the second one's order (TB-PACKED1), which goes on hold.  Returns the screen's flash."""
+    await pilot.press("f5")
+    await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+    await answer(pilot, "ctrl+n", "enter")
+    flash = app.screen.query_one("#flash", Static)
+    for n in range(2):
+        await pilot.press(*f"YT700000000000{n}", "enter")
+        await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
+    with Session(engine) as s:
+        held = s.exec(select(Order).where(Order.order_no == "TB-PACKED1")).one()
+        hold(s, held, "changed", "地址已改")
+        s.commit()
+    return flash
+
+
 def test_the_parcels_a_seal_keeps_out_are_named_first_and_on_the_list(
     make_app: Callable[..., LeadApp], lead_engine: Engine
 ) -> None:
@@ -517,17 +534,7 @@ def test_the_parcels_a_seal_keeps_out_are_named_first_and_on_the_list(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("f5")
-            await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
-            await answer(pilot, "ctrl+n", "enter")
-            flash = app.screen.query_one("#flash", Static)
-            for n in range(2):
-                await pilot.press(*f"YT700000000000{n}", "enter")
-                await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
-            with Session(lead_engine) as s:  # the marketplace changed the address meanwhile
-                held = s.exec(select(Order).where(Order.order_no == "TB-PACKED1")).one()
-                hold(s, held, "changed", "地址已改")
-                s.commit()
+            flash = await _two_parcels_in_then_one_held(pilot, app, lead_engine)
             await answer(pilot, "ctrl+s", "enter")
             await until(pilot, lambda: isinstance(app.screen, TextPage))
             page = app.screen
@@ -541,6 +548,42 @@ def test_the_parcels_a_seal_keeps_out_are_named_first_and_on_the_list(
             said = str(flash.render())
             assert said.startswith("Taken out of the handover: YT7000000000001")
             assert flash.size.height > 1  # its lines wrapped whole (one line was shown)
+
+    asyncio.run(scenario())
+
+
+def test_the_seal_asks_about_the_parcels_that_go_and_names_those_that_come_out(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """A parcel whose order went on hold after it was scanned in: the list marks it, and the
+    seal asks about the parcels that go (it asked "seal with 2 parcels?" and sealed 1; with
+    that parcel alone, "1 parcel?" and then none)."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            flash = await _two_parcels_in_then_one_held(pilot, app, lead_engine)
+            await pilot.press("f1")
+            await pilot.press("f5")  # back on the screen: it reads the handover again
+            await until(
+                pilot, lambda: "TB-PACKED1 (on hold)" in [r[2] for r in _rows(app, "#inside")]
+            )
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, Prompt))
+            question = str(app.screen.query_one(".question", Static).render())
+            assert question.startswith(
+                "YT7000000000001 come out at the seal (see the list). Seal handover 1 with 1 "
+                "parcel?"
+            )
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, Prompt))
+            # the parcel that goes, taken out: only the held one is left, and nothing is asked
+            await answer(pilot, "ctrl+r", "1", "enter")
+            await until(pilot, lambda: len(_rows(app, "#inside")) == 1)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "Taken out of the handover" in str(flash.render()))
+            assert not isinstance(app.screen, Prompt)
+            assert str(flash.render()).startswith("Taken out of the handover: YT7000000000001")
 
     asyncio.run(scenario())
 
