@@ -11,11 +11,14 @@ from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.domain.address import place_names
 from packstation.domain.orders import gift_mark
 from packstation.i18n import _
+from packstation.services.intake.parsed import FIELD_NAMES
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
+    carrier_label,
     event_label,
     parcel_status_label,
     platform_label,
+    print_kind_label,
     print_status_label,
     status_label,
 )
@@ -49,7 +52,7 @@ def _print(d: dict[str, Any]) -> None:
             platform=platform_label(d["platform"]),
             status=status_label(d["status"]),
             due=d["due_date"] or "-",
-            carrier=d["carrier"],
+            carrier=carrier_label(d["carrier"]),
         )
     )
     click.echo(_("  paid at {paid}").format(paid=_when(d["paid_at"])))
@@ -132,11 +135,47 @@ def _print(d: dict[str, Any]) -> None:
                 )
                 .rstrip()
             )
+    if d["documents"]:
+        click.echo(_("Other print jobs:"))
+    for job in d["documents"]:
+        click.echo(
+            _("  {kind} job {job}: {status}").format(
+                kind=print_kind_label(job["kind"]),
+                job=job["job_id"],
+                status=print_status_label(job["status"]),
+            )
+            + (_(" (parcel {seq})").format(seq=job["parcel_seq"]) if job["parcel_seq"] else "")
+        )
     click.echo(_("Events:"))
     for e in d["events"]:
         kind = event_label(e["kind"])
         # a Chinese name takes two cells a character: the columns after it did not line up
         click.echo(f"  {_when(e['at'])}  {fill(kind, 24)} {e['bench']} {e['user']}")
+        said = _changed(e["details"])
+        if said:
+            click.echo(f"      {said}")
+
+
+def _changed(details: dict[str, Any]) -> str:
+    """What an event changed, as "field: old → new" (an import's update, a lead's corrected
+    address), or the reason it gives; "" when it says neither."""
+    pairs = [
+        (name, values[0], values[1])
+        for name, values in details.get("changes", {}).items()
+        if isinstance(values, list) and len(values) == 2 and name != "lines"
+    ]
+    before, after = details.get("before"), details.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        pairs += [(name, before.get(name, ""), value) for name, value in after.items()]
+    if pairs:
+        return _("; ").join(
+            _("{field}: {old} → {new}").format(
+                field=_(FIELD_NAMES.get(n, n)), old=old or "-", new=new or "-"
+            )
+            for n, old, new in pairs
+        )
+    reason = details.get("reason")
+    return _("reason: {reason}").format(reason=reason) if isinstance(reason, str) and reason else ""
 
 
 def _when(instant: str | None) -> str:

@@ -8,6 +8,7 @@ caller has open, or open one themselves.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from packstation.domain.lifecycle import lease_ran_out
+from packstation.domain.status import PrintKind
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -108,6 +110,7 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
         events = session.exec(
             select(Event).where(Event.order_id == order_id).order_by(col(Event.id))
         ).all()
+        seqs = {p.id: p.seq for p in parcels if p.id is not None}
         return {
             "order_no": order.order_no,
             "platform": order.platform,
@@ -172,8 +175,29 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
                 }
                 for p in parcels
             ],
+            # the order's other print jobs: its slip, and a waybill printed before packing
+            # (on no parcel yet, or on one since voided)
+            "documents": [
+                {
+                    "job_id": j.id,
+                    "kind": j.kind,
+                    "status": j.status,
+                    "parcel_seq": seqs.get(j.parcel_id) if j.parcel_id else None,
+                    "reprint_of": j.reprint_of,
+                    "reason": j.reason,
+                }
+                for j in jobs
+                if not (j.kind == PrintKind.LABEL and j.parcel_id in seqs)
+            ],
             "events": [
-                {"at": _iso(e.at, tz), "kind": e.kind, "bench": e.bench, "user": e.user}
+                {
+                    "at": _iso(e.at, tz),
+                    "kind": e.kind,
+                    "bench": e.bench,
+                    "user": e.user,
+                    # what it changed or said: a corrected address, a weight, a reason
+                    "details": json.loads(e.payload) if e.payload else {},
+                }
                 for e in events
             ],
         }

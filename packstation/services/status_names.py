@@ -8,7 +8,7 @@ stored values (``domain.status``) stay English identifiers, and JSON output keep
 from __future__ import annotations
 
 from packstation.domain.carriers import short_name
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus, Role
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus, Role
 from packstation.i18n import N_, _, get_language
 
 _ORDER: dict[str, str] = {
@@ -36,6 +36,16 @@ _PRINT: dict[str, str] = {
     PrintStatus.FAILED: N_("failed"),
     PrintStatus.UNKNOWN: N_("unknown: may have printed"),
     PrintStatus.VOID: N_("void"),
+}
+
+
+_PRINT_KIND: dict[str, str] = {
+    PrintKind.LABEL: N_("label"),
+    PrintKind.SLIP: N_("packing slip"),
+    PrintKind.MANIFEST: N_("handover list"),
+    PrintKind.PICK_LIST: N_("pick list"),
+    PrintKind.TEST: N_("test page"),
+    PrintKind.COMMAND_SHEET: N_("command barcode sheet"),
 }
 
 
@@ -129,6 +139,11 @@ def parcel_status_label(status: str) -> str:
 def print_status_label(status: str) -> str:
     """A print job's status as the screen shows it."""
     return _named(status, _PRINT)
+
+
+def print_kind_label(kind: str) -> str:
+    """What a print job prints, as a person names it."""
+    return _named(kind, _PRINT_KIND)
 
 
 def platform_label(platform: str) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from packstation.cli import main
-from packstation.store.models import Event, OrderLine
-from tests.support.lead_data import order
+from packstation.store.models import Event, OrderLine, PrintJob
+from tests.support.lead_data import label, order, parcel
 
 
 def _show(capsys: pytest.CaptureFixture[str], store_url: str, lang: str) -> str:
@@ -67,3 +69,65 @@ def test_a_held_order_says_why_and_its_events_are_named(
     assert "  挂起原因：地址不全\n" in chinese
     assert "  已导入                   b-1 小王\n" in chinese
     assert "  面单作废                 b-1 陈主管\n" in chinese
+
+
+def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    """A waybill printed before packing and the slip were in no part of the output (only the
+    labels of parcels were), and an import's update or a lead's corrected address said only
+    that it happened, not what changed."""
+    with Session(engine) as s:
+        row = order(s, "T-1", status="packed")
+        box = parcel(s, row, "YT7000000000010")
+        label(s, box)
+        jobs = (
+            ("label", None, "void", "address corrected"),  # printed first, then voided
+            ("slip", box.id, "sent", ""),
+        )
+        for kind, parcel_id, status, reason in jobs:
+            s.add(
+                PrintJob(
+                    order_id=row.id,
+                    parcel_id=parcel_id,
+                    kind=kind,
+                    printer="sim://",
+                    language="zpl",
+                    content=b"^XA^XZ",
+                    sha256="x",
+                    status=status,
+                    reason=reason,
+                )
+            )
+        updated = {"source": "import", "changes": {"city": ["杭州市", "南京市"]}}
+        corrected = {"before": {"address": "文三路1号"}, "after": {"address": "中山路1号"}}
+        for kind, payload in (("order_updated", updated), ("address_corrected", corrected)):
+            s.add(
+                Event(
+                    kind=kind,
+                    order_id=row.id,
+                    bench="b-1",
+                    user="小王",
+                    payload=json.dumps(payload),
+                )
+            )
+        s.commit()
+    english = _show(capsys, store_url, "en")
+    assert (
+        "Other print jobs:\n  label job 2: void\n  packing slip job 3: sent (parcel 1)\n" in english
+    )
+    assert "      city: 杭州市 → 南京市\n" in english
+    assert "      street address: 文三路1号 → 中山路1号\n" in english
+    chinese = _show(capsys, store_url, "zh_CN")
+    assert (
+        "其他打印任务：\n  面单打印任务 2：已作废\n  发货单打印任务 3：已发送（包裹 1）\n"
+        in chinese
+    )
+    assert "      城市：杭州市 → 南京市\n" in chinese and "，快递 圆通\n" in chinese
+    main(["--db", store_url, "order", "show", "T-1", "--json"])
+    shown = json.loads(capsys.readouterr().out)
+    assert [(d["kind"], d["parcel_seq"]) for d in shown["documents"]] == [
+        ("label", None),
+        ("slip", 1),
+    ]
+    assert shown["events"][0]["details"] == updated
