@@ -25,14 +25,14 @@ from packstation.i18n import _
 )
 @pass_cli
 def lead(cli: CliContext, user: str) -> None:
-    from packstation.services.users import lead_for, pin_matches  # the PIN hasher: loaded here
+    from packstation.services.users import lead_for, try_pin  # the PIN hasher: loaded here
 
     cli.engine()  # refuse an unreachable or outdated store before the screen opens
     lead_user = lead_for(cli.uow(readonly=True), user)
     if lead_user is not None:
         if lead_user.pin_hash:  # asked here, not given as an option: it would show in ps
             pin = click.prompt(_("PIN of {name}").format(name=lead_user.name), hide_input=True)
-            if not pin_matches(lead_user.pin_hash, pin):
+            if not try_pin(cli.uow(), lead_user, pin):
                 raise UserError(
                     _("Wrong PIN for {name}; the lead's application did not open.").format(
                         name=lead_user.name

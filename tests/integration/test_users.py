@@ -3,15 +3,20 @@ what the benches and the lead's overrides then accept."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from packstation.cli import main
 from packstation.errors import UserError
+from packstation.services import users as users_module
 from packstation.services.audit import audit
-from packstation.services.users import add_user, check_lead_pin, find_user
+from packstation.services.users import add_user, check_lead_pin, find_user, try_pin
+from packstation.store import uow as uow_module
 from packstation.store.models import Event
+from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 
@@ -169,3 +174,41 @@ def test_the_lead_s_application_opens_for_a_lead_with_their_pin(
     )
     assert lead("--user", "U-9001", pin="1234\n") == (0, "")
     assert opened == ["lead", "王组长"]  # the badge signs in its lead's name
+
+
+def test_five_wrong_pins_in_a_row_pause_the_lead_s_pin(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing limited the tries: a 4-digit PIN is found in 10,000 of them, at the bench's F8
+    or by starting the lead's application again and again."""
+    add_user(UnitOfWork(engine), name="王组长", role="lead", pin="1234")
+    add_user(UnitOfWork(engine), name="陈主管", role="lead", pin="5678")
+    lead = find_user(UnitOfWork(engine), "王组长")
+    assert lead is not None
+    start = utcnow()
+    clock = [start]
+    for module in (uow_module, users_module):  # the tries and their events, minutes apart
+        monkeypatch.setattr(module, "utcnow", lambda: clock[0])
+
+    def tries(pin: str, minutes: float) -> bool:
+        clock[0] = start + dt.timedelta(minutes=minutes)
+        return try_pin(UnitOfWork(engine), lead, pin)
+
+    # four wrong, then the right one: the count starts again
+    assert [tries("0000", 0) for _ in range(4)] == [False] * 4
+    assert tries("1234", 1)
+    assert [tries("0000", 2 + n) for n in range(5)] == [False] * 5  # at 2, 3, 4, 5 and 6 min
+    with pytest.raises(UserError) as paused:  # the right PIN too: it is not even checked
+        tries("1234", 7)
+    assert str(paused.value) == (
+        "Too many wrong PINs for 王组长: their PIN is refused for 5 more minutes; another lead "
+        "can confirm meanwhile."
+    )
+    with pytest.raises(UserError, match="for 1 more minute;"):
+        tries("1234", 11.5)
+    # another lead's PIN is theirs alone, and works meanwhile
+    assert check_lead_pin(UnitOfWork(engine), name="陈主管", pin="5678").name == "陈主管"
+    assert tries("1234", 12)  # ten minutes after the first of the five
+    with Session(engine) as s:
+        kinds = [e.kind for e in s.exec(select(Event).where(col(Event.kind).like("pin_%")))]
+    assert kinds.count("pin_refused") == 9 and kinds.count("pin_accepted") == 3

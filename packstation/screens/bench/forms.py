@@ -96,7 +96,8 @@ def override(screen: BenchScreen) -> None:
         if not isinstance(answer, Override):
             return
         try:
-            screen.store.read(lambda uow: check_lead_pin(uow, name=answer.lead, pin=answer.pin))
+            # a write: each try is counted (five wrong ones in a row pause the lead's PIN)
+            screen.store.once(lambda uow: check_lead_pin(uow, name=answer.lead, pin=answer.pin))
         except UserError as exc:
             order_id, why = screen.order_id, str(exc)
             if order_id is not None:
