@@ -21,7 +21,7 @@ from packstation.click_texts import use_packstation_catalogue
 from packstation.commands.context import CliContext
 from packstation.entry import by_ctrl_c, option_value
 from packstation.errors import UserError
-from packstation.i18n import _, default_language, set_language
+from packstation.i18n import N_, _, default_language, language_named, set_language
 from packstation.services.retry import (
     busy_mid_command,
     cannot_write,
@@ -34,13 +34,18 @@ from packstation.services.retry import (
 
 
 def _early_language(argv: Sequence[str]) -> str:
-    """The language for help texts, decided before the commands are built."""
+    """The language for help texts, decided before the commands are built (a name the program
+    does not know is said by the ``--lang`` option, or for the variable, here)."""
     given = option_value(argv, "--lang")
     if given:
-        return given
-    env = os.environ.get("PACKSTATION_LANG")
+        return language_named(given) or "en"
+    env = os.environ.get("PACKSTATION_LANG", "").strip()
     if env:
-        return env
+        named = language_named(env)
+        if named is not None:
+            return named
+        set_language(default_language())
+        click.echo("PACKSTATION_LANG: " + _(UNKNOWN_LANGUAGE).format(value=env), err=True)
     try:
         from packstation.config import find_config, parse_settings
 
@@ -52,6 +57,19 @@ def _early_language(argv: Sequence[str]) -> str:
     except (UserError, OSError, UnicodeDecodeError):
         pass  # the real error is reported when a command reads the configuration
     return default_language()
+
+
+# a language the program does not speak, named on the command line or in the environment
+UNKNOWN_LANGUAGE = N_("'{value}' is no language packstation speaks; use zh_CN or en.")
+
+
+def _language_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    named = language_named(value)
+    if named is None:
+        raise click.BadParameter(_(UNKNOWN_LANGUAGE).format(value=value))
+    return named
 
 
 def build_cli() -> click.Group:
@@ -70,7 +88,8 @@ def build_cli() -> click.Group:
     )
     @click.option(
         "--lang",
-        type=click.Choice(["en", "zh_CN"]),
+        metavar="zh_CN|en",
+        callback=_language_option,
         help=_("Language of messages (or PACKSTATION_LANG)."),
     )
     @click.version_option(__version__, prog_name="packstation")

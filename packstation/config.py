@@ -23,7 +23,7 @@ from packstation.domain.due import ShippingCalendar, parse_clock
 from packstation.domain.packing import tolerance
 from packstation.domain.tracking import CARRIERS, normalise, same_range
 from packstation.errors import ConfigError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, language_named
 
 
 class _Section(BaseModel):
@@ -187,6 +187,14 @@ class WeighingSettings(_Section):
 
 class UISettings(_Section):
     language: Literal["zh_CN", "en", ""] = ""  # empty: from the locale
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _as_named(cls, value: object) -> object:
+        """``zh``, ``zh-CN``, ``中文``… as ``zh_CN`` (one of them silently gave English)."""
+        if isinstance(value, str) and value.strip():
+            return language_named(value) or value
+        return value
 
 
 DEFAULT_CARTONS = [

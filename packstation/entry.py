@@ -35,14 +35,10 @@ def _interrupted() -> str:
     (importing it again fails in its own way): the command line is not loaded again, and any
     failure to translate leaves the English word."""
     try:
-        from packstation.i18n import _, default_language, set_language
+        from packstation.i18n import _, default_language, language_named, set_language
 
-        language = (
-            option_value(sys.argv[1:], "--lang")
-            or os.environ.get("PACKSTATION_LANG")
-            or default_language()
-        )
-        set_language(language if language in ("en", "zh_CN") else "en")
+        given = option_value(sys.argv[1:], "--lang") or os.environ.get("PACKSTATION_LANG", "")
+        set_language(language_named(given) or default_language())
         return _("Interrupted.")
     except Exception:  # anything half loaded: the word is said all the same
         return "Interrupted."

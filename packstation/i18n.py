@@ -45,6 +45,17 @@ def default_language() -> str:
     return "zh_CN" if loc.lower().startswith("zh") else "en"
 
 
+def language_named(value: str) -> str | None:
+    """A language as people write it (``zh``, ``zh-CN``, ``zh_CN.UTF-8``, ``中文``, ``en_US``)
+    as the program names it (``zh_CN``, ``en``); None for one it does not speak."""
+    word = value.strip().split(".")[0].replace("-", "_").lower()
+    if word in ("中文", "chinese", "cn") or word.startswith("zh"):
+        return "zh_CN"
+    if word in ("english", "英文", "英语") or word == "en" or word.startswith("en_"):
+        return "en"
+    return None
+
+
 def set_language(language: str) -> None:
     """Switch the language of every string asked for from now on."""
     global _current

@@ -101,6 +101,29 @@ def test_chinese_help() -> None:
     assert "打包台" in result.stdout
 
 
+def test_a_language_is_known_however_people_write_it(tmp_path: Path) -> None:
+    """PACKSTATION_LANG=zh gave English without a word, --lang zh an English refusal, and
+    ui.language = "zh" a configuration error."""
+    import os
+
+    base = {**os.environ, "PACKSTATION_CONFIG": os.devnull, "LANG": "C.UTF-8"}
+    for written in ("zh", "zh-CN", "zh_CN.UTF-8", "中文"):
+        helped = _run("--help", env={**base, "PACKSTATION_LANG": written})
+        assert "打包台" in helped.stdout, written
+        assert "打包台" in _run("--lang", written, "--help", env=base).stdout
+    unknown = _run("--help", env={**base, "PACKSTATION_LANG": "fr"})
+    assert unknown.stderr == (
+        "PACKSTATION_LANG: 'fr' is no language packstation speaks; use zh_CN or en.\n"
+    )
+    assert unknown.returncode == 0 and "at the packing" in unknown.stdout
+    refused = _run("--lang", "fr", "--help", env=base)
+    assert refused.returncode == 2
+    assert "'fr' is no language packstation speaks; use zh_CN or en." in refused.stderr
+    config = tmp_path / "zh.toml"
+    config.write_text('[ui]\nlanguage = "zh"\n', encoding="utf-8")
+    assert "打包台" in _run("--config", str(config), "--help", env=base).stdout
+
+
 def test_click_s_own_words_follow_the_language() -> None:
     """Usage:, Options, the help option and click's errors were English in a Chinese help."""
     helped = _run("--lang", "zh_CN", "stock", "add", "--help")
