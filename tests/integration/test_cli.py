@@ -116,7 +116,7 @@ def test_a_language_is_known_however_people_write_it(tmp_path: Path) -> None:
         "PACKSTATION_LANG: 'fr' is no language packstation speaks; use zh_CN or en.\n"
     )
     assert unknown.returncode == 0 and "at the packing" in unknown.stdout
-    refused = _run("--lang", "fr", "--help", env=base)
+    refused = _run("--lang", "fr", "report", "day", env=base)
     assert refused.returncode == 2
     assert "'fr' is no language packstation speaks; use zh_CN or en." in refused.stderr
     config = tmp_path / "zh.toml"
