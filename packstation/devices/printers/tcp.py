@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import time
+
+try:
+    import fcntl
+    import termios
+except ImportError:  # not on Windows: a printer that keeps its half open is taken at its word
+    pass
 
 from packstation.devices.base import (
     DeviceError,
@@ -22,6 +29,16 @@ from packstation.i18n import _
 from packstation.os_problems import os_problem
 
 _DRAIN_SECONDS = 2.0
+
+
+def _unacknowledged(conn: socket.socket) -> int:
+    """How many bytes sent on ``conn`` (and its end) the printer has not acknowledged yet
+    (Linux ``SIOCOUTQ``); 0 where the system cannot say."""
+    try:
+        raw = fcntl.ioctl(conn.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+    except (OSError, AttributeError, NameError):
+        return 0
+    return int(struct.unpack("i", raw)[0])
 
 
 class TcpPrinter:
@@ -58,9 +75,13 @@ class TcpPrinter:
             # promptly) means the job has really been taken when this returns
             conn.shutdown(socket.SHUT_WR)
             conn.settimeout(min(timeout, _DRAIN_SECONDS))
-            with contextlib.suppress(OSError):
+            try:
                 while conn.recv(4096):
                     pass
+            except TimeoutError:
+                # a printer that keeps its half open: taken if its end acknowledged every byte
+                if _unacknowledged(conn):
+                    raise
         except TimeoutError:
             raise PrintJobInterrupted(
                 _(

@@ -3,6 +3,9 @@ goes silent mid-job, answers status."""
 
 from __future__ import annotations
 
+import socket
+import struct
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -179,3 +182,68 @@ def test_device_file_that_is_a_pty(tmp_path: Path) -> None:
         assert "did not answer" in printer.status(0.2).message
     finally:
         device.line.stop()
+
+
+def _one_connection(handle: Callable[[socket.socket], None], rcvbuf: int = 0) -> str:
+    """A printer of one connection on a free port, doing ``handle`` with it; its address."""
+    server = socket.socket()
+    if rcvbuf:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def serve() -> None:
+        conn, _peer = server.accept()
+        with conn:
+            handle(conn)
+        server.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+
+def test_a_job_the_printer_reset_is_not_taken_for_printed() -> None:
+    """The printer read a few bytes and reset the connection: the job counted as sent, and the
+    label was lost without a word (the reset after the last byte went was not looked at)."""
+
+    def reset_after_five_bytes(conn: socket.socket) -> None:
+        conn.recv(5)
+        time.sleep(0.2)  # the whole job has left our side by now
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    printer = open_printer(_one_connection(reset_after_five_bytes), timeout=2.0)
+    with pytest.raises(PrintJobInterrupted) as caught:
+        printer.send(LABEL, timeout=2.0)
+    assert caught.value.partial is True
+
+
+def test_a_job_the_printer_stopped_reading_is_not_taken_for_printed() -> None:
+    """The printer took the connection and stopped reading with the job in our buffers: it was
+    counted as sent once the drain's wait was over."""
+    stop = threading.Event()
+    printer = open_printer(_one_connection(lambda _conn: stop.wait(10), rcvbuf=4096), timeout=1.0)
+    job = b"^XA^GFA," + b"F0" * 300_000 + b"^XZ"  # fits our send buffer, not the printer's
+    try:
+        with pytest.raises(PrintJobInterrupted, match="stopped taking data"):
+            printer.send(job, timeout=1.0)
+    finally:
+        stop.set()
+
+
+def test_a_printer_that_reads_the_job_and_keeps_its_half_open_printed_it() -> None:
+    """Not every printer closes its half once the job is read: every byte acknowledged, the
+    job is sent."""
+    received = bytearray()
+    done = threading.Event()
+
+    def read_all_then_wait(conn: socket.socket) -> None:
+        while chunk := conn.recv(65536):
+            received.extend(chunk)
+        done.wait(5)  # the end came; the half stays open past the sender's wait
+
+    printer = open_printer(_one_connection(read_all_then_wait), timeout=3.0)
+    try:
+        printer.send(LABEL, timeout=3.0)
+    finally:
+        done.set()
+    assert bytes(received) == LABEL
