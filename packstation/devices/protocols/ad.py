@@ -1,7 +1,7 @@
 """A&D / CAS continuous output: ``ST,GS,+0001.234kg`` about ten times a second (pure parser).
 
 Header 1: ``ST`` stable, ``US`` unstable, ``OL`` overload (a minus sign: underload), ``LO`` under;
-``QT`` is a piece count, not a weight.  An optional header 2 says gross, net or tare.  Out of
+``QT`` is a piece count, not a weight.  An optional header 2 says gross, net or tare (a tare frame is not a weighing: skipped).  Out of
 range, the digits are spaces.
 """
 
@@ -19,7 +19,8 @@ _HEADERS = {
     "OL": ScaleStatus.OVERLOAD,
     "LO": ScaleStatus.UNDERLOAD,
 }
-_SECOND = ("GS", "NT", "TR", "G", "N", "T")
+_SECOND = ("GS", "NT", "G", "N")  # gross, net: what is on the scale
+_TARE = ("TR", "T")
 _DATA = re.compile(r"\s*([+-]?)([0-9. ]*?)\s*([A-Za-z]{0,3})\s*")
 
 
@@ -32,6 +33,8 @@ def parse(frame: bytes) -> ScaleReading | None:
     if status is None:
         raise FrameError("not an A&D header")
     rest = fields[1:]
+    if rest and rest[0].strip() in _TARE:
+        return None  # the tare the scale holds, sent on request: not what is on it
     if rest and rest[0].strip() in _SECOND:
         rest = rest[1:]
     if len(rest) != 1:

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import replace
 from typing import Any
 
-from packstation.devices.base import DeviceDisconnected, DeviceError, ScaleReading, ScaleSilent
+from packstation.devices.base import (
+    DeviceDisconnected,
+    DeviceError,
+    ScaleReading,
+    ScaleSilent,
+    ScaleStatus,
+)
 from packstation.devices.protocols.base import FrameError, ScaleProtocol, split_frames
 from packstation.devices.protocols.registry import SERIAL_PROTOCOLS
 from packstation.devices.transports.serial_link import PORT_ERRORS
@@ -66,6 +73,7 @@ class StreamScale:
             self._buffer.clear()
             self._write(self.protocol.poll)
         latest: ScaleReading | None = None
+        moved = False  # a frame of this read was not still: the newest one is not believed
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -74,7 +82,7 @@ class StreamScale:
             data = self._read_some(0.0 if latest is not None else min(remaining, 0.1))
             if not data:
                 if latest is not None:
-                    return latest
+                    return _still_if(latest, moved)
                 continue
             self._buffer += data
             frames, dropped = split_frames(self._buffer, self.protocol.terminators)
@@ -89,12 +97,13 @@ class StreamScale:
                     continue
                 if reading is not None:
                     latest = reading
+                    moved = moved or reading.status is ScaleStatus.MOTION
             if garbled and latest is None and self.protocol.poll is not None:
                 self._write(self.protocol.poll)  # the answer was lost in noise: ask again
             if latest is not None and self.protocol.poll is not None:
-                return latest
+                return _still_if(latest, moved)
         if latest is not None:
-            return latest
+            return _still_if(latest, moved)
         if self.garbage > garbage_before:  # it talks, but not in the protocol configured
             raise DeviceError(
                 _(
@@ -149,3 +158,12 @@ def detect_protocol(port: Any, where: str, *, wait: float = 0.5) -> StreamScale:
             "No scale protocol answered at {where}; set protocol=mt-sics, ad or nci in the URI."
         ).format(where=where)
     )
+
+
+def _still_if(reading: ScaleReading, moved: bool) -> ScaleReading:
+    """The newest frame, as moving when a frame before it in the same read was: a scale that
+    alternates between moving and still frames (a box still settling) was read as stable,
+    the moving frames between two reads never looked at."""
+    if moved and reading.status is ScaleStatus.STABLE:
+        return replace(reading, status=ScaleStatus.MOTION)
+    return reading

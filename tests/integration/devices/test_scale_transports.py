@@ -125,6 +125,27 @@ def test_partial_frames_are_joined(tmp_path: Any) -> None:
         line.stop()
 
 
+def test_a_still_frame_between_moving_ones_is_not_stable() -> None:
+    """A scale alternating moving and still frames (a box settling) streamed between two
+    reads: the newest frame, still, was taken as stable, the moving ones never looked at."""
+    line = PtyEndpoint(lambda data: b"", None)
+    line.start()
+    try:
+        scale = open_scale(f"serial://{line.address}?protocol=ad")
+        try:
+            line.write(b"US,GS,+0001.262kg\r\nST,GS,+0001.230kg\r\n" * 3)
+            time.sleep(0.1)
+            reading = scale.read(1.0)
+            assert reading.grams == Decimal(1230) and not reading.stable
+            line.write(b"ST,GS,+0001.230kg\r\n" * 2)  # settled: still frames alone
+            time.sleep(0.1)
+            assert scale.read(1.0).stable
+        finally:
+            scale.close()
+    finally:
+        line.stop()
+
+
 @pytest.mark.parametrize("tcp", [False, True], ids=["pty", "tcp"])
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_auto_finds_the_protocol(scale_server: Start, protocol: str, tcp: bool) -> None:

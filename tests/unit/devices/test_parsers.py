@@ -71,6 +71,12 @@ def test_ad(frame: bytes, grams: Decimal | None, status: ScaleStatus) -> None:
     assert reading.grams == grams
 
 
+def test_an_ad_tare_frame_is_no_weighing() -> None:
+    """``ST,TR,…`` is the tare the scale holds: it was read as 100 g stable on the scale."""
+    assert ad.parse(b"ST,TR,+0000.10kg") is None
+    assert ad.parse(b"ST,T,+0000.10kg") is None
+
+
 @pytest.mark.parametrize(
     "frame", [b"QT,+000012 PC", b"ST,GS,+00 01kg", b"ST,GS,        kg", b"XX,+1g", b"ST,GS,+1"]
 )
