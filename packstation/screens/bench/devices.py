@@ -82,8 +82,13 @@ class DeviceLink:
             self.app.call_from_thread(self.on_reading, shown)
 
         def state(value: str) -> None:
-            if value != CONNECTED:
+            if value != CONNECTED or self.scale_trouble:
                 self.stable.reset()
+                # no weight from it now: the last stable one no longer stands (F5 was refused,
+                # "the scale works", for a scale silent or unplugged since)
+                self.app.call_from_thread(
+                    self.on_reading, ScaleReading(None, ScaleStatus.ERROR, b"", "g")
+                )
             if self.scale_trouble:
                 said = _("{trouble} F5 types the weight.").format(trouble=self.scale_trouble)
             elif value == CONNECTED:

@@ -282,26 +282,15 @@ def test_a_port_another_program_holds_is_named_in_use(scale_server: Start) -> No
         first.close()
 
 
-def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
-    scale_server: Start, tmp_path: Any
-) -> None:
-    """It opened fine each time and failed a second later, so the bench said 'connected'."""
-    from packstation.config import Settings
+def _scale_link(settings: Any, readings: list[ScaleReading], said: list[str]) -> Any:
+    """The bench's device link with its scale alone, its readings and top-line words kept."""
     from packstation.screens.bench.devices import DeviceLink
-
-    server = scale_server("ad")
-    server.apply("750")
-    wrong = server.uri.replace("protocol=ad", "protocol=mt-sics")
-    base = Settings()
-    settings = base.model_copy(update={"devices": base.devices.model_copy(update={"scale": wrong})})
-    said: list[str] = []
-    readings: list[ScaleReading] = []
 
     class App:
         def call_from_thread(self, call: Callable[..., None], *args: Any) -> None:
             call(*args)
 
-    link = DeviceLink(
+    return DeviceLink(
         App(),  # type: ignore[arg-type]
         settings,
         None,  # type: ignore[arg-type]
@@ -310,6 +299,22 @@ def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
         on_printer=lambda _message, _ready: None,
         on_scan=lambda _code: None,
     )
+
+
+def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
+    scale_server: Start, tmp_path: Any
+) -> None:
+    """It opened fine each time and failed a second later, so the bench said 'connected'."""
+    from packstation.config import Settings
+
+    server = scale_server("ad")
+    server.apply("750")
+    wrong = server.uri.replace("protocol=ad", "protocol=mt-sics")
+    base = Settings()
+    settings = base.model_copy(update={"devices": base.devices.model_copy(update={"scale": wrong})})
+    said: list[str] = []
+    readings: list[ScaleReading] = []
+    link = _scale_link(settings, readings, said)
     link._start_scale()
     try:
         deadline = time.monotonic() + 10
@@ -317,7 +322,35 @@ def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
             time.sleep(0.05)
         time.sleep(1.5)  # it opens again meanwhile: still the reason, not "connected"
         assert "cannot read" in said[-1] and said[-1].endswith("F5 types the weight.")
-        assert not readings
+        assert readings and all(r.grams is None for r in readings)  # no weight, ever
+    finally:
+        assert link.monitor is not None
+        link.monitor.stop()
+
+
+def test_a_scale_gone_silent_leaves_no_stable_weight_behind(scale_server: Start) -> None:
+    """The bench kept the last stable reading of a scale that went silent or was unplugged, and
+    refused F5 ("the scale works"), though its top line said to type the weight."""
+    from packstation.config import Settings
+
+    server = scale_server("ad")
+    server.apply("750")
+    base = Settings()
+    settings = base.model_copy(
+        update={"devices": base.devices.model_copy(update={"scale": server.uri})}
+    )
+    readings: list[ScaleReading] = []
+    link = _scale_link(settings, readings, [])
+    link._start_scale()
+    try:
+        deadline = time.monotonic() + 10
+        while not any(r.stable for r in readings) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(r.stable for r in readings)
+        server.apply("unplug")
+        while readings[-1].grams is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert readings[-1].grams is None and not readings[-1].stable
     finally:
         assert link.monitor is not None
         link.monitor.stop()
