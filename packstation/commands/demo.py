@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -98,6 +99,16 @@ def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> 
             config=summary.config
         )
     )
+    if os.environ.get("PACKSTATION_DB"):
+        # the demo does not use it, and the commands above would (it comes before --config)
+        click.echo(
+            _(
+                "PACKSTATION_DB is set: the demo left it alone, but other commands use it "
+                "rather than the demo's store; unset it (or give --db sqlite:///{store}) to "
+                "reach the demo's."
+            ).format(store=summary.folder / "packstation.db"),
+            err=True,
+        )
     if seed_only:
         return
     from packstation.app import run_bench  # Textual is imported only when the app runs

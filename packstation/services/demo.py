@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
-from packstation.config import Settings, load_settings
+from packstation.config import Settings, parse_settings
 from packstation.demo.catalogue import (
     BUYER_NOTES,
     CASE_MULTIPLIER,
@@ -312,7 +312,9 @@ def seed(
                 seed_orders(uow, settings, count=orders, now=now or dt.datetime.now(dt.UTC))
                 uow.flush()
             order_count = uow.session.exec(select(func.count()).select_from(Order)).one()
-            users = uow.session.exec(select(func.count()).select_from(User)).one()
+            users = uow.session.exec(
+                select(func.count()).select_from(User).where(col(User.active))
+            ).one()  # a removed user is not counted (the list below did not name them)
             people, pin = _sign_ins(uow)
             if fresh:
                 uow.commit()
@@ -328,7 +330,8 @@ def prepare_demo(
         raise UserError(_("The demo needs at least one order; use --orders 60 or more."))
     folder = folder.expanduser().resolve()
     config = prepare_folder(folder)
-    settings = load_settings(str(config))
+    # its own store, whatever PACKSTATION_DB says: the demo's shop went into the warehouse's
+    settings = parse_settings(config.read_text(encoding="utf-8"), str(config))
     seeded = seed(settings.store.url, settings, orders=orders, now=now)
     write_barcode_list(folder)
     summary = DemoSummary(

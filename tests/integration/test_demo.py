@@ -158,8 +158,33 @@ def test_a_reused_demo_names_who_can_sign_in_now(tmp_path: Path) -> None:
     again = runner.invoke(build_cli(), ["demo", "--dir", str(folder), "--seed-only"])
     assert again.exit_code == 0, again.output
     assert "Sign in as: 小李 (U-1001), 王组长 (U-9001)." in again.output
+    assert "2 users." in again.output  # the one removed is not counted (it said 3)
     assert "1234" not in again.output and "小张" not in again.output
     for given in (["--db", f"sqlite:///{tmp_path / 'other.db'}"], config):
         refused = runner.invoke(build_cli(), [*given, "demo", "--dir", str(folder), "--seed-only"])
         assert refused.exit_code == 2 and "leave out --db and --config" in refused.output
     assert not (tmp_path / "other.db").exists()
+
+
+def test_the_demo_keeps_to_its_own_store_whatever_packstation_db_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exported for the warehouse's PostgreSQL, as the set-up says, PACKSTATION_DB took the
+    demo's 60 orders, its products and a lead with PIN 1234 into the warehouse's store."""
+    warehouse = tmp_path / "warehouse.db"
+    monkeypatch.setenv("PACKSTATION_DB", f"sqlite:///{warehouse}")
+    runner = CliRunner()
+    folder = tmp_path / "d"
+    seeded = runner.invoke(build_cli(), ["demo", "--dir", str(folder), "--seed-only"])
+    assert seeded.exit_code == 0, seeded.output
+    assert not warehouse.exists()
+    engine = make_engine(f"sqlite:///{folder / 'packstation.db'}")
+    try:
+        with UnitOfWork(engine) as uow:
+            assert uow.session.exec(select(func.count()).select_from(Order)).one() == 60
+    finally:
+        engine.dispose()
+    assert (
+        "PACKSTATION_DB is set: the demo left it alone, but other commands use it rather than "
+        "the demo's store" in seeded.output
+    )
