@@ -133,7 +133,9 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _check_sqlite_location(path: Path, mounts_text: str | None = None) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    # where the file really is: a link to a file on a network filesystem was opened there
+    folder = path.resolve().parent if path.is_symlink() else path.parent
+    folder = folder if str(folder) else Path(".")
     if not folder.exists():
         raise StoreError(
             _(
@@ -187,13 +189,12 @@ def make_engine(
     statements wait for a row lock at most ``SCREEN_LOCK_TIMEOUT_MS``."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(
-            _(
-                "The store URL '{url}' is not valid; use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB."
-            ).format(url=store_label(url))
-        ) from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number (5543x, or a
+        # password's ':' taken for the port's)
+        raise _invalid(url) from None
     backend = parsed.get_backend_name()
+    if backend == "sqlite" and (parsed.host or parsed.port):
+        raise _invalid(url)  # sqlite://packstation.db: two slashes read it as a host
     if backend == "sqlite":
         path = sqlite_path(url)
         if path is not None:
@@ -273,13 +274,25 @@ def no_connection_left(exc: BaseException) -> StoreError | None:
     )
 
 
+def _invalid(url: str) -> StoreError:
+    return StoreError(
+        _(
+            "The store URL '{url}' is not valid; use sqlite:///FILE or "
+            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB, with any @ : / # in the password "
+            "written %40 %3A %2F %23."
+        ).format(url=store_label(url))
+    )
+
+
 def require_existing_store(url: str) -> None:
     """Refuse a SQLite file that does not exist yet instead of silently creating an empty one."""
     try:
         is_sqlite = make_url(url).get_backend_name() == "sqlite"
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return  # make_engine reports the bad URL
     path = sqlite_path(url) if is_sqlite else None
+    if path is not None:
+        _check_sqlite_location(path)  # on a network filesystem: said before "create it"
     if path is not None and not path.exists():
         raise StoreError(
             _(
@@ -356,5 +369,6 @@ def store_label(url: str) -> str:
     parse, as far as it reads as a URL)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
+    except (ArgumentError, ValueError):
+        # to the last @: a password with @ or / in it (why the URL does not parse) is hidden
+        return re.sub(r"(//[^/:@]*:).*@", r"\1***@", url)

@@ -54,6 +54,11 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
         # postgres:// as psql writes it is PostgreSQL (refused as unsupported before)
         (("--db", "postgres://nobody:SECRET@127.0.0.1:1/x", "user", "list"), ":***@127.0.0.1:1/x"),
         (("--db", "sqlite:////nonexistent/dir/x.db", "db", "upgrade"), "does not exist"),
+        # tracebacks: a port that is no number (or a password's ':' read as the port's), and
+        # two slashes; the password is hidden to the host
+        (("--db", "postgresql://u:SECRET@h:5543x/x", "db", "upgrade"), "in the password written"),
+        (("--db", "postgresql://u:p@ss:w/rd@h:5432/x", "audit"), "'postgresql://u:***@h:5432/x'"),
+        (("--db", "sqlite://packstation.db", "audit"), "'sqlite://packstation.db' is not valid"),
         (
             ("--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "user", "list"),
             "cannot be reached",

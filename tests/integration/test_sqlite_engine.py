@@ -87,6 +87,20 @@ def test_sqlite_on_a_network_filesystem_is_refused(tmp_path: Path, fs: str) -> N
     assert not (tmp_path / "packstation.db").exists()
 
 
+def test_a_link_to_a_store_on_a_network_filesystem_is_refused(tmp_path: Path) -> None:
+    """The folder of the link was looked at, on a local disk: the store was opened on the
+    share (and the bench died of a bus error)."""
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "packstation.db").write_bytes(b"")
+    link = tmp_path / "local" / "packstation.db"
+    link.parent.mkdir()
+    link.symlink_to(share / "packstation.db")
+    mounts = f"/dev/sda1 / ext4 rw 0 0\nserver:/export {share} nfs4 rw 0 0\n"
+    with pytest.raises(StoreError, match=r"network filesystem \(nfs4\)"):
+        make_engine(f"sqlite:///{link}", mounts_text=mounts)
+
+
 def test_local_filesystem_is_accepted(tmp_path: Path) -> None:
     assert filesystem_type(Path("/var/lib"), MOUNTS) == "ext4"
     make_engine(f"sqlite:///{tmp_path}/a.db", mounts_text=MOUNTS).dispose()
