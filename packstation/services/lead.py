@@ -266,6 +266,7 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
                 )
             )
         _refuse_move(order, OrderStatus.READY)
+        _refuse_if_closed(uow, order)
         new_lines = waiting_lines(uow, order_id)
         if new_lines is not None:  # the marketplace changed the items: the new ones go
             put_in_place(uow, order, new_lines)
@@ -285,6 +286,27 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
         )
         uow.commit()
         return order
+
+
+def _refuse_if_closed(uow: UnitOfWork, order: Order) -> None:
+    """The marketplace closed the order after a parcel of it went with the courier (the import
+    held it): released, the rest of it went back to the handover and into the ship-confirm
+    file, a refunded order shipped."""
+    closed = uow.session.exec(
+        select(OrderException.id).where(
+            OrderException.order_id == order.id,
+            OrderException.kind == ExceptionKind.CANCELLED,
+            col(OrderException.resolved_at).is_(None),
+        )
+    ).first()
+    if closed is not None:
+        raise UserError(
+            _(
+                "The marketplace closed order {order}: released, its boxes here would ship. "
+                "Recall the parcel with the courier and keep the rest here; the order stays on "
+                "hold."
+            ).format(order=order.order_no)
+        )
 
 
 def resolve_exception(uow: UnitOfWork, *, exception_id: int, resolution: str) -> None:

@@ -83,6 +83,30 @@ def test_release(engine: Engine, uow_factory: Factory) -> None:
         release(uow_factory(), order_id=ids["R-1"])
 
 
+def test_an_order_the_marketplace_closed_after_a_parcel_left_is_not_released(
+    engine: Engine, uow_factory: Factory
+) -> None:
+    """Two boxes, one with the courier, and the marketplace closed the order: R put it back to
+    packed, and the box still here went into the handover and the ship-confirm file."""
+    with Session(engine) as s:
+        closed = order(s, "C-1", status=S.PACKED)
+        parcel(s, closed, "YT0000000001", status=P.HANDED_OVER, seq=1)
+        parcel(s, closed, "YT0000000002", seq=2)
+        hold(s, closed, "cancelled", "closed on the marketplace after it was handed over")
+        s.commit()
+        order_id = closed.id or 0
+    with pytest.raises(UserError) as refused:
+        release(uow_factory(), order_id=order_id, note="ok")
+    assert str(refused.value) == (
+        "The marketplace closed order C-1: released, its boxes here would ship. Recall the "
+        "parcel with the courier and keep the rest here; the order stays on hold."
+    )
+    with Session(engine) as s:
+        kept = s.get(Order, order_id)
+        assert kept is not None and kept.status == S.ON_HOLD
+        assert s.exec(select(OrderException)).one().resolved_at is None
+
+
 def test_change_courier_voids_the_label(
     engine: Engine, uow_factory: Factory, lead_settings: Settings
 ) -> None:
