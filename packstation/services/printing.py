@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
@@ -32,7 +32,7 @@ from packstation.services import claims, documents, tracking
 from packstation.services.carriers import ensure_carrier
 from packstation.services.outbox import OutboxSender
 from packstation.services.packing.boxes import box_place
-from packstation.store.models import Carrier, Order, Parcel, PrintJob
+from packstation.store.models import Carrier, Order, OrderLine, Parcel, ParcelItem, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -239,6 +239,26 @@ _LIVE_SLIP = (
 )
 
 
+def _holds_whole_order(uow: UnitOfWork, order: Order, parcel: Parcel) -> bool:
+    """Is ``parcel`` the order's one box, with every unit of it (as a batch drew its label)?"""
+    others = uow.session.exec(
+        select(Parcel.id).where(
+            Parcel.order_id == order.id, Parcel.id != parcel.id, Parcel.status != ParcelStatus.VOID
+        )
+    ).first()
+    if others is not None:
+        return False
+    ordered = uow.session.exec(
+        select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.order_id == order.id)
+    ).one()
+    held = uow.session.exec(
+        select(func.coalesce(func.sum(ParcelItem.quantity), 0)).where(
+            ParcelItem.parcel_id == parcel.id
+        )
+    ).one()
+    return int(held) >= int(ordered)
+
+
 def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
     """Jobs a batch print made for the order before it had a parcel (print first, pick after).
     A batch print gives the order its waybill number first, so an order without one has none."""
@@ -392,6 +412,11 @@ def _parcel_documents(
     number = decide_tracking_no(uow, settings, parcel, order)
     if _carries_order_number(order, number):
         adopted = _batch_jobs(uow, order)
+        if adopted and not _holds_whole_order(uow, order, parcel):
+            # the waybill printed first was drawn for the order as one parcel (件 1/1, every
+            # item, its whole insured value): this box gets its own, with the same number
+            void_order_documents(uow, order, "box of several: printed again with its contents")
+            adopted = []
         if any(j.kind == PrintKind.LABEL for j in adopted):
             for job in adopted:
                 job.parcel_id = parcel.id

@@ -19,7 +19,7 @@ from packstation.services import printing
 from packstation.services.audit import audit
 from packstation.services.batch import print_batch, reprint_batch
 from packstation.store.engine import make_engine
-from packstation.store.models import Order, Parcel, PrintJob
+from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, PrintJob
 from packstation.store.uow import UnitOfWork
 
 NewOrder = Callable[..., tuple[int, list[int]]]
@@ -67,14 +67,20 @@ def test_batch_prints_pick_list_then_a_label_and_slip_per_order(
 
 
 def _first_parcel(
-    uow_factory: Uow, order_id: int, settings: Settings
+    uow_factory: Uow, order_id: int, settings: Settings, *, units: int | None = None
 ) -> tuple[Parcel, list[PrintJob]]:
-    """The order's first parcel, weighed, and its documents (a batch's, adopted)."""
+    """The order's first parcel, weighed, with every unit of the order (``units``: that many of
+    its first line alone), and its documents (a batch's, adopted when it holds the order)."""
     with uow_factory() as uow:
         parcel = Parcel(order_id=order_id, seq=1, carrier="YTO", measured_weight_g=800)
         uow.session.add(parcel)
         uow.flush()
         assert parcel.id is not None
+        lines = uow.session.exec(select(OrderLine).where(OrderLine.order_id == order_id)).all()
+        for line in lines[:1] if units is not None else lines:
+            quantity = line.quantity if units is None else units
+            uow.session.add(ParcelItem(parcel_id=parcel.id, line_id=line.id, quantity=quantity))
+        uow.flush()
         jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings)
         uow.commit()
     return parcel, jobs
@@ -94,6 +100,30 @@ def test_the_first_parcel_adopts_the_batch_waybill(
         assert stored is not None and stored.tracking_no == "YT7000000000000"
         assert stored.measured_weight_g == 800
         assert len(list(uow.session.exec(select(PrintJob)))) == 3  # nothing printed twice
+
+
+def test_a_first_box_of_several_gets_its_own_label_with_the_batch_s_number(
+    new_order: NewOrder, uow_factory: Uow, print_settings: Settings
+) -> None:
+    """Box 1 of an order packed in several kept the waybill the batch drew for the order as one
+    parcel: "件 1/1", every item and the whole insured value on a box holding one cup."""
+    order_id, _ = new_order(order_no="P2", parcels=0)
+    ready(uow_factory, [order_id])
+    batch = print_batch(uow_factory(), print_settings, due=DAY)
+    parcel, jobs = _first_parcel(uow_factory, order_id, print_settings, units=1)
+    label = next(j for j in jobs if j.kind == PrintKind.LABEL)
+    assert label.parcel_id == parcel.id and not label.batch  # drawn for this box
+    drawn = zpl.parse(label.content)[0]
+    assert drawn.barcode_data[0] == "YT7000000000000"  # the number printed first, kept
+    with uow_factory(readonly=True) as uow:
+        first = uow.session.exec(
+            select(PrintJob).where(
+                col(PrintJob.id).in_(batch.jobs), PrintJob.kind != PrintKind.PICK_LIST
+            )
+        ).all()
+        assert {j.status for j in first} == {"void"}  # the batch's, never adopted
+        stored = uow.session.get(Parcel, parcel.id)
+        assert stored is not None and stored.tracking_no == "YT7000000000000"
 
 
 def test_a_batch_can_be_reprinted(
@@ -121,8 +151,10 @@ def test_a_batch_can_be_reprinted(
     _parcel, jobs = _first_parcel(uow_factory, order_id, print_settings)
     assert len(jobs) == 4  # the batch's label and slip, and their reprints
     report = audit(uow_factory().engine)
-    # (the parcel was made here, weighed without a weighing: only its weight is told apart)
-    assert [f.check for f in report.findings] == ["weights"], report.findings
+    # (the parcel was made here, filled and weighed without scans or a weighing: only its
+    # items and weight are told apart, no print job)
+    checks = {f.check for f in report.findings}
+    assert checks == {"box_items", "lines", "weights"}, report.findings
 
 
 @pytest.mark.postgres
