@@ -23,7 +23,7 @@ from packstation.services.packing.boxes import (
 from packstation.services.packing.quick_weighing import weigh_plainly
 from packstation.services.packing.voiding import drop_empty_boxes
 from packstation.services.packing.weights import WeighResult, Weight, accepted
-from packstation.store.models import Order, Parcel
+from packstation.store.models import Order, Parcel, ProductBarcode
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -262,6 +262,14 @@ def check_label(
         box = live_box(uow, order_id)
         if box is None or box.status != ParcelStatus.LABELLED:
             raise UserError(_("No label is waiting to be checked."))
+        if _is_item(uow, code):
+            # an item scanned too soon: the label on the box may be right, and was voided
+            raise UserError(
+                _(
+                    "{code} is an item, not a label: scan the label printed for this box "
+                    "({number}) first."
+                ).format(code=code.strip(), number=box.tracking_no or "-")
+            )
         # a wrong label is voided and a new one queued by the printing service
         ok = printing.check_label_scan(uow, parcel_id=box.id or 0, scanned=code)
         if not ok:
@@ -269,6 +277,13 @@ def check_label(
         packed = _finish_box(uow, order, box, settings, now) if ok else False
         uow.commit()
         return ok, packed
+
+
+def _is_item(uow: UnitOfWork, code: str) -> bool:
+    found = uow.session.exec(
+        select(ProductBarcode.id).where(ProductBarcode.code == code.strip())
+    ).first()
+    return found is not None
 
 
 def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> str:

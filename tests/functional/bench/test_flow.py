@@ -668,6 +668,9 @@ async def test_a_wrong_label_scanned_back_names_the_box_whose_label_prints_again
         screen = await _pans_weighed(pilot, app)
         assert screen.view is not None and screen.view.current is not None
         mine = screen.view.current.tracking_no
+        # an item scanned too soon is no label: the good label on the box was voided for it
+        await scan(pilot, PAN)
+        assert feedback(app).startswith(f"{PAN} is an item, not a label: scan the label")
         await scan(pilot, "YT7999999999999")
         said = feedback(app)
         assert said.startswith(f"YT7999999999999 is not this box's label {mine}.")
