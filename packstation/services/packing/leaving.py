@@ -7,13 +7,19 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from packstation.domain.lifecycle import check_move
-from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
+from packstation.domain.status import (
+    ExceptionKind,
+    OrderStatus,
+    ParcelStatus,
+    PrintKind,
+    PrintStatus,
+)
 from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.claims import clear_claim, held_order, lock_order
 from packstation.services.packing.boxes import live_box, order_lines
 from packstation.services.packing.voiding import void_box
-from packstation.store.models import Order, OrderException, Parcel
+from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -144,6 +150,19 @@ def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:
         )
         for box in boxes:
             voided += void_box(uow, order, box, "order cancelled", pack_again=False)
+        # a waybill printed first (the packer may hold it), voided by the lead's cancel: "none
+        # was printed", the screen said
+        voided += len(
+            uow.session.exec(
+                select(PrintJob.id).where(
+                    PrintJob.order_id == order_id,
+                    col(PrintJob.parcel_id).is_(None),
+                    PrintJob.kind == PrintKind.LABEL,
+                    PrintJob.status == PrintStatus.VOID,
+                    col(PrintJob.sent_at).is_not(None),
+                )
+            ).all()
+        )
         if boxes or order.claimed_bench:
             clear_claim(order)
             uow.session.add(order)

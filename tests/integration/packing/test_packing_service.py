@@ -17,7 +17,16 @@ from packstation.labels.content import LabelData
 from packstation.services import claims, documents, lead, packing
 from packstation.services.documents import label_data
 from packstation.services.packing_view import Phase, read_order
-from packstation.store.models import Event, Order, OrderException, Parcel, Product, ProductBarcode
+from packstation.store.models import (
+    Event,
+    Order,
+    OrderException,
+    Parcel,
+    PrintJob,
+    Product,
+    ProductBarcode,
+)
+from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import CASE_BARCODE, PAID, TODAY, add_order
 
@@ -283,6 +292,33 @@ def test_cancelled_during_packing_is_stopped(shop: Engine, settings: Settings) -
     view = read_order(uow(shop), oid, settings)
     assert view is not None and all(p.status == ParcelStatus.VOID for p in view.parcels)
     assert "cancelled_at_bench" in kinds(shop, oid)
+
+
+def test_a_waybill_printed_first_and_voided_by_the_cancel_is_counted_to_tear_up(
+    shop: Engine, settings: Settings
+) -> None:
+    """The bench's STOP said "none was printed" while the packer held the waybill a batch had
+    printed, voided by the lead's cancel."""
+    oid = add_order(shop, "X2", [("TEA-001", 2)])
+    with UnitOfWork(shop, bench="lead", user="lead") as u:
+        order = u.session.get(Order, oid)
+        assert order is not None
+        order.status = OrderStatus.CANCELLED
+        u.session.add(order)
+        u.session.add(
+            PrintJob(
+                order_id=oid,
+                kind="label",
+                printer="sim://",
+                language="zpl",
+                content=b"^XA^XZ",
+                sha256="x",
+                status="void",
+                sent_at=utcnow(),
+            )
+        )
+        u.commit()
+    assert packing.stop_cancelled(uow(shop), order_id=oid) == 1
 
 
 def test_release_gives_the_units_back(shop: Engine, settings: Settings) -> None:
