@@ -14,6 +14,14 @@ from packstation.labels.fonts import load_font
 from packstation.labels.templates import Region, SlipTemplate, Template, dots_per_mm
 
 
+def named(title: str, spec: str) -> str:
+    """A line's title with its spec in brackets, each said once: a shop's gift named
+    熊猫钥匙扣（赠品） with the spec 赠品 printed （赠品）（赠品）."""
+    if not spec or spec in title:
+        return title
+    return f"{title}（{spec}）"
+
+
 class Pen:
     """Draws text and barcodes into a drawing, converting millimetres to dots."""
 
@@ -263,9 +271,7 @@ def compose_slip(data: SlipData, template: SlipTemplate, *, font_path: str, dpi:
     units = 0
     for index, line in enumerate(data.lines):
         units += line.quantity
-        title = ("【赠品 Gift】" if line.gift else "") + line.title
-        if line.spec:
-            title += f"（{line.spec}）"
+        title = ("【赠品 Gift】" if line.gift else "") + named(line.title, line.spec)
         body_h = pen.d(template.body) * 2 + pen.d(template.small) * 2
         if not col.room(body_h + footer_h):
             rest = len(data.lines) - index
@@ -340,7 +346,7 @@ def compose_pick_list(
                 bold=True,
                 align="right",
             )
-            name = f"{line.sku} {line.title}" + (f"（{line.spec}）" if line.spec else "")
+            name = f"{line.sku} {named(line.title, line.spec)}"
             used = col.add(name, template.body, lines=2, indent=loc_w, width=loc_w + mid_w)
             col.y += max(used, size + 4) + pen.d(1)
         if not remaining:

@@ -66,3 +66,31 @@ def test_each_box_declares_its_share_of_the_insured_value() -> None:
 def test_a_few_grams_are_not_printed_as_nothing(grams: int | None, printed: str) -> None:
     """A 2 g parcel's label said 0.00 kg."""
     assert weight_text(grams) == printed
+
+
+def test_a_gift_named_so_by_the_shop_is_said_once_on_the_slip(
+    monkeypatch: pytest.MonkeyPatch, font_path: str
+) -> None:
+    """A gift named 熊猫钥匙扣（赠品） with the spec 赠品 was printed on the buyer's slip as
+    【赠品 Gift】熊猫钥匙扣（赠品）（赠品）, and so on the pick list."""
+    from dataclasses import replace
+
+    from packstation.labels import compose
+    from packstation.labels.content import SlipLine
+    from packstation.labels.templates import SLIPS
+    from tests.unit.labels.conftest import slip
+
+    drawn: list[str] = []
+    real = compose.text_ink
+
+    def recorded(text: str, **box: object) -> object:
+        drawn.append(text)
+        return real(text, **box)
+
+    monkeypatch.setattr(compose, "text_ink", recorded)
+    gift = SlipLine("GFT-PANDA", "熊猫钥匙扣（赠品）", "赠品", 1, gift=True)
+    kept = SlipLine("CUP-500-BK", "保温杯", "黑色", 1)
+    data = replace(slip(), lines=(gift, kept))
+    compose.compose_slip(data, SLIPS["80mm"], font_path=font_path, dpi=203)
+    assert "【赠品 Gift】熊猫钥匙扣（赠品）" in drawn and "保温杯（黑色）" in drawn
+    assert compose.named("熊猫钥匙扣（赠品）", "赠品") == "熊猫钥匙扣（赠品）"
