@@ -293,6 +293,7 @@ def label(
         else:
             code = parcel.tracking_no or str(parcel.seq)
             click.echo(voided_sentence(code, voided))
+            _say_still_live(cli, found.id, found.order_no)
         return
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)
@@ -300,6 +301,29 @@ def label(
         job = printing.reprint(cli.uow(), parcel_id=parcel_id, reason=reason)
     assert job.id is not None
     report(cli, [job.id], queue_only, as_json, order_no=found.order_no, reprint_of=job.reprint_of)
+
+
+def _say_still_live(cli: CliContext, order_id: int, order_no: str) -> None:
+    """The order's other labels still live after one was voided (a cancelled order's second
+    box: the import said to void "it", and one run voided one box without a word of the
+    other)."""
+    with cli.uow(readonly=True) as uow:
+        live = uow.session.exec(
+            select(Parcel.tracking_no)
+            .where(
+                Parcel.order_id == order_id,
+                col(Parcel.tracking_no).is_not(None),
+                col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
+            )
+            .order_by(col(Parcel.seq))
+        ).all()
+    for number in live:
+        click.echo(
+            _(
+                "The label {code} of order {order} is still live: packstation label {code} "
+                "--void --reason TEXT voids it."
+            ).format(code=number, order=order_no)
+        )
 
 
 COMMANDS = [label]

@@ -22,8 +22,8 @@ from packstation.store.engine import make_engine
 from packstation.store.models import PrintJob
 from packstation.store.uow import UnitOfWork
 from tests.integration.printing.conftest import make_order
+from tests.support.lead_data import label, parcel
 from tests.support.lead_data import order as lead_order
-from tests.support.lead_data import parcel
 from tests.support.waiting import waits_then
 
 CONFIG = """
@@ -257,3 +257,24 @@ def test_the_nth_parcel_is_counted_as_the_label_counts(engine: Engine) -> None:
             "YT0000000102",
             None,
         ]
+
+
+def test_voiding_one_label_names_the_order_s_others_still_live(
+    tmp_path: Path, store_url: str
+) -> None:
+    """A cancelled order of two boxes: the import said to void "it", and `label ORDER --void`
+    voided box 1 without a word of box 2, whose label stayed live."""
+    base, _folder = setup(tmp_path, store_url)
+    engine = make_engine(store_url)
+    with Session(engine) as s:
+        two = lead_order(s, "C2", status="packed")
+        for seq in (1, 2):
+            label(s, parcel(s, two, f"YT70000000001{seq:02d}", seq=seq))
+        s.commit()
+    engine.dispose()
+    result = CliRunner().invoke(build_cli(), [*base, "label", "C2", "--void", "--reason", "x"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "The label YT7000000000102 of order C2 is still live: packstation label "
+        "YT7000000000102 --void --reason TEXT voids it."
+    )
