@@ -345,6 +345,17 @@ def parse_settings(text: str, origin: str) -> Settings:
                     codes=", ".join(sorted(CARRIERS)),
                 )
             )
+    receipt = settings.printing.slip_size in ("80mm", "58mm")
+    if receipt and not settings.devices.slip_printer and settings.printing.language == "zpl":
+        # slips drawn for a receipt printer (ESC/POS) went to the ZPL label printer
+        line = _line_of(text, ("printing", "slip_size"))
+        raise ConfigError(
+            _(
+                "{file}, {where}: key 'printing.slip_size' is {size}, a receipt printer's, but "
+                "slips go to the label printer (devices.slip_printer is empty): set "
+                'devices.slip_printer to the receipt printer, or slip_size = "label".'
+            ).format(file=origin, where=_where(line), size=settings.printing.slip_size)
+        )
     return settings.model_copy(update={"source": origin})
 
 

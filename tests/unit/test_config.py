@@ -87,6 +87,12 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
             "'YT7000000999999']\n",
             "line 3: [carriers.YT0]: no courier has the code YT0 (a typo?); use one of EMS, ",
         ),
+        # a receipt printer's slips (ESC/POS) sent to the ZPL label printer, files named .zpl
+        (
+            "[printing]\nslip_size = '80mm'\n",
+            "line 2: key 'printing.slip_size' is 80mm, a receipt printer's, but slips go to the "
+            "label printer (devices.slip_printer is empty)",
+        ),
     ],
 )
 def test_broken_files_are_one_sentence(tmp_path: Path, text: str, needle: str) -> None:
