@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from packstation.devices.base import ScaleReading, no_scale
+from packstation.devices.base import ScaleReading, ScaleStatus, no_scale
 from packstation.devices.weighing import EMPTY_G, status_word
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, WeightSource
@@ -71,6 +71,18 @@ COMPACT_BELOW_ROWS = 30
 BOX_SLACK = 6  # cells the box line keeps spare, so a tick seldom widens it
 
 
+# what the packer does when the scale cannot weigh (the panel said "put the box on the scale")
+FAULT_VERDICTS = {
+    ScaleStatus.OVERLOAD: N_("the scale is overloaded: take weight off it, or type the weight: F5"),
+    ScaleStatus.UNDERLOAD: N_(
+        "the scale reads under zero: empty it and press its zero key, or type the weight: F5"
+    ),
+    ScaleStatus.ERROR: N_(
+        "the scale gives no weight (see the top line and its display); type the weight: F5"
+    ),
+}
+
+
 class BenchScreen(Screen[str | None]):
     CSS_PATH = "packing.tcss"
     BINDINGS = [
@@ -99,6 +111,8 @@ class BenchScreen(Screen[str | None]):
         # 5 g), so a box left on it is not weighed again for the next box or order
         self.submitted_grams: int | None = None
         self.on_scale: int | None = None  # the stable reading now, if any
+        # what stops the scale weighing (overload, under zero, an error), said in the panel
+        self.scale_fault: ScaleStatus | None = None
         # a weight the store refused to take (no waybill number yet…): tried again once the box
         # has its number
         self.untaken: tuple[int, WeightSource] | None = None
@@ -323,6 +337,8 @@ class BenchScreen(Screen[str | None]):
             )
         elif no_scale(self.bench_app.settings.devices.scale):
             verdict = _("weigh the box and type its weight: F5")
+        elif self.scale_fault is not None:
+            verdict = _(FAULT_VERDICTS[self.scale_fault])
         else:
             verdict = _("put the box on the scale")
         panel.show(
@@ -851,12 +867,16 @@ class BenchScreen(Screen[str | None]):
     def scale_reading(self, reading: ScaleReading) -> None:
         """A reading from the scale monitor (forwarded from its thread)."""
         self.on_scale = None
+        faults = (ScaleStatus.OVERLOAD, ScaleStatus.UNDERLOAD, ScaleStatus.ERROR)
+        self.scale_fault = reading.status if reading.status in faults else None
         if reading.grams is None:
             self.live = status_word(reading)
         else:
             grams = int(reading.grams)
             self.live = f"{grams} g {status_word(reading)}"
-            if reading.stable:
+            if grams <= -EMPTY_G:  # a scale zeroed with something on it: it cannot weigh
+                self.scale_fault = ScaleStatus.UNDERLOAD
+            elif reading.stable:
                 self.on_scale = grams
             if grams < EMPTY_G:
                 self.submitted_grams = None  # the box came off: weigh it again when it is back

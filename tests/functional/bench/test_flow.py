@@ -1134,6 +1134,30 @@ async def test_f5_does_not_go_round_a_working_scale(shop: Engine, bench_settings
     assert [e["source"] for e in events(shop, "weight_accepted")] == ["manual"]
 
 
+async def test_a_scale_that_cannot_weigh_says_what_to_do_and_leaves_f5_open(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """Overloaded, under zero (zeroed with something on it) or in error, the panel said "put
+    the box on the scale", and a stable negative reading refused F5: "the scale works"."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        screen = bench(app)
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        said = {
+            ScaleReading(None, ScaleStatus.OVERLOAD): "the scale is overloaded: take weight off",
+            ScaleReading(Decimal(-1070), ScaleStatus.STABLE): "the scale reads under zero: empty",
+            ScaleReading(None, ScaleStatus.ERROR): "the scale gives no weight (see the top line",
+        }
+        for reading, verdict in said.items():
+            app.scale_reading(reading)
+            await pilot.pause()
+            assert verdict in str(screen.query_one(WeightPanel).render())
+        app.scale_reading(ScaleReading(Decimal(-1070), ScaleStatus.STABLE))
+        await pilot.press("f5")  # under zero: the weight is typed
+        await pilot.pause()
+        assert not isinstance(app.screen, BenchScreen)  # the weight form
+
+
 async def test_f6_offers_the_lines_still_to_tick_first(
     shop: Engine, bench_settings: Settings
 ) -> None:
