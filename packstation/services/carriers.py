@@ -76,7 +76,9 @@ def apply_settings(row: Carrier, code: str, config: CarrierSettings) -> None:
                     "numbers need the same prefix and length, the first not after the last."
                 ).format(code=code, first=first, last=last)
             )
-        if row.range_last != last:
+        # a new range starts from its first number; so does one whose first number was raised
+        # past the next (after a restore, numbers printed since the dump are skipped so)
+        if row.range_last != last or (row.range_next and first > row.range_next):
             row.range_next, row.range_last = first, last
 
 

@@ -77,6 +77,29 @@ def test_a_new_range_in_the_configuration_starts_from_its_first(
         assert row is not None and row.range_next == "YT8000000000001"
 
 
+def test_a_first_number_raised_past_the_next_skips_the_numbers_between(
+    uow_factory: Uow, print_settings: Settings
+) -> None:
+    """After a restore, numbers printed since the dump were given out again: the store no
+    longer knew them, and a new first number with the same last one changed nothing. Raised
+    past the next number, the first is where the range goes on; lowered, it is not."""
+    with uow_factory() as uow:
+        assert tracking.allocate(uow, print_settings, "YTO") == "YT7000000000000"
+        uow.commit()
+
+    def starting(first: str) -> Settings:
+        last = print_settings.carriers["YTO"].waybill_range[1]
+        ranged = CarrierSettings(name="圆通速递", waybill_range=[first, last])
+        return print_settings.model_copy(update={"carriers": {"YTO": ranged}})
+
+    with uow_factory() as uow:
+        assert tracking.allocate(uow, starting("YT7000000000050"), "YTO") == "YT7000000000050"
+        uow.commit()
+    with uow_factory() as uow:  # the first put back: numbers are not given out twice
+        assert tracking.allocate(uow, starting("YT7000000000000"), "YTO") == "YT7000000000051"
+        uow.commit()
+
+
 def test_a_scanned_waybill_is_bound_and_checked(
     uow_factory: Uow, print_settings: Settings, new_order: Callable[..., tuple[int, list[int]]]
 ) -> None:
