@@ -29,6 +29,13 @@ class Packer:
     role: str  # packer | lead
 
 
+# a store with no user yet (a new warehouse, or a shared one just set up)
+NOBODY_YET = N_(
+    "No one can sign in yet: add the packers and leads with packstation user add NAME --role "
+    "packer|lead (see the README)."
+)
+
+
 class SignInScreen(Screen[None]):
     CSS_PATH = "signin.tcss"
     BINDINGS = [
@@ -59,6 +66,7 @@ class SignInScreen(Screen[None]):
             field.cursor_blink = False
             yield field
             yield Static("", id="parting")  # why the last packer left: a notice, not an error
+            yield Static("", id="nobody")  # a store with no user yet
             yield Static("", id="error")
             yield OptionList(id="names")
         yield KeyBar(self.BINDINGS, id="keys")
@@ -78,9 +86,12 @@ class SignInScreen(Screen[None]):
     def refill(self) -> None:
         names = self.query_one("#names", OptionList)
         names.clear_options()
-        for user in self.store.read(list_users) or []:
+        users = self.store.read(list_users)
+        for user in users or []:
             role = role_label(user.role)
             names.add_option(Option(f"{user.name}  ({role})", id=user.name))
+        # a new store (not one out of reach): nobody to choose, and it was not said
+        self.query_one("#nobody", Static).update(_(NOBODY_YET) if users == [] else "")
 
     def action_to_list(self) -> None:
         names = self.query_one("#names", OptionList)
@@ -104,11 +115,10 @@ class SignInScreen(Screen[None]):
             self.query_one("#who", Input).value = ""  # the error line says why
             return
         if user is None:
-            self.query_one("#error", Static).update(
-                _("Nobody has the badge or name '{code}'; scan again or choose a name.").format(
-                    code=code
-                )
-            )
+            said = _("Nobody has the badge or name '{code}'; scan again or choose a name.")
+            if not self.query_one("#names", OptionList).option_count:
+                said = _("Nobody has the badge or name '{code}': {nobody}")
+            self.query_one("#error", Static).update(said.format(code=code, nobody=_(NOBODY_YET)))
             self.query_one("#who", Input).value = ""
             self.app.bell()
             return

@@ -27,6 +27,7 @@ from packstation.services import lead
 from packstation.services.audit import audit
 from packstation.services.packing_view import Phase
 from packstation.services.reprints import void_label
+from packstation.store.engine import make_engine
 from packstation.store.models import Event, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.feedback import Feedback
@@ -83,6 +84,25 @@ async def test_sign_in_by_badge_and_by_name(shop: Engine, bench_settings: Settin
         assert isinstance(app.screen, BenchScreen)
     signed = events(shop, "signed_in")
     assert [e["via"] for e in signed] == ["badge", "name"]
+
+
+async def test_a_store_with_nobody_yet_says_how_to_add_people(
+    store_url: str, bench_settings: Settings
+) -> None:
+    """A shared store just set up: the sign-in showed an empty list, and a name typed was
+    "nobody has the badge or name", with no word of how people are added."""
+    engine = make_engine(store_url)
+    try:
+        app = make_app(engine, bench_settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            shown = str(app.screen.query_one("#nobody", Static).render())
+            assert shown.startswith("No one can sign in yet: add the packers and leads with")
+            await sign_in(pilot, "lead")
+            said = str(app.screen.query_one("#error", Static).render())
+            assert said.startswith("Nobody has the badge or name 'lead': No one can sign in yet")
+    finally:
+        engine.dispose()
 
 
 async def test_pack_an_order_end_to_end_with_scans(shop: Engine, bench_settings: Settings) -> None:
