@@ -7,7 +7,7 @@ import sys
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
-from packstation.i18n import _
+from packstation.i18n import _, get_language, set_language
 from packstation.services.doctor import each_check, run_checks
 
 
@@ -16,7 +16,14 @@ from packstation.services.doctor import each_check, run_checks
 @pass_cli
 def doctor(cli: CliContext, as_json: bool) -> None:
     if as_json:
-        checks = run_checks(cli.settings)
+        # for scripts: the checks' names and words in English whatever the language ("check":
+        # "配置" matched nothing a script knew)
+        language = get_language()
+        set_language("en")
+        try:
+            checks = run_checks(cli.settings)
+        finally:
+            set_language(language)
         echo_json([{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks])
     else:
         checks = []

@@ -95,6 +95,8 @@ def report(
     prints a label must see that none came out."""
     sent, message = (0, "") if queue_only else deliver(cli, jobs)
     if as_json:
+        # "printer" is the printer's word for people; "sent" against "jobs" says whether
+        # everything went
         echo_json({**extra, "jobs": jobs, "sent": sent, "printer": message})
         if not queue_only and sent < len(jobs):
             sys.exit(1)

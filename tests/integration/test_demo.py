@@ -110,6 +110,12 @@ def test_demo_command_seed_only_then_doctor(tmp_path: Path) -> None:
         build_cli(), ["--config", str(tmp_path / "d" / "demo.toml"), "doctor", "--json"]
     )
     assert '"check": "store", "ok": true' in doctor.output
+    # for scripts, whatever the language ("check": "配置" matched nothing a script knew)
+    chinese = runner.invoke(
+        build_cli(),
+        ["--lang", "zh_CN", "--config", str(tmp_path / "d" / "demo.toml"), "doctor", "--json"],
+    )
+    assert '"check": "store", "ok": true' in chinese.output
 
 
 def test_demo_command_says_one_order_for_one(tmp_path: Path) -> None:
