@@ -37,6 +37,7 @@ class _Form(ModalScreen[object]):
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 1 2;
     }
+    _Form Label { width: 100%; }  /* wrapped in the dialog: a long question was cut off */
     _Form Label.title { text-style: bold; width: 100%; content-align: center middle; }
     _Form Label.error { color: $error; text-style: bold; width: 100%; }
     _Form OptionList { height: auto; max-height: 12; }

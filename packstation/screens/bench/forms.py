@@ -222,7 +222,7 @@ def put_back_asked(screen: BenchScreen, then: Callable[[], object], *, signing_o
     screen.app.push_screen(
         ConfirmForm(
             _("Put order {no} back in the queue?").format(no=view.order_no),
-            undone + ".\n" + answer,
+            _("{undone}.").format(undone=undone) + "\n" + answer,
         ),
         done,
     )

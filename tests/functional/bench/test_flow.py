@@ -721,6 +721,10 @@ async def test_put_back_before_the_label_was_scanned_back_says_to_tear_it_off(
         assert isinstance(app.screen, ConfirmForm)  # the label is void once put back: asked
         question = str(app.screen.query_one(".title", Label).render())
         assert question == "Put order TB1002 back in the queue?"
+        # the whole warning shows, wrapped (it was cut after "and its labe")
+        said = app.screen.query(Label)[1]
+        assert str(said.render()).split("\n")[0].endswith("is void.")
+        assert said.region.right <= app.screen.query_one(VerticalScroll).region.right
         await pilot.press("enter")
         await pilot.pause()
         assert feedback(app).startswith(
