@@ -91,7 +91,9 @@ class SignInScreen(Screen[None]):
             role = role_label(user.role)
             names.add_option(Option(f"{user.name}  ({role})", id=user.name))
         # a new store (not one out of reach): nobody to choose, and it was not said
-        self.query_one("#nobody", Static).update(_(NOBODY_YET) if users == [] else "")
+        nobody = self.query_one("#nobody", Static)
+        nobody.update(_(NOBODY_YET) if users == [] else "")
+        nobody.display = users == []
 
     def action_to_list(self) -> None:
         names = self.query_one("#names", OptionList)
