@@ -19,6 +19,11 @@ from packstation.i18n import _
 EMPTY_G = 5
 
 
+def grams_said(grams: int) -> str:
+    """A weight in grams as the screens write it (克 in Chinese, beside its other words)."""
+    return _("{grams} g").format(grams=grams)
+
+
 def status_word(reading: ScaleReading) -> str:
     """What the scale says of its reading, for people: stable, moving, overload…"""
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from packstation.devices.weighing import grams_said
 from packstation.i18n import _
 
 
@@ -40,7 +41,10 @@ class WeightPanel(Static):
         elif expected_g is None:
             text.append(_("Weight: tick every item (or close the box) to weigh."), style="dim")
         else:
-            text.append(_("Expected") + f" {expected_g} g ± {tolerance_g} g", style="bold")
+            text.append(
+                _("Expected") + f" {grams_said(expected_g)} ± {grams_said(tolerance_g)}",
+                style="bold",
+            )
             text.append("   │   " + _("Scale") + ": ")
             text.append(live or "—", style="bold")
             if verdict:

@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from packstation.devices.base import ScaleReading, ScaleStatus, no_scale
-from packstation.devices.weighing import EMPTY_G, status_word
+from packstation.devices.weighing import EMPTY_G, grams_said, status_word
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, WeightSource
 from packstation.domain.tracking import format_ok
@@ -314,7 +314,7 @@ class BenchScreen(Screen[str | None]):
                 panel.show(
                     expected_g=box.expected_g if box else None,
                     tolerance_g=view.tolerance_g,
-                    live=f"{box.measured_g} g" if box and box.measured_g else "",
+                    live=grams_said(box.measured_g) if box and box.measured_g else "",
                     verdict=_("scan the printed label"),
                     accepted=True,
                 )
@@ -873,7 +873,7 @@ class BenchScreen(Screen[str | None]):
             self.live = status_word(reading)
         else:
             grams = int(reading.grams)
-            self.live = f"{grams} g {status_word(reading)}"
+            self.live = f"{grams_said(grams)} {status_word(reading)}"
             if grams <= -EMPTY_G:  # a scale zeroed with something on it: it cannot weigh
                 self.scale_fault = ScaleStatus.UNDERLOAD
             elif reading.stable:
