@@ -338,3 +338,48 @@ def test_doctor_checks_the_scanner(tmp_path: Path) -> None:
     assert not ok and said.startswith(f"The scanner's device {missing} does not exist; plug it in")
     missing.touch()
     assert scanner(f"serial://{missing}")[0]
+
+
+def test_a_receipt_slip_printer_is_asked_in_its_own_language() -> None:
+    """A receipt printer (ESC/POS) for 80 mm slips was asked in ZPL, the labels' language, and
+    said not to answer, though the bench's sender reached it."""
+    import socket
+    import threading
+
+    from packstation.config import PrintingSettings as Printing
+    from packstation.devices.printers.status import ESCPOS_QUERY, build_escpos
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    stop = threading.Event()
+
+    def serve() -> None:  # answers ESC/POS status queries alone, as a receipt printer does
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _peer = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(1.0)
+                try:
+                    if conn.recv(64).startswith(ESCPOS_QUERY):
+                        conn.sendall(build_escpos())
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        uri = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        settings = Settings(
+            devices=DeviceSettings(scale="none", printer="sim://", slip_printer=uri),
+            printing=Printing(slip_size="80mm", timeout_seconds=1.0),
+        )
+        checks = {name: (ok, sentence) for name, ok, sentence in device_checks(settings)}
+        assert checks["slip printer"] == (True, f"The printer at {uri} is ready.")
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()
