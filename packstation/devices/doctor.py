@@ -144,6 +144,15 @@ def device_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     timeout = settings.printing.timeout_seconds
     checks.append(_printer_check(devices.printer, language, timeout))
     if devices.slip_printer:
-        slip = _printer_check(devices.slip_printer, language, timeout)
+        # a receipt slip printer speaks ESC/POS whatever the labels' language (it was asked in
+        # ZPL, and said to be silent)
+        receipt = settings.printing.slip_size in ("80mm", "58mm")
+        slip = _printer_check(devices.slip_printer, "escpos" if receipt else language, timeout)
         checks.append((_("slip printer"), slip[1], slip[2]))
+    if devices.manifest_printer and devices.manifest_printer not in (
+        devices.printer,
+        devices.slip_printer,
+    ):
+        listed = _printer_check(devices.manifest_printer, language, timeout)
+        checks.append((_("handover list printer"), listed[1], listed[2]))
     return checks
