@@ -112,7 +112,7 @@ def sheet(cli: CliContext, output: Path | None, to_printer: bool, as_json: bool)
         write_output(output, data)
         result["output"] = str(output)
     if to_printer:
-        from packstation.services.outbox import OutboxSender
+        from packstation.commands.label import deliver
         from packstation.services.printing import queue_job
 
         rendered = render_sheet(settings, settings.printing.language)
@@ -126,8 +126,16 @@ def sheet(cli: CliContext, output: Path | None, to_printer: bool, as_json: bool)
                 parcel_id=None,
             )
             uow.commit()
-        OutboxSender(cli.engine(), settings).run_once()
+        assert job.id is not None
+        sent, word = deliver(cli, [job.id])
         result["job_id"] = job.id
+        if not sent:  # it said "sent" with the printer off
+            raise UserError(
+                _(
+                    "The command sheet waits in the queue ({message}); it goes out from a bench, "
+                    "or with the next label printed here, once the printer is ready."
+                ).format(message=word or _("printer not ready"))
+            )
     if as_json:
         echo_json(result)
     else:

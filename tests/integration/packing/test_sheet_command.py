@@ -37,3 +37,16 @@ def test_sheet_png_zpl_and_print(store_url: str, tmp_path: Path) -> None:
         assert job.kind == "command_sheet"
     bad = runner.invoke(build_cli(), [*base, "-o", str(tmp_path / "x.gif")])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_a_sheet_the_printer_did_not_take_is_said_to_wait(store_url: str, tmp_path: Path) -> None:
+    """With the printer off, `sheet --print` said "Command sheet sent" and exited 0."""
+    config = tmp_path / "c.toml"
+    config.write_text('[devices]\nprinter = "tcp://127.0.0.1:1"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        build_cli(), ["--config", str(config), "--db", store_url, "sheet", "--print"]
+    )
+    assert result.exit_code == 1
+    assert str(result.exception).startswith("The command sheet waits in the queue (")
+    with UnitOfWork(make_engine(store_url)) as uow:
+        assert uow.session.exec(select(PrintJob)).one().status == "queued"
