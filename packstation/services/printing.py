@@ -416,6 +416,7 @@ def _parcel_documents(
             # the waybill printed first was drawn for the order as one parcel (件 1/1, every
             # item, its whole insured value): this box gets its own, with the same number
             void_order_documents(uow, order, "box of several: printed again with its contents")
+            uow.flush()  # the slip voided is seen as gone: this box prints the order's slip
             adopted = []
         if any(j.kind == PrintKind.LABEL for j in adopted):
             for job in adopted:
