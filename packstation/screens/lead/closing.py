@@ -167,8 +167,11 @@ class ClosingScreen(LeadScreen):
                     )
                 # every packed or handed-over order not yet confirmed, whatever day it was due
                 done = export_shipments(uow, path, settings=lead.settings)
-                self.exported = str(path)
                 count = done.rows
+                if not count:  # a file of headers, with the words to upload it: not written
+                    path.unlink(missing_ok=True)
+                    return _("No shipment waits to be confirmed; no file was written.")
+                self.exported = str(path)
                 said = ngettext(
                     "{count} shipment written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",
                     "{count} shipments written to {path}; upload it to the marketplace before the deadline, then press C to confirm its orders.",

@@ -280,6 +280,15 @@ def test_end_of_day_export_and_confirm(
             await until(pilot, lambda: "marked confirmed" in _message(app))
             assert _message(app).startswith(f"4 orders of {target} marked confirmed (0 already")
             await until(pilot, lambda: _figures(app).get("Confirmed online") == "4")
+            # nothing left to confirm: no file of headers to upload (it was written, and the
+            # lead told to upload it)
+            empty = tmp_path / "confirm-2.csv"
+            await answer(pilot, "e")
+            app.screen.query_one(Input).value = str(empty)
+            await pilot.press("enter")
+            await until(pilot, lambda: "no file was written" in _message(app))
+            assert _message(app) == "No shipment waits to be confirmed; no file was written."
+            assert not empty.exists()
 
     asyncio.run(scenario())
     orders = _orders(lead_engine)
