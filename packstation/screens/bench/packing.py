@@ -629,7 +629,10 @@ class BenchScreen(Screen[str | None]):
         forms.tick_by_hand(self)
 
     def action_type_weight(self) -> None:
-        if self.view is None or self.view.phase != Phase.WEIGHING:
+        if self.view is None:  # "tick every item first" with no order open
+            self.say(_("Open an order first: scan its number, or F2 for the next one."), "refused")
+            return
+        if self.view.phase != Phase.WEIGHING:
             self.say(
                 _(
                     "No box is waiting to be weighed: tick every item first, or close the box with F3."

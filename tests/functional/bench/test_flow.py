@@ -76,6 +76,9 @@ async def test_sign_in_by_badge_and_by_name(shop: Engine, bench_settings: Settin
         # no order yet: the weight panel says what comes first, not to tick items
         weight = str(bench(app).query_one(WeightPanel).render())
         assert weight == "Weight: open an order, tick its items, then weigh."
+        await pilot.press("f5")  # it said to tick every item, with no order open
+        await pilot.pause()
+        assert feedback(app) == "Open an order first: scan its number, or F2 for the next one."
         await pilot.press("f10")  # sign out
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
