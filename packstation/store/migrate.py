@@ -75,6 +75,11 @@ def unreachable(engine: Engine, exc: BaseException) -> StoreError:
             "The store {url} refused the user or password ({reason}); check them in the URL "
             "(or in ~/.pgpass)."
         )
+    elif "pg_hba.conf" in said:  # the server runs, and refuses this machine
+        text = _(
+            "The database server of {url} refuses connections from this machine ({reason}); "
+            "allow its address in pg_hba.conf and reload the server, as the README's set-up does."
+        )
     elif "does not exist" in said or "不存在" in said:
         text = _(
             "The store {url} has no such database or user ({reason}); create it as the README's "
@@ -96,11 +101,15 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
     except (OperationalError, DBAPIError) as exc:
-        raise StoreError(
-            _("Upgrading the store {url} failed ({reason}); nothing was changed.").format(
-                url=store_label(str(engine.url)),
-                reason=first_line(exc),
+        said = _("Upgrading the store {url} failed ({reason}); nothing was changed.")
+        if sqlstate(exc) == "42501":  # a database the role does not own (createdb, no --owner)
+            said = _(
+                "Upgrading the store {url} failed ({reason}); nothing was changed. Let the role "
+                "own the database (createdb --owner ROLE, or ALTER DATABASE … OWNER TO ROLE), as "
+                "the README's set-up does."
             )
+        raise StoreError(
+            said.format(url=store_label(str(engine.url)), reason=first_line(exc))
         ) from None
     return before, head_revision()
 

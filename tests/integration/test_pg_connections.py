@@ -10,7 +10,7 @@ import socket
 import time
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
@@ -179,7 +179,7 @@ def test_a_store_refused_for_its_name_or_rights_says_which(
     """A database that does not exist, or a role without rights on the tables, were told to
     check "that the database server is running", which was."""
     from packstation.errors import StoreError
-    from packstation.store.migrate import current_revision
+    from packstation.store.migrate import current_revision, upgrade
 
     missing = make_url(pg_server).set(database="no_such_store_here")
     engine = make_engine(missing.render_as_string(hide_password=False))
@@ -194,13 +194,45 @@ def test_a_store_refused_for_its_name_or_rights_says_which(
         conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
     admin.dispose()
     stranger = make_engine(url.set(username=role).render_as_string(hide_password=False))
+    # a database made without --owner: the upgrade said "permission denied for schema
+    # public" and no more
+    server = create_engine(make_url(pg_server), isolation_level="AUTOCOMMIT")
+    empty = f"not_owned_{os.getpid()}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{empty}"'))
+    not_owned = make_engine(
+        url.set(username=role, database=empty).render_as_string(hide_password=False)
+    )
     try:
         with pytest.raises(StoreError, match="refuses this user") as refused:
             current_revision(stranger)
         assert "permission denied" in str(refused.value)
+        with pytest.raises(StoreError) as refused:
+            upgrade(not_owned)
+        assert "Let the role own the database (createdb --owner ROLE" in str(refused.value)
     finally:
         stranger.dispose()
+        not_owned.dispose()
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)'))
+        server.dispose()
         admin = make_engine(url.render_as_string(hide_password=False))
         with admin.begin() as conn:
             conn.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
+
+
+def test_a_server_that_refuses_this_machine_says_pg_hba_conf() -> None:
+    """pg_hba.conf without a line for the bench's address read "check … that the database
+    server is running", which it was."""
+    from packstation.store.migrate import unreachable
+
+    engine = make_engine("postgresql+psycopg://packstation@db.local/packstation")
+    refused = OSError(
+        'connection failed: FATAL:  no pg_hba.conf entry for host "10.0.0.7", user '
+        '"packstation", database "packstation", no encryption'
+    )
+    said = str(unreachable(engine, refused))
+    assert said.startswith("The database server of postgresql+psycopg://packstation@db.local/")
+    assert "refuses connections from this machine" in said and "allow its address" in said
+    engine.dispose()
