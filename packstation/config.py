@@ -23,7 +23,7 @@ from packstation.domain.due import ShippingCalendar, parse_clock
 from packstation.domain.packing import tolerance
 from packstation.domain.tracking import CARRIERS, normalise, same_range
 from packstation.errors import ConfigError
-from packstation.i18n import N_, _, language_named
+from packstation.i18n import N_, _, language_named, listed
 
 
 class _Section(BaseModel):
@@ -326,7 +326,7 @@ def parse_settings(text: str, origin: str) -> Settings:
                 file=origin,
                 where=_where(line),
                 code=carrier,
-                codes=", ".join(sorted(CARRIERS)),
+                codes=listed(sorted(CARRIERS)),
             )
         )
     for code, carrier_settings in settings.carriers.items():
@@ -342,7 +342,7 @@ def parse_settings(text: str, origin: str) -> Settings:
                     file=origin,
                     where=_where(line),
                     code=code,
-                    codes=", ".join(sorted(CARRIERS)),
+                    codes=listed(sorted(CARRIERS)),
                 )
             )
     receipt = settings.printing.slip_size in ("80mm", "58mm")

@@ -89,6 +89,11 @@ def joined(items: Iterable[str]) -> str:
     return _("; ").join(items)
 
 
+def listed(items: Iterable[str]) -> str:
+    """Names in a sentence, separated as the language writes them ("YTO, ZTO", "YTO、ZTO")."""
+    return _(", ").join(items)
+
+
 def N_(message: str) -> str:
     """Mark a string for translation without translating it now (for constants)."""
     return message

@@ -9,7 +9,7 @@ import click
 import platformdirs
 
 from packstation.commands.context import CliContext, pass_cli
-from packstation.i18n import _, ngettext
+from packstation.i18n import _, listed, ngettext
 from packstation.services.demo import prepare_demo
 
 
@@ -74,7 +74,7 @@ def demo(cli: CliContext, folder: Path | None, orders: int, seed_only: bool) -> 
     click.echo(
         _("Labels are written to {labels}; the scale is simulated.").format(labels=summary.labels)
     )
-    people = ", ".join(f"{name} ({badge})" for name, badge in summary.people)
+    people = listed(f"{name} ({badge})" for name, badge in summary.people)
     if not people:
         click.echo(
             _(

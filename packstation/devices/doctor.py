@@ -10,7 +10,7 @@ from packstation.devices.base import DeviceError, no_scale
 from packstation.devices.registry import close_quietly, open_printer, open_scale, open_scanner
 from packstation.devices.uri import parse_uri
 from packstation.devices.weighing import status_word
-from packstation.i18n import _
+from packstation.i18n import _, listed
 
 if TYPE_CHECKING:
     from packstation.config import Settings
@@ -27,8 +27,8 @@ def _ports_check() -> tuple[str, bool, str]:
     ports = serial_ports()
     if not ports:
         return (_("serial ports"), True, _("No serial ports seen."))
-    listed = ", ".join(f"{dev} ({desc})" if desc and desc != "n/a" else dev for dev, desc in ports)
-    return (_("serial ports"), True, _("Serial ports seen: {ports}.").format(ports=listed))
+    seen = listed(f"{dev} ({desc})" if desc and desc != "n/a" else dev for dev, desc in ports)
+    return (_("serial ports"), True, _("Serial ports seen: {ports}.").format(ports=seen))
 
 
 def _hid_check() -> tuple[str, bool, str] | None:
@@ -41,11 +41,11 @@ def _hid_check() -> tuple[str, bool, str] | None:
     scales = hid_scales()
     if not scales:
         return (_("USB scales"), True, _("No USB HID scales seen."))
-    listed = ", ".join(
+    seen = listed(
         f"{d.get('product_string') or '?'} ({d['vendor_id']:04x}:{d['product_id']:04x})"
         for d in scales
     )
-    return (_("USB scales"), True, _("USB HID scales seen: {scales}.").format(scales=listed))
+    return (_("USB scales"), True, _("USB HID scales seen: {scales}.").format(scales=seen))
 
 
 def _scale_check(uri: str) -> tuple[str, bool, str]:

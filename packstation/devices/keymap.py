@@ -8,7 +8,7 @@ A scanner "types" in the layout it is programmed for; if that is not US, name it
 from __future__ import annotations
 
 from packstation.devices.base import DeviceError
-from packstation.i18n import _
+from packstation.i18n import _, listed
 
 KEY_ENTER, KEY_KPENTER, KEY_TAB = 28, 96, 15
 KEY_LEFTSHIFT, KEY_RIGHTSHIFT, KEY_CAPSLOCK = 42, 54, 58
@@ -63,7 +63,7 @@ def layout_named(name: str) -> dict[int, tuple[str, str]]:
     except KeyError:
         raise DeviceError(
             _("Unknown keyboard layout '{name}'; use one of {known}.").format(
-                name=name, known=", ".join(sorted(LAYOUTS))
+                name=name, known=listed(sorted(LAYOUTS))
             )
         ) from None
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from packstation.devices.base import DeviceError
-from packstation.i18n import _
+from packstation.i18n import _, listed
 
 # what a serial line is set with (``serial_link.open_serial``)
 SERIAL_OPTIONS = ("baud", "bits", "parity", "stop")
@@ -56,7 +56,7 @@ class DeviceUri:
             )
         raise DeviceError(
             _("'{uri}': there is no option '{key}'; this device takes {known}.").format(
-                uri=self.text, key=unknown[0], known=", ".join(known)
+                uri=self.text, key=unknown[0], known=listed(known)
             )
         )
 

@@ -14,7 +14,7 @@ from packstation.config import CarrierSettings, Settings
 from packstation.domain.carriers import code_for_name
 from packstation.domain.tracking import CARRIERS, normalise, same_range
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, listed
 from packstation.store.models import Carrier
 from packstation.store.uow import UnitOfWork
 
@@ -43,7 +43,7 @@ def known_carrier(settings: Settings, code: str) -> str:
     if found not in codes:
         raise UserError(
             _("No carrier has the code {code}; the codes are {codes}.").format(
-                code=code, codes=", ".join(codes)
+                code=code, codes=listed(codes)
             )
         )
     return found
@@ -56,7 +56,7 @@ def courier_refused(settings: Settings, carrier: str) -> str:
     if code in settings.carriers or code == settings.shipping.default_carrier.strip().upper():
         return ""
     return _("The carrier '{code}' is unknown; use one of: {known}.").format(
-        code=code, known=", ".join(sorted(settings.carriers)) or "YTO"
+        code=code, known=listed(sorted(settings.carriers)) or "YTO"
     )
 
 

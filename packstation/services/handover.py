@@ -26,7 +26,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, listed
 from packstation.os_problems import os_problem
 from packstation.services.carriers import courier_refused
 from packstation.services.claims import lock_order, lock_parcel
@@ -548,7 +548,7 @@ def kept_out_sentence(codes: Sequence[str]) -> str:
     return _(
         "Taken out of the handover: {codes} (a voided label, or an order cancelled or on "
         "hold); do not give them to the courier."
-    ).format(codes=", ".join(codes))
+    ).format(codes=listed(codes))
 
 
 def _keep_out_unshippable(uow: UnitOfWork, parcels: Sequence[Parcel]) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import N_, _, ngettext
+from packstation.i18n import N_, _, listed, ngettext
 from packstation.services import stock
 from packstation.services.carriers import carrier_code_of, courier_refused
 from packstation.services.claims import clear_claim, lock_order
@@ -572,10 +572,10 @@ class Cancelled:
                 "Label {codes} is void: tear it off and put the goods back on the shelves.",
                 "Labels {codes} are void: tear them off and put the goods back on the shelves.",
                 len(self.labels),
-            ).format(codes=", ".join(self.labels))
+            ).format(codes=listed(self.labels))
         if self.handovers:
             said += " " + _("Take the parcel out of handover {ids}.").format(
-                ids=", ".join(str(h) for h in self.handovers)
+                ids=listed(str(h) for h in self.handovers)
             )
         return said
 

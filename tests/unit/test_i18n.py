@@ -149,3 +149,15 @@ def test_the_system_s_reasons_are_said_in_the_language_of_the_program() -> None:
         assert os_problem(OSError(errno.EMLINK, "Too many links")) == "Too many links"
     finally:
         set_language("en")
+
+
+def test_names_in_a_chinese_sentence_are_separated_as_chinese_writes_them() -> None:
+    """A refusal listed the couriers "SF, YTO, ZTO" in a Chinese sentence."""
+    from packstation.i18n import listed
+
+    set_language("zh_CN")
+    try:
+        assert listed(["SF", "YTO", "ZTO"]) == "SF、YTO、ZTO"
+    finally:
+        set_language("en")
+    assert listed(["SF", "YTO"]) == "SF, YTO"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from packstation.devices.base import DeviceError
 from packstation.devices.protocols import ad, dymo, mtsics, nci
 from packstation.devices.protocols.base import ScaleProtocol
-from packstation.i18n import _
+from packstation.i18n import _, listed
 
 MT_SICS = ScaleProtocol(
     name="mt-sics",
@@ -62,6 +62,6 @@ def protocol_named(name: str) -> ScaleProtocol:
     except KeyError:
         raise DeviceError(
             _("Unknown scale protocol '{name}'; use one of {known} or auto.").format(
-                name=name, known=", ".join(sorted(PROTOCOLS))
+                name=name, known=listed(sorted(PROTOCOLS))
             )
         ) from None

@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from packstation.domain.status import OrderStatus
-from packstation.i18n import N_, _, joined, ngettext
+from packstation.i18n import N_, _, joined, listed, ngettext
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
@@ -131,7 +131,7 @@ class ExceptionsScreen(LeadScreen):
         self.at_bench = {o.order_id for o in message.unshipped if o.status == OrderStatus.PACKING}
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
-            kinds = ", ".join(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
+            kinds = listed(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
             notes = order.reason or joined(e.note for e in order.exceptions if e.note)
             if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
                 notes = f"{status_label(order.status)}: {notes}"
@@ -258,7 +258,7 @@ class ExceptionsScreen(LeadScreen):
 
     def action_courier(self) -> None:
         lead = self.lead
-        known = ", ".join(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
+        known = listed(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
 
         def then(order_id: int, code: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:

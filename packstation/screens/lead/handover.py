@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.errors import UserError
-from packstation.i18n import N_, _, ngettext
+from packstation.i18n import N_, _, listed, ngettext
 from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import local_time
@@ -281,7 +281,7 @@ class HandoverScreen(LeadScreen):
         self.app.push_screen(
             Prompt(
                 _("Carrier and kind ({kinds}), e.g. YTO bag. Carriers: {known}").format(
-                    kinds=", ".join(_(KIND_LABELS[k]) for k in KINDS), known=known
+                    kinds=listed(_(KIND_LABELS[k]) for k in KINDS), known=known
                 ),
                 value=f"{lead.settings.shipping.default_carrier} {_(KIND_LABELS['bag'])}",
             ),
@@ -410,7 +410,7 @@ class HandoverScreen(LeadScreen):
         ).format(id=handover_id, count=len(going))
         if stopped:
             question = (
-                _("{codes} come out at the seal (see the list).").format(codes=", ".join(stopped))
+                _("{codes} come out at the seal (see the list).").format(codes=listed(stopped))
                 + " "
                 + question
             )

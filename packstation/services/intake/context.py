@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from packstation.domain.carriers import code_for_name, known_names
-from packstation.i18n import _
+from packstation.i18n import _, listed
 from packstation.services.intake.report import ImportReport, Problem
 from packstation.services.intake.validation import RowCheck
 
@@ -83,7 +83,7 @@ class ReadContext:
                 key,
                 value,
                 _("The courier '{name}' is unknown; use one of: {names}.").format(
-                    name=value, names=", ".join(known_names())
+                    name=value, names=listed(known_names())
                 ),
             )
             return self.default_carrier
