@@ -23,7 +23,7 @@ from packstation.services.packing.boxes import (
 from packstation.services.packing.quick_weighing import weigh_plainly
 from packstation.services.packing.voiding import drop_empty_boxes
 from packstation.services.packing.weights import WeighResult, Weight, accepted
-from packstation.store.models import Order, Parcel, ProductBarcode
+from packstation.store.models import Order, Parcel, PrintJob, ProductBarcode
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -33,10 +33,9 @@ NO_LABEL_YET = N_("No label has been printed for this order yet.")
 
 def _queue_documents(
     uow: UnitOfWork, parcel: Parcel, settings: Settings, drafts: printing.Drafts | None = None
-) -> int:
+) -> list[PrintJob]:
     assert parcel.id is not None
-    jobs = printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, drafts=drafts)
-    return len(jobs)
+    return printing.add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, drafts=drafts)
 
 
 def _draft_documents(
@@ -224,7 +223,8 @@ def _weigh_box(
             number = printing.decide_tracking_no(uow, settings, box, order)
             if number != drafts.label_data.tracking_no:
                 return None  # leaving the transaction rolls it back
-        jobs = _queue_documents(uow, box, settings, drafts)
+        queued = _queue_documents(uow, box, settings, drafts)
+        jobs = len(queued)
         box.status = ParcelStatus.LABELLED
         uow.session.add(box)
         packed = False
@@ -232,13 +232,14 @@ def _weigh_box(
         if not await_scan:
             packed = _finish_box(uow, order, box, settings, now)
         uow.commit()
+        said = _("Weight {grams} g accepted; label {tracking} queued.")
+        if queued and all(job.batch for job in queued):  # nothing was queued: it said so
+            said = _("Weight {grams} g accepted; its label {tracking} was printed with the batch.")
         return WeighResult(
             True,
             grams,
             expected,
-            _("Weight {grams} g accepted; label {tracking} queued.").format(
-                grams=grams, tracking=box.tracking_no or ""
-            ),
+            said.format(grams=grams, tracking=box.tracking_no or ""),
             jobs,
             packed,
             await_scan,

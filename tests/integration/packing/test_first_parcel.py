@@ -48,9 +48,12 @@ def put_back_after_one(engine: Engine, order_no: str, settings: Settings) -> int
     return order_id
 
 
+SAID: list[str] = []  # what each weighing told the packer
+
+
 def weigh(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> bool:
     """Tick ``codes`` into the open box (closing it if they leave units for another box) and
-    weigh it; True when the order is packed."""
+    weigh it; True when the order is packed.  What the bench said is kept in ``SAID``."""
     for code in codes:
         assert packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings).ok
     view = read_order(uow(engine), order_id, settings)
@@ -67,6 +70,7 @@ def weigh(engine: Engine, order_id: int, codes: list[str], settings: Settings) -
         settings=settings,
     )
     assert weighed.accepted, weighed.message
+    SAID.append(weighed.message)
     return weighed.order_packed
 
 
@@ -121,6 +125,8 @@ def test_printed_first_then_put_back_the_box_that_goes_adopts_the_waybill(
     void, box = parcels(shop, order_id)
     assert (void.seq, void.status, void.tracking_no) == (1, ParcelStatus.VOID, None)
     assert (box.seq, box.status, box.tracking_no) == (2, ParcelStatus.PACKED, printed)
+    # nothing queued at the bench: it said "label … queued"
+    assert SAID[-1].endswith(f"its label {printed} was printed with the batch.")
     # nothing drawn or numbered at the bench: the batch's waybill and slip are the box's
     assert drawn == []
     assert next_in_range(shop) == taken
