@@ -708,22 +708,16 @@ class BenchScreen(Screen[str | None]):
                 "The printer is not ready ({state}): the label waits for it; keep the box here "
                 "until it prints."
             ).format(state=bar.printer.rstrip(".。"))
+        # the outcome first: at the end of a long message it fell off the two lines shown
         if order_packed:
             no = view.order_no if view else ""
             self.order_id = None
             self.refresh_order()
-            self.say(
-                (message + "  " if message else "")
-                + _("✔ Order {no} PACKED. Scan the next order or press F2.").format(no=no),
-                "ok",
-            )
+            done = _("✔ Order {no} PACKED. Scan the next order or press F2.").format(no=no)
         else:
             self.refresh_order()
-            self.say(
-                (message + "  " if message else "")
-                + _("Box done: scan the items of the next box."),
-                "ok",
-            )
+            done = _("Box done: scan the items of the next box.")
+        self.say(done + ("  " + message if message else ""), "ok")
 
     def action_override(self) -> None:
         forms.override(self)
