@@ -175,6 +175,15 @@ def reprint_batch(uow: UnitOfWork, *, batch: str, reason: str) -> BatchResult:
         )
         if not originals:
             raise UserError(_("No batch {batch} was printed; check the name.").format(batch=batch))
+        waiting = next((j for j in originals if j.status == PrintStatus.QUEUED), None)
+        if waiting is not None:
+            # with the printer off, a reprint queued a second copy of each: both came out
+            raise UserError(
+                _(
+                    "Batch {batch} has not printed yet: it waits in the queue for {printer} and "
+                    "prints when that printer is ready; a reprint now would print it twice."
+                ).format(batch=batch, printer=waiting.printer)
+            )
         jobs = [
             queue_job(
                 uow,

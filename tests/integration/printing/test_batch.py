@@ -135,6 +135,15 @@ def test_a_batch_can_be_reprinted(
     first = print_batch(uow_factory(), print_settings, due=DAY)
     with pytest.raises(UserError, match="reason"):
         reprint_batch(uow_factory(), batch=first.batch, reason="")
+    # still in the queue (the printer off): a reprint would print every page twice
+    with pytest.raises(UserError, match="has not printed yet: it waits in the queue for"):
+        reprint_batch(uow_factory(), batch=first.batch, reason="printer jammed")
+    with uow_factory() as uow:  # printed, as the sender records it
+        for job in uow.session.exec(select(PrintJob).where(col(PrintJob.id).in_(first.jobs))):
+            job.status = "sent"
+            uow.session.add(job)
+            uow.record("print_sent", order_id=job.order_id, job_id=job.id, printer=job.printer)
+        uow.commit()
     again = reprint_batch(uow_factory(), batch=first.batch, reason="printer jammed")
     with uow_factory(readonly=True) as uow:
         originals = {
