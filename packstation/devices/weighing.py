@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from packstation.devices.base import DeviceError, Scale, ScaleReading, ScaleStatus
 from packstation.devices.reconnect import ReconnectingThread
@@ -17,6 +17,11 @@ from packstation.i18n import _
 # under this many grams the scale is empty: a box came off it (the bench weighs the next box
 # that is put on, and not the one left on it again)
 EMPTY_G = 5
+
+
+def whole_grams(grams: Decimal) -> int:
+    """A reading in whole grams, rounded half up (12.7 lb is 5761 g; it was cut to 5760)."""
+    return int(grams.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def grams_said(grams: int) -> str:

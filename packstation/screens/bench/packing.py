@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from packstation.devices.base import ScaleReading, ScaleStatus, no_scale
-from packstation.devices.weighing import EMPTY_G, grams_said, status_word
+from packstation.devices.weighing import EMPTY_G, grams_said, status_word, whole_grams
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, WeightSource
 from packstation.domain.tracking import format_ok
@@ -869,7 +869,7 @@ class BenchScreen(Screen[str | None]):
         if reading.grams is None:
             self.live = status_word(reading)
         else:
-            grams = int(reading.grams)
+            grams = whole_grams(reading.grams)
             self.live = f"{grams_said(grams)} {status_word(reading)}"
             if grams <= -EMPTY_G:  # a scale zeroed with something on it: it cannot weigh
                 self.scale_fault = ScaleStatus.UNDERLOAD
@@ -883,7 +883,7 @@ class BenchScreen(Screen[str | None]):
             self.draw_weight()
             return
         if reading.stable and reading.grams is not None:
-            grams = int(reading.grams)
+            grams = whole_grams(reading.grams)
             fresh = grams != self.submitted_grams and self.bench_app.scale_emptied
             if grams >= EMPTY_G and fresh:
                 self.submitted_grams = grams

@@ -146,3 +146,13 @@ def test_monitor_outlives_an_error_that_is_not_a_device_error() -> None:
         assert errors == ["The device stopped answering ((5, 'Input/output error')); reconnecting."]
     finally:
         monitor.stop()
+
+
+def test_a_reading_in_pounds_is_rounded_to_the_gram() -> None:
+    """12.7 lb (5760.62 g) was taken as 5760 g at the bench and shown 5760.6 g by scale read."""
+    from packstation.devices.weighing import whole_grams
+
+    assert whole_grams(Decimal("5760.62")) == 5761
+    assert whole_grams(Decimal("5760.5")) == 5761
+    assert whole_grams(Decimal("5760.49")) == 5760
+    assert whole_grams(Decimal("-3.5")) == -4
