@@ -8,7 +8,14 @@ from rich.cells import cell_len
 from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.i18n import _
 from packstation.services.status_names import role_label
-from packstation.services.users import add_user, check_active, list_users, remove_user, set_pin
+from packstation.services.users import (
+    add_user,
+    check_active,
+    find_user,
+    list_users,
+    remove_user,
+    set_pin,
+)
 
 
 @click.group(help=_("Packers and leads."))
@@ -44,8 +51,15 @@ def user_add(cli: CliContext, name: str, role: str, badge: str | None, pin: bool
 @click.argument("name")
 @pass_cli
 def user_remove(cli: CliContext, name: str) -> None:
+    leaving = find_user(cli.uow(readonly=True), name)
+    badge = leaving.badge if leaving is not None else None
     removed = remove_user(cli.uow(), name=name)
-    click.echo(_("Removed {name}; their badge is free.").format(name=removed.name))
+    if badge:
+        click.echo(
+            _("Removed {name}; their badge {badge} is free.").format(name=removed.name, badge=badge)
+        )
+    else:  # "their badge is free" of a user who had none
+        click.echo(_("Removed {name}.").format(name=removed.name))
 
 
 @user.command(

@@ -35,7 +35,7 @@ def test_a_packer_who_left_no_longer_signs_in_and_their_badge_is_free(
 ) -> None:
     add_user(UnitOfWork(engine), name="小李", role="packer", badge="U-1001")
     code, out, _err = run(capsys, store_url, "remove", "小李")
-    assert (code, out) == (0, "Removed 小李; their badge is free.\n")
+    assert (code, out) == (0, "Removed 小李; their badge U-1001 is free.\n")
     assert find_user(UnitOfWork(engine), "U-1001") is None  # the badge signs in no one
     assert find_user(UnitOfWork(engine), "小李") is None  # nor the name
     assert run(capsys, store_url, "list")[1].startswith("No users yet")
@@ -59,6 +59,14 @@ def test_a_packer_who_left_no_longer_signs_in_and_their_badge_is_free(
         kinds = [e.kind for e in uow.session.exec(select(Event).order_by(Event.id))]
     assert kinds == ["user_added", "user_removed", "user_added", "user_added", "user_added"]
     assert audit(engine).ok
+
+
+def test_a_user_without_a_badge_is_removed_without_a_word_of_one(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    """ "their badge is free" was said of a user who had none."""
+    add_user(UnitOfWork(engine), name="小郑", role="packer")
+    assert run(capsys, store_url, "remove", "小郑")[1] == "Removed 小郑.\n"
 
 
 def test_a_removed_lead_no_longer_overrides_and_the_last_lead_stays(
