@@ -52,12 +52,14 @@ class StatusBar(Pieces):
         if self.user:
             parts.append(Text(self.user, style="bold"))
         printer = self.printer or "—"
+        # "Printer: …" with the colon the language writes (打印机：…)
         parts.append(
             Text.assemble(
-                f"{_('Printer')}: ", (printer, "" if self.printer_ok else "bold red reverse")
+                _("{what}: ").format(what=_("Printer")),
+                (printer, "" if self.printer_ok else "bold red reverse"),
             )
         )
-        parts.append(Text(f"{_('Scale')}: {self.scale or '—'}"))
+        parts.append(Text(_("{what}: ").format(what=_("Scale")) + (self.scale or "—")))
         if self.store_down:
             parts.append(Text(_("Store: unreachable"), style="bold red reverse"))
         return parts
