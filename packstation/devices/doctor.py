@@ -153,6 +153,6 @@ def device_checks(settings: Settings) -> list[tuple[str, bool, str]]:
         devices.printer,
         devices.slip_printer,
     ):
-        listed = _printer_check(devices.manifest_printer, language, timeout)
-        checks.append((_("handover list printer"), listed[1], listed[2]))
+        lists = _printer_check(devices.manifest_printer, language, timeout)
+        checks.append((_("handover list printer"), lists[1], lists[2]))
     return checks

@@ -10,7 +10,7 @@ import time
 try:
     import fcntl
     import termios
-except ImportError:  # not on Windows: a printer that keeps its half open is taken at its word
+except ImportError:  # Windows: a printer that keeps its half open is taken at its word
     pass
 
 from packstation.devices.base import (

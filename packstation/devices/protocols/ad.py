@@ -1,8 +1,8 @@
 """A&D / CAS continuous output: ``ST,GS,+0001.234kg`` about ten times a second (pure parser).
 
 Header 1: ``ST`` stable, ``US`` unstable, ``OL`` overload (a minus sign: underload), ``LO`` under;
-``QT`` is a piece count, not a weight.  An optional header 2 says gross, net or tare (a tare frame is not a weighing: skipped).  Out of
-range, the digits are spaces.
+``QT`` is a piece count, not a weight.  An optional header 2 says gross, net or tare (a tare
+frame is not a weighing: skipped).  Out of range, the digits are spaces.
 """
 
 from __future__ import annotations
