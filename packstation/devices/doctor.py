@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from packstation.devices.base import DeviceError, no_scale
+from packstation.devices.base import DeviceError, ScaleStatus, no_scale
 from packstation.devices.registry import close_quietly, open_printer, open_scale, open_scanner
 from packstation.devices.uri import parse_uri
-from packstation.devices.weighing import status_word
+from packstation.devices.weighing import EMPTY_G, status_word
 from packstation.i18n import _, listed
 
 if TYPE_CHECKING:
@@ -71,13 +71,18 @@ def _scale_check(uri: str) -> tuple[str, bool, str]:
     finally:
         close_quietly(scale)
     grams = "-" if reading.grams is None else f"{reading.grams.normalize():f} g"
-    return (
-        name,
-        True,
-        _("The scale at {where} answers: {grams}, {status}.").format(
-            where=scale.description, grams=grams, status=status_word(reading)
-        ),
+    said = _("The scale at {where} answers: {grams}, {status}.").format(
+        where=scale.description, grams=grams, status=status_word(reading)
     )
+    faulty = reading.status in (ScaleStatus.OVERLOAD, ScaleStatus.UNDERLOAD, ScaleStatus.ERROR)
+    if faulty or (reading.grams is not None and reading.grams <= -EMPTY_G):
+        # it answers, and cannot weigh: "OK" was said of an overloaded scale or one under zero
+        return (
+            name,
+            False,
+            said + " " + _("It cannot weigh like this: empty it and zero it (its zero key)."),
+        )
+    return (name, True, said)
 
 
 def _printer_check(uri: str, language: str, timeout: float) -> tuple[str, bool, str]:

@@ -226,6 +226,14 @@ def test_device_checks(tmp_path: Path) -> None:
         # the status said as a word of the language ("motion", and "stable" in Chinese, before)
         assert re.search(r"answers: \d+ g, (stable|moving)\.$", checks["scale"][1]), checks
         assert checks["printer"][0], checks["printer"]
+        # it answers and cannot weigh: "OK" was said of an overloaded scale, or one under zero
+        for state in ("over", "-200"):
+            scale.apply(state)
+            time.sleep(0.3)
+            checks = {name: (ok, sentence) for name, ok, sentence in device_checks(settings)}
+            assert not checks["scale"][0], (state, checks["scale"])
+            assert checks["scale"][1].endswith("empty it and zero it (its zero key).")
+        scale.apply("250")
         printer.apply("silent")
         settings = Settings(
             devices=DeviceSettings(scale="none", printer=printer.uri),
