@@ -17,6 +17,7 @@ from packstation.os_problems import check_output, write_output
 from packstation.services import printing, tracking
 from packstation.services.batch import has_label, queue_order_documents
 from packstation.services.claims import lock_order
+from packstation.services.lead import labelled_parcels
 from packstation.services.reprints import void_label, voided_sentence
 from packstation.services.tracking import find_order_id_by_tracking
 from packstation.store.models import Order, Parcel, PrintJob
@@ -310,16 +311,8 @@ def _say_still_live(cli: CliContext, order_id: int, order_no: str) -> None:
     box: the import said to void "it", and one run voided one box without a word of the
     other)."""
     with cli.uow(readonly=True) as uow:
-        live = uow.session.exec(
-            select(Parcel.tracking_no)
-            .where(
-                Parcel.order_id == order_id,
-                col(Parcel.tracking_no).is_not(None),
-                col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
-            )
-            .order_by(col(Parcel.seq))
-        ).all()
-    for number in live:
+        live = sorted(labelled_parcels(uow, order_id), key=lambda parcel: parcel.seq)
+    for number in (parcel.tracking_no for parcel in live):
         click.echo(
             _(
                 "The label {code} of order {order} is still live: packstation label {code} "

@@ -122,7 +122,8 @@ def void_labels(uow: UnitOfWork, parcel: Parcel, reason: str) -> int:
     return void_parcel_labels(uow, parcel_id=parcel.id, reason=reason)
 
 
-def _labelled(uow: UnitOfWork, order_id: int) -> list[Parcel]:
+def labelled_parcels(uow: UnitOfWork, order_id: int) -> list[Parcel]:
+    """The order's parcels whose labels are live (labelled or packed, not gone or void)."""
     return list(
         uow.session.exec(
             select(Parcel).where(
@@ -372,7 +373,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
             )
         _refuse_if_handed_over(uow, order, _("its courier cannot change"))
         before = order.carrier
-        labelled = _labelled(uow, order_id)
+        labelled = labelled_parcels(uow, order_id)
         for parcel in labelled:
             # the goods go into a new box with the new courier's waybill
             void_box(uow, order, parcel, f"courier changed to {code}", pack_again=True)
@@ -436,7 +437,7 @@ def correct_address(
         # a waybill printed first has the old address: the bench prints it again
         void_order_documents(uow, order, "address corrected")
         relabelled = []
-        for parcel in _labelled(uow, order_id):
+        for parcel in labelled_parcels(uow, order_id):
             assert parcel.id is not None
             void_labels(uow, parcel, "address corrected")
             # it goes into a handover again once the new label is on
@@ -590,7 +591,7 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Cancelled:
         _refuse_if_handed_over(uow, order, _("recall it before cancelling the order"))
         labels: list[str] = []
         handovers: list[int] = []
-        for parcel in _labelled(uow, order_id):
+        for parcel in labelled_parcels(uow, order_id):
             labels.append(parcel.tracking_no or "")
             if parcel.handover_id is not None and parcel.handover_id not in handovers:
                 handovers.append(parcel.handover_id)
