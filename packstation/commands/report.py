@@ -8,7 +8,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.commands.day_param import DAY
-from packstation.i18n import _, ngettext
+from packstation.i18n import _, listed, ngettext
 from packstation.services.reports import day_report, shortages, today
 from packstation.services.status_names import status_label
 
@@ -88,8 +88,27 @@ def report_shortages(cli: CliContext, as_json: bool) -> None:
             f"{r['sku']:<16} {r['location']:<9} {r['needed']:>6}  {r['on_hand']:>7}  "
             f"{r['reported_short'] or '':>5}  {r['to_buy']:>6}  {r['name']} {r['spec']}"
         )
+        if r["orders"]:
+            click.echo("  " + _waiting(r["orders"]))
     if any(r["reported_short"] for r in rows):
         click.echo(_("short: units packers found missing at a bench (open short exceptions)."))
+
+
+# order numbers named under a SKU; --json lists every one
+WAITING_SHOWN = 8
+
+
+def _waiting(orders: list[str]) -> str:
+    """The orders waiting for a SKU, the first few by number and how many more."""
+    shown = listed(orders[:WAITING_SHOWN])
+    more = len(orders) - WAITING_SHOWN
+    if more > 0:
+        shown = ngettext("{orders} and {count} more", "{orders} and {count} more", more).format(
+            orders=shown, count=more
+        )
+    return ngettext(
+        "{count} order waiting: {orders}", "{count} orders waiting: {orders}", len(orders)
+    ).format(count=len(orders), orders=shown)
 
 
 COMMANDS = [report]

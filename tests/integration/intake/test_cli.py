@@ -281,3 +281,25 @@ def test_a_dash_for_the_output_is_refused_or_read_as_standard_output(
     code, out, _err = run(capsys, *db, "manifest", "--carrier", "YTO", "-o", "-")
     assert code == 0 and out.startswith("carrier,date,handover,tracking_no,")
     assert not (tmp_path / "-").exists()
+
+
+def test_shortages_text_names_the_orders_waiting(
+    capsys: pytest.CaptureFixture[str], store_url: str, tmp_path: Path
+) -> None:
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    orders_csv, items_csv = write_taobao(
+        tmp_path, [TOrder(f"W-{n}", [Item("MUG-01")]) for n in range(1, 11)]
+    )
+    db = ("--db", store_url, "--lang", "en")
+    assert run(capsys, *db, "import", "products", str(products))[0] == 0
+    assert run(capsys, *db, "import", "orders", str(orders_csv), str(items_csv))[0] == 0
+    code, out, _err = run(capsys, *db, "report", "shortages")
+    # 10 mugs wanted, 2 on the shelf: the orders waiting are named under the row, the first
+    # eight by number and how many more
+    assert code == 0 and re.search(r"^MUG-01 +B-02-01 +10 +2 +8 ", out, re.MULTILINE)
+    waiting = next(line for line in out.splitlines() if "waiting" in line)
+    assert waiting.startswith("  10 orders waiting: W-1, W-10, W-2,")
+    assert waiting.endswith(" and 2 more")
+    code, out, _err = run(capsys, "--lang", "zh_CN", *db[:2], "report", "shortages")
+    assert code == 0 and "10 个订单等待：W-1、W-10、W-2、" in out and "，另有 2 个" in out
