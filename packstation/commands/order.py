@@ -91,8 +91,9 @@ def _print(d: dict[str, Any]) -> None:
         click.echo(_("  on hold: {reason}").format(reason=d["hold_reason"]))
     if d["not_shipping_reason"]:
         click.echo(_("  does not ship today: {reason}").format(reason=d["not_shipping_reason"]))
-    if d["tracking_no"]:
-        # given by the export, or printed before packing: on no parcel yet
+    if d["tracking_no"] and all(p["tracking_no"] != d["tracking_no"] for p in d["parcels"]):
+        # given by the export, or printed before packing, and on no parcel yet: a parcel's
+        # number is said with the parcel, voided or not
         click.echo(_("  the order's waybill: {number}").format(number=d["tracking_no"]))
     if d["buyer_note"]:
         click.echo(_("  buyer's note: {note}").format(note=d["buyer_note"]))

@@ -131,3 +131,19 @@ def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
         ("slip", 1),
     ]
     assert shown["events"][0]["details"] == updated
+
+
+def test_the_orders_waybill_is_said_once_with_its_parcel(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    """A number given before packing that a parcel carries was said twice, as "the order's
+    waybill" too, and so still after the parcel's label was voided: a lead read a void number
+    as the order's."""
+    with Session(engine) as s:
+        row = order(s, "T-1", status="on_hold", tracking_no="YT7000000000011")
+        box = parcel(s, row, "YT7000000000011", status="void")
+        label(s, box)
+        s.commit()
+    english = _show(capsys, store_url, "en")
+    assert "the order's waybill" not in english
+    assert "  #1 void YT7000000000011 " in english
