@@ -81,7 +81,7 @@ def import_products(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> Pr
             Problem(
                 report.file,
                 clash.row,
-                "barcode",
+                next((column_of(r, clash.code) for r in rows if r.row == clash.row), "barcode"),
                 clash.code,
                 _(
                     "The barcode {code} already belongs to SKU {sku}; correct the "
@@ -93,6 +93,14 @@ def import_products(uow: UnitOfWork, path: Path, *, dry_run: bool = False) -> Pr
     report.products_unchanged, report.barcodes = result.unchanged, result.barcodes
     report.stored = result.stored
     return report
+
+
+def column_of(product: ProductRow, code: str) -> str:
+    """The column a row's barcode came from: a case's counts several units, the first unit
+    barcode is the row's ``barcode``, the others its ``extra_barcodes``."""
+    if product.barcodes.get(code, 1) > 1:
+        return "case_barcode"
+    return "barcode" if next(iter(product.barcodes), None) == code else "extra_barcodes"
 
 
 def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow]:
@@ -139,6 +147,15 @@ def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow
                 )
             else:
                 codes[case_code] = case_qty
+        elif case_qty is not None:
+            check.fail(
+                "case_qty",
+                str(case_qty),
+                _(
+                    "Units in a case count only with the case's barcode: fill in "
+                    "case_barcode or empty case_qty."
+                ),
+            )
         on_hand_cell = cell(cells, "on_hand")
         product = ProductRow(
             sku=sku,
@@ -170,7 +187,7 @@ def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow
             owner = seen.codes.get(code)
             if owner is not None and owner[0] != sku:
                 check.fail(
-                    "barcode",
+                    column_of(product, code),
                     code,
                     _(
                         "The barcode {code} is also given to SKU {sku} at row {row}; a barcode "

@@ -90,6 +90,43 @@ def test_the_same_barcode_twice_in_a_file(uow_factory: Factory, tmp_path: Path) 
     assert {(p.row, p.column) for p in report.errors} == {(3, "barcode"), (4, "sku")}
 
 
+def test_a_case_or_extra_barcode_clash_names_its_column(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    """A clash in ``case_barcode`` or ``extra_barcodes`` was named as column ``barcode``: the
+    person looked for the number in the wrong cell."""
+    import_products(uow_factory(), _write(tmp_path, "CUP-1,6900000000011,杯子,,300,0,,,,,,,,\n"))
+    for cells, column in (
+        (",,6900000000011,6", "case_barcode"),
+        (",6900000000011,,", "extra_barcodes"),
+    ):
+        clash = _write(tmp_path, f"CUP-8,6900000000028,碗,,300,0{cells},,,,,\n", name="c.csv")
+        report = import_products(uow_factory(), clash)
+        assert [(p.row, p.column) for p in report.errors] == [(2, column)]
+    in_file = _write(
+        tmp_path,
+        "A,111,a,,1,0,,,,,,,,\nB,222,b,,1,0,,111,6,,,,,\nC,333,c,,1,0,222,,,,,,,\n",
+        name="in_file.csv",
+    )
+    report = import_products(uow_factory(), in_file, dry_run=True)
+    assert [(p.row, p.column) for p in report.errors] == [
+        (3, "case_barcode"),
+        (4, "extra_barcodes"),
+    ]
+
+
+def test_units_in_a_case_without_its_barcode_are_refused(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    """``case_qty`` without ``case_barcode`` was dropped without a word: the person believed
+    the case counted."""
+    before = snapshot(uow_factory)
+    report = import_products(uow_factory(), _write(tmp_path, "A,111,a,,1,0,,,12,,,,,\n"))
+    assert [(p.row, p.column, p.value) for p in report.errors] == [(2, "case_qty", "12")]
+    assert "case_barcode" in report.errors[0].problem
+    assert snapshot(uow_factory) == before
+
+
 def test_dry_run(uow_factory: Factory, tmp_path: Path) -> None:
     before = snapshot(uow_factory)
     report = import_products(
