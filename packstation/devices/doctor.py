@@ -3,6 +3,7 @@ there, the configured scale and printer answering.  Each check is (name, ok, one
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import TYPE_CHECKING
 
@@ -133,6 +134,23 @@ def _scanner_check(uri: str) -> tuple[str, bool, str]:
                 "The scanner's device {path} does not exist; plug it in, or correct "
                 "devices.scanner ('packstation ports' lists the serial ports)."
             ).format(path=parsed.path),
+        )
+    if parsed.scheme == "evdev" and importlib.util.find_spec("evdev") is None:
+        return (
+            name,
+            False,
+            _("evdev scanners need the evdev extra: pip install 'packstation[evdev]'."),
+        )
+    mode = os.R_OK if parsed.scheme == "evdev" else os.R_OK | os.W_OK
+    if parsed.path and not os.access(parsed.path, mode):
+        group = "input" if parsed.scheme == "evdev" else "dialout"
+        return (
+            name,
+            False,
+            _(
+                "This user may not read the scanner's device {path}; add it to the group "
+                "{group} (then sign in again) or install the udev rule from the README."
+            ).format(path=parsed.path, group=group),
         )
     return (name, True, _("The scanner is at {where}.").format(where=uri.strip()))
 

@@ -348,6 +348,38 @@ def test_doctor_checks_the_scanner(tmp_path: Path) -> None:
     assert scanner(f"serial://{missing}")[0]
 
 
+def test_doctor_checks_the_scanner_can_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evdev scanner without the evdev extra, or a device node this user may not read,
+    passed: the bench then said nothing and took no scan."""
+    node = tmp_path / "event7"
+    node.touch()
+    settings = Settings(devices=DeviceSettings(scale="none", scanner=f"evdev://{node}"))
+
+    def said() -> tuple[bool, str]:
+        [(_name, ok, sentence)] = [c for c in device_checks(settings) if c[0] == "scanner"]
+        return ok, sentence
+
+    monkeypatch.setattr(device_doctor.importlib.util, "find_spec", lambda name: None)
+    assert said() == (
+        False,
+        "evdev scanners need the evdev extra: pip install 'packstation[evdev]'.",
+    )
+    monkeypatch.undo()
+    monkeypatch.setattr(device_doctor.importlib.util, "find_spec", lambda name: object())
+    # as root every file is readable: the answer of access() is what the check asks
+    monkeypatch.setattr(device_doctor.os, "access", lambda path, mode: False)
+    ok, sentence = said()
+    assert not ok and sentence.startswith(f"This user may not read the scanner's device {node};")
+    assert "group input" in sentence
+    settings = Settings(devices=DeviceSettings(scale="none", scanner=f"serial://{node}"))
+    ok, sentence = said()
+    assert not ok and "group dialout" in sentence
+    monkeypatch.setattr(device_doctor.os, "access", lambda path, mode: True)
+    assert said() == (True, f"The scanner is at serial://{node}.")
+
+
 def test_a_receipt_slip_printer_is_asked_in_its_own_language() -> None:
     """A receipt printer (ESC/POS) for 80 mm slips was asked in ZPL, the labels' language, and
     said not to answer, though the bench's sender reached it."""
