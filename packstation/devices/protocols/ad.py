@@ -11,7 +11,13 @@ import re
 from decimal import Decimal
 
 from packstation.devices.base import ScaleReading, ScaleStatus
-from packstation.devices.protocols.base import FrameError, ascii_text, from_grams, to_grams
+from packstation.devices.protocols.base import (
+    FrameError,
+    UnitError,
+    ascii_text,
+    from_grams,
+    to_grams,
+)
 
 _HEADERS = {
     "ST": ScaleStatus.STABLE,
@@ -28,7 +34,7 @@ def parse(frame: bytes) -> ScaleReading | None:
     fields = ascii_text(frame).strip().split(",")
     header = fields[0].strip()
     if header == "QT":
-        raise FrameError("a piece count, not a weight")
+        raise UnitError("PCS")  # counting mode: pieces, not a weight
     status = _HEADERS.get(header)
     if status is None:
         raise FrameError("not an A&D header")

@@ -13,6 +13,14 @@ class FrameError(ValueError):
     """A frame that is not a reading of the protocol: skipped and counted, never fatal."""
 
 
+class UnitError(FrameError):
+    """A reading in a unit that is no weight the bench reads (pieces, carats, a percentage)."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__(f"unknown unit {unit!r}")
+        self.unit = unit
+
+
 GRAMS_PER_UNIT: dict[str, Decimal] = {
     "g": Decimal(1),
     "kg": Decimal(1000),
@@ -26,7 +34,7 @@ def to_grams(value: str, unit: str) -> Decimal:
     """An exact decimal number of grams; ``FrameError`` for a bad number or an unknown unit."""
     factor = GRAMS_PER_UNIT.get(unit.strip().lower())
     if factor is None:
-        raise FrameError(f"unknown unit {unit!r}")
+        raise UnitError(unit.strip())
     text = value.replace(" ", "")
     if not text or len(text) > 20:
         raise FrameError(f"no number in {value!r}")

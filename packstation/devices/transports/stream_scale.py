@@ -17,7 +17,7 @@ from packstation.devices.base import (
     ScaleSilent,
     ScaleStatus,
 )
-from packstation.devices.protocols.base import FrameError, ScaleProtocol, split_frames
+from packstation.devices.protocols.base import FrameError, ScaleProtocol, UnitError, split_frames
 from packstation.devices.protocols.registry import SERIAL_PROTOCOLS
 from packstation.devices.transports.serial_link import PORT_ERRORS
 from packstation.i18n import _
@@ -74,6 +74,7 @@ class StreamScale:
             self._write(self.protocol.poll)
         latest: ScaleReading | None = None
         moved = False  # a frame of this read was not still: the newest one is not believed
+        unit = ""  # a frame read in a unit that is no weight (pcs, ct): the scale's setting
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -91,6 +92,10 @@ class StreamScale:
             for frame in frames:
                 try:
                     reading = self.protocol.parse(frame)
+                except UnitError as exc:
+                    self.garbage += 1
+                    unit = exc.unit
+                    continue
                 except FrameError:
                     self.garbage += 1
                     garbled = True
@@ -104,6 +109,13 @@ class StreamScale:
                 return _still_if(latest, moved)
         if latest is not None:
             return _still_if(latest, moved)
+        if unit:  # the protocol is right, the scale counts or weighs in another unit
+            raise DeviceError(
+                _(
+                    "The scale at {where} shows its reading in {unit}, not in g or kg; set "
+                    "it to weigh in grams or kilograms (its unit key or set-up menu)."
+                ).format(where=self.where, unit=unit)
+            )
         if self.garbage > garbage_before:  # it talks, but not in the protocol configured
             raise DeviceError(
                 _(

@@ -146,6 +146,29 @@ def test_a_still_frame_between_moving_ones_is_not_stable() -> None:
         line.stop()
 
 
+@pytest.mark.parametrize(
+    ("frame", "unit"), [(b"ST,GS,+0006.150ct\r\n", "ct"), (b"QT,+000012 PC\r\n", "PCS")]
+)
+def test_a_scale_set_to_another_unit_is_told_so(frame: bytes, unit: str) -> None:
+    """A scale set to carats or to counting pieces was said to speak another protocol: the
+    person changed the protocol, when the scale's unit key was what to press."""
+    line = PtyEndpoint(lambda data: b"", None)
+    line.start()
+    try:
+        scale = open_scale(f"serial://{line.address}?protocol=ad")
+        try:
+            line.write(frame * 3)
+            with pytest.raises(DeviceError) as refused:
+                scale.read(0.5)
+            assert f"shows its reading in {unit}, not in g or kg; set it to weigh" in str(
+                refused.value
+            )
+        finally:
+            scale.close()
+    finally:
+        line.stop()
+
+
 @pytest.mark.parametrize("tcp", [False, True], ids=["pty", "tcp"])
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_auto_finds_the_protocol(scale_server: Start, protocol: str, tcp: bool) -> None:
