@@ -5,14 +5,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.devices.base import DeviceError, PrinterState
 from packstation.devices.registry import close_quietly, open_printer
+from packstation.errors import UserError
 from packstation.i18n import _
+
+if TYPE_CHECKING:
+    from packstation.config import Settings
+    from packstation.labels.canvas import Ink
 
 _PRINTER = click.option(
     "--printer",
@@ -26,9 +31,11 @@ _LANGUAGE = click.option(
 )
 
 
-def test_job(language: str, bench: str, when: dt.datetime) -> bytes:
-    """A small Latin-text test label with a barcode."""
+def test_job(language: str, bench: str, when: dt.datetime, font_path: str | None = None) -> bytes:
+    """A small test label with a barcode.  A bench name in Chinese is drawn with the labels'
+    font, as labels draw it (a printer's own fonts have no Chinese: it came out as ????)."""
     stamp = when.strftime("%Y-%m-%d %H:%M:%S")
+    drawn = _drawn_name(bench, font_path)
     if language == "escpos":
         from escpos.printer import Dummy
 
@@ -36,19 +43,48 @@ def test_job(language: str, bench: str, when: dt.datetime) -> bytes:
         printer.set(align="center", bold=True, double_height=True)
         printer.text("packstation test\n")
         printer.set(align="center")
-        printer.text(f"{bench}\n{stamp}\n")
+        if drawn is not None:
+            printer.image(drawn.image, center=True)
+            printer.text(f"{stamp}\n")
+        else:
+            printer.text(f"{bench}\n{stamp}\n")
         with contextlib.redirect_stdout(io.StringIO()):  # python-escpos prints a remark
             printer.barcode("PACKSTATION", "CODE39", function_type="A")
         printer.cut()
         return bytes(printer.output)
+    from packstation.labels.zpl import ink_field  # Pillow: only when a label is made
+
+    name = (
+        f"^FO40,120{ink_field(drawn)}^FS\n"
+        if drawn is not None
+        else f"^FO40,120^A0N,40,40^FD{bench}^FS\n"
+    )
     return (
         "^XA^CI28^PW800^LL600\n"
         "^FO40,40^A0N,60,60^FDpackstation test^FS\n"
-        f"^FO40,120^A0N,40,40^FD{bench}^FS\n"
+        f"{name}"
         f"^FO40,170^A0N,40,40^FD{stamp}^FS\n"
         "^FO40,240^BY3^BCN,120,Y,N,N^FDPACKSTATION^FS\n"
         "^XZ\n"
     ).encode("ascii", errors="replace")
+
+
+def _drawn_name(bench: str, font_path: str | None) -> Ink | None:
+    """The bench name as ink when a printer font cannot print it and a CJK font is at hand."""
+    if bench.isascii() or font_path is None:
+        return None
+    from packstation.labels.canvas import text_ink
+
+    return text_ink(bench, font_path=font_path, size=40, width=720, height=46)
+
+
+def _font_or_none(settings: Settings) -> str | None:
+    from packstation.labels.fonts import find_cjk_font
+
+    try:
+        return str(find_cjk_font(settings))
+    except UserError:  # no font: the name goes in the printer's font, as far as it can
+        return None
 
 
 def state_json(state: PrinterState, device: str) -> dict[str, Any]:
@@ -79,7 +115,8 @@ def printer_test(cli: CliContext, printer: str | None, language: str | None, as_
     timeout = settings.printing.timeout_seconds
     opened = open_printer(uri, language=lang, timeout=timeout)
     try:
-        opened.send(test_job(lang, settings.bench.name, dt.datetime.now()), timeout=timeout)
+        job = test_job(lang, settings.bench.name, dt.datetime.now(), _font_or_none(settings))
+        opened.send(job, timeout=timeout)
         state = opened.status(timeout=timeout)
     finally:
         close_quietly(opened)
