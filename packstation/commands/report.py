@@ -103,9 +103,7 @@ def _waiting(orders: list[str]) -> str:
     shown = listed(orders[:WAITING_SHOWN])
     more = len(orders) - WAITING_SHOWN
     if more > 0:
-        shown = ngettext("{orders} and {count} more", "{orders} and {count} more", more).format(
-            orders=shown, count=more
-        )
+        shown = _("{orders} and {count} more").format(orders=shown, count=more)
     return ngettext(
         "{count} order waiting: {orders}", "{count} orders waiting: {orders}", len(orders)
     ).format(count=len(orders), orders=shown)
