@@ -17,6 +17,7 @@ from packstation.commands.label import deliver
 from packstation.config import Settings
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
+from packstation.labels.content import kilograms
 from packstation.os_problems import check_output, write_output
 from packstation.services.carriers import known_carrier
 from packstation.services.handover import (
@@ -29,7 +30,6 @@ from packstation.services.handover import (
     print_list_again,
     seal_all_waiting,
 )
-from packstation.services.manifest_print import kilograms
 from packstation.services.queue import today
 from packstation.services.retry import AlreadyApplied, lost_mid_command, run_action
 from packstation.store.uow import UnitOfWork

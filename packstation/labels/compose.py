@@ -174,7 +174,7 @@ def masked_party(name: str, phone: str, address: str, *, mask: bool) -> tuple[st
     return mask_name(name), mask_phone(phone), address
 
 
-class _Column:
+class Column:
     """Content flowing down a slip: each ``add`` places a block below the previous one."""
 
     def __init__(self, pen: Pen, template: SlipTemplate, width: int, limit: int | None) -> None:
@@ -214,7 +214,7 @@ class _Column:
         self.y += self.pen.d(gap_mm)
 
 
-def _slip_canvas(template: SlipTemplate, dpi: int) -> tuple[int, int | None]:
+def slip_canvas(template: SlipTemplate, dpi: int) -> tuple[int, int | None]:
     per_mm = dots_per_mm(dpi)
     width = round(template.width_mm * per_mm)
     if template.name == "4x6":
@@ -228,10 +228,10 @@ def _slip_canvas(template: SlipTemplate, dpi: int) -> tuple[int, int | None]:
 
 
 def compose_slip(data: SlipData, template: SlipTemplate, *, font_path: str, dpi: int) -> Drawing:
-    width, fixed = _slip_canvas(template, dpi)
+    width, fixed = slip_canvas(template, dpi)
     drawing = Drawing(width, fixed or 10_000)
     pen = Pen(drawing, font_path, dots_per_mm(dpi))
-    col = _Column(pen, template, width, None if fixed is None else fixed - pen.d(template.margin))
+    col = Column(pen, template, width, None if fixed is None else fixed - pen.d(template.margin))
 
     col.y += col.add(data.shop, template.title, bold=True, align="center", lines=2)
     col.y += col.add("发货单 Packing slip", template.body, bold=True, align="center")
@@ -309,7 +309,7 @@ def compose_pick_list(
     data: PickListData, template: SlipTemplate, *, font_path: str, dpi: int
 ) -> list[Drawing]:
     """The batch pick list; on fixed-size labels it runs over as many pages as it needs."""
-    width, fixed = _slip_canvas(template, dpi)
+    width, fixed = slip_canvas(template, dpi)
     pages: list[Drawing] = []
     remaining = list(data.lines)
     page_no = 0
@@ -318,7 +318,7 @@ def compose_pick_list(
         drawing = Drawing(width, fixed or 10_000)
         pen = Pen(drawing, font_path, dots_per_mm(dpi))
         limit = None if fixed is None else fixed - pen.d(template.margin)
-        col = _Column(pen, template, width, limit)
+        col = Column(pen, template, width, limit)
         title = f"拣货单 Pick list · {data.batch}"
         if page_no > 1:
             title += f" ({page_no})"

@@ -11,6 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 
+def kilograms(grams: int) -> str:
+    """A weight as lists print it: 1.234 kg."""
+    return f"{grams / 1000:.3f} kg"
+
+
 def mask_name(name: str) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧***, Li Lei → L* L**: the first character of each word stays."""
     name = name.strip()
@@ -93,3 +98,16 @@ class PickListData:
     printed_at: dt.datetime | None = None
     filters: str = ""
     order_nos: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class HandoverListData:
+    """The list a courier signs for the parcels handed over: each parcel's waybill and weight."""
+
+    carrier: str
+    carrier_name: str
+    day: dt.date
+    handovers: tuple[int, ...]
+    courier: str
+    shop: str
+    parcels: tuple[tuple[str, int], ...]  # (waybill number, grams)

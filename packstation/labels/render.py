@@ -13,7 +13,8 @@ from PIL import Image
 from packstation.labels import escpos, zpl
 from packstation.labels.canvas import Drawing, paint
 from packstation.labels.compose import compose_label, compose_pick_list, compose_slip
-from packstation.labels.content import LabelData, PickListData, SlipData
+from packstation.labels.content import HandoverListData, LabelData, PickListData, SlipData
+from packstation.labels.handover_list import compose_handover_list
 from packstation.labels.templates import LABELS, SLIPS
 
 LANGUAGES = ("zpl", "escpos")
@@ -52,6 +53,13 @@ def render_pick_list(
     data: PickListData, *, language: str, size: str, dpi: int, font_path: str
 ) -> Rendered:
     drawings = compose_pick_list(data, SLIPS[size], font_path=font_path, dpi=dpi)
+    return Rendered(language, encode(language, drawings), tuple(drawings))
+
+
+def render_handover_list(
+    data: HandoverListData, *, language: str, size: str, dpi: int, font_path: str
+) -> Rendered:
+    drawings = compose_handover_list(data, SLIPS[size], font_path=font_path, dpi=dpi)
     return Rendered(language, encode(language, drawings), tuple(drawings))
 
 

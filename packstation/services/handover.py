@@ -30,7 +30,7 @@ from packstation.i18n import N_, _, listed
 from packstation.os_problems import os_problem
 from packstation.services.carriers import courier_refused
 from packstation.services.claims import lock_order, lock_parcel
-from packstation.services.manifest_print import render_manifest
+from packstation.services.manifest_print import list_printer, render_manifest
 from packstation.services.packing.voiding import leave_open_handover
 from packstation.services.retry import AlreadyApplied
 from packstation.services.status_names import parcel_status_label, status_label
@@ -410,17 +410,11 @@ def day_manifest(uow: UnitOfWork, *, carrier: str, day: dt.date) -> Manifest:
         return _manifest(uow, handovers, code, day)
 
 
-def manifest_printer(settings: Settings) -> str:
-    devices = settings.devices
-    return devices.manifest_printer or devices.slip_printer or devices.printer
-
-
 def _queue_print(uow: UnitOfWork, manifest: Manifest, settings: Settings) -> int:
-    language = settings.printing.language
-    content = render_manifest(manifest, language=language, shop=settings.shop.name)
+    language, content = render_manifest(manifest, settings)
     job = PrintJob(
         kind=PrintKind.MANIFEST,
-        printer=manifest_printer(settings),
+        printer=list_printer(settings),
         language=language,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),

@@ -1,9 +1,9 @@
-"""The printed courier handover list: the bytes of a ``manifest`` print job.
+"""The printed courier handover list: the bytes of a ``manifest`` print job, and the list as
+text for the screen.
 
-Called by ``services.handover`` when a handover is sealed.  ZPL label printers get pages of the
-label size with plain ASCII text (a label printer has no CJK font unless one was downloaded to
-it, and tracking numbers, dates and weights are ASCII anyway); ESC/POS receipt printers get the
-list as text in GB18030 (what Chinese receipt printers expect), in the screen's language.
+Called by ``services.handover`` when a handover is sealed.  The printed list is drawn like the
+slips, with the labels' font (a label printer has no Chinese font of its own, and many receipt
+printers print GB18030 text as garbage), in the language and size of the printer it goes to.
 """
 
 from __future__ import annotations
@@ -11,23 +11,51 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from packstation.i18n import _
+from packstation.labels.content import kilograms
 
 if TYPE_CHECKING:
+    from packstation.config import Settings
     from packstation.services.handover import Manifest
 
-ROWS_PER_PAGE = 26  # leaves room for the total and the signature on the last page
-_ESC_INIT = b"\x1b@"
-_ESC_CUT = b"\x1dV\x42\x00"  # feed and cut
+
+def list_printer(settings: Settings) -> str:
+    """Where handover lists print: their own printer, else the slips', else the labels'."""
+    devices = settings.devices
+    return devices.manifest_printer or devices.slip_printer or devices.printer
 
 
-def kilograms(grams: int) -> str:
-    return f"{grams / 1000:.3f} kg"
+def list_language_and_size(settings: Settings) -> tuple[str, str]:
+    """The slip printer's language and paper when the lists go to it (a receipt printer speaks
+    ESC/POS whatever the labels' language); else the labels' language, on a label, or on
+    an 80 mm roll for an ESC/POS printer."""
+    p = settings.printing
+    if list_printer(settings) == settings.devices.slip_printer:
+        from packstation.services.documents import slip_language_and_size
+
+        return slip_language_and_size(settings)
+    return p.language, p.label_size if p.language == "zpl" else "80mm"
 
 
-def render_manifest(manifest: Manifest, *, language: str, shop: str = "") -> bytes:
-    if language == "escpos":
-        return _escpos(manifest, shop)
-    return _zpl(manifest)
+def render_manifest(manifest: Manifest, settings: Settings) -> tuple[str, bytes]:
+    """The printer language and the bytes of the list."""
+    from packstation.labels.content import HandoverListData
+    from packstation.labels.render import render_handover_list
+    from packstation.services.documents import font_path
+
+    language, size = list_language_and_size(settings)
+    data = HandoverListData(
+        carrier=manifest.carrier,
+        carrier_name=manifest.carrier_name,
+        day=manifest.date,
+        handovers=tuple(manifest.handover_ids),
+        courier=manifest.courier_name,
+        shop=settings.shop.name,
+        parcels=tuple((line.tracking_no, line.weight_g) for line in manifest.lines),
+    )
+    rendered = render_handover_list(
+        data, language=language, size=size, dpi=settings.printing.dpi, font_path=font_path(settings)
+    )
+    return language, rendered.content
 
 
 def manifest_text(manifest: Manifest, shop: str = "") -> str:
@@ -56,56 +84,3 @@ def manifest_text(manifest: Manifest, shop: str = "") -> str:
     lines.append(_("Courier signature: ____________________"))
     lines.append(_("Time: ____________________"))
     return "\n".join(lines) + "\n"
-
-
-def _escpos(manifest: Manifest, shop: str) -> bytes:
-    body = manifest_text(manifest, shop).encode("gb18030", errors="replace")
-    return _ESC_INIT + body + b"\n\n\n" + _ESC_CUT
-
-
-def _zpl_text(x: int, y: int, text: str, height: int = 28) -> str:
-    safe = (
-        text.encode("ascii", errors="replace").decode("ascii").replace("^", " ").replace("~", " ")
-    )
-    return f"^FO{x},{y}^A0N,{height},{height}^FD{safe}^FS"
-
-
-def _zpl(manifest: Manifest) -> bytes:
-    rows = manifest.lines
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    out = []
-    for page in range(pages):
-        chunk = rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE]
-        parts = ["^XA^CI0^PW812^LL1218"]
-        parts.append(_zpl_text(40, 40, f"HANDOVER LIST  {manifest.carrier}", 44))
-        parts.append(
-            _zpl_text(
-                40,
-                100,
-                f"DATE {manifest.date.isoformat()}  PARCELS {manifest.count}  PAGE {page + 1}/{pages}",
-            )
-        )
-        parts.append("^FO40,140^GB732,3,3^FS")
-        y = 160
-        for index, line in enumerate(chunk, start=page * ROWS_PER_PAGE + 1):
-            parts.append(
-                _zpl_text(
-                    40, y, f"{index:>4}  {line.tracking_no:<22} {kilograms(line.weight_g):>11}"
-                )
-            )
-            y += 32
-        if page == pages - 1:
-            y += 16
-            parts.append(f"^FO40,{y}^GB732,3,3^FS")
-            parts.append(
-                _zpl_text(
-                    40,
-                    y + 16,
-                    f"TOTAL {manifest.count} PARCELS  {kilograms(manifest.total_weight_g)}",
-                )
-            )
-            parts.append(_zpl_text(40, y + 80, "COURIER SIGNATURE: ______________________"))
-            parts.append(_zpl_text(40, y + 130, "TIME: ______________________"))
-        parts.append("^XZ")
-        out.append("".join(parts))
-    return "\n".join(out).encode("ascii")

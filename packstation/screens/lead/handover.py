@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.errors import UserError
 from packstation.i18n import N_, _, listed, ngettext
+from packstation.labels.content import kilograms
 from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
 from packstation.screens.lead.format import local_time
@@ -37,7 +38,7 @@ from packstation.services.handover import (
     sealed_handover,
     waiting_parcels,
 )
-from packstation.services.manifest_print import kilograms, manifest_text
+from packstation.services.manifest_print import manifest_text
 from packstation.services.retry import AlreadyApplied, already_stored, applied_event
 from packstation.services.status_names import carrier_label
 from packstation.store.uow import UnitOfWork

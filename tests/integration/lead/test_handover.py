@@ -17,6 +17,7 @@ from packstation.config import CarrierSettings, Settings
 from packstation.domain.status import OrderStatus as S
 from packstation.domain.status import ParcelStatus as P
 from packstation.errors import UserError
+from packstation.labels.render import pages_of
 from packstation.services.carriers import courier_refused
 from packstation.services.handover import (
     HandoverRefused,
@@ -179,9 +180,9 @@ def test_seal_prints_and_saves_the_list(
     with Session(engine) as s:
         job = s.get(PrintJob, sealed.print_job_id)
         assert job is not None and job.kind == "manifest" and job.status == "queued"
-        text = job.content.decode("ascii")
-        assert "YT0000000001" in text and "YT0000000003" in text and "1.650 kg" in text
-        assert "SIGNATURE" in text
+        # drawn for the label printer, as the slips are (the screen shows the list as text)
+        assert (job.printer, job.language) == (lead_settings.devices.printer, "zpl")
+        assert len(pages_of("zpl", job.content)) == 1
         statuses = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
         assert statuses["YT0000000001"] == P.HANDED_OVER
         assert statuses["YT0000000002"] == P.PACKED  # not scanned
@@ -194,6 +195,30 @@ def test_seal_prints_and_saves_the_list(
     assert waiting == ["YT0000000002"]
     text = manifest_text(manifest)
     assert "Total weight: 1.650 kg" in text and "Courier signature" in text
+
+
+def test_the_list_goes_to_a_receipt_slip_printer_in_its_language(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """With the slips on a receipt printer and no printer of its own for the lists, the list
+    went to the receipt printer in ZPL, the labels' language: it printed the commands as text."""
+    _seed(engine)
+    receipt = lead_settings.model_copy(
+        update={
+            "devices": lead_settings.devices.model_copy(update={"slip_printer": "sim://receipt"}),
+            "printing": lead_settings.printing.model_copy(update={"slip_size": "80mm"}),
+        }
+    )
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=receipt)
+    assert handover.id is not None
+    scan_parcel(uow_factory(), handover_id=handover.id, code="YT0000000003")
+    sealed = seal_handover(uow_factory(), handover_id=handover.id, settings=receipt, now=local(18))
+    with Session(engine) as s:
+        job = s.get(PrintJob, sealed.print_job_id)
+        assert job is not None and (job.printer, job.language) == ("sim://receipt", "escpos")
+        assert job.content.startswith(b"\x1b@") and b"^XA" not in job.content
+        [roll] = pages_of("escpos", job.content)
+        assert roll.width == 576
 
 
 def test_empty_handover_cannot_be_sealed(

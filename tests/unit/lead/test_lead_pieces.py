@@ -9,8 +9,9 @@ from PIL import Image
 
 from packstation.config import CarrierSettings, Settings
 from packstation.i18n import set_language
+from packstation.labels.render import pages_of
 from packstation.services.handover import Manifest, ManifestLine
-from packstation.services.manifest_print import ROWS_PER_PAGE, manifest_text, render_manifest
+from packstation.services.manifest_print import manifest_text, render_manifest
 from packstation.services.queue import deadlines, is_at_risk, token_condition
 from packstation.widgets.lead.countdowns import countdown, remaining_text
 from packstation.widgets.lead.halfblock import png_to_text
@@ -59,20 +60,30 @@ def test_countdowns() -> None:
     assert [d.label for d in deadlines(SETTINGS, day=DAY, now=at(15, 45))][1] == "圆通揽收"
 
 
-def test_printed_list_in_text_and_zpl() -> None:
+def test_printed_list_in_text_zpl_and_escpos() -> None:
     manifest = _manifest(30)
     text = manifest_text(manifest, "示例店铺")
     assert "Carrier: YTO 圆通速递" in text and "Courier: 刘师傅" in text
     assert (
         "Parcels: 30" in text and f"Total weight: {manifest.total_weight_g / 1000:.3f} kg" in text
     )
-    zpl = render_manifest(manifest, language="zpl").decode("ascii")
-    assert zpl.count("^XA") == 2 and zpl.count("^XZ") == 2  # 30 rows on pages of ROWS_PER_PAGE
-    assert ROWS_PER_PAGE < 30
-    assert all(line.tracking_no in zpl for line in manifest.lines)
-    assert "COURIER SIGNATURE" in zpl and "TOTAL 30 PARCELS" in zpl
-    escpos = render_manifest(manifest, language="escpos", shop="示例店铺")
-    assert escpos.startswith(b"\x1b@") and "圆通速递".encode("gb18030") in escpos
+    # drawn with the labels' font: 圆通速递, the shop and the courier's name in Chinese on a
+    # label printer (they were ASCII, ???? for Chinese), 30 rows over pages of the label
+    language, zpl = render_manifest(manifest, SETTINGS)
+    assert language == "zpl" and zpl.count(b"^XA") == 2 and b"^GFA" in zpl
+    pages = pages_of("zpl", zpl)
+    assert [page.size for page in pages] == [(800, 1200), (800, 1200)]
+    # a receipt printer for the slips takes the lists in ESC/POS, one roll as long as the list
+    receipt = SETTINGS.model_copy(
+        update={
+            "devices": SETTINGS.devices.model_copy(update={"slip_printer": "tcp://10.0.0.8"}),
+            "printing": SETTINGS.printing.model_copy(update={"slip_size": "80mm"}),
+        }
+    )
+    language, escpos = render_manifest(manifest, receipt)
+    assert language == "escpos" and escpos.startswith(b"\x1b@") and b"\x1dv0" in escpos
+    [roll] = pages_of("escpos", escpos)
+    assert roll.width == 576 and roll.height > 30 * 24  # 30 rows of 3.2 mm at 8 dots a mm
 
 
 def test_chart_and_preview() -> None:
