@@ -39,6 +39,8 @@ def changed_elsewhere(before: OrderView, after: OrderView) -> str:
             )
     if after.carrier != before.carrier:
         said.append(_("The courier is now {carrier}.").format(carrier=carrier_label(after.carrier)))
+        if before.waybill and not after.waybill:
+            said.append(dropped_waybill(before.waybill))
     if (after.recipient, after.region) != (before.recipient, before.region):
         said.append(_("The address was corrected."))
     if (after.buyer_note, after.seller_note) != (before.buyer_note, before.seller_note):
@@ -49,6 +51,14 @@ def changed_elsewhere(before: OrderView, after: OrderView) -> str:
     if not said:
         said.append(_("The list is read again."))
     return _("Order {no} was changed elsewhere.").format(no=after.order_no) + " " + " ".join(said)
+
+
+def dropped_waybill(number: str) -> str:
+    """A waybill the order had before packing, gone with its courier: a batch may have printed
+    it, and a packer holding it would put it on a box of the new courier."""
+    return _(
+        "Its waybill {number}, given before packing, is void: if it was printed, tear it up."
+    ).format(number=number)
 
 
 def not_ours_any_more(view: OrderView) -> str:

@@ -349,7 +349,17 @@ def split_refused(answer: str) -> str:
     return ""
 
 
-def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Settings) -> Order:
+@dataclass(frozen=True)
+class CourierChanged:
+    order_no: str
+    carrier: str
+    on_hold: bool  # labels were voided: the order waits for the lead's release
+    dropped: str  # the old courier's waybill given before packing (printed first, or exported)
+
+
+def change_courier(
+    uow: UnitOfWork, *, order_id: int, carrier: str, settings: Settings
+) -> CourierChanged:
     """Ship an order with another carrier.  Labels already printed are voided and the order waits
     on hold for a new label at a bench: the goods of those boxes are ticked again into a new box
     there, which gets the new courier's waybill."""
@@ -402,7 +412,7 @@ def change_courier(uow: UnitOfWork, *, order_id: int, carrier: str, settings: Se
             tracking_no_dropped=dropped,
         )
         uow.commit()
-        return order
+        return CourierChanged(order.order_no, code, bool(labelled), dropped)
 
 
 def correct_address(

@@ -92,6 +92,7 @@ class OrderView:
     lines: tuple[LineView, ...]
     parcels: tuple[ParcelView, ...]
     tolerance_g: int = 0
+    waybill: str = ""  # the order's own, given before packing (printed first, or exported)
 
     @property
     def ticked(self) -> int:
@@ -235,6 +236,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         lines=lines,
         parcels=parcel_views,
         tolerance_g=tol,
+        waybill=order.tracking_no,
     )
 
 
@@ -259,6 +261,7 @@ _ORDER = sa_select(
             Order.hold_reason,
             Order.claimed_bench,
             Order.claimed_user,
+            Order.tracking_no,
         )
     )
 ).where(col(Order.id) == bindparam("order_id"))

@@ -21,6 +21,7 @@ from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
 from packstation.services.carriers import courier_refused
+from packstation.services.elsewhere import dropped_waybill
 from packstation.services.lead import (
     HeldOrder,
     UnshippedOrder,
@@ -262,11 +263,15 @@ class ExceptionsScreen(LeadScreen):
 
         def then(order_id: int, code: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
-                order = change_courier(uow, order_id=order_id, carrier=code, settings=lead.settings)
-                said = _("Order {order} now ships with {carrier}.").format(
-                    order=order.order_no, carrier=carrier_label(order.carrier)
+                changed = change_courier(
+                    uow, order_id=order_id, carrier=code, settings=lead.settings
                 )
-                if order.status == OrderStatus.ON_HOLD:  # its labels were voided: it said no more
+                said = _("Order {order} now ships with {carrier}.").format(
+                    order=changed.order_no, carrier=carrier_label(changed.carrier)
+                )
+                if changed.dropped:
+                    said += " " + dropped_waybill(changed.dropped)
+                if changed.on_hold:  # its labels were voided: it said no more
                     said += " " + _(
                         "Its old labels are void: tear them off; it waits on hold, and R releases "
                         "it to a bench for a new label."

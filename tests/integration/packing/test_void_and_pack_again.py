@@ -21,6 +21,7 @@ from packstation.services import lead, packing, printing
 from packstation.services.audit import audit
 from packstation.services.batch import print_batch
 from packstation.services.documents import label_data
+from packstation.services.elsewhere import changed_elsewhere
 from packstation.services.handover import (
     HandoverRefused,
     handover_manifest,
@@ -349,8 +350,19 @@ def order_jobs(shop: Engine, order_id: int) -> list[tuple[str, str]]:
 
 def test_a_new_courier_drops_a_waybill_printed_first(shop: Engine, two_couriers: Settings) -> None:
     order_id, printed = batch_printed(shop, two_couriers)
-    lead.change_courier(uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers)
+    before = read_order(uow(shop), order_id, two_couriers)
+    changed = lead.change_courier(
+        uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers
+    )
     assert order_jobs(shop, order_id) == [("label", "void"), ("slip", "void")]
+    # the lead and a bench holding the order are told to tear the printed waybill up: they
+    # were told the new courier only, and the old courier's label could go on the box
+    assert changed.dropped == printed and not changed.on_hold
+    said = changed_elsewhere(before, read_order(uow(shop), order_id, two_couriers))
+    assert said.endswith(
+        f"The courier is now ZTO. Its waybill {printed}, given before packing, is void: if it "
+        "was printed, tear it up."
+    )
     assert packing.open_order(uow(shop), code="V1", settings=two_couriers) is not None
     number = pack(shop, order_id, [TEA], two_couriers)
     assert printed.startswith("YT") and number.startswith("731")
