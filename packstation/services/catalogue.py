@@ -33,6 +33,10 @@ class ProductRow:
     length_mm: int | None = None
     width_mm: int | None = None
     height_mm: int | None = None
+    # the file has the column for other unit barcodes / for case barcodes: without it, the
+    # SKU's stored ones of that kind stay (a weight update would have dropped them)
+    extra_given: bool = True
+    case_given: bool = True
     _fields: tuple[str, ...] = field(
         default=(
             "name",
@@ -196,7 +200,8 @@ def _store(
                 setattr(product, name, value)
                 changed = True
     for code, barcode in stored.items():
-        if code not in row.barcodes:
+        given = row.case_given if barcode.multiplier > 1 else row.extra_given
+        if code not in row.barcodes and given:
             session.delete(barcode)
             changed = True
     for code, multiplier in row.barcodes.items():

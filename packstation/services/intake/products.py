@@ -173,6 +173,8 @@ def _read(file: object, cols: Columns, report: ProductReport) -> list[ProductRow
             length_mm=ints.get("length_mm", cell(cells, "length_mm") or "", low=1, empty=None),
             width_mm=ints.get("width_mm", cell(cells, "width_mm") or "", low=1, empty=None),
             height_mm=ints.get("height_mm", cell(cells, "height_mm") or "", low=1, empty=None),
+            extra_given=idx["extra_barcodes"] is not None,
+            case_given=idx["case_barcode"] is not None,
         )
         if sku in seen.skus:
             check.fail(

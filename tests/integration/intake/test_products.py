@@ -127,6 +127,49 @@ def test_units_in_a_case_without_its_barcode_are_refused(
     assert snapshot(uow_factory) == before
 
 
+def test_a_file_without_a_barcode_column_keeps_those_barcodes(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    """A weight update (sku, barcode, name, weight_g) deleted every extra and case barcode of
+    its SKUs: the case scans became unknown barcodes at the bench."""
+    first = _write(
+        tmp_path, "CUP-1,6900000000011,杯子,白色,300,0,6900000000028,16900000000011,12,5,A-1,,,\n"
+    )
+    assert import_products(uow_factory(), first).ok
+
+    def codes() -> dict[str, int]:
+        with uow_factory(readonly=True) as uow:
+            found = {
+                code: hit[1]
+                for code in ("6900000000011", "6900000000028", "16900000000011", "6900000000035")
+                if (hit := find_by_code(uow, code)) is not None
+            }
+        return found
+
+    weights = tmp_path / "weights.csv"
+    weights.write_text(
+        "sku,barcode,name,weight_g\nCUP-1,6900000000035,杯子,310\n", encoding="utf-8"
+    )
+    report = import_products(uow_factory(), weights)
+    assert report.ok and report.products_updated == 1
+    # the new unit barcode is added, the old one stays with the others (the file does not say
+    # which of the stored ones were its other unit barcodes)
+    assert codes() == {
+        "6900000000011": 1,
+        "6900000000028": 1,
+        "16900000000011": 12,
+        "6900000000035": 1,
+    }
+    extras = tmp_path / "extras.csv"
+    extras.write_text(
+        "sku,barcode,name,weight_g,extra_barcodes\nCUP-1,6900000000035,杯子,310,\n",
+        encoding="utf-8",
+    )
+    assert import_products(uow_factory(), extras).ok
+    # with the column, the file is the truth for the unit barcodes; the case stays
+    assert codes() == {"16900000000011": 12, "6900000000035": 1}
+
+
 def test_dry_run(uow_factory: Factory, tmp_path: Path) -> None:
     before = snapshot(uow_factory)
     report = import_products(
