@@ -22,6 +22,7 @@ from packstation.store.models import Order, OrderException, OrderLine, Parcel, P
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
+NOT_OUT = [s.value for s in UNPACKED]
 COUNTED = ("ready", "packing", "packed", "handed_over", "confirmed", "cancelled", "on_hold")
 
 
@@ -46,11 +47,12 @@ def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str
             key = S.READY.value if status == S.IMPORTED else status
             if key in counts:
                 counts[key] += number
-        # due on an earlier day and still not out: the day's figures leave them out, but they
-        # count among the missing, so the lead sees where the difference comes from
+        # due on an earlier day and still not out: the day's figures leave them out, but the
+        # unpacked ones count among the missing, so the lead sees where the difference comes
+        # from; a packed one still here is not out either (its parcels wait for a courier)
         carried_over = session.exec(
             select(func.count()).where(
-                col(Order.due_date) < day, col(Order.status).in_([s.value for s in UNPACKED])
+                col(Order.due_date) < day, col(Order.status).in_([*NOT_OUT, S.PACKED.value])
             )
         ).one()
         missing = session.exec(
