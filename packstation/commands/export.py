@@ -109,11 +109,17 @@ def export_shipments_cmd(
         echo_json(result.as_dict())
         return
     _left_out(result.skipped, _("not exported: {order}: {reason}"))
-    if not result.orders:  # a file with its header only, and nothing said
+    if not result.written:  # a file of headers alone could be uploaded: none is written
         click.echo(
-            _("No order to export: every packed order is confirmed or has no waybill yet."),
+            _("No file was written: no order could go in it (the reasons are above).")
+            if result.skipped
+            else _(
+                "No order to export: every packed order is confirmed or has no waybill yet; "
+                "no file was written."
+            ),
             err=True,
         )
+        return
     orders = ngettext("{count} order", "{count} orders", result.orders)
     parcels = ngettext("{count} parcel", "{count} parcels", result.parcels)
     click.echo(

@@ -64,6 +64,7 @@ class ShipmentExport:
     parcels: int = 0
     confirmed: int = 0
     rows: int = 0  # data rows written (the lead's end-of-day screen shows this)
+    written: bool = False  # a file of headers alone is not written: it could be uploaded
     skipped: list[dict[str, str]] = field(default_factory=list)  # order_no, reason
 
     def as_dict(self) -> dict[str, object]:
@@ -75,6 +76,7 @@ class ShipmentExport:
             "parcels": self.parcels,
             "confirmed": self.confirmed,
             "rows": self.rows,
+            "written": self.written,
             "skipped": self.skipped,
         }
 
@@ -178,7 +180,10 @@ def export_shipments(
                 )
         result.orders = len(exported)
         result.rows = len(rows)
+        if not rows:
+            return result
         _write(path, TAOBAO_HEADER if fmt == "taobao" else GENERIC_HEADER, rows, encoding)
+        result.written = True
         confirming = [o for o in exported if o.status != OrderStatus.CONFIRMED]
         if mark_confirmed and confirming:
             _confirm(uow, confirming, path.name)

@@ -168,8 +168,11 @@ class ClosingScreen(LeadScreen):
                 # every packed or handed-over order not yet confirmed, whatever day it was due
                 done = export_shipments(uow, path, settings=lead.settings)
                 count = done.rows
-                if not count:  # a file of headers, with the words to upload it: not written
-                    path.unlink(missing_ok=True)
+                if not done.written:  # a file of headers alone could be uploaded
+                    if done.skipped:
+                        return _("No file was written: no order could go in it ({orders}).").format(
+                            orders=joined(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                        )
                     return _("No shipment waits to be confirmed; no file was written.")
                 self.exported = str(path)
                 said = ngettext(

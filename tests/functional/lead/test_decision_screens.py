@@ -288,8 +288,12 @@ def test_end_of_day_export_and_confirm(
             await answer(pilot, "e")
             app.screen.query_one(Input).value = str(empty)
             await pilot.press("enter")
-            await until(pilot, lambda: "no file was written" in _message(app))
-            assert _message(app) == "No shipment waits to be confirmed; no file was written."
+            await until(pilot, lambda: "No file was written" in _message(app))
+            # the packed order without a waybill is why, and said so (it said nothing waited)
+            assert _message(app) == (
+                "No file was written: no order could go in it "
+                "(TB-GONE (no tracking number; print the label first))."
+            )
             assert not empty.exists()
 
     asyncio.run(scenario())

@@ -167,8 +167,15 @@ def test_import_report_and_show(
     )
     assert code == 0 and lost.read_bytes() == written and "0 orders marked confirmed." in out
     code, out, err = run(capsys, *db, "export", "shipments", "-o", str(lost), "--force")
-    assert code == 0 and f"{lost}: 0 orders" in out
+    # nothing to export: no file of headers alone, which could be uploaded, and the one there
+    # is left as it was (it was written over with the headers, exit 0 all the same)
+    assert code == 0 and out == "" and lost.read_bytes() == written
     assert "No order to export: every packed order is confirmed" in err
+    assert "no file was written" in err
+    code, out, _err = run(
+        capsys, *db, "export", "shipments", "-o", str(tmp_path / "none.csv"), "--json"
+    )
+    assert as_json(out)["written"] is False and not (tmp_path / "none.csv").exists()
     # a file of another program: Excel for the Mac ends lines with CR alone; a binary file
     mac = tmp_path / "mac.csv"
     mac.write_bytes(written.replace(b"\r\n", b"\r"))
