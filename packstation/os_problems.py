@@ -7,6 +7,7 @@ language of the program; the common ones are said here in the language of the mo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -50,18 +51,37 @@ def check_output(path: Path) -> None:
     not_a_dash(path)
     folder = path.parent
     if path.is_dir():
-        problem = _REASONS[errno.EISDIR]
+        problem = _(_REASONS[errno.EISDIR])
     elif not folder.is_dir():
-        problem = N_("its folder does not exist")
+        problem = _(N_("its folder does not exist"))
     elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        problem = _REASONS[errno.EACCES]
+        problem = _(_REASONS[errno.EACCES])
     else:
+        problem = _try_open(path)  # root passes access(): a system folder still refuses it
+    if not problem:
         return
     raise UserError(
         _("{file} cannot be written ({problem}); give another file name.").format(
-            file=path, problem=_(problem)
+            file=path, problem=problem
         )
     )
+
+
+def _try_open(path: Path) -> str:
+    """Open the file for writing as the command will, leaving it as it was: a file made for
+    the try is removed, one there is opened to append (not emptied).  The problem, or ""."""
+    existed = path.exists()
+    if existed and not path.is_file():  # a device or a pipe: opening one may wait for a reader
+        return ""
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        return os_problem(exc)
+    if not existed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return ""
 
 
 def not_a_dash(path: Path) -> None:

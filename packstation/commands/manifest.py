@@ -169,8 +169,21 @@ def manifest(
     job = sealed.print_job_id if sealed else None
     refused = send(job) if send is not None and job is not None else ""
     sealed_now = sealed.manifest.count if sealed else 0
-    if _put_out(listed, output, _as_json(listed, sealed_now, job) if as_json else None):
-        return
+    try:
+        if _put_out(listed, output, _as_json(listed, sealed_now, job) if as_json else None):
+            return
+    except UserError as refused_file:
+        if not sealed_now:
+            raise
+        # a disk full after the check: what was done is said, and how to get the list again
+        raise UserError(
+            str(refused_file)
+            + " "
+            + _(
+                "The parcels were handed over all the same; write the list with "
+                "'packstation manifest --carrier {carrier} --date {date} -o FILE'."
+            ).format(carrier=code, date=day.isoformat())
+        ) from None
     message = ngettext(
         "{carrier} {date}: {count} parcel, {weight}; {sealed} handed over now.",
         "{carrier} {date}: {count} parcels, {weight}; {sealed} handed over now.",

@@ -28,6 +28,31 @@ from packstation.store.uow import UnitOfWork
 from tests.support.lead_data import carriers, order, parcel
 
 
+def test_a_list_that_fails_after_the_seal_says_the_parcels_went(
+    engine: Engine, store_url: str
+) -> None:
+    """A disk that fills between the check and the write: the command failed with "cannot be
+    written; give another file name", the parcels already handed over, and nothing said of it."""
+    day = today(Settings())
+    with Session(engine) as s:
+        carriers(s, "YTO")
+        parcel(s, order(s, "F-1", status=S.PACKED, due=day), "YT001")
+        s.commit()
+    result = CliRunner().invoke(
+        build_cli(),
+        ["--db", store_url, "manifest", "--carrier", "YTO", "-o", "/dev/full", "--force"],
+    )
+    assert result.exit_code != 0
+    said = str(result.exception)
+    assert said.startswith("/dev/full cannot be written")
+    assert said.endswith(
+        "The parcels were handed over all the same; write the list with 'packstation manifest "
+        f"--carrier YTO --date {day.isoformat()} -o FILE'."
+    )
+    with Session(engine) as s:
+        assert [p.status for p in s.exec(select(Parcel)).all()] == ["handed_over"]
+
+
 def test_manifest_command(engine: Engine, store_url: str, tmp_path: Path) -> None:
     day = today(Settings())
     with Session(engine) as s:
@@ -50,6 +75,14 @@ def test_manifest_command(engine: Engine, store_url: str, tmp_path: Path) -> Non
     assert str(refused.exception) == (
         f"{nowhere} cannot be written (its folder does not exist); give another file name."
     )
+    with Session(engine) as s:
+        assert {p.status for p in s.exec(select(Parcel)).all()} == {"packed"}
+    # a folder the system keeps: access() lets root through, the file cannot be made there
+    system = Path("/proc/packstation-yto.csv")
+    refused = runner.invoke(
+        build_cli(), ["--db", store_url, "manifest", "--carrier", "yto", "-o", str(system)]
+    )
+    assert refused.exit_code != 0 and "cannot be written" in str(refused.exception)
     with Session(engine) as s:
         assert {p.status for p in s.exec(select(Parcel)).all()} == {"packed"}
     result = runner.invoke(
