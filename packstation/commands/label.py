@@ -165,6 +165,19 @@ def label(
     as_json: bool,
 ) -> None:
     settings = cli.settings
+    if preview is not None and (reprint or void):
+        # the preview was written and the label neither reprinted nor voided, exit 0
+        raise UserError(
+            _("--preview prints nothing and changes nothing; give it without --reprint or --void.")
+        )
+    if reason.strip() and not (reprint or void):
+        # a new label was printed and the reason dropped
+        raise UserError(
+            _(
+                "--reason goes with --reprint or --void; without them a new label is printed: "
+                "add one, or leave --reason out."
+            )
+        )
     if preview is not None:
         check_output(preview)
         if preview.suffix.lower() != ".png":  # a PNG was written under a .txt or .zpl name

@@ -60,6 +60,14 @@ def batch(
                 "printed: add --reprint, or leave --reason out."
             )
         )
+    if again and (due or carrier or limit):
+        # the whole batch was printed again, the filters left out without a word
+        raise UserError(
+            _(
+                "--reprint prints the whole batch again; --due, --carrier and --limit choose "
+                "the orders of a new batch: leave them out."
+            )
+        )
     if again:
         result = reprint_batch(cli.uow(), batch=again, reason=reason)
     else:

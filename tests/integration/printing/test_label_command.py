@@ -95,6 +95,17 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
         build_cli(), [*base, "label", "C1", "--void", "--reprint", "--reason", "x"]
     )
     assert both.exit_code != 0 and "give one" in str(both.exception)  # it voided, unsaid
+    # options that did nothing, exit 0: a void or reprint with --preview wrote the picture
+    # alone; a --reason without --reprint or --void printed a new label and dropped it
+    for extra in (
+        ["--void", "--reason", "x", "--preview"],
+        ["--reprint", "--reason", "x", "--preview"],
+    ):
+        shown = runner.invoke(build_cli(), [*base, "label", "C1", *extra, str(tmp_path / "v.png")])
+        assert shown.exit_code == 1 and "--preview prints nothing" in str(shown.exception)
+    assert not (tmp_path / "v.png").exists()
+    why = runner.invoke(build_cli(), [*base, "label", "C1", "--reason", "smudged"])
+    assert why.exit_code == 1 and "--reason goes with --reprint or --void" in str(why.exception)
     result = runner.invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "cancelled"])
     assert result.exit_code == 0, result.output
     # an order on hold (a packed one whose label was voided, an address changed): no new
@@ -129,6 +140,12 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
         build_cli(), [*base, "print", "batch", "--due", "2026-11-30", "--reason", "jammed"]
     )
     assert forgot.exit_code == 1 and "--reason goes with --reprint BATCH" in str(forgot.exception)
+    # the filters of a new batch given to a reprint: the whole batch printed again, unsaid
+    filtered = CliRunner().invoke(
+        build_cli(),
+        [*base, "print", "batch", "--reprint", "B1", "--reason", "jam", "--carrier", "SF"],
+    )
+    assert filtered.exit_code == 1 and "leave them out" in str(filtered.exception)
     result = CliRunner().invoke(
         build_cli(), [*base, "print", "batch", "--due", "2026-11-30", "--json"]
     )
