@@ -12,7 +12,7 @@ from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _, ngettext
+from packstation.i18n import _, listed, ngettext
 from packstation.os_problems import check_output, write_output
 from packstation.services import printing, tracking
 from packstation.services.batch import has_label, queue_order_documents
@@ -89,6 +89,18 @@ def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
     return len(sent), state.message
 
 
+def _printers_elsewhere(cli: CliContext, job_ids: list[int]) -> list[str]:
+    """The printers the unsent jobs wait for that this machine's configuration does not name."""
+    here = set(printing.OutboxSender(cli.engine(), cli.settings).printers())
+    with cli.uow(readonly=True) as uow:
+        waiting = uow.session.exec(
+            select(PrintJob.printer).where(
+                col(PrintJob.id).in_(job_ids), PrintJob.status != PrintStatus.SENT
+            )
+        ).all()
+    return sorted(set(waiting) - here)
+
+
 def report(
     cli: CliContext, jobs: list[int], queue_only: bool, as_json: bool, **extra: object
 ) -> None:
@@ -115,6 +127,17 @@ def report(
                 "{count} print jobs sent to the printer.",
                 sent,
             ).format(count=sent)
+        )
+    elif elsewhere := _printers_elsewhere(cli, jobs):
+        # a reprint goes to the printer of the label it copies, which may be another machine's
+        raise UserError(
+            ngettext(
+                "{sent} of {count} print job sent; the rest wait in the queue for {printers}, "
+                "which this machine does not print to: a bench that prints there sends them.",
+                "{sent} of {count} print jobs sent; the rest wait in the queue for {printers}, "
+                "which this machine does not print to: a bench that prints there sends them.",
+                len(jobs),
+            ).format(sent=sent, count=len(jobs), printers=listed(elsewhere))
         )
     else:
         raise UserError(
@@ -262,7 +285,8 @@ def label(
                 )
             return
         if not reprint and not void:
-            if has_label(uow, found.id):
+            waiting = printing.queued_jobs(uow, found.id)
+            if not waiting and has_label(uow, found.id):
                 raise UserError(
                     _(
                         "Order {order} already has a label; use --reprint --reason TEXT to print "
@@ -286,14 +310,18 @@ def label(
                         bench=found.claimed_bench or _("a bench"),
                     )
                 )
-            if parcel_id is not None:
+            if waiting:
+                job_ids = waiting  # what a printer did not take: sent now, not drawn again
+            elif parcel_id is not None:
                 jobs = printing.add_parcel_documents(uow, parcel_id=parcel_id, settings=settings)
             else:
                 jobs = queue_order_documents(uow, settings, found)
-            uow.commit()
-            job_ids = [j.id for j in jobs if j.id is not None]
-            report(cli, job_ids, queue_only, as_json, order_no=found.order_no)
-            return
+            if not waiting:
+                uow.commit()
+                job_ids = [j.id for j in jobs if j.id is not None]
+    if not reprint and not void:
+        report(cli, job_ids, queue_only, as_json, order_no=found.order_no)
+        return
     if void:
         assert parcel is not None and parcel_id is not None
         # as the lead's reprint screen voids: the parcel too, its goods packed again at a bench

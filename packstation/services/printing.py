@@ -365,6 +365,22 @@ def document_data(
     )
 
 
+def queued_jobs(uow: UnitOfWork, order_id: int) -> list[int]:
+    """The ids of the order's labels and slips still waiting in the queue (a printer that was
+    off): the order's own, printed before packing, and its parcels'."""
+    parcels = select(Parcel.id).where(Parcel.order_id == order_id)
+    found = uow.session.exec(
+        select(PrintJob.id)
+        .where(
+            (col(PrintJob.order_id) == order_id) | col(PrintJob.parcel_id).in_(parcels),
+            col(PrintJob.kind).in_([PrintKind.LABEL, PrintKind.SLIP]),
+            PrintJob.status == PrintStatus.QUEUED,
+        )
+        .order_by(col(PrintJob.id))
+    ).all()
+    return [job for job in found if job is not None]
+
+
 def _slip_queued(uow: UnitOfWork, order_id: int) -> bool:
     """Has the order a packing slip that is not void?  One slip goes with the order, in the
     first of its parcels that goes; asking for the slip rather than the parcel's number also

@@ -184,6 +184,35 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     )
 
 
+def test_a_label_the_printer_did_not_take_is_sent_by_printing_it_again(
+    tmp_path: Path, store_url: str
+) -> None:
+    """The printer was off: `label C1` said to reprint, the reprint that the label had not
+    printed yet; only another order's label sent it.  Now `label C1` sends what waits."""
+    base, folder = setup(tmp_path, store_url)
+    folder.rmdir()  # the printer is off
+    runner = CliRunner()
+    off = runner.invoke(build_cli(), [*base, "label", "C1"])
+    assert off.exit_code == 1 and "0 of 2 print jobs sent" in str(off.exception)
+    folder.mkdir()  # on again
+    on = runner.invoke(build_cli(), [*base, "label", "C1"])
+    assert on.exit_code == 0, on.output
+    assert on.output == "2 print jobs sent to the printer.\n" and len(list(folder.iterdir())) == 2
+    # nothing waits now: a label printed is refused, as before
+    refused = runner.invoke(build_cli(), [*base, "label", "C1"])
+    assert "already has a label" in str(refused.exception)
+    # a reprint waits for the printer of the label it copies: another machine's here
+    other = tmp_path / "other.toml"
+    other.write_text(CONFIG.format(folder=tmp_path / "elsewhere"), encoding="utf-8")
+    moved = [*base[:2], "--config", str(other)]
+    again = runner.invoke(build_cli(), [*moved, "label", "C1", "--reprint", "--reason", "torn"])
+    assert again.exit_code == 1
+    assert str(again.exception) == (
+        f"0 of 1 print job sent; the rest wait in the queue for dir://{folder}, which this "
+        "machine does not print to: a bench that prints there sends them."
+    )
+
+
 def test_jobs_left_in_the_queue_are_counted_and_fail_the_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -191,6 +220,7 @@ def test_jobs_left_in_the_queue_are_counted_and_fail_the_command(
     says the jobs wait and what sends them."""
     sent = {1: (0, "paper out"), 3: (1, ""), 2: (2, "")}
     monkeypatch.setattr(label_command, "deliver", lambda _cli, jobs: sent[len(jobs)])
+    monkeypatch.setattr(label_command, "_printers_elsewhere", lambda _cli, jobs: [])
     cli = CliContext()  # delivery is replaced: no store, no printer
     said = []
     for jobs in ([7], [7, 8, 9]):
@@ -246,7 +276,8 @@ def test_a_label_waits_for_a_batch_printing_the_order(tmp_path: Path, store_url:
             result = waits_then(
                 batch, lambda: CliRunner().invoke(build_cli(), [*base, "label", "C2"])
             )
-        assert "Order C2 already has a label" in str(result.exception)
+        # the batch's label is the one that goes (sent, here, by a bench printing to dir://x)
+        assert "wait in the queue for dir://x" in str(result.exception)
         with engine.connect() as connection:
             labels = connection.execute(
                 text("SELECT count(*) FROM print_job WHERE order_id = :id AND kind = 'label'"),
