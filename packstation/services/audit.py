@@ -161,13 +161,48 @@ def audit(engine: Engine) -> AuditReport:
         _snapshot(uow)
         _check_numbering(uow, report)
         events = _replayed_events(uow)
-        _check_lines_and_boxes(uow, report, events)
-        _check_weights(uow, report, events)
-        _check_print_jobs(uow, report, events)
+        names = _Names(uow)
+        _check_lines_and_boxes(uow, report, events, names)
+        _check_weights(uow, report, events, names)
+        _check_print_jobs(uow, report, events, names)
         _check_orders(uow, report, events)
         _check_tracking_numbers(uow, report)
         _check_stock(uow, report, events)
     return report
+
+
+class _Names:
+    """Orders and parcels as people know them, for the findings: an order by its number, a
+    parcel by its waybill (or its order and box), a line by its SKU (the store's ids were
+    shown, and no command finds an order or a parcel by them)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        session = uow.session
+        self.orders: dict[int | None, str] = dict(
+            session.exec(select(col(Order.id), col(Order.order_no))).all()
+        )
+        self.parcels: dict[int | None, str] = {}
+        rows = session.exec(
+            select(col(Parcel.id), col(Parcel.order_id), col(Parcel.seq), col(Parcel.tracking_no))
+        )
+        for parcel_id, order_id, seq, tracking_no in rows:
+            self.parcels[parcel_id] = tracking_no or _("{order} box {seq}").format(
+                order=self.orders.get(order_id, order_id), seq=seq
+            )
+        self.lines: dict[int | None, str] = dict(
+            session.exec(select(col(OrderLine.id), col(OrderLine.sku))).all()
+        )
+
+    def parcel(self, parcel_id: int | None) -> str:
+        """A parcel named; one known to the log alone keeps its id."""
+        if parcel_id in self.parcels:
+            return _("parcel {parcel}").format(parcel=self.parcels[parcel_id])
+        return _("parcel id {parcel}").format(parcel=parcel_id)
+
+    def parcel_line(self, parcel_id: int | None, line_id: int) -> str:
+        return _("{parcel}, {sku}").format(
+            parcel=self.parcel(parcel_id), sku=self.lines.get(line_id, line_id)
+        )
 
 
 @dataclass
@@ -283,7 +318,9 @@ def _few(numbers: list[int]) -> str:
     return shown + (f" … (+{len(numbers) - 10})" if len(numbers) > 10 else "")
 
 
-def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+def _check_lines_and_boxes(
+    uow: UnitOfWork, report: AuditReport, events: _Replayed, names: _Names
+) -> None:
     parcels: dict[int | None, str] = dict(
         uow.session.exec(select(col(Parcel.id), col(Parcel.status))).all()
     )
@@ -299,7 +336,7 @@ def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replay
         if item.quantity != ticked:
             report.add(
                 "box_items",
-                _("parcel {parcel} line {line}").format(parcel=item.parcel_id, line=item.line_id),
+                names.parcel_line(item.parcel_id, item.line_id),
                 ngettext(
                     "{stored} unit stored, {ticked} ticked by events",
                     "{stored} units stored, {ticked} ticked by events",
@@ -314,7 +351,7 @@ def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replay
             report.count("box_items")
             report.add(
                 "box_items",
-                _("parcel {parcel} line {line}").format(parcel=parcel_id, line=line_id),
+                names.parcel_line(parcel_id, line_id),
                 ngettext(
                     "{ticked} unit ticked by events but none stored",
                     "{ticked} units ticked by events but none stored",
@@ -325,7 +362,7 @@ def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replay
     for line in uow.session.exec(select(OrderLine)):
         report.count("lines")
         subject = _("order {order} line {line} ({sku})").format(
-            order=line.order_id, line=line.id, sku=line.sku
+            order=names.orders.get(line.order_id, line.order_id), line=line.line_no, sku=line.sku
         )
         if not 0 <= line.quantity_packed <= line.quantity:
             report.add(
@@ -351,7 +388,7 @@ def _check_lines_and_boxes(uow: UnitOfWork, report: AuditReport, events: _Replay
             )
 
 
-def _check_weights(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+def _check_weights(uow: UnitOfWork, report: AuditReport, events: _Replayed, names: _Names) -> None:
     seen: set[int] = set()
     for parcel in uow.session.exec(select(Parcel)):
         assert parcel.id is not None
@@ -359,7 +396,7 @@ def _check_weights(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> N
         report.parcels += 1
         report.count("weights")
         logged = events.weights.get(parcel.id, [])
-        subject = _("parcel {parcel}").format(parcel=parcel.id)
+        subject = names.parcel(parcel.id)
         if parcel.measured_weight_g is None and logged:
             report.add(
                 "weights",
@@ -377,12 +414,14 @@ def _check_weights(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> N
     for parcel_id in sorted(set(events.weights) - seen):
         report.add(
             "weights",
-            _("parcel {parcel}").format(parcel=parcel_id),
+            names.parcel(parcel_id),
             _("weighed by events but not stored"),
         )
 
 
-def _check_print_jobs(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
+def _check_print_jobs(
+    uow: UnitOfWork, report: AuditReport, events: _Replayed, names: _Names
+) -> None:
     jobs = uow.session.execute(
         sa_select(
             col(PrintJob.id),
@@ -439,7 +478,7 @@ def _check_print_jobs(uow: UnitOfWork, report: AuditReport, events: _Replayed) -
         if first_jobs[parcel_id] != events.documents[parcel_id]:
             report.add(
                 "print_jobs",
-                _("parcel {parcel}").format(parcel=parcel_id),
+                names.parcel(parcel_id),
                 ngettext(
                     "{stored} print job stored, {logged} queued by events",
                     "{stored} print jobs stored, {logged} queued by events",
@@ -450,7 +489,7 @@ def _check_print_jobs(uow: UnitOfWork, report: AuditReport, events: _Replayed) -
         if labels > 1:
             report.add(
                 "print_jobs",
-                _("parcel {parcel}").format(parcel=parcel_id),
+                names.parcel(parcel_id),
                 _("{n} labels printed without a reprint record").format(n=labels),
             )
 

@@ -155,7 +155,16 @@ def test_one_difference_of_a_kind_reads_in_the_singular(
         uow.session.execute(delete(ParcelItem).where(col(ParcelItem.id) == cup.id))
         uow.session.execute(delete(PrintJob).where(col(PrintJob.id) == job))
         uow.commit()
-    problems = [f.problem for f in audit(engine).findings]
+    found = audit(engine).findings
+    problems = [f.problem for f in found]
+    # each named as `order show` and the screens name it: the parcel by its waybill, the line
+    # by its SKU (the store's ids were shown: "parcel 17 line 3")
+    with UnitOfWork(engine, readonly=True) as uow:
+        waybills = uow.session.exec(select(Parcel.tracking_no).order_by(col(Parcel.id))).all()
+    assert {f.subject for f in found if f.check == "box_items"} == {
+        f"parcel {waybills[0]}, TEA-001",
+        f"parcel {waybills[0]}, CUP-002",
+    }
     assert "1 unit stored, 2 ticked by events" in problems
     assert "1 unit ticked by events but none stored" in problems
     assert "1 print job stored, 2 queued by events" in problems
