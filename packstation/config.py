@@ -24,6 +24,7 @@ from packstation.domain.packing import tolerance
 from packstation.domain.tracking import CARRIERS, normalise, same_range
 from packstation.errors import ConfigError
 from packstation.i18n import N_, _, language_named, listed
+from packstation.os_problems import os_problem
 
 
 class _Section(BaseModel):
@@ -403,16 +404,24 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
         settings = Settings()
     else:
         try:
-            text = path.read_text(encoding="utf-8")
+            # utf-8-sig: Windows Notepad starts a UTF-8 file with a byte-order mark
+            text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise ConfigError(
                 _(
                     "{file}: no such configuration file; check the path or copy config.example.toml."
                 ).format(file=path)
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
             raise ConfigError(
-                _("{file}: cannot be read ({problem}).").format(file=path, problem=exc)
+                _(
+                    "{file}: not UTF-8 text (saved as GBK?); save it again as UTF-8 (in Notepad: "
+                    "Save as, Encoding UTF-8)."
+                ).format(file=path)
+            ) from None
+        except OSError as exc:
+            raise ConfigError(
+                _("{file}: cannot be read ({problem}).").format(file=path, problem=os_problem(exc))
             ) from None
         settings = parse_settings(text, str(path))
     url = db or os.environ.get("PACKSTATION_DB")

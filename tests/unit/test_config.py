@@ -150,3 +150,22 @@ def test_a_wrong_value_is_said_in_the_language_of_the_program(tmp_path: Path) ->
     finally:
         set_language("en")
     assert str(info.value).endswith("配置项“store.url”有误：请写成带引号的文本。")
+
+
+def test_a_file_saved_by_notepad_is_read_or_said_how_to_save(tmp_path: Path) -> None:
+    """A UTF-8 file with a byte-order mark was "not valid TOML (at line 1, column 1)"; one in
+    GBK "cannot be read ('utf-8' codec can't decode byte…)"; a folder, a raw errno."""
+    marked = tmp_path / "bom.toml"
+    marked.write_bytes('\ufeff[bench]\nname = "一号台"\n'.encode())
+    assert load_settings(str(marked)).bench.name == "一号台"
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('[bench]\nname = "一号台"\n'.encode("gbk"))
+    with pytest.raises(ConfigError) as refused:
+        load_settings(str(gbk))
+    assert str(refused.value) == (
+        f"{gbk}: not UTF-8 text (saved as GBK?); save it again as UTF-8 (in Notepad: Save as, "
+        "Encoding UTF-8)."
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_settings(str(tmp_path))
+    assert "Errno" not in str(refused.value) and "cannot be read" in str(refused.value)
