@@ -40,7 +40,7 @@ def stock_show(cli: CliContext, skus: tuple[str, ...], as_json: bool) -> None:
 )
 @click.argument("sku")
 @click.argument("units", type=int)
-@click.option("--reason", required=True, help=_("Why the stock changes."))
+@click.option("--reason", default="", help=_("Why the stock changes (needed)."))
 @pass_cli
 def stock_add(cli: CliContext, sku: str, units: int, reason: str) -> None:
     on_hand = stock_service.adjust(cli.uow(), sku=sku, units=units, reason=reason)

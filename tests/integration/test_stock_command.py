@@ -60,6 +60,10 @@ def test_units_in_and_out_with_a_reason(
     ]
     report = audit(shop)
     assert report.ok and report.checked["stock"] == 1
+    # no reason: one line saying what to do, as for 0 units (click's three-line usage error)
+    code, out, err = run(capsys, store_url, "add", "TEA-001", "3")
+    assert (code, out) == (1, "")
+    assert err == "packstation: Say why the stock changes (e.g. buyer return, damaged).\n"
 
 
 def test_a_counted_shelf_sets_the_figure_and_starts_the_audit_there(
