@@ -72,6 +72,10 @@ def _language_option(_ctx: click.Context, _param: click.Parameter, value: str | 
     return named
 
 
+# the options of packstation itself, given before the command
+GLOBAL_OPTIONS = ("--db", "--config", "--lang")
+
+
 def build_cli() -> click.Group:
     @click.group(
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -120,6 +124,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)
         sys.exit(130)
+    except click.NoSuchOption as exc:
+        if exc.option_name in GLOBAL_OPTIONS:  # `packstation audit --db URL`
+            hint = _("{option} goes before the command: packstation {option} … COMMAND.")
+            said = _("{problem} {hint}").format(
+                problem=exc.format_message(), hint=hint.format(option=exc.option_name)
+            )
+            click.UsageError(said, ctx=exc.ctx).show()
+        else:
+            exc.show()
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

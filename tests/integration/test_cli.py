@@ -11,7 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from packstation.cli import build_cli
+from packstation.cli import build_cli, main
+from packstation.i18n import set_language
 
 
 def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -134,7 +135,7 @@ def test_click_s_own_words_follow_the_language() -> None:
     helped = _run("--lang", "zh_CN", "stock", "add", "--help")
     assert helped.stdout.startswith("用法： packstation stock add")
     assert "选项:" in helped.stdout and "显示此帮助并退出。" in helped.stdout
-    assert "[必填]" in helped.stdout  # --reason
+    assert "[必填]" in _run("--lang", "zh_CN", "export", "shipments", "--help").stdout  # -o
     refused = _run("--lang", "zh_CN", "label")
     assert refused.returncode == 2
     assert "错误：缺少参数 'ORDER'" in refused.stderr
@@ -297,3 +298,18 @@ def test_the_day_report_lines_up_in_chinese(tmp_path: Path) -> None:
     ]
     assert len(counts) >= 6 and any("挂起" in line for line in counts)
     assert len({cell_len(line) for line in counts}) == 1, counts
+
+
+def test_an_option_of_packstation_after_the_command_says_where_it_goes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`packstation audit --db URL` said "No such option '--db'" alone; the README says these
+    go before the command, the message did not."""
+    for args, said in (
+        (["audit", "--db", "sqlite:///x.db"], "--db goes before the command: packstation --db"),
+        (["--lang", "zh_CN", "audit", "--lang", "en"], "--lang 要写在命令之前：packstation --lang"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(args)
+        assert stopped.value.code == 2 and said in capsys.readouterr().err
+    set_language("en")
