@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -60,6 +61,8 @@ NOT_PACKED = frozenset(
     {OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PACKING}
 )
 CANCELLABLE = NOT_PACKED | {OrderStatus.PACKED}
+# where the marketplace says an order left the shop
+SHIPPED_THERE = frozenset({MarketState.SHIPPED, MarketState.DONE})
 
 
 @dataclass
@@ -330,6 +333,8 @@ def _reconcile(
                 write=write,
             )
         return
+    if order.state in SHIPPED_THERE and _shipped_there(uow, order, known, report, write=write):
+        return
     changes = {
         name: (known.values[name], getattr(order, name)[: _limit(name)])
         for name in CHANGEABLE
@@ -416,6 +421,66 @@ def _reconcile(
                 "hold: correct the address or release it."
             ).format(changes=said)
         _changed(uow, order, known, report, note, changes, write=write)
+
+
+def _shipped_there(
+    uow: UnitOfWork, order: ParsedOrder, known: Known, report: ImportReport, *, write: bool
+) -> bool:
+    """The marketplace says the order was shipped (卖家已发货, 交易成功).  Not packed here yet:
+    a bench would pack it and it would ship twice, so it waits on hold for the lead, once
+    (True: nothing else to do).  Packed here: its waybill back from the ship-confirm file says
+    nothing; another waybill (or none, before the handover) is a notice for the lead, and
+    nothing is undone."""
+    status = OrderStatus(known.status)
+    waybill = order.tracking_no
+    if status in NOT_PACKED:
+        report.orders_known += 1
+        if waybill:
+            note = _(
+                "The marketplace says the order was shipped (waybill {carrier} {number}) but it "
+                "was not packed here; it waits on hold so that it does not ship twice: cancel "
+                "it if it left from elsewhere, release it if it is still to be packed here."
+            ).format(carrier=order.carrier, number=waybill)
+        else:
+            note = _(
+                "The marketplace says the order was shipped but it was not packed here; it "
+                "waits on hold so that it does not ship twice: cancel it if it left from "
+                "elsewhere, release it if it is still to be packed here."
+            )
+        # known by the waybill, not the status text: 交易成功 after 卖家已发货 is no news
+        _changed(uow, order, known, report, note, {"shipped": ("", waybill)}, write=write)
+        return True
+    ours = {number for _id, number in _tracking_numbers(uow, known.id)}
+    if waybill and ours.intersection(_WAYBILLS.split(waybill)):
+        return False  # the ship-confirm file's waybill, back from the marketplace
+    if waybill:
+        said = _(
+            "Order {order}: the marketplace says it was shipped with waybill {carrier} {number}, "
+            "which is not one of its parcels here; check that it was not shipped twice."
+        ).format(order=order.order_no, carrier=order.carrier, number=waybill)
+    elif status is OrderStatus.PACKED:
+        said = _(
+            "Order {order}: the marketplace says it was shipped, and it is packed here and not "
+            "handed over yet; check that it did not leave from elsewhere before handing it over."
+        ).format(order=order.order_no)
+    else:
+        return False  # handed over here, and the marketplace agrees
+    report.notices.append(order.said(said))
+    return False
+
+
+_WAYBILLS = re.compile(r"[\s,;，；/]+")  # a cell may hold the waybills of several boxes
+
+
+def _tracking_numbers(uow: UnitOfWork, order_id: int) -> list[tuple[int, str]]:
+    """(parcel id, tracking number) of the order's boxes that have one."""
+    found = uow.session.execute(
+        select(Parcel.id, Parcel.tracking_no).where(  # type: ignore[call-overload]
+            Parcel.order_id == order_id,
+            Parcel.tracking_no.is_not(None),  # type: ignore[union-attr]
+        )
+    )
+    return [(int(row.id), str(row.tracking_no)) for row in found]
 
 
 def _changed(

@@ -478,3 +478,52 @@ def test_an_older_export_imported_after_a_newer_one_is_said(
     )
     # the newer file again: forward, and nothing to say
     assert import_orders(uow_factory(), newer, settings=settings).notices == []
+
+
+def test_an_order_shipped_on_the_marketplace_before_it_was_packed_waits_for_the_lead(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """卖家已发货 with a waybill, for an order still ready here, was "already known, left as
+    they were": it stayed in the queue and a bench would have shipped it a second time."""
+    ready = TOrder("9401", [Item("MUG-01")])
+    packing = TOrder("9402", [Item("TS-WHT-L")])
+    packed = TOrder("9403", [Item("MUG-01")])
+    confirmed = TOrder("9404", [Item("MUG-01")])
+    live = [ready, packing, packed, confirmed]
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    set_order(uow_factory, packing.no, status=OrderStatus.PACKING, claimed_bench="bench-7")
+    pack(uow_factory, packed.no, tracking=["YT7000000000001"], label=True)
+    pack(uow_factory, confirmed.no, tracking=["YT7000000000002"], status=OrderStatus.CONFIRMED)
+    ready.status, ready.courier, ready.tracking = SHIPPED, "中通快递", "75312345678901"
+    packing.status = "交易成功"
+    packed.status, packed.tracking = SHIPPED, "YT7000000555555"
+    confirmed.status, confirmed.tracking = "交易成功", "YT7000000000002"  # our ship-confirm
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
+    )
+    assert report.ok and report.reconciled
+    assert (report.orders_known, report.exceptions_raised) == (4, 2)
+    held = order(uow_factory, ready.no)
+    assert held.status == OrderStatus.ON_HOLD
+    assert held.hold_reason.startswith(
+        "The marketplace says the order was shipped (waybill ZTO 75312345678901) but it was "
+        "not packed here"
+    )
+    stopped = order(uow_factory, packing.no)
+    assert (stopped.status, stopped.claimed_bench) == (OrderStatus.ON_HOLD, None)
+    raised = events(uow_factory, "exception_raised")
+    assert {e["exception_kind"] for _id, e in raised} == {ExceptionKind.CHANGED}
+    # packed here with another waybill: said, nothing undone; our own waybill back: nothing
+    assert order(uow_factory, packed.no).status == OrderStatus.PACKED
+    assert order(uow_factory, confirmed.no).status == OrderStatus.CONFIRMED
+    said = [p for p in report.notices if p.value == packed.no]
+    assert len(said) == 1 and "YT7000000555555" in said[0].problem
+    assert not [p for p in report.notices if p.value == confirmed.no]
+    # the next export (交易成功 now) raises nothing again, nor after the lead's release
+    lead.release(uow_factory(), order_id=held.id or 0, note="the marketplace was wrong")
+    ready.status = "交易成功"
+    again = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
+    )
+    assert again.exceptions_raised == 0
+    assert order(uow_factory, ready.no).status == OrderStatus.READY
