@@ -123,6 +123,7 @@ def _print_orders(report: ImportReport, dry_run: bool) -> None:
         (_("skipped: not paid"), report.orders_skipped_unpaid),
         (_("skipped: already shipped"), report.orders_skipped_shipped),
         (_("listed twice (counted once)"), report.duplicates_in_file),
+        (_("item rows listed twice (counted once)"), report.duplicate_item_rows),
         (_("lines imported"), report.lines_imported),
         (_("lines removed (changed on the marketplace)"), report.lines_removed),
         (_("exceptions for the shift lead"), report.exceptions_raised),

@@ -274,7 +274,7 @@ def _join(
                 )
             )
     for order_no, rows in items.items():
-        for file, row, _line, _state in rows:
+        for file, row, _line, _state, _cells in rows:
             ctx.problems.append(
                 Problem(
                     file,

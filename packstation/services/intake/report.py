@@ -54,6 +54,7 @@ class ImportReport:
     orders_skipped_unpaid: int = 0
     orders_skipped_shipped: int = 0
     duplicates_in_file: int = 0
+    duplicate_item_rows: int = 0  # an item report's rows repeated cell for cell (counted once)
     lines_imported: int = 0  # of new orders, and of known ones whose lines changed
     lines_removed: int = 0  # the lines those known orders had before
     lines_skipped_refunded: int = 0
@@ -100,6 +101,7 @@ class ImportReport:
             "orders_in_file": self.orders_in_file,
             "order_rows": self.order_rows,
             "lines_skipped_refunded": self.lines_skipped_refunded,
+            "duplicate_item_rows": self.duplicate_item_rows,
             "lines_removed": self.lines_removed,
             "exceptions_raised": self.exceptions_raised,
             "reconciled": self.reconciled,

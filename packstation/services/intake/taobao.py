@@ -63,8 +63,9 @@ def is_item_report(header: Sequence[str]) -> bool:
     )
 
 
-# One item row, kept until its order is read: (file, row, line or None when invalid, its state)
-ItemRow = tuple[str, int, ParsedLine | None, MarketState | None]
+# One item row, kept until its order is read: (file, row, line or None when invalid, its state,
+# the hash of all its cells: a row repeated cell for cell is one line written twice)
+ItemRow = tuple[str, int, ParsedLine | None, MarketState | None, int]
 
 
 def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
@@ -113,7 +114,7 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
         if i_status is not None:
             raw = cells[i_status]
             state = states[raw] if raw in states else states.setdefault(raw, taobao_state(raw))
-        items.setdefault(order_no, []).append((name, row, line, state))
+        items.setdefault(order_no, []).append((name, row, line, state, hash(tuple(cells))))
     return items
 
 
@@ -266,9 +267,16 @@ def attach_lines(
     order: ParsedOrder, rows: list[ItemRow], ctx: ReadContext, duplicated: bool
 ) -> None:
     """Give an order its lines: refunded lines of a live order are dropped (and reported), and
-    when the order was listed twice its repeated item rows count once."""
+    when the order was listed twice its repeated item rows count once.  An item row repeated
+    cell for cell counts once too, and is reported: the export has no line number, and the
+    marketplace writes one row per item and attributes (the same SKU in another colour is
+    another row), so an exact repeat is the same line written twice (it doubled the
+    quantity packed)."""
     seen: set[tuple[str, str, str, int, int]] = set()
-    for file, row, line, state in rows:
+    whole: set[int] = set()
+    for file, row, line, state, cells in rows:
+        repeated = cells in whole
+        whole.add(cells)
         if line is None:
             continue  # already reported
         if duplicated:
@@ -276,6 +284,20 @@ def attach_lines(
             if key in seen:
                 continue
             seen.add(key)
+        elif repeated:
+            ctx.report.duplicate_item_rows += 1
+            ctx.notice(
+                Problem(
+                    file,
+                    row,
+                    "",
+                    order.order_no,
+                    _("The row repeats an earlier row of order {order}; it counts once.").format(
+                        order=order.order_no
+                    ),
+                )
+            )
+            continue
         if state is MarketState.CLOSED and order.state is not MarketState.CLOSED:
             ctx.report.lines_skipped_refunded += 1
             ctx.notice(

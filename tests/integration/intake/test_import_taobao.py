@@ -527,3 +527,36 @@ def test_an_order_shipped_on_the_marketplace_before_it_was_packed_waits_for_the_
     )
     assert again.exceptions_raised == 0
     assert order(uow_factory, ready.no).status == OrderStatus.READY
+
+
+def test_an_item_row_repeated_cell_for_cell_counts_once(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The same item row twice in the item report (the order once in the order report) made
+    two lines: the bench packed twice the quantity bought."""
+    o = TOrder(
+        "9501",
+        [
+            Item("TS-WHT-L", 2),
+            Item("TS-WHT-L", 2),  # written twice
+            Item("TS-WHT-L", 2, attrs="颜色分类：白色;尺码：XL"),  # another size: its own line
+            Item("GIFT-STK", 1, "0.00", "贴纸"),
+        ],
+    )
+    report = import_orders(uow_factory(), list(write_taobao(tmp_path, [o])), settings=settings)
+    assert report.ok, report.errors
+    assert report.reconciled
+    assert (report.duplicate_item_rows, report.duplicates_in_file, report.lines_imported) == (
+        1,
+        0,
+        3,
+    )
+    assert [(p.row, p.value, p.problem) for p in report.notices] == [
+        (3, o.no, f"The row repeats an earlier row of order {o.no}; it counts once.")
+    ]
+    assert report.as_dict()["duplicate_item_rows"] == 1
+    assert [(x.sku, x.spec, x.quantity) for x in lines(uow_factory, o.no)] == [
+        ("TS-WHT-L", "颜色分类：白色;尺码：L", 2),
+        ("TS-WHT-L", "颜色分类：白色;尺码：XL", 2),
+        ("GIFT-STK", "颜色分类：白色;尺码：L", 1),
+    ]
