@@ -83,16 +83,16 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
     # The same line (SKU, title, spec, quantity, price) recurs on thousands of rows: each
     # distinct one is checked once and its ParsedLine shared (nothing changes a line later).
     name = file.name
-    needed = check.needed
+    needed, width = check.needed, cols.width
     lines: dict[tuple[str, ...], ParsedLine] = {}
     titles: dict[str, str] = {}
     states: dict[str, MarketState | None] = {}
     i_attr = i_attrs if i_attrs is not None else i_no
     for row, cells in rows:
-        if len(cells) < needed:
+        if not needed <= len(cells) <= width:
             check.start(row)
-            check.width(cells)
-            continue
+            if not check.width(cells):
+                continue
         raw_no = cells[i_no]
         if raw_no.startswith('="') and raw_no.endswith('"'):
             order_no = raw_no[2:-1].strip()
@@ -191,8 +191,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     next(rows)
     for row, cells in rows:
         check.row, check.failed = row, False
-        if len(cells) < needed:
-            check.width(cells)
+        if not needed <= len(cells) <= blank and not check.width(cells):
             continue
         if len(cells) <= blank:
             cells += [""] * (blank + 1 - len(cells))

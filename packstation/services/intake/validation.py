@@ -107,7 +107,28 @@ class RowCheck:
         )
 
     def width(self, cells: Sequence[str]) -> bool:
-        """A row with fewer cells than the header (a truncated file, a stray line break)."""
+        """A row with fewer cells than the columns read need (a truncated file, a stray line
+        break), or with more cells than the header and something in them (an unquoted comma
+        inside a value: ``1,000`` was read as 1 gram and a stray cell).  Empty cells past the
+        header's are no problem: Excel leaves them at the end of rows."""
+        expected = self.columns.width
+        if len(cells) > expected:
+            if not any(cell.strip() for cell in cells[expected:]):
+                return True
+            self.failed = True
+            self.problems.append(
+                Problem(
+                    self.columns.file.name,
+                    self.row,
+                    "",
+                    shown(self.columns.file.delimiter.join(cells)),
+                    _(
+                        "The row has {found} cells, the header has {expected}: a comma inside a "
+                        "value? Quote the value or remove the comma."
+                    ).format(found=len(cells), expected=expected),
+                )
+            )
+            return False
         if len(cells) >= self.needed:
             return True
         self.failed = True

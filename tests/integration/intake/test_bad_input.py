@@ -215,3 +215,39 @@ def test_an_address_too_long_to_keep_is_refused(
     long.address = "浙江省 杭州市 西湖区 " + "文三路123号华星科技大厦" * 40 + " (310000)"
     problems = _refused(uow_factory, settings, list(write_taobao(tmp_path, [long])))
     assert problems == ["The cell has 520 characters; at most 400 are kept; shorten it."]
+
+
+EXTRA_CELLS = "The row has {found} cells, the header has {expected}: a comma inside a value?"
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """An unquoted ``1,000`` made two cells: the quantity read 1 and the stray cell was
+    dropped, and --dry-run said the file was fine."""
+    orders_csv, items_csv = _export(tmp_path)
+    text = items_csv.read_bytes().decode("gb18030").splitlines(keepends=True)
+    # the item report's second row: its quantity (and the one after it) split by a comma
+    cells = text[2].rstrip("\r\n").split(",")
+    cells[3] = "1,000"
+    text[2] = ",".join(cells) + "\r\n"
+    text[4] = text[4].rstrip("\r\n") + ",,\r\n"  # empty cells past the header: Excel's
+    items_csv.write_bytes("".join(text).encode("gb18030"))
+    report = import_orders(uow_factory(), [orders_csv, items_csv], settings=settings, dry_run=True)
+    assert [(p.file, p.row, p.problem.split("?")[0] + "?") for p in report.errors] == [
+        (items_csv.name, 3, EXTRA_CELLS.format(found=11, expected=10))
+    ]
+    assert _refused(uow_factory, settings, [orders_csv, items_csv]) == [
+        p.problem for p in report.errors
+    ]
+    # the order report: a seller note written with an unquoted comma
+    orders_csv, items_csv = _export(tmp_path / "b")
+    text = orders_csv.read_bytes().decode("gb18030").splitlines(keepends=True)
+    text[3] = text[3].rstrip("\r\n") + ",,,1\r\n"
+    orders_csv.write_bytes("".join(text).encode("gb18030"))
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert problems[0] == (
+        "The row has 31 cells, the header has 28: a comma inside a value? Quote the value or "
+        "remove the comma."
+    )
+    assert all("not in the order report" in p for p in problems[1:])  # the row's items

@@ -175,3 +175,25 @@ def test_a_line_without_a_price_is_no_gift(
     )
     assert import_orders(uow_factory(), [priced], settings=settings).ok
     assert [x.is_gift for x in lines(uow_factory, "P-2")] == [True]
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """``1,000`` unquoted in the last column was read as a quantity of 1."""
+    path = tmp_path / "orders.csv"
+    ok = ",".join(generic_row("WEB-1", "MUG-01", 2)) + ",,\n"  # Excel's empty trailing cells
+    path.write_text(
+        ",".join(GENERIC_HEADER) + "\n" + ok + ",".join(generic_row("WEB-2", "MUG-01")) + ",000\n",
+        encoding="utf-8",
+    )
+    report = import_orders(uow_factory(), [path], settings=settings, dry_run=True)
+    assert [(p.row, p.problem) for p in report.errors] == [
+        (
+            3,
+            "The row has 17 cells, the header has 16: a comma inside a value? Quote the value "
+            "or remove the comma.",
+        )
+    ]
+    path.write_text(",".join(GENERIC_HEADER) + "\n" + ok, encoding="utf-8")
+    assert import_orders(uow_factory(), [path], settings=settings).orders_imported == 1

@@ -245,3 +245,27 @@ def test_figures_beyond_any_shelf_are_refused(uow_factory: Factory, tmp_path: Pa
         ("weight_g", "Write a whole number from 0 to 10000000 in this column."),
         ("on_hand", "Write a whole number from 0 to 10000000 in this column."),
     ]
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    """``1,000`` unquoted in weight_g was stored as a weight of 1 g."""
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "sku,barcode,name,weight_g\n"
+        "P-1,6909999100001,甲,210,,\n"  # Excel's empty trailing cells are fine
+        "P-3,6909999100005,丙,1,000\n",
+        encoding="utf-8",
+    )
+    report = import_products(uow_factory(), path, dry_run=True)
+    assert [(p.row, p.problem) for p in report.errors] == [
+        (
+            3,
+            "The row has 5 cells, the header has 4: a comma inside a value? Quote the value or "
+            "remove the comma.",
+        )
+    ]
+    path.write_text("sku,barcode,name,weight_g\nP-1,6909999100001,甲,210,,\n", encoding="utf-8")
+    report = import_products(uow_factory(), path)
+    assert report.ok and report.products_added == 1
