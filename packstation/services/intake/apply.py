@@ -30,6 +30,7 @@ from packstation.domain.orders import MarketState
 from packstation.domain.status import (
     ExceptionKind,
     OrderStatus,
+    ParcelStatus,
     PrintKind,
     PrintStatus,
 )
@@ -84,6 +85,8 @@ _STORED = {
     "postcode": ORDER.c.postcode,
     "buyer_note": ORDER.c.buyer_note,
     "seller_note": ORDER.c.seller_note,
+    "carrier": ORDER.c.carrier,
+    "tracking_no": ORDER.c.tracking_no,
 }
 
 
@@ -340,6 +343,8 @@ def _reconcile(
         for name in CHANGEABLE
         if name not in order.absent and getattr(order, name)[: _limit(name)] != known.values[name]
     }
+    if "carrier" in changes and _courier_chosen_here(uow, known.id, order.carrier):
+        del changes["carrier"]
     lines = changed_lines(order, known.lines) if order.lines else ""
     if not changes and not lines:
         report.orders_known += 1
@@ -372,6 +377,9 @@ def _reconcile(
                     )
                 )
             )
+        if "carrier" in changes and order.tracking_no != known.values["tracking_no"]:
+            # a waybill the export gave is the old courier's: the file's (or none) replaces it
+            changes["tracking_no"] = (known.values["tracking_no"], order.tracking_no)
         if lines:
             changes["lines"] = ("", lines)
             report.lines_imported += len(order.lines)
@@ -382,6 +390,14 @@ def _reconcile(
             }
             values["updated_at"] = utcnow()
             conn.execute(update(ORDER).where(ORDER.c.id == known.id).values(**values))
+            if "carrier" in changes:  # a box begun, not labelled yet, gets the new courier's
+                conn.execute(
+                    update(Parcel.__table__)  # type: ignore[attr-defined]
+                    .where(
+                        col(Parcel.order_id) == known.id, col(Parcel.status) != ParcelStatus.VOID
+                    )
+                    .values(carrier=order.carrier)
+                )
             if lines:
                 replace_lines(conn, known.id, order)
             uow.record(
@@ -410,10 +426,21 @@ def _reconcile(
             f"{_(FIELD_NAMES.get(name, name))} → {new or _('(empty)')}"
             for name, (_old, new) in sorted(changes.items())
         )
-        if labelled:
+        if labelled and "carrier" in changes:
+            note = _(
+                "The marketplace changed {changes} after the label was printed; the order waits "
+                "on hold: change its courier (its label is voided, a bench prints the new "
+                "courier's) and correct the address if it changed, or release it."
+            ).format(changes=said)
+        elif labelled:
             note = _(
                 "The marketplace changed {changes} after the label was printed; the order waits "
                 "on hold: check the parcel, correct the address or release it."
+            ).format(changes=said)
+        elif "carrier" in changes:  # the items changed too, at a bench that began the order
+            note = _(
+                "The marketplace changed {changes} after packing began; the order waits on "
+                "hold: change its courier and correct the address if it changed, or release it."
             ).format(changes=said)
         else:  # the items changed too, at a bench that began the order: no label yet
             note = _(
@@ -508,6 +535,18 @@ def _changed(
         once=True,
         lines=[asdict(line) for line in order.lines] if new_lines else None,
     )
+
+
+def _courier_chosen_here(uow: UnitOfWork, order_id: int, carrier: str) -> bool:
+    """Did a lead move the order away from ``carrier`` since (the export still names the
+    courier the lead changed, and would put it back)?"""
+    payload = uow.session.execute(
+        select(Event.payload)  # type: ignore[call-overload]
+        .where(Event.order_id == order_id, Event.kind == "courier_changed")
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).scalar()
+    return payload is not None and json.loads(payload).get("before") == carrier
 
 
 def _labelled(uow: UnitOfWork, order_id: int) -> bool:

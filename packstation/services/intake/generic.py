@@ -80,6 +80,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     check = RowCheck(cols, ctx.problems)
     idx = {k: cols.index.get(k) for k in COLUMNS}
     absent = frozenset(name for name in CHANGEABLE if idx[_COLUMN_OF.get(name, name)] is None)
+    unnamed = absent | {"carrier"}  # an empty carrier cell: the default, not a change
 
     def cell(cells: list[str], key: str) -> str:
         i = idx[key]
@@ -172,7 +173,7 @@ def read_generic(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                 ),
                 buyer_note=cell(cells, "buyer_note"),
                 seller_note=cell(cells, "seller_note"),
-                absent=absent,
+                absent=absent if cell(cells, "carrier") else unnamed,
             )
             if order_no:
                 orders[key] = order

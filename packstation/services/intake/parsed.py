@@ -79,6 +79,7 @@ CHANGEABLE = (
     "postcode",
     "buyer_note",
     "seller_note",
+    "carrier",  # only where the file names a courier: an empty cell is the shop's default
 )
 
 
@@ -93,6 +94,8 @@ FIELD_NAMES = {
     "postcode": N_("postcode"),
     "buyer_note": N_("buyer note"),
     "seller_note": N_("seller note"),
+    "carrier": N_("courier"),
+    "tracking_no": N_("tracking number"),
 }
 
 

@@ -176,6 +176,10 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     i_buyer, i_shop = optional["buyer"], optional["shop"]
     i_bnote, i_snote = optional["buyer_note"], optional["seller_note"]
     absent = frozenset(k for k in ("buyer_note", "seller_note") if k not in idx)
+    if "courier" not in idx:
+        absent |= {"carrier"}
+    # an empty courier cell names no courier: the default it reads as changes nothing stored
+    unnamed = absent | {"carrier"}
     i_track, i_courier, i_amount = optional["tracking_no"], optional["courier"], optional["amount"]
 
     what_no, what_name, what_address = (
@@ -232,7 +236,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
                     _("A paid order needs its payment time; export the file again."),
                 )
         shop = cells[i_shop]
-        tracking, courier, amount = cells[i_track], cells[i_courier], cells[i_amount]
+        tracking, courier, amount = cells[i_track], clean(cells[i_courier]), cells[i_amount]
         order = ParsedOrder(
             PLATFORM,
             order_no,
@@ -250,12 +254,12 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
             parts.detail,
             parts.postcode,
             check.instant("paid_at", paid_text, zone) if paid_text else None,
-            ctx.carrier(check, "courier", clean(courier)) if courier else ctx.default_carrier,
+            ctx.carrier(check, "courier", courier) if courier else ctx.default_carrier,
             check.digits("tracking_no", clean(tracking)[:40], what_waybill) if tracking else "",
             check.amount("amount", clean(amount)) if amount else 0,
             cells[i_bnote].strip(),
             cells[i_snote].strip(),
-            absent=absent,
+            absent=absent if courier else unnamed,
         )
         if not order_no:
             continue

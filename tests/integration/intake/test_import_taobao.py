@@ -560,3 +560,51 @@ def test_an_item_row_repeated_cell_for_cell_counts_once(
         ("TS-WHT-L", "颜色分类：白色;尺码：XL", 2),
         ("GIFT-STK", "颜色分类：白色;尺码：L", 1),
     ]
+
+
+def test_a_courier_changed_in_the_export_is_taken_before_the_label_and_held_after(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The next export's 物流公司 changed to 中通快递 / 顺丰速运 and the order kept its old
+    courier: its label would have been YTO's."""
+    waiting = TOrder("9601", [Item("MUG-01")], courier="圆通速递", tracking="YT7000000000009")
+    begun = TOrder("9602", [Item("TS-WHT-L")])  # the default courier
+    labelled = TOrder("9603", [Item("MUG-01")])
+    plain = TOrder("9604", [Item("MUG-01")], courier="中通快递")
+    live = [waiting, begun, labelled, plain]
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    pack(uow_factory, begun.no, status=OrderStatus.PACKING, tracking=["YT7000000000011"])
+    pack(uow_factory, labelled.no, tracking=["YT7000000000012"], label=True)
+    waiting.courier, waiting.tracking = "中通快递", ""
+    begun.courier = "顺丰速运"
+    labelled.courier = "中通快递"
+    plain.courier = ""  # names no courier: what is stored stays
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
+    )
+    assert report.ok, report.errors
+    assert (report.orders_updated, report.orders_known, report.exceptions_raised) == (2, 2, 1)
+    moved = order(uow_factory, waiting.no)
+    assert (moved.carrier, moved.tracking_no) == ("ZTO", "")  # YTO's waybill went with YTO
+    assert order(uow_factory, begun.no).carrier == "SF"
+    with uow_factory(readonly=True) as uow:
+        box = uow.session.exec(
+            select(Parcel).where(Parcel.order_id == order(uow_factory, begun.no).id)
+        ).one()
+    assert box.carrier == "SF"  # the open box's label will be SF's
+    assert order(uow_factory, plain.no).carrier == "ZTO"
+    updated = {p["row"]: p["changes"] for _id, p in events(uow_factory, "order_updated")}
+    assert updated[2] == {"carrier": ["YTO", "ZTO"], "tracking_no": ["YT7000000000009", ""]}
+    held = order(uow_factory, labelled.no)
+    assert (held.status, held.carrier) == (OrderStatus.ON_HOLD, "YTO")  # the label is YTO's
+    assert held.hold_reason.startswith(
+        "The marketplace changed courier → ZTO after the label was printed; the order waits on "
+        "hold: change its courier"
+    )
+    # a lead moved an order away from the export's courier: the export does not move it back
+    lead.change_courier(uow_factory(), order_id=moved.id or 0, carrier="YTO", settings=settings)
+    again = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
+    )
+    assert (again.orders_updated, again.exceptions_raised) == (0, 0)
+    assert order(uow_factory, waiting.no).carrier == "YTO"
