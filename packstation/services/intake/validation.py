@@ -18,6 +18,11 @@ from packstation.services.intake.readers import CsvFile, clean
 from packstation.services.intake.report import Problem, shown
 
 MAX_QUANTITY = 100_000
+# How far a payment time may lie ahead of this computer's clock: the marketplace's clock and this
+# one differ by seconds or minutes.  Nothing more is forgiven (a day was: an order paid
+# "tomorrow" came in).  Naive times are read in the shop's time zone, so a zone set wrong, or a
+# clock hours off, shows here as payments in the future; the problem names both to check.
+CLOCK_SKEW = dt.timedelta(minutes=10)
 MIN_PHONE_DIGITS = 7  # a landline with its area code, or a mobile (masked or not)
 
 
@@ -92,7 +97,8 @@ class RowCheck:
 
     def __post_init__(self) -> None:
         self.needed = max(self.columns.index.values(), default=-1) + 1
-        self._latest = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        self._now = dt.datetime.now(dt.UTC)
+        self._latest = self._now + CLOCK_SKEW
 
     def start(self, row: int) -> None:
         self.row = row
@@ -221,7 +227,7 @@ class RowCheck:
         return 0 if not value.strip() else self.price(key, value)
 
     def instant(self, key: str, value: str, zone: ZoneInfo) -> dt.datetime | None:
-        """A payment time: a time that has come (a day's grace for a clock set wrong)."""
+        """A payment time: a time that has come (``CLOCK_SKEW`` allowed)."""
         parsed = parse_instant(value, zone)
         if parsed is None:
             self.fail(
@@ -236,7 +242,11 @@ class RowCheck:
             self.fail(
                 key,
                 value,
-                _("The payment time is in the future; correct the cell or export the file again."),
+                _(
+                    "The payment time is in the future (this computer's clock says {now}); "
+                    "correct the cell, or check the computer's clock and the shop's time zone "
+                    "({zone})."
+                ).format(now=self._now.astimezone(zone).strftime("%Y-%m-%d %H:%M"), zone=zone.key),
             )
         return parsed
 
