@@ -29,6 +29,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.os_problems import os_problem, write_output
 from packstation.services.handover import order_places
+from packstation.services.intake.validation import shortened
 from packstation.services.status_names import platform_label, status_label
 from packstation.store.models import Order, Parcel
 from packstation.store.types import utcnow
@@ -263,11 +264,17 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
                     }
                 )
             else:
-                reason = (
-                    _("no such order")
-                    if order is None
-                    else _("it is {status}, not packed").format(status=status_label(order.status))
-                )
+                if order is not None:
+                    reason = _("it is {status}, not packed").format(
+                        status=status_label(order.status)
+                    )
+                elif shortened(number):  # the file was opened and saved in Excel
+                    reason = _(
+                        "shortened by Excel, its digits lost: upload and confirm the file as "
+                        "it was written, not one saved by Excel"
+                    )
+                else:
+                    reason = _("no such order")
                 result.skipped.append({"order_no": number, "reason": reason})
         _confirm(uow, moving, path.name)
         result.confirmed = len(moving)

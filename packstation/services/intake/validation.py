@@ -35,6 +35,11 @@ def too_short_to_call(phone: str) -> bool:
 _SHORTENED = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")  # how Excel writes a long number
 
 
+def shortened(value: str) -> bool:
+    """A long number as Excel writes it when it keeps 15 digits: 3.36411E+18."""
+    return ("E" in value or "e" in value) and _SHORTENED.fullmatch(value.strip()) is not None
+
+
 @dataclass
 class Columns:
     """Where each wanted field sits in a file's header."""
@@ -181,7 +186,7 @@ class RowCheck:
     def digits(self, key: str, value: str, what: str) -> str:
         """An order number, phone number, barcode or waybill number, refused when Excel wrote
         it shortened (3.36411E+18): its digits are gone, and orders would merge."""
-        if ("E" in value or "e" in value) and _SHORTENED.fullmatch(value):
+        if shortened(value):
             self.fail(
                 key,
                 value,

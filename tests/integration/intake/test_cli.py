@@ -142,6 +142,11 @@ def test_import_report_and_show(
     unknown.write_bytes(ship.read_bytes().replace(b"C-1,", b"NOSUCH,"))
     code, out, err = run(capsys, *db, "export", "confirm", str(unknown))
     assert code == 1 and "not confirmed: NOSUCH:" in err and "0 orders marked confirmed" in out
+    # the file opened and saved in Excel: its order numbers shortened (it said "no such order")
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes(ship.read_bytes().replace(b"C-1,", b"3.36411E+18,"))
+    code, _out, err = run(capsys, *db, "export", "confirm", str(excel))
+    assert code == 1 and "not confirmed: 3.36411E+18: shortened by Excel" in err
     # the same export again wrote an empty file over the one that confirmed C-1: its waybill
     # was in no file any more, and no command wrote it again
     written = ship.read_bytes()
