@@ -307,7 +307,7 @@ def _reconcile(
         # a box of it with the courier: a recall, not a cancel
         if status in CANCELLABLE and parcel_gone(uow, known.id) is None:
             report.orders_cancelled += 1
-            if _label_ids(uow, known.id):
+            if _printed_label_ids(uow, known.id):
                 # a waybill printed (before packing, or on a box) is live at the courier: only
                 # "known, now cancelled" was said, and nobody voided it
                 report.notices.append(
@@ -561,6 +561,17 @@ def _label_ids(uow: UnitOfWork, order_id: int) -> list[int]:
         order_id,
         col(PrintJob.kind) == PrintKind.LABEL,
         col(PrintJob.status) != PrintStatus.VOID,
+    )
+
+
+def _printed_label_ids(uow: UnitOfWork, order_id: int) -> list[int]:
+    """Label print jobs that went to a printer (or may have): a queued one never goes out once
+    the order is cancelled (``_cancel`` voids it), and nothing is there to tear off."""
+    return _job_ids(
+        uow,
+        order_id,
+        col(PrintJob.kind) == PrintKind.LABEL,
+        col(PrintJob.status).not_in([PrintStatus.VOID, PrintStatus.QUEUED]),
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import select
 
-from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind
+from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.store.models import Order, OrderLine, Parcel, PrintJob
 from tests.integration.intake.store_view import Factory
 
@@ -21,6 +21,7 @@ def pack(
     at: dt.datetime | None = None,
     status: str = OrderStatus.PACKED,
     label: bool = False,
+    label_status: str = PrintStatus.QUEUED,
 ) -> None:
     at = at or dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
     with uow_factory() as uow:
@@ -59,6 +60,7 @@ def pack(
                         language="zpl",
                         content=b"^XA^XZ",
                         sha256="0" * 64,
+                        status=label_status,
                     )
                 )
         uow.commit()

@@ -439,15 +439,18 @@ def test_a_cancelled_order_with_a_printed_label_is_said(
     uow_factory: Factory, settings: Settings, tmp_path: Path
 ) -> None:
     """Its waybill was live at the courier, and the import said only "known, now cancelled"."""
-    live = _orders()[:2]
+    live = [*_orders()[:2], TOrder("9401", [Item("MUG-01")])]
     import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
-    pack(uow_factory, live[0].no, tracking=["YT7000000000001"], label=True)
+    pack(uow_factory, live[0].no, tracking=["YT7000000000001"], label=True, label_status="sent")
+    # a label still waiting for its printer is voided by the cancel: nothing to tear off (it
+    # was said to be printed)
+    pack(uow_factory, "9401", tracking=["YT7000000000002"], label=True)
     for o in live:
         o.status = CLOSED
     report = import_orders(
         uow_factory(), list(write_taobao(tmp_path / "b", live)), settings=settings
     )
-    assert report.orders_cancelled == 2
+    assert report.orders_cancelled == 3
     assert [(p.value, p.problem) for p in report.notices] == [
         (
             live[0].no,
