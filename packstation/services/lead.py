@@ -65,6 +65,11 @@ class HeldOrder:
     # on_hold, or where an order with an open exception stands that is not held (one the
     # marketplace closed after the courier took it: the lead recalls it)
     status: str = OrderStatus.ON_HOLD
+    # held with no exception (a lead's void or courier change): the newest event of the order,
+    # what it was and who did it when (the list showed those columns empty)
+    held_kind: str = ""
+    held_by: str = ""
+    held_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -189,18 +194,39 @@ def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
                         raised_at=r.raised_at,
                     )
                 )
-        return [
-            HeldOrder(
-                order_id=o.id or 0,
-                order_no=o.order_no,
-                carrier=o.carrier,
-                due_date=o.due_date,
-                reason=o.hold_reason,
-                exceptions=by_order.get(o.id or 0, []),
-                status=o.status,
+        bare = [i for i in ids if i is not None and i not in by_order]
+        last: dict[int, tuple[str, str, dt.datetime | None]] = {}
+        for start in range(0, len(bare), 500):
+            newest = (
+                select(func.max(Event.id))
+                .where(col(Event.order_id).in_(bare[start : start + 500]))
+                .group_by(col(Event.order_id))
             )
-            for o in orders
-        ]
+            for order_id, kind, user, stamp in uow.session.exec(
+                select(Event.order_id, Event.kind, Event.user, Event.at).where(
+                    col(Event.id).in_(newest)
+                )
+            ):
+                if order_id is not None:
+                    last[order_id] = (kind, user, stamp)
+        held: list[HeldOrder] = []
+        for o in orders:
+            kind, by, when = last.get(o.id or 0, ("", "", None))
+            held.append(
+                HeldOrder(
+                    order_id=o.id or 0,
+                    order_no=o.order_no,
+                    carrier=o.carrier,
+                    due_date=o.due_date,
+                    reason=o.hold_reason,
+                    exceptions=by_order.get(o.id or 0, []),
+                    status=o.status,
+                    held_kind=kind,
+                    held_by=by,
+                    held_at=when,
+                )
+            )
+        return held
 
 
 def settle(uow: UnitOfWork, *, order_id: int, resolution: str) -> int:

@@ -38,7 +38,7 @@ from packstation.services.lead import (
     split_refused,
     unshipped_without_reason,
 )
-from packstation.services.status_names import carrier_label, status_label
+from packstation.services.status_names import carrier_label, event_label, status_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.pieces import Pieces
@@ -133,6 +133,8 @@ class ExceptionsScreen(LeadScreen):
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
             kinds = listed(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
+            if first is None and order.held_kind:  # held by a lead's action, not a bench
+                kinds = event_label(order.held_kind)
             notes = order.reason or joined(e.note for e in order.exceptions if e.note)
             if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
                 notes = f"{status_label(order.status)}: {notes}"
@@ -142,8 +144,8 @@ class ExceptionsScreen(LeadScreen):
                 due_cell(order.due_date, day),
                 kinds,
                 Text(notes, style="yellow"),
-                first.raised_by if first else "",
-                local_time(first.raised_at, zone) if first else "",
+                first.raised_by if first else order.held_by,
+                local_time(first.raised_at if first else order.held_at, zone),
                 key=str(order.order_id),
             )
         _back_to(held, keep)

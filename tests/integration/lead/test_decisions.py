@@ -121,6 +121,13 @@ def test_change_courier_voids_the_label(
         assert s.exec(select(Parcel)).one().status == P.VOID
         assert s.exec(select(PrintJob)).one().status == "void"
     assert {e["after"] for e in _events(engine, "courier_changed")} == {"ZTO"}
+    # held by the lead's change, with no exception: the list says what held it, who and when
+    # (its columns were empty)
+    held = {h.order_no: h for h in held_orders(uow_factory())}
+    assert not held["L-1"].exceptions
+    assert (held["L-1"].held_kind, held["L-1"].held_by) == ("courier_changed", "tester")
+    assert held["L-1"].held_at is not None
+    assert held["H-1"].held_kind == ""  # its exception says it
     with pytest.raises(UserError, match="unknown"):
         change_courier(uow_factory(), order_id=ids["R-1"], carrier="XX", settings=lead_settings)
 
