@@ -144,7 +144,9 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
                 new = name in self.proposed
                 yield Label(_(label) + (" *" if new else ""))
                 value = self.proposed[name] if new else self.current.get(name, "")
-                yield WedgeInput(value=value, id=f"field-{name}")
+                # a key typed after Tab goes after the text (selected on focus, the whole
+                # field was replaced by the first key: an address wiped)
+                yield WedgeInput(value=value, id=f"field-{name}", select_on_focus=False)
             yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
             yield Label("", classes="hint", id="refused")
 
