@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -40,7 +40,9 @@ T = TypeVar("T")
 RETRY_S = 30.0
 
 
-def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict[str, object]:
+def _as_json(
+    manifest: Manifest, sealed_now: int, print_job: int | None, kept_out: Sequence[str] = ()
+) -> dict[str, object]:
     return {
         "carrier": manifest.carrier,
         "date": manifest.date.isoformat(),
@@ -53,6 +55,8 @@ def _as_json(manifest: Manifest, sealed_now: int, print_job: int | None) -> dict
             {"tracking_no": line.tracking_no, "order_no": line.order_no, "weight_g": line.weight_g}
             for line in manifest.lines
         ],
+        # taken out at the seal (a voided label, an order cancelled or on hold): not to go
+        "kept_out": list(kept_out),
     }
 
 
@@ -169,8 +173,12 @@ def manifest(
     job = sealed.print_job_id if sealed else None
     refused = send(job) if send is not None and job is not None else ""
     sealed_now = sealed.manifest.count if sealed else 0
+    kept_out = sealed.kept_out if sealed is not None else ()
     try:
-        if _put_out(listed, output, _as_json(listed, sealed_now, job) if as_json else None):
+        answer = _as_json(listed, sealed_now, job, kept_out) if as_json else None
+        if _put_out(listed, output, answer):
+            if kept_out:
+                click.echo(kept_out_sentence(kept_out), err=True)
             return
     except UserError as refused_file:
         if not sealed_now:
@@ -196,8 +204,8 @@ def manifest(
         sealed=sealed.manifest.count if sealed else 0,
     )
     click.echo(message, err=output is None)
-    if sealed is not None and sealed.kept_out:
-        click.echo(kept_out_sentence(sealed.kept_out), err=True)
+    if kept_out:
+        click.echo(kept_out_sentence(kept_out), err=True)
     if job is not None:
         if send is None:
             said = _("The list is queued for printing (job {job}).")

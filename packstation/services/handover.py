@@ -12,8 +12,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -34,7 +35,7 @@ from packstation.services.manifest_print import list_printer, render_manifest
 from packstation.services.packing.voiding import leave_open_handover
 from packstation.services.retry import AlreadyApplied
 from packstation.services.status_names import parcel_status_label, status_label
-from packstation.store.models import Carrier, Handover, Order, Parcel, PrintJob
+from packstation.store.models import Carrier, Event, Handover, Order, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -70,6 +71,17 @@ class ManifestLine:
 
 
 @dataclass(frozen=True)
+class TakenOut:
+    """A parcel scanned into an open handover and taken out of it since by something else than
+    the lead's taking it out: its label voided (a courier changed, the order cancelled), or its
+    address corrected (its label is printed again).  It may still lie in the bag or cage."""
+
+    tracking_no: str
+    order_no: str
+    why: str  # as the screen says it
+
+
+@dataclass(frozen=True)
 class Manifest:
     carrier: str
     carrier_name: str
@@ -79,6 +91,8 @@ class Manifest:
     courier_name: str
     sealed_at: dt.datetime | None
     lines: list[ManifestLine] = field(default_factory=list)
+    # an open handover's parcels taken out since they were scanned in (``TakenOut``)
+    taken_out: tuple[TakenOut, ...] = ()
 
     @property
     def count(self) -> int:
@@ -384,12 +398,70 @@ def _manifest(uow: UnitOfWork, handovers: list[Handover], carrier: str, day: dt.
 
 
 def handover_manifest(uow: UnitOfWork, *, handover_id: int) -> Manifest:
-    """The list of one handover, sealed or not."""
+    """The list of one handover, sealed or not; an open one's with the parcels taken out of it
+    since they were scanned in."""
     with uow:
         handover = uow.session.get(Handover, handover_id)
         if handover is None:
             raise UserError(_("Handover {id} does not exist.").format(id=handover_id))
-        return _manifest(uow, [handover], handover.carrier, handover.date)
+        manifest = _manifest(uow, [handover], handover.carrier, handover.date)
+        if handover.sealed_at is None:
+            manifest = replace(manifest, taken_out=tuple(taken_out_since(uow, handover_id)))
+        return manifest
+
+
+def taken_out_since(uow: UnitOfWork, handover_id: int) -> list[TakenOut]:
+    """The parcels scanned into the handover and taken out of it since, not by the lead (its
+    ``remove_parcel`` gives no reason) but by a voided label, a changed courier, a cancelled
+    order or a corrected address, and in no handover now (in transaction).
+
+    A void elsewhere takes the box out of its handover at once; the box itself may still lie
+    in the bag or cage, and the seal would hand its neighbours over without a word of it."""
+    # the events name their handover in the payload; the LIKE narrows, the JSON decides
+    statement = (
+        select(Event.parcel_id, Event.kind, Event.payload)
+        .where(
+            col(Event.kind).in_(["handover_scanned", "handover_removed"]),
+            col(Event.payload).like(f'%"handover_id": {handover_id}%'),
+        )
+        .order_by(col(Event.id))
+    )
+    last: dict[int, bool] = {}  # parcel → its last word in this handover: taken out by others
+    for parcel_id, kind, payload in uow.session.exec(statement).all():
+        try:
+            said = json.loads(payload)
+        except ValueError:
+            continue
+        if parcel_id is None or said.get("handover_id") != handover_id:
+            continue
+        last[parcel_id] = kind == "handover_removed" and bool(said.get("reason"))
+    ids = sorted(parcel_id for parcel_id, by_others in last.items() if by_others)
+    if not ids:
+        return []
+    rows = uow.session.exec(
+        select(Parcel, Order)
+        .join(Order, col(Order.id) == col(Parcel.order_id))
+        .where(col(Parcel.id).in_(ids), col(Parcel.handover_id).is_(None))
+        .order_by(col(Parcel.tracking_no))
+    ).all()
+    return [
+        TakenOut(
+            tracking_no=p.tracking_no or str(p.id), order_no=o.order_no, why=_taken_out_why(p, o)
+        )
+        for p, o in rows
+        if p.status != ParcelStatus.HANDED_OVER
+    ]
+
+
+def _taken_out_why(parcel: Parcel, order: Order) -> str:
+    # a voided label puts its packed order on hold: the void is the news
+    if order.status == OrderStatus.CANCELLED:
+        return status_label(order.status)
+    if parcel.status == ParcelStatus.VOID:
+        return _("label voided")
+    if order.status == OrderStatus.ON_HOLD:
+        return status_label(order.status)
+    return _("its label is printed again")
 
 
 def day_manifest(uow: UnitOfWork, *, carrier: str, day: dt.date) -> Manifest:
@@ -478,11 +550,13 @@ def seal_handover(
         handover = _locked_handover(uow, handover_id)
         if handover.sealed_at is not None:
             raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
+        # taken out before the seal (a void elsewhere): named with those taken out now
+        earlier = tuple(t.tracking_no for t in taken_out_since(uow, handover_id))
         inside = select(Parcel).where(Parcel.handover_id == handover_id)
         for order_id in sorted({p.order_id for p in uow.session.exec(inside)}):
             lock_order(uow, order_id)  # in one order: two seals sharing an order take turns
         parcels = uow.session.exec(inside.order_by(col(Parcel.id)).with_for_update()).all()
-        kept_out = _keep_out_unshippable(uow, parcels)
+        kept_out = earlier + _keep_out_unshippable(uow, parcels)
         parcels = [p for p in parcels if p.handover_id == handover_id]
         if not parcels and kept_out:
             uow.commit()  # they stay out
@@ -633,8 +707,9 @@ def sealed_handover(
             .where(PrintJob.kind == PrintKind.MANIFEST, PrintJob.batch == _batch(manifest))
             .order_by(col(PrintJob.id))
         ).first()
+        kept_out = tuple(t.tracking_no for t in taken_out_since(uow, handover_id))
     path = (csv_file or csv_path_for(manifest, settings)) if save_csv else None
-    return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path)
+    return SealedHandover(manifest=manifest, print_job_id=job_id, csv_path=path, kept_out=kept_out)
 
 
 def print_list_again(

@@ -86,6 +86,8 @@ class HandoverScreen(LeadScreen):
         super().__init__()
         self.handover_id: int | None = None
         self.manifest: Manifest | None = None
+        # the parcels taken out of a handover by others (a void…) that the screen has named
+        self._told_taken_out: set[tuple[int, str]] = set()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -178,6 +180,7 @@ class HandoverScreen(LeadScreen):
             if len(message.open_ids) > 1:
                 text += "  " + _("{count} open, Ctrl+O: next").format(count=len(message.open_ids))
             line.update(text)
+            self._tell_taken_out(manifest)
         inside = self.query_one("#inside", DataTable)
         inside.clear()
         for number, row in enumerate(manifest.lines if manifest else [], start=1):
@@ -200,6 +203,33 @@ class HandoverScreen(LeadScreen):
             _("Packed, not handed over ({carrier}): {count}").format(
                 carrier=carrier, count=len(outside)
             )
+        )
+
+    def _tell_taken_out(self, manifest: Manifest) -> None:
+        """Name the parcels taken out of the handover elsewhere since they were scanned in (a
+        label voided at F3 or by ``packstation label --void``): the row went at the next
+        refresh without a word, and the box stayed in the cage to go to the courier."""
+        handover_id = manifest.handover_ids[0]
+        new = [
+            t
+            for t in manifest.taken_out
+            if (handover_id, t.tracking_no) not in self._told_taken_out
+        ]
+        if not new:
+            return
+        self._told_taken_out |= {(handover_id, t.tracking_no) for t in new}
+        self.say(
+            ngettext(
+                "Taken out of handover {id} since it was scanned in: {parcels}; pull it out of "
+                "the bag or cage, it does not go to the courier.",
+                "Taken out of handover {id} since they were scanned in: {parcels}; pull them out "
+                "of the bag or cage, they do not go to the courier.",
+                len(new),
+            ).format(
+                id=handover_id,
+                parcels=listed(f"{t.tracking_no} ({t.why})" for t in new),
+            ),
+            error=True,
         )
 
     @on(Input.Submitted, "#scan")
@@ -386,11 +416,14 @@ class HandoverScreen(LeadScreen):
             self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
         handover_id = self.handover_id
-        if self.manifest.count == 0:  # refused before the courier's name is asked for, not after
+        # refused before the courier's name is asked for, not after (a parcel taken out
+        # elsewhere is named by the seal)
+        if self.manifest.count == 0 and not self.manifest.taken_out:
             self.say(_(EMPTY_HANDOVER), error=True)
             return
         going = [line for line in self.manifest.lines if not line.stopped]
         stopped = [line.tracking_no for line in self.manifest.lines if line.stopped]
+        stopped += [t.tracking_no for t in self.manifest.taken_out]
         if not going:
             # nothing to seal: the seal takes them out and says so (asking "seal with 1
             # parcel?" and then sealing none misled)

@@ -17,7 +17,9 @@ from packstation.labels.render import pages_of
 from packstation.lead_app import LeadApp
 from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
+from packstation.services.reprints import void_label
 from packstation.store.models import Order, OrderException, Parcel, PrintJob
+from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
@@ -528,9 +530,8 @@ def test_a_decision_that_moves_an_order_in_the_list_keeps_it_selected(
     asyncio.run(scenario())
 
 
-async def _two_parcels_in_then_one_held(pilot: Pilot[None], app: LeadApp, engine: Engine) -> Static:
-    """F5, a new YTO handover, two parcels scanned in; then the marketplace changes the address
-    of the second one's order (TB-PACKED1), which goes on hold.  Returns the screen's flash."""
+async def _two_parcels_in(pilot: Pilot[None], app: LeadApp) -> Static:
+    """F5, a new YTO handover, two parcels scanned in.  Returns the screen's flash."""
     await pilot.press("f5")
     await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
     await answer(pilot, "ctrl+n", "enter")
@@ -538,6 +539,14 @@ async def _two_parcels_in_then_one_held(pilot: Pilot[None], app: LeadApp, engine
     for n in range(2):
         await pilot.press(*f"YT700000000000{n}", "enter")
         await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
+    await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
+    return flash
+
+
+async def _two_parcels_in_then_one_held(pilot: Pilot[None], app: LeadApp, engine: Engine) -> Static:
+    """F5, a new YTO handover, two parcels scanned in; then the marketplace changes the address
+    of the second one's order (TB-PACKED1), which goes on hold.  Returns the screen's flash."""
+    flash = await _two_parcels_in(pilot, app)
     with Session(engine) as s:
         held = s.exec(select(Order).where(Order.order_no == "TB-PACKED1")).one()
         hold(s, held, "changed", "地址已改")
@@ -604,6 +613,71 @@ def test_the_seal_asks_about_the_parcels_that_go_and_names_those_that_come_out(
             await until(pilot, lambda: "Taken out of the handover" in str(flash.render()))
             assert not isinstance(app.screen, Prompt)
             assert str(flash.render()).startswith("Taken out of the handover: YT7000000000001")
+
+    asyncio.run(scenario())
+
+
+def _void(engine: Engine, code: str) -> None:
+    """A label voided elsewhere (another lead's F3, ``packstation label --void``)."""
+    with Session(engine) as s:
+        parcel_id = s.exec(select(Parcel.id).where(Parcel.tracking_no == code)).one()
+    void_label(UnitOfWork(engine, user="李组长"), parcel_id=parcel_id or 0, reason="x")
+
+
+def test_a_parcel_voided_while_the_seal_is_asked_is_named_by_the_seal(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """ "Seal handover 1 with 2 parcels?" was open when another lead voided one of them: Enter
+    said "1 parcel handed over", and nothing named the voided box still in the bag."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            flash = await _two_parcels_in(pilot, app)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, Prompt))
+            _void(lead_engine, "YT7000000000001")
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, TextPage))
+            page = app.screen
+            assert isinstance(page, TextPage)
+            assert str(page.body).startswith("Taken out of the handover: YT7000000000001")
+            await pilot.press("escape")
+            await until(pilot, lambda: "Handover sealed" in str(flash.render()))
+            assert str(flash.render()).startswith("Taken out of the handover: YT7000000000001")
+
+    asyncio.run(scenario())
+
+
+def test_a_parcel_voided_elsewhere_is_named_when_the_screen_reads_the_handover_again(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """The row of a parcel voided elsewhere went at the next refresh without a word; the box
+    stayed in the cage."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            flash = await _two_parcels_in(pilot, app)
+            _void(lead_engine, "YT7000000000000")
+            app.screen.reload()  # the screen's refresh
+            await until(pilot, lambda: len(_rows(app, "#inside")) == 1)
+            said = str(flash.render())
+            assert said.startswith(
+                "Taken out of handover 1 since it was scanned in: YT7000000000000 (label voided)"
+            )
+            assert "pull it out" in said
+            # said once: the next refresh does not ring again
+            await answer(pilot, "ctrl+r", "9", "enter")
+            await until(pilot, lambda: "9" in str(flash.render()))
+            app.screen.reload()
+            await pilot.pause(0.3)
+            assert "Taken out of handover" not in str(flash.render())
+            # the seal asks about the parcels that go, and names it with those that come out
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, Prompt))
+            question = str(app.screen.query_one(".question", Static).render())
+            assert "YT7000000000000" in question
 
     asyncio.run(scenario())
 

@@ -23,12 +23,15 @@ from packstation.services.handover import (
     HandoverRefused,
     Runner,
     day_manifest,
+    handover_manifest,
+    kept_out_sentence,
     manifest_csv,
     open_handover,
     remove_parcel,
     scan_parcel,
     seal_all_waiting,
     seal_handover,
+    sealed_handover,
     waiting_parcels,
 )
 from packstation.services.manifest_print import manifest_text
@@ -195,6 +198,36 @@ def test_seal_prints_and_saves_the_list(
     assert waiting == ["YT0000000002"]
     text = manifest_text(manifest)
     assert "Total weight: 1.650 kg" in text and "Courier signature" in text
+
+
+def test_a_parcel_voided_after_it_was_scanned_in_is_named_by_the_seal(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """A label voided elsewhere while the seal was being confirmed took its parcel out of the
+    handover at once: the seal handed the others over and said nothing of it, though the box
+    still lay in the bag."""
+    _seed(engine)
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    for code in ("YT0000000001", "YT0000000002", "YT0000000003"):
+        scan_parcel(uow_factory(), handover_id=handover.id, code=code)
+    # the lead's own taking out is no news: the lead holds the box
+    remove_parcel(uow_factory(), handover_id=handover.id, code="YT0000000002")
+    with Session(engine) as s:
+        voided = s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000001")).one()
+    void_label(uow_factory(), parcel_id=voided.id or 0, reason="x")
+    listed = handover_manifest(uow_factory(), handover_id=handover.id)
+    assert [line.tracking_no for line in listed.lines] == ["YT0000000003"]
+    assert [(t.tracking_no, t.why) for t in listed.taken_out] == [("YT0000000001", "label voided")]
+    sealed = seal_handover(
+        uow_factory(), handover_id=handover.id, settings=lead_settings, now=local(18)
+    )
+    assert sealed.manifest.count == 1
+    assert sealed.kept_out == ("YT0000000001",)
+    assert "YT0000000001" in kept_out_sentence(sealed.kept_out)
+    # read back after a lost answer, it names it too
+    again = sealed_handover(uow_factory(), handover_id=handover.id, settings=lead_settings)
+    assert again.kept_out == ("YT0000000001",)
 
 
 def test_the_list_goes_to_a_receipt_slip_printer_in_its_language(
