@@ -88,6 +88,10 @@ class HandoverScreen(LeadScreen):
         self.manifest: Manifest | None = None
         # the parcels taken out of a handover by others (a void…) that the screen has named
         self._told_taken_out: set[tuple[int, str]] = set()
+        # the handover whose seal is under way: a second Ctrl+S meanwhile asked again about a
+        # handover being sealed, and its question stayed open after the seal (the next Enter
+        # closed the list instead)
+        self._sealing: int | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -412,6 +416,13 @@ class HandoverScreen(LeadScreen):
         self.app.call_from_thread(self.app.push_screen, prompt, answered)
 
     def action_seal(self) -> None:
+        if self._sealing is not None:
+            self.say(
+                _("Handover {id} is being sealed; its list comes in a moment.").format(
+                    id=self._sealing
+                )
+            )
+            return
         if self.handover_id is None or self.manifest is None or self.manifest.sealed_at is not None:
             self.say(_("Open a handover first: Ctrl+N."), error=True)
             return
@@ -427,13 +438,13 @@ class HandoverScreen(LeadScreen):
         if not going:
             # nothing to seal: the seal takes them out and says so (asking "seal with 1
             # parcel?" and then sealing none misled)
-            self._seal(handover_id, "")
+            self._start_seal(handover_id, "")
             return
 
         def answered(courier: str | None) -> None:
             if courier is None:
                 return
-            self._seal(handover_id, courier)
+            self._start_seal(handover_id, courier)
 
         question = ngettext(
             "Seal handover {id} with {count} parcel? Courier's name (may stay empty), "
@@ -449,6 +460,17 @@ class HandoverScreen(LeadScreen):
                 + question
             )
         self.app.push_screen(Prompt(question), answered)
+
+    def _start_seal(self, handover_id: int, courier: str) -> None:
+        self._sealing = handover_id
+        self._seal(handover_id, courier)
+
+    def _seal_ended(self) -> None:
+        self._sealing = None
+
+    def _seal_refused(self, text: str) -> None:
+        self._sealing = None
+        self.say(text, error=True)
 
     @work(thread=True, group="seal", exit_on_error=False)
     def _seal(self, handover_id: int, courier: str) -> None:
@@ -470,9 +492,12 @@ class HandoverScreen(LeadScreen):
             sealed = sealed_handover(
                 lead.uow(readonly=True), handover_id=handover_id, settings=lead.settings
             )
-        except UserError as exc:
-            self.app.call_from_thread(self.say, str(exc), error=True)
+        except UserError as exc:  # refused, or the store lost: Ctrl+S may try again
+            self.app.call_from_thread(self._seal_refused, str(exc))
             return
+        except Exception:
+            self.app.call_from_thread(self._seal_ended)
+            raise  # said by the worker's error handler
         self.post_message(HandoverSealed(sealed))
 
     def _stored_before(self) -> None:
@@ -482,6 +507,7 @@ class HandoverScreen(LeadScreen):
 
     def on_handover_sealed(self, message: HandoverSealed) -> None:
         sealed = message.sealed
+        self._sealing = None
         self.handover_id = None
         self.manifest = None
         done = ngettext(

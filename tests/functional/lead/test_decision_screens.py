@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from textual.pilot import Pilot
@@ -15,8 +18,10 @@ from textual.widgets import DataTable, Input, Label, Static
 from packstation.config import Settings
 from packstation.labels.render import pages_of
 from packstation.lead_app import LeadApp
+from packstation.screens.lead import handover as handover_screen
 from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
+from packstation.services.handover import SealedHandover
 from packstation.services.reprints import void_label
 from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -678,6 +683,41 @@ def test_a_parcel_voided_elsewhere_is_named_when_the_screen_reads_the_handover_a
             await until(pilot, lambda: isinstance(app.screen, Prompt))
             question = str(app.screen.query_one(".question", Static).render())
             assert "YT7000000000000" in question
+
+    asyncio.run(scenario())
+
+
+def test_a_second_ctrl_s_during_a_seal_asks_nothing(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+S, Enter, and at once Ctrl+S again: a second question about the handover being
+    sealed opened, stayed open after the seal, and the next Enter closed the list instead."""
+    going = threading.Event()
+    real = handover_screen.seal_handover
+
+    def slow_seal(uow: UnitOfWork, **kwargs: Any) -> SealedHandover:
+        assert going.wait(10)  # the seal is under way until the test lets it finish
+        return real(uow, **kwargs)
+
+    monkeypatch.setattr(handover_screen, "seal_handover", slow_seal)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            flash = await _two_parcels_in(pilot, app)
+            await answer(pilot, "ctrl+s", "enter")
+            await until(pilot, lambda: not isinstance(app.screen, Prompt))
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "being sealed" in str(flash.render()))
+            assert not isinstance(app.screen, Prompt)
+            going.set()
+            await until(pilot, lambda: isinstance(app.screen, TextPage))
+            await pilot.press("enter")  # closes the list, and nothing is left open under it
+            await until(pilot, lambda: not isinstance(app.screen, TextPage))
+            assert not isinstance(app.screen, Prompt)
+            assert "Handover sealed: 2 parcels" in str(flash.render())
+            await pilot.press("ctrl+s")  # sealed: nothing more to seal
+            await until(pilot, lambda: "Open a handover first" in str(flash.render()))
 
     asyncio.run(scenario())
 
