@@ -51,12 +51,17 @@ KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
 class HandoverLoaded(Message):
     def __init__(
-        self, manifest: Manifest | None, waiting: list[WaitingParcel], open_ids: list[int]
+        self,
+        manifest: Manifest | None,
+        waiting: list[WaitingParcel],
+        open_ids: list[int],
+        switch: int,
     ) -> None:
         super().__init__()
         self.manifest = manifest
         self.waiting = waiting
         self.open_ids = open_ids
+        self.switch = switch  # the screen's switch count when the load began
 
 
 class ParcelScanned(Message):
@@ -92,6 +97,10 @@ class HandoverScreen(LeadScreen):
         # handover being sealed, and its question stayed open after the seal (the next Enter
         # closed the list instead)
         self._sealing: int | None = None
+        # counts the lead's switches to another handover (Ctrl+N, Ctrl+O, a seal): a load begun
+        # before the last one is dropped (one that ended after Ctrl+N put the screen back on the
+        # old handover, and the next scan was refused as another courier's)
+        self._switches = 0
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -141,10 +150,15 @@ class HandoverScreen(LeadScreen):
         body.styles.layout = "horizontal" if event.size.width >= SIDE_BY_SIDE else "vertical"
 
     def reload(self) -> None:
-        self._load(self.handover_id)
+        self._load(self.handover_id, self._switches)
+
+    def _switch_to(self, handover_id: int | None) -> None:
+        """Show ``handover_id`` from now on (on the screen's thread)."""
+        self.handover_id = handover_id
+        self._switches += 1
 
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False)
-    def _load(self, handover_id: int | None) -> None:
+    def _load(self, handover_id: int | None, switch: int) -> None:
         lead = self.lead
         opened = [h.id or 0 for h, _count in open_handovers(lead.uow(readonly=True), day=lead.day)]
         if handover_id is None and opened:
@@ -156,9 +170,11 @@ class HandoverScreen(LeadScreen):
         )
         carrier = manifest.carrier if manifest else None
         waiting = waiting_parcels(lead.uow(readonly=True), carrier=carrier, limit=500)
-        self.post_latest(HandoverLoaded(manifest, waiting, opened))
+        self.post_latest(HandoverLoaded(manifest, waiting, opened, switch))
 
     def on_handover_loaded(self, message: HandoverLoaded) -> None:
+        if message.switch != self._switches:
+            return  # read before the lead switched handovers: the newer load follows
         manifest = message.manifest
         self.manifest = manifest
         self.handover_id = manifest.handover_ids[0] if manifest else None
@@ -306,7 +322,7 @@ class HandoverScreen(LeadScreen):
                 handover = open_handover(
                     uow, carrier=carrier, day=lead.day, settings=lead.settings, kind=kind
                 )
-                self.handover_id = handover.id
+                self.app.call_from_thread(self._switch_to, handover.id)
                 return _("Handover {id} for {carrier} is open: scan its parcels.").format(
                     id=handover.id, carrier=carrier_label(handover.carrier)
                 )
@@ -350,7 +366,7 @@ class HandoverScreen(LeadScreen):
             )
             return
         later = [i for i in opened if self.handover_id is None or i > self.handover_id]
-        self.handover_id = later[0] if later else opened[0]
+        self.app.call_from_thread(self._switch_to, later[0] if later else opened[0])
         self.app.call_from_thread(self.say, "")  # "REFUSED: …" was the other handover's
         self.app.call_from_thread(self.reload)
 
@@ -508,7 +524,7 @@ class HandoverScreen(LeadScreen):
     def on_handover_sealed(self, message: HandoverSealed) -> None:
         sealed = message.sealed
         self._sealing = None
-        self.handover_id = None
+        self._switch_to(None)
         self.manifest = None
         done = ngettext(
             "Handover sealed: {count} parcel handed over; list printed (job {job}) and saved as "

@@ -722,6 +722,55 @@ def test_a_second_ctrl_s_during_a_seal_asks_nothing(
     asyncio.run(scenario())
 
 
+def test_a_load_begun_before_ctrl_n_does_not_put_the_old_handover_back(
+    make_app: Callable[..., LeadApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+N said "Handover 2 for ZTO is open", but a load of handover 1 begun before it (the
+    screen coming back from the question) ended after it and put handover 1 back on the
+    screen: the next scan was refused as going with another courier.  The load is held until
+    Ctrl+N has opened handover 2, and its answer is shown to the screen before Ctrl+N's."""
+    armed, release, stale_shown = threading.Event(), threading.Event(), threading.Event()
+    real_manifest = handover_screen.handover_manifest
+    real_label = handover_screen.carrier_label
+    real_loaded = handover_screen.HandoverScreen.on_handover_loaded
+
+    def held_manifest(uow: UnitOfWork, *, handover_id: int) -> Any:
+        if armed.is_set() and handover_id == 1:
+            assert release.wait(10)
+        return real_manifest(uow, handover_id=handover_id)
+
+    def label(code: str) -> str:
+        # called by Ctrl+N's job once handover 2 is open, before it answers
+        if armed.is_set() and threading.current_thread() is not threading.main_thread():
+            release.set()
+            assert stale_shown.wait(10)
+        return real_label(code)
+
+    def loaded(screen: Any, message: Any) -> None:
+        real_loaded(screen, message)
+        if release.is_set() and message.manifest and message.manifest.handover_ids == [1]:
+            stale_shown.set()
+
+    monkeypatch.setattr(handover_screen, "handover_manifest", held_manifest)
+    monkeypatch.setattr(handover_screen, "carrier_label", label)
+    monkeypatch.setattr(handover_screen.HandoverScreen, "on_handover_loaded", loaded)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            flash = await _two_parcels_in(pilot, app)
+            line = app.screen.query_one("#handover-line", Label)
+            armed.set()
+            app.screen.reload()  # the screen's refresh, held
+            await answer(pilot, "ctrl+n", "ctrl+u", *"ZTO", "enter")
+            await until(pilot, lambda: "Handover 2 for" in str(flash.render()))
+            await until(pilot, lambda: str(line.render()).startswith("Handover 2 · ZTO"))
+            await pilot.press(*"731000000001", "enter")
+            await until(pilot, lambda: "1 in the handover" in str(flash.render()))
+
+    asyncio.run(scenario())
+
+
 def test_an_order_the_courier_has_is_settled_with_r(
     make_app: Callable[..., LeadApp], lead_engine: Engine
 ) -> None:
