@@ -27,7 +27,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import N_, _, listed
+from packstation.i18n import N_, _, listed, ngettext
 from packstation.os_problems import os_problem
 from packstation.services.carriers import courier_refused
 from packstation.services.claims import lock_order, lock_parcel
@@ -133,15 +133,27 @@ class WaitingParcel:
     handover_id: int | None  # in an open (unsealed) handover
 
 
+def shop_couriers(settings: Settings) -> list[str]:
+    """The carriers a handover is opened for: those configured and the default one."""
+    default = settings.shipping.default_carrier.strip().upper()
+    return sorted(set(settings.carriers) | ({default} if default else set()))
+
+
 def _carrier_row(uow: UnitOfWork, code: str, settings: Settings) -> Carrier:
-    """The carrier's row; a carrier named in the settings is added to the store on first use."""
+    """The carrier's row; a carrier named in the settings is added to the store on first use.
+
+    The table holds every built-in carrier (EMS, JD…), so a row found is no courier of the
+    shop's: one that is not configured is refused, unless parcels of it wait to be handed over
+    (an order the marketplace sent with it)."""
     code = code.strip().upper()
+    refused = courier_refused(settings, code)
+    if refused and _waiting_for(uow, code):
+        refused = ""
+    if refused:
+        raise UserError(refused)
     row = uow.session.get(Carrier, code)
     if row is not None:
         return row
-    refused = courier_refused(settings, code)
-    if refused:
-        raise UserError(refused)
     row = Carrier(code=code, name=settings.carrier(code).name or code)
     uow.session.add(row)
     uow.flush()
@@ -183,6 +195,47 @@ def open_handover(
         uow.record("handover_opened", handover_id=handover.id, carrier=code, handover_kind=kind)
         uow.commit()
         return handover
+
+
+def _waiting_for(uow: UnitOfWork, code: str) -> bool:
+    return (
+        uow.session.exec(
+            select(Parcel.id)
+            .where(Parcel.carrier == code, Parcel.status == ParcelStatus.PACKED)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def discard_handover(uow: UnitOfWork, *, handover_id: int) -> None:
+    """Throw away an open handover with nothing in it (opened by mistake: another carrier or
+    kind); commits.  One with parcels, or sealed, is refused."""
+    with uow:
+        handover = _locked_handover(uow, handover_id)
+        if handover.sealed_at is not None:
+            raise UserError(_("Handover {id} is sealed; open a new one.").format(id=handover_id))
+        inside = len(
+            uow.session.exec(select(Parcel.id).where(Parcel.handover_id == handover_id)).all()
+        )
+        if inside:
+            raise UserError(
+                ngettext(
+                    "Handover {id} holds {count} parcel; only an empty one is thrown away "
+                    "(Ctrl+R takes a parcel out).",
+                    "Handover {id} holds {count} parcels; only an empty one is thrown away "
+                    "(Ctrl+R takes a parcel out).",
+                    inside,
+                ).format(id=handover_id, count=inside)
+            )
+        uow.record(
+            "handover_discarded",
+            handover_id=handover_id,
+            carrier=handover.carrier,
+            handover_kind=handover.kind,
+        )
+        uow.session.delete(handover)
+        uow.commit()
 
 
 def open_handovers(uow: UnitOfWork, *, day: dt.date) -> list[tuple[Handover, int]]:

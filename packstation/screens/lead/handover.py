@@ -26,6 +26,7 @@ from packstation.services.handover import (
     ScannedParcel,
     SealedHandover,
     WaitingParcel,
+    discard_handover,
     handover_manifest,
     kept_out_sentence,
     last_sealed,
@@ -36,6 +37,7 @@ from packstation.services.handover import (
     scan_parcel,
     seal_handover,
     sealed_handover,
+    shop_couriers,
     waiting_parcels,
 )
 from packstation.services.manifest_print import manifest_text
@@ -85,6 +87,7 @@ class HandoverScreen(LeadScreen):
         Binding("ctrl+r", "remove", N_("Take out")),
         Binding("ctrl+o", "next_open", N_("Next open")),
         Binding("ctrl+p", "print_again", N_("Print a list again")),
+        Binding("f8", "discard", N_("Throw away if empty")),
     ]
 
     def __init__(self) -> None:
@@ -309,7 +312,7 @@ class HandoverScreen(LeadScreen):
 
     def action_new(self) -> None:
         lead = self.lead
-        known = " ".join(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
+        known = " ".join(shop_couriers(lead.settings))
 
         def answered(answer: str | None) -> None:
             if not answer:
@@ -369,6 +372,20 @@ class HandoverScreen(LeadScreen):
         self.app.call_from_thread(self._switch_to, later[0] if later else opened[0])
         self.app.call_from_thread(self.say, "")  # "REFUSED: …" was the other handover's
         self.app.call_from_thread(self.reload)
+
+    def action_discard(self) -> None:
+        """An empty handover opened by mistake (EMS for YTO, a bag for a cage) is thrown away."""
+        if self.handover_id is None or self.manifest is None or self.manifest.sealed_at:
+            self.say(_("Open a handover first: Ctrl+N."), error=True)
+            return
+        handover_id = self.handover_id
+
+        def job(uow: UnitOfWork) -> str:
+            discard_handover(uow, handover_id=handover_id)
+            self.app.call_from_thread(self._switch_to, None)
+            return _("Handover {id} was empty and is thrown away.").format(id=handover_id)
+
+        self.act(job)
 
     def action_remove(self) -> None:
         if self.handover_id is None or self.manifest is None or self.manifest.sealed_at:

@@ -29,7 +29,7 @@ from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import NOW, answer, until
-from tests.support.lead_data import event, hold
+from tests.support.lead_data import carriers, event, hold
 
 
 def _orders(engine: Engine) -> dict[str, Order]:
@@ -767,6 +767,47 @@ def test_a_load_begun_before_ctrl_n_does_not_put_the_old_handover_back(
             await until(pilot, lambda: str(line.render()).startswith("Handover 2 · ZTO"))
             await pilot.press(*"731000000001", "enter")
             await until(pilot, lambda: "1 in the handover" in str(flash.render()))
+
+    asyncio.run(scenario())
+
+
+def test_ctrl_n_offers_the_couriers_it_takes_and_f8_throws_an_empty_one_away(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """Ctrl+N offered "SF YTO ZTO" and opened EMS (the carrier table holds every built-in
+    carrier); the empty handover opened by mistake could not be got rid of."""
+    with Session(lead_engine) as s:
+        carriers(s, "EMS")
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+            flash = app.screen.query_one("#flash", Static)
+            line = app.screen.query_one("#handover-line", Label)
+            await answer(pilot, "ctrl+n")
+            question = str(app.screen.query_one(".question", Static).render())
+            assert question.endswith("Carriers: SF YTO ZTO")
+            await pilot.press("ctrl+u", *"EMS", "enter")
+            await until(pilot, lambda: "The carrier 'EMS' is unknown" in str(flash.render()))
+            await answer(pilot, "ctrl+n", "ctrl+u", *"ZTO cage", "enter")
+            await until(pilot, lambda: str(line.render()).startswith("Handover 1 · ZTO"))
+            await answer(pilot, "ctrl+n", "enter")  # the default: YTO bag
+            await until(pilot, lambda: str(line.render()).startswith("Handover 2 · YTO"))
+            await pilot.press(*"YT7000000000000", "enter")
+            await until(pilot, lambda: "1 in the handover" in str(flash.render()))
+            await pilot.press("f8")  # not empty: kept
+            await until(pilot, lambda: "holds 1 parcel" in str(flash.render()))
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: str(line.render()).startswith("Handover 1 · ZTO"))
+            await pilot.press("f8")
+            await until(
+                pilot, lambda: "Handover 1 was empty and is thrown away" in str(flash.render())
+            )
+            await until(pilot, lambda: str(line.render()).startswith("Handover 2 · YTO"))
+            assert "F8" in str(app.screen.query_one(KeyBar).render())
 
     asyncio.run(scenario())
 

@@ -23,15 +23,18 @@ from packstation.services.handover import (
     HandoverRefused,
     Runner,
     day_manifest,
+    discard_handover,
     handover_manifest,
     kept_out_sentence,
     manifest_csv,
     open_handover,
+    open_handovers,
     remove_parcel,
     scan_parcel,
     seal_all_waiting,
     seal_handover,
     sealed_handover,
+    shop_couriers,
     waiting_parcels,
 )
 from packstation.services.manifest_print import manifest_text
@@ -135,6 +138,47 @@ def test_the_default_courier_is_known_however_it_is_written(
     with pytest.raises(UserError) as refused:
         open_handover(uow_factory(), carrier="jd", day=DAY, settings=settings)
     assert str(refused.value) == refusal
+
+
+def test_a_handover_is_opened_for_the_shop_s_couriers_alone(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """The carrier table holds every built-in carrier: EMS, which the shop does not use, was
+    opened ("Handover 1 · EMS") while XYZ was refused."""
+    _seed(engine)
+    with Session(engine) as s:
+        carriers(s, "EMS")
+        s.commit()
+    for code in ("EMS", "XYZ"):
+        with pytest.raises(UserError, match=f"The carrier '{code}' is unknown; use one of"):
+            open_handover(uow_factory(), carrier=code, day=DAY, settings=lead_settings)
+    assert shop_couriers(lead_settings) == ["YTO", "ZTO"]
+    # a parcel of it waits (the marketplace sent the order with it): it is handed over
+    with Session(engine) as s:
+        ems = order(s, "O-EMS", status=S.PACKED, carrier="EMS")
+        parcel(s, ems, "EE000000001CN")
+        s.commit()
+    handover = open_handover(uow_factory(), carrier="EMS", day=DAY, settings=lead_settings)
+    assert handover.carrier == "EMS"
+
+
+def test_an_empty_open_handover_can_be_thrown_away(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    _seed(engine)
+    wrong = open_handover(uow_factory(), carrier="ZTO", day=DAY, settings=lead_settings)
+    full = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert wrong.id is not None and full.id is not None
+    scan_parcel(uow_factory(), handover_id=full.id, code="YT0000000003")
+    with pytest.raises(UserError, match="holds 1 parcel; only an empty one"):
+        discard_handover(uow_factory(), handover_id=full.id)
+    discard_handover(uow_factory(), handover_id=wrong.id)
+    assert [h.id for h, _count in open_handovers(uow_factory(), day=DAY)] == [full.id]
+    seal_handover(uow_factory(), handover_id=full.id, settings=lead_settings, now=local(18))
+    with pytest.raises(UserError, match="is sealed"):
+        discard_handover(uow_factory(), handover_id=full.id)
+    with Session(engine) as s:
+        assert s.exec(select(Event).where(Event.kind == "handover_discarded")).one()
 
 
 def test_a_number_typed_as_the_label_prints_it_finds_its_parcel(
