@@ -323,6 +323,31 @@ def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code
     return ""
 
 
+def _order_number_scanned(uow: UnitOfWork, code: str) -> str:
+    """The refusal of an order's number scanned for a parcel's waybill (the packing slip's
+    barcode), naming the order's waybills; "" when ``code`` is no order number."""
+    order = uow.session.exec(select(Order).where(Order.order_no == code.strip()).limit(1)).first()
+    if order is None:
+        return ""
+    waybills = uow.session.exec(
+        select(Parcel.tracking_no)
+        .where(
+            Parcel.order_id == order.id,
+            Parcel.status != ParcelStatus.VOID,
+            col(Parcel.tracking_no).is_not(None),
+        )
+        .order_by(col(Parcel.seq))
+    ).all()
+    if not waybills:
+        return _(
+            "{code} is an order number, not a waybill; order {code} has no labelled parcel yet."
+        ).format(code=order.order_no)
+    return _(
+        "{code} is an order number, not a waybill; scan the parcel's label (its waybill: "
+        "{waybills})."
+    ).format(code=order.order_no, waybills=listed(w for w in waybills if w))
+
+
 def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParcel:
     """Put a parcel (by its tracking number) into an open handover; commits.
 
@@ -334,6 +359,8 @@ def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParce
         handover = _locked_handover(uow, handover_id)
         parcel, order = _locked_parcel(uow, code)
         reason = refusal(handover, parcel, order, code)
+        if parcel is None and handover.sealed_at is None:
+            reason = _order_number_scanned(uow, code) or reason
         if reason:
             uow.record(
                 "handover_refused",

@@ -47,7 +47,8 @@ from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.wedge_input import WedgeInput
 
-SIDE_BY_SIDE = 120  # columns the two lists need beside each other
+SIDE_BY_SIDE = 120
+ROW_DIGITS = 4  # a number this short typed at Ctrl+R is the list's No., never a waybill  # columns the two lists need beside each other
 KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
 
@@ -398,9 +399,19 @@ class HandoverScreen(LeadScreen):
             code = (answer or "").strip()
             if not code:
                 return
-            if code.isascii() and code.isdigit() and 1 <= int(code) <= len(lines):
+            if code.isascii() and code.isdigit() and len(code) <= ROW_DIGITS:
                 # the list's No. (a waybill number is far longer): it was read as a parcel's
                 # inner id, "not in this handover" though the row was listed
+                if not 1 <= int(code) <= len(lines):
+                    self.say(
+                        ngettext(
+                            "There is no row {row}: the list has {count} row.",
+                            "There is no row {row}: the list has {count} rows.",
+                            len(lines),
+                        ).format(row=code, count=len(lines)),
+                        error=True,
+                    )
+                    return
                 code = lines[int(code) - 1].tracking_no
 
             def job(uow: UnitOfWork) -> str:

@@ -674,7 +674,8 @@ def test_a_parcel_voided_elsewhere_is_named_when_the_screen_reads_the_handover_a
             assert "pull it out" in said
             # said once: the next refresh does not ring again
             await answer(pilot, "ctrl+r", "9", "enter")
-            await until(pilot, lambda: "9" in str(flash.render()))
+            await until(pilot, lambda: "There is no row 9" in str(flash.render()))
+            assert str(flash.render()) == "There is no row 9: the list has 1 row."
             app.screen.reload()
             await pilot.pause(0.3)
             assert "Taken out of handover" not in str(flash.render())

@@ -121,6 +121,25 @@ def test_refusals(engine: Engine, uow_factory: Factory, lead_settings: Settings)
         assert len(refused_events) == 6
 
 
+def test_an_order_number_scanned_for_a_waybill_is_named_so(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """ "No parcel has the tracking number O-TWO": the packing slip's barcode was scanned."""
+    _seed(engine)
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    cases = {
+        "O-TWO": "O-TWO is an order number, not a waybill; scan the parcel's label (its "
+        "waybill: YT0000000001, YT0000000002).",
+        "O-OPEN": "O-OPEN is an order number, not a waybill; order O-OPEN has no labelled "
+        "parcel yet.",
+    }
+    for code, said in cases.items():
+        with pytest.raises(HandoverRefused) as refused:
+            scan_parcel(uow_factory(), handover_id=handover.id, code=code)
+        assert str(refused.value) == said
+
+
 def test_the_default_courier_is_known_however_it_is_written(
     uow_factory: Factory, lead_settings: Settings
 ) -> None:
