@@ -45,9 +45,11 @@ from packstation.services.retry import AlreadyApplied, already_stored, applied_e
 from packstation.services.status_names import carrier_label
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.lead.table import LeadTable
+from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 
 SIDE_BY_SIDE = 120
+HEADER_GAP = " · "  # between the parts of the handover's line
 ROW_DIGITS = 4  # a number this short typed at Ctrl+R is the list's No., never a waybill  # columns the two lists need beside each other
 KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
@@ -108,11 +110,11 @@ class HandoverScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Label(
-            _("No handover open: Ctrl+N opens one for a carrier."),
-            id="handover-line",
-            classes="section",
-        )
+        # in pieces that wrap whole: at 80 columns a count wrapped away from its words
+        # ("… 0.000 kg  8" over "个未封，Ctrl+O：下一个")
+        line = Pieces(gap=HEADER_GAP, id="handover-line", classes="section")
+        line.show([Text(_("No handover open: Ctrl+N opens one for a carrier."))])
+        yield line
         yield WedgeInput(
             placeholder=_("Scan each parcel's label (tracking number) into the handover"),
             id="scan",
@@ -182,9 +184,9 @@ class HandoverScreen(LeadScreen):
         manifest = message.manifest
         self.manifest = manifest
         self.handover_id = manifest.handover_ids[0] if manifest else None
-        line = self.query_one("#handover-line", Label)
+        line = self.query_one("#handover-line", Pieces)
         if manifest is None:
-            line.update(_("No handover open: Ctrl+N opens one for a carrier."))
+            line.show([Text(_("No handover open: Ctrl+N opens one for a carrier."))])
         else:
             sealed = manifest.sealed_at is not None
             text = ngettext(
@@ -199,11 +201,13 @@ class HandoverScreen(LeadScreen):
                 count=manifest.count,
                 weight=kilograms(manifest.total_weight_g),
             )
+            # the sentence's parts, as the language writes them, are its pieces
+            pieces = text.split(HEADER_GAP)
             if sealed:
-                text += "  " + _("(sealed)")
+                pieces.append(_("(sealed)"))
             if len(message.open_ids) > 1:
-                text += "  " + _("{count} open, Ctrl+O: next").format(count=len(message.open_ids))
-            line.update(text)
+                pieces.append(_("{count} open, Ctrl+O: next").format(count=len(message.open_ids)))
+            line.show(Text(piece) for piece in pieces)
             self._tell_taken_out(manifest)
         inside = self.query_one("#inside", DataTable)
         inside.clear()

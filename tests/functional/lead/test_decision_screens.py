@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.config import Settings
+from packstation.i18n import set_language
 from packstation.labels.render import pages_of
 from packstation.lead_app import LeadApp
 from packstation.screens.lead import handover as handover_screen
@@ -23,7 +24,7 @@ from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.services.handover import SealedHandover
 from packstation.services.reprints import void_label
-from packstation.store.models import Order, OrderException, Parcel, PrintJob
+from packstation.store.models import Carrier, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
@@ -760,7 +761,7 @@ def test_a_load_begun_before_ctrl_n_does_not_put_the_old_handover_back(
         app = make_app()
         async with app.run_test(size=(140, 40)) as pilot:
             flash = await _two_parcels_in(pilot, app)
-            line = app.screen.query_one("#handover-line", Label)
+            line = app.screen.query_one("#handover-line", Pieces)
             armed.set()
             app.screen.reload()  # the screen's refresh, held
             await answer(pilot, "ctrl+n", "ctrl+u", *"ZTO", "enter")
@@ -787,7 +788,7 @@ def test_ctrl_n_offers_the_couriers_it_takes_and_f8_throws_an_empty_one_away(
             await pilot.press("f5")
             await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
             flash = app.screen.query_one("#flash", Static)
-            line = app.screen.query_one("#handover-line", Label)
+            line = app.screen.query_one("#handover-line", Pieces)
             await answer(pilot, "ctrl+n")
             question = str(app.screen.query_one(".question", Static).render())
             assert question.endswith("Carriers: SF YTO ZTO")
@@ -809,6 +810,46 @@ def test_ctrl_n_offers_the_couriers_it_takes_and_f8_throws_an_empty_one_away(
             )
             await until(pilot, lambda: str(line.render()).startswith("Handover 2 · YTO"))
             assert "F8" in str(app.screen.query_one(KeyBar).render())
+
+    asyncio.run(scenario())
+
+
+def test_in_chinese_at_80_columns_the_handover_line_wraps_between_its_parts(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """At 80×24 in Chinese the line wrapped a count away from its words ("… 0.000 kg  2" over
+    "个未封，Ctrl+O：下一个"); an open handover found again at Ctrl+N was said to be 新建
+    (new), and the prompt's example (YTO bag) was not what its field showed (YTO 袋)."""
+    set_language("zh_CN")
+    with Session(lead_engine) as s:
+        yto = s.get(Carrier, "YTO")
+        assert yto is not None
+        yto.name = "圆通速递"
+        s.add(yto)
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+            flash = app.screen.query_one("#flash", Static)
+            line = app.screen.query_one("#handover-line", Pieces)
+            await answer(pilot, "ctrl+n", "ctrl+u", *"YTO 笼", "enter")
+            await until(pilot, lambda: str(line.render()).startswith("交接 1"))
+            await answer(pilot, "ctrl+n")
+            question = str(app.screen.query_one(".question", Static).render())
+            field = app.screen.query_one(WedgeInput)
+            assert "如 YTO 袋。" in question and field.value == "YTO 袋"
+            await pilot.press("ctrl+u", *"YTO 上门揽收", "enter")
+            await until(pilot, lambda: "2 个未封" in str(line.render()))
+            # the pickup again: found, not new
+            await answer(pilot, "ctrl+n", "ctrl+u", *"YTO 上门揽收", "enter")
+            await until(pilot, lambda: "交接 2 已打开" in str(flash.render()))
+            assert "新建" not in str(flash.render())
+            rows = str(line.render()).split("\n")
+            assert len(rows) > 1 and any(row.startswith("2 个未封，Ctrl+O：下一个") for row in rows)
+            assert all(not row.rstrip().endswith(" 2") for row in rows)
 
     asyncio.run(scenario())
 
