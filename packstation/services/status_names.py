@@ -73,6 +73,7 @@ _EVENTS: dict[str, str] = {
     "exception_resolved": N_("problem resolved"),
     "exceptions_settled": N_("problems settled"),
     "handover_list_reprinted": N_("handover list printed again"),
+    "handover_discarded": N_("handover thrown away"),
     "handover_opened": N_("handover opened"),
     "handover_refused": N_("refused in a handover"),
     "handover_removed": N_("taken out of a handover"),
