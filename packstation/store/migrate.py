@@ -12,11 +12,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from packstation.errors import StoreError
-from packstation.i18n import _
+from packstation.i18n import _, listed
 from packstation.store.driver_errors import first_line, sqlstate
 from packstation.store.engine import no_connection_left, readonly, store_label
 
@@ -95,6 +95,8 @@ def unreachable(engine: Engine, exc: BaseException) -> StoreError:
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Bring the store to ``revision``; returns (revision before, revision after)."""
     before = current_revision(engine)
+    if before is None:
+        _refuse_another_programs(engine)
     config = alembic_config()
     try:
         with engine.begin() as conn:
@@ -112,6 +114,19 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
             said.format(url=store_label(str(engine.url)), reason=first_line(exc))
         ) from None
     return before, head_revision()
+
+
+def _refuse_another_programs(engine: Engine) -> None:
+    """A database with tables and no packstation schema is another program's: the store's
+    tables were added among them, without a word."""
+    tables = sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})
+    if tables:
+        raise StoreError(
+            _(
+                "The database {url} holds tables of another program ({tables}) and no "
+                "packstation store; give packstation a database of its own."
+            ).format(url=store_label(str(engine.url)), tables=listed(tables[:5]))
+        )
 
 
 def require_head(engine: Engine) -> None:

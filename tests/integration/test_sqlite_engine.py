@@ -3,6 +3,7 @@ empty file through the command line."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -120,6 +121,16 @@ def test_db_upgrade_on_an_empty_file_and_refusals(tmp_path: Path) -> None:
     assert missing.exit_code != 0
     assert isinstance(missing.exception, StoreError)
     assert not (tmp_path / "nope").exists()
+    # another program's database: the store's tables were added among its own, unsaid
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE foo (x)")
+    refused = runner.invoke(build_cli(), ["--db", f"sqlite:///{other}", "db", "upgrade"])
+    assert isinstance(refused.exception, StoreError)
+    assert "holds tables of another program (foo)" in str(refused.exception)
+    with sqlite3.connect(other) as conn:
+        tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["foo"]
 
 
 def test_a_store_file_removed_or_replaced_is_not_written(sqlite_url: str) -> None:
