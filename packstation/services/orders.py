@@ -58,9 +58,22 @@ def find_order(uow: UnitOfWork, code: str) -> Order | None:
         ).first()
         if parcel is not None:
             return session.get(Order, parcel.order_id)
-        return session.exec(
+        order = session.exec(
             select(Order).where(col(Order.tracking_no).in_({code, number})).order_by(col(Order.id))
         ).first()
+        if order is not None or not number:
+            return order
+        # a waybill printed before packing and voided: the order gave its number back, and
+        # the torn-off label in a lead's hand found nothing; its release names both
+        released = session.exec(
+            select(Event.order_id)
+            .where(
+                Event.kind == "tracking_released",
+                col(Event.payload).like(f'%"tracking_no": {json.dumps(number)}%'),
+            )
+            .order_by(col(Event.id).desc())
+        ).first()
+        return session.get(Order, released) if released is not None else None
 
 
 def require_order(uow: UnitOfWork, code: str) -> Order:

@@ -165,6 +165,10 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     assert voided.output.rstrip().endswith("a bench prints the order's label with a new number.")
     shown = CliRunner().invoke(build_cli(), [*base, "order", "show", "C1", "--json"]).output
     assert json.loads(shown)["tracking_no"] == ""
+    # the torn-off label in a lead's hand still finds its order (its number was let go, and
+    # the order could not be found by it)
+    found = CliRunner().invoke(build_cli(), [*base, "order", "show", number, "--json"])
+    assert found.exit_code == 0 and json.loads(found.output)["order_no"] == "C1"
     again = CliRunner().invoke(build_cli(), [*base, "label", "C1", "--void", "--reason", "wet"])
     assert (
         again.exit_code == 1
