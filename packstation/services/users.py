@@ -188,15 +188,22 @@ def sign_out(uow: UnitOfWork) -> None:
         uow.commit()
 
 
+def has_leads(uow: UnitOfWork) -> bool:
+    """Whether the store has an active lead (a new shop has none yet)."""
+    with uow:
+        return (
+            uow.session.exec(
+                select(User.id).where(User.role == Role.LEAD, col(User.active).is_(True))
+            ).first()
+            is not None
+        )
+
+
 def lead_for(uow: UnitOfWork, code: str) -> User | None:
     """The lead opening the lead's application, by name or badge; None when the store has no
     lead yet (a new shop: nobody to check against).  Anyone else is refused: a packer's name,
     or none at all, signed every decision of the day."""
-    with uow:
-        leads = uow.session.exec(
-            select(User.id).where(User.role == Role.LEAD, col(User.active).is_(True))
-        ).first()
-    if leads is None:
+    if not has_leads(uow):
         return None
     user = find_user(uow, code)
     if user is None or user.role != Role.LEAD:

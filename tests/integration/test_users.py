@@ -176,11 +176,17 @@ def test_the_lead_s_application_opens_for_a_lead_with_their_pin(
     for who in ("小李", "  ", "lead"):
         code, said = lead("--user", who)
         assert code == 1 and said.startswith(f"'{who.strip()}' is not a lead; give a lead's")
-    assert lead("--user", "U-9001", pin="4321\n") == (
+    # no --user once the shop has leads: said so (it said "'lead' is not a lead")
+    assert lead() == (
+        1,
+        "Say who you are: --user with a lead's name or badge (see 'packstation user list').",
+    )
+    assert lead("--user", "U-9001", pin="4321\n4321\n4321\n") == (
         1,
         "Wrong PIN for 王组长; the lead's application did not open.",
     )
-    assert lead("--user", "U-9001", pin="1234\n") == (0, "")
+    # a mistyped PIN is asked again (one slip closed the application)
+    assert lead("--user", "U-9001", pin="4321\n1234\n") == (0, "")
     assert opened == ["lead", "王组长"]  # the badge signs in its lead's name
 
 
