@@ -68,7 +68,14 @@ def add_user(
                 _("The badge '{badge}' already belongs to another user.").format(badge=badge)
             )
         if badge:
-            _own_code(uow, badge)
+            _own_code(
+                uow,
+                badge,
+                _("The badge '{code}' is also {what}; give the person a code of their own."),
+            )
+        # a packer signs in by typing the name too: one that is a command's or a product's
+        # code signs a person in when the other was meant
+        _own_code(uow, name, _("The name '{code}' is also {what}; give the person their own name."))
         user = user or User(name=name)  # removed once: the same person is back
         user.role, user.badge, user.active = role, badge or None, True
         user.pin_hash = hash_pin(pin) if pin else ""
@@ -78,20 +85,16 @@ def add_user(
         return user
 
 
-def _own_code(uow: UnitOfWork, badge: str) -> None:
-    """A badge is a code of its own: a bench command's barcode or a product's would sign a
-    person in when the other was meant (in transaction)."""
-    if command_of(badge) is not None:
+def _own_code(uow: UnitOfWork, code: str, refusal: str) -> None:
+    """A badge or a name is a code of its own: a bench command's barcode or a product's would
+    sign a person in when the other was meant (in transaction)."""
+    if command_of(code) is not None:
         what = _("a bench command's barcode")
-    elif uow.session.exec(select(ProductBarcode.id).where(ProductBarcode.code == badge)).first():
+    elif uow.session.exec(select(ProductBarcode.id).where(ProductBarcode.code == code)).first():
         what = _("a product's barcode")
     else:
         return
-    raise UserError(
-        _("The badge '{badge}' is also {what}; give the person a code of their own.").format(
-            badge=badge, what=what
-        )
-    )
+    raise UserError(refusal.format(code=code, what=what))
 
 
 def _named(uow: UnitOfWork, name: str) -> User | None:

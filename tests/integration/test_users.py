@@ -138,6 +138,12 @@ def test_a_badge_that_is_also_a_command_or_a_product_is_refused(engine: Engine) 
             f"The badge '{badge}' is also {what}; give the person a code of their own."
         )
     assert find_user(UnitOfWork(engine), "小周") is None
+    # a packer signs in by typing the name too: a name that is one of those codes is refused
+    with pytest.raises(UserError) as refused:
+        add_user(UnitOfWork(engine), name="CMD-NEXT", role="packer")
+    assert str(refused.value) == (
+        "The name 'CMD-NEXT' is also a bench command's barcode; give the person their own name."
+    )
 
 
 def test_a_name_or_badge_longer_than_the_store_keeps_is_refused(engine: Engine) -> None:
