@@ -51,7 +51,7 @@ class Prompt(ModalScreen[str | None]):
             yield WedgeInput(
                 value=self.value, placeholder=self.placeholder, id="answer", scans=self.scans
             )
-            yield Label(_("Enter: confirm   Esc: cancel"), classes="hint", id="hint")
+            yield Label(_("Enter: confirm   Esc: back"), classes="hint", id="hint")
 
     def on_mount(self) -> None:
         answer = self.query_one(Input)
