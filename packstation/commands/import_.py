@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 
-from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.i18n import _, ngettext
 from packstation.services.intake import (
     ImportReport,
@@ -128,9 +129,10 @@ def _print_orders(report: ImportReport, dry_run: bool) -> None:
         (_("lines removed (changed on the marketplace)"), report.lines_removed),
         (_("exceptions for the shift lead"), report.exceptions_raised),
     ]
-    width = max(len(text) for text, _n in lines)
+    # a Chinese character takes two cells: the numbers lined up in English alone
+    width = max(cell_len(text) for text, _n in lines)
     for text, number in lines:
-        click.echo(f"  {text:<{width}}  {number:>8}")
+        click.echo(f"  {fill(text, width)}  {number:>8}")
     if report.ok and not report.reconciled:
         click.echo(_("The counts do not add up; please report this with the files."), err=True)
     _print_outcome(report.ok, report.stored, dry_run, len(report.errors))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 from packstation.cli import main
 from tests.integration.intake.conftest import PRODUCTS
@@ -95,6 +96,12 @@ def test_import_report_and_show(
     code, out, _err = run(capsys, *db, "import", "orders", str(orders_csv), str(items_csv))
     assert code == 0
     assert "already known, left as they were" in out
+    # in Chinese the counts line up too (the padding counted characters, not cells)
+    code, out, _err = run(
+        capsys, "--lang", "zh_CN", *db[:2], "import", "orders", str(orders_csv), str(items_csv)
+    )
+    ends = {cell_len(line) for line in out.splitlines() if re.search(r"\s\d+$", line)}
+    assert code == 0 and len(ends) == 1
 
     code, out, _err = run(capsys, *db, "order", "show", "C-1", "--json")
     assert code == 0
