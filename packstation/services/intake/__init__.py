@@ -126,19 +126,14 @@ def _classify(paths: list[Path], fmt: str, report: ImportReport) -> list[tuple[K
     ):
         same = [f for k, f in files if k is kind]
         for second in same[1:]:
-            # two exports' reports together: the older state of an order read first would win
-            report.errors.append(
-                Problem(
-                    second.name,
-                    None,
-                    "",
-                    "",
-                    _(
-                        "This is a second {what} (the first is {first}); import one export at a "
-                        "time, its order report and its item report, the older export first."
-                    ).format(what=what, first=same[0].name),
-                )
-            )
+            if second.path.resolve() == same[0].path.resolve():
+                said = _("The file is given twice; give it once.")
+            else:  # two exports' reports: the older state of an order read first would win
+                said = _(
+                    "This is a second {what} (the first is {first}); import one export at a "
+                    "time, its order report and its item report, the older export first."
+                ).format(what=what, first=same[0].name)
+            report.errors.append(Problem(second.name, None, "", "", said))
     return files
 
 

@@ -166,6 +166,9 @@ def test_two_days_exports_in_one_import_are_refused(
     problems = _refused(uow_factory, settings, [*day1, *day2])
     assert sum("import one export at a time" in p for p in problems) == 2  # each report
     assert any("second order report (the first is ExportOrderList1127.csv)" in p for p in problems)
+    # the same file twice is named so (it was "a second order report (the first is" itself)
+    twice = _refused(uow_factory, settings, [*day1, day1[0]])
+    assert twice == ["The file is given twice; give it once."]
     # one export at a time, the older first: the order is queued
     assert import_orders(uow_factory(), list(day1), settings=settings).orders_imported == 0
     assert import_orders(uow_factory(), list(day2), settings=settings).orders_imported == 1
