@@ -518,6 +518,9 @@ class BenchScreen(Screen[str | None]):
         self.last_order_id = claim.order_id
         self.blocked_grams = self.untaken = None  # they were the last order's box's
         self.refresh_order()
+        if self.view is not None and self.view.phase == Phase.WEIGHING:
+            # its box was closed at the bench that had it: it waits for the scale here
+            self.weigh_prompt()
         if claim.taken_over_from and claim.left_in_box:
             self.say(
                 ngettext(

@@ -595,6 +595,31 @@ async def test_a_takeover_says_where_the_ticked_units_are(
         assert feedback(third) == "Order TB1002 taken over from bench-1 (its lease expired)."
 
 
+async def test_a_box_taken_over_on_the_scale_is_weighed(
+    shop: Engine, bench_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bench-1 closed the box and died before the scale settled: the bench that took the order
+    over said "taken over" and waited for the scale, but did not ask for the weighing (the
+    demo's scale never weighed it, and only F9 got the packer out)."""
+    first = make_app(shop, bench_settings, "bench-1")
+    async with first.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-001")
+        await scan(pilot, "TB1002")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)  # every unit ticked: the box closes and waits for the scale
+        assert bench(first).view is not None and bench(first).view.phase == Phase.WEIGHING
+    _lease_ran_out(shop, "TB1002")
+    second = make_app(shop, bench_settings, "bench-2")
+    asked: list[int] = []
+    monkeypatch.setattr(second, "box_on_scale", asked.append)
+    async with second.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "BADGE-002")
+        await scan(pilot, "TB1002")
+        view = bench(second).view
+        assert view is not None and view.phase == Phase.WEIGHING and view.current is not None
+        assert asked == [view.current.expected_g]
+
+
 def _lease_ran_out(engine: Engine, order_no: str) -> None:
     with UnitOfWork(engine) as uow:
         held = uow.session.exec(select(Order).where(Order.order_no == order_no)).one()
