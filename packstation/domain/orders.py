@@ -24,6 +24,7 @@ class MarketState(StrEnum):
 # because exports add details ("交易关闭（退款成功）", "部分发货").
 _TAOBAO_STATES: tuple[tuple[str, MarketState], ...] = (
     ("等待买家付款", MarketState.UNPAID),
+    ("付款确认中", MarketState.UNPAID),  # paid, the payment not confirmed yet: not due
     ("等待卖家发货", MarketState.PAID),
     ("买家已付款", MarketState.PAID),
     ("部分发货", MarketState.PAID),

@@ -10,6 +10,8 @@ from packstation.domain.orders import MarketState, generic_state, is_gift, taoba
     ("text", "state"),
     [
         ("等待买家付款", MarketState.UNPAID),
+        # a payment still being confirmed: not paid yet (it refused the whole file)
+        ("付款确认中", MarketState.UNPAID),
         ("买家已付款，等待卖家发货", MarketState.PAID),
         ("卖家已发货，等待买家确认", MarketState.SHIPPED),
         ("交易成功", MarketState.DONE),
