@@ -122,7 +122,17 @@ def _scan(path: Path, handle: IO[bytes], head: bytes, known: str = "") -> str:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            decoder = None
+            # UTF-8 to its last bytes, which begin a character: cut short, not GBK (read as
+            # GBK it was said to mix encodings)
+            raise FileRefused(
+                file_problem(
+                    path,
+                    _(
+                        "The file ends in the middle of a character: it was cut short; export it again."
+                    ),
+                    row=line,
+                )
+            ) from None
     if decoder is None:
         return "gb18030"
     return "utf-8-sig" if bom else "utf-8"
@@ -230,6 +240,35 @@ def _csv_reason(exc: csv.Error) -> str:
     return next((_(reason) for words, reason in _CSV_REASONS if words in said), str(exc))
 
 
+def undecodable_line(path: Path, encoding: str) -> tuple[int, bool] | None:
+    """The first line of the file that does not decode (counted from 1), and whether its bad
+    bytes run to the end of the file: a file cut inside a character.  A file read as GBK
+    because a line is not UTF-8, while its first lines are, is a UTF-8 file with that line in
+    another encoding: that line is named.  None for UTF-16, whose lines are not split on
+    bytes."""
+    if encoding.lower().startswith("utf-16"):
+        return None
+    data = path.read_bytes()
+    lines = data.splitlines(keepends=True)
+    end = len(data.rstrip(b"\r\n"))
+
+    def first_bad(codec: str) -> tuple[int, bool] | None:
+        start = 0
+        for number, line in enumerate(lines, start=1):
+            try:
+                line.decode(codec)
+            except UnicodeDecodeError as exc:
+                return number, start + exc.end >= end
+            start += len(line)
+        return None
+
+    if encoding == "gb18030":
+        not_utf8 = first_bad("utf-8-sig")
+        if not_utf8 is not None and not_utf8[0] > 1:
+            return not_utf8
+    return first_bad(encoding) or (1, False)
+
+
 def records(
     path: Path,
     encoding: str,
@@ -277,7 +316,12 @@ def records(
                     )
                 ) from None
             except UnicodeDecodeError as exc:
-                if exc.reason in ("incomplete multibyte sequence", "unexpected end of data"):
+                # decoded ahead in blocks: the rows read so far say nothing of where it is
+                found = undecodable_line(path, encoding)
+                if found is not None:
+                    row = found[0] - 1
+                cut = exc.reason in ("incomplete multibyte sequence", "unexpected end of data")
+                if found[1] if found is not None else cut:
                     # the file ends inside a character: cut short, not of two encodings
                     raise FileRefused(
                         file_problem(

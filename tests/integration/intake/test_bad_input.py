@@ -81,6 +81,31 @@ def test_a_file_cut_inside_a_chinese_character_is_cut_short(
     assert not any("mixes text encodings" in p for p in problems)
 
 
+def test_an_encoding_problem_is_placed_on_its_line(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """A UTF-8 export cut inside a character was said to mix encodings, and a GBK line in a
+    UTF-8 file was placed at row 1 (the file is decoded ahead of the rows read)."""
+    orders = [
+        TOrder(str(3364111318168545451 + n), [Item("MUG-01"), Item("TS-WHT-L", 2)])
+        for n in range(5)
+    ]
+    orders_csv, items_csv = write_taobao(tmp_path, orders, encoding="utf-8")
+    data = orders_csv.read_bytes()
+    last_chinese = max(i for i in range(len(data)) if data[i] >= 0xE0)
+    orders_csv.write_bytes(data[: last_chinese + 1])  # cut after a character's first byte
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert "The file ends in the middle of a character: it was cut short; export it again." in (
+        problems
+    )
+    lines = data.split(b"\n")
+    lines[4] = lines[4].decode("utf-8").encode("gbk")  # row 5 saved by another program
+    orders_csv.write_bytes(b"\n".join(lines))
+    report = import_orders(uow_factory(), [orders_csv, items_csv], settings=settings)
+    [mixed] = [p for p in report.errors if "mixes text encodings" in p.problem]
+    assert mixed.row == 5
+
+
 def test_swapped_files_are_told_apart(
     uow_factory: Factory, settings: Settings, tmp_path: Path
 ) -> None:
