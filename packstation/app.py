@@ -54,6 +54,10 @@ class BenchApp(App[None]):
         # it may be a box weighed before a restart (its order packed, or the box before this
         # one): it is not weighed for the box at hand.
         self.scale_emptied = False
+        # the stable reading last sent for weighing; kept until the scale is emptied (under
+        # 5 g), so a box left on it is not weighed again for the next box or order, whoever
+        # signs in meanwhile (kept by the packing screen, it went with its packer)
+        self.weighed_grams: int | None = None
 
     def on_mount(self) -> None:
         from packstation.screens.bench.signin import SignInScreen
@@ -133,6 +137,7 @@ class BenchApp(App[None]):
 
         if reading.grams is not None and reading.grams < EMPTY_G:
             self.scale_emptied = True
+            self.weighed_grams = None
         screen = self._bench()
         if isinstance(screen, BenchScreen):
             screen.scale_reading(reading)

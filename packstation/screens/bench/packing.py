@@ -107,9 +107,6 @@ class BenchScreen(Screen[str | None]):
         self.view: OrderView | None = None
         self.last_order_id: int | None = None  # for a reprint after the order is packed
         self.blocked_grams: int | None = None  # a weight refused: a lead may override it
-        # the stable reading last sent for weighing; kept until the scale is emptied (under
-        # 5 g), so a box left on it is not weighed again for the next box or order
-        self.submitted_grams: int | None = None
         self.on_scale: int | None = None  # the stable reading now, if any
         # what stops the scale weighing (overload, under zero, an error), said in the panel
         self.scale_fault: ScaleStatus | None = None
@@ -189,7 +186,7 @@ class BenchScreen(Screen[str | None]):
             if box is not None and box.closed:
                 parcel_id = box.parcel_id
                 self.blocked_grams = self.store.read(lambda uow: blocked_weight(uow, parcel_id))
-                self.submitted_grams = self.blocked_grams
+                self.bench_app.weighed_grams = self.blocked_grams
                 self.draw_weight()
             self.say(_("Resumed the order this bench was packing."), "attention")
         else:
@@ -328,7 +325,7 @@ class BenchScreen(Screen[str | None]):
             verdict = _("{grams} g weighed, not taken yet: see the message").format(
                 grams=self.untaken[0]
             )
-        elif self.on_scale is not None and self.on_scale == self.submitted_grams:
+        elif self.on_scale is not None and self.on_scale == self.bench_app.weighed_grams:
             verdict = _("take the weighed box off the scale, then put this one on")
         elif self.on_scale is not None and not self.bench_app.scale_emptied:
             verdict = _(
@@ -879,7 +876,9 @@ class BenchScreen(Screen[str | None]):
             elif reading.stable:
                 self.on_scale = grams
             if grams < EMPTY_G:
-                self.submitted_grams = None  # the box came off: weigh it again when it is back
+                self.bench_app.weighed_grams = (
+                    None  # the box came off: weigh it again when it is back
+                )
         self.query_one(StatusBar).scale = self.live
         view = self.view
         if view is None or view.phase != Phase.WEIGHING or self.stopped:
@@ -887,9 +886,9 @@ class BenchScreen(Screen[str | None]):
             return
         if reading.stable and reading.grams is not None:
             grams = whole_grams(reading.grams)
-            fresh = grams != self.submitted_grams and self.bench_app.scale_emptied
+            fresh = grams != self.bench_app.weighed_grams and self.bench_app.scale_emptied
             if grams >= EMPTY_G and fresh:
-                self.submitted_grams = grams
+                self.bench_app.weighed_grams = grams
                 self.submit_weight(grams, WeightSource.SCALE)
                 return
         self.draw_weight()

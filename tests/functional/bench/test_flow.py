@@ -982,6 +982,29 @@ async def test_a_box_left_on_the_scale_is_not_weighed_again_for_the_next_order(
         assert "TB1003 PACKED" in feedback(app)
 
 
+async def test_a_box_left_on_the_scale_is_not_weighed_for_the_next_packer(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The same, with a sign-out and another packer's sign-in between: the new packing screen
+    forgot the box weighed last, and packed the next order with the old box's weight."""
+    add_order(shop, "TB1003", [("PAN-003", 2)])  # the same weight as TB1002's
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        old = await _pans_weighed_and_packed(pilot, app)
+        await pilot.press("f10")  # sign out, the box still on the scale
+        await pilot.pause()
+        await sign_in(pilot, "BADGE-002")
+        screen = bench(app)
+        await scan(pilot, "TB1003")
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        assert screen.view is not None and screen.view.phase == Phase.WEIGHING
+        await put_on_scale(pilot, app, old)  # still there: the scale keeps sending it
+        assert screen.view.phase == Phase.WEIGHING and "PACKED" not in feedback(app)
+        await put_on_scale(pilot, app, 0)  # lifted off
+        await put_on_scale(pilot, app, old)  # the new box, as heavy
+        assert "TB1003 PACKED" in feedback(app)
+
+
 async def _pans_weighed_and_packed(pilot: Pilot[None], app: BenchApp) -> int:
     """TB1002's pans ticked, weighed and packed: the grams the scale weighed."""
     await scan(pilot, PAN)
