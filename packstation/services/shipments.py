@@ -23,7 +23,7 @@ from sqlmodel import col, select
 from packstation.config import Settings
 from packstation.domain.carriers import english_name, marketplace_name
 from packstation.domain.lifecycle import check_move
-from packstation.domain.orders import SELLER_CENTRE_PLATFORMS
+from packstation.domain.orders import SELLER_CENTRE_PLATFORMS, MarketState, generic_state
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import _
@@ -134,6 +134,19 @@ def export_shipments(
                             "not a Taobao or Tmall order ({platform}); export it with "
                             "--format generic"
                         ).format(platform=platform_label(order.platform)),
+                    }
+                )
+                continue
+            if generic_state(order.marketplace_status) is MarketState.CLOSED:
+                # closed on the marketplace after the courier took it: confirming it shipped
+                # would tell the buyer it comes
+                result.skipped.append(
+                    {
+                        "order_no": order.order_no,
+                        "reason": _(
+                            "the marketplace closed it after the handover: recall the parcel, "
+                            "and do not confirm it"
+                        ),
                     }
                 )
                 continue

@@ -323,6 +323,14 @@ def _reconcile(
                 _cancel(uow, order, known, returned)
         else:
             report.orders_known += 1
+            if write:
+                # what the marketplace says of it now: the ship-confirm file leaves it out
+                # (it was confirmed as shipped after the lead had the parcel recalled)
+                uow.session.connection().execute(
+                    update(ORDER)
+                    .where(ORDER.c.id == known.id)
+                    .values(marketplace_status=order.marketplace_status, updated_at=utcnow())
+                )
             _raise_exception(
                 uow,
                 order,

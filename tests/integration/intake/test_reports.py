@@ -302,6 +302,13 @@ def test_a_handed_over_order_closed_later_is_an_exception(
     assert order(uow_factory, "H-1").status == OrderStatus.HANDED_OVER
     ((_id, payload),) = events(uow_factory, "exception_raised")
     assert payload["exception_kind"] == "cancelled"
+    # the ship-confirm file leaves it out, and says why: it went into the file, recalled or
+    # not, and the marketplace was told it shipped
+    assert order(uow_factory, "H-1").marketplace_status == CLOSED
+    done = export_shipments(uow_factory(), tmp_path / "ship.csv", settings=settings)
+    assert done.orders == 0 and not done.written
+    assert [s["order_no"] for s in done.skipped] == ["H-1"]
+    assert done.skipped[0]["reason"].startswith("the marketplace closed it after the handover")
 
 
 def test_a_changed_address_on_a_labelled_order_being_packed_is_an_exception(
