@@ -176,7 +176,12 @@ def _changed(details: dict[str, Any]) -> str:
             for n, old, new in pairs
         )
     reason = details.get("reason")
-    return _("reason: {reason}").format(reason=reason) if isinstance(reason, str) and reason else ""
+    said = _("reason: {reason}").format(reason=reason) if isinstance(reason, str) and reason else ""
+    lead = details.get("lead")
+    if isinstance(lead, str) and lead:  # a weight outside the tolerance, let through
+        overridden = _("overridden by {lead}").format(lead=lead)
+        said = _("{first}; {second}").format(first=overridden, second=said) if said else overridden
+    return said
 
 
 def _when(instant: str | None) -> str:

@@ -101,7 +101,13 @@ def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
             )
         updated = {"source": "import", "changes": {"city": ["杭州市", "南京市"]}}
         corrected = {"before": {"address": "文三路1号"}, "after": {"address": "中山路1号"}}
-        for kind, payload in (("order_updated", updated), ("address_corrected", corrected)):
+        # a weight let through by a lead: who did it was in the JSON alone
+        overridden = {"grams": 1480, "lead": "王组长", "reason": "加了泡沫"}
+        for kind, payload in (
+            ("order_updated", updated),
+            ("address_corrected", corrected),
+            ("weight_accepted", overridden),
+        ):
             s.add(
                 Event(
                     kind=kind,
@@ -118,12 +124,14 @@ def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
     )
     assert "      city: 杭州市 → 南京市\n" in english
     assert "      street address: 文三路1号 → 中山路1号\n" in english
+    assert "      overridden by 王组长; reason: 加了泡沫\n" in english
     chinese = _show(capsys, store_url, "zh_CN")
     assert (
         "其他打印任务：\n  面单打印任务 2：已作废\n  发货单打印任务 3：已发送（包裹 1）\n"
         in chinese
     )
     assert "      城市：杭州市 → 南京市\n" in chinese and "，快递 圆通\n" in chinese
+    assert "      由王组长放行；原因：加了泡沫\n" in chinese
     main(["--db", store_url, "order", "show", "T-1", "--json"])
     shown = json.loads(capsys.readouterr().out)
     assert [(d["kind"], d["parcel_seq"]) for d in shown["documents"]] == [
