@@ -227,7 +227,7 @@ def check_lead_pin(uow: UnitOfWork, *, name: str, pin: str) -> User:
             _("'{name}' is not a lead; a lead must confirm this override.").format(name=name)
         )
     if not try_pin(uow, user, pin):
-        raise UserError(_("Wrong PIN for {name}; nothing was overridden.").format(name=name))
+        raise UserError(_("Wrong PIN for {name}; nothing was overridden.").format(name=user.name))
     return user
 
 

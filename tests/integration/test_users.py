@@ -232,3 +232,11 @@ def test_five_wrong_pins_in_a_row_pause_the_lead_s_pin(
     with Session(engine) as s:
         kinds = [e.kind for e in s.exec(select(Event).where(col(Event.kind).like("pin_%")))]
     assert kinds.count("pin_refused") == 9 and kinds.count("pin_accepted") == 3
+
+
+def test_a_wrong_pin_at_the_bench_names_the_lead_not_the_badge(engine: Engine) -> None:
+    """F8 with the lead's badge and a wrong PIN said "Wrong PIN for U-9001"."""
+    add_user(UnitOfWork(engine), name="王组长", role="lead", badge="U-9001", pin="1234")
+    with pytest.raises(UserError) as refused:
+        check_lead_pin(UnitOfWork(engine), name="U-9001", pin="9999")
+    assert str(refused.value) == "Wrong PIN for 王组长; nothing was overridden."
