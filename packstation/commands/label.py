@@ -312,11 +312,13 @@ def label(
                 )
             if waiting:
                 job_ids = waiting  # what a printer did not take: sent now, not drawn again
-            elif parcel_id is not None:
-                jobs = printing.add_parcel_documents(uow, parcel_id=parcel_id, settings=settings)
             else:
-                jobs = queue_order_documents(uow, settings, found)
-            if not waiting:
+                if parcel_id is not None:
+                    jobs = printing.add_parcel_documents(
+                        uow, parcel_id=parcel_id, settings=settings
+                    )
+                else:
+                    jobs = queue_order_documents(uow, settings, found)
                 uow.commit()
                 job_ids = [j.id for j in jobs if j.id is not None]
     if not reprint and not void:
