@@ -385,8 +385,12 @@ def queue_page(
         packed_by: dict[int, tuple[str, str]] = {}
         ids = [r.id for r in found if not r.claimed_bench]
         if ids:
-            parcels = select(col(Parcel.order_id), col(Parcel.bench), col(Parcel.packer)).where(
-                col(Parcel.order_id).in_(ids), col(Parcel.bench) != "", _NOT_VOID
+            # the box packed last names who finished the order (a takeover packs the second box
+            # at another bench; the first box's bench was named)
+            parcels = (
+                select(col(Parcel.order_id), col(Parcel.bench), col(Parcel.packer))
+                .where(col(Parcel.order_id).in_(ids), col(Parcel.bench) != "", _NOT_VOID)
+                .order_by(col(Parcel.seq).desc())
             )
             for order_id, bench, packer in uow.session.execute(parcels).all():
                 packed_by.setdefault(order_id, (bench, packer))

@@ -36,7 +36,10 @@ def _seed(engine: Engine) -> None:
         order(s, "T-EARLY", paid=local(8))
         order(s, "T-HOLD", status=S.ON_HOLD, hold_reason="short SKU-1")
         packed = order(s, "T-PACKED", status=S.PACKED, carrier="SF", recipient_name="王小明")
-        parcel(s, packed, "SF1234567890", bench="bench-2", packer="wang")
+        # box 1 packed at bench-5 before it died, box 2 at bench-2 after the takeover: the
+        # bench that finished it is named (the first box's was)
+        parcel(s, packed, "SF1234567889", bench="bench-5", packer="li", seq=1)
+        parcel(s, packed, "SF1234567890", bench="bench-2", packer="wang", seq=2)
         order(s, "T-DONE", status=S.HANDED_OVER)
         order(s, "OLD-OPEN", due=DAY - dt.timedelta(days=1))
         order(s, "OLD-GONE", status=S.HANDED_OVER, due=DAY - dt.timedelta(days=1))
