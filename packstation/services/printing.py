@@ -479,6 +479,17 @@ def _mark_labelled(uow: UnitOfWork, parcel: Parcel) -> None:
         uow.session.add(parcel)
 
 
+def still_queued(jobs: list[PrintJob]) -> str:
+    """Why a label cannot be reprinted while one of ``jobs`` waits in the queue, or ""."""
+    waiting = next((j for j in jobs if j.status == PrintStatus.QUEUED), None)
+    if waiting is None:
+        return ""
+    return _(
+        "The label has not printed yet: it waits in the queue for {printer} and prints when "
+        "that printer is ready; a reprint now would print it twice."
+    ).format(printer=waiting.printer)
+
+
 def label_jobs(uow: UnitOfWork, parcel_id: int) -> list[PrintJob]:
     return list(
         uow.session.exec(
@@ -547,15 +558,9 @@ def _queue_reprint(
                 "weighed."
             ).format(seq=place, order=_order(uow, parcel.order_id).order_no)
         )
-    waiting = next((j for j in jobs if j.status == PrintStatus.QUEUED), None)
-    if waiting is not None:
-        # with the printer off, each reprint queued one more: all came out when it was back
-        raise UserError(
-            _(
-                "The label has not printed yet: it waits in the queue for {printer} and prints "
-                "when that printer is ready; a reprint now would print it twice."
-            ).format(printer=waiting.printer)
-        )
+    waits = still_queued(jobs)
+    if waits:  # with the printer off, each reprint queued one more: all came out when it was back
+        raise UserError(waits)
     original = next((j for j in jobs if j.reprint_of is None), jobs[0])
     job = queue_job(
         uow,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from packstation.domain.status import ExceptionKind, ParcelStatus, Role, WeightSource
+from packstation.domain.status import ExceptionKind, Role, WeightSource
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
 from packstation.screens.bench.dialogs import (
@@ -23,7 +23,6 @@ from packstation.screens.bench.dialogs import (
     ReasonForm,
 )
 from packstation.services import packing
-from packstation.services.packing.weighing import NO_LABEL_YET
 from packstation.services.packing_view import LineView, Phase
 from packstation.services.users import check_lead_pin
 
@@ -174,13 +173,11 @@ def reprint(screen: BenchScreen) -> None:
     if order_id is None:
         screen.say(_("No order to reprint."), "refused")
         return
-    view = screen.view
-    if screen.order_id is not None and view is not None:
-        labelled = (ParcelStatus.LABELLED, ParcelStatus.PACKED)
-        if not any(p.status in labelled for p in view.parcels):
-            # said before the reason is asked for, not after
-            screen.say(_(NO_LABEL_YET), "refused")
-            return
+    # said before the reason is asked for, not after: no label yet, or one still queued
+    refused = screen.store.read(lambda uow: packing.reprint_refusal(uow, order_id=order_id))
+    if refused:
+        screen.say(refused, "refused")
+        return
 
     def done(reason: object) -> None:
         if not isinstance(reason, str):

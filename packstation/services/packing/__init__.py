@@ -35,6 +35,7 @@ from packstation.services.packing.weighing import (
     check_label,
     refuse_override,
     reprint,
+    reprint_refusal,
     weigh,
 )
 from packstation.services.packing.weights import WeighResult
@@ -57,6 +58,7 @@ __all__ = [
     "refuse_override",
     "release_order",
     "reprint",
+    "reprint_refusal",
     "scan_item",
     "select_carton",
     "stop_cancelled",

@@ -287,18 +287,32 @@ def _is_item(uow: UnitOfWork, code: str) -> bool:
     return found is not None
 
 
+def _last_labelled(uow: UnitOfWork, order_id: int) -> Parcel | None:
+    return uow.session.exec(
+        select(Parcel)
+        .where(
+            Parcel.order_id == order_id,
+            col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
+        )
+        .order_by(col(Parcel.seq).desc())
+        .limit(1)
+    ).first()
+
+
+def reprint_refusal(uow: UnitOfWork, *, order_id: int) -> str:
+    """Why the order's label cannot be reprinted now, or "": asked before the bench asks for
+    a reason (it asked, then said the label had not printed yet)."""
+    with uow:
+        box = _last_labelled(uow, order_id)
+        if box is None:
+            return _(NO_LABEL_YET)
+        return printing.still_queued(printing.label_jobs(uow, box.id or 0))
+
+
 def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> str:
     """Reprint the label of the order's last labelled box; returns its tracking number."""
     with uow:
-        box = uow.session.exec(
-            select(Parcel)
-            .where(
-                Parcel.order_id == order_id,
-                col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
-            )
-            .order_by(col(Parcel.seq).desc())
-            .limit(1)
-        ).first()
+        box = _last_labelled(uow, order_id)
         if box is None:
             raise UserError(_(NO_LABEL_YET))
         parcel_id, number = box.id or 0, box.tracking_no or ""
