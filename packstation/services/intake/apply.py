@@ -47,7 +47,7 @@ from packstation.services.intake.line_changes import (
     untouched,
 )
 from packstation.services.intake.parsed import CHANGEABLE, FIELD_NAMES, KEPT, ParsedOrder
-from packstation.services.intake.report import ImportReport
+from packstation.services.intake.report import ImportReport, Problem
 from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -62,6 +62,7 @@ NOT_PACKED = frozenset(
     {OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PACKING}
 )
 CANCELLABLE = NOT_PACKED | {OrderStatus.PACKED}
+GONE = frozenset({OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED})  # with the courier
 # where the marketplace says an order left the shop
 SHIPPED_THERE = frozenset({MarketState.SHIPPED, MarketState.DONE})
 
@@ -357,6 +358,29 @@ def _reconcile(
     if not changes and not lines:
         report.orders_known += 1
         return
+    if status in GONE:
+        # its parcels have left: a hold would stop nothing, and the change reaches no label
+        report.orders_known += 1
+        back = _goes_back(uow, known.id, changes, order.file) if changes else None
+        if back:  # an older export imported after the parcels left
+            report.notices.append(_went_back(order, back))
+            return
+        what = [
+            f"{_(FIELD_NAMES.get(n, n))} → {new or _('(empty)')}"
+            for n, (_o, new) in sorted(changes.items())
+        ]
+        if lines:
+            what.append(lines)
+        report.notices.append(
+            order.said(
+                _(
+                    "Order {order}: the marketplace changed {changes} after its parcels left "
+                    "with the courier; nothing changes here (ask the courier to redirect the "
+                    "parcel if it must)."
+                ).format(order=order.order_no, changes=joined(what))
+            )
+        )
+        return
     conn = uow.session.connection()
     # a label printed (at a bench, or first by a batch) carries the old address; lines change
     # only while no bench has begun the order
@@ -373,18 +397,7 @@ def _reconcile(
         report.orders_updated += 1
         back = _goes_back(uow, known.id, changes, order.file)
         if back:
-            report.notices.append(
-                order.said(
-                    _(
-                        "Order {order}: {fields} go back to what they were before {file} was "
-                        "imported. If this file is older than {file}, import {file} again."
-                    ).format(
-                        order=order.order_no,
-                        fields=joined(_(FIELD_NAMES.get(f, f)) for f in back[1]),
-                        file=back[0],
-                    )
-                )
-            )
+            report.notices.append(_went_back(order, back))
         if "carrier" in changes and order.tracking_no != known.values["tracking_no"]:
             # a waybill the export gave is the old courier's: the file's (or none) replaces it
             changes["tracking_no"] = (known.values["tracking_no"], order.tracking_no)
@@ -664,6 +677,19 @@ def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
             hold_reason=note,
             updated_at=utcnow(),
             **UNCLAIMED,
+        )
+    )
+
+
+def _went_back(order: ParsedOrder, back: tuple[str, list[str]]) -> Problem:
+    return order.said(
+        _(
+            "Order {order}: {fields} go back to what they were before {file} was imported. If "
+            "this file is older than {file}, import {file} again."
+        ).format(
+            order=order.order_no,
+            fields=joined(_(FIELD_NAMES.get(f, f)) for f in back[1]),
+            file=back[0],
         )
     )
 

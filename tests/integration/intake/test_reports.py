@@ -311,6 +311,26 @@ def test_a_handed_over_order_closed_later_is_an_exception(
     assert done.skipped[0]["reason"].startswith("the marketplace closed it after the handover")
 
 
+def test_a_change_after_the_parcel_left_is_a_notice_and_holds_nothing(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """An export imported after the handover with another address said the order "waits on
+    hold" (it did not: it had left) and raised an exception for every shipped order of an
+    older export imported again."""
+    o = TOrder("G-1", [Item("MUG-01")])
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", [o])), settings=settings)
+    pack(uow_factory, "G-1", tracking=["YT7000000000005"], status=OrderStatus.CONFIRMED)
+    o.address = "江苏省 南京市 鼓楼区 中山路1号 (210000)"
+    report = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "b", [o])), settings=settings
+    )
+    assert report.ok and report.exceptions_raised == 0 and report.orders_known == 1
+    [notice] = report.notices
+    assert "after its parcels left with the courier; nothing changes here" in notice.problem
+    assert order(uow_factory, "G-1").status == OrderStatus.CONFIRMED
+    assert events(uow_factory, "exception_raised") == []
+
+
 def test_a_changed_address_on_a_labelled_order_being_packed_is_an_exception(
     uow_factory: Factory, settings: Settings, tmp_path: Path
 ) -> None:
