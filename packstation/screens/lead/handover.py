@@ -48,9 +48,9 @@ from packstation.widgets.lead.table import LeadTable
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 
-SIDE_BY_SIDE = 120
+SIDE_BY_SIDE = 120  # columns the two lists need beside each other
 HEADER_GAP = " · "  # between the parts of the handover's line
-ROW_DIGITS = 4  # a number this short typed at Ctrl+R is the list's No., never a waybill  # columns the two lists need beside each other
+ROW_DIGITS = 4  # a number this short typed at Ctrl+R is the list's No., never a waybill
 KIND_LABELS = {"bag": N_("bag"), "cage": N_("cage"), "pickup": N_("pickup")}
 
 
