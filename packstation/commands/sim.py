@@ -5,6 +5,7 @@ standard input."""
 from __future__ import annotations
 
 import errno
+import os
 import sys
 import threading
 import time
@@ -188,6 +189,19 @@ def _weight(value: str) -> str:
 )
 @_SCRIPT
 def sim_printer(port: int, host: str, folder: Path, script: Path | None) -> None:
+    # the jobs' folder first: its trouble was blamed on the network ("Cannot listen on …")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        problem = "" if os.access(folder, os.W_OK) else _("permission denied")
+    except OSError as exc:
+        problem = os_problem(exc)
+    if problem:
+        raise UserError(
+            _(
+                "The folder {folder} cannot take the jobs ({problem}); give --dir a folder this "
+                "user can write to."
+            ).format(folder=folder, problem=problem)
+        )
     try:
         server = PrinterServer(folder, host=host, port=port)
     except OSError as exc:

@@ -268,6 +268,12 @@ def test_sim_printer_that_cannot_listen_says_what_to_change(
             f"packstation: Cannot listen on {host}:9100 ({problem}); "
             "give --host an address of this machine, e.g. 127.0.0.1."
         )
+    # a jobs' folder that cannot be made is the folder's trouble, not the network's
+    nowhere = "/proc/packstation-jobs"
+    refused = run("sim", "printer", "--port", "0", "--dir", nowhere)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"packstation: The folder {nowhere} cannot take the jobs (")
+    assert refused.stderr.strip().endswith("give --dir a folder this user can write to.")
 
 
 def test_a_port_that_does_not_open_says_why_in_the_user_s_words(
