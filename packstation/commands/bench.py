@@ -19,7 +19,7 @@ from packstation.i18n import _
 @pass_cli
 def bench(cli: CliContext, bench_name: str | None) -> None:
     settings = cli.settings
-    if bench_name:
+    if bench_name is not None:  # --bench "" used the configuration's name without a word
         problem = bench_name_problem(bench_name)
         if problem:
             raise click.BadParameter(problem, param_hint="'--bench'")

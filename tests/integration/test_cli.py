@@ -186,6 +186,9 @@ def test_a_bench_name_that_cannot_name_a_file_is_refused() -> None:
     result = _run("bench", "--bench", "a b/c")
     assert result.returncode == 2 and "cannot hold / or \\ or control characters" in result.stderr
     assert "Traceback" not in result.stderr
+    # an empty one used the configuration's name without a word
+    empty = _run("bench", "--bench", "")
+    assert empty.returncode == 2 and "a bench needs a name" in empty.stderr
 
 
 @pytest.mark.parametrize(
