@@ -365,12 +365,7 @@ def _reconcile(
         if back:  # an older export imported after the parcels left
             report.notices.append(_went_back(order, back))
             return
-        what = [
-            f"{_(FIELD_NAMES.get(n, n))} → {new or _('(empty)')}"
-            for n, (_o, new) in sorted(changes.items())
-        ]
-        if lines:
-            what.append(lines)
+        what = [*_new_values(changes), *([lines] if lines else [])]
         report.notices.append(
             order.said(
                 _(
@@ -443,10 +438,7 @@ def _reconcile(
             uow, order, known, report, note, {"lines": ("", lines)}, write=write, new_lines=True
         )
     if changes:
-        said = joined(
-            f"{_(FIELD_NAMES.get(name, name))} → {new or _('(empty)')}"
-            for name, (_old, new) in sorted(changes.items())
-        )
+        said = joined(_new_values(changes))
         if labelled and "carrier" in changes:
             note = _(
                 "The marketplace changed {changes} after the label was printed; the order waits "
@@ -679,6 +671,14 @@ def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
             **UNCLAIMED,
         )
     )
+
+
+def _new_values(changes: dict[str, tuple[str, str]]) -> list[str]:
+    """Each changed field as a person reads it: "street address → 中山路1号"."""
+    return [
+        f"{_(FIELD_NAMES.get(name, name))} → {new or _('(empty)')}"
+        for name, (_old, new) in sorted(changes.items())
+    ]
 
 
 def _went_back(order: ParsedOrder, back: tuple[str, list[str]]) -> Problem:

@@ -127,39 +127,34 @@ class RowCheck:
         if len(cells) > expected:
             if not any(cell.strip() for cell in cells[expected:]):
                 return True
-            self.failed = True
-            self.problems.append(
-                Problem(
-                    self.columns.file.name,
-                    self.row,
-                    "",
-                    shown(self.columns.file.delimiter.join(cells)),
-                    _(
-                        "The row has {found} cells, the header has {expected}: a comma inside a "
-                        "value? Quote the value or remove the comma."
-                    ).format(found=len(cells), expected=expected),
-                )
+            self._refuse_row(
+                self.columns.file.delimiter.join(cells),
+                _(
+                    "The row has {found} cells, the header has {expected}: a comma inside a "
+                    "value? Quote the value or remove the comma."
+                ).format(found=len(cells), expected=expected),
             )
             return False
         if len(cells) >= self.needed:
             return True
-        self.failed = True
-        self.problems.append(
-            Problem(
-                self.columns.file.name,
-                self.row,
-                "",
-                shown(",".join(cells)),
-                ngettext(
-                    "The row has {found} cell where the header has {expected}; the file may be "
-                    "truncated or a cell has an unquoted line break — export it again.",
-                    "The row has {found} cells where the header has {expected}; the file may be "
-                    "truncated or a cell has an unquoted line break — export it again.",
-                    len(cells),
-                ).format(found=len(cells), expected=self.columns.width),
-            )
+        self._refuse_row(
+            ",".join(cells),
+            ngettext(
+                "The row has {found} cell where the header has {expected}; the file may be "
+                "truncated or a cell has an unquoted line break — export it again.",
+                "The row has {found} cells where the header has {expected}; the file may be "
+                "truncated or a cell has an unquoted line break — export it again.",
+                len(cells),
+            ).format(found=len(cells), expected=self.columns.width),
         )
         return False
+
+    def _refuse_row(self, row_text: str, problem: str) -> None:
+        """The row as a whole refused (its width), shown as the file has it."""
+        self.failed = True
+        self.problems.append(
+            Problem(self.columns.file.name, self.row, "", shown(row_text), problem)
+        )
 
     def required(self, key: str, value: str, what: str) -> str:
         if not value:
