@@ -240,6 +240,8 @@ def _join(
         if order.platform != "taobao":
             continue
         rows = items.pop(order.order_no, None)
+        if not rows and order.order_no in ctx.refused_items:
+            continue  # its item rows were refused, and said so: one problem, said once
         if not rows:
             ctx.problems.append(
                 Problem(
@@ -255,7 +257,12 @@ def _join(
             )
             continue
         attach_lines(order, rows, ctx, key in duplicated)
-        if not order.lines and order.state is MarketState.PAID and all(r[2] for r in rows):
+        if (
+            not order.lines
+            and order.state is MarketState.PAID
+            and all(r[2] for r in rows)
+            and order.order_no not in ctx.refused_items
+        ):
             ctx.problems.append(
                 Problem(
                     order.file,
@@ -269,6 +276,8 @@ def _join(
                 )
             )
     for order_no, rows in items.items():
+        if order_no in ctx.refused_orders:
+            continue  # the order's row was refused, and said so: its items follow it
         for file, row, _line, _state, _cells in rows:
             ctx.problems.append(
                 Problem(

@@ -24,6 +24,10 @@ class ReadContext:
     total_bytes: int = 0
     done_bytes: int = 0
     progress: ProgressCallback | None = None
+    # the order numbers of rows refused whole (their width): the rows of the other report
+    # that name them follow them, and are not reported a second time as orphans
+    refused_orders: set[str] = field(default_factory=set)
+    refused_items: set[str] = field(default_factory=set)
     _strings: dict[str, str] = field(default_factory=dict)
     _carriers: dict[str, str | None] = field(default_factory=dict)
 

@@ -92,6 +92,8 @@ def read_items(file: CsvFile, ctx: ReadContext) -> dict[str, list[ItemRow]]:
         if not needed <= len(cells) <= width:
             check.start(row)
             if not check.width(cells):
+                if len(cells) > i_no:
+                    ctx.refused_items.add(_number(cells[i_no]))
                 continue
         raw_no = cells[i_no]
         if raw_no.startswith('="') and raw_no.endswith('"'):
@@ -196,6 +198,8 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
     for row, cells in rows:
         check.row, check.failed = row, False
         if not needed <= len(cells) <= blank and not check.width(cells):
+            if len(cells) > i_no:
+                ctx.refused_orders.add(_number(cells[i_no]))
             continue
         if len(cells) <= blank:
             cells += [""] * (blank + 1 - len(cells))

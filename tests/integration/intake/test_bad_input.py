@@ -274,8 +274,26 @@ def test_a_row_with_more_cells_than_the_header_is_refused(
     text[3] = text[3].rstrip("\r\n") + ",,,1\r\n"
     orders_csv.write_bytes("".join(text).encode("gb18030"))
     problems = _refused(uow_factory, settings, [orders_csv, items_csv])
-    assert problems[0] == (
+    # the row's problem alone: its item rows follow it (they were each said to belong to an
+    # order "not in the order report", a second error for the same comma)
+    assert problems == [
         "The row has 31 cells, the header has 28: a comma inside a value? Quote the value or "
         "remove the comma."
+    ]
+
+
+def test_an_item_row_refused_for_its_width_is_its_order_s_one_problem(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The only item row of an order, refused for an unquoted comma, also said that the order
+    "has no rows in the item report"."""
+    orders_csv, items_csv = write_taobao(
+        tmp_path, [TOrder("9501", [Item("MUG-01")]), TOrder("9502", [Item("MUG-01")])]
     )
-    assert all("not in the order report" in p for p in problems[1:])  # the row's items
+    text = items_csv.read_bytes().decode("gb18030").splitlines(keepends=True)
+    text[1] = text[1].replace(",39.90,", ",1,039.90,")
+    items_csv.write_bytes("".join(text).encode("gb18030"))
+    report = import_orders(uow_factory(), [orders_csv, items_csv], settings=settings)
+    assert [(p.file, p.row, p.problem.split("?")[0] + "?") for p in report.errors] == [
+        (items_csv.name, 2, EXTRA_CELLS.format(found=11, expected=10))
+    ]
