@@ -35,7 +35,7 @@ def order() -> None:
 @pass_cli
 def order_show(cli: CliContext, code: str, as_json: bool) -> None:
     uow = cli.uow(readonly=True)
-    found = require_order(uow, code)
+    found = require_order(uow, code, zone=cli.settings.shipping.timezone)
     assert found.id is not None
     details = order_details(uow, found.id, zone=cli.settings.shipping.timezone)
     if as_json:

@@ -20,7 +20,7 @@ from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import PrintKind
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, listed
 from packstation.store.clock import store_now
 from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -36,12 +36,18 @@ def opened(uow: UnitOfWork) -> Iterator[UnitOfWork]:
         yield uow
 
 
-def find_order(uow: UnitOfWork, code: str) -> Order | None:
-    """The order with this order number, or whose parcel (or pre-assigned waybill) has this
-    tracking number; None when nothing matches."""
+def typed(code: str) -> str:
+    """An order number as typed or pasted from a spreadsheet (``="3364…"``)."""
     code = code.strip()
     if code.startswith('="') and code.endswith('"'):
         code = code[2:-1]
+    return code
+
+
+def find_order(uow: UnitOfWork, code: str) -> Order | None:
+    """The order with this order number, or whose parcel (or pre-assigned waybill) has this
+    tracking number; None when nothing matches."""
+    code = typed(code)
     if not code:
         return None
     with opened(uow) as u:
@@ -76,9 +82,22 @@ def find_order(uow: UnitOfWork, code: str) -> Order | None:
         return session.get(Order, released) if released is not None else None
 
 
-def require_order(uow: UnitOfWork, code: str) -> Order:
+def require_order(uow: UnitOfWork, code: str, *, zone: str = "Asia/Shanghai") -> Order:
     order = find_order(uow, code)
     if order is None:
+        closed = skipped_as_closed(uow, code)
+        if closed is not None:
+            at, files = closed
+            raise UserError(
+                _(
+                    "Order {order} was closed on the marketplace in the export {files} "
+                    "(imported {at}), so it was not queued; nothing of it is stored here."
+                ).format(
+                    order=typed(code),
+                    files=listed(files),
+                    at=at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
+                )
+            )
         raise UserError(
             _(
                 "No order has the number or tracking number '{code}'; check the number or import "
@@ -86,6 +105,29 @@ def require_order(uow: UnitOfWork, code: str) -> Order:
             ).format(code=code)
         )
     return order
+
+
+def skipped_as_closed(uow: UnitOfWork, code: str) -> tuple[dt.datetime, list[str]] | None:
+    """When and from which files the newest import read the order numbered ``code`` as closed
+    on the marketplace and left it out (closed when first seen, it is in no table but the
+    import's event); None when no import did."""
+    number = typed(code)
+    if not number:
+        return None
+    with opened(uow) as u:
+        found = u.session.exec(
+            select(Event.at, Event.payload)
+            .where(
+                Event.kind == "orders_imported",
+                col(Event.payload).like(f"%{json.dumps(number, ensure_ascii=False)}%"),
+            )
+            .order_by(col(Event.id).desc())
+        )
+        for at, payload in found:
+            said = json.loads(payload)
+            if any(number in numbers for numbers in said.get("skipped_closed", {}).values()):
+                return at, [str(name) for name in said.get("files", [])]
+    return None
 
 
 def _iso(value: dt.datetime | None, zone: ZoneInfo) -> str | None:

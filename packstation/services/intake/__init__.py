@@ -73,6 +73,7 @@ def import_orders(
             updated=report.orders_updated,
             cancelled=report.orders_cancelled,
             lines=report.lines_imported,
+            skipped_closed=report.skipped_closed,
         )
         uow.commit()
         report.stored = True

@@ -140,6 +140,7 @@ def apply_orders(
             report.orders_skipped_unpaid += 1
         elif order.state is MarketState.CLOSED:
             report.orders_skipped_closed += 1
+            report.skipped_closed.setdefault(order.platform, []).append(order.order_no)
         else:
             report.orders_skipped_shipped += 1
     stock.give_back(conn, returned)

@@ -61,6 +61,9 @@ class ImportReport:
     exceptions_raised: int = 0
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    # the orders of ``orders_skipped_closed`` by platform, for the import's event: ``order
+    # show`` said such an order was never imported
+    skipped_closed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -199,6 +199,30 @@ def test_import_report_and_show(
     assert code == 1 and "is not a ship-confirm file" in err and "Traceback" not in err
 
 
+def test_an_order_skipped_as_closed_is_said_so_by_order_show(
+    capsys: pytest.CaptureFixture[str], store_url: str, exported: tuple[Path, Path, Path]
+) -> None:
+    """An order already closed when first exported is skipped; `order show` said it had no
+    such order and to import the orders first, and the lead went looking for the file."""
+    products, orders_csv, items_csv = exported
+    db = ("--db", store_url, "--lang", "en")
+    assert run(capsys, *db, "import", "products", str(products))[0] == 0
+    code, out, _err = run(capsys, *db, "import", "orders", str(orders_csv), str(items_csv))
+    assert code == 0 and re.search(r"skipped: closed or refunded\s+1$", out, re.MULTILINE)
+    code, out, err = run(capsys, *db, "order", "show", "C-3")
+    assert code != 0 and out == "" and "Traceback" not in err
+    assert re.fullmatch(
+        r"Order C-3 was closed on the marketplace in the export ExportOrderList\.csv, "
+        r"ExportOrderDetailList\.csv \(imported \d{4}-\d\d-\d\d \d\d:\d\d\), so it was "
+        r"not queued; nothing of it is stored here\.",
+        err.strip().removeprefix("packstation: "),
+    ), err
+    code, _out, err = run(capsys, *db, "order", "show", "C-9")  # in no file at all
+    assert code != 0 and "No order has the number or tracking number 'C-9'" in err
+    code, _out, err = run(capsys, "--lang", "zh_CN", *db[:2], "order", "show", "C-3")
+    assert code != 0 and "订单 C-3 在导出文件" in err and "没有进入队列" in err
+
+
 def test_a_bad_import_exits_non_zero_with_every_problem(
     capsys: pytest.CaptureFixture[str], store_url: str, exported: tuple[Path, Path, Path]
 ) -> None:
