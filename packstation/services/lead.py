@@ -28,7 +28,11 @@ from packstation.services.intake.parsed import KEPT
 from packstation.services.intake.validation import too_short_to_call
 from packstation.services.new_lines import put_in_place, waiting_lines
 from packstation.services.packing.boxes import all_ticked, box_units
-from packstation.services.packing.voiding import leave_open_handover, void_box
+from packstation.services.packing.voiding import (
+    leave_open_handover,
+    void_box,
+    void_to_pack_again,
+)
 from packstation.services.printing import (
     add_parcel_documents,
     void_order_documents,
@@ -410,9 +414,9 @@ def change_courier(
         _refuse_if_handed_over(uow, order, _("its courier cannot change"))
         before = order.carrier
         labelled = labelled_parcels(uow, order_id)
-        for parcel in labelled:
-            # the goods go into a new box with the new courier's waybill
-            void_box(uow, order, parcel, f"courier changed to {code}", pack_again=True)
+        # the goods go into new boxes with the new courier's waybills, as many as the lead's
+        # split planned
+        void_to_pack_again(uow, order, labelled, f"courier changed to {code}")
         # a waybill printed first, or given by the export, is the old courier's
         void_order_documents(uow, order, f"courier changed to {code}")
         dropped, order.tracking_no = order.tracking_no, ""

@@ -22,7 +22,7 @@ from packstation.errors import UserError
 from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
-from packstation.services.packing.voiding import void_box
+from packstation.services.packing.voiding import void_box, void_to_pack_again
 from packstation.services.printing import preview_png, reprint
 from packstation.services.status_names import parcel_status_label, status_label
 from packstation.store.models import Parcel, PrintJob
@@ -216,7 +216,10 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> Voided:
         # back to the shelves, which its cancel counted already
         cancelled = order.status == OrderStatus.CANCELLED
         handover_id = parcel.handover_id
-        count = void_box(uow, order, parcel, reason, pack_again=not cancelled)
+        if cancelled:
+            count = void_box(uow, order, parcel, reason, pack_again=False)
+        else:  # as many boxes as the lead's split planned
+            count = void_to_pack_again(uow, order, [parcel], reason)
         if order.status == OrderStatus.PACKED and can_move(order.status, OrderStatus.ON_HOLD):
             order.status = OrderStatus.ON_HOLD
             order.hold_reason = _("Label voided: {reason}").format(reason=reason)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from sqlmodel import col, select
+
 from packstation.domain.status import ParcelStatus
 from packstation.services import printing, stock
 from packstation.services.packing.boxes import box_units, empty_boxes, order_lines
@@ -51,6 +53,28 @@ def void_box(uow: UnitOfWork, order: Order, box: Parcel, reason: str, *, pack_ag
             units=sum(units.values()),
             to_stock=dict(returned),
         )
+    return voided
+
+
+def void_to_pack_again(uow: UnitOfWork, order: Order, boxes: list[Parcel], reason: str) -> int:
+    """Void ``boxes`` of ``order`` (in transaction), their goods to be ticked again into new
+    boxes: an order planned in several boxes (a lead's split) keeps as many, an empty box
+    opened, last, for each one voided.  Voided alone, box 1 of a split into three sent its
+    goods into boxes 2 and 3, and the order left in two parcels.  One that nothing goes into
+    is dropped when the last unit is ticked (``drop_empty_boxes``).  Returns how many label
+    jobs were voided."""
+    assert order.id is not None
+    parcels = uow.session.exec(
+        select(Parcel).where(Parcel.order_id == order.id).order_by(col(Parcel.seq))
+    ).all()
+    planned = sum(1 for p in parcels if p.status != ParcelStatus.VOID)
+    voided = sum(void_box(uow, order, box, reason, pack_again=True) for box in boxes)
+    if planned > 1:
+        last = max((p.seq for p in parcels), default=0)
+        for seq in range(last + 1, last + 1 + len(boxes)):
+            box = Parcel(order_id=order.id, seq=seq, carrier=order.carrier)
+            uow.insert(box)
+            uow.record("box_opened", order_id=order.id, parcel_id=box.id, seq=seq, reason=reason)
     return voided
 
 

@@ -150,6 +150,74 @@ def test_a_new_courier_for_a_packed_order_packs_it_again(
     assert report.ok, report.as_dict()
 
 
+def split_in_three_box_1_labelled(engine: Engine, settings: Settings) -> int:
+    """Order V3 (two teas, a cup) split by the lead into three boxes; at bench-1, box 1 holds a
+    tea, weighed and labelled.  Returns the order's id."""
+    order_id = add_order(engine, "V3", [("TEA-001", 2), ("CUP-002", 1)])
+    lead.split_order(uow(engine), order_id=order_id, parcels=3)
+    assert packing.open_order(uow(engine), code="V3", settings=settings) is not None
+    one_per_box(engine, order_id, [TEA], settings)
+    return order_id
+
+
+def one_per_box(engine: Engine, order_id: int, codes: list[str], settings: Settings) -> None:
+    """Each of ``codes`` ticked into a box of its own, closed, weighed and labelled."""
+    for code in codes:
+        scanned = packing.scan_item(uow(engine), order_id=order_id, code=code, settings=settings)
+        assert scanned.ok
+        if not scanned.box_closed:  # the last unit closes the box by itself
+            packing.close_box(uow(engine), order_id=order_id, settings=settings)
+        assert weigh_the_box(engine, order_id, settings).accepted
+
+
+def boxes_going(engine: Engine, settings: Settings, order_id: int) -> list[tuple[str, int, int]]:
+    """The order's boxes that go (void ones left out): carrier, and place and count as their
+    labels say."""
+    with UnitOfWork(engine) as u:
+        going = u.session.exec(
+            select(Parcel)
+            .where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+            .order_by(col(Parcel.seq))
+        ).all()
+        pieces = [label_data(u, settings, box, box.tracking_no or "-") for box in going]
+        return [
+            (b.carrier, p.parcel_seq, p.parcel_count) for b, p in zip(going, pieces, strict=True)
+        ]
+
+
+def test_a_new_courier_keeps_the_lead_s_split(shop: Engine, two_couriers: Settings) -> None:
+    """The lead split the order into three; box 1 was labelled, then the courier changed.  The
+    box was voided and the order came back planned in two boxes: the split was lost."""
+    order_id = split_in_three_box_1_labelled(shop, two_couriers)
+    changed = lead.change_courier(
+        uow(shop), order_id=order_id, carrier="ZTO", settings=two_couriers
+    )
+    assert changed.on_hold
+    assert [box[0] for box in boxes_going(shop, two_couriers, order_id)] == ["ZTO"] * 3
+    lead.release(uow(shop), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V3", settings=two_couriers) is not None
+    one_per_box(shop, order_id, [TEA, TEA, CUP], two_couriers)
+    assert boxes_going(shop, two_couriers, order_id) == [("ZTO", n, 3) for n in (1, 2, 3)]
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
+def test_a_voided_label_keeps_the_lead_s_split(shop: Engine, settings: Settings) -> None:
+    """F3, F8 on box 1 of an order split into three, the bench still at it: box 1's tea went
+    into boxes 2 and 3, and the order left in two parcels."""
+    order_id = split_in_three_box_1_labelled(shop, settings)
+    with UnitOfWork(shop) as u:
+        box_1 = u.session.exec(
+            select(Parcel.id).where(Parcel.order_id == order_id, Parcel.seq == 1)
+        ).one()
+    void_label(uow(shop), parcel_id=box_1 or 0, reason="torn")
+    assert len(boxes_going(shop, settings, order_id)) == 3
+    one_per_box(shop, order_id, [TEA, TEA, CUP], settings)
+    assert boxes_going(shop, settings, order_id) == [("YTO", n, 3) for n in (1, 2, 3)]
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
 def packed_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, int]:
     """Order V1 packed, its parcel in an open YTO handover: (its id, its waybill, the
     handover's id)."""
