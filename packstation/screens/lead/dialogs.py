@@ -1,10 +1,10 @@
-"""Small modal dialogs of the lead's application: a question with one answer, an address form
-and a page of text."""
+"""Small modal dialogs of the lead's application: a question with one answer, a yes or no, an
+address form and a page of text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,13 +16,16 @@ from packstation.i18n import N_, _
 from packstation.widgets.lead.bindings import translate_bindings
 from packstation.widgets.wedge_input import WedgeInput
 
+_Answer = TypeVar("_Answer")
 
-class Prompt(ModalScreen[str | None]):
-    """Ask for one line (a reason, a carrier, a number); Enter answers, Escape cancels.  A scan
-    is kept out of the answer, unless the question asks for one (``scans="submit"``: the scan
-    is the answer)."""
+
+class _Question(ModalScreen[_Answer]):
+    """A question with one field that has the keyboard, and a hint below it where what is
+    refused is said.  A scan is kept out of the field unless ``scans="submit"``."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    # what a scan kept out of the field is told
+    scan_refused = N_("{code} was scanned, but this asks for typing; type the answer.")
 
     def __init__(
         self,
@@ -34,8 +37,9 @@ class Prompt(ModalScreen[str | None]):
         required: bool = False,
         check: Callable[[str], str] | None = None,
     ) -> None:
-        """``check``: why an answer is refused ("" when it is taken), said where the question
-        stays open with the answer to correct (it closed, and what was typed was lost)."""
+        """``required``, ``check``: of a typed answer (``Prompt``).  ``check``: why an answer is
+        refused ("" when it is taken), said where the question stays open with the answer to
+        correct (it closed, and what was typed was lost)."""
         super().__init__()
         translate_bindings(self)
         self.required = required  # an empty answer is refused where it stays, not dropped
@@ -59,32 +63,56 @@ class Prompt(ModalScreen[str | None]):
         answer.focus()
 
     def on_wedge_input_scanned(self, event: WedgeInput.Scanned) -> None:
-        """A scan the answer keeps out (``scans="post"``): say so, rather than nothing."""
+        """A scan the field keeps out (``scans="post"``): say so, rather than nothing."""
         event.stop()
         if self.scans == "post":
-            self.query_one("#hint", Label).update(
-                _("{code} was scanned, but this asks for typing; type the answer.").format(
-                    code=event.code
-                )
-            )
-            self.app.bell()
+            self.refuse(_(self.scan_refused).format(code=event.code))
+
+    def refuse(self, why: str) -> None:
+        """Say ``why`` in the hint; the question stays open."""
+        self.query_one("#hint", Label).update(why)
+        self.app.bell()
+
+
+class Prompt(_Question[str | None]):
+    """Ask for one line (a reason, a carrier, a number); Enter answers, Escape cancels.  A scan
+    is kept out of the answer, unless the question asks for one (``scans="submit"``: the scan
+    is the answer)."""
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.required and not event.value.strip():
             # Enter on an empty reason closed the question, and nothing was done or said
-            self.query_one("#hint", Label).update(_("Type an answer first, or Esc to go back."))
-            self.app.bell()
+            self.refuse(_("Type an answer first, or Esc to go back."))
             return
         refused = self.check(event.value.strip()) if self.check and event.value.strip() else ""
         if refused:
-            self.query_one("#hint", Label).update(refused)
-            self.app.bell()
+            self.refuse(refused)
             return
         self.dismiss(event.value.strip())  # may be empty; Escape gives None
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Confirm(_Question[bool]):
+    """A yes or no about a decision a stray key must not take: Enter says yes, Esc no.  The
+    keyboard stays in an empty field, so a barcode scanned by mistake is refused (and said)
+    rather than taken for a yes."""
+
+    scan_refused = N_(
+        "{code} was scanned, and is no answer: press Enter to confirm, Esc to go back."
+    )
+
+    def __init__(self, question: str) -> None:
+        super().__init__(question, placeholder=_("press Enter"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 ADDRESS_LABELS = {

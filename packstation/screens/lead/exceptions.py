@@ -4,7 +4,7 @@ have no reason yet.  Each key is one decision on the selected order."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 
 from rich.text import Text
@@ -18,7 +18,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from packstation.domain.status import OrderStatus
 from packstation.i18n import N_, _, joined, listed, ngettext
 from packstation.screens.lead.base import LeadScreen
-from packstation.screens.lead.dialogs import AddressForm, Prompt
+from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
 from packstation.services.carriers import courier_refused
 from packstation.services.elsewhere import dropped_waybill
@@ -78,6 +78,8 @@ class ExceptionsScreen(LeadScreen):
     not_held: frozenset[int] | set[int] = frozenset()
     # the listed orders a bench is packing now
     at_bench: frozenset[int] | set[int] = frozenset()
+    # the held orders listed, by id: R names the one it releases and why it was held
+    held: Mapping[int, HeldOrder] = {}  # replaced whole on each load
     BINDINGS = [
         Binding("r", "release", N_("Release")),
         Binding("c", "courier", N_("Change courier")),
@@ -128,14 +130,13 @@ class ExceptionsScreen(LeadScreen):
         none_held_before = held.row_count == 0
         held.clear()
         self.not_held = {o.order_id for o in message.held if o.status != OrderStatus.ON_HOLD}
+        self.held = {o.order_id: o for o in message.held}
         # being packed now: a cancel stops that bench, a reason for not shipping does not
         self.at_bench = {o.order_id for o in message.unshipped if o.status == OrderStatus.PACKING}
         for order in message.held:
             first = order.exceptions[0] if order.exceptions else None
-            kinds = listed(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
-            if first is None and order.held_kind:  # held by a lead's action, not a bench
-                kinds = event_label(order.held_kind)
-            notes = order.reason or joined(e.note for e in order.exceptions if e.note)
+            kinds = _kinds(order)
+            notes = _notes(order)
             if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
                 notes = f"{status_label(order.status)}: {notes}"
             held.add_row(
@@ -257,7 +258,21 @@ class ExceptionsScreen(LeadScreen):
                 ).format(order=order_no)
             return _("Order {order} is back in the queue.").format(order=order_no)
 
-        self.act(job)
+        held = self.held.get(order_id)
+        if held is None:  # not on hold (the other list): the release says why it is refused
+            self.act(job)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(job)
+
+        # a stray R sent a held order to the benches at once
+        why = _notes(held) or _kinds(held)
+        question = _("Release order {order}?").format(order=order_no)
+        if why:
+            question += " " + _("It is on hold: {reason}").format(reason=why)
+        self.app.push_screen(Confirm(question), answered)
 
     def action_courier(self) -> None:
         lead = self.lead
@@ -367,6 +382,18 @@ class ExceptionsScreen(LeadScreen):
                 "not ship today?"
             ),
         )
+
+
+def _kinds(order: HeldOrder) -> str:
+    """What the order is held for: its exceptions' kinds, or the lead's action that held it."""
+    if not order.exceptions and order.held_kind:  # held by a lead's action, not a bench
+        return event_label(order.held_kind)
+    return listed(_(KIND_LABELS.get(e.kind, e.kind)) for e in order.exceptions)
+
+
+def _notes(order: HeldOrder) -> str:
+    """Why the order is held: its hold reason, else its exceptions' notes."""
+    return order.reason or joined(e.note for e in order.exceptions if e.note)
 
 
 def _place(table: DataTable[str | Text]) -> tuple[str | None, int]:

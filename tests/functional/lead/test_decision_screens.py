@@ -20,7 +20,7 @@ from packstation.i18n import set_language
 from packstation.labels.render import pages_of
 from packstation.lead_app import LeadApp
 from packstation.screens.lead import handover as handover_screen
-from packstation.screens.lead.dialogs import AddressForm, Prompt, TextPage
+from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.services.handover import SealedHandover
 from packstation.services.reprints import void_label
@@ -31,6 +31,17 @@ from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import NOW, answer, until
 from tests.support.lead_data import carriers, event, hold
+
+
+async def scan(pilot: Pilot[None], field: WedgeInput, code: str) -> None:
+    """``code`` and Enter into ``field`` as a scanner types them, keys 4 ms apart (a scripted
+    clock; the keys typed after it come a second later)."""
+    now = [1000.0]
+    field.clock = lambda: now[0]
+    for key in [*code, "enter"]:
+        now[0] += 0.004
+        await pilot.press(key)
+    now[0] += 1.0
 
 
 def _orders(engine: Engine) -> dict[str, Order]:
@@ -58,7 +69,7 @@ def test_settle_each_kind_of_exception(
             await until(pilot, lambda: len(_rows(app, "#held")) == 1)
             assert _rows(app, "#held")[0][0] == "TB-HOLD"
             assert "SKU-1 缺货 1 件" in _rows(app, "#held")[0]
-            await pilot.press("r")
+            await answer(pilot, "r", "enter")
             await until(pilot, lambda: _rows(app, "#held") == [])
             assert "back in the queue" in _message(app)
             assert _orders(lead_engine)["TB-HOLD"].status == "ready"
@@ -215,12 +226,7 @@ def test_handover_for_yto(
             # a parcel taken out again with the scanner (a burst of keys ending with Enter)
             await pilot.press("ctrl+r")
             await until(pilot, lambda: isinstance(app.screen, Prompt))
-            field = app.screen.query_one(WedgeInput)
-            now = [1000.0]
-            field.clock = lambda: now[0]  # keys 4 ms apart, as a scanner types them
-            for key in [*"YT7000000000002", "enter"]:
-                now[0] += 0.004
-                await pilot.press(key)
+            await scan(pilot, app.screen.query_one(WedgeInput), "YT7000000000002")
             await until(pilot, lambda: not isinstance(app.screen, Prompt))  # the scan answered
             await until(pilot, lambda: "taken out" in str(flash.render()))
             await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
@@ -951,7 +957,7 @@ def test_the_keys_go_to_an_order_put_on_hold_meanwhile(
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.press("f2")
             await until(pilot, lambda: len(_rows(app, "#held")) == 1)
-            await pilot.press("r")  # the one held order released: nothing is on hold
+            await answer(pilot, "r", "enter")  # the one held order released: nothing is on hold
             unshipped = app.screen.query_one("#unshipped")
             await until(pilot, lambda: app.screen.focused is unshipped)
             with Session(lead_engine) as s:  # a bench's F6, meanwhile
@@ -962,6 +968,45 @@ def test_the_keys_go_to_an_order_put_on_hold_meanwhile(
             await until(pilot, lambda: app.screen.focused is app.screen.query_one("#held"))
 
     asyncio.run(scenario())
+
+
+def test_r_asks_before_it_releases_a_held_order(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """R released the selected order at once: a stray key sent a held order to the benches.
+    It asks first, naming the order and why it is held; Esc leaves it on hold, and a scan is
+    no answer."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+            await answer(pilot, "r")
+            assert isinstance(app.screen, Confirm)
+            question = str(app.screen.query_one(".question", Static).render())
+            assert question == "Release order TB-HOLD? It is on hold: SKU-1 缺货 1 件"
+            hint = app.screen.query_one("#hint", Label)
+            assert str(hint.render()) == "Enter: confirm   Esc: back"
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ExceptionsScreen))
+            await pilot.pause(0.2)
+            assert _orders(lead_engine)["TB-HOLD"].status == "on_hold"
+            # a barcode scanned by mistake (a burst of keys ending with Enter) is no yes
+            await answer(pilot, "r")
+            await scan(pilot, app.screen.query_one(WedgeInput), "6921234500125")
+            await until(pilot, lambda: "6921234500125 was scanned" in hint_of(app))
+            assert isinstance(app.screen, Confirm)
+            await pilot.press("enter")
+            await until(pilot, lambda: _rows(app, "#held") == [])
+            assert _orders(lead_engine)["TB-HOLD"].status == "ready"
+            assert "back in the queue" in _message(app)
+
+    asyncio.run(scenario())
+
+
+def hint_of(app: LeadApp) -> str:
+    return str(app.screen.query_one("#hint", Label).render())
 
 
 def test_a_question_left_open_is_dropped_on_another_screen(
