@@ -137,12 +137,19 @@ def scale_read(cli: CliContext, device: str | None, timeout: float, as_json: boo
 
 
 def _act(cli: CliContext, device: str | None, action: str) -> None:
+    """Zero or tare, said done once the scale said so (it was said of a scale that refused, or
+    answered nothing)."""
     opened = open_scale(device or cli.settings.devices.scale)
     try:
-        opened.zero() if action == "zero" else opened.tare()
+        if action == "zero":
+            opened.zero()
+            done = _("The scale is zeroed: {device}")
+        else:
+            opened.tare()
+            done = _("The scale is tared, what lies on it counts as zero: {device}")
     finally:
         close_quietly(opened)
-    click.echo(_("Done: {device}").format(device=opened.description))
+    click.echo(done.format(device=opened.description))
 
 
 @scale.command("zero", help=_("Set the scale to zero (nothing on the platter)."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from packstation.devices.base import ScaleReading
 
@@ -19,6 +20,15 @@ class UnitError(FrameError):
     def __init__(self, unit: str) -> None:
         super().__init__(f"unknown unit {unit!r}")
         self.unit = unit
+
+
+class CommandAnswer(StrEnum):
+    """What a scale answered to a zero or tare command."""
+
+    DONE = "done"
+    BUSY = "busy"  # cannot now: moving, or busy with something else
+    OUT_OF_RANGE = "out_of_range"  # the weight on it is beyond what it may zero or tare
+    REFUSED = "refused"  # an unknown command, a logical error, a fault of the scale
 
 
 GRAMS_PER_UNIT: dict[str, Decimal] = {
@@ -86,6 +96,9 @@ class ScaleProtocol:
     tare_command: bytes | None
     parse: Callable[[bytes], ScaleReading | None]
     format_reading: Callable[..., bytes]
+    # the scale's answer to a zero or tare command in a frame (None: the frame is no answer to
+    # it); None here: the protocol answers nothing, and the readings after it must tell
+    answer: Callable[[bytes], CommandAnswer | None] | None = None
 
     @property
     def streaming(self) -> bool:

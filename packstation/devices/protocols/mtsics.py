@@ -10,7 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from packstation.devices.base import ScaleReading, ScaleStatus
-from packstation.devices.protocols.base import FrameError, ascii_text, from_grams, to_grams
+from packstation.devices.protocols.base import (
+    CommandAnswer,
+    FrameError,
+    ascii_text,
+    from_grams,
+    to_grams,
+)
 
 _STATUS = {
     "S": ScaleStatus.STABLE,
@@ -44,6 +50,31 @@ def parse(frame: bytes) -> ScaleReading | None:
     if len(tokens) != 2 or tokens[1] in ("S", "D"):
         raise FrameError("weight reply without a value and unit")
     return ScaleReading(grams=None, status=status, raw=frame)
+
+
+# the answers to Z/ZI (``Z A``, ``ZI S``) and T/TI (``T S 100.00 g``): status after the echo
+_ANSWERS = {
+    "A": CommandAnswer.DONE,
+    "S": CommandAnswer.DONE,
+    "D": CommandAnswer.DONE,  # done while the weight was still moving (ZI, TI)
+    "I": CommandAnswer.BUSY,
+    "+": CommandAnswer.OUT_OF_RANGE,
+    "-": CommandAnswer.OUT_OF_RANGE,
+    "L": CommandAnswer.REFUSED,
+}
+
+
+def command_answer(frame: bytes) -> CommandAnswer | None:
+    """The answer to a zero or tare command in ``frame``; None for any other frame."""
+    try:
+        tokens = ascii_text(frame).split()
+    except FrameError:
+        return None
+    if tokens in (["ES"], ["ET"], ["EL"]):
+        return CommandAnswer.REFUSED
+    if len(tokens) >= 2 and tokens[0] in ("Z", "ZI", "T", "TI"):
+        return _ANSWERS.get(tokens[1], CommandAnswer.REFUSED)
+    return None
 
 
 def format_reading(grams: Decimal | None, status: ScaleStatus, unit: str = "g") -> bytes:

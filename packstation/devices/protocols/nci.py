@@ -12,7 +12,13 @@ import re
 from decimal import Decimal
 
 from packstation.devices.base import ScaleReading, ScaleStatus
-from packstation.devices.protocols.base import FrameError, ascii_text, from_grams, to_grams
+from packstation.devices.protocols.base import (
+    CommandAnswer,
+    FrameError,
+    ascii_text,
+    from_grams,
+    to_grams,
+)
 
 _WEIGHT = re.compile(r"\s*(-?)\s*([0-9.]+)\s*([A-Za-z]{1,2})\s*")
 
@@ -59,8 +65,37 @@ def parse(frame: bytes) -> ScaleReading | None:
     return ScaleReading(grams=grams, status=status, raw=frame, unit=unit.lower())
 
 
-def format_reading(grams: Decimal | None, status: ScaleStatus, unit: str = "g") -> bytes:
-    """The answer of a scale to ``W<CR>``."""
+def command_answer(frame: bytes) -> CommandAnswer | None:
+    """The answer to ``Z<CR>``: the status bytes alone (``<LF>hh<CR><ETX>``), or ``?`` for a
+    command the scale does not know; None for a weight answer or garbage."""
+    try:
+        parts = [p for p in re.split(r"[\r\n]+", ascii_text(frame).replace("\x03", "")) if p]
+    except FrameError:
+        return None
+    if parts == ["?"]:
+        return CommandAnswer.REFUSED
+    if len(parts) != 1:
+        return None
+    try:
+        first, second = _flags(parts[0])[:2]
+    except FrameError:
+        return None
+    if first & 0b1100 or second & 0b1100:
+        return CommandAnswer.REFUSED
+    if second & 0b11:
+        return CommandAnswer.OUT_OF_RANGE
+    if first & 0b01:
+        return CommandAnswer.BUSY
+    return CommandAnswer.DONE
+
+
+def status_answer(status: ScaleStatus) -> bytes:
+    """The status bytes alone, as a scale answers ``S<CR>`` and ``Z<CR>`` (the simulator)."""
+    first, second = _status_bytes(status)
+    return f"\n{chr(first)}{chr(second)}\r\x03".encode("ascii")
+
+
+def _status_bytes(status: ScaleStatus) -> tuple[int, int]:
     first, second = 0x30, 0x30
     if status is ScaleStatus.MOTION:
         first |= 0b01
@@ -70,6 +105,12 @@ def format_reading(grams: Decimal | None, status: ScaleStatus, unit: str = "g") 
         second |= 0b01
     elif status is ScaleStatus.ERROR:
         first |= 0b100
+    return first, second
+
+
+def format_reading(grams: Decimal | None, status: ScaleStatus, unit: str = "g") -> bytes:
+    """The answer of a scale to ``W<CR>``."""
+    first, second = _status_bytes(status)
     if status in (ScaleStatus.STABLE, ScaleStatus.MOTION):
         value = from_grams(grams or Decimal(0), unit)
         weight = f"{value:>8}{unit}"

@@ -16,6 +16,7 @@ MT_SICS = ScaleProtocol(
     tare_command=b"TI\r\n",
     parse=mtsics.parse,
     format_reading=mtsics.format_reading,
+    answer=mtsics.command_answer,
 )
 AD = ScaleProtocol(
     name="ad",
@@ -36,6 +37,7 @@ NCI = ScaleProtocol(
     tare_command=None,
     parse=nci.parse,
     format_reading=nci.format_reading,
+    answer=nci.command_answer,
 )
 DYMO = ScaleProtocol(
     name="dymo",

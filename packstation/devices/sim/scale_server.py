@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from packstation.devices.base import DeviceError, ScaleStatus
-from packstation.devices.protocols.base import GRAMS_PER_UNIT, ScaleProtocol
+from packstation.devices.protocols import nci
+from packstation.devices.protocols.base import GRAMS_PER_UNIT, ScaleProtocol, from_grams
 from packstation.devices.protocols.registry import protocol_named
 from packstation.devices.sim.endpoints import PtyEndpoint, TcpEndpoint
 from packstation.i18n import _
@@ -107,25 +108,45 @@ class ScaleModel:
 
     def _answer(self, command: bytes) -> bytes:
         name = self.protocol.name
-        if command in (b"Z", b"ZI"):
-            with self._lock:
-                self._offset = self._gross
-            return {"mt-sics": b"Z A\r\n", "nci": b"\n00\r\x03"}.get(name, b"")
-        if command in (b"T", b"TI") and name != "nci":
-            with self._lock:
-                self._offset = self._gross
-            return b"T S 0.00 g\r\n" if name == "mt-sics" else b""
+        if command in (b"Z", b"ZI") or (command in (b"T", b"TI") and name != "nci"):
+            return self._zero(command)
         if name == "mt-sics":
             return self.frame() if command in (b"S", b"SI") else b"ES\r\n"
         if name == "nci":
             if command == b"W":
                 return self.frame()
             if command == b"S":
-                return b"\n00\r\x03"
+                return nci.status_answer(self._fault or ScaleStatus.STABLE)
             return b"\n?\r\x03"
         if command == b"Q":  # A&D: one frame on request
             return self.frame()
         return b""
+
+    def _zero(self, command: bytes) -> bytes:
+        """Zero or tare as a scale does: not while it reads over or under its range or is in
+        error (nor, for ``Z`` and ``T``, which wait for a still weight, while it moves); and
+        the answer its protocol gives (A&D answers nothing)."""
+        with self._lock:
+            fault = self._fault
+            immediate = command.endswith(b"I")
+            done = fault is None or (fault is ScaleStatus.MOTION and immediate)
+            if done:
+                self._offset = self._gross
+            tare = from_grams(self._offset, self.unit)
+        name = self.protocol.name
+        if name == "nci":
+            return nci.status_answer(fault or ScaleStatus.STABLE)
+        if name != "mt-sics":
+            return b""
+        if not done:
+            flag = {ScaleStatus.OVERLOAD: "+", ScaleStatus.UNDERLOAD: "-"}.get(
+                fault or ScaleStatus.ERROR, "I"
+            )
+        elif command.startswith(b"Z"):
+            flag = "A" if not immediate else ("D" if fault else "S")
+        else:
+            flag = ("D" if fault else "S") + f" {tare} {self.unit}"
+        return f"{command.decode('ascii')} {flag}\r\n".encode("ascii")
 
     # --- commands typed on standard input or in a script
     def apply(self, line: str, endpoint: PtyEndpoint | TcpEndpoint | None = None) -> str:

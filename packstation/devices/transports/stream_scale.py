@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -17,10 +18,34 @@ from packstation.devices.base import (
     ScaleSilent,
     ScaleStatus,
 )
-from packstation.devices.protocols.base import FrameError, ScaleProtocol, UnitError, split_frames
+from packstation.devices.protocols.base import (
+    CommandAnswer,
+    FrameError,
+    ScaleProtocol,
+    UnitError,
+    split_frames,
+)
 from packstation.devices.protocols.registry import SERIAL_PROTOCOLS
 from packstation.devices.transports.serial_link import PORT_ERRORS
-from packstation.i18n import _
+from packstation.i18n import N_, _
+
+# how long a zero or tare command waits for the scale to say it was done
+COMMAND_WAIT_S = 2.0
+
+# what the scale's refusal of a zero or tare means, and what to do
+REFUSALS = {
+    CommandAnswer.BUSY: N_(
+        "The scale at {where} did not {action}: it was moving or busy; let it settle and try again."
+    ),
+    CommandAnswer.OUT_OF_RANGE: N_(
+        "The scale at {where} refused to {action}: the weight on it is beyond what it may "
+        "{action}; take it off and try again."
+    ),
+    CommandAnswer.REFUSED: N_(
+        "The scale at {where} refused to {action} (an error, or a command it does not know); "
+        "use its key."
+    ),
+}
 
 
 class StreamScale:
@@ -131,13 +156,74 @@ class StreamScale:
         ).format(where=self.where, seconds=f"{round(seconds, 1):g}")
 
     def _command(self, command: bytes | None, action: str) -> None:
+        """Send a zero or tare command and hear that it was done: the scale's answer where its
+        protocol gives one, else its readings after it (at zero)."""
         if command is None:
             raise DeviceError(
                 _("A {protocol} scale cannot {action} from the bench; use the scale's key.").format(
                     protocol=self.protocol.title, action=action
                 )
             )
+        with contextlib.suppress(*PORT_ERRORS):
+            self._port.reset_input_buffer()  # readings asked for before: not the answer
+        self._buffer.clear()
         self._write(command)
+        if self.protocol.answer is None:
+            self._see_zero(action)
+            return
+        answer = self._answer(self.protocol.answer)
+        if answer is None:
+            raise DeviceError(
+                _(
+                    "The scale at {where} did not answer the {action} command within {seconds} s; "
+                    "check that it is on, then look at its display or use its key."
+                ).format(where=self.where, action=action, seconds=f"{COMMAND_WAIT_S:g}")
+            )
+        if answer is not CommandAnswer.DONE:
+            raise DeviceError(_(REFUSALS[answer]).format(where=self.where, action=action))
+
+    def _answer(self, parse: Callable[[bytes], CommandAnswer | None]) -> CommandAnswer | None:
+        """The first answer to a command within ``COMMAND_WAIT_S``; None: none came."""
+        deadline = time.monotonic() + COMMAND_WAIT_S
+        while (remaining := deadline - time.monotonic()) > 0:
+            self._buffer += self._read_some(min(remaining, 0.1))
+            frames, _dropped = split_frames(self._buffer, self.protocol.terminators)
+            for frame in frames:
+                answer = parse(frame)
+                if answer is not None:
+                    return answer
+        return None
+
+    def _see_zero(self, action: str) -> None:
+        """A scale that answers nothing (A&D/CAS streams): done once it reads 0 g, stable."""
+        deadline = time.monotonic() + COMMAND_WAIT_S
+        last: ScaleReading | None = None
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                last = self.read(min(remaining, 0.5))
+            except ScaleSilent:
+                continue
+            if last.stable and last.grams is not None and abs(last.grams) < 1:
+                return
+        if last is None:
+            raise DeviceError(
+                _(
+                    "The scale at {where} sent nothing within {seconds} s after the {action} "
+                    "command; check that it is on, then look at its display or use its key."
+                ).format(where=self.where, action=action, seconds=f"{COMMAND_WAIT_S:g}")
+            )
+        raise DeviceError(
+            _(
+                "The scale at {where} did not come to 0 g after the {action} command (it reads "
+                "{reading}); let it settle and try again, or use its key."
+            ).format(
+                where=self.where,
+                action=action,
+                reading=_("{grams} g").format(grams=f"{last.grams.normalize():f}")
+                if last.grams is not None
+                else last.status.value,
+            )
+        )
 
     def zero(self) -> None:
         self._command(self.protocol.zero_command, _("zero"))

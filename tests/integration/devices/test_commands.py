@@ -157,6 +157,26 @@ def test_a_silent_scale_is_said_to_be_silent_for_the_whole_wait(
     assert waited >= 2.5  # it did wait the whole time
 
 
+def test_scale_zero_and_tare_say_what_the_scale_answered(run: Callable[..., Result]) -> None:
+    """``scale zero`` and ``scale tare`` said "Done" whatever the scale answered: one over its
+    range refused, and the command said it was done."""
+    with ScaleServer("mt-sics") as server:
+        server.apply("400")
+        server.apply("over")
+        for action in ("zero", "tare"):
+            result = run("scale", action, "--device", server.uri)
+            assert result.returncode == 4 and result.stdout == ""
+            assert result.stderr.count("\n") == 1
+            assert f"refused to {action}: the weight on it is beyond" in result.stderr
+        server.apply("stable")
+        result = run("scale", "zero", "--device", server.uri)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("The scale is zeroed: ")
+        result = run("scale", "tare", "--device", server.uri)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("The scale is tared")
+
+
 def test_printer_test_against_the_simulator(tmp_path: Path, run: Callable[..., Result]) -> None:
     with PrinterServer(tmp_path / "jobs") as server:
         result = run("printer", "test", "--printer", server.uri)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -430,3 +431,96 @@ def test_the_bench_says_when_its_scanner_cannot_be_read(tmp_path: Path) -> None:
     finally:
         assert missing.scanner is not None
         missing.scanner.stop()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_zero_says_whether_the_scale_did_it(scale_server: Start, protocol: str) -> None:
+    """``zero`` sent its command and said nothing of the answer: a scale that refused (over its
+    range) was said to be zeroed, and went on reading what it did."""
+    server = scale_server(protocol)
+    server.apply("400")
+    scale = open_scale(server.uri)
+    try:
+        read_until(scale, lambda r: r.stable and r.grams == 400)
+        server.apply("over")
+        with pytest.raises(DeviceError, match=r"(refused to zero|did not come to 0 g)"):
+            scale.zero()
+        server.apply("stable")
+        read_until(scale, lambda r: r.stable and r.grams == 400)  # nothing changed
+        scale.zero()
+        assert read_until(scale, lambda r: r.stable).grams == 0
+    finally:
+        scale.close()
+
+
+class _FakePort:
+    """A serial port in memory: what is written is kept, ``answers`` are what comes back."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.written = b""
+        self.timeout: float | None = 1.0
+        self._pending = b""
+
+    @property
+    def in_waiting(self) -> int:
+        return len(self._pending)
+
+    def write(self, data: bytes) -> int:
+        self.written += data
+        self._pending += self.answer
+        return len(data)
+
+    def read(self, size: int = 1) -> bytes:
+        if not self._pending:
+            time.sleep(self.timeout or 0)
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+    def reset_input_buffer(self) -> None:
+        self._pending = b""
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("protocol", "answer", "said"),
+    [
+        ("mt-sics", b"", "did not answer the zero command within 0.3 s"),
+        ("mt-sics", b"ZI I\r\n", "did not zero: it was moving or busy"),
+        ("mt-sics", b"ES\r\n", "refused to zero (an error, or a command it does not know)"),
+        ("mt-sics", b"ZI -\r\n", "refused to zero: the weight on it is beyond"),
+        ("nci", b"\n?\r\x03", "refused to zero (an error"),
+        ("nci", b"\n02\r\x03", "refused to zero: the weight on it is beyond"),
+        ("nci", b"", "did not answer the zero command"),
+        ("ad", b"", "sent nothing within 0.3 s after the zero command"),
+        (
+            "ad",
+            b"ST,GS,+00000.250kg\r\n",
+            "did not come to 0 g after the zero command (it reads 250 g)",
+        ),
+    ],
+)
+def test_zero_over_a_fake_line_says_a_refusal_or_silence(
+    monkeypatch: pytest.MonkeyPatch, protocol: str, answer: bytes, said: str
+) -> None:
+    from packstation.devices.protocols.registry import protocol_named
+    from packstation.devices.transports import stream_scale
+
+    monkeypatch.setattr(stream_scale, "COMMAND_WAIT_S", 0.3)
+    port = _FakePort(answer)
+    scale = StreamScale(port, protocol_named(protocol), "fake")
+    with pytest.raises(DeviceError, match=re.escape(said)):
+        scale.zero()
+    assert port.written == protocol_named(protocol).zero_command
+
+
+@pytest.mark.parametrize(
+    ("protocol", "answer"),
+    [("mt-sics", b"ZI S\r\n"), ("mt-sics", b"ZI D\r\n"), ("nci", b"\n00\r\x03")],
+)
+def test_zero_over_a_fake_line_done(protocol: str, answer: bytes) -> None:
+    from packstation.devices.protocols.registry import protocol_named
+
+    StreamScale(_FakePort(answer), protocol_named(protocol), "fake").zero()
