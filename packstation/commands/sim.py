@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -161,11 +162,20 @@ def sim_scale(
 
 
 def _weight(value: str) -> str:
-    if not WEIGHT.fullmatch(value.strip().lower()):
+    match = WEIGHT.fullmatch(value.strip().lower())
+    if not match:
         raise click.BadParameter(
             _("'{value}' is no weight; write grams, or a number with kg, lb or oz.").format(
                 value=value
             )
+        )
+    if Decimal(match.group(1)) < 0:  # -5 was put on the platter, and read as a weight
+        raise click.BadParameter(
+            _(
+                "'{value}' is under zero, and nothing on a platter weighs less than nothing; "
+                "give 0 or more (to act out a scale that reads under zero, type {value} once it "
+                "runs)."
+            ).format(value=value)
         )
     return value
 

@@ -186,6 +186,11 @@ class ScaleModel:
                 grams = Decimal(match.group(1)) * GRAMS_PER_UNIT[match.group(2) or "g"]
             except InvalidOperation:
                 grams = None
+            if grams is not None and grams < 0:  # as a real scale does after a tare taken off
+                self.set_weight(grams)
+                return _(
+                    "scale: reads {grams} g, under zero, as after a tare taken off the platter"
+                ).format(grams=f"{grams.normalize():f}")
             if grams is not None:
                 self.set_weight(grams)
                 return _("scale: {grams} g on the platter").format(grams=f"{grams.normalize():f}")

@@ -1211,7 +1211,14 @@ async def test_a_scale_that_cannot_weigh_says_what_to_do_and_leaves_f5_open(
             app.scale_reading(reading)
             await pilot.pause()
             assert verdict in str(screen.query_one(WeightPanel).render())
-        app.scale_reading(ScaleReading(Decimal(-1070), ScaleStatus.STABLE))
+        for reading in (  # under zero, still or settling, as after a tare taken off: no weight
+            ScaleReading(Decimal(-1070), ScaleStatus.MOTION),
+            *[ScaleReading(Decimal(-1070), ScaleStatus.STABLE)] * 3,
+        ):
+            app.scale_reading(reading)
+            await pilot.pause()
+        assert "the scale reads under zero: empty" in str(screen.query_one(WeightPanel).render())
+        assert events(shop, "weight_accepted") == [] and events(shop, "weight_refused") == []
         await pilot.press("f5")  # under zero: the weight is typed
         await pilot.pause()
         assert not isinstance(app.screen, BenchScreen)  # the weight form

@@ -122,6 +122,21 @@ def test_sim_scale_and_scale_read(
     assert process.wait(timeout=5) == 0
 
 
+def test_sim_scale_refuses_a_weight_under_zero_at_the_start(run: Callable[..., Result]) -> None:
+    """``sim scale --weight -5`` served a platter holding -5 g; a reading under zero is typed
+    once it runs, said as such."""
+    result = run("sim", "scale", "--weight", "-5")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (
+        "'-5' is under zero, and nothing on a platter weighs less than nothing; give 0 or more"
+        in result.stderr
+    )
+    with ScaleServer("mt-sics") as server:
+        assert server.apply("-50") == (
+            "scale: reads -50 g, under zero, as after a tare taken off the platter"
+        )
+
+
 def test_scale_read_waits_a_while_at_least(run: Callable[..., Result]) -> None:
     """--timeout -1 printed a reading, then that it 'did not settle within -1 s'."""
     result = run("scale", "read", "--device", "sim://", "--timeout", "-1")

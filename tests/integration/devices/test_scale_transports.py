@@ -524,3 +524,16 @@ def test_zero_over_a_fake_line_done(protocol: str, answer: bytes) -> None:
     from packstation.devices.protocols.registry import protocol_named
 
     StreamScale(_FakePort(answer), protocol_named(protocol), "fake").zero()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_a_reading_under_zero_is_read_as_such(scale_server: Start, protocol: str) -> None:
+    """A real scale reads under zero once a tare is taken off; every protocol brings the
+    negative weight through (the bench says the scale reads under zero and takes no weight)."""
+    server = scale_server(protocol)
+    server.apply("-50")
+    scale = open_scale(server.uri)
+    try:
+        assert read_until(scale, lambda r: r.stable).grams == Decimal(-50)
+    finally:
+        scale.close()
