@@ -1,27 +1,39 @@
-"""How each packer and each bench is doing today, from the event log and the print jobs.
+"""How each packer and each bench is doing today, from the boxes packed and the event log.
 
-Called by the lead application's people screen.  Rates are per active hour: from the person's
-(or bench's) first to last event of the day, counted as at least one hour so a packer who has
-just started is not shown at an absurd pace.
+Called by the lead application's people screen; ``packed_by`` by ``packstation report day`` too,
+so both say the same of each packer.  What a packer (or bench) packed is the boxes they packed
+that were not voided: the units in those boxes, and their orders (an order packed at two benches
+is an order of both, with the units of each one's box).  A reprint counts where it was asked: for the person who asked and at the
+bench they asked at (a pick list's too).  Rates are per active hour: from the person's (or
+bench's) first to last event of the day, counted as at least one hour so a packer who has just
+started is not shown at an absurd pace.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import Literal, cast
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.status import ExceptionKind, WeightSource
-from packstation.store.models import Event, OrderException, OrderLine, Parcel, PrintJob
+from packstation.domain.status import ExceptionKind, ParcelStatus, WeightSource
+from packstation.services.audit import REPRINT_KIND
+from packstation.store.models import Event, OrderException, Parcel, ParcelItem
 from packstation.store.uow import UnitOfWork
 
-PACKED = "order_packed"
 WRONG_SCAN = ("scan_refused",)
 WEIGHT_EVENTS = ("weight_override", "weight_refused")
+
+
+@dataclass(frozen=True)
+class Packed:
+    """What one packer (or bench) packed: the units in the boxes not voided, and their orders."""
+
+    orders: int = 0
+    units: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,44 @@ def day_bounds(settings: Settings, day: dt.date) -> tuple[dt.datetime, dt.dateti
     return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
 
 
+# a box packed and not voided since (a voided one's goods were packed again, or went back to
+# the shelves with a cancel)
+PACKED_BOXES = (ParcelStatus.PACKED, ParcelStatus.HANDED_OVER)
+
+
+def _packed_boxes(start: dt.datetime, end: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The boxes packed from ``start`` to ``end`` that still ship."""
+    return (
+        col(Parcel.packed_at) >= start,
+        col(Parcel.packed_at) < end,
+        col(Parcel.status).in_(PACKED_BOXES),
+    )
+
+
+def packed_by(
+    uow: UnitOfWork, *, by: Literal["packer", "bench"], start: dt.datetime, end: dt.datetime
+) -> dict[str, Packed]:
+    """Each packer's (or bench's) boxes packed from ``start`` to ``end``, void ones left out:
+    their orders and the units in them (in transaction).  A box belongs to whoever
+    weighed it, at the bench it was weighed at; an order packed in two boxes by two packers is
+    an order of each, with the units of their own box."""
+    key = col(Parcel.packer) if by == "packer" else col(Parcel.bench)
+    rows = uow.session.execute(
+        select(
+            key,
+            func.count(func.distinct(Parcel.order_id)),
+            func.coalesce(func.sum(ParcelItem.quantity), 0),
+        )
+        .select_from(Parcel)
+        .outerjoin(ParcelItem, col(ParcelItem.parcel_id) == col(Parcel.id))
+        .where(*_packed_boxes(start, end))
+        .group_by(key)
+    ).all()
+    return {
+        name or "": Packed(orders=int(orders), units=int(units)) for name, orders, units in rows
+    }
+
+
 def _grouped(
     uow: UnitOfWork,
     key: ColumnElement[str],
@@ -72,23 +122,12 @@ def _grouped(
     return {name or "": count for name, count in rows}
 
 
-def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> list[Figures]:
-    key = cast("ColumnElement[str]", col(Event.user) if by == "user" else col(Event.bench))
+def _figures(
+    uow: UnitOfWork, by: Literal["packer", "bench"], start: dt.datetime, end: dt.datetime
+) -> list[Figures]:
+    key = cast("ColumnElement[str]", col(Event.user) if by == "packer" else col(Event.bench))
     window = (col(Event.at) >= start, col(Event.at) < end)
-    # each order once: one packed again after its label was voided counted twice, against
-    # the day's report
-    packed = (
-        select(key.label("who"), col(Event.order_id).label("order_id"))
-        .where(Event.kind == PACKED, *window)
-        .distinct()
-        .subquery()
-    )
-    orders = {
-        name or "": count
-        for name, count in uow.session.execute(
-            select(packed.c.who, func.count()).group_by(packed.c.who)
-        ).all()
-    }
+    packed = packed_by(uow, by=by, start=start, end=end)
     wrong = _grouped(uow, key, WRONG_SCAN, start, end)
     weight = _grouped(uow, key, WEIGHT_EVENTS, start, end)
     # a lead's override is a weight accepted outside the tolerance
@@ -102,22 +141,13 @@ def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> 
         .group_by(key)
     ).all():
         weight[name or ""] = weight.get(name or "", 0) + count
-    units = {
-        name or "": int(total or 0)
-        for name, total in uow.session.execute(
-            select(packed.c.who, func.sum(OrderLine.quantity))
-            .select_from(packed)
-            .join(OrderLine, col(OrderLine.order_id) == packed.c.order_id)
-            .group_by(packed.c.who)
-        ).all()
-    }
     spans = {
         name or "": (first, last)
         for name, first, last in uow.session.execute(
             select(key, func.min(Event.at), func.max(Event.at)).where(*window).group_by(key)
         ).all()
     }
-    if by == "user":
+    if by == "packer":
         exception_key = cast("ColumnElement[str]", col(OrderException.raised_by))
         for name, count in uow.session.execute(
             select(exception_key, func.count())
@@ -129,42 +159,22 @@ def _figures(uow: UnitOfWork, by: str, start: dt.datetime, end: dt.datetime) -> 
             .group_by(exception_key)
         ).all():
             weight[name or ""] = weight.get(name or "", 0) + count
-        reprint_key = cast("ColumnElement[str]", col(PrintJob.created_by))
-        reprint_rows = uow.session.execute(
-            select(reprint_key, func.count())
-            .where(
-                col(PrintJob.reprint_of).is_not(None),
-                col(PrintJob.created_at) >= start,
-                col(PrintJob.created_at) < end,
-            )
-            .group_by(reprint_key)
-        ).all()
-    else:
-        bench_key = cast("ColumnElement[str]", col(Parcel.bench))
-        reprint_rows = uow.session.execute(
-            select(bench_key, func.count())
-            .select_from(PrintJob)
-            .join(Parcel, col(Parcel.id) == col(PrintJob.parcel_id))
-            .where(
-                col(PrintJob.reprint_of).is_not(None),
-                col(PrintJob.created_at) >= start,
-                col(PrintJob.created_at) < end,
-            )
-            .group_by(bench_key)
-        ).all()
-    reprints = {name or "": count for name, count in reprint_rows}
-    names = sorted({*orders, *wrong, *weight, *reprints} - {""})
+    # every reprint is on record where it was asked, by whom: a label's, a batch's pick list's
+    # (it was counted at the bench that packed the box, and a pick list at none)
+    reprints = _grouped(uow, key, (REPRINT_KIND,), start, end)
+    names = sorted({*packed, *wrong, *weight, *reprints} - {""})
     figures = []
     for name in names:
         first, last = spans.get(name, (None, None))
         hours = 1.0
         if first is not None and last is not None:
             hours = max(1.0, (last - first).total_seconds() / 3600)
+        done = packed.get(name, Packed())
         figures.append(
             Figures(
                 name=name,
-                orders=orders.get(name, 0),
-                units=units.get(name, 0),
+                orders=done.orders,
+                units=done.units,
                 wrong_scans=wrong.get(name, 0),
                 weight_exceptions=weight.get(name, 0),
                 reprints=reprints.get(name, 0),
@@ -179,14 +189,15 @@ def people_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Peopl
     start, end = day_bounds(settings, day)
     zone = settings.shipping.calendar().zone
     with uow:
-        packers = _figures(uow, "user", start, end)
+        packers = _figures(uow, "packer", start, end)
         benches = _figures(uow, "bench", start, end)
         hours = [0] * 24
-        # each order once, in the hour it was last packed (packed again after a void)
+        # each order once, in the hour its last box was packed (as the figures count it: a
+        # voided box and a cancelled order's are not packed)
         last = uow.session.execute(
-            select(Event.order_id, func.max(Event.at))
-            .where(Event.kind == PACKED, col(Event.at) >= start, col(Event.at) < end)
-            .group_by(col(Event.order_id))
+            select(Parcel.order_id, func.max(Parcel.packed_at))
+            .where(*_packed_boxes(start, end))
+            .group_by(col(Parcel.order_id))
         ).all()
         for _order_id, at in last:
             hours[at.astimezone(zone).hour] += 1

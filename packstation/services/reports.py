@@ -14,11 +14,12 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from packstation.config import Settings
-from packstation.domain.status import ExceptionKind, ParcelStatus
+from packstation.domain.status import ExceptionKind
 from packstation.domain.status import OrderStatus as S
 from packstation.services.orders import opened
+from packstation.services.people import day_bounds, packed_by
 from packstation.services.queue import UNPACKED, no_reason_for
-from packstation.store.models import Order, OrderException, OrderLine, Parcel, Product
+from packstation.store.models import Order, OrderException, OrderLine, Product
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -32,10 +33,9 @@ def today(settings: Settings) -> dt.date:
 
 def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str, Any]:
     """The counts of the orders due on ``day`` by status, the orders due by then that are not
-    shipped and have no reason, and each packer's orders and units packed that day."""
-    calendar = settings.shipping.calendar()
-    start = calendar.at(day, dt.time(0, 0))
-    end = calendar.at(day + dt.timedelta(days=1), dt.time(0, 0))
+    shipped and have no reason, and each packer's orders and units packed that day (as the
+    lead's people screen counts them: ``people.packed_by``)."""
+    start, end = day_bounds(settings, day)
     with opened(uow) as u:
         session = u.session
         counts = dict.fromkeys(COUNTED, 0)
@@ -66,39 +66,15 @@ def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str
             )
             .order_by(col(Order.due_date), col(Order.paid_at), col(Order.order_no))
         ).all()
-        packed = session.exec(
-            select(Parcel.packer, Parcel.order_id)
-            .where(
-                col(Parcel.packed_at) >= start,
-                col(Parcel.packed_at) < end,
-                Parcel.status != ParcelStatus.VOID,
-            )
-            .distinct()
-        ).all()
-        orders_by_packer: dict[str, set[int]] = defaultdict(set)
-        for packer, order_id in packed:
-            orders_by_packer[packer or ""].add(order_id)
-        all_orders = {o for ids in orders_by_packer.values() for o in ids}
-        units: dict[int, int] = {}
-        if all_orders:
-            for order_id, total in session.exec(
-                select(OrderLine.order_id, func.sum(OrderLine.quantity_packed))
-                .where(col(OrderLine.order_id).in_(sorted(all_orders)))
-                .group_by(col(OrderLine.order_id))
-            ):
-                units[order_id] = int(total or 0)
+        packed = packed_by(u, by="packer", start=start, end=end)
         due_total = sum(counts.values())
     return {
         "date": day.isoformat(),
         "counts": counts,
         "unshipped_without_reason": list(missing),
         "by_packer": [
-            {
-                "user": packer,
-                "orders": len(ids),
-                "units": sum(units.get(i, 0) for i in ids),
-            }
-            for packer, ids in sorted(orders_by_packer.items())
+            {"user": packer, "orders": done.orders, "units": done.units}
+            for packer, done in sorted(packed.items())
         ],
         "due": due_total,
         "carried_over": int(carried_over),

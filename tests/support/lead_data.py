@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from packstation.domain.status import OrderStatus, ParcelStatus
 from packstation.store.models import (
@@ -17,6 +17,7 @@ from packstation.store.models import (
     OrderException,
     OrderLine,
     Parcel,
+    ParcelItem,
     PrintJob,
 )
 
@@ -73,7 +74,12 @@ def parcel(
     seq: int = 1,
     bench: str = "bench-1",
     packer: str = "li",
+    packed_at: dt.datetime | None = None,
+    units: int | None = None,
 ) -> Parcel:
+    """A box of the order as a bench leaves it, with its items: ``units`` of the order's units
+    that its other boxes (void ones aside) do not hold yet, line by line, or all of them.  Its
+    units are ticked on the order's lines, unless it is void (a voided box's went back)."""
     assert order_row.id is not None
     row = Parcel(
         order_id=order_row.id,
@@ -84,9 +90,35 @@ def parcel(
         measured_weight_g=weight_g,
         bench=bench,
         packer=packer,
-        packed_at=local(12),
+        packed_at=packed_at or local(12),
     )
     session.add(row)
+    session.flush()
+    assert row.id is not None
+    boxed = dict(
+        session.exec(
+            select(ParcelItem.line_id, func.sum(ParcelItem.quantity))
+            .join(Parcel, col(Parcel.id) == col(ParcelItem.parcel_id))
+            .where(Parcel.order_id == order_row.id, Parcel.status != ParcelStatus.VOID)
+            .group_by(col(ParcelItem.line_id))
+        ).all()
+    )
+    lines = session.exec(
+        select(OrderLine).where(OrderLine.order_id == order_row.id).order_by(col(OrderLine.id))
+    ).all()
+    wanted = units
+    for line in lines:
+        assert line.id is not None
+        quantity = line.quantity - boxed.get(line.id, 0)
+        if wanted is not None:
+            quantity = min(quantity, wanted)
+            wanted -= quantity
+        if quantity <= 0:
+            continue
+        session.add(ParcelItem(parcel_id=row.id, line_id=line.id, quantity=quantity))
+        if status != ParcelStatus.VOID:
+            line.quantity_packed += quantity
+            session.add(line)
     session.flush()
     return row
 

@@ -60,6 +60,7 @@ def seed_day(engine: Engine) -> None:
                 weight_g=500 + n * 100,
                 bench="bench-1",
                 packer="小李",
+                packed_at=local(10 + n, 15),
             )
             s.add(
                 PrintJob(
@@ -77,7 +78,7 @@ def seed_day(engine: Engine) -> None:
             )
             event(s, "order_packed", at=local(10 + n, 15), user="小李", order_id=packed.id)
         zto = order(s, "TB-ZTO", status=S.PACKED, carrier="ZTO")
-        parcel(s, zto, "731000000001", bench="bench-2", packer="小张")
+        parcel(s, zto, "731000000001", bench="bench-2", packer="小张", packed_at=local(11, 40))
         event(s, "order_packed", at=local(11, 40), user="小张", bench="bench-2", order_id=zto.id)
         event(
             s, "scan_refused", at=local(11, 30), user="小张", bench="bench-2", order_id=packing.id

@@ -4,11 +4,12 @@ fields it would set."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from sqlmodel import select
 
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
-from packstation.store.models import Order, OrderLine, Parcel, PrintJob
+from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, PrintJob
 from tests.integration.intake.store_view import Factory
 
 
@@ -29,11 +30,15 @@ def pack(
         order = s.exec(select(Order).where(Order.order_no == order_no)).one()
         order.status = status
         order.packed_at = at
-        for line in s.exec(select(OrderLine).where(OrderLine.order_id == order.id)):
+        lines = list(s.exec(select(OrderLine).where(OrderLine.order_id == order.id)))
+        for line in lines:
             line.quantity_packed = line.quantity
             s.add(line)
         s.add(order)
         s.flush()
+        # the units, one by one, into the boxes in turn (the people figures count them there)
+        units = [line.id or 0 for line in lines for _ in range(line.quantity)]
+        boxes = len(tracking or [])
         for seq, number in enumerate(tracking or [], start=1):
             parcel = Parcel(
                 order_id=order.id or 0,
@@ -50,6 +55,8 @@ def pack(
             )
             s.add(parcel)
             s.flush()
+            for line_id, quantity in Counter(units[seq - 1 :: boxes]).items():
+                s.add(ParcelItem(parcel_id=parcel.id or 0, line_id=line_id, quantity=quantity))
             if label:
                 s.add(
                     PrintJob(

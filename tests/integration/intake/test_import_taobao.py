@@ -385,8 +385,10 @@ def test_changed_lines_replace_an_untouched_order_s_and_hold_a_begun_one(
         box = uow.session.exec(select(Parcel).where(Parcel.order_id == held.id)).one()
     void_label(uow_factory(), parcel_id=box.id or 0, reason="the marketplace changed the items")
     assert release(uow_factory(), order_id=held.id or 0).status == OrderStatus.READY
+    # the T-shirts' line stays, at 0: the voided box held them
     assert [(x.sku, x.quantity, x.quantity_packed) for x in lines(uow_factory, begun.no)] == [
-        ("MUG-01", 3, 0)
+        ("MUG-01", 3, 0),
+        ("TS-WHT-L", 0, 0),
     ]
     ((_id, updated),) = [
         e for e in events(uow_factory, "order_updated") if e[1]["source"] == "lead"

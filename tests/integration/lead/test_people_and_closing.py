@@ -10,13 +10,17 @@ from sqlmodel import Session
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus as S
+from packstation.domain.status import ParcelStatus as P
+from packstation.services.batch import reprint_batch
 from packstation.services.closing import reconciliation
 from packstation.services.lead import cancel_order, not_shipping_today, release
 from packstation.services.people import people_report
-from packstation.services.reports import day_report
-from packstation.store.models import OrderException, PrintJob
+from packstation.services.printing import reprint
+from packstation.services.reports import day_report, today
+from packstation.services.reprints import void_label
+from packstation.store.models import Order, OrderException, PrintJob
 from packstation.store.uow import UnitOfWork
-from tests.support.lead_data import DAY, event, hold, local, order, parcel
+from tests.support.lead_data import DAY, event, hold, label, local, order, parcel
 
 Factory = Callable[..., UnitOfWork]
 
@@ -26,17 +30,22 @@ def test_people_figures(engine: Engine, uow_factory: Factory, settings: Settings
         a = order(s, "A", status=S.PACKED, qty=3)
         b = order(s, "B", status=S.PACKED, qty=2)
         c = order(s, "C", status=S.PACKED, qty=1)
-        pa = parcel(s, a, "YT-A")
+        y = order(s, "Y", status=S.PACKED, qty=4)
+        pa = parcel(s, a, "YT-A", packed_at=local(9, 10))
+        # B's label was voided and li packed it again: one order of 2 units, not two of 4
+        parcel(s, b, "YT-B1", status=P.VOID, packed_at=local(10, 0))
+        parcel(s, b, "YT-B2", seq=2, packed_at=local(11, 0))
+        parcel(s, c, "YT-C", bench="bench-2", packer="wang", packed_at=local(10, 30))
+        parcel(s, y, "YT-Y", packed_at=local(17, 0, DAY.replace(day=25)))  # yesterday
         event(s, "item_scanned", at=local(9, 0), user="li", order_id=a.id)
         event(s, "order_packed", at=local(9, 10), user="li", order_id=a.id)
         event(s, "scan_refused", at=local(9, 20), user="li", order_id=b.id)
-        event(s, "order_packed", at=local(11, 0), user="li", order_id=b.id)
-        # B's label was voided and li packed it again: one order of 2 units, not two of 4
+        event(s, "order_packed", at=local(10, 0), user="li", order_id=b.id)
         event(s, "order_packed", at=local(11, 0), user="li", order_id=b.id)
         event(s, "order_packed", at=local(10, 30), user="wang", bench="bench-2", order_id=c.id)
         event(s, "weight_override", at=local(10, 20), user="wang", bench="bench-2", order_id=c.id)
         event(
-            s, "order_packed", at=local(9, 0, DAY.replace(day=25)), user="li", order_id=c.id
+            s, "order_packed", at=local(17, 0, DAY.replace(day=25)), user="li", order_id=y.id
         )  # yesterday
         s.add(
             OrderException(
@@ -70,6 +79,7 @@ def test_people_figures(engine: Engine, uow_factory: Factory, settings: Settings
                 created_at=local(9, 30),
             )
         )
+        event(s, "label_reprinted", at=local(9, 30), user="li", order_id=a.id, reprint_of=1)
         s.commit()
     report = people_report(uow_factory(), day=DAY, settings=settings)
     li, wang = report.packers
@@ -86,6 +96,96 @@ def test_people_figures(engine: Engine, uow_factory: Factory, settings: Settings
         and dict(report.hourly)[11] == 1
     )
     assert sum(n for _, n in report.hourly) == 3
+
+
+def _same_in_both(uow_factory: Factory, settings: Settings) -> dict[str, tuple[int, int]]:
+    """Each packer's (orders, units) on F4, checked against ``packstation report day``'s."""
+    people = people_report(uow_factory(), day=DAY, settings=settings)
+    on_screen = {f.name: (f.orders, f.units) for f in people.packers if f.orders or f.units}
+    reported = day_report(uow_factory(), day=DAY, settings=settings)["by_packer"]
+    assert {p["user"]: (p["orders"], p["units"]) for p in reported} == on_screen
+    return on_screen
+
+
+def test_a_packer_s_figures_are_the_boxes_they_packed_on_f4_and_in_the_day_report(
+    engine: Engine, uow_factory: Factory, settings: Settings
+) -> None:
+    """F4 counted an order from its packing events (a cancelled one's, a voided box's too) and
+    its units as the order's quantities; the day's report counted boxes and the units packed on
+    the order's lines: 21 orders and 64 units against 23 and 69, and an order packed at two
+    benches was 8 units for its 4."""
+    with Session(engine) as s:
+        kept = order(s, "KEPT", status=S.PACKED, qty=3)
+        parcel(s, kept, "YT-K", packed_at=local(9, 0))
+        event(s, "order_packed", at=local(9, 0), user="li", order_id=kept.id)
+        # voided after packing, packed again by wang at bench-2
+        voided = order(s, "VOIDED", status=S.PACKED, qty=2)
+        first = parcel(s, voided, "YT-V1", packed_at=local(9, 30))
+        event(s, "order_packed", at=local(9, 30), user="li", order_id=voided.id)
+        # packed, then cancelled: its box never leaves
+        cancelled = order(s, "CANCELLED", status=S.PACKED, qty=5)
+        parcel(s, cancelled, "YT-C", bench="bench-2", packer="wang", packed_at=local(10, 0))
+        event(
+            s, "order_packed", at=local(10, 0), user="wang", bench="bench-2", order_id=cancelled.id
+        )
+        # taken over: li packed box 1 at bench-1, wang box 2 at bench-2
+        taken = order(s, "TAKEN", status=S.PACKED, qty=4)
+        parcel(s, taken, "YT-T1", units=1, packed_at=local(10, 30))
+        parcel(s, taken, "YT-T2", seq=2, bench="bench-2", packer="wang", packed_at=local(11, 0))
+        event(s, "order_packed", at=local(11, 0), user="wang", bench="bench-2", order_id=taken.id)
+        ids = {o.order_no: o.id or 0 for o in (voided, cancelled)}
+        first_id = first.id or 0
+        s.commit()
+    assert _same_in_both(uow_factory, settings) == {"li": (3, 6), "wang": (2, 8)}
+
+    void_label(uow_factory(), parcel_id=first_id, reason="torn")
+    release(uow_factory(), order_id=ids["VOIDED"])
+    cancel_order(uow_factory(), order_id=ids["CANCELLED"], reason="buyer cancelled")
+    with Session(engine) as s:
+        again = s.get(Order, ids["VOIDED"])
+        assert again is not None
+        again.status = S.PACKED
+        parcel(s, again, "YT-V2", seq=2, bench="bench-2", packer="wang", packed_at=local(11, 30))
+        event(s, "order_packed", at=local(11, 30), user="wang", bench="bench-2", order_id=again.id)
+        s.commit()
+    # li: KEPT (3) and box 1 of TAKEN (1); wang: VOIDED again (2) and box 2 of TAKEN (3)
+    assert _same_in_both(uow_factory, settings) == {"li": (2, 4), "wang": (2, 5)}
+    benches = people_report(uow_factory(), day=DAY, settings=settings).benches
+    assert [(f.name, f.orders, f.units) for f in benches] == [("bench-1", 2, 4), ("bench-2", 2, 5)]
+    hourly = people_report(uow_factory(), day=DAY, settings=settings).hourly
+    # each order once, when its last box was packed: KEPT at 9, TAKEN and VOIDED at 11
+    assert {hour: n for hour, n in hourly if n} == {9: 1, 11: 2}
+
+
+def test_a_reprint_counts_at_the_bench_it_was_asked_at(
+    engine: Engine, uow_factory: Factory, settings: Settings
+) -> None:
+    """A label reprinted at another bench counted at the bench that packed the box, and a
+    batch's pick list printed again at no bench."""
+    with Session(engine) as s:
+        packed = order(s, "A", status=S.PACKED)
+        box = parcel(s, packed, "YT-A", packed_at=local(9, 0))
+        label(s, box)
+        for kind in ("pick_list", "label"):
+            s.add(
+                PrintJob(
+                    order_id=None if kind == "pick_list" else packed.id,
+                    kind=kind,
+                    printer="sim://",
+                    language="zpl",
+                    content=b"^XA^XZ",
+                    sha256="x",
+                    status="sent",
+                    batch="B1",
+                )
+            )
+        box_id = box.id or 0
+        s.commit()
+    reprint(uow_factory(bench="bench-2", user="wang"), parcel_id=box_id, reason="smudged")
+    reprint_batch(uow_factory(bench="bench-3", user="zhou"), batch="B1", reason="jammed")
+    report = people_report(uow_factory(), day=today(settings), settings=settings)
+    assert {f.name: f.reprints for f in report.benches} == {"bench-2": 1, "bench-3": 2}
+    assert {f.name: f.reprints for f in report.packers} == {"wang": 1, "zhou": 2}
 
 
 def test_reconciliation_of_a_scripted_day(
