@@ -9,6 +9,8 @@ import click
 from sqlmodel import col, select
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.printer import printer_json
+from packstation.devices.base import PrinterState
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
@@ -72,8 +74,9 @@ def _may_print(order: Order) -> None:
         )
 
 
-def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
-    """Send what is queued now; returns how many of ``job_ids`` went out and the printer's word."""
+def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, PrinterState]:
+    """Send what is queued now; returns how many of ``job_ids`` went out and the printer's
+    state."""
     sender = printing.OutboxSender(cli.engine(), cli.settings)
     try:
         sender.run_once()
@@ -86,7 +89,7 @@ def deliver(cli: CliContext, job_ids: list[int]) -> tuple[int, str]:
             for j in uow.session.exec(select(PrintJob).where(col(PrintJob.id).in_(job_ids)))
             if j.status == PrintStatus.SENT
         ]
-    return len(sent), state.message
+    return len(sent), state
 
 
 def _printers_elsewhere(cli: CliContext, job_ids: list[int]) -> list[str]:
@@ -106,11 +109,12 @@ def report(
 ) -> None:
     """What went to the printer; exits 1 (the jobs queued) when some did not: a script that
     prints a label must see that none came out."""
-    sent, message = (0, "") if queue_only else deliver(cli, jobs)
+    sent, state = (0, None) if queue_only else deliver(cli, jobs)
+    message = state.message if state is not None else ""
     if as_json:
-        # "printer" is the printer's word for people; "sent" against "jobs" says whether
-        # everything went
-        echo_json({**extra, "jobs": jobs, "sent": sent, "printer": message})
+        # "printer" is the printer's state (a word for scripts and a sentence for people; it
+        # was either); "sent" against "jobs" says whether everything went
+        echo_json({**extra, "jobs": jobs, "sent": sent, "printer": printer_json(state)})
         if not queue_only and sent < len(jobs):
             sys.exit(1)
         return

@@ -243,8 +243,8 @@ def _put_out(listed: Manifest, output: Path | None, answer: dict[str, object] | 
 
 def _send(cli: CliContext, job: int) -> str | None:
     """The queued list sent to its printer now: None when it went, else the printer's word."""
-    sent, word = deliver(cli, [job])
-    return None if sent else word or _("printer not ready")
+    sent, state = deliver(cli, [job])
+    return None if sent else state.message or _("printer not ready")
 
 
 def _print_again(

@@ -87,11 +87,19 @@ def _font_or_none(settings: Settings) -> str | None:
         return None
 
 
+def printer_json(state: PrinterState | None) -> dict[str, Any]:
+    """A printer's state for scripts: ``state`` one stable English word (ready, paper_out,
+    head_open, paused, not_ready, unknown; not_asked when nothing was sent), ``message`` the
+    sentence for people."""
+    if state is None:
+        return {"state": "not_asked", "ready": None, "message": ""}
+    return {"state": state.code, "ready": state.ready, "message": state.message}
+
+
 def state_json(state: PrinterState, device: str) -> dict[str, Any]:
     return {
         "device": device,
-        "ready": state.ready,
-        "message": state.message,
+        **printer_json(state),
         "paper_out": state.paper_out,
         "head_open": state.head_open,
         "paused": state.paused,

@@ -127,14 +127,14 @@ def sheet(cli: CliContext, output: Path | None, to_printer: bool, as_json: bool)
             )
             uow.commit()
         assert job.id is not None
-        sent, word = deliver(cli, [job.id])
+        sent, state = deliver(cli, [job.id])
         result["job_id"] = job.id
         if not sent:  # it said "sent" with the printer off
             raise UserError(
                 _(
                     "The command sheet waits in the queue ({message}); it goes out from a bench, "
                     "or with the next label printed here, once the printer is ready."
-                ).format(message=word or _("printer not ready"))
+                ).format(message=state.message or _("printer not ready"))
             )
     if as_json:
         echo_json(result)

@@ -105,6 +105,22 @@ class PrinterState:
     head_open: bool = False
     paused: bool = False
     details: dict[str, str] = field(default_factory=dict)
+    known: bool = True  # False: not asked yet (a sender that has not reached the printer)
+
+    @property
+    def code(self) -> str:
+        """The state in one stable English word, for scripts (``message`` is for people)."""
+        if not self.known:
+            return "unknown"
+        if self.ready:
+            return "ready"
+        if self.paper_out:
+            return "paper_out"
+        if self.head_open:
+            return "head_open"
+        if self.paused:
+            return "paused"
+        return "not_ready"  # unreachable, switched off, an error: ``message`` says which
 
 
 class PrinterTransport(Protocol):

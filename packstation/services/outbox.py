@@ -229,7 +229,7 @@ class OutboxSender:
         """The label printer's last known state (the slip printer's if only it is in trouble)."""
         states = [self._states[u] for u in self.printers() if u in self._states]
         if not states:
-            return PrinterState(ready=False, message=_("checking…"))
+            return PrinterState(ready=False, message=_("checking…"), known=False)
         return next((s for s in states if not s.ready), states[0])
 
     def wake(self) -> None:

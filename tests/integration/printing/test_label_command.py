@@ -14,6 +14,7 @@ from sqlmodel import Session
 from packstation.cli import build_cli
 from packstation.commands import label as label_command
 from packstation.commands.context import CliContext
+from packstation.devices.base import PrinterState
 from packstation.domain.status import ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import set_language
@@ -67,6 +68,7 @@ def test_preview_print_reprint_void(tmp_path: Path, store_url: str) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["sent"] == 2 and len(list(folder.iterdir())) == 2
+    assert out["printer"]["state"] == "ready"
     engine = make_engine(store_url)
     with Session(engine) as s:  # the audit counts a parcel's jobs by this event
         queued = s.execute(text("SELECT payload FROM event WHERE kind = 'documents_queued'"))
@@ -222,7 +224,11 @@ def test_jobs_left_in_the_queue_are_counted_and_fail_the_command(
 ) -> None:
     """A script that prints a label must see that it did not come out: the command fails, and
     says the jobs wait and what sends them."""
-    sent = {1: (0, "paper out"), 3: (1, ""), 2: (2, "")}
+    sent = {
+        1: (0, PrinterState(False, "paper out", paper_out=True)),
+        3: (1, PrinterState(False, "")),
+        2: (2, PrinterState(True, "ready")),
+    }
     monkeypatch.setattr(label_command, "deliver", lambda _cli, jobs: sent[len(jobs)])
     monkeypatch.setattr(label_command, "_printers_elsewhere", lambda _cli, jobs: [])
     cli = CliContext()  # delivery is replaced: no store, no printer
@@ -242,7 +248,16 @@ def test_jobs_left_in_the_queue_are_counted_and_fail_the_command(
     with pytest.raises(SystemExit) as failed:  # --json: the answer, and the status
         label_command.report(cli, [7], False, True, order_no="C1")
     assert failed.value.code == 1
-    assert '"sent": 0' in capsys.readouterr().out
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["sent"] == 0
+    # the printer's state, a word for scripts and the sentence apart (it was the sentence)
+    assert answer["printer"] == {"state": "paper_out", "ready": False, "message": "paper out"}
+    label_command.report(cli, [7], True, True, order_no="C1")  # queued only: not asked
+    assert json.loads(capsys.readouterr().out)["printer"] == {
+        "state": "not_asked",
+        "ready": None,
+        "message": "",
+    }
     set_language("zh_CN")
     with pytest.raises(UserError) as refused:
         label_command.report(cli, [7], False, False)
