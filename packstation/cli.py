@@ -20,7 +20,7 @@ from packstation import __version__
 from packstation.click_texts import use_packstation_catalogue
 from packstation.commands.context import CliContext
 from packstation.entry import by_ctrl_c, option_value
-from packstation.errors import UserError
+from packstation.errors import NothingToDo, UserError
 from packstation.i18n import N_, _, default_language, language_named, set_language
 from packstation.services.retry import (
     busy_mid_command,
@@ -136,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
+        sys.exit(exc.exit_code)
+    except NothingToDo as exc:
+        click.echo(str(exc), err=True)
         sys.exit(exc.exit_code)
     except UserError as exc:
         click.echo(_("packstation: {message}").format(message=exc), err=True)

@@ -13,6 +13,13 @@ class UserError(Exception):
     exit_code = 1
 
 
+class NothingToDo(UserError):
+    """Nothing for the command to do (no order due to print): said on one line, exit 0, as
+    ``manifest`` and ``export shipments`` do; a script run at a quiet hour has not failed."""
+
+    exit_code = 0
+
+
 class ConfigError(UserError):
     """The configuration file is broken or names an unknown key."""
 

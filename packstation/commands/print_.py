@@ -6,10 +6,11 @@ import datetime as dt
 
 import click
 
-from packstation.commands.context import CliContext, pass_cli
+from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.commands.label import report
-from packstation.errors import UserError
+from packstation.commands.printer import printer_json
+from packstation.errors import NothingToDo, UserError
 from packstation.i18n import _, ngettext
 from packstation.services.batch import print_batch, reprint_batch
 from packstation.services.carriers import known_carrier
@@ -73,7 +74,20 @@ def batch(
     else:
         day = due or local_now(cli.settings).date()
         code = known_carrier(cli.settings, carrier) if carrier else None
-        result = print_batch(cli.uow(), cli.settings, due=day, carrier=code, limit=limit)
+        try:
+            result = print_batch(cli.uow(), cli.settings, due=day, carrier=code, limit=limit)
+        except NothingToDo:
+            if as_json:  # the answer a script reads, with nothing in it
+                echo_json(
+                    {
+                        "batch": None,
+                        "orders": [],
+                        "jobs": [],
+                        "sent": 0,
+                        "printer": printer_json(None),
+                    }
+                )
+            raise
     if not as_json:
         click.echo(
             ngettext(

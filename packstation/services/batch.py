@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus, PrintKind, PrintStatus
-from packstation.errors import UserError
+from packstation.errors import NothingToDo, UserError
 from packstation.i18n import _
 from packstation.labels.render import Rendered
 from packstation.services import documents, tracking
@@ -118,7 +118,7 @@ def print_batch(
     with uow:
         orders = due_orders(uow, due=due, carrier=carrier, limit=limit)
         if not orders:
-            raise UserError(
+            raise NothingToDo(
                 _("No ready order due by {due} is without a waybill; nothing to print.").format(
                     due=due.isoformat()
                 )

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from packstation.cli import build_cli
+from packstation.cli import build_cli, main
 from packstation.commands import label as label_command
 from packstation.commands.context import CliContext
 from packstation.devices.base import PrinterState
@@ -188,6 +188,35 @@ def test_print_batch_command(tmp_path: Path, store_url: str) -> None:
     assert gone.output.rstrip().endswith(
         "tear off every copy; the order is cancelled, and nothing more prints for it."
     )
+
+
+def test_print_batch_with_nothing_to_print_is_no_failure(
+    tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``print batch`` with no order due exited 1 ("packstation: No ready order…"), where
+    ``manifest`` and ``export shipments`` with nothing to do exit 0: a cron job run at a quiet
+    hour was reported as failed."""
+    base, folder = setup(tmp_path, store_url)  # C1 is not ready: nothing is due to print
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main(["--lang", "en", *base, *args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = run("print", "batch", "--due", "2026-11-30")
+    assert (code, out) == (0, "")
+    assert err == "No ready order due by 2026-11-30 is without a waybill; nothing to print.\n"
+    code, out, err = run("print", "batch", "--due", "2026-11-30", "--json")
+    assert code == 0 and err.count("\n") == 1
+    answer = json.loads(out)
+    assert answer["batch"] is None and answer["orders"] == answer["jobs"] == []
+    assert answer["printer"]["state"] == "not_asked"
+    assert not any(folder.iterdir())
 
 
 def test_a_label_the_printer_did_not_take_is_sent_by_printing_it_again(
