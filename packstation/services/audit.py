@@ -74,6 +74,18 @@ REPLAYED = (
     ADJUST_KIND,
 )
 
+# every check, each a key of ``--json``'s "checked" and "problems" whatever the store holds
+CHECKS = (
+    "bench_numbering",
+    "box_items",
+    "lines",
+    "weights",
+    "print_jobs",
+    "orders",
+    "tracking_numbers",
+    "stock",
+)
+
 SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
 MAX_FINDINGS_PER_CHECK = 50  # a broken store would otherwise print thousands of lines
 
@@ -100,6 +112,8 @@ class AuditReport:
     checked: Counter[str] = field(default_factory=Counter)
     findings: list[Finding] = field(default_factory=list)
     _per_check: Counter[str] = field(default_factory=Counter, repr=False)
+    # checks that did not apply ("checked": null), such as the stock before any stock-take
+    not_applied: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -125,8 +139,12 @@ class AuditReport:
             "orders": self.orders,
             "parcels": self.parcels,
             "print_jobs": self.print_jobs,
-            "checked": dict(sorted(self.checked.items())),
-            "problems": dict(sorted(self._per_check.items())),
+            # every check, whatever the store holds (a script found a key missing when there
+            # was nothing of its kind); null: the check does not apply
+            "checked": {
+                c: None if c in self.not_applied else self.checked[c] for c in sorted(CHECKS)
+            },
+            "problems": {c: self._per_check[c] for c in sorted(CHECKS)},
             "findings": [f.as_dict() for f in self.findings],
         }
 
@@ -559,6 +577,7 @@ def _check_tracking_numbers(uow: UnitOfWork, report: AuditReport) -> None:
 def _check_stock(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> None:
     """The stock of every SKU that had a stock-take, against what the log moved since."""
     if not events.stock:
+        report.not_applied.add("stock")
         return
     for sku, on_hand in uow.session.exec(select(col(Product.sku), col(Product.on_hand))):
         if sku not in events.stock:

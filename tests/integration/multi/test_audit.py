@@ -90,6 +90,38 @@ def test_the_log_agrees_with_the_tables_after_packing(
     assert len(said) > 1 and all(line.startswith("OK  ") for line in said[1:])
 
 
+def test_the_json_names_every_check_whatever_the_store_holds(
+    engine: Engine, store_url: str, tmp_path: Path
+) -> None:
+    """``audit --json`` named a check in "checked" only when the store held something of its
+    kind (no "stock" before a stock-take, no "tracking_numbers" before a label): a script
+    reading data["checked"]["stock"] broke on one store and not on another."""
+    checks = [
+        "bench_numbering",
+        "box_items",
+        "lines",
+        "orders",
+        "print_jobs",
+        "stock",
+        "tracking_numbers",
+        "weights",
+    ]
+    empty = _audit_cli(store_url)
+    assert empty.returncode == 0, empty.stderr
+    data = json.loads(empty.stdout)
+    assert list(data["checked"]) == list(data["problems"]) == checks
+    assert data["checked"]["stock"] is None  # no stock-take: nothing to start from
+    assert data["checked"]["orders"] == 0 and data["problems"]["orders"] == 0
+    stock_take = tmp_path / "stock.csv"
+    stock_take.write_text(
+        f"sku,barcode,name,weight_g,on_hand\nTEA-001,{TEA},西湖龙井 明前特级,300,50\n",
+        encoding="utf-8",
+    )
+    assert import_products(UnitOfWork(engine, user="王组长"), stock_take).ok
+    data = json.loads(_audit_cli(store_url).stdout)
+    assert list(data["checked"]) == checks and data["checked"]["stock"] == 1
+
+
 def test_each_kind_of_difference_is_found(engine: Engine, store_url: str, tmp_path: Path) -> None:
     _pack_two_orders(engine, store_url, tmp_path)
     with UnitOfWork(engine) as uow:
