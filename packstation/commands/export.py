@@ -170,7 +170,7 @@ def export_confirm_cmd(cli: CliContext, file: Path, as_json: bool) -> None:
 def _left_out(skipped: list[dict[str, str]], sentence: str) -> None:
     """One line on stderr for each order the command left out, and why."""
     for row in skipped:
-        click.echo(sentence.format(order=row["order_no"], reason=row["reason"]), err=True)
+        click.echo(sentence.format(order=row["order_no"], reason=row["message"]), err=True)
 
 
 COMMANDS = [export]

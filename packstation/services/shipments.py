@@ -56,6 +56,12 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
+def _skip(skipped: list[dict[str, str]], order_no: str, reason: str, message: str) -> None:
+    """An order left out of the file, or not confirmed: ``reason`` one stable English word for
+    scripts (it was the sentence, in the user's language), ``message`` the sentence."""
+    skipped.append({"order_no": order_no, "reason": reason, "message": message})
+
+
 @dataclass
 class ShipmentExport:
     path: str
@@ -66,7 +72,7 @@ class ShipmentExport:
     confirmed: int = 0
     rows: int = 0  # data rows written (the lead's end-of-day screen shows this)
     written: bool = False  # a file of headers alone is not written: it could be uploaded
-    skipped: list[dict[str, str]] = field(default_factory=list)  # order_no, reason
+    skipped: list[dict[str, str]] = field(default_factory=list)  # see ``_skip``
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -127,37 +133,36 @@ def export_shipments(
         for order in orders:
             if fmt == "taobao" and order.platform not in SELLER_CENTRE_PLATFORMS:
                 # the seller centre knows no such order; --mark-confirmed confirmed it unsent
-                result.skipped.append(
-                    {
-                        "order_no": order.order_no,
-                        "reason": _(
-                            "not a Taobao or Tmall order ({platform}); export it with "
-                            "--format generic"
-                        ).format(platform=platform_label(order.platform)),
-                    }
+                _skip(
+                    result.skipped,
+                    order.order_no,
+                    "not_taobao_or_tmall",
+                    _(
+                        "not a Taobao or Tmall order ({platform}); export it with --format generic"
+                    ).format(platform=platform_label(order.platform)),
                 )
                 continue
             if generic_state(order.marketplace_status) is MarketState.CLOSED:
                 # closed on the marketplace after the courier took it: confirming it shipped
                 # would tell the buyer it comes
-                result.skipped.append(
-                    {
-                        "order_no": order.order_no,
-                        "reason": _(
-                            "the marketplace closed it after the handover: recall the parcel, "
-                            "and do not confirm it"
-                        ),
-                    }
+                _skip(
+                    result.skipped,
+                    order.order_no,
+                    "closed_by_marketplace",
+                    _(
+                        "the marketplace closed it after the handover: recall the parcel, "
+                        "and do not confirm it"
+                    ),
                 )
                 continue
             numbered = [p for p in parcels.get(order.id or 0, []) if p.tracking_no]
             numbers = _waybills(order, numbered)
             if not numbers:
-                result.skipped.append(
-                    {
-                        "order_no": order.order_no,
-                        "reason": _("no tracking number; print the label first"),
-                    }
+                _skip(
+                    result.skipped,
+                    order.order_no,
+                    "no_tracking_number",
+                    _("no tracking number; print the label first"),
                 )
                 continue
             exported.append(order)
@@ -226,7 +231,7 @@ class Confirmation:
     listed: int = 0  # orders in the file
     confirmed: int = 0  # moved to confirmed now
     already: int = 0  # confirmed before
-    skipped: list[dict[str, str]] = field(default_factory=list)  # order_no, reason
+    skipped: list[dict[str, str]] = field(default_factory=list)  # see ``_skip``
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -267,28 +272,30 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
                     continue
                 # a label voided and the goods packed again since: the marketplace would keep
                 # the dead number
-                result.skipped.append(
-                    {
-                        "order_no": number,
-                        "reason": _(
-                            "its waybill is now {numbers}, not the file's; export again and "
-                            "upload that file"
-                        ).format(numbers=",".join(now) or "-"),
-                    }
+                _skip(
+                    result.skipped,
+                    number,
+                    "waybill_changed",
+                    _(
+                        "its waybill is now {numbers}, not the file's; export again and "
+                        "upload that file"
+                    ).format(numbers=",".join(now) or "-"),
                 )
             else:
                 if order is not None:
-                    reason = _("it is {status}, not packed").format(
+                    reason = "not_packed"
+                    message = _("it is {status}, not packed").format(
                         status=status_label(order.status)
                     )
                 elif shortened(number):  # the file was opened and saved in Excel
-                    reason = _(
+                    reason = "shortened_by_excel"
+                    message = _(
                         "shortened by Excel, its digits lost: upload and confirm the file as "
                         "it was written, not one saved by Excel"
                     )
                 else:
-                    reason = _("no such order")
-                result.skipped.append({"order_no": number, "reason": reason})
+                    reason, message = "unknown_order", _("no such order")
+                _skip(result.skipped, number, reason, message)
         _confirm(uow, moving, path.name)
         result.confirmed = len(moving)
         uow.commit()

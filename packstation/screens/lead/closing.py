@@ -171,7 +171,7 @@ class ClosingScreen(LeadScreen):
                 if not done.written:  # a file of headers alone could be uploaded
                     if done.skipped:
                         return _("No file was written: no order could go in it ({orders}).").format(
-                            orders=joined(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                            orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
                         )
                     return _("No shipment waits to be confirmed; no file was written.")
                 self.exported = str(path)
@@ -182,7 +182,7 @@ class ClosingScreen(LeadScreen):
                 ).format(count=count, path=path)
                 if done.skipped:  # an order of another shop, or one without a waybill yet
                     said += " " + _("Not in the file: {orders}.").format(
-                        orders=joined(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                        orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
                     )
                 return said
 
@@ -207,7 +207,7 @@ class ClosingScreen(LeadScreen):
                 ).format(path=path, confirmed=done.confirmed, already=done.already)
                 if done.skipped:
                     said += " " + _("Not confirmed: {orders}.").format(
-                        orders=joined(f"{s['order_no']} ({s['reason']})" for s in done.skipped)
+                        orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
                     )
                 return said
 

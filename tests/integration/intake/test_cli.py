@@ -154,6 +154,19 @@ def test_import_report_and_show(
     excel.write_bytes(ship.read_bytes().replace(b"C-1,", b"3.36411E+18,"))
     code, _out, err = run(capsys, *db, "export", "confirm", str(excel))
     assert code == 1 and "not confirmed: 3.36411E+18: shortened by Excel" in err
+    # for scripts: a reason in one English word whatever the language, the sentence apart (the
+    # reason was the sentence, in Chinese for a Chinese user, where doctor --json's are English)
+    code, out, _err = run(capsys, "--lang", "zh_CN", *db, "export", "confirm", str(excel), "--json")
+    [skipped] = as_json(out)["skipped"]
+    assert code == 1 and skipped["order_no"] == "3.36411E+18"
+    assert skipped["reason"] == "shortened_by_excel" and "Excel" in skipped["message"]
+    assert skipped["message"] != "shortened by Excel" and "，" in skipped["message"]
+    code, out, _err = run(
+        capsys, "--lang", "zh_CN", *db, "export", "confirm", str(unknown), "--json"
+    )
+    assert [(s["reason"], s["message"]) for s in as_json(out)["skipped"]] == [
+        ("unknown_order", "没有这个订单")
+    ]
     # the same export again wrote an empty file over the one that confirmed C-1: its waybill
     # was in no file any more, and no command wrote it again
     written = ship.read_bytes()

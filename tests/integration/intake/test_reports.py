@@ -205,7 +205,9 @@ def test_confirming_an_uploaded_file_confirms_its_orders_alone(
     set_order(uow_factory, "D-4", status=OrderStatus.CANCELLED)  # cancelled since
     done = confirm_file(uow_factory(), uploaded)
     assert (done.listed, done.confirmed, done.already) == (2, 1, 0)
-    assert done.skipped == [{"order_no": "D-4", "reason": "it is cancelled, not packed"}]
+    assert done.skipped == [
+        {"order_no": "D-4", "reason": "not_packed", "message": "it is cancelled, not packed"}
+    ]
     assert order(uow_factory, "D-3").status == OrderStatus.CONFIRMED
     assert order(uow_factory, "D-1").status == OrderStatus.PACKED  # waits for the next file
     [(order_id, payload)] = events(uow_factory, "shipment_confirmed")
@@ -308,7 +310,8 @@ def test_a_handed_over_order_closed_later_is_an_exception(
     done = export_shipments(uow_factory(), tmp_path / "ship.csv", settings=settings)
     assert done.orders == 0 and not done.written
     assert [s["order_no"] for s in done.skipped] == ["H-1"]
-    assert done.skipped[0]["reason"].startswith("the marketplace closed it after the handover")
+    assert done.skipped[0]["reason"] == "closed_by_marketplace"
+    assert done.skipped[0]["message"].startswith("the marketplace closed it after the handover")
 
 
 def test_a_change_after_the_parcel_left_is_a_notice_and_holds_nothing(
@@ -413,7 +416,8 @@ def test_the_seller_centre_s_file_holds_its_own_orders_alone(
     assert result.skipped == [
         {
             "order_no": "D-4",
-            "reason": "not a Taobao or Tmall order (other shop); export it with --format generic",
+            "reason": "not_taobao_or_tmall",
+            "message": "not a Taobao or Tmall order (other shop); export it with --format generic",
         }
     ]
     assert order(uow_factory, "D-4").status == OrderStatus.PACKED  # not confirmed

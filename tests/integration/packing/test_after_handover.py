@@ -189,7 +189,8 @@ def test_a_confirm_file_older_than_the_waybill_confirms_nothing(
     result = confirm_file(uow(shop), shipped)
     assert result.confirmed == 1  # V2
     ((skipped),) = result.skipped
-    assert skipped["order_no"] == "V1" and second in skipped["reason"]
+    assert skipped["order_no"] == "V1" and second in skipped["message"]
+    assert skipped["reason"] == "waybill_changed"
     fresh = tmp_path / "again.csv"
     assert export_shipments(uow(shop), fresh, settings=settings).orders == 1
     assert second in fresh.read_text(encoding="gb18030") and first not in fresh.read_text(
