@@ -10,6 +10,7 @@ retried briefly, and an attempt whose commit reached the store is never applied 
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -36,6 +37,15 @@ from packstation.widgets.lead.bindings import translate_bindings
 
 Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
+
+
+def lead_name() -> str:
+    """What the lead's application records as the ``bench`` of its events: ``lead@`` and this
+    machine's name.  The configuration's bench name ("bench-1") made a lead's release or new
+    courier look like that bench's work, in an order's history and the bench's active hours.
+    Like a bench's, its events are numbered 1, 2, 3… under this name (``UnitOfWork.record``),
+    which no bench can take by mistake for a copied configuration."""
+    return f"lead@{socket.gethostname()}"[:64]
 
 
 class LeadApp(App[None]):
@@ -80,10 +90,15 @@ class LeadApp(App[None]):
         self.engine = engine or make_engine(settings.store.url, screen=True)
         self.clock = clock
         self.user = user
+        self.bench = lead_name()  # what its events say did them: no bench did
         self.refresh_seconds = refresh_seconds
         self.blink = blink
         self.sub_title = _("Shift lead")
-        self.sender = OutboxSender(self.engine, settings, manifests=True) if printing else None
+        self.sender = (
+            OutboxSender(self.engine, settings, manifests=True, bench=self.bench)
+            if printing
+            else None
+        )
 
     def on_mount(self) -> None:
         if self.sender is not None:
@@ -102,9 +117,7 @@ class LeadApp(App[None]):
         await super().action_switch_mode(mode)
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(
-            self.engine, bench=self.settings.bench.name, user=self.user, readonly=readonly
-        )
+        return UnitOfWork(self.engine, bench=self.bench, user=self.user, readonly=readonly)
 
     def action(self, call: Callable[[UnitOfWork], T]) -> T:
         """One decision or command of the lead: ``call`` gets a unit of work that carries the
@@ -114,7 +127,7 @@ class LeadApp(App[None]):
         return retry.run_action(
             self.engine,
             call,
-            bench=self.settings.bench.name,
+            bench=self.bench,
             user=self.user,
             deadline_s=retry.SCREEN_RETRY_S,
         )

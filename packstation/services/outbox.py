@@ -92,11 +92,14 @@ class OutboxSender:
         *,
         open_printer: OpenPrinter | None = None,
         manifests: bool = False,
+        bench: str = "",
     ) -> None:
         """``manifests``: the handover lists' printer (``devices.manifest_printer``) too, for
-        the lead's application, which seals the handovers."""
+        the lead's application, which seals the handovers.  ``bench``: the name its events go
+        under (the lead's application's own), else the configuration's bench name."""
         self.engine = engine
         self.settings = settings
+        self.bench = bench or settings.bench.name
         self.manifests = manifests
         self._open = open_printer or registry.open_printer
         self._transports: dict[str, PrinterTransport] = {}
@@ -119,9 +122,7 @@ class OutboxSender:
         return uris
 
     def _uow(self, *, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(
-            self.engine, bench=self.settings.bench.name, user="outbox", readonly=readonly
-        )
+        return UnitOfWork(self.engine, bench=self.bench, user="outbox", readonly=readonly)
 
     def _language(self, uri: str) -> str:
         p = self.settings.printing

@@ -6,6 +6,7 @@ one transaction, so that the id is stamped once and a retry can tell whether it 
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from packstation.domain.status import OrderStatus as S
 from packstation.domain.status import ParcelStatus as P
 from packstation.domain.status import PrintKind
 from packstation.lead_app import LeadApp
+from packstation.services.audit import audit
 from packstation.services.handover import (
     HandoverRefused,
     open_handover,
@@ -377,3 +379,32 @@ def test_the_manifest_whose_answer_is_lost_at_a_step_seals_every_parcel_once(
     assert "YT0000000001" in sealed.csv_path.read_text(encoding="utf-8")
     for kind in ("handover_opened", "handover_scanned", "handover_sealed"):
         assert len(_events(engine, kind)) == 1, kind
+
+
+def test_the_lead_s_actions_go_under_its_own_name_not_the_bench_s(
+    lead: LeadApp, engine: Engine, lead_settings: Settings
+) -> None:
+    """The lead's release, new courier or split was recorded as bench-1's (the configuration's
+    bench name), though no bench did it: in the order's history and in bench-1's figures.
+    Its events go under lead@<this machine>, numbered 1, 2, 3… of their own; bench-1's
+    numbering goes on without a gap, and the audit finds none either."""
+    shop = _seed(engine)
+    bench = lead_settings.bench.name
+    with UnitOfWork(engine, bench=bench, user="小李") as uow:  # a bench's scan meanwhile
+        uow.record("scan_refused", code="123")
+        uow.commit()
+    chosen = ("release", "courier", "split", "open_handover")
+    for action in (a for a in ACTIONS if a.name in chosen):
+        lead.action(action.make(shop, lead_settings))
+    with UnitOfWork(engine, bench=bench, user="小李") as uow:
+        uow.record("scan_refused", code="456")
+        uow.commit()
+    numbered: dict[str, list[int | None]] = {}
+    for row in sorted(_events(engine), key=lambda e: e.id or 0):
+        numbered.setdefault(row.bench, []).append(row.bench_seq)
+    ours = f"lead@{socket.gethostname()}"[:64]
+    assert set(numbered) == {bench, ours}
+    assert numbered[bench] == [1, 2]
+    assert numbered[ours] == list(range(1, len(numbered[ours]) + 1))
+    assert len(numbered[ours]) >= len(chosen)
+    assert audit(engine).problems("bench_numbering") == 0
