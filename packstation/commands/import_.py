@@ -127,6 +127,8 @@ def _print_orders(report: ImportReport, dry_run: bool) -> None:
         (_("item rows listed twice (counted once)"), report.duplicate_item_rows),
         (_("lines imported"), report.lines_imported),
         (_("lines removed (changed on the marketplace)"), report.lines_removed),
+        (_("partly shipped on the marketplace"), report.orders_partly_shipped),
+        (_("lines shipped already (not queued)"), report.lines_shipped_elsewhere),
         (_("exceptions for the shift lead"), report.exceptions_raised),
     ]
     # a Chinese character takes two cells: the numbers lined up in English alone

@@ -9,7 +9,7 @@ import click
 
 from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.domain.address import place_names
-from packstation.domain.orders import gift_mark
+from packstation.domain.orders import MarketState, generic_state, gift_mark
 from packstation.i18n import _
 from packstation.services.intake.parsed import FIELD_NAMES
 from packstation.services.orders import order_details, require_order
@@ -89,6 +89,13 @@ def _print(d: dict[str, Any]) -> None:
         )
     if d["status"] == "on_hold" and d["hold_reason"]:
         click.echo(_("  on hold: {reason}").format(reason=d["hold_reason"]))
+    if generic_state(d["marketplace_status"]) is MarketState.PARTLY_SHIPPED:
+        click.echo(
+            _(
+                "  partly shipped on the marketplace ({status}): the lines below are what is "
+                "left to pack here"
+            ).format(status=d["marketplace_status"])
+        )
     if d["not_shipping_reason"]:
         click.echo(_("  does not ship today: {reason}").format(reason=d["not_shipping_reason"]))
     if d["tracking_no"] and all(p["tracking_no"] != d["tracking_no"] for p in d["parcels"]):

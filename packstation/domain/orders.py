@@ -14,20 +14,27 @@ class MarketState(StrEnum):
     """Where the marketplace says an order is."""
 
     UNPAID = "unpaid"
-    PAID = "paid"  # paid, waiting for the seller to ship: the only state that is queued
+    PAID = "paid"  # paid, waiting for the seller to ship
+    # paid, and the seller shipped part of it (部分发货): the items still waiting are queued
+    PARTLY_SHIPPED = "partly_shipped"
     SHIPPED = "shipped"
     DONE = "done"
     CLOSED = "closed"  # closed or refunded
 
 
-# Taobao/Tmall wording (reference/marketplace.md); looked up by substring, longest first,
-# because exports add details ("交易关闭（退款成功）", "部分发货").
+# the states an order is queued in: items of it wait to be shipped
+TO_SHIP = frozenset({MarketState.PAID, MarketState.PARTLY_SHIPPED})
+# where the marketplace says an order, or an item of it, left the shop
+WENT = frozenset({MarketState.SHIPPED, MarketState.DONE})
+
+# Taobao/Tmall wording (reference/marketplace.md); looked up by substring, in this order,
+# because exports add details ("交易关闭（退款成功）", "卖家部分发货").
 _TAOBAO_STATES: tuple[tuple[str, MarketState], ...] = (
+    ("部分发货", MarketState.PARTLY_SHIPPED),  # whatever else the cell says
     ("等待买家付款", MarketState.UNPAID),
     ("付款确认中", MarketState.UNPAID),  # paid, the payment not confirmed yet: not due
     ("等待卖家发货", MarketState.PAID),
     ("买家已付款", MarketState.PAID),
-    ("部分发货", MarketState.PAID),
     ("卖家已发货", MarketState.SHIPPED),
     ("等待买家确认", MarketState.SHIPPED),
     ("交易成功", MarketState.DONE),
@@ -40,6 +47,8 @@ _GENERIC_STATES: dict[str, MarketState] = {
     "": MarketState.PAID,
     "paid": MarketState.PAID,
     "unpaid": MarketState.UNPAID,
+    "partly shipped": MarketState.PARTLY_SHIPPED,
+    "partly_shipped": MarketState.PARTLY_SHIPPED,
     "shipped": MarketState.SHIPPED,
     "done": MarketState.DONE,
     "closed": MarketState.CLOSED,

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from packstation.config import Settings
-from packstation.domain.orders import MarketState
+from packstation.domain.orders import TO_SHIP
 from packstation.domain.tracking import format_ok
 from packstation.i18n import _
 from packstation.services.intake.apply import apply_orders
@@ -260,7 +260,7 @@ def _join(
         attach_lines(order, rows, ctx, key in duplicated)
         if (
             not order.lines
-            and order.state is MarketState.PAID
+            and order.state in TO_SHIP
             and all(r[2] for r in rows)
             and order.order_no not in ctx.refused_items
         ):

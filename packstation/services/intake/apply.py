@@ -26,7 +26,7 @@ from sqlmodel import select as sm_select
 from packstation.config import Settings
 from packstation.domain.due import ShippingCalendar
 from packstation.domain.lifecycle import can_move
-from packstation.domain.orders import MarketState
+from packstation.domain.orders import TO_SHIP, WENT, MarketState
 from packstation.domain.status import (
     ExceptionKind,
     OrderStatus,
@@ -34,7 +34,7 @@ from packstation.domain.status import (
     PrintKind,
     PrintStatus,
 )
-from packstation.i18n import _, joined
+from packstation.i18n import _, joined, listed
 from packstation.services import stock
 from packstation.services.claims import UNCLAIMED
 from packstation.services.handover import parcel_gone
@@ -46,7 +46,13 @@ from packstation.services.intake.line_changes import (
     stored_lines,
     untouched,
 )
-from packstation.services.intake.parsed import CHANGEABLE, FIELD_NAMES, KEPT, ParsedOrder
+from packstation.services.intake.parsed import (
+    CHANGEABLE,
+    FIELD_NAMES,
+    KEPT,
+    ParsedLine,
+    ParsedOrder,
+)
 from packstation.services.intake.report import ImportReport, Problem
 from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
@@ -63,8 +69,6 @@ NOT_PACKED = frozenset(
 )
 CANCELLABLE = NOT_PACKED | {OrderStatus.PACKED}
 GONE = frozenset({OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED})  # with the courier
-# where the marketplace says an order left the shop
-SHIPPED_THERE = frozenset({MarketState.SHIPPED, MarketState.DONE})
 
 
 @dataclass
@@ -88,6 +92,7 @@ _STORED = {
     "seller_note": ORDER.c.seller_note,
     "carrier": ORDER.c.carrier,
     "tracking_no": ORDER.c.tracking_no,
+    "marketplace_status": ORDER.c.marketplace_status,
 }
 
 
@@ -129,13 +134,17 @@ def apply_orders(
     fresh: list[ParsedOrder] = []
     returned: Counter[str] = Counter()  # the packed units of the orders cancelled
     for order in orders:
+        if order.state is MarketState.PARTLY_SHIPPED:
+            report.orders_partly_shipped += 1
         found = known.get(order.key)
         if found is not None:
             _reconcile(uow, order, found, report, returned, write=write)
-        elif order.state is MarketState.PAID:
+        elif order.state in TO_SHIP:
             fresh.append(order)
             report.orders_imported += 1
             report.lines_imported += len(order.lines)
+            if order.shipped_lines and not order.left_unknown:
+                report.notices.append(_partly_said(order))
         elif order.state is MarketState.UNPAID:
             report.orders_skipped_unpaid += 1
         elif order.state is MarketState.CLOSED:
@@ -144,9 +153,14 @@ def apply_orders(
         else:
             report.orders_skipped_shipped += 1
     stock.give_back(conn, returned)
+    ids: list[int] = []
     if write and fresh:
         with _big_cache(conn):
-            _insert(conn, fresh, settings.shipping.calendar())
+            ids = _insert(conn, fresh, settings.shipping.calendar())
+    for number, order in enumerate(fresh):
+        if order.left_unknown:  # queued whole, the items that went would ship twice
+            new = Known(ids[number] if ids else 0, OrderStatus.READY.value, None, {})
+            _changed(uow, order, new, report, _partly_unknown(), _partly(order), write=write)
 
 
 ORDER_COLUMNS = (
@@ -192,7 +206,10 @@ LINE_COLUMNS = (
 )
 
 
-def _insert(conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar) -> None:
+def _insert(
+    conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingCalendar
+) -> list[int]:
+    """Store new orders and their lines; their ids, in the order of ``orders``."""
     orders_out = BulkInsert(conn, ORDER, ORDER_COLUMNS)
     lines_out = BulkInsert(conn, LINE, LINE_COLUMNS)
     now = utcnow()
@@ -259,6 +276,7 @@ def _insert(conn: Connection, orders: Sequence[ParsedOrder], calendar: ShippingC
                 )
         orders_out.run(order_rows, processed=frozenset({"imported_at", "updated_at", "due_date"}))
         lines_out.run(line_rows, processed=frozenset({"is_gift"}))
+    return ids
 
 
 def _due(
@@ -346,7 +364,9 @@ def _reconcile(
                 write=write,
             )
         return
-    if order.state in SHIPPED_THERE and _shipped_there(uow, order, known, report, write=write):
+    if order.state in WENT and _shipped_there(uow, order, known, report, write=write):
+        return
+    if order.left_unknown and _held_partly_shipped(uow, order, known, report, write=write):
         return
     changes = {
         name: (known.values[name], getattr(order, name)[: _limit(name)])
@@ -365,6 +385,9 @@ def _reconcile(
         back = _goes_back(uow, known.id, changes, order.file) if changes else None
         if back:  # an older export imported after the parcels left
             report.notices.append(_went_back(order, back))
+            return
+        if lines and order.shipped_lines:
+            report.notices.append(_shipped_twice(order))
             return
         what = [*_new_values(changes), *([lines] if lines else [])]
         report.notices.append(
@@ -391,6 +414,12 @@ def _reconcile(
         )
     if editable:
         report.orders_updated += 1
+        if lines and order.shipped_lines:
+            report.notices.append(_partly_said(order))
+            changes["marketplace_status"] = (
+                known.values["marketplace_status"],
+                order.marketplace_status,
+            )
         back = _goes_back(uow, known.id, changes, order.file)
         if back:
             report.notices.append(_went_back(order, back))
@@ -430,11 +459,19 @@ def _reconcile(
     report.orders_known += 1
     # the new values are in the notes: the same change is raised once, even once resolved
     if lines:
-        note = _(
-            "The marketplace changed the items ({lines}) after packing began; the order waits "
-            "on hold: the lead's release (R) puts the new items in place, once a printed label "
-            "is voided."
-        ).format(lines=lines)
+        note = (
+            _(
+                "The marketplace shipped part of the order already ({went}) after packing "
+                "began here; it waits on hold so that those items do not ship twice: the lead's "
+                "release (R) takes them off the order, once a printed label is voided."
+            ).format(went=_units(order.shipped_lines))
+            if order.shipped_lines
+            else _(
+                "The marketplace changed the items ({lines}) after packing began; the order "
+                "waits on hold: the lead's release (R) puts the new items in place, once a "
+                "printed label is voided."
+            ).format(lines=lines)
+        )
         _changed(
             uow, order, known, report, note, {"lines": ("", lines)}, write=write, new_lines=True
         )
@@ -508,6 +545,67 @@ def _shipped_there(
         return False  # handed over here, and the marketplace agrees
     report.notices.append(order.said(said))
     return False
+
+
+def _units(lines: Sequence[ParsedLine]) -> str:
+    """Lines as a person checks them against the marketplace: "MUG-01 ×1, TS-WHT-L ×2"."""
+    return listed(f"{line.sku} ×{line.quantity}" for line in lines)
+
+
+def _partly_said(order: ParsedOrder) -> Problem:
+    """The notice for an order the marketplace shipped part of, whose rows say which."""
+    return order.said(
+        _(
+            "Order {order}: the marketplace shipped part of it already ({went}); only the "
+            "items still to ship are queued ({left})."
+        ).format(order=order.order_no, went=_units(order.shipped_lines), left=_units(order.lines))
+    )
+
+
+def _partly(order: ParsedOrder) -> dict[str, tuple[str, str]]:
+    """What the exception for a partly shipped order, its items unsaid, is known by: it is
+    raised once."""
+    return {"marketplace_status": ("", order.marketplace_status)}
+
+
+def _partly_unknown() -> str:
+    return _(
+        "The marketplace shipped part of the order and the export does not say which items "
+        "are left; it waits on hold so that nothing ships twice: check on the marketplace "
+        "which items are left, then import its item report (订单明细, each item's 订单状态), "
+        "or cancel it, or release it if every item is still to be packed here."
+    )
+
+
+def _shipped_twice(order: ParsedOrder) -> Problem:
+    """The notice for an order partly shipped on the marketplace after its parcels left here."""
+    return order.said(
+        _(
+            "Order {order}: the marketplace says part of it was shipped ({went}), and its "
+            "parcels have left here with the courier; check that no item shipped twice."
+        ).format(
+            order=order.order_no,
+            went=_units(order.shipped_lines) if order.shipped_lines else order.marketplace_status,
+        )
+    )
+
+
+def _held_partly_shipped(
+    uow: UnitOfWork, order: ParsedOrder, known: Known, report: ImportReport, *, write: bool
+) -> bool:
+    """Part of a known order was shipped and the file does not say which items: a bench
+    would pack all of it.  Not handed over yet, it waits on hold for the lead, once (True:
+    nothing else to do); once the lead has decided, the order goes on as other changes do.
+    After its parcels left, a notice."""
+    if OrderStatus(known.status) in GONE:
+        report.notices.append(_shipped_twice(order))
+        return False
+    note, changes = _partly_unknown(), _partly(order)
+    if _raised_before(uow, known.id, ExceptionKind.CHANGED, note, changes, once=True):
+        return False
+    report.orders_known += 1
+    _changed(uow, order, known, report, note, changes, write=write)
+    return True
 
 
 _WAYBILLS = re.compile(r"[\s,;，；/]+")  # a cell may hold the waybills of several boxes

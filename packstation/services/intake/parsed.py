@@ -47,10 +47,21 @@ class ParsedOrder:
     # the fields of ``CHANGEABLE`` the file has no column for: they say nothing, and the
     # stored values stay (a file without a buyer-note column erased every stored note)
     absent: frozenset[str] = frozenset()
+    # part of the order shipped (部分发货): the lines its item rows say went (they are not
+    # packed here), and whether a row of it does not say whether it went
+    shipped_lines: list[ParsedLine] = field(default_factory=list)
+    unsaid: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.platform, self.order_no)
+
+    @property
+    def left_unknown(self) -> bool:
+        """Part of the order was shipped and the file does not say which items are left: no
+        item row says it went (the generic format has no status per line), or a row says
+        nothing.  It waits for the lead: queued whole, those items would ship twice."""
+        return self.state is MarketState.PARTLY_SHIPPED and (self.unsaid or not self.shipped_lines)
 
     def said(self, sentence: str) -> Problem:
         """A problem or notice about the order as a whole, at its row of the file."""
@@ -96,6 +107,7 @@ FIELD_NAMES = {
     "seller_note": N_("seller note"),
     "carrier": N_("courier"),
     "tracking_no": N_("tracking number"),
+    "marketplace_status": N_("status on the marketplace"),
 }
 
 

@@ -58,6 +58,9 @@ class ImportReport:
     lines_imported: int = 0  # of new orders, and of known ones whose lines changed
     lines_removed: int = 0  # the lines those known orders had before
     lines_skipped_refunded: int = 0
+    # orders the marketplace shipped part of (部分发货), and their lines it says went
+    orders_partly_shipped: int = 0
+    lines_shipped_elsewhere: int = 0
     exceptions_raised: int = 0
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
@@ -104,6 +107,8 @@ class ImportReport:
             "orders_in_file": self.orders_in_file,
             "order_rows": self.order_rows,
             "lines_skipped_refunded": self.lines_skipped_refunded,
+            "orders_partly_shipped": self.orders_partly_shipped,
+            "lines_shipped_elsewhere": self.lines_shipped_elsewhere,
             "duplicate_item_rows": self.duplicate_item_rows,
             "lines_removed": self.lines_removed,
             "exceptions_raised": self.exceptions_raised,

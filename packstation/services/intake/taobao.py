@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from packstation.domain.address import split_address
-from packstation.domain.orders import MarketState, is_gift, taobao_state
+from packstation.domain.orders import TO_SHIP, WENT, MarketState, is_gift, taobao_state
 from packstation.i18n import _
 from packstation.services.intake.context import ReadContext
 from packstation.services.intake.parsed import KEPT, ParsedLine, ParsedOrder
@@ -222,7 +222,7 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
         parts = split_address(address_cell)
         check.fits("address", parts.detail, KEPT["address"])
         paid_text = clean(cells[i_paid])
-        if state is MarketState.PAID:
+        if state in TO_SHIP:
             check.required("recipient", recipient, what_name)
             check.required("address", address_cell, what_address)
             check.destination("address", address_cell, parts.province, parts.city)
@@ -273,7 +273,8 @@ def read_orders(file: CsvFile, ctx: ReadContext) -> Iterator[ParsedOrder]:
 def attach_lines(
     order: ParsedOrder, rows: list[ItemRow], ctx: ReadContext, duplicated: bool
 ) -> None:
-    """Give an order its lines: refunded lines of a live order are dropped (and reported), and
+    """Give an order its lines: refunded lines of a live order are dropped (and reported), so
+    are the lines of a partly shipped order (部分发货) whose rows say they went, and
     when the order was listed twice its repeated item rows count once.  An item row repeated
     cell for cell counts once too, and is reported: the export has no line number, and the
     marketplace writes one row per item and attributes (the same SKU in another colour is
@@ -319,4 +320,12 @@ def attach_lines(
                 )
             )
             continue
+        if order.state is MarketState.PARTLY_SHIPPED:
+            if state in WENT:  # shipped already (from elsewhere, or by hand): not packed here
+                ctx.report.lines_shipped_elsewhere += 1
+                order.shipped_lines.append(line)
+                continue
+            order.unsaid = order.unsaid or state is not MarketState.PAID
         order.lines.append(line)
+    if order.shipped_lines and not order.lines and not order.unsaid:
+        order.state = MarketState.SHIPPED  # every item of it went: nothing is left to pack

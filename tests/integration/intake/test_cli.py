@@ -12,7 +12,7 @@ from rich.cells import cell_len
 
 from packstation.cli import main
 from tests.integration.intake.conftest import PRODUCTS
-from tests.integration.intake.exports import CLOSED, UNPAID, Item, TOrder, write_taobao
+from tests.integration.intake.exports import CLOSED, PAID, UNPAID, Item, TOrder, write_taobao
 from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import Factory
 
@@ -234,6 +234,34 @@ def test_an_order_skipped_as_closed_is_said_so_by_order_show(
     assert code != 0 and "No order has the number or tracking number 'C-9'" in err
     code, _out, err = run(capsys, "--lang", "zh_CN", *db[:2], "order", "show", "C-3")
     assert code != 0 and "订单 C-3 在导出文件" in err and "没有进入队列" in err
+
+
+def test_a_partly_shipped_order_is_said_by_the_import_and_by_order_show(
+    capsys: pytest.CaptureFixture[str], store_url: str, tmp_path: Path
+) -> None:
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    went = "卖家已发货，等待买家确认"
+    files = write_taobao(
+        tmp_path,
+        [TOrder("P-1", [Item("MUG-01", status=went), Item("TS-WHT-L", 2)], status="卖家部分发货")],
+    )
+    items_csv = files[1]  # the T-shirts' row: still waiting
+    items_csv.write_bytes(
+        items_csv.read_bytes().replace("卖家部分发货".encode("gb18030"), PAID.encode("gb18030"))
+    )
+    db = ("--db", store_url, "--lang", "en")
+    assert run(capsys, *db, "import", "products", str(products))[0] == 0
+    for dry in (("--dry-run",), ()):
+        code, out, _err = run(capsys, *db, "import", "orders", *map(str, files), *dry)
+        assert code == 0
+        assert "the marketplace shipped part of it already (MUG-01 ×1)" in out
+        assert re.search(r"partly shipped on the marketplace\s+1$", out, re.MULTILINE)
+        assert re.search(r"lines shipped already \(not queued\)\s+1$", out, re.MULTILINE)
+    code, out, _err = run(capsys, *db, "order", "show", "P-1")
+    assert code == 0
+    assert "  partly shipped on the marketplace (卖家部分发货): the lines below are what" in out
+    assert "TS-WHT-L" in out and "MUG-01" not in out
 
 
 def test_a_bad_import_exits_non_zero_with_every_problem(

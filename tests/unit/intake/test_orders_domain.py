@@ -17,6 +17,9 @@ from packstation.domain.orders import MarketState, generic_state, is_gift, taoba
         ("交易成功", MarketState.DONE),
         ("交易关闭", MarketState.CLOSED),
         ("交易关闭（退款成功）", MarketState.CLOSED),
+        # part of it shipped: not paid-and-waiting (every line was queued and shipped twice)
+        ("卖家部分发货", MarketState.PARTLY_SHIPPED),
+        ("部分发货", MarketState.PARTLY_SHIPPED),
         ("whatever", None),
     ],
 )
@@ -29,6 +32,8 @@ def test_generic_states() -> None:
     assert generic_state("Refunded") is MarketState.CLOSED
     assert generic_state("交易关闭") is MarketState.CLOSED
     assert generic_state("lost") is None
+    assert generic_state("Partly shipped") is MarketState.PARTLY_SHIPPED
+    assert generic_state("部分发货") is MarketState.PARTLY_SHIPPED
 
 
 @pytest.mark.parametrize(
