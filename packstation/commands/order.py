@@ -89,7 +89,8 @@ def _print(d: dict[str, Any]) -> None:
         )
     if d["status"] == "on_hold" and d["hold_reason"]:
         click.echo(_("  on hold: {reason}").format(reason=d["hold_reason"]))
-    if generic_state(d["marketplace_status"]) is MarketState.PARTLY_SHIPPED:
+    partly = generic_state(d["marketplace_status"]) is MarketState.PARTLY_SHIPPED
+    if partly and d["status"] != "on_hold":  # held, the reason says what is not known
         click.echo(
             _(
                 "  partly shipped on the marketplace ({status}): the lines below are what is "

@@ -262,6 +262,14 @@ def test_a_partly_shipped_order_is_said_by_the_import_and_by_order_show(
     assert code == 0
     assert "  partly shipped on the marketplace (卖家部分发货): the lines below are what" in out
     assert "TS-WHT-L" in out and "MUG-01" not in out
+    # on hold, as the rows do not say which items went: the reason says so, and no more
+    held = write_taobao(
+        tmp_path / "b", [TOrder("P-2", [Item("MUG-01"), Item("TS-WHT-L")], status="卖家部分发货")]
+    )
+    assert run(capsys, *db, "import", "orders", *map(str, held))[0] == 0
+    code, out, _err = run(capsys, *db, "order", "show", "P-2")
+    assert code == 0 and "on hold: The marketplace shipped part of the order" in out
+    assert "left to pack here" not in out
 
 
 def test_a_bad_import_exits_non_zero_with_every_problem(
