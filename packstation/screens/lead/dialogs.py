@@ -8,7 +8,7 @@ from typing import Literal, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -153,8 +153,8 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
         self.proposed = proposed or {}
 
     def compose(self) -> ComposeResult:
-        # taller than a 24-line terminal: it scrolls to the field in use, and Tab skips it
-        with VerticalScroll(classes="dialog wide", can_focus=False):
+        # a smaller terminal scrolls it to the field in use, and Tab skips it
+        with VerticalScroll(classes="dialog wide address", can_focus=False):
             yield Label(
                 _("Correct the address of order {order}").format(order=self.order_no),
                 classes="question",
@@ -170,11 +170,14 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
                 )
             for name, label in ADDRESS_LABELS.items():
                 new = name in self.proposed
-                yield Label(_(label) + (" *" if new else ""))
                 value = self.proposed[name] if new else self.current.get(name, "")
-                # a key typed after Tab goes after the text (selected on focus, the whole
-                # field was replaced by the first key: an address wiped)
-                yield WedgeInput(value=value, id=f"field-{name}", select_on_focus=False)
+                # each field on one line beside its name: a label above a framed field took
+                # four lines, and a 24-line terminal showed neither the title nor the first
+                with Horizontal(classes="field"):
+                    yield Label(_(label) + (" *" if new else ""))
+                    # a key typed after Tab goes after the text (selected on focus, the whole
+                    # field was replaced by the first key: an address wiped)
+                    yield WedgeInput(value=value, id=f"field-{name}", select_on_focus=False)
             yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
             yield Label("", classes="hint", id="refused")
 

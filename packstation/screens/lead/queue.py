@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -41,6 +41,21 @@ COLUMNS = (
     N_("Recipient"),
     N_("Reason"),
 )
+# narrower than 120 columns, the reason went off the screen's edge: fewer columns, so that it
+# stays in view (the filter still finds any of them)
+NARROWER = (
+    (120, ()),
+    (100, (N_("Paid"), N_("Recipient"))),
+    (0, (N_("Paid"), N_("Bench"), N_("Packer"), N_("Recipient"))),
+)
+
+
+def columns_for(width: int) -> tuple[str, ...]:
+    """The queue's columns on a terminal ``width`` columns wide."""
+    hidden = next(left_out for least, left_out in NARROWER if width >= least)
+    return tuple(label for label in COLUMNS if label not in hidden)
+
+
 SUMMARY = (
     ("ready", N_("ready to pack")),
     ("packing", N_("packing")),
@@ -83,6 +98,7 @@ class QueueScreen(LeadScreen):
         self.counted = 0  # totals shown so far
         self.shown = (0, 0)  # offset and length of the page on screen
         self.asked_limit = 0  # the page size of the last read
+        self.shown_columns: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -103,9 +119,7 @@ class QueueScreen(LeadScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one("#queue", DataTable)
-        for label in COLUMNS:
-            table.add_column(_(label), key=label)
+        self._fit_columns(self.app.size.width)
         field = self.query_one("#filter", Input)
         field.cursor_blink = self.lead.blink
         field.focus()
@@ -114,6 +128,23 @@ class QueueScreen(LeadScreen):
         self.set_interval(self.lead.refresh_seconds, self.reload)
         # the page size follows the table's height, known once the screen is laid out
         self.call_after_refresh(self.reload)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._fit_columns(event.size.width):
+            self.reload(with_counts=False)
+
+    def _fit_columns(self, width: int) -> bool:
+        """Show the columns that fit ``width``; True when they changed (the rows are read
+        again)."""
+        wanted = columns_for(width)
+        if wanted == self.shown_columns:
+            return False
+        self.shown_columns = wanted
+        table = self.query_one("#queue", DataTable)
+        table.clear(columns=True)
+        for label in wanted:
+            table.add_column(_(label), key=label)
+        return True
 
     @on(LeadTable.HeightChanged, "#queue")
     def fit_page(self) -> None:
@@ -182,19 +213,18 @@ class QueueScreen(LeadScreen):
         day = self.lead.day
         zone = self.lead.zone
         for row in page.rows:
-            number = Text(row.order_no, style="bold red" if row.at_risk else "")
-            table.add_row(
-                number,
-                status_cell(row.status),
-                due_cell(row.due_date, day),
-                local_time(row.paid_at, zone),
-                carrier_label(row.carrier),
-                row.bench,
-                row.packer,
-                _short(row.recipient, RECIPIENT_CELLS),
-                _reason(row, zone),
-                key=str(row.order_id),
-            )
+            cells: dict[str, str | Text] = {
+                "Order": Text(row.order_no, style="bold red" if row.at_risk else ""),
+                "Status": status_cell(row.status),
+                "Due": due_cell(row.due_date, day),
+                "Paid": local_time(row.paid_at, zone),
+                "Carrier": carrier_label(row.carrier),
+                "Bench": row.bench,
+                "Packer": row.packer,
+                "Recipient": _short(row.recipient, RECIPIENT_CELLS),
+                "Reason": _reason(row, zone),
+            }
+            table.add_row(*(cells[c] for c in self.shown_columns), key=str(row.order_id))
         if page.rows:
             table.move_cursor(row=min(keep, len(page.rows) - 1))
         # rows wider than the terminal bring a horizontal scrollbar, which takes a row's line

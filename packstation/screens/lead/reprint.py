@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -46,6 +46,11 @@ COLUMNS = (
     N_("Reprints"),
     N_("Last printed"),
 )
+
+
+# side by side, the parcels' table and the label's preview need about 130 columns; narrower,
+# the preview goes below the table (beside it, it pushed the counts off the screen's edge)
+SIDE_BY_SIDE = 130
 
 
 class LabelsFound(Message):
@@ -102,6 +107,10 @@ class ReprintScreen(LeadScreen):
         field = self.query_one("#code", Input)
         field.cursor_blink = self.lead.blink
         field.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        stacked = event.size.width < SIDE_BY_SIDE
+        self.query_one("#reprint-body").set_class(stacked, "stacked")
 
     def action_find(self) -> None:
         field = self.query_one("#code", Input)

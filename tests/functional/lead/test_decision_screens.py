@@ -135,12 +135,17 @@ def test_settle_each_kind_of_exception(
     asyncio.run(scenario())
 
 
+async def _find_on_f3(pilot: Pilot[None], app: LeadApp, code: str) -> None:
+    """F3, then ``code`` typed in: its order's one parcel listed."""
+    await answer(pilot, "f3", *code, "enter")
+    await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
+
+
 def test_reprint_a_label(make_app: Callable[..., LeadApp], lead_engine: Engine) -> None:
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await answer(pilot, "f3", *"YT7000000000001", "enter")
-            await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
+            await _find_on_f3(pilot, app, "YT7000000000001")
             preview = app.screen.query_one("#preview", Static)
             await until(pilot, lambda: "YT7000000000001" in str(preview.render()))
             await pilot.press("f7")
@@ -425,21 +430,60 @@ async def _held_order_s_address_form(pilot: Pilot[None], app: LeadApp) -> None:
     await pilot.pause()
 
 
-def test_the_address_form_fits_a_small_terminal(make_app: Callable[..., LeadApp]) -> None:
-    """Taller than 24 lines: it scrolls within the screen rather than losing its top."""
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_address_form_opens_whole_at_80_by_24(
+    make_app: Callable[..., LeadApp], language: str
+) -> None:
+    """Taller than 24 lines, the form opened scrolled to the address: its title and the
+    recipient's name, the first field, were above the screen's top.  Each field now takes one
+    line beside its name, and the whole form is in view."""
+    set_language(language)
 
     async def scenario() -> None:
         app = make_app()
-        async with app.run_test(size=(100, 24)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await _held_order_s_address_form(pilot, app)
             dialog = app.screen.query_one(".dialog")
             assert dialog.region.y >= 0 and dialog.region.bottom <= 24
-            # from the address (where the form opens) back to the first field, the recipient
+            assert dialog.region.right <= 80
+            title = app.screen.query_one(".question", Label)
+            first = app.screen.query_one("#field-recipient_name", Input)
+            address = app.screen.query_one("#field-address", Input)
+            assert app.screen.focused is address  # where a correction usually is
+            for shown in (title, first, address):
+                assert dialog.region.contains_region(shown.region), shown
+            # from the address back to the first field
             await pilot.press(*["shift+tab"] * 5)
             await pilot.pause()
-            recipient = app.screen.query_one("#field-recipient_name", Input)
-            assert app.screen.focused is recipient
-            assert dialog.region.contains_region(recipient.region)  # scrolled into view
+            assert app.screen.focused is first
+            assert dialog.region.contains_region(first.region)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_at_80_columns_the_reprint_screen_shows_every_count(
+    make_app: Callable[..., LeadApp], language: str
+) -> None:
+    """Beside the label's preview, the parcels were cut after their status at 80 columns: the
+    weight, the labels and the reprints were off the screen.  Narrower than both need, the
+    preview goes below them."""
+    set_language(language)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _find_on_f3(pilot, app, "YT7000000000001")
+            table = app.screen.query_one("#parcels", DataTable)
+            await until(pilot, lambda: table.virtual_size.width <= table.size.width)
+            assert table.region.right <= 80
+            preview = app.screen.query_one("#preview-box")
+            assert preview.region.y >= table.region.bottom and preview.region.height >= 6
+            assert preview.region.bottom <= 24
+            # wide enough, side by side again
+            await pilot.resize_terminal(140, 36)
+            await until(pilot, lambda: preview.region.x >= table.region.right)
+            assert table.virtual_size.width <= table.size.width
 
     asyncio.run(scenario())
 
@@ -927,8 +971,7 @@ def test_the_lead_s_reprint_prints_with_no_bench_running(
 
     async def scenario() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
-            await answer(pilot, "f3", *"YT7000000000001", "enter")
-            await until(pilot, lambda: len(_rows(app, "#parcels")) == 1)
+            await _find_on_f3(pilot, app, "YT7000000000001")
             await answer(pilot, "f7", *"torn", "enter")
             await until(pilot, lambda: "counted" in _message(app))
             with Session(lead_engine) as s:

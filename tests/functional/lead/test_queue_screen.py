@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 
 from packstation.config import Settings
 from packstation.lead_app import LeadApp
-from packstation.screens.lead.queue import QueueScreen
+from packstation.screens.lead.queue import COLUMNS, QueueScreen
 from packstation.services.queue import QueuePage, queue_page
 from packstation.store.models import Order
 from packstation.store.types import utcnow
@@ -106,9 +106,15 @@ def test_pages_and_tomorrow(make_app: Callable[..., LeadApp]) -> None:
     asyncio.run(scenario())
 
 
-def test_a_page_fits_a_narrow_terminal(make_app: Callable[..., LeadApp]) -> None:
+def test_a_page_fits_a_narrow_terminal(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
     """Rows wider than the terminal give the table a horizontal scrollbar, which takes a row's
     line: the page is one row shorter, and none hides below the table."""
+    with lead_engine.begin() as conn:  # a reason longer than the narrow columns leave room for
+        conn.execute(
+            update(Order).where(col(Order.order_no) == "TB-HOLD").values(hold_reason="缺" * 60)
+        )
 
     async def scenario() -> None:
         app = make_app()
@@ -125,6 +131,36 @@ def test_a_page_fits_a_narrow_terminal(make_app: Callable[..., LeadApp]) -> None
                     and len(_numbers(app)) == table.size.height - 2
                 ),
             )
+
+    asyncio.run(scenario())
+
+
+def test_a_narrow_terminal_keeps_the_reason_in_view(make_app: Callable[..., LeadApp]) -> None:
+    """At 80 columns the reasons were off the screen's edge, behind the paid time, bench,
+    packer and recipient: a narrower terminal leaves those out, and shows them again once it
+    is wide enough."""
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 24)) as pilot:
+            screen = await _first_page(pilot)
+            table = screen.query_one("#queue", DataTable)
+            every = [str(label) for label in COLUMNS]
+            for width, shown in (
+                (80, ["Order", "Status", "Due", "Carrier", "Reason"]),
+                (100, ["Order", "Status", "Due", "Carrier", "Bench", "Packer", "Reason"]),
+                (120, every),
+            ):
+                await pilot.resize_terminal(width, 24)
+
+                def fits(shown: list[str] = shown) -> bool:
+                    labels = [str(c.label) for c in table.columns.values()]
+                    return labels == shown and "TB-HOLD" in _numbers(app)
+
+                await until(pilot, fits)
+                row = table.get_row_at(_numbers(app).index("TB-HOLD"))
+                assert str(row[-1]) == "SKU-1 缺货 1 件"
+                await until(pilot, lambda: table.virtual_size.width <= table.size.width)
 
     asyncio.run(scenario())
 
