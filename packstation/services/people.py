@@ -3,8 +3,9 @@
 Called by the lead application's people screen; ``packed_by`` by ``packstation report day`` too,
 so both say the same of each packer.  What a packer (or bench) packed is the boxes they packed
 that were not voided: the units in those boxes, and their orders (an order packed at two benches
-is an order of both, with the units of each one's box).  A reprint counts where it was asked: for the person who asked and at the
-bench they asked at (a pick list's too).  Rates are per active hour: from the person's (or
+is an order of both, with the units of each one's box).  A reprint counts where it was asked:
+for the person who asked and at the bench they asked at (a pick list's too; the lead's
+application asks under its own name, ``lead@<machine>``).  Rates are per active hour: from the person's (or
 bench's) first to last event of the day, counted as at least one hour so a packer who has just
 started is not shown at an absurd pace.
 """
