@@ -2,7 +2,9 @@
 
 ``imported → ready → packing → packed → handed_over → confirmed``, with ``on_hold`` from ready,
 packing or packed (back to packed when a lead releases an order whose boxes are all packed),
-and ``cancelled`` from any state before handed_over.
+and ``cancelled`` from any state before handed_over.  An order cancelled after one of its boxes
+left with the courier becomes ``part_recalled`` instead (the rest is called back), and is
+confirmed as shipped like a handed-over one.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ class TransitionRefused(Exception):
 ALLOWED: dict[S, frozenset[S]] = {
     S.IMPORTED: frozenset({S.READY, S.CANCELLED, S.ON_HOLD}),
     S.READY: frozenset({S.PACKING, S.ON_HOLD, S.CANCELLED, S.PACKED}),
-    S.PACKING: frozenset({S.READY, S.PACKED, S.ON_HOLD, S.CANCELLED}),
-    S.ON_HOLD: frozenset({S.READY, S.CANCELLED, S.PACKING, S.PACKED}),
-    S.PACKED: frozenset({S.HANDED_OVER, S.CANCELLED, S.ON_HOLD, S.PACKING, S.CONFIRMED}),
+    S.PACKING: frozenset({S.READY, S.PACKED, S.ON_HOLD, S.CANCELLED, S.PART_RECALLED}),
+    S.ON_HOLD: frozenset({S.READY, S.CANCELLED, S.PACKING, S.PACKED, S.PART_RECALLED}),
+    S.PACKED: frozenset(
+        {S.HANDED_OVER, S.CANCELLED, S.ON_HOLD, S.PACKING, S.CONFIRMED, S.PART_RECALLED}
+    ),
     S.HANDED_OVER: frozenset({S.CONFIRMED}),
+    S.PART_RECALLED: frozenset({S.CONFIRMED}),
     S.CONFIRMED: frozenset(),
     S.CANCELLED: frozenset(),
 }

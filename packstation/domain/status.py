@@ -12,6 +12,9 @@ class OrderStatus(StrEnum):
     ON_HOLD = "on_hold"
     PACKED = "packed"
     HANDED_OVER = "handed_over"
+    # a box of it left with the courier, and the lead called the rest back (cancelled after
+    # part of it went): what went is shipped, and confirmed as such
+    PART_RECALLED = "part_recalled"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
 

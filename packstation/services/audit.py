@@ -87,6 +87,8 @@ CHECKS = (
 )
 
 SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
+# cancelled after a box left: packed or not when the rest was recalled, either is right
+PACKED_OR_NOT = (OrderStatus.CANCELLED, OrderStatus.PART_RECALLED)
 MAX_FINDINGS_PER_CHECK = 50  # a broken store would otherwise print thousands of lines
 
 
@@ -539,7 +541,7 @@ def _check_orders(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> No
             )
         elif (
             status not in SHIPPED
-            and status != OrderStatus.CANCELLED
+            and status not in PACKED_OR_NOT
             and packed_events
             and order_id not in held_packed
         ):

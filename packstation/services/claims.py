@@ -77,7 +77,7 @@ def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
         return _("Order {no} is already packed; check the tote for a duplicate.").format(
             no=order.order_no
         )
-    if status in (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED):
+    if status in (OrderStatus.HANDED_OVER, OrderStatus.PART_RECALLED, OrderStatus.CONFIRMED):
         return _("Order {no} has already shipped; check the tote for a duplicate.").format(
             no=order.order_no
         )

@@ -25,6 +25,7 @@ FIGURES = (
     "packing",
     "packed",
     "handed_over",
+    "part_recalled",
     "confirmed",
     "cancelled",
     "on_hold",
@@ -57,7 +58,12 @@ class Reconciliation:
             "carried_over": self.carried_over,
             "missing": self.missing_count,
         }
-        return [(key, int(values.get(key, 0))) for key in FIGURES]
+        # an order cancelled after part of it left is rare: its line only when there is one
+        return [
+            (key, int(values.get(key, 0)))
+            for key in FIGURES
+            if key != "part_recalled" or values.get(key)
+        ]
 
 
 def reconciliation(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> Reconciliation:

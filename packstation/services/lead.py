@@ -44,7 +44,7 @@ from packstation.store.models import Event, Order, OrderException, OrderLine, Pa
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
-WITH_THE_COURIER = (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
+WITH_THE_COURIER = (OrderStatus.HANDED_OVER, OrderStatus.PART_RECALLED, OrderStatus.CONFIRMED)
 ADDRESS_FIELDS = ("recipient_name", "phone", "province", "city", "district", "address", "postcode")
 MAX_PARCELS = 20
 
@@ -303,11 +303,7 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
             put_in_place(uow, order, new_lines)
         resolved = _resolve_all(uow, order_id, note or "released")
         # held once packed (a changed address the lead checked): its boxes are ready to go
-        order.status = OrderStatus.PACKED if _all_packed(uow, order_id) else OrderStatus.READY
-        order.hold_reason = ""
-        clear_claim(order)
-        order.updated_at = utcnow()
-        uow.session.add(order)
+        _move(uow, order, OrderStatus.PACKED if _all_packed(uow, order_id) else OrderStatus.READY)
         uow.record(
             "order_released",
             order_id=order_id,
@@ -600,14 +596,25 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
 class Cancelled:
     """An order cancelled: ``labels``, the waybills of its parcels that were voided (packed,
     labelled: on the bench or the shelf still); ``handovers``, the open handovers they were
-    taken out of (they are in those bags still)."""
+    taken out of (they are in those bags still); ``gone``, the waybills of its parcels the
+    courier already had (the rest was recalled, and the order is ``part_recalled``)."""
 
     order_no: str
     labels: tuple[str, ...] = ()
     handovers: tuple[int, ...] = ()
+    gone: tuple[str, ...] = ()
 
     def sentence(self) -> str:
-        said = _("Order {order} is cancelled.").format(order=self.order_no)
+        if self.gone:
+            said = ngettext(
+                "Parcel {codes} of order {order} has left with the courier; the rest of the "
+                "order is recalled.",
+                "Parcels {codes} of order {order} have left with the courier; the rest of the "
+                "order is recalled.",
+                len(self.gone),
+            ).format(codes=listed(self.gone), order=self.order_no)
+        else:
+            said = _("Order {order} is cancelled.").format(order=self.order_no)
         if self.labels:
             said += " " + ngettext(
                 "Label {codes} is void: tear it off and put the goods back on the shelves.",
@@ -622,28 +629,27 @@ class Cancelled:
 
 
 def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Cancelled:
-    """Cancel an order that has not left; its labels are voided."""
+    """Cancel an order that has not left; its labels are voided.  An order a box of which has
+    left with the courier has the rest recalled (``_recall_rest``), unless a bench is packing
+    the rest: it is refused until the bench is done with it."""
     if not reason.strip():
         raise UserError(_("Give a reason for cancelling the order."))
     with uow:
         order = _order(uow, order_id)
         _refuse_move(order, OrderStatus.CANCELLED)
+        if parcel_gone(uow, order_id) is not None and order.status != OrderStatus.PACKING:
+            recalled = _recall_rest(uow, order, reason.strip())
+            uow.commit()
+            return recalled
         _refuse_if_handed_over(uow, order, _("recall it before cancelling the order"))
-        labels: list[str] = []
-        handovers: list[int] = []
-        for parcel in labelled_parcels(uow, order_id):
-            labels.append(parcel.tracking_no or "")
-            if parcel.handover_id is not None and parcel.handover_id not in handovers:
-                handovers.append(parcel.handover_id)
+        parcels = labelled_parcels(uow, order_id)
+        labels = [parcel.tracking_no or "" for parcel in parcels]
+        handovers = _handovers_of(parcels)
+        for parcel in parcels:
             void_box(uow, order, parcel, "order cancelled", pack_again=False)
         void_order_documents(uow, order, "order cancelled")  # a waybill printed first
         _resolve_all(uow, order_id, "cancelled")
-        before = order.status
-        order.status = OrderStatus.CANCELLED
-        order.hold_reason = ""
-        clear_claim(order)
-        order.updated_at = utcnow()
-        uow.session.add(order)
+        before = _move(uow, order, OrderStatus.CANCELLED)
         returned = stock.return_cancelled(uow, order_id)
         uow.record(
             "order_cancelled",
@@ -653,7 +659,56 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Cancelled:
             to_stock=returned,
         )
         uow.commit()
-        return Cancelled(order.order_no, tuple(labels), tuple(handovers))
+        return Cancelled(order.order_no, tuple(labels), handovers)
+
+
+def _move(uow: UnitOfWork, order: Order, status: str) -> str:
+    """``order`` to ``status`` by a lead's decision, its hold and its bench's claim let go;
+    returns the status it had (in transaction)."""
+    before = order.status
+    order.status = status
+    order.hold_reason = ""
+    clear_claim(order)
+    order.updated_at = utcnow()
+    uow.session.add(order)
+    return before
+
+
+def _handovers_of(parcels: list[Parcel]) -> tuple[int, ...]:
+    """The open handovers ``parcels`` wait in (they are in those bags still), each once."""
+    return tuple(dict.fromkeys(p.handover_id for p in parcels if p.handover_id is not None))
+
+
+def _recall_rest(uow: UnitOfWork, order: Order, reason: str) -> Cancelled:
+    """Cancel what of ``order`` has not left, a box of it being with the courier (in
+    transaction): every other box is voided (its label dead, out of its open handover, its
+    units back on the shelves and off the lines, so the lines say what went), a waybill printed
+    first is voided, the order's problems are settled, and the order is ``part_recalled``: what
+    went is shipped, and the ship-confirm file gives its waybills alone."""
+    order_id = order.id or 0
+    parcels = uow.session.exec(
+        select(Parcel)
+        .where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
+        .order_by(col(Parcel.seq))
+    ).all()
+    gone = [p.tracking_no or "?" for p in parcels if p.status == ParcelStatus.HANDED_OVER]
+    rest = [p for p in parcels if p.status != ParcelStatus.HANDED_OVER]
+    labels = [p.tracking_no for p in rest if p.tracking_no and p.status != ParcelStatus.OPEN]
+    handovers = _handovers_of(rest)
+    for parcel in rest:
+        void_box(uow, order, parcel, "order cancelled, part gone", pack_again=True)
+    void_order_documents(uow, order, "order cancelled")
+    _resolve_all(uow, order_id, "rest recalled")
+    before = _move(uow, order, OrderStatus.PART_RECALLED)
+    uow.record(
+        "rest_recalled",
+        order_id=order_id,
+        before=before,
+        reason=reason,
+        gone=gone,
+        recalled=labels,
+    )
+    return Cancelled(order.order_no, tuple(labels), handovers, tuple(gone))
 
 
 def not_shipping_today(uow: UnitOfWork, *, order_id: int, reason: str, day: dt.date) -> Order:

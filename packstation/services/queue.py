@@ -35,6 +35,8 @@ Clock = Callable[[], dt.datetime]
 OPEN = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD, S.PACKED)
 #: not yet packed: the bench still has work on them
 UNPACKED = (S.IMPORTED, S.READY, S.PACKING, S.ON_HOLD)
+# out with the courier, not confirmed online yet
+WITH_THE_COURIER = (S.HANDED_OVER, S.PART_RECALLED)
 #: how near a deadline (minutes) an order that is not there yet starts to stand out
 RISK_MINUTES = 60
 # A void box's bench and packer are no longer the order's: it went back to the queue (put back,
@@ -49,6 +51,7 @@ _RANK = {
     S.PACKING: 2,
     S.PACKED: 3,
     S.HANDED_OVER: 4,
+    S.PART_RECALLED: 4,
     S.CONFIRMED: 5,
     S.CANCELLED: 6,
 }
@@ -70,6 +73,7 @@ STATUS_WORDS: dict[str, str] = {
     "confirmed": S.CONFIRMED,
     "cancelled": S.CANCELLED,
     "canceled": S.CANCELLED,
+    "recalled": S.PART_RECALLED,
     "已导入": S.IMPORTED,
     "待打包": S.READY,
     "打包中": S.PACKING,
@@ -78,6 +82,7 @@ STATUS_WORDS: dict[str, str] = {
     "已交接": S.HANDED_OVER,
     "已确认": S.CONFIRMED,
     "已取消": S.CANCELLED,
+    "已撤回": S.PART_RECALLED,
 }
 
 
@@ -195,7 +200,7 @@ def is_at_risk(
     carrier: str,
 ) -> bool:
     """An order stands out when it is overdue, or a deadline it has not met is near or past."""
-    if status not in OPEN and status != S.HANDED_OVER:
+    if status not in OPEN and status not in WITH_THE_COURIER:
         return False
     if due_date is not None and due_date < day:
         return True
@@ -203,7 +208,7 @@ def is_at_risk(
         return False
     calendar = settings.shipping.calendar()
     margin = dt.timedelta(minutes=RISK_MINUTES)
-    if status == S.HANDED_OVER:
+    if status in WITH_THE_COURIER:
         confirm = calendar.at(day, parse_clock(settings.shipping.confirm_by))
         return now >= confirm - margin
     pickup = calendar.at(day, parse_clock(settings.carrier(carrier).pickup))

@@ -24,7 +24,16 @@ from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 NOT_OUT = [s.value for s in UNPACKED]
-COUNTED = ("ready", "packing", "packed", "handed_over", "confirmed", "cancelled", "on_hold")
+COUNTED = (
+    "ready",
+    "packing",
+    "packed",
+    "handed_over",
+    "confirmed",
+    "cancelled",
+    "on_hold",
+    "part_recalled",  # part of it handed over, the rest called back: what went is out
+)
 
 
 def today(settings: Settings) -> dt.date:

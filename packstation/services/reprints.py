@@ -205,7 +205,11 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> Voided:
         if refused:
             raise UserError(refused)
         assert order is not None  # a parcel's order is never deleted
-        if order.status in (OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED):
+        if order.status in (
+            OrderStatus.HANDED_OVER,
+            OrderStatus.PART_RECALLED,
+            OrderStatus.CONFIRMED,
+        ):
             # its waybill is with the courier and the marketplace: a recall, not a void
             raise UserError(
                 _("Order {order} is {status}; its labels cannot be voided.").format(

@@ -116,7 +116,11 @@ def export_shipments(
     calendar = settings.shipping.calendar()
     with uow:
         session = uow.session
-        wanted = [OrderStatus.PACKED.value, OrderStatus.HANDED_OVER.value]
+        wanted = [
+            OrderStatus.PACKED.value,
+            OrderStatus.HANDED_OVER.value,
+            OrderStatus.PART_RECALLED.value,
+        ]
         if again:
             wanted.append(OrderStatus.CONFIRMED.value)
         query = select(Order).where(col(Order.status).in_(wanted))
@@ -265,6 +269,7 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
             elif order is not None and order.status in (
                 OrderStatus.PACKED,
                 OrderStatus.HANDED_OVER,
+                OrderStatus.PART_RECALLED,
             ):
                 now = _waybills(order, parcels.get(order.id or 0, []))
                 if set(now) == listed[number]:

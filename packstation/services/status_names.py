@@ -18,6 +18,7 @@ _ORDER: dict[str, str] = {
     OrderStatus.ON_HOLD: N_("on hold"),
     OrderStatus.PACKED: N_("packed"),
     OrderStatus.HANDED_OVER: N_("handed over"),
+    OrderStatus.PART_RECALLED: N_("part handed over, rest recalled"),
     OrderStatus.CONFIRMED: N_("confirmed"),
     OrderStatus.CANCELLED: N_("cancelled"),
 }
@@ -103,6 +104,7 @@ _EVENTS: dict[str, str] = {
     "print_sent": N_("sent to the printer"),
     "print_waiting": N_("waiting for the printer"),
     "products_imported": N_("products imported"),
+    "rest_recalled": N_("rest recalled (part had left)"),
     "scan_refused": N_("scan refused"),
     "shipment_confirmed": N_("shipment confirmed"),
     "signed_in": N_("signed in"),

@@ -31,6 +31,7 @@ FIGURE_LABELS = {
     "packing": N_("Packing"),
     "packed": N_("Packed, not handed over"),
     "handed_over": N_("Handed over"),
+    "part_recalled": N_("Part handed over, rest recalled"),
     "confirmed": N_("Confirmed online"),
     "cancelled": N_("Cancelled"),
     "on_hold": N_("On hold"),

@@ -15,6 +15,7 @@ STATUS_STYLES: dict[str, str] = {
     S.PACKING: "cyan",
     S.PACKED: "green",
     S.HANDED_OVER: "dim green",
+    S.PART_RECALLED: "dim green",
     S.CONFIRMED: "dim",
     S.CANCELLED: "dim strike",
 }

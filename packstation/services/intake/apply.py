@@ -68,7 +68,8 @@ NOT_PACKED = frozenset(
     {OrderStatus.IMPORTED, OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PACKING}
 )
 CANCELLABLE = NOT_PACKED | {OrderStatus.PACKED}
-GONE = frozenset({OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED})  # with the courier
+# with the courier (what of it did not go was recalled)
+GONE = frozenset({OrderStatus.HANDED_OVER, OrderStatus.PART_RECALLED, OrderStatus.CONFIRMED})
 
 
 @dataclass

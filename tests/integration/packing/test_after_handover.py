@@ -16,10 +16,12 @@ from packstation.errors import UserError
 from packstation.services import lead, packing
 from packstation.services.audit import audit
 from packstation.services.handover import open_handover, scan_parcel, seal_handover
+from packstation.services.orders import order_details
 from packstation.services.packing_view import cartons, read_order
+from packstation.services.reports import day_report
 from packstation.services.reprints import void_label
 from packstation.services.shipments import confirm_file, export_shipments
-from packstation.store.models import Event, Order, OrderException, Parcel
+from packstation.store.models import Event, Order, OrderException, Parcel, Product
 from packstation.store.uow import UnitOfWork
 from tests.integration.packing.factories import TODAY, add_order
 from tests.integration.packing.steps import weigh_the_box
@@ -249,3 +251,64 @@ def test_a_split_order_fills_its_boxes_in_order_and_ships_what_was_filled(
         assert order is not None and order.status == OrderStatus.HANDED_OVER
     report = audit(shop)
     assert report.ok, report.as_dict()
+
+
+def _rest_packed(shop: Engine, settings: Settings) -> tuple[int, str, str]:
+    """V1 in two boxes: the tea's handed over (a sealed handover), the cup's packed and
+    labelled on the shelf still: (its id, the tea's waybill, the cup's)."""
+    order_id, gone = first_box_gone(shop, settings)
+    kept = pack(shop, order_id, [CUP], settings)
+    return order_id, gone, kept
+
+
+def _on_hand(shop: Engine, sku: str) -> int:
+    with UnitOfWork(shop) as u:
+        return u.session.exec(select(Product.on_hand).where(Product.sku == sku)).one()
+
+
+@pytest.mark.parametrize("closed_by", ["lead", "marketplace"])
+def test_the_rest_of_an_order_partly_handed_over_is_recalled(
+    shop: Engine, settings: Settings, tmp_path: Path, closed_by: str
+) -> None:
+    """Cancelling it was refused ("recall it before cancelling"): the cup's box stayed packed
+    with a live waybill, its goods out of stock, and nothing said the tea alone had gone."""
+    order_id, gone, kept = _rest_packed(shop, settings)
+    cups = _on_hand(shop, "CUP-002")
+    if closed_by == "marketplace":  # as the import does: an exception, the order held
+        with UnitOfWork(shop) as u:
+            u.session.add(OrderException(order_id=order_id, kind=ExceptionKind.CANCELLED))
+            u.session.execute(
+                update(Order)
+                .where(col(Order.id) == order_id)
+                .values(status=OrderStatus.ON_HOLD, hold_reason="closed on the marketplace")
+            )
+            u.commit()
+    done = lead.cancel_order(uow(shop), order_id=order_id, reason="buyer refunded")
+    assert done.gone == (gone,) and done.labels == (kept,)
+    said = done.sentence()
+    assert gone in said and kept in said and "recalled" in said
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.status == OrderStatus.PART_RECALLED
+        boxes = {p.tracking_no: p.status for p in u.session.exec(select(Parcel))}
+        assert boxes[gone] == ParcelStatus.HANDED_OVER and boxes[kept] == ParcelStatus.VOID
+        assert u.session.exec(select(Event).where(Event.kind == "rest_recalled")).one()
+        assert not u.session.exec(
+            select(OrderException).where(col(OrderException.resolved_at).is_(None))
+        ).all()
+    assert _on_hand(shop, "CUP-002") == cups + 1  # the cup back on the shelf
+    shown = order_details(uow(shop), order_id)
+    assert shown["status"] == OrderStatus.PART_RECALLED
+    assert "rest_recalled" in [e["kind"] for e in shown["events"]]
+    # what went is shipped: the ship-confirm file carries the tea's waybill alone
+    shipped = export_shipments(uow(shop), tmp_path / "ship.csv", settings=settings)
+    assert shipped.orders == 1
+    text = (tmp_path / "ship.csv").read_text(encoding="gb18030")
+    assert gone in text and kept not in text
+    counts = day_report(uow(shop), day=TODAY, settings=settings)["counts"]
+    assert counts["part_recalled"] == 1 and counts["cancelled"] == 0
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+    # done once: a second cancel is refused in one sentence
+    with pytest.raises(UserError, match="V1"):
+        lead.cancel_order(uow(shop), order_id=order_id, reason="again")
