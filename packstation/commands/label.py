@@ -348,7 +348,7 @@ def label(
     if parcel_id is None:
         job = printing.reprint_order_label(cli.uow(), order_id=found.id, reason=reason)
     else:
-        job = printing.reprint(cli.uow(), parcel_id=parcel_id, reason=reason)
+        job = printing.reprint(cli.uow(), parcel_id=parcel_id, reason=reason, settings=cli.settings)
     assert job.id is not None
     report(cli, [job.id], queue_only, as_json, order_no=found.order_no, reprint_of=job.reprint_of)
 

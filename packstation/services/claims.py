@@ -40,6 +40,8 @@ class Claim:
     resumed: bool = False  # this bench already held it
     carrier: str = ""  # the order's carrier, which its boxes go with
     left_in_box: int = 0  # taken over: units that bench ticked into the box still at it
+    # print first: the printer another machine sent the order's waybill to, not this bench's
+    label_printer: str = ""
 
 
 def _is_postgres(uow: UnitOfWork) -> bool:

@@ -11,6 +11,7 @@ open ``with uow:`` and never commit.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,7 +25,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import N_, _
+from packstation.i18n import N_, _, listed, ngettext
 from packstation.labels.content import LabelData, SlipData
 from packstation.labels.render import Rendered
 from packstation.labels.render import preview_png as render_preview
@@ -32,7 +33,15 @@ from packstation.services import claims, documents, tracking
 from packstation.services.carriers import ensure_carrier
 from packstation.services.outbox import OutboxSender
 from packstation.services.packing.boxes import box_place
-from packstation.store.models import Carrier, Order, OrderLine, Parcel, ParcelItem, PrintJob
+from packstation.store.models import (
+    Carrier,
+    Event,
+    Order,
+    OrderLine,
+    Parcel,
+    ParcelItem,
+    PrintJob,
+)
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -279,6 +288,19 @@ def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
     )
 
 
+def batch_label_elsewhere(uow: UnitOfWork, order: Order, here: str) -> str:
+    """The printer a batch sent the order's waybill to, when that is not ``here`` (the
+    bench's): it came out, or will, at another machine; "" otherwise."""
+    return next(
+        (
+            j.printer
+            for j in _batch_jobs(uow, order)
+            if j.kind == PrintKind.LABEL and j.printer != here
+        ),
+        "",
+    )
+
+
 @dataclass(frozen=True)
 class Drafts:
     """A parcel's label (and slip) drawn before the transaction that queues them, with the data
@@ -414,16 +436,23 @@ def add_parcel_documents(
     A ``documents_queued`` event says how many (the audit counts a parcel's jobs by it).
     Returns the parcel's jobs."""
     parcel = _parcel(uow, parcel_id)
-    jobs = _parcel_documents(uow, parcel, settings, slip=slip, drafts=drafts)
+    jobs, piece = _parcel_documents(uow, parcel, settings, slip=slip, drafts=drafts)
     # a batch's reprints adopted with its jobs have their own reprint records
     first = sum(1 for j in jobs if j.reprint_of is None)
-    uow.record("documents_queued", order_id=parcel.order_id, parcel_id=parcel_id, jobs=first)
+    uow.record(
+        "documents_queued",
+        order_id=parcel.order_id,
+        parcel_id=parcel_id,
+        jobs=first,
+        piece=list(piece),  # 件 n/m as the label prints it: a void since may make it wrong
+    )
     return jobs
 
 
 def _parcel_documents(
     uow: UnitOfWork, parcel: Parcel, settings: Settings, *, slip: bool, drafts: Drafts | None
-) -> list[PrintJob]:
+) -> tuple[list[PrintJob], tuple[int, int]]:
+    """The parcel's jobs, and the piece (件 n/m) its label prints."""
     order = _order(uow, parcel.order_id)
     number = decide_tracking_no(uow, settings, parcel, order)
     if _carries_order_number(order, number):
@@ -446,14 +475,14 @@ def _parcel_documents(
                 tracking_no=number,
             )
             _mark_labelled(uow, parcel)
-            return adopted
+            return adopted, (1, 1)  # drawn for the order as one parcel
     data = _document_data(uow, settings, order, parcel, number, slip=slip)
     jobs = [
         queue_job(uow, rendered, kind=kind, printer=printer, order_id=order.id, parcel_id=parcel.id)
         for kind, printer, rendered in rendered_documents(settings, data, drafts)
     ]
     _mark_labelled(uow, parcel)
-    return jobs
+    return jobs, (data.label.parcel_seq, data.label.parcel_count)
 
 
 def rendered_documents(
@@ -540,9 +569,26 @@ def void_order_documents(uow: UnitOfWork, order: Order, reason: str) -> int:
     return len(voided)
 
 
+@dataclass(frozen=True)
+class Redrawn:
+    """A label drawn again for a reprint, and the piece (件 n/m) it prints: the stored one
+    counts the boxes otherwise than now, or was made for another kind of printer."""
+
+    rendered: Rendered
+    piece: tuple[int, int]
+
+
 def _queue_reprint(
-    uow: UnitOfWork, parcel_id: int | None, reason: str, *, jobs: list[PrintJob] | None = None
+    uow: UnitOfWork,
+    parcel_id: int | None,
+    reason: str,
+    *,
+    jobs: list[PrintJob] | None = None,
+    printer: str = "",
+    redrawn: Redrawn | None = None,
 ) -> PrintJob:
+    """``printer``: print it there (a bench's own) rather than where it first went; a copy
+    still waiting for another printer is voided, so that one label comes out, here."""
     reason = reason.strip()
     if not reason:
         raise UserError(_("A reprint needs a reason; say why the label is printed again."))
@@ -558,15 +604,26 @@ def _queue_reprint(
                 "weighed."
             ).format(seq=place, order=_order(uow, parcel.order_id).order_no)
         )
+    if printer:
+        elsewhere = [j for j in jobs if j.status == PrintStatus.QUEUED and j.printer != printer]
+        if elsewhere:
+            _void(uow, elsewhere, f"printed at {printer} instead")
+            uow.record(
+                "label_voided",
+                order_id=elsewhere[0].order_id,
+                parcel_id=parcel_id,
+                jobs=[j.id for j in elsewhere],
+                reason=reason,
+            )
     waits = still_queued(jobs)
     if waits:  # with the printer off, each reprint queued one more: all came out when it was back
         raise UserError(waits)
     original = next((j for j in jobs if j.reprint_of is None), jobs[0])
     job = queue_job(
         uow,
-        Rendered(original.language, original.content, ()),
+        redrawn.rendered if redrawn else Rendered(original.language, original.content, ()),
         kind=PrintKind.LABEL,
-        printer=original.printer,
+        printer=printer or original.printer,
         order_id=original.order_id,
         parcel_id=parcel_id,
         reprint_of=original.id,
@@ -581,8 +638,115 @@ def _queue_reprint(
         reprint_of=original.id,
         reason=reason,
         count=count,
+        **({"piece": list(redrawn.piece)} if redrawn else {}),
     )
     return job
+
+
+# the events that say which piece (件 n/m) a parcel's label printed, the last one holding
+PIECE_EVENTS = ("documents_queued", "print_adopted", "label_reprinted")
+
+
+def _printed_pieces(uow: UnitOfWork, order_id: int) -> dict[int, tuple[int, int]]:
+    """Each parcel's piece as its newest label prints it (labels older than this record have
+    none, and are left out)."""
+    rows = uow.session.exec(
+        select(Event.parcel_id, Event.payload)
+        .where(Event.order_id == order_id, col(Event.kind).in_(PIECE_EVENTS))
+        .order_by(col(Event.id))
+    )
+    printed: dict[int, tuple[int, int]] = {}
+    for parcel_id, payload in rows:
+        piece = json.loads(payload or "{}").get("piece")
+        if parcel_id is not None and isinstance(piece, list) and len(piece) == 2:
+            printed[parcel_id] = (int(piece[0]), int(piece[1]))
+    return printed
+
+
+@dataclass(frozen=True)
+class WrongPiece:
+    """A label on a box still here that counts it otherwise than the courier will (a box of
+    the order was voided since it printed)."""
+
+    parcel_id: int
+    tracking_no: str
+    printed: tuple[int, int]
+    now: tuple[int, int]
+
+
+def _piece_now(uow: UnitOfWork, parcel: Parcel) -> tuple[tuple[int, int], bool]:
+    """The parcel's piece now, and whether every unit of the order is in a box (else how many
+    boxes go may still grow)."""
+    read = documents.contents(uow, parcel.order_id, parcel.id)
+    return read.piece(parcel.seq), read.unpacked == 0
+
+
+def _is_wrong(printed: tuple[int, int], now: tuple[int, int], settled: bool) -> bool:
+    if printed[0] != now[0]:
+        return True
+    # "件 1" (how many not known yet) is not wrong; a count is, once the boxes are all known
+    return settled and bool(printed[1]) and bool(now[1]) and printed[1] != now[1]
+
+
+def wrong_pieces(uow: UnitOfWork, order_id: int) -> list[WrongPiece]:
+    """The order's labelled boxes still here whose label prints a piece (件 n/m) that is not
+    theirs now: reprint them (in transaction)."""
+    printed = _printed_pieces(uow, order_id)
+    if not printed:
+        return []
+    boxes = uow.session.exec(
+        select(Parcel)
+        .where(
+            Parcel.order_id == order_id,
+            col(Parcel.tracking_no).is_not(None),
+            col(Parcel.status).in_([ParcelStatus.LABELLED, ParcelStatus.PACKED]),
+        )
+        .order_by(col(Parcel.seq))
+    ).all()
+    wrong = []
+    for box in boxes:
+        was = printed.get(box.id or 0)
+        if was is None:
+            continue
+        now, settled = _piece_now(uow, box)
+        if _is_wrong(was, now, settled):
+            wrong.append(WrongPiece(box.id or 0, box.tracking_no or "", was, now))
+    return wrong
+
+
+def _piece_text(piece: tuple[int, int]) -> str:
+    place, count = piece
+    return f"件 {place}/{count}" if count else f"件 {place}"
+
+
+def wrong_pieces_sentence(wrong: list[WrongPiece]) -> str:
+    """What the bench and the lead are told of labels with a wrong piece, or ""."""
+    if not wrong:
+        return ""
+    said = [f"{w.tracking_no} ({_piece_text(w.printed)} → {_piece_text(w.now)})" for w in wrong]
+    return ngettext(
+        "Label {labels} counts its box wrongly since a box was voided: reprint it with a "
+        "reason before it goes.",
+        "Labels {labels} count their boxes wrongly since a box was voided: reprint them with "
+        "a reason before they go.",
+        len(wrong),
+    ).format(labels=listed(said))
+
+
+def _redrawn(
+    uow: UnitOfWork, settings: Settings, parcel: Parcel, jobs: list[PrintJob], printer: str
+) -> Redrawn | None:
+    """The parcel's label drawn again when its stored bytes will not do: they print a wrong
+    piece, or are for a printer of another language than ``printer`` (in transaction)."""
+    live = [j for j in jobs if j.status in LIVE]
+    if not live or not parcel.tracking_no:
+        return None
+    wrong = any(w.parcel_id == parcel.id for w in wrong_pieces(uow, parcel.order_id))
+    if not wrong and (not printer or live[-1].language == settings.printing.language):
+        return None
+    data = documents.label_data(uow, settings, parcel, parcel.tracking_no)
+    rendered = documents.render_parcel_label(settings, data)
+    return Redrawn(rendered, (data.parcel_seq, data.parcel_count))
 
 
 _DEAD_WAYBILL = N_(
@@ -601,9 +765,18 @@ def _refuse_cancelled(order: Order) -> None:
         )
 
 
-def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
+def reprint(
+    uow: UnitOfWork,
+    *,
+    parcel_id: int,
+    reason: str,
+    settings: Settings | None = None,
+    printer: str = "",
+) -> PrintJob:
     """Queue the stored bytes of the parcel's label again, with a reason; commits.  A void
-    parcel's waybill is dead: it is refused."""
+    parcel's waybill is dead: it is refused.  With ``settings``, a label whose piece (件 n/m)
+    is wrong since a box was voided is drawn again; ``printer``: print it there (the bench's
+    own) rather than where it went first."""
     with uow:
         # the order, then the parcel: a void or a bench's action on them ends first
         order = claims.lock_order(uow, _parcel(uow, parcel_id).order_id)
@@ -612,7 +785,9 @@ def reprint(uow: UnitOfWork, *, parcel_id: int, reason: str) -> PrintJob:
             raise UserError(_(_DEAD_WAYBILL).format(code=parcel.tracking_no or parcel.id))
         if order is not None:
             _refuse_cancelled(order)
-        job = _queue_reprint(uow, parcel_id, reason)
+        jobs = label_jobs(uow, parcel_id)
+        redrawn = _redrawn(uow, settings, parcel, jobs, printer) if settings else None
+        job = _queue_reprint(uow, parcel_id, reason, jobs=jobs, printer=printer, redrawn=redrawn)
         uow.commit()
     return job
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
+from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
@@ -23,7 +24,13 @@ from packstation.i18n import _
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box, void_to_pack_again
-from packstation.services.printing import preview_png, reprint
+from packstation.services.printing import (
+    WrongPiece,
+    preview_png,
+    reprint,
+    wrong_pieces,
+    wrong_pieces_sentence,
+)
 from packstation.services.status_names import parcel_status_label, status_label
 from packstation.store.models import Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -152,12 +159,15 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
         )
 
 
-def reprint_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
-    """Print a parcel's label again (the same bytes) with a reason; returns the new job's id."""
+def reprint_label(
+    uow: UnitOfWork, *, parcel_id: int, reason: str, settings: Settings | None = None
+) -> int:
+    """Print a parcel's label again (the same bytes, or with ``settings`` drawn again when its
+    piece 件 n/m is wrong since a box was voided) with a reason; returns the new job's id."""
     reason = reason.strip()
     if not reason:
         raise UserError(_("Give a reason for the reprint; reprints are counted."))
-    job = reprint(uow, parcel_id=parcel_id, reason=reason)
+    job = reprint(uow, parcel_id=parcel_id, reason=reason, settings=settings)
     return job.id or 0
 
 
@@ -185,6 +195,8 @@ class Voided:
     prints: int
     cancelled: bool = False
     handover_id: int | None = None
+    # the order's other labels that count their boxes wrongly now: to reprint
+    wrong: tuple[WrongPiece, ...] = ()
 
 
 def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> Voided:
@@ -228,8 +240,10 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> Voided:
             order.status = OrderStatus.ON_HOLD
             order.hold_reason = _("Label voided: {reason}").format(reason=reason)
             uow.session.add(order)
+        uow.flush()
+        wrong = () if cancelled else tuple(wrong_pieces(uow, order.id or 0))
         uow.commit()
-        return Voided(count, cancelled, handover_id)
+        return Voided(count, cancelled, handover_id, wrong)
 
 
 def voided_sentence(code: str, voided: Voided) -> str:
@@ -254,6 +268,8 @@ def voided_sentence(code: str, voided: Voided) -> str:
         said += " " + _("It was printed {count} times: tear off every copy.").format(
             count=voided.prints
         )
+    if voided.wrong:
+        said += " " + wrong_pieces_sentence(list(voided.wrong))
     return said
 
 

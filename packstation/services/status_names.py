@@ -108,6 +108,7 @@ _EVENTS: dict[str, str] = {
     "scan_refused": N_("scan refused"),
     "shipment_confirmed": N_("shipment confirmed"),
     "signed_in": N_("signed in"),
+    "split_changed": N_("packed in other boxes than the lead's split"),
     "signed_out": N_("signed out"),
     "stock_adjusted": N_("stock adjusted"),
     "stock_counted": N_("stock counted"),

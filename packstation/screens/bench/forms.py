@@ -66,7 +66,8 @@ def tick_by_hand(screen: BenchScreen) -> None:
             screen.refresh_order(highlight=line_id)
             if result.box_closed:
                 screen.weigh_prompt()
-            screen.say(result.message, "ok")
+            said = result.message
+            screen.say(f"{said}  {result.plan}" if result.plan else said, "ok")
 
     screen.app.push_screen(
         LineForm(
@@ -174,7 +175,10 @@ def reprint(screen: BenchScreen) -> None:
         screen.say(_("No order to reprint."), "refused")
         return
     # said before the reason is asked for, not after: no label yet, or one still queued
-    refused = screen.store.read(lambda uow: packing.reprint_refusal(uow, order_id=order_id))
+    settings = screen.bench_app.settings
+    refused = screen.store.read(
+        lambda uow: packing.reprint_refusal(uow, order_id=order_id, settings=settings)
+    )
     if refused:
         screen.say(refused, "refused")
         return
@@ -182,7 +186,9 @@ def reprint(screen: BenchScreen) -> None:
     def done(reason: object) -> None:
         if not isinstance(reason, str):
             return
-        number = screen.guard(lambda uow: packing.reprint(uow, order_id=order_id, reason=reason))
+        number = screen.guard(
+            lambda uow: packing.reprint(uow, order_id=order_id, reason=reason, settings=settings)
+        )
         if number is not None:
             screen.say(_("Label {tracking} queued again.").format(tracking=number), "ok")
 

@@ -431,7 +431,8 @@ class BenchScreen(Screen[str | None]):
                     then = _("all ticked: weigh the box and type its weight (F5)")
                 else:
                     then = _("all ticked: put the box on the scale")
-                self.say(result.message + "  —  " + then, "ok")
+                said = result.message + "  —  " + then
+                self.say(f"{said}  {result.plan}" if result.plan else said, "ok")
             else:
                 self.say(result.message, "ok")
             return
@@ -534,6 +535,15 @@ class BenchScreen(Screen[str | None]):
                 _("Order {no} taken over from {bench} (its lease expired).").format(
                     no=claim.order_no, bench=claim.taken_over_from
                 ),
+                "attention",
+            )
+        elif claim.label_printer:
+            self.say(
+                _(
+                    "Order {no} opened: scan each item. Its label was printed with the batch at "
+                    "printer {printer}, not this bench's: fetch it there, or reprint it here "
+                    "(F7) with a reason once the box is weighed."
+                ).format(no=claim.order_no, printer=claim.label_printer),
                 "attention",
             )
         else:

@@ -242,7 +242,9 @@ class ReprintScreen(LeadScreen):
                 return
 
             def job(uow: UnitOfWork) -> str:
-                job_id = reprint_label(uow, parcel_id=parcel_id, reason=reason)
+                job_id = reprint_label(
+                    uow, parcel_id=parcel_id, reason=reason, settings=self.lead.settings
+                )
                 return _("Label sent again (job {job}); the reprint is counted.").format(job=job_id)
 
             self.act(job)

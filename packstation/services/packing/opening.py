@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlmodel import col, or_, select
 
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus
 from packstation.errors import UserError
+from packstation.services import documents, printing
 from packstation.services.claims import (
     Claim,
     claim_due,
@@ -63,8 +65,9 @@ def open_order(
             raise UserError(reason)
         claim = take_claim(order, uow, now=now, lease_seconds=settings.store.lease_seconds)
         ensure_box(uow, order_id, claim.carrier, settings)
+        elsewhere = printing.batch_label_elsewhere(uow, order, documents.label_printer(settings))
         uow.commit()
-        return claim
+        return replace(claim, label_printer=elsewhere) if elsewhere else claim
 
 
 def take_next(

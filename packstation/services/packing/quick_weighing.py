@@ -238,17 +238,23 @@ def _pack(
         printing.queue_parcel_job(
             uow, rendered, kind=kind, printer=printer, order_id=order_id, parcel_id=box_id
         )
-    uow.record("documents_queued", order_id=order_id, parcel_id=box_id, jobs=len(jobs))
+    piece = [data.label.parcel_seq, data.label.parcel_count]
+    uow.record("documents_queued", order_id=order_id, parcel_id=box_id, jobs=len(jobs), piece=piece)
     uow.record("box_packed", order_id=order_id, parcel_id=box_id, seq=box.seq)
     connection.execute(_PACK_ORDER, {"order_id": order_id, "at": now})
     uow.record("order_packed", order_id=order_id, boxes=box.seq)
+    said = _("Weight {grams} g accepted; label {tracking} queued.").format(
+        grams=weight.grams, tracking=number
+    )
+    # the order's other boxes, if it has any: a label of theirs a void made wrong is named
+    wrong = (
+        printing.wrong_pieces_sentence(printing.wrong_pieces(uow, order_id)) if box.seq > 1 else ""
+    )
     return WeighResult(
         True,
         weight.grams,
         expected,
-        _("Weight {grams} g accepted; label {tracking} queued.").format(
-            grams=weight.grams, tracking=number
-        ),
+        f"{said}  {wrong}" if wrong else said,
         len(jobs),
         order_packed=True,
     )

@@ -28,6 +28,7 @@ from packstation.services.packing.boxes import (
     order_lines,
     the_live_box,
 )
+from packstation.services.packing.plan import plan_changed
 from packstation.services.packing.voiding import drop_empty_boxes
 from packstation.store.models import Order, OrderLine, Parcel, ParcelItem, Product, ProductBarcode
 from packstation.store.uow import UnitOfWork
@@ -42,6 +43,8 @@ class ScanResult:
     box_closed: bool = False  # the last unit was ticked: weigh now
     wanted: list[str] = field(default_factory=list)
     line_id: int | None = None  # the line ticked
+    # the last unit ticked in fewer boxes than a lead's split: the plan, said after the rest
+    plan: str = ""
 
     @property
     def ok(self) -> bool:
@@ -118,14 +121,15 @@ def _after_tick(
     box: Parcel,
     settings: Settings,
     lines: list[OrderLine],
-) -> bool:
+) -> tuple[bool, str]:
     """Close the box by itself once every unit of the order is ticked (``lines``: the order's
-    lines already read and locked in this transaction)."""
+    lines already read and locked in this transaction): (closed, what the packer is told of
+    a lead's split packed in fewer boxes)."""
     if all(line.quantity_packed >= line.quantity for line in lines):
         fix_expected_weight(uow, order.id or 0, box, settings)
         drop_empty_boxes(uow, order.id or 0)
-        return True
-    return False
+        return True, plan_changed(uow, order.id or 0)
+    return False, ""
 
 
 def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) -> ScanResult:
@@ -162,13 +166,20 @@ def scan_item(uow: UnitOfWork, *, order_id: int, code: str, settings: Settings) 
                     units=match.units,
                     line_id=line.id,
                 )
-                closed = _after_tick(uow, order, box, settings, lines)  # after: its cause first
+                # after: its cause first
+                closed, planned = _after_tick(uow, order, box, settings, lines)
                 uow.commit()
                 message = _("✔ {sku} {name} ×{units}").format(
                     sku=line.sku, name=line.title, units=match.units
                 )
                 return ScanResult(
-                    ScanOutcome.TICKED, message, line.sku, match.units, closed, line_id=line.id
+                    ScanOutcome.TICKED,
+                    message,
+                    line.sku,
+                    match.units,
+                    closed,
+                    line_id=line.id,
+                    plan=planned,
                 )
             match = ScanMatch(ScanOutcome.OVER_SCAN, line_id=line.id)
         products = find_products(
@@ -259,12 +270,20 @@ def _quick_tick(uow: UnitOfWork, order_id: int, code: str, settings: Settings) -
         line_id=match.line_id,
     )
     closed = sum(x.remaining for x in states) <= match.units
+    planned = ""
     if closed:  # the order's last unit: the box is done, weigh it (logged after the scan)
         close_box_weight(uow, order_id, scan.box_id, scan.carton, settings)
         drop_empty_boxes(uow, order_id)
+        planned = plan_changed(uow, order_id)
     message = _("✔ {sku} {name} ×{units}").format(sku=row[1], name=row[4], units=match.units)
     return ScanResult(
-        ScanOutcome.TICKED, message, row[1], match.units, closed, line_id=match.line_id
+        ScanOutcome.TICKED,
+        message,
+        row[1],
+        match.units,
+        closed,
+        line_id=match.line_id,
+        plan=planned,
     )
 
 
@@ -355,7 +374,7 @@ def tick_manually(
             line_id=line.id,
             reason=reason,
         )
-        closed = _after_tick(uow, order, box, settings, lines)  # after: its cause first
+        closed, planned = _after_tick(uow, order, box, settings, lines)  # after: its cause first
         uow.commit()
         return ScanResult(
             ScanOutcome.TICKED,
@@ -363,6 +382,7 @@ def tick_manually(
             line.sku,
             1,
             closed,
+            plan=planned,
         )
 
 

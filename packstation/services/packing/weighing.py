@@ -9,10 +9,16 @@ from sqlmodel import col, select
 from packstation.config import Settings
 from packstation.domain.lifecycle import check_move
 from packstation.domain.packing import MAX_WEIGHT_G
-from packstation.domain.status import OrderStatus, ParcelStatus, WeightSource
+from packstation.domain.status import (
+    OrderStatus,
+    ParcelStatus,
+    PrintKind,
+    PrintStatus,
+    WeightSource,
+)
 from packstation.errors import UserError
 from packstation.i18n import N_, _
-from packstation.services import printing
+from packstation.services import documents, printing
 from packstation.services.claims import clear_claim, held_order
 from packstation.services.packing.boxes import (
     all_ticked,
@@ -20,6 +26,7 @@ from packstation.services.packing.boxes import (
     live_box,
     waits_for_weight,
 )
+from packstation.services.packing.plan import plan_changed
 from packstation.services.packing.quick_weighing import weigh_plainly
 from packstation.services.packing.voiding import drop_empty_boxes
 from packstation.services.packing.weights import WeighResult, Weight, accepted
@@ -229,21 +236,49 @@ def _weigh_box(
         uow.session.add(box)
         packed = False
         await_scan = settings.bench.label_check
+        planned = ""
         if not await_scan:
             packed = _finish_box(uow, order, box, settings, now)
+            # the next box opened beyond a lead's split: the packer is told the plan
+            planned = "" if packed else plan_changed(uow, order_id)
         uow.commit()
-        said = _("Weight {grams} g accepted; label {tracking} queued.")
+        said, printer = _("Weight {grams} g accepted; label {tracking} queued."), ""
         if queued and all(job.batch for job in queued):  # nothing was queued: it said so
-            said = _("Weight {grams} g accepted; its label {tracking} was printed with the batch.")
+            said, printer = _batch_label_said(queued, settings)
+        said = said.format(grams=grams, tracking=box.tracking_no or "", printer=printer)
+        wrong = printing.wrong_pieces_sentence(printing.wrong_pieces(uow, order_id))
         return WeighResult(
             True,
             grams,
             expected,
-            said.format(grams=grams, tracking=box.tracking_no or ""),
+            "  ".join(s for s in (said, wrong, planned) if s),
             jobs,
             packed,
             await_scan,
         )
+
+
+def _batch_label_said(queued: list[PrintJob], settings: Settings) -> tuple[str, str]:
+    """What the bench says of a label a batch printed (print first): where it was sent, when
+    that is another printer than this bench's (it did not come out here): the sentence, and
+    that printer ("" when it is this bench's)."""
+    here = documents.label_printer(settings)
+    elsewhere = next((j for j in queued if j.kind == PrintKind.LABEL and j.printer != here), None)
+    if elsewhere is None:
+        return _("Weight {grams} g accepted; its label {tracking} was printed with the batch."), ""
+    if elsewhere.status == PrintStatus.QUEUED:
+        said = _(
+            "Weight {grams} g accepted; its label {tracking} was printed with the batch and "
+            "waits for printer {printer}, not this bench's: fetch it there, or reprint it here "
+            "(F7) with a reason."
+        )
+    else:
+        said = _(
+            "Weight {grams} g accepted; its label {tracking} was printed with the batch and "
+            "sent to printer {printer}, not this bench's: fetch it there, or reprint it here "
+            "(F7) with a reason."
+        )
+    return said, elsewhere.printer
 
 
 def refuse_override(uow: UnitOfWork, *, order_id: int, lead: str, why: str) -> None:
@@ -276,6 +311,8 @@ def check_label(
         if not ok:
             uow.record("label_check_failed", order_id=order_id, parcel_id=box.id, code=code)
         packed = _finish_box(uow, order, box, settings, now) if ok else False
+        if ok and not packed:
+            plan_changed(uow, order_id)  # recorded for the lead (the bench says the next box)
         uow.commit()
         return ok, packed
 
@@ -299,22 +336,32 @@ def _last_labelled(uow: UnitOfWork, order_id: int) -> Parcel | None:
     ).first()
 
 
-def reprint_refusal(uow: UnitOfWork, *, order_id: int) -> str:
+def reprint_refusal(uow: UnitOfWork, *, order_id: int, settings: Settings | None = None) -> str:
     """Why the order's label cannot be reprinted now, or "": asked before the bench asks for
-    a reason (it asked, then said the label had not printed yet)."""
+    a reason (it asked, then said the label had not printed yet).  With ``settings``, a label
+    waiting for another printer than this bench's is no reason: the reprint prints it here
+    and that one never comes out."""
     with uow:
         box = _last_labelled(uow, order_id)
         if box is None:
             return _(NO_LABEL_YET)
-        return printing.still_queued(printing.label_jobs(uow, box.id or 0))
+        jobs = printing.label_jobs(uow, box.id or 0)
+        if settings is not None:
+            here = documents.label_printer(settings)
+            jobs = [j for j in jobs if j.printer == here]
+        return printing.still_queued(jobs)
 
 
-def reprint(uow: UnitOfWork, *, order_id: int, reason: str) -> str:
-    """Reprint the label of the order's last labelled box; returns its tracking number."""
+def reprint(
+    uow: UnitOfWork, *, order_id: int, reason: str, settings: Settings | None = None
+) -> str:
+    """Reprint the label of the order's last labelled box (with ``settings``: on this bench's
+    printer, drawn again if its piece 件 n/m is wrong now); returns its tracking number."""
     with uow:
         box = _last_labelled(uow, order_id)
         if box is None:
             raise UserError(_(NO_LABEL_YET))
         parcel_id, number = box.id or 0, box.tracking_no or ""
-    printing.reprint(uow, parcel_id=parcel_id, reason=reason)
+    here = documents.label_printer(settings) if settings else ""
+    printing.reprint(uow, parcel_id=parcel_id, reason=reason, settings=settings, printer=here)
     return number

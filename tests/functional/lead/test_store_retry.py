@@ -79,7 +79,7 @@ def test_a_store_that_stays_away_is_one_sentence_and_nothing_is_stored(
     monkeypatch.setattr(retry, "SCREEN_RETRY_S", 0.3)
     tries: list[int] = []
 
-    def down(uow: UnitOfWork, *, parcel_id: int, reason: str) -> int:
+    def down(uow: UnitOfWork, *, parcel_id: int, reason: str, settings: object = None) -> int:
         tries.append(parcel_id)
         raise OperationalError(
             "INSERT INTO print_job (parcel_id) VALUES (?)",

@@ -5,6 +5,7 @@ a box being packed stays its bench's."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,13 @@ from packstation.services.handover import (
 )
 from packstation.services.packing_view import Phase, read_order
 from packstation.services.printing import reprint
-from packstation.services.reprints import Voided, find_labels, void_label, voided_sentence
+from packstation.services.reprints import (
+    Voided,
+    find_labels,
+    reprint_label,
+    void_label,
+    voided_sentence,
+)
 from packstation.store.models import (
     Event,
     Order,
@@ -685,3 +692,131 @@ def test_a_box_being_filled_has_no_label_to_void(shop: Engine, settings: Setting
     )
     view = read_order(UnitOfWork(shop), order_id, settings)
     assert view.ticked == 1 and view.current is not None and view.current.status == "open"
+
+
+def _box_by_box(shop: Engine, order_id: int, settings: Settings, boxes: int) -> list[str]:
+    """One tea into each of ``boxes`` boxes, each weighed and labelled: their waybills."""
+    numbers = []
+    for _ in range(boxes):
+        assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+        view = read_order(uow(shop), order_id, settings)
+        assert view is not None
+        if view.phase == Phase.PICKING:
+            packing.close_box(uow(shop), order_id=order_id, settings=settings)
+        weighed = weigh_the_box(shop, order_id, settings)
+        assert weighed.accepted, weighed.message
+        with UnitOfWork(shop) as u:
+            numbers.append(
+                u.session.exec(
+                    select(Parcel.tracking_no)
+                    .where(Parcel.order_id == order_id, col(Parcel.tracking_no).is_not(None))
+                    .order_by(col(Parcel.id).desc())
+                ).first()
+                or ""
+            )
+    return numbers
+
+
+def _pieces_printed(shop: Engine, number: str) -> list[list[int]]:
+    box = parcel_id(shop, number)
+    with UnitOfWork(shop) as u:
+        payloads = u.session.exec(
+            select(Event.payload)
+            .where(Event.parcel_id == box, col(Event.kind).in_(printing.PIECE_EVENTS))
+            .order_by(col(Event.id))
+        ).all()
+    return [json.loads(p)["piece"] for p in payloads if "piece" in json.loads(p)]
+
+
+def test_labels_whose_piece_count_a_void_made_wrong_are_named_and_reprinted_right(
+    shop: Engine, settings: Settings
+) -> None:
+    """The lead split three teas into three boxes, all labelled (件 1/3, 2/3, 3/3), then voided
+    the second: its tea went into a new box, labelled 件 3/3, while the old third box still
+    said 3/3 (it is the second now) and nothing said so; its reprint printed 3/3 again."""
+    order_id = add_order(shop, "V3", [("TEA-001", 3)])
+    lead.split_order(uow(shop), order_id=order_id, parcels=3)
+    assert packing.open_order(uow(shop), code="V3", settings=settings) is not None
+    first, second, third = _box_by_box(shop, order_id, settings, 3)
+    assert [_pieces_printed(shop, n) for n in (first, second, third)] == [
+        [[1, 3]],
+        [[2, 3]],
+        [[3, 3]],
+    ]
+    all_printed(shop, settings)
+    voided = void_label(uow(shop), parcel_id=parcel_id(shop, second), reason="torn")
+    assert [w.tracking_no for w in voided.wrong] == [third]
+    said = voided_sentence(second, voided)
+    assert f"{third} (件 3/3 → 件 2" in said and "reprint" in said
+
+    lead.release(uow(shop), order_id=order_id)
+    assert packing.open_order(uow(shop), code="V3", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    weighed = weigh_the_box(shop, order_id, settings)
+    assert weighed.order_packed
+    # the new box prints 件 3/3; the bench is told the old third box's label is wrong now
+    assert f"{third} (件 3/3 → 件 2/3)" in weighed.message
+    assert first not in weighed.message
+
+    # the normal reprint, with a reason, prints it as it goes now: 件 2/3
+    reprint_label(
+        uow(shop), parcel_id=parcel_id(shop, third), reason="wrong piece count", settings=settings
+    )
+    assert _pieces_printed(shop, third)[-1] == [2, 3]
+    third_id = parcel_id(shop, third)
+    with UnitOfWork(shop) as u:
+        assert printing.wrong_pieces(u, order_id) == []
+        jobs = u.session.exec(
+            select(PrintJob).where(PrintJob.parcel_id == third_id).order_by(col(PrintJob.id))
+        ).all()
+        label, again = [j for j in jobs if j.kind == "label"]
+        assert again.reprint_of == label.id and again.content != label.content
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
+def test_a_batch_label_sent_to_another_printer_is_said_and_reprinted_here(
+    shop: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """The office printed the batch on its own printer (still queued there): the bench took
+    that waybill for its own ("printed with the batch"), the packer waited for a label that
+    would come out elsewhere, and F7 refused while that job waited."""
+    office = settings.model_copy(
+        update={
+            "devices": settings.devices.model_copy(
+                update={"printer": f"dir://{tmp_path / 'office'}", "slip_printer": ""}
+            )
+        }
+    )
+    order_id = add_order(shop, "V1", [("TEA-001", 1)])
+    print_batch(uow(shop), office, due=TODAY)
+    here = settings.devices.printer
+    with UnitOfWork(shop) as u:
+        number = u.session.exec(select(Order.tracking_no)).one()
+    elsewhere = office.devices.printer
+    claim = packing.open_order(uow(shop), code=number, settings=settings)
+    assert claim is not None and claim.label_printer == elsewhere  # said when it opens
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    weighed = weigh_the_box(shop, order_id, settings)
+    assert weighed.accepted and weighed.order_packed
+    assert f"waits for printer {elsewhere}, not this bench's" in weighed.message
+    assert "reprint it here (F7)" in weighed.message
+    # F7 is offered (the job waiting elsewhere is no reason to refuse) and prints it here
+    assert packing.reprint_refusal(uow(shop), order_id=order_id, settings=settings) == ""
+    assert (
+        packing.reprint(
+            uow(shop), order_id=order_id, reason="printed at the office", settings=settings
+        )
+        == number
+    )
+    with UnitOfWork(shop) as u:
+        labels = u.session.exec(
+            select(PrintJob).where(PrintJob.kind == "label").order_by(col(PrintJob.id))
+        ).all()
+        assert [(j.printer, j.status) for j in labels] == [
+            (elsewhere, PrintStatus.VOID),  # it never comes out at the office
+            (here, PrintStatus.QUEUED),
+        ]
+        assert labels[1].reprint_of == labels[0].id and labels[1].reason == "printed at the office"
+    report = audit(shop)
+    assert report.ok, report.as_dict()
