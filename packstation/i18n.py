@@ -8,11 +8,13 @@ so there is no compile step.  English is the source language.
 
 from __future__ import annotations
 
+import json
 import locale
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -97,3 +99,134 @@ def listed(items: Iterable[str]) -> str:
 def N_(message: str) -> str:
     """Mark a string for translation without translating it now (for constants)."""
     return message
+
+
+# What the program itself writes into the store for people to read later (a hold's reason, an
+# exception's note, the reason of a voided label) is kept in no language: the English message,
+# its values, and the mark below in front, so that each reader reads it in their own language
+# (``as_read``).  What a person typed is stored as typed, and text stored before, in the language
+# of whoever wrote it, is shown as it is.  Kept as short JSON: a message is ["English", {values}]
+# (["English"] without values), values said together are {"separator": [values]}.
+_STORED = "\ue000"  # a character of private use: nobody types it, and strip() keeps it
+_SHORTEST = 12  # a value is cut to this before the items of a list are left out
+
+
+def said_later(message: str, **values: object) -> list[object]:
+    """A message (marked with ``N_``) and its values, to be translated when read: a value is
+    text, a number, or another ``said_later``/``said_together``."""
+    return [message, values] if values else [message]
+
+
+def said_together(items: Iterable[object], separator: str = "; ") -> dict[str, list[object]]:
+    """Several values in one, separated as the reader's language writes ``separator``."""
+    return {separator: list(items)}
+
+
+def for_store(what: object, *, limit: int = 400) -> str:
+    """``what`` (a ``said_later``) as a column keeps it, at most ``limit`` characters long: the
+    longest values are cut, then the last items of the longest list left out (an ellipsis
+    says so), never the message."""
+    what = json.loads(json.dumps(what))  # cut in a copy: the caller's stays whole
+    for shortest in (_SHORTEST, None, 1):
+        while True:
+            text = _STORED + json.dumps(what, ensure_ascii=False, separators=(",", ":"))
+            if len(text) <= limit or not _shortened(what, len(text) - limit, shortest):
+                break
+        if len(text) <= limit:
+            return text
+    return ""  # no message is that long: nothing rather than a broken one
+
+
+def _shortened(what: object, too_much: int, shortest: int | None) -> bool:
+    """Cut ``what`` once: its longest text to no less than ``shortest`` characters, or (with
+    no ``shortest``) its longest list by its last item.  False when nothing could be cut."""
+    if shortest is None:
+        lists = sorted(_lists(what), key=len, reverse=True)
+        if not lists or len(lists[0]) < 2 or lists[0][1:] == ["…"]:
+            return False
+        if lists[0][-1] == "…":
+            del lists[0][-2]
+        else:
+            lists[0][-1] = "…"
+        return True
+    places = sorted(_texts(what), key=lambda at: len(at[0][at[1]]), reverse=True)
+    if not places or len(places[0][0][places[0][1]]) <= shortest:
+        return False
+    (holder, key), value = places[0], places[0][0][places[0][1]]
+    # down to the next longest, or by what is too much: no value is cut to nothing first
+    next_longest = len(places[1][0][places[1][1]]) if len(places) > 1 else 0
+    keep = max(len(value) - too_much - 1, next_longest, shortest - 1, 1)
+    holder[key] = value[: min(keep, len(value) - 2)] + "…"
+    return True
+
+
+def _values(what: object) -> Iterator[tuple[Any, Any]]:
+    """Each value in ``what`` (a ``said_later``): (its holder, its key or index)."""
+    if isinstance(what, list) and what and isinstance(what[0], str):
+        values = what[1] if len(what) > 1 and isinstance(what[1], dict) else {}
+        for key in values:
+            yield values, key
+            yield from _values(values[key])
+    elif isinstance(what, dict) and len(what) == 1:
+        (items,) = what.values()
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                yield items, index
+                yield from _values(item)
+
+
+def _texts(what: object) -> Iterator[tuple[Any, Any]]:
+    return ((holder, key) for holder, key in _values(what) if isinstance(holder[key], str))
+
+
+def _lists(what: object) -> Iterator[list[Any]]:
+    if isinstance(what, dict) and len(what) == 1:
+        (items,) = what.values()
+        if isinstance(items, list):
+            yield items
+    for holder, key in _values(what):
+        inner = holder[key]
+        if isinstance(inner, dict) and len(inner) == 1:
+            (items,) = inner.values()
+            if isinstance(items, list):
+                yield items
+
+
+def kept(text: str) -> object:
+    """Stored text as a value of a ``said_later``: a ``for_store`` message as it was kept (so
+    that it is read in the reader's language too), anything else as it is."""
+    if not text.startswith(_STORED):
+        return text
+    try:
+        value: object = json.loads(text[len(_STORED) :])
+    except ValueError:
+        return text[len(_STORED) :]
+    return value
+
+
+def as_read(text: str) -> str:
+    """Stored text in the current language: a ``for_store`` message translated, anything else
+    (what a person typed, a reason stored before in the writer's language) as it is."""
+    return translated(kept(text))
+
+
+def translated(value: object) -> str:
+    """A ``said_later`` (or a plain value) in the current language; a message whose values no
+    longer fit it (kept by an older version) in English, or as it was kept."""
+    if isinstance(value, list) and value and isinstance(value[0], str):
+        message: str = value[0]
+        values = value[1] if len(value) > 1 and isinstance(value[1], dict) else {}
+        words = {str(k): translated(v) for k, v in values.items()}
+        for text in (_(message), message):
+            try:
+                return text.format(**words)
+            except (KeyError, IndexError, ValueError):
+                continue
+        return message
+    if isinstance(value, dict) and len(value) == 1:
+        ((separator, items),) = value.items()
+        if isinstance(items, list):
+            return _(str(separator)).join(translated(v) for v in items)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -14,7 +14,7 @@ from packstation.devices.base import PrinterState
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _, listed, ngettext
+from packstation.i18n import _, as_read, listed, ngettext
 from packstation.os_problems import check_output, write_output
 from packstation.services import printing, tracking
 from packstation.services.batch import has_label, queue_order_documents
@@ -66,7 +66,9 @@ def _may_print(order: Order) -> None:
             _(
                 "Order {order} is on hold ({reason}); a lead releases it first, then its label "
                 "prints."
-            ).format(order=order.order_no, reason=order.hold_reason or _("no reason given"))
+            ).format(
+                order=order.order_no, reason=as_read(order.hold_reason) or _("no reason given")
+            )
         )
     if order.status == OrderStatus.CANCELLED:
         raise UserError(

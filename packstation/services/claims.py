@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from packstation.domain.status import FINISHED_BOXES, OrderStatus
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import _, as_read
 from packstation.store.clock import store_now
 from packstation.store.models import Order, Parcel, ParcelItem
 from packstation.store.types import UTCDateTime
@@ -73,7 +73,7 @@ def refusal(order: Order, *, bench: str, now: dt.datetime) -> str:
         )
     if status == OrderStatus.ON_HOLD:
         return _("Order {no} is on hold ({reason}); give it to the lead.").format(
-            no=order.order_no, reason=order.hold_reason or _("no reason given")
+            no=order.order_no, reason=as_read(order.hold_reason) or _("no reason given")
         )
     if status == OrderStatus.PACKED:
         return _("Order {no} is already packed; check the tote for a duplicate.").format(

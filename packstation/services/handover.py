@@ -27,14 +27,28 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import N_, _, listed, ngettext
+from packstation.i18n import (
+    N_,
+    _,
+    for_store,
+    kept,
+    listed,
+    ngettext,
+    said_later,
+    said_together,
+    translated,
+)
 from packstation.os_problems import os_problem
 from packstation.services.carriers import courier_refused
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.manifest_print import list_printer, render_manifest
 from packstation.services.packing.voiding import leave_open_handover
 from packstation.services.retry import AlreadyApplied
-from packstation.services.status_names import parcel_status_label, status_label
+from packstation.services.status_names import (
+    parcel_status_label,
+    status_label,
+    status_said_later,
+)
 from packstation.store.models import Carrier, Event, Handover, Order, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -286,49 +300,63 @@ def _locked_parcel(uow: UnitOfWork, code: str) -> tuple[Parcel | None, Order | N
     return lock_parcel(uow, found.id), order
 
 
-def refusal(handover: Handover, parcel: Parcel | None, order: Order | None, code: str) -> str:
-    """Why a parcel may not go into the handover, or '' when it may."""
+def refusal(
+    handover: Handover, parcel: Parcel | None, order: Order | None, code: str
+) -> list[object] | None:
+    """Why a parcel may not go into the handover (``i18n.said_later``: the event keeps it for
+    every reader's language), or None when it may."""
     if handover.sealed_at is not None:
-        return _("Handover {id} is sealed; open a new one.").format(id=handover.id)
+        return said_later(N_("Handover {id} is sealed; open a new one."), id=handover.id)
     if parcel is None or order is None:
-        return _("No parcel has the tracking number {code}; scan the label again.").format(
-            code=code
+        return said_later(
+            N_("No parcel has the tracking number {code}; scan the label again."), code=code
         )
     if order.status == OrderStatus.CANCELLED:
-        return _("Order {order} was cancelled; keep the parcel out and return it to stock.").format(
-            order=order.order_no
+        return said_later(
+            N_("Order {order} was cancelled; keep the parcel out and return it to stock."),
+            order=order.order_no,
         )
     if parcel.carrier != handover.carrier:
-        return _(
-            "Parcel {code} goes with {carrier}, not {wanted}; put it with its courier."
-        ).format(code=code, carrier=parcel.carrier, wanted=handover.carrier)
+        return said_later(
+            N_("Parcel {code} goes with {carrier}, not {wanted}; put it with its courier."),
+            code=code,
+            carrier=parcel.carrier,
+            wanted=handover.carrier,
+        )
     if parcel.handover_id == handover.id:
-        return _("Parcel {code} is already in this handover.").format(code=code)
+        return said_later(N_("Parcel {code} is already in this handover."), code=code)
     if parcel.handover_id is not None or parcel.status == ParcelStatus.HANDED_OVER:
-        return _("Parcel {code} is already in handover {id}.").format(
-            code=code, id=parcel.handover_id
+        return said_later(
+            N_("Parcel {code} is already in handover {id}."), code=code, id=parcel.handover_id
         )
     if parcel.status == ParcelStatus.VOID:
-        return _(
-            "Parcel {code} has a void label; keep it out: its goods get a new box and label at a bench."
-        ).format(code=code)
-    if order.status == OrderStatus.ON_HOLD:
-        return _(
-            "Order {order} is on hold ({reason}); keep the parcel out until a lead releases it."
-        ).format(order=order.order_no, reason=order.hold_reason or _("no reason given"))
-    if not parcel.tracking_no or parcel.status != ParcelStatus.PACKED:
-        return _("Parcel {code} is not packed and labelled yet; finish it at a bench.").format(
-            code=code
+        return said_later(
+            N_(
+                "Parcel {code} has a void label; keep it out: its goods get a new box and label at a bench."
+            ),
+            code=code,
         )
-    return ""
+    if order.status == OrderStatus.ON_HOLD:
+        return said_later(
+            N_(
+                "Order {order} is on hold ({reason}); keep the parcel out until a lead releases it."
+            ),
+            order=order.order_no,
+            reason=kept(order.hold_reason) or said_later(N_("no reason given")),
+        )
+    if not parcel.tracking_no or parcel.status != ParcelStatus.PACKED:
+        return said_later(
+            N_("Parcel {code} is not packed and labelled yet; finish it at a bench."), code=code
+        )
+    return None
 
 
-def _order_number_scanned(uow: UnitOfWork, code: str) -> str:
+def _order_number_scanned(uow: UnitOfWork, code: str) -> list[object] | None:
     """The refusal of an order's number scanned for a parcel's waybill (the packing slip's
-    barcode), naming the order's waybills; "" when ``code`` is no order number."""
+    barcode), naming the order's waybills; None when ``code`` is no order number."""
     order = uow.session.exec(select(Order).where(Order.order_no == code.strip()).limit(1)).first()
     if order is None:
-        return ""
+        return None
     waybills = uow.session.exec(
         select(Parcel.tracking_no)
         .where(
@@ -339,13 +367,20 @@ def _order_number_scanned(uow: UnitOfWork, code: str) -> str:
         .order_by(col(Parcel.seq))
     ).all()
     if not waybills:
-        return _(
-            "{code} is an order number, not a waybill; order {code} has no labelled parcel yet."
-        ).format(code=order.order_no)
-    return _(
-        "{code} is an order number, not a waybill; scan the parcel's label (its waybill: "
-        "{waybills})."
-    ).format(code=order.order_no, waybills=listed(w for w in waybills if w))
+        return said_later(
+            N_(
+                "{code} is an order number, not a waybill; order {code} has no labelled parcel yet."
+            ),
+            code=order.order_no,
+        )
+    return said_later(
+        N_(
+            "{code} is an order number, not a waybill; scan the parcel's label (its waybill: "
+            "{waybills})."
+        ),
+        code=order.order_no,
+        waybills=said_together([w for w in waybills if w], ", "),
+    )
 
 
 def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParcel:
@@ -368,10 +403,10 @@ def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParce
                 parcel_id=parcel.id if parcel else None,
                 handover_id=handover_id,
                 code=code,
-                reason=reason,
+                reason=for_store(reason, limit=2000),
             )
             uow.commit()
-            raise HandoverRefused(reason)
+            raise HandoverRefused(translated(reason))
         assert parcel is not None and order is not None and parcel.id is not None
         parcel.handover_id = handover_id
         uow.session.add(parcel)
@@ -716,7 +751,14 @@ def _keep_out_unshippable(uow: UnitOfWork, parcels: Sequence[Parcel]) -> tuple[s
         order_status = stopped.get(parcel.order_id)
         if parcel.status == ParcelStatus.PACKED and order_status is None:
             continue
-        why = f"order {order_status}" if order_status else f"parcel {parcel.status}"
+        why = for_store(
+            said_later(N_("the order is {status}"), status=status_said_later(order_status))
+            if order_status
+            else said_later(
+                N_("the parcel is {status}"),
+                status=status_said_later(parcel.status, parcel=True),
+            )
+        )
         leave_open_handover(uow, parcel, why)
         kept.append(parcel.tracking_no or str(parcel.id))
     return tuple(kept)

@@ -19,7 +19,7 @@ from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import N_, _, listed, ngettext
+from packstation.i18n import N_, _, as_read, for_store, listed, ngettext, said_later
 from packstation.services import stock
 from packstation.services.carriers import carrier_code_of, courier_refused
 from packstation.services.claims import clear_claim, lock_order
@@ -29,6 +29,7 @@ from packstation.services.intake.validation import too_short_to_call
 from packstation.services.new_lines import put_in_place, waiting_lines
 from packstation.services.packing.boxes import all_ticked, box_units
 from packstation.services.packing.voiding import (
+    ORDER_CANCELLED,
     leave_open_handover,
     void_box,
     void_to_pack_again,
@@ -47,6 +48,9 @@ from packstation.store.uow import UnitOfWork
 WITH_THE_COURIER = (OrderStatus.HANDED_OVER, OrderStatus.PART_RECALLED, OrderStatus.CONFIRMED)
 ADDRESS_FIELDS = ("recipient_name", "phone", "province", "city", "district", "address", "postcode")
 MAX_PARCELS = 20
+ADDRESS_CORRECTED = for_store(said_later(N_("address corrected")))  # why its labels were voided
+# why the boxes still here of an order cancelled after a box of it left were voided
+PART_GONE = for_store(said_later(N_("order cancelled, part gone")))
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
                     OpenException(
                         id=r.id or 0,
                         kind=r.kind,
-                        note=r.note,
+                        note=as_read(r.note),
                         raised_by=r.raised_by,
                         raised_at=r.raised_at,
                     )
@@ -222,7 +226,7 @@ def held_orders(uow: UnitOfWork, *, limit: int = 500) -> list[HeldOrder]:
                     order_no=o.order_no,
                     carrier=o.carrier,
                     due_date=o.due_date,
-                    reason=o.hold_reason,
+                    reason=as_read(o.hold_reason),
                     exceptions=by_order.get(o.id or 0, []),
                     status=o.status,
                     held_kind=kind,
@@ -301,7 +305,7 @@ def release(uow: UnitOfWork, *, order_id: int, note: str = "") -> Order:
         new_lines = waiting_lines(uow, order_id)
         if new_lines is not None:  # the marketplace changed the items: the new ones go
             put_in_place(uow, order, new_lines)
-        resolved = _resolve_all(uow, order_id, note or "released")
+        resolved = _resolve_all(uow, order_id, note or for_store(said_later(N_("released"))))
         # held once packed (a changed address the lead checked): its boxes are ready to go
         _move(uow, order, OrderStatus.PACKED if _all_packed(uow, order_id) else OrderStatus.READY)
         uow.record(
@@ -412,9 +416,10 @@ def change_courier(
         labelled = labelled_parcels(uow, order_id)
         # the goods go into new boxes with the new courier's waybills, as many as the lead's
         # split planned
-        void_to_pack_again(uow, order, labelled, f"courier changed to {code}")
+        why = for_store(said_later(N_("courier changed to {carrier}"), carrier=code))
+        void_to_pack_again(uow, order, labelled, why)
         # a waybill printed first, or given by the export, is the old courier's
-        void_order_documents(uow, order, f"courier changed to {code}")
+        void_order_documents(uow, order, why)
         dropped, order.tracking_no = order.tracking_no, ""
         for parcel in uow.session.exec(
             select(Parcel).where(Parcel.order_id == order_id, Parcel.status != ParcelStatus.VOID)
@@ -424,8 +429,8 @@ def change_courier(
         order.carrier = code
         if labelled:
             order.status = OrderStatus.ON_HOLD
-            order.hold_reason = _("New courier {carrier}: print a new label at a bench.").format(
-                carrier=code
+            order.hold_reason = for_store(
+                said_later(N_("New courier {carrier}: print a new label at a bench."), carrier=code)
             )
         order.updated_at = utcnow()
         uow.session.add(order)
@@ -471,13 +476,13 @@ def correct_address(
         uow.flush()
         uow.record("address_corrected", order_id=order_id, before=before, after=after)
         # a waybill printed first has the old address: the bench prints it again
-        void_order_documents(uow, order, "address corrected")
+        void_order_documents(uow, order, ADDRESS_CORRECTED)
         relabelled = []
         for parcel in labelled_parcels(uow, order_id):
             assert parcel.id is not None
-            void_labels(uow, parcel, "address corrected")
+            void_labels(uow, parcel, ADDRESS_CORRECTED)
             # it goes into a handover again once the new label is on
-            leave_open_handover(uow, parcel, "address corrected")
+            leave_open_handover(uow, parcel, ADDRESS_CORRECTED)
             # the same waybill number, printed again with the new address
             add_parcel_documents(uow, parcel_id=parcel.id, settings=settings, slip=False)
             relabelled.append(parcel.id)
@@ -570,7 +575,7 @@ def split_order(uow: UnitOfWork, *, order_id: int, parcels: int) -> list[int]:
                 ).format(order=order.order_no, parcels=parcels)
             )
         for box in extra:
-            void_box(uow, order, box, "split again", pack_again=True)
+            void_box(uow, order, box, for_store(said_later(N_("split again"))), pack_again=True)
         existing = existing[:parcels]
         last_seq = max(
             (
@@ -646,9 +651,9 @@ def cancel_order(uow: UnitOfWork, *, order_id: int, reason: str) -> Cancelled:
         labels = [parcel.tracking_no or "" for parcel in parcels]
         handovers = _handovers_of(parcels)
         for parcel in parcels:
-            void_box(uow, order, parcel, "order cancelled", pack_again=False)
-        void_order_documents(uow, order, "order cancelled")  # a waybill printed first
-        _resolve_all(uow, order_id, "cancelled")
+            void_box(uow, order, parcel, ORDER_CANCELLED, pack_again=False)
+        void_order_documents(uow, order, ORDER_CANCELLED)  # a waybill printed first
+        _resolve_all(uow, order_id, for_store(said_later(N_("cancelled"))))
         before = _move(uow, order, OrderStatus.CANCELLED)
         returned = stock.return_cancelled(uow, order_id)
         uow.record(
@@ -696,9 +701,9 @@ def _recall_rest(uow: UnitOfWork, order: Order, reason: str) -> Cancelled:
     labels = [p.tracking_no for p in rest if p.tracking_no and p.status != ParcelStatus.OPEN]
     handovers = _handovers_of(rest)
     for parcel in rest:
-        void_box(uow, order, parcel, "order cancelled, part gone", pack_again=True)
-    void_order_documents(uow, order, "order cancelled")
-    _resolve_all(uow, order_id, "rest recalled")
+        void_box(uow, order, parcel, PART_GONE, pack_again=True)
+    void_order_documents(uow, order, ORDER_CANCELLED)
+    _resolve_all(uow, order_id, for_store(said_later(N_("rest recalled"))))
     before = _move(uow, order, OrderStatus.PART_RECALLED)
     uow.record(
         "rest_recalled",

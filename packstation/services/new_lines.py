@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from packstation.domain.status import ExceptionKind, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _, for_store, said_later
 from packstation.services.packing.voiding import void_box
 from packstation.store.models import (
     Event,
@@ -67,7 +67,13 @@ def put_in_place(uow: UnitOfWork, order: Order, lines: list[dict[str, Any]]) -> 
             ).format(order=order.order_no)
         )
     for box in boxes:  # the goods ticked so far go back: the bench ticks the new items
-        void_box(uow, order, box, "the marketplace changed the items", pack_again=True)
+        void_box(
+            uow,
+            order,
+            box,
+            for_store(said_later(N_("the marketplace changed the items"))),
+            pack_again=True,
+        )
     stored = list(
         uow.session.exec(
             select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.line_no))

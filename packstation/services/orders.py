@@ -20,7 +20,7 @@ from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import PrintKind
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _, listed
+from packstation.i18n import _, as_read, listed
 from packstation.store.clock import store_now
 from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -178,7 +178,7 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
             "buyer": order.buyer,
             "buyer_note": order.buyer_note,
             "seller_note": order.seller_note,
-            "hold_reason": order.hold_reason,
+            "hold_reason": as_read(order.hold_reason),
             "not_shipping_reason": order.not_shipping_reason,
             "marketplace_status": order.marketplace_status,
             "claimed_bench": order.claimed_bench,
@@ -222,7 +222,7 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
                             "job_id": j.id,
                             "status": j.status,
                             "reprint_of": j.reprint_of,
-                            "reason": j.reason,
+                            "reason": as_read(j.reason),
                         }
                         for j in jobs
                         if j.parcel_id == p.id and j.kind == "label"
@@ -239,7 +239,7 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
                     "status": j.status,
                     "parcel_seq": seqs.get(j.parcel_id) if j.parcel_id else None,
                     "reprint_of": j.reprint_of,
-                    "reason": j.reason,
+                    "reason": as_read(j.reason),
                 }
                 for j in jobs
                 if not (j.kind == PrintKind.LABEL and j.parcel_id in seqs)
@@ -251,8 +251,19 @@ def order_details(uow: UnitOfWork, order_id: int, *, zone: str = "Asia/Shanghai"
                     "bench": e.bench,
                     "user": e.user,
                     # what it changed or said: a corrected address, a weight, a reason
-                    "details": json.loads(e.payload) if e.payload else {},
+                    "details": _read(json.loads(e.payload)) if e.payload else {},
                 }
                 for e in events
             ],
         }
+
+
+def _read(value: Any) -> Any:
+    """An event's payload with the reasons the program kept in no language in the reader's."""
+    if isinstance(value, str):
+        return as_read(value)
+    if isinstance(value, dict):
+        return {key: _read(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_read(inner) for inner in value]
+    return value

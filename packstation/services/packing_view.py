@@ -19,6 +19,7 @@ from packstation.config import Settings
 from packstation.domain.address import place_names
 from packstation.domain.packing import Carton, LineState, courier_places
 from packstation.domain.status import FINISHED_BOXES, ParcelStatus
+from packstation.i18n import as_read
 from packstation.store.models import Event, Order, OrderLine, Parcel, ParcelItem, Product
 from packstation.store.uow import UnitOfWork
 
@@ -230,7 +231,7 @@ def order_view(uow: UnitOfWork, order_id: int, settings: Settings) -> OrderView 
         buyer_note=order.buyer_note,
         seller_note=order.seller_note,
         insured_value_fen=order.insured_value_fen,
-        hold_reason=order.hold_reason,
+        hold_reason=as_read(order.hold_reason),
         claimed_bench=order.claimed_bench or "",
         claimed_user=order.claimed_user or "",
         lines=lines,

@@ -25,7 +25,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import N_, _, listed, ngettext
+from packstation.i18n import N_, _, for_store, listed, ngettext, said_later
 from packstation.labels.content import LabelData, SlipData
 from packstation.labels.render import Rendered
 from packstation.labels.render import preview_png as render_preview
@@ -829,8 +829,12 @@ def check_label_scan(uow: UnitOfWork, *, parcel_id: int, scanned: str) -> bool:
     if parcel.tracking_no and got == parcel.tracking_no:
         uow.record("label_checked", order_id=parcel.order_id, parcel_id=parcel_id, tracking_no=got)
         return True
-    reason = _("label check: scanned {got}, expected {expected}").format(
-        got=got or "-", expected=parcel.tracking_no or "-"
+    reason = for_store(
+        said_later(
+            N_("label check: scanned {got}, expected {expected}"),
+            got=got or "-",
+            expected=parcel.tracking_no or "-",
+        )
     )
     void_parcel_labels(uow, parcel_id=parcel_id, reason=reason)
     _queue_reprint(uow, parcel_id, reason)

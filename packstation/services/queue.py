@@ -22,7 +22,7 @@ from packstation.domain.due import parse_clock
 from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import OrderStatus as S
 from packstation.domain.status import ParcelStatus
-from packstation.i18n import _
+from packstation.i18n import _, as_read
 from packstation.services.status_names import carrier_label
 from packstation.store.clock import store_now
 from packstation.store.models import Order, Parcel
@@ -413,7 +413,7 @@ def queue_page(
                     bench=r.claimed_bench or bench,
                     packer=r.claimed_user or packer,
                     recipient=r.recipient_name,
-                    reason=r.hold_reason or r.not_shipping_reason,
+                    reason=as_read(r.hold_reason) or r.not_shipping_reason,
                     at_risk=is_at_risk(
                         status=r.status,
                         due_date=r.due_date,

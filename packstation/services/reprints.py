@@ -20,7 +20,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _, as_read, for_store, said_later
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box, void_to_pack_again
@@ -140,7 +140,7 @@ def find_labels(uow: UnitOfWork, code: str) -> OrderLabels:
                             id=j.id or 0,
                             status=j.status,
                             reprint_of=j.reprint_of,
-                            reason=j.reason,
+                            reason=as_read(j.reason),
                             created_at=j.created_at,
                             language=j.language,
                         )
@@ -238,7 +238,7 @@ def void_label(uow: UnitOfWork, *, parcel_id: int, reason: str) -> Voided:
             count = void_to_pack_again(uow, order, [parcel], reason)
         if order.status == OrderStatus.PACKED and can_move(order.status, OrderStatus.ON_HOLD):
             order.status = OrderStatus.ON_HOLD
-            order.hold_reason = _("Label voided: {reason}").format(reason=reason)
+            order.hold_reason = for_store(said_later(N_("Label voided: {reason}"), reason=reason))
             uow.session.add(order)
         uow.flush()
         wrong = () if cancelled else tuple(wrong_pieces(uow, order.id or 0))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from packstation.domain.carriers import short_name
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus, Role
-from packstation.i18n import N_, _, get_language
+from packstation.i18n import N_, _, get_language, said_later
 
 _ORDER: dict[str, str] = {
     OrderStatus.IMPORTED: N_("imported"),
@@ -138,6 +138,12 @@ def status_label(status: str) -> str:
 def parcel_status_label(status: str) -> str:
     """A parcel's (a box's) status as the screen shows it."""
     return _named(status, _PARCEL)
+
+
+def status_said_later(status: str, *, parcel: bool = False) -> list[object]:
+    """An order's (``parcel``: a parcel's) status for a reason kept in the store, named in the
+    language of whoever reads it (``i18n.said_later``)."""
+    return said_later((_PARCEL if parcel else _ORDER).get(status, status))
 
 
 def print_status_label(status: str) -> str:

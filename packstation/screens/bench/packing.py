@@ -759,7 +759,7 @@ class BenchScreen(Screen[str | None]):
         order_id = self.order_id
         no = self.view.order_no if self.view else ""
         voided = self.guard(
-            lambda uow: packing.release_order(uow, order_id=order_id, reason="put back")
+            lambda uow: packing.release_order(uow, order_id=order_id, reason=packing.PUT_BACK)
         )
         if voided is None and self.order_id is not None:
             return None

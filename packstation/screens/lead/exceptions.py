@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from packstation.domain.status import OrderStatus
-from packstation.i18n import N_, _, joined, listed, ngettext
+from packstation.i18n import N_, _, for_store, joined, listed, ngettext, said_later
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
@@ -251,7 +251,9 @@ class ExceptionsScreen(LeadScreen):
             return
 
         def job(uow: UnitOfWork) -> str:
-            order = release(uow, order_id=order_id, note=_("released by the lead"))
+            order = release(
+                uow, order_id=order_id, note=for_store(said_later(N_("released by the lead")))
+            )
             if order.status == OrderStatus.PACKED:
                 return _(
                     "Order {order} is packed again: its parcels wait for the handover."

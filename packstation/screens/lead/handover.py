@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.errors import UserError
-from packstation.i18n import N_, _, listed, ngettext
+from packstation.i18n import N_, _, as_read, listed, ngettext
 from packstation.labels.content import kilograms
 from packstation.screens.lead.base import ActionDone, LeadScreen
 from packstation.screens.lead.dialogs import Prompt, TextPage
@@ -281,7 +281,7 @@ class HandoverScreen(LeadScreen):
             # the answer was lost: a refusal was stored too, and must still be said
             stored = applied_event(self.lead.engine, applied.action_id)
             if stored is not None and stored[0] == "handover_refused":
-                self.post_message(ParcelScanned(None, str(stored[1].get("reason", ""))))
+                self.post_message(ParcelScanned(None, as_read(str(stored[1].get("reason", "")))))
             else:
                 self.app.call_from_thread(self._stored_before)
         except HandoverRefused as exc:

@@ -34,7 +34,16 @@ from packstation.domain.status import (
     PrintKind,
     PrintStatus,
 )
-from packstation.i18n import _, joined, listed
+from packstation.i18n import (
+    N_,
+    _,
+    as_read,
+    for_store,
+    joined,
+    said_later,
+    said_together,
+    translated,
+)
 from packstation.services import stock
 from packstation.services.claims import UNCLAIMED
 from packstation.services.handover import parcel_gone
@@ -54,6 +63,7 @@ from packstation.services.intake.parsed import (
     ParsedOrder,
 )
 from packstation.services.intake.report import ImportReport, Problem
+from packstation.services.packing.voiding import ORDER_CANCELLED
 from packstation.store.models import Event, Order, OrderException, OrderLine, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -358,9 +368,11 @@ def _reconcile(
                 known,
                 report,
                 ExceptionKind.CANCELLED,
-                _(
-                    "The order was closed on the marketplace after it was handed over; recall "
-                    "the parcel or agree a return with the buyer."
+                said_later(
+                    N_(
+                        "The order was closed on the marketplace after it was handed over; "
+                        "recall the parcel or agree a return with the buyer."
+                    )
                 ),
                 write=write,
             )
@@ -390,14 +402,14 @@ def _reconcile(
         if lines and order.shipped_lines:
             report.notices.append(_shipped_twice(order))
             return
-        what = [*_new_values(changes), *([lines] if lines else [])]
+        what = said_together([*_new_values(changes), *([lines] if lines else [])])
         report.notices.append(
             order.said(
                 _(
                     "Order {order}: the marketplace changed {changes} after its parcels left "
                     "with the courier; nothing changes here (ask the courier to redirect the "
                     "parcel if it must)."
-                ).format(order=order.order_no, changes=joined(what))
+                ).format(order=order.order_no, changes=translated(what))
             )
         )
         return
@@ -461,44 +473,50 @@ def _reconcile(
     # the new values are in the notes: the same change is raised once, even once resolved
     if lines:
         note = (
-            _(
-                "The marketplace shipped part of the order already ({went}) after packing "
-                "began here; it waits on hold so that those items do not ship twice: the lead's "
-                "release (R) takes them off the order, once a printed label is voided."
-            ).format(went=_units(order.shipped_lines))
+            said_later(
+                N_(
+                    "The marketplace shipped part of the order already ({went}) after packing "
+                    "began here; it waits on hold so that those items do not ship twice: the "
+                    "lead's release (R) takes them off the order, once a printed label is voided."
+                ),
+                went=_units_kept(order.shipped_lines),
+            )
             if order.shipped_lines
-            else _(
-                "The marketplace changed the items ({lines}) after packing began; the order "
-                "waits on hold: the lead's release (R) puts the new items in place, once a "
-                "printed label is voided."
-            ).format(lines=lines)
+            else said_later(
+                N_(
+                    "The marketplace changed the items ({lines}) after packing began; the order "
+                    "waits on hold: the lead's release (R) puts the new items in place, once a "
+                    "printed label is voided."
+                ),
+                lines=lines,
+            )
         )
         _changed(
             uow, order, known, report, note, {"lines": ("", lines)}, write=write, new_lines=True
         )
     if changes:
-        said = joined(_new_values(changes))
         if labelled and "carrier" in changes:
-            note = _(
+            message = N_(
                 "The marketplace changed {changes} after the label was printed; the order waits "
                 "on hold: change its courier (its label is voided, a bench prints the new "
                 "courier's) and correct the address if it changed, or release it."
-            ).format(changes=said)
+            )
         elif labelled:
-            note = _(
+            message = N_(
                 "The marketplace changed {changes} after the label was printed; the order waits "
                 "on hold: check the parcel, correct the address or release it."
-            ).format(changes=said)
+            )
         elif "carrier" in changes:  # the items changed too, at a bench that began the order
-            note = _(
+            message = N_(
                 "The marketplace changed {changes} after packing began; the order waits on "
                 "hold: change its courier and correct the address if it changed, or release it."
-            ).format(changes=said)
+            )
         else:  # the items changed too, at a bench that began the order: no label yet
-            note = _(
+            message = N_(
                 "The marketplace changed {changes} after packing began; the order waits on "
                 "hold: correct the address or release it."
-            ).format(changes=said)
+            )
+        note = said_later(message, changes=said_together(_new_values(changes)))
         _changed(uow, order, known, report, note, changes, write=write)
 
 
@@ -515,16 +533,23 @@ def _shipped_there(
     if status in NOT_PACKED:
         report.orders_known += 1
         if waybill:
-            note = _(
-                "The marketplace says the order was shipped (waybill {carrier} {number}) but it "
-                "was not packed here; it waits on hold so that it does not ship twice: cancel "
-                "it if it left from elsewhere, release it if it is still to be packed here."
-            ).format(carrier=order.carrier, number=waybill)
+            note = said_later(
+                N_(
+                    "The marketplace says the order was shipped (waybill {carrier} {number}) but "
+                    "it was not packed here; it waits on hold so that it does not ship twice: "
+                    "cancel it if it left from elsewhere, release it if it is still to be packed "
+                    "here."
+                ),
+                carrier=order.carrier,
+                number=waybill,
+            )
         else:
-            note = _(
-                "The marketplace says the order was shipped but it was not packed here; it "
-                "waits on hold so that it does not ship twice: cancel it if it left from "
-                "elsewhere, release it if it is still to be packed here."
+            note = said_later(
+                N_(
+                    "The marketplace says the order was shipped but it was not packed here; it "
+                    "waits on hold so that it does not ship twice: cancel it if it left from "
+                    "elsewhere, release it if it is still to be packed here."
+                )
             )
         # known by the waybill, not the status text: 交易成功 after 卖家已发货 is no news
         _changed(uow, order, known, report, note, {"shipped": ("", waybill)}, write=write)
@@ -533,24 +558,29 @@ def _shipped_there(
     if waybill and ours.intersection(_WAYBILLS.split(waybill)):
         return False  # the ship-confirm file's waybill, back from the marketplace
     if waybill:
-        said = _(
+        notice = _(
             "Order {order}: the marketplace says it was shipped with waybill {carrier} {number}, "
             "which is not one of its parcels here; check that it was not shipped twice."
         ).format(order=order.order_no, carrier=order.carrier, number=waybill)
     elif status is OrderStatus.PACKED:
-        said = _(
+        notice = _(
             "Order {order}: the marketplace says it was shipped, and it is packed here and not "
             "handed over yet; check that it did not leave from elsewhere before handing it over."
         ).format(order=order.order_no)
     else:
         return False  # handed over here, and the marketplace agrees
-    report.notices.append(order.said(said))
+    report.notices.append(order.said(notice))
     return False
 
 
 def _units(lines: Sequence[ParsedLine]) -> str:
     """Lines as a person checks them against the marketplace: "MUG-01 ×1, TS-WHT-L ×2"."""
-    return listed(f"{line.sku} ×{line.quantity}" for line in lines)
+    return translated(_units_kept(lines))
+
+
+def _units_kept(lines: Sequence[ParsedLine]) -> dict[str, list[object]]:
+    """``_units`` as a value of a note kept in the store (read in the reader's language)."""
+    return said_together((f"{line.sku} ×{line.quantity}" for line in lines), ", ")
 
 
 def _partly_said(order: ParsedOrder) -> Problem:
@@ -569,12 +599,14 @@ def _partly(order: ParsedOrder) -> dict[str, tuple[str, str]]:
     return {"marketplace_status": ("", order.marketplace_status)}
 
 
-def _partly_unknown() -> str:
-    return _(
-        "The marketplace shipped part of the order and the export does not say which items "
-        "are left; it waits on hold so that nothing ships twice: check on the marketplace "
-        "which items are left, then import its item report (订单明细, each item's 订单状态), "
-        "or cancel it, or release it if every item is still to be packed here."
+def _partly_unknown() -> list[object]:
+    return said_later(
+        N_(
+            "The marketplace shipped part of the order and the export does not say which items "
+            "are left; it waits on hold so that nothing ships twice: check on the marketplace "
+            "which items are left, then import its item report (订单明细, each item's 订单状态), "
+            "or cancel it, or release it if every item is still to be packed here."
+        )
     )
 
 
@@ -602,7 +634,7 @@ def _held_partly_shipped(
         report.notices.append(_shipped_twice(order))
         return False
     note, changes = _partly_unknown(), _partly(order)
-    if _raised_before(uow, known.id, ExceptionKind.CHANGED, note, changes, once=True):
+    if _raised_before(uow, known.id, ExceptionKind.CHANGED, for_store(note), changes, once=True):
         return False
     report.orders_known += 1
     _changed(uow, order, known, report, note, changes, write=write)
@@ -628,7 +660,7 @@ def _changed(
     order: ParsedOrder,
     known: Known,
     report: ImportReport,
-    note: str,
+    note: list[object],
     changes: dict[str, tuple[str, str]],
     *,
     write: bool,
@@ -718,7 +750,7 @@ def _cancel(uow: UnitOfWork, order: ParsedOrder, known: Known, returned: Counter
         session.connection().execute(
             update(PrintJob.__table__)  # type: ignore[attr-defined]
             .where(col(PrintJob.id).in_(unsent), col(PrintJob.status) == PrintStatus.QUEUED)
-            .values(status=PrintStatus.VOID.value, error="order cancelled")
+            .values(status=PrintStatus.VOID.value, error=ORDER_CANCELLED)
         )
     label_ids = _label_ids(uow, known.id)
     parcels = list(
@@ -773,10 +805,12 @@ def _hold(uow: UnitOfWork, known: Known, note: str) -> None:
     )
 
 
-def _new_values(changes: dict[str, tuple[str, str]]) -> list[str]:
+def _new_values(changes: dict[str, tuple[str, str]]) -> list[object]:
     """Each changed field as a person reads it: "street address → 中山路1号"."""
     return [
-        f"{_(FIELD_NAMES.get(name, name))} → {new or _('(empty)')}"
+        said_together(
+            [said_later(FIELD_NAMES.get(name, name)), new or said_later(N_("(empty)"))], " → "
+        )
         for name, (_old, new) in sorted(changes.items())
     ]
 
@@ -832,9 +866,9 @@ def _raised_before(
     once: bool,
 ) -> bool:
     """Was this exception raised by an earlier import (``once``: resolved since, too)?  The
-    same change is known by the values its event kept, not by its note alone: the note is in
-    the language of the import that raised it, and the same file imported in the other one
-    raised the change a second time."""
+    same change is known by the values its event kept, not by its note alone: a note kept
+    before notes were kept in no language is in the words of the import that raised it, and the
+    same file imported in the other language raised the change a second time."""
     query = select(OrderException.id, OrderException.note).where(  # type: ignore[call-overload]
         OrderException.order_id == order_id, OrderException.kind == kind
     )
@@ -865,19 +899,20 @@ def _raise_exception(
     known: Known,
     report: ImportReport,
     kind: ExceptionKind,
-    note: str,
+    what: list[object],
     *,
     write: bool,
     changes: dict[str, tuple[str, str]] | None = None,
     once: bool = False,
     lines: list[dict[str, Any]] | None = None,
 ) -> None:
-    """``once``: not again after the lead resolved it (otherwise only while it is open)."""
-    note = note[:400]
+    """``once``: not again after the lead resolved it (otherwise only while it is open).  The
+    note is kept in no language: the lead reads it in theirs."""
+    note = for_store(what)
     if _raised_before(uow, known.id, kind, note, changes or {}, once=once):
         return  # raised by an earlier import: said then (it was said again at each import)
     report.notices.append(
-        order.said(note),
+        order.said(as_read(note)),
     )
     report.exceptions_raised += 1
     if not write:

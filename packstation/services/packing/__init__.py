@@ -16,6 +16,7 @@ hold; ``boxes`` holds what they share.
 from packstation.services.claims import Claim, ClaimLost
 from packstation.services.packing.leaving import (
     EXCEPTION_KINDS,
+    PUT_BACK,
     raise_exception,
     release_order,
     stop_cancelled,
@@ -42,6 +43,7 @@ from packstation.services.packing.weights import WeighResult
 
 __all__ = [
     "EXCEPTION_KINDS",
+    "PUT_BACK",
     "Claim",
     "ClaimLost",
     "ScanResult",

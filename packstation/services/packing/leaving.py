@@ -15,10 +15,10 @@ from packstation.domain.status import (
     PrintStatus,
 )
 from packstation.errors import UserError
-from packstation.i18n import _
+from packstation.i18n import N_, _, as_read, for_store, said_later, said_together
 from packstation.services.claims import clear_claim, held_order, lock_order
 from packstation.services.packing.boxes import live_box, order_lines
-from packstation.services.packing.voiding import void_box
+from packstation.services.packing.voiding import ORDER_CANCELLED, void_box
 from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -58,7 +58,15 @@ def release_order(uow: UnitOfWork, *, order_id: int, reason: str) -> int:
         return voided
 
 
+# the packer gave the order up (the reason of its release, read in each reader's language)
+PUT_BACK = for_store(said_later(N_("put back")))
+
 EXCEPTION_KINDS = (ExceptionKind.SHORT, ExceptionKind.DAMAGED, ExceptionKind.WRONG_ITEM)
+_EXCEPTION_LABELS = {
+    ExceptionKind.SHORT: N_("short"),
+    ExceptionKind.DAMAGED: N_("damaged"),
+    ExceptionKind.WRONG_ITEM: N_("wrong item in the tote"),
+}
 
 
 def raise_exception(
@@ -83,7 +91,9 @@ def raise_exception(
             sku = line.sku
             if kind is ExceptionKind.SHORT and quantity <= 0:
                 quantity = line.quantity - line.quantity_packed
-        voided = _undo_live_box(uow, order, str(kind))
+        voided = _undo_live_box(
+            uow, order, for_store(said_later(_EXCEPTION_LABELS.get(kind, kind)))
+        )
         if kind is ExceptionKind.SHORT and sku and quantity <= 0:
             # every unit was ticked before the open box was undone: what is missing is what
             # went back from it (the units in finished boxes are there)
@@ -98,14 +108,9 @@ def raise_exception(
                 )
         check_move(order.status, OrderStatus.ON_HOLD)
         order.status = OrderStatus.ON_HOLD
-        labels = {
-            ExceptionKind.SHORT: _("short"),
-            ExceptionKind.DAMAGED: _("damaged"),
-            ExceptionKind.WRONG_ITEM: _("wrong item in the tote"),
-        }
-        order.hold_reason = " ".join(
-            x for x in (labels.get(kind, str(kind)), sku, note.strip()) if x
-        )[:400]
+        # the kind in the reader's language, then the SKU and the packer's note as written
+        what = [said_later(_EXCEPTION_LABELS.get(kind, str(kind))), sku, note.strip()]
+        order.hold_reason = for_store(said_together([x for x in what if x], " "))
         clear_claim(order)
         order.updated_at = utcnow()
         uow.session.add(order)
@@ -128,7 +133,7 @@ def raise_exception(
             note=note,
         )
         uow.commit()
-        return OnHold(order.hold_reason, voided)
+        return OnHold(as_read(order.hold_reason), voided)
 
 
 def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:
@@ -149,7 +154,7 @@ def stop_cancelled(uow: UnitOfWork, *, order_id: int) -> int:
             )
         )
         for box in boxes:
-            voided += void_box(uow, order, box, "order cancelled", pack_again=False)
+            voided += void_box(uow, order, box, ORDER_CANCELLED, pack_again=False)
         # a waybill printed first (the packer may hold it), voided by the lead's cancel: "none
         # was printed", the screen said
         voided += len(

@@ -14,10 +14,14 @@ from collections import defaultdict
 from sqlmodel import col, select
 
 from packstation.domain.status import ParcelStatus
+from packstation.i18n import N_, for_store, said_later
 from packstation.services import printing, stock
 from packstation.services.packing.boxes import box_units, empty_boxes, order_lines
 from packstation.store.models import Order, Parcel
 from packstation.store.uow import UnitOfWork
+
+# the reason of what a cancel voids, read in each reader's language
+ORDER_CANCELLED = for_store(said_later(N_("order cancelled")))
 
 
 def void_box(uow: UnitOfWork, order: Order, box: Parcel, reason: str, *, pack_again: bool) -> int:
@@ -104,4 +108,6 @@ def drop_empty_boxes(uow: UnitOfWork, order_id: int) -> None:
     order = uow.session.get(Order, order_id) if empties else None
     for empty in empties:
         assert order is not None
-        void_box(uow, order, empty, "nothing left to pack", pack_again=True)
+        void_box(
+            uow, order, empty, for_store(said_later(N_("nothing left to pack"))), pack_again=True
+        )

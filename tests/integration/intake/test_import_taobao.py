@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from packstation.config import Settings, ShippingSettings
 from packstation.domain.status import ExceptionKind, OrderStatus
 from packstation.errors import UserError
-from packstation.i18n import set_language
+from packstation.i18n import as_read, set_language
 from packstation.services import lead
 from packstation.services.intake import import_orders
 from packstation.services.lead import release
@@ -216,7 +216,7 @@ def test_a_changed_address_updates_an_unpacked_order_and_flags_a_packed_one(
     packed = order(uow_factory, live[1].no)
     assert packed.address == "建国路88号, SOHO 1号楼"  # packed data is not touched
     # it waits on hold for the lead, so that its parcel is not handed over as it is
-    assert packed.status == OrderStatus.ON_HOLD and "中山路1号" in packed.hold_reason
+    assert packed.status == OrderStatus.ON_HOLD and "中山路1号" in as_read(packed.hold_reason)
     ((_id, raised),) = events(uow_factory, "exception_raised")
     assert raised["exception_kind"] == ExceptionKind.CHANGED
     # the lead's address form offers the marketplace's new address, the fields that changed
@@ -371,7 +371,7 @@ def test_changed_lines_replace_an_untouched_order_s_and_hold_a_begun_one(
     ]
     held = order(uow_factory, begun.no)
     assert held.status == OrderStatus.ON_HOLD
-    assert "changed the items (MUG-01 ×1 → ×3; TS-WHT-L ×2 → ×0)" in held.hold_reason
+    assert "changed the items (MUG-01 ×1 → ×3; TS-WHT-L ×2 → ×0)" in as_read(held.hold_reason)
     # the same export again: nothing more changes, nothing is raised twice
     again = import_orders(
         uow_factory(), list(write_taobao(tmp_path / "c", [waiting, begun])), settings=settings
@@ -411,8 +411,8 @@ def test_a_change_at_a_bench_with_no_label_yet_is_not_said_to_be_printed(
     )
     assert report.ok and report.orders_known == 1
     held = order(uow_factory, begun.no)
-    assert "seller note → 加急 after packing began" in held.hold_reason
-    assert "printed" not in held.hold_reason
+    assert "seller note → 加急 after packing began" in as_read(held.hold_reason)
+    assert "printed" not in as_read(held.hold_reason)
 
 
 def test_a_waybill_number_its_courier_never_gives_is_said_and_the_order_comes_in(
@@ -510,7 +510,7 @@ def test_an_order_shipped_on_the_marketplace_before_it_was_packed_waits_for_the_
     assert (report.orders_known, report.exceptions_raised) == (4, 2)
     held = order(uow_factory, ready.no)
     assert held.status == OrderStatus.ON_HOLD
-    assert held.hold_reason.startswith(
+    assert as_read(held.hold_reason).startswith(
         "The marketplace says the order was shipped (waybill ZTO 75312345678901) but it was "
         "not packed here"
     )
@@ -602,7 +602,7 @@ def test_a_courier_changed_in_the_export_is_taken_before_the_label_and_held_afte
     assert updated[2] == {"carrier": ["YTO", "ZTO"], "tracking_no": ["YT7000000000009", ""]}
     held = order(uow_factory, labelled.no)
     assert (held.status, held.carrier) == (OrderStatus.ON_HOLD, "YTO")  # the label is YTO's
-    assert held.hold_reason.startswith(
+    assert as_read(held.hold_reason).startswith(
         "The marketplace changed courier → ZTO after the label was printed; the order waits on "
         "hold: change its courier"
     )
