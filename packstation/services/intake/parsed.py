@@ -108,6 +108,8 @@ FIELD_NAMES = {
     "carrier": N_("courier"),
     "tracking_no": N_("tracking number"),
     "marketplace_status": N_("status on the marketplace"),
+    # an order the marketplace says it shipped while it was not packed here (its waybill)
+    "shipped": N_("shipped on the marketplace, waybill"),
 }
 
 

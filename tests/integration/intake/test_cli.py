@@ -12,7 +12,15 @@ from rich.cells import cell_len
 
 from packstation.cli import main
 from tests.integration.intake.conftest import PRODUCTS
-from tests.integration.intake.exports import CLOSED, PAID, UNPAID, Item, TOrder, write_taobao
+from tests.integration.intake.exports import (
+    CLOSED,
+    PAID,
+    SHIPPED,
+    UNPAID,
+    Item,
+    TOrder,
+    write_taobao,
+)
 from tests.integration.intake.packed import pack
 from tests.integration.intake.store_view import Factory
 
@@ -270,6 +278,32 @@ def test_a_partly_shipped_order_is_said_by_the_import_and_by_order_show(
     code, out, _err = run(capsys, *db, "order", "show", "P-2")
     assert code == 0 and "on hold: The marketplace shipped part of the order" in out
     assert "left to pack here" not in out
+
+
+def test_order_show_names_a_shipment_the_marketplace_says_in_words(
+    capsys: pytest.CaptureFixture[str], store_url: str, tmp_path: Path
+) -> None:
+    """An order still ready here that the marketplace says it shipped is held; its change was
+    shown by the store's field name ("shipped: - → ZTO 7531…")."""
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    live = TOrder("S-1", [Item("MUG-01")])
+    for lang, words in (
+        ("en", "shipped on the marketplace, waybill: - → "),
+        ("zh_CN", "平台已发货，运单：- → "),
+    ):
+        db = ("--db", store_url, "--lang", lang)
+        if lang == "en":
+            assert run(capsys, *db, "import", "products", str(products))[0] == 0
+            first = write_taobao(tmp_path / "a", [live])
+            assert run(capsys, *db, "import", "orders", *map(str, first))[0] == 0
+            live.status, live.courier, live.tracking = SHIPPED, "中通快递", "75312345678901"
+            shipped = write_taobao(tmp_path / "b", [live])
+            assert run(capsys, *db, "import", "orders", *map(str, shipped))[0] == 0
+        code, out, _err = run(capsys, *db, "order", "show", "S-1")
+        assert code == 0
+        assert f"{words}75312345678901" in out
+        assert "shipped: -" not in out
 
 
 def test_a_bad_import_exits_non_zero_with_every_problem(
