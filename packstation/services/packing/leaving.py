@@ -18,7 +18,7 @@ from packstation.errors import UserError
 from packstation.i18n import N_, _, as_read, for_store, said_later, said_together
 from packstation.services.claims import clear_claim, held_order, lock_order
 from packstation.services.packing.boxes import live_box, order_lines
-from packstation.services.packing.voiding import ORDER_CANCELLED, void_box
+from packstation.services.packing.voiding import ORDER_CANCELLED, void_box, void_to_pack_again
 from packstation.store.models import Order, OrderException, Parcel, PrintJob
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
@@ -29,11 +29,12 @@ def _undo_live_box(uow: UnitOfWork, order: Order, reason: str) -> int:
     stock (they go back to the tote): one being filled, or one weighed and labelled whose label
     was not scanned back yet (left as it was, the next bench would be asked to scan the label
     of a box at this one).  A box labelled before anything was weighed (a batch printed first)
-    keeps its label.  Returns how many label jobs were voided: the label must be torn off."""
+    keeps its label.  An order planned in several boxes keeps as many (``void_to_pack_again``).
+    Returns how many label jobs were voided: the label must be torn off."""
     box = live_box(uow, order.id or 0)
     if box is None or (box.status != ParcelStatus.OPEN and box.weighed_at is None):
         return 0
-    return void_box(uow, order, box, reason, pack_again=True)
+    return void_to_pack_again(uow, order, [box], reason)
 
 
 @dataclass(frozen=True)

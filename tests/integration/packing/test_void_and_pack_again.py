@@ -225,6 +225,22 @@ def test_a_voided_label_keeps_the_lead_s_split(shop: Engine, settings: Settings)
     assert report.ok, report.as_dict()
 
 
+def test_a_split_order_put_back_keeps_the_lead_s_split(shop: Engine, settings: Settings) -> None:
+    """The packer put back an order the lead split into three, a tea ticked into box 1: the
+    box was voided and the order came back planned in two boxes."""
+    order_id = add_order(shop, "V3", [("TEA-001", 2), ("CUP-002", 1)])
+    lead.split_order(uow(shop), order_id=order_id, parcels=3)
+    assert packing.open_order(uow(shop), code="V3", settings=settings) is not None
+    assert packing.scan_item(uow(shop), order_id=order_id, code=TEA, settings=settings).ok
+    packing.release_order(uow(shop), order_id=order_id, reason="put back")
+    assert len(boxes_going(shop, settings, order_id)) == 3
+    assert packing.open_order(uow(shop), code="V3", settings=settings) is not None
+    one_per_box(shop, order_id, [TEA, TEA, CUP], settings)
+    assert boxes_going(shop, settings, order_id) == [("YTO", n, 3) for n in (1, 2, 3)]
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+
+
 def packed_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, int]:
     """Order V1 packed, its parcel in an open YTO handover: (its id, its waybill, the
     handover's id)."""
