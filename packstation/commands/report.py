@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from rich.cells import cell_len
 
 from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.commands.day_param import DAY
@@ -36,8 +37,10 @@ def report_day(cli: CliContext, day: dt.date | None, as_json: bool) -> None:
         echo_json(data)
         return
     click.echo(_("Orders due on {date}: {due}").format(date=data["date"], due=data["due"]))
+    labels = {status: status_label(status) for status in data["counts"]}
+    width = max([14, *(cell_len(label) for label in labels.values())])  # the longest, in cells
     for status, number in data["counts"].items():
-        click.echo(f"  {fill(status_label(status), 14)} {number:>6}")
+        click.echo(f"  {fill(labels[status], width)} {number:>6}")
     if data["carried_over"]:
         click.echo(
             _("Due on earlier days, not out yet: {count}").format(count=data["carried_over"])

@@ -58,6 +58,7 @@ def test_day_report(uow_factory: Factory, settings: Settings) -> None:
         "packing": 0,
         "packed": 2,
         "handed_over": 0,
+        "part_recalled": 0,
         "confirmed": 0,
         "cancelled": 1,
         "on_hold": 1,
