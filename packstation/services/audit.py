@@ -11,8 +11,9 @@ worked on one store.  Every change at a bench writes its event in the same trans
 - a box has as many print jobs as its documents-queued events announced; every print job was
   queued by one event and sent by at most one; no label twice unless the second one is a
   reprint with a reason and a reprint record;
-- an order is packed exactly when one order-packed event says so, and a claimed order is held by
-  the bench that last claimed it;
+- an order is packed exactly when one order-packed event says so (one whose rest a lead recalled,
+  a box of it gone, may have been packed or not, confirmed since or not), and a claimed order is
+  held by the bench that last claimed it;
 - no tracking number is on two parcels;
 - each product's stock is its last stock-take (an import of the catalogue that set it, or a
   count of its shelf) less the units ticked since, plus the units given back since (boxes
@@ -52,6 +53,8 @@ WEIGHT_KIND = "weight_accepted"
 DOCUMENTS_KIND = "documents_queued"
 PACKED_KIND = "order_packed"
 CLAIM_KINDS = ("order_claimed",)
+# and the lead's (services.lead): the rest of an order recalled, a box of it with the courier
+RECALLED_KIND = "rest_recalled"
 # and those of the printing service and its outbox (packstation.services.printing, .outbox)
 QUEUED_KIND = "print_queued"
 SENT_KIND = "print_sent"
@@ -68,6 +71,7 @@ REPLAYED = (
     DOCUMENTS_KIND,
     PACKED_KIND,
     *CLAIM_KINDS,
+    RECALLED_KIND,
     *JOB_KINDS,
     *STOCK_TAKE_KINDS,
     *GIVE_BACK_KINDS,
@@ -87,8 +91,6 @@ CHECKS = (
 )
 
 SHIPPED = (OrderStatus.PACKED, OrderStatus.HANDED_OVER, OrderStatus.CONFIRMED)
-# cancelled after a box left: packed or not when the rest was recalled, either is right
-PACKED_OR_NOT = (OrderStatus.CANCELLED, OrderStatus.PART_RECALLED)
 MAX_FINDINGS_PER_CHECK = 50  # a broken store would otherwise print thousands of lines
 
 
@@ -232,6 +234,7 @@ class _Replayed:
     documents: Counter[int] = field(default_factory=Counter)  # parcel → jobs announced
     packed: Counter[int] = field(default_factory=Counter)  # order → order_packed events
     last_claim: dict[int, str] = field(default_factory=dict)  # order → bench of the last claim
+    recalled: set[int] = field(default_factory=set)  # orders whose rest a lead recalled
     jobs: defaultdict[str, Counter[int]] = field(
         default_factory=lambda: defaultdict(Counter)
     )  # kind → job id → events
@@ -271,6 +274,8 @@ def _replayed_events(uow: UnitOfWork) -> _Replayed:
             replayed.packed[order_id] += 1
         elif kind in CLAIM_KINDS and order_id is not None:
             replayed.last_claim[order_id] = bench
+        elif kind == RECALLED_KIND and order_id is not None:
+            replayed.recalled.add(order_id)
         elif kind in JOB_KINDS and payload.get("job_id") is not None:
             replayed.jobs[kind][_as_int(payload.get("job_id"))] += 1
         elif kind in STOCK_TAKE_KINDS:
@@ -533,18 +538,22 @@ def _check_orders(uow: UnitOfWork, report: AuditReport, events: _Replayed) -> No
         report.count("orders")
         subject = _("order {no}").format(no=order_no)
         packed_events = events.packed.get(order_id, 0)
+        # cancelled, or its rest recalled with a box gone (part_recalled, or confirmed since):
+        # the rest was packed or not when it was called back, and either is right (a packed
+        # box the recall voided took its packing back)
+        packed_or_not = status == OrderStatus.CANCELLED or (
+            order_id in events.recalled
+            and status in (OrderStatus.PART_RECALLED, OrderStatus.CONFIRMED)
+        )
         if packed_events > 1:
             report.add("orders", subject, _("packed {n} times by events").format(n=packed_events))
+        elif packed_or_not:
+            pass  # packed or not, either is right
         elif status in SHIPPED and packed_events == 0:
             report.add(
                 "orders", subject, _("{status} but no event packed it").format(status=status)
             )
-        elif (
-            status not in SHIPPED
-            and status not in PACKED_OR_NOT
-            and packed_events
-            and order_id not in held_packed
-        ):
+        elif status not in SHIPPED and packed_events and order_id not in held_packed:
             report.add(
                 "orders", subject, _("{status} but an event packed it").format(status=status)
             )

@@ -312,3 +312,48 @@ def test_the_rest_of_an_order_partly_handed_over_is_recalled(
     # done once: a second cancel is refused in one sentence
     with pytest.raises(UserError, match="V1"):
         lead.cancel_order(uow(shop), order_id=order_id, reason="again")
+
+
+@pytest.mark.parametrize("rest", ["labelled, not scanned back", "packed", "not begun"])
+def test_an_order_whose_rest_was_recalled_passes_the_audit_once_confirmed(
+    shop: Engine, settings: Settings, tmp_path: Path, rest: str
+) -> None:
+    """The marketplace closed V1 with its tea's box gone (the import holds it), and the lead
+    recalled the rest. The cup's box, labelled and waiting for its label to be scanned back
+    (the label check on), was never packed: no event packed the order, and once the shipment
+    was confirmed the audit said "confirmed but no event packed it". A cup packed, then voided
+    by the recall, said the same."""
+    order_id, gone = first_box_gone(shop, settings)
+    if rest == "packed":
+        pack(shop, order_id, [CUP], settings)
+    elif rest == "labelled, not scanned back":
+        checking = settings.model_copy(
+            update={"bench": settings.bench.model_copy(update={"label_check": True})}
+        )
+        assert packing.scan_item(uow(shop), order_id=order_id, code=CUP, settings=checking).ok
+        assert weigh_the_box(shop, order_id, checking).await_label_scan
+    with UnitOfWork(shop) as u:  # as the import does: an exception, the order held
+        u.session.add(OrderException(order_id=order_id, kind=ExceptionKind.CANCELLED))
+        u.session.execute(
+            update(Order)
+            .where(col(Order.id) == order_id)
+            .values(
+                status=OrderStatus.ON_HOLD,
+                hold_reason="closed on the marketplace",
+                claimed_bench=None,
+                claimed_user=None,
+            )
+        )
+        u.commit()
+    assert lead.cancel_order(uow(shop), order_id=order_id, reason="buyer refunded").gone == (gone,)
+    report = audit(shop)
+    assert report.ok, report.as_dict()
+    shipped = export_shipments(
+        uow(shop), tmp_path / "ship.csv", settings=settings, mark_confirmed=True
+    )
+    assert shipped.orders == 1
+    with UnitOfWork(shop) as u:
+        order = u.session.get(Order, order_id)
+        assert order is not None and order.status == OrderStatus.CONFIRMED
+    report = audit(shop)
+    assert report.ok, report.as_dict()
