@@ -354,6 +354,10 @@ def _reconcile(
                 _cancel(uow, order, known, returned)
         else:
             report.orders_known += 1
+            # the status an import that raised the exception kept: the same closure, raised
+            # once even once the lead settled it (the recall, a return agreed); a status the
+            # store has not seen yet is news
+            seen = known.values["marketplace_status"] == order.marketplace_status
             if write:
                 # what the marketplace says of it now: the ship-confirm file leaves it out
                 # (it was confirmed as shipped after the lead had the parcel recalled)
@@ -375,6 +379,7 @@ def _reconcile(
                     )
                 ),
                 write=write,
+                once=seen,
             )
         return
     if order.state in WENT and _shipped_there(uow, order, known, report, write=write):

@@ -10,14 +10,14 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from packstation.config import Settings, ShippingSettings
-from packstation.domain.status import ExceptionKind, OrderStatus
+from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.i18n import as_read, set_language
 from packstation.services import lead
 from packstation.services.intake import import_orders
 from packstation.services.lead import release
 from packstation.services.reprints import void_label
-from packstation.store.models import OrderLine, Parcel, Product
+from packstation.store.models import OrderException, OrderLine, Parcel, Product
 from tests.integration.intake.exports import (
     CLOSED,
     EXCEL_UNICODE_TEXT,
@@ -613,3 +613,50 @@ def test_a_courier_changed_in_the_export_is_taken_before_the_label_and_held_afte
     )
     assert (again.orders_updated, again.exceptions_raised) == (0, 0)
     assert order(uow_factory, waiting.no).carrier == "YTO"
+
+
+def test_an_order_closed_after_handover_is_raised_once_the_lead_has_settled_it(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The export that closed an order after its parcels left, imported again after the lead
+    had dealt with it (the rest recalled, or a return agreed for an order handed over whole),
+    raised "closed after handover" a second time, and held nothing: the lead settled it again.
+    A closure the store has not seen (the marketplace's status says more) is still raised."""
+    whole = TOrder("9501", [Item("MUG-01")])
+    part = TOrder("9502", [Item("MUG-01"), Item("TS-WHT-L")])
+    live = [whole, part]
+    import_orders(uow_factory(), list(write_taobao(tmp_path / "a", live)), settings=settings)
+    pack(uow_factory, whole.no, tracking=["YT7000000000001"], status=OrderStatus.HANDED_OVER)
+    pack(uow_factory, part.no, tracking=["YT7000000000002", "YT7000000000003"], label=True)
+    with uow_factory() as uow:  # the mug's box went with the courier
+        uow.session.execute(
+            update(Parcel)
+            .where(col(Parcel.tracking_no) == "YT7000000000002")
+            .values(status=ParcelStatus.HANDED_OVER)
+        )
+        uow.commit()
+    whole.status = part.status = CLOSED
+    closed = list(write_taobao(tmp_path / "b", live))
+    first = import_orders(uow_factory(), closed, settings=settings)
+    assert first.ok and first.exceptions_raised == 2
+    assert order(uow_factory, part.no).status == OrderStatus.ON_HOLD
+    # the lead: the rest of one recalled, a return agreed with the buyer of the other
+    lead.cancel_order(uow_factory(), order_id=order(uow_factory, part.no).id or 0, reason="退款")
+    lead.settle(
+        uow_factory(), order_id=order(uow_factory, whole.no).id or 0, resolution="return agreed"
+    )
+    for _again in range(2):
+        again = import_orders(uow_factory(), closed, settings=settings)
+        assert again.ok and again.exceptions_raised == 0
+        assert again.notices == []
+        assert again.orders_known == 2
+    with uow_factory(readonly=True) as uow:
+        exceptions = uow.session.exec(select(OrderException)).all()
+    assert len(exceptions) == 2 and all(e.resolved_at is not None for e in exceptions)
+    assert order(uow_factory, part.no).status == OrderStatus.PART_RECALLED
+    # the marketplace says more now: that is new, and raised
+    whole.status = part.status = "交易关闭（退款成功）"
+    refunded = import_orders(
+        uow_factory(), list(write_taobao(tmp_path / "c", live)), settings=settings
+    )
+    assert refunded.exceptions_raised == 2
