@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from packstation.domain.lifecycle import lease_ran_out
 from packstation.domain.status import PrintKind
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import _, as_read, listed
+from packstation.i18n import N_, _, as_read, listed
 from packstation.store.clock import store_now
 from packstation.store.models import Event, Order, OrderLine, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
@@ -85,17 +86,14 @@ def find_order(uow: UnitOfWork, code: str) -> Order | None:
 def require_order(uow: UnitOfWork, code: str, *, zone: str = "Asia/Shanghai") -> Order:
     order = find_order(uow, code)
     if order is None:
-        closed = skipped_as_closed(uow, code)
-        if closed is not None:
-            at, files = closed
+        skipped = skipped_at_import(uow, code)
+        if skipped is not None:
             raise UserError(
-                _(
-                    "Order {order} was closed on the marketplace in the export {files} "
-                    "(imported {at}), so it was not queued; nothing of it is stored here."
-                ).format(
+                _(SKIPPED_SAID[skipped.why]).format(
                     order=typed(code),
-                    files=listed(files),
-                    at=at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
+                    status=skipped.status,
+                    files=listed(skipped.files),
+                    at=skipped.at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
                 )
             )
         raise UserError(
@@ -107,10 +105,39 @@ def require_order(uow: UnitOfWork, code: str, *, zone: str = "Asia/Shanghai") ->
     return order
 
 
-def skipped_as_closed(uow: UnitOfWork, code: str) -> tuple[dt.datetime, list[str]] | None:
-    """When and from which files the newest import read the order numbered ``code`` as closed
-    on the marketplace and left it out (closed when first seen, it is in no table but the
-    import's event); None when no import did."""
+# what ``order show`` says of an order an import left out, by why it did
+SKIPPED_SAID = {
+    "closed": N_(
+        "Order {order} was closed on the marketplace in the export {files} (imported {at}), "
+        "so it was not queued; nothing of it is stored here."
+    ),
+    "unpaid": N_(
+        "Order {order} was not paid yet on the marketplace ({status}) in the export {files} "
+        "(imported {at}), so it was not queued; nothing of it is stored here. An export in "
+        "which it is paid queues it."
+    ),
+    "shipped": N_(
+        "Order {order} was already shipped on the marketplace ({status}) in the export {files} "
+        "(imported {at}), so it was not queued; nothing of it is stored here."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An order an import read and left out: ``why`` (a key of ``SKIPPED_SAID``), when, from
+    which files, and its status on the marketplace ("" for one closed: not kept)."""
+
+    why: str
+    at: dt.datetime
+    files: list[str]
+    status: str
+
+
+def skipped_at_import(uow: UnitOfWork, code: str) -> Skipped | None:
+    """How the newest import that left out the order numbered ``code`` read it (closed, not
+    paid yet, or shipped already on the marketplace): left out when first seen, it is in no
+    table but the import's event.  None when no import did."""
     number = typed(code)
     if not number:
         return None
@@ -125,8 +152,13 @@ def skipped_as_closed(uow: UnitOfWork, code: str) -> tuple[dt.datetime, list[str
         )
         for at, payload in found:
             said = json.loads(payload)
+            files = [str(name) for name in said.get("files", [])]
             if any(number in numbers for numbers in said.get("skipped_closed", {}).values()):
-                return at, [str(name) for name in said.get("files", [])]
+                return Skipped("closed", at, files, "")
+            for why in ("unpaid", "shipped"):
+                for statuses in said.get(f"skipped_{why}", {}).values():
+                    if number in statuses:
+                        return Skipped(why, at, files, str(statuses[number]))
     return None
 
 

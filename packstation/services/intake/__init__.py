@@ -74,6 +74,8 @@ def import_orders(
             cancelled=report.orders_cancelled,
             lines=report.lines_imported,
             skipped_closed=report.skipped_closed,
+            skipped_unpaid=report.skipped_unpaid,
+            skipped_shipped=report.skipped_shipped,
         )
         uow.commit()
         report.stored = True

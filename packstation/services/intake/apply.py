@@ -158,11 +158,13 @@ def apply_orders(
                 report.notices.append(_partly_said(order))
         elif order.state is MarketState.UNPAID:
             report.orders_skipped_unpaid += 1
+            _skipped(report.skipped_unpaid, order)
         elif order.state is MarketState.CLOSED:
             report.orders_skipped_closed += 1
             report.skipped_closed.setdefault(order.platform, []).append(order.order_no)
         else:
             report.orders_skipped_shipped += 1
+            _skipped(report.skipped_shipped, order)
     stock.give_back(conn, returned)
     ids: list[int] = []
     if write and fresh:
@@ -172,6 +174,11 @@ def apply_orders(
         if order.left_unknown:  # queued whole, the items that went would ship twice
             new = Known(ids[number] if ids else 0, OrderStatus.READY.value, None, {})
             _changed(uow, order, new, report, _partly_unknown(), _partly(order), write=write)
+
+
+def _skipped(skipped: dict[str, dict[str, str]], order: ParsedOrder) -> None:
+    """``order`` left out, with its status on the marketplace, for ``order show``."""
+    skipped.setdefault(order.platform, {})[order.order_no] = order.marketplace_status
 
 
 ORDER_COLUMNS = (

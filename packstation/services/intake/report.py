@@ -67,6 +67,10 @@ class ImportReport:
     # the orders of ``orders_skipped_closed`` by platform, for the import's event: ``order
     # show`` said such an order was never imported
     skipped_closed: dict[str, list[str]] = field(default_factory=dict)
+    # those of ``orders_skipped_unpaid`` and ``orders_skipped_shipped`` by platform, each with
+    # its status on the marketplace (order number → status), for the same reason
+    skipped_unpaid: dict[str, dict[str, str]] = field(default_factory=dict)
+    skipped_shipped: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from sqlmodel import select
 
 from packstation.cli import main
+from packstation.domain.status import OrderStatus
+from packstation.store.models import Order
 from tests.integration.intake.conftest import PRODUCTS
 from tests.integration.intake.exports import (
     CLOSED,
@@ -220,6 +223,16 @@ def test_import_report_and_show(
     assert code == 1 and "is not a ship-confirm file" in err and "Traceback" not in err
 
 
+def refused_by_order_show(
+    capsys: pytest.CaptureFixture[str], db: tuple[str, ...], number: str, said: str
+) -> None:
+    """`order show NUMBER` refuses (exit status not 0) in one line on stderr that matches the
+    pattern ``said``."""
+    code, out, err = run(capsys, *db, "order", "show", number)
+    assert code != 0 and out == "" and "Traceback" not in err
+    assert re.fullmatch(said, err.strip().removeprefix("packstation: ")), err
+
+
 def test_an_order_skipped_as_closed_is_said_so_by_order_show(
     capsys: pytest.CaptureFixture[str], store_url: str, exported: tuple[Path, Path, Path]
 ) -> None:
@@ -230,18 +243,68 @@ def test_an_order_skipped_as_closed_is_said_so_by_order_show(
     assert run(capsys, *db, "import", "products", str(products))[0] == 0
     code, out, _err = run(capsys, *db, "import", "orders", str(orders_csv), str(items_csv))
     assert code == 0 and re.search(r"skipped: closed or refunded\s+1$", out, re.MULTILINE)
-    code, out, err = run(capsys, *db, "order", "show", "C-3")
-    assert code != 0 and out == "" and "Traceback" not in err
-    assert re.fullmatch(
+    refused_by_order_show(
+        capsys,
+        db,
+        "C-3",
         r"Order C-3 was closed on the marketplace in the export ExportOrderList\.csv, "
         r"ExportOrderDetailList\.csv \(imported \d{4}-\d\d-\d\d \d\d:\d\d\), so it was "
         r"not queued; nothing of it is stored here\.",
-        err.strip().removeprefix("packstation: "),
-    ), err
+    )
     code, _out, err = run(capsys, *db, "order", "show", "C-9")  # in no file at all
     assert code != 0 and "No order has the number or tracking number 'C-9'" in err
     code, _out, err = run(capsys, "--lang", "zh_CN", *db[:2], "order", "show", "C-3")
     assert code != 0 and "订单 C-3 在导出文件" in err and "没有进入队列" in err
+
+
+def test_an_order_skipped_as_unpaid_or_shipped_is_said_so_by_order_show(
+    capsys: pytest.CaptureFixture[str], store_url: str, uow_factory: Factory, tmp_path: Path
+) -> None:
+    """An order skipped at import because it was not paid yet (等待买家付款), or because the
+    marketplace had shipped it already: `order show` said no order had the number and to
+    import the orders first, though it was in the file just imported. Paid in a later export,
+    the unpaid one is queued, once."""
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    unpaid = TOrder("U-1", [Item("MUG-01")], status=UNPAID, paid="")
+    shipped = TOrder("S-1", [Item("MUG-01")], status=SHIPPED)
+    first = write_taobao(tmp_path / "a", [unpaid, shipped])
+    db = ("--db", store_url, "--lang", "en")
+    assert run(capsys, *db, "import", "products", str(products))[0] == 0
+    assert run(capsys, *db, "import", "orders", *map(str, first))[0] == 0
+    export = r"ExportOrderList\.csv, ExportOrderDetailList\.csv"
+    at = r"\(imported \d{4}-\d\d-\d\d \d\d:\d\d\)"
+    refused_by_order_show(
+        capsys,
+        db,
+        "U-1",
+        rf"Order U-1 was not paid yet on the marketplace \(等待买家付款\) in the export "
+        rf"{export} {at}, so it was not queued; nothing of it is stored here\. An export in "
+        r"which it is paid queues it\.",
+    )
+    refused_by_order_show(
+        capsys,
+        db,
+        "S-1",
+        rf"Order S-1 was already shipped on the marketplace \({SHIPPED}\) in the export "
+        rf"{export} {at}, so it was not queued; nothing of it is stored here\.",
+    )
+    code, _out, err = run(capsys, "--lang", "zh_CN", *db[:2], "order", "show", "U-1")
+    assert code != 0 and "订单 U-1" in err and "等待买家付款" in err and "没有进入队列" in err
+    assert "No order has" not in err and "没有订单" not in err
+    # paid in the next export: queued, and once, however often that export is imported
+    unpaid.status, unpaid.paid = PAID, "2026-03-02 11:00:00"
+    later = write_taobao(tmp_path / "b", [unpaid, shipped])
+    code, out, _err = run(capsys, *db, "import", "orders", *map(str, later), "--json")
+    assert code == 0 and as_json(out)["orders_imported"] == 1
+    code, out, _err = run(capsys, *db, "import", "orders", *map(str, later), "--json")
+    assert code == 0 and as_json(out)["orders_imported"] == 0
+    assert as_json(out)["orders_known"] == 1
+    with uow_factory(readonly=True) as uow:
+        queued = uow.session.exec(select(Order).where(Order.order_no == "U-1")).all()
+    assert [o.status for o in queued] == [OrderStatus.READY]
+    code, out, _err = run(capsys, *db, "order", "show", "U-1")
+    assert code == 0 and out.startswith("Order U-1 (")
 
 
 def test_a_partly_shipped_order_is_said_by_the_import_and_by_order_show(
