@@ -6,11 +6,13 @@ Saved as PNG or as printer bytes (ZPL / ESC/POS), or queued to the label printer
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from packstation.commands.context import CliContext, echo_json, pass_cli
+from packstation.commands.printer import printer_json
 from packstation.config import Settings
 from packstation.domain.packing import COMMAND_BARCODES
 from packstation.domain.status import PrintKind
@@ -128,7 +130,10 @@ def sheet(cli: CliContext, output: Path | None, to_printer: bool, as_json: bool)
             uow.commit()
         assert job.id is not None
         sent, state = deliver(cli, [job.id])
-        result["job_id"] = job.id
+        result.update(job_id=job.id, sent=bool(sent), printer=printer_json(state))
+        if not sent and as_json:  # the answer a script reads, as label --json's: exit 1
+            echo_json(result)
+            sys.exit(1)
         if not sent:  # it said "sent" with the printer off
             raise UserError(
                 _(

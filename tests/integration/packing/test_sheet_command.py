@@ -50,3 +50,27 @@ def test_a_sheet_the_printer_did_not_take_is_said_to_wait(store_url: str, tmp_pa
     assert str(result.exception).startswith("The command sheet waits in the queue (")
     with UnitOfWork(make_engine(store_url)) as uow:
         assert uow.session.exec(select(PrintJob)).one().status == "queued"
+
+
+def test_a_sheet_the_printer_did_not_take_answers_json(store_url: str, tmp_path: Path) -> None:
+    """`sheet --print --json` with the printer off printed no JSON (only the sentence on
+    stderr): a script read nothing. It answers as `label --json` does: the job, whether it went,
+    and the printer's state in words a script compares; exit 1."""
+    config = tmp_path / "c.toml"
+    config.write_text('[devices]\nprinter = "tcp://127.0.0.1:1"\n', encoding="utf-8")
+    args = ["--config", str(config), "--db", store_url, "--lang", "zh_CN", "sheet"]
+    result = CliRunner().invoke(build_cli(), [*args, "--print", "--json"])
+    assert result.exit_code == 1
+    answer = json.loads(result.stdout)
+    assert answer["codes"][0] == "CMD-NEXT" and answer["sent"] is False
+    assert answer["job_id"] is not None
+    printer = answer["printer"]
+    assert (printer["state"], printer["ready"]) == ("not_ready", False)
+    assert printer["message"]  # the sentence, for people, in their language
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    config.write_text(f'[devices]\nprinter = "dir://{spool}"\n', encoding="utf-8")
+    sent = CliRunner().invoke(build_cli(), [*args, "--print", "--json"])
+    assert sent.exit_code == 0, sent.output
+    answer = json.loads(sent.stdout)
+    assert answer["sent"] is True and answer["printer"]["state"] == "ready"
