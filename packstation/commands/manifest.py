@@ -14,7 +14,9 @@ import click
 from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.commands.day_param import DAY
 from packstation.commands.label import deliver
+from packstation.commands.printer import printer_json
 from packstation.config import Settings
+from packstation.devices.base import PrinterState
 from packstation.errors import UserError
 from packstation.i18n import _, ngettext
 from packstation.labels.content import kilograms
@@ -36,12 +38,19 @@ from packstation.store.uow import UnitOfWork
 
 T = TypeVar("T")
 
+# A list sent to its printer now: how many jobs went (0 or 1) and the printer's state.
+Delivered = tuple[int, PrinterState]
+
 # How long one step of the command retries a lost store (a server restart) before it gives up.
 RETRY_S = 30.0
 
 
 def _as_json(
-    manifest: Manifest, sealed_now: int, print_job: int | None, kept_out: Sequence[str] = ()
+    manifest: Manifest,
+    sealed_now: int,
+    print_job: int | None,
+    delivered: Delivered | None,
+    kept_out: Sequence[str] = (),
 ) -> dict[str, object]:
     return {
         "carrier": manifest.carrier,
@@ -49,6 +58,9 @@ def _as_json(
         "handovers": manifest.handover_ids,
         "sealed_now": sealed_now,
         "print_job": print_job,
+        # as print batch --json says it; not_asked when the list was not sent (none printed,
+        # or --queue-only)
+        "printer": printer_json(delivered[1] if delivered is not None else None),
         "count": manifest.count,
         "total_weight_g": manifest.total_weight_g,
         "parcels": [
@@ -171,11 +183,12 @@ def manifest(
         )
     listed = run(lambda uow: day_manifest(uow, carrier=code, day=day), readonly=True)
     job = sealed.print_job_id if sealed else None
-    refused = send(job) if send is not None and job is not None else ""
+    delivered = send(job) if send is not None and job is not None else None
+    refused = _refusal(delivered)
     sealed_now = sealed.manifest.count if sealed else 0
     kept_out = sealed.kept_out if sealed is not None else ()
     try:
-        answer = _as_json(listed, sealed_now, job, kept_out) if as_json else None
+        answer = _as_json(listed, sealed_now, job, delivered, kept_out) if as_json else None
         if _put_out(listed, output, answer):
             if kept_out:
                 click.echo(kept_out_sentence(kept_out), err=True)
@@ -241,9 +254,16 @@ def _put_out(listed: Manifest, output: Path | None, answer: dict[str, object] | 
     return False
 
 
-def _send(cli: CliContext, job: int) -> str | None:
-    """The queued list sent to its printer now: None when it went, else the printer's word."""
-    sent, state = deliver(cli, [job])
+def _send(cli: CliContext, job: int) -> Delivered:
+    """The queued list sent to its printer now."""
+    return deliver(cli, [job])
+
+
+def _refusal(delivered: Delivered | None) -> str | None:
+    """None when the list went, else the printer's word ("" when it was not sent)."""
+    if delivered is None:
+        return ""
+    sent, state = delivered
     return None if sent else state.message or _("printer not ready")
 
 
@@ -254,7 +274,7 @@ def _print_again(
     settings: Settings,
     output: Path | None,
     as_json: bool,
-    send: Callable[[int], str | None] | None,
+    send: Callable[[int], Delivered] | None,
 ) -> None:
     """``--reprint``: the sealed handover's list queued again, its CSV written as the day's is."""
     try:
@@ -265,7 +285,9 @@ def _print_again(
     except AlreadyApplied:  # queued before the store's answer was lost: not queued twice
         listed = run(partial(handover_manifest, handover_id=handover_id), readonly=True)
         job = None
-    if _put_out(listed, output, _as_json(listed, 0, job) if as_json else None):
+    # sent before the JSON answers (with --json it was queued, and never sent)
+    delivered = send(job) if send is not None and job is not None else None
+    if _put_out(listed, output, _as_json(listed, 0, job, delivered) if as_json else None):
         return
     what = ngettext(
         "Handover {id} ({carrier} {date}, {count} parcel, {weight})",
@@ -278,7 +300,7 @@ def _print_again(
         count=listed.count,
         weight=kilograms(listed.total_weight_g),
     )
-    refused = send(job) if send is not None and job is not None else ""
+    refused = _refusal(delivered)
     if job is None:
         done = _("{handover}: the list was queued again before the store's answer was lost.")
     elif send is None:

@@ -295,3 +295,43 @@ def test_a_sealed_list_prints_again(engine: Engine, store_url: str, tmp_path: Pa
         assert refused.exit_code != 0 and said in refused.output + str(refused.exception)
     with Session(engine) as s:
         assert len(s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()) == 3
+
+
+def test_a_printed_list_says_the_printer_state_in_json(
+    engine: Engine, store_url: str, tmp_path: Path
+) -> None:
+    """`manifest --print --json` said nothing of the printer: a list the printer did not take
+    (off, out of paper) read as one printed. "printer" is `print batch --json`'s
+    {"state", "ready", "message"}; `--reprint --json` sends the list too (it was only queued)."""
+    _waiting_yto(engine)
+    config = tmp_path / "c.toml"
+    config.write_text('[devices]\nprinter = "tcp://127.0.0.1:1"\n', encoding="utf-8")
+    runner = CliRunner()
+    base = ["--config", str(config), "--db", store_url, "manifest", "--carrier", "YTO"]
+    off = runner.invoke(build_cli(), [*base, "--print", "--json"])
+    assert off.exit_code == 0, off.output  # the parcels were handed over
+    answer = json.loads(off.stdout)
+    assert answer["count"] == 2 and answer["print_job"] is not None
+    printer = answer["printer"]
+    assert (printer["state"], printer["ready"]) == ("not_ready", False) and printer["message"]
+    handover_id = answer["handovers"][0]
+    queued = runner.invoke(
+        build_cli(), [*base, "--reprint", str(handover_id), "--queue-only", "--json"]
+    )
+    assert json.loads(queued.stdout)["printer"] == {
+        "state": "not_asked",
+        "ready": None,
+        "message": "",
+    }
+    listed = runner.invoke(build_cli(), [*base, "--json"])  # no list printed: none asked
+    assert json.loads(listed.stdout)["printer"]["state"] == "not_asked"
+    config.write_text(f'[devices]\nprinter = "dir://{tmp_path}"\n', encoding="utf-8")
+    again = runner.invoke(build_cli(), [*base, "--reprint", str(handover_id), "--json"])
+    assert again.exit_code == 0, again.output
+    answer = json.loads(again.stdout)
+    assert answer["printer"]["state"] == "ready"
+    with Session(engine) as s:
+        jobs = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).all()
+    # sent (the two before wait for the printer that was off)
+    assert [j.status for j in jobs] == ["queued", "queued", "sent"]
+    assert answer["print_job"] == jobs[2].id
