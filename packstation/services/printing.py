@@ -288,6 +288,10 @@ def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
     )
 
 
+# why the waybill and slip a batch drew for the whole order were voided (kept in no language)
+_BOX_OF_SEVERAL = for_store(said_later(N_("box of several: printed again with its contents")))
+
+
 def batch_label_elsewhere(uow: UnitOfWork, order: Order, here: str) -> str:
     """The printer a batch sent the order's waybill to, when that is not ``here`` (the
     bench's): it came out, or will, at another machine; "" otherwise."""
@@ -460,7 +464,7 @@ def _parcel_documents(
         if adopted and not _holds_whole_order(uow, order, parcel):
             # the waybill printed first was drawn for the order as one parcel (件 1/1, every
             # item, its whole insured value): this box gets its own, with the same number
-            void_order_documents(uow, order, "box of several: printed again with its contents")
+            void_order_documents(uow, order, _BOX_OF_SEVERAL)
             uow.flush()  # the slip voided is seen as gone: this box prints the order's slip
             adopted = []
         if any(j.kind == PrintKind.LABEL for j in adopted):
@@ -607,7 +611,11 @@ def _queue_reprint(
     if printer:
         elsewhere = [j for j in jobs if j.status == PrintStatus.QUEUED and j.printer != printer]
         if elsewhere:
-            _void(uow, elsewhere, f"printed at {printer} instead")
+            _void(
+                uow,
+                elsewhere,
+                for_store(said_later(N_("printed at {printer} instead"), printer=printer)),
+            )
             uow.record(
                 "label_voided",
                 order_id=elsewhere[0].order_id,
