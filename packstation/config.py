@@ -42,6 +42,10 @@ class StoreSettings(_Section):
     lease_seconds: int = Field(default=120, ge=10)
 
 
+# The lead's application records its events under this and the machine's name (lead_app).
+LEAD_PREFIX = "lead@"
+
+
 def bench_name_problem(name: str) -> str:
     """Why ``name`` cannot name a bench ('' when it can): it names the bench's claims (64
     characters in the store), its log file and its lock file."""
@@ -51,6 +55,12 @@ def bench_name_problem(name: str) -> str:
         return _("a bench name has at most 64 characters")
     if "/" in name or "\\" in name or not name.isprintable() or name in (".", ".."):
         return _("a bench name cannot hold / or \\ or control characters")
+    if name.strip().lower().startswith(LEAD_PREFIX):
+        # the lead's events are numbered under lead@<machine>: a bench so named mixed its own in
+        return _(
+            "a bench name cannot begin with lead@, the name the lead's application records "
+            "under; name the bench otherwise, e.g. bench-2"
+        )
     return ""
 
 

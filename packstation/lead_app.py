@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from packstation.config import Settings
+from packstation.config import LEAD_PREFIX, Settings
 from packstation.i18n import N_, _
 from packstation.log_file import log_to_file
 from packstation.screens.lead.closing import ClosingScreen
@@ -44,8 +44,9 @@ def lead_name() -> str:
     machine's name.  The configuration's bench name ("bench-1") made a lead's release or new
     courier look like that bench's work, in an order's history and the bench's active hours.
     Like a bench's, its events are numbered 1, 2, 3… under this name (``UnitOfWork.record``),
-    which no bench can take by mistake for a copied configuration."""
-    return f"lead@{socket.gethostname()}"[:64]
+    which no bench can take by mistake for a copied configuration, nor on purpose: the
+    configuration check refuses a bench name that begins with ``lead@``."""
+    return f"{LEAD_PREFIX}{socket.gethostname()}"[:64]
 
 
 class LeadApp(App[None]):

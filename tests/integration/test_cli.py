@@ -189,6 +189,9 @@ def test_a_bench_name_that_cannot_name_a_file_is_refused() -> None:
     # an empty one used the configuration's name without a word
     empty = _run("bench", "--bench", "")
     assert empty.returncode == 2 and "a bench needs a name" in empty.stderr
+    # the lead's application's own name (its events' numbering mixed with the bench's)
+    lead = _run("bench", "--bench", "lead@office-pc")
+    assert lead.returncode == 2 and "a bench name cannot begin with lead@" in lead.stderr
 
 
 @pytest.mark.parametrize(

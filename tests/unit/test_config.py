@@ -55,6 +55,14 @@ def test_example_file_is_valid_and_documents_every_key() -> None:
         # the bench's name names its log and lock files (a traceback: "bench-a/b.log")
         ("[bench]\nname = 'a/b'\n", "cannot hold / or \\ or control characters."),
         ("[bench]\nname = '" + "x" * 65 + "'\n", "a bench name has at most 64 characters."),
+        # the lead's application records its events as lead@<machine>: a bench so named mixed
+        # its events' numbering with the lead's
+        (
+            "[bench]\nname = 'lead@office-pc'\n",
+            "line 2: key 'bench.name' is wrong: a bench name cannot begin with lead@, the name "
+            "the lead's application records under; name the bench otherwise, e.g. bench-2.",
+        ),
+        ("[bench]\nname = ' LEAD@office-pc'\n", "a bench name cannot begin with lead@"),
         ("[store\nurl = 1\n", "not valid TOML"),
         ("[printing]\nlanguage = 'pdf'\n", "key 'printing.language' is wrong"),
         ("[colours]\nred = 1\n", "unknown key 'colours'"),
@@ -169,3 +177,9 @@ def test_a_file_saved_by_notepad_is_read_or_said_how_to_save(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as refused:
         load_settings(str(tmp_path))
     assert "Errno" not in str(refused.value) and "cannot be read" in str(refused.value)
+
+
+def test_a_bench_name_like_the_leads_is_still_a_name() -> None:
+    """Only lead@… is the lead's: lead-1, a leader@… or one with lead@ inside stay benches'."""
+    for name in ("lead-1", "leader@office", "bench-lead@2", "lead"):
+        assert parse_settings(f"[bench]\nname = '{name}'\n", "b.toml").bench.name == name
