@@ -96,6 +96,20 @@ def listed(items: Iterable[str]) -> str:
     return _(", ").join(items)
 
 
+def sentences(*said: str) -> str:
+    """Sentences one after another, as the language writes them: a space between them in
+    English ("Release order A? It is on hold: …"), none in Chinese ("放行订单 A？挂起原因：…");
+    empty ones are left out."""
+    text = ""
+    for sentence in filter(None, said):
+        text = (
+            _("{sentences} {sentence}").format(sentences=text, sentence=sentence)
+            if text
+            else sentence
+        )
+    return text
+
+
 def N_(message: str) -> str:
     """Mark a string for translation without translating it now (for constants)."""
     return message

@@ -161,3 +161,16 @@ def test_names_in_a_chinese_sentence_are_separated_as_chinese_writes_them() -> N
     finally:
         set_language("en")
     assert listed(["SF", "YTO"]) == "SF, YTO"
+
+
+def test_sentences_follow_one_another_as_the_language_writes_them() -> None:
+    """English leaves a space between two sentences; Chinese none ("放行订单 A？挂起原因：…"
+    read "放行订单 A？ 挂起原因：…")."""
+    from packstation.i18n import sentences
+
+    assert sentences("Release order A?", "", "It is on hold: short") == (
+        "Release order A? It is on hold: short"
+    )
+    set_language("zh_CN")
+    assert sentences("放行订单 A？", "挂起原因：缺货", "") == "放行订单 A？挂起原因：缺货"
+    assert sentences("放行订单 A？") == "放行订单 A？" and sentences() == ""

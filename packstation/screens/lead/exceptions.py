@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from packstation.domain.status import OrderStatus
-from packstation.i18n import N_, _, for_store, joined, listed, ngettext, said_later
+from packstation.i18n import N_, _, for_store, joined, listed, ngettext, said_later, sentences
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt
 from packstation.screens.lead.format import due_cell, local_time, status_cell
@@ -271,9 +271,10 @@ class ExceptionsScreen(LeadScreen):
 
         # a stray R sent a held order to the benches at once
         why = _notes(held) or _kinds(held)
-        question = _("Release order {order}?").format(order=order_no)
-        if why:
-            question += " " + _("It is on hold: {reason}").format(reason=why)
+        question = sentences(
+            _("Release order {order}?").format(order=order_no),
+            _("It is on hold: {reason}").format(reason=why) if why else "",
+        )
         self.app.push_screen(Confirm(question), answered)
 
     def action_courier(self) -> None:

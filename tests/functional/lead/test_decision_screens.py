@@ -1013,6 +1013,15 @@ def test_the_keys_go_to_an_order_put_on_hold_meanwhile(
     asyncio.run(scenario())
 
 
+async def _release_question(pilot: Pilot[None], app: LeadApp) -> str:
+    """R on the one held order at F2: the question it asks."""
+    await pilot.press("f2")
+    await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+    await answer(pilot, "r")
+    assert isinstance(app.screen, Confirm)
+    return str(app.screen.query_one(".question", Static).render())
+
+
 def test_r_asks_before_it_releases_a_held_order(
     make_app: Callable[..., LeadApp], lead_engine: Engine
 ) -> None:
@@ -1023,11 +1032,7 @@ def test_r_asks_before_it_releases_a_held_order(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.press("f2")
-            await until(pilot, lambda: len(_rows(app, "#held")) == 1)
-            await answer(pilot, "r")
-            assert isinstance(app.screen, Confirm)
-            question = str(app.screen.query_one(".question", Static).render())
+            question = await _release_question(pilot, app)
             assert question == "Release order TB-HOLD? It is on hold: SKU-1 缺货 1 件"
             hint = app.screen.query_one("#hint", Label)
             assert str(hint.render()) == "Enter: confirm   Esc: back"
@@ -1044,6 +1049,22 @@ def test_r_asks_before_it_releases_a_held_order(
             await until(pilot, lambda: _rows(app, "#held") == [])
             assert _orders(lead_engine)["TB-HOLD"].status == "ready"
             assert "back in the queue" in _message(app)
+
+    asyncio.run(scenario())
+
+
+def test_r_asks_in_chinese_without_a_space_between_its_sentences(
+    make_app: Callable[..., LeadApp],
+) -> None:
+    """In Chinese the question read "放行订单 TB-HOLD？ 挂起原因：…": its two sentences were
+    joined with a space, as English joins them; Chinese writes one after the other."""
+    set_language("zh_CN")
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            question = await _release_question(pilot, app)
+            assert question == "放行订单 TB-HOLD？挂起原因：SKU-1 缺货 1 件"
 
     asyncio.run(scenario())
 
