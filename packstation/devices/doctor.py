@@ -11,7 +11,7 @@ from packstation.devices.base import DeviceError, ScaleStatus, no_scale
 from packstation.devices.registry import close_quietly, open_printer, open_scale, open_scanner
 from packstation.devices.uri import parse_uri
 from packstation.devices.weighing import EMPTY_G, status_word
-from packstation.i18n import _, listed
+from packstation.i18n import _, listed, sentences
 
 if TYPE_CHECKING:
     from packstation.config import Settings
@@ -81,7 +81,7 @@ def _scale_check(uri: str) -> tuple[str, bool, str]:
         return (
             name,
             False,
-            said + " " + _("It cannot weigh like this: empty it and zero it (its zero key)."),
+            sentences(said, _("It cannot weigh like this: empty it and zero it (its zero key).")),
         )
     return (name, True, said)
 

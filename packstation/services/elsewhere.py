@@ -6,7 +6,7 @@ its items ticked there, and the box never closed)."""
 from __future__ import annotations
 
 from packstation.domain.status import OrderStatus, ParcelStatus
-from packstation.i18n import _
+from packstation.i18n import _, sentences
 from packstation.services.packing_view import OrderView
 from packstation.services.status_names import carrier_label, status_label
 
@@ -50,7 +50,7 @@ def changed_elsewhere(before: OrderView, after: OrderView) -> str:
         said.append(_("The items changed: check the list."))
     if not said:
         said.append(_("The list is read again."))
-    return _("Order {no} was changed elsewhere.").format(no=after.order_no) + " " + " ".join(said)
+    return sentences(_("Order {no} was changed elsewhere.").format(no=after.order_no), *said)
 
 
 def dropped_waybill(number: str) -> str:

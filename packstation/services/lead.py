@@ -19,7 +19,7 @@ from packstation.config import Settings
 from packstation.domain.lifecycle import can_move
 from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
-from packstation.i18n import N_, _, as_read, for_store, listed, ngettext, said_later
+from packstation.i18n import N_, _, as_read, for_store, listed, ngettext, said_later, sentences
 from packstation.services import stock
 from packstation.services.carriers import carrier_code_of, courier_refused
 from packstation.services.claims import clear_claim, lock_order
@@ -621,14 +621,20 @@ class Cancelled:
         else:
             said = _("Order {order} is cancelled.").format(order=self.order_no)
         if self.labels:
-            said += " " + ngettext(
-                "Label {codes} is void: tear it off and put the goods back on the shelves.",
-                "Labels {codes} are void: tear them off and put the goods back on the shelves.",
-                len(self.labels),
-            ).format(codes=listed(self.labels))
+            said = sentences(
+                said,
+                ngettext(
+                    "Label {codes} is void: tear it off and put the goods back on the shelves.",
+                    "Labels {codes} are void: tear them off and put the goods back on the shelves.",
+                    len(self.labels),
+                ).format(codes=listed(self.labels)),
+            )
         if self.handovers:
-            said += " " + _("Take the parcel out of handover {ids}.").format(
-                ids=listed(str(h) for h in self.handovers)
+            said = sentences(
+                said,
+                _("Take the parcel out of handover {ids}.").format(
+                    ids=listed(str(h) for h in self.handovers)
+                ),
             )
         return said
 

@@ -20,7 +20,7 @@ from packstation.domain.packing import courier_places
 from packstation.domain.status import OrderStatus, ParcelStatus, PrintKind, PrintStatus
 from packstation.domain.tracking import normalise
 from packstation.errors import UserError
-from packstation.i18n import N_, _, as_read, for_store, said_later
+from packstation.i18n import N_, _, as_read, for_store, said_later, sentences
 from packstation.services.claims import lock_order, lock_parcel
 from packstation.services.orders import find_order
 from packstation.services.packing.voiding import void_box, void_to_pack_again
@@ -261,15 +261,19 @@ def voided_sentence(code: str, voided: Voided) -> str:
             "bench (a packed order waits on hold until a lead releases it)."
         ).format(code=code)
     if voided.handover_id is not None:
-        said += " " + _("It was in handover {id}: take the parcel out of that bag or cage.").format(
-            id=voided.handover_id
+        said = sentences(
+            said,
+            _("It was in handover {id}: take the parcel out of that bag or cage.").format(
+                id=voided.handover_id
+            ),
         )
     if voided.prints > 1:
-        said += " " + _("It was printed {count} times: tear off every copy.").format(
-            count=voided.prints
+        said = sentences(
+            said,
+            _("It was printed {count} times: tear off every copy.").format(count=voided.prints),
         )
     if voided.wrong:
-        said += " " + wrong_pieces_sentence(list(voided.wrong))
+        said = sentences(said, wrong_pieces_sentence(list(voided.wrong)))
     return said
 
 

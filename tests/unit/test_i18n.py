@@ -174,3 +174,14 @@ def test_sentences_follow_one_another_as_the_language_writes_them() -> None:
     set_language("zh_CN")
     assert sentences("放行订单 A？", "挂起原因：缺货", "") == "放行订单 A？挂起原因：缺货"
     assert sentences("放行订单 A？") == "放行订单 A？" and sentences() == ""
+
+
+def test_messages_of_several_sentences_have_no_space_between_them_in_chinese() -> None:
+    """A cancel's message read "订单 A 已取消。 面单 YT1 已作废…" (a space after 。)."""
+    from packstation.services.lead import Cancelled
+
+    cancelled = Cancelled("A", labels=("YT1",), handovers=(7,))
+    assert cancelled.sentence().startswith("Order A is cancelled. Label YT1 is void")
+    set_language("zh_CN")
+    said = cancelled.sentence()
+    assert "。 " not in said and said.count("。") >= 3, said

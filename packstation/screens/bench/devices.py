@@ -21,7 +21,7 @@ from packstation.devices import registry
 from packstation.devices.base import DeviceError, ScaleReading, ScaleStatus, Scan, no_scale
 from packstation.devices.reconnect import CONNECTED
 from packstation.devices.weighing import ScaleMonitor, StableWeight
-from packstation.i18n import _
+from packstation.i18n import _, sentences
 from packstation.services.outbox import OutboxSender
 
 
@@ -133,7 +133,7 @@ class DeviceLink:
             # a scanner address that names none: the bench started without a word, and its
             # scans never arrived
             self.scanner = None
-            said(str(exc) + " " + _("Scans typed as keys still work."), "error")
+            said(sentences(str(exc), _("Scans typed as keys still work.")), "error")
         if self.scanner is not None:
             self.scanner.start()
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from packstation.domain.status import ExceptionKind, Role, WeightSource
 from packstation.errors import UserError
-from packstation.i18n import _, ngettext
+from packstation.i18n import _, ngettext, sentences
 from packstation.screens.bench.dialogs import (
     ConfirmForm,
     LineChoice,
@@ -151,8 +151,8 @@ def raise_exception(screen: BenchScreen) -> None:
         screen.refresh_order()
         said = _("Order {no} is ON HOLD; put the tote on the lead's shelf.").format(no=no)
         if held.labels_voided:
-            said += " " + _(
-                "The box's label is void: tear it off and put the goods back in the tote."
+            said = sentences(
+                said, _("The box's label is void: tear it off and put the goods back in the tote.")
             )
         screen.say(said, "attention")
 

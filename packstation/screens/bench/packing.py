@@ -29,7 +29,7 @@ from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, WeightSource
 from packstation.domain.tracking import format_ok
 from packstation.errors import StoreError, UserError
-from packstation.i18n import N_, _, ngettext
+from packstation.i18n import N_, _, ngettext, sentences
 from packstation.screens.bench import forms, order_text
 from packstation.screens.bench.dialogs import (
     Override,
@@ -714,10 +714,13 @@ class BenchScreen(Screen[str | None]):
         if message and not bar.printer_ok:
             # "label queued" and PACKED while the printer was off: the boxes were put aside
             # unlabelled, and their labels all came out together once it was back
-            message += " " + _(
-                "The printer is not ready ({state}): the label waits for it; keep the box here "
-                "until it prints."
-            ).format(state=bar.printer.rstrip(".。"))
+            message = sentences(
+                message,
+                _(
+                    "The printer is not ready ({state}): the label waits for it; keep the box here "
+                    "until it prints."
+                ).format(state=bar.printer.rstrip(".。")),
+            )
         # the outcome first: at the end of a long message it fell off the two lines shown
         if order_packed:
             no = view.order_no if view else ""
@@ -850,7 +853,7 @@ class BenchScreen(Screen[str | None]):
             return
         self.order_id = None
         self.refresh_order()
-        self.say(message + " " + _("Put the goods aside and ask the lead."), "refused")
+        self.say(sentences(message, _("Put the goods aside and ask the lead.")), "refused")
 
     def stop_cancelled(self) -> None:
         if self.order_id is None:

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from packstation.errors import UserError
-from packstation.i18n import N_, _, joined, ngettext
+from packstation.i18n import N_, _, joined, ngettext, sentences
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import Prompt
 from packstation.screens.lead.format import due_cell, status_cell
@@ -182,8 +182,11 @@ class ClosingScreen(LeadScreen):
                     count,
                 ).format(count=count, path=path)
                 if done.skipped:  # an order of another shop, or one without a waybill yet
-                    said += " " + _("Not in the file: {orders}.").format(
-                        orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
+                    said = sentences(
+                        said,
+                        _("Not in the file: {orders}.").format(
+                            orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
+                        ),
                     )
                 return said
 
@@ -207,8 +210,11 @@ class ClosingScreen(LeadScreen):
                     done.confirmed,
                 ).format(path=path, confirmed=done.confirmed, already=done.already)
                 if done.skipped:
-                    said += " " + _("Not confirmed: {orders}.").format(
-                        orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
+                    said = sentences(
+                        said,
+                        _("Not confirmed: {orders}.").format(
+                            orders=joined(f"{s['order_no']} ({s['message']})" for s in done.skipped)
+                        ),
                     )
                 return said
 

@@ -290,11 +290,14 @@ class ExceptionsScreen(LeadScreen):
                     order=changed.order_no, carrier=carrier_label(changed.carrier)
                 )
                 if changed.dropped:
-                    said += " " + dropped_waybill(changed.dropped)
+                    said = sentences(said, dropped_waybill(changed.dropped))
                 if changed.on_hold:  # its labels were voided: it said no more
-                    said += " " + _(
-                        "Its old labels are void: tear them off; it waits on hold, and R releases "
-                        "it to a bench for a new label."
+                    said = sentences(
+                        said,
+                        _(
+                            "Its old labels are void: tear them off; it waits on hold, and R releases "
+                            "it to a bench for a new label."
+                        ),
                     )
                 return said
 
