@@ -13,6 +13,7 @@ from packstation.commands.context import CliContext, echo_json, pass_cli
 from packstation.devices.base import DeviceError, PrinterState
 from packstation.devices.registry import close_quietly, open_printer
 from packstation.errors import UserError
+from packstation.escpos_profiles import keep_profiles
 from packstation.i18n import _
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def test_job(language: str, bench: str, when: dt.datetime, font_path: str | None
     stamp = when.strftime("%Y-%m-%d %H:%M:%S")
     drawn = _drawn_name(bench, font_path)
     if language == "escpos":
+        keep_profiles()
         from escpos.printer import Dummy
 
         printer = Dummy()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import copy
 
-from escpos.printer import Dummy
 from PIL import Image
 
+from packstation.escpos_profiles import keep_profiles
 from packstation.labels.canvas import INVERT, Drawing, paint
 
 _INIT = b"\x1b@"
@@ -21,6 +21,9 @@ _RASTER = b"\x1dv0"
 
 def write(drawings: list[Drawing]) -> bytes:
     """Initialise, print each drawing as raster, feed and cut after each."""
+    keep_profiles()
+    from escpos.printer import Dummy  # loaded when a slip is printed: it takes a while
+
     printer = Dummy()
     # python-escpos prints a warning on stdout (and cannot check the width) when the profile has
     # no paper width; give it the drawing's width, on a copy since profiles are shared.

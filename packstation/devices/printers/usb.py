@@ -10,6 +10,7 @@ from packstation.devices.base import DeviceError, PrinterState
 from packstation.devices.printers.status import no_answer, parse_answer, query_for
 from packstation.devices.protocols.base import FrameError
 from packstation.devices.transports.hid_scale import parse_vid_pid
+from packstation.escpos_profiles import keep_profiles
 from packstation.i18n import _
 
 
@@ -23,6 +24,7 @@ class UsbPrinter:
             # again when the half-made printer is collected: asked first
             if importlib.util.find_spec("usb") is None:
                 raise ImportError("pyusb")
+            keep_profiles()
             from escpos.printer import Usb
         except ImportError:
             raise DeviceError(
