@@ -82,6 +82,7 @@ class Packer:
         deadline: float = 600.0,
         printing: bool = True,
         start_file: str = "",
+        stop_file: str = "",
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -99,6 +100,7 @@ class Packer:
         self.sender = OutboxSender(engine, settings)
         self.printing = printing
         self.start_file = start_file
+        self.stop_file = stop_file
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -197,6 +199,11 @@ class Packer:
         )
         order_id = self._held()  # after a crash: the order this bench was packing
         while time.monotonic() < self.deadline:
+            if order_id is None and self.stop_file and os.path.exists(self.stop_file):
+                # told to stop: between two orders, the one in hand packed to the end
+                self.print_labels()
+                self._write({"queue": "stopped"})
+                return
             if order_id is None:
                 claim = self.act(
                     "claim",
@@ -406,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
         "--start-file", default="", help="wait until this file exists before taking orders"
     )
     parser.add_argument(
+        "--stop-file", default="", help="stop between two orders once this file exists"
+    )
+    parser.add_argument(
         "--no-print", action="store_true", help="leave the jobs queued (no sender in this bench)"
     )
     args = parser.parse_args(argv)
@@ -426,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
             deadline=args.deadline,
             printing=not args.no_print,
             start_file=args.start_file,
+            stop_file=args.stop_file,
         )
         try:
             packer.run()

@@ -16,6 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL_S = 0.005
+# the share of kills that may land while a bench starts (loading, finding its order again);
+# the rest go to benches already packing, so the kills do not wait on each restart in turn
+START_KILLS = 0.15
 
 
 class Benches:
@@ -43,6 +46,7 @@ class Benches:
         # with a barrier, the benches wait after loading until ``release()``: a benchmark times
         # them working together, not Python starting up
         self.start_file = folder / "start" if barrier else None
+        self.stop_file = folder / "stop"  # ``stop()``: each bench stops between two orders
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.kill_steps: Counter[str] = Counter()
         self.starts = 0
@@ -75,6 +79,8 @@ class Benches:
             str(self.printer_dir(index)),
             *([] if self.printing else ["--no-print"]),
             *(["--start-file", str(self.start_file)] if self.start_file else []),
+            "--stop-file",
+            str(self.stop_file),
         ]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         # stderr to a file: a pipe nobody reads could fill up and stall the bench
@@ -94,6 +100,11 @@ class Benches:
                 raise RuntimeError("a bench died while starting")
             time.sleep(POLL_S)
         self.start_file.touch()
+
+    def stop(self) -> None:
+        """Each bench packs the order in its hands to the end, sends its labels and stops, the
+        rest of the queue left as it is."""
+        self.stop_file.touch()
 
     def _ready(self, index: int) -> bool:
         try:
@@ -139,6 +150,14 @@ class Benches:
         except FileNotFoundError:
             return 0
 
+    def _working(self, index: int) -> bool:
+        """Has the bench's current process begun an action (it is past starting)?"""
+        try:
+            text = self.journal(index).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return False
+        return '"phase"' in text[text.rfind('"pid"') :]
+
     def _last_step(self, index: int) -> str:
         try:
             lines = self.journal(index).read_text(encoding="utf-8").splitlines()
@@ -167,7 +186,8 @@ class Benches:
             running = [i for i, p in self.procs.items() if p.poll() is None]
             if not running:
                 break
-            victim = rng.choice(running)
+            working = [i for i in running if self._working(i)]
+            victim = rng.choice(working if working and rng.random() >= START_KILLS else running)
             target = self._lines(victim) + rng.randint(1, 6)
             proc = self.procs[victim]
             while (
