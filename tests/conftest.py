@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -107,13 +108,22 @@ def new_sqlite_store(template: Path, folder: Path) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
-    """A fresh store at head, on each backend."""
+def store_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A fresh store at head, on each backend.  A PostgreSQL one is dropped after its test (the
+    fixtures that use it are torn down first): hundreds of databases of 12 MB each, kept to the
+    end, had the disk writing gigabytes while the tests ran."""
     if request.param == "sqlite":
-        return new_sqlite_store(sqlite_template, tmp_path)
+        yield new_sqlite_store(sqlite_template, tmp_path)
+        return
     server = request.getfixturevalue("pg_server")
-    template = request.getfixturevalue("pg_template")
-    return new_pg_database(server, template)
+    url = new_pg_database(server, request.getfixturevalue("pg_template"))
+    yield url
+    try:
+        drop_pg_database(server, url)
+    except Exception as exc:  # a test that stopped the server: it is removed with the cluster
+        warnings.warn(f"test database not dropped: {exc}", stacklevel=1)
 
 
 @pytest.fixture
