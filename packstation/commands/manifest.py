@@ -18,7 +18,7 @@ from packstation.commands.printer import printer_json
 from packstation.config import Settings
 from packstation.devices.base import PrinterState
 from packstation.errors import UserError
-from packstation.i18n import _, ngettext
+from packstation.i18n import _, ngettext, sentences
 from packstation.labels.content import kilograms
 from packstation.os_problems import check_output, write_output
 from packstation.services.carriers import known_carrier
@@ -192,18 +192,20 @@ def manifest(
         if _put_out(listed, output, answer):
             if kept_out:
                 click.echo(kept_out_sentence(kept_out), err=True)
+            _fail_if_refused(refused)
             return
     except UserError as refused_file:
         if not sealed_now:
             raise
         # a disk full after the check: what was done is said, and how to get the list again
         raise UserError(
-            str(refused_file)
-            + " "
-            + _(
-                "The parcels were handed over all the same; write the list with "
-                "'packstation manifest --carrier {carrier} --date {date} -o FILE'."
-            ).format(carrier=code, date=day.isoformat())
+            sentences(
+                str(refused_file),
+                _(
+                    "The parcels were handed over all the same; write the list with "
+                    "'packstation manifest --carrier {carrier} --date {date} -o FILE'."
+                ).format(carrier=code, date=day.isoformat()),
+            )
         ) from None
     message = ngettext(
         "{carrier} {date}: {count} parcel, {weight}; {sealed} handed over now.",
@@ -230,6 +232,7 @@ def manifest(
                 "a bench sends it once the printer is ready."
             )
         click.echo(said.format(job=job, message=refused), err=output is None)
+        _fail_if_refused(refused)
     elif print_list:  # a list prints with its handover: none was sealed now
         click.echo(
             _(
@@ -238,6 +241,13 @@ def manifest(
             ),
             err=True,
         )
+
+
+def _fail_if_refused(refused: str | None) -> None:
+    """Exit 1 when the printer did not take the list, as ``label`` and ``print batch`` do (the
+    parcels stay handed over; the list waits in the queue)."""
+    if refused:
+        sys.exit(1)
 
 
 def _put_out(listed: Manifest, output: Path | None, answer: dict[str, object] | None) -> bool:
@@ -288,6 +298,7 @@ def _print_again(
     # sent before the JSON answers (with --json it was queued, and never sent)
     delivered = send(job) if send is not None and job is not None else None
     if _put_out(listed, output, _as_json(listed, 0, job, delivered) if as_json else None):
+        _fail_if_refused(_refusal(delivered))
         return
     what = ngettext(
         "Handover {id} ({carrier} {date}, {count} parcel, {weight})",
@@ -313,6 +324,7 @@ def _print_again(
             "({message}); a bench sends it once the printer is ready."
         )
     click.echo(done.format(handover=what, job=job, message=refused), err=output is None)
+    _fail_if_refused(refused)
 
 
 COMMANDS = [manifest]

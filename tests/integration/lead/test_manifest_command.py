@@ -309,7 +309,8 @@ def test_a_printed_list_says_the_printer_state_in_json(
     runner = CliRunner()
     base = ["--config", str(config), "--db", store_url, "manifest", "--carrier", "YTO"]
     off = runner.invoke(build_cli(), [*base, "--print", "--json"])
-    assert off.exit_code == 0, off.output  # the parcels were handed over
+    # the parcels were handed over; the list waits: exit 1, as label --json (it was 0)
+    assert off.exit_code == 1, off.output
     answer = json.loads(off.stdout)
     assert answer["count"] == 2 and answer["print_job"] is not None
     printer = answer["printer"]
@@ -335,3 +336,25 @@ def test_a_printed_list_says_the_printer_state_in_json(
     # sent (the two before wait for the printer that was off)
     assert [j.status for j in jobs] == ["queued", "queued", "sent"]
     assert answer["print_job"] == jobs[2].id
+
+
+def test_a_list_the_printer_did_not_take_exits_1(
+    engine: Engine, store_url: str, tmp_path: Path
+) -> None:
+    """`manifest --print` with the printer off exited 0, as if the list had printed, where
+    `label` and `print batch` exit 1; the parcels stay handed over and the list waits."""
+    _waiting_yto(engine)
+    config = tmp_path / "c.toml"
+    config.write_text('[devices]\nprinter = "tcp://127.0.0.1:1"\n', encoding="utf-8")
+    base = ["--config", str(config), "--db", store_url, "manifest", "--carrier", "YTO"]
+    off = CliRunner().invoke(build_cli(), [*base, "-o", str(tmp_path / "yto.csv"), "--print"])
+    assert off.exit_code == 1, off.output
+    assert "but the printer did not take it" in off.output
+    assert (tmp_path / "yto.csv").read_text(encoding="utf-8").count("\n") == 3  # header, 2
+    with Session(engine) as s:
+        handover = s.exec(select(PrintJob).where(PrintJob.kind == "manifest")).one()
+    assert handover.status == "queued"
+    sealed = CliRunner().invoke(build_cli(), [*base, "--json"])
+    handover_id = json.loads(sealed.stdout)["handovers"][0]
+    again = CliRunner().invoke(build_cli(), [*base, "--reprint", str(handover_id)])
+    assert again.exit_code == 1 and "is queued again" in again.output, again.output
