@@ -11,6 +11,9 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine
+from textual import events
+from textual._wait import wait_for_idle
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from packstation.app import BenchApp
@@ -73,9 +76,26 @@ def make_app(
 
 
 async def scan(pilot: Pilot[None], code: str) -> None:
-    """A wedge scan: the code's keys, then Enter."""
-    await pilot.press(*code, "enter")
+    """A wedge scan: the code's keys, then Enter, in one burst as a scanner sends them, then the
+    bench's answer (``pilot.press`` waits for the application to go idle after each key: 70 ms
+    a key, a second a scan)."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in [*code, "enter"]:
+        driver.send_message(_key(key))
+    # then as Pilot.press waits after its last key, and the pause the scan always had
+    await wait_for_idle(0)
+    await pilot.app._animator.wait_until_complete()
+    await wait_for_idle(0)
+    await pilot._wait_for_screen()
     await pilot.pause()
+
+
+def _key(key: str) -> events.Key:
+    """The event of ``key`` (a character, or a key's name such as "enter"), as Pilot makes it."""
+    if len(key) == 1:
+        return events.Key(key if key.isalnum() else _character_to_key(key), key)
+    return events.Key(key, None)
 
 
 def bench(app: BenchApp) -> BenchScreen:
