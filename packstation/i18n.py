@@ -181,12 +181,19 @@ def _values(what: object) -> Iterator[tuple[Any, Any]]:
         for key in values:
             yield values, key
             yield from _values(values[key])
-    elif isinstance(what, dict) and len(what) == 1:
-        (items,) = what.values()
+    elif (items := _together(what)) is not None:
+        for index, item in enumerate(items):
+            yield items, index
+            yield from _values(item)
+
+
+def _together(value: object) -> list[Any] | None:
+    """The items of a ``said_together`` value; None for any other value."""
+    if isinstance(value, dict) and len(value) == 1:
+        (items,) = value.values()
         if isinstance(items, list):
-            for index, item in enumerate(items):
-                yield items, index
-                yield from _values(item)
+            return items
+    return None
 
 
 def _texts(what: object) -> Iterator[tuple[Any, Any]]:
@@ -194,16 +201,9 @@ def _texts(what: object) -> Iterator[tuple[Any, Any]]:
 
 
 def _lists(what: object) -> Iterator[list[Any]]:
-    if isinstance(what, dict) and len(what) == 1:
-        (items,) = what.values()
-        if isinstance(items, list):
+    for value in (what, *(holder[key] for holder, key in _values(what))):
+        if (items := _together(value)) is not None:
             yield items
-    for holder, key in _values(what):
-        inner = holder[key]
-        if isinstance(inner, dict) and len(inner) == 1:
-            (items,) = inner.values()
-            if isinstance(items, list):
-                yield items
 
 
 def kept(text: str) -> object:
