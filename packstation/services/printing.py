@@ -292,17 +292,17 @@ def _batch_jobs(uow: UnitOfWork, order: Order) -> list[PrintJob]:
 _BOX_OF_SEVERAL = for_store(said_later(N_("box of several: printed again with its contents")))
 
 
+def label_elsewhere(jobs: list[PrintJob], here: str) -> PrintJob | None:
+    """The label among ``jobs`` sent to another printer than ``here`` (the bench's); None if
+    there is none."""
+    return next((j for j in jobs if j.kind == PrintKind.LABEL and j.printer != here), None)
+
+
 def batch_label_elsewhere(uow: UnitOfWork, order: Order, here: str) -> str:
     """The printer a batch sent the order's waybill to, when that is not ``here`` (the
     bench's): it came out, or will, at another machine; "" otherwise."""
-    return next(
-        (
-            j.printer
-            for j in _batch_jobs(uow, order)
-            if j.kind == PrintKind.LABEL and j.printer != here
-        ),
-        "",
-    )
+    job = label_elsewhere(_batch_jobs(uow, order), here)
+    return job.printer if job is not None else ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from packstation.domain.packing import MAX_WEIGHT_G
 from packstation.domain.status import (
     OrderStatus,
     ParcelStatus,
-    PrintKind,
     PrintStatus,
     WeightSource,
 )
@@ -263,7 +262,7 @@ def _batch_label_said(queued: list[PrintJob], settings: Settings) -> tuple[str, 
     that is another printer than this bench's (it did not come out here): the sentence, and
     that printer ("" when it is this bench's)."""
     here = documents.label_printer(settings)
-    elsewhere = next((j for j in queued if j.kind == PrintKind.LABEL and j.printer != here), None)
+    elsewhere = printing.label_elsewhere(queued, here)
     if elsewhere is None:
         return _("Weight {grams} g accepted; its label {tracking} was printed with the batch."), ""
     if elsewhere.status == PrintStatus.QUEUED:
