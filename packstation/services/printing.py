@@ -611,17 +611,15 @@ def _queue_reprint(
     if printer:
         elsewhere = [j for j in jobs if j.status == PrintStatus.QUEUED and j.printer != printer]
         if elsewhere:
-            _void(
-                uow,
-                elsewhere,
-                for_store(said_later(N_("printed at {printer} instead"), printer=printer)),
-            )
+            # the copy's reason, not the reprint's: the reprint records its own
+            instead = for_store(said_later(N_("printed at {printer} instead"), printer=printer))
+            _void(uow, elsewhere, instead)
             uow.record(
                 "label_voided",
                 order_id=elsewhere[0].order_id,
                 parcel_id=parcel_id,
                 jobs=[j.id for j in elsewhere],
-                reason=reason,
+                reason=instead,
             )
     waits = still_queued(jobs)
     if waits:  # with the printer off, each reprint queued one more: all came out when it was back
