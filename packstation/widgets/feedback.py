@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import events
 from textual.widgets import Static
+
+LINES = 2  # the lines the box has room for (its height in the CSS, borders aside)
 
 
 class Feedback(Static):
@@ -17,6 +21,8 @@ class Feedback(Static):
     """
 
     _tone = ""
+    _message = ""
+    _grown = False
 
     def show(self, message: str, tone: str = "") -> None:
         """Show ``message``; ``tone`` is ok, refused, attention or '' (plain)."""
@@ -25,4 +31,22 @@ class Feedback(Static):
             if tone:
                 self.add_class(tone)
             self._tone = tone
+        self._message = message
         self.update(message, layout=False)  # a fixed height: no relayout on every scan
+        self._fit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """A message longer than the box's lines grows it rather than losing its end (what to
+        do, at the end of "PACKED; the printer is not ready: …"); a short one shrinks it back.
+        Only a change of height lays the screen out again."""
+        width = self.content_size.width
+        if width <= 0:
+            return  # not laid out yet: its first resize fits it
+        lines = len(Text(self._message).wrap(self.app.console, width))
+        grown = lines > LINES
+        if grown != self._grown:
+            self._grown = grown
+            self.styles.height = "auto" if grown else None

@@ -1257,3 +1257,37 @@ async def test_a_label_for_a_printer_that_is_off_says_to_keep_the_box(
         await _pans_weighed_and_packed(pilot, app)  # it says PACKED
         said = feedback(app)
         assert "The printer is not ready (paper out): the label waits for it; keep the box " in said
+
+
+def _shown(widget: Static) -> str:
+    """The text ``widget`` shows on the screen, lines joined by spaces (not what it was given:
+    what fits in its box)."""
+    lines = [
+        "".join(seg.text for seg in line)
+        for line in widget.render_lines(widget.region.reset_offset)
+    ]
+    return " ".join(" ".join(line.strip("▊▎▔▁ ").split()) for line in lines).strip()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_a_long_message_is_shown_to_its_end(
+    shop: Engine, bench_settings: Settings, size: tuple[int, int]
+) -> None:
+    """PACKED, the label queued and why the printer is not ready took three lines at 120
+    columns (more at 80): the message box showed two, and "keep the box here until it prints"
+    was cut off. The box grows for such a message, and is back to its height for a short one."""
+    async with packing(shop, bench_settings, "TB1002", size=size) as (app, pilot):
+        box = bench(app).query_one(Feedback)
+        height = box.region.height
+        off = (
+            "The printer at tcp://192.168.1.60:9100 cannot be reached (connection refused); "
+            "check it is on and on the network."
+        )
+        bench(app).printer_state(off, False)
+        await _pans_weighed_and_packed(pilot, app)
+        await pilot.pause()
+        assert "PACKED" in feedback(app)
+        assert _shown(box).endswith("keep the box here until it prints.")
+        await scan(pilot, "TB1002")  # already packed: one line
+        await pilot.pause()
+        assert box.region.height == height
