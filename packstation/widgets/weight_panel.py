@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from packstation.devices.weighing import grams_said
 from packstation.i18n import _
+from packstation.widgets.pieces import Pieces
 
 
-class WeightPanel(Static):
+class WeightPanel(Pieces):
     DEFAULT_CSS = """
     WeightPanel { height: auto; border: round $accent; padding: 0 1; }
     WeightPanel.blocked { border: heavy $error; }
@@ -18,7 +18,10 @@ class WeightPanel(Static):
 
     _shown: tuple[object, ...] = ()
 
-    def show(
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(gap="   │   ", id=id, classes=classes)
+
+    def draw(
         self,
         *,
         expected_g: int | None,
@@ -35,19 +38,16 @@ class WeightPanel(Static):
         self._shown = shown
         self.set_class(blocked, "blocked")
         self.set_class(accepted, "accepted")
-        text = Text()
         if no_order:
-            text.append(_("Weight: open an order, tick its items, then weigh."), style="dim")
+            pieces = [Text(_("Weight: open an order, tick its items, then weigh."), style="dim")]
         elif expected_g is None:
-            text.append(_("Weight: tick every item (or close the box) to weigh."), style="dim")
+            pieces = [Text(_("Weight: tick every item (or close the box) to weigh."), style="dim")]
         else:
-            text.append(
-                _("Expected") + f" {grams_said(expected_g)} ± {grams_said(tolerance_g)}",
-                style="bold",
-            )
-            text.append("   │   " + _("Scale") + ": ")
-            text.append(live or "—", style="bold")
+            expected = _("Expected") + f" {grams_said(expected_g)} ± {grams_said(tolerance_g)}"
+            # "Scale: …" with the colon the language writes (电子秤：…), as on the top line
+            scale = _("{what}: ").format(what=_("Scale"))
+            pieces = [Text(expected, style="bold"), Text.assemble(scale, (live or "—", "bold"))]
             if verdict:
-                text.append("   │   ")
-                text.append(verdict, style="bold red" if blocked else "bold green")
-        self.update(text)  # a narrow screen wraps a verdict onto a second row
+                pieces.append(Text(verdict, style="bold red" if blocked else "bold green"))
+        # a narrow screen puts a part on a row of its own, never a "│" at a row's end
+        self.show(pieces)

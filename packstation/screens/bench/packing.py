@@ -306,9 +306,9 @@ class BenchScreen(Screen[str | None]):
         view = self.view
         box = view.current if view else None
         if view is None or box is None or view.phase != Phase.WEIGHING:
-            panel.show(expected_g=None, tolerance_g=0, live="", verdict="", no_order=view is None)
+            panel.draw(expected_g=None, tolerance_g=0, live="", verdict="", no_order=view is None)
             if view is not None and view.phase == Phase.LABEL_CHECK:
-                panel.show(
+                panel.draw(
                     expected_g=box.expected_g if box else None,
                     tolerance_g=view.tolerance_g,
                     live=grams_said(box.measured_g) if box and box.measured_g else "",
@@ -338,7 +338,7 @@ class BenchScreen(Screen[str | None]):
             verdict = _(FAULT_VERDICTS[self.scale_fault])
         else:
             verdict = _("put the box on the scale")
-        panel.show(
+        panel.draw(
             expected_g=box.expected_g,
             tolerance_g=view.tolerance_g,
             live=self.live,

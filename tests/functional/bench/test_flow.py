@@ -19,6 +19,7 @@ from packstation.config import CarrierSettings, Settings
 from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus
+from packstation.i18n import _, set_language
 from packstation.screens.bench.dialogs import ConfirmForm
 from packstation.screens.bench.packing import BenchScreen
 from packstation.screens.bench.signin import SignInScreen
@@ -1259,14 +1260,46 @@ async def test_a_label_for_a_printer_that_is_off_says_to_keep_the_box(
         assert "The printer is not ready (paper out): the label waits for it; keep the box " in said
 
 
+def _rows_shown(widget: Static) -> list[str]:
+    """The rows of text ``widget`` shows on the screen (not what it was given: what fits in its
+    box), without its border."""
+    top, right, bottom, left = widget.styles.gutter
+    width, height = widget.outer_size
+    lines = widget.render_lines(widget.region.reset_offset)[top : height - bottom]
+    rows = [" ".join(line.crop(left, width - right).text.split()) for line in lines]
+    return [row for row in rows if row]
+
+
 def _shown(widget: Static) -> str:
-    """The text ``widget`` shows on the screen, lines joined by spaces (not what it was given:
-    what fits in its box)."""
-    lines = [
-        "".join(seg.text for seg in line)
-        for line in widget.render_lines(widget.region.reset_offset)
-    ]
-    return " ".join(" ".join(line.strip("▊▎▔▁ ").split()) for line in lines).strip()
+    """The text ``widget`` shows, its rows joined by spaces."""
+    return " ".join(_rows_shown(widget))
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_the_weight_panel_breaks_between_its_parts(
+    shop: Engine, bench_settings: Settings, language: str, size: tuple[int, int]
+) -> None:
+    """A scale that cannot be opened: the panel's row ended in a bare "│" and the verdict
+    began the next, and in Chinese the scale's name had an English colon
+    (电子秤: where the top line says 电子秤：)."""
+    set_language(language)
+    async with packing(shop, bench_settings, "TB1002", size=size) as (app, pilot):
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        trouble = _(
+            "Cannot open the {what} at {uri} ({problem}); check the cable, that it is switched on and the permissions (group dialout)."
+        ).format(
+            what=_("scale"),
+            uri="serial:///dev/ttyUSB0?protocol=mt-sics",
+            problem="no such file or folder",
+        )
+        app.scale_reading(ScaleReading(None, ScaleStatus.ERROR, b"", "g"))
+        bench(app).scale_state(_("{trouble} F5 types the weight.").format(trouble=trouble))
+        await pilot.pause()
+        rows = _rows_shown(bench(app).query_one(WeightPanel))
+        assert all(row and not row.endswith("│") and not row.startswith("│") for row in rows)
+        assert _("{what}: ").format(what=_("Scale")).strip() in " ".join(rows)
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
