@@ -149,8 +149,7 @@ class BenchApp(App[None]):
         screen = self._bench()
         if isinstance(screen, BenchScreen):
             screen.scale_state(message)
-        else:
-            self._status_bars("scale", message)
+        self._status_bars("scale", message)
 
     def printer_state(self, message: str, ready: bool) -> None:
         from packstation.screens.bench.packing import BenchScreen
@@ -159,14 +158,17 @@ class BenchApp(App[None]):
         screen = self._bench()
         if isinstance(screen, BenchScreen):
             screen.printer_state(message, ready)
-        else:
-            self._status_bars("printer", message, ready)
+        self._status_bars("printer", message, ready)
 
     def _status_bars(self, what: str, message: str, ready: bool = True) -> None:
-        """The sign-in screen shows the devices too: a packer sees a dead printer at once."""
+        """The sign-in screen shows the devices too: a packer sees a dead printer at once.  So
+        does one under the packing screen, back after a sign-out (it still said what the
+        devices said before the sign-in)."""
+        from packstation.screens.bench.packing import BenchScreen
         from packstation.widgets.status_bar import StatusBar
 
-        for bar in self.screen.query(StatusBar):
+        screens = [s for s in self.screen_stack if not isinstance(s, BenchScreen)]
+        for bar in (bar for screen in screens for bar in screen.query(StatusBar)):
             if what == "scale":
                 bar.scale = message
             else:

@@ -62,6 +62,29 @@ def events(engine: Engine, kind: str) -> list[dict[str, object]]:
         return [json.loads(e.payload) | {"_user": e.user, "_bench": e.bench} for e in rows]
 
 
+async def test_the_sign_in_screen_shows_the_devices_as_they_are_after_a_sign_out(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """The printer ran out of paper and the scale stopped answering while a packer was signed
+    in: back on the sign-in screen after F10, the top line still said what it said before the
+    sign-in (the printer's state unknown, the scale connected) until the devices next spoke."""
+    from packstation.widgets.status_bar import StatusBar
+
+    app = make_app(shop, bench_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        app.printer_state("ready to print", True)
+        app.scale_state("connected")
+        await sign_in(pilot, "BADGE-001")
+        app.printer_state("out of paper", False)
+        app.scale_state("not answering: F5 types the weight")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        bar = app.screen.query_one(StatusBar)
+        assert (bar.printer, bar.printer_ok) == ("out of paper", False)
+        assert bar.scale == "not answering: F5 types the weight"
+
+
 def order(engine: Engine, no: str) -> Order:
     with UnitOfWork(engine) as uow:
         return uow.session.exec(select(Order).where(Order.order_no == no)).one()
