@@ -6,7 +6,7 @@ import click
 
 from packstation.commands.context import CliContext, pass_cli
 from packstation.config import Settings, bench_name_problem
-from packstation.i18n import _
+from packstation.i18n import _, sentences
 
 
 @click.command(help=_("Open the packing-bench application."))
@@ -49,12 +49,9 @@ def simulated_notice(settings: Settings) -> str:
         said = _("SIMULATED printer: nothing is printed.")
     else:
         return ""
-    return (
-        said
-        + " "
-        + _(
-            "For a real bench, set [devices] in the configuration (packstation doctor checks them)."
-        )
+    return sentences(
+        said,
+        _("For a real bench, set [devices] in the configuration (packstation doctor checks them)."),
     )
 
 

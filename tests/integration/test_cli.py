@@ -229,6 +229,9 @@ def test_simulated_devices_are_named_on_the_bench_and_by_doctor(tmp_path: Path) 
     assert simulated_notice(real) == ""
     half = real.model_copy(update={"devices": DeviceSettings(scale="none", slip_printer="sim://")})
     assert simulated_notice(half).startswith("SIMULATED printer:")
+    set_language("zh_CN")  # two sentences, as Chinese writes them: no space between
+    assert "。正式使用" in simulated_notice(demo)
+    set_language("en")
     store = f"sqlite:///{tmp_path / 'store.db'}"
     runner = CliRunner()
     assert runner.invoke(build_cli(), ["--db", store, "db", "upgrade"]).exit_code == 0
