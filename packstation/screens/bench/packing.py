@@ -152,7 +152,7 @@ class BenchScreen(Screen[str | None]):
         bar = StatusBar(id="status")
         bar.bench = self.bench_app.settings.bench.name
         role = role_label(self.packer.role)
-        bar.user = f"{self.packer.name} ({role})"
+        bar.user = _("{name} ({role})").format(name=self.packer.name, role=role)
         yield bar
         if self.notice:
             yield Static(self.notice, id="notice", markup=False)  # "[devices]" is no markup
@@ -332,12 +332,8 @@ class BenchScreen(Screen[str | None]):
                 "take the box off the scale: it was on it when the bench started, then put "
                 "this one on"
             )
-        elif no_scale(self.bench_app.settings.devices.scale):
-            verdict = _("weigh the box and type its weight: F5")
-        elif self.scale_fault is not None:
-            verdict = _(FAULT_VERDICTS[self.scale_fault])
         else:
-            verdict = _("put the box on the scale")
+            verdict = self.how_to_weigh()
         panel.draw(
             expected_g=box.expected_g,
             tolerance_g=view.tolerance_g,
@@ -345,6 +341,14 @@ class BenchScreen(Screen[str | None]):
             verdict=verdict,
             blocked=blocked,
         )
+
+    def how_to_weigh(self) -> str:
+        """What the packer does to weigh the box with the scale as it is now."""
+        if no_scale(self.bench_app.settings.devices.scale):
+            return _("weigh the box and type its weight: F5")
+        if self.scale_fault is not None:
+            return _(FAULT_VERDICTS[self.scale_fault])
+        return _("put the box on the scale")
 
     # --- scanning -------------------------------------------------------------------------
 
@@ -427,10 +431,7 @@ class BenchScreen(Screen[str | None]):
         if result.ok:
             if result.box_closed:
                 self.weigh_prompt()
-                if no_scale(self.bench_app.settings.devices.scale):
-                    then = _("all ticked: weigh the box and type its weight (F5)")
-                else:
-                    then = _("all ticked: put the box on the scale")
+                then = _("all ticked: {then}").format(then=self.how_to_weigh())
                 said = result.message + "  —  " + then
                 self.say(f"{said}  {result.plan}" if result.plan else said, "ok")
             else:

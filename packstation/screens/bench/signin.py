@@ -89,7 +89,8 @@ class SignInScreen(Screen[None]):
         users = self.store.read(list_users)
         for user in users or []:
             role = role_label(user.role)
-            names.add_option(Option(f"{user.name}  ({role})", id=user.name))
+            said = _("{name} ({role})").format(name=user.name, role=role)
+            names.add_option(Option(said, id=user.name))
         # a new store (not one out of reach): nobody to choose, and it was not said
         nobody = self.query_one("#nobody", Static)
         nobody.update(_(NOBODY_YET) if users == [] else "")

@@ -494,6 +494,20 @@ async def test_a_courier_changed_elsewhere_is_shown_at_once(
         assert screen.view.carrier == "ZTO"
 
 
+async def test_the_last_tick_with_the_scale_in_trouble_says_to_type_the_weight(
+    shop: Engine, bench_settings: Settings
+) -> None:
+    """With the scale unplugged, the last tick said "all ticked: put the box on the scale"
+    while the weight panel said to type the weight."""
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        app.scale_reading(ScaleReading(None, ScaleStatus.ERROR))
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        said = "the scale gives no weight (see the top line and its display); type the weight: F5"
+        assert feedback(app).endswith(f"all ticked: {said}")
+        assert said in str(bench(app).query_one(WeightPanel).render())
+
+
 async def test_a_bench_without_a_scale_asks_for_the_weight_to_be_typed(
     shop: Engine, bench_settings: Settings
 ) -> None:
@@ -504,7 +518,7 @@ async def test_a_bench_without_a_scale_asks_for_the_weight_to_be_typed(
     async with packing(shop, typed, "TB1002") as (app, pilot):
         await scan(pilot, PAN)
         await scan(pilot, PAN)
-        assert feedback(app).endswith("all ticked: weigh the box and type its weight (F5)")
+        assert feedback(app).endswith("all ticked: weigh the box and type its weight: F5")
         panel = str(bench(app).query_one(WeightPanel).render())
         assert "weigh the box and type its weight: F5" in panel and "scale" not in panel
 
