@@ -285,7 +285,9 @@ def records(
     counting = _CountingReader(path.open("rb"))
     text = io.TextIOWrapper(io.BufferedReader(counting, 1 << 16), encoding=encoding, newline="")
     row = width = 0
-    last: tuple[int, list[str]] | None = None  # the last record read, checked at the end
+    # the last record read and its number of cells, checked at the end (counted before it is
+    # yielded: a reader pads a short row in place with the cells its columns need)
+    last: tuple[int, int] | None = None
     try:
         reader = csv.reader(text, strict=True, delimiter=delimiter)
         while True:
@@ -350,14 +352,14 @@ def records(
                 progress(counting.count)
             if last is None:
                 width = len(cells)  # the header's
-            last = (row, cells)
+            last = (row, len(cells))
             yield row, cells
         # a file cut short: its last row lost its last cells, which read as empty ones
         # (refused once the row was read: an import is checked whole before storing)
         if (
             last is not None
             and last[0] > 1
-            and len(last[1]) < width
+            and last[1] < width
             and not _ends_a_line(path, encoding)
         ):
             raise FileRefused(

@@ -297,3 +297,16 @@ def test_an_item_row_refused_for_its_width_is_its_order_s_one_problem(
     assert [(p.file, p.row, p.problem.split("?")[0] + "?") for p in report.errors] == [
         (items_csv.name, 2, EXTRA_CELLS.format(found=11, expected=10))
     ]
+
+
+def test_an_order_report_whose_last_row_was_cut_short_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The order report lost the end of its last row (its last cells and the line break): the
+    row read padded with empty cells, so the check for a file cut short saw a whole row and the
+    import was stored, the last order's shop name cut to what was left of it."""
+    orders_csv, items_csv = _export(tmp_path)
+    data = orders_csv.read_bytes()
+    orders_csv.write_bytes(data[: data.rstrip(b"\r\n").rindex(b",")])  # no 订单关闭原因, no CRLF
+    problems = _refused(uow_factory, settings, [orders_csv, items_csv])
+    assert any("the last, stops before the last column" in p for p in problems)
