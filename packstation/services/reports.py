@@ -11,15 +11,16 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import col, func, select
 
 from packstation.config import Settings
-from packstation.domain.status import ExceptionKind
+from packstation.domain.status import ExceptionKind, ParcelStatus
 from packstation.domain.status import OrderStatus as S
 from packstation.services.orders import opened
 from packstation.services.people import day_bounds, packed_by
 from packstation.services.queue import UNPACKED, no_reason_for
-from packstation.store.models import Order, OrderException, OrderLine, Product
+from packstation.store.models import Order, OrderException, OrderLine, Parcel, Product
 from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
@@ -58,10 +59,20 @@ def day_report(uow: UnitOfWork, *, day: dt.date, settings: Settings) -> dict[str
                 counts[key] += number
         # due on an earlier day and still not out: the day's figures leave them out, but the
         # unpacked ones count among the missing, so the lead sees where the difference comes
-        # from; a packed one still here is not out either (its parcels wait for a courier)
+        # from; a packed one still here is not out either (its parcels wait for a courier), nor
+        # is one confirmed online from a ship-confirm file written before its handover
+        on_the_shelf = (
+            select(Parcel.id)
+            .where(col(Parcel.order_id) == col(Order.id), col(Parcel.status) == ParcelStatus.PACKED)
+            .exists()
+        )
         carried_over = session.exec(
             select(func.count()).where(
-                col(Order.due_date) < day, col(Order.status).in_([*NOT_OUT, S.PACKED.value])
+                col(Order.due_date) < day,
+                or_(
+                    col(Order.status).in_([*NOT_OUT, S.PACKED.value]),
+                    and_(col(Order.status) == S.CONFIRMED.value, on_the_shelf),
+                ),
             )
         ).one()
         missing = session.exec(
