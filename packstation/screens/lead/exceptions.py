@@ -138,7 +138,9 @@ class ExceptionsScreen(LeadScreen):
             kinds = _kinds(order)
             notes = _notes(order)
             if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
-                notes = f"{status_label(order.status)}: {notes}"
+                notes = _("{status}: {reason}").format(
+                    status=status_label(order.status), reason=notes
+                )
             held.add_row(
                 order.order_no,
                 carrier_label(order.carrier),

@@ -904,23 +904,49 @@ def test_in_chinese_at_80_columns_the_handover_line_wraps_between_its_parts(
     asyncio.run(scenario())
 
 
-def test_an_order_the_courier_has_is_settled_with_r(
-    make_app: Callable[..., LeadApp], lead_engine: Engine
-) -> None:
-    with Session(lead_engine) as s:
+def _with_the_courier(engine: Engine, note: str) -> None:
+    """TB-PACKED2 handed over, then closed on the marketplace: the lead recalls the parcel."""
+    with Session(engine) as s:
         gone = s.exec(select(Order).where(Order.order_no == "TB-PACKED2")).one()
         gone.status = "handed_over"
         s.add(gone)
-        s.add(OrderException(order_id=gone.id or 0, kind="cancelled", note="recall the parcel"))
+        s.add(OrderException(order_id=gone.id or 0, kind="cancelled", note=note))
         s.commit()
+
+
+async def _held_rows(pilot: Pilot[None], app: LeadApp) -> tuple[list[list[str]], int]:
+    """F2's first list, and where TB-PACKED2 is in it."""
+    await pilot.press("f2")
+    await until(pilot, lambda: len(_rows(app, "#held")) == 2)
+    rows = _rows(app, "#held")
+    return rows, [r[0] for r in rows].index("TB-PACKED2")
+
+
+def test_in_chinese_the_reason_of_an_order_the_courier_has_follows_its_status_after_a_full_width_colon(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """The status and the reason were joined by an English colon and space (已交接: …)."""
+    set_language("zh_CN")
+    _with_the_courier(lead_engine, "请拦截包裹")
 
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("f2")
-            await until(pilot, lambda: len(_rows(app, "#held")) == 2)
-            rows = _rows(app, "#held")
-            index = [r[0] for r in rows].index("TB-PACKED2")
+            rows, index = await _held_rows(pilot, app)
+            assert rows[index][4].startswith("已交接：请拦截包裹")
+
+    asyncio.run(scenario())
+
+
+def test_an_order_the_courier_has_is_settled_with_r(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    _with_the_courier(lead_engine, "recall the parcel")
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            rows, index = await _held_rows(pilot, app)
             assert rows[index][4].startswith("handed over: recall the parcel")
             title = str(app.screen.query_one("#held-title", Pieces).render())
             assert title.startswith("On hold: 1   with the courier, to settle: 1")
