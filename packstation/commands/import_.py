@@ -147,8 +147,8 @@ def _where(p: Problem) -> str:
     if p.column:
         place += _(", column {column}").format(column=p.column)
     if p.value:
-        place += f" '{p.value}'"
-    return f"{place}: {p.problem}"
+        place += _(" '{value}'").format(value=p.value)
+    return _("{place}: {problem}").format(place=place, problem=p.problem)
 
 
 def _print_problems(problems: list[Problem]) -> None:

@@ -406,6 +406,9 @@ def test_messages_in_chinese(
     )
     assert code != 0
     assert "商品目录" in err and "发现 6 个问题" in err
+    # each problem's place, value and sentence punctuated as Chinese (the value was quoted
+    # 'MUG-01' and followed by an English colon)
+    assert "，列 商家编码“MUG-01”：SKU“MUG-01”不在商品目录中" in err
 
 
 def test_counts_of_one_read_in_the_singular(
