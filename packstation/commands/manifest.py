@@ -83,7 +83,10 @@ def _as_json(
     "--date",
     "day",
     type=DAY,
-    help=_("The day of the list (default today); only today's waiting parcels are sealed."),
+    help=_(
+        "The list of that day as it was sealed; nothing is sealed (without it: today's waiting "
+        "parcels are sealed, then listed)."
+    ),
 )
 @click.option(
     "-o",
@@ -119,9 +122,20 @@ def manifest(
     settings = cli.settings
     if again is not None and day is not None:
         raise click.UsageError(_("--reprint prints one sealed handover's list; leave out --date."))
+    if print_list and day is not None:
+        # a list prints when its parcels are sealed, and a day asked for seals none
+        raise click.UsageError(
+            _(
+                "--print prints the list of the parcels sealed now, and with --date none are; "
+                "--reprint HANDOVER prints a sealed list again."
+            )
+        )
     if queue_only and not print_list and again is None:
         # it sealed the parcels, queued nothing and said nothing of the list
         raise click.UsageError(_("--queue-only goes with --print or --reprint."))
+    # a day asked for is a list to look at: the parcels waiting today are sealed only without it
+    # (with today's date, the waiting parcels were sealed too, and the command read as a look)
+    seal = day is None
     day = day or today(settings)
     code = known_carrier(settings, carrier)
     engine = cli.engine()
@@ -170,7 +184,7 @@ def manifest(
         _print_again(run, again, code, settings, output, as_json, send)
         return
     sealed = None
-    if day == today(settings):
+    if seal:
         # the CSV goes where -o says (or to standard output), not to the screen's folder
         sealed = seal_all_waiting(
             run,

@@ -144,6 +144,33 @@ def _waiting_yto(engine: Engine) -> None:
         s.commit()
 
 
+def test_a_day_asked_for_is_listed_and_nothing_sealed(engine: Engine, store_url: str) -> None:
+    """``--date`` with today's date sealed the parcels waiting, where the README says the list
+    of a day is only looked at (and the disk-full hint says to run it to get the list back)."""
+    _waiting_yto(engine)
+    day = today(Settings()).isoformat()
+    runner = CliRunner()
+    looked = runner.invoke(
+        build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO", "--date", day, "--json"]
+    )
+    assert looked.exit_code == 0, looked.output
+    answer = json.loads(looked.stdout)
+    assert (answer["sealed_now"], answer["count"], answer["handovers"]) == (0, 0, [])
+    assert set(_statuses(engine).values()) == {"packed"}
+    printed = runner.invoke(
+        build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO", "--date", day, "--print"]
+    )
+    assert printed.exit_code == 2
+    assert "with --date none are; --reprint HANDOVER prints a sealed list again" in printed.output
+    assert set(_statuses(engine).values()) == {"packed"}
+    sealed = runner.invoke(build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO"])
+    assert sealed.exit_code == 0 and set(_statuses(engine).values()) == {"handed_over"}
+    listed = runner.invoke(
+        build_cli(), ["--db", store_url, "manifest", "--carrier", "YTO", "--date", day]
+    )
+    assert listed.exit_code == 0 and listed.stdout.count("\n") == 3  # the header, two parcels
+
+
 def _statuses(engine: Engine) -> dict[str | None, str]:
     with Session(engine) as s:
         return {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
