@@ -264,16 +264,32 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
         moving: list[Order] = []
         for number in numbers:
             order = found.get(number)
-            if order is not None and order.status == OrderStatus.CONFIRMED:
-                result.already += 1
-            elif order is not None and order.status in (
+            if order is not None and order.status in (
+                OrderStatus.CONFIRMED,
                 OrderStatus.PACKED,
                 OrderStatus.HANDED_OVER,
                 OrderStatus.PART_RECALLED,
             ):
                 now = _waybills(order, parcels.get(order.id or 0, []))
                 if set(now) == listed[number]:
-                    moving.append(order)
+                    if order.status == OrderStatus.CONFIRMED:
+                        result.already += 1
+                    else:
+                        moving.append(order)
+                    continue
+                said = ",".join(now) or "-"
+                if order.status == OrderStatus.CONFIRMED:
+                    # confirmed from a newer file: this older one, if it was uploaded after
+                    # that, left the marketplace with the dead number
+                    _skip(
+                        result.skipped,
+                        number,
+                        "confirmed_with_another_waybill",
+                        _(
+                            "it was confirmed with waybill {numbers}, not the file's; if this "
+                            "file was uploaded, upload the file that confirmed it again"
+                        ).format(numbers=said),
+                    )
                     continue
                 # a label voided and the goods packed again since: the marketplace would keep
                 # the dead number
@@ -284,7 +300,7 @@ def confirm_file(uow: UnitOfWork, path: Path) -> Confirmation:
                     _(
                         "its waybill is now {numbers}, not the file's; export again and "
                         "upload that file"
-                    ).format(numbers=",".join(now) or "-"),
+                    ).format(numbers=said),
                 )
             else:
                 if order is not None:

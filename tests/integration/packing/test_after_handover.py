@@ -199,6 +199,13 @@ def test_a_confirm_file_older_than_the_waybill_confirms_nothing(
         encoding="gb18030"
     )
     assert confirm_file(uow(shop), fresh).confirmed == 1
+    # the old file again, once the new one confirmed the order: V1 was counted as confirmed
+    # before, as if the file gave its waybill
+    result = confirm_file(uow(shop), shipped)
+    assert (result.confirmed, result.already) == (0, 1)  # V2
+    ((skipped),) = result.skipped
+    assert skipped["order_no"] == "V1" and skipped["reason"] == "confirmed_with_another_waybill"
+    assert skipped["message"].startswith(f"it was confirmed with waybill {second}, not the file's")
 
 
 def test_a_split_box_closes_in_the_carton_its_items_take(shop: Engine, settings: Settings) -> None:
