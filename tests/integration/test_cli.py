@@ -17,7 +17,10 @@ from packstation.i18n import set_language
 
 def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += _all_commands(command, (*prefix, name))
         else:
@@ -39,6 +42,93 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     return subprocess.run(
         [sys.executable, "-m", "packstation", *args], capture_output=True, text=True, env=env
     )
+
+
+def _in_fresh_interpreter(code: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_help_and_a_command_load_only_the_command_s_module() -> None:
+    """`packstation --help` and every command loaded every command's module, each with
+    SQLAlchemy, the store and the services: 1.8 to 2 s before anything was done."""
+    code = (
+        "import sys\n"
+        "from packstation.cli import main\n"
+        "main(sys.argv[1:])\n"
+        "print(*sorted(m for m in sys.modules if m.startswith(('packstation.', 'sqlalchemy'))))\n"
+    )
+    for args, commands, store in (
+        (["--help"], set(), False),
+        (["--lang", "zh_CN", "--help"], set(), False),
+        (["order", "--help"], {"order", "context"}, True),
+    ):
+        said = _in_fresh_interpreter(code, *args)
+        loaded = set(said.strip().splitlines()[-1].split())
+        assert {m for m in loaded if m.startswith("packstation.commands.")} == {
+            f"packstation.commands.{name}" for name in commands
+        }, args
+        assert ("sqlalchemy.orm" in loaded) is store, args
+
+
+@pytest.mark.parametrize(
+    "loading", ["pydantic", "packstation.commands.sim", "packstation.commands.context"]
+)
+def test_ctrl_c_while_the_command_s_module_loads_is_interrupted(loading: str) -> None:
+    """The command's module (and the context every command shares) loads once click has found
+    the command's name, the configuration's libraries when the language is looked up; a Ctrl-C
+    then is said as when all of it loaded before click: "Interrupted.", not click's "Aborted."
+    nor a traceback."""
+    code = (
+        "import sys\n"
+        "class CtrlC:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == {loading!r}:\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, CtrlC())\n"
+        "from packstation.entry import main\n"
+        "main()\n"
+    )
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PACKSTATION_LANG", "LC_MESSAGES")}
+    env.update(LC_ALL="C.UTF-8", PACKSTATION_CONFIG=os.devnull)
+    result = subprocess.run(
+        [sys.executable, "-c", code, "sim", "printer"], capture_output=True, text=True, env=env
+    )
+    assert (result.returncode, result.stderr) == (130, "Interrupted.\n")
+
+
+def test_the_index_of_commands_is_the_commands() -> None:
+    """The root's --help lists the commands from packstation.commands.INDEX without loading
+    them: the same names, modules and help as the commands' own, in English and in Chinese."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "from click.testing import CliRunner\n"
+        "import packstation.commands\n"
+        "from packstation.cli import build_cli\n"
+        "from packstation.click_texts import use_packstation_catalogue\n"
+        "from packstation.commands import INDEX\n"
+        "from packstation.i18n import _, set_language\n"
+        "set_language(sys.argv[1])\n"
+        "use_packstation_catalogue()\n"
+        "root = build_cli()\n"
+        "lazy = [CliRunner().invoke(root, ['--help'], terminal_width=w).output for w in (60, 120)]\n"
+        "found = {}\n"
+        "for info in pkgutil.iter_modules(packstation.commands.__path__):\n"
+        "    module = importlib.import_module(f'packstation.commands.{info.name}')\n"
+        "    for command in getattr(module, 'COMMANDS', ()):\n"
+        "        found[command.name] = (info.name, command.help)\n"
+        "        root.add_command(command)\n"
+        "assert found == {n: (m, _(h)) for n, (m, h) in INDEX.items()}, (found, INDEX)\n"
+        "full = [CliRunner().invoke(root, ['--help'], terminal_width=w).output for w in (60, 120)]\n"
+        "assert lazy == full, (lazy, full)\n"
+        "print(full[1])\n"
+    )
+    for language, word in (("en", "Look up orders."), ("zh_CN", "打包员和组长。")):
+        said = _in_fresh_interpreter(code, language)
+        assert word in said and "manifest" in said
 
 
 @pytest.mark.parametrize(
