@@ -1,20 +1,26 @@
-"""What every command shares: the settings, the engine and units of work, built on first use."""
+"""What every command shares: the settings, the engine and units of work, built on first use.
+
+The root makes a ``CliContext`` for every command, those that never open the store (``sim``,
+``ports``) included: SQLAlchemy, Alembic and the store are loaded when a command first asks
+for the engine.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.cells import cell_len
-from sqlalchemy import Engine
 
 from packstation.config import Settings, load_settings
-from packstation.store.engine import make_engine, require_existing_store
-from packstation.store.migrate import require_head
-from packstation.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from packstation.store.uow import UnitOfWork
 
 
 @dataclass
@@ -33,6 +39,9 @@ class CliContext:
     def engine(self, *, check_schema: bool = True) -> Engine:
         """The store's engine; refuses a store that is not at the current schema."""
         if self._engine is None:
+            from packstation.store.engine import make_engine, require_existing_store
+            from packstation.store.migrate import require_head
+
             if check_schema:
                 require_existing_store(self.settings.store.url)
             engine = make_engine(self.settings.store.url)
@@ -42,6 +51,8 @@ class CliContext:
         return self._engine
 
     def uow(self, *, user: str = "cli", readonly: bool = False) -> UnitOfWork:
+        from packstation.store.uow import UnitOfWork
+
         return UnitOfWork(
             self.engine(), bench=self.settings.bench.name, user=user, readonly=readonly
         )

@@ -63,6 +63,7 @@ def test_help_and_a_command_load_only_the_command_s_module() -> None:
         (["--help"], set(), False),
         (["--lang", "zh_CN", "--help"], set(), False),
         (["order", "--help"], {"order", "context"}, True),
+        (["sim", "--help"], {"sim", "context"}, False),  # no store: none loaded
     ):
         said = _in_fresh_interpreter(code, *args)
         loaded = set(said.strip().splitlines()[-1].split())
