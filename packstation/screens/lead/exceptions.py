@@ -4,11 +4,12 @@ have no reason yet.  Each key is one decision on the selected order."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import partial
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -19,7 +20,7 @@ from packstation.domain.status import OrderStatus
 from packstation.i18n import N_, _, for_store, joined, listed, ngettext, said_later, sentences
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt
-from packstation.screens.lead.format import due_cell, local_time, status_cell
+from packstation.screens.lead.format import cut, due_cell, local_time, status_cell, time_on
 from packstation.services.carriers import courier_refused
 from packstation.services.elsewhere import dropped_waybill
 from packstation.services.lead import (
@@ -52,6 +53,26 @@ HELD_COLUMNS = (
     N_("Raised by"),
     N_("Raised at"),
 )
+# narrower than 120 columns, who raised an exception and when went off the screen's edge, behind
+# a long reason: one column says who and when (the date only for an earlier day), one says the
+# exception and its reason, and narrower than 100 the carrier is left out (the other list and the
+# queue show it).  At any width the reason is cut to the room the other columns leave (R's
+# question on a held order says it whole).
+HELD_NARROWER = (
+    (120, HELD_COLUMNS),
+    (100, (N_("Order"), N_("Carrier"), N_("Due"), N_("Exception: reason"), N_("Raised"))),
+    (0, (N_("Order"), N_("Due"), N_("Exception: reason"), N_("Raised"))),
+)
+CUT = ("Reason", "Exception: reason")  # the column cut to the room left
+# a reason is never cut shorter than this (a terminal too narrow for it scrolls sideways)
+REASON_CELLS = 10
+
+
+def held_columns_for(width: int) -> tuple[str, ...]:
+    """The columns of the orders on hold on a terminal ``width`` columns wide."""
+    return next(shown for least, shown in HELD_NARROWER if width >= least)
+
+
 UNSHIPPED_COLUMNS = (N_("Order"), N_("Status"), N_("Carrier"), N_("Due"))
 KIND_LABELS = {
     "short": N_("short"),
@@ -80,6 +101,7 @@ class ExceptionsScreen(LeadScreen):
     at_bench: frozenset[int] | set[int] = frozenset()
     # the held orders listed, by id: R names the one it releases and why it was held
     held: Mapping[int, HeldOrder] = {}  # replaced whole on each load
+    held_shown: tuple[str, ...] = ()  # the held orders' columns on screen
     BINDINGS = [
         Binding("r", "release", N_("Release")),
         Binding("c", "courier", N_("Change courier")),
@@ -102,8 +124,7 @@ class ExceptionsScreen(LeadScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        for label in HELD_COLUMNS:
-            self.query_one("#held", DataTable).add_column(_(label))
+        self._fit_held(self.app.size.width)
         for label in UNSHIPPED_COLUMNS:
             self.query_one("#unshipped", DataTable).add_column(_(label))
         self.query_one("#held", DataTable).focus()
@@ -112,6 +133,37 @@ class ExceptionsScreen(LeadScreen):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_held(event.size.width)
+
+    def _fit_held(self, width: int) -> None:
+        """The held orders' columns that fit ``width``, and the rows again with their reasons
+        cut to the room left."""
+        wanted = held_columns_for(width)
+        table = self.query_one("#held", LeadTable)
+        if wanted != self.held_shown:
+            self.held_shown = wanted
+            table.clear(columns=True)
+            for label in wanted:
+                table.add_column(_(label), key=label)
+        self._show_held(width)
+
+    def _show_held(self, width: int) -> None:
+        table = self.query_one("#held", LeadTable)
+        keep = _place(table)
+        table.clear()
+        day = self.lead.day
+        zone = self.lead.zone
+        orders = list(self.held.values())
+        cells = [_held_cells(order, day, zone) for order in orders]
+        rows = [[by_column[label] for label in self.held_shown] for by_column in cells]
+        reason = next(i for i, label in enumerate(self.held_shown) if label in CUT)
+        room = table.room_for(reason, [_(label) for label in self.held_shown], rows, width)
+        for order, row in zip(orders, rows, strict=True):
+            row[reason] = cut(row[reason], max(room, REASON_CELLS))
+            table.add_row(*row, key=str(order.order_id))
+        _back_to(table, keep)
 
     def reload(self) -> None:
         self._load()
@@ -124,34 +176,13 @@ class ExceptionsScreen(LeadScreen):
 
     def on_exceptions_loaded(self, message: ExceptionsLoaded) -> None:
         day = self.lead.day
-        zone = self.lead.zone
         held = self.query_one("#held", DataTable)
-        keep = _place(held)
         none_held_before = held.row_count == 0
-        held.clear()
         self.not_held = {o.order_id for o in message.held if o.status != OrderStatus.ON_HOLD}
         self.held = {o.order_id: o for o in message.held}
         # being packed now: a cancel stops that bench, a reason for not shipping does not
         self.at_bench = {o.order_id for o in message.unshipped if o.status == OrderStatus.PACKING}
-        for order in message.held:
-            first = order.exceptions[0] if order.exceptions else None
-            kinds = _kinds(order)
-            notes = _notes(order)
-            if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
-                notes = _("{status}: {reason}").format(
-                    status=status_label(order.status), reason=notes
-                )
-            held.add_row(
-                order.order_no,
-                carrier_label(order.carrier),
-                due_cell(order.due_date, day),
-                kinds,
-                Text(notes, style="yellow"),
-                first.raised_by if first else order.held_by,
-                local_time(first.raised_at if first else order.held_at, zone),
-                key=str(order.order_id),
-            )
-        _back_to(held, keep)
+        self._show_held(self.size.width or self.app.size.width)
         unshipped = self.query_one("#unshipped", DataTable)
         keep = _place(unshipped)
         unshipped.clear()
@@ -390,6 +421,37 @@ class ExceptionsScreen(LeadScreen):
                 "not ship today?"
             ),
         )
+
+
+def _held_cells(order: HeldOrder, day: dt.date, zone: dt.tzinfo) -> dict[str, str | Text]:
+    """A held order's cells, by column."""
+    first = order.exceptions[0] if order.exceptions else None
+    notes = _notes(order)
+    if order.status != OrderStatus.ON_HOLD:  # with the courier: R settles it
+        notes = _("{status}: {reason}").format(status=status_label(order.status), reason=notes)
+    by = first.raised_by if first else order.held_by
+    at = first.raised_at if first else order.held_at
+    kinds = _kinds(order)
+    reason = Text(notes, style="yellow")
+    return {
+        "Order": order.order_no,
+        "Carrier": carrier_label(order.carrier),
+        "Due": due_cell(order.due_date, day),
+        "Exception": kinds,
+        "Reason": reason,
+        "Exception: reason": _told(kinds, reason),
+        "Raised by": by,
+        "Raised at": local_time(at, zone),
+        "Raised": " ".join(part for part in (by, time_on(at, zone, day)) if part),
+    }
+
+
+def _told(kinds: str, reason: Text) -> Text:
+    """The exception and its reason in one cell, the reason in its colour."""
+    if not kinds or not reason.plain:
+        return Text.assemble(kinds, reason)
+    head, _placeholder, tail = _("{exception}: {reason}").partition("{reason}")
+    return Text.assemble(head.format(exception=kinds), reason, tail)
 
 
 def _kinds(order: HeldOrder) -> str:

@@ -42,5 +42,17 @@ def local_time(at: dt.datetime | None, zone: dt.tzinfo, *, with_date: bool = Tru
     return local.strftime("%m-%d %H:%M" if with_date else "%H:%M")
 
 
+def time_on(at: dt.datetime | None, zone: dt.tzinfo, day: dt.date) -> str:
+    """The time of day, with its date when it was not on ``day``."""
+    return local_time(at, zone, with_date=at is not None and at.astimezone(zone).date() != day)
+
+
+def cut(text: str | Text, cells: int) -> Text:
+    """``text`` in at most ``cells`` cells, cut with an ellipsis."""
+    shown = Text(text) if isinstance(text, str) else text.copy()
+    shown.truncate(cells, overflow="ellipsis")
+    return shown
+
+
 def grams(value: int) -> str:
     return f"{value / 1000:.2f} kg" if value else "-"

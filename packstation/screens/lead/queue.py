@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import LeadScreen
-from packstation.screens.lead.format import due_cell, local_time, status_cell
+from packstation.screens.lead.format import cut, due_cell, local_time, status_cell
 from packstation.services.queue import (
     LEASE_RAN_OUT,
     QueuePage,
@@ -221,7 +221,7 @@ class QueueScreen(LeadScreen):
                 "Carrier": carrier_label(row.carrier),
                 "Bench": row.bench,
                 "Packer": row.packer,
-                "Recipient": _short(row.recipient, RECIPIENT_CELLS),
+                "Recipient": cut(row.recipient, RECIPIENT_CELLS),
                 "Reason": _reason(row, zone),
             }
             table.add_row(*(cells[c] for c in self.shown_columns), key=str(row.order_id))
@@ -298,13 +298,6 @@ class QueueScreen(LeadScreen):
 
 # a recipient's name as long as an address pushed the reason off the screen, on every page
 RECIPIENT_CELLS = 16
-
-
-def _short(text: str, cells: int) -> Text:
-    """``text`` in at most ``cells`` cells, cut with an ellipsis."""
-    shown = Text(text)
-    shown.truncate(cells, overflow="ellipsis")
-    return shown
 
 
 def _reason(row: QueueRow, zone: dt.tzinfo) -> Text:

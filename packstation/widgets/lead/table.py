@@ -9,12 +9,18 @@ this table rewrites one cell with its own value, which is the public way to empt
 A screen that reads one page of rows at a time sizes its pages to the table's height, which
 changes with the terminal and with the lines above the table (a line that wraps); the table
 posts ``HeightChanged`` so that the screen reads a page that fits.
+
+A screen whose rows have one long column (a reason) asks ``room_for`` how many cells that
+column can take for the rows to fit the screen's width, and cuts its values to that.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.coordinate import Coordinate
 from textual.message import Message
@@ -49,3 +55,21 @@ class LeadTable(DataTable[Any]):
         if self.row_count and self.columns:
             corner = Coordinate(0, 0)
             self.update_cell_at(corner, self.get_cell_at(corner))
+
+    def room_for(
+        self, column: int, labels: Sequence[str], rows: Sequence[Sequence[str | Text]], width: int
+    ) -> int:
+        """The cells left for ``column``'s values in a table ``width`` cells wide: every other
+        column as wide as its widest value or heading, each column its padding, and room kept
+        for the vertical scrollbar that more rows than fit bring."""
+        others = sum(
+            max([cell_len(label), *(_cells(row[index]) for row in rows)])
+            for index, label in enumerate(labels)
+            if index != column
+        )
+        padding = 2 * self.cell_padding * len(labels)
+        return width - others - padding - self.styles.scrollbar_size_vertical
+
+
+def _cells(value: str | Text) -> int:
+    return value.cell_len if isinstance(value, Text) else cell_len(value)

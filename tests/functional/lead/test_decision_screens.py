@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import threading
 from collections.abc import Callable
@@ -10,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.config import Settings
-from packstation.i18n import set_language
+from packstation.i18n import _, set_language
 from packstation.labels.render import pages_of
 from packstation.lead_app import LeadApp
 from packstation.screens.lead import handover as handover_screen
@@ -30,7 +33,7 @@ from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import NOW, answer, until
-from tests.support.lead_data import carriers, event, hold
+from tests.support.lead_data import DAY, carriers, event, hold, local, order
 
 
 async def scan(pilot: Pilot[None], field: WedgeInput, code: str) -> None:
@@ -956,6 +959,87 @@ def test_an_order_the_courier_has_is_settled_with_r(
             await answer(pilot, "r", *"parcel recalled", "enter")
             await until(pilot, lambda: "settled (parcel recalled)" in _message(app))
             await until(pilot, lambda: len(_rows(app, "#held")) == 1)
+
+    asyncio.run(scenario())
+
+
+def _sized(table: DataTable[Any]) -> bool:
+    """The table has sized its columns to its rows (it does when it is next idle)."""
+    return all(
+        (cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))) <= column.content_width
+        for column in table.columns.values()
+        for cell in table.get_column(column.key)
+    )
+
+
+def _fits(table: DataTable[Any]) -> bool:
+    """Every column in view: the rows are no wider than the table shows."""
+    return table.virtual_size.width <= table.scrollable_content_region.width
+
+
+TAOBAO_NO = "4012345678901234567"  # a Taobao order number is 19 digits
+LONG_REASON = "买家要求改寄公司地址，等客服确认"
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_at_80_columns_the_orders_on_hold_say_who_raised_them_and_when(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, language: str
+) -> None:
+    """At 80 columns "Raised by" and "Raised at" were off the screen's edge, behind a Taobao
+    order number and a long reason: the list scrolled sideways.  Narrower than 120 columns one
+    column says who and when (the date for an earlier day), narrower than 100 the carrier is left
+    out, and a reason is cut to the room left; 120 columns show them all again."""
+    yesterday = DAY - dt.timedelta(days=1)
+    with Session(lead_engine) as s:
+        held = order(s, TAOBAO_NO, due=yesterday, paid=local(15, 0, yesterday))
+        hold(s, held, "address", LONG_REASON, by="小张", at=local(16, 20, yesterday))
+        s.commit()
+    set_language(language)
+
+    def told_as(exception: str, reason: str) -> str:
+        return _("{exception}: {reason}").format(exception=exception, reason=reason)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f2")
+            await until(pilot, lambda: len(_rows(app, "#held")) == 2)
+            table = app.screen.query_one("#held", DataTable)
+            await until(pilot, lambda: _sized(table))
+            assert _fits(table), f"{table.virtual_size.width} cells wide at 80 columns"
+            for width, shown in (
+                (80, ["Order", "Due", "Exception: reason", "Raised"]),
+                (100, ["Order", "Carrier", "Due", "Exception: reason", "Raised"]),
+                (120, ["Order", "Carrier", "Due", "Exception", "Reason", "Raised by", "Raised at"]),
+            ):
+                await pilot.resize_terminal(width, 24)
+                await until(
+                    pilot,
+                    lambda shown=shown: (
+                        [k.value for k in table.columns] == shown
+                        and table.row_count == 2
+                        and _sized(table)
+                    ),
+                )
+                assert _fits(table), (width, table.virtual_size.width)
+                rows = {r[0]: r[1:] for r in _rows(app, "#held")}
+                if width < 120:
+                    assert rows[TAOBAO_NO][-1] == "小张 11-25 16:20"
+                    assert rows["TB-HOLD"][-1] == "li 09:45"  # raised today: the time
+                else:
+                    assert rows[TAOBAO_NO][-2:] == ["小张", "11-25 16:20"]
+                if width == 120:
+                    assert LONG_REASON in rows[TAOBAO_NO]
+                    assert "SKU-1 缺货 1 件" in rows["TB-HOLD"]
+                    continue
+                # the long reason cut to the room left (at 80 columns), a short one whole
+                told = rows[TAOBAO_NO][-2]
+                whole = told_as(_("address problem"), LONG_REASON)
+                assert told == whole or (
+                    told.endswith("…") and whole.startswith(told[:-1].rstrip())
+                )
+                assert width > 80 or told != whole
+                assert rows["TB-HOLD"][-2] == told_as(_("short"), "SKU-1 缺货 1 件")
 
     asyncio.run(scenario())
 

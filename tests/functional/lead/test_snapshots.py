@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -36,13 +36,8 @@ def _filled(app: LeadApp, table_id: str) -> bool:
     return bool(tables) and app.screen.query_one(table_id, DataTable).row_count > 0
 
 
-@pytest.mark.parametrize("language", ["en", "zh_CN"])
-@pytest.mark.parametrize("name", [*SCREENS, "reprint"])
-def test_screen(
-    snap_compare: Any, make_app: Callable[..., LeadApp], name: str, language: str
-) -> None:
-    set_language(language)
-    app = make_app()
+def _show(app: LeadApp, name: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """The keys that open screen ``name``, and the waits until it is filled."""
 
     async def show(pilot: Pilot[None]) -> None:
         if name == "reprint":
@@ -68,4 +63,26 @@ def test_screen(
                 table.update_cell_at(Coordinate(0, 0), table.get_cell_at(Coordinate(0, 0)))
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(120, 36), run_before=show)
+    return show
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", [*SCREENS, "reprint"])
+def test_screen(
+    snap_compare: Any, make_app: Callable[..., LeadApp], name: str, language: str
+) -> None:
+    set_language(language)
+    app = make_app()
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_show(app, name))
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", ["exceptions"])
+def test_a_screen_on_an_80_by_24_terminal(
+    snap_compare: Any, make_app: Callable[..., LeadApp], name: str, language: str
+) -> None:
+    """Every column in view: who raised each exception and when, beside the exception and its
+    reason."""
+    set_language(language)
+    app = make_app()
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_show(app, name))
