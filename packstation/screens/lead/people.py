@@ -4,7 +4,7 @@ and a chart of orders packed per hour."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Label
@@ -24,6 +24,15 @@ COLUMNS = (
     N_("Weight exc."),
     N_("Reprints"),
 )
+# narrower than this, the tables were wider than the screen (the reprints off its edge): the
+# orders and the units each say their rate per hour beside them, in one column
+WIDE = 100
+NARROW_COLUMNS = (N_("Orders"), N_("Units"), N_("Wrong scans"), N_("Weight exc."), N_("Reprints"))
+
+
+def columns_for(width: int) -> tuple[str, ...]:
+    """The figures' columns on a terminal ``width`` columns wide."""
+    return COLUMNS if width >= WIDE else NARROW_COLUMNS
 
 
 class PeopleLoaded(Message):
@@ -32,21 +41,30 @@ class PeopleLoaded(Message):
         self.report = report
 
 
-def _row(f: Figures) -> list[str | Text]:
-    return [
-        f.name,
-        str(f.orders),
-        str(f.units),
-        f"{f.orders_per_hour:.1f}",
-        f"{f.units_per_hour:.1f}",
-        Text(str(f.wrong_scans), style="bold red" if f.wrong_scans else ""),
-        Text(str(f.weight_exceptions), style="bold yellow" if f.weight_exceptions else ""),
-        Text(str(f.reprints), style="bold yellow" if f.reprints else ""),
-    ]
+def _row(f: Figures, columns: tuple[str, ...]) -> list[str | Text]:
+    apart = "Orders/h" in columns  # the rates in columns of their own, else beside the counts
+    cells: dict[str, str | Text] = {
+        "Orders": str(f.orders) if apart else _per_hour(f.orders, f.orders_per_hour),
+        "Units": str(f.units) if apart else _per_hour(f.units, f.units_per_hour),
+        "Orders/h": f"{f.orders_per_hour:.1f}",
+        "Units/h": f"{f.units_per_hour:.1f}",
+        "Wrong scans": Text(str(f.wrong_scans), style="bold red" if f.wrong_scans else ""),
+        "Weight exc.": Text(
+            str(f.weight_exceptions), style="bold yellow" if f.weight_exceptions else ""
+        ),
+        "Reprints": Text(str(f.reprints), style="bold yellow" if f.reprints else ""),
+    }
+    return [f.name, *(cells[label] for label in columns)]
+
+
+def _per_hour(count: int, rate: float) -> str:
+    return _("{count} ({rate}/h)").format(count=count, rate=f"{rate:.1f}")
 
 
 class PeopleScreen(LeadScreen):
     TITLE_TEXT = N_("People and benches")
+    shown: tuple[str, ...] = ()  # the figures' columns on screen
+    report: PeopleReport | None = None  # the figures shown, again in the columns of a resize
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -62,19 +80,30 @@ class PeopleScreen(LeadScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        packers = self.query_one("#packers", DataTable)
-        benches = self.query_one("#benches", DataTable)
-        packers.add_column(_("Packer"))
-        benches.add_column(_("Bench"))
-        for label in COLUMNS:
-            packers.add_column(_(label))
-            benches.add_column(_(label))
-        packers.focus()
+        self._fit_columns(self.app.size.width)
+        self.query_one("#packers", DataTable).focus()
         self.set_interval(self.lead.refresh_seconds * 5, self.reload)
         # the first load comes with ScreenResume, which a screen gets when it is first shown
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns(event.size.width)
+
+    def _fit_columns(self, width: int) -> None:
+        """Show the columns that fit ``width``, with the figures read last."""
+        wanted = columns_for(width)
+        if wanted == self.shown:
+            return
+        self.shown = wanted
+        for key, first in (("#packers", N_("Packer")), ("#benches", N_("Bench"))):
+            table = self.query_one(key, DataTable)
+            table.clear(columns=True)
+            for label in (first, *wanted):
+                table.add_column(_(label))
+        if self.report is not None:
+            self._show(self.report)
 
     def reload(self) -> None:
         self._load()
@@ -87,12 +116,13 @@ class PeopleScreen(LeadScreen):
         self.post_latest(PeopleLoaded(report))
 
     def on_people_loaded(self, message: PeopleLoaded) -> None:
-        for key, figures in (
-            ("#packers", message.report.packers),
-            ("#benches", message.report.benches),
-        ):
+        self.report = message.report
+        self._show(message.report)
+        self.query_one(HourlyChart).show(message.report.hourly)
+
+    def _show(self, report: PeopleReport) -> None:
+        for key, figures in (("#packers", report.packers), ("#benches", report.benches)):
             table = self.query_one(key, DataTable)
             table.clear()
             for f in figures:
-                table.add_row(*_row(f))
-        self.query_one(HourlyChart).show(message.report.hourly)
+                table.add_row(*_row(f, self.shown))

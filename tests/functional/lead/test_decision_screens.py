@@ -1044,6 +1044,42 @@ def test_at_80_columns_the_orders_on_hold_say_who_raised_them_and_when(
     asyncio.run(scenario())
 
 
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_at_80_columns_the_people_and_benches_show_every_figure(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, language: str
+) -> None:
+    """At 80 columns a bench named as the demo's (demo-bench) made the benches' table wider than
+    the screen, the reprints off its edge.  Narrower than 100 columns the orders and the units
+    each say their rate per hour beside them."""
+    with Session(lead_engine) as s:
+        event(s, "scan_refused", at=local(12, 5), user="小王", bench="demo-bench")
+        s.commit()
+    set_language(language)
+    per_hour = "/h" if language == "en" else "/小时"
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f4")
+            await until(pilot, lambda: len(_rows(app, "#benches")) == 3)
+            tables = [app.screen.query_one(n, DataTable) for n in ("#packers", "#benches")]
+            await until(pilot, lambda: all(_sized(t) for t in tables))
+            for table in tables:
+                assert _fits(table), (table.id, table.virtual_size.width)
+            benches = {r[0]: r[1:] for r in _rows(app, "#benches")}
+            assert benches["bench-1"] == [f"3 (1.5{per_hour})", f"6 (3.0{per_hour})", "0", "0", "0"]
+            await pilot.resize_terminal(120, 36)
+            await until(
+                pilot,
+                lambda: all(len(t.columns) == 8 and t.row_count == 3 and _sized(t) for t in tables),
+            )
+            assert all(_fits(t) for t in tables)
+            benches = {r[0]: r[1:] for r in _rows(app, "#benches")}
+            assert benches["bench-1"] == ["3", "6", "1.5", "3.0", "0", "0", "0"]
+
+    asyncio.run(scenario())
+
+
 def test_at_80_columns_the_handover_lists_show_whole_numbers(
     make_app: Callable[..., LeadApp],
 ) -> None:

@@ -77,12 +77,12 @@ def test_screen(
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
-@pytest.mark.parametrize("name", ["exceptions"])
+@pytest.mark.parametrize("name", ["exceptions", "people"])
 def test_a_screen_on_an_80_by_24_terminal(
     snap_compare: Any, make_app: Callable[..., LeadApp], name: str, language: str
 ) -> None:
     """Every column in view: who raised each exception and when, beside the exception and its
-    reason."""
+    reason; each packer's and bench's counts with their rates per hour, and their reprints."""
     set_language(language)
     app = make_app()
     assert snap_compare(app, terminal_size=(80, 24), run_before=_show(app, name))
