@@ -58,8 +58,10 @@ def _print_text(report: AuditReport) -> None:
                 problems,
             ).format(mark=mark, what=_describe(check), checked=checked, problems=problems)
         )
-    for finding in report.findings:
-        click.echo(f"      {finding.subject}: {finding.problem}")
+        # each difference under its check (they were all listed after the last check)
+        for finding in report.findings:
+            if finding.check == check:
+                click.echo(f"      {finding.subject}: {finding.problem}")
 
 
 @click.command(name="audit", help=_("Replay the event log and compare it with the stored state."))

@@ -204,6 +204,16 @@ def test_one_difference_of_a_kind_reads_in_the_singular(
         main(["--db", store_url, "--lang", "en", "audit"])
     said = capsys.readouterr()
     assert "units in boxes against item scans: 3 checked, 2 differences" in said.out
+    # each difference under its own check, not all of them after the last check
+    lines = said.out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "units in boxes against item scans" in line)
+    assert {line.strip() for line in lines[at + 1 : at + 3]} == {
+        f"{f.subject}: {f.problem}" for f in found if f.check == "box_items"
+    }
+    printed = next(i for i, line in enumerate(lines) if "print jobs against print events" in line)
+    assert lines[printed + 1].strip() == next(
+        f"{f.subject}: {f.problem}" for f in found if f.check == "print_jobs"
+    )
     assert said.err.startswith(
         f"The event log and the stored state differ in {len(problems)} places;"
     )
