@@ -176,6 +176,9 @@ def _changed(details: dict[str, Any]) -> str:
     before, after = details.get("before"), details.get("after")
     if isinstance(before, dict) and isinstance(after, dict):
         pairs += [(name, before.get(name, ""), value) for name, value in after.items()]
+    # in the order an address is written (the log keeps its keys sorted: detail, city, …)
+    known = list(FIELD_NAMES)
+    pairs.sort(key=lambda pair: known.index(pair[0]) if pair[0] in known else len(known))
     if pairs:
         return _("; ").join(
             _("{field}: {old} → {new}").format(

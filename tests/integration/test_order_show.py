@@ -100,7 +100,11 @@ def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
                 )
             )
         updated = {"source": "import", "changes": {"city": ["杭州市", "南京市"]}}
-        corrected = {"before": {"address": "文三路1号"}, "after": {"address": "中山路1号"}}
+        # as the log keeps them: keys sorted (address, city, province)
+        corrected = {
+            "before": {"address": "文三路1号", "city": "杭州市", "province": "浙江省"},
+            "after": {"address": "中山路1号", "city": "南京市", "province": "江苏省"},
+        }
         # a weight let through by a lead: who did it was in the JSON alone
         overridden = {"grams": 1480, "lead": "王组长", "reason": "加了泡沫"}
         for kind, payload in (
@@ -123,7 +127,11 @@ def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
         "Other print jobs:\n  label job 2: void\n  packing slip job 3: sent (parcel 1)\n" in english
     )
     assert "      city: 杭州市 → 南京市\n" in english
-    assert "      street address: 文三路1号 → 中山路1号\n" in english
+    # in the order an address is written, not the log's (street address, city, province)
+    assert (
+        "      province: 浙江省 → 江苏省; city: 杭州市 → 南京市; street address: 文三路1号 → 中山路1号\n"
+        in english
+    )
     assert "      overridden by 王组长; reason: 加了泡沫\n" in english
     chinese = _show(capsys, store_url, "zh_CN")
     assert (
