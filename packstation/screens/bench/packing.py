@@ -715,12 +715,11 @@ class BenchScreen(Screen[str | None]):
         if message and not bar.printer_ok:
             # "label queued" and PACKED while the printer was off: the boxes were put aside
             # unlabelled, and their labels all came out together once it was back
+            # the state may be a sentence with brackets of its own: after a colon, not in ()
             message = sentences(
                 message,
-                _(
-                    "The printer is not ready ({state}): the label waits for it; keep the box here "
-                    "until it prints."
-                ).format(state=bar.printer.rstrip(".。")),
+                _("The printer is not ready: {state}.").format(state=bar.printer.rstrip(".。")),
+                _("The label waits for it; keep the box here until it prints."),
             )
         # the outcome first: at the end of a long message it fell off the two lines shown
         if order_packed:

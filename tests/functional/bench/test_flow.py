@@ -1294,7 +1294,10 @@ async def test_a_label_for_a_printer_that_is_off_says_to_keep_the_box(
         bench(app).printer_state("paper out.", False)
         await _pans_weighed_and_packed(pilot, app)  # it says PACKED
         said = feedback(app)
-        assert "The printer is not ready (paper out): the label waits for it; keep the box " in said
+        assert (
+            "The printer is not ready: paper out. The label waits for it; keep the box here until "
+            "it prints." in said
+        )
 
 
 def _rows_shown(widget: Static) -> list[str]:
@@ -1357,6 +1360,8 @@ async def test_a_long_message_is_shown_to_its_end(
         await _pans_weighed_and_packed(pilot, app)
         await pilot.pause()
         assert "PACKED" in feedback(app)
+        # the printer's sentence after a colon, not inside brackets of its own
+        assert f"The printer is not ready: {off} The label waits for it;" in feedback(app)
         assert _shown(box).endswith("keep the box here until it prints.")
         await scan(pilot, "TB1002")  # already packed: one line
         await pilot.pause()
