@@ -24,6 +24,11 @@ class Feedback(Static):
     _message = ""
     _grown = False
 
+    def __init__(self, *, id: str | None = None) -> None:
+        # a message quotes what was scanned or typed: "[/]" in it is no markup (it stopped the
+        # bench), "[b]" is shown
+        super().__init__(id=id, markup=False)
+
     def show(self, message: str, tone: str = "") -> None:
         """Show ``message``; ``tone`` is ok, refused, attention or '' (plain)."""
         if tone != self._tone:  # a change of class restyles; most scans keep the same tone

@@ -98,10 +98,10 @@ class ReasonForm(_Form):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=False):
-            yield Label(self._title, classes="title")
+            yield Label(self._title, classes="title", markup=False)
             yield _input(self._placeholder, id="reason")
-            yield Label("", id="error", classes="error")
-            yield Label(_("Enter: confirm   Esc: back"))
+            yield Label("", id="error", classes="error", markup=False)
+            yield Label(_("Enter: confirm   Esc: back"), markup=False)
 
     def submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -122,10 +122,10 @@ class ConfirmForm(_Form):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=False):
-            yield Label(self._title, classes="title")
-            yield Label(self._question)
+            yield Label(self._title, classes="title", markup=False)
+            yield Label(self._question, markup=False)
             yield _input(_("press Enter"), id="confirm")
-            yield Label("", id="error", classes="error")
+            yield Label("", id="error", classes="error", markup=False)
 
     def submit(self) -> None:
         self.dismiss(True)
@@ -140,10 +140,10 @@ class WeightForm(_Form):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=False):
-            yield Label(_("Type the weight of the box in grams"), classes="title")
+            yield Label(_("Type the weight of the box in grams"), classes="title", markup=False)
             yield _input(_("grams, e.g. 1250 (or 1.25 kg)"), id="grams")
-            yield Label("", id="error", classes="error")
-            yield Label(_("Enter: confirm   Esc: back"))
+            yield Label("", id="error", classes="error", markup=False)
+            yield Label(_("Enter: confirm   Esc: back"), markup=False)
 
     def submit(self) -> None:
         text = self.query_one("#grams", Input).value
@@ -185,14 +185,15 @@ class OverrideForm(_Form):
                     grams=self._grams, expected=self._expected
                 ),
                 classes="title",
+                markup=False,
             )
             lead = _input(_("lead: scan the badge or type the name"), id="lead")
             lead.value = self._lead
             yield lead
             yield _input(_("PIN"), id="pin", password=True)
             yield _input(_("reason, e.g. extra padding for fragile goods"), id="reason")
-            yield Label("", id="error", classes="error")
-            yield Label(_("Enter: next field / confirm   Esc: back"))
+            yield Label("", id="error", classes="error", markup=False)
+            yield Label(_("Enter: next field / confirm   Esc: back"), markup=False)
 
     def on_mount(self) -> None:
         if self._lead:
@@ -235,7 +236,7 @@ class LineForm(_Form):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=False):
-            yield Label(self._title, classes="title")
+            yield Label(self._title, classes="title", markup=False)
             if self._kinds:
                 yield OptionList(*[Option(text, id=key) for key, text in self._kinds], id="kinds")
             yield OptionList(
@@ -243,8 +244,8 @@ class LineForm(_Form):
                 id="lines",
             )
             yield _input(self._placeholder, id="reason")
-            yield Label("", id="error", classes="error")
-            yield Label(_("↑↓: choose   Tab: next   Enter: confirm   Esc: back"))
+            yield Label("", id="error", classes="error", markup=False)
+            yield Label(_("↑↓: choose   Tab: next   Enter: confirm   Esc: back"), markup=False)
 
     def on_mount(self) -> None:
         for options in self.query(OptionList):

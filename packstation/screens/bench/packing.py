@@ -157,12 +157,12 @@ class BenchScreen(Screen[str | None]):
         if self.notice:
             yield Static(self.notice, id="notice", markup=False)  # "[devices]" is no markup
         yield Pieces(gap=order_text.HEADER_GAP, id="order")
-        yield Static(id="notes")
+        yield Static(id="notes", markup=False)
         yield PickList(id="picklist")
-        yield Static(id="idle")
+        yield Static(id="idle", markup=False)
         with Horizontal(id="progress-row"):
             yield ProgressLine(id="progress")
-            yield Static(id="box")
+            yield Static(id="box", markup=False)
         yield WeightPanel(id="weight")
         yield Feedback(id="feedback")
         yield ScanLine(id="scan")

@@ -60,14 +60,18 @@ class SignInScreen(Screen[None]):
         if self.notice:
             yield Static(self.notice, id="notice", markup=False)  # "[devices]" is no markup
         with Vertical(id="signin"):
-            yield Static(_("Sign in"), id="title")
-            yield Static(_("Scan your badge, or type your name and press Enter."), id="hint")
+            yield Static(_("Sign in"), id="title", markup=False)
+            yield Static(
+                _("Scan your badge, or type your name and press Enter."), id="hint", markup=False
+            )
             field = WedgeInput(placeholder=_("badge or name"), id="who", scans="submit")
             field.cursor_blink = False
             yield field
-            yield Static("", id="parting")  # why the last packer left: a notice, not an error
-            yield Static("", id="nobody")  # a store with no user yet
-            yield Static("", id="error")
+            yield Static(
+                "", id="parting", markup=False
+            )  # why the last packer left: a notice, not an error
+            yield Static("", id="nobody", markup=False)  # a store with no user yet
+            yield Static("", id="error", markup=False)
             yield OptionList(id="names")
         yield KeyBar(self.BINDINGS, id="keys")
 

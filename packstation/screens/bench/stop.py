@@ -42,14 +42,17 @@ class StopScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stop"):
-            yield Static(_("STOP"), id="stop-word")
+            yield Static(_("STOP"), id="stop-word", markup=False)
             yield Static(
                 _("Order {no} was CANCELLED while you were packing it.").format(no=self._order_no),
                 id="stop-what",
+                markup=False,
             )
-            yield Static(self._what_to_do(), id="stop-do")
+            yield Static(self._what_to_do(), id="stop-do", markup=False)
             yield Static(
-                _("Press Enter (or scan any command) when the goods are aside."), id="stop-ack"
+                _("Press Enter (or scan any command) when the goods are aside."),
+                id="stop-ack",
+                markup=False,
             )
             field = Input(id="stop-input")
             field.cursor_blink = False

@@ -85,7 +85,7 @@ class LeadScreen(Screen[None]):
         return tabs
 
     def compose_footer(self) -> ComposeResult:
-        yield Static("", id="message")
+        yield Static("", id="message", markup=False)
         # the bench's key bar: it wraps on a narrow terminal, where Textual's footer cut keys off
         yield KeyBar([*type(self).BINDINGS, *type(self.app).BINDINGS], id="keys")
 

@@ -57,16 +57,18 @@ class ClosingScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Label("", id="closing-title", classes="section")
+        yield Label("", id="closing-title", classes="section", markup=False)
         with Horizontal(id="closing-body"):
             with Vertical(id="figures-box"):
                 figures: DataTable[str | Text] = LeadTable(
                     id="figures", cursor_type="none", show_cursor=False
                 )
                 yield figures
-                yield Static("", id="verdict")
+                yield Static("", id="verdict", markup=False)
             with Vertical():
-                yield Label(_("Missing orders (F2 to give each a reason)"), classes="section")
+                yield Label(
+                    _("Missing orders (F2 to give each a reason)"), classes="section", markup=False
+                )
                 missing: DataTable[str | Text] = LeadTable(id="missing", cursor_type="row")
                 yield missing
         yield from self.compose_footer()

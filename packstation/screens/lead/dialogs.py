@@ -51,11 +51,11 @@ class _Question(ModalScreen[_Answer]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(self.question, classes="question", markup=False)
             yield WedgeInput(
                 value=self.value, placeholder=self.placeholder, id="answer", scans=self.scans
             )
-            yield Label(_("Enter: confirm   Esc: back"), classes="hint", id="hint")
+            yield Label(_("Enter: confirm   Esc: back"), classes="hint", id="hint", markup=False)
 
     def on_mount(self) -> None:
         answer = self.query_one(Input)
@@ -158,6 +158,7 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
             yield Label(
                 _("Correct the address of order {order}").format(order=self.order_no),
                 classes="question",
+                markup=False,
             )
             if self.proposed:
                 yield Label(
@@ -167,6 +168,7 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
                     ),
                     classes="hint",
                     id="proposed",
+                    markup=False,
                 )
             for name, label in ADDRESS_LABELS.items():
                 new = name in self.proposed
@@ -174,12 +176,14 @@ class AddressForm(ModalScreen[dict[str, str] | None]):
                 # each field on one line beside its name: a label above a framed field took
                 # four lines, and a 24-line terminal showed neither the title nor the first
                 with Horizontal(classes="field"):
-                    yield Label(_(label) + (" *" if new else ""))
+                    yield Label(_(label) + (" *" if new else ""), markup=False)
                     # a key typed after Tab goes after the text (selected on focus, the whole
                     # field was replaced by the first key: an address wiped)
                     yield WedgeInput(value=value, id=f"field-{name}", select_on_focus=False)
-            yield Label(_("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint")
-            yield Label("", classes="hint", id="refused")
+            yield Label(
+                _("Tab: next field   Ctrl+S: save   Esc: cancel"), classes="hint", markup=False
+            )
+            yield Label("", classes="hint", id="refused", markup=False)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -220,10 +224,10 @@ class TextPage(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog page"):
-            yield Label(self.heading, classes="question")
+            yield Label(self.heading, classes="question", markup=False)
             with VerticalScroll():
-                yield Static(self.body)  # type: ignore[arg-type]
-            yield Label(_("Esc: close"), classes="hint")
+                yield Static(self.body, markup=False)  # type: ignore[arg-type]
+            yield Label(_("Esc: close"), classes="hint", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

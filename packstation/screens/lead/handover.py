@@ -120,14 +120,14 @@ class HandoverScreen(LeadScreen):
             id="scan",
             scans="submit",
         )
-        yield Static("", id="flash")
+        yield Static("", id="flash", markup=False)
         with Horizontal(id="handover-body"):
             with Vertical():
-                yield Label(_("In this handover"), classes="section")
+                yield Label(_("In this handover"), classes="section", markup=False)
                 inside: DataTable[str | Text] = LeadTable(id="inside", cursor_type="row")
                 yield inside
             with Vertical():
-                yield Label("", id="waiting-title", classes="section")
+                yield Label("", id="waiting-title", classes="section", markup=False)
                 waiting: DataTable[str | Text] = LeadTable(id="waiting", cursor_type="row")
                 yield waiting
         yield from self.compose_footer()

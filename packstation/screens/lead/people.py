@@ -68,13 +68,13 @@ class PeopleScreen(LeadScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Label(_("Packers today"), classes="section")
+        yield Label(_("Packers today"), classes="section", markup=False)
         packers: DataTable[str | Text] = LeadTable(id="packers", cursor_type="row")
         yield packers
-        yield Label(_("Benches today"), classes="section")
+        yield Label(_("Benches today"), classes="section", markup=False)
         benches: DataTable[str | Text] = LeadTable(id="benches", cursor_type="row")
         yield benches
-        yield Label(_("Throughput by hour"), classes="section")
+        yield Label(_("Throughput by hour"), classes="section", markup=False)
         yield HourlyChart(id="chart")
         yield from self.compose_footer()
 

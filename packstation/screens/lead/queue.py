@@ -114,7 +114,7 @@ class QueueScreen(LeadScreen):
         )
         table: DataTable[str | Text] = LeadTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="pageinfo")
+        yield Static("", id="pageinfo", markup=False)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

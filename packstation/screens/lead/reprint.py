@@ -86,7 +86,7 @@ class ReprintScreen(LeadScreen):
             placeholder=_("Scan or type an order number or a tracking number, then Enter"),
             id="code",
         )
-        yield Label(_("No order chosen."), id="order-line", classes="section")
+        yield Label(_("No order chosen."), id="order-line", classes="section", markup=False)
         with Horizontal(id="reprint-body"):
             with Vertical(id="reprint-left"):
                 table: DataTable[str | Text] = LeadTable(id="parcels", cursor_type="row")
@@ -94,9 +94,10 @@ class ReprintScreen(LeadScreen):
                 yield Static(
                     _("↑/↓ choose a parcel · F7 reprint · F8 void · Ctrl+L new search"),
                     classes="hint",
+                    markup=False,
                 )
             with VerticalScroll(id="preview-box"):
-                yield Static(_("The label preview appears here."), id="preview")
+                yield Static(_("The label preview appears here."), id="preview", markup=False)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

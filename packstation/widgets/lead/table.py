@@ -20,11 +20,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Text, TextType
 from textual import events
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 
 class LeadTable(DataTable[Any]):
@@ -41,6 +42,19 @@ class LeadTable(DataTable[Any]):
 
     _sized_for: tuple[int, ...] = ()
     _height = 0
+
+    def add_row(
+        self,
+        *cells: Any,
+        height: int | None = 1,
+        key: str | None = None,
+        label: TextType | None = None,
+    ) -> RowKey:
+        """A row whose text cells read as written: a DataTable reads a str as markup, so a
+        buyer's name or a note with "[/]" in it stopped the lead's application, and "[b]"
+        vanished."""
+        plain = [Text(cell) if isinstance(cell, str) else cell for cell in cells]
+        return super().add_row(*plain, height=height, key=key, label=label)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.height != self._height:

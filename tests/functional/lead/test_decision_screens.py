@@ -941,6 +941,27 @@ def test_in_chinese_the_reason_of_an_order_the_courier_has_follows_its_status_af
     asyncio.run(scenario())
 
 
+def test_brackets_in_a_note_are_shown_as_written(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """A note with "[/]" in it stopped the lead's application with a traceback (the table and
+    the message line read text as markup), and "[b]" vanished from it."""
+    _with_the_courier(lead_engine, "[/]请拦截 [b]包裹")
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(140, 40)) as pilot:
+            rows, index = await _held_rows(pilot, app)
+            assert rows[index][4] == "handed over: [/]请拦截 [b]包裹"
+            table = app.screen.query_one("#held", DataTable)
+            table.focus()
+            table.move_cursor(row=index)
+            await answer(pilot, "r", *"[/]recalled [b]", "enter")
+            await until(pilot, lambda: "settled ([/]recalled [b])" in _message(app))
+
+    asyncio.run(scenario())
+
+
 def test_an_order_the_courier_has_is_settled_with_r(
     make_app: Callable[..., LeadApp], lead_engine: Engine
 ) -> None:
