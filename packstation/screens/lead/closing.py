@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -38,6 +38,12 @@ FIGURE_LABELS = {
     "carried_over": N_("Due earlier, not out yet"),
     "missing": N_("Missing (not shipped, no reason)"),
 }
+
+
+# narrower than this, the missing orders beside the figures showed their order numbers and
+# statuses alone, the carrier and the due date off the screen's edge: the figures and the
+# verdict go above the list, which takes the whole width
+SIDE_BY_SIDE = 100
 
 
 class ReconciliationLoaded(Message):
@@ -85,6 +91,9 @@ class ClosingScreen(LeadScreen):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#closing-body").set_class(event.size.width < SIDE_BY_SIDE, "stacked")
 
     def action_reload(self) -> None:
         self.reload()

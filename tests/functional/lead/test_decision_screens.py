@@ -27,6 +27,7 @@ from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt, TextP
 from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.services.handover import SealedHandover
 from packstation.services.reprints import void_label
+from packstation.services.status_names import carrier_label
 from packstation.store.models import Carrier, Order, OrderException, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
@@ -1301,5 +1302,66 @@ def test_a_wrong_answer_keeps_the_question_open_with_what_was_typed(
                 "The name, phone and address may not be empty"
             )
             assert form.query_one("#field-address", Input).value == "文一西路 2号"
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_at_80_columns_the_missing_orders_show_their_carrier_and_due_date(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, language: str
+) -> None:
+    """At 80 columns the missing orders beside the figures showed their order numbers and
+    statuses alone, the carrier and the due date off the screen's edge (a Taobao order number
+    is 19 digits).  Narrower than 100 columns the figures and the verdict go above the list."""
+    with Session(lead_engine) as s:
+        order(s, TAOBAO_NO, due=DAY - dt.timedelta(days=1), paid=local(15, 0, DAY))
+        s.commit()
+    set_language(language)
+    columns = [_(label) for label in ("Order", "Status", "Carrier", "Due")]
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _end_of_day(pilot, app)
+            table = app.screen.query_one("#missing", DataTable)
+            await until(pilot, lambda: table.row_count > 0 and _sized(table))
+            await pilot.pause()
+            for width, height in ((80, 24), (120, 36)):
+                await pilot.resize_terminal(width, height)
+                await pilot.pause()
+                assert [str(c.label) for c in table.columns.values()] == columns
+                assert _fits(table), (width, table.virtual_size.width)
+                assert table.region.right <= width
+                rows = {r[0]: r[1:] for r in _rows(app, "#missing")}
+                assert rows[TAOBAO_NO] == [_("ready to pack"), carrier_label("YTO"), _("overdue")]
+            # 120 columns: the list beside the figures, as it was
+            figures = app.screen.query_one("#figures", DataTable)
+            assert table.region.x >= figures.region.right  # beside the figures
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_in_chinese_the_missing_orders_count_stays_with_its_measure_word(
+    make_app: Callable[..., LeadApp], size: tuple[int, int]
+) -> None:
+    """The verdict wrapped at the spaces around its number: "有 15" over "个订单遗漏…"."""
+    set_language("zh_CN")
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await _end_of_day(pilot, app)
+            verdict = app.screen.query_one("#verdict", Static)
+            await until(pilot, lambda: "遗漏" in str(verdict.render()))
+            await pilot.pause()
+            lines = [
+                "".join(s.text for s in strip).strip()
+                for strip in verdict.render_lines(verdict.region.reset_offset)
+            ]
+            lines = [line for line in lines if line]
+            assert len(lines) > 1, lines
+            assert lines[0].startswith("有15个订单遗漏"), lines
+            assert all(not line[-1].isdigit() for line in lines), lines
 
     asyncio.run(scenario())
