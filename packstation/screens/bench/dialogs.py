@@ -238,10 +238,13 @@ class LineForm(_Form):
         with VerticalScroll(can_focus=False):
             yield Label(self._title, classes="title", markup=False)
             if self._kinds:
-                yield OptionList(*[Option(text, id=key) for key, text in self._kinds], id="kinds")
+                yield OptionList(
+                    *[Option(text, id=key) for key, text in self._kinds], id="kinds", markup=False
+                )
             yield OptionList(
                 *[Option(choice.label, id=str(choice.line_id)) for choice in self._lines],
                 id="lines",
+                markup=False,  # the marketplace's titles, as written
             )
             yield _input(self._placeholder, id="reason")
             yield Label("", id="error", classes="error", markup=False)

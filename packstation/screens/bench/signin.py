@@ -72,7 +72,7 @@ class SignInScreen(Screen[None]):
             )  # why the last packer left: a notice, not an error
             yield Static("", id="nobody", markup=False)  # a store with no user yet
             yield Static("", id="error", markup=False)
-            yield OptionList(id="names")
+            yield OptionList(id="names", markup=False)
         yield KeyBar(self.BINDINGS, id="keys")
 
     def on_mount(self) -> None:
