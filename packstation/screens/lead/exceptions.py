@@ -101,7 +101,6 @@ class ExceptionsScreen(LeadScreen):
     at_bench: frozenset[int] | set[int] = frozenset()
     # the held orders listed, by id: R names the one it releases and why it was held
     held: Mapping[int, HeldOrder] = {}  # replaced whole on each load
-    held_shown: tuple[str, ...] = ()  # the held orders' columns on screen
     BINDINGS = [
         Binding("r", "release", N_("Release")),
         Binding("c", "courier", N_("Change courier")),
@@ -140,13 +139,7 @@ class ExceptionsScreen(LeadScreen):
     def _fit_held(self, width: int) -> None:
         """The held orders' columns that fit ``width``, and the rows again with their reasons
         cut to the room left."""
-        wanted = held_columns_for(width)
-        table = self.query_one("#held", LeadTable)
-        if wanted != self.held_shown:
-            self.held_shown = wanted
-            table.clear(columns=True)
-            for label in wanted:
-                table.add_column(_(label), key=label)
+        self.query_one("#held", LeadTable).show_columns(held_columns_for(width))
         self._show_held(width)
 
     def _show_held(self, width: int) -> None:
@@ -157,9 +150,10 @@ class ExceptionsScreen(LeadScreen):
         zone = self.lead.zone
         orders = list(self.held.values())
         cells = [_held_cells(order, day, zone) for order in orders]
-        rows = [[by_column[label] for label in self.held_shown] for by_column in cells]
-        reason = next(i for i, label in enumerate(self.held_shown) if label in CUT)
-        room = table.room_for(reason, [_(label) for label in self.held_shown], rows, width)
+        shown = table.labels
+        rows = [[by_column[label] for label in shown] for by_column in cells]
+        reason = next(i for i, label in enumerate(shown) if label in CUT)
+        room = table.room_for(reason, [_(label) for label in shown], rows, width)
         for order, row in zip(orders, rows, strict=True):
             row[reason] = cut(row[reason], max(room, REASON_CELLS))
             table.add_row(*row, key=str(order.order_id))

@@ -63,7 +63,6 @@ def _per_hour(count: int, rate: float) -> str:
 
 class PeopleScreen(LeadScreen):
     TITLE_TEXT = N_("People and benches")
-    shown: tuple[str, ...] = ()  # the figures' columns on screen
     report: PeopleReport | None = None  # the figures shown, again in the columns of a resize
 
     def compose(self) -> ComposeResult:
@@ -94,15 +93,11 @@ class PeopleScreen(LeadScreen):
     def _fit_columns(self, width: int) -> None:
         """Show the columns that fit ``width``, with the figures read last."""
         wanted = columns_for(width)
-        if wanted == self.shown:
-            return
-        self.shown = wanted
-        for key, first in (("#packers", N_("Packer")), ("#benches", N_("Bench"))):
-            table = self.query_one(key, DataTable)
-            table.clear(columns=True)
-            for label in (first, *wanted):
-                table.add_column(_(label))
-        if self.report is not None:
+        changed = [
+            self.query_one(key, LeadTable).show_columns((first, *wanted))
+            for key, first in (("#packers", N_("Packer")), ("#benches", N_("Bench")))
+        ]
+        if any(changed) and self.report is not None:
             self._show(self.report)
 
     def reload(self) -> None:
@@ -122,7 +117,7 @@ class PeopleScreen(LeadScreen):
 
     def _show(self, report: PeopleReport) -> None:
         for key, figures in (("#packers", report.packers), ("#benches", report.benches)):
-            table = self.query_one(key, DataTable)
+            table = self.query_one(key, LeadTable)
             table.clear()
             for f in figures:
-                table.add_row(*_row(f, self.shown))
+                table.add_row(*_row(f, table.labels[1:]))  # the name's column, then the figures

@@ -98,7 +98,6 @@ class QueueScreen(LeadScreen):
         self.counted = 0  # totals shown so far
         self.shown = (0, 0)  # offset and length of the page on screen
         self.asked_limit = 0  # the page size of the last read
-        self.shown_columns: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -136,15 +135,7 @@ class QueueScreen(LeadScreen):
     def _fit_columns(self, width: int) -> bool:
         """Show the columns that fit ``width``; True when they changed (the rows are read
         again)."""
-        wanted = columns_for(width)
-        if wanted == self.shown_columns:
-            return False
-        self.shown_columns = wanted
-        table = self.query_one("#queue", DataTable)
-        table.clear(columns=True)
-        for label in wanted:
-            table.add_column(_(label), key=label)
-        return True
+        return self.query_one("#queue", LeadTable).show_columns(columns_for(width))
 
     @on(LeadTable.HeightChanged, "#queue")
     def fit_page(self) -> None:
@@ -207,7 +198,7 @@ class QueueScreen(LeadScreen):
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         page = message.page
         self.shown = (page.offset, len(page.rows))
-        table = self.query_one("#queue", DataTable)
+        table = self.query_one("#queue", LeadTable)
         keep = table.cursor_row
         table.clear()
         day = self.lead.day
@@ -224,7 +215,7 @@ class QueueScreen(LeadScreen):
                 "Recipient": cut(row.recipient, RECIPIENT_CELLS),
                 "Reason": _reason(row, zone),
             }
-            table.add_row(*(cells[c] for c in self.shown_columns), key=str(row.order_id))
+            table.add_row(*(cells[c] for c in table.labels), key=str(row.order_id))
         if page.rows:
             table.move_cursor(row=min(keep, len(page.rows) - 1))
         # rows wider than the terminal bring a horizontal scrollbar, which takes a row's line

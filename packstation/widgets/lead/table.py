@@ -10,6 +10,9 @@ A screen that reads one page of rows at a time sizes its pages to the table's he
 changes with the terminal and with the lines above the table (a line that wraps); the table
 posts ``HeightChanged`` so that the screen reads a page that fits.
 
+A screen that shows other columns on a narrower terminal sets them with ``show_columns``, and
+reads which are shown from ``labels``.
+
 A screen whose rows have one long column (a reason) asks ``room_for`` how many cells that
 column can take for the rows to fit the screen's width, and cuts its values to that.
 """
@@ -26,6 +29,8 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+
+from packstation.i18n import _
 
 
 class LeadTable(DataTable[Any]):
@@ -55,6 +60,21 @@ class LeadTable(DataTable[Any]):
         vanished."""
         plain = [Text(cell) if isinstance(cell, str) else cell for cell in cells]
         return super().add_row(*plain, height=height, key=key, label=label)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The columns shown, as ``show_columns`` was given them (untranslated)."""
+        return tuple(str(key.value) for key in self.columns)
+
+    def show_columns(self, labels: Sequence[str]) -> bool:
+        """Show the columns ``labels`` (headed in the user's language); False when they are
+        those shown already, True when they changed (and the rows went with the old ones)."""
+        if self.labels == tuple(labels):
+            return False
+        self.clear(columns=True)
+        for label in labels:
+            self.add_column(_(label), key=label)
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.height != self._height:
