@@ -22,6 +22,7 @@ from packstation.commands import INDEX
 from packstation.config import find_config, parse_settings
 from packstation.entry import by_ctrl_c, option_value
 from packstation.errors import NothingToDo, StoreError, UserError
+from packstation.help_format import use_cell_formatter
 from packstation.i18n import N_, _, default_language, language_named, set_language
 
 
@@ -152,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     set_language(language if language in ("en", "zh_CN") else "en")
     try:
         use_packstation_catalogue()
+        use_cell_formatter()
         # the command's module imports its libraries (python-escpos, PIL…) once click has
         # found its name: a second or so in which a Ctrl-C was a traceback
         root = build_cli()

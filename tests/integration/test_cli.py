@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from packstation.cli import build_cli, main
 from packstation.i18n import set_language
@@ -224,9 +226,14 @@ def test_a_language_is_known_however_people_write_it(tmp_path: Path) -> None:
 def test_click_s_own_words_follow_the_language() -> None:
     """Usage:, Options, the help option and click's errors were English in a Chinese help."""
     helped = _run("--lang", "zh_CN", "stock", "add", "--help")
-    assert helped.stdout.startswith("用法： packstation stock add")
-    assert "选项:" in helped.stdout and "显示此帮助并退出。" in helped.stdout
-    assert "[必填]" in _run("--lang", "zh_CN", "export", "shipments", "--help").stdout  # -o
+    assert helped.stdout.startswith("用法：packstation stock add")
+    assert "选项：" in helped.stdout and "显示此帮助并退出。" in helped.stdout
+    exported = _run(
+        "--lang", "zh_CN", "export", "shipments", "--help", env={**os.environ, "COLUMNS": "80"}
+    ).stdout
+    assert "[必填]" in exported  # -o
+    # laid out by cells: a Chinese sentence ran past the edge of an 80-column terminal
+    assert max(cell_len(line) for line in exported.splitlines()) <= 80, exported
     refused = _run("--lang", "zh_CN", "label")
     assert refused.returncode == 2
     assert "错误：缺少参数 'ORDER'" in refused.stderr
