@@ -24,7 +24,7 @@ from packstation.labels.fonts import font_check
 from packstation.store.bench_name import benches_running
 from packstation.store.clock import clock_offset
 from packstation.store.engine import POOL_SIZE, make_engine, require_existing_store, store_label
-from packstation.store.migrate import current_revision, head_revision, unreachable
+from packstation.store.migrate import current_revision, head_revision, made_by_newer, unreachable
 from packstation.store.write_lock import write_lock_free, write_lock_holder
 
 # how far this machine's clock may be from the store's before ``doctor`` says so
@@ -82,16 +82,22 @@ def check_store(settings: Settings) -> list[Check]:
     if current == head:
         checks.append(Check(_("schema"), True, _("at the current schema {rev}").format(rev=head)))
     else:
-        checks.append(
-            Check(
-                _("schema"),
-                False,
-                _("at {current}, this version needs {head}; run 'packstation db upgrade'").format(
-                    current=current or _("empty"), head=head
-                ),
-            )
-        )
+        checks.append(Check(_("schema"), False, _schema_problem(current, head)))
     return checks + server
+
+
+def _schema_problem(current: str | None, head: str) -> str:
+    """What to do about a store that is not at ``head``: empty, older, or a newer one's."""
+    if current is None:
+        return _("the store is empty; run 'packstation db upgrade'")
+    if made_by_newer(current):
+        return _(
+            "at {current}, which a newer packstation made; install that version here too "
+            "(this one needs {head})"
+        ).format(current=current, head=head)
+    return _("at {current}, this version needs {head}; run 'packstation db upgrade'").format(
+        current=current, head=head
+    )
 
 
 def _writes_check(engine: Engine) -> list[Check]:

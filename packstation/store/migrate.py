@@ -41,6 +41,24 @@ def head_revision() -> str:
     return head
 
 
+def made_by_newer(revision: str | None) -> bool:
+    """Is ``revision`` one this packstation does not know, i.e. a newer one's upgrade?"""
+    if revision is None:
+        return False
+    script = ScriptDirectory.from_config(alembic_config())
+    return revision not in {rev.revision for rev in script.walk_revisions()}
+
+
+def newer_store(engine: Engine, revision: str) -> StoreError:
+    """The one sentence for a store that a newer packstation upgraded."""
+    return StoreError(
+        _(
+            "The store {url} is at schema {rev}, which a newer packstation made; install that "
+            "version here too (this one needs {head}, and 'packstation db upgrade' cannot go back)."
+        ).format(url=store_label(str(engine.url)), rev=revision, head=head_revision())
+    )
+
+
 def current_revision(engine: Engine) -> str | None:
     """The store's schema revision, None for an empty store.  A read: on SQLite it does not wait
     for the write lock, which a busy store's benches pass from one to the next."""
@@ -97,6 +115,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     before = current_revision(engine)
     if before is None:
         _refuse_another_programs(engine)
+    elif made_by_newer(before):
+        raise newer_store(engine, before)
     config = alembic_config()
     try:
         with engine.begin() as conn:
@@ -135,6 +155,8 @@ def require_head(engine: Engine) -> None:
     if current != head_revision():
         if current is None:
             message = _("The store {url} is empty; run 'packstation db upgrade' first.")
+        elif made_by_newer(current):
+            raise newer_store(engine, current)
         else:
             message = _(
                 "The store {url} is at an older schema; run 'packstation db upgrade' first."

@@ -195,6 +195,40 @@ def test_older_store_is_refused_until_upgraded(tmp_path: Path) -> None:
     assert _run("--db", url, "user", "list").returncode == 0
 
 
+def test_a_store_newer_than_this_packstation_is_named_so(tmp_path: Path) -> None:
+    """A store another machine's newer packstation upgraded: every command, ``db upgrade`` (a
+    traceback before) and ``doctor`` said to run ``db upgrade``, which cannot help here."""
+    url = f"sqlite:///{tmp_path}/newer.db"
+    from sqlalchemy import text
+
+    from packstation.store.engine import make_engine
+    from packstation.store.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    for args in (("user", "list"), ("db", "upgrade")):
+        result = _run("--db", url, *args)
+        assert result.returncode == 3, result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "at schema 9999, which a newer packstation made" in result.stderr
+        assert "db upgrade' first" not in result.stderr
+    doctor = _run("--db", url, "doctor")
+    assert doctor.returncode == 1
+    line = next(x for x in doctor.stdout.splitlines() if "schema:" in x)
+    assert "a newer packstation" in line and "db upgrade" not in line
+    empty_url = f"sqlite:///{tmp_path}/empty.db"
+    empty = make_engine(empty_url)
+    upgrade(empty, "base")
+    empty.dispose()
+    doctor = _run("--db", empty_url, "doctor")
+    line = next(x for x in doctor.stdout.splitlines() if "schema:" in x)
+    assert "at empty" not in line and "the store is empty" in line
+
+
 def test_chinese_help() -> None:
     result = _run("--lang", "zh_CN", "--help")
     assert "打包台" in result.stdout
