@@ -27,10 +27,22 @@ def bench(cli: CliContext, bench_name: str | None) -> None:
             update={"bench": settings.bench.model_copy(update={"name": bench_name})}
         )
     cli.engine()  # refuse an unreachable or outdated store before the screen opens
+    _store_waybill_ranges(cli, settings)
     cli.close()  # the application opens its own connections: this one would sit idle
     from packstation.app import run_bench  # Textual is imported only when the app runs
 
     run_bench(settings, notice=simulated_notice(settings))
+
+
+def _store_waybill_ranges(cli: CliContext, settings: Settings) -> None:
+    """This bench's waybill ranges into the store as it starts (README, Backups)."""
+    if not any(carrier.waybill_range for carrier in settings.carriers.values()):
+        return
+    from packstation.services.carriers import store_ranges
+
+    with cli.uow() as uow:
+        store_ranges(uow, settings)
+        uow.commit()
 
 
 def simulated_notice(settings: Settings) -> str:

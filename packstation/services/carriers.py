@@ -9,6 +9,7 @@ changed range (a new last number) starts again from its first.
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
 
 from packstation.config import CarrierSettings, Settings
 from packstation.domain.carriers import code_for_name
@@ -103,6 +104,20 @@ def ensure_carrier(uow: UnitOfWork, settings: Settings, code: str) -> Carrier:
     if (row.name, row.name_en, row.tracking_pattern, row.range_next, row.range_last) != before:
         uow.session.add(row)
     return row
+
+
+def store_ranges(uow: UnitOfWork, settings: Settings) -> None:
+    """The configured waybill ranges into the carrier table (in transaction), each row locked as
+    an allocation locks it: a first number raised after a restore then counts for every bench,
+    not only once the bench configured so prints."""
+    for code, carrier in sorted(settings.carriers.items()):
+        if not carrier.waybill_range:
+            continue
+        code = code.upper()
+        uow.session.execute(
+            select(Carrier.code).where(col(Carrier.code) == code).with_for_update()
+        ).first()
+        ensure_carrier(uow, settings, code)
 
 
 def sync_carriers(uow: UnitOfWork, settings: Settings) -> list[Carrier]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
+from packstation.cli import main
 from packstation.config import CarrierSettings, Settings
 from packstation.services import tracking
 from packstation.store.models import Carrier
@@ -103,8 +106,6 @@ def test_a_first_number_raised_past_the_next_skips_the_numbers_between(
 def test_a_scanned_waybill_is_bound_and_checked(
     uow_factory: Uow, print_settings: Settings, new_order: Callable[..., tuple[int, list[int]]]
 ) -> None:
-    import pytest
-
     from packstation.errors import UserError
 
     order_id, (a,) = new_order(order_no="S1")
@@ -119,3 +120,33 @@ def test_a_scanned_waybill_is_bound_and_checked(
         tracking.bind_scanned(uow, print_settings, parcel_id=b, scanned="YT1234567890123")
     with uow_factory(readonly=True) as uow:
         assert tracking.find_order_id_by_tracking(uow, "YT1234567890123") == order_id
+
+
+def test_a_bench_started_with_a_raised_first_number_stores_it(
+    store_url: str,
+    uow_factory: Uow,
+    print_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a restore the README has the first number raised before the benches start. Raised
+    in one bench's configuration, it counted only once that bench printed: a bench started
+    with the old configuration gave out the numbers printed since the dump again."""
+    with uow_factory() as uow:
+        assert tracking.allocate(uow, print_settings, "YTO") == "YT7000000000000"
+        uow.commit()
+    last = print_settings.carriers["YTO"].waybill_range[1]
+    config = tmp_path / "bench-1.toml"
+    config.write_text(
+        f'[carriers.YTO]\nwaybill_range = ["YT7000000000050", "{last}"]\n', encoding="utf-8"
+    )
+    import packstation.app
+
+    monkeypatch.setattr(packstation.app, "run_bench", lambda *args, **kwargs: None)
+    try:
+        main(["--db", store_url, "--config", str(config), "bench"])
+    except SystemExit as exc:
+        assert not exc.code
+    with uow_factory() as uow:  # another bench, on the configuration from before the restore
+        assert tracking.allocate(uow, print_settings, "YTO") == "YT7000000000050"
+        uow.commit()
