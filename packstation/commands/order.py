@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import click
@@ -11,6 +12,7 @@ from packstation.commands.context import CliContext, echo_json, fill, pass_cli
 from packstation.domain.address import place_names
 from packstation.domain.orders import MarketState, generic_state, gift_mark
 from packstation.i18n import _
+from packstation.services.intake.line_changes import units_changed
 from packstation.services.intake.parsed import FIELD_NAMES
 from packstation.services.orders import order_details, require_order
 from packstation.services.status_names import (
@@ -179,13 +181,17 @@ def _changed(details: dict[str, Any]) -> str:
     # in the order an address is written (the log keeps its keys sorted: detail, city, …)
     known = list(FIELD_NAMES)
     pairs.sort(key=lambda pair: known.index(pair[0]) if pair[0] in known else len(known))
-    if pairs:
-        return _("; ").join(
-            _("{field}: {old} → {new}").format(
-                field=_(FIELD_NAMES.get(n, n)), old=old or "-", new=new or "-"
-            )
-            for n, old, new in pairs
+    changed = [
+        _("{field}: {old} → {new}").format(
+            field=_(FIELD_NAMES.get(n, n)), old=old or "-", new=new or "-"
         )
+        for n, old, new in pairs
+    ]
+    items = _lines_changed(details.get("changes", {}).get("lines"))
+    if items:  # an import's new lines, or a lead's release putting the marketplace's in place
+        changed.append(_("items: {changes}").format(changes=items))
+    if changed:
+        return _("; ").join(changed)
     reason = details.get("reason")
     said = _("reason: {reason}").format(reason=reason) if isinstance(reason, str) and reason else ""
     lead = details.get("lead")
@@ -193,6 +199,25 @@ def _changed(details: dict[str, Any]) -> str:
         overridden = _("overridden by {lead}").format(lead=lead)
         said = _("{first}; {second}").format(first=overridden, second=said) if said else overridden
     return said
+
+
+def _lines_changed(values: Any) -> str:
+    """The lines an event changed as "SKU ×old → ×new": an import stores them so already
+    (``["", "MUG-01 ×1 → ×3"]``), a lead's release as the lines before and after."""
+    if not isinstance(values, list) or len(values) != 2:
+        return ""
+    before, after = values
+    if isinstance(after, str):
+        return after
+    if not isinstance(before, list) or not isinstance(after, list):
+        return ""
+    had: Counter[str] = Counter()
+    wanted: Counter[str] = Counter()
+    for units, lines in ((had, before), (wanted, after)):
+        for line in lines:
+            if isinstance(line, dict):
+                units[str(line.get("sku", ""))] += int(line.get("quantity", 0))
+    return units_changed(had, wanted)
 
 
 def _when(instant: str | None) -> str:

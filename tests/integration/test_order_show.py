@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -19,6 +20,16 @@ def _show(capsys: pytest.CaptureFixture[str], store_url: str, lang: str) -> str:
     except SystemExit as stopped:
         assert stopped.code in (0, None)
     return capsys.readouterr().out
+
+
+def _events(s: Session, order_id: int | None, *events: tuple[str, dict[str, Any]]) -> None:
+    for kind, payload in events:
+        s.add(
+            Event(
+                kind=kind, order_id=order_id, bench="b-1", user="小王", payload=json.dumps(payload)
+            )
+        )
+    s.commit()
 
 
 def test_a_gift_is_marked_once(
@@ -107,21 +118,13 @@ def test_the_slip_a_waybill_printed_first_and_what_events_changed_are_shown(
         }
         # a weight let through by a lead: who did it was in the JSON alone
         overridden = {"grams": 1480, "lead": "王组长", "reason": "加了泡沫"}
-        for kind, payload in (
+        _events(
+            s,
+            row.id,
             ("order_updated", updated),
             ("address_corrected", corrected),
             ("weight_accepted", overridden),
-        ):
-            s.add(
-                Event(
-                    kind=kind,
-                    order_id=row.id,
-                    bench="b-1",
-                    user="小王",
-                    payload=json.dumps(payload),
-                )
-            )
-        s.commit()
+        )
     english = _show(capsys, store_url, "en")
     assert (
         "Other print jobs:\n  label job 2: void\n  packing slip job 3: sent (parcel 1)\n" in english
@@ -163,3 +166,32 @@ def test_the_orders_waybill_is_said_once_with_its_parcel(
     english = _show(capsys, store_url, "en")
     assert "the order's waybill" not in english
     assert "  #1 void YT7000000000011 " in english
+
+
+def test_the_items_an_import_or_a_release_changed_are_shown(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    """An export that raised a quantity changed the order's lines, and `order show` listed the
+    event with its address changes alone (or with nothing under it): the new items were in the
+    JSON only."""
+    with Session(engine) as s:
+        row = order(s, "T-1")
+        imported = {
+            "source": "import",
+            "changes": {"city": ["杭州市", "南京市"], "lines": ["", "MUG-01 ×1 → ×3"]},
+        }
+        released = {
+            "source": "lead",
+            "changes": {
+                "lines": [
+                    [{"sku": "MUG-01", "quantity": 3}, {"sku": "TS-WHT-L", "quantity": 2}],
+                    [{"sku": "MUG-01", "quantity": 3}, {"sku": "SOAP-1", "quantity": 1}],
+                ]
+            },
+        }
+        _events(s, row.id, ("order_updated", imported), ("order_updated", released))
+    english = _show(capsys, store_url, "en")
+    assert "      city: 杭州市 → 南京市; items: MUG-01 ×1 → ×3\n" in english
+    assert "      items: SOAP-1 ×0 → ×1; TS-WHT-L ×2 → ×0\n" in english
+    chinese = _show(capsys, store_url, "zh_CN")
+    assert "      城市：杭州市 → 南京市；商品：MUG-01 ×1 → ×3\n" in chinese

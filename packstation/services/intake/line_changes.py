@@ -47,7 +47,11 @@ def changed_lines(order: ParsedOrder, stored: StoredLines) -> str:
     wanted: Counter[str] = Counter()
     for line in order.lines:
         wanted[line.sku] += line.quantity
-    had = stored.units
+    return units_changed(stored.units, wanted)
+
+
+def units_changed(had: Counter[str], wanted: Counter[str]) -> str:
+    """ "SKU ×old → ×new" for each SKU whose units differ, by SKU; empty when none."""
     return "; ".join(
         f"{sku} ×{had[sku]} → ×{wanted[sku]}"
         for sku in sorted(set(had) | set(wanted))
