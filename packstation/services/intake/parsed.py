@@ -137,4 +137,17 @@ def disagreement(first: ParsedOrder, again: ParsedOrder) -> tuple[str, str, str]
         now = " ".join(str(getattr(again, name) or "") for name in names).strip()
         if was != now:
             return _(what), was, now
+    # a generic file has the order's lines on its rows: another file listing the order with
+    # other items lost them (a Taobao order's items are joined later, from the item report)
+    if _units(first) != _units(again):
+        return _("list of items"), _items(first), _items(again)
     return None
+
+
+def _units(order: ParsedOrder) -> list[tuple[str, int, bool]]:
+    return sorted((line.sku, line.quantity, line.is_gift) for line in order.lines)
+
+
+def _items(order: ParsedOrder) -> str:
+    """The order's lines as a person checks them: "MUG-01 ×1, TS-WHT-L ×2"."""
+    return ", ".join(f"{sku} ×{quantity}" for sku, quantity, _gift in _units(order))

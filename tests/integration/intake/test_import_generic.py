@@ -221,3 +221,33 @@ def test_a_payment_time_hours_ahead_is_refused_and_minutes_of_clock_skew_pass(
         uow_factory(), [write_generic(tmp_path / "p.csv", rows)], settings=settings
     )
     assert report.ok and report.orders_imported == 1
+
+
+def test_an_order_in_two_files_with_other_items_is_refused(
+    uow_factory: Factory, settings: Settings, tmp_path: Path
+) -> None:
+    """The second file's rows of an order the first file listed were dropped with "it counts
+    once" when its address agreed: the order was queued without the items of the second file,
+    and the parcel would have gone out short."""
+    first = write_generic(tmp_path / "part1.csv", [generic_row("C-1", "TS-WHT-L", 2)])
+    second = write_generic(
+        tmp_path / "part2.csv",
+        [generic_row("C-1", "MUG-01", 1), generic_row("C-2", "MUG-01", 1)],
+    )
+    before = snapshot(uow_factory)
+    report = import_orders(uow_factory(), [first, second], settings=settings)
+    assert [(p.file, p.row, p.value, p.problem) for p in report.errors] == [
+        (
+            "part2.csv",
+            2,
+            "MUG-01 ×1",
+            "Order C-1 is listed again (first at part1.csv row 2) with another list of items: "
+            "'TS-WHT-L ×2' there; correct the file or export it again.",
+        )
+    ]
+    assert snapshot(uow_factory) == before
+    # listed again with the same items, it counts once
+    again = write_generic(tmp_path / "part3.csv", [generic_row("C-1", "TS-WHT-L", 2)])
+    report = import_orders(uow_factory(), [first, again], settings=settings)
+    assert report.ok, report.errors
+    assert (report.orders_imported, report.duplicates_in_file) == (1, 1)
