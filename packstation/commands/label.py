@@ -218,6 +218,8 @@ def label(
             if shown is not None and shown.id is not None:
                 png = printing.parcel_label_preview_png(uow, parcel_id=shown.id, settings=settings)
             else:  # no parcel yet: what a batch printed, or what would print now
+                if found.status == OrderStatus.CANCELLED:  # nothing would: it gets no label
+                    _may_print(found)
                 png = printing.order_label_preview_png(
                     uow, order_id=found.id, settings=settings, seq=seq
                 )

@@ -374,3 +374,24 @@ def test_voiding_one_label_names_the_order_s_others_still_live(
         "The label YT7000000000102 of order C2 is still live: packstation label "
         "YT7000000000102 --void --reason TEXT voids it."
     )
+
+
+def test_a_cancelled_order_has_no_preview(tmp_path: Path, store_url: str) -> None:
+    """The preview of an order the marketplace closed drew a label with the next waybill
+    number, or, for a courier without a number range, said to set one: nothing would print."""
+    base, folder = setup(tmp_path, store_url)
+    engine = make_engine(store_url)
+    for carrier in ("YTO", "SF"):  # SF: no range in the configuration
+        make_order(
+            UnitOfWork(engine, bench="b", user="u"), order_no=carrier, carrier=carrier, parcels=0
+        )
+    with Session(engine) as s:
+        s.execute(text("UPDATE \"order\" SET status = 'cancelled' WHERE order_no <> 'C1'"))
+        s.commit()
+    engine.dispose()
+    png = tmp_path / "label.png"
+    for number in ("YTO", "SF"):
+        result = CliRunner().invoke(build_cli(), [*base, "label", number, "--preview", str(png)])
+        assert result.exit_code == 1
+        assert str(result.exception) == f"Order {number} was cancelled; it gets no label."
+    assert not png.exists() and not any(folder.iterdir())
