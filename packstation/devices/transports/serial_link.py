@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import serial
@@ -89,7 +90,12 @@ def open_serial(uri: DeviceUri, *, timeout: float = 1.0, what: str = "") -> Any:
 def port_problem(exc: Exception) -> str:
     """Why a port would not open, short and in the user's language where it is a common
     reason (pyserial's own words are English and repeat the path)."""
-    if isinstance(exc, OSError) and exc.errno in KNOWN_REASONS:
+    cause = exc.__context__  # socket:// wraps the system's error in its own words, no errno
+    if getattr(exc, "errno", None) is None and isinstance(cause, OSError):
+        exc = cause
+    if isinstance(exc, socket.gaierror) or (
+        isinstance(exc, OSError) and exc.errno in KNOWN_REASONS
+    ):
         return os_problem(exc)
     if "Inappropriate ioctl" in str(exc):  # a file, or a device that is no serial port
         return _("it is not a serial port")

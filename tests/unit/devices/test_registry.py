@@ -71,6 +71,21 @@ def test_what_to_check_depends_on_the_line() -> None:
     assert "dialout" not in said
 
 
+def test_a_serial_server_that_cannot_be_reached_says_why_in_few_words() -> None:
+    """pyserial's socket:// wraps the system's reason in English words that repeat the address;
+    the reason is said as for a printer: refused, or a host name that names no address."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(DeviceError) as refused:
+        registry.open_scale(f"tcp://127.0.0.1:{port}?protocol=ad")
+    assert "?protocol=ad (connection refused); check" in str(refused.value)
+    with pytest.raises(DeviceError) as unknown:
+        registry.open_scale("tcp://nohost.invalid:4001?protocol=ad")
+    assert "(no such host); check" in str(unknown.value)
+    assert "Could not open port" not in str(unknown.value)
+
+
 def test_no_scale_means_typed_weights() -> None:
     with pytest.raises(DeviceError, match="typed by hand"):
         registry.open_scale("none")
