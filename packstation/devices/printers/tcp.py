@@ -14,7 +14,6 @@ except ImportError:  # Windows: a printer that keeps its half open is taken at i
     pass
 
 from packstation.devices.base import (
-    DeviceError,
     PrinterState,
     PrintJobInterrupted,
     PrintJobNotSent,
@@ -100,9 +99,16 @@ class TcpPrinter:
     def status(self, timeout: float = 2.0) -> PrinterState:
         deadline = time.monotonic() + timeout
         try:
-            conn = self._connect(timeout)
-        except DeviceError as exc:
-            return PrinterState(ready=False, message=str(exc))
+            conn = socket.create_connection((self.host, self.port), timeout=timeout)
+        except TimeoutError:  # off, on a network that drops what is sent to it
+            return no_answer(self.description, timeout)
+        except OSError as exc:  # a reason, as "ready" is: "Printer: …", "… is not ready: …"
+            return PrinterState(
+                ready=False,
+                message=_(
+                    "cannot be reached ({problem}); check it is on and on the network"
+                ).format(problem=os_problem(exc)),
+            )
         answer = b""
         try:
             conn.sendall(query_for(self.language))

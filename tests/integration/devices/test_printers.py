@@ -127,6 +127,27 @@ def test_status_to_nowhere_is_not_ready() -> None:
         printer.send(LABEL, timeout=0.5)
 
 
+def test_a_printer_that_cannot_be_reached_is_named_once() -> None:
+    """The state of a network printer that refuses the connection is a reason that follows
+    "Printer:" and "is not ready:", not a second sentence naming the printer again."""
+    from packstation.devices.doctor import _printer_check
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    uri = f"tcp://127.0.0.1:{port}"
+    state = open_printer(uri, timeout=0.5).status(0.5)
+    assert (
+        state.message == "cannot be reached (connection refused); check it is on and on the network"
+    )
+    _name, ok, said = _printer_check(uri, "zpl", 0.5)
+    assert not ok
+    assert said == (
+        f"The printer at {uri} is not ready: cannot be reached (connection refused); "
+        "check it is on and on the network."
+    )
+
+
 class _PtyPrinter:
     """A serial label printer: answers status queries, keeps what it is sent."""
 
