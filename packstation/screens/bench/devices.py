@@ -90,7 +90,7 @@ class DeviceLink:
                     self.on_reading, ScaleReading(None, ScaleStatus.ERROR, b"", "g")
                 )
             if self.scale_trouble:
-                said = _("{trouble} F5 types the weight.").format(trouble=self.scale_trouble)
+                said = sentences(self.scale_trouble, _("F5 types the weight."))
             elif value == CONNECTED:
                 said = _("connected")
             else:

@@ -19,7 +19,7 @@ from packstation.config import CarrierSettings, Settings
 from packstation.devices.base import ScaleReading, ScaleStatus
 from packstation.domain.packing import tolerance
 from packstation.domain.status import OrderStatus, ParcelStatus
-from packstation.i18n import _, set_language
+from packstation.i18n import _, sentences, set_language
 from packstation.screens.bench.dialogs import ConfirmForm
 from packstation.screens.bench.packing import BenchScreen
 from packstation.screens.bench.signin import SignInScreen
@@ -1335,7 +1335,7 @@ async def test_the_weight_panel_breaks_between_its_parts(
             problem="no such file or folder",
         )
         app.scale_reading(ScaleReading(None, ScaleStatus.ERROR, b"", "g"))
-        bench(app).scale_state(_("{trouble} F5 types the weight.").format(trouble=trouble))
+        bench(app).scale_state(sentences(trouble, _("F5 types the weight.")))
         await pilot.pause()
         rows = _rows_shown(bench(app).query_one(WeightPanel))
         assert all(row and not row.endswith("│") and not row.startswith("│") for row in rows)

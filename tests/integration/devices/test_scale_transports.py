@@ -352,6 +352,34 @@ def test_the_bench_shows_why_the_scale_gives_no_reading_until_one_comes(
         link.monitor.stop()
 
 
+def test_the_scale_trouble_and_f5_are_two_sentences_as_the_language_writes_them(
+    tmp_path: Any,
+) -> None:
+    """In Chinese the top line read "…或 nci。 可按 F5 手工输入重量。": an English space between
+    two Chinese sentences."""
+    from packstation.config import Settings
+    from packstation.i18n import set_language
+
+    set_language("zh_CN")
+    base = Settings()
+    missing = f"serial://{tmp_path}/no-scale?protocol=mt-sics"
+    settings = base.model_copy(
+        update={"devices": base.devices.model_copy(update={"scale": missing})}
+    )
+    said: list[str] = []
+    link = _scale_link(settings, [], said)
+    link._start_scale()
+    try:
+        deadline = time.monotonic() + 10
+        while not any("F5" in s and "no-scale" in s for s in said) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        told = next(s for s in said if "no-scale" in s)
+        assert told.endswith("（dialout 用户组）。可按 F5 手工输入重量。")
+    finally:
+        assert link.monitor is not None
+        link.monitor.stop()
+
+
 def test_a_scale_gone_silent_leaves_no_stable_weight_behind(scale_server: Start) -> None:
     """The bench kept the last stable reading of a scale that went silent or was unplugged, and
     refused F5 ("the scale works"), though its top line said to type the weight."""
