@@ -28,7 +28,7 @@ def ports(as_json: bool) -> None:
     if not serial and not hid:
         click.echo(_("No serial ports and no USB HID scales seen."))
     for entry in serial + hid:
-        click.echo(f"{entry['uri']}\t{entry['description']}")
+        click.echo("\t".join(filter(None, (entry["uri"], entry["description"]))))
 
 
 COMMANDS = [ports]

@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 
 def serial_ports() -> list[tuple[str, str]]:
-    """(device, description) of every serial port pyserial sees."""
+    """(device, description) of every serial port pyserial sees; no description where pyserial
+    knows none (it says "n/a", in English whatever the language)."""
     from serial.tools import list_ports
 
-    return [(p.device, p.description or "") for p in sorted(list_ports.comports())]
+    return [
+        (p.device, "" if p.description in (None, "n/a") else p.description)
+        for p in sorted(list_ports.comports())
+    ]
 
 
 def _ports_check() -> tuple[str, bool, str]:

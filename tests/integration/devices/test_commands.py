@@ -365,6 +365,18 @@ def test_doctor_ends_a_printer_s_sentence_once(monkeypatch: pytest.MonkeyPatch) 
     assert not ok and said.endswith("cannot be reached; check it.")
 
 
+def test_a_port_without_a_description_is_not_called_n_a(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyserial names a port it knows nothing about "n/a": `ports` printed that English beside a
+    built-in serial port, in Chinese too."""
+    from serial.tools import list_ports, list_ports_common
+
+    built_in = list_ports_common.ListPortInfo("/dev/ttyS0")  # description "n/a"
+    adapter = list_ports_common.ListPortInfo("/dev/ttyUSB0")
+    adapter.description = "FT232R USB UART"
+    monkeypatch.setattr(list_ports, "comports", lambda: [adapter, built_in])
+    assert device_doctor.serial_ports() == [("/dev/ttyS0", ""), ("/dev/ttyUSB0", "FT232R USB UART")]
+
+
 def test_doctor_checks_the_scanner(tmp_path: Path) -> None:
     """A scanner address naming no scanner, or a device not there, was not checked: the bench
     started without a word and its scans never arrived."""
