@@ -16,9 +16,11 @@ from rich.text import Text
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
 
 from packstation.config import Settings
+from packstation.domain.status import OrderStatus as S
 from packstation.i18n import _, set_language
 from packstation.labels.render import pages_of
 from packstation.lead_app import LeadApp
@@ -34,7 +36,7 @@ from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
 from packstation.widgets.wedge_input import WedgeInput
 from tests.functional.lead.conftest import NOW, answer, until
-from tests.support.lead_data import DAY, carriers, event, hold, local, order
+from tests.support.lead_data import DAY, carriers, event, hold, local, order, parcel
 
 
 async def scan(pilot: Pilot[None], field: WedgeInput, code: str) -> None:
@@ -590,17 +592,25 @@ def test_a_decision_that_moves_an_order_in_the_list_keeps_it_selected(
     asyncio.run(scenario())
 
 
-async def _two_parcels_in(pilot: Pilot[None], app: LeadApp) -> Static:
-    """F5, a new YTO handover, two parcels scanned in.  Returns the screen's flash."""
+async def _scanned_in(
+    pilot: Pilot[None], app: LeadApp, codes: list[str], *, waiting: int
+) -> Static:
+    """F5 (``waiting`` parcels listed), a new YTO handover, ``codes`` scanned in.  Returns the
+    screen's flash."""
     await pilot.press("f5")
-    await until(pilot, lambda: len(_rows(app, "#waiting")) == 4)
+    await until(pilot, lambda: len(_rows(app, "#waiting")) == waiting)
     await answer(pilot, "ctrl+n", "enter")
     flash = app.screen.query_one("#flash", Static)
-    for n in range(2):
-        await pilot.press(*f"YT700000000000{n}", "enter")
+    for n, code in enumerate(codes):
+        await pilot.press(*code, "enter")
         await until(pilot, lambda n=n: f"{n + 1} in the handover" in str(flash.render()))
-    await until(pilot, lambda: len(_rows(app, "#inside")) == 2)
+    await until(pilot, lambda: len(_rows(app, "#inside")) == len(codes))
     return flash
+
+
+async def _two_parcels_in(pilot: Pilot[None], app: LeadApp) -> Static:
+    """F5, a new YTO handover, two parcels scanned in.  Returns the screen's flash."""
+    return await _scanned_in(pilot, app, ["YT7000000000000", "YT7000000000001"], waiting=4)
 
 
 async def _two_parcels_in_then_one_held(pilot: Pilot[None], app: LeadApp, engine: Engine) -> Static:
@@ -1363,5 +1373,62 @@ def test_in_chinese_the_missing_orders_count_stays_with_its_measure_word(
             assert len(lines) > 1, lines
             assert lines[0].startswith("有15个订单遗漏"), lines
             assert all(not line[-1].isdigit() for line in lines), lines
+
+    asyncio.run(scenario())
+
+
+def _in_its_room(app: LeadApp, name: str) -> bool:
+    """The table ends within the box it shares with its title, not below it."""
+    table = app.screen.query_one(name, DataTable)
+    room = table.parent
+    assert isinstance(room, Widget)
+    return table.region.bottom <= room.region.bottom
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_the_parcel_scanned_last_is_in_view_in_a_long_handover(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, size: tuple[int, int]
+) -> None:
+    """Each list was as tall as the room its title shares, so its last line fell below the
+    screen's edge: with more parcels in the handover than fit, the one just scanned (the
+    selected row, which the list scrolls to) was hidden, and so was the last one waiting."""
+    with Session(lead_engine) as s:
+        for n in range(30):
+            packed = order(s, f"TB-MORE{n:02d}", status=S.PACKED)
+            parcel(s, packed, f"YT71000000000{n:02d}", packed_at=local(12, n))
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            codes = [f"YT71000000000{n:02d}" for n in range(30)]
+            await _scanned_in(pilot, app, codes, waiting=34)
+            await pilot.pause()
+            for name in ("#inside", "#waiting"):
+                assert _in_its_room(app, name), name  # nothing below the edge
+            inside = app.screen.query_one("#inside", DataTable)
+            seen = inside.scroll_offset.y + inside.scrollable_content_region.height
+            assert inside.cursor_row == 29 and inside.cursor_row < seen - inside.header_height
+
+    asyncio.run(scenario())
+
+
+def test_the_last_missing_order_is_in_view_at_80_by_24(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """The missing orders' list was as tall as the room its title shares: its last line was
+    below the screen's edge, and the last order, reached with the arrow keys, stayed hidden."""
+    with Session(lead_engine) as s:
+        for n in range(30):
+            order(s, f"TB-LATE{n:02d}", paid=local(12, n))
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f6")
+            await until(pilot, lambda: len(_rows(app, "#missing")) > 30)
+            await pilot.pause()
+            assert _in_its_room(app, "#missing")
 
     asyncio.run(scenario())
