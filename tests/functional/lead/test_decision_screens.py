@@ -27,7 +27,7 @@ from packstation.lead_app import LeadApp
 from packstation.screens.lead import handover as handover_screen
 from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt, TextPage
 from packstation.screens.lead.exceptions import ExceptionsScreen
-from packstation.services.handover import SealedHandover
+from packstation.services.handover import SealedHandover, open_handover, scan_parcel
 from packstation.services.reprints import void_label
 from packstation.services.status_names import carrier_label
 from packstation.store.models import Carrier, Order, OrderException, Parcel, PrintJob
@@ -1387,22 +1387,33 @@ def _in_its_room(app: LeadApp, name: str) -> bool:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 def test_the_parcel_scanned_last_is_in_view_in_a_long_handover(
-    make_app: Callable[..., LeadApp], lead_engine: Engine, size: tuple[int, int]
+    make_app: Callable[..., LeadApp],
+    lead_engine: Engine,
+    lead_settings: Settings,
+    size: tuple[int, int],
 ) -> None:
     """Each list was as tall as the room its title shares, so its last line fell below the
     screen's edge: with more parcels in the handover than fit, the one just scanned (the
     selected row, which the list scrolls to) was hidden, and so was the last one waiting."""
+    codes = [f"YT71000000000{n:02d}" for n in range(30)]
     with Session(lead_engine) as s:
-        for n in range(30):
+        for n, code in enumerate(codes):
             packed = order(s, f"TB-MORE{n:02d}", status=S.PACKED)
-            parcel(s, packed, f"YT71000000000{n:02d}", packed_at=local(12, n))
+            parcel(s, packed, code, packed_at=local(12, n))
         s.commit()
+    # the handover the lead began earlier, 29 parcels in: F5 opens it again
+    uow = UnitOfWork(lead_engine, user="王组长")
+    begun = open_handover(uow, carrier="YTO", day=DAY, settings=lead_settings)
+    for code in codes[:-1]:
+        scan_parcel(uow, handover_id=begun.id or 0, code=code)
 
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=size) as pilot:
-            codes = [f"YT71000000000{n:02d}" for n in range(30)]
-            await _scanned_in(pilot, app, codes, waiting=34)
+            await pilot.press("f5")
+            await until(pilot, lambda: len(_rows(app, "#inside")) == 29)
+            await pilot.press(*codes[-1], "enter")
+            await until(pilot, lambda: len(_rows(app, "#inside")) == 30)
             await pilot.pause()
             for name in ("#inside", "#waiting"):
                 assert _in_its_room(app, name), name  # nothing below the edge
