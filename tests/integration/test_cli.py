@@ -406,6 +406,11 @@ def test_ctrl_c_at_any_moment_is_no_traceback(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             env=env,
         )
+        # a Ctrl-C between the fork and the exec would reach pytest's handler in the child
+        # and be lost with it (no user's shell starts a command that way)
+        cmdline = Path(f"/proc/{process.pid}/cmdline")
+        while b"packstation" not in cmdline.read_bytes():
+            time.sleep(0.001)
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=30)
