@@ -1,6 +1,7 @@
 """A simulated packer: one bench process draining the queue through the packing services.
 
-Run as its own OS process by the stress tests and the many-benches benchmark::
+Each bench is an OS process of its own: forked by the stress tests' supervisor (which the
+many-benches benchmark uses too), or started by hand::
 
     python -m tests.stress.driver --db URL --bench bench-3 --seed 3 --journal FILE
 
@@ -453,6 +454,15 @@ def main(argv: list[str] | None = None) -> int:
         }
         journal.write(json.dumps(finished) + "\n")
     return 0
+
+
+def run_forked(argv: list[str], errors: str) -> None:
+    """A bench forked by the stress tests' supervisor: stdout to nowhere and stderr appended to
+    ``errors`` (a pipe nobody reads could fill up and stall the bench), then ``main``."""
+    with open(os.devnull, "wb") as nowhere, open(errors, "ab") as err:
+        os.dup2(nowhere.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+    sys.exit(main(argv))
 
 
 if __name__ == "__main__":
