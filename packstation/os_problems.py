@@ -31,6 +31,7 @@ _REASONS = {
     errno.ENETUNREACH: N_("the network cannot be reached"),
     errno.EADDRINUSE: N_("the address is in use"),
     errno.EADDRNOTAVAIL: N_("no such address on this machine"),
+    errno.EIO: N_("input/output error"),  # an unplugged USB adapter's port
 }
 
 

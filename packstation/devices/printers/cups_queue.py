@@ -40,7 +40,7 @@ class CupsPrinter:
         except self._cups.IPPError as exc:
             raise PrintJobNotSent(
                 _("CUPS refused the job for {queue} ({problem}).").format(
-                    queue=self.queue, problem=exc
+                    queue=self.queue, problem=_ipp_problem(exc)
                 )
             ) from None
         finally:
@@ -49,8 +49,14 @@ class CupsPrinter:
     def status(self, timeout: float = 2.0) -> PrinterState:
         try:
             attributes = self._connection.getPrinterAttributes(self.queue)
-        except self._cups.IPPError as exc:
-            return PrinterState(ready=False, message=str(exc))
+        except self._cups.IPPError as exc:  # a reason, as "out of paper" is: "… is not ready: …"
+            return PrinterState(
+                ready=False,
+                message=_(
+                    "cannot be reached through CUPS ({problem}); check the queue's name and "
+                    "that CUPS is running"
+                ).format(problem=_ipp_problem(exc)),
+            )
         state = attributes.get("printer-state")
         message = str(attributes.get("printer-state-message", ""))
         if state == _STOPPED or not attributes.get("printer-is-accepting-jobs", True):
@@ -59,3 +65,9 @@ class CupsPrinter:
 
     def close(self) -> None:
         pass
+
+
+def _ipp_problem(exc: Exception) -> str:
+    """pycups's IPPError carries (status, text): the text, not the tuple's repr."""
+    args = exc.args
+    return str(args[-1] if len(args) == 2 else exc).rstrip(".")

@@ -14,7 +14,7 @@ from packstation.devices.printers.status import (
     query_for,
     state_from_answer,
 )
-from packstation.devices.transports.serial_link import PORT_ERRORS, open_serial
+from packstation.devices.transports.serial_link import PORT_ERRORS, open_serial, port_problem
 from packstation.devices.uri import DeviceUri
 from packstation.i18n import _
 
@@ -55,8 +55,13 @@ class SerialPrinter:
                     return no_answer(self.description, timeout)
                 self._port.timeout = min(remaining, 0.1)
                 answer += self._port.read(max(1, self._port.in_waiting))
-        except PORT_ERRORS as exc:
-            return PrinterState(ready=False, message=str(exc))
+        except PORT_ERRORS as exc:  # a reason, as "out of paper" is: "… is not ready: …"
+            return PrinterState(
+                ready=False,
+                message=_(
+                    "cannot be reached ({problem}); check the cable and that it is switched on"
+                ).format(problem=port_problem(exc)),
+            )
         return state_from_answer(self.language, answer, self.description)
 
     def close(self) -> None:

@@ -60,8 +60,8 @@ class SimulatedPrinter:
             return PrinterState(ready=False, message=_("out of paper"), paper_out=True)
         if mode is PrinterMode.HEAD_OPEN:
             return PrinterState(ready=False, message=_("print head open"), head_open=True)
-        if mode is PrinterMode.OFF:
-            return PrinterState(ready=False, message=_("The simulated printer is switched off."))
+        if mode is PrinterMode.OFF:  # a reason, as "out of paper" is: "Printer: switched off"
+            return PrinterState(ready=False, message=_("switched off"))
         return PrinterState(
             ready=False,
             message=_(

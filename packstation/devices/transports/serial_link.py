@@ -93,6 +93,9 @@ def port_problem(exc: Exception) -> str:
     cause = exc.__context__  # socket:// wraps the system's error in its own words, no errno
     if getattr(exc, "errno", None) is None and isinstance(cause, OSError):
         exc = cause
+    match exc.args:  # termios's error is the system's (errno, text) without being an OSError
+        case (int() as number, str() as text) if not isinstance(exc, OSError):
+            exc = OSError(number, text)
     if isinstance(exc, socket.gaierror) or (
         isinstance(exc, OSError) and exc.errno in KNOWN_REASONS
     ):

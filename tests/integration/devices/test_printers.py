@@ -148,6 +148,64 @@ def test_a_printer_that_cannot_be_reached_is_named_once() -> None:
     )
 
 
+def test_an_unplugged_serial_printer_is_named_once() -> None:
+    """The state of a serial printer whose port went away was pyserial's or termios's words
+    ("(5, 'Input/output error')"); it is a reason that follows "Printer:" and "is not ready:"."""
+    line = PtyEndpoint(lambda _data: b"", None)
+    line.start()
+    printer = open_printer(f"serial://{line.address}")
+    try:
+        line.stop()  # the cable pulled out
+        state = printer.status(0.5)
+    finally:
+        printer.close()
+    assert not state.ready
+    assert state.message == (
+        "cannot be reached (input/output error); check the cable and that it is switched on"
+    )
+
+
+def test_a_cups_queue_that_cannot_be_reached_is_named_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pycups's error is (status, sentence): the state was the tuple's repr, a sentence in
+    brackets after "is not ready:"; it is a reason, the sentence's words in brackets."""
+    import sys
+    import types
+
+    from packstation.devices.doctor import _printer_check
+
+    class IPPError(Exception):
+        pass
+
+    class Connection:
+        def getPrinterAttributes(self, queue: str) -> dict[str, object]:
+            raise IPPError(1030, "The printer or class does not exist.")
+
+    cups = types.ModuleType("cups")
+    cups.IPPError = IPPError  # type: ignore[attr-defined]
+    cups.Connection = Connection  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "cups", cups)
+    _name, ok, said = _printer_check("cups://Zebra", "zpl", 0.5)
+    assert not ok
+    assert said == (
+        "The printer at cups://Zebra is not ready: cannot be reached through CUPS (The printer "
+        "or class does not exist); check the queue's name and that CUPS is running."
+    )
+
+
+def test_the_simulated_printer_switched_off_is_named_once() -> None:
+    """ "Printer: The simulated printer is switched off." on the bench's top line, and "The
+    printer is not ready: The simulated printer is switched off." after a box: a reason now."""
+    from packstation.devices.sim.printer import SimulatedPrinter
+
+    printer = SimulatedPrinter()
+    printer.set_mode(PrinterMode.OFF)
+    assert printer.status().message == "switched off"
+    with pytest.raises(PrintJobNotSent, match="The simulated printer is switched off"):
+        printer.send(LABEL)
+
+
 class _PtyPrinter:
     """A serial label printer: answers status queries, keeps what it is sent."""
 
