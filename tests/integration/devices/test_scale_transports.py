@@ -565,3 +565,27 @@ def test_a_reading_under_zero_is_read_as_such(scale_server: Start, protocol: str
         assert read_until(scale, lambda r: r.stable).grams == Decimal(-50)
     finally:
         scale.close()
+
+
+def test_the_readme_says_what_a_missing_scale_shows() -> None:
+    """The README said a missing scale "shows as *disconnected*"; the bench shows why it cannot
+    be opened, and the README says that."""
+    errors: list[str] = []
+    uri = "serial:///dev/packstation-no-such-scale"
+    monitor = ScaleMonitor(
+        lambda: open_scale(uri), lambda _r: None, lambda _s: None, on_error=errors.append
+    )
+    monitor.start()
+    try:
+        deadline = time.monotonic() + 10.0
+        while not errors:
+            assert time.monotonic() < deadline, "no sentence for the missing scale"
+            time.sleep(0.01)
+    finally:
+        monitor.stop()
+    assert errors[0].startswith(f"Cannot open the scale at {uri} (no such file or folder); ")
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    devices = readme.split("## Devices", 1)[1].split("### Checking the devices", 1)[0]
+    said = " ".join(devices.split())
+    assert "shows as *disconnected*" not in said
+    assert '("Cannot open the scale at … (no such file or folder); …")' in said
