@@ -7,6 +7,11 @@ below are the ones a person meets in help and errors; any other of click's stays
 Chinese keeps one form for every count, under the singular: click gives the singular's and the
 plural's values alike ("Did you mean {possibility}?" is also given ``possibilities``), so the
 one form reads right for a single suggestion and for several.
+
+A few of click's errors are put together from English that no catalogue reaches: a number's
+type is named by its English name ("integer", "float range"), a missing parameter's sentence
+ends with an ASCII full stop written after its name, and a suggestion follows the error after
+a space.  Those three are said here in the language, as click says them in English.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import click.parser
 import click.termui
 import click.types
 
-from packstation.i18n import N_, _, ngettext
+from packstation.i18n import N_, _, ngettext, sentences
 
 TRANSLATED = (
     N_("Usage:"),
@@ -39,6 +44,7 @@ TRANSLATED = (
     N_("Missing command."),
     N_("Missing argument"),
     N_("Missing option"),
+    N_("{missing}{name}."),
     N_("Missing parameter: {param_name}"),
     N_("Invalid value for {param_hint}: {message}"),
     N_("Got unexpected extra argument ({args})"),
@@ -46,9 +52,17 @@ TRANSLATED = (
     N_("Did you mean {possibility}?"),
     N_("{value!r} is not {choice}."),
     N_("{value!r} is not a valid {number_type}."),
+    # the number types' names, which click gives as {number_type}
+    N_("integer"),
+    N_("float"),
+    N_("integer range"),
+    N_("float range"),
     N_("{value} is not in the range {range}."),
     N_("{value!r} does not match the format {format}."),
     N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."),
     N_("file"),
     N_("directory"),
     N_("path"),
@@ -67,10 +81,61 @@ _CLICK_MODULES: tuple[ModuleType, ...] = (
 )
 
 
+class _TypeNamed(str):
+    """A text of click's whose ``{number_type}`` is the type's English name: named in the
+    language too ("'abc' 不是有效的整数。", not "…数值（integer）")."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        if isinstance(kwargs.get("number_type"), str):
+            kwargs["number_type"] = _(str(kwargs["number_type"]))
+        return super().format(*args, **kwargs)
+
+
+def _types_text(message: str) -> str:
+    text = _(message)
+    return _TypeNamed(text) if "{number_type}" in message else text
+
+
+def _missing_message(self: click.exceptions.MissingParameter) -> str:
+    """Click's "Missing option '-o' / '--output'." with the language's full stop (click writes
+    the ASCII one after the name itself), and what the type adds after it as the language
+    writes a second sentence."""
+    hint = self.param_hint
+    if hint is None and self.param is not None:
+        hint = self.param.get_error_hint(self.ctx)
+    name = click.exceptions._join_param_hints(hint)
+    name = f" {name}" if name else ""
+    kind = self.param_type
+    if kind is None and self.param is not None:
+        kind = self.param.param_type_name
+    missing = {
+        "argument": _("Missing argument"),
+        "option": _("Missing option"),
+    }.get(kind or "", _("Missing parameter"))
+    said = _("{missing}{name}.").format(missing=missing, name=name)
+    more = [self.message] if self.message else []
+    if self.param is not None:
+        more.append(self.param.type.get_missing_message(param=self.param, ctx=self.ctx) or "")
+    return sentences(said, *more)
+
+
+def _with_suggestion(self: click.exceptions.NoSuchOption | click.exceptions.NoSuchCommand) -> str:
+    """The error and click's suggestion ("Did you mean '--since'?") as the language writes two
+    sentences (Chinese: no space between them)."""
+    if not self.possibilities:
+        return self.message
+    return sentences(self.message, click.exceptions._format_possibilities(self.possibilities))
+
+
 def use_packstation_catalogue() -> None:
     """Click's texts from now on come from packstation's catalogue, in its current language."""
     for module in _CLICK_MODULES:
         if hasattr(module, "_"):
-            module._ = _  # type: ignore[attr-defined]
+            module._ = _types_text if module is click.types else _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    click.exceptions.MissingParameter.format_message = _missing_message  # type: ignore[method-assign]
+    click.exceptions.NoSuchOption.format_message = _with_suggestion  # type: ignore[method-assign]
+    click.exceptions.NoSuchCommand.format_message = _with_suggestion  # type: ignore[method-assign]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -273,7 +274,7 @@ def test_click_s_own_words_follow_the_language() -> None:
     assert "错误：缺少参数 'ORDER'" in refused.stderr
     assert "运行 'packstation label --help' 查看帮助。" in refused.stderr
     # a suggestion and a choice: one Chinese form whether click names one value or several
-    assert "没有命令 'stok'。 您是想输入 'stock' 吗？" in _run("--lang", "zh_CN", "stok").stderr
+    assert "没有命令 'stok'。您是想输入 'stock' 吗？" in _run("--lang", "zh_CN", "stok").stderr
     wrong = _run("--lang", "zh_CN", "import", "orders", "--format", "xx", "a.csv").stderr
     assert "'xx' 不是可选的值（'auto', 'taobao', 'generic'）。" in wrong
     english = _run("--lang", "en", "label")
@@ -459,3 +460,90 @@ def test_an_option_of_packstation_after_the_command_says_where_it_goes(
             main(args)
         assert stopped.value.code == 2 and said in capsys.readouterr().err
     set_language("en")
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"),
+    [
+        (
+            ["stock", "add", "SOAP-1", "abc", "--reason", "x"],
+            "错误：'UNITS' 的值无效：'abc' 不是有效的整数。",
+            "Error: Invalid value for 'UNITS': 'abc' is not a valid integer.",
+        ),
+        (
+            ["sim", "printer", "--port", "x"],
+            "错误：'--port' 的值无效：'x' 不是有效的整数。",
+            "Error: Invalid value for '--port': 'x' is not a valid integer range.",
+        ),
+        (
+            ["scale", "read", "--timeout", "x"],
+            "错误：'--timeout' 的值无效：'x' 不是有效的数字。",
+            "Error: Invalid value for '--timeout': 'x' is not a valid float range.",
+        ),
+        (
+            ["sim", "printer", "--port", "99999"],
+            "错误：'--port' 的值无效：99999 不在范围 0<=x<=65535 内。",
+            "Error: Invalid value for '--port': 99999 is not in the range 0<=x<=65535.",
+        ),
+        (
+            ["export", "shipments"],
+            "错误：缺少选项 '-o' / '--output'。",
+            "Error: Missing option '-o' / '--output'.",
+        ),
+        (["stock", "add"], "错误：缺少参数 'SKU'。", "Error: Missing argument 'SKU'."),
+        (
+            ["export", "shipments", "-o", "x.csv", "extra"],
+            "错误：多余的参数（extra）。",
+            "Error: Got unexpected extra argument (extra)",
+        ),
+        (
+            ["export", "shipments", "--bogus"],
+            "错误：没有选项 '--bogus'。",
+            "Error: No such option '--bogus'.",
+        ),
+        (
+            ["audit", "--jsn"],
+            "错误：没有选项 '--jsn'。您是想输入 '--json' 吗？",
+            "Error: No such option '--jsn'. Did you mean '--json'?",
+        ),
+        (
+            ["printer", "status", "--language", "foo"],
+            "错误：'--language' 的值无效：'foo' 不是可选的值（'zpl', 'escpos'）。",
+            "Error: Invalid value for '--language': 'foo' is not one of 'zpl', 'escpos'.",
+        ),
+        (
+            ["printer", "status", "--printer"],
+            "错误：选项 '--printer' 需要一个值。",
+            "Error: Option '--printer' requires an argument.",
+        ),
+    ],
+)
+def test_click_s_errors_read_as_chinese(
+    capsys: pytest.CaptureFixture[str], args: list[str], chinese: str, english: str
+) -> None:
+    """Click's errors in Chinese kept English: a number's type ("不是有效的数值（integer）"),
+    the ASCII stop click writes after a missing option's name ("缺少选项 '-o' / '--output'."),
+    the space before a suggestion. Each reads as Chinese now; the English is as click says it."""
+    try:
+        for lang, said in (("zh_CN", chinese), ("en", english)):
+            with pytest.raises(SystemExit) as stopped:
+                main(["--lang", lang, *args])
+            assert stopped.value.code == 2
+            assert capsys.readouterr().err.splitlines()[-1] == said
+    finally:
+        set_language("en")
+    unquoted = re.sub(r"'[^']*'|\([^)]*\)|（[^）]*）|\d\S*", "", chinese)
+    assert not re.search(r"[A-Za-z.?!]", unquoted), unquoted
+
+
+def test_a_file_that_is_a_folder_is_said_in_chinese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """click.Path's "is a directory." was left in English after the Chinese "文件"."""
+    try:
+        with pytest.raises(SystemExit):
+            main(["--lang", "zh_CN", "export", "shipments", "-o", str(tmp_path)])
+        said = capsys.readouterr().err.splitlines()[-1]
+    finally:
+        set_language("en")
+    assert said == f"错误：'-o' / '--output' 的值无效：文件 '{tmp_path}' 是目录。"
