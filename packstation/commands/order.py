@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from packstation.commands.context import CliContext, echo_json, fill, pass_cli
+from packstation.devices.weighing import grams_said
 from packstation.domain.address import place_names
 from packstation.domain.orders import MarketState, generic_state, gift_mark
 from packstation.i18n import _
@@ -119,14 +120,14 @@ def _print(d: dict[str, Any]) -> None:
     for p in d["parcels"]:
         click.echo(
             _(
-                "  #{seq} {status} {tracking} weight {weight} g (expected {expected} g) "
-                "carton {carton}"
+                "  #{seq} {status} {tracking} weight {weight} (expected {expected}) carton {carton}"
             ).format(
                 seq=p["seq"],
                 status=parcel_status_label(p["status"]),
                 tracking=p["tracking_no"] or "-",
-                weight=p["weight_g"] if p["weight_g"] is not None else "-",
-                expected=p["expected_g"] if p["expected_g"] is not None else "-",
+                # a figure not known is a dash alone: "- g" read as a weight of some grams
+                weight=grams_said(p["weight_g"]) if p["weight_g"] is not None else "-",
+                expected=grams_said(p["expected_g"]) if p["expected_g"] is not None else "-",
                 carton=p["carton"] or "-",
             )
         )

@@ -195,3 +195,25 @@ def test_the_items_an_import_or_a_release_changed_are_shown(
     assert "      items: SOAP-1 ×0 → ×1; TS-WHT-L ×2 → ×0\n" in english
     chinese = _show(capsys, store_url, "zh_CN")
     assert "      城市：杭州市 → 南京市；商品：MUG-01 ×1 → ×3\n" in chinese
+
+
+def test_a_figure_not_known_is_a_dash_without_a_unit(
+    capsys: pytest.CaptureFixture[str], store_url: str, engine: Engine
+) -> None:
+    """A box split off by the lead and never packed (the order went as one box) has no weight:
+    it read "weight - g (expected - g)", a dash with a unit, in both languages."""
+    with Session(engine) as s:
+        row = order(s, "T-1", status="packed")
+        spare = parcel(s, row, None, status="void")
+        spare.measured_weight_g = None
+        box = parcel(s, row, "YT7000000000012", seq=2, weight_g=1480)
+        box.expected_weight_g = 1450
+        s.commit()
+    english = _show(capsys, store_url, "en")
+    assert "  #1 void - weight - (expected -) carton -\n" in english
+    assert " weight 1480 g (expected 1450 g) carton -\n" in english
+    assert "- g" not in english
+    chinese = _show(capsys, store_url, "zh_CN")
+    assert " 重量 -（预计 -）纸箱 -\n" in chinese
+    assert " 重量 1480 克（预计 1450 克）纸箱 -\n" in chinese
+    assert "- 克" not in chinese
