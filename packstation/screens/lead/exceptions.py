@@ -237,13 +237,14 @@ class ExceptionsScreen(LeadScreen):
     def _ask(
         self,
         question: str,
-        then: Callable[[int, str], Callable[[UnitOfWork], str]],
+        then: Callable[[int, str, str], Callable[[UnitOfWork], str]],
         value: str = "",
         at_bench: str = "",
         check: Callable[[str], str] | None = None,
     ) -> None:
-        """``at_bench``: the question instead, for an order a bench is packing now; ``check``:
-        why an answer is refused, said while the question stays open (``Prompt``)."""
+        """``then``: the decision for the order's id and number and the answer; ``at_bench``:
+        the question instead, for an order a bench is packing now; ``check``: why an answer is
+        refused, said while the question stays open (``Prompt``)."""
         selected = self._selected()
         if selected is None:
             return
@@ -253,7 +254,7 @@ class ExceptionsScreen(LeadScreen):
 
         def answered(answer: str | None) -> None:
             if answer:
-                self.act(then(order_id, answer))
+                self.act(then(order_id, order_no, answer))
 
         self.app.push_screen(
             Prompt(question.format(order=order_no), value=value, required=True, check=check),
@@ -267,7 +268,7 @@ class ExceptionsScreen(LeadScreen):
         order_id, order_no = selected
         if order_id in self.not_held:
             # the courier has it: nothing to release, the lead says what was done instead
-            def then(order_id: int, resolution: str) -> Callable[[UnitOfWork], str]:
+            def then(order_id: int, order_no: str, resolution: str) -> Callable[[UnitOfWork], str]:
                 def job(uow: UnitOfWork) -> str:
                     settle(uow, order_id=order_id, resolution=resolution)
                     return _("Order {order}: settled ({resolution}).").format(
@@ -313,7 +314,7 @@ class ExceptionsScreen(LeadScreen):
         lead = self.lead
         known = listed(sorted(lead.settings.carriers)) or lead.settings.shipping.default_carrier
 
-        def then(order_id: int, code: str) -> Callable[[UnitOfWork], str]:
+        def then(order_id: int, order_no: str, code: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
                 changed = change_courier(
                     uow, order_id=order_id, carrier=code, settings=lead.settings
@@ -377,10 +378,12 @@ class ExceptionsScreen(LeadScreen):
         self.app.call_from_thread(self.app.push_screen, form, saved)
 
     def action_split(self) -> None:
-        def then(order_id: int, answer: str) -> Callable[[UnitOfWork], str]:
+        def then(order_id: int, order_no: str, answer: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
                 ids = split_order(uow, order_id=order_id, parcels=int(answer))
-                return _("The order ships in {count} parcels.").format(count=len(ids))
+                return _("Order {order} ships in {count} parcels.").format(
+                    order=order_no, count=len(ids)
+                )
 
             return job
 
@@ -389,7 +392,7 @@ class ExceptionsScreen(LeadScreen):
         )
 
     def action_cancel_order(self) -> None:
-        def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
+        def then(order_id: int, order_no: str, reason: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
                 return cancel_order(uow, order_id=order_id, reason=reason).sentence()
 
@@ -405,7 +408,7 @@ class ExceptionsScreen(LeadScreen):
         )
 
     def action_not_today(self) -> None:
-        def then(order_id: int, reason: str) -> Callable[[UnitOfWork], str]:
+        def then(order_id: int, order_no: str, reason: str) -> Callable[[UnitOfWork], str]:
             def job(uow: UnitOfWork) -> str:
                 order = not_shipping_today(uow, order_id=order_id, reason=reason, day=self.lead.day)
                 return _("Reason written for order {order}.").format(order=order.order_no)

@@ -30,7 +30,14 @@ from packstation.screens.lead.exceptions import ExceptionsScreen
 from packstation.services.handover import SealedHandover, open_handover, scan_parcel
 from packstation.services.reprints import void_label
 from packstation.services.status_names import carrier_label
-from packstation.store.models import Carrier, Order, OrderException, Parcel, PrintJob
+from packstation.store.models import (
+    Carrier,
+    Order,
+    OrderException,
+    OrderLine,
+    Parcel,
+    PrintJob,
+)
 from packstation.store.uow import UnitOfWork
 from packstation.widgets.key_bar import KeyBar
 from packstation.widgets.pieces import Pieces
@@ -103,9 +110,19 @@ def test_settle_each_kind_of_exception(
             await pilot.press(*"ZTO", "enter")
             await until(pilot, lambda: _orders(lead_engine)["TB0001"].carrier == "ZTO")
 
+            # three mugs, one to a box (with one unit, the refusal was the "3 parcels" read)
+            with Session(lead_engine) as s:
+                line = s.exec(
+                    select(OrderLine).where(OrderLine.order_id == _orders(lead_engine)["TB0002"].id)
+                ).one()
+                line.quantity = 3
+                s.add(line)
+                s.commit()
             select_row("TB0002")
             await pilot.press("s", "backspace", "3", "enter")
             await until(pilot, lambda: "3 parcels" in _message(app))
+            # it said "The order ships in 3 parcels.": which order, the other decisions say
+            assert _message(app) == "Order TB0002 ships in 3 parcels."
 
             select_row("TB0004")
             await pilot.press("x", *"buyer asked", "enter")
