@@ -121,3 +121,7 @@ class PeopleScreen(LeadScreen):
             table.clear()
             for f in figures:
                 table.add_row(*_row(f, table.labels[1:]))  # the name's column, then the figures
+            # no taller than its heading and rows: the room one table does not need goes to the
+            # other (split evenly, the packers' third row was scrolled out of view at 80x24
+            # while the benches' table had a blank line under its rows)
+            table.styles.max_height = table.row_count + 1

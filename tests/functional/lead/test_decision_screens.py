@@ -1129,6 +1129,72 @@ def test_at_80_columns_the_people_and_benches_show_every_figure(
     asyncio.run(scenario())
 
 
+def _all_in_view(table: DataTable[Any]) -> bool:
+    """Every row of the table on the screen: nothing to scroll to."""
+    return table.row_count > 0 and table.size.height == table.row_count + 1  # and its heading
+
+
+async def _people_tables(
+    pilot: Pilot[None], app: LeadApp, packers: int, benches: int
+) -> tuple[DataTable[Any], DataTable[Any]]:
+    """F4, and its two tables once they hold ``packers`` and ``benches`` rows."""
+    await pilot.press("f4")
+    tables = (
+        app.screen.query_one("#packers", DataTable),
+        app.screen.query_one("#benches", DataTable),
+    )
+    await until(pilot, lambda: [t.row_count for t in tables] == [packers, benches])
+    await pilot.pause()
+    return tables
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_at_80_by_24_the_people_tables_show_every_row_that_fits(
+    make_app: Callable[..., LeadApp], lead_engine: Engine, language: str
+) -> None:
+    """The two tables took half the room each: with a lead's reprint the packers' third row
+    (王组长, 1 reprint) had to be scrolled to while the benches' table had a blank line under
+    its two rows, the chart another under its own.  Each table is now no taller than its
+    rows, and the room one does not need goes to the other."""
+    with Session(lead_engine) as s:
+        event(s, "label_reprinted", at=local(13, 5), user="王组长", bench="bench-1")
+        s.commit()
+    set_language(language)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            packers, benches = await _people_tables(pilot, app, 3, 2)
+            assert _all_in_view(packers) and _all_in_view(benches)
+            assert str(packers.get_row_at(2)[0]) == "王组长"
+            chart = app.screen.query_one("#chart")
+            assert chart.region.bottom <= app.screen.query_one("#message").region.y
+
+    asyncio.run(scenario())
+
+
+def test_at_80_by_24_the_people_tables_share_what_does_not_fit(
+    make_app: Callable[..., LeadApp], lead_engine: Engine
+) -> None:
+    """More packers than fit: the benches' table keeps its rows in view, the packers' takes
+    every line left (half the room each left a blank line under the benches)."""
+    with Session(lead_engine) as s:
+        for n in range(8):
+            event(s, "scan_refused", at=local(12, n), user=f"帮手{n}", bench="bench-1")
+        s.commit()
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            packers, benches = await _people_tables(pilot, app, 10, 2)
+            assert _all_in_view(benches)
+            # the lines between the packers' title and the benches' are all the packers'
+            title = app.screen.query(".section").nodes[1]
+            assert packers.region.bottom == title.region.y and packers.size.height > 4
+
+    asyncio.run(scenario())
+
+
 def test_at_80_columns_the_handover_lists_show_whole_numbers(
     make_app: Callable[..., LeadApp],
 ) -> None:
