@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -60,7 +61,7 @@ def _ask_pin(cli: CliContext, lead_user: User) -> None:
     from packstation.services.users import try_pin
 
     for attempt in range(1, PIN_TRIES + 1):
-        pin = click.prompt(_("PIN of {name}").format(name=lead_user.name), hide_input=True)
+        pin = _read_pin(_("PIN of {name}").format(name=lead_user.name))
         if try_pin(cli.uow(), lead_user, pin):
             return
         if attempt < PIN_TRIES:
@@ -68,6 +69,34 @@ def _ask_pin(cli: CliContext, lead_user: User) -> None:
     raise UserError(
         _("Wrong PIN for {name}; the lead's application did not open.").format(name=lead_user.name)
     )
+
+
+def _read_pin(question: str) -> str:
+    """The PIN typed at the terminal, not shown.  Keys typed before the question showed (the
+    PIN typed right after the command, while the store was opened) are read as the answer:
+    click's prompt threw them away when it turned the echo off, and the PIN's last digits,
+    typed after that, were a wrong PIN that counted towards the lockout."""
+    try:
+        import termios
+    except ImportError:  # Windows: click's prompt
+        termios = None  # type: ignore[assignment]
+    if termios is None or not sys.stdin.isatty():
+        return str(click.prompt(question, hide_input=True))
+    fd = sys.stdin.fileno()
+    before = termios.tcgetattr(fd)
+    quiet = [*before[:3], before[3] & ~termios.ECHO, *before[4:]]
+    try:
+        while True:
+            termios.tcsetattr(fd, termios.TCSANOW, quiet)  # TCSAFLUSH dropped what was typed
+            click.echo(f"{question}: ", nl=False, err=True)
+            line = sys.stdin.readline()
+            click.echo(err=True)
+            if not line:
+                raise click.Abort
+            if line.strip():
+                return line.rstrip("\r\n")
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, before)
 
 
 COMMANDS = [lead]
