@@ -63,6 +63,10 @@ def import_orders(
     write = not dry_run and not report.errors
     with uow:
         apply_orders(uow, orders, report, settings=settings, write=write)
+        if report.errors:
+            # the notes say what the import changes (an address going back, a line refunded):
+            # refused, it changes nothing, and the problems alone are said
+            report.notices.clear()
         if not write:
             return report
         uow.record(

@@ -495,3 +495,40 @@ def test_shortages_text_names_the_orders_waiting(
     assert waiting.endswith(" and 2 more")
     code, out, _err = run(capsys, "--lang", "zh_CN", *db[:2], "report", "shortages")
     assert code == 0 and "10 个订单等待：W-1、W-10、W-2、" in out and "，另有 2 个" in out
+
+
+def test_a_refused_import_says_no_notes_of_changes_it_did_not_make(
+    capsys: pytest.CaptureFixture[str], store_url: str, tmp_path: Path
+) -> None:
+    """Two days' reports mixed: the order report of the 28th with the item report of the 29th.
+    The import was refused, and stdout still said "note: … district; street address go back to
+    what they were before …", of changes that never happened."""
+    products = tmp_path / "products.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    db = ("--db", store_url, "--lang", "en")
+    assert run(capsys, *db, "import", "products", str(products))[0] == 0
+    old = "浙江省 杭州市 西湖区 文三路123号 (310000)"
+    new = "浙江省 杭州市 滨江区 江南大道8号 (310051)"
+    day28 = write_taobao(
+        tmp_path / "28",
+        [TOrder("D-1", [Item("MUG-01")], address=old), TOrder("D-2", [Item("TS-WHT-L")])],
+        stem="20261128",
+    )
+    day29 = write_taobao(
+        tmp_path / "29",
+        [TOrder("D-1", [Item("MUG-01")], address=new), TOrder("D-3", [Item("TS-WHT-L")])],
+        stem="20261129",
+    )
+    for files in (day28, day29):
+        assert run(capsys, *db, "import", "orders", *map(str, files))[0] == 0
+    mixed = (str(day28[0]), str(day29[1]))
+    code, out, err = run(capsys, *db, "import", "orders", *mixed)
+    assert code == 1
+    assert out == ""  # nothing was stored: nothing changed, nothing goes back
+    assert "go back" not in err and "note:" not in err
+    assert "problems found; nothing was stored" in err
+    code, out, _err = run(capsys, *db, "import", "orders", *mixed, "--json")
+    assert code == 1
+    answer = json.loads(out)  # one document, nothing before or after it
+    assert answer["stored"] is False and answer["errors"]
+    assert answer["notices"] == []
