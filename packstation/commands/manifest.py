@@ -18,7 +18,7 @@ from packstation.commands.printer import printer_json
 from packstation.config import Settings
 from packstation.devices.base import PrinterState
 from packstation.errors import UserError
-from packstation.i18n import _, ngettext, sentences
+from packstation.i18n import _, listed, ngettext, sentences
 from packstation.labels.content import kilograms
 from packstation.os_problems import check_output, write_output
 from packstation.services.carriers import known_carrier
@@ -31,6 +31,7 @@ from packstation.services.handover import (
     manifest_csv,
     print_list_again,
     seal_all_waiting,
+    waiting_parcels,
 )
 from packstation.services.queue import today
 from packstation.services.retry import AlreadyApplied, lost_mid_command, run_action
@@ -51,6 +52,7 @@ def _as_json(
     print_job: int | None,
     delivered: Delivered | None,
     kept_out: Sequence[str] = (),
+    unprinted: Sequence[str] = (),
 ) -> dict[str, object]:
     return {
         "carrier": manifest.carrier,
@@ -69,6 +71,8 @@ def _as_json(
         ],
         # taken out at the seal (a voided label, an order cancelled or on hold): not to go
         "kept_out": list(kept_out),
+        # packed, their labels still in the print queue: they stay for a later handover
+        "waiting_for_label": list(unprinted),
     }
 
 
@@ -196,16 +200,18 @@ def manifest(
             save_csv=False,
         )
     listed = run(lambda uow: day_manifest(uow, carrier=code, day=day), readonly=True)
+    unprinted = _unprinted(run, code) if seal else ()
     job = sealed.print_job_id if sealed else None
     delivered = send(job) if send is not None and job is not None else None
     refused = _refusal(delivered)
     sealed_now = sealed.manifest.count if sealed else 0
     kept_out = sealed.kept_out if sealed is not None else ()
     try:
-        answer = _as_json(listed, sealed_now, job, delivered, kept_out) if as_json else None
+        answer = (
+            _as_json(listed, sealed_now, job, delivered, kept_out, unprinted) if as_json else None
+        )
         if _put_out(listed, output, answer):
-            if kept_out:
-                click.echo(kept_out_sentence(kept_out), err=True)
+            _say_left(kept_out, unprinted, code)
             _fail_if_refused(refused)
             return
     except UserError as refused_file:
@@ -233,8 +239,7 @@ def manifest(
         sealed=sealed.manifest.count if sealed else 0,
     )
     click.echo(message, err=output is None)
-    if kept_out:
-        click.echo(kept_out_sentence(kept_out), err=True)
+    _say_left(kept_out, unprinted, code)
     if job is not None:
         if send is None:
             said = _("The list is queued for printing (job {job}).")
@@ -253,6 +258,33 @@ def manifest(
                 "No list was printed: no parcel was waiting to be handed over, and a list prints "
                 "when its parcels are sealed. --reprint HANDOVER prints a sealed list again."
             ),
+            err=True,
+        )
+
+
+def _unprinted(run: Runner, code: str) -> tuple[str, ...]:
+    """The carrier's parcels packed and left here because their label has not printed."""
+    waiting = run(partial(waiting_parcels, carrier=code, limit=100_000), readonly=True)
+    return tuple(p.tracking_no for p in waiting if p.label_waits and p.handover_id is None)
+
+
+def _say_left(kept_out: Sequence[str], unprinted: Sequence[str], code: str) -> None:
+    """The parcels that did not go with the courier, on standard error."""
+    if kept_out:
+        click.echo(kept_out_sentence(kept_out), err=True)
+    if unprinted:
+        click.echo(
+            ngettext(
+                "{count} parcel waits for its label to print ({codes}) and stays packed for the "
+                "next handover: once the printer is ready a bench prints it, or packstation "
+                "label TRACKING_NO does; put the label on, then run packstation manifest "
+                "--carrier {carrier} again.",
+                "{count} parcels wait for their labels to print ({codes}) and stay packed for "
+                "the next handover: once the printer is ready a bench prints them, or "
+                "packstation label TRACKING_NO does; put each label on its box, then run "
+                "packstation manifest --carrier {carrier} again.",
+                len(unprinted),
+            ).format(count=len(unprinted), codes=listed(unprinted), carrier=code),
             err=True,
         )
 

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -54,6 +54,8 @@ from packstation.store.types import utcnow
 from packstation.store.uow import UnitOfWork
 
 KINDS = ("bag", "cage", "pickup")
+# why a parcel in an open handover comes out at the seal: its label waits in the print queue
+LABEL_NOT_PRINTED = N_("label not printed")
 # said by the seal, and by the lead's screen before it asks for the courier's name
 EMPTY_HANDOVER = N_("The handover is empty; scan parcels into it before sealing.")
 
@@ -145,6 +147,8 @@ class WaitingParcel:
     weight_g: int
     packed_at: dt.datetime | None
     handover_id: int | None  # in an open (unsealed) handover
+    # the printer its label waits for in the print queue (out of paper, off); "" once printed
+    label_waits: str = ""
 
 
 def shop_couriers(settings: Settings) -> list[str]:
@@ -301,10 +305,16 @@ def _locked_parcel(uow: UnitOfWork, code: str) -> tuple[Parcel | None, Order | N
 
 
 def refusal(
-    handover: Handover, parcel: Parcel | None, order: Order | None, code: str
+    handover: Handover,
+    parcel: Parcel | None,
+    order: Order | None,
+    code: str,
+    *,
+    label_waits: str = "",
 ) -> list[object] | None:
     """Why a parcel may not go into the handover (``i18n.said_later``: the event keeps it for
-    every reader's language), or None when it may."""
+    every reader's language), or None when it may.  ``label_waits``: the printer the parcel's
+    label waits for in the queue (``labels_waiting``)."""
     if handover.sealed_at is not None:
         return said_later(N_("Handover {id} is sealed; open a new one."), id=handover.id)
     if parcel is None or order is None:
@@ -348,7 +358,37 @@ def refusal(
         return said_later(
             N_("Parcel {code} is not packed and labelled yet; finish it at a bench."), code=code
         )
+    if label_waits:
+        return said_later(
+            N_(
+                "The label of parcel {code} has not printed yet (it waits in the queue for "
+                "{printer}); keep the parcel out until its label is printed and on the box."
+            ),
+            code=code,
+            printer=label_waits,
+        )
     return None
+
+
+def labels_waiting(uow: UnitOfWork, parcel_ids: Iterable[int]) -> dict[int, str]:
+    """The parcels among ``parcel_ids`` whose label has not printed: it waits in the print
+    queue (a printer out of paper or off), with the printer it waits for.  Such a parcel has no
+    label on it, or the wrong one (an address corrected), and must not go to the courier."""
+    ids = sorted(set(parcel_ids))
+    waits: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        for parcel_id, printer in uow.session.exec(
+            select(PrintJob.parcel_id, PrintJob.printer)
+            .where(
+                col(PrintJob.parcel_id).in_(ids[start : start + 500]),
+                PrintJob.kind == PrintKind.LABEL,
+                PrintJob.status == PrintStatus.QUEUED,
+            )
+            .order_by(col(PrintJob.id))
+        ):
+            if parcel_id is not None:
+                waits.setdefault(parcel_id, printer)
+    return waits
 
 
 def _order_number_scanned(uow: UnitOfWork, code: str) -> list[object] | None:
@@ -393,7 +433,8 @@ def scan_parcel(uow: UnitOfWork, *, handover_id: int, code: str) -> ScannedParce
     with uow:
         handover = _locked_handover(uow, handover_id)
         parcel, order = _locked_parcel(uow, code)
-        reason = refusal(handover, parcel, order, code)
+        waits = labels_waiting(uow, [parcel.id]) if parcel is not None and parcel.id else {}
+        reason = refusal(handover, parcel, order, code, label_waits=next(iter(waits.values()), ""))
         if parcel is None and handover.sealed_at is None:
             reason = _order_number_scanned(uow, code) or reason
         if reason:
@@ -457,6 +498,7 @@ def _lines(uow: UnitOfWork, handover_ids: list[int]) -> list[ManifestLine]:
         .order_by(col(Parcel.handover_id), col(Parcel.tracking_no))
     ).all()
     places = order_places(uow, {p.order_id for p, _o in rows})
+    waits = labels_waiting(uow, (p.id for p, _o in rows if p.id is not None))
     return [
         ManifestLine(
             tracking_no=p.tracking_no or "",
@@ -466,20 +508,22 @@ def _lines(uow: UnitOfWork, handover_ids: list[int]) -> list[ManifestLine]:
             parcel_seq=places[p.order_id].get(p.seq, p.seq),
             weight_g=p.measured_weight_g or p.expected_weight_g or 0,
             handover_id=p.handover_id or 0,
-            stopped=_stopped(p, o),
+            stopped=_stopped(p, o, label_waits=p.id in waits),
         )
         for p, o in rows
     ]
 
 
-def _stopped(parcel: Parcel, order: Order) -> str:
+def _stopped(parcel: Parcel, order: Order, *, label_waits: bool) -> str:
     """Why a parcel in an open handover will be taken out at the seal, or "" (one handed over
     is gone, whatever became of its order)."""
     if parcel.status == ParcelStatus.HANDED_OVER:
         return ""
     if order.status in (OrderStatus.CANCELLED, OrderStatus.ON_HOLD):
         return status_label(order.status)
-    return "" if parcel.status == ParcelStatus.PACKED else parcel_status_label(parcel.status)
+    if parcel.status != ParcelStatus.PACKED:
+        return parcel_status_label(parcel.status)
+    return _(LABEL_NOT_PRINTED) if label_waits else ""
 
 
 def order_places(uow: UnitOfWork, order_ids: set[int]) -> dict[int, dict[int, int]]:
@@ -559,16 +603,19 @@ def taken_out_since(uow: UnitOfWork, handover_id: int) -> list[TakenOut]:
         .where(col(Parcel.id).in_(ids), col(Parcel.handover_id).is_(None))
         .order_by(col(Parcel.tracking_no))
     ).all()
+    waits = labels_waiting(uow, ids)
     return [
         TakenOut(
-            tracking_no=p.tracking_no or str(p.id), order_no=o.order_no, why=_taken_out_why(p, o)
+            tracking_no=p.tracking_no or str(p.id),
+            order_no=o.order_no,
+            why=_taken_out_why(p, o, label_waits=p.id in waits),
         )
         for p, o in rows
         if p.status != ParcelStatus.HANDED_OVER
     ]
 
 
-def _taken_out_why(parcel: Parcel, order: Order) -> str:
+def _taken_out_why(parcel: Parcel, order: Order, *, label_waits: bool) -> str:
     # a voided label puts its packed order on hold: the void is the news
     if order.status == OrderStatus.CANCELLED:
         return status_label(order.status)
@@ -576,7 +623,7 @@ def _taken_out_why(parcel: Parcel, order: Order) -> str:
         return _("label voided")
     if order.status == OrderStatus.ON_HOLD:
         return status_label(order.status)
-    return _("its label is printed again")
+    return _(LABEL_NOT_PRINTED) if label_waits else _("its label is printed again")
 
 
 def day_manifest(uow: UnitOfWork, *, carrier: str, day: dt.date) -> Manifest:
@@ -729,15 +776,16 @@ def parcel_gone(uow: UnitOfWork, order_id: int) -> str | None:
 
 def kept_out_sentence(codes: Sequence[str]) -> str:
     return _(
-        "Taken out of the handover: {codes} (a voided label, or an order cancelled or on "
-        "hold); do not give them to the courier."
+        "Taken out of the handover: {codes} (a voided label, a label not printed yet, or an "
+        "order cancelled or on hold); do not give them to the courier."
     ).format(codes=listed(codes))
 
 
 def _keep_out_unshippable(uow: UnitOfWork, parcels: Sequence[Parcel]) -> tuple[str, ...]:
     """Take out of their handover the parcels that must not go: a voided label (its goods get a
-    new box at a bench), or an order cancelled or put on hold since the parcel went in (in
-    transaction, the orders locked).  Returns their tracking numbers."""
+    new box at a bench), a label that waits in the print queue (printed again since the parcel
+    went in: it is not on the box), or an order cancelled or put on hold since the parcel went
+    in (in transaction, the orders locked).  Returns their tracking numbers."""
     stopped = dict(
         uow.session.exec(
             select(col(Order.id), col(Order.status)).where(
@@ -746,14 +794,18 @@ def _keep_out_unshippable(uow: UnitOfWork, parcels: Sequence[Parcel]) -> tuple[s
             )
         ).all()
     )
+    waits = labels_waiting(uow, (p.id for p in parcels if p.id is not None))
     kept: list[str] = []
     for parcel in parcels:
         order_status = stopped.get(parcel.order_id)
-        if parcel.status == ParcelStatus.PACKED and order_status is None:
+        unprinted = parcel.status == ParcelStatus.PACKED and parcel.id in waits
+        if parcel.status == ParcelStatus.PACKED and order_status is None and not unprinted:
             continue
         why = for_store(
             said_later(N_("the order is {status}"), status=status_said_later(order_status))
             if order_status
+            else said_later(LABEL_NOT_PRINTED)
+            if unprinted
             else said_later(
                 N_("the parcel is {status}"),
                 status=status_said_later(parcel.status, parcel=True),
@@ -795,6 +847,8 @@ def waiting_parcels(
         )
         if carrier:
             statement = statement.where(Parcel.carrier == carrier.upper())
+        rows = uow.session.exec(statement).all()
+        waits = labels_waiting(uow, (p.id for p, _o in rows if p.id is not None))
         return [
             WaitingParcel(
                 parcel_id=p.id or 0,
@@ -804,8 +858,9 @@ def waiting_parcels(
                 weight_g=p.measured_weight_g or 0,
                 packed_at=p.packed_at,
                 handover_id=p.handover_id,
+                label_waits=waits.get(p.id or 0, ""),
             )
-            for p, o in uow.session.exec(statement).all()
+            for p, o in rows
         ]
 
 
@@ -891,14 +946,17 @@ def seal_all_waiting(
     save_csv: bool = True,
     now: dt.datetime | None = None,
 ) -> SealedHandover | None:
-    """What ``packstation manifest`` does on the day: every waiting parcel of the carrier goes
-    into one pickup handover, which is sealed.  None when nothing waits.
+    """What ``packstation manifest`` does on the day: every waiting parcel of the carrier whose
+    label has printed goes into one pickup handover, which is sealed.  None when nothing
+    waits.
 
     Each step is an action of its own (``run``): one whose answer was lost after it committed
     is not done again, and a run cut short is finished by running it again (the open pickup
     handover is found, and its parcels stay in it)."""
     listed = run(partial(waiting_parcels, carrier=carrier, limit=100_000), readonly=True)
-    waiting = [p for p in listed if p.tracking_no]
+    # a parcel whose label has not printed is not put in: it stays packed for a later handover
+    # (one put in before its label was printed again is taken out by the seal)
+    waiting = [p for p in listed if p.tracking_no and not (p.label_waits and p.handover_id is None)]
     if not waiting:
         return None
     opening = partial(open_handover, carrier=carrier, day=day, settings=settings, kind="pickup")

@@ -159,8 +159,11 @@ def hold(
     )
 
 
-def label(session: Session, parcel_row: Parcel, content: bytes = b"^XA^XZ") -> None:
-    """The label a bench printed for the parcel (sent to the printer)."""
+def label(
+    session: Session, parcel_row: Parcel, content: bytes = b"^XA^XZ", *, status: str = "sent"
+) -> None:
+    """The label a bench printed for the parcel (sent to the printer; ``queued``: it waits for
+    a printer out of paper)."""
     session.add(
         PrintJob(
             parcel_id=parcel_row.id,
@@ -170,6 +173,6 @@ def label(session: Session, parcel_row: Parcel, content: bytes = b"^XA^XZ") -> N
             language="zpl",
             content=content,
             sha256="x",
-            status="sent",
+            status=status,
         )
     )

@@ -21,6 +21,7 @@ from packstation.services.carriers import carrier_code_of
 from packstation.services.handover import (
     EMPTY_HANDOVER,
     KINDS,
+    LABEL_NOT_PRINTED,
     HandoverRefused,
     Manifest,
     ScannedParcel,
@@ -220,10 +221,14 @@ class HandoverScreen(LeadScreen):
         waiting.clear()
         outside = [w for w in message.waiting if w.handover_id is None]
         for parcel in outside:
+            # a scan of it is refused until its label is printed (and on the box)
+            order = parcel.order_no
+            if parcel.label_waits:
+                order = f"{order} ({_(LABEL_NOT_PRINTED)})"
             waiting.add_row(
                 carrier_label(parcel.carrier),
                 parcel.tracking_no,
-                parcel.order_no,
+                order,
                 local_time(parcel.packed_at, self.lead.zone),
             )
         carrier = carrier_label(manifest.carrier) if manifest else _("all carriers")

@@ -656,8 +656,9 @@ def test_the_parcels_a_seal_keeps_out_are_named_first_and_on_the_list(
             page = app.screen
             assert isinstance(page, TextPage)
             assert str(page.body).startswith(
-                "Taken out of the handover: YT7000000000001 (a voided label, or an order "
-                "cancelled or on hold); do not give them to the courier.\n\n"
+                "Taken out of the handover: YT7000000000001 (a voided label, a label not "
+                "printed yet, or an order cancelled or on hold); do not give them to the "
+                "courier.\n\n"
             )
             await pilot.press("escape")
             await until(pilot, lambda: "Handover sealed" in str(flash.render()))

@@ -42,7 +42,7 @@ from packstation.services.orders import find_order
 from packstation.services.reprints import void_label
 from packstation.store.models import Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
-from tests.support.lead_data import DAY, carriers, local, order, parcel
+from tests.support.lead_data import DAY, carriers, label, local, order, parcel
 from tests.support.waiting import waits_then
 
 Factory = Callable[..., UnitOfWork]
@@ -426,3 +426,54 @@ def test_a_label_void_waits_for_a_seal_and_leaves_the_handed_over_parcel_alone(
             )
     with Session(pg_engine) as s:
         assert s.exec(select(Parcel.status).where(Parcel.id == parcel_id)).one() == P.HANDED_OVER
+
+
+def test_a_parcel_whose_label_has_not_printed_is_not_handed_over(
+    engine: Engine, uow_factory: Factory, lead_settings: Settings
+) -> None:
+    """A label waiting in the queue for a printer out of paper: the lead's scan put its parcel
+    into the handover and the seal handed it over, with no label on the box.  Its scan is
+    refused now; one whose label is printed again after it went in (a reprint that waits) is
+    marked in the list and taken out at the seal, named with the others."""
+    _seed(engine)
+    with Session(engine) as s:
+        boxes = {p.tracking_no: p for p in s.exec(select(Parcel)).all()}
+        label(s, boxes["YT0000000001"], status="queued")
+        label(s, boxes["YT0000000003"])
+        s.commit()
+    waiting = {p.tracking_no: p.label_waits for p in waiting_parcels(uow_factory(), carrier="YTO")}
+    assert waiting["YT0000000001"] == "sim://" and waiting["YT0000000003"] == ""
+    handover = open_handover(uow_factory(), carrier="YTO", day=DAY, settings=lead_settings)
+    assert handover.id is not None
+    with pytest.raises(HandoverRefused) as refused:
+        scan_parcel(uow_factory(), handover_id=handover.id, code="YT0000000001")
+    assert str(refused.value) == (
+        "The label of parcel YT0000000001 has not printed yet (it waits in the queue for "
+        "sim://); keep the parcel out until its label is printed and on the box."
+    )
+    for code in ("YT0000000002", "YT0000000003"):
+        scan_parcel(uow_factory(), handover_id=handover.id, code=code)
+    with Session(engine) as s:  # reprinted after it went in: the new label waits
+        label(
+            s,
+            s.exec(select(Parcel).where(Parcel.tracking_no == "YT0000000003")).one(),
+            status="queued",
+        )
+        s.commit()
+    listed = handover_manifest(uow_factory(), handover_id=handover.id)
+    assert [(line.tracking_no, line.stopped) for line in listed.lines] == [
+        ("YT0000000002", ""),
+        ("YT0000000003", "label not printed"),
+    ]
+    sealed = seal_handover(
+        uow_factory(), handover_id=handover.id, settings=lead_settings, now=local(18)
+    )
+    assert [line.tracking_no for line in sealed.manifest.lines] == ["YT0000000002"]
+    assert sealed.kept_out == ("YT0000000003",)
+    assert "a label not printed yet" in kept_out_sentence(sealed.kept_out)
+    with Session(engine) as s:
+        statuses = {p.tracking_no: p.status for p in s.exec(select(Parcel)).all()}
+    assert statuses["YT0000000001"] == statuses["YT0000000003"] == P.PACKED
+    assert statuses["YT0000000002"] == P.HANDED_OVER
+    again = sealed_handover(uow_factory(), handover_id=handover.id, settings=lead_settings)
+    assert again.kept_out == ("YT0000000003",)

@@ -21,11 +21,12 @@ from packstation.commands import manifest as manifest_command
 from packstation.commands import report as report_command
 from packstation.config import Settings
 from packstation.domain.status import OrderStatus as S
+from packstation.i18n import set_language
 from packstation.services import handover
 from packstation.services.queue import today
-from packstation.store.models import Event, Parcel, PrintJob
+from packstation.store.models import Event, Order, Parcel, PrintJob
 from packstation.store.uow import UnitOfWork
-from tests.support.lead_data import carriers, order, parcel
+from tests.support.lead_data import carriers, label, order, parcel
 
 
 def test_a_list_that_fails_after_the_seal_says_the_parcels_went(
@@ -385,3 +386,50 @@ def test_a_list_the_printer_did_not_take_exits_1(
     handover_id = json.loads(sealed.stdout)["handovers"][0]
     again = CliRunner().invoke(build_cli(), [*base, "--reprint", str(handover_id)])
     assert again.exit_code == 1 and "is queued again" in again.output, again.output
+
+
+def test_a_parcel_whose_label_has_not_printed_stays_for_the_next_handover(
+    engine: Engine, store_url: str
+) -> None:
+    """A label queued for a printer out of paper: manifest sealed its parcel and marked the
+    order handed over, though no label was on the box for the courier."""
+    day = today(Settings())
+    with Session(engine) as s:
+        carriers(s, "YTO")
+        printed = parcel(s, order(s, "L-1", status=S.PACKED, due=day), "YT001")
+        waiting = parcel(s, order(s, "L-2", status=S.PACKED, due=day), "YT002")
+        label(s, printed)
+        label(s, waiting, status="queued")
+        s.commit()
+    runner = CliRunner()
+    args = ["--db", store_url, "manifest", "--carrier", "YTO"]
+    result = runner.invoke(build_cli(), [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["sealed_now"] == 1 and [p["tracking_no"] for p in answer["parcels"]] == ["YT001"]
+    assert answer["waiting_for_label"] == ["YT002"]
+    assert "1 parcel waits for its label to print (YT002) and stays packed" in result.stderr
+    assert _statuses(engine) == {"YT001": "handed_over", "YT002": "packed"}
+    with Session(engine) as s:
+        orders = {o.order_no: o.status for o in s.exec(select(Order)).all()}
+    assert orders == {"L-1": S.HANDED_OVER, "L-2": S.PACKED}
+    # said in text, and in Chinese; still nothing sealed until the label prints
+    again = runner.invoke(build_cli(), args)
+    assert again.exit_code == 0
+    assert "packstation label TRACKING_NO" in again.stderr
+    assert "--carrier YTO again." in again.stderr
+    set_language("zh_CN")
+    chinese = runner.invoke(build_cli(), args)
+    set_language("en")
+    assert "1 个包裹的面单还没有打印（YT002），留待下一次交接" in chinese.stderr
+    assert _statuses(engine)["YT002"] == "packed"
+    with Session(engine) as s:
+        job = s.exec(select(PrintJob).where(PrintJob.status == "queued")).one()
+        job.status = "sent"  # the printer got its paper
+        s.add(job)
+        s.commit()
+    printed_now = runner.invoke(build_cli(), [*args, "--json"])
+    answer = json.loads(printed_now.stdout)
+    assert answer["sealed_now"] == 1 and answer["waiting_for_label"] == []
+    assert "waits for its label" not in printed_now.stderr
+    assert _statuses(engine)["YT002"] == "handed_over"

@@ -15,7 +15,7 @@ from packstation.domain.status import ExceptionKind, OrderStatus, ParcelStatus
 from packstation.errors import UserError
 from packstation.services import lead, packing
 from packstation.services.audit import audit
-from packstation.services.handover import open_handover, scan_parcel, seal_handover
+from packstation.services.handover import open_handover, seal_handover
 from packstation.services.orders import order_details
 from packstation.services.packing_view import cartons, read_order
 from packstation.services.reports import day_report
@@ -32,6 +32,7 @@ from tests.integration.packing.test_void_and_pack_again import (
     packed_in_a_handover,
     packed_order,
     parcel_id,
+    scan_in,
     two_couriers,
     uow,
 )
@@ -53,7 +54,7 @@ def first_box_gone(shop: Engine, settings: Settings) -> tuple[int, str]:
     assert number is not None
     handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
     assert handover is not None
-    scan_parcel(uow(shop), handover_id=handover, code=number)
+    scan_in(shop, settings, handover_id=handover, code=number)
     seal_handover(
         uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
     )
@@ -158,12 +159,12 @@ def test_an_order_on_hold_stays_out_of_the_handover(shop: Engine, settings: Sett
             uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
         )
     with pytest.raises(UserError, match="on hold \\(address changed\\); keep the parcel out"):
-        scan_parcel(uow(shop), handover_id=handover, code=number)
+        scan_in(shop, settings, handover_id=handover, code=number)
     lead.release(uow(shop), order_id=order_id)
     with UnitOfWork(shop) as u:
         order = u.session.get(Order, order_id)
         assert order is not None and order.status == OrderStatus.PACKED
-    scan_parcel(uow(shop), handover_id=handover, code=number)
+    scan_in(shop, settings, handover_id=handover, code=number)
     sealed = seal_handover(
         uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
     )
@@ -249,7 +250,7 @@ def test_a_split_order_fills_its_boxes_in_order_and_ships_what_was_filled(
     assert boxes == [(1, ParcelStatus.PACKED), (2, ParcelStatus.VOID)]
     handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
     assert handover is not None
-    scan_parcel(uow(shop), handover_id=handover, code=number)
+    scan_in(shop, settings, handover_id=handover, code=number)
     seal_handover(
         uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
     )

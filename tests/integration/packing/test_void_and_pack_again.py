@@ -83,6 +83,13 @@ def pack(engine: Engine, order_id: int, codes: list[str], settings: Settings) ->
         return box.tracking_no
 
 
+def scan_in(engine: Engine, settings: Settings, *, handover_id: int, code: str) -> None:
+    """The labels waiting printed, as a bench's sender prints them (a parcel whose label has
+    not printed is refused), then the parcel scanned into the handover."""
+    all_printed(engine, settings)
+    scan_parcel(uow(engine), handover_id=handover_id, code=code)
+
+
 def packed_order(engine: Engine, settings: Settings) -> tuple[int, str]:
     order_id = add_order(engine, "V1", [("TEA-001", 2), ("CUP-002", 1)])
     assert packing.open_order(uow(engine), code="V1", settings=settings) is not None
@@ -132,7 +139,7 @@ def test_a_voided_label_is_packed_again_with_a_new_waybill(
     # the courier's list and the ship-confirm file count it so too (they said parcel 2)
     handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings)
     assert handover.id is not None
-    scan_parcel(uow(shop), handover_id=handover.id, code=second)
+    scan_in(shop, settings, handover_id=handover.id, code=second)
     listed = handover_manifest(uow(shop), handover_id=handover.id)
     assert [(line.tracking_no, line.parcel_seq) for line in listed.lines] == [(second, 1)]
     # the lead's reprint screen shows the box that goes, or the one whose label was scanned
@@ -247,7 +254,7 @@ def packed_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, in
     order_id, number = packed_order(shop, settings)
     handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings).id
     assert handover is not None
-    scan_parcel(uow(shop), handover_id=handover, code=number)
+    scan_in(shop, settings, handover_id=handover, code=number)
     return order_id, number, handover
 
 
@@ -261,7 +268,7 @@ def two_in_a_handover(shop: Engine, settings: Settings) -> tuple[int, str, str, 
     handover = open_handover(uow(shop), carrier="YTO", day=TODAY, settings=settings)
     assert handover.id is not None
     for number in (first, kept):
-        scan_parcel(uow(shop), handover_id=handover.id, code=number)
+        scan_in(shop, settings, handover_id=handover.id, code=number)
     return order_id, first, kept, handover.id
 
 
@@ -276,7 +283,7 @@ def test_a_void_box_leaves_its_open_handover(shop: Engine, settings: Settings) -
         f"It was in handover {handover}: take the parcel out of that bag or cage."
     )
     with pytest.raises(HandoverRefused, match="keep it out"):
-        scan_parcel(uow(shop), handover_id=handover, code=first)
+        scan_in(shop, settings, handover_id=handover, code=first)
     sealed = seal_handover(
         uow(shop), handover_id=handover, settings=settings, print_list=False, save_csv=False
     )
