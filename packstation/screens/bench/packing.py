@@ -77,9 +77,8 @@ FAULT_VERDICTS = {
     ScaleStatus.UNDERLOAD: N_(
         "the scale reads under zero: empty it and press its zero key, or type the weight: F5"
     ),
-    ScaleStatus.ERROR: N_(
-        "the scale gives no weight (see the top line and its display); type the weight: F5"
-    ),
+    # what is wrong is on the top line, in full: said again here it took the pick list's rows
+    ScaleStatus.ERROR: N_("type the weight: F5"),
 }
 
 
@@ -334,10 +333,13 @@ class BenchScreen(Screen[str | None]):
             )
         else:
             verdict = self.how_to_weigh()
+        live = self.live
+        if self.scale_fault is ScaleStatus.ERROR:  # why, on the top line: once, in full
+            live = _("see the top line")
         panel.draw(
             expected_g=box.expected_g,
             tolerance_g=view.tolerance_g,
-            live=self.live,
+            live=live,
             verdict=verdict,
             blocked=blocked,
         )

@@ -503,7 +503,7 @@ async def test_the_last_tick_with_the_scale_in_trouble_says_to_type_the_weight(
         app.scale_reading(ScaleReading(None, ScaleStatus.ERROR))
         await scan(pilot, PAN)
         await scan(pilot, PAN)
-        said = "the scale gives no weight (see the top line and its display); type the weight: F5"
+        said = "type the weight: F5"
         assert feedback(app).endswith(f"all ticked: {said}")
         assert said in str(bench(app).query_one(WeightPanel).render())
 
@@ -1243,7 +1243,7 @@ async def test_a_scale_that_cannot_weigh_says_what_to_do_and_leaves_f5_open(
         said = {
             ScaleReading(None, ScaleStatus.OVERLOAD): "the scale is overloaded: take weight off",
             ScaleReading(Decimal(-1070), ScaleStatus.STABLE): "the scale reads under zero: empty",
-            ScaleReading(None, ScaleStatus.ERROR): "the scale gives no weight (see the top line",
+            ScaleReading(None, ScaleStatus.ERROR): "type the weight: F5",
         }
         for reading, verdict in said.items():
             app.scale_reading(reading)
@@ -1313,6 +1313,36 @@ def _rows_shown(widget: Static) -> list[str]:
 def _shown(widget: Static) -> str:
     """The text ``widget`` shows, its rows joined by spaces."""
     return " ".join(_rows_shown(widget))
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_the_scales_trouble_is_said_once_on_the_top_line(
+    shop: Engine, bench_settings: Settings, language: str, size: tuple[int, int]
+) -> None:
+    """An unplugged scale: its whole sentence was on the top line, again in the weight panel,
+    and the panel then said "the scale gives no weight (see the top line…)"; at 80×24 that
+    left about two rows of the pick list."""
+    from packstation.widgets.status_bar import StatusBar
+
+    set_language(language)
+    async with packing(shop, bench_settings, "TB1002", size=size) as (app, pilot):
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        uri = "serial:///dev/ttyUSB0?protocol=mt-sics"
+        trouble = _(
+            "Cannot open the {what} at {uri} ({problem}); check the cable, that it is switched on and the permissions (group dialout)."
+        ).format(what=_("scale"), uri=uri, problem="no such file or folder")
+        app.scale_reading(ScaleReading(None, ScaleStatus.ERROR, b"", "g"))
+        bench(app).scale_state(sentences(trouble, _("F5 types the weight.")))
+        await pilot.pause()
+        top = "".join(_shown(bench(app).query_one(StatusBar)).split())
+        assert "".join(sentences(trouble, _("F5 types the weight.")).split()) in top  # whole
+        panel = _rows_shown(bench(app).query_one(WeightPanel))
+        assert uri not in "".join(panel)
+        assert len(panel) <= 2  # as many as with a scale that weighs
+        assert _("{what}: ").format(what=_("Scale")) + _("see the top line") in panel[0]
+        assert panel[-1].endswith(_("type the weight: F5"))
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
