@@ -39,6 +39,16 @@ def status_word(reading: ScaleReading) -> str:
     }.get(reading.status, _("error"))
 
 
+def trouble_said(reading: ScaleReading) -> str:
+    """What the bench's top line says of a reading without a weight: its status, and for an
+    error which one, short (the weight panel points there: "Scale: error" told nothing).  A
+    reading with no frame is the bench's own mark of a scale that stopped answering: its
+    state says why."""
+    if reading.status is ScaleStatus.ERROR and reading.raw:
+        return _("answers with an error (see its display)")
+    return status_word(reading)
+
+
 class StableWeight:
     """A weight counts once ``stable_readings`` equal stable readings arrived in a row."""
 

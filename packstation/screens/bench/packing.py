@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from packstation.devices.base import ScaleReading, ScaleStatus, no_scale
-from packstation.devices.weighing import EMPTY_G, grams_said, status_word, whole_grams
+from packstation.devices.weighing import EMPTY_G, grams_said, status_word, trouble_said, whole_grams
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, WeightSource
 from packstation.domain.tracking import format_ok
@@ -882,7 +882,7 @@ class BenchScreen(Screen[str | None]):
         faults = (ScaleStatus.OVERLOAD, ScaleStatus.UNDERLOAD, ScaleStatus.ERROR)
         self.scale_fault = reading.status if reading.status in faults else None
         if reading.grams is None:
-            self.live = status_word(reading)
+            self.live = trouble_said(reading)
         else:
             grams = whole_grams(reading.grams)
             self.live = f"{grams_said(grams)} {status_word(reading)}"

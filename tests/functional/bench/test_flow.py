@@ -1345,6 +1345,30 @@ async def test_the_scales_trouble_is_said_once_on_the_top_line(
         assert panel[-1].endswith(_("type the weight: F5"))
 
 
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_a_scale_that_answers_with_an_error_says_so_on_the_top_line(
+    shop: Engine, bench_settings: Settings, language: str
+) -> None:
+    """A scale answering "S L" (MT-SICS: an error) while a box waited: the top line said only
+    "Scale: error", and the panel pointed at it: "see the top line and its display"."""
+    from packstation.devices.protocols import mtsics
+    from packstation.widgets.status_bar import StatusBar
+
+    set_language(language)
+    async with packing(shop, bench_settings, "TB1002") as (app, pilot):
+        await scan(pilot, PAN)
+        await scan(pilot, PAN)
+        reading = mtsics.parse(b"S L\r\n")
+        assert reading is not None
+        app.scale_reading(reading)
+        await pilot.pause()
+        scale = _("{what}: ").format(what=_("Scale"))
+        top = _shown(bench(app).query_one(StatusBar))
+        assert scale + _("answers with an error (see its display)") in top
+        panel = _shown(bench(app).query_one(WeightPanel))
+        assert scale + _("see the top line") in panel
+
+
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 async def test_the_weight_panel_breaks_between_its_parts(
