@@ -28,8 +28,8 @@ from packstation.devices.weighing import EMPTY_G, grams_said, status_word, troub
 from packstation.domain.packing import ScanOutcome, command_of
 from packstation.domain.status import OrderStatus, WeightSource
 from packstation.domain.tracking import format_ok
-from packstation.errors import StoreError, UserError
-from packstation.i18n import N_, _, ngettext, sentences
+from packstation.errors import StoreError, StoreRefused, UserError
+from packstation.i18n import N_, _, joined, ngettext, sentences
 from packstation.screens.bench import forms, order_text
 from packstation.screens.bench.dialogs import (
     Override,
@@ -114,6 +114,11 @@ class BenchScreen(Screen[str | None]):
         self.untaken: tuple[int, WeightSource] | None = None
         self.live = ""
         self.stopped = False
+        # what the packer did last (a scan, a key, a weight), named again if the store lost it
+        self.doing = ""
+        # what the store, unreachable, did not take: said when it is back, to be done again
+        self.unstored: list[str] = []
+        self._back = False  # the store came back in this event: said before what follows
         self._flash: Timer | None = None
         # what is on the screen already: unchanged parts are not redrawn on a tick
         self._shown_head = ""
@@ -143,7 +148,26 @@ class BenchScreen(Screen[str | None]):
 
     def store_back(self) -> None:
         self.query_one(StatusBar).store_down = False
-        self.say(_("The store is reachable again."), "ok")
+        self._back = True
+        self.say("")
+        # what else this event says comes after it; then it is said, and the list done with
+        self.call_later(self._back_told)
+
+    def _back_told(self) -> None:
+        self._back = False
+        self.unstored = []
+
+    def back_said(self) -> str:
+        """The store is back, and what it did not take while it was away (the packer saw the
+        red line of each, and then only "reachable again": the scan was thought stored)."""
+        lost = self.unstored
+        if not lost:
+            return _("The store is reachable again.")
+        return ngettext(
+            "The store is reachable again, but {what} was not stored: do it again.",
+            "The store is reachable again, but these were not stored: {what}. Do them again.",
+            len(lost),
+        ).format(what=joined(lost))
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -167,6 +191,14 @@ class BenchScreen(Screen[str | None]):
         yield ScanLine(id="scan")
         yield KeyBar(self.BINDINGS, id="keys")
 
+    def on_key(self, event: events.Key) -> None:
+        # a key of the bar, before its action runs: named again if the store loses what it did
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.key == event.key:
+                self.doing = _("{key} ({action})").format(
+                    key=binding.key.upper(), action=_(binding.description)
+                )
+
     def on_resize(self, event: events.Resize) -> None:
         # frames cost two rows each: on a short terminal they go, and the pick list keeps them
         self.set_class(event.size.height < COMPACT_BELOW_ROWS, "compact")
@@ -178,6 +210,7 @@ class BenchScreen(Screen[str | None]):
         self.set_interval(max(settings.store.lease_seconds / 3, 1), self.renew, name="lease")
         resumed = self.store.read(claims.claimed_here)
         if resumed is not None:
+            self.doing = ""  # the bench's own, not the packer's
             self.guard(lambda uow: packing.prepare(uow, order_id=resumed, settings=settings))
             self.order_id = self.last_order_id = resumed  # F7 reprints it once packed
             self.refresh_order()
@@ -198,6 +231,9 @@ class BenchScreen(Screen[str | None]):
     # --- feedback -------------------------------------------------------------------------
 
     def say(self, message: str, tone: str = "") -> None:
+        if self._back:  # first, or it would be replaced at once by what this scan says
+            tone = tone or ("attention" if self.unstored else "ok")
+            message = sentences(self.back_said(), message)
         self.query_one(Feedback).show(message, tone)
         if tone == "refused":
             self.app.bell()
@@ -210,14 +246,21 @@ class BenchScreen(Screen[str | None]):
         """Run a bench action (``store_link``: a lost store is retried, then said); a refusal
         becomes the red message, a lost claim stops the order."""
         try:
-            return self.store.action(call)
+            done = self.store.action(call)
         except AlreadyApplied:
             self.refresh_order()
             self.say(already_stored(), "attention")
         except claims.ClaimLost as exc:
             self.claim_lost(str(exc))
         except UserError as exc:
+            lost = isinstance(exc, StoreError) and not isinstance(exc, StoreRefused)
+            if lost and self.doing and self.doing not in self.unstored:
+                self.unstored.append(self.doing)
             self.say(str(exc), "refused")
+        else:
+            if self.doing in self.unstored:  # done again, and stored this time
+                self.unstored.remove(self.doing)
+            return done
         return None
 
     def happened(self, call: Callable[[UnitOfWork], object]) -> bool:
@@ -359,6 +402,7 @@ class BenchScreen(Screen[str | None]):
         self.handle_code(event.code)
 
     def handle_code(self, code: str) -> None:
+        self.doing = _("the scan of {code}").format(code=code)
         command = command_of(code)
         if command is not None:
             self.run_command(command)
@@ -679,6 +723,10 @@ class BenchScreen(Screen[str | None]):
     ) -> None:
         assert self.order_id is not None
         order_id = self.order_id
+        if source is WeightSource.SCALE:  # the scale's reading is no key nor scan of the packer
+            self.doing = _(
+                "the weight {grams} g from the scale (take the box off the scale and put it back)"
+            ).format(grams=grams)
         lead = override.lead if override else ""
         reason = override.reason if override else ""
         result = self.guard(
@@ -862,6 +910,7 @@ class BenchScreen(Screen[str | None]):
             return
         order_id = self.order_id
         no = self.view.order_no if self.view else ""
+        self.doing = ""  # the bench's own: the next poll does it again
         voided = self.guard(lambda uow: packing.stop_cancelled(uow, order_id=order_id))
         if voided is None:
             return  # the store is unreachable, and said: the next poll tries again

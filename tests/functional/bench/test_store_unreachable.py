@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
+from textual.pilot import Pilot
 
 from packstation import app as bench_app
 from packstation.app import BenchApp
@@ -190,3 +191,59 @@ async def test_an_idle_bench_says_when_the_store_is_back(
             if "unreachable" not in status(app):
                 break
         assert "unreachable" not in status(app)
+
+
+async def _tea_scanned_in_an_outage(pilot: Pilot[None], app: BenchApp, outage: Outage) -> None:
+    """An order opened (F2), the store gone, then the tea scanned: answered in red."""
+    await sign_in(pilot)
+    await pilot.press("f2")
+    await pilot.pause()
+    outage.start()
+    await scan(pilot, TEA)
+    assert "store is unreachable" in feedback(app)
+
+
+async def test_the_store_back_names_the_scan_it_did_not_store(
+    pg_shop: tuple[Engine, Settings, Outage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan made while the store was unreachable was answered in red; seconds after the store
+    came back, "The store is reachable again." replaced that line, and nothing said the scan
+    had not been stored (only the Ticked count, unchanged)."""
+    from packstation.screens.bench import store_link
+
+    monkeypatch.setattr(store_link, "DOWN_RETRY_S", 0.2)
+    engine, settings, outage = pg_shop
+    app = make_app(engine, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await _tea_scanned_in_an_outage(pilot, app, outage)
+        outage.end()
+        for _ in range(40):  # the order's poll finds the store back within seconds
+            await pilot.pause(0.1)
+            if "reachable again" in feedback(app):
+                break
+        assert feedback(app) == (
+            f"The store is reachable again, but the scan of {TEA} was not stored: do it again."
+        )
+        await scan(pilot, TEA)  # done again: stored, and said as any scan
+        assert "TEA-001" in feedback(app) and "not stored" not in feedback(app)
+    assert _tea_packed(engine) == 1
+
+
+async def test_the_scan_that_finds_the_store_back_says_what_it_did_not_store(
+    pg_shop: tuple[Engine, Settings, Outage],
+) -> None:
+    """The store found back by the next action: what that action said replaced the word that
+    the earlier one was lost; the one done again is not named."""
+    engine, settings, outage = pg_shop
+    app = make_app(engine, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await _tea_scanned_in_an_outage(pilot, app, outage)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "store is unreachable" in feedback(app)
+        outage.end()
+        await scan(pilot, TEA)
+        said = feedback(app)
+        assert said.startswith("The store is reachable again, but F3 (New box) was not stored")
+        assert "TEA-001" in said and TEA not in said
+    assert _tea_packed(engine) == 1
