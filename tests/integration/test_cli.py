@@ -380,6 +380,16 @@ def test_the_simulated_scale_refuses_a_weight_that_is_none() -> None:
     assert "'abc' is no weight; write grams, or a number with kg, lb or oz." in result.output
 
 
+def _as_a_shell_starts_it() -> None:
+    """A shell starts a command with Ctrl-C neither ignored nor blocked.  A test worker may
+    have it either way after the tests before it (both outlive an exec), and the command
+    never saw the Ctrl-C: it ran to its end and exited 0."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_at_any_moment_is_no_traceback(tmp_path: Path) -> None:
     """Ctrl-C in the second the command's libraries take to load printed a traceback."""
     import os
@@ -406,6 +416,7 @@ def test_ctrl_c_at_any_moment_is_no_traceback(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
+            preexec_fn=_as_a_shell_starts_it,
         )
         # a Ctrl-C between the fork and the exec would reach pytest's handler in the child
         # and be lost with it (no user's shell starts a command that way)
