@@ -129,6 +129,21 @@ def _with_suggestion(self: click.exceptions.NoSuchOption | click.exceptions.NoSu
     return sentences(self.message, click.exceptions._format_possibilities(self.possibilities))
 
 
+def _path_name(self: click.types.Path) -> str:
+    """A path option's kind (file, directory, path) in the language of the moment: click names
+    it once, in the language of the moment its command was made, and a command made earlier in
+    another language (as in one process running commands in both) kept that language."""
+    if self.file_okay and not self.dir_okay:
+        return _("file")
+    if self.dir_okay and not self.file_okay:
+        return _("directory")
+    return _("path")
+
+
+def _name_set(_self: click.types.Path, _name: str) -> None:
+    """Click's ``self.name = _("file")`` as it makes the type: the name is read as it is used."""
+
+
 def use_packstation_catalogue() -> None:
     """Click's texts from now on come from packstation's catalogue, in its current language."""
     for module in _CLICK_MODULES:
@@ -139,3 +154,4 @@ def use_packstation_catalogue() -> None:
     click.exceptions.MissingParameter.format_message = _missing_message  # type: ignore[method-assign]
     click.exceptions.NoSuchOption.format_message = _with_suggestion  # type: ignore[method-assign]
     click.exceptions.NoSuchCommand.format_message = _with_suggestion  # type: ignore[method-assign]
+    click.types.Path.name = property(_path_name, _name_set)  # type: ignore[assignment]
