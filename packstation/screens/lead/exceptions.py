@@ -20,14 +20,7 @@ from packstation.domain.status import OrderStatus
 from packstation.i18n import N_, _, for_store, joined, listed, ngettext, said_later, sentences
 from packstation.screens.lead.base import LeadScreen
 from packstation.screens.lead.dialogs import AddressForm, Confirm, Prompt
-from packstation.screens.lead.format import (
-    REASON_CELLS,
-    cut,
-    due_cell,
-    local_time,
-    status_cell,
-    time_on,
-)
+from packstation.screens.lead.format import cut, due_cell, local_time, status_cell, time_on
 from packstation.services.carriers import courier_refused
 from packstation.services.elsewhere import dropped_waybill
 from packstation.services.lead import (
@@ -71,6 +64,8 @@ HELD_NARROWER = (
     (0, (N_("Order"), N_("Due"), N_("Exception: reason"), N_("Raised"))),
 )
 CUT = ("Reason", "Exception: reason")  # the column cut to the room left
+# a reason is never cut shorter than this (a terminal too narrow for it scrolls sideways)
+REASON_CELLS = 10
 
 
 def held_columns_for(width: int) -> tuple[str, ...]:

@@ -47,10 +47,6 @@ def time_on(at: dt.datetime | None, zone: dt.tzinfo, day: dt.date) -> str:
     return local_time(at, zone, with_date=at is not None and at.astimezone(zone).date() != day)
 
 
-# a reason is never cut shorter than this (a terminal too narrow for it scrolls sideways)
-REASON_CELLS = 10
-
-
 def cut(text: str | Text, cells: int) -> Text:
     """``text`` in at most ``cells`` cells, cut with an ellipsis."""
     shown = Text(text) if isinstance(text, str) else text.copy()

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from packstation.i18n import N_, _, ngettext
 from packstation.screens.lead.base import LeadScreen
-from packstation.screens.lead.format import REASON_CELLS, cut, due_cell, local_time, status_cell
+from packstation.screens.lead.format import cut, due_cell, local_time, status_cell
 from packstation.services.queue import (
     LEASE_RAN_OUT,
     QueuePage,
@@ -129,8 +129,7 @@ class QueueScreen(LeadScreen):
         self.call_after_refresh(self.reload)
 
     def on_resize(self, event: events.Resize) -> None:
-        # once a page is shown, read again at any new width: its reasons are cut to it
-        if self._fit_columns(event.size.width) or self.refreshes:
+        if self._fit_columns(event.size.width):
             self.reload(with_counts=False)
 
     def _fit_columns(self, width: int) -> bool:
@@ -204,7 +203,6 @@ class QueueScreen(LeadScreen):
         table.clear()
         day = self.lead.day
         zone = self.lead.zone
-        rows: list[tuple[int, list[str | Text]]] = []
         for row in page.rows:
             cells: dict[str, str | Text] = {
                 "Order": Text(row.order_no, style="bold red" if row.at_risk else ""),
@@ -217,15 +215,7 @@ class QueueScreen(LeadScreen):
                 "Recipient": cut(row.recipient, RECIPIENT_CELLS),
                 "Reason": _reason(row, zone),
             }
-            rows.append((row.order_id, [cells[c] for c in table.labels]))
-        # a long reason is cut to the room left, as on the exceptions screen: past the edge it
-        # went on unseen, behind a scrollbar the keys do not move
-        reason = table.labels.index("Reason")
-        labels = [_(label) for label in table.labels]
-        room = table.room_for(reason, labels, [cells for _id, cells in rows], self.size.width)
-        for order_id, cells_shown in rows:
-            cells_shown[reason] = cut(cells_shown[reason], max(room, REASON_CELLS))
-            table.add_row(*cells_shown, key=str(order_id))
+            table.add_row(*(cells[c] for c in table.labels), key=str(row.order_id))
         if page.rows:
             table.move_cursor(row=min(keep, len(page.rows) - 1))
         # rows wider than the terminal bring a horizontal scrollbar, which takes a row's line
